@@ -1,0 +1,82 @@
+/**
+ * Who is calling. Authentication turns a request's signature into a
+ * Principal; the policy engine (strict mode) later decides what it may do.
+ */
+import type { IncomingHttpHeaders } from "node:http";
+import type { Readable } from "node:stream";
+
+export type PrincipalType = "root" | "user" | "assumed-role" | "anonymous";
+
+export interface Principal {
+  type: PrincipalType;
+  accountId: string;
+  /** e.g. `arn:aws:iam::000000000000:root`; `*` for anonymous. */
+  arn: string;
+  /** aws:userid: the account id for root, AIDA… for users, AROA…:session for roles. */
+  userId: string;
+  accessKeyId?: string;
+}
+
+export interface KnownCredentials {
+  secretAccessKey: string;
+  principal: Principal;
+  /** Temporary credentials require this token in X-Amz-Security-Token. */
+  sessionToken?: string;
+  /** Epoch ms after which temporary credentials stop working. */
+  expiresAt?: number;
+  active: boolean;
+}
+
+/** Where keys come from: the built-in `test` key, and later IAM and STS. */
+export interface CredentialProvider {
+  lookup(accessKeyId: string): KnownCredentials | undefined;
+}
+
+export type AuthMode = "lenient" | "strict";
+
+/**
+ * Each protocol family names auth failures its own way (S3's
+ * `SignatureDoesNotMatch` is DynamoDB's `InvalidSignatureException`).
+ */
+export type AuthDialect = "s3" | "json" | "query";
+
+/** The request as it came off the socket, before any routing rewrite. */
+export interface AuthRequest {
+  method: string;
+  /** Raw path as received, percent-encoded, without the query. */
+  path: string;
+  /** Raw query string without `?`. */
+  rawQuery: string;
+  headers: IncomingHttpHeaders;
+  body: Readable;
+}
+
+export interface AuthResult {
+  principal: Principal;
+  /** How the request was signed; `none` for anonymous requests. */
+  method: "v4-header" | "v4-query" | "v2-header" | "v2-query" | "none";
+  /** Region and service of the SigV4 credential scope, when signed with v4. */
+  region?: string;
+  service?: string;
+  /** The payload to hand on: aws-chunked framing removed, hashes and chunk signatures verified as it flows. */
+  body: Readable;
+  /** Payload length when known (`x-amz-decoded-content-length` for aws-chunked). */
+  contentLength?: number;
+  /**
+   * Trailing headers of an aws-chunked body (e.g. `x-amz-checksum-crc32`),
+   * lower-cased; filled in when `body` ends, empty before.
+   */
+  trailers: Map<string, string>;
+}
+
+export interface AuthOptions {
+  mode: AuthMode;
+  dialect: AuthDialect;
+  credentials: CredentialProvider;
+  /** Injected clock (epoch ms), for expiry and skew checks. */
+  now: () => number;
+  /** Anonymous (unsigned) requests are allowed through as the anonymous principal (S3). */
+  allowAnonymous: boolean;
+  /** Signature version 2 is accepted (S3 only). */
+  allowV2: boolean;
+}

@@ -1,0 +1,79 @@
+/**
+ * The contract between the request pipeline and a protocol codec. A codec is
+ * built from one service model; it finds the operation a request calls,
+ * decodes the request into that operation's typed input, and encodes the
+ * output or an AwsError back into an HTTP response. Operations never see HTTP.
+ */
+import type { IncomingHttpHeaders } from "node:http";
+import type { Readable } from "node:stream";
+import type { AwsError } from "../server/errors.js";
+import type { Operation, ServiceModel } from "./model.js";
+
+/** A request as the codecs see it, after routing and authentication. */
+export interface WireRequest {
+  method: string;
+  /**
+   * Path without the query, still percent-encoded as received. For S3
+   * virtual-host requests the bucket has been folded in (`/bucket/key`).
+   */
+  path: string;
+  /** Query string without the leading `?`, as received. */
+  rawQuery: string;
+  /** Decoded query parameters (a key without `=` maps to `""`). */
+  query: URLSearchParams;
+  /** Lower-cased header names, as node:http gives them. */
+  headers: IncomingHttpHeaders;
+  /**
+   * The payload, already freed of any `aws-chunked` framing. Codecs read it
+   * in full (up to `maxBodyBytes`) unless the operation's payload member is
+   * streaming, in which case the stream itself becomes that member's value.
+   */
+  body: Readable;
+  /** Payload length in bytes when known (decoded length for aws-chunked). */
+  contentLength?: number;
+}
+
+/** What a codec returns for the edge to write. */
+export interface WireResponse {
+  status: number;
+  headers: Record<string, string | string[]>;
+  /** A stream is piped to the socket; a HEAD response never carries a body. */
+  body?: Buffer | string | Readable;
+}
+
+/** Values of decoded inputs and outputs: plain objects keyed by AWS member names. */
+export type Structure = Record<string, unknown>;
+
+export interface SerializeContext {
+  requestId: string;
+  /** S3's `x-amz-id-2` and the `<HostId>` of its errors. */
+  hostId?: string;
+  /** The operation's HTTP method; HEAD responses drop their bodies. */
+  method: string;
+}
+
+export interface CodecOptions {
+  /** Largest non-streaming body read into memory; larger ones are refused. */
+  maxBodyBytes?: number;
+  /** rest-xml: S3 writes `<Error>` at the root instead of `<ErrorResponse><Error>`. */
+  errorWrapping?: boolean;
+  /** rest-xml: root element name of an output shape (botocore models lack S3's, e.g. `ListBucketResult`). */
+  xmlRootNames?: Readonly<Record<string, string>>;
+  /**
+   * Maps a decoding failure to the service's own error (S3: `MalformedXML`,
+   * DynamoDB: `SerializationException`). Defaults to a generic 400.
+   */
+  malformedError?: (detail: string) => AwsError;
+}
+
+export interface ProtocolCodec {
+  readonly model: ServiceModel;
+  /** The operation this request calls, or undefined when none matches. */
+  resolve(req: WireRequest): Operation | undefined;
+  /** Decodes the request into the operation's input structure. Throws AwsError on malformed input. */
+  parseInput(op: Operation, req: WireRequest): Promise<Structure>;
+  /** Encodes an operation's output (status from the model, `statusCode`-located member, or 200). */
+  serializeOutput(op: Operation, output: Structure, ctx: SerializeContext): WireResponse;
+  /** Encodes an error in the protocol's error shape. `op` is undefined when routing failed. */
+  serializeError(error: AwsError, ctx: SerializeContext, op?: Operation): WireResponse;
+}

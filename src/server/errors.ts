@@ -1,0 +1,41 @@
+/**
+ * The one error type of Nimbus. Thrown from anywhere (auth, parsing, an
+ * operation), rendered only by the protocol serializer of the service that
+ * answers, so the same error reads as XML for S3 and JSON for DynamoDB.
+ */
+export class AwsError extends Error {
+  override readonly name = "AwsError";
+
+  constructor(
+    /** AWS error code, e.g. `NoSuchBucket`. */
+    readonly code: string,
+    message: string,
+    /** HTTP status. */
+    readonly status: number = 400,
+    /**
+     * Extra members AWS puts beside Code and Message (S3's `<BucketName>`,
+     * `<Key>`, `<Condition>`...). Rendered in this order.
+     */
+    readonly fields: Readonly<Record<string, string | number | undefined>> = {},
+    /** Extra response headers (e.g. `x-amz-delete-marker`). */
+    readonly headers: Readonly<Record<string, string>> = {},
+  ) {
+    super(message);
+  }
+
+  /** AWS's fault classification: `Sender` for 4xx, `Receiver` for 5xx. */
+  get fault(): "Sender" | "Receiver" {
+    return this.status >= 500 ? "Receiver" : "Sender";
+  }
+}
+
+/** An unexpected failure, wrapped so the client sees AWS's generic 500. */
+export function internalError(cause: unknown): AwsError {
+  const error = new AwsError("InternalError", "We encountered an internal error. Please try again.", 500);
+  (error as { cause?: unknown }).cause = cause;
+  return error;
+}
+
+export function isAwsError(value: unknown): value is AwsError {
+  return value instanceof AwsError;
+}
