@@ -1,0 +1,125 @@
+/**
+ * The edge: one node:http server on one port for every service. It owns the
+ * socket-level concerns (keep-alive, streaming, bad bytes, shutdown) and
+ * hands each request to the pipeline.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo, Socket } from "node:net";
+import { Readable } from "node:stream";
+import type { WireResponse } from "../protocols/types.js";
+import { newRequestId, runPipeline, type PipelineDeps } from "./pipeline.js";
+import { handleInternal, INTERNAL_PREFIX, type InternalApi } from "./internal.js";
+
+/** Node's default; larger header sections get S3's 400 rather than a bare 431. */
+const MAX_HEADER_BYTES = 16 * 1024;
+
+export interface Edge {
+  listen(port: number, host: string): Promise<AddressInfo>;
+  /** Stops accepting, lets in-flight requests finish, closes idle sockets. */
+  close(): Promise<void>;
+}
+
+export function createEdge(deps: PipelineDeps, internal: InternalApi): Edge {
+  const server: Server = createServer({ maxHeaderSize: MAX_HEADER_BYTES, keepAliveTimeout: 65_000, requestTimeout: 0 });
+  const inFlight = new Set<ServerResponse>();
+
+  server.on("request", (req: IncomingMessage, res: ServerResponse) => {
+    inFlight.add(res);
+    res.on("close", () => inFlight.delete(res));
+    handle(req, res, deps, internal).catch((error: unknown) => {
+      deps.log("error", "unhandled edge failure", error);
+      if (!res.headersSent) {
+        res.writeHead(500, { "content-type": "text/plain" });
+        res.end("InternalError\n");
+      } else {
+        res.destroy();
+      }
+    });
+  });
+
+  // Garbage on the socket, oversized headers, bad framing: answer if we
+  // still can, then close. Never let it reach the process.
+  server.on("clientError", (error: NodeJS.ErrnoException, socket: Socket) => {
+    if (!socket.writable || (socket as Socket & { _httpMessage?: unknown })._httpMessage) {
+      socket.destroy();
+      return;
+    }
+    const tooLarge = error.code === "HPE_HEADER_OVERFLOW";
+    const code = tooLarge ? "RequestHeaderSectionTooLarge" : "BadRequest";
+    const message = tooLarge
+      ? `Your request header section exceeds the maximum allowed size.`
+      : "An error occurred when parsing the HTTP request.";
+    const body = `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message><RequestId>${newRequestId()}</RequestId></Error>`;
+    socket.end(
+      `HTTP/1.1 400 Bad Request\r\nContent-Type: application/xml\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  });
+
+  return {
+    listen(port, host) {
+      return new Promise((resolve, reject) => {
+        server.once("error", reject);
+        server.listen(port, host, () => {
+          server.off("error", reject);
+          resolve(server.address() as AddressInfo);
+        });
+      });
+    },
+    close() {
+      return new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+        // In-flight requests finish; their sockets close when they do.
+        for (const res of inFlight) res.shouldKeepAlive = false;
+      });
+    },
+  };
+}
+
+async function handle(req: IncomingMessage, res: ServerResponse, deps: PipelineDeps, internal: InternalApi): Promise<void> {
+  const url = req.url ?? "/";
+  if (url.startsWith(INTERNAL_PREFIX)) {
+    writeResponse(req, res, await handleInternal(req, internal));
+    return;
+  }
+  const controller = new AbortController();
+  res.on("close", () => {
+    if (!res.writableFinished) controller.abort();
+  });
+  const started = performance.now();
+  const result = await runPipeline(req, deps, controller.signal);
+  writeResponse(req, res, result.response);
+  if (deps.config.logLevel === "debug") {
+    const ms = (performance.now() - started).toFixed(1);
+    deps.log("debug", `${req.method} ${url} → ${result.service}.${result.operation ?? "?"} ${result.response.status}${result.error ? ` ${result.error.code}` : ""} ${ms}ms`);
+  }
+}
+
+function writeResponse(req: IncomingMessage, res: ServerResponse, response: WireResponse): void {
+  const { body } = response;
+  const headers = response.headers;
+  if (body instanceof Readable) {
+    res.writeHead(response.status, headers);
+    if (req.method === "HEAD") {
+      body.destroy();
+      res.end();
+    } else {
+      body.on("error", () => res.destroy());
+      body.pipe(res);
+    }
+  } else {
+    if (body !== undefined && headers["content-length"] === undefined) {
+      headers["content-length"] = String(typeof body === "string" ? Buffer.byteLength(body) : body.length);
+    } else if (body === undefined && headers["content-length"] === undefined) {
+      headers["content-length"] = "0";
+    }
+    res.writeHead(response.status, headers);
+    res.end(req.method === "HEAD" ? undefined : body);
+  }
+  // A request whose body was not (fully) read, e.g. refused early: drain it
+  // so the keep-alive connection stays usable.
+  if (!req.complete) {
+    req.unpipe();
+    req.resume();
+  }
+}

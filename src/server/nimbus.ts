@@ -1,0 +1,111 @@
+/**
+ * One Nimbus instance: storage, services, pipeline and edge wired together.
+ * Instances share nothing, so two can run in one process.
+ */
+import { createDefaultCredentials } from "../auth/index.js";
+import type { NimbusConfig } from "../config.js";
+import { builtinServices } from "../services/index.js";
+import { openStorage } from "../storage/index.js";
+import { VERSION } from "../version.js";
+import { createAuthorizer } from "./authorize.js";
+import { createEdge } from "./edge.js";
+import type { HealthReport, ServiceState } from "./internal.js";
+import { ServiceRouter } from "./router.js";
+import type { ServiceDefinition, ServiceEnvironment, ServiceRuntime } from "./service.js";
+
+export type Logger = (level: "error" | "warn" | "info" | "debug", message: string, detail?: unknown) => void;
+
+export interface RunningNimbus {
+  /** e.g. `http://127.0.0.1:4566` */
+  endpoint: string;
+  port: number;
+  host: string;
+  config: NimbusConfig;
+  health(): HealthReport;
+  /** Wipes all state of every service. */
+  reset(): Promise<void>;
+  /** Stops accepting, finishes in-flight requests, closes storage. */
+  stop(): Promise<void>;
+}
+
+export async function startNimbus(config: NimbusConfig, log: Logger, now: () => number = Date.now): Promise<RunningNimbus> {
+  const startedAt = now();
+  const storage = await openStorage({ dataDir: config.dataDir, inMemory: config.inMemory });
+  const catalog = builtinServices();
+  const env: ServiceEnvironment = { config, kv: storage.kv, blobs: storage.blobs, now: () => new Date(now()) };
+
+  const runtimes = new Map<ServiceDefinition, Promise<ServiceRuntime>>();
+  const states = new Map<string, ServiceState>(catalog.all.map((s) => [s.name, "available"]));
+  const runtime = (service: ServiceDefinition): Promise<ServiceRuntime> => {
+    let loaded = runtimes.get(service);
+    if (!loaded) {
+      loaded = service.load(env);
+      runtimes.set(service, loaded);
+      loaded.then(
+        () => states.set(service.name, "running"),
+        (error: unknown) => {
+          states.set(service.name, "error");
+          runtimes.delete(service);
+          log("error", `service ${service.name} failed to load`, error);
+        },
+      );
+    }
+    return loaded;
+  };
+
+  const edge = createEdge(
+    {
+      config,
+      router: new ServiceRouter(catalog.all, catalog.fallback),
+      credentials: createDefaultCredentials(),
+      authorizer: createAuthorizer(config.auth),
+      runtime,
+      now,
+      log,
+    },
+    { health: () => health(), reset: () => reset() },
+  );
+
+  function health(): HealthReport {
+    return {
+      version: VERSION,
+      uptimeSeconds: Math.round((now() - startedAt) / 1000),
+      auth: config.auth,
+      persistence: config.inMemory ? "memory" : "disk",
+      services: Object.fromEntries(states),
+    };
+  }
+
+  async function reset(): Promise<void> {
+    const loaded = await Promise.all(runtimes.values());
+    await Promise.all(loaded.map((r) => r.reset()));
+    await storage.clear();
+  }
+
+  let address;
+  try {
+    address = await edge.listen(config.port, config.host);
+  } catch (error) {
+    await storage.close();
+    throw error;
+  }
+  const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
+  let stopping: Promise<void> | undefined;
+  return {
+    endpoint: `http://${host}:${address.port}`,
+    port: address.port,
+    host: config.host,
+    config,
+    health,
+    reset,
+    stop() {
+      stopping ??= (async () => {
+        await edge.close();
+        const loaded = await Promise.allSettled(runtimes.values());
+        for (const r of loaded) if (r.status === "fulfilled") await r.value.close();
+        await storage.close();
+      })();
+      return stopping;
+    },
+  };
+}

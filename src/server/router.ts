@@ -1,0 +1,89 @@
+/**
+ * Step 1 of the pipeline: which service does a request call? Decided, in
+ * order, by the S3 virtual-host name, the SigV4 credential scope (header or
+ * presigned query), the `X-Amz-Target` prefix, and finally S3 as the
+ * default, as AWS's own S3 endpoint accepts SigV2 and anonymous requests.
+ */
+import type { IncomingHttpHeaders } from "node:http";
+import type { ServiceDefinition } from "./service.js";
+
+export interface Route {
+  service: ServiceDefinition;
+  /** The bucket named by a virtual-host style host (`bucket.s3.localhost`). */
+  virtualHostBucket?: string;
+}
+
+export class ServiceRouter {
+  private readonly bySigningName = new Map<string, ServiceDefinition>();
+  private readonly byTarget = new Map<string, ServiceDefinition>();
+
+  constructor(
+    services: readonly ServiceDefinition[],
+    private readonly fallback: ServiceDefinition,
+  ) {
+    for (const service of services) {
+      for (const name of service.signingNames) this.bySigningName.set(name, service);
+      for (const prefix of service.targetPrefixes ?? []) this.byTarget.set(prefix, service);
+    }
+  }
+
+  route(headers: IncomingHttpHeaders, rawQuery: string): Route {
+    const bucket = virtualHostBucket(headers.host);
+    if (bucket !== undefined) return { service: this.fallback, virtualHostBucket: bucket };
+
+    const scope = credentialScopeService(headers.authorization, rawQuery);
+    if (scope !== undefined) {
+      const service = this.bySigningName.get(scope);
+      if (service) return { service };
+    }
+
+    const target = headers["x-amz-target"];
+    if (typeof target === "string") {
+      const dot = target.lastIndexOf(".");
+      const service = dot > 0 ? this.byTarget.get(target.slice(0, dot)) : undefined;
+      if (service) return { service };
+    }
+    return { service: this.fallback };
+  }
+
+  /** The service registered for a credential-scope name, if any. */
+  bySigning(name: string): ServiceDefinition | undefined {
+    return this.bySigningName.get(name);
+  }
+}
+
+/**
+ * `<bucket>.s3.localhost[:port]` and `<bucket>.localhost[:port]` address a
+ * bucket by host name. `s3.localhost` and `localhost` themselves do not.
+ */
+export function virtualHostBucket(host: string | undefined): string | undefined {
+  if (!host) return undefined;
+  let name = host;
+  const colon = name.lastIndexOf(":");
+  if (colon > 0 && !name.endsWith("]")) name = name.slice(0, colon);
+  name = name.toLowerCase();
+  for (const suffix of [".s3.localhost", ".localhost"]) {
+    if (name.endsWith(suffix)) {
+      const bucket = name.slice(0, -suffix.length);
+      if (bucket === "" || bucket === "s3") return undefined;
+      return bucket;
+    }
+  }
+  return undefined;
+}
+
+/** The service element of a SigV4 credential scope (`AKID/date/region/service/aws4_request`). */
+export function credentialScopeService(authorization: string | undefined, rawQuery: string): string | undefined {
+  if (authorization !== undefined) {
+    const start = authorization.indexOf("Credential=");
+    if (start < 0) return undefined;
+    const end = authorization.indexOf(",", start);
+    const credential = authorization.slice(start + 11, end < 0 ? undefined : end).trim();
+    return credential.split("/")[3];
+  }
+  const start = rawQuery.indexOf("X-Amz-Credential=");
+  if (start < 0) return undefined;
+  const end = rawQuery.indexOf("&", start);
+  const credential = decodeURIComponent(rawQuery.slice(start + 17, end < 0 ? undefined : end));
+  return credential.split("/")[3];
+}

@@ -1,0 +1,66 @@
+/**
+ * What a service registers with the edge. A service is its operations plus
+ * its store; routing, authentication, parsing, authorization and
+ * serialization are shared steps of the pipeline.
+ */
+import type { AuthDialect } from "../auth/types.js";
+import type { NimbusConfig } from "../config.js";
+import type { Operation } from "../protocols/model.js";
+import type { ProtocolCodec, Structure } from "../protocols/types.js";
+import type { BlobStore, KvEnvironment } from "../storage/types.js";
+import type { RequestContext } from "./context.js";
+
+/** One operation: what it needs to be allowed, and what it does. */
+export interface OperationDefinition<I extends Structure = Structure, O extends Structure = Structure> {
+  /**
+   * The IAM actions and resource ARNs this call needs, as the AWS Service
+   * Authorization Reference lists them; the policy engine checks each.
+   */
+  authorize(input: I, ctx: RequestContext): AuthorizationRequirement[];
+  handle(input: I, ctx: RequestContext): Promise<O> | O;
+}
+
+export interface AuthorizationRequirement {
+  action: string;
+  resource: string;
+}
+
+/** Operation table keyed by AWS operation name; missing names answer NotImplemented. */
+export type OperationTable = Readonly<Record<string, OperationDefinition>>;
+
+/** What a service gets from the server: storage and time, never globals. */
+export interface ServiceEnvironment {
+  config: NimbusConfig;
+  kv: KvEnvironment;
+  blobs: BlobStore;
+  now(): Date;
+}
+
+/** A loaded service: codec, operations and lifecycle. */
+export interface ServiceRuntime {
+  codec: ProtocolCodec;
+  operations: OperationTable;
+  /** Service-specific input checks with its own error codes, after decoding. */
+  validate?(op: Operation, input: Structure, ctx: RequestContext): void;
+  /** Response headers every answer of this service carries (request ids). */
+  responseHeaders(requestId: string): Record<string, string>;
+  /** Drops all state (POST /_nimbus/reset). */
+  reset(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface ServiceDefinition {
+  /** Name used in health output and logs. */
+  name: string;
+  /** Credential-scope service names that route here (SigV4). */
+  signingNames: readonly string[];
+  /** `X-Amz-Target` prefixes that route here (json protocols). */
+  targetPrefixes?: readonly string[];
+  dialect: AuthDialect;
+  /** Unsigned requests may reach operations (S3 public objects). */
+  allowAnonymous?: boolean;
+  /** Signature version 2 accepted (S3). */
+  allowV2?: boolean;
+  /** Built on first use, so idle services cost neither time nor memory. */
+  load(env: ServiceEnvironment): Promise<ServiceRuntime>;
+}

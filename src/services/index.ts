@@ -1,0 +1,16 @@
+/**
+ * The services Nimbus serves. Each definition is tiny; its code and model
+ * load on the first request that needs it.
+ */
+import type { ServiceDefinition } from "../server/service.js";
+import { s3Service } from "./s3/index.js";
+
+export interface ServiceCatalog {
+  all: readonly ServiceDefinition[];
+  /** Answers requests no other rule routes (S3, as AWS's own endpoint does). */
+  fallback: ServiceDefinition;
+}
+
+export function builtinServices(): ServiceCatalog {
+  return { all: [s3Service], fallback: s3Service };
+}
