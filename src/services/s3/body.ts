@@ -1,0 +1,102 @@
+/**
+ * Taking in an object body: stream it to a blob while computing its MD5
+ * (the ETag) and a flexible checksum, then check what the client declared
+ * (Content-MD5, x-amz-checksum-*, a trailing checksum). A body that fails
+ * a check leaves nothing behind.
+ */
+import { createHash } from "node:crypto";
+import type { Readable } from "node:stream";
+import type { BlobStore } from "../../storage/types.js";
+import { createChecksum } from "../../util/checksums.js";
+import { s3Errors } from "./errors.js";
+import { CHECKSUM_ALGORITHMS, type ChecksumAlgorithm } from "./records.js";
+
+/** S3's single-PUT limit. */
+export const MAX_PUT_BYTES = 5 * 1024 ** 3;
+
+export interface DeclaredDigests {
+  contentMd5?: string;
+  /** Algorithm named by x-amz-sdk-checksum-algorithm, a checksum header or x-amz-trailer. */
+  algorithm?: ChecksumAlgorithm;
+  /** Checksum value sent as a header (trailers are read after the body). */
+  checksum?: string;
+}
+
+export interface IngestedBody {
+  blob: string;
+  size: number;
+  md5Hex: string;
+  /** Algorithm and base64 value of the checksum S3 stores with the object. */
+  checksum: { algorithm: ChecksumAlgorithm; value: string };
+}
+
+/** Headers in which a checksum can arrive, by algorithm. */
+export const checksumHeader = (algorithm: ChecksumAlgorithm): string => `x-amz-checksum-${algorithm.toLowerCase()}`;
+
+/** Reads the client's declared digests from the operation input and raw headers. */
+export function declaredDigests(input: Record<string, unknown>, headers: Record<string, string | string[] | undefined>): DeclaredDigests {
+  const declared: DeclaredDigests = {};
+  if (typeof input.ContentMD5 === "string") {
+    const md5 = Buffer.from(input.ContentMD5, "base64");
+    if (md5.length !== 16) throw s3Errors.invalidDigest(input.ContentMD5);
+    declared.contentMd5 = input.ContentMD5;
+  }
+  for (const algorithm of CHECKSUM_ALGORITHMS) {
+    const value = input[`Checksum${algorithm}`];
+    if (typeof value === "string") {
+      declared.algorithm = algorithm;
+      declared.checksum = value;
+    }
+  }
+  const trailer = headers["x-amz-trailer"];
+  if (declared.algorithm === undefined && typeof trailer === "string") {
+    declared.algorithm = CHECKSUM_ALGORITHMS.find((a) => checksumHeader(a) === trailer.trim().toLowerCase());
+  }
+  const named = input.ChecksumAlgorithm;
+  if (declared.algorithm === undefined && typeof named === "string") {
+    const algorithm = CHECKSUM_ALGORITHMS.find((a) => a === named.toUpperCase());
+    if (!algorithm) throw s3Errors.invalidRequest(`Checksum algorithm provided is unsupported. Please try again with any of the valid types: [CRC32, CRC32C, CRC64NVME, SHA1, SHA256]`);
+    declared.algorithm = algorithm;
+  }
+  return declared;
+}
+
+/**
+ * Streams `body` into the blob store and verifies it. `trailers` is read
+ * after the body ends (aws-chunked trailing checksums).
+ */
+export async function ingestBody(
+  blobs: BlobStore,
+  body: Readable,
+  declared: DeclaredDigests,
+  trailers: ReadonlyMap<string, string>,
+): Promise<IngestedBody> {
+  // AWS computes CRC64NVME for objects uploaded without a checksum.
+  const algorithm = declared.algorithm ?? "CRC64NVME";
+  const md5 = createHash("md5");
+  const checksum = createChecksum(algorithm);
+  let size = 0;
+  async function* tap(): AsyncGenerator<Buffer> {
+    for await (const chunk of body as AsyncIterable<Buffer>) {
+      md5.update(chunk);
+      checksum.update(chunk);
+      size += chunk.length;
+      if (size > MAX_PUT_BYTES) throw s3Errors.entityTooLarge(size, MAX_PUT_BYTES);
+      yield chunk;
+    }
+  }
+  const info = await blobs.write(tap());
+  const md5Digest = md5.digest();
+  const value = checksum.digest();
+  try {
+    if (declared.contentMd5 !== undefined && declared.contentMd5 !== md5Digest.toString("base64")) {
+      throw s3Errors.badDigest(declared.contentMd5, md5Digest.toString("base64"));
+    }
+    const expected = declared.checksum ?? trailers.get(checksumHeader(algorithm));
+    if (expected !== undefined && expected !== value) throw s3Errors.checksumMismatch(algorithm);
+  } catch (error) {
+    await blobs.delete(info.id);
+    throw error;
+  }
+  return { blob: info.id, size, md5Hex: md5Digest.toString("hex"), checksum: { algorithm, value } };
+}

@@ -1,0 +1,112 @@
+/**
+ * S3's error catalogue: codes, statuses and messages as AWS returns them
+ * (https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html).
+ */
+import { AwsError } from "../../server/errors.js";
+
+export const s3Errors = {
+  noSuchBucket: (bucket: string) =>
+    new AwsError("NoSuchBucket", "The specified bucket does not exist", 404, { BucketName: bucket }),
+  noSuchKey: (key: string) => new AwsError("NoSuchKey", "The specified key does not exist.", 404, { Key: key }),
+  noSuchUpload: (uploadId: string) =>
+    new AwsError(
+      "NoSuchUpload",
+      "The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.",
+      404,
+      { UploadId: uploadId },
+    ),
+  bucketAlreadyExists: (bucket: string) =>
+    new AwsError(
+      "BucketAlreadyExists",
+      "The requested bucket name is not available. The bucket namespace is shared by all users of the system. Please select a different name and try again.",
+      409,
+      { BucketName: bucket },
+    ),
+  bucketAlreadyOwnedByYou: (bucket: string) =>
+    new AwsError(
+      "BucketAlreadyOwnedByYou",
+      "Your previous request to create the named bucket succeeded and you already own it.",
+      409,
+      { BucketName: bucket },
+    ),
+  bucketNotEmpty: (bucket: string) =>
+    new AwsError("BucketNotEmpty", "The bucket you tried to delete is not empty", 409, { BucketName: bucket }),
+  invalidBucketName: (bucket: string) =>
+    new AwsError("InvalidBucketName", "The specified bucket is not valid.", 400, { BucketName: bucket }),
+  keyTooLong: () =>
+    new AwsError("KeyTooLongError", "Your key is too long", 400),
+  invalidArgument: (message: string, name?: string, value?: string) =>
+    new AwsError("InvalidArgument", message, 400, name === undefined ? {} : { ArgumentName: name, ArgumentValue: value }),
+  invalidRequest: (message: string) => new AwsError("InvalidRequest", message, 400),
+  malformedXml: () =>
+    new AwsError(
+      "MalformedXML",
+      "The XML you provided was not well-formed or did not validate against our published schema",
+      400,
+    ),
+  missingContentLength: () => new AwsError("MissingContentLength", "You must provide the Content-Length HTTP header.", 411),
+  entityTooLarge: (size: number, max: number) =>
+    new AwsError("EntityTooLarge", "Your proposed upload exceeds the maximum allowed size", 400, {
+      ProposedSize: size,
+      MaxSizeAllowed: max,
+    }),
+  entityTooSmall: (size: number, min: number) =>
+    new AwsError("EntityTooSmall", "Your proposed upload is smaller than the minimum allowed object size.", 400, {
+      ProposedSize: size,
+      MinSizeAllowed: min,
+    }),
+  badDigest: (expected: string, computed: string) =>
+    new AwsError("BadDigest", "The Content-MD5 you specified did not match what we received.", 400, {
+      ExpectedDigest: expected,
+      CalculatedDigest: computed,
+    }),
+  invalidDigest: (value: string) =>
+    new AwsError("InvalidDigest", "The Content-MD5 you specified was invalid.", 400, { "Content-MD5": value }),
+  checksumMismatch: (algorithm: string) =>
+    new AwsError("BadDigest", `The ${algorithm} you specified did not match the calculated checksum.`, 400),
+  invalidChecksum: (algorithm: string) =>
+    new AwsError("InvalidRequest", `Value for x-amz-checksum-${algorithm.toLowerCase()} header is invalid.`, 400),
+  invalidRange: (range: string, size: number) =>
+    new AwsError("InvalidRange", "The requested range is not satisfiable", 416, {
+      RangeRequested: range,
+      ActualObjectSize: size,
+    }),
+  preconditionFailed: (condition: string) =>
+    new AwsError("PreconditionFailed", "At least one of the pre-conditions you specified did not hold", 412, {
+      Condition: condition,
+    }),
+  notModified: (headers: Record<string, string>) => new AwsError("NotModified", "Not Modified", 304, {}, headers),
+  invalidPart: (uploadId: string, partNumber: number, etag: string) =>
+    new AwsError(
+      "InvalidPart",
+      "One or more of the specified parts could not be found.  The part may not have been uploaded, or the specified entity tag may not match the part's entity tag.",
+      400,
+      { UploadId: uploadId, PartNumber: partNumber, ETag: etag },
+    ),
+  invalidPartOrder: (uploadId: string) =>
+    new AwsError(
+      "InvalidPartOrder",
+      "The list of parts was not in ascending order. Parts must be ordered by part number.",
+      400,
+      { UploadId: uploadId },
+    ),
+  invalidTag: (message: string) => new AwsError("InvalidTag", message, 400),
+  illegalLocationConstraint: (constraint: string | undefined) =>
+    new AwsError(
+      "IllegalLocationConstraintException",
+      constraint === undefined
+        ? "The unspecified location constraint is incompatible for the region specific endpoint this request was sent to."
+        : `The ${constraint} location constraint is incompatible for the region specific endpoint this request was sent to.`,
+      400,
+    ),
+  invalidLocationConstraint: (constraint: string) =>
+    new AwsError("InvalidLocationConstraint", "The specified location-constraint is not valid", 400, {
+      LocationConstraint: constraint,
+    }),
+  metadataTooLarge: (size: number, max: number) =>
+    new AwsError("MetadataTooLarge", "Your metadata headers exceed the maximum allowed metadata size.", 400, {
+      Size: size,
+      MaxSizeAllowed: max,
+    }),
+  accessDenied: () => new AwsError("AccessDenied", "Access Denied", 403),
+} as const;

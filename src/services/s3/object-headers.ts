@@ -1,0 +1,95 @@
+/**
+ * Translating between operation members and the headers S3 stores with an
+ * object (Content-Type, metadata, checksum...).
+ */
+import type { ObjectHeaders, ObjectRecord, Tag } from "./records.js";
+import { s3Errors } from "./errors.js";
+
+export interface ObjectHeaderInput {
+  ContentType?: string;
+  ContentEncoding?: string;
+  ContentDisposition?: string;
+  ContentLanguage?: string;
+  CacheControl?: string;
+  Expires?: string | Date;
+  WebsiteRedirectLocation?: string;
+  StorageClass?: string;
+  Metadata?: Record<string, string>;
+}
+
+/** S3 limits user metadata (names and values as UTF-8) to 2 KB. */
+const MAX_METADATA_BYTES = 2048;
+
+export function headersFromInput(input: ObjectHeaderInput): ObjectHeaders {
+  const metadata = input.Metadata ?? {};
+  let bytes = 0;
+  for (const [name, value] of Object.entries(metadata)) bytes += Buffer.byteLength(name) + Buffer.byteLength(value);
+  if (bytes > MAX_METADATA_BYTES) throw s3Errors.metadataTooLarge(bytes, MAX_METADATA_BYTES);
+  return {
+    contentType: input.ContentType,
+    contentEncoding: stripAwsChunked(input.ContentEncoding),
+    contentDisposition: input.ContentDisposition,
+    contentLanguage: input.ContentLanguage,
+    cacheControl: input.CacheControl,
+    expires: input.Expires instanceof Date ? input.Expires.toUTCString() : input.Expires,
+    websiteRedirectLocation: input.WebsiteRedirectLocation,
+    storageClass: input.StorageClass === "STANDARD" ? undefined : input.StorageClass,
+    metadata,
+  };
+}
+
+/** `aws-chunked` is transport framing, not part of the object's encoding. */
+function stripAwsChunked(encoding: string | undefined): string | undefined {
+  if (encoding === undefined) return undefined;
+  const rest = encoding
+    .split(",")
+    .map((e) => e.trim())
+    .filter((e) => e !== "" && e !== "aws-chunked");
+  return rest.length === 0 ? undefined : rest.join(",");
+}
+
+/** Output members describing a stored object (GET, HEAD). */
+export function headersToOutput(record: ObjectRecord): Record<string, unknown> {
+  return {
+    ContentType: record.contentType ?? "binary/octet-stream",
+    ContentEncoding: record.contentEncoding,
+    ContentDisposition: record.contentDisposition,
+    ContentLanguage: record.contentLanguage,
+    CacheControl: record.cacheControl,
+    Expires: record.expires,
+    WebsiteRedirectLocation: record.websiteRedirectLocation,
+    StorageClass: record.storageClass,
+    Metadata: record.metadata,
+    ETag: record.etag,
+    LastModified: new Date(record.lastModified),
+    TagCount: record.tags.length > 0 ? record.tags.length : undefined,
+    PartsCount: record.partsCount,
+    AcceptRanges: "bytes",
+  };
+}
+
+/** Checksum output members (`ChecksumCRC32`…, `ChecksumType`) of a record. */
+export function checksumOutput(record: Pick<ObjectRecord, "checksum">): Record<string, string> {
+  if (!record.checksum) return {};
+  return { [`Checksum${record.checksum.algorithm}`]: record.checksum.value, ChecksumType: record.checksum.type };
+}
+
+/** Tags from the `x-amz-tagging` header: a URL query string. */
+export function parseTaggingHeader(header: string | undefined): Tag[] {
+  if (header === undefined || header === "") return [];
+  const tags: Tag[] = [];
+  for (const [Key, Value] of new URLSearchParams(header)) tags.push({ Key, Value });
+  validateTags(tags);
+  return tags;
+}
+
+export function validateTags(tags: readonly Tag[]): void {
+  if (tags.length > 10) throw s3Errors.invalidTag("Object tags cannot be greater than 10");
+  const seen = new Set<string>();
+  for (const tag of tags) {
+    if (seen.has(tag.Key)) throw s3Errors.invalidTag("Cannot provide multiple Tags with the same key");
+    seen.add(tag.Key);
+    if (tag.Key.length === 0 || [...tag.Key].length > 128) throw s3Errors.invalidTag("The TagKey you have provided is invalid");
+    if ([...tag.Value].length > 256) throw s3Errors.invalidTag("The TagValue you have provided is too long");
+  }
+}

@@ -1,0 +1,51 @@
+/**
+ * Typed operation definitions. The codec decodes inputs per the S3 model,
+ * so each operation states the members it reads as a typed view.
+ */
+import type { RequestContext } from "../../server/context.js";
+import type { AuthorizationRequirement, OperationDefinition } from "../../server/service.js";
+import type { Structure } from "../../protocols/types.js";
+import type { S3Store } from "./store.js";
+import { s3Errors } from "./errors.js";
+import type { BucketRecord } from "./records.js";
+
+export interface S3Deps {
+  store: S3Store;
+}
+
+export function operation<I>(definition: {
+  authorize(input: I, ctx: RequestContext): AuthorizationRequirement[];
+  handle(input: I, ctx: RequestContext): Promise<Structure> | Structure;
+}): OperationDefinition {
+  // The codec has decoded and validated the input against the model shape
+  // that I describes, so this view is sound.
+  return definition as unknown as OperationDefinition;
+}
+
+/** The bucket, or NoSuchBucket. */
+export function requireBucket(store: S3Store, name: string): BucketRecord {
+  const bucket = store.bucket(name);
+  if (!bucket) throw s3Errors.noSuchBucket(name);
+  return bucket;
+}
+
+/** Canonical user id of an account: 64 hex characters, as S3 shows owners. */
+export function canonicalUserId(accountId: string): string {
+  let id = "";
+  // Deterministic and stable across restarts; not secret.
+  for (let i = 0; id.length < 64; i++) id += hash32(`${accountId}:${i}`).toString(16).padStart(8, "0");
+  return id.slice(0, 64);
+}
+
+function hash32(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h;
+}
+
+export function owner(accountId: string): { ID: string } {
+  return { ID: canonicalUserId(accountId) };
+}

@@ -1,0 +1,121 @@
+/**
+ * Bucket operations: CreateBucket, HeadBucket, DeleteBucket, ListBuckets,
+ * GetBucketLocation.
+ */
+import type { OperationTable } from "../../../server/service.js";
+import { s3Errors } from "../errors.js";
+import { assertValidBucketName, bucketArn } from "../names.js";
+import { operation, owner, requireBucket, type S3Deps } from "../operation.js";
+
+interface BucketInput {
+  Bucket: string;
+}
+
+interface CreateBucketInput extends BucketInput {
+  CreateBucketConfiguration?: { LocationConstraint?: string };
+}
+
+interface ListBucketsInput {
+  MaxBuckets?: number;
+  ContinuationToken?: string;
+  Prefix?: string;
+  BucketRegion?: string;
+}
+
+export function bucketOperations({ store }: S3Deps): OperationTable {
+  return {
+    CreateBucket: operation<CreateBucketInput>({
+      authorize: (i) => [{ action: "s3:CreateBucket", resource: bucketArn(i.Bucket) }],
+      async handle(input, ctx) {
+        assertValidBucketName(input.Bucket);
+        const region = bucketRegion(input.CreateBucketConfiguration?.LocationConstraint, ctx.region);
+        const existing = await store.createBucket({
+          name: input.Bucket,
+          accountId: ctx.accountId,
+          region,
+          createdAt: ctx.now().getTime(),
+        });
+        if (existing) {
+          if (existing.accountId !== ctx.accountId) throw s3Errors.bucketAlreadyExists(input.Bucket);
+          // For legacy compatibility us-east-1 answers 200 to the owner.
+          if (!(existing.region === "us-east-1" && ctx.region === "us-east-1")) throw s3Errors.bucketAlreadyOwnedByYou(input.Bucket);
+        }
+        return { Location: `/${input.Bucket}`, BucketArn: bucketArn(input.Bucket) };
+      },
+    }),
+
+    HeadBucket: operation<BucketInput>({
+      authorize: (i) => [{ action: "s3:ListBucket", resource: bucketArn(i.Bucket) }],
+      handle(input) {
+        const bucket = requireBucket(store, input.Bucket);
+        return { BucketRegion: bucket.region, AccessPointAlias: false, BucketArn: bucketArn(bucket.name) };
+      },
+    }),
+
+    DeleteBucket: operation<BucketInput>({
+      authorize: (i) => [{ action: "s3:DeleteBucket", resource: bucketArn(i.Bucket) }],
+      async handle(input) {
+        requireBucket(store, input.Bucket);
+        if (!(await store.deleteBucket(input.Bucket))) throw s3Errors.bucketNotEmpty(input.Bucket);
+        return {};
+      },
+    }),
+
+    ListBuckets: operation<ListBucketsInput>({
+      authorize: () => [{ action: "s3:ListAllMyBuckets", resource: "*" }],
+      handle(input, ctx) {
+        const max = input.MaxBuckets ?? 10000;
+        if (!Number.isInteger(max) || max < 1 || max > 10000) {
+          throw s3Errors.invalidArgument("Argument max-buckets must be an integer between 1 and 10000", "max-buckets", String(max));
+        }
+        const after = input.ContinuationToken === undefined ? undefined : decodeToken(input.ContinuationToken);
+        const mine = store
+          .allBuckets()
+          .filter((b) => b.accountId === ctx.accountId)
+          .filter((b) => input.Prefix === undefined || b.name.startsWith(input.Prefix))
+          .filter((b) => input.BucketRegion === undefined || b.region === input.BucketRegion)
+          .filter((b) => after === undefined || b.name > after);
+        const page = mine.slice(0, max);
+        const truncated = mine.length > page.length;
+        return {
+          Buckets: page.map((b) => ({ Name: b.name, CreationDate: new Date(b.createdAt), BucketRegion: b.region, BucketArn: bucketArn(b.name) })),
+          Owner: owner(ctx.accountId),
+          Prefix: input.Prefix,
+          ContinuationToken: truncated ? encodeToken(page[page.length - 1]?.name ?? "") : undefined,
+        };
+      },
+    }),
+
+    GetBucketLocation: operation<BucketInput>({
+      authorize: (i) => [{ action: "s3:GetBucketLocation", resource: bucketArn(i.Bucket) }],
+      handle(input) {
+        const bucket = requireBucket(store, input.Bucket);
+        // us-east-1 is reported as an empty constraint, as AWS does.
+        return { LocationConstraint: bucket.region === "us-east-1" ? undefined : bucket.region };
+      },
+    }),
+  };
+}
+
+/**
+ * The region a new bucket lands in. On AWS the constraint must name the
+ * endpoint's region, and us-east-1 is expressed by omitting it.
+ */
+function bucketRegion(constraint: string | undefined, endpointRegion: string): string {
+  if (constraint === undefined || constraint === "") {
+    if (endpointRegion !== "us-east-1") throw s3Errors.illegalLocationConstraint(undefined);
+    return "us-east-1";
+  }
+  if (constraint === "us-east-1") throw s3Errors.invalidLocationConstraint(constraint);
+  if (constraint === "EU") return "eu-west-1";
+  if (endpointRegion !== constraint && endpointRegion !== "us-east-1") throw s3Errors.illegalLocationConstraint(constraint);
+  return constraint;
+}
+
+function encodeToken(name: string): string {
+  return Buffer.from(name, "utf8").toString("base64");
+}
+
+function decodeToken(token: string): string {
+  return Buffer.from(token, "base64").toString("utf8");
+}

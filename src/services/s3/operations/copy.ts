@@ -1,0 +1,136 @@
+/**
+ * CopyObject, and the copy-source handling UploadPartCopy shares with it.
+ */
+import type { OperationTable } from "../../../server/service.js";
+import { ingestBody } from "../body.js";
+import { checkCopySourceConditions, type CopySourceConditions } from "../conditions.js";
+import { s3Errors } from "../errors.js";
+import { assertValidKey, objectArn } from "../names.js";
+import { checksumOutput, headersFromInput, parseTaggingHeader, type ObjectHeaderInput } from "../object-headers.js";
+import { operation, requireBucket, type S3Deps } from "../operation.js";
+import type { ObjectRecord } from "../records.js";
+import type { S3Store } from "../store.js";
+import { storeNewObject, wholeSeconds } from "./object.js";
+
+export interface CopySource {
+  bucket: string;
+  key: string;
+  versionId?: string;
+}
+
+interface CopyObjectInput extends ObjectHeaderInput, CopySourceConditions {
+  Bucket: string;
+  Key: string;
+  CopySource: string;
+  MetadataDirective?: string;
+  TaggingDirective?: string;
+  Tagging?: string;
+  IfMatch?: string;
+  IfNoneMatch?: string;
+}
+
+/** `x-amz-copy-source`: `[/]bucket/key[?versionId=id]`, URL-encoded. */
+export function parseCopySource(header: string): CopySource {
+  let value = header;
+  let versionId: string | undefined;
+  const q = value.indexOf("?versionId=");
+  if (q >= 0) {
+    versionId = decodeURIComponent(value.slice(q + 11));
+    value = value.slice(0, q);
+  }
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(value);
+  } catch {
+    throw s3Errors.invalidArgument("Invalid copy source encoding", "x-amz-copy-source", header);
+  }
+  if (decoded.startsWith("/")) decoded = decoded.slice(1);
+  const slash = decoded.indexOf("/");
+  if (slash <= 0 || slash === decoded.length - 1) {
+    throw s3Errors.invalidArgument(
+      "Copy Source must mention the source bucket and key: sourcebucket/sourcekey",
+      "x-amz-copy-source",
+      header,
+    );
+  }
+  return { bucket: decoded.slice(0, slash), key: decoded.slice(slash + 1), versionId };
+}
+
+/** The source object of a copy, after its conditions hold. */
+export function resolveCopySource(store: S3Store, header: string, conditions: CopySourceConditions): { source: CopySource; record: ObjectRecord } {
+  const source = parseCopySource(header);
+  requireBucket(store, source.bucket);
+  const record = store.object(source.bucket, source.key);
+  if (!record) throw s3Errors.noSuchKey(source.key);
+  if (source.versionId !== undefined && source.versionId !== "null") {
+    throw s3Errors.invalidArgument("Invalid version id specified", "x-amz-copy-source", header);
+  }
+  checkCopySourceConditions(conditions, record);
+  return { source, record };
+}
+
+export function copyOperations({ store }: S3Deps): OperationTable {
+  return {
+    CopyObject: operation<CopyObjectInput>({
+      authorize(i) {
+        const source = parseCopySource(i.CopySource);
+        return [
+          { action: "s3:GetObject", resource: objectArn(source.bucket, source.key) },
+          { action: "s3:PutObject", resource: objectArn(i.Bucket, i.Key) },
+        ];
+      },
+      async handle(input, ctx) {
+        requireBucket(store, input.Bucket);
+        assertValidKey(input.Key);
+        const { source, record: from } = resolveCopySource(store, input.CopySource, input);
+        const metadataDirective = directive(input.MetadataDirective, "metadata");
+        const taggingDirective = directive(input.TaggingDirective, "tagging");
+        const sameObject = source.bucket === input.Bucket && source.key === input.Key;
+        const changesSomething =
+          metadataDirective === "REPLACE" || (input.StorageClass !== undefined && input.StorageClass !== (from.storageClass ?? "STANDARD")) || input.WebsiteRedirectLocation !== undefined;
+        if (sameObject && !changesSomething) {
+          throw s3Errors.invalidRequest(
+            "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.",
+          );
+        }
+        const headers = metadataDirective === "REPLACE" ? headersFromInput(input) : { ...copiedHeaders(from), storageClass: input.StorageClass ?? from.storageClass };
+        const tags = taggingDirective === "REPLACE" ? parseTaggingHeader(input.Tagging) : from.tags;
+        const algorithm = from.checksum?.algorithm;
+        const body = await ingestBody(store.blobs, store.readBody(from), { algorithm }, new Map());
+        const record: ObjectRecord = {
+          ...headers,
+          blob: body.blob,
+          size: body.size,
+          etag: `"${body.md5Hex}"`,
+          lastModified: wholeSeconds(ctx.now()),
+          ownerAccountId: ctx.accountId,
+          checksum: { ...body.checksum, type: "FULL_OBJECT" },
+          tags,
+        };
+        await storeNewObject(store, input, record);
+        return {
+          CopyObjectResult: { ETag: record.etag, LastModified: new Date(record.lastModified), ...checksumOutput(record) },
+        };
+      },
+    }),
+  };
+}
+
+function copiedHeaders(from: ObjectRecord) {
+  return {
+    contentType: from.contentType,
+    contentEncoding: from.contentEncoding,
+    contentDisposition: from.contentDisposition,
+    contentLanguage: from.contentLanguage,
+    cacheControl: from.cacheControl,
+    expires: from.expires,
+    websiteRedirectLocation: from.websiteRedirectLocation,
+    metadata: from.metadata,
+  };
+}
+
+function directive(value: string | undefined, kind: "metadata" | "tagging"): "COPY" | "REPLACE" {
+  if (value === undefined || value === "COPY") return "COPY";
+  if (value === "REPLACE") return "REPLACE";
+  throw s3Errors.invalidArgument(`Unknown ${kind} directive.`, `x-amz-${kind}-directive`, value);
+}

@@ -1,0 +1,399 @@
+/**
+ * Multipart uploads: CreateMultipartUpload, UploadPart, UploadPartCopy,
+ * CompleteMultipartUpload, AbortMultipartUpload, ListParts,
+ * ListMultipartUploads.
+ */
+import { createHash, randomBytes } from "node:crypto";
+import type { Readable } from "node:stream";
+import type { OperationTable } from "../../../server/service.js";
+import { declaredDigests, ingestBody } from "../body.js";
+import type { CopySourceConditions } from "../conditions.js";
+import { s3Errors } from "../errors.js";
+import { compareUtf8, successor, urlEncodeKey } from "../keys.js";
+import { assertValidKey, bucketArn, objectArn } from "../names.js";
+import { headersFromInput, parseTaggingHeader, type ObjectHeaderInput } from "../object-headers.js";
+import { operation, owner, requireBucket, type S3Deps } from "../operation.js";
+import { CHECKSUM_ALGORITHMS, type ChecksumAlgorithm, type ObjectRecord, type PartRecord, type UploadRecord } from "../records.js";
+import type { S3Store } from "../store.js";
+import { parseCopySource, resolveCopySource } from "./copy.js";
+import { requireContentLength, storeNewObject, wholeSeconds } from "./object.js";
+import { createChecksum } from "../../../util/checksums.js";
+
+const MIN_PART_BYTES = 5 * 1024 * 1024;
+const MAX_PARTS = 10000;
+
+interface UploadInput {
+  Bucket: string;
+  Key: string;
+  UploadId: string;
+}
+
+interface CreateMultipartUploadInput extends ObjectHeaderInput {
+  Bucket: string;
+  Key: string;
+  Tagging?: string;
+  ChecksumAlgorithm?: string;
+  ChecksumType?: string;
+}
+
+interface UploadPartInput extends UploadInput {
+  PartNumber: number;
+  Body: Readable;
+  ContentLength?: number;
+  ContentMD5?: string;
+}
+
+interface UploadPartCopyInput extends UploadInput, CopySourceConditions {
+  PartNumber: number;
+  CopySource: string;
+  CopySourceRange?: string;
+}
+
+interface CompleteInput extends UploadInput {
+  MultipartUpload?: { Parts?: { PartNumber?: number; ETag?: string }[] };
+  IfMatch?: string;
+  IfNoneMatch?: string;
+}
+
+interface ListPartsInput extends UploadInput {
+  MaxParts?: number;
+  PartNumberMarker?: number;
+}
+
+interface ListUploadsInput {
+  Bucket: string;
+  Prefix?: string;
+  Delimiter?: string;
+  KeyMarker?: string;
+  UploadIdMarker?: string;
+  MaxUploads?: number;
+  EncodingType?: string;
+}
+
+export function multipartOperations({ store }: S3Deps): OperationTable {
+  const requireUpload = (input: UploadInput): UploadRecord => {
+    requireBucket(store, input.Bucket);
+    const upload = store.upload(input.Bucket, input.Key, input.UploadId);
+    if (!upload) throw s3Errors.noSuchUpload(input.UploadId);
+    return upload;
+  };
+
+  return {
+    CreateMultipartUpload: operation<CreateMultipartUploadInput>({
+      authorize: (i) => [{ action: "s3:PutObject", resource: objectArn(i.Bucket, i.Key) }],
+      async handle(input, ctx) {
+        requireBucket(store, input.Bucket);
+        assertValidKey(input.Key);
+        const checksumAlgorithm = input.ChecksumAlgorithm === undefined ? undefined : algorithmOf(input.ChecksumAlgorithm);
+        const checksumType = input.ChecksumType === "FULL_OBJECT" || input.ChecksumType === "COMPOSITE" ? input.ChecksumType : undefined;
+        const upload: UploadRecord = {
+          ...headersFromInput(input),
+          uploadId: newUploadId(ctx.now()),
+          bucket: input.Bucket,
+          key: input.Key,
+          initiated: ctx.now().getTime(),
+          ownerAccountId: ctx.accountId,
+          tags: parseTaggingHeader(input.Tagging),
+          checksumAlgorithm,
+          checksumType: checksumAlgorithm ? (checksumType ?? "COMPOSITE") : undefined,
+        };
+        await store.createUpload(upload);
+        return {
+          Bucket: input.Bucket,
+          Key: input.Key,
+          UploadId: upload.uploadId,
+          ChecksumAlgorithm: upload.checksumAlgorithm,
+          ChecksumType: upload.checksumType,
+        };
+      },
+    }),
+
+    UploadPart: operation<UploadPartInput>({
+      authorize: (i) => [{ action: "s3:PutObject", resource: objectArn(i.Bucket, i.Key) }],
+      async handle(input, ctx) {
+        checkPartNumber(input.PartNumber);
+        const upload = requireUpload(input);
+        requireContentLength(ctx, input.ContentLength);
+        const declared = declaredDigests(input as unknown as Record<string, unknown>, ctx.headers);
+        if (declared.algorithm === undefined && upload.checksumAlgorithm) declared.algorithm = upload.checksumAlgorithm;
+        const body = await ingestBody(store.blobs, input.Body, declared, ctx.trailers);
+        const part: PartRecord = {
+          partNumber: input.PartNumber,
+          blob: body.blob,
+          size: body.size,
+          etag: `"${body.md5Hex}"`,
+          lastModified: wholeSeconds(ctx.now()),
+          checksum: body.checksum.algorithm === upload.checksumAlgorithm ? body.checksum.value : undefined,
+        };
+        if (!(await store.putPart(upload, part))) throw s3Errors.noSuchUpload(input.UploadId);
+        return {
+          ETag: part.etag,
+          ...(part.checksum && upload.checksumAlgorithm ? { [`Checksum${upload.checksumAlgorithm}`]: part.checksum } : {}),
+        };
+      },
+    }),
+
+    UploadPartCopy: operation<UploadPartCopyInput>({
+      authorize(i) {
+        const source = parseCopySource(i.CopySource);
+        return [
+          { action: "s3:GetObject", resource: objectArn(source.bucket, source.key) },
+          { action: "s3:PutObject", resource: objectArn(i.Bucket, i.Key) },
+        ];
+      },
+      async handle(input, ctx) {
+        checkPartNumber(input.PartNumber);
+        const upload = requireUpload(input);
+        const { record: from } = resolveCopySource(store, input.CopySource, input);
+        const range = copyRange(input.CopySourceRange, from.size);
+        const body = await ingestBody(store.blobs, store.readBody(from, range), { algorithm: upload.checksumAlgorithm }, new Map());
+        const part: PartRecord = {
+          partNumber: input.PartNumber,
+          blob: body.blob,
+          size: body.size,
+          etag: `"${body.md5Hex}"`,
+          lastModified: wholeSeconds(ctx.now()),
+          checksum: upload.checksumAlgorithm ? body.checksum.value : undefined,
+        };
+        if (!(await store.putPart(upload, part))) throw s3Errors.noSuchUpload(input.UploadId);
+        return {
+          CopyPartResult: {
+            ETag: part.etag,
+            LastModified: new Date(part.lastModified),
+            ...(part.checksum && upload.checksumAlgorithm ? { [`Checksum${upload.checksumAlgorithm}`]: part.checksum } : {}),
+          },
+        };
+      },
+    }),
+
+    CompleteMultipartUpload: operation<CompleteInput>({
+      authorize: (i) => [{ action: "s3:PutObject", resource: objectArn(i.Bucket, i.Key) }],
+      async handle(input, ctx) {
+        const upload = requireUpload(input);
+        const requested = input.MultipartUpload?.Parts ?? [];
+        if (requested.length === 0) throw s3Errors.malformedXml();
+        const stored = new Map(store.partsOf(upload.uploadId).map((p) => [p.partNumber, p]));
+        const chosen = chooseParts(upload, requested, stored);
+        const record = await assemble(store, upload, chosen, ctx.now());
+        await storeNewObject(store, input, record);
+        await store.endUpload(upload);
+        return {
+          Location: `/${input.Bucket}/${input.Key}`,
+          Bucket: input.Bucket,
+          Key: input.Key,
+          ETag: record.etag,
+          ...(record.checksum && upload.checksumAlgorithm
+            ? { [`Checksum${record.checksum.algorithm}`]: record.checksum.value, ChecksumType: record.checksum.type }
+            : {}),
+        };
+      },
+    }),
+
+    AbortMultipartUpload: operation<UploadInput>({
+      authorize: (i) => [{ action: "s3:AbortMultipartUpload", resource: objectArn(i.Bucket, i.Key) }],
+      async handle(input) {
+        await store.endUpload(requireUpload(input));
+        return {};
+      },
+    }),
+
+    ListParts: operation<ListPartsInput>({
+      authorize: (i) => [{ action: "s3:ListMultipartUploadParts", resource: objectArn(i.Bucket, i.Key) }],
+      handle(input) {
+        const upload = requireUpload(input);
+        const max = Math.min(input.MaxParts ?? 1000, 1000);
+        const after = input.PartNumberMarker ?? 0;
+        const all = store.partsOf(upload.uploadId, after);
+        const page = all.slice(0, max);
+        const truncated = all.length > page.length;
+        const algorithm = upload.checksumAlgorithm;
+        return {
+          Bucket: input.Bucket,
+          Key: input.Key,
+          UploadId: upload.uploadId,
+          PartNumberMarker: after,
+          NextPartNumberMarker: page.length > 0 ? page[page.length - 1]?.partNumber : undefined,
+          MaxParts: max,
+          IsTruncated: truncated,
+          Parts: page.map((p) => ({
+            PartNumber: p.partNumber,
+            LastModified: new Date(p.lastModified),
+            ETag: p.etag,
+            Size: p.size,
+            ...(p.checksum && algorithm ? { [`Checksum${algorithm}`]: p.checksum } : {}),
+          })),
+          Initiator: { ID: owner(upload.ownerAccountId).ID },
+          Owner: owner(upload.ownerAccountId),
+          StorageClass: upload.storageClass ?? "STANDARD",
+          ChecksumAlgorithm: algorithm,
+          ChecksumType: upload.checksumType,
+        };
+      },
+    }),
+
+    ListMultipartUploads: operation<ListUploadsInput>({
+      authorize: (i) => [{ action: "s3:ListBucketMultipartUploads", resource: bucketArn(i.Bucket) }],
+      handle(input) {
+        requireBucket(store, input.Bucket);
+        return listUploads(store, input);
+      },
+    }),
+  };
+}
+
+function checkPartNumber(partNumber: number): void {
+  if (!Number.isInteger(partNumber) || partNumber < 1 || partNumber > MAX_PARTS) {
+    throw s3Errors.invalidArgument("Part number must be an integer between 1 and 10000, inclusive", "partNumber", String(partNumber));
+  }
+}
+
+function algorithmOf(name: string): ChecksumAlgorithm {
+  const algorithm = CHECKSUM_ALGORITHMS.find((a) => a === name.toUpperCase());
+  if (!algorithm) throw s3Errors.invalidRequest("Checksum algorithm provided is unsupported. Please try again with any of the valid types: [CRC32, CRC32C, CRC64NVME, SHA1, SHA256]");
+  return algorithm;
+}
+
+/** Upload ids sort by creation time, so uploads of one key list oldest first. */
+function newUploadId(now: Date): string {
+  const time = now.getTime().toString(36).padStart(9, "0");
+  return `${time}${randomBytes(24).toString("base64url")}`;
+}
+
+/** `bytes=first-last`, both required and inside the source. */
+function copyRange(header: string | undefined, size: number): { start: number; end: number } | undefined {
+  if (header === undefined) return undefined;
+  const match = /^bytes=(\d+)-(\d+)$/.exec(header.trim());
+  if (!match) {
+    throw s3Errors.invalidArgument(
+      "The x-amz-copy-source-range value must be of the form bytes=first-last where first and last are the zero-based offsets of the first and last bytes to copy",
+      "x-amz-copy-source-range",
+      header,
+    );
+  }
+  const start = Number(match[1]);
+  const end = Number(match[2]);
+  if (start > end || end >= size) {
+    throw s3Errors.invalidArgument(`Range specified is not valid for source object of size: ${size}`, "x-amz-copy-source-range", header);
+  }
+  return { start, end };
+}
+
+/** The parts a Complete request names, checked as S3 checks them. */
+function chooseParts(upload: UploadRecord, requested: { PartNumber?: number; ETag?: string }[], stored: Map<number, PartRecord>): PartRecord[] {
+  const chosen: PartRecord[] = [];
+  let previous = 0;
+  for (const { PartNumber, ETag } of requested) {
+    if (PartNumber === undefined || ETag === undefined) throw s3Errors.malformedXml();
+    if (PartNumber <= previous) throw s3Errors.invalidPartOrder(upload.uploadId);
+    previous = PartNumber;
+    const part = stored.get(PartNumber);
+    if (!part || unquote(part.etag) !== unquote(ETag)) throw s3Errors.invalidPart(upload.uploadId, PartNumber, ETag);
+    chosen.push(part);
+  }
+  chosen.forEach((part, i) => {
+    if (i < chosen.length - 1 && part.size < MIN_PART_BYTES) throw s3Errors.entityTooSmall(part.size, MIN_PART_BYTES);
+  });
+  return chosen;
+}
+
+/** Concatenates the chosen parts into one new blob and describes the object. */
+async function assemble(store: S3Store, upload: UploadRecord, parts: PartRecord[], now: Date): Promise<ObjectRecord> {
+  async function* bytes(): AsyncGenerator<Buffer> {
+    for (const part of parts) yield* store.blobs.read(part.blob) as AsyncIterable<Buffer>;
+  }
+  const info = await store.blobs.write(bytes());
+  const md5s = Buffer.concat(parts.map((p) => Buffer.from(unquote(p.etag), "hex")));
+  const etag = `"${createHash("md5").update(md5s).digest("hex")}-${parts.length}"`;
+  return {
+    contentType: upload.contentType,
+    contentEncoding: upload.contentEncoding,
+    contentDisposition: upload.contentDisposition,
+    contentLanguage: upload.contentLanguage,
+    cacheControl: upload.cacheControl,
+    expires: upload.expires,
+    websiteRedirectLocation: upload.websiteRedirectLocation,
+    storageClass: upload.storageClass,
+    metadata: upload.metadata,
+    blob: info.id,
+    size: info.size,
+    etag,
+    lastModified: wholeSeconds(now),
+    ownerAccountId: upload.ownerAccountId,
+    checksum: compositeChecksum(upload, parts),
+    tags: upload.tags,
+    partsCount: parts.length,
+    partSizes: parts.map((p) => p.size),
+  };
+}
+
+/** COMPOSITE: the checksum of the parts' checksums, suffixed with the part count. */
+function compositeChecksum(upload: UploadRecord, parts: PartRecord[]): ObjectRecord["checksum"] {
+  const algorithm = upload.checksumAlgorithm;
+  if (!algorithm || upload.checksumType !== "COMPOSITE" || parts.some((p) => p.checksum === undefined)) return undefined;
+  const hash = createChecksum(algorithm);
+  for (const part of parts) hash.update(Buffer.from(part.checksum ?? "", "base64"));
+  return { algorithm, value: `${hash.digest()}-${parts.length}`, type: "COMPOSITE" };
+}
+
+function listUploads(store: S3Store, input: ListUploadsInput) {
+  const max = Math.min(input.MaxUploads ?? 1000, 1000);
+  const prefix = input.Prefix ?? "";
+  const delimiter = input.Delimiter === "" ? undefined : input.Delimiter;
+  const encode = (v: string | undefined) => (v === undefined || input.EncodingType !== "url" ? v : urlEncodeKey(v));
+  const uploads: UploadRecord[] = [];
+  const prefixes: string[] = [];
+  let truncated = false;
+  let skipUntil: string | undefined;
+  for (const upload of store.scanUploads(input.Bucket, [input.KeyMarker ?? prefix, ""])) {
+    if (input.KeyMarker !== undefined) {
+      // After the key marker: later keys, or the same key past the upload-id marker.
+      if (upload.key === input.KeyMarker && (input.UploadIdMarker === undefined || upload.uploadId <= input.UploadIdMarker)) continue;
+    }
+    if (!upload.key.startsWith(prefix)) {
+      if (compareUtf8(upload.key, prefix) > 0) break;
+      continue;
+    }
+    if (skipUntil !== undefined && compareUtf8(upload.key, skipUntil) < 0) continue;
+    const cut = delimiter === undefined ? -1 : upload.key.indexOf(delimiter, prefix.length);
+    if (uploads.length + prefixes.length >= max) {
+      truncated = true;
+      break;
+    }
+    if (cut >= 0 && delimiter !== undefined) {
+      const common = upload.key.slice(0, cut + delimiter.length);
+      prefixes.push(common);
+      skipUntil = successor(common);
+      continue;
+    }
+    uploads.push(upload);
+  }
+  const last = uploads[uploads.length - 1];
+  return {
+    Bucket: input.Bucket,
+    KeyMarker: encode(input.KeyMarker ?? ""),
+    UploadIdMarker: input.UploadIdMarker ?? "",
+    NextKeyMarker: truncated && last ? encode(last.key) : undefined,
+    NextUploadIdMarker: truncated && last ? last.uploadId : undefined,
+    Prefix: encode(input.Prefix),
+    Delimiter: encode(input.Delimiter),
+    MaxUploads: max,
+    IsTruncated: truncated,
+    EncodingType: input.EncodingType,
+    Uploads: uploads.map((u) => ({
+      UploadId: u.uploadId,
+      Key: encode(u.key),
+      Initiated: new Date(u.initiated),
+      StorageClass: u.storageClass ?? "STANDARD",
+      Owner: owner(u.ownerAccountId),
+      Initiator: { ID: owner(u.ownerAccountId).ID },
+      ChecksumAlgorithm: u.checksumAlgorithm,
+      ChecksumType: u.checksumType,
+    })),
+    CommonPrefixes: prefixes.map((p) => ({ Prefix: encode(p) })),
+  };
+}
+
+function unquote(value: string): string {
+  return value.replace(/^"|"$/g, "");
+}
+

@@ -1,0 +1,215 @@
+/**
+ * Object operations: PutObject, GetObject, HeadObject, DeleteObject,
+ * DeleteObjects.
+ */
+import type { Readable } from "node:stream";
+import type { OperationTable } from "../../../server/service.js";
+import type { RequestContext } from "../../../server/context.js";
+import { AwsError } from "../../../server/errors.js";
+import { declaredDigests, ingestBody, MAX_PUT_BYTES } from "../body.js";
+import { checkReadConditions, checkWriteConditions, parseRange, type ReadConditions } from "../conditions.js";
+import { s3Errors } from "../errors.js";
+import { assertValidKey, bucketArn, objectArn } from "../names.js";
+import {
+  checksumOutput,
+  headersFromInput,
+  headersToOutput,
+  parseTaggingHeader,
+  type ObjectHeaderInput,
+} from "../object-headers.js";
+import { operation, requireBucket, type S3Deps } from "../operation.js";
+import type { ObjectRecord } from "../records.js";
+import type { S3Store } from "../store.js";
+
+interface ObjectInput {
+  Bucket: string;
+  Key: string;
+}
+
+interface PutObjectInput extends ObjectInput, ObjectHeaderInput {
+  Body: Readable;
+  ContentLength?: number;
+  ContentMD5?: string;
+  IfMatch?: string;
+  IfNoneMatch?: string;
+  Tagging?: string;
+}
+
+interface GetObjectInput extends ObjectInput, ReadConditions {
+  Range?: string;
+  PartNumber?: number;
+  VersionId?: string;
+  ChecksumMode?: string;
+  ResponseCacheControl?: string;
+  ResponseContentDisposition?: string;
+  ResponseContentEncoding?: string;
+  ResponseContentLanguage?: string;
+  ResponseContentType?: string;
+  ResponseExpires?: Date;
+}
+
+interface DeleteObjectsInput {
+  Bucket: string;
+  Delete: { Objects?: { Key: string; VersionId?: string }[]; Quiet?: boolean };
+}
+
+export function objectOperations({ store }: S3Deps): OperationTable {
+  return {
+    PutObject: operation<PutObjectInput>({
+      authorize: (i) => [{ action: "s3:PutObject", resource: objectArn(i.Bucket, i.Key) }],
+      async handle(input, ctx) {
+        requireBucket(store, input.Bucket);
+        assertValidKey(input.Key);
+        requireContentLength(ctx, input.ContentLength);
+        const headers = headersFromInput(input);
+        const tags = parseTaggingHeader(input.Tagging);
+        const declared = declaredDigests(input as unknown as Record<string, unknown>, ctx.headers);
+        const body = await ingestBody(store.blobs, input.Body, declared, ctx.trailers);
+        const record: ObjectRecord = {
+          ...headers,
+          blob: body.blob,
+          size: body.size,
+          etag: `"${body.md5Hex}"`,
+          lastModified: wholeSeconds(ctx.now()),
+          ownerAccountId: ctx.accountId,
+          checksum: { ...body.checksum, type: "FULL_OBJECT" },
+          tags,
+        };
+        await storeNewObject(store, input, record);
+        return {
+          ETag: record.etag,
+          ...(declared.algorithm ? checksumOutput(record) : {}),
+        };
+      },
+    }),
+
+    GetObject: operation<GetObjectInput>({
+      authorize: (i) => [{ action: "s3:GetObject", resource: objectArn(i.Bucket, i.Key) }],
+      handle(input) {
+        const { record, output, range } = readObject(store, input);
+        output.Body = store.readBody(record, range);
+        return output;
+      },
+    }),
+
+    HeadObject: operation<GetObjectInput>({
+      authorize: (i) => [{ action: "s3:GetObject", resource: objectArn(i.Bucket, i.Key) }],
+      handle(input) {
+        return readObject(store, input).output;
+      },
+    }),
+
+    DeleteObject: operation<ObjectInput>({
+      authorize: (i) => [{ action: "s3:DeleteObject", resource: objectArn(i.Bucket, i.Key) }],
+      async handle(input) {
+        requireBucket(store, input.Bucket);
+        await store.deleteObjects(input.Bucket, [input.Key]);
+        return {};
+      },
+    }),
+
+    DeleteObjects: operation<DeleteObjectsInput>({
+      authorize: (i) => [{ action: "s3:DeleteObject", resource: `${bucketArn(i.Bucket)}/*` }],
+      async handle(input, ctx) {
+        requireBucket(store, input.Bucket);
+        const objects = input.Delete.Objects ?? [];
+        if (objects.length === 0 || objects.length > 1000) throw s3Errors.malformedXml();
+        if (!hasIntegrityHeader(ctx)) {
+          throw s3Errors.invalidRequest("Missing required header for this request: Content-MD5");
+        }
+        const errors: { Key: string; Code: string; Message: string }[] = [];
+        const deletable: string[] = [];
+        for (const { Key } of objects) {
+          if (Buffer.byteLength(Key) > 1024) errors.push({ Key, Code: "KeyTooLongError", Message: "Your key is too long" });
+          else deletable.push(Key);
+        }
+        await store.deleteObjects(input.Bucket, deletable);
+        return {
+          Deleted: input.Delete.Quiet ? undefined : deletable.map((Key) => ({ Key })),
+          Errors: errors.length > 0 ? errors : undefined,
+        };
+      },
+    }),
+  };
+}
+
+/** A PUT must say how long its body is (chunked uploads give the decoded length). */
+export function requireContentLength(ctx: RequestContext, declared: number | undefined): void {
+  const decoded = ctx.headers["x-amz-decoded-content-length"];
+  if (ctx.headers["content-length"] === undefined && decoded === undefined) throw s3Errors.missingContentLength();
+  const size = decoded !== undefined ? Number(decoded) : (declared ?? 0);
+  if (size > MAX_PUT_BYTES) throw s3Errors.entityTooLarge(size, MAX_PUT_BYTES);
+}
+
+/** Stores a freshly written object, honouring conditional-write headers; frees the blob if refused. */
+export async function storeNewObject(
+  store: S3Store,
+  input: ObjectInput & { IfMatch?: string; IfNoneMatch?: string },
+  record: ObjectRecord,
+): Promise<void> {
+  try {
+    await store.putObject(input.Bucket, input.Key, record, (previous) => checkWriteConditions(input, input.Key, previous));
+  } catch (error) {
+    await store.blobs.delete(record.blob);
+    throw error;
+  }
+}
+
+function readObject(store: S3Store, input: GetObjectInput) {
+  requireBucket(store, input.Bucket);
+  const record = store.object(input.Bucket, input.Key);
+  if (!record) throw s3Errors.noSuchKey(input.Key);
+  if (input.VersionId !== undefined && input.VersionId !== "null") {
+    throw s3Errors.invalidArgument("Invalid version id specified", "versionId", input.VersionId);
+  }
+  checkReadConditions(input, record);
+  let range = parseRange(input.Range, record.size);
+  if (input.PartNumber !== undefined) {
+    if (range !== undefined) throw s3Errors.invalidRequest("Cannot specify both Range header and partNumber query parameter");
+    range = partRange(record, input.PartNumber);
+  }
+  const output: Record<string, unknown> = {
+    ...headersToOutput(record),
+    ContentLength: range ? range.end - range.start + 1 : record.size,
+    ContentRange: range ? `bytes ${range.start}-${range.end}/${record.size}` : undefined,
+    // Checksums describe the whole object, so ranged reads carry none.
+    ...(input.ChecksumMode === "ENABLED" && !range ? checksumOutput(record) : {}),
+  };
+  applyResponseOverrides(output, input);
+  return { record, output, range };
+}
+
+function partRange(record: ObjectRecord, partNumber: number): { start: number; end: number } | undefined {
+  const parts = record.partsCount ?? 1;
+  if (partNumber < 1 || partNumber > parts) {
+    throw new AwsError("InvalidPartNumber", "The requested partnumber is not satisfiable", 416, { PartNumberRequested: partNumber, ActualPartCount: parts });
+  }
+  if (record.partsCount === undefined) return undefined;
+  const sizes = record.partSizes ?? [];
+  const start = sizes.slice(0, partNumber - 1).reduce((a, b) => a + b, 0);
+  return { start, end: start + (sizes[partNumber - 1] ?? 0) - 1 };
+}
+
+function applyResponseOverrides(output: Record<string, unknown>, input: GetObjectInput): void {
+  if (input.ResponseCacheControl !== undefined) output.CacheControl = input.ResponseCacheControl;
+  if (input.ResponseContentDisposition !== undefined) output.ContentDisposition = input.ResponseContentDisposition;
+  if (input.ResponseContentEncoding !== undefined) output.ContentEncoding = input.ResponseContentEncoding;
+  if (input.ResponseContentLanguage !== undefined) output.ContentLanguage = input.ResponseContentLanguage;
+  if (input.ResponseContentType !== undefined) output.ContentType = input.ResponseContentType;
+  if (input.ResponseExpires !== undefined) output.Expires = input.ResponseExpires.toUTCString();
+}
+
+/** Multi-object delete needs Content-MD5 or a flexible checksum. */
+function hasIntegrityHeader(ctx: RequestContext): boolean {
+  const h = ctx.headers;
+  return (
+    h["content-md5"] !== undefined ||
+    h["x-amz-sdk-checksum-algorithm"] !== undefined ||
+    h["x-amz-trailer"] !== undefined ||
+    Object.keys(h).some((name) => name.startsWith("x-amz-checksum-"))
+  );
+}
+
+export function wholeSeconds(date: Date): number {
+  return Math.floor(date.getTime() / 1000) * 1000;
+}

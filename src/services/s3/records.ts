@@ -1,0 +1,75 @@
+/**
+ * What S3 keeps per bucket, object, upload and part. Times are epoch
+ * milliseconds; object bytes live in the blob store under `blob`.
+ */
+
+export type ChecksumAlgorithm = "CRC32" | "CRC32C" | "CRC64NVME" | "SHA1" | "SHA256";
+export const CHECKSUM_ALGORITHMS: readonly ChecksumAlgorithm[] = ["CRC32", "CRC32C", "CRC64NVME", "SHA1", "SHA256"];
+
+export interface Tag {
+  Key: string;
+  Value: string;
+}
+
+export interface StoredChecksum {
+  algorithm: ChecksumAlgorithm;
+  /** Base64 digest; composite checksums end in `-<parts>`. */
+  value: string;
+  type: "FULL_OBJECT" | "COMPOSITE";
+}
+
+export interface BucketRecord {
+  name: string;
+  accountId: string;
+  region: string;
+  createdAt: number;
+}
+
+/** Headers that S3 stores with an object and returns on GET/HEAD. */
+export interface ObjectHeaders {
+  contentType?: string;
+  contentEncoding?: string;
+  contentDisposition?: string;
+  contentLanguage?: string;
+  cacheControl?: string;
+  expires?: string;
+  websiteRedirectLocation?: string;
+  storageClass?: string;
+  metadata: Record<string, string>;
+}
+
+export interface ObjectRecord extends ObjectHeaders {
+  blob: string;
+  size: number;
+  /** Quoted, as it goes on the wire: `"d41d8cd98f00b204e9800998ecf8427e"` or `"…-3"`. */
+  etag: string;
+  /** Whole seconds, as S3 keeps them. */
+  lastModified: number;
+  ownerAccountId: string;
+  checksum?: StoredChecksum;
+  tags: Tag[];
+  /** Number of parts when the object came from a multipart upload. */
+  partsCount?: number;
+  /** Their sizes, for GET ?partNumber=. */
+  partSizes?: number[];
+}
+
+export interface UploadRecord extends ObjectHeaders {
+  uploadId: string;
+  bucket: string;
+  key: string;
+  initiated: number;
+  ownerAccountId: string;
+  tags: Tag[];
+  checksumAlgorithm?: ChecksumAlgorithm;
+  checksumType?: "FULL_OBJECT" | "COMPOSITE";
+}
+
+export interface PartRecord {
+  partNumber: number;
+  blob: string;
+  size: number;
+  etag: string;
+  lastModified: number;
+  checksum?: string;
+}

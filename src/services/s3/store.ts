@@ -1,0 +1,169 @@
+/**
+ * S3's metadata over the shared ordered store. Bucket names are global (one
+ * namespace per partition, as on AWS); objects are keyed [bucket, key] so a
+ * range scan is a listing in UTF-8 binary order.
+ */
+import type { Readable } from "node:stream";
+import type { BlobStore, KvEnvironment, KvStore, KvWriter } from "../../storage/types.js";
+import { prefixRange } from "../../storage/index.js";
+import type { BucketRecord, ObjectRecord, PartRecord, UploadRecord } from "./records.js";
+
+export class S3Store {
+  private readonly buckets: KvStore<BucketRecord>;
+  private readonly objects: KvStore<ObjectRecord>;
+  private readonly uploads: KvStore<UploadRecord>;
+  private readonly parts: KvStore<PartRecord>;
+
+  constructor(
+    kv: KvEnvironment,
+    readonly blobs: BlobStore,
+  ) {
+    this.buckets = kv.store<BucketRecord>("s3.buckets");
+    this.objects = kv.store<ObjectRecord>("s3.objects");
+    this.uploads = kv.store<UploadRecord>("s3.uploads");
+    this.parts = kv.store<PartRecord>("s3.parts");
+  }
+
+  // ── buckets ─────────────────────────────────────────────────────────
+
+  bucket(name: string): BucketRecord | undefined {
+    return this.buckets.get(name);
+  }
+
+  /** Creates the bucket unless the name is taken; returns the existing record if it is. */
+  createBucket(record: BucketRecord): Promise<BucketRecord | undefined> {
+    return this.buckets.transaction((tx) => {
+      const existing = tx.get(record.name);
+      if (existing) return existing;
+      tx.put(record.name, record);
+      return undefined;
+    });
+  }
+
+  /** Deletes an empty bucket and its abandoned uploads; answers false when objects remain. */
+  async deleteBucket(name: string): Promise<boolean> {
+    if (this.hasObjects(name)) return false;
+    await this.buckets.transaction((tx) => tx.remove(name));
+    for (const upload of [...this.scanUploads(name)]) await this.endUpload(upload);
+    return true;
+  }
+
+  allBuckets(): BucketRecord[] {
+    return [...this.buckets.range()].map((e) => e.value);
+  }
+
+  hasObjects(bucket: string): boolean {
+    for (const _ of this.objects.range({ ...prefixRange([bucket]), limit: 1 })) return true;
+    return false;
+  }
+
+  // ── objects ─────────────────────────────────────────────────────────
+
+  object(bucket: string, key: string): ObjectRecord | undefined {
+    return this.objects.get([bucket, key]);
+  }
+
+  /**
+   * Stores an object record in one transaction and frees the blob it
+   * replaced, once the new record is durable.
+   */
+  async putObject(bucket: string, key: string, record: ObjectRecord, check?: (previous: ObjectRecord | undefined) => void): Promise<void> {
+    const previous = await this.objects.transaction((tx) => {
+      const old = tx.get([bucket, key]);
+      check?.(old);
+      tx.put([bucket, key], record);
+      return old;
+    });
+    if (previous && previous.blob !== record.blob) await this.blobs.delete(previous.blob);
+  }
+
+  /** Updates an object's record in place (tags); false when it is gone. */
+  updateObject(bucket: string, key: string, update: (record: ObjectRecord) => ObjectRecord): Promise<boolean> {
+    return this.objects.transaction((tx) => {
+      const old = tx.get([bucket, key]);
+      if (!old) return false;
+      tx.put([bucket, key], update(old));
+      return true;
+    });
+  }
+
+  async deleteObjects(bucket: string, keys: readonly string[]): Promise<void> {
+    const removed = await this.objects.transaction((tx) => {
+      const gone: ObjectRecord[] = [];
+      for (const key of keys) {
+        const old = tx.get([bucket, key]);
+        if (old) {
+          gone.push(old);
+          tx.remove([bucket, key]);
+        }
+      }
+      return gone;
+    });
+    await Promise.all(removed.map((r) => this.blobs.delete(r.blob)));
+  }
+
+  /** Objects of a bucket in key order, from `from` (inclusive) on. */
+  *scanObjects(bucket: string, from = ""): Iterable<[string, ObjectRecord]> {
+    const { end } = prefixRange([bucket]);
+    for (const entry of this.objects.range({ start: [bucket, from], end })) {
+      yield [keyOf(entry.key), entry.value];
+    }
+  }
+
+  readBody(record: ObjectRecord, range?: { start: number; end: number }): Readable {
+    return this.blobs.read(record.blob, range);
+  }
+
+  // ── multipart uploads ───────────────────────────────────────────────
+
+  upload(bucket: string, key: string, uploadId: string): UploadRecord | undefined {
+    return this.uploads.get([bucket, key, uploadId]);
+  }
+
+  async createUpload(record: UploadRecord): Promise<void> {
+    await this.uploads.transaction((tx) => tx.put([record.bucket, record.key, record.uploadId], record));
+  }
+
+  /** Uploads of a bucket ordered by key, then by initiation (upload ids sort by time). */
+  *scanUploads(bucket: string, from: readonly [string, string] = ["", ""]): Iterable<UploadRecord> {
+    const { end } = prefixRange([bucket]);
+    for (const entry of this.uploads.range({ start: [bucket, ...from], end })) yield entry.value;
+  }
+
+  /** Records a part, freeing the blob of a part it replaces. */
+  async putPart(upload: UploadRecord, part: PartRecord): Promise<boolean> {
+    const result = await this.parts.transaction((tx) => {
+      // The upload may have been completed or aborted while the part streamed.
+      if (!this.uploads.get([upload.bucket, upload.key, upload.uploadId])) return { ok: false as const };
+      const old = tx.get([upload.uploadId, part.partNumber]);
+      tx.put([upload.uploadId, part.partNumber], part);
+      return { ok: true as const, old };
+    });
+    if (!result.ok) {
+      await this.blobs.delete(part.blob);
+      return false;
+    }
+    if (result.old) await this.blobs.delete(result.old.blob);
+    return true;
+  }
+
+  partsOf(uploadId: string, afterPartNumber = 0): PartRecord[] {
+    const { end } = prefixRange([uploadId]);
+    return [...this.parts.range({ start: [uploadId, afterPartNumber + 1], end })].map((e) => e.value);
+  }
+
+  /** Ends an upload (completed or aborted): forgets it and its parts, frees part blobs not kept. */
+  async endUpload(upload: UploadRecord, keepBlobs: ReadonlySet<string> = new Set()): Promise<void> {
+    const parts = this.partsOf(upload.uploadId);
+    await this.uploads.transaction((tx) => tx.remove([upload.bucket, upload.key, upload.uploadId]));
+    await this.parts.transaction((tx: KvWriter<PartRecord>) => {
+      for (const p of parts) tx.remove([upload.uploadId, p.partNumber]);
+    });
+    await Promise.all(parts.filter((p) => !keepBlobs.has(p.blob)).map((p) => this.blobs.delete(p.blob)));
+  }
+}
+
+function keyOf(key: unknown): string {
+  if (Array.isArray(key) && typeof key[1] === "string") return key[1];
+  throw new Error("s3.objects: malformed store key");
+}

@@ -1,0 +1,19 @@
+/**
+ * Root element names of S3's XML responses. The botocore models name
+ * shapes, not S3's document roots (the Smithy models carry them as
+ * @xmlName), and clients such as the AWS CLI and SDKs accept any root, but
+ * tools that read raw XML expect AWS's names.
+ */
+export const S3_XML_ROOTS: Readonly<Record<string, string>> = {
+  ListBucketsOutput: "ListAllMyBucketsResult",
+  ListObjectsOutput: "ListBucketResult",
+  ListObjectsV2Output: "ListBucketResult",
+  DeleteObjectsOutput: "DeleteResult",
+  CreateMultipartUploadOutput: "InitiateMultipartUploadResult",
+  CompleteMultipartUploadOutput: "CompleteMultipartUploadResult",
+  ListPartsOutput: "ListPartsResult",
+  ListMultipartUploadsOutput: "ListMultipartUploadsResult",
+  GetObjectTaggingOutput: "Tagging",
+  CopyObjectResult: "CopyObjectResult",
+  CopyPartResult: "CopyPartResult",
+};
