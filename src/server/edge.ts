@@ -5,7 +5,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
-import { Readable } from "node:stream";
+import { Readable, pipeline } from "node:stream";
 import type { WireResponse } from "../protocols/types.js";
 import { newRequestId, runPipeline, type PipelineDeps } from "./pipeline.js";
 import { handleInternal, INTERNAL_PREFIX, type InternalApi } from "./internal.js";
@@ -104,8 +104,8 @@ function writeResponse(req: IncomingMessage, res: ServerResponse, response: Wire
       body.destroy();
       res.end();
     } else {
-      body.on("error", () => res.destroy());
-      body.pipe(res);
+      // pipeline destroys the source if the client goes away mid-body.
+      pipeline(body, res, () => {});
     }
   } else {
     if (body !== undefined && headers["content-length"] === undefined) {
