@@ -1,0 +1,98 @@
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import {
+  CreateBucketCommand,
+  DeleteBucketCommand,
+  GetBucketLocationCommand,
+  HeadBucketCommand,
+  ListBucketsCommand,
+  PutObjectCommand,
+  S3Client,
+} from "@aws-sdk/client-s3";
+import { rejectsWith, startCloud, type TestCloud } from "../support/nimbus.js";
+
+describe("S3 buckets", () => {
+  let t: TestCloud;
+  let s3: S3Client;
+  before(async () => {
+    t = await startCloud();
+    s3 = t.s3();
+  });
+  after(() => t.stop());
+
+  it("creates, heads, lists and deletes a bucket", async () => {
+    const created = await s3.send(new CreateBucketCommand({ Bucket: "alpha-bucket" }));
+    assert.equal(created.Location, "/alpha-bucket");
+    const head = await s3.send(new HeadBucketCommand({ Bucket: "alpha-bucket" }));
+    assert.equal(head.BucketRegion, "us-east-1");
+    const list = await s3.send(new ListBucketsCommand({}));
+    assert.ok(list.Buckets?.some((b) => b.Name === "alpha-bucket" && b.CreationDate instanceof Date));
+    assert.match(list.Owner?.ID ?? "", /^[0-9a-f]{64}$/);
+    await s3.send(new DeleteBucketCommand({ Bucket: "alpha-bucket" }));
+    await rejectsWith(s3.send(new HeadBucketCommand({ Bucket: "alpha-bucket" })), "NotFound", 404);
+  });
+
+  it("rejects invalid bucket names", async () => {
+    for (const name of ["ab", "UPPER-case", "-leading", "trailing-", "a..b", "192.168.1.1", "xn--bucket", "x".repeat(64), "bad_underscore"]) {
+      await rejectsWith(s3.send(new CreateBucketCommand({ Bucket: name })), "InvalidBucketName", 400);
+    }
+  });
+
+  it("answers 200 when the owner re-creates a bucket in us-east-1, 409 elsewhere", async () => {
+    await s3.send(new CreateBucketCommand({ Bucket: "again-bucket" }));
+    await s3.send(new CreateBucketCommand({ Bucket: "again-bucket" }));
+    const west = t.s3({ region: "eu-west-1" });
+    await west.send(new CreateBucketCommand({ Bucket: "west-bucket", CreateBucketConfiguration: { LocationConstraint: "eu-west-1" } }));
+    await rejectsWith(
+      west.send(new CreateBucketCommand({ Bucket: "west-bucket", CreateBucketConfiguration: { LocationConstraint: "eu-west-1" } })),
+      "BucketAlreadyOwnedByYou",
+      409,
+    );
+  });
+
+  it("refuses a bucket name another account owns", async () => {
+    await s3.send(new CreateBucketCommand({ Bucket: "taken-bucket" }));
+    const other = t.s3({ credentials: { accessKeyId: "111122223333", secretAccessKey: "whatever" } });
+    await rejectsWith(other.send(new CreateBucketCommand({ Bucket: "taken-bucket" })), "BucketAlreadyExists", 409);
+    const theirs = await other.send(new ListBucketsCommand({}));
+    assert.deepEqual(theirs.Buckets ?? [], []);
+  });
+
+  it("reports the location constraint", async () => {
+    const west = t.s3({ region: "eu-central-1" });
+    await west.send(new CreateBucketCommand({ Bucket: "located-bucket", CreateBucketConfiguration: { LocationConstraint: "eu-central-1" } }));
+    const location = await west.send(new GetBucketLocationCommand({ Bucket: "located-bucket" }));
+    assert.equal(location.LocationConstraint, "eu-central-1");
+    await s3.send(new CreateBucketCommand({ Bucket: "east-bucket" }));
+    const east = await s3.send(new GetBucketLocationCommand({ Bucket: "east-bucket" }));
+    assert.equal(east.LocationConstraint ?? undefined, undefined);
+  });
+
+  it("needs a matching location constraint outside us-east-1", async () => {
+    const west = t.s3({ region: "eu-west-1" });
+    await rejectsWith(west.send(new CreateBucketCommand({ Bucket: "no-constraint" })), "IllegalLocationConstraintException", 400);
+    await rejectsWith(
+      s3.send(new CreateBucketCommand({ Bucket: "explicit-east", CreateBucketConfiguration: { LocationConstraint: "us-east-1" as never } })),
+      "InvalidLocationConstraint",
+      400,
+    );
+  });
+
+  it("refuses to delete a bucket that is not empty, or that does not exist", async () => {
+    await s3.send(new CreateBucketCommand({ Bucket: "full-bucket" }));
+    await s3.send(new PutObjectCommand({ Bucket: "full-bucket", Key: "k", Body: "x" }));
+    await rejectsWith(s3.send(new DeleteBucketCommand({ Bucket: "full-bucket" })), "BucketNotEmpty", 409);
+    await rejectsWith(s3.send(new DeleteBucketCommand({ Bucket: "never-made" })), "NoSuchBucket", 404);
+  });
+
+  it("pages ListBuckets", async () => {
+    const client = t.s3({ credentials: { accessKeyId: "444455556666", secretAccessKey: "x" } });
+    for (const name of ["page-a", "page-b", "page-c"]) await client.send(new CreateBucketCommand({ Bucket: name }));
+    const first = await client.send(new ListBucketsCommand({ MaxBuckets: 2 }));
+    assert.deepEqual(first.Buckets?.map((b) => b.Name), ["page-a", "page-b"]);
+    assert.ok(first.ContinuationToken);
+    const second = await client.send(new ListBucketsCommand({ MaxBuckets: 2, ContinuationToken: first.ContinuationToken }));
+    assert.deepEqual(second.Buckets?.map((b) => b.Name), ["page-c"]);
+    assert.equal(second.ContinuationToken, undefined);
+  });
+});

@@ -1,0 +1,101 @@
+import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
+import { after, before, describe, it } from "node:test";
+import {
+  AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
+  CreateBucketCommand,
+  CreateMultipartUploadCommand,
+  GetObjectCommand,
+  ListMultipartUploadsCommand,
+  ListPartsCommand,
+  PutObjectCommand,
+  S3Client,
+  UploadPartCommand,
+  UploadPartCopyCommand,
+} from "@aws-sdk/client-s3";
+import { rejectsWith, startCloud, type TestCloud } from "../support/nimbus.js";
+
+const BUCKET = "multipart-bucket";
+const MiB = 1024 * 1024;
+
+describe("S3 multipart uploads", () => {
+  let t: TestCloud;
+  let s3: S3Client;
+  before(async () => {
+    t = await startCloud();
+    s3 = t.s3();
+    await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
+  });
+  after(() => t.stop());
+
+  const create = async (Key: string) => {
+    const out = await s3.send(new CreateMultipartUploadCommand({ Bucket: BUCKET, Key, ContentType: "application/x-test", Metadata: { m: "1" } }));
+    assert.ok(out.UploadId);
+    return out.UploadId;
+  };
+
+  it("uploads, lists and completes parts with S3's ETag", async () => {
+    const UploadId = await create("assembled");
+    const part1 = Buffer.alloc(5 * MiB, "a");
+    const part2 = Buffer.from("tail");
+    const p1 = await s3.send(new UploadPartCommand({ Bucket: BUCKET, Key: "assembled", UploadId, PartNumber: 1, Body: part1 }));
+    const p2 = await s3.send(new UploadPartCommand({ Bucket: BUCKET, Key: "assembled", UploadId, PartNumber: 2, Body: part2 }));
+    const parts = await s3.send(new ListPartsCommand({ Bucket: BUCKET, Key: "assembled", UploadId }));
+    assert.deepEqual(parts.Parts?.map((p) => [p.PartNumber, p.Size, p.ETag]), [[1, part1.length, p1.ETag], [2, 4, p2.ETag]]);
+    const uploads = await s3.send(new ListMultipartUploadsCommand({ Bucket: BUCKET }));
+    assert.ok(uploads.Uploads?.some((u) => u.UploadId === UploadId && u.Key === "assembled"));
+
+    const done = await s3.send(
+      new CompleteMultipartUploadCommand({ Bucket: BUCKET, Key: "assembled", UploadId, MultipartUpload: { Parts: [{ PartNumber: 1, ETag: p1.ETag }, { PartNumber: 2, ETag: p2.ETag }] } }),
+    );
+    const md5s = Buffer.concat([createHash("md5").update(part1).digest(), createHash("md5").update(part2).digest()]);
+    assert.equal(done.ETag, `"${createHash("md5").update(md5s).digest("hex")}-2"`);
+    const got = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: "assembled" }));
+    assert.equal(got.ContentLength, part1.length + 4);
+    assert.equal(got.ContentType, "application/x-test");
+    assert.deepEqual(got.Metadata, { m: "1" });
+    const bytes = Buffer.from((await got.Body?.transformToByteArray()) ?? []);
+    assert.ok(bytes.equals(Buffer.concat([part1, part2])));
+    await rejectsWith(s3.send(new ListPartsCommand({ Bucket: BUCKET, Key: "assembled", UploadId })), "NoSuchUpload", 404);
+  });
+
+  it("refuses small parts, wrong order and unknown parts", async () => {
+    const UploadId = await create("refused");
+    const a = await s3.send(new UploadPartCommand({ Bucket: BUCKET, Key: "refused", UploadId, PartNumber: 1, Body: "small" }));
+    const b = await s3.send(new UploadPartCommand({ Bucket: BUCKET, Key: "refused", UploadId, PartNumber: 2, Body: "small" }));
+    const complete = (Parts: { PartNumber: number; ETag?: string }[]) =>
+      s3.send(new CompleteMultipartUploadCommand({ Bucket: BUCKET, Key: "refused", UploadId, MultipartUpload: { Parts } }));
+    await rejectsWith(complete([{ PartNumber: 1, ETag: a.ETag }, { PartNumber: 2, ETag: b.ETag }]), "EntityTooSmall", 400);
+    await rejectsWith(complete([{ PartNumber: 2, ETag: b.ETag }, { PartNumber: 1, ETag: a.ETag }]), "InvalidPartOrder", 400);
+    await rejectsWith(complete([{ PartNumber: 3, ETag: a.ETag }]), "InvalidPart", 400);
+    await rejectsWith(complete([{ PartNumber: 1, ETag: '"0000"' }]), "InvalidPart", 400);
+    await rejectsWith(s3.send(new UploadPartCommand({ Bucket: BUCKET, Key: "refused", UploadId, PartNumber: 10001, Body: "x" })), "InvalidArgument", 400);
+  });
+
+  it("aborts an upload", async () => {
+    const UploadId = await create("aborted");
+    await s3.send(new UploadPartCommand({ Bucket: BUCKET, Key: "aborted", UploadId, PartNumber: 1, Body: "x" }));
+    const out = await s3.send(new AbortMultipartUploadCommand({ Bucket: BUCKET, Key: "aborted", UploadId }));
+    assert.equal(out.$metadata.httpStatusCode, 204);
+    await rejectsWith(s3.send(new UploadPartCommand({ Bucket: BUCKET, Key: "aborted", UploadId, PartNumber: 2, Body: "x" })), "NoSuchUpload", 404);
+    await rejectsWith(s3.send(new AbortMultipartUploadCommand({ Bucket: BUCKET, Key: "aborted", UploadId: "nope" })), "NoSuchUpload", 404);
+  });
+
+  it("copies a byte range of an object into a part", async () => {
+    await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: "source", Body: "0123456789" }));
+    const UploadId = await create("copied");
+    const copy = await s3.send(
+      new UploadPartCopyCommand({ Bucket: BUCKET, Key: "copied", UploadId, PartNumber: 1, CopySource: `${BUCKET}/source`, CopySourceRange: "bytes=2-5" }),
+    );
+    assert.equal(copy.CopyPartResult?.ETag, `"${createHash("md5").update("2345").digest("hex")}"`);
+    await s3.send(new CompleteMultipartUploadCommand({ Bucket: BUCKET, Key: "copied", UploadId, MultipartUpload: { Parts: [{ PartNumber: 1, ETag: copy.CopyPartResult?.ETag }] } }));
+    const got = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: "copied" }));
+    assert.equal(await got.Body?.transformToString(), "2345");
+    await rejectsWith(
+      s3.send(new UploadPartCopyCommand({ Bucket: BUCKET, Key: "copied", UploadId: await create("copied"), PartNumber: 1, CopySource: `${BUCKET}/source`, CopySourceRange: "bytes=5-50" })),
+      "InvalidArgument",
+      400,
+    );
+  });
+});

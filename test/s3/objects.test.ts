@@ -1,0 +1,179 @@
+import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
+import { after, before, describe, it } from "node:test";
+import {
+  CreateBucketCommand,
+  DeleteObjectCommand,
+  DeleteObjectsCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  S3Client,
+} from "@aws-sdk/client-s3";
+import { rejectsWith, startCloud, type TestCloud } from "../support/nimbus.js";
+
+const BUCKET = "objects-bucket";
+
+describe("S3 objects", () => {
+  let t: TestCloud;
+  let s3: S3Client;
+  before(async () => {
+    t = await startCloud();
+    s3 = t.s3();
+    await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
+  });
+  after(() => t.stop());
+
+  it("puts and gets an object with its headers and metadata", async () => {
+    const put = await s3.send(
+      new PutObjectCommand({
+        Bucket: BUCKET,
+        Key: "docs/hello.txt",
+        Body: "hello world",
+        ContentType: "text/plain",
+        ContentDisposition: "attachment",
+        ContentLanguage: "en",
+        CacheControl: "max-age=60",
+        Metadata: { color: "blue", "Mixed-Case": "Value" },
+      }),
+    );
+    assert.equal(put.ETag, `"${createHash("md5").update("hello world").digest("hex")}"`);
+    const got = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: "docs/hello.txt" }));
+    assert.equal(await got.Body?.transformToString(), "hello world");
+    assert.equal(got.ContentType, "text/plain");
+    assert.equal(got.ContentLength, 11);
+    assert.equal(got.ContentDisposition, "attachment");
+    assert.equal(got.ContentLanguage, "en");
+    assert.equal(got.CacheControl, "max-age=60");
+    assert.equal(got.ETag, put.ETag);
+    assert.deepEqual(got.Metadata, { color: "blue", "mixed-case": "Value" });
+    assert.ok(got.LastModified instanceof Date);
+    assert.equal(got.AcceptRanges, "bytes");
+  });
+
+  it("answers NoSuchKey and NoSuchBucket", async () => {
+    const e = await rejectsWith(s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: "missing" })), "NoSuchKey", 404);
+    assert.equal(e.message, "The specified key does not exist.");
+    await rejectsWith(s3.send(new GetObjectCommand({ Bucket: "no-such-bucket-x", Key: "k" })), "NoSuchBucket", 404);
+    await rejectsWith(s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: "missing" })), "NotFound", 404);
+    await rejectsWith(s3.send(new PutObjectCommand({ Bucket: "no-such-bucket-x", Key: "k", Body: "x" })), "NoSuchBucket", 404);
+  });
+
+  it("stores unusual keys exactly", async () => {
+    const keys = ["../x", "a b c", "ünïcødé/日本語", "trailing/", "100%", "a+b", "emoji 😀", "x//y", "?query#hash", "tab\there", "&amp;<>\"'"];
+    for (const key of keys) await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: `odd/${key}`, Body: key }));
+    for (const key of keys) {
+      const got = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: `odd/${key}` }));
+      assert.equal(await got.Body?.transformToString(), key);
+    }
+    const listed = await s3.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: "odd/" }));
+    const expected = keys.map((k) => `odd/${k}`).sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+    assert.deepEqual(listed.Contents?.map((c) => c.Key), expected);
+  });
+
+  it("accepts a 1024-byte key and refuses a longer one", async () => {
+    await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: "k".repeat(1024), Body: "x" }));
+    await rejectsWith(s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: "k".repeat(1025), Body: "x" })), "KeyTooLongError", 400);
+  });
+
+  it("serves single ranges with 206 and refuses unsatisfiable ones with 416", async () => {
+    await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: "range", Body: "0123456789" }));
+    const mid = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: "range", Range: "bytes=2-5" }));
+    assert.equal(mid.$metadata.httpStatusCode, 206);
+    assert.equal(mid.ContentRange, "bytes 2-5/10");
+    assert.equal(await mid.Body?.transformToString(), "2345");
+    const tail = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: "range", Range: "bytes=-3" }));
+    assert.equal(await tail.Body?.transformToString(), "789");
+    const open = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: "range", Range: "bytes=7-" }));
+    assert.equal(await open.Body?.transformToString(), "789");
+    const beyond = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: "range", Range: "bytes=5-100" }));
+    assert.equal(await beyond.Body?.transformToString(), "56789");
+    await rejectsWith(s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: "range", Range: "bytes=10-20" })), "InvalidRange", 416);
+  });
+
+  it("evaluates conditional GETs", async () => {
+    const put = await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: "cond", Body: "c" }));
+    const etag = put.ETag ?? "";
+    const ok = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: "cond", IfMatch: etag }));
+    assert.equal(ok.$metadata.httpStatusCode, 200);
+    await rejectsWith(s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: "cond", IfMatch: '"nope"' })), "PreconditionFailed", 412);
+    await rejectsWith(s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: "cond", IfNoneMatch: etag })), "304", 304);
+    const future = new Date(Date.now() + 3600_000);
+    const past = new Date(Date.now() - 3600_000);
+    await rejectsWith(s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: "cond", IfModifiedSince: future })), "304", 304);
+    await rejectsWith(s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: "cond", IfUnmodifiedSince: past })), "PreconditionFailed", 412);
+    // If-Match holding wins over a failing If-Unmodified-Since.
+    const both = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: "cond", IfMatch: etag, IfUnmodifiedSince: past }));
+    assert.equal(both.$metadata.httpStatusCode, 200);
+  });
+
+  it("applies response-* overrides", async () => {
+    await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: "override", Body: "o", ContentType: "text/plain" }));
+    const got = await s3.send(
+      new GetObjectCommand({ Bucket: BUCKET, Key: "override", ResponseContentType: "application/json", ResponseContentDisposition: "inline", ResponseCacheControl: "no-cache" }),
+    );
+    assert.equal(got.ContentType, "application/json");
+    assert.equal(got.ContentDisposition, "inline");
+    assert.equal(got.CacheControl, "no-cache");
+  });
+
+  it("verifies Content-MD5", async () => {
+    const good = createHash("md5").update("payload").digest("base64");
+    await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: "md5", Body: "payload", ContentMD5: good }));
+    const bad = createHash("md5").update("other").digest("base64");
+    await rejectsWith(s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: "md5-bad", Body: "payload", ContentMD5: bad })), "BadDigest", 400);
+    await rejectsWith(s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: "md5-bad" })), "NotFound", 404);
+  });
+
+  it("verifies, stores and returns flexible checksums", async () => {
+    for (const algorithm of ["CRC32", "CRC32C", "SHA1", "SHA256"] as const) {
+      const key = `sum-${algorithm}`;
+      const put = await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: "checksummed body", ChecksumAlgorithm: algorithm }));
+      const field = `Checksum${algorithm}` as const;
+      assert.ok(put[field], `${algorithm} returned on PUT`);
+      const head = await s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: key, ChecksumMode: "ENABLED" }));
+      assert.equal(head[field], put[field]);
+      const got = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: key, ChecksumMode: "ENABLED" }));
+      assert.equal(await got.Body?.transformToString(), "checksummed body");
+    }
+    const sha = createHash("sha256").update("wrong").digest("base64");
+    await rejectsWith(s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: "sum-bad", Body: "checksummed body", ChecksumSHA256: sha })), "BadDigest", 400);
+  });
+
+  it("deletes one object idempotently", async () => {
+    await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: "del", Body: "d" }));
+    const first = await s3.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: "del" }));
+    assert.equal(first.$metadata.httpStatusCode, 204);
+    const again = await s3.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: "del" }));
+    assert.equal(again.$metadata.httpStatusCode, 204);
+    await rejectsWith(s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: "del" })), "NoSuchKey", 404);
+  });
+
+  it("deletes many objects, verbose and quiet", async () => {
+    for (const k of ["m1", "m2", "m3"]) await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: k, Body: k }));
+    const verbose = await s3.send(new DeleteObjectsCommand({ Bucket: BUCKET, Delete: { Objects: [{ Key: "m1" }, { Key: "m2" }, { Key: "never" }] } }));
+    assert.deepEqual(verbose.Deleted?.map((d) => d.Key).sort(), ["m1", "m2", "never"]);
+    const quiet = await s3.send(new DeleteObjectsCommand({ Bucket: BUCKET, Delete: { Objects: [{ Key: "m3" }], Quiet: true } }));
+    assert.equal(quiet.Deleted, undefined);
+    await rejectsWith(s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: "m3" })), "NotFound", 404);
+  });
+
+  it("honours conditional writes", async () => {
+    await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: "once", Body: "1", IfNoneMatch: "*" }));
+    await rejectsWith(s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: "once", Body: "2", IfNoneMatch: "*" })), "PreconditionFailed", 412);
+    const got = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: "once" }));
+    assert.equal(await got.Body?.transformToString(), "1");
+  });
+
+  it("round-trips a 20 MiB body", async () => {
+    const body = Buffer.alloc(20 * 1024 * 1024, 7);
+    body.write("start", 0);
+    body.write("end", body.length - 3);
+    await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: "big", Body: body }));
+    const got = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: "big" }));
+    const bytes = Buffer.from((await got.Body?.transformToByteArray()) ?? []);
+    assert.equal(bytes.length, body.length);
+    assert.ok(bytes.equals(body));
+  });
+});
