@@ -1,0 +1,95 @@
+import assert from "node:assert/strict";
+import { rm } from "node:fs/promises";
+import { describe, it } from "node:test";
+import { CreateBucketCommand, GetObjectCommand, ListBucketsCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { start } from "../../src/index.js";
+import { clientConfig, spawnCloud, startCloud, tempDir } from "../support/nimbus.js";
+
+describe("server lifecycle", () => {
+  it("answers health with version, uptime and services", async () => {
+    const t = await startCloud();
+    try {
+      const response = await fetch(`${t.cloud.endpoint}/_nimbus/health`);
+      assert.equal(response.status, 200);
+      const health = (await response.json()) as { version: string; uptimeSeconds: number; services: Record<string, string> };
+      assert.match(health.version, /^\d+\.\d+\.\d+/);
+      assert.equal(typeof health.uptimeSeconds, "number");
+      assert.equal(health.services.s3, "available");
+      await t.s3().send(new ListBucketsCommand({}));
+      const after = (await (await fetch(`${t.cloud.endpoint}/_nimbus/health`)).json()) as { services: Record<string, string> };
+      assert.equal(after.services.s3, "running");
+    } finally {
+      await t.stop();
+    }
+  });
+
+  it("wipes all state on reset", async () => {
+    const t = await startCloud();
+    try {
+      const s3 = t.s3();
+      await s3.send(new CreateBucketCommand({ Bucket: "reset-me" }));
+      const response = await fetch(`${t.cloud.endpoint}/_nimbus/reset`, { method: "POST" });
+      assert.equal(response.status, 200);
+      const list = await s3.send(new ListBucketsCommand({}));
+      assert.deepEqual(list.Buckets ?? [], []);
+    } finally {
+      await t.stop();
+    }
+  });
+
+  it("keeps two in-process instances isolated", async () => {
+    const a = await start({ port: 0, inMemory: true });
+    const b = await start({ port: 0, inMemory: true });
+    try {
+      assert.notEqual(a.endpoint, b.endpoint);
+      const s3a = new S3Client(a.clientConfig);
+      const s3b = new S3Client(b.clientConfig);
+      await s3a.send(new CreateBucketCommand({ Bucket: "only-in-a" }));
+      const listB = await s3b.send(new ListBucketsCommand({}));
+      assert.deepEqual(listB.Buckets ?? [], []);
+      s3a.destroy();
+      s3b.destroy();
+    } finally {
+      await a.stop();
+      await b.stop();
+    }
+  });
+
+  it("restores everything after a restart on the same data dir", async () => {
+    const dataDir = await tempDir();
+    try {
+      const first = await start({ port: 0, dataDir });
+      const s3 = new S3Client(first.clientConfig);
+      await s3.send(new CreateBucketCommand({ Bucket: "durable" }));
+      await s3.send(new PutObjectCommand({ Bucket: "durable", Key: "k", Body: "survives", Metadata: { m: "v" } }));
+      s3.destroy();
+      await first.stop();
+
+      const second = await start({ port: 0, dataDir });
+      const again = new S3Client(second.clientConfig);
+      const got = await again.send(new GetObjectCommand({ Bucket: "durable", Key: "k" }));
+      assert.equal(await got.Body?.transformToString(), "survives");
+      assert.deepEqual(got.Metadata, { m: "v" });
+      again.destroy();
+      await second.stop();
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it("prints one ready line and exits 0 on SIGTERM after finishing", async () => {
+    const dataDir = await tempDir();
+    try {
+      const child = await spawnCloud(["--data-dir", dataDir]);
+      assert.match(child.output(), /^Nimbus \S+ ready on http:\/\/127\.0\.0\.1:\d+/m);
+      const s3 = new S3Client(clientConfig(child.endpoint));
+      await s3.send(new CreateBucketCommand({ Bucket: "before-stop" }));
+      s3.destroy();
+      const exited = new Promise<number | null>((resolve) => child.process.once("exit", resolve));
+      child.process.kill("SIGTERM");
+      assert.equal(await exited, 0);
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+});
