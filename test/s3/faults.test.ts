@@ -1,0 +1,133 @@
+import assert from "node:assert/strict";
+import { request } from "node:http";
+import { readdir, rm } from "node:fs/promises";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { CreateBucketCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { clientConfig, rejectsWith, spawnCloud, startCloud, tempDir, type TestCloud } from "../support/nimbus.js";
+import { md5Base64, rawRequest, rawSocket, signRequest } from "../support/raw.js";
+
+const BUCKET = "faults-bucket";
+
+describe("S3 bad input", () => {
+  let t: TestCloud;
+  let s3: S3Client;
+  before(async () => {
+    t = await startCloud();
+    s3 = t.s3();
+    await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
+  });
+  after(() => t.stop());
+
+  it("answers malformed XML with MalformedXML", async () => {
+    const body = "<Delete><Object><Key>a</Key></Object";
+    const res = await rawRequest(t.cloud.endpoint, { method: "POST", path: `/${BUCKET}`, query: { delete: "" }, headers: { "content-md5": md5Base64(body), "content-type": "application/xml" }, body });
+    assert.equal(res.status, 400);
+    assert.match(res.body, /<Code>MalformedXML<\/Code>/);
+  });
+
+  it("answers a PUT without a length with 411 MissingContentLength", async () => {
+    const signed = await signRequest(t.cloud.endpoint, { method: "PUT", path: `/${BUCKET}/chunked`, headers: { "transfer-encoding": "chunked", "x-amz-content-sha256": "UNSIGNED-PAYLOAD" } });
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = request({ host: signed.hostname, port: signed.port, method: "PUT", path: signed.path, headers: signed.headers }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on("error", reject);
+      req.write("some bytes");
+      req.end();
+    });
+    assert.equal(status, 411);
+    await rejectsWith(s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: "chunked" })), "NotFound", 404);
+  });
+
+  it("answers oversized headers with 400", async () => {
+    const huge = "x".repeat(20_000);
+    const reply = await rawSocket(t.cloud.endpoint, `GET /${BUCKET} HTTP/1.1\r\nHost: localhost\r\nX-Big: ${huge}\r\n\r\n`);
+    assert.match(reply, /^HTTP\/1\.1 400 /);
+  });
+
+  it("survives garbage bytes on the socket", async () => {
+    for (const garbage of ["\x00\x01\x02\x03garbage\r\n\r\n", "GET / HTTP/9.9\r\n\r\n", "NOTAMETHOD /x HTTP/1.1\r\nHost: a\r\n\r\n", Buffer.from([0xff, 0xfe, 0x00, 0x13, 0x37])]) {
+      await rawSocket(t.cloud.endpoint, garbage, 500);
+    }
+    const list = await s3.send(new ListObjectsV2Command({ Bucket: BUCKET }));
+    assert.equal(list.$metadata.httpStatusCode, 200);
+  });
+
+  it("names an unsupported operation in a 501", async () => {
+    const res = await rawRequest(t.cloud.endpoint, { method: "GET", path: `/${BUCKET}`, query: { acl: "" } });
+    assert.equal(res.status, 501);
+    assert.match(res.body, /<Code>NotImplemented<\/Code>/);
+    assert.match(res.body, /GetBucketAcl/);
+  });
+
+  it("rejects a wrong secret for the known key", async () => {
+    const bad = t.s3({ credentials: { accessKeyId: "test", secretAccessKey: "wrong" } });
+    await rejectsWith(bad.send(new ListObjectsV2Command({ Bucket: BUCKET })), "SignatureDoesNotMatch", 403);
+  });
+});
+
+describe("S3 durability", () => {
+  it("keeps an acknowledged PUT across kill -9", async () => {
+    const dataDir = await tempDir();
+    try {
+      const child = await spawnCloud(["--data-dir", dataDir]);
+      const s3 = new S3Client(clientConfig(child.endpoint));
+      await s3.send(new CreateBucketCommand({ Bucket: "crash" }));
+      await s3.send(new PutObjectCommand({ Bucket: "crash", Key: "acked", Body: "durable bytes" }));
+      s3.destroy();
+      const exited = new Promise((resolve) => child.process.once("exit", resolve));
+      child.process.kill("SIGKILL");
+      await exited;
+
+      const again = await spawnCloud(["--data-dir", dataDir]);
+      const s3b = new S3Client(clientConfig(again.endpoint));
+      const got = await s3b.send(new GetObjectCommand({ Bucket: "crash", Key: "acked" }));
+      assert.equal(await got.Body?.transformToString(), "durable bytes");
+      s3b.destroy();
+      const stopped = new Promise((resolve) => again.process.once("exit", resolve));
+      again.process.kill("SIGTERM");
+      await stopped;
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it("leaves no object and no garbage for a PUT cut off mid-body", async () => {
+    const t = await startCloud();
+    try {
+      const s3 = t.s3();
+      await s3.send(new CreateBucketCommand({ Bucket: "cut" }));
+      const signed = await signRequest(t.cloud.endpoint, { method: "PUT", path: "/cut/partial", headers: { "content-length": "1000000", "x-amz-content-sha256": "UNSIGNED-PAYLOAD" } });
+      await new Promise<void>((resolve) => {
+        const req = request({ host: signed.hostname, port: signed.port, method: "PUT", path: signed.path, headers: signed.headers });
+        req.on("error", () => resolve());
+        req.write(Buffer.alloc(300_000, 1), () => {
+          setTimeout(() => {
+            req.destroy();
+            resolve();
+          }, 100);
+        });
+      });
+      await new Promise((r) => setTimeout(r, 200));
+      await rejectsWith(s3.send(new HeadObjectCommand({ Bucket: "cut", Key: "partial" })), "NotFound", 404);
+      const listed = await s3.send(new ListObjectsV2Command({ Bucket: "cut" }));
+      assert.equal(listed.KeyCount, 0);
+      const leftovers = await listFiles(join(t.dataDir, "blobs"));
+      assert.deepEqual(leftovers, []);
+    } finally {
+      await t.stop();
+    }
+  });
+});
+
+async function listFiles(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const entry of await readdir(dir, { withFileTypes: true }).catch(() => [])) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...(await listFiles(path)));
+    else out.push(path);
+  }
+  return out;
+}
