@@ -19,8 +19,9 @@ import { S3_XML_ROOTS } from "./xml-roots.js";
 /** Largest XML request body S3 reads (DeleteObjects with 1,000 long keys fits). */
 const MAX_XML_BODY = 2 * 1024 * 1024;
 
-export function createS3Runtime(env: ServiceEnvironment): ServiceRuntime {
+export async function createS3Runtime(env: ServiceEnvironment): Promise<ServiceRuntime> {
   const store = new S3Store(env.kv, env.blobs);
+  await store.collectOrphanBlobs();
   const deps = { store };
   return {
     codec: s3Codec(createCodec(loadModel("s3"), {

@@ -24,6 +24,20 @@ export class S3Store {
     this.parts = kv.store<PartRecord>("s3.parts");
   }
 
+  /**
+   * Frees blobs no record points to: bodies whose PUT was cut off by a
+   * crash after the bytes landed but before the record committed. Runs
+   * when the service loads, before any request can be writing a blob.
+   */
+  async collectOrphanBlobs(): Promise<number> {
+    const live = new Set<string>();
+    for (const { value } of this.objects.range()) live.add(value.blob);
+    for (const { value } of this.parts.range()) live.add(value.blob);
+    const orphans = (await this.blobs.list()).filter((id) => !live.has(id));
+    await Promise.all(orphans.map((id) => this.blobs.delete(id)));
+    return orphans.length;
+  }
+
   // ── buckets ─────────────────────────────────────────────────────────
 
   bucket(name: string): BucketRecord | undefined {

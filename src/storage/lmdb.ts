@@ -1,0 +1,85 @@
+/**
+ * KvEnvironment on LMDB: one memory-mapped environment per data dir, one
+ * named database per store. Write transactions are async: lmdb batches the
+ * ones that arrive together into one commit and one fsync, which is what
+ * makes durable small writes cheap.
+ */
+import { open, type Database, type Key as LmdbKey, type RootDatabase } from "lmdb";
+import { compareKeys } from "./keys.js";
+import { StagedWrites } from "./staged.js";
+import type { Entry, Key, KvEnvironment, KvStore, KvWriter, RangeOptions } from "./types.js";
+
+/** Room for the stores of every service; LMDB fixes the count at open. */
+const MAX_STORES = 256;
+
+export function openLmdbEnvironment(path: string): KvEnvironment {
+  const root: RootDatabase = open({ path, maxDbs: MAX_STORES, compression: false });
+  const stores = new Map<string, LmdbStore<unknown>>();
+  return {
+    store<V>(name: string): KvStore<V> {
+      let store = stores.get(name);
+      if (!store) {
+        store = new LmdbStore<unknown>(root, root.openDB<unknown, LmdbKey>({ name, compression: false }));
+        stores.set(name, store);
+      }
+      return store as KvStore<V>;
+    },
+    async clear() {
+      // Named databases live in the root's key space too; clearing the root
+      // would drop their handles, so clear each one that was ever opened,
+      // plus every other named database found on disk.
+      const names = new Set(stores.keys());
+      for (const key of root.getKeys()) if (typeof key === "string") names.add(key);
+      await root.transaction(() => {
+        for (const name of names) (stores.get(name)?.db ?? root.openDB({ name })).clearSync();
+      });
+    },
+    async close() {
+      await root.close();
+    },
+  };
+}
+
+class LmdbStore<V> implements KvStore<V> {
+  constructor(
+    private readonly root: RootDatabase,
+    readonly db: Database<unknown, LmdbKey>,
+  ) {}
+
+  get(key: Key): V | undefined {
+    return this.db.get(key as LmdbKey) as V | undefined;
+  }
+
+  *range(options: RangeOptions = {}): Iterable<Entry<V>> {
+    const { start, end, reverse = false, limit } = options;
+    if (!reverse) {
+      for (const { key, value } of this.db.getRange({ start: start as LmdbKey, end: end as LmdbKey, limit })) yield { key: key as Key, value: value as V };
+      return;
+    }
+    // lmdb walks a reverse range from its `start` downwards, including it;
+    // callers give [start, end) in ascending terms, so bound it ourselves.
+    let count = 0;
+    for (const { key, value } of this.db.getRange({ start: end as LmdbKey, reverse: true })) {
+      if (end !== undefined && compareKeys(key as Key, end) >= 0) continue;
+      if (start !== undefined && compareKeys(key as Key, start) < 0) return;
+      if (limit !== undefined && count++ >= limit) return;
+      yield { key: key as Key, value: value as V };
+    }
+  }
+
+  transaction<T>(fn: (tx: KvWriter<V>) => T): Promise<T> {
+    const db = this.db;
+    // fn runs inside lmdb's write transaction, so it reads every commit
+    // before it; its writes are staged and applied only if it returns,
+    // since lmdb does not roll back a batched transaction that throws.
+    return this.root.transaction(() => {
+      const staged = new StagedWrites<V>((key) => db.get(key as LmdbKey) as V | undefined);
+      const result = fn(staged);
+      for (const { key, value } of staged.writes()) {
+        if (value === undefined) db.removeSync(key as LmdbKey);
+        else db.putSync(key as LmdbKey, value);
+      }
+      return result;
+    });
+  }
+}
