@@ -49,6 +49,8 @@ export interface AuthRequest {
   rawQuery: string;
   headers: IncomingHttpHeaders;
   body: Readable;
+  /** S3 bucket named by the Host header (`<bucket>.s3.localhost`); SigV2 signs `/<bucket><path>`. */
+  virtualHostBucket?: string;
 }
 
 export interface AuthResult {

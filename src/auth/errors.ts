@@ -1,0 +1,102 @@
+/**
+ * Authentication failures in each protocol family's words. The same fault
+ * is `SignatureDoesNotMatch` (403) to S3 and IAM clients but
+ * `InvalidSignatureException` (400) to DynamoDB's.
+ */
+import { AwsError } from "../server/errors.js";
+import type { AuthDialect } from "./types.js";
+
+const SIGNATURE_MISMATCH =
+  "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.";
+const S3_SIGNATURE_MISMATCH = "The request signature we calculated does not match the signature you provided. Check your key and signing method.";
+const INVALID_TOKEN = "The security token included in the request is invalid.";
+
+export function signatureMismatch(dialect: AuthDialect): AwsError {
+  switch (dialect) {
+    case "s3":
+      return new AwsError("SignatureDoesNotMatch", S3_SIGNATURE_MISMATCH, 403);
+    case "json":
+      return new AwsError("InvalidSignatureException", SIGNATURE_MISMATCH, 400);
+    case "query":
+      return new AwsError("SignatureDoesNotMatch", SIGNATURE_MISMATCH, 403);
+  }
+}
+
+export function unknownAccessKey(dialect: AuthDialect): AwsError {
+  switch (dialect) {
+    case "s3":
+      return new AwsError("InvalidAccessKeyId", "The AWS Access Key Id you provided does not exist in our records.", 403);
+    case "json":
+      return new AwsError("UnrecognizedClientException", INVALID_TOKEN, 400);
+    case "query":
+      return new AwsError("InvalidClientTokenId", INVALID_TOKEN, 403);
+  }
+}
+
+export function invalidToken(dialect: AuthDialect): AwsError {
+  switch (dialect) {
+    case "s3":
+      return new AwsError("InvalidToken", "The provided token is malformed or otherwise invalid.", 400);
+    case "json":
+      return new AwsError("UnrecognizedClientException", INVALID_TOKEN, 400);
+    case "query":
+      return new AwsError("InvalidClientTokenId", INVALID_TOKEN, 403);
+  }
+}
+
+export function expiredToken(dialect: AuthDialect): AwsError {
+  switch (dialect) {
+    case "s3":
+      return new AwsError("ExpiredToken", "The provided token has expired.", 400);
+    case "json":
+      return new AwsError("ExpiredTokenException", "The security token included in the request is expired", 400);
+    case "query":
+      return new AwsError("ExpiredToken", "The security token included in the request is expired", 403);
+  }
+}
+
+export function missingAuthentication(dialect: AuthDialect): AwsError {
+  switch (dialect) {
+    case "s3":
+      return new AwsError("AccessDenied", "Access Denied", 403);
+    case "json":
+      return new AwsError("MissingAuthenticationTokenException", "Request is missing Authentication Token", 400);
+    case "query":
+      return new AwsError("MissingAuthenticationToken", "Request is missing Authentication Token", 403);
+  }
+}
+
+/** A request signed too far from now (header signatures; 15 minutes either way). */
+export function tooSkewed(dialect: AuthDialect, requestTime: string, serverTime: string): AwsError {
+  if (dialect === "s3") {
+    return new AwsError("RequestTimeTooSkewed", "The difference between the request time and the current time is too large.", 403, {
+      RequestTime: requestTime,
+      ServerTime: serverTime,
+      MaxAllowedSkewMilliseconds: 900000,
+    });
+  }
+  const message = `Signature expired: ${requestTime} is now earlier than ${serverTime} (${serverTime} - 15 min.)`;
+  return dialect === "json" ? new AwsError("InvalidSignatureException", message, 400) : new AwsError("SignatureDoesNotMatch", message, 403);
+}
+
+export function requestExpired(dialect: AuthDialect): AwsError {
+  if (dialect === "s3") return new AwsError("AccessDenied", "Request has expired", 403);
+  return new AwsError(dialect === "json" ? "InvalidSignatureException" : "SignatureDoesNotMatch", "Signature expired", dialect === "json" ? 400 : 403);
+}
+
+/** An Authorization header or presigned query that cannot be parsed. */
+export function malformedAuth(dialect: AuthDialect, detail: string): AwsError {
+  switch (dialect) {
+    case "s3":
+      return new AwsError("AuthorizationHeaderMalformed", `The authorization header is malformed; ${detail}`, 400);
+    case "json":
+      return new AwsError("IncompleteSignatureException", detail, 400);
+    case "query":
+      return new AwsError("IncompleteSignature", detail, 400);
+  }
+}
+
+export function malformedQueryAuth(dialect: AuthDialect, detail: string): AwsError {
+  if (dialect === "s3") return new AwsError("AuthorizationQueryParametersError", detail, 400);
+  return malformedAuth(dialect, detail);
+}

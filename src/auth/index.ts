@@ -1,0 +1,208 @@
+/**
+ * Authentication: turns a request's signature into a Principal and hands
+ * on a payload stream that verifies what was signed. Which key is known,
+ * and what an unknown key means, depends on the auth mode: lenient accepts
+ * unknown keys (as other local clouds do), strict refuses them. A known key
+ * with a wrong signature is refused in both.
+ */
+import { timingSafeEqual } from "node:crypto";
+import { Readable } from "node:stream";
+import { readBody } from "../protocols/shared/body.js";
+import { ANONYMOUS, lenientPrincipal } from "./credentials.js";
+import {
+  expiredToken,
+  invalidToken,
+  malformedAuth,
+  missingAuthentication,
+  requestExpired,
+  signatureMismatch,
+  tooSkewed,
+  unknownAccessKey,
+} from "./errors.js";
+import { ChunkedDecoder, Sha256Verifier } from "./payload.js";
+import { signatureV2, stringToSignV2 } from "./sigv2.js";
+import {
+  ALGORITHM,
+  canonicalRequest,
+  formatAmzDate,
+  header,
+  parseAmzDate,
+  parseV4Header,
+  parseV4Query,
+  queryMap,
+  requestSignature,
+  scopeOf,
+  sha256Hex,
+  signingKey,
+  type V4Signature,
+} from "./sigv4.js";
+import type { AuthOptions, AuthRequest, AuthResult, KnownCredentials, Principal } from "./types.js";
+import { AwsError } from "../server/errors.js";
+
+export { ANONYMOUS, CredentialRegistry, createDefaultCredentials, DEFAULT_ACCOUNT_ID, rootPrincipal } from "./credentials.js";
+export type * from "./types.js";
+
+/** How far a header-signed request's time may be from ours. */
+const MAX_SKEW_MS = 15 * 60 * 1000;
+/** Largest body of a non-S3 request buffered to compute its payload hash. */
+const MAX_SIGNED_DOCUMENT = 16 * 1024 * 1024;
+
+export async function authenticate(req: AuthRequest, options: AuthOptions): Promise<AuthResult> {
+  const authorization = header(req.headers, "authorization");
+  if (authorization?.startsWith(ALGORITHM)) return authenticateV4(req, options, parseV4Header(authorization, req.headers, options.dialect));
+  if (authorization?.startsWith("AWS ") && options.allowV2) return authenticateV2Header(req, options, authorization.slice(4));
+  if (authorization !== undefined && authorization !== "") throw malformedAuth(options.dialect, "unsupported authorization type");
+
+  if (req.rawQuery.includes("X-Amz-")) {
+    const params = queryMap(req.rawQuery);
+    if (params.has("X-Amz-Credential") || params.has("X-Amz-Algorithm")) return authenticateV4(req, options, parseV4Query(params, options.dialect));
+  }
+  if (options.allowV2 && req.rawQuery.includes("AWSAccessKeyId=")) return authenticateV2Query(req, options);
+
+  if (!options.allowAnonymous) throw missingAuthentication(options.dialect);
+  return plainResult(req, ANONYMOUS, "none");
+}
+
+// ── SigV4 ───────────────────────────────────────────────────────────────
+
+async function authenticateV4(req: AuthRequest, options: AuthOptions, sig: V4Signature): Promise<AuthResult> {
+  const { dialect } = options;
+  const now = options.now();
+  const requestTime = parseAmzDate(sig.amzDate);
+  if (Number.isNaN(requestTime)) throw malformedAuth(dialect, "X-Amz-Date must be in the ISO8601 Long Format \"yyyyMMdd'T'HHmmss'Z'\"");
+  if (sig.presigned) {
+    if (sig.expires !== undefined && now > requestTime + sig.expires * 1000) throw requestExpired(dialect);
+    if (requestTime - now > MAX_SKEW_MS) throw tooSkewed(dialect, sig.amzDate, formatAmzDate(now));
+  } else if (Math.abs(now - requestTime) > MAX_SKEW_MS) {
+    throw tooSkewed(dialect, sig.amzDate, formatAmzDate(now));
+  }
+
+  const known = resolveKey(sig.accessKeyId, options);
+  const principal = known?.principal ?? lenientPrincipal(sig.accessKeyId);
+  if (known) checkToken(known, req, options);
+
+  const payloadHash = header(req.headers, "x-amz-content-sha256");
+  const trailers = new Map<string, string>();
+  const base = { principal, method: sig.presigned ? ("v4-query" as const) : ("v4-header" as const), region: sig.region, service: sig.service, trailers };
+
+  // Non-S3 clients sign the SHA-256 of a small document without sending it:
+  // read the document first, then check the signature over its hash.
+  if (payloadHash === undefined && !(sig.service === "s3" || dialect === "s3")) {
+    const body = await readBody(req.body, MAX_SIGNED_DOCUMENT);
+    if (known) verifyV4(req, sig, known, sha256Hex(body), dialect);
+    return { ...base, body: Readable.from([body]), contentLength: body.length };
+  }
+
+  if (payloadHash === undefined && dialect === "s3" && !sig.presigned) {
+    throw new AwsError("InvalidRequest", "Missing required header for this request: x-amz-content-sha256", 400);
+  }
+  const signedPayload = payloadHash ?? "UNSIGNED-PAYLOAD";
+  const signature = known ? verifyV4(req, sig, known, signedPayload, dialect) : undefined;
+
+  if (signedPayload.startsWith("STREAMING-")) {
+    const signedChunks = signedPayload.startsWith("STREAMING-AWS4-HMAC-SHA256-PAYLOAD");
+    const decodedLength = numberHeader(req, "x-amz-decoded-content-length");
+    const decoder = new ChunkedDecoder({
+      signing: signature && signedChunks ? { key: signature.key, amzDate: sig.amzDate, scope: scopeOf(sig), seed: sig.signature } : undefined,
+      signedChunks,
+      trailers,
+      decodedLength,
+      dialect,
+    });
+    return { ...base, body: pipe(req.body, decoder), contentLength: decodedLength };
+  }
+  const contentLength = numberHeader(req, "content-length");
+  if (/^[0-9a-f]{64}$/i.test(signedPayload) && known) {
+    return { ...base, body: pipe(req.body, new Sha256Verifier(signedPayload)), contentLength };
+  }
+  return { ...base, body: req.body, contentLength };
+}
+
+/** Checks the request signature; returns the signing key for chunk signatures. */
+function verifyV4(req: AuthRequest, sig: V4Signature, known: KnownCredentials, payloadHash: string, dialect: AuthOptions["dialect"]): { key: Buffer } {
+  const key = signingKey(known.secretAccessKey, sig);
+  const expected = requestSignature(key, sig, canonicalRequest(req, sig, payloadHash));
+  if (!sameText(expected, sig.signature)) throw signatureMismatch(dialect);
+  return { key };
+}
+
+// ── SigV2 (S3 only) ─────────────────────────────────────────────────────
+
+function authenticateV2Header(req: AuthRequest, options: AuthOptions, credential: string): AuthResult {
+  const colon = credential.lastIndexOf(":");
+  if (colon <= 0) throw malformedAuth(options.dialect, "expected AWS AccessKeyId:Signature");
+  const accessKeyId = credential.slice(0, colon);
+  const signature = credential.slice(colon + 1);
+  const amzDate = header(req.headers, "x-amz-date");
+  const date = amzDate ?? header(req.headers, "date") ?? "";
+  const time = Date.parse(date);
+  const now = options.now();
+  if (Number.isNaN(time)) throw new AwsError("AccessDenied", "AWS authentication requires a valid Date or x-amz-date header", 403);
+  if (Math.abs(now - time) > MAX_SKEW_MS) throw tooSkewed(options.dialect, date, new Date(now).toUTCString());
+  const known = resolveKey(accessKeyId, options);
+  if (known) {
+    checkToken(known, req, options);
+    const expected = signatureV2(known.secretAccessKey, stringToSignV2(req, amzDate === undefined ? date : ""));
+    if (!sameText(expected, signature)) throw signatureMismatch(options.dialect);
+  }
+  return plainResult(req, known?.principal ?? lenientPrincipal(accessKeyId), "v2-header");
+}
+
+function authenticateV2Query(req: AuthRequest, options: AuthOptions): AuthResult {
+  const params = queryMap(req.rawQuery);
+  const accessKeyId = params.get("AWSAccessKeyId") ?? "";
+  const signature = params.get("Signature");
+  const expires = params.get("Expires");
+  if (!signature || !expires) {
+    throw new AwsError("AccessDenied", "Query-string authentication requires the Signature, Expires and AWSAccessKeyId parameters", 403);
+  }
+  if (!/^\d+$/.test(expires)) throw new AwsError("AccessDenied", "Invalid date (should be seconds since epoch): " + expires, 403);
+  if (options.now() > Number(expires) * 1000) throw requestExpired(options.dialect);
+  const known = resolveKey(accessKeyId, options);
+  if (known) {
+    checkToken(known, req, options);
+    const expected = signatureV2(known.secretAccessKey, stringToSignV2(req, expires));
+    if (!sameText(expected, signature)) throw signatureMismatch(options.dialect);
+  }
+  return plainResult(req, known?.principal ?? lenientPrincipal(accessKeyId), "v2-query");
+}
+
+// ── shared ──────────────────────────────────────────────────────────────
+
+/** The key's credentials; undefined means "unknown, accepted" (lenient mode only). */
+function resolveKey(accessKeyId: string, options: AuthOptions): KnownCredentials | undefined {
+  const known = options.credentials.lookup(accessKeyId);
+  if (known && known.active) return known;
+  if (options.mode === "strict" || known) throw unknownAccessKey(options.dialect);
+  return undefined;
+}
+
+/** Temporary credentials must come with their session token, before they expire. */
+function checkToken(known: KnownCredentials, req: AuthRequest, options: AuthOptions): void {
+  if (known.sessionToken === undefined) return;
+  const token = header(req.headers, "x-amz-security-token") ?? queryMap(req.rawQuery).get("X-Amz-Security-Token");
+  if (token !== known.sessionToken) throw invalidToken(options.dialect);
+  if (known.expiresAt !== undefined && options.now() >= known.expiresAt) throw expiredToken(options.dialect);
+}
+
+function plainResult(req: AuthRequest, principal: Principal, method: AuthResult["method"]): AuthResult {
+  return { principal, method, body: req.body, contentLength: numberHeader(req, "content-length"), trailers: new Map() };
+}
+
+function numberHeader(req: AuthRequest, name: string): number | undefined {
+  const value = header(req.headers, name);
+  return value !== undefined && /^\d+$/.test(value) ? Number(value) : undefined;
+}
+
+/** Pipes the raw body through a checking transform; a client abort fails the transform too. */
+function pipe(source: Readable, through: ChunkedDecoder | Sha256Verifier): Readable {
+  source.on("error", (error) => through.destroy(error));
+  source.on("aborted", () => through.destroy(new AwsError("IncompleteBody", "The request body terminated unexpectedly", 400)));
+  return source.pipe(through);
+}
+
+function sameText(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}

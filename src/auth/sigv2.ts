@@ -1,0 +1,56 @@
+/**
+ * Signature Version 2, S3's legacy scheme, still what boto3 presigns with
+ * by default: `Authorization: AWS AKID:signature`, or `AWSAccessKeyId`,
+ * `Signature` and `Expires` in the query. HMAC-SHA1 over the method, a few
+ * headers, the x-amz-* headers and the bucket/key resource.
+ */
+import { createHmac } from "node:crypto";
+import type { IncomingHttpHeaders } from "node:http";
+import { header } from "./sigv4.js";
+import { queryPairs } from "./uri.js";
+
+/** Query parameters that are part of the signed resource (botocore's list). */
+const SIGNED_SUBRESOURCES = new Set([
+  "accelerate", "acl", "cors", "defaultObjectAcl", "location", "logging", "partNumber", "policy", "requestPayment",
+  "torrent", "versioning", "versionId", "versions", "website", "uploads", "uploadId", "response-content-type",
+  "response-content-language", "response-expires", "response-cache-control", "response-content-disposition",
+  "response-content-encoding", "delete", "lifecycle", "tagging", "restore", "storageClass", "notification",
+  "replication", "analytics", "metrics", "inventory", "select", "select-type", "object-lock",
+]);
+
+export interface V2Input {
+  method: string;
+  path: string;
+  rawQuery: string;
+  headers: IncomingHttpHeaders;
+  virtualHostBucket?: string;
+}
+
+/**
+ * The string to sign. `date` is the Date header for header auth (empty
+ * when x-amz-date is sent) or the Expires value for query auth.
+ */
+export function stringToSignV2(req: V2Input, date: string): string {
+  const amzHeaders = Object.keys(req.headers)
+    .filter((name) => name.startsWith("x-amz-"))
+    .sort()
+    .map((name) => {
+      const value = req.headers[name];
+      return `${name}:${(Array.isArray(value) ? value.join(",") : (value ?? "")).trim()}\n`;
+    })
+    .join("");
+  return `${req.method}\n${header(req.headers, "content-md5") ?? ""}\n${header(req.headers, "content-type") ?? ""}\n${date}\n${amzHeaders}${canonicalResource(req)}`;
+}
+
+function canonicalResource(req: V2Input): string {
+  const path = req.virtualHostBucket === undefined ? req.path : `/${req.virtualHostBucket}${req.path}`;
+  const subresources = queryPairs(req.rawQuery)
+    .filter(([name]) => SIGNED_SUBRESOURCES.has(name))
+    .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+    .map(([name, value]) => (value === "" ? name : `${name}=${value}`));
+  return subresources.length === 0 ? path : `${path}?${subresources.join("&")}`;
+}
+
+export function signatureV2(secret: string, stringToSign: string): string {
+  return createHmac("sha1", secret).update(stringToSign, "utf8").digest("base64");
+}
