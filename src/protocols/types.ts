@@ -68,6 +68,11 @@ export interface CodecOptions {
 
 export interface ProtocolCodec {
   readonly model: ServiceModel;
+  /**
+   * Reads what routing needs from the body, before `resolve` (the query
+   * protocol names the operation in a form body: `Action=CreateUser`).
+   */
+  prepare?(req: WireRequest): Promise<void>;
   /** The operation this request calls, or undefined when none matches. */
   resolve(req: WireRequest): Operation | undefined;
   /** Decodes the request into the operation's input structure. Throws AwsError on malformed input. */

@@ -50,6 +50,7 @@ export async function runPipeline(req: IncomingMessage, deps: PipelineDeps, sign
     runtime = await deps.runtime(service);
     const auth = await authenticateStep(req, rawPath, rawQuery, route, deps);
     const wire = toWireRequest(req, rawPath, rawQuery, route, auth);
+    await runtime.codec.prepare?.(wire);
     op = runtime.codec.resolve(wire);
     if (!op) throw unknownOperation(service, wire);
     const definition = runtime.operations[op.name];

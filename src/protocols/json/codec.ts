@@ -1,0 +1,89 @@
+/**
+ * The json protocol (1.0 and 1.1: DynamoDB, Kinesis, SQS's newer wire):
+ * every call is a POST of a JSON document, the operation named by
+ * `X-Amz-Target: <prefix>.<Operation>`.
+ */
+import * as zlib from "node:zlib";
+import { AwsError } from "../../server/errors.js";
+import type { Operation, ServiceModel } from "../model.js";
+import { DEFAULT_MAX_BODY_BYTES, readBody } from "../shared/body.js";
+import { JsonShapeError, readJsonValue, writeJsonValue } from "../shared/json-shapes.js";
+import type { CodecOptions, ProtocolCodec, Structure, WireResponse } from "../types.js";
+
+export function createJsonCodec(model: ServiceModel, options: CodecOptions = {}): ProtocolCodec {
+  const contentType = `application/x-amz-json-${model.metadata.jsonVersion ?? "1.0"}`;
+  const prefix = `${model.metadata.targetPrefix}.`;
+  const errorNamespace = `com.amazonaws.${model.metadata.endpointPrefix}.v${model.metadata.apiVersion.replace(/-/g, "")}#`;
+  const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const malformed = (detail: string): AwsError =>
+    options.malformedError?.(detail) ?? new AwsError("SerializationException", detail, 400);
+
+  const respond = (status: number, headers: Record<string, string>, document: unknown, method: string): WireResponse => {
+    const body = Buffer.from(JSON.stringify(document));
+    const response: WireResponse = {
+      status,
+      headers: {
+        "content-type": contentType,
+        "content-length": String(body.length),
+        // DynamoDB clients check this CRC32 of the body when it is present.
+        "x-amz-crc32": String(crc32(body)),
+        ...headers,
+      },
+    };
+    if (method !== "HEAD") response.body = body;
+    return response;
+  };
+
+  return {
+    model,
+
+    resolve(req) {
+      if (req.method !== "POST") return undefined;
+      const target = req.headers["x-amz-target"];
+      if (typeof target !== "string" || !target.startsWith(prefix)) return undefined;
+      return model.operations[target.slice(prefix.length)];
+    },
+
+    async parseInput(op: Operation, req) {
+      const body = await readBody(req.body, maxBody);
+      if (!op.input) return {};
+      if (body.length === 0) return {};
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(body.toString("utf8"));
+      } catch {
+        throw malformed("Start of structure or map found where not expected.");
+      }
+      if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) throw malformed("Start of structure or map found where not expected.");
+      try {
+        return readJsonValue(model, op.input, parsed, "") as Structure;
+      } catch (error) {
+        if (error instanceof JsonShapeError) throw malformed(error.message);
+        throw error;
+      }
+    },
+
+    serializeOutput(op, output, ctx) {
+      const document = op.output ? (writeJsonValue(model, op.output, output) ?? {}) : {};
+      return respond(200, { "x-amzn-requestid": ctx.requestId }, document, ctx.method);
+    },
+
+    serializeError(error, ctx) {
+      const document: Record<string, unknown> = { __type: `${errorNamespace}${error.code}`, message: error.message };
+      for (const [name, value] of Object.entries(error.fields)) if (value !== undefined) document[name] = value;
+      return respond(error.status, { "x-amzn-requestid": ctx.requestId }, document, ctx.method);
+    },
+  };
+}
+
+const nativeCrc32 = (zlib as { crc32?: (data: Buffer) => number }).crc32;
+
+function crc32(data: Buffer): number {
+  if (nativeCrc32) return nativeCrc32(data) >>> 0;
+  let c = ~0;
+  for (const byte of data) {
+    c ^= byte;
+    for (let k = 0; k < 8; k++) c = c & 1 ? (c >>> 1) ^ 0xedb88320 : c >>> 1;
+  }
+  return ~c >>> 0;
+}

@@ -1,0 +1,257 @@
+/**
+ * The REST protocols' shared codec: routing, and the HTTP bindings of
+ * members (URI labels, query string, headers, header-prefix maps, status
+ * code, payload). Only the document format differs between rest-xml and
+ * rest-json; it comes in as a DocumentFormat.
+ */
+import type { Readable } from "node:stream";
+import { AwsError } from "../../server/errors.js";
+import type { Operation, ServiceModel, Shape, ShapeRef } from "../model.js";
+import { resolveShape } from "../model.js";
+import { DEFAULT_MAX_BODY_BYTES, readBody } from "../shared/body.js";
+import { coerceScalar, ScalarError } from "../shared/scalars.js";
+import { formatTimestamp } from "../shared/timestamps.js";
+import type { CodecOptions, ProtocolCodec, SerializeContext, Structure, WireRequest, WireResponse } from "../types.js";
+import { RestRouter } from "./router.js";
+
+/** How one REST protocol reads and writes its documents. */
+export interface DocumentFormat {
+  contentType: string;
+  /** Decodes a body document into a value of `ref`'s shape. Throws on malformed input. */
+  read(model: ServiceModel, ref: ShapeRef, body: Buffer, path: string): unknown;
+  /** Encodes a structure (the output, or a structure payload) as a document. */
+  write(model: ServiceModel, ref: ShapeRef, value: Structure, rootName: string): string;
+  writeError(model: ServiceModel, error: AwsError, ctx: SerializeContext, options: CodecOptions): WireResponse;
+}
+
+export function createRestCodec(model: ServiceModel, options: CodecOptions, format: DocumentFormat): ProtocolCodec {
+  const router = new RestRouter(model);
+  const labels = new WeakMap<WireRequest, Record<string, string>>();
+  const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+
+  const malformed = (detail: string): AwsError =>
+    options.malformedError?.(detail) ?? new AwsError("SerializationException", detail, 400);
+
+  return {
+    model,
+
+    resolve(req) {
+      const match = router.match(req);
+      if (!match) return undefined;
+      labels.set(req, match.labels);
+      return match.op;
+    },
+
+    async parseInput(op, req) {
+      if (!op.input) {
+        await drain(req.body);
+        return {};
+      }
+      const shape = resolveShape(model, op.input);
+      const input: Structure = {};
+      try {
+        bindHttpMembers(model, shape, req, labels.get(req) ?? {}, input);
+      } catch (error) {
+        if (error instanceof ScalarError) throw invalidHttpValue(error);
+        throw error;
+      }
+      await bindBody(op.input, shape, req, input);
+      return input;
+    },
+
+    serializeOutput(op, output, ctx) {
+      const response: WireResponse = { status: op.http.responseCode ?? 200, headers: {} };
+      if (!op.output) return finish(response, ctx);
+      const shape = resolveShape(model, op.output);
+      writeHttpMembers(model, shape, output, response);
+      const payloadName = shape.payload;
+      if (payloadName !== undefined) {
+        const ref = shape.members![payloadName]!;
+        const target = resolveShape(model, ref);
+        const value = output[payloadName];
+        if (value !== undefined) {
+          if (target.type === "structure") {
+            response.body = format.write(model, ref, value as Structure, options.xmlRootNames?.[ref.shape] ?? ref.locationName ?? payloadName);
+            response.headers["content-type"] ??= format.contentType;
+          } else {
+            response.body = value as Buffer | string | Readable;
+          }
+        }
+      } else if (hasBodyMembers(shape) && hasAnyBodyValue(shape, output)) {
+        const root = options.xmlRootNames?.[op.output.shape] ?? shape.locationName ?? op.output.shape;
+        response.body = format.write(model, op.output, output, root);
+        response.headers["content-type"] ??= format.contentType;
+      }
+      return finish(response, ctx);
+    },
+
+    serializeError(error, ctx) {
+      const response = format.writeError(model, error, ctx, options);
+      return finish(response, ctx);
+    },
+  };
+
+  async function bindBody(inputRef: ShapeRef, shape: Shape, req: WireRequest, input: Structure): Promise<void> {
+    const payloadName = shape.payload;
+    if (payloadName !== undefined) {
+      const ref = shape.members![payloadName]!;
+      const target = resolveShape(model, ref);
+      if (ref.streaming || target.streaming) {
+        input[payloadName] = req.body;
+        return;
+      }
+      const body = await readBody(req.body, maxBody);
+      if (body.length === 0) return;
+      if (target.type === "blob") input[payloadName] = body;
+      else if (target.type === "string") input[payloadName] = body.toString("utf8");
+      else input[payloadName] = readDocument(ref, body, payloadName);
+      return;
+    }
+    const body = await readBody(req.body, maxBody);
+    if (body.length === 0 || !hasBodyMembers(shape)) return;
+    // No payload member: the input structure itself is the document.
+    const decoded = readDocument(inputRef, body, "") as Structure;
+    for (const [name, value] of Object.entries(decoded)) if (input[name] === undefined) input[name] = value;
+  }
+
+  function readDocument(ref: ShapeRef, body: Buffer, path: string): unknown {
+    try {
+      return format.read(model, ref, body, path);
+    } catch (error) {
+      if (error instanceof AwsError) throw error;
+      throw malformed(error instanceof Error ? error.message : String(error));
+    }
+  }
+}
+
+/** Reads URI labels, query string, headers and header-prefix maps into `input`. */
+function bindHttpMembers(model: ServiceModel, shape: Shape, req: WireRequest, labels: Record<string, string>, input: Structure): void {
+  const bound = new Set<string>();
+  let queryMap: [string, ShapeRef] | undefined;
+  for (const [member, ref] of Object.entries(shape.members ?? {})) {
+    const target = resolveShape(model, ref);
+    const name = ref.locationName ?? member;
+    switch (ref.location) {
+      case "uri": {
+        const value = labels[name];
+        if (value !== undefined) input[member] = coerceScalar(target, value, member, "query");
+        break;
+      }
+      case "querystring": {
+        if (target.type === "map") {
+          queryMap = [member, ref];
+          break;
+        }
+        bound.add(name);
+        if (!req.query.has(name)) break;
+        if (target.type === "list") {
+          input[member] = req.query.getAll(name).map((v, i) => coerceScalar(resolveShape(model, target.member!), v, `${member}.${i + 1}`, "query"));
+        } else {
+          input[member] = coerceScalar(target, req.query.get(name)!, member, "query");
+        }
+        break;
+      }
+      case "header": {
+        const header = name.toLowerCase();
+        const raw = header === "content-length" && req.contentLength !== undefined ? String(req.contentLength) : req.headers[header];
+        if (raw === undefined) break;
+        const text = Array.isArray(raw) ? raw.join(", ") : raw;
+        if (target.type === "list") {
+          input[member] = text.split(",").map((v) => v.trim()).filter(Boolean).map((v, i) => coerceScalar(resolveShape(model, target.member!), v, `${member}.${i + 1}`, "header"));
+        } else if (ref.jsonvalue || target.type === "string" && (target as { jsonvalue?: boolean }).jsonvalue) {
+          input[member] = JSON.parse(Buffer.from(text, "base64").toString("utf8"));
+        } else {
+          input[member] = coerceScalar(target, text, member, "header");
+        }
+        break;
+      }
+      case "headers": {
+        const prefix = name.toLowerCase();
+        const map: Record<string, string> = {};
+        let any = false;
+        for (const [header, value] of Object.entries(req.headers)) {
+          if (!header.startsWith(prefix) || value === undefined) continue;
+          map[header.slice(prefix.length)] = Array.isArray(value) ? value.join(",") : value;
+          any = true;
+        }
+        if (any) input[member] = map;
+        break;
+      }
+      default:
+        break;
+    }
+  }
+  if (queryMap) {
+    const [member, ref] = queryMap;
+    const map: Record<string, unknown> = {};
+    const valueShape = resolveShape(model, resolveShape(model, ref).value!);
+    for (const [key, value] of req.query) if (!bound.has(key)) map[key] = valueShape.type === "list" ? req.query.getAll(key) : value;
+    if (Object.keys(map).length > 0) input[member] = map;
+  }
+}
+
+/** Writes header-located output members. */
+function writeHttpMembers(model: ServiceModel, shape: Shape, output: Structure, response: WireResponse): void {
+  for (const [member, ref] of Object.entries(shape.members ?? {})) {
+    const value = output[member];
+    if (value === undefined || value === null) continue;
+    const target = resolveShape(model, ref);
+    const name = ref.locationName ?? member;
+    switch (ref.location) {
+      case "header":
+        response.headers[name.toLowerCase()] = headerText(model, target, ref, value);
+        break;
+      case "headers":
+        for (const [key, v] of Object.entries(value as Record<string, string>)) response.headers[`${name.toLowerCase()}${key}`] = String(v);
+        break;
+      case "statusCode":
+        response.status = Number(value);
+        break;
+      default:
+        break;
+    }
+  }
+}
+
+function headerText(model: ServiceModel, shape: Shape, ref: ShapeRef, value: unknown): string {
+  if (value instanceof Date) return String(formatTimestamp(value, ref.timestampFormat ?? shape.timestampFormat ?? "rfc822"));
+  if (Array.isArray(value)) return value.map((v) => headerText(model, resolveShape(model, shape.member!), shape.member!, v)).join(", ");
+  if (ref.jsonvalue) return Buffer.from(JSON.stringify(value)).toString("base64");
+  if (Buffer.isBuffer(value)) return value.toString("base64");
+  return String(value);
+}
+
+function hasBodyMembers(shape: Shape): boolean {
+  return Object.values(shape.members ?? {}).some((ref) => !ref.location);
+}
+
+function hasAnyBodyValue(shape: Shape, output: Structure): boolean {
+  return Object.entries(shape.members ?? {}).some(([name, ref]) => !ref.location && output[name] !== undefined);
+}
+
+/** Content-Length for in-memory bodies; HEAD answers carry headers only. */
+function finish(response: WireResponse, ctx: SerializeContext): WireResponse {
+  const body = response.body;
+  if (typeof body === "string" || Buffer.isBuffer(body)) {
+    response.headers["content-length"] ??= String(Buffer.byteLength(body));
+  } else if (body === undefined && response.headers["content-length"] === undefined) {
+    response.headers["content-length"] = "0";
+  }
+  if (ctx.method === "HEAD") {
+    const stream = response.body;
+    if (stream !== undefined && typeof stream === "object" && "destroy" in stream) (stream as Readable).destroy();
+    delete response.body;
+  }
+  return response;
+}
+
+function invalidHttpValue(error: ScalarError): AwsError {
+  return new AwsError("InvalidArgument", `Invalid value for ${error.path}: ${JSON.stringify(error.value)} is not ${error.expected}.`, 400);
+}
+
+async function drain(body: Readable): Promise<void> {
+  for await (const _ of body) {
+    // discard
+  }
+}
+

@@ -1,0 +1,138 @@
+/**
+ * REST routing from the model: each operation's method, URI template
+ * (`/{Bucket}/{Key+}?uploads`) and the request members it cannot do
+ * without. botocore's S3 model leaves out literals AWS relies on (UploadPart
+ * is just `PUT /{Bucket}/{Key+}`), so required querystring and header
+ * members count as match conditions too, and the most specific match wins:
+ * a plain PUT is PutObject, with `x-amz-copy-source` CopyObject, with
+ * `?partNumber&uploadId` UploadPart.
+ */
+import type { Operation, ServiceModel } from "../model.js";
+import { resolveShape } from "../model.js";
+import type { WireRequest } from "../types.js";
+
+type Segment = { literal: string } | { label: string; greedy: boolean };
+
+interface Route {
+  op: Operation;
+  method: string;
+  segments: Segment[];
+  /** Query literals of the template; `undefined` value means present with any value. */
+  queryLiterals: [string, string | undefined][];
+  /** `x-id` literals only break ties; SDKs send them, other clients do not. */
+  xId?: string;
+  requiredQuery: string[];
+  requiredHeaders: string[];
+  specificity: number;
+}
+
+export interface RouteMatch {
+  op: Operation;
+  /** Decoded URI label values by label name. */
+  labels: Record<string, string>;
+}
+
+export class RestRouter {
+  private readonly routes: Route[];
+
+  constructor(model: ServiceModel) {
+    this.routes = Object.values(model.operations).map((op) => compile(model, op));
+  }
+
+  match(req: WireRequest): RouteMatch | undefined {
+    const segments = splitPath(req.path);
+    if (!segments) return undefined;
+    const xId = req.query.get("x-id") ?? undefined;
+    let best: { route: Route; labels: Record<string, string>; score: number } | undefined;
+    for (const route of this.routes) {
+      if (route.method !== req.method) continue;
+      const labels = matchSegments(route.segments, segments);
+      if (!labels) continue;
+      if (!route.queryLiterals.every(([name, value]) => (value === undefined ? req.query.has(name) : req.query.get(name) === value))) continue;
+      if (!route.requiredQuery.every((name) => req.query.has(name))) continue;
+      if (!route.requiredHeaders.every((name) => req.headers[name] !== undefined)) continue;
+      const score = route.specificity + (xId !== undefined && route.xId === xId ? 1_000_000 : 0);
+      if (!best || score > best.score) best = { route, labels, score };
+    }
+    return best && { op: best.route.op, labels: best.labels };
+  }
+}
+
+function compile(model: ServiceModel, op: Operation): Route {
+  const uri = op.http.requestUri;
+  const q = uri.indexOf("?");
+  const pathPart = q < 0 ? uri : uri.slice(0, q);
+  const queryPart = q < 0 ? "" : uri.slice(q + 1);
+  const segments: Segment[] = pathPart
+    .split("/")
+    .slice(1)
+    .filter((s, i, all) => !(s === "" && i === all.length - 1))
+    .map((s) => {
+      const m = /^\{([^}+]+)(\+)?\}$/.exec(s);
+      return m ? { label: m[1]!, greedy: m[2] === "+" } : { literal: s };
+    });
+  const queryLiterals: [string, string | undefined][] = [];
+  let xId: string | undefined;
+  for (const part of queryPart.split("&").filter(Boolean)) {
+    const eq = part.indexOf("=");
+    const name = eq < 0 ? part : part.slice(0, eq);
+    const value = eq < 0 ? undefined : part.slice(eq + 1);
+    if (name === "x-id") xId = value;
+    else queryLiterals.push([name, value]);
+  }
+  const requiredQuery: string[] = [];
+  const requiredHeaders: string[] = [];
+  if (op.input) {
+    const input = resolveShape(model, op.input);
+    for (const member of input.required ?? []) {
+      const ref = input.members?.[member];
+      if (ref?.location === "querystring" && ref.locationName) requiredQuery.push(ref.locationName);
+      if (ref?.location === "header" && ref.locationName) requiredHeaders.push(ref.locationName.toLowerCase());
+    }
+  }
+  const literalSegments = segments.filter((s) => "literal" in s).length;
+  const specificity = literalSegments * 10_000 + queryLiterals.length * 100 + (requiredQuery.length + requiredHeaders.length) * 10 + segments.length;
+  return { op, method: op.http.method, segments, queryLiterals, xId, requiredQuery, requiredHeaders, specificity };
+}
+
+/** Raw path → raw segments; a trailing slash adds one empty segment. Undefined if not absolute. */
+function splitPath(path: string): string[] | undefined {
+  if (!path.startsWith("/")) return undefined;
+  return path === "/" ? [] : path.slice(1).split("/");
+}
+
+function matchSegments(template: Segment[], segments: string[]): Record<string, string> | undefined {
+  const labels: Record<string, string> = {};
+  for (let i = 0; i < template.length; i++) {
+    const t = template[i]!;
+    if ("greedy" in t && t.greedy) {
+      const rest = segments.slice(i).join("/");
+      if (rest === "") return undefined;
+      const value = decode(rest);
+      if (value === undefined) return undefined;
+      labels[t.label] = value;
+      return labels;
+    }
+    const segment = segments[i];
+    if (segment === undefined || segment === "") return undefined;
+    if ("literal" in t) {
+      if (segment !== t.literal) return undefined;
+    } else {
+      const value = decode(segment);
+      if (value === undefined) return undefined;
+      labels[t.label] = value;
+    }
+  }
+  // Extra segments do not match; a lone trailing slash does (`/bucket/`).
+  const extra = segments.slice(template.length);
+  if (extra.length > 1 || (extra.length === 1 && extra[0] !== "")) return undefined;
+  return labels;
+}
+
+function decode(raw: string): string | undefined {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,29 @@
+/**
+ * Reading a request body into memory, with a limit, for codecs whose
+ * operations take a document rather than a stream.
+ */
+import type { Readable } from "node:stream";
+import { AwsError } from "../../server/errors.js";
+
+/** Default cap on a non-streaming request document. */
+export const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
+
+/**
+ * Reads `body` in full. Past `limit` bytes the rest is drained (so the
+ * connection stays usable) and a 413 is thrown.
+ */
+export async function readBody(body: Readable, limit: number = DEFAULT_MAX_BODY_BYTES): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let tooLarge = false;
+  for await (const chunk of body as AsyncIterable<Buffer | string>) {
+    const buf = typeof chunk === "string" ? Buffer.from(chunk) : chunk;
+    size += buf.length;
+    if (size > limit) tooLarge = true;
+    if (!tooLarge) chunks.push(buf);
+  }
+  if (tooLarge) {
+    throw new AwsError("RequestEntityTooLarge", `Request body of ${size} bytes exceeds the limit of ${limit} bytes.`, 413);
+  }
+  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
+}

@@ -1,0 +1,110 @@
+/**
+ * Shape-driven JSON for the json and rest-json protocols: timestamps as
+ * epoch seconds, blobs as base64, and a type check of every value against
+ * its shape on the way in.
+ */
+import type { ServiceModel, Shape, ShapeRef } from "../model.js";
+import { resolveShape } from "../model.js";
+import { formatTimestamp, parseTimestamp } from "./timestamps.js";
+
+/** A JSON value of the wrong type for its shape. */
+export class JsonShapeError extends Error {}
+
+export function readJsonValue(model: ServiceModel, ref: ShapeRef, value: unknown, path: string): unknown {
+  if (value === null) return undefined;
+  const shape = resolveShape(model, ref);
+  switch (shape.type) {
+    case "structure": {
+      if (shape.document) return value;
+      if (typeof value !== "object" || Array.isArray(value)) throw mismatch(path, "a structure", value);
+      const out: Record<string, unknown> = {};
+      for (const [member, memberRef] of Object.entries(shape.members ?? {})) {
+        const name = memberRef.locationName ?? member;
+        const v = (value as Record<string, unknown>)[name];
+        if (v === undefined) continue;
+        const decoded = readJsonValue(model, memberRef, v, path ? `${path}.${member}` : member);
+        if (decoded !== undefined) out[member] = decoded;
+      }
+      return out;
+    }
+    case "list":
+      if (!Array.isArray(value)) throw mismatch(path, "a list", value);
+      return value.map((v, i) => readJsonValue(model, shape.member!, v, `${path}.${i + 1}`));
+    case "map": {
+      if (typeof value !== "object" || Array.isArray(value)) throw mismatch(path, "a map", value);
+      const out: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+        const decoded = readJsonValue(model, shape.value!, v, `${path}.${k}`);
+        if (decoded !== undefined) out[k] = decoded;
+      }
+      return out;
+    }
+    case "string":
+      if (shape.document) return value;
+      if (typeof value !== "string") throw mismatch(path, "a string", value);
+      return value;
+    case "boolean":
+      if (typeof value !== "boolean") throw mismatch(path, "a boolean", value);
+      return value;
+    case "integer":
+    case "long":
+      if (typeof value !== "number" || !Number.isInteger(value)) throw mismatch(path, "an integer", value);
+      return value;
+    case "float":
+    case "double":
+      if (typeof value === "number") return value;
+      if (value === "NaN" || value === "Infinity" || value === "-Infinity") return Number(value);
+      throw mismatch(path, "a number", value);
+    case "timestamp": {
+      if (typeof value !== "number" && typeof value !== "string") throw mismatch(path, "a timestamp", value);
+      const date = parseTimestamp(value);
+      if (!date) throw mismatch(path, "a timestamp", value);
+      return date;
+    }
+    case "blob":
+      if (typeof value !== "string") throw mismatch(path, "base64 text", value);
+      return Buffer.from(value, "base64");
+    default:
+      return value;
+  }
+}
+
+export function writeJsonValue(model: ServiceModel, ref: ShapeRef, value: unknown): unknown {
+  if (value === undefined || value === null) return undefined;
+  const shape = resolveShape(model, ref);
+  switch (shape.type) {
+    case "structure": {
+      if (shape.document) return value;
+      const out: Record<string, unknown> = {};
+      for (const [member, memberRef] of Object.entries(shape.members ?? {})) {
+        if (memberRef.location) continue;
+        const encoded = writeJsonValue(model, memberRef, (value as Record<string, unknown>)[member]);
+        if (encoded !== undefined) out[memberRef.locationName ?? member] = encoded;
+      }
+      return out;
+    }
+    case "list":
+      return (value as unknown[]).map((v) => writeJsonValue(model, shape.member!, v) ?? null);
+    case "map": {
+      const out: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(value as Record<string, unknown>)) out[k] = writeJsonValue(model, shape.value!, v) ?? null;
+      return out;
+    }
+    case "timestamp":
+      return value instanceof Date ? formatTimestamp(value, ref.timestampFormat ?? shape.timestampFormat ?? "unixTimestamp") : value;
+    case "blob":
+      return Buffer.isBuffer(value) ? value.toString("base64") : value;
+    case "float":
+    case "double":
+      return typeof value === "number" && !Number.isFinite(value) ? String(value) : value;
+    default:
+      return value;
+  }
+}
+
+function mismatch(path: string, expected: string, value: unknown): JsonShapeError {
+  const got = Array.isArray(value) ? "a list" : value === null ? "null" : typeof value;
+  return new JsonShapeError(`${path || "input"}: expected ${expected}, got ${got}`);
+}
+
+export type { Shape };

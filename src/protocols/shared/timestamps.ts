@@ -1,0 +1,43 @@
+/**
+ * The three timestamp wire formats of the AWS protocols. Values inside
+ * Nimbus are always `Date`s; these convert at the edges.
+ */
+import type { TimestampFormat } from "../model.js";
+
+/** `2026-11-22T10:00:00.000Z`: XML and query bodies, rest-json bodies use epoch seconds. */
+export function formatIso8601(date: Date): string {
+  return date.toISOString();
+}
+
+/** `Sun, 22 Nov 2026 10:00:00 GMT`: HTTP headers. */
+export function formatRfc822(date: Date): string {
+  return date.toUTCString();
+}
+
+/** Epoch seconds with up to millisecond precision: JSON bodies. */
+export function formatEpochSeconds(date: Date): number {
+  return date.getTime() / 1000;
+}
+
+export function formatTimestamp(date: Date, format: TimestampFormat): string | number {
+  switch (format) {
+    case "iso8601":
+      return formatIso8601(date);
+    case "rfc822":
+      return formatRfc822(date);
+    case "unixTimestamp":
+      return formatEpochSeconds(date);
+  }
+}
+
+/**
+ * Parses any of the three formats (clients are inconsistent, so every
+ * location accepts each). Returns undefined for an unparseable value.
+ */
+export function parseTimestamp(value: string | number): Date | undefined {
+  if (typeof value === "number") return Number.isFinite(value) ? new Date(value * 1000) : undefined;
+  const text = value.trim();
+  if (/^-?\d+(\.\d+)?$/.test(text)) return new Date(Number(text) * 1000);
+  const ms = Date.parse(text);
+  return Number.isNaN(ms) ? undefined : new Date(ms);
+}

@@ -1,0 +1,123 @@
+/**
+ * Input validation from the model: required members, enums, lengths,
+ * ranges and patterns, reported in AWS's words ("1 validation error
+ * detected: Value null at 'tableName' failed to satisfy constraint: Member
+ * must not be null"). Each service turns the problems into its own error.
+ */
+import type { Operation, ServiceModel, Shape, ShapeRef } from "../model.js";
+import { resolveShape } from "../model.js";
+import type { Structure } from "../types.js";
+
+export interface ValidationProblem {
+  /** AWS's path form: member names with a lower-case first letter, list positions 1-based (`keySchema.1.member.attributeName`). */
+  path: string;
+  /** The offending value as AWS quotes it, or `null` when missing. */
+  value: string;
+  constraint: string;
+}
+
+export function validateInput(model: ServiceModel, op: Operation, input: Structure): ValidationProblem[] {
+  const problems: ValidationProblem[] = [];
+  if (op.input) checkStructure(model, resolveShape(model, op.input), input, "", problems);
+  return problems;
+}
+
+/** `1 validation error detected: …` / `2 validation errors detected: …; …` */
+export function formatValidationMessage(problems: readonly ValidationProblem[]): string {
+  const n = problems.length;
+  const details = problems.map((p) => `Value ${p.value === "null" ? "null" : `'${p.value}'`} at '${p.path}' failed to satisfy constraint: ${p.constraint}`);
+  return `${n} validation error${n === 1 ? "" : "s"} detected: ${details.join("; ")}`;
+}
+
+function checkStructure(model: ServiceModel, shape: Shape, value: Structure, path: string, problems: ValidationProblem[]): void {
+  for (const member of shape.required ?? []) {
+    if (value[member] === undefined) problems.push({ path: join(path, member), value: "null", constraint: "Member must not be null" });
+  }
+  for (const [member, ref] of Object.entries(shape.members ?? {})) {
+    const v = value[member];
+    if (v !== undefined) checkValue(model, ref, v, join(path, member), problems);
+  }
+}
+
+function checkValue(model: ServiceModel, ref: ShapeRef, value: unknown, path: string, problems: ValidationProblem[]): void {
+  const shape = resolveShape(model, ref);
+  const fail = (constraint: string) => problems.push({ path, value: quote(value), constraint });
+  switch (shape.type) {
+    case "structure":
+      if (typeof value === "object" && value !== null && !shape.document && !shape.union) checkStructure(model, shape, value as Structure, path, problems);
+      return;
+    case "list": {
+      const list = value as unknown[];
+      checkLength(shape, list.length, fail);
+      list.forEach((item, i) => checkValue(model, shape.member!, item, `${path}.${i + 1}.member`, problems));
+      return;
+    }
+    case "map": {
+      const map = value as Record<string, unknown>;
+      checkLength(shape, Object.keys(map).length, fail);
+      for (const [k, v] of Object.entries(map)) checkValue(model, shape.value!, v, `${path}.${k}.member`, problems);
+      return;
+    }
+    case "string": {
+      if (typeof value !== "string") return;
+      if (shape.enum && !shape.enum.includes(value)) {
+        fail(`Member must satisfy enum value set: [${shape.enum.join(", ")}]`);
+        return;
+      }
+      checkLength(shape, [...value].length, fail);
+      if (shape.pattern && !matchesPattern(shape.pattern, value)) fail(`Member must satisfy regular expression pattern: ${shape.pattern}`);
+      return;
+    }
+    case "blob":
+      if (Buffer.isBuffer(value)) checkLength(shape, value.length, fail);
+      return;
+    case "integer":
+    case "long":
+    case "float":
+    case "double":
+      if (typeof value !== "number") return;
+      if (shape.min !== undefined && value < shape.min) fail(`Member must have value greater than or equal to ${shape.min}`);
+      if (shape.max !== undefined && value > shape.max) fail(`Member must have value less than or equal to ${shape.max}`);
+      return;
+    default:
+      return;
+  }
+}
+
+function checkLength(shape: Shape, length: number, fail: (constraint: string) => void): void {
+  if (shape.min !== undefined && length < shape.min) fail(`Member must have length greater than or equal to ${shape.min}`);
+  if (shape.max !== undefined && length > shape.max) fail(`Member must have length less than or equal to ${shape.max}`);
+}
+
+const patterns = new Map<string, RegExp | null>();
+
+/** The whole value must match; a model pattern JavaScript cannot compile is not enforced. */
+function matchesPattern(pattern: string, value: string): boolean {
+  let regex = patterns.get(pattern);
+  if (regex === undefined) {
+    try {
+      regex = new RegExp(`^(?:${pattern})$`, "u");
+    } catch {
+      try {
+        regex = new RegExp(`^(?:${pattern})$`);
+      } catch {
+        regex = null;
+      }
+    }
+    patterns.set(pattern, regex);
+  }
+  return regex === null || regex.test(value);
+}
+
+function join(path: string, member: string): string {
+  const name = member.charAt(0).toLowerCase() + member.slice(1);
+  return path ? `${path}.${name}` : name;
+}
+
+function quote(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(quote).join(", ")}]`;
+  if (value instanceof Date) return value.toISOString();
+  if (Buffer.isBuffer(value)) return value.toString("base64");
+  if (typeof value === "object" && value !== null) return JSON.stringify(value);
+  return String(value);
+}
