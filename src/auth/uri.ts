@@ -5,10 +5,13 @@ export function uriEncode(value: string): string {
   return encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 
-/** Decodes a query component; `+` stays a plus sign, as the AWS signers treat it. */
+/**
+ * Decodes a query component as a form does (`+` is a space), the way the
+ * operation reads it; SDKs send a literal plus as `%2B`.
+ */
 export function uriDecode(value: string): string {
   try {
-    return decodeURIComponent(value);
+    return decodeURIComponent(value.replace(/\+/g, " "));
   } catch {
     return value;
   }

@@ -10,6 +10,7 @@ import {
   S3Client,
 } from "@aws-sdk/client-s3";
 import { rejectsWith, startCloud, type TestCloud } from "../support/nimbus.js";
+import { rawRequest } from "../support/raw.js";
 
 describe("S3 buckets", () => {
   let t: TestCloud;
@@ -69,8 +70,13 @@ describe("S3 buckets", () => {
   });
 
   it("needs a matching location constraint outside us-east-1", async () => {
+    // The SDK fills in the constraint from its region; a raw request need not.
     const west = t.s3({ region: "eu-west-1" });
-    await rejectsWith(west.send(new CreateBucketCommand({ Bucket: "no-constraint" })), "IllegalLocationConstraintException", 400);
+    await west.send(new CreateBucketCommand({ Bucket: "west-bucket" }));
+    assert.equal((await west.send(new GetBucketLocationCommand({ Bucket: "west-bucket" }))).LocationConstraint, "eu-west-1");
+    const bare = await rawRequest(t.cloud.endpoint, { method: "PUT", path: "/no-constraint", region: "eu-west-1" });
+    assert.equal(bare.status, 400);
+    assert.match(bare.body, /<Code>IllegalLocationConstraintException<\/Code>/);
     await rejectsWith(
       s3.send(new CreateBucketCommand({ Bucket: "explicit-east", CreateBucketConfiguration: { LocationConstraint: "us-east-1" as never } })),
       "InvalidLocationConstraint",

@@ -98,10 +98,10 @@ describe("S3 objects", () => {
     const ok = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: "cond", IfMatch: etag }));
     assert.equal(ok.$metadata.httpStatusCode, 200);
     await rejectsWith(s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: "cond", IfMatch: '"nope"' })), "PreconditionFailed", 412);
-    await rejectsWith(s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: "cond", IfNoneMatch: etag })), "304", 304);
+    await rejectsWith(s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: "cond", IfNoneMatch: etag })), "Unknown", 304);
     const future = new Date(Date.now() + 3600_000);
     const past = new Date(Date.now() - 3600_000);
-    await rejectsWith(s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: "cond", IfModifiedSince: future })), "304", 304);
+    await rejectsWith(s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: "cond", IfModifiedSince: future })), "Unknown", 304);
     await rejectsWith(s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: "cond", IfUnmodifiedSince: past })), "PreconditionFailed", 412);
     // If-Match holding wins over a failing If-Unmodified-Since.
     const both = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: "cond", IfMatch: etag, IfUnmodifiedSince: past }));
