@@ -1,6 +1,7 @@
 /**
  * The AWS CLI (v1) against Nimbus, unchanged: `aws s3` high-level commands
  * and `aws s3api` calls, with --endpoint-url and with AWS_ENDPOINT_URL.
+ * A service error exits 255 with CLI v1 (these machines) and 254 with v2.
  */
 import assert from "node:assert/strict";
 import { createHash, randomBytes } from "node:crypto";
@@ -98,10 +99,10 @@ describe("AWS CLI: s3 and s3api", { skip }, () => {
 
   it("reports AWS errors the way the CLI expects", async () => {
     const missing = await aws(["s3api", "get-object", "--bucket", "cli-bucket", "--key", "nope", join(work, "nope")]);
-    assert.equal(missing.code, 254);
+    assert.ok(missing.code === 254 || missing.code === 255, `exit code ${missing.code}`);
     assert.match(missing.stderr, /\(NoSuchKey\) when calling the GetObject operation: The specified key does not exist\./);
     const noBucket = await aws(["s3api", "list-objects-v2", "--bucket", "no-such-bucket-cli"]);
-    assert.equal(noBucket.code, 254);
+    assert.notEqual(noBucket.code, 0);
     assert.match(noBucket.stderr, /\(NoSuchBucket\)/);
     const bad = await aws(["s3", "mb", "s3://Bad_Name"]);
     assert.notEqual(bad.code, 0);
@@ -122,7 +123,7 @@ describe("AWS CLI: s3 and s3api", { skip }, () => {
     assert.equal((await ok(["s3", "ls", "--recursive", "s3://cli-bucket/"])).trim(), "");
     await ok(["s3", "rb", "s3://cli-bucket"]);
     const gone = await aws(["s3api", "head-bucket", "--bucket", "cli-bucket"]);
-    assert.equal(gone.code, 254);
+    assert.notEqual(gone.code, 0);
     assert.match(gone.stderr, /404/);
   });
 });

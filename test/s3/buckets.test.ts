@@ -72,8 +72,8 @@ describe("S3 buckets", () => {
   it("needs a matching location constraint outside us-east-1", async () => {
     // The SDK fills in the constraint from its region; a raw request need not.
     const west = t.s3({ region: "eu-west-1" });
-    await west.send(new CreateBucketCommand({ Bucket: "west-bucket" }));
-    assert.equal((await west.send(new GetBucketLocationCommand({ Bucket: "west-bucket" }))).LocationConstraint, "eu-west-1");
+    await west.send(new CreateBucketCommand({ Bucket: "implied-west" }));
+    assert.equal((await west.send(new GetBucketLocationCommand({ Bucket: "implied-west" }))).LocationConstraint, "eu-west-1");
     const bare = await rawRequest(t.cloud.endpoint, { method: "PUT", path: "/no-constraint", region: "eu-west-1" });
     assert.equal(bare.status, 400);
     assert.match(bare.body, /<Code>IllegalLocationConstraintException<\/Code>/);
