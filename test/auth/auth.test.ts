@@ -1,0 +1,220 @@
+/**
+ * Authentication against published vectors (the AWS SigV4 streaming and
+ * SigV2 examples) and signatures made by the SDK's own signer.
+ */
+import assert from "node:assert/strict";
+import { Readable } from "node:stream";
+import { describe, it } from "node:test";
+import { SignatureV4 } from "@smithy/signature-v4";
+import { authenticate, CredentialRegistry, createDefaultCredentials, rootPrincipal } from "../../src/auth/index.js";
+import type { AuthOptions, AuthRequest } from "../../src/auth/types.js";
+import type { AwsError } from "../../src/server/errors.js";
+import { NodeSha256 } from "../support/raw.js";
+
+const EXAMPLE_KEY = "AKIAIOSFODNN7EXAMPLE";
+const EXAMPLE_SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+
+function registry(): CredentialRegistry {
+  const r = createDefaultCredentials();
+  r.add(EXAMPLE_KEY, { secretAccessKey: EXAMPLE_SECRET, principal: rootPrincipal("123456789012", EXAMPLE_KEY), active: true });
+  return r;
+}
+
+function options(overrides: Partial<AuthOptions> = {}): AuthOptions {
+  return { mode: "lenient", dialect: "s3", credentials: registry(), now: () => Date.now(), allowAnonymous: true, allowV2: true, ...overrides };
+}
+
+const rejectsCode = (promise: Promise<unknown>, code: string, status: number) =>
+  assert.rejects(promise, (e: AwsError) => {
+    assert.equal(`${e.code} ${e.status}`, `${code} ${status}`);
+    return true;
+  });
+
+async function drain(body: Readable): Promise<Buffer> {
+  return Buffer.concat(await body.toArray());
+}
+
+/** The AWS documentation's STREAMING-AWS4-HMAC-SHA256-PAYLOAD example: 65 KiB of 'a' in two chunks. */
+function streamingExample(tamper = false): AuthRequest {
+  const chunk = (data: Buffer, signature: string) => Buffer.concat([Buffer.from(`${data.length.toString(16)};chunk-signature=${signature}\r\n`), data, Buffer.from("\r\n")]);
+  const body = Buffer.concat([
+    chunk(Buffer.alloc(65536, tamper ? "b" : "a"), "ad80c730a21e5b8d04586a2213dd63b9a0e99e0e2307b0ade35a65485a288648"),
+    chunk(Buffer.alloc(1024, "a"), "0055627c9e194cb4542bae2aa5492e3c1575bbb81b612b7d234b86a503ef5497"),
+    chunk(Buffer.alloc(0), "b6c6ea8a5354eaf15b3cb7646744f4275b71ea724fed81ceb9323e279d449df9"),
+  ]);
+  return {
+    method: "PUT",
+    path: "/examplebucket/chunkObject.txt",
+    rawQuery: "",
+    headers: {
+      host: "s3.amazonaws.com",
+      "x-amz-date": "20130524T000000Z",
+      "x-amz-storage-class": "REDUCED_REDUNDANCY",
+      authorization:
+        "AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20130524/us-east-1/s3/aws4_request,SignedHeaders=content-encoding;content-length;host;x-amz-content-sha256;x-amz-date;x-amz-decoded-content-length;x-amz-storage-class,Signature=4f232c4386841ef735655705268965c44a0e4690baa4adea153f7db9fa80a0a9",
+      "x-amz-content-sha256": "STREAMING-AWS4-HMAC-SHA256-PAYLOAD",
+      "content-encoding": "aws-chunked",
+      "x-amz-decoded-content-length": "66560",
+      "content-length": String(body.length),
+    },
+    body: Readable.from([body.subarray(0, 1000), body.subarray(1000, 65600), body.subarray(65600)]),
+  };
+}
+
+const at20130524 = () => Date.UTC(2013, 4, 24);
+
+describe("SigV4 streaming (AWS example)", () => {
+  it("verifies the seed and every chunk signature, and strips the framing", async () => {
+    const result = await authenticate(streamingExample(), options({ now: at20130524 }));
+    assert.equal(result.principal.accountId, "123456789012");
+    assert.equal(result.contentLength, 66560);
+    const body = await drain(result.body);
+    assert.equal(body.length, 66560);
+    assert.ok(body.every((b) => b === 0x61));
+  });
+
+  it("fails the body stream when a chunk was tampered with", async () => {
+    const result = await authenticate(streamingExample(true), options({ now: at20130524 }));
+    await rejectsCode(drain(result.body), "SignatureDoesNotMatch", 403);
+  });
+
+  it("refuses a request 15 minutes away from now", async () => {
+    await rejectsCode(authenticate(streamingExample(), options({ now: () => at20130524() + 16 * 60_000 })), "RequestTimeTooSkewed", 403);
+  });
+});
+
+describe("unsigned aws-chunked with trailing checksum", () => {
+  it("passes the payload and collects the trailers before the end", async () => {
+    const body = "5\r\nhello\r\n6\r\n world\r\n0\r\nx-amz-checksum-crc32:DUoRhQ==\r\n\r\n";
+    const signed = await sign({ method: "PUT", path: "/b/k", headers: { "x-amz-content-sha256": "STREAMING-UNSIGNED-PAYLOAD-TRAILER", "content-encoding": "aws-chunked", "x-amz-decoded-content-length": "11", "x-amz-trailer": "x-amz-checksum-crc32" } });
+    const result = await authenticate({ ...signed, body: Readable.from([Buffer.from(body)]) }, options());
+    assert.equal((await drain(result.body)).toString(), "hello world");
+    assert.equal(result.trailers.get("x-amz-checksum-crc32"), "DUoRhQ==");
+  });
+
+  it("reports a body cut short as IncompleteBody", async () => {
+    const signed = await sign({ method: "PUT", path: "/b/k", headers: { "x-amz-content-sha256": "STREAMING-UNSIGNED-PAYLOAD-TRAILER", "content-encoding": "aws-chunked", "x-amz-decoded-content-length": "11" } });
+    const result = await authenticate({ ...signed, body: Readable.from([Buffer.from("5\r\nhel")]) }, options());
+    await rejectsCode(drain(result.body), "IncompleteBody", 400);
+  });
+});
+
+interface Unsigned {
+  method: string;
+  path: string;
+  query?: Record<string, string>;
+  headers?: Record<string, string>;
+  body?: string;
+}
+
+async function sign(r: Unsigned, config: { service?: string; region?: string; key?: string; secret?: string; presign?: number } = {}): Promise<AuthRequest> {
+  const signer = new SignatureV4({
+    service: config.service ?? "s3",
+    region: config.region ?? "us-east-1",
+    credentials: { accessKeyId: config.key ?? "test", secretAccessKey: config.secret ?? "test" },
+    sha256: NodeSha256,
+    uriEscapePath: (config.service ?? "s3") !== "s3",
+  });
+  const request = { method: r.method, protocol: "http:", hostname: "localhost", path: r.path, query: r.query ?? {}, headers: { host: "localhost:4566", ...(r.headers ?? {}) }, body: r.body };
+  const signed = config.presign ? await signer.presign(request, { expiresIn: config.presign }) : await signer.sign(request);
+  const rawQuery = Object.entries(signed.query ?? {}).map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(String(v))}`).join("&");
+  const headers = Object.fromEntries(Object.entries(signed.headers).map(([k, v]) => [k.toLowerCase(), v]));
+  return { method: r.method, path: r.path, rawQuery, headers, body: Readable.from(r.body ? [Buffer.from(r.body)] : []) };
+}
+
+describe("SigV4 headers and presigned URLs", () => {
+  it("accepts the SDK's header signature with a signed payload hash, and checks the body against it", async () => {
+    const req = await sign({ method: "PUT", path: "/b/k", body: "data", headers: { "x-amz-content-sha256": "3a6eb0790f39ac87c94f3856b2dd2c5d110e6811602261a9a923d3bb23adc8b7" } });
+    const result = await authenticate(req, options());
+    assert.equal(result.method, "v4-header");
+    assert.equal(result.region, "us-east-1");
+    assert.equal((await drain(result.body)).toString(), "data");
+
+    const lying = await sign({ method: "PUT", path: "/b/k", body: "data", headers: { "x-amz-content-sha256": "0".repeat(64) } });
+    await rejectsCode(drain((await authenticate(lying, options())).body), "XAmzContentSHA256Mismatch", 400);
+  });
+
+  it("refuses a known key with the wrong secret, in each dialect's words", async () => {
+    const req = () => sign({ method: "GET", path: "/", headers: { "x-amz-content-sha256": "UNSIGNED-PAYLOAD" } }, { secret: "wrong" });
+    await rejectsCode(authenticate(await req(), options()), "SignatureDoesNotMatch", 403);
+    const json = await sign({ method: "POST", path: "/", body: "{}" }, { service: "dynamodb", secret: "wrong" });
+    await rejectsCode(authenticate(json, options({ dialect: "json" })), "InvalidSignatureException", 400);
+    const query = await sign({ method: "POST", path: "/", body: "Action=GetCallerIdentity" }, { service: "sts", secret: "wrong" });
+    await rejectsCode(authenticate(query, options({ dialect: "query" })), "SignatureDoesNotMatch", 403);
+  });
+
+  it("treats unknown keys by mode: lenient roots, strict refusals", async () => {
+    const req = () => sign({ method: "GET", path: "/", headers: { "x-amz-content-sha256": "UNSIGNED-PAYLOAD" } }, { key: "210987654321", secret: "anything" });
+    assert.equal((await authenticate(await req(), options())).principal.arn, "arn:aws:iam::210987654321:root");
+    const other = await sign({ method: "GET", path: "/", headers: { "x-amz-content-sha256": "UNSIGNED-PAYLOAD" } }, { key: "AKIAWHATEVER", secret: "x" });
+    assert.equal((await authenticate(other, options())).principal.accountId, "000000000000");
+    await rejectsCode(authenticate(await req(), options({ mode: "strict" })), "InvalidAccessKeyId", 403);
+    const json = await sign({ method: "POST", path: "/", body: "{}" }, { service: "dynamodb", key: "nobody" });
+    await rejectsCode(authenticate(json, options({ mode: "strict", dialect: "json" })), "UnrecognizedClientException", 400);
+    const query = await sign({ method: "POST", path: "/", body: "Action=GetCallerIdentity" }, { service: "sts", key: "nobody" });
+    await rejectsCode(authenticate(query, options({ mode: "strict", dialect: "query" })), "InvalidClientTokenId", 403);
+  });
+
+  it("accepts an empty region in the credential scope (botocore's global services)", async () => {
+    const req = await sign({ method: "POST", path: "/", body: "Action=ListUsers&Version=2010-05-08", headers: { "content-type": "application/x-www-form-urlencoded" } }, { service: "iam", region: "" });
+    assert.match(String(req.headers.authorization), /Credential=test\/\d{8}\/\/iam\/aws4_request/);
+    const result = await authenticate(req, options({ dialect: "query", allowAnonymous: false, allowV2: false }));
+    assert.equal(result.service, "iam");
+    assert.equal(result.region, "");
+    assert.equal((await drain(result.body)).toString(), "Action=ListUsers&Version=2010-05-08");
+  });
+
+  it("double-encodes paths for services other than S3", async () => {
+    const req = await sign({ method: "GET", path: "/2015-03-31/functions/my%3Afn" }, { service: "lambda" });
+    const result = await authenticate(req, options({ dialect: "json" }));
+    assert.equal(result.service, "lambda");
+  });
+
+  it("honours X-Amz-Expires on presigned URLs", async () => {
+    // As the S3 presigner does: the payload is UNSIGNED-PAYLOAD.
+    const presigned = () => sign({ method: "GET", path: "/b/k", headers: { "x-amz-content-sha256": "UNSIGNED-PAYLOAD" } }, { presign: 60 });
+    const req = await presigned();
+    assert.equal((await authenticate(req, options())).method, "v4-query");
+    const late = await presigned();
+    await rejectsCode(authenticate(late, options({ now: () => Date.now() + 61_000 })), "AccessDenied", 403);
+    const tampered = await presigned();
+    tampered.path = "/b/other";
+    await rejectsCode(authenticate(tampered, options()), "SignatureDoesNotMatch", 403);
+  });
+
+  it("lets unsigned requests through only where anonymous access exists", async () => {
+    const req: AuthRequest = { method: "GET", path: "/b/k", rawQuery: "", headers: {}, body: Readable.from([]) };
+    assert.equal((await authenticate(req, options())).principal.type, "anonymous");
+    await rejectsCode(authenticate(req, options({ dialect: "json", allowAnonymous: false })), "MissingAuthenticationTokenException", 400);
+    await rejectsCode(authenticate(req, options({ dialect: "query", allowAnonymous: false })), "MissingAuthenticationToken", 403);
+  });
+});
+
+describe("SigV2 (S3)", () => {
+  it("verifies the AWS documentation's example (GET /photos/puppy.jpg)", async () => {
+    const date = "Tue, 27 Mar 2007 19:36:42 +0000";
+    const req: AuthRequest = {
+      method: "GET",
+      path: "/photos/puppy.jpg",
+      rawQuery: "",
+      headers: { host: "johnsmith.s3.amazonaws.com", date, authorization: "AWS AKIAIOSFODNN7EXAMPLE:bWq2s1WEIj+Ydj0vQ697zp+IXMU=" },
+      body: Readable.from([]),
+      virtualHostBucket: "johnsmith",
+    };
+    const result = await authenticate(req, options({ now: () => Date.parse(date) }));
+    assert.equal(result.method, "v2-header");
+    assert.equal(result.principal.accountId, "123456789012");
+    await rejectsCode(authenticate({ ...req, path: "/photos/kitten.jpg" }, options({ now: () => Date.parse(date) })), "SignatureDoesNotMatch", 403);
+  });
+
+  it("refuses an expired query signature", async () => {
+    const req: AuthRequest = { method: "GET", path: "/b/k", rawQuery: "AWSAccessKeyId=test&Expires=1000&Signature=abc", headers: {}, body: Readable.from([]) };
+    await rejectsCode(authenticate(req, options()), "AccessDenied", 403);
+  });
+
+  it("is not accepted where SigV2 is not", async () => {
+    const req: AuthRequest = { method: "GET", path: "/", rawQuery: "", headers: { authorization: "AWS test:abc" }, body: Readable.from([]) };
+    await rejectsCode(authenticate(req, options({ dialect: "json", allowV2: false })), "IncompleteSignatureException", 400);
+  });
+});
+
