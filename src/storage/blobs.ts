@@ -13,6 +13,7 @@ import type { BlobInfo, BlobStore, ByteRange } from "./types.js";
 
 /** Large reads keep a 64 MiB GET at memory-copy speed rather than syscall speed. */
 const READ_CHUNK = 1024 * 1024;
+const MIN_READ_CHUNK = 16 * 1024;
 const ID_PATTERN = /^[0-9a-f]{32}$/;
 
 function newId(): string {
@@ -63,7 +64,11 @@ export async function openDiskBlobStore(dir: string): Promise<BlobStore> {
 
     read(id, range) {
       assertId(id);
-      return createReadStream(pathOf(id), { start: range?.start, end: range?.end, highWaterMark: READ_CHUNK });
+      // Size the read buffer to the range: a 1 MiB buffer per small GET is
+      // all allocation and garbage.
+      const length = range ? range.end - range.start + 1 : READ_CHUNK;
+      const highWaterMark = Math.max(MIN_READ_CHUNK, Math.min(READ_CHUNK, length));
+      return createReadStream(pathOf(id), { start: range?.start, end: range?.end, highWaterMark });
     },
 
     async delete(id) {

@@ -7,7 +7,7 @@
 import { open, type Database, type Key as LmdbKey, type RootDatabase } from "lmdb";
 import { compareKeys } from "./keys.js";
 import { StagedWrites } from "./staged.js";
-import type { Entry, Key, KvEnvironment, KvStore, KvWriter, RangeOptions } from "./types.js";
+import type { Entry, Key, KvEnvironment, KvStore, KvTransaction, KvWriter, RangeOptions } from "./types.js";
 
 /** Room for the stores of every service; LMDB fixes the count at open. */
 const MAX_STORES = 256;
@@ -15,14 +15,35 @@ const MAX_STORES = 256;
 export function openLmdbEnvironment(path: string): KvEnvironment {
   const root: RootDatabase = open({ path, maxDbs: MAX_STORES, compression: false });
   const stores = new Map<string, LmdbStore<unknown>>();
+  const storeOf = (name: string): LmdbStore<unknown> => {
+    let store = stores.get(name);
+    if (!store) {
+      store = new LmdbStore<unknown>(root, root.openDB<unknown, LmdbKey>({ name, compression: false }));
+      stores.set(name, store);
+    }
+    return store;
+  };
   return {
     store<V>(name: string): KvStore<V> {
-      let store = stores.get(name);
-      if (!store) {
-        store = new LmdbStore<unknown>(root, root.openDB<unknown, LmdbKey>({ name, compression: false }));
-        stores.set(name, store);
-      }
-      return store as KvStore<V>;
+      return storeOf(name) as KvStore<V>;
+    },
+    transaction<T>(fn: (tx: KvTransaction) => T): Promise<T> {
+      return root.transaction(() => {
+        const staged = new Map<LmdbStore<unknown>, StagedWrites<unknown>>();
+        const result = fn({
+          store<V>(name: string): KvWriter<V> {
+            const store = storeOf(name);
+            let writes = staged.get(store);
+            if (!writes) {
+              writes = new StagedWrites<unknown>((key) => store.get(key));
+              staged.set(store, writes);
+            }
+            return writes as KvWriter<V>;
+          },
+        });
+        for (const [store, writes] of staged) store.apply(writes);
+        return result;
+      });
     },
     async clear() {
       // Named databases live in the root's key space too; clearing the root
@@ -75,11 +96,16 @@ class LmdbStore<V> implements KvStore<V> {
     return this.root.transaction(() => {
       const staged = new StagedWrites<V>((key) => db.get(key as LmdbKey) as V | undefined);
       const result = fn(staged);
-      for (const { key, value } of staged.writes()) {
-        if (value === undefined) db.removeSync(key as LmdbKey);
-        else db.putSync(key as LmdbKey, value);
-      }
+      this.apply(staged);
       return result;
     });
+  }
+
+  /** Applies staged writes; call only inside an lmdb write transaction. */
+  apply(staged: StagedWrites<V>): void {
+    for (const { key, value } of staged.writes()) {
+      if (value === undefined) this.db.removeSync(key as LmdbKey);
+      else this.db.putSync(key as LmdbKey, value);
+    }
   }
 }

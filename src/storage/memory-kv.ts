@@ -5,18 +5,37 @@
  */
 import { encodeKey } from "./keys.js";
 import { StagedWrites } from "./staged.js";
-import type { Entry, Key, KvEnvironment, KvStore, KvWriter, RangeOptions } from "./types.js";
+import type { Entry, Key, KvEnvironment, KvStore, KvTransaction, KvWriter, RangeOptions } from "./types.js";
 
 export function openMemoryEnvironment(): KvEnvironment {
   const stores = new Map<string, MemoryStore<unknown>>();
+  const storeOf = (name: string): MemoryStore<unknown> => {
+    let store = stores.get(name);
+    if (!store) {
+      store = new MemoryStore<unknown>();
+      stores.set(name, store);
+    }
+    return store;
+  };
   return {
     store<V>(name: string): KvStore<V> {
-      let store = stores.get(name);
-      if (!store) {
-        store = new MemoryStore<unknown>();
-        stores.set(name, store);
-      }
-      return store as KvStore<V>;
+      return storeOf(name) as KvStore<V>;
+    },
+    async transaction<T>(fn: (tx: KvTransaction) => T): Promise<T> {
+      const staged = new Map<MemoryStore<unknown>, StagedWrites<unknown>>();
+      const result = fn({
+        store<V>(name: string): KvWriter<V> {
+          const store = storeOf(name);
+          let writes = staged.get(store);
+          if (!writes) {
+            writes = new StagedWrites<unknown>((key) => store.get(key));
+            staged.set(store, writes);
+          }
+          return writes as KvWriter<V>;
+        },
+      });
+      for (const [store, writes] of staged) store.apply(writes);
+      return result;
     },
     async clear() {
       for (const store of stores.values()) store.clear();
@@ -53,11 +72,15 @@ class MemoryStore<V> implements KvStore<V> {
   async transaction<T>(fn: (tx: KvWriter<V>) => T): Promise<T> {
     const staged = new StagedWrites<V>((key) => this.get(key));
     const result = fn(staged);
+    this.apply(staged);
+    return result;
+  }
+
+  apply(staged: StagedWrites<V>): void {
     for (const { key, value } of staged.writes()) {
       if (value === undefined) this.delete(key);
       else this.set(key, copy(value));
     }
-    return result;
   }
 
   clear(): void {

@@ -46,9 +46,16 @@ export interface KvWriter<V> {
   remove(key: Key): void;
 }
 
+/** A transaction over several stores of one environment. */
+export interface KvTransaction {
+  store<V>(name: string): KvWriter<V>;
+}
+
 export interface KvEnvironment {
   /** Opens (or creates) a named store. The same name gives the same data. */
   store<V>(name: string): KvStore<V>;
+  /** Like KvStore.transaction, across stores: all their writes land, or none. */
+  transaction<T>(fn: (tx: KvTransaction) => T): Promise<T>;
   /** Drops every entry of every store. */
   clear(): Promise<void>;
   close(): Promise<void>;

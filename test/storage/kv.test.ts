@@ -65,6 +65,26 @@ for (const kind of ["lmdb", "memory"] as const) {
       assert.equal(store.get("x")?.n, 1);
     });
 
+    it("commits writes to several stores at once, or none of them", async () => {
+      await env.transaction((tx) => {
+        tx.store<string>("left").put("k", "l");
+        tx.store<string>("right").put("k", "r");
+        assert.equal(tx.store<string>("left").get("k"), "l");
+      });
+      assert.equal(env.store<string>("left").get("k"), "l");
+      assert.equal(env.store<string>("right").get("k"), "r");
+      await assert.rejects(
+        env.transaction((tx) => {
+          tx.store<string>("left").remove("k");
+          tx.store<string>("right").put("k", "changed");
+          throw new Error("abort");
+        }),
+        /abort/,
+      );
+      assert.equal(env.store<string>("left").get("k"), "l");
+      assert.equal(env.store<string>("right").get("k"), "r");
+    });
+
     it("hands out copies", async () => {
       const store = env.store<{ list: number[] }>("copies");
       await store.transaction((tx) => tx.put("k", { list: [1] }));

@@ -4,7 +4,7 @@
  * (Content-MD5, x-amz-checksum-*, a trailing checksum). A body that fails
  * a check leaves nothing behind.
  */
-import { createHash } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import type { Readable } from "node:stream";
 import type { BlobStore } from "../../storage/types.js";
 import { createChecksum } from "../../util/checksums.js";
@@ -23,7 +23,10 @@ export interface DeclaredDigests {
 }
 
 export interface IngestedBody {
+  /** Blob id, or the key of an inline body. */
   blob: string;
+  /** The whole body, when it was small enough to keep beside its record. */
+  inline?: Buffer;
   size: number;
   md5Hex: string;
   /** Algorithm and base64 value of the checksum S3 stores with the object. */
@@ -62,30 +65,63 @@ export function declaredDigests(input: Record<string, unknown>, headers: Record<
 }
 
 /**
+ * Bodies up to this size live in the metadata store beside their record:
+ * one transaction and one fsync per PUT, no file to open per GET.
+ */
+export const INLINE_BODY_BYTES = 16 * 1024;
+
+/**
  * Streams `body` into the blob store and verifies it. `trailers` is read
- * after the body ends (aws-chunked trailing checksums).
+ * after the body ends (aws-chunked trailing checksums). A body of at most
+ * `inlineLimit` bytes is returned in memory instead of written to a blob.
  */
 export async function ingestBody(
   blobs: BlobStore,
   body: Readable,
   declared: DeclaredDigests,
   trailers: ReadonlyMap<string, string>,
+  inlineLimit = 0,
 ): Promise<IngestedBody> {
   // AWS computes CRC64NVME for objects uploaded without a checksum.
   const algorithm = declared.algorithm ?? "CRC64NVME";
   const md5 = createHash("md5");
   const checksum = createChecksum(algorithm);
   let size = 0;
-  async function* tap(): AsyncGenerator<Buffer> {
-    for await (const chunk of body as AsyncIterable<Buffer>) {
-      md5.update(chunk);
-      checksum.update(chunk);
-      size += chunk.length;
-      if (size > MAX_PUT_BYTES) throw s3Errors.entityTooLarge(size, MAX_PUT_BYTES);
-      yield chunk;
+  const source = (body as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
+  const take = async (): Promise<Buffer | undefined> => {
+    const next = await source.next();
+    if (next.done) return undefined;
+    const chunk = next.value;
+    md5.update(chunk);
+    checksum.update(chunk);
+    size += chunk.length;
+    if (size > MAX_PUT_BYTES) throw s3Errors.entityTooLarge(size, MAX_PUT_BYTES);
+    return chunk;
+  };
+
+  // Read ahead up to the inline limit; only a larger body becomes a blob.
+  const head: Buffer[] = [];
+  let ended = false;
+  while (inlineLimit > 0 && size <= inlineLimit) {
+    const chunk = await take();
+    if (chunk === undefined) {
+      ended = true;
+      break;
     }
+    head.push(chunk);
   }
-  const info = await blobs.write(tap());
+  let blob: string;
+  let inline: Buffer | undefined;
+  if (ended) {
+    inline = head.length === 1 ? head[0]! : Buffer.concat(head, size);
+    blob = randomBytes(16).toString("hex");
+  } else {
+    async function* rest(): AsyncGenerator<Buffer> {
+      yield* head;
+      for (let chunk = await take(); chunk !== undefined; chunk = await take()) yield chunk;
+    }
+    blob = (await blobs.write(rest())).id;
+  }
   const md5Digest = md5.digest();
   const value = checksum.digest();
   try {
@@ -95,8 +131,8 @@ export async function ingestBody(
     const expected = declared.checksum ?? trailers.get(checksumHeader(algorithm));
     if (expected !== undefined && expected !== value) throw s3Errors.checksumMismatch(algorithm);
   } catch (error) {
-    await blobs.delete(info.id);
+    if (!inline) await blobs.delete(blob);
     throw error;
   }
-  return { blob: info.id, size, md5Hex: md5Digest.toString("hex"), checksum: { algorithm, value } };
+  return { blob, inline, size, md5Hex: md5Digest.toString("hex"), checksum: { algorithm, value } };
 }

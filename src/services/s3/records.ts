@@ -39,7 +39,10 @@ export interface ObjectHeaders {
 }
 
 export interface ObjectRecord extends ObjectHeaders {
+  /** Blob id of the body; with `inline`, its key in the s3.bodies store. */
   blob: string;
+  /** The body is small and kept in the metadata store (s3.bodies). */
+  inline?: boolean;
   size: number;
   /** Quoted, as it goes on the wire: `"d41d8cd98f00b204e9800998ecf8427e"` or `"…-3"`. */
   etag: string;

@@ -3,23 +3,29 @@
  * namespace per partition, as on AWS); objects are keyed [bucket, key] so a
  * range scan is a listing in UTF-8 binary order.
  */
-import type { Readable } from "node:stream";
+import { Readable } from "node:stream";
 import type { BlobStore, KvEnvironment, KvStore, KvWriter } from "../../storage/types.js";
 import { prefixRange } from "../../storage/index.js";
 import type { BucketRecord, ObjectRecord, PartRecord, UploadRecord } from "./records.js";
+
+const OBJECTS = "s3.objects";
+const BODIES = "s3.bodies";
 
 export class S3Store {
   private readonly buckets: KvStore<BucketRecord>;
   private readonly objects: KvStore<ObjectRecord>;
   private readonly uploads: KvStore<UploadRecord>;
   private readonly parts: KvStore<PartRecord>;
+  /** Small object bodies, keyed by the record's `blob`. */
+  private readonly bodies: KvStore<Buffer>;
 
   constructor(
-    kv: KvEnvironment,
+    private readonly kv: KvEnvironment,
     readonly blobs: BlobStore,
   ) {
+    this.bodies = kv.store<Buffer>(BODIES);
     this.buckets = kv.store<BucketRecord>("s3.buckets");
-    this.objects = kv.store<ObjectRecord>("s3.objects");
+    this.objects = kv.store<ObjectRecord>(OBJECTS);
     this.uploads = kv.store<UploadRecord>("s3.uploads");
     this.parts = kv.store<PartRecord>("s3.parts");
   }
@@ -31,7 +37,7 @@ export class S3Store {
    */
   async collectOrphanBlobs(): Promise<number> {
     const live = new Set<string>();
-    for (const { value } of this.objects.range()) live.add(value.blob);
+    for (const { value } of this.objects.range()) if (!value.inline) live.add(value.blob);
     for (const { value } of this.parts.range()) live.add(value.blob);
     const orphans = (await this.blobs.list()).filter((id) => !live.has(id));
     await Promise.all(orphans.map((id) => this.blobs.delete(id)));
@@ -78,17 +84,31 @@ export class S3Store {
   }
 
   /**
-   * Stores an object record in one transaction and frees the blob it
-   * replaced, once the new record is durable.
+   * Stores an object record (and an inline body) in one transaction, then
+   * frees the body it replaced, once the new record is durable.
    */
-  async putObject(bucket: string, key: string, record: ObjectRecord, check?: (previous: ObjectRecord | undefined) => void): Promise<void> {
-    const previous = await this.objects.transaction((tx) => {
-      const old = tx.get([bucket, key]);
+  async putObject(
+    bucket: string,
+    key: string,
+    record: ObjectRecord,
+    inlineBody: Buffer | undefined,
+    check?: (previous: ObjectRecord | undefined) => void,
+  ): Promise<void> {
+    const previous = await this.kv.transaction((tx) => {
+      const objects = tx.store<ObjectRecord>(OBJECTS);
+      const old = objects.get([bucket, key]);
       check?.(old);
-      tx.put([bucket, key], record);
+      objects.put([bucket, key], record);
+      if (inlineBody) tx.store<Buffer>(BODIES).put(record.blob, inlineBody);
+      if (old?.inline && old.blob !== record.blob) tx.store<Buffer>(BODIES).remove(old.blob);
       return old;
     });
-    if (previous && previous.blob !== record.blob) await this.blobs.delete(previous.blob);
+    if (previous && !previous.inline && previous.blob !== record.blob) await this.blobs.delete(previous.blob);
+  }
+
+  /** Frees the body of a record that was never stored. */
+  async discardBody(record: ObjectRecord): Promise<void> {
+    if (!record.inline) await this.blobs.delete(record.blob);
   }
 
   /** Updates an object's record in place (tags); false when it is gone. */
@@ -102,18 +122,20 @@ export class S3Store {
   }
 
   async deleteObjects(bucket: string, keys: readonly string[]): Promise<void> {
-    const removed = await this.objects.transaction((tx) => {
+    const removed = await this.kv.transaction((tx) => {
+      const objects = tx.store<ObjectRecord>(OBJECTS);
       const gone: ObjectRecord[] = [];
       for (const key of keys) {
-        const old = tx.get([bucket, key]);
+        const old = objects.get([bucket, key]);
         if (old) {
           gone.push(old);
-          tx.remove([bucket, key]);
+          objects.remove([bucket, key]);
+          if (old.inline) tx.store<Buffer>(BODIES).remove(old.blob);
         }
       }
       return gone;
     });
-    await Promise.all(removed.map((r) => this.blobs.delete(r.blob)));
+    await Promise.all(removed.filter((r) => !r.inline).map((r) => this.blobs.delete(r.blob)));
   }
 
   /** Objects of a bucket in key order, from `from` (inclusive) on. */
@@ -124,8 +146,24 @@ export class S3Store {
     }
   }
 
+  /** The body (or one inclusive range of it) as a stream. */
   readBody(record: ObjectRecord, range?: { start: number; end: number }): Readable {
-    return this.blobs.read(record.blob, range);
+    const small = this.inlineBody(record, range);
+    if (small) return Readable.from(small.length ? [small] : []);
+    if (record.size === 0) return Readable.from([]);
+    return this.blobs.read(record.blob, range ?? { start: 0, end: record.size - 1 });
+  }
+
+  /** What a GET answers with: bytes in hand for a small body, a stream otherwise. */
+  responseBody(record: ObjectRecord, range?: { start: number; end: number }): Buffer | Readable {
+    return this.inlineBody(record, range) ?? this.readBody(record, range);
+  }
+
+  private inlineBody(record: ObjectRecord, range?: { start: number; end: number }): Buffer | undefined {
+    if (!record.inline) return undefined;
+    const body = this.bodies.get(record.blob);
+    if (!body) throw new Error(`s3: inline body ${record.blob} is missing`);
+    return range ? body.subarray(range.start, range.end + 1) : body;
   }
 
   // ── multipart uploads ───────────────────────────────────────────────

@@ -2,7 +2,7 @@
  * CopyObject, and the copy-source handling UploadPartCopy shares with it.
  */
 import type { OperationTable } from "../../../server/service.js";
-import { ingestBody } from "../body.js";
+import { ingestBody, INLINE_BODY_BYTES } from "../body.js";
 import { checkCopySourceConditions, type CopySourceConditions } from "../conditions.js";
 import { s3Errors } from "../errors.js";
 import { assertValidKey, objectArn } from "../names.js";
@@ -96,10 +96,11 @@ export function copyOperations({ store }: S3Deps): OperationTable {
         const headers = metadataDirective === "REPLACE" ? headersFromInput(input) : { ...copiedHeaders(from), storageClass: input.StorageClass ?? from.storageClass };
         const tags = taggingDirective === "REPLACE" ? parseTaggingHeader(input.Tagging) : from.tags;
         const algorithm = from.checksum?.algorithm;
-        const body = await ingestBody(store.blobs, store.readBody(from), { algorithm }, new Map());
+        const body = await ingestBody(store.blobs, store.readBody(from), { algorithm }, new Map(), INLINE_BODY_BYTES);
         const record: ObjectRecord = {
           ...headers,
           blob: body.blob,
+          inline: body.inline ? true : undefined,
           size: body.size,
           etag: `"${body.md5Hex}"`,
           lastModified: wholeSeconds(ctx.now()),
@@ -107,7 +108,7 @@ export function copyOperations({ store }: S3Deps): OperationTable {
           checksum: { ...body.checksum, type: "FULL_OBJECT" },
           tags,
         };
-        await storeNewObject(store, input, record);
+        await storeNewObject(store, input, record, body.inline);
         return {
           CopyObjectResult: { ETag: record.etag, LastModified: new Date(record.lastModified), ...checksumOutput(record) },
         };

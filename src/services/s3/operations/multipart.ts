@@ -175,7 +175,7 @@ export function multipartOperations({ store }: S3Deps): OperationTable {
         const stored = new Map(store.partsOf(upload.uploadId).map((p) => [p.partNumber, p]));
         const chosen = chooseParts(upload, requested, stored);
         const record = await assemble(store, upload, chosen, ctx.now());
-        await storeNewObject(store, input, record);
+        await storeNewObject(store, input, record, undefined);
         await store.endUpload(upload);
         return {
           Location: `/${input.Bucket}/${input.Key}`,

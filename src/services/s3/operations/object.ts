@@ -6,7 +6,7 @@ import type { Readable } from "node:stream";
 import type { OperationTable } from "../../../server/service.js";
 import type { RequestContext } from "../../../server/context.js";
 import { AwsError } from "../../../server/errors.js";
-import { declaredDigests, ingestBody, MAX_PUT_BYTES } from "../body.js";
+import { declaredDigests, ingestBody, INLINE_BODY_BYTES, MAX_PUT_BYTES } from "../body.js";
 import { checkReadConditions, checkWriteConditions, parseRange, type ReadConditions } from "../conditions.js";
 import { s3Errors } from "../errors.js";
 import { assertValidKey, bucketArn, objectArn } from "../names.js";
@@ -64,10 +64,11 @@ export function objectOperations({ store }: S3Deps): OperationTable {
         const headers = headersFromInput(input);
         const tags = parseTaggingHeader(input.Tagging);
         const declared = declaredDigests(input as unknown as Record<string, unknown>, ctx.headers);
-        const body = await ingestBody(store.blobs, input.Body, declared, ctx.trailers);
+        const body = await ingestBody(store.blobs, input.Body, declared, ctx.trailers, INLINE_BODY_BYTES);
         const record: ObjectRecord = {
           ...headers,
           blob: body.blob,
+          inline: body.inline ? true : undefined,
           size: body.size,
           etag: `"${body.md5Hex}"`,
           lastModified: wholeSeconds(ctx.now()),
@@ -75,7 +76,7 @@ export function objectOperations({ store }: S3Deps): OperationTable {
           checksum: { ...body.checksum, type: "FULL_OBJECT" },
           tags,
         };
-        await storeNewObject(store, input, record);
+        await storeNewObject(store, input, record, body.inline);
         return {
           ETag: record.etag,
           ...(declared.algorithm ? checksumOutput(record) : {}),
@@ -87,7 +88,7 @@ export function objectOperations({ store }: S3Deps): OperationTable {
       authorize: (i) => [{ action: "s3:GetObject", resource: objectArn(i.Bucket, i.Key) }],
       handle(input) {
         const { record, output, range } = readObject(store, input);
-        output.Body = store.readBody(record, range);
+        output.Body = store.responseBody(record, range);
         return output;
       },
     }),
@@ -146,11 +147,12 @@ export async function storeNewObject(
   store: S3Store,
   input: ObjectInput & { IfMatch?: string; IfNoneMatch?: string },
   record: ObjectRecord,
+  inlineBody: Buffer | undefined,
 ): Promise<void> {
   try {
-    await store.putObject(input.Bucket, input.Key, record, (previous) => checkWriteConditions(input, input.Key, previous));
+    await store.putObject(input.Bucket, input.Key, record, inlineBody, (previous) => checkWriteConditions(input, input.Key, previous));
   } catch (error) {
-    await store.blobs.delete(record.blob);
+    await store.discardBody(record);
     throw error;
   }
 }
