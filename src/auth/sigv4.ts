@@ -37,20 +37,26 @@ export function scopeOf(sig: V4Signature): string {
 
 /** `AWS4-HMAC-SHA256 Credential=AKID/20261122/us-east-1/s3/aws4_request, SignedHeaders=host;x-amz-date, Signature=…` */
 export function parseV4Header(value: string, headers: IncomingHttpHeaders, dialect: AuthDialect): V4Signature {
-  const fields = new Map<string, string>();
-  for (const part of value.slice(ALGORITHM.length).split(",")) {
-    const eq = part.indexOf("=");
-    if (eq > 0) fields.set(part.slice(0, eq).trim(), part.slice(eq + 1).trim());
-  }
-  const credential = fields.get("Credential");
-  const signedHeaders = fields.get("SignedHeaders");
-  const signature = fields.get("Signature");
+  const credential = authField(value, "Credential=");
+  const signedHeaders = authField(value, "SignedHeaders=");
+  const signature = authField(value, "Signature=");
   if (!credential || !signedHeaders || !signature) {
     throw malformedAuth(dialect, "it must contain Credential, SignedHeaders and Signature");
   }
   const amzDate = header(headers, "x-amz-date") ?? dateHeaderAsAmzDate(header(headers, "date"));
   if (!amzDate) throw malformedAuth(dialect, "the request has neither an x-amz-date nor a Date header");
   return { ...parseCredential(credential, dialect, false), signedHeaders: signedHeaders.split(";"), signature, amzDate, presigned: false };
+}
+
+/** One `Name=value` field of the Authorization header, by plain string search. */
+function authField(value: string, name: string): string | undefined {
+  let at = value.indexOf(name, ALGORITHM.length);
+  // A match must start a field, not sit inside another's value.
+  while (at > 0 && value[at - 1] !== " " && value[at - 1] !== ",") at = value.indexOf(name, at + 1);
+  if (at < 0) return undefined;
+  const start = at + name.length;
+  const end = value.indexOf(",", start);
+  return (end < 0 ? value.slice(start) : value.slice(start, end)).trim();
 }
 
 /** `?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=…&X-Amz-Date=…&X-Amz-Expires=…&X-Amz-SignedHeaders=…&X-Amz-Signature=…` */

@@ -78,8 +78,8 @@ export async function startNimbus(config: NimbusConfig, log: Logger, now: () => 
 
   async function reset(): Promise<void> {
     const loaded = await Promise.all(runtimes.values());
-    await Promise.all(loaded.map((r) => r.reset()));
     await storage.clear();
+    await Promise.all(loaded.map((r) => r.reset()));
   }
 
   let address;

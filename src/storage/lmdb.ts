@@ -9,6 +9,9 @@ import { compareKeys } from "./keys.js";
 import { StagedWrites } from "./staged.js";
 import type { Entry, Key, KvEnvironment, KvStore, KvTransaction, KvWriter, RangeOptions } from "./types.js";
 
+/** Where msgpackr keeps a store's shared record structures (a key no caller can form). */
+const STRUCTURES_KEY = Symbol.for("nimbus.structures");
+
 /** Room for the stores of every service; LMDB fixes the count at open. */
 const MAX_STORES = 256;
 
@@ -18,7 +21,9 @@ export function openLmdbEnvironment(path: string): KvEnvironment {
   const storeOf = (name: string): LmdbStore<unknown> => {
     let store = stores.get(name);
     if (!store) {
-      store = new LmdbStore<unknown>(root, root.openDB<unknown, LmdbKey>({ name, compression: false }));
+      // Shared structures: msgpackr records each value's shape once per store
+      // instead of in every value, which halves decoding time for records.
+      store = new LmdbStore<unknown>(root, root.openDB<unknown, LmdbKey>({ name, compression: false, sharedStructuresKey: STRUCTURES_KEY }));
       stores.set(name, store);
     }
     return store;
@@ -74,13 +79,19 @@ class LmdbStore<V> implements KvStore<V> {
   *range(options: RangeOptions = {}): Iterable<Entry<V>> {
     const { start, end, reverse = false, limit } = options;
     if (!reverse) {
-      for (const { key, value } of this.db.getRange({ start: start as LmdbKey, end: end as LmdbKey, limit })) yield { key: key as Key, value: value as V };
+      let count = 0;
+      for (const { key, value } of this.db.getRange({ start: start as LmdbKey, end: end as LmdbKey })) {
+        if (typeof key === "symbol") continue; // msgpackr's shared structures
+        if (limit !== undefined && count++ >= limit) return;
+        yield { key: key as Key, value: value as V };
+      }
       return;
     }
     // lmdb walks a reverse range from its `start` downwards, including it;
     // callers give [start, end) in ascending terms, so bound it ourselves.
     let count = 0;
     for (const { key, value } of this.db.getRange({ start: end as LmdbKey, reverse: true })) {
+      if (typeof key === "symbol") continue;
       if (end !== undefined && compareKeys(key as Key, end) >= 0) continue;
       if (start !== undefined && compareKeys(key as Key, start) < 0) return;
       if (limit !== undefined && count++ >= limit) return;

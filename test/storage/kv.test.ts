@@ -85,6 +85,17 @@ for (const kind of ["lmdb", "memory"] as const) {
       assert.equal(env.store<string>("right").get("k"), "r");
     });
 
+    it("lists only what callers stored", async () => {
+      const store = env.store<{ a: number; b: string }>("records");
+      await store.transaction((tx) => {
+        tx.put(["r", "1"], { a: 1, b: "x" });
+        tx.put(["r", "2"], { a: 2, b: "y" });
+      });
+      assert.deepEqual(keysOf(store.range()), [["r", "1"], ["r", "2"]]);
+      assert.deepEqual(keysOf(store.range({ reverse: true })), [["r", "2"], ["r", "1"]]);
+      assert.deepEqual(keysOf(store.range({ limit: 1 })), [["r", "1"]]);
+    });
+
     it("hands out copies", async () => {
       const store = env.store<{ list: number[] }>("copies");
       await store.transaction((tx) => tx.put("k", { list: [1] }));

@@ -77,7 +77,7 @@ export function createRestCodec(model: ServiceModel, options: CodecOptions, form
             response.body = value as Buffer | string | Readable;
           }
         }
-      } else if (hasBodyMembers(shape) && hasAnyBodyValue(shape, output)) {
+      } else if (bindingsOf(model, shape).hasBody && hasAnyBodyValue(shape, output)) {
         const root = options.xmlRootNames?.[op.output.shape] ?? shape.locationName ?? op.output.shape;
         response.body = format.write(model, op.output, output, root);
         response.headers["content-type"] ??= format.contentType;
@@ -107,8 +107,13 @@ export function createRestCodec(model: ServiceModel, options: CodecOptions, form
       else input[payloadName] = readDocument(ref, body, payloadName);
       return;
     }
+    if (!bindingsOf(model, shape).hasBody) {
+      // Nothing to read into: do not buffer a body nobody asked for.
+      if (req.contentLength) await drain(req.body);
+      return;
+    }
     const body = await readBody(req.body, maxBody);
-    if (body.length === 0 || !hasBodyMembers(shape)) return;
+    if (body.length === 0) return;
     // No payload member: the input structure itself is the document.
     const decoded = readDocument(inputRef, body, "") as Structure;
     for (const [name, value] of Object.entries(decoded)) if (input[name] === undefined) input[name] = value;
@@ -124,85 +129,137 @@ export function createRestCodec(model: ServiceModel, options: CodecOptions, form
   }
 }
 
-/** Reads URI labels, query string, headers and header-prefix maps into `input`. */
-function bindHttpMembers(model: ServiceModel, shape: Shape, req: WireRequest, labels: Record<string, string>, input: Structure): void {
-  const bound = new Set<string>();
-  let queryMap: [string, ShapeRef] | undefined;
+/** A member bound to part of the HTTP message, resolved once per shape. */
+interface Binding {
+  member: string;
+  ref: ShapeRef;
+  target: Shape;
+  /** Header name (lower case), query name, label, or header prefix. */
+  name: string;
+}
+
+interface ShapeBindings {
+  labels: Binding[];
+  query: Map<string, Binding>;
+  queryMap?: Binding;
+  headers: Map<string, Binding>;
+  prefixes: Binding[];
+  statusCode?: Binding;
+  /** Every located member by member name (outputs). */
+  byMember: Map<string, Binding & { location: string }>;
+  hasBody: boolean;
+}
+
+const compiled = new WeakMap<Shape, ShapeBindings>();
+
+/** Indexes a shape's located members, so a request costs lookups rather than a walk of every member. */
+function bindingsOf(model: ServiceModel, shape: Shape): ShapeBindings {
+  let b = compiled.get(shape);
+  if (b) return b;
+  b = { labels: [], query: new Map(), headers: new Map(), prefixes: [], byMember: new Map(), hasBody: false };
   for (const [member, ref] of Object.entries(shape.members ?? {})) {
     const target = resolveShape(model, ref);
-    const name = ref.locationName ?? member;
+    const raw = ref.locationName ?? member;
+    const binding = { member, ref, target, name: raw };
     switch (ref.location) {
-      case "uri": {
-        const value = labels[name];
-        if (value !== undefined) input[member] = coerceScalar(target, value, member, "query");
+      case "uri":
+        b.labels.push(binding);
         break;
-      }
-      case "querystring": {
-        if (target.type === "map") {
-          queryMap = [member, ref];
-          break;
-        }
-        bound.add(name);
-        if (!req.query.has(name)) break;
-        if (target.type === "list") {
-          input[member] = req.query.getAll(name).map((v, i) => coerceScalar(resolveShape(model, target.member!), v, `${member}.${i + 1}`, "query"));
-        } else {
-          input[member] = coerceScalar(target, req.query.get(name)!, member, "query");
-        }
+      case "querystring":
+        if (target.type === "map") b.queryMap = binding;
+        else b.query.set(raw, binding);
         break;
-      }
-      case "header": {
-        const header = name.toLowerCase();
-        const raw = header === "content-length" && req.contentLength !== undefined ? String(req.contentLength) : req.headers[header];
-        if (raw === undefined) break;
-        const text = Array.isArray(raw) ? raw.join(", ") : raw;
-        if (target.type === "list") {
-          input[member] = text.split(",").map((v) => v.trim()).filter(Boolean).map((v, i) => coerceScalar(resolveShape(model, target.member!), v, `${member}.${i + 1}`, "header"));
-        } else if (ref.jsonvalue || target.type === "string" && (target as { jsonvalue?: boolean }).jsonvalue) {
-          input[member] = JSON.parse(Buffer.from(text, "base64").toString("utf8"));
-        } else {
-          input[member] = coerceScalar(target, text, member, "header");
-        }
+      case "header":
+        binding.name = raw.toLowerCase();
+        b.headers.set(binding.name, binding);
         break;
-      }
-      case "headers": {
-        const prefix = name.toLowerCase();
-        const map: Record<string, string> = {};
-        let any = false;
-        for (const [header, value] of Object.entries(req.headers)) {
-          if (!header.startsWith(prefix) || value === undefined) continue;
-          map[header.slice(prefix.length)] = Array.isArray(value) ? value.join(",") : value;
-          any = true;
-        }
-        if (any) input[member] = map;
+      case "headers":
+        binding.name = raw.toLowerCase();
+        b.prefixes.push(binding);
         break;
-      }
+      case "statusCode":
+        b.statusCode = binding;
+        break;
       default:
-        break;
+        b.hasBody = true;
+        continue;
+    }
+    b.byMember.set(member, { ...binding, location: ref.location });
+  }
+  compiled.set(shape, b);
+  return b;
+}
+
+/** Reads URI labels, query string, headers and header-prefix maps into `input`. */
+function bindHttpMembers(model: ServiceModel, shape: Shape, req: WireRequest, labels: Record<string, string>, input: Structure): void {
+  const b = bindingsOf(model, shape);
+  for (const { member, target, name } of b.labels) {
+    const value = labels[name];
+    if (value !== undefined) input[member] = coerceScalar(target, value, member, "query");
+  }
+  if (b.query.size > 0 || b.queryMap) {
+    let unbound: Record<string, unknown> | undefined;
+    for (const name of new Set(req.query.keys())) {
+      const binding = b.query.get(name);
+      if (binding) {
+        const { member, target } = binding;
+        input[member] =
+          target.type === "list"
+            ? req.query.getAll(name).map((v, i) => coerceScalar(resolveShape(model, target.member!), v, `${member}.${i + 1}`, "query"))
+            : coerceScalar(target, req.query.get(name)!, member, "query");
+      } else if (b.queryMap) {
+        const valueShape = resolveShape(model, b.queryMap.target.value!);
+        (unbound ??= {})[name] = valueShape.type === "list" ? req.query.getAll(name) : req.query.get(name);
+      }
+    }
+    if (unbound && b.queryMap) input[b.queryMap.member] = unbound;
+  }
+  for (const header in req.headers) {
+    const binding = b.headers.get(header);
+    if (binding) {
+      bindHeader(model, binding, header === "content-length" && req.contentLength !== undefined ? String(req.contentLength) : req.headers[header], input);
+      continue;
+    }
+    for (const prefix of b.prefixes) {
+      if (!header.startsWith(prefix.name)) continue;
+      const value = req.headers[header];
+      if (value === undefined) continue;
+      const map = (input[prefix.member] ??= {}) as Record<string, string>;
+      map[header.slice(prefix.name.length)] = Array.isArray(value) ? value.join(",") : value;
     }
   }
-  if (queryMap) {
-    const [member, ref] = queryMap;
-    const map: Record<string, unknown> = {};
-    const valueShape = resolveShape(model, resolveShape(model, ref).value!);
-    for (const [key, value] of req.query) if (!bound.has(key)) map[key] = valueShape.type === "list" ? req.query.getAll(key) : value;
-    if (Object.keys(map).length > 0) input[member] = map;
+  // The decoded length of an aws-chunked body is the object's length.
+  const contentLength = b.headers.get("content-length");
+  if (contentLength && input[contentLength.member] === undefined && req.contentLength !== undefined && req.headers["content-length"] === undefined) {
+    input[contentLength.member] = req.contentLength;
+  }
+}
+
+function bindHeader(model: ServiceModel, { member, ref, target }: Binding, raw: string | string[] | undefined, input: Structure): void {
+  if (raw === undefined) return;
+  const text = Array.isArray(raw) ? raw.join(", ") : raw;
+  if (target.type === "list") {
+    input[member] = text.split(",").map((v) => v.trim()).filter(Boolean).map((v, i) => coerceScalar(resolveShape(model, target.member!), v, `${member}.${i + 1}`, "header"));
+  } else if (ref.jsonvalue) {
+    input[member] = JSON.parse(Buffer.from(text, "base64").toString("utf8"));
+  } else {
+    input[member] = coerceScalar(target, text, member, "header");
   }
 }
 
 /** Writes header-located output members. */
 function writeHttpMembers(model: ServiceModel, shape: Shape, output: Structure, response: WireResponse): void {
-  for (const [member, ref] of Object.entries(shape.members ?? {})) {
+  const b = bindingsOf(model, shape);
+  for (const member in output) {
+    const binding = b.byMember.get(member);
     const value = output[member];
-    if (value === undefined || value === null) continue;
-    const target = resolveShape(model, ref);
-    const name = ref.locationName ?? member;
-    switch (ref.location) {
+    if (!binding || value === undefined || value === null) continue;
+    switch (binding.location) {
       case "header":
-        response.headers[name.toLowerCase()] = headerText(model, target, ref, value);
+        response.headers[binding.name] = headerText(model, binding.target, binding.ref, value);
         break;
       case "headers":
-        for (const [key, v] of Object.entries(value as Record<string, string>)) response.headers[`${name.toLowerCase()}${key}`] = String(v);
+        for (const [key, v] of Object.entries(value as Record<string, string>)) response.headers[`${binding.name}${key}`] = String(v);
         break;
       case "statusCode":
         response.status = Number(value);
@@ -221,9 +278,6 @@ function headerText(model: ServiceModel, shape: Shape, ref: ShapeRef, value: unk
   return String(value);
 }
 
-function hasBodyMembers(shape: Shape): boolean {
-  return Object.values(shape.members ?? {}).some((ref) => !ref.location);
-}
 
 function hasAnyBodyValue(shape: Shape, output: Structure): boolean {
   return Object.entries(shape.members ?? {}).some(([name, ref]) => !ref.location && output[name] !== undefined);

@@ -33,10 +33,17 @@ export interface RouteMatch {
 }
 
 export class RestRouter {
-  private readonly routes: Route[];
+  /** Routes by HTTP method, most specific first. */
+  private readonly routes = new Map<string, Route[]>();
 
   constructor(model: ServiceModel) {
-    this.routes = Object.values(model.operations).map((op) => compile(model, op));
+    for (const op of Object.values(model.operations)) {
+      const route = compile(model, op);
+      const list = this.routes.get(route.method) ?? [];
+      list.push(route);
+      this.routes.set(route.method, list);
+    }
+    for (const list of this.routes.values()) list.sort((a, b) => b.specificity - a.specificity);
   }
 
   match(req: WireRequest): RouteMatch | undefined {
@@ -44,8 +51,9 @@ export class RestRouter {
     if (!segments) return undefined;
     const xId = req.query.get("x-id") ?? undefined;
     let best: { route: Route; labels: Record<string, string>; score: number } | undefined;
-    for (const route of this.routes) {
-      if (route.method !== req.method) continue;
+    for (const route of this.routes.get(req.method) ?? []) {
+      // Sorted by specificity: once a match is found, only an x-id can beat it.
+      if (best && (xId === undefined || best.score >= 1_000_000)) break;
       const labels = matchSegments(route.segments, segments);
       if (!labels) continue;
       if (!route.queryLiterals.every(([name, value]) => (value === undefined ? req.query.has(name) : req.query.get(name) === value))) continue;

@@ -39,7 +39,7 @@ export async function createS3Runtime(env: ServiceEnvironment): Promise<ServiceR
       ...multipartOperations(deps),
     },
     responseHeaders: (requestId) => ({ "x-amz-request-id": requestId, "x-amz-id-2": requestId, server: "AmazonS3" }),
-    reset: async () => {},
+    reset: async () => store.forgetCaches(),
     close: async () => {},
   };
 }

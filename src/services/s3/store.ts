@@ -46,24 +46,42 @@ export class S3Store {
 
   // ── buckets ─────────────────────────────────────────────────────────
 
+  /** Bucket records are read on every request and change rarely: kept in memory. */
+  private bucketCache = new Map<string, BucketRecord | null>();
+
   bucket(name: string): BucketRecord | undefined {
-    return this.buckets.get(name);
+    let record = this.bucketCache.get(name);
+    if (record === undefined) {
+      const stored = this.buckets.get(name);
+      record = stored ? Object.freeze(stored) : null;
+      if (this.bucketCache.size >= 10_000) this.bucketCache.clear();
+      this.bucketCache.set(name, record);
+    }
+    return record ?? undefined;
+  }
+
+  /** Forgets cached state (after the storage was cleared). */
+  forgetCaches(): void {
+    this.bucketCache.clear();
   }
 
   /** Creates the bucket unless the name is taken; returns the existing record if it is. */
-  createBucket(record: BucketRecord): Promise<BucketRecord | undefined> {
-    return this.buckets.transaction((tx) => {
-      const existing = tx.get(record.name);
-      if (existing) return existing;
+  async createBucket(record: BucketRecord): Promise<BucketRecord | undefined> {
+    const existing = await this.buckets.transaction((tx) => {
+      const old = tx.get(record.name);
+      if (old) return old;
       tx.put(record.name, record);
       return undefined;
     });
+    this.bucketCache.delete(record.name);
+    return existing;
   }
 
   /** Deletes an empty bucket and its abandoned uploads; answers false when objects remain. */
   async deleteBucket(name: string): Promise<boolean> {
     if (this.hasObjects(name)) return false;
     await this.buckets.transaction((tx) => tx.remove(name));
+    this.bucketCache.delete(name);
     for (const upload of [...this.scanUploads(name)]) await this.endUpload(upload);
     return true;
   }
