@@ -6,7 +6,7 @@
 import { randomBytes } from "node:crypto";
 import { pathToFileURL } from "node:url";
 import { join } from "node:path";
-import { download, replay, type LoadResult, type Replay } from "./lib/load.js";
+import { curlDownload, replay, type LoadResult, type Replay } from "./lib/load.js";
 import { signS3, type Credentials } from "./lib/sign.js";
 import { ROOT, rssMegabytes, startFloor, startNimbus, startS3rver, type Server } from "./lib/servers.js";
 import type { Row } from "./lib/report.js";
@@ -49,7 +49,7 @@ async function measure(server: Server, credentials: Credentials): Promise<Figure
   const put = await replay(server.origin, await sign("PUT", `/${BUCKET}/put-target`, {}, SMALL), load);
   const get = await replay(server.origin, await sign("GET", `/${BUCKET}/small`), load);
   const list = await replay(server.origin, await sign("GET", `/${BUCKET}`, { "list-type": "2", prefix: "list/" }), load);
-  const large = await download(server.origin, await sign("GET", `/${BUCKET}/large`), { connections: 2, seconds: SECONDS });
+  const large = await curlDownload(server.origin, await sign("GET", `/${BUCKET}/large`), { seconds: SECONDS });
   return { put, get, list, large };
 }
 
@@ -60,16 +60,15 @@ async function floorFigures(floor: Server): Promise<{ put: LoadResult; get: Load
   return { put, get };
 }
 
-async function inProcessStartMs(): Promise<number> {
+/** What a test runner pays: importing Nimbus, then the first in-memory `start()`. */
+async function inProcessStart(): Promise<{ importMs: number; startMs: number }> {
+  const t0 = performance.now();
   const { start } = (await import(pathToFileURL(join(ROOT, "dist/index.js")).href)) as typeof import("../src/index.js");
-  const times: number[] = [];
-  for (let i = 0; i < 7; i++) {
-    const t0 = performance.now();
-    const cloud = await start({ port: 0, inMemory: true });
-    times.push(performance.now() - t0);
-    await cloud.stop();
-  }
-  return median(times);
+  const t1 = performance.now();
+  const cloud = await start({ port: 0, inMemory: true });
+  const t2 = performance.now();
+  await cloud.stop();
+  return { importMs: t1 - t0, startMs: t2 - t1 };
 }
 
 function median(values: number[]): number {
@@ -102,7 +101,7 @@ export async function runS3Suite(log: (line: string) => void): Promise<Row[]> {
     await seed(nimbus, NIMBUS);
     log("Nimbus");
     const n = await measure(nimbus, NIMBUS);
-    const start = await inProcessStartMs();
+    const start = await inProcessStart();
     for (const [name, r] of Object.entries({ "floor put": f.put, "floor get": f.get, ...prefixed("s3rver", p), ...prefixed("nimbus", n) })) {
       if (r.errors || r.non2xx) log(`warning: ${name}: ${r.errors} errors, ${r.non2xx} non-2xx answers`);
     }
@@ -113,7 +112,8 @@ export async function runS3Suite(log: (line: string) => void): Promise<Row[]> {
       { metric: "GetObject 64 MiB", unit: "MB/s", nimbus: mb(n.large), peer: mb(p.large), target: "≥ 1000 MB/s", pass: mb(n.large) >= 1000 },
       rate("ListObjectsV2, 1,000 keys", "ops/s", n.list, f.get, p.list, {}),
       { metric: "Cold start (spawn → first 200)", unit: "ms", nimbus: median(colds), target: "≤ 300 ms", pass: median(colds) <= 300 },
-      { metric: "In-process start()", unit: "ms", nimbus: start, target: "≤ 50 ms", pass: start <= 50 },
+      { metric: "In-process start() (first, in memory)", unit: "ms", nimbus: start.startMs, target: "≤ 50 ms", pass: start.startMs <= 50 },
+      { metric: "import of the package (before start())", unit: "ms", nimbus: start.importMs, target: "—" },
       { metric: "Idle RSS", unit: "MB", nimbus: idleRss, target: "≤ 80 MB", pass: idleRss <= 80 },
     ];
   } finally {

@@ -5,7 +5,6 @@
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { openDiskBlobStore, openMemoryBlobStore } from "./blobs.js";
-import { openLmdbEnvironment } from "./lmdb.js";
 import { openMemoryEnvironment } from "./memory-kv.js";
 import type { BlobStore, KvEnvironment } from "./types.js";
 
@@ -30,6 +29,9 @@ export async function openStorage({ dataDir, inMemory }: StorageOptions): Promis
     blobs = openMemoryBlobStore();
   } else {
     await mkdir(join(dataDir, "meta"), { recursive: true });
+    // LMDB's native module loads only when a data dir is used: in-memory
+    // clouds (test runners) start without it.
+    const { openLmdbEnvironment } = await import("./lmdb.js");
     kv = openLmdbEnvironment(join(dataDir, "meta"));
     blobs = await openDiskBlobStore(join(dataDir, "blobs"));
   }

@@ -1,0 +1,12 @@
+import { signS3 } from "/work/main/bench/lib/sign.ts";
+import { replay } from "/work/main/bench/lib/load.ts";
+const origin = process.argv[2]!;
+const cred = { accessKeyId: "test", secretAccessKey: "test" };
+const send = async (r: any) => { const res = await fetch(origin + r.path, { method: r.method, headers: r.headers, body: r.body ? new Uint8Array(r.body) : undefined }); console.log(r.method, r.path, res.status, (await res.text()).slice(0, 300)); };
+await send(await signS3(origin, cred, "PUT", "/profbucket"));
+const small = Buffer.alloc(1024, 1);
+const put = await signS3(origin, cred, "PUT", "/profbucket/small", {}, small);
+await send(put);
+const mode = process.argv[3] ?? "get";
+const r = mode === "put" ? put : await signS3(origin, cred, "GET", "/profbucket/small");
+console.log(await replay(origin, r, { connections: 32, seconds: 4 }));
