@@ -3,7 +3,9 @@ import { rm } from "node:fs/promises";
 import { describe, it } from "node:test";
 import { CreateBucketCommand, GetObjectCommand, ListBucketsCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { start } from "../../src/index.js";
-import { clientConfig, spawnCloud, startCloud, tempDir } from "../support/nimbus.js";
+import { join } from "node:path";
+import { clientConfig, ROOT, spawnCloud, startCloud, tempDir } from "../support/nimbus.js";
+import { runTool } from "../support/tools.js";
 
 describe("server lifecycle", () => {
   it("answers health with version, uptime and services", async () => {
@@ -88,6 +90,32 @@ describe("server lifecycle", () => {
       const exited = new Promise<number | null>((resolve) => child.process.once("exit", resolve));
       child.process.kill("SIGTERM");
       assert.equal(await exited, 0);
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it("`nimbus status` and `nimbus reset` talk to a running server", async () => {
+    const dataDir = await tempDir();
+    try {
+      const child = await spawnCloud(["--data-dir", dataDir]);
+      const s3 = new S3Client(clientConfig(child.endpoint));
+      await s3.send(new CreateBucketCommand({ Bucket: "to-be-reset" }));
+      const cli = (...args: string[]) => runTool(process.execPath, ["--import", "tsx", join(ROOT, "src/cli/run.ts"), ...args], process.env, ROOT);
+      const status = await cli("status", "--endpoint", child.endpoint);
+      assert.equal(status.code, 0, status.stderr);
+      const health = JSON.parse(status.stdout) as { services: Record<string, string> };
+      assert.equal(health.services.s3, "running");
+      const reset = await cli("reset", "--endpoint", child.endpoint);
+      assert.equal(reset.code, 0, reset.stderr);
+      assert.deepEqual((await s3.send(new ListBucketsCommand({}))).Buckets ?? [], []);
+      s3.destroy();
+      const exited = new Promise((resolve) => child.process.once("exit", resolve));
+      child.process.kill("SIGTERM");
+      await exited;
+      const down = await cli("status", "--endpoint", child.endpoint);
+      assert.notEqual(down.code, 0);
+      assert.match(down.stderr, /no Nimbus answers/);
     } finally {
       await rm(dataDir, { recursive: true, force: true });
     }
