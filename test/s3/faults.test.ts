@@ -19,6 +19,21 @@ describe("S3 bad input", () => {
   });
   after(() => t.stop());
 
+  it("refuses unsigned requests: no policy grants anonymous access", async () => {
+    await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: "private", Body: "secret" }));
+    for (const [method, path] of [["GET", `/${BUCKET}/private`], ["PUT", "/anonymous-bucket"], ["GET", `/${BUCKET}`]] as const) {
+      const res = await rawRequest(t.cloud.endpoint, { method, path, anonymous: true });
+      assert.equal(res.status, 403, `${method} ${path}`);
+      assert.match(res.body, /<Code>AccessDenied<\/Code><Message>Access Denied<\/Message>/);
+    }
+  });
+
+  it("names unsupported operations in a 501", async () => {
+    const res = await rawRequest(t.cloud.endpoint, { method: "GET", path: `/${BUCKET}`, query: { acl: "" } });
+    assert.equal(res.status, 501);
+    assert.match(res.body, /<Code>NotImplemented<\/Code><Message>The GetBucketAcl operation of s3 is not supported by Nimbus yet\.<\/Message>/);
+  });
+
   it("answers malformed XML with MalformedXML", async () => {
     const body = "<Delete><Object><Key>a</Key></Object";
     const res = await rawRequest(t.cloud.endpoint, { method: "POST", path: `/${BUCKET}`, query: { delete: "" }, headers: { "content-md5": md5Base64(body), "content-type": "application/xml" }, body });
