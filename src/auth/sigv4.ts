@@ -45,7 +45,17 @@ export function parseV4Header(value: string, headers: IncomingHttpHeaders, diale
   }
   const amzDate = header(headers, "x-amz-date") ?? dateHeaderAsAmzDate(header(headers, "date"));
   if (!amzDate) throw malformedAuth(dialect, "the request has neither an x-amz-date nor a Date header");
-  return { ...parseCredential(credential, dialect, false), signedHeaders: signedHeaders.split(";"), signature, amzDate, presigned: false };
+  const scope = parseCredential(credential, dialect, false);
+  return {
+    accessKeyId: scope.accessKeyId,
+    date: scope.date,
+    region: scope.region,
+    service: scope.service,
+    signedHeaders: signedHeaders.split(";"),
+    signature,
+    amzDate,
+    presigned: false,
+  };
 }
 
 /** One `Name=value` field of the Authorization header, by plain string search. */

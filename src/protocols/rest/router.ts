@@ -138,6 +138,7 @@ function matchSegments(template: Segment[], segments: string[]): Record<string, 
 }
 
 function decode(raw: string): string | undefined {
+  if (!raw.includes("%")) return raw;
   try {
     return decodeURIComponent(raw);
   } catch {
