@@ -19,7 +19,7 @@ import {
   tooSkewed,
   unknownAccessKey,
 } from "./errors.js";
-import { ChunkedDecoder, Sha256Verifier } from "./payload.js";
+import { ChunkedDecoder, Sha256Verifier, sha256Mismatch } from "./payload.js";
 import { signatureV2, stringToSignV2 } from "./sigv2.js";
 import {
   ALGORITHM,
@@ -31,6 +31,7 @@ import {
   parseV4Query,
   queryMap,
   requestSignature,
+  EMPTY_SHA256,
   scopeOf,
   sha256Hex,
   signingKey,
@@ -113,6 +114,12 @@ async function authenticateV4(req: AuthRequest, options: AuthOptions, sig: V4Sig
   }
   const contentLength = numberHeader(req, "content-length");
   if (/^[0-9a-f]{64}$/i.test(signedPayload) && known) {
+    // Most requests (GET, HEAD, DELETE) carry no body: check the hash now
+    // rather than build a verifying stream for nothing.
+    if (hasNoBody(req, contentLength)) {
+      if (signedPayload.toLowerCase() !== EMPTY_SHA256) throw sha256Mismatch();
+      return { ...base, body: req.body, contentLength };
+    }
     return { ...base, body: pipe(req.body, new Sha256Verifier(signedPayload)), contentLength };
   }
   return { ...base, body: req.body, contentLength };
@@ -187,6 +194,10 @@ function checkToken(known: KnownCredentials, req: AuthRequest, options: AuthOpti
 
 function plainResult(req: AuthRequest, principal: Principal, method: AuthResult["method"]): AuthResult {
   return { principal, method, body: req.body, contentLength: numberHeader(req, "content-length"), trailers: new Map() };
+}
+
+function hasNoBody(req: AuthRequest, contentLength: number | undefined): boolean {
+  return (contentLength === undefined || contentLength === 0) && req.headers["transfer-encoding"] === undefined;
 }
 
 function numberHeader(req: AuthRequest, name: string): number | undefined {

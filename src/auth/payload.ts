@@ -218,6 +218,10 @@ export class ChunkedDecoder extends Transform {
   }
 }
 
+export function sha256Mismatch(): AwsError {
+  return new AwsError("XAmzContentSHA256Mismatch", "The provided 'x-amz-content-sha256' header does not match what was computed.", 400);
+}
+
 /** Passes a plain body through, failing at the end if its SHA-256 is not the signed one. */
 export class Sha256Verifier extends Transform {
   private readonly hash = createHash("sha256");
@@ -233,7 +237,7 @@ export class Sha256Verifier extends Transform {
 
   override _flush(done: TransformCallback): void {
     if (this.hash.digest("hex") !== this.expectedHex.toLowerCase()) {
-      done(new AwsError("XAmzContentSHA256Mismatch", "The provided 'x-amz-content-sha256' header does not match what was computed.", 400));
+      done(sha256Mismatch());
       return;
     }
     done();
