@@ -115,7 +115,9 @@ async function sign(r: Unsigned, config: { service?: string; region?: string; ke
     sha256: NodeSha256,
     uriEscapePath: (config.service ?? "s3") !== "s3",
   });
-  const request = { method: r.method, protocol: "http:", hostname: "localhost", path: r.path, query: r.query ?? {}, headers: { host: "localhost:4566", ...(r.headers ?? {}) }, body: r.body };
+  // As on the wire: a body comes with its length.
+  const length: Record<string, string> = r.body ? { "content-length": String(Buffer.byteLength(r.body)) } : {};
+  const request = { method: r.method, protocol: "http:", hostname: "localhost", path: r.path, query: r.query ?? {}, headers: { host: "localhost:4566", ...length, ...(r.headers ?? {}) }, body: r.body };
   const signed = config.presign ? await signer.presign(request, { expiresIn: config.presign }) : await signer.sign(request);
   const rawQuery = Object.entries(signed.query ?? {}).map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(String(v))}`).join("&");
   const headers = Object.fromEntries(Object.entries(signed.headers).map(([k, v]) => [k.toLowerCase(), v]));
@@ -132,6 +134,8 @@ describe("SigV4 headers and presigned URLs", () => {
 
     const lying = await sign({ method: "PUT", path: "/b/k", body: "data", headers: { "x-amz-content-sha256": "0".repeat(64) } });
     await rejectsCode(drain((await authenticate(lying, options())).body), "XAmzContentSHA256Mismatch", 400);
+    const bodiless = await sign({ method: "GET", path: "/b/k", headers: { "x-amz-content-sha256": "0".repeat(64) } });
+    await rejectsCode(authenticate(bodiless, options()), "XAmzContentSHA256Mismatch", 400);
   });
 
   it("refuses a known key with the wrong secret, in each dialect's words", async () => {
