@@ -82,12 +82,19 @@ async function handle(req: IncomingMessage, res: ServerResponse, deps: PipelineD
     writeResponse(req, res, await handleInternal(req, internal));
     return;
   }
-  const controller = new AbortController();
-  res.on("close", () => {
-    if (!res.writableFinished) controller.abort();
-  });
+  // The abort signal (client went away) is made only if an operation asks.
+  let controller: AbortController | undefined;
+  const signal = (): AbortSignal => {
+    if (!controller) {
+      const made = new AbortController();
+      controller = made;
+      if (res.closed && !res.writableFinished) made.abort();
+      else res.once("close", () => !res.writableFinished && made.abort());
+    }
+    return controller.signal;
+  };
   const started = performance.now();
-  const result = await runPipeline(req, deps, controller.signal);
+  const result = await runPipeline(req, deps, signal);
   writeResponse(req, res, result.response);
   if (deps.config.logLevel === "debug") {
     const ms = (performance.now() - started).toFixed(1);

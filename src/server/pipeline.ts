@@ -4,7 +4,6 @@
  * the serializer of the service that answers renders it.
  */
 import type { IncomingMessage } from "node:http";
-import { randomFillSync } from "node:crypto";
 import { authenticate } from "../auth/index.js";
 import type { AuthResult, CredentialProvider } from "../auth/types.js";
 import type { NimbusConfig } from "../config.js";
@@ -15,6 +14,7 @@ import { AwsError, internalError, isAwsError } from "./errors.js";
 import type { Route, ServiceRouter } from "./router.js";
 import type { ServiceDefinition, ServiceRuntime } from "./service.js";
 import type { Authorizer } from "./authorize.js";
+import { randomHex } from "../util/ids.js";
 
 export interface PipelineDeps {
   config: NimbusConfig;
@@ -35,7 +35,7 @@ export interface PipelineResult {
 }
 
 /** Handles one request end to end; never throws. */
-export async function runPipeline(req: IncomingMessage, deps: PipelineDeps, signal: AbortSignal): Promise<PipelineResult> {
+export async function runPipeline(req: IncomingMessage, deps: PipelineDeps, signal: () => AbortSignal): Promise<PipelineResult> {
   const requestId = newRequestId();
   const rawUrl = req.url ?? "/";
   const q = rawUrl.indexOf("?");
@@ -116,7 +116,7 @@ function createContext(
   auth: AuthResult,
   req: IncomingMessage,
   deps: PipelineDeps,
-  signal: AbortSignal,
+  signal: () => AbortSignal,
 ): RequestContext {
   const accountId = auth.principal.type === "anonymous" ? "" : auth.principal.accountId;
   return {
@@ -129,7 +129,10 @@ function createContext(
     now: () => new Date(deps.now()),
     trailers: auth.trailers,
     headers: req.headers,
-    signal,
+    // Made on first use: most operations never look.
+    get signal() {
+      return signal();
+    },
   };
 }
 
@@ -166,17 +169,7 @@ function unknownOperation(service: ServiceDefinition, wire: WireRequest): AwsErr
 }
 
 /** 16 upper-case hex characters, like S3's request ids. */
-/** Random bytes drawn in bulk: one system call per 512 request ids, not one each. */
-const idPool = Buffer.alloc(4096);
-let idOffset = idPool.length;
-
 /** A 16-hex-digit request id, as S3 makes them. */
 export function newRequestId(): string {
-  if (idOffset === idPool.length) {
-    randomFillSync(idPool);
-    idOffset = 0;
-  }
-  const id = idPool.toString("hex", idOffset, idOffset + 8).toUpperCase();
-  idOffset += 8;
-  return id;
+  return randomHex(8).toUpperCase();
 }

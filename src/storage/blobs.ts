@@ -4,11 +4,11 @@
  * a two-character fan-out directory, so a reader only ever sees complete
  * files and a crash leaves at most a temp file, swept at the next open.
  */
-import { randomBytes } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { mkdir, open, readdir, rename, rm, unlink } from "node:fs/promises";
 import { join } from "node:path";
 import { Readable } from "node:stream";
+import { randomHex } from "../util/ids.js";
 import type { BlobInfo, BlobStore, ByteRange } from "./types.js";
 
 /** Large reads keep a 64 MiB GET at memory-copy speed rather than syscall speed. */
@@ -17,7 +17,7 @@ const MIN_READ_CHUNK = 16 * 1024;
 const ID_PATTERN = /^[0-9a-f]{32}$/;
 
 function newId(): string {
-  return randomBytes(16).toString("hex");
+  return randomHex(16);
 }
 
 function assertId(id: string): void {

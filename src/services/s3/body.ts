@@ -4,10 +4,11 @@
  * (Content-MD5, x-amz-checksum-*, a trailing checksum). A body that fails
  * a check leaves nothing behind.
  */
-import { createHash, randomBytes } from "node:crypto";
+import { createHash } from "node:crypto";
 import type { Readable } from "node:stream";
 import type { BlobStore } from "../../storage/types.js";
 import { createChecksum } from "../../util/checksums.js";
+import { randomHex } from "../../util/ids.js";
 import { s3Errors } from "./errors.js";
 import { CHECKSUM_ALGORITHMS, type ChecksumAlgorithm } from "./records.js";
 
@@ -114,7 +115,7 @@ export async function ingestBody(
   let inline: Buffer | undefined;
   if (ended) {
     inline = head.length === 1 ? head[0]! : Buffer.concat(head, size);
-    blob = randomBytes(16).toString("hex");
+    blob = randomHex(16);
   } else {
     async function* rest(): AsyncGenerator<Buffer> {
       yield* head;
