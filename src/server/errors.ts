@@ -5,22 +5,35 @@
  */
 export class AwsError extends Error {
   override readonly name = "AwsError";
+  /** AWS error code, e.g. `NoSuchBucket`. */
+  readonly code: string;
+  /** HTTP status. */
+  readonly status: number;
+  /**
+   * Extra members AWS puts beside Code and Message (S3's `<BucketName>`,
+   * `<Key>`, `<Condition>`...). Rendered in this order.
+   */
+  readonly fields: Readonly<Record<string, string | number | undefined>>;
+  /** Extra response headers (e.g. `x-amz-delete-marker`). */
+  readonly headers: Readonly<Record<string, string>>;
 
   constructor(
-    /** AWS error code, e.g. `NoSuchBucket`. */
-    readonly code: string,
+    code: string,
     message: string,
-    /** HTTP status. */
-    readonly status: number = 400,
-    /**
-     * Extra members AWS puts beside Code and Message (S3's `<BucketName>`,
-     * `<Key>`, `<Condition>`...). Rendered in this order.
-     */
-    readonly fields: Readonly<Record<string, string | number | undefined>> = {},
-    /** Extra response headers (e.g. `x-amz-delete-marker`). */
-    readonly headers: Readonly<Record<string, string>> = {},
+    status = 400,
+    fields: Readonly<Record<string, string | number | undefined>> = {},
+    headers: Readonly<Record<string, string>> = {},
   ) {
+    // An AwsError is an answer, not a bug: capturing a stack trace for
+    // every 404 would cost more than the rest of the request.
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     super(message);
+    Error.stackTraceLimit = limit;
+    this.code = code;
+    this.status = status;
+    this.fields = fields;
+    this.headers = headers;
   }
 
   /** AWS's fault classification: `Sender` for 4xx, `Receiver` for 5xx. */
