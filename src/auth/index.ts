@@ -41,6 +41,7 @@ import type { AuthOptions, AuthRequest, AuthResult, KnownCredentials, Principal 
 import { AwsError } from "../server/errors.js";
 
 export { ANONYMOUS, CredentialRegistry, createDefaultCredentials, DEFAULT_ACCOUNT_ID, rootPrincipal } from "./credentials.js";
+export { ACCESS_KEYS_STORE, CredentialChain, StoredKeys, type AccessKeyRecord } from "./stored-keys.js";
 export type * from "./types.js";
 
 /** How far a header-signed request's time may be from ours. */

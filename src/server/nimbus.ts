@@ -2,7 +2,7 @@
  * One Nimbus instance: storage, services, pipeline and edge wired together.
  * Instances share nothing, so two can run in one process.
  */
-import { createDefaultCredentials } from "../auth/index.js";
+import { createDefaultCredentials, CredentialChain, StoredKeys } from "../auth/index.js";
 import type { NimbusConfig } from "../config.js";
 import { builtinServices } from "../services/index.js";
 import { openStorage } from "../storage/index.js";
@@ -57,7 +57,7 @@ export async function startNimbus(config: NimbusConfig, log: Logger, now: () => 
     {
       config,
       router: new ServiceRouter(catalog.all, catalog.fallback),
-      credentials: createDefaultCredentials(),
+      credentials: new CredentialChain([createDefaultCredentials(), new StoredKeys(storage.kv)]),
       authorizer: createAuthorizer(config.auth),
       runtime,
       now,

@@ -25,6 +25,18 @@ export interface AuthorizationRequirement {
   resource: string;
 }
 
+/**
+ * An operation with a typed view of its input. The codec has decoded (and
+ * the runtime validated) the input against the model shape that `I`
+ * describes, so the view is sound.
+ */
+export function defineOperation<I>(definition: {
+  authorize(input: I, ctx: RequestContext): AuthorizationRequirement[];
+  handle(input: I, ctx: RequestContext): Promise<Structure> | Structure;
+}): OperationDefinition {
+  return definition as unknown as OperationDefinition;
+}
+
 /** Operation table keyed by AWS operation name; missing names answer NotImplemented. */
 export type OperationTable = Readonly<Record<string, OperationDefinition>>;
 

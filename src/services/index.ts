@@ -3,7 +3,9 @@
  * load on the first request that needs it.
  */
 import type { ServiceDefinition } from "../server/service.js";
+import { iamService } from "./iam/index.js";
 import { s3Service } from "./s3/index.js";
+import { stsService } from "./sts/index.js";
 
 export interface ServiceCatalog {
   all: readonly ServiceDefinition[];
@@ -12,5 +14,5 @@ export interface ServiceCatalog {
 }
 
 export function builtinServices(): ServiceCatalog {
-  return { all: [s3Service], fallback: s3Service };
+  return { all: [s3Service, iamService, stsService], fallback: s3Service };
 }

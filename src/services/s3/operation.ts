@@ -1,10 +1,9 @@
 /**
- * Typed operation definitions. The codec decodes inputs per the S3 model,
- * so each operation states the members it reads as a typed view.
+ * What S3's operations share: typed definitions, the bucket lookup and
+ * canonical owner ids.
  */
 import type { RequestContext } from "../../server/context.js";
-import type { AuthorizationRequirement, OperationDefinition } from "../../server/service.js";
-import type { Structure } from "../../protocols/types.js";
+import { defineOperation } from "../../server/service.js";
 import type { S3Store } from "./store.js";
 import { s3Errors } from "./errors.js";
 import type { BucketRecord } from "./records.js";
@@ -13,14 +12,8 @@ export interface S3Deps {
   store: S3Store;
 }
 
-export function operation<I>(definition: {
-  authorize(input: I, ctx: RequestContext): AuthorizationRequirement[];
-  handle(input: I, ctx: RequestContext): Promise<Structure> | Structure;
-}): OperationDefinition {
-  // The codec has decoded and validated the input against the model shape
-  // that I describes, so this view is sound.
-  return definition as unknown as OperationDefinition;
-}
+/** S3's operations are typed views of their model inputs. */
+export const operation = defineOperation;
 
 /** The bucket, or NoSuchBucket. */
 export function requireBucket(store: S3Store, name: string): BucketRecord {

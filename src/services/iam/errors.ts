@@ -1,0 +1,18 @@
+/** IAM's errors, in AWS's words. */
+import { AwsError } from "../../server/errors.js";
+
+export type EntityKind = "user" | "access key";
+
+const KIND_NAME: Record<EntityKind, string> = { user: "user", "access key": "Access Key" };
+
+export const iamErrors = {
+  noSuchEntity: (kind: EntityKind, name: string) =>
+    kind === "access key"
+      ? new AwsError("NoSuchEntity", `The Access Key with id ${name} cannot be found.`, 404)
+      : new AwsError("NoSuchEntity", `The ${KIND_NAME[kind]} with name ${name} cannot be found.`, 404),
+  entityAlreadyExists: (name: string) => new AwsError("EntityAlreadyExists", `User with name ${name} already exists.`, 409),
+  deleteConflict: (what: string) => new AwsError("DeleteConflict", `Cannot delete entity, must ${what} first.`, 409),
+  limitExceeded: (quota: string, limit: number) => new AwsError("LimitExceeded", `Cannot exceed quota for ${quota}: ${limit}`, 409),
+  invalidInput: (message: string) => new AwsError("InvalidInput", message, 400),
+  validation: (message: string) => new AwsError("ValidationError", message, 400),
+};

@@ -1,0 +1,22 @@
+/**
+ * Identifiers as IAM makes them: a four-letter prefix naming the kind
+ * (AIDA users, AKIA access keys, AROA roles, ANPA policies) and random
+ * upper-case letters and digits; secrets are 40 characters of base64.
+ */
+import { randomBytes } from "node:crypto";
+
+const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+
+function randomId(prefix: string, length: number): string {
+  const bytes = randomBytes(length - prefix.length);
+  let id = prefix;
+  for (const byte of bytes) id += ALPHABET[byte & 31];
+  return id;
+}
+
+export const newUserId = (): string => randomId("AIDA", 21);
+export const newAccessKeyId = (): string => randomId("AKIA", 20);
+
+export function newSecretAccessKey(): string {
+  return randomBytes(30).toString("base64").replace(/[+]/g, "A").slice(0, 40);
+}

@@ -1,0 +1,138 @@
+/**
+ * Access keys: CreateAccessKey (the secret is shown once), ListAccessKeys,
+ * UpdateAccessKey (an inactive key is refused at authentication),
+ * DeleteAccessKey and GetAccessKeyLastUsed. Keys are written where
+ * authentication reads them, in the same transaction as their user.
+ */
+import { ACCESS_KEYS_STORE, type AccessKeyRecord } from "../../../auth/stored-keys.js";
+import type { RequestContext } from "../../../server/context.js";
+import { defineOperation, type OperationTable } from "../../../server/service.js";
+import { iamErrors } from "../errors.js";
+import { newAccessKeyId, newSecretAccessKey } from "../ids.js";
+import { type IamStore, type UserRecord, userArn, userKey, USERS_STORE } from "../store.js";
+import { pageOf, type Paging } from "./paging.js";
+import { wholeSeconds } from "./users.js";
+
+/** IAM's quota: two access keys per user. */
+const KEYS_PER_USER = 2;
+
+interface UserNameInput {
+  UserName?: string;
+}
+
+interface KeyInput extends UserNameInput {
+  AccessKeyId: string;
+}
+
+interface UpdateKeyInput extends KeyInput {
+  Status: "Active" | "Inactive";
+}
+
+export function accessKeyOperations(store: IamStore): OperationTable {
+  /** The user a key call is about: the one named, or the calling user. */
+  const targetUser = (ctx: RequestContext, name: string | undefined): string => {
+    if (name !== undefined) return name;
+    if (ctx.principal.type === "user") return ctx.principal.arn.slice(ctx.principal.arn.lastIndexOf("/") + 1);
+    throw iamErrors.validation("Must specify userName when calling with non-User credentials");
+  };
+  const resource = (ctx: RequestContext, name: string | undefined) =>
+    name === undefined ? ctx.principal.arn : userArn({ accountId: ctx.accountId, path: "/", userName: name });
+
+  /** The key, checked to belong to the user (IAM answers NoSuchEntity otherwise). */
+  const requireKey = (ctx: RequestContext, user: UserRecord | undefined, userName: string, id: string): AccessKeyRecord => {
+    if (!user) throw iamErrors.noSuchEntity("user", userName);
+    const key = store.keys.get(id);
+    if (!key || !user.accessKeyIds.includes(id)) throw iamErrors.noSuchEntity("access key", id);
+    return key;
+  };
+
+  return {
+    CreateAccessKey: defineOperation<UserNameInput>({
+      authorize: (i, ctx) => [{ action: "iam:CreateAccessKey", resource: resource(ctx, i.UserName) }],
+      async handle(input, ctx) {
+        const userName = targetUser(ctx, input.UserName);
+        const key = await store.kv.transaction((tx) => {
+          const users = tx.store<UserRecord>(USERS_STORE);
+          const user = users.get([ctx.accountId, userName.toLowerCase()]);
+          if (!user) throw iamErrors.noSuchEntity("user", userName);
+          if (user.accessKeyIds.length >= KEYS_PER_USER) throw iamErrors.limitExceeded("AccessKeysPerUser", KEYS_PER_USER);
+          const record: AccessKeyRecord = {
+            accessKeyId: newAccessKeyId(),
+            secretAccessKey: newSecretAccessKey(),
+            status: "Active",
+            createdAt: wholeSeconds(ctx.now()),
+            userName: user.userName,
+            principal: { type: "user", accountId: ctx.accountId, arn: userArn(user), userId: user.userId },
+          };
+          record.principal.accessKeyId = record.accessKeyId;
+          tx.store<AccessKeyRecord>(ACCESS_KEYS_STORE).put(record.accessKeyId, record);
+          users.put(userKey(user), { ...user, accessKeyIds: [...user.accessKeyIds, record.accessKeyId] });
+          return record;
+        });
+        return {
+          AccessKey: {
+            UserName: key.userName,
+            AccessKeyId: key.accessKeyId,
+            Status: key.status,
+            SecretAccessKey: key.secretAccessKey,
+            CreateDate: new Date(key.createdAt),
+          },
+        };
+      },
+    }),
+
+    ListAccessKeys: defineOperation<UserNameInput & Paging>({
+      authorize: (i, ctx) => [{ action: "iam:ListAccessKeys", resource: resource(ctx, i.UserName) }],
+      handle(input, ctx) {
+        const userName = targetUser(ctx, input.UserName);
+        const user = store.user(ctx.accountId, userName);
+        if (!user) throw iamErrors.noSuchEntity("user", userName);
+        const keys = user.accessKeyIds.map((id) => store.keys.get(id)).filter((k): k is AccessKeyRecord => k !== undefined);
+        const { items, marker } = pageOf(keys, input, (k) => k.accessKeyId);
+        return {
+          AccessKeyMetadata: items.map((k) => ({ UserName: user.userName, AccessKeyId: k.accessKeyId, Status: k.status, CreateDate: new Date(k.createdAt) })),
+          IsTruncated: marker !== undefined,
+          Marker: marker,
+        };
+      },
+    }),
+
+    UpdateAccessKey: defineOperation<UpdateKeyInput>({
+      authorize: (i, ctx) => [{ action: "iam:UpdateAccessKey", resource: resource(ctx, i.UserName) }],
+      async handle(input, ctx) {
+        const userName = targetUser(ctx, input.UserName);
+        const key = requireKey(ctx, store.user(ctx.accountId, userName), userName, input.AccessKeyId);
+        await store.keys.transaction((tx) => tx.put(key.accessKeyId, { ...key, status: input.Status }));
+        return {};
+      },
+    }),
+
+    DeleteAccessKey: defineOperation<KeyInput>({
+      authorize: (i, ctx) => [{ action: "iam:DeleteAccessKey", resource: resource(ctx, i.UserName) }],
+      async handle(input, ctx) {
+        const userName = targetUser(ctx, input.UserName);
+        await store.kv.transaction((tx) => {
+          const users = tx.store<UserRecord>(USERS_STORE);
+          const user = users.get([ctx.accountId, userName.toLowerCase()]);
+          requireKey(ctx, user, userName, input.AccessKeyId);
+          tx.store<AccessKeyRecord>(ACCESS_KEYS_STORE).remove(input.AccessKeyId);
+          users.put(userKey(user!), { ...user!, accessKeyIds: user!.accessKeyIds.filter((id) => id !== input.AccessKeyId) });
+        });
+        return {};
+      },
+    }),
+
+    GetAccessKeyLastUsed: defineOperation<{ AccessKeyId: string }>({
+      authorize: (_i, ctx) => [{ action: "iam:GetAccessKeyLastUsed", resource: `arn:aws:iam::${ctx.accountId}:user/*` }],
+      handle(input, ctx) {
+        const key = store.keys.get(input.AccessKeyId);
+        if (!key || key.principal.accountId !== ctx.accountId || key.userName === undefined) {
+          throw iamErrors.noSuchEntity("access key", input.AccessKeyId);
+        }
+        // Use is not recorded yet (it would cost a write per request): AWS's
+        // answer for a key never used.
+        return { UserName: key.userName, AccessKeyLastUsed: { ServiceName: "N/A", Region: "N/A" } };
+      },
+    }),
+  };
+}

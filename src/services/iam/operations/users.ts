@@ -1,0 +1,202 @@
+/**
+ * Users: CreateUser, GetUser, ListUsers, UpdateUser, DeleteUser and their
+ * tags.
+ */
+import type { RequestContext } from "../../../server/context.js";
+import { defineOperation, type OperationTable } from "../../../server/service.js";
+import { iamErrors } from "../errors.js";
+import { newUserId } from "../ids.js";
+import { type IamStore, type Tag, type UserRecord, userArn, userKey, USERS_STORE } from "../store.js";
+import { ACCESS_KEYS_STORE, type AccessKeyRecord } from "../../../auth/stored-keys.js";
+import { pageOf, type Paging } from "./paging.js";
+
+/** IAM allows this many tags on a user. */
+const MAX_TAGS = 50;
+
+interface CreateUserInput {
+  UserName: string;
+  Path?: string;
+  Tags?: Tag[];
+}
+
+interface UserNameInput {
+  UserName: string;
+}
+
+interface ListUsersInput extends Paging {
+  PathPrefix?: string;
+}
+
+interface UpdateUserInput {
+  UserName: string;
+  NewUserName?: string;
+  NewPath?: string;
+}
+
+interface TagUserInput {
+  UserName: string;
+  Tags: Tag[];
+}
+
+interface UntagUserInput {
+  UserName: string;
+  TagKeys: string[];
+}
+
+const userResource = (ctx: RequestContext, name: string, path = "/") => userArn({ accountId: ctx.accountId, path, userName: name });
+
+export function userOperations(store: IamStore): OperationTable {
+  const requireUser = (ctx: RequestContext, name: string): UserRecord => {
+    const user = store.user(ctx.accountId, name);
+    if (!user) throw iamErrors.noSuchEntity("user", name);
+    return user;
+  };
+
+  return {
+    CreateUser: defineOperation<CreateUserInput>({
+      authorize: (i, ctx) => [{ action: "iam:CreateUser", resource: userResource(ctx, i.UserName, i.Path) }],
+      async handle(input, ctx) {
+        const tags = checkTags(input.Tags ?? []);
+        const user: UserRecord = {
+          accountId: ctx.accountId,
+          userName: input.UserName,
+          userId: newUserId(),
+          path: input.Path ?? "/",
+          createdAt: wholeSeconds(ctx.now()),
+          tags,
+          accessKeyIds: [],
+        };
+        await store.users.transaction((tx) => {
+          if (tx.get(userKey(user))) throw iamErrors.entityAlreadyExists(input.UserName);
+          tx.put(userKey(user), user);
+        });
+        return { User: userOutput(user, true) };
+      },
+    }),
+
+    GetUser: defineOperation<Partial<UserNameInput>>({
+      authorize: (i, ctx) => [{ action: "iam:GetUser", resource: i.UserName ? userResource(ctx, i.UserName) : ctx.principal.arn }],
+      handle(input, ctx) {
+        // Without a name, GetUser describes the caller.
+        const name = input.UserName ?? (ctx.principal.type === "user" ? ctx.principal.arn.slice(ctx.principal.arn.lastIndexOf("/") + 1) : undefined);
+        if (name === undefined) {
+          return { User: { UserId: ctx.accountId, Arn: ctx.principal.arn, Path: "/", CreateDate: new Date(0) } };
+        }
+        return { User: userOutput(requireUser(ctx, name), true) };
+      },
+    }),
+
+    ListUsers: defineOperation<ListUsersInput>({
+      authorize: (_i, ctx) => [{ action: "iam:ListUsers", resource: `arn:aws:iam::${ctx.accountId}:user/` }],
+      handle(input, ctx) {
+        const prefix = input.PathPrefix ?? "/";
+        const users = [...store.usersOf(ctx.accountId)].filter((u) => u.path.startsWith(prefix));
+        const { items, marker } = pageOf(users, input, (u) => u.userName.toLowerCase());
+        return { Users: items.map((u) => userOutput(u, false)), IsTruncated: marker !== undefined, Marker: marker };
+      },
+    }),
+
+    UpdateUser: defineOperation<UpdateUserInput>({
+      authorize: (i, ctx) => [{ action: "iam:UpdateUser", resource: userResource(ctx, i.UserName) }],
+      async handle(input, ctx) {
+        await store.kv.transaction((tx) => {
+          const users = tx.store<UserRecord>(USERS_STORE);
+          const user = users.get([ctx.accountId, input.UserName.toLowerCase()]);
+          if (!user) throw iamErrors.noSuchEntity("user", input.UserName);
+          const renamed: UserRecord = { ...user, userName: input.NewUserName ?? user.userName, path: input.NewPath ?? user.path };
+          if (input.NewUserName !== undefined && input.NewUserName.toLowerCase() !== user.userName.toLowerCase()) {
+            if (users.get(userKey(renamed))) throw iamErrors.entityAlreadyExists(input.NewUserName);
+            users.remove(userKey(user));
+          }
+          users.put(userKey(renamed), renamed);
+          // Keys sign as the user's new ARN from now on.
+          const keys = tx.store<AccessKeyRecord>(ACCESS_KEYS_STORE);
+          for (const id of user.accessKeyIds) {
+            const key = keys.get(id);
+            if (key) keys.put(id, { ...key, userName: renamed.userName, principal: { ...key.principal, arn: userArn(renamed) } });
+          }
+        });
+        return {};
+      },
+    }),
+
+    DeleteUser: defineOperation<UserNameInput>({
+      authorize: (i, ctx) => [{ action: "iam:DeleteUser", resource: userResource(ctx, i.UserName) }],
+      async handle(input, ctx) {
+        await store.users.transaction((tx) => {
+          const user = tx.get([ctx.accountId, input.UserName.toLowerCase()]);
+          if (!user) throw iamErrors.noSuchEntity("user", input.UserName);
+          if (user.accessKeyIds.length > 0) throw iamErrors.deleteConflict("delete access keys");
+          tx.remove(userKey(user));
+        });
+        return {};
+      },
+    }),
+
+    TagUser: defineOperation<TagUserInput>({
+      authorize: (i, ctx) => [{ action: "iam:TagUser", resource: userResource(ctx, i.UserName) }],
+      async handle(input, ctx) {
+        await updateUser(store, ctx, input.UserName, (user) => {
+          const merged = new Map(user.tags.map((t) => [t.Key, t]));
+          for (const tag of input.Tags) merged.set(tag.Key, tag);
+          return { ...user, tags: checkTags([...merged.values()]) };
+        });
+        return {};
+      },
+    }),
+
+    UntagUser: defineOperation<UntagUserInput>({
+      authorize: (i, ctx) => [{ action: "iam:UntagUser", resource: userResource(ctx, i.UserName) }],
+      async handle(input, ctx) {
+        const drop = new Set(input.TagKeys);
+        await updateUser(store, ctx, input.UserName, (user) => ({ ...user, tags: user.tags.filter((t) => !drop.has(t.Key)) }));
+        return {};
+      },
+    }),
+
+    ListUserTags: defineOperation<UserNameInput & Paging>({
+      authorize: (i, ctx) => [{ action: "iam:ListUserTags", resource: userResource(ctx, i.UserName) }],
+      handle(input, ctx) {
+        const user = requireUser(ctx, input.UserName);
+        const tags = [...user.tags].sort((a, b) => (a.Key < b.Key ? -1 : a.Key > b.Key ? 1 : 0));
+        const { items, marker } = pageOf(tags, input, (t) => t.Key);
+        return { Tags: items, IsTruncated: marker !== undefined, Marker: marker };
+      },
+    }),
+  };
+}
+
+async function updateUser(store: IamStore, ctx: RequestContext, name: string, change: (user: UserRecord) => UserRecord): Promise<void> {
+  await store.users.transaction((tx) => {
+    const user = tx.get([ctx.accountId, name.toLowerCase()]);
+    if (!user) throw iamErrors.noSuchEntity("user", name);
+    tx.put(userKey(user), change(user));
+  });
+}
+
+function checkTags(tags: Tag[]): Tag[] {
+  const keys = new Set<string>();
+  for (const tag of tags) {
+    const lower = tag.Key.toLowerCase();
+    if (keys.has(lower)) throw iamErrors.invalidInput("Duplicate tag keys found. Please note that Tag keys are case insensitive.");
+    keys.add(lower);
+  }
+  if (tags.length > MAX_TAGS) throw iamErrors.limitExceeded("TagsPerUser", MAX_TAGS);
+  return tags;
+}
+
+/** A user as IAM answers it; GetUser and CreateUser include tags, ListUsers does not. */
+function userOutput(user: UserRecord, withTags: boolean) {
+  return {
+    Path: user.path,
+    UserName: user.userName,
+    UserId: user.userId,
+    Arn: userArn(user),
+    CreateDate: new Date(user.createdAt),
+    Tags: withTags && user.tags.length > 0 ? user.tags : undefined,
+  };
+}
+
+export function wholeSeconds(date: Date): number {
+  return Math.floor(date.getTime() / 1000) * 1000;
+}

@@ -1,0 +1,150 @@
+/**
+ * IAM users and access keys, and STS GetCallerIdentity, through the AWS SDK:
+ * keys IAM makes sign real requests, stop working when deactivated, and
+ * survive a restart.
+ */
+import assert from "node:assert/strict";
+import { rm } from "node:fs/promises";
+import { after, before, describe, it } from "node:test";
+import {
+  CreateAccessKeyCommand,
+  CreateUserCommand,
+  DeleteAccessKeyCommand,
+  DeleteUserCommand,
+  GetAccessKeyLastUsedCommand,
+  GetUserCommand,
+  IAMClient,
+  ListAccessKeysCommand,
+  ListUsersCommand,
+  ListUserTagsCommand,
+  TagUserCommand,
+  UntagUserCommand,
+  UpdateAccessKeyCommand,
+  UpdateUserCommand,
+} from "@aws-sdk/client-iam";
+import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
+import { ListBucketsCommand, S3Client } from "@aws-sdk/client-s3";
+import { start } from "../../src/index.js";
+import { rejectsWith, startCloud, type TestCloud } from "../support/nimbus.js";
+
+interface Keys {
+  accessKeyId: string;
+  secretAccessKey: string;
+}
+
+describe("IAM users and access keys", () => {
+  let t: TestCloud;
+  const clients: { destroy(): void }[] = [];
+  const iam = (credentials?: Keys) => track(new IAMClient({ ...t.cloud.clientConfig, ...(credentials ? { credentials } : {}) }));
+  const sts = (credentials?: Keys) => track(new STSClient({ ...t.cloud.clientConfig, ...(credentials ? { credentials } : {}) }));
+  const s3 = (credentials: Keys) => track(new S3Client({ ...t.cloud.clientConfig, credentials }));
+  function track<C extends { destroy(): void }>(client: C): C {
+    clients.push(client);
+    return client;
+  }
+  before(async () => {
+    t = await startCloud();
+  });
+  after(async () => {
+    for (const c of clients) c.destroy();
+    await t.stop();
+  });
+
+  it("answers GetCallerIdentity for the root and for a 12-digit key's account", async () => {
+    assert.deepEqual(pick(await sts().send(new GetCallerIdentityCommand({}))), { Account: "000000000000", Arn: "arn:aws:iam::000000000000:root", UserId: "000000000000" });
+    const other = await sts({ accessKeyId: "111122223333", secretAccessKey: "x" }).send(new GetCallerIdentityCommand({}));
+    assert.equal(other.Arn, "arn:aws:iam::111122223333:root");
+  });
+
+  it("creates, reads, renames, tags and deletes users", async () => {
+    const created = await iam().send(new CreateUserCommand({ UserName: "alice", Path: "/team/", Tags: [{ Key: "team", Value: "blue" }] }));
+    assert.equal(created.User?.Arn, "arn:aws:iam::000000000000:user/team/alice");
+    assert.match(created.User?.UserId ?? "", /^AIDA[A-Z2-7]{17}$/);
+    assert.ok(created.User?.CreateDate instanceof Date);
+    await rejectsWith(iam().send(new CreateUserCommand({ UserName: "ALICE" })), "EntityAlreadyExistsException", 409);
+    await rejectsWith(iam().send(new CreateUserCommand({ UserName: "bad name!" })), "ValidationError", 400);
+
+    const got = await iam().send(new GetUserCommand({ UserName: "alice" }));
+    assert.deepEqual(got.User?.Tags, [{ Key: "team", Value: "blue" }]);
+    await rejectsWith(iam().send(new GetUserCommand({ UserName: "nobody" })), "NoSuchEntityException", 404);
+
+    await iam().send(new TagUserCommand({ UserName: "alice", Tags: [{ Key: "env", Value: "dev" }, { Key: "team", Value: "red" }] }));
+    await iam().send(new UntagUserCommand({ UserName: "alice", TagKeys: ["env"] }));
+    assert.deepEqual((await iam().send(new ListUserTagsCommand({ UserName: "alice" }))).Tags, [{ Key: "team", Value: "red" }]);
+
+    await iam().send(new UpdateUserCommand({ UserName: "alice", NewUserName: "alicia", NewPath: "/ops/" }));
+    assert.equal((await iam().send(new GetUserCommand({ UserName: "alicia" }))).User?.Arn, "arn:aws:iam::000000000000:user/ops/alicia");
+    await iam().send(new DeleteUserCommand({ UserName: "alicia" }));
+    await rejectsWith(iam().send(new DeleteUserCommand({ UserName: "alicia" })), "NoSuchEntityException", 404);
+  });
+
+  it("pages ListUsers and filters by path", async () => {
+    for (const name of ["u1", "u2", "u3", "u4", "u5"]) await iam().send(new CreateUserCommand({ UserName: name, Path: name === "u5" ? "/other/" : "/" }));
+    const names: string[] = [];
+    let marker: string | undefined;
+    do {
+      const page = await iam().send(new ListUsersCommand({ MaxItems: 2, Marker: marker }));
+      names.push(...(page.Users ?? []).map((u) => u.UserName ?? ""));
+      marker = page.IsTruncated ? page.Marker : undefined;
+    } while (marker);
+    assert.deepEqual(names, ["u1", "u2", "u3", "u4", "u5"]);
+    const other = await iam().send(new ListUsersCommand({ PathPrefix: "/other/" }));
+    assert.deepEqual(other.Users?.map((u) => u.UserName), ["u5"]);
+  });
+
+  it("makes keys that sign requests as the user, until deactivated or deleted", async () => {
+    await iam().send(new CreateUserCommand({ UserName: "bob" }));
+    const made = await iam().send(new CreateAccessKeyCommand({ UserName: "bob" }));
+    const key = { accessKeyId: made.AccessKey!.AccessKeyId!, secretAccessKey: made.AccessKey!.SecretAccessKey! };
+    assert.match(key.accessKeyId, /^AKIA[A-Z2-7]{16}$/);
+    assert.equal(key.secretAccessKey.length, 40);
+
+    const identity = await sts(key).send(new GetCallerIdentityCommand({}));
+    assert.equal(identity.Arn, "arn:aws:iam::000000000000:user/bob");
+    assert.match(identity.UserId ?? "", /^AIDA/);
+    await s3(key).send(new ListBucketsCommand({}));
+    assert.equal((await iam(key).send(new GetUserCommand({}))).User?.UserName, "bob");
+    await rejectsWith(sts({ ...key, secretAccessKey: "wrong" }).send(new GetCallerIdentityCommand({})), "SignatureDoesNotMatch", 403);
+
+    const listed = await iam().send(new ListAccessKeysCommand({ UserName: "bob" }));
+    assert.deepEqual(listed.AccessKeyMetadata?.map((k) => [k.AccessKeyId, k.Status]), [[key.accessKeyId, "Active"]]);
+    assert.equal((await iam().send(new GetAccessKeyLastUsedCommand({ AccessKeyId: key.accessKeyId }))).UserName, "bob");
+
+    await iam().send(new UpdateAccessKeyCommand({ UserName: "bob", AccessKeyId: key.accessKeyId, Status: "Inactive" }));
+    await rejectsWith(sts(key).send(new GetCallerIdentityCommand({})), "InvalidClientTokenId", 403);
+    await rejectsWith(s3(key).send(new ListBucketsCommand({})), "InvalidAccessKeyId", 403);
+    await iam().send(new UpdateAccessKeyCommand({ UserName: "bob", AccessKeyId: key.accessKeyId, Status: "Active" }));
+    assert.equal((await sts(key).send(new GetCallerIdentityCommand({}))).Arn, "arn:aws:iam::000000000000:user/bob");
+
+    await iam().send(new CreateAccessKeyCommand({ UserName: "bob" }));
+    await rejectsWith(iam().send(new CreateAccessKeyCommand({ UserName: "bob" })), "LimitExceededException", 409);
+    await rejectsWith(iam().send(new DeleteUserCommand({ UserName: "bob" })), "DeleteConflictException", 409);
+    await rejectsWith(iam().send(new DeleteAccessKeyCommand({ UserName: "bob", AccessKeyId: "AKIANOTAREALKEY12345" })), "NoSuchEntityException", 404);
+    await iam().send(new DeleteAccessKeyCommand({ UserName: "bob", AccessKeyId: key.accessKeyId }));
+    // Deleted, the key is unknown again: lenient mode takes it as the default root.
+    assert.equal((await sts(key).send(new GetCallerIdentityCommand({}))).Arn, "arn:aws:iam::000000000000:root");
+  });
+
+  it("keeps users and keys across a restart", async () => {
+    const dataDir = t.dataDir + "-restart";
+    let cloud = await start({ dataDir });
+    const admin = new IAMClient(cloud.clientConfig);
+    await admin.send(new CreateUserCommand({ UserName: "carol" }));
+    const made = await admin.send(new CreateAccessKeyCommand({ UserName: "carol" }));
+    admin.destroy();
+    await cloud.stop();
+    cloud = await start({ dataDir });
+    try {
+      const client = new STSClient({ ...cloud.clientConfig, credentials: { accessKeyId: made.AccessKey!.AccessKeyId!, secretAccessKey: made.AccessKey!.SecretAccessKey! } });
+      assert.equal((await client.send(new GetCallerIdentityCommand({}))).Arn, "arn:aws:iam::000000000000:user/carol");
+      client.destroy();
+    } finally {
+      await cloud.stop();
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+});
+
+function pick(identity: { Account?: string; Arn?: string; UserId?: string }) {
+  return { Account: identity.Account, Arn: identity.Arn, UserId: identity.UserId };
+}
