@@ -29,4 +29,5 @@ describe("boto3: S3", { skip }, () => {
   it("buckets, objects, ranges, paging, copy, multipart, batch delete", () => smoke("flows"));
   it("managed transfers: upload_file and download_file", () => smoke("transfer"));
   it("presigned URLs: default, SigV2 and SigV4 signers; tampered and expired", () => smoke("presign"));
+  it("IAM and STS, including a region-less credential scope", () => smoke("identity"));
 });

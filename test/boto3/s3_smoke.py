@@ -138,5 +138,23 @@ def case_presign():
     print("OK")
 
 
+def case_identity():
+    """IAM and STS; botocore signs the global IAM endpoint with an empty region when it has none."""
+    iam = boto3.client("iam")
+    iam.create_user(UserName="boto-user")
+    key = iam.create_access_key(UserName="boto-user")["AccessKey"]
+    as_user = boto3.client("sts", aws_access_key_id=key["AccessKeyId"], aws_secret_access_key=key["SecretAccessKey"])
+    assert as_user.get_caller_identity()["Arn"] == "arn:aws:iam::000000000000:user/boto-user"
+    # No region at all: the credential scope reads AKID/date//iam/aws4_request.
+    regionless = boto3.session.Session(region_name="").client("iam", endpoint_url=ENDPOINT)
+    assert [u["UserName"] for u in regionless.list_users()["Users"]] == ["boto-user"]
+    try:
+        iam.get_user(UserName="nobody")
+        raise AssertionError("expected NoSuchEntity")
+    except ClientError as error:
+        assert error.response["Error"]["Code"] == "NoSuchEntity", error.response
+    print("OK")
+
+
 if __name__ == "__main__":
     globals()["case_" + sys.argv[1]]()
