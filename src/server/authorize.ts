@@ -1,34 +1,70 @@
 /**
  * Step 4 of the pipeline: may this principal do what the operation
- * declares? Lenient mode (the default) allows everything to any
- * authenticated caller. Strict mode is where the IAM policy engine plugs
- * in; until it lands, strict mode lets only an account's root through.
- * Unsigned (anonymous) requests are refused in both modes, as AWS refuses
- * them without a resource policy that grants them (bucket policies come
- * with the policy engine).
+ * declares? Every operation lists the IAM actions and resources it needs;
+ * here they meet the policy engine.
+ *
+ * - Lenient mode (the default) allows every signed request: identities are
+ *   real, policies are not enforced.
+ * - Strict mode evaluates the caller's identity policies for each
+ *   requirement, and refuses with the service's AccessDenied error in
+ *   AWS's current message form.
+ * - Unsigned (anonymous) requests are refused in both modes until a
+ *   resource policy can grant them.
  */
-import type { AuthMode } from "../auth/types.js";
+import type { AuthDialect, AuthMode } from "../auth/types.js";
+import { evaluate, globalContextKeys, type Decision } from "../policy/evaluate.js";
+import type { PolicySource } from "../policy/source.js";
 import type { RequestContext } from "./context.js";
 import { AwsError } from "./errors.js";
 import type { AuthorizationRequirement } from "./service.js";
 
 export interface Authorizer {
   /** Throws the service's AccessDenied error when a requirement is not met. */
-  authorize(ctx: RequestContext, requirements: readonly AuthorizationRequirement[]): void;
+  authorize(ctx: RequestContext, requirements: readonly AuthorizationRequirement[], dialect: AuthDialect): void;
 }
 
-export function createAuthorizer(mode: AuthMode): Authorizer {
+export interface AuthorizerOptions {
+  mode: AuthMode;
+  policies: PolicySource;
+  /** Log every denial with the statement that decided it (`--log-auth`). */
+  logDenials?: (line: string) => void;
+}
+
+export function createAuthorizer({ mode, policies, logDenials }: AuthorizerOptions): Authorizer {
   return {
-    authorize(ctx, requirements) {
-      const first = requirements[0];
-      if (!first) return;
-      if (ctx.principal.type === "anonymous") throw new AwsError("AccessDenied", "Access Denied", 403);
-      if (mode === "lenient" || ctx.principal.type === "root") return;
-      throw new AwsError(
-        "AccessDenied",
-        `User: ${ctx.principal.arn} is not authorized to perform: ${first.action} on resource: ${first.resource}`,
-        403,
-      );
+    authorize(ctx, requirements, dialect) {
+      if (requirements.length === 0) return;
+      if (ctx.principal.type === "anonymous") {
+        logDenials?.(`denied anonymous ${requirements[0]!.action} on ${requirements[0]!.resource}: unsigned request`);
+        throw accessDenied(dialect, "Access Denied");
+      }
+      if (mode === "lenient") return;
+      const identity = policies.identityPolicies(ctx.principal);
+      const keys = globalContextKeys(ctx.principal, { now: ctx.now(), sourceIp: ctx.sourceIp, secure: false, region: ctx.region });
+      for (const { action, resource } of requirements) {
+        const decision = evaluate({ principal: ctx.principal, action, resource, keys }, identity);
+        if (decision.kind === "allow") continue;
+        logDenials?.(`denied ${ctx.principal.arn} ${action} on ${resource}: ${explain(decision)}`);
+        throw accessDenied(dialect, deniedMessage(ctx.principal.arn, action, resource, decision));
+      }
     },
   };
+}
+
+function deniedMessage(arn: string, action: string, resource: string, decision: Decision): string {
+  const why =
+    decision.kind === "explicit-deny"
+      ? `with an explicit deny in ${decision.source === "resource" ? "a resource-based" : "an identity-based"} policy`
+      : `because no identity-based policy allows the ${action} action`;
+  return `User: ${arn} is not authorized to perform: ${action} on resource: ${resource} ${why}`;
+}
+
+function explain(decision: Decision): string {
+  if (decision.kind === "implicit-deny") return "no statement allows it";
+  return `explicit deny by ${decision.policy}${decision.sid ? ` (statement ${decision.sid})` : ""}`;
+}
+
+/** Each protocol family's AccessDenied. */
+function accessDenied(dialect: AuthDialect, message: string): AwsError {
+  return dialect === "json" ? new AwsError("AccessDeniedException", message, 400) : new AwsError("AccessDenied", message, 403);
 }

@@ -27,4 +27,6 @@ export interface RequestContext {
   headers: IncomingHttpHeaders;
   /** Aborted when the client goes away. */
   signal: AbortSignal;
+  /** The caller's address (aws:SourceIp). */
+  sourceIp?: string;
 }

@@ -4,6 +4,7 @@
  */
 import { createDefaultCredentials, CredentialChain, StoredKeys } from "../auth/index.js";
 import type { NimbusConfig } from "../config.js";
+import { IamPolicySource } from "../services/iam/policy-source.js";
 import { builtinServices } from "../services/index.js";
 import { openStorage } from "../storage/index.js";
 import { VERSION } from "../version.js";
@@ -58,7 +59,11 @@ export async function startNimbus(config: NimbusConfig, log: Logger, now: () => 
       config,
       router: new ServiceRouter(catalog.all, catalog.fallback),
       credentials: new CredentialChain([createDefaultCredentials(), new StoredKeys(storage.kv)]),
-      authorizer: createAuthorizer(config.auth),
+      authorizer: createAuthorizer({
+        mode: config.auth,
+        policies: new IamPolicySource(storage.kv),
+        logDenials: config.logAuth ? (line) => log("info", line) : undefined,
+      }),
       runtime,
       now,
       log,

@@ -59,7 +59,7 @@ export async function runPipeline(req: IncomingMessage, deps: PipelineDeps, sign
     const ctx = createContext(requestId, service, op, auth, req, deps, signal);
     const input = await runtime.codec.parseInput(op, wire);
     runtime.validate?.(op, input, ctx);
-    deps.authorizer.authorize(ctx, definition.authorize(input, ctx));
+    deps.authorizer.authorize(ctx, definition.authorize(input, ctx), service.dialect);
     const output = await definition.handle(input, ctx);
 
     const response = runtime.codec.serializeOutput(op, output, { requestId, hostId: requestId, method: req.method ?? "GET" });
@@ -129,6 +129,7 @@ function createContext(
     now: () => new Date(deps.now()),
     trailers: auth.trailers,
     headers: req.headers,
+    sourceIp: req.socket.remoteAddress?.replace(/^::ffff:/, ""),
     // Made on first use: most operations never look.
     get signal() {
       return signal();

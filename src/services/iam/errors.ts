@@ -5,12 +5,18 @@ export type EntityKind = "user" | "access key";
 
 const KIND_NAME: Record<EntityKind, string> = { user: "user", "access key": "Access Key" };
 
+const entity = (message: string) => new AwsError("NoSuchEntity", message, 404);
+
 export const iamErrors = {
   noSuchEntity: (kind: EntityKind, name: string) =>
     kind === "access key"
       ? new AwsError("NoSuchEntity", `The Access Key with id ${name} cannot be found.`, 404)
       : new AwsError("NoSuchEntity", `The ${KIND_NAME[kind]} with name ${name} cannot be found.`, 404),
-  entityAlreadyExists: (name: string) => new AwsError("EntityAlreadyExists", `User with name ${name} already exists.`, 409),
+  entityAlreadyExists: (name: string, kind = "User") => new AwsError("EntityAlreadyExists", `${kind} with name ${name} already exists.`, 409),
+  noSuchPolicy: (arn: string) => entity(`Policy ${arn} does not exist or is not attachable.`),
+  noSuchPolicyVersion: (arn: string, version: string) => entity(`Policy ${arn} version ${version} does not exist or is not attachable.`),
+  notAttached: (arn: string) => entity(`Policy ${arn} was not found.`),
+  noSuchUserPolicy: (user: string, name: string) => entity(`The user policy with name ${name} cannot be found.`),
   deleteConflict: (what: string) => new AwsError("DeleteConflict", `Cannot delete entity, must ${what} first.`, 409),
   limitExceeded: (quota: string, limit: number) => new AwsError("LimitExceeded", `Cannot exceed quota for ${quota}: ${limit}`, 409),
   invalidInput: (message: string) => new AwsError("InvalidInput", message, 400),

@@ -16,6 +16,7 @@ function randomId(prefix: string, length: number): string {
 
 export const newUserId = (): string => randomId("AIDA", 21);
 export const newAccessKeyId = (): string => randomId("AKIA", 20);
+export const newPolicyId = (): string => randomId("ANPA", 21);
 
 export function newSecretAccessKey(): string {
   return randomBytes(30).toString("base64").replace(/[+]/g, "A").slice(0, 40);

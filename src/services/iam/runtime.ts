@@ -8,6 +8,7 @@ import { formatValidationMessage } from "../../protocols/shared/validate.js";
 import type { ServiceEnvironment, ServiceRuntime } from "../../server/service.js";
 import { iamErrors } from "./errors.js";
 import { accessKeyOperations } from "./operations/access-keys.js";
+import { policyOperations } from "./operations/policies.js";
 import { userOperations } from "./operations/users.js";
 import { IamStore } from "./store.js";
 
@@ -19,6 +20,7 @@ export function createIamRuntime(env: ServiceEnvironment): ServiceRuntime {
     operations: {
       ...userOperations(store),
       ...accessKeyOperations(store),
+      ...policyOperations(store),
     },
     validate(op, input) {
       const problems = validateInput(model, op, input);

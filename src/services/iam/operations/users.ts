@@ -127,6 +127,8 @@ export function userOperations(store: IamStore): OperationTable {
           const user = tx.get([ctx.accountId, input.UserName.toLowerCase()]);
           if (!user) throw iamErrors.noSuchEntity("user", input.UserName);
           if (user.accessKeyIds.length > 0) throw iamErrors.deleteConflict("delete access keys");
+          if ((user.attachedPolicies ?? []).length > 0) throw iamErrors.deleteConflict("detach all policies");
+          if (store.inlinePoliciesOf(ctx.accountId, user.userName).length > 0) throw iamErrors.deleteConflict("delete policies");
           tx.remove(userKey(user));
         });
         return {};

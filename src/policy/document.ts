@@ -1,0 +1,128 @@
+/**
+ * IAM policy documents: parsed once into a normal form (every list a list)
+ * and checked the way IAM checks them, with IAM's MalformedPolicyDocument
+ * messages.
+ */
+import { AwsError } from "../server/errors.js";
+
+export type Effect = "Allow" | "Deny";
+
+/** `{ "AWS": [...] }`, `{ "Service": ... }`, or `*` (everyone, anonymous included). */
+export type PrincipalSpec = "*" | Record<string, string[]>;
+
+/** Condition block: operator → context key → values. */
+export type ConditionBlock = Record<string, Record<string, string[]>>;
+
+export interface Statement {
+  sid?: string;
+  effect: Effect;
+  action?: string[];
+  notAction?: string[];
+  resource?: string[];
+  notResource?: string[];
+  principal?: PrincipalSpec;
+  notPrincipal?: PrincipalSpec;
+  condition?: ConditionBlock;
+}
+
+export interface PolicyDocument {
+  version: "2008-10-17" | "2012-10-17";
+  statements: Statement[];
+}
+
+export type PolicyKind = "identity" | "resource" | "trust";
+
+export const MAX_MANAGED_POLICY_BYTES = 6144;
+
+function malformed(message: string): AwsError {
+  return new AwsError("MalformedPolicyDocument", message, 400);
+}
+
+/** Parses and checks a policy document; throws MalformedPolicyDocument as IAM does. */
+export function parsePolicy(text: string, kind: PolicyKind): PolicyDocument {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    throw malformed("Syntax errors in policy.");
+  }
+  if (!isObject(raw)) throw malformed("Syntax errors in policy.");
+  const version = raw.Version ?? "2008-10-17";
+  if (version !== "2008-10-17" && version !== "2012-10-17") throw malformed("The policy failed legacy parsing");
+  if (raw.Statement === undefined) throw malformed("Syntax errors in policy.");
+  const list = Array.isArray(raw.Statement) ? raw.Statement : [raw.Statement];
+  if (list.length === 0) throw malformed("Syntax errors in policy.");
+  const statements = list.map((s) => parseStatement(s, kind));
+  return { version, statements };
+}
+
+function parseStatement(raw: unknown, kind: PolicyKind): Statement {
+  if (!isObject(raw)) throw malformed("Syntax errors in policy.");
+  const known = new Set(["Sid", "Effect", "Action", "NotAction", "Resource", "NotResource", "Principal", "NotPrincipal", "Condition"]);
+  for (const field of Object.keys(raw)) if (!known.has(field)) throw malformed(`Syntax errors in policy.`);
+  if (raw.Effect === undefined) throw malformed("Missing required field Effect");
+  if (raw.Effect !== "Allow" && raw.Effect !== "Deny") throw malformed(`Invalid effect: ${String(raw.Effect)}`);
+  const statement: Statement = { effect: raw.Effect };
+  if (raw.Sid !== undefined) {
+    if (typeof raw.Sid !== "string") throw malformed("Syntax errors in policy.");
+    statement.sid = raw.Sid;
+  }
+  statement.action = stringList(raw.Action);
+  statement.notAction = stringList(raw.NotAction);
+  if (!statement.action && !statement.notAction) throw malformed("Policy statement must contain actions.");
+  if (statement.action && statement.notAction) throw malformed("Syntax errors in policy.");
+  for (const action of [...(statement.action ?? []), ...(statement.notAction ?? [])]) {
+    if (action !== "*" && !/^[a-zA-Z0-9-]+:[^:]*$/.test(action)) {
+      throw malformed("Actions/Conditions must be prefaced by a vendor, e.g., iam, sdb, ec2, etc.");
+    }
+  }
+  statement.resource = stringList(raw.Resource);
+  statement.notResource = stringList(raw.NotResource);
+  if (kind !== "trust" && !statement.resource && !statement.notResource) throw malformed("Policy statement must contain resources.");
+  if (statement.resource && statement.notResource) throw malformed("Syntax errors in policy.");
+  for (const resource of [...(statement.resource ?? []), ...(statement.notResource ?? [])]) {
+    if (resource !== "*" && !resource.startsWith("arn:")) throw malformed(`Resource ${resource} must be in ARN format or "*".`);
+  }
+  if (raw.Principal !== undefined) statement.principal = principalSpec(raw.Principal);
+  if (raw.NotPrincipal !== undefined) statement.notPrincipal = principalSpec(raw.NotPrincipal);
+  if (kind === "identity" && (statement.principal || statement.notPrincipal)) throw malformed("Policy document should not specify a principal.");
+  if (kind !== "identity" && !statement.principal && !statement.notPrincipal) throw malformed("Missing required field Principal");
+  if (raw.Condition !== undefined) statement.condition = conditionBlock(raw.Condition);
+  return statement;
+}
+
+function stringList(value: unknown): string[] | undefined {
+  if (value === undefined) return undefined;
+  const list = Array.isArray(value) ? value : [value];
+  if (!list.every((v) => typeof v === "string")) throw malformed("Syntax errors in policy.");
+  return list as string[];
+}
+
+function principalSpec(value: unknown): PrincipalSpec {
+  if (value === "*") return "*";
+  if (!isObject(value)) throw malformed("Invalid principal in policy");
+  const spec: Record<string, string[]> = {};
+  for (const [type, ids] of Object.entries(value)) {
+    if (!["AWS", "Service", "Federated", "CanonicalUser"].includes(type)) throw malformed("Invalid principal in policy");
+    spec[type] = stringList(ids) ?? [];
+  }
+  return spec;
+}
+
+function conditionBlock(value: unknown): ConditionBlock {
+  if (!isObject(value)) throw malformed("Syntax errors in policy.");
+  const block: ConditionBlock = {};
+  for (const [operator, keys] of Object.entries(value)) {
+    if (!isObject(keys)) throw malformed("Syntax errors in policy.");
+    block[operator] = {};
+    for (const [key, values] of Object.entries(keys)) {
+      const list = Array.isArray(values) ? values : [values];
+      block[operator][key] = list.map((v) => String(v));
+    }
+  }
+  return block;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,26 @@
+/** Where the authorizer finds the policies that apply to a request. */
+import type { Principal } from "../auth/types.js";
+import { parsePolicy, type PolicyDocument, type PolicyKind } from "./document.js";
+import type { NamedPolicy } from "./evaluate.js";
+
+export interface PolicySource {
+  /** Identity-based policies of the caller (inline and attached, its groups', its role's). */
+  identityPolicies(principal: Principal): NamedPolicy[];
+}
+
+const parsed = new Map<string, PolicyDocument>();
+
+/**
+ * A stored document, parsed once: stored documents were checked when they
+ * were written, and requests evaluate the same few over and over.
+ */
+export function parseStored(text: string, kind: PolicyKind): PolicyDocument {
+  const id = `${kind}\n${text}`;
+  let document = parsed.get(id);
+  if (!document) {
+    document = parsePolicy(text, kind);
+    if (parsed.size >= 1000) parsed.clear();
+    parsed.set(id, document);
+  }
+  return document;
+}
