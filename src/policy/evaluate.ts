@@ -35,7 +35,17 @@ export interface Decision {
   sid?: string;
 }
 
-export function evaluate(facts: RequestFacts, identity: readonly NamedPolicy[], resource: readonly NamedPolicy[] = []): Decision {
+export interface EvaluateOptions {
+  /** The account root is allowed without an identity policy (true, except for trust policies, which must name the caller). */
+  rootAllowed?: boolean;
+}
+
+export function evaluate(
+  facts: RequestFacts,
+  identity: readonly NamedPolicy[],
+  resource: readonly NamedPolicy[] = [],
+  { rootAllowed = true }: EvaluateOptions = {},
+): Decision {
   let allow: Decision | undefined;
   for (const [source, policies] of [["identity", identity], ["resource", resource]] as const) {
     for (const policy of policies) {
@@ -48,7 +58,7 @@ export function evaluate(facts: RequestFacts, identity: readonly NamedPolicy[], 
     }
   }
   if (allow) return allow;
-  if (facts.principal.type === "root") return { kind: "allow", source: "root" };
+  if (rootAllowed && facts.principal.type === "root") return { kind: "allow", source: "root" };
   return { kind: "implicit-deny" };
 }
 

@@ -17,6 +17,15 @@ function randomId(prefix: string, length: number): string {
 export const newUserId = (): string => randomId("AIDA", 21);
 export const newAccessKeyId = (): string => randomId("AKIA", 20);
 export const newPolicyId = (): string => randomId("ANPA", 21);
+export const newGroupId = (): string => randomId("AGPA", 21);
+export const newRoleId = (): string => randomId("AROA", 21);
+/** Temporary (STS) access keys start ASIA. */
+export const newTemporaryKeyId = (): string => randomId("ASIA", 20);
+
+/** An opaque session token, long as AWS's are. */
+export function newSessionToken(): string {
+  return `FwoGZXIvYXdzE${randomBytes(192).toString("base64")}`;
+}
 
 export function newSecretAccessKey(): string {
   return randomBytes(30).toString("base64").replace(/[+]/g, "A").slice(0, 40);

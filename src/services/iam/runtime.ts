@@ -8,6 +8,9 @@ import { formatValidationMessage } from "../../protocols/shared/validate.js";
 import type { ServiceEnvironment, ServiceRuntime } from "../../server/service.js";
 import { iamErrors } from "./errors.js";
 import { accessKeyOperations } from "./operations/access-keys.js";
+import { entityPolicyOperations } from "./operations/entity-policies.js";
+import { groupOperations } from "./operations/groups.js";
+import { roleOperations } from "./operations/roles.js";
 import { policyOperations } from "./operations/policies.js";
 import { userOperations } from "./operations/users.js";
 import { IamStore } from "./store.js";
@@ -21,6 +24,9 @@ export function createIamRuntime(env: ServiceEnvironment): ServiceRuntime {
       ...userOperations(store),
       ...accessKeyOperations(store),
       ...policyOperations(store),
+      ...entityPolicyOperations(store),
+      ...groupOperations(store),
+      ...roleOperations(store),
     },
     validate(op, input) {
       const problems = validateInput(model, op, input);

@@ -9,8 +9,16 @@ import { prefixRange } from "../../storage/index.js";
 import type { KvEnvironment, KvStore } from "../../storage/types.js";
 
 export const USERS_STORE = "iam.users";
+export const GROUPS_STORE = "iam.groups";
+export const ROLES_STORE = "iam.roles";
 export const POLICIES_STORE = "iam.policies";
-export const USER_POLICIES_STORE = "iam.user-policies";
+/** Inline policies of users, groups and roles, keyed [account, kind, name (lower case), policy name]. */
+export const INLINE_POLICIES_STORE = "iam.inline-policies";
+
+/** The identities policies attach to. */
+export type EntityKind = "user" | "group" | "role";
+
+export const ENTITY_STORES: Record<EntityKind, string> = { user: USERS_STORE, group: GROUPS_STORE, role: ROLES_STORE };
 
 export interface Tag {
   Key: string;
@@ -55,7 +63,33 @@ export interface ManagedPolicyRecord {
   tags: Tag[];
 }
 
-/** An inline policy embedded in a user, keyed [account, user (lower case), policy name]. */
+export interface GroupRecord {
+  accountId: string;
+  groupName: string;
+  groupId: string;
+  path: string;
+  createdAt: number;
+  /** Member user names, lower-cased. */
+  members: string[];
+  attachedPolicies?: string[];
+}
+
+export interface RoleRecord {
+  accountId: string;
+  roleName: string;
+  roleId: string;
+  path: string;
+  createdAt: number;
+  /** The trust policy, as given. */
+  assumeRolePolicy: string;
+  description?: string;
+  /** Seconds; 3600 unless set. */
+  maxSessionDuration: number;
+  tags: Tag[];
+  attachedPolicies?: string[];
+}
+
+/** An inline policy embedded in a user, group or role. */
 export interface InlinePolicyRecord {
   policyName: string;
   document: string;
@@ -68,18 +102,39 @@ export function userArn(user: Pick<UserRecord, "accountId" | "path" | "userName"
 export class IamStore {
   readonly users: KvStore<UserRecord>;
   readonly keys: KvStore<AccessKeyRecord>;
+  readonly groups: KvStore<GroupRecord>;
+  readonly roles: KvStore<RoleRecord>;
   readonly policies: KvStore<ManagedPolicyRecord>;
-  readonly userPolicies: KvStore<InlinePolicyRecord>;
+  readonly inlinePolicies: KvStore<InlinePolicyRecord>;
 
   constructor(readonly kv: KvEnvironment) {
     this.users = kv.store<UserRecord>(USERS_STORE);
+    this.groups = kv.store<GroupRecord>(GROUPS_STORE);
+    this.roles = kv.store<RoleRecord>(ROLES_STORE);
     this.keys = kv.store<AccessKeyRecord>(ACCESS_KEYS_STORE);
     this.policies = kv.store<ManagedPolicyRecord>(POLICIES_STORE);
-    this.userPolicies = kv.store<InlinePolicyRecord>(USER_POLICIES_STORE);
+    this.inlinePolicies = kv.store<InlinePolicyRecord>(INLINE_POLICIES_STORE);
   }
 
-  inlinePoliciesOf(accountId: string, userName: string): InlinePolicyRecord[] {
-    return [...this.userPolicies.range(prefixRange([accountId, userName.toLowerCase()]))].map((e) => e.value);
+  inlinePoliciesOf(accountId: string, kind: EntityKind, name: string): InlinePolicyRecord[] {
+    return [...this.inlinePolicies.range(prefixRange([accountId, kind, name.toLowerCase()]))].map((e) => e.value);
+  }
+
+  group(accountId: string, name: string): GroupRecord | undefined {
+    return this.groups.get([accountId, name.toLowerCase()]);
+  }
+
+  role(accountId: string, name: string): RoleRecord | undefined {
+    return this.roles.get([accountId, name.toLowerCase()]);
+  }
+
+  /** Groups of an account in name order. */
+  groupsOf(accountId: string): GroupRecord[] {
+    return [...this.groups.range(prefixRange([accountId]))].map((e) => e.value);
+  }
+
+  rolesOf(accountId: string): RoleRecord[] {
+    return [...this.roles.range(prefixRange([accountId]))].map((e) => e.value);
   }
 
   user(accountId: string, userName: string): UserRecord | undefined {

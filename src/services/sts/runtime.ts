@@ -1,10 +1,49 @@
-/** STS's runtime: the query codec over the STS model and its operations. */
+/**
+ * STS's runtime: GetCallerIdentity, AssumeRole (the role's trust policy
+ * decides; temporary ASIA… keys with a session token that expire) and
+ * GetSessionToken. Temporary keys go where authentication reads keys.
+ */
+import { ACCESS_KEYS_STORE, type AccessKeyRecord } from "../../auth/stored-keys.js";
+import type { Principal } from "../../auth/types.js";
+import { parseStored } from "../../policy/source.js";
+import { evaluate, globalContextKeys } from "../../policy/evaluate.js";
 import { createCodec } from "../../protocols/index.js";
 import { loadModel } from "../../protocols/model.js";
+import type { RequestContext } from "../../server/context.js";
 import { AwsError } from "../../server/errors.js";
 import { defineOperation, type ServiceEnvironment, type ServiceRuntime } from "../../server/service.js";
+import { newSecretAccessKey, newSessionToken, newTemporaryKeyId } from "../iam/ids.js";
+import { roleArn } from "../iam/operations/roles.js";
+import { IamStore } from "../iam/store.js";
 
-export function createStsRuntime(_env: ServiceEnvironment): ServiceRuntime {
+interface AssumeRoleInput {
+  RoleArn: string;
+  RoleSessionName: string;
+  DurationSeconds?: number;
+}
+
+const invalid = (message: string) => new AwsError("ValidationError", message, 400);
+
+export function createStsRuntime(env: ServiceEnvironment): ServiceRuntime {
+  const iam = new IamStore(env.kv);
+  const keys = env.kv.store<AccessKeyRecord>(ACCESS_KEYS_STORE);
+
+  async function issue(ctx: RequestContext, principal: Principal, seconds: number) {
+    const expiresAt = Math.floor(ctx.now().getTime() / 1000 + seconds) * 1000;
+    const record: AccessKeyRecord = {
+      accessKeyId: newTemporaryKeyId(),
+      secretAccessKey: newSecretAccessKey(),
+      status: "Active",
+      createdAt: ctx.now().getTime(),
+      principal,
+      sessionToken: newSessionToken(),
+      expiresAt,
+    };
+    record.principal = { ...principal, accessKeyId: record.accessKeyId };
+    await keys.transaction((tx) => tx.put(record.accessKeyId, record));
+    return { AccessKeyId: record.accessKeyId, SecretAccessKey: record.secretAccessKey, SessionToken: record.sessionToken, Expiration: new Date(expiresAt) };
+  }
+
   return {
     codec: createCodec(loadModel("sts"), { malformedError: (detail) => new AwsError("InvalidParameterValue", detail, 400) }),
     operations: {
@@ -12,6 +51,50 @@ export function createStsRuntime(_env: ServiceEnvironment): ServiceRuntime {
       GetCallerIdentity: defineOperation<Record<string, never>>({
         authorize: () => [],
         handle: (_input, ctx) => ({ UserId: ctx.principal.userId, Account: ctx.principal.accountId, Arn: ctx.principal.arn }),
+      }),
+
+      AssumeRole: defineOperation<AssumeRoleInput>({
+        authorize: (i) => [{ action: "sts:AssumeRole", resource: i.RoleArn }],
+        async handle(input, ctx) {
+          const match = /^arn:aws:iam::(\d{12}):role\/(?:.*\/)?([^/]+)$/.exec(input.RoleArn);
+          const role = match ? iam.role(match[1]!, match[2]!) : undefined;
+          const refused = () =>
+            new AwsError("AccessDenied", `User: ${ctx.principal.arn} is not authorized to perform: sts:AssumeRole on resource: ${input.RoleArn}`, 403);
+          if (!role || roleArn(role) !== input.RoleArn) throw refused();
+          const duration = input.DurationSeconds ?? 3600;
+          if (duration > role.maxSessionDuration) {
+            throw invalid(`The requested DurationSeconds exceeds the MaxSessionDuration set for this role.`);
+          }
+          // The trust policy is the role's resource policy: it must name the caller.
+          const trust = { name: `trust policy of role ${role.roleName}`, document: parseStored(role.assumeRolePolicy, "trust") };
+          const keysOf = globalContextKeys(ctx.principal, { now: ctx.now(), sourceIp: ctx.sourceIp, secure: false, region: ctx.region });
+          const facts = { principal: ctx.principal, action: "sts:AssumeRole", resource: input.RoleArn, keys: keysOf };
+          const decision = evaluate(facts, [], [trust], { rootAllowed: false });
+          if (decision.kind !== "allow") throw refused();
+          const session = input.RoleSessionName;
+          const principal: Principal = {
+            type: "assumed-role",
+            accountId: role.accountId,
+            arn: `arn:aws:sts::${role.accountId}:assumed-role/${role.roleName}/${session}`,
+            userId: `${role.roleId}:${session}`,
+          };
+          return {
+            Credentials: await issue(ctx, principal, duration),
+            AssumedRoleUser: { AssumedRoleId: principal.userId, Arn: principal.arn },
+            PackedPolicySize: 0,
+          };
+        },
+      }),
+
+      GetSessionToken: defineOperation<{ DurationSeconds?: number }>({
+        authorize: () => [],
+        async handle(input, ctx) {
+          if (ctx.principal.type === "assumed-role") {
+            throw new AwsError("AccessDenied", "Cannot call GetSessionToken with session credentials", 403);
+          }
+          const seconds = input.DurationSeconds ?? (ctx.principal.type === "root" ? 3600 : 43200);
+          return { Credentials: await issue(ctx, ctx.principal, seconds) };
+        },
       }),
     },
     responseHeaders: (requestId) => ({ "x-amzn-requestid": requestId }),

@@ -11,25 +11,12 @@ import { defineOperation, type OperationTable } from "../../../server/service.js
 import { iamErrors } from "../errors.js";
 import { newPolicyId } from "../ids.js";
 import { awsManagedPolicies, awsManagedPolicy } from "../managed-policies.js";
-import {
-  type IamStore,
-  type InlinePolicyRecord,
-  type ManagedPolicyRecord,
-  POLICIES_STORE,
-  type Tag,
-  type UserRecord,
-  userArn,
-  userKey,
-  USER_POLICIES_STORE,
-  USERS_STORE,
-} from "../store.js";
+import { type IamStore, type ManagedPolicyRecord, type Tag } from "../store.js";
 import { pageOf, type Paging } from "./paging.js";
 import { wholeSeconds } from "./users.js";
 
 /** IAM keeps at most five versions of a managed policy. */
 const MAX_VERSIONS = 5;
-/** And at most ten managed policies attached to a user. */
-const MAX_ATTACHED = 10;
 
 interface CreatePolicyInput {
   PolicyName: string;
@@ -49,29 +36,23 @@ interface ListPoliciesInput extends Paging {
   PathPrefix?: string;
 }
 
-interface UserPolicyInput {
-  UserName: string;
-  PolicyName: string;
+export const encodeDocument = (document: string) => encodeURIComponent(document);
+
+/** A policy this account can see: its own, or an AWS managed one. */
+export function findPolicyIn(store: IamStore, ctx: RequestContext, arn: string): ManagedPolicyRecord {
+  const policy = awsManagedPolicy(arn) ?? store.policies.get(arn);
+  if (!policy || (policy.accountId !== "aws" && policy.accountId !== ctx.accountId)) throw iamErrors.noSuchPolicy(arn);
+  return policy;
 }
 
-const encodeDocument = (document: string) => encodeURIComponent(document);
-
 export function policyOperations(store: IamStore): OperationTable {
-  /** A policy this account can see: its own, or an AWS managed one. */
-  const findPolicy = (ctx: RequestContext, arn: string): ManagedPolicyRecord => {
-    const policy = awsManagedPolicy(arn) ?? store.policies.get(arn);
-    if (!policy || (policy.accountId !== "aws" && policy.accountId !== ctx.accountId)) throw iamErrors.noSuchPolicy(arn);
-    return policy;
+  const findPolicy = (ctx: RequestContext, arn: string) => findPolicyIn(store, ctx, arn);
+  /** How many identities of the account have the policy attached. */
+  const attachments = (ctx: RequestContext, policy: ManagedPolicyRecord): number => {
+    if (policy.accountId !== "aws") return policy.attachmentCount;
+    const entities = [...store.usersOf(ctx.accountId), ...store.groupsOf(ctx.accountId), ...store.rolesOf(ctx.accountId)];
+    return entities.filter((e) => e.attachedPolicies?.includes(policy.arn)).length;
   };
-  const requireUser = (ctx: RequestContext, name: string): UserRecord => {
-    const user = store.user(ctx.accountId, name);
-    if (!user) throw iamErrors.noSuchEntity("user", name);
-    return user;
-  };
-  const userResource = (ctx: RequestContext, name: string) => userArn({ accountId: ctx.accountId, path: "/", userName: name });
-  /** How many users of the account have the policy attached. */
-  const attachments = (ctx: RequestContext, policy: ManagedPolicyRecord): number =>
-    policy.accountId === "aws" ? [...store.usersOf(ctx.accountId)].filter((u) => u.attachedPolicies?.includes(policy.arn)).length : policy.attachmentCount;
 
   const policyOutput = (ctx: RequestContext, policy: ManagedPolicyRecord) => ({
     PolicyName: policy.policyName,
@@ -229,111 +210,9 @@ export function policyOperations(store: IamStore): OperationTable {
       },
     }),
 
-    AttachUserPolicy: defineOperation<PolicyArnInput & { UserName: string }>({
-      authorize: (i, ctx) => [{ action: "iam:AttachUserPolicy", resource: userResource(ctx, i.UserName) }],
-      async handle(input, ctx) {
-        await setAttachment(store, ctx, input.UserName, input.PolicyArn, true, () => findPolicy(ctx, input.PolicyArn));
-        return {};
-      },
-    }),
-
-    DetachUserPolicy: defineOperation<PolicyArnInput & { UserName: string }>({
-      authorize: (i, ctx) => [{ action: "iam:DetachUserPolicy", resource: userResource(ctx, i.UserName) }],
-      async handle(input, ctx) {
-        await setAttachment(store, ctx, input.UserName, input.PolicyArn, false, () => findPolicy(ctx, input.PolicyArn));
-        return {};
-      },
-    }),
-
-    ListAttachedUserPolicies: defineOperation<{ UserName: string; PathPrefix?: string } & Paging>({
-      authorize: (i, ctx) => [{ action: "iam:ListAttachedUserPolicies", resource: userResource(ctx, i.UserName) }],
-      handle(input, ctx) {
-        const user = requireUser(ctx, input.UserName);
-        const attached = (user.attachedPolicies ?? []).map((arn) => ({ PolicyArn: arn, PolicyName: arn.slice(arn.lastIndexOf("/") + 1) }));
-        const { items, marker } = pageOf(attached, input, (p) => p.PolicyArn);
-        return { AttachedPolicies: items, IsTruncated: marker !== undefined, Marker: marker };
-      },
-    }),
-
-    PutUserPolicy: defineOperation<UserPolicyInput & { PolicyDocument: string }>({
-      authorize: (i, ctx) => [{ action: "iam:PutUserPolicy", resource: userResource(ctx, i.UserName) }],
-      async handle(input, ctx) {
-        parsePolicy(input.PolicyDocument, "identity");
-        const user = requireUser(ctx, input.UserName);
-        await store.userPolicies.transaction((tx) =>
-          tx.put([ctx.accountId, user.userName.toLowerCase(), input.PolicyName], { policyName: input.PolicyName, document: input.PolicyDocument }),
-        );
-        return {};
-      },
-    }),
-
-    GetUserPolicy: defineOperation<UserPolicyInput>({
-      authorize: (i, ctx) => [{ action: "iam:GetUserPolicy", resource: userResource(ctx, i.UserName) }],
-      handle(input, ctx) {
-        const user = requireUser(ctx, input.UserName);
-        const policy = store.userPolicies.get([ctx.accountId, user.userName.toLowerCase(), input.PolicyName]);
-        if (!policy) throw iamErrors.noSuchUserPolicy(input.UserName, input.PolicyName);
-        return { UserName: user.userName, PolicyName: policy.policyName, PolicyDocument: encodeDocument(policy.document) };
-      },
-    }),
-
-    DeleteUserPolicy: defineOperation<UserPolicyInput>({
-      authorize: (i, ctx) => [{ action: "iam:DeleteUserPolicy", resource: userResource(ctx, i.UserName) }],
-      async handle(input, ctx) {
-        const user = requireUser(ctx, input.UserName);
-        await store.kv.transaction((tx) => {
-          const policies = tx.store<InlinePolicyRecord>(USER_POLICIES_STORE);
-          const key = [ctx.accountId, user.userName.toLowerCase(), input.PolicyName];
-          if (!policies.get(key)) throw iamErrors.noSuchUserPolicy(input.UserName, input.PolicyName);
-          policies.remove(key);
-        });
-        return {};
-      },
-    }),
-
-    ListUserPolicies: defineOperation<{ UserName: string } & Paging>({
-      authorize: (i, ctx) => [{ action: "iam:ListUserPolicies", resource: userResource(ctx, i.UserName) }],
-      handle(input, ctx) {
-        const user = requireUser(ctx, input.UserName);
-        const names = store.inlinePoliciesOf(ctx.accountId, user.userName).map((p) => p.policyName);
-        const { items, marker } = pageOf(names, input, (n) => n);
-        return { PolicyNames: items, IsTruncated: marker !== undefined, Marker: marker };
-      },
-    }),
   };
 }
 
 function versionOutput(policy: ManagedPolicyRecord, versionId: string, document: string, createdAt: number) {
   return { Document: encodeDocument(document), VersionId: versionId, IsDefaultVersion: versionId === policy.defaultVersionId, CreateDate: new Date(createdAt) };
-}
-
-/** Attaches or detaches a managed policy, keeping the policy's attachment count in step. */
-async function setAttachment(
-  store: IamStore,
-  ctx: RequestContext,
-  userName: string,
-  arn: string,
-  attach: boolean,
-  find: () => ManagedPolicyRecord,
-): Promise<void> {
-  const policy = find();
-  await store.kv.transaction((tx) => {
-    const users = tx.store<UserRecord>(USERS_STORE);
-    const user = users.get([ctx.accountId, userName.toLowerCase()]);
-    if (!user) throw iamErrors.noSuchEntity("user", userName);
-    const attached = user.attachedPolicies ?? [];
-    const has = attached.includes(arn);
-    if (attach === has) {
-      // Attaching twice changes nothing; detaching what is not attached is an error.
-      if (!attach) throw iamErrors.notAttached(arn);
-      return;
-    }
-    if (attach && attached.length >= MAX_ATTACHED) throw iamErrors.limitExceeded("PoliciesPerUser", MAX_ATTACHED);
-    users.put(userKey(user), { ...user, attachedPolicies: attach ? [...attached, arn] : attached.filter((a) => a !== arn) });
-    if (policy.accountId !== "aws") {
-      const policies = tx.store<ManagedPolicyRecord>(POLICIES_STORE);
-      const current = policies.get(arn);
-      if (current) policies.put(arn, { ...current, attachmentCount: current.attachmentCount + (attach ? 1 : -1) });
-    }
-  });
 }

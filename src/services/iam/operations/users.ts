@@ -8,6 +8,7 @@ import { iamErrors } from "../errors.js";
 import { newUserId } from "../ids.js";
 import { type IamStore, type Tag, type UserRecord, userArn, userKey, USERS_STORE } from "../store.js";
 import { ACCESS_KEYS_STORE, type AccessKeyRecord } from "../../../auth/stored-keys.js";
+import { groupsOfUser } from "./groups.js";
 import { pageOf, type Paging } from "./paging.js";
 
 /** IAM allows this many tags on a user. */
@@ -128,7 +129,8 @@ export function userOperations(store: IamStore): OperationTable {
           if (!user) throw iamErrors.noSuchEntity("user", input.UserName);
           if (user.accessKeyIds.length > 0) throw iamErrors.deleteConflict("delete access keys");
           if ((user.attachedPolicies ?? []).length > 0) throw iamErrors.deleteConflict("detach all policies");
-          if (store.inlinePoliciesOf(ctx.accountId, user.userName).length > 0) throw iamErrors.deleteConflict("delete policies");
+          if (groupsOfUser(store, ctx.accountId, user.userName).length > 0) throw iamErrors.deleteConflict("remove users from group");
+          if (store.inlinePoliciesOf(ctx.accountId, "user", user.userName).length > 0) throw iamErrors.deleteConflict("delete policies");
           tx.remove(userKey(user));
         });
         return {};

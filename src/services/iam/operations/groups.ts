@@ -1,0 +1,134 @@
+/**
+ * Groups: CreateGroup, GetGroup (with its members), ListGroups,
+ * AddUserToGroup, RemoveUserFromGroup, ListGroupsForUser, DeleteGroup.
+ */
+import type { RequestContext } from "../../../server/context.js";
+import { defineOperation, type OperationTable } from "../../../server/service.js";
+import { iamErrors } from "../errors.js";
+import { newGroupId } from "../ids.js";
+import { type GroupRecord, type IamStore, userArn } from "../store.js";
+import { pageOf, type Paging } from "./paging.js";
+import { wholeSeconds } from "./users.js";
+
+interface GroupInput {
+  GroupName: string;
+}
+
+export function groupArn(group: Pick<GroupRecord, "accountId" | "path" | "groupName">): string {
+  return `arn:aws:iam::${group.accountId}:group${group.path}${group.groupName}`;
+}
+
+const groupOutput = (g: GroupRecord) => ({ Path: g.path, GroupName: g.groupName, GroupId: g.groupId, Arn: groupArn(g), CreateDate: new Date(g.createdAt) });
+
+export function groupOperations(store: IamStore): OperationTable {
+  const resource = (ctx: RequestContext, name: string, path = "/") => groupArn({ accountId: ctx.accountId, path, groupName: name });
+  const key = (ctx: RequestContext, name: string) => [ctx.accountId, name.toLowerCase()];
+  const requireGroup = (ctx: RequestContext, name: string) => {
+    const group = store.group(ctx.accountId, name);
+    if (!group) throw iamErrors.noSuchNamedEntity("group", name);
+    return group;
+  };
+  /** Changes membership in one transaction; the user must exist. */
+  const membership = async (ctx: RequestContext, groupName: string, userName: string, add: boolean) => {
+    if (!store.user(ctx.accountId, userName)) throw iamErrors.noSuchEntity("user", userName);
+    await store.groups.transaction((tx) => {
+      const group = tx.get(key(ctx, groupName));
+      if (!group) throw iamErrors.noSuchNamedEntity("group", groupName);
+      const member = userName.toLowerCase();
+      const members = add ? [...new Set([...group.members, member])] : group.members.filter((m) => m !== member);
+      if (!add && members.length === group.members.length) throw iamErrors.noSuchNamedEntity("user", userName);
+      tx.put(key(ctx, groupName), { ...group, members });
+    });
+  };
+
+  return {
+    CreateGroup: defineOperation<GroupInput & { Path?: string }>({
+      authorize: (i, ctx) => [{ action: "iam:CreateGroup", resource: resource(ctx, i.GroupName, i.Path) }],
+      async handle(input, ctx) {
+        const group: GroupRecord = {
+          accountId: ctx.accountId,
+          groupName: input.GroupName,
+          groupId: newGroupId(),
+          path: input.Path ?? "/",
+          createdAt: wholeSeconds(ctx.now()),
+          members: [],
+        };
+        await store.groups.transaction((tx) => {
+          if (tx.get(key(ctx, input.GroupName))) throw iamErrors.entityAlreadyExists(input.GroupName, "Group");
+          tx.put(key(ctx, input.GroupName), group);
+        });
+        return { Group: groupOutput(group) };
+      },
+    }),
+
+    GetGroup: defineOperation<GroupInput & Paging>({
+      authorize: (i, ctx) => [{ action: "iam:GetGroup", resource: resource(ctx, i.GroupName) }],
+      handle(input, ctx) {
+        const group = requireGroup(ctx, input.GroupName);
+        const users = group.members.map((m) => store.user(ctx.accountId, m)).filter((u) => u !== undefined);
+        const { items, marker } = pageOf(users, input, (u) => u.userName.toLowerCase());
+        return {
+          Group: groupOutput(group),
+          Users: items.map((u) => ({ Path: u.path, UserName: u.userName, UserId: u.userId, Arn: userArn(u), CreateDate: new Date(u.createdAt) })),
+          IsTruncated: marker !== undefined,
+          Marker: marker,
+        };
+      },
+    }),
+
+    ListGroups: defineOperation<Paging & { PathPrefix?: string }>({
+      authorize: (_i, ctx) => [{ action: "iam:ListGroups", resource: `arn:aws:iam::${ctx.accountId}:group/` }],
+      handle(input, ctx) {
+        const groups = store.groupsOf(ctx.accountId).filter((g) => g.path.startsWith(input.PathPrefix ?? "/"));
+        const { items, marker } = pageOf(groups, input, (g) => g.groupName.toLowerCase());
+        return { Groups: items.map(groupOutput), IsTruncated: marker !== undefined, Marker: marker };
+      },
+    }),
+
+    AddUserToGroup: defineOperation<GroupInput & { UserName: string }>({
+      authorize: (i, ctx) => [{ action: "iam:AddUserToGroup", resource: resource(ctx, i.GroupName) }],
+      async handle(input, ctx) {
+        await membership(ctx, input.GroupName, input.UserName, true);
+        return {};
+      },
+    }),
+
+    RemoveUserFromGroup: defineOperation<GroupInput & { UserName: string }>({
+      authorize: (i, ctx) => [{ action: "iam:RemoveUserFromGroup", resource: resource(ctx, i.GroupName) }],
+      async handle(input, ctx) {
+        await membership(ctx, input.GroupName, input.UserName, false);
+        return {};
+      },
+    }),
+
+    ListGroupsForUser: defineOperation<{ UserName: string } & Paging>({
+      authorize: (i, ctx) => [{ action: "iam:ListGroupsForUser", resource: userArn({ accountId: ctx.accountId, path: "/", userName: i.UserName }) }],
+      handle(input, ctx) {
+        if (!store.user(ctx.accountId, input.UserName)) throw iamErrors.noSuchEntity("user", input.UserName);
+        const groups = groupsOfUser(store, ctx.accountId, input.UserName);
+        const { items, marker } = pageOf(groups, input, (g) => g.groupName.toLowerCase());
+        return { Groups: items.map(groupOutput), IsTruncated: marker !== undefined, Marker: marker };
+      },
+    }),
+
+    DeleteGroup: defineOperation<GroupInput>({
+      authorize: (i, ctx) => [{ action: "iam:DeleteGroup", resource: resource(ctx, i.GroupName) }],
+      async handle(input, ctx) {
+        await store.groups.transaction((tx) => {
+          const group = tx.get(key(ctx, input.GroupName));
+          if (!group) throw iamErrors.noSuchNamedEntity("group", input.GroupName);
+          if (group.members.length > 0) throw iamErrors.deleteConflict("remove users from group");
+          if ((group.attachedPolicies ?? []).length > 0) throw iamErrors.deleteConflict("detach all policies");
+          if (store.inlinePoliciesOf(ctx.accountId, "group", group.groupName).length > 0) throw iamErrors.deleteConflict("delete policies");
+          tx.remove(key(ctx, input.GroupName));
+        });
+        return {};
+      },
+    }),
+  };
+}
+
+export function groupsOfUser(store: IamStore, accountId: string, userName: string): GroupRecord[] {
+  const member = userName.toLowerCase();
+  return store.groupsOf(accountId).filter((g) => g.members.includes(member));
+}

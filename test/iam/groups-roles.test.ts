@@ -1,0 +1,127 @@
+/**
+ * Groups, roles and STS AssumeRole through the SDK: group policies reach
+ * their members, a role's trust policy decides who may assume it, and the
+ * temporary credentials sign as the assumed role until they expire.
+ */
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import {
+  AddUserToGroupCommand,
+  AttachGroupPolicyCommand,
+  AttachRolePolicyCommand,
+  CreateAccessKeyCommand,
+  CreateGroupCommand,
+  CreateRoleCommand,
+  CreateUserCommand,
+  DeleteGroupCommand,
+  DeleteRoleCommand,
+  DeleteUserCommand,
+  DetachRolePolicyCommand,
+  GetGroupCommand,
+  GetRoleCommand,
+  GetRolePolicyCommand,
+  IAMClient,
+  ListGroupsForUserCommand,
+  ListRolesCommand,
+  PutRolePolicyCommand,
+  PutUserPolicyCommand,
+  RemoveUserFromGroupCommand,
+} from "@aws-sdk/client-iam";
+import { CreateBucketCommand, ListBucketsCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { AssumeRoleCommand, GetCallerIdentityCommand, GetSessionTokenCommand, STSClient } from "@aws-sdk/client-sts";
+import { rejectsWith, startCloud, type TestCloud } from "../support/nimbus.js";
+
+const trust = (principal: unknown) =>
+  JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: principal, Action: "sts:AssumeRole" }] });
+
+describe("IAM groups, roles and STS AssumeRole (strict mode)", () => {
+  let t: TestCloud;
+  let iam: IAMClient;
+  const clients: { destroy(): void }[] = [];
+  const track = <C extends { destroy(): void }>(c: C) => (clients.push(c), c);
+  let dev: { accessKeyId: string; secretAccessKey: string };
+
+  before(async () => {
+    t = await startCloud({ auth: "strict" });
+    iam = track(new IAMClient(t.cloud.clientConfig));
+    await t.s3().send(new CreateBucketCommand({ Bucket: "team-bucket" }));
+    await iam.send(new CreateUserCommand({ UserName: "dev" }));
+    const key = await iam.send(new CreateAccessKeyCommand({ UserName: "dev" }));
+    dev = { accessKeyId: key.AccessKey!.AccessKeyId!, secretAccessKey: key.AccessKey!.SecretAccessKey! };
+  });
+  after(async () => {
+    for (const c of clients) c.destroy();
+    await t.stop();
+  });
+
+  it("gives group members the group's policies", async () => {
+    const devS3 = t.s3({ credentials: dev });
+    await rejectsWith(devS3.send(new ListBucketsCommand({})), "AccessDenied", 403);
+    await iam.send(new CreateGroupCommand({ GroupName: "readers" }));
+    await iam.send(new AttachGroupPolicyCommand({ GroupName: "readers", PolicyArn: "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess" }));
+    await iam.send(new AddUserToGroupCommand({ GroupName: "readers", UserName: "dev" }));
+    const group = await iam.send(new GetGroupCommand({ GroupName: "readers" }));
+    assert.deepEqual(group.Users?.map((u) => u.UserName), ["dev"]);
+    assert.deepEqual((await iam.send(new ListGroupsForUserCommand({ UserName: "dev" }))).Groups?.map((g) => g.GroupName), ["readers"]);
+    assert.ok((await devS3.send(new ListBucketsCommand({}))).Buckets?.some((b) => b.Name === "team-bucket"));
+    await rejectsWith(devS3.send(new PutObjectCommand({ Bucket: "team-bucket", Key: "k", Body: "x" })), "AccessDenied", 403);
+    await rejectsWith(iam.send(new DeleteUserCommand({ UserName: "dev" })), "DeleteConflictException", 409);
+    await rejectsWith(iam.send(new DeleteGroupCommand({ GroupName: "readers" })), "DeleteConflictException", 409);
+    await iam.send(new RemoveUserFromGroupCommand({ GroupName: "readers", UserName: "dev" }));
+    await rejectsWith(devS3.send(new ListBucketsCommand({})), "AccessDenied", 403);
+  });
+
+  it("checks trust policies, and signs as the assumed role", async () => {
+    await rejectsWith(iam.send(new CreateRoleCommand({ RoleName: "bad", AssumeRolePolicyDocument: "{" })), "MalformedPolicyDocumentException", 400);
+    const created = await iam.send(
+      new CreateRoleCommand({ RoleName: "writer", AssumeRolePolicyDocument: trust({ AWS: "arn:aws:iam::000000000000:user/dev" }), Description: "writes" }),
+    );
+    assert.match(created.Role?.RoleId ?? "", /^AROA/);
+    assert.equal(decodeURIComponent((await iam.send(new GetRoleCommand({ RoleName: "writer" }))).Role!.AssumeRolePolicyDocument!), trust({ AWS: "arn:aws:iam::000000000000:user/dev" }));
+    assert.deepEqual((await iam.send(new ListRolesCommand({}))).Roles?.map((r) => r.RoleName), ["writer"]);
+    await iam.send(
+      new PutRolePolicyCommand({
+        RoleName: "writer",
+        PolicyName: "write-team-bucket",
+        PolicyDocument: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "s3:PutObject", Resource: "arn:aws:s3:::team-bucket/*" }] }),
+      }),
+    );
+    assert.match(decodeURIComponent((await iam.send(new GetRolePolicyCommand({ RoleName: "writer", PolicyName: "write-team-bucket" }))).PolicyDocument!), /team-bucket/);
+
+    // dev needs sts:AssumeRole in strict mode, and the trust policy must name dev.
+    const devSts = track(new STSClient({ ...t.cloud.clientConfig, credentials: dev }));
+    const roleArn = "arn:aws:iam::000000000000:role/writer";
+    await rejectsWith(devSts.send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: "s1" })), "AccessDenied", 403);
+    await iam.send(new AttachRolePolicyCommand({ RoleName: "writer", PolicyArn: "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess" }));
+    await iam.send(new PutUserPolicyCommand({ UserName: "dev", PolicyName: "assume", PolicyDocument: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "sts:AssumeRole", Resource: roleArn }] }) }));
+    const assumed = await devSts.send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: "s1", DurationSeconds: 900 }));
+    assert.equal(assumed.AssumedRoleUser?.Arn, "arn:aws:sts::000000000000:assumed-role/writer/s1");
+    assert.match(assumed.AssumedRoleUser?.AssumedRoleId ?? "", /^AROA[A-Z2-7]+:s1$/);
+    const creds = assumed.Credentials!;
+    assert.match(creds.AccessKeyId ?? "", /^ASIA/);
+    assert.ok(creds.Expiration instanceof Date && creds.Expiration.getTime() > Date.now() + 800_000);
+    const temporary = { accessKeyId: creds.AccessKeyId!, secretAccessKey: creds.SecretAccessKey!, sessionToken: creds.SessionToken! };
+
+    const asRole = track(new STSClient({ ...t.cloud.clientConfig, credentials: temporary }));
+    assert.equal((await asRole.send(new GetCallerIdentityCommand({}))).Arn, "arn:aws:sts::000000000000:assumed-role/writer/s1");
+    const roleS3 = t.s3({ credentials: temporary });
+    await roleS3.send(new PutObjectCommand({ Bucket: "team-bucket", Key: "from-role", Body: "hi" }));
+    // Without the session token the temporary key is refused.
+    const tokenless = track(new STSClient({ ...t.cloud.clientConfig, credentials: { accessKeyId: temporary.accessKeyId, secretAccessKey: temporary.secretAccessKey } }));
+    await rejectsWith(tokenless.send(new GetCallerIdentityCommand({})), "InvalidClientTokenId", 403);
+
+    // The root is not in the trust policy.
+    await rejectsWith(track(new STSClient(t.cloud.clientConfig)).send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: "r" })), "AccessDenied", 403);
+    await rejectsWith(devSts.send(new AssumeRoleCommand({ RoleArn: "arn:aws:iam::000000000000:role/nope", RoleSessionName: "s" })), "AccessDenied", 403);
+
+    await rejectsWith(iam.send(new DeleteRoleCommand({ RoleName: "writer" })), "DeleteConflictException", 409);
+    await iam.send(new DetachRolePolicyCommand({ RoleName: "writer", PolicyArn: "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess" }));
+  });
+
+  it("hands out session tokens that sign as the caller", async () => {
+    const session = await track(new STSClient({ ...t.cloud.clientConfig, credentials: dev })).send(new GetSessionTokenCommand({ DurationSeconds: 900 }));
+    const creds = session.Credentials!;
+    const client = track(new STSClient({ ...t.cloud.clientConfig, credentials: { accessKeyId: creds.AccessKeyId!, secretAccessKey: creds.SecretAccessKey!, sessionToken: creds.SessionToken! } }));
+    assert.equal((await client.send(new GetCallerIdentityCommand({}))).Arn, "arn:aws:iam::000000000000:user/dev");
+  });
+});
