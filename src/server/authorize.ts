@@ -8,8 +8,8 @@
  * - Strict mode evaluates the caller's identity policies for each
  *   requirement, and refuses with the service's AccessDenied error in
  *   AWS's current message form.
- * - Unsigned (anonymous) requests are refused in both modes until a
- *   resource policy can grant them.
+ * - Unsigned (anonymous) requests, in both modes, pass only where a
+ *   resource policy (an S3 bucket policy) grants them.
  */
 import type { AuthDialect, AuthMode } from "../auth/types.js";
 import { evaluate, globalContextKeys, type Decision } from "../policy/evaluate.js";
@@ -34,18 +34,16 @@ export function createAuthorizer({ mode, policies, logDenials }: AuthorizerOptio
   return {
     authorize(ctx, requirements, dialect) {
       if (requirements.length === 0) return;
-      if (ctx.principal.type === "anonymous") {
-        logDenials?.(`denied anonymous ${requirements[0]!.action} on ${requirements[0]!.resource}: unsigned request`);
-        throw accessDenied(dialect, "Access Denied");
-      }
-      if (mode === "lenient") return;
-      const identity = policies.identityPolicies(ctx.principal);
+      const anonymous = ctx.principal.type === "anonymous";
+      // Lenient mode trusts every signed caller; unsigned ones need a grant.
+      if (mode === "lenient" && !anonymous) return;
+      const identity = anonymous ? [] : policies.identityPolicies(ctx.principal);
       const keys = globalContextKeys(ctx.principal, { now: ctx.now(), sourceIp: ctx.sourceIp, secure: false, region: ctx.region });
       for (const { action, resource } of requirements) {
-        const decision = evaluate({ principal: ctx.principal, action, resource, keys }, identity);
+        const decision = evaluate({ principal: ctx.principal, action, resource, keys }, identity, policies.resourcePolicies(resource));
         if (decision.kind === "allow") continue;
-        logDenials?.(`denied ${ctx.principal.arn} ${action} on ${resource}: ${explain(decision)}`);
-        throw accessDenied(dialect, deniedMessage(ctx.principal.arn, action, resource, decision));
+        logDenials?.(`denied ${anonymous ? "anonymous" : ctx.principal.arn} ${action} on ${resource}: ${explain(decision)}`);
+        throw accessDenied(dialect, anonymous ? "Access Denied" : deniedMessage(ctx.principal.arn, action, resource, decision));
       }
     },
   };

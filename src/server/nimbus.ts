@@ -4,7 +4,10 @@
  */
 import { createDefaultCredentials, CredentialChain, StoredKeys } from "../auth/index.js";
 import type { NimbusConfig } from "../config.js";
+import type { PolicySource } from "../policy/source.js";
 import { IamPolicySource } from "../services/iam/policy-source.js";
+import { BucketPolicySource } from "../services/s3/policy-source.js";
+import type { KvEnvironment } from "../storage/types.js";
 import { builtinServices } from "../services/index.js";
 import { openStorage } from "../storage/index.js";
 import { VERSION } from "../version.js";
@@ -27,6 +30,16 @@ export interface RunningNimbus {
   reset(): Promise<void>;
   /** Stops accepting, finishes in-flight requests, closes storage. */
   stop(): Promise<void>;
+}
+
+/** Identity policies from IAM, resource policies from S3 buckets: read from storage, whichever service is loaded. */
+function policySource(kv: KvEnvironment): PolicySource {
+  const identity = new IamPolicySource(kv);
+  const buckets = new BucketPolicySource(kv);
+  return {
+    identityPolicies: (principal) => identity.identityPolicies(principal),
+    resourcePolicies: (resource) => buckets.resourcePolicies(resource),
+  };
 }
 
 export async function startNimbus(config: NimbusConfig, log: Logger, now: () => number = Date.now): Promise<RunningNimbus> {
@@ -61,7 +74,7 @@ export async function startNimbus(config: NimbusConfig, log: Logger, now: () => 
       credentials: new CredentialChain([createDefaultCredentials(), new StoredKeys(storage.kv)]),
       authorizer: createAuthorizer({
         mode: config.auth,
-        policies: new IamPolicySource(storage.kv),
+        policies: policySource(storage.kv),
         logDenials: config.logAuth ? (line) => log("info", line) : undefined,
       }),
       runtime,

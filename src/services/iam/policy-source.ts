@@ -11,7 +11,7 @@ import { awsManagedPolicy } from "./managed-policies.js";
 import { groupsOfUser } from "./operations/groups.js";
 import { type EntityKind, IamStore } from "./store.js";
 
-export class IamPolicySource implements PolicySource {
+export class IamPolicySource implements Pick<PolicySource, "identityPolicies"> {
   private readonly store: IamStore;
 
   constructor(kv: KvEnvironment) {

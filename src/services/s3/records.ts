@@ -23,6 +23,8 @@ export interface BucketRecord {
   accountId: string;
   region: string;
   createdAt: number;
+  /** The bucket policy, as given. */
+  policy?: string;
 }
 
 /** Headers that S3 stores with an object and returns on GET/HEAD. */

@@ -12,6 +12,7 @@ import { copyOperations } from "./operations/copy.js";
 import { listingOperations } from "./operations/listing.js";
 import { multipartOperations } from "./operations/multipart.js";
 import { objectOperations } from "./operations/object.js";
+import { policyOperations } from "./operations/policy.js";
 import { taggingOperations } from "./operations/tagging.js";
 import { S3Store } from "./store.js";
 import { S3_XML_ROOTS } from "./xml-roots.js";
@@ -37,6 +38,7 @@ export async function createS3Runtime(env: ServiceEnvironment): Promise<ServiceR
       ...taggingOperations(deps),
       ...listingOperations(deps),
       ...multipartOperations(deps),
+      ...policyOperations(deps),
     },
     responseHeaders: (requestId) => ({ "x-amz-request-id": requestId, "x-amz-id-2": requestId, server: "AmazonS3" }),
     reset: async () => store.forgetCaches(),

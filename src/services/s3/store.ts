@@ -8,6 +8,7 @@ import type { BlobStore, KvEnvironment, KvStore, KvWriter } from "../../storage/
 import { prefixRange } from "../../storage/index.js";
 import type { BucketRecord, ObjectRecord, PartRecord, UploadRecord } from "./records.js";
 
+export const BUCKETS_STORE = "s3.buckets";
 const OBJECTS = "s3.objects";
 const BODIES = "s3.bodies";
 
@@ -24,7 +25,7 @@ export class S3Store {
     readonly blobs: BlobStore,
   ) {
     this.bodies = kv.store<Buffer>(BODIES);
-    this.buckets = kv.store<BucketRecord>("s3.buckets");
+    this.buckets = kv.store<BucketRecord>(BUCKETS_STORE);
     this.objects = kv.store<ObjectRecord>(OBJECTS);
     this.uploads = kv.store<UploadRecord>("s3.uploads");
     this.parts = kv.store<PartRecord>("s3.parts");
@@ -75,6 +76,18 @@ export class S3Store {
     });
     this.bucketCache.delete(record.name);
     return existing;
+  }
+
+  /** Rewrites a bucket's record (its policy); false when the bucket is gone. */
+  async updateBucket(name: string, change: (bucket: BucketRecord) => BucketRecord): Promise<boolean> {
+    const done = await this.buckets.transaction((tx) => {
+      const bucket = tx.get(name);
+      if (!bucket) return false;
+      tx.put(name, change(bucket));
+      return true;
+    });
+    this.bucketCache.delete(name);
+    return done;
   }
 
   /** Deletes an empty bucket and its abandoned uploads; answers false when objects remain. */

@@ -1,0 +1,93 @@
+/**
+ * Bucket policies: PutBucketPolicy, GetBucketPolicy, DeleteBucketPolicy and
+ * GetBucketPolicyStatus. The policy takes part in every authorization
+ * decision on the bucket (src/services/s3/policy-source.ts), anonymous
+ * requests included.
+ */
+import { parsePolicy, type PolicyDocument } from "../../../policy/document.js";
+import { AwsError, isAwsError } from "../../../server/errors.js";
+import type { OperationTable } from "../../../server/service.js";
+import { bucketArn } from "../names.js";
+import { operation, requireBucket, type S3Deps } from "../operation.js";
+
+/** S3's limit on a bucket policy. */
+const MAX_POLICY_BYTES = 20 * 1024;
+
+interface BucketInput {
+  Bucket: string;
+}
+
+const malformedPolicy = (message: string) => new AwsError("MalformedPolicy", message, 400);
+
+export function policyOperations({ store }: S3Deps): OperationTable {
+  return {
+    PutBucketPolicy: operation<BucketInput & { Policy?: string }>({
+      authorize: (i) => [{ action: "s3:PutBucketPolicy", resource: bucketArn(i.Bucket) }],
+      async handle(input) {
+        requireBucket(store, input.Bucket);
+        const text = input.Policy ?? "";
+        if (Buffer.byteLength(text) > MAX_POLICY_BYTES) throw malformedPolicy("Policies cannot exceed 20480 characters");
+        checkBucketPolicy(text, input.Bucket);
+        await store.updateBucket(input.Bucket, (bucket) => ({ ...bucket, policy: text }));
+        return {};
+      },
+    }),
+
+    GetBucketPolicy: operation<BucketInput>({
+      authorize: (i) => [{ action: "s3:GetBucketPolicy", resource: bucketArn(i.Bucket) }],
+      handle(input) {
+        const bucket = requireBucket(store, input.Bucket);
+        if (bucket.policy === undefined) throw noSuchBucketPolicy(input.Bucket);
+        return { Policy: bucket.policy };
+      },
+    }),
+
+    DeleteBucketPolicy: operation<BucketInput>({
+      authorize: (i) => [{ action: "s3:DeleteBucketPolicy", resource: bucketArn(i.Bucket) }],
+      async handle(input) {
+        requireBucket(store, input.Bucket);
+        await store.updateBucket(input.Bucket, ({ policy: _dropped, ...bucket }) => bucket);
+        return {};
+      },
+    }),
+
+    GetBucketPolicyStatus: operation<BucketInput>({
+      authorize: (i) => [{ action: "s3:GetBucketPolicyStatus", resource: bucketArn(i.Bucket) }],
+      handle(input) {
+        const bucket = requireBucket(store, input.Bucket);
+        if (bucket.policy === undefined) throw noSuchBucketPolicy(input.Bucket);
+        return { PolicyStatus: { IsPublic: isPublic(parsePolicy(bucket.policy, "resource")) } };
+      },
+    }),
+  };
+}
+
+function noSuchBucketPolicy(bucket: string): AwsError {
+  return new AwsError("NoSuchBucketPolicy", "The bucket policy does not exist", 404, { BucketName: bucket });
+}
+
+/** S3's checks: valid JSON, a valid resource policy, resources in this bucket. */
+function checkBucketPolicy(text: string, bucket: string): PolicyDocument {
+  if (!text.trimStart().startsWith("{")) throw malformedPolicy("Policies must be valid JSON and the first byte must be '{'");
+  let document: PolicyDocument;
+  try {
+    document = parsePolicy(text, "resource");
+  } catch (error) {
+    if (isAwsError(error)) throw malformedPolicy(error.message);
+    throw error;
+  }
+  const own = bucketArn(bucket);
+  for (const statement of document.statements) {
+    for (const resource of [...(statement.resource ?? []), ...(statement.notResource ?? [])]) {
+      if (resource !== own && !resource.startsWith(`${own}/`)) throw malformedPolicy("Policy has invalid resource");
+    }
+  }
+  return document;
+}
+
+/** Public: some statement allows everyone, with no condition narrowing it. */
+function isPublic(document: PolicyDocument): boolean {
+  return document.statements.some(
+    (s) => s.effect === "Allow" && !s.condition && (s.principal === "*" || (s.principal !== undefined && s.principal.AWS?.includes("*"))),
+  );
+}

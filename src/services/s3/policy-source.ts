@@ -1,0 +1,27 @@
+/**
+ * Bucket policies as resource policies for the authorizer, read straight
+ * from the bucket records.
+ */
+import type { NamedPolicy } from "../../policy/evaluate.js";
+import { parseStored } from "../../policy/source.js";
+import type { KvEnvironment, KvStore } from "../../storage/types.js";
+import type { BucketRecord } from "./records.js";
+import { BUCKETS_STORE } from "./store.js";
+
+export class BucketPolicySource {
+  private readonly buckets: KvStore<BucketRecord>;
+
+  constructor(kv: KvEnvironment) {
+    this.buckets = kv.store<BucketRecord>(BUCKETS_STORE);
+  }
+
+  /** The policy of the bucket an `arn:aws:s3:::bucket[/key]` names, if any. */
+  resourcePolicies(resource: string): NamedPolicy[] {
+    if (!resource.startsWith("arn:aws:s3:::")) return [];
+    const rest = resource.slice("arn:aws:s3:::".length);
+    const slash = rest.indexOf("/");
+    const bucket = slash < 0 ? rest : rest.slice(0, slash);
+    const policy = this.buckets.get(bucket)?.policy;
+    return policy ? [{ name: `bucket policy of ${bucket}`, document: parseStored(policy, "resource") }] : [];
+  }
+}

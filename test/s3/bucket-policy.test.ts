@@ -1,0 +1,70 @@
+/**
+ * Bucket policies: stored and returned as given, checked as S3 checks
+ * them, and part of every decision: a public-read policy lets unsigned
+ * GETs of that bucket's objects through, in both auth modes.
+ */
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import {
+  CreateBucketCommand,
+  DeleteBucketPolicyCommand,
+  GetBucketPolicyCommand,
+  GetBucketPolicyStatusCommand,
+  PutBucketPolicyCommand,
+  PutObjectCommand,
+  S3Client,
+} from "@aws-sdk/client-s3";
+import { rejectsWith, startCloud, type TestCloud } from "../support/nimbus.js";
+import { rawRequest } from "../support/raw.js";
+
+const publicRead = (bucket: string) =>
+  JSON.stringify({
+    Version: "2012-10-17",
+    Statement: [{ Sid: "PublicRead", Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: `arn:aws:s3:::${bucket}/public/*` }],
+  });
+
+for (const auth of ["lenient", "strict"] as const) {
+  describe(`S3 bucket policies (${auth})`, () => {
+    let t: TestCloud;
+    let s3: S3Client;
+    before(async () => {
+      t = await startCloud({ auth });
+      s3 = t.s3();
+      await s3.send(new CreateBucketCommand({ Bucket: "site" }));
+      await s3.send(new PutObjectCommand({ Bucket: "site", Key: "public/index.html", Body: "<h1>hi</h1>" }));
+      await s3.send(new PutObjectCommand({ Bucket: "site", Key: "private/secret", Body: "no" }));
+    });
+    after(() => t.stop());
+
+    it("stores, returns and deletes a policy", async () => {
+      await rejectsWith(s3.send(new GetBucketPolicyCommand({ Bucket: "site" })), "NoSuchBucketPolicy", 404);
+      await s3.send(new PutBucketPolicyCommand({ Bucket: "site", Policy: publicRead("site") }));
+      assert.equal((await s3.send(new GetBucketPolicyCommand({ Bucket: "site" }))).Policy, publicRead("site"));
+      assert.equal((await s3.send(new GetBucketPolicyStatusCommand({ Bucket: "site" }))).PolicyStatus?.IsPublic, true);
+    });
+
+    it("refuses malformed policies", async () => {
+      await rejectsWith(s3.send(new PutBucketPolicyCommand({ Bucket: "site", Policy: "not json" })), "MalformedPolicy", 400);
+      const foreign = publicRead("site").replace("arn:aws:s3:::site/", "arn:aws:s3:::elsewhere/");
+      const error = await rejectsWith(s3.send(new PutBucketPolicyCommand({ Bucket: "site", Policy: foreign })), "MalformedPolicy", 400);
+      assert.equal(error.message, "Policy has invalid resource");
+    });
+
+    it("lets unsigned GETs of public objects through, and only those", async () => {
+      const open = await rawRequest(t.cloud.endpoint, { method: "GET", path: "/site/public/index.html", anonymous: true });
+      assert.equal(open.status, 200);
+      assert.equal(open.body, "<h1>hi</h1>");
+      const closed = await rawRequest(t.cloud.endpoint, { method: "GET", path: "/site/private/secret", anonymous: true });
+      assert.equal(closed.status, 403);
+      assert.match(closed.body, /<Code>AccessDenied<\/Code>/);
+      const write = await rawRequest(t.cloud.endpoint, { method: "PUT", path: "/site/public/new", anonymous: true, body: "x" });
+      assert.equal(write.status, 403);
+    });
+
+    it("stops public access when the policy is deleted", async () => {
+      await s3.send(new DeleteBucketPolicyCommand({ Bucket: "site" }));
+      const gone = await rawRequest(t.cloud.endpoint, { method: "GET", path: "/site/public/index.html", anonymous: true });
+      assert.equal(gone.status, 403);
+    });
+  });
+}
