@@ -11,10 +11,15 @@ declare module "autocannon" {
   }
   interface Stats {
     average: number;
+    /** Sum over the run (requests and throughput). */
+    total: number;
   }
   interface Result {
     requests: Stats;
     throughput: Stats;
+    /** Seconds the run took. */
+    duration: number;
+    "2xx": number;
     non2xx: number;
     errors: number;
     timeouts: number;

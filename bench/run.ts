@@ -2,20 +2,25 @@
  * `npm run bench -- [suite…]`: runs benchmark suites (default: s3), prints
  * their tables and records them in BENCHMARKS.md.
  */
-import { record, table, type Row } from "./lib/report.js";
+import { machine, record, table, type SuiteResult } from "./lib/report.js";
 import { runS3Suite } from "./s3.js";
 
-const SUITES: Record<string, (log: (line: string) => void) => Promise<Row[]>> = { s3: runS3Suite };
+const SUITES: Record<string, (log: (line: string) => void) => Promise<SuiteResult>> = { s3: runS3Suite };
 
 const requested = process.argv.slice(2).filter((a) => !a.startsWith("-"));
 const names = requested.length ? requested : ["s3"];
+const unknown = names.filter((name) => !(name in SUITES));
+if (unknown.length) {
+  console.error(`unknown suite ${unknown.join(", ")}; suites: ${Object.keys(SUITES).join(", ")}`);
+  process.exit(2);
+}
+console.error(`machine: ${machine()}`);
 for (const name of names) {
+  const started = performance.now();
   const suite = SUITES[name];
-  if (!suite) {
-    console.error(`unknown suite ${name}; suites: ${Object.keys(SUITES).join(", ")}`);
-    process.exit(2);
-  }
-  const rows = await suite((line) => console.error(`[${name}] ${line}`));
-  console.log(table(rows));
-  await record(name, `npm run bench -- ${name}`, rows);
+  if (!suite) continue;
+  const result = await suite((line) => console.error(`[${name}] ${line}`));
+  console.log(`\n## ${name}\n\n${table(result.rows)}\n${result.notes.map((n) => `- ${n}`).join("\n")}\n`);
+  await record(name, `npm run bench -- ${name}`, result);
+  console.error(`[${name}] done in ${((performance.now() - started) / 1000).toFixed(0)} s; BENCHMARKS.md updated`);
 }

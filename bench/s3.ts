@@ -1,23 +1,42 @@
 /**
  * The S3 suite: small PUT and GET, a 64 MiB GET, a 1,000-key listing, cold
- * start, in-process start() and idle memory; Nimbus against the floor and
+ * start, in-process start and idle memory; Nimbus against the floor and
  * s3rver, all measured in this run.
  */
 import { randomBytes } from "node:crypto";
-import { pathToFileURL } from "node:url";
+import { mkdtemp, rm } from "node:fs/promises";
+import { createServer } from "node:http";
+import { createRequire } from "node:module";
+import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
-import { curlDownload, replay, type LoadResult, type Replay } from "./lib/load.js";
+import { pathToFileURL } from "node:url";
+import { processCpuSeconds, watchForeignCpu } from "./lib/cpu.js";
+import { drain, replay, type LoadOptions, type LoadResult, type Replay } from "./lib/load.js";
 import { signS3, type Credentials } from "./lib/sign.js";
 import { ROOT, rssMegabytes, startFloor, startNimbus, startS3rver, type Server } from "./lib/servers.js";
-import type { Row } from "./lib/report.js";
+import type { Row, SuiteResult } from "./lib/report.js";
 
-const CONNECTIONS = 32;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 1);
+/** Small requests: 32 keep-alive connections. */
+const SMALL_LOAD: LoadOptions = { connections: 32, seconds: SECONDS, warmupSeconds: WARMUP };
+/** 64 MiB bodies: a few connections are enough to keep the pipe full; 32 would only queue. */
+const LARGE_LOAD: LoadOptions = { connections: Number(process.env.BENCH_LARGE_CONNECTIONS ?? 4), seconds: SECONDS, warmupSeconds: WARMUP };
+const STARTS = 5;
 const NIMBUS: Credentials = { accessKeyId: "test", secretAccessKey: "test" };
 const S3RVER: Credentials = { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" };
 const SMALL = randomBytes(1024);
 const LARGE = randomBytes(64 * 1024 * 1024);
 const BUCKET = "bench";
+const LIST_KEYS = 1000;
+
+/** The signed requests replayed against one S3 server. */
+interface Requests {
+  put: Replay;
+  get: Replay;
+  list: Replay;
+  large: Replay;
+}
 
 interface Figures {
   put: LoadResult;
@@ -26,106 +45,228 @@ interface Figures {
   large: LoadResult;
 }
 
-async function send(origin: string, r: Replay): Promise<void> {
+interface Lifecycle {
+  coldStartMs: number;
+  idleRssMb: number;
+}
+
+type Log = (line: string) => void;
+
+async function send(origin: string, r: Replay): Promise<{ status: number; body: Buffer }> {
   const res = await fetch(`${origin}${r.path}`, { method: r.method, headers: r.headers, body: r.body ? new Uint8Array(r.body) : undefined });
-  await res.arrayBuffer();
-  if (res.status >= 300) throw new Error(`${r.method} ${r.path}: ${res.status}`);
+  return { status: res.status, body: Buffer.from(await res.arrayBuffer()) };
+}
+
+async function expectOk(origin: string, r: Replay, bodyLength?: number): Promise<Buffer> {
+  const { status, body } = await send(origin, r);
+  if (status >= 300) throw new Error(`${r.method} ${r.path}: ${status} ${body.toString().slice(0, 300)}`);
+  if (bodyLength !== undefined && body.length !== bodyLength) throw new Error(`${r.method} ${r.path}: ${body.length} bytes, expected ${bodyLength}`);
+  return body;
+}
+
+function signer(server: Server, credentials: Credentials) {
+  return (method: string, path: string, query: Record<string, string> = {}, body?: Buffer) => signS3(server.origin, credentials, method, path, query, body);
 }
 
 async function seed(server: Server, credentials: Credentials): Promise<void> {
-  const sign = (method: string, path: string, query: Record<string, string> = {}, body?: Buffer) => signS3(server.origin, credentials, method, path, query, body);
-  await send(server.origin, await sign("PUT", `/${BUCKET}`));
-  await send(server.origin, await sign("PUT", `/${BUCKET}/small`, {}, SMALL));
-  await send(server.origin, await sign("PUT", `/${BUCKET}/large`, {}, LARGE));
-  const keys = Array.from({ length: 1000 }, (_, i) => `list/key-${String(i).padStart(4, "0")}`);
+  const sign = signer(server, credentials);
+  await expectOk(server.origin, await sign("PUT", `/${BUCKET}`));
+  await expectOk(server.origin, await sign("PUT", `/${BUCKET}/small`, {}, SMALL));
+  await expectOk(server.origin, await sign("PUT", `/${BUCKET}/large`, {}, LARGE));
+  const keys = Array.from({ length: LIST_KEYS }, (_, i) => `list/key-${String(i).padStart(4, "0")}`);
   for (let i = 0; i < keys.length; i += 16) {
-    await Promise.all(keys.slice(i, i + 16).map(async (key) => send(server.origin, await sign("PUT", `/${BUCKET}/${key}`, {}, SMALL))));
+    await Promise.all(keys.slice(i, i + 16).map(async (key) => expectOk(server.origin, await sign("PUT", `/${BUCKET}/${key}`, {}, SMALL))));
   }
 }
 
-async function measure(server: Server, credentials: Credentials): Promise<Figures> {
-  const sign = (method: string, path: string, query: Record<string, string> = {}, body?: Buffer) => signS3(server.origin, credentials, method, path, query, body);
-  const load = { connections: CONNECTIONS, seconds: SECONDS };
-  const put = await replay(server.origin, await sign("PUT", `/${BUCKET}/put-target`, {}, SMALL), load);
-  const get = await replay(server.origin, await sign("GET", `/${BUCKET}/small`), load);
-  const list = await replay(server.origin, await sign("GET", `/${BUCKET}`, { "list-type": "2", prefix: "list/" }), load);
-  const large = await curlDownload(server.origin, await sign("GET", `/${BUCKET}/large`), { seconds: SECONDS });
-  return { put, get, list, large };
+/** Signs the four requests once, and checks each answers 2xx with the expected body before it is replayed. */
+async function prepare(server: Server, credentials: Credentials): Promise<{ requests: Requests; listBytes: number }> {
+  const sign = signer(server, credentials);
+  const requests: Requests = {
+    put: await sign("PUT", `/${BUCKET}/put-target`, {}, SMALL),
+    get: await sign("GET", `/${BUCKET}/small`),
+    list: await sign("GET", `/${BUCKET}`, { "list-type": "2", prefix: "list/" }),
+    large: await sign("GET", `/${BUCKET}/large`),
+  };
+  await expectOk(server.origin, requests.put);
+  await expectOk(server.origin, requests.get, SMALL.length);
+  await expectOk(server.origin, requests.large, LARGE.length);
+  const listing = await expectOk(server.origin, requests.list);
+  const keys = listing.toString().match(/<Key>/g)?.length ?? 0;
+  if (keys !== LIST_KEYS) throw new Error(`ListObjectsV2 on ${server.origin}: ${keys} keys, expected ${LIST_KEYS}`);
+  return { requests, listBytes: listing.length };
 }
 
-async function floorFigures(floor: Server): Promise<{ put: LoadResult; get: LoadResult }> {
-  const load = { connections: CONNECTIONS, seconds: SECONDS };
-  const put = await replay(floor.origin, { method: "PUT", path: "/x", headers: { "content-length": String(SMALL.length) }, body: SMALL }, load);
-  const get = await replay(floor.origin, { method: "GET", path: "/x", headers: {} }, load);
-  return { put, get };
+/** Runs one measurement, logs it, notes a busy machine, and lets the server go idle before the next. */
+async function step(who: string, what: string, server: Server, run: () => Promise<LoadResult>, log: Log, notes: string[]): Promise<LoadResult> {
+  await settle(server.pid);
+  const watch = await watchForeignCpu(server.pid);
+  const result = await run();
+  const foreign = await watch.stop();
+  log(
+    `  ${what}: ${Math.round(result.requestsPerSecond).toLocaleString("en-US")} ok/s, ${(result.bytesPerSecond / 1e6).toFixed(1)} MB/s` +
+      `${result.non2xx ? `, ${result.non2xx} non-2xx` : ""}${result.errors ? `, ${result.errors} errors/timeouts` : ""}, other processes ${foreign.toFixed(2)} cores`,
+  );
+  if (result.errors || result.non2xx) notes.push(`${who} ${what}: ${result.errors} errors or timeouts, ${result.non2xx} non-2xx answers (only 2xx answers count).`);
+  if (foreign > 0.2) notes.push(`${who} ${what}: other processes used ${foreign.toFixed(1)} cores meanwhile (of ${cpus().length}); this figure is likely depressed.`);
+  return result;
 }
 
-/** What a test runner pays: importing Nimbus, then the first in-memory `start()`. */
-async function inProcessStart(): Promise<{ importMs: number; startMs: number }> {
+async function measure(who: string, server: Server, requests: Requests, log: Log, notes: string[]): Promise<Figures> {
+  return {
+    put: await step(who, "PutObject 1 KiB", server, () => replay(server.origin, requests.put, SMALL_LOAD), log, notes),
+    get: await step(who, "GetObject 1 KiB", server, () => replay(server.origin, requests.get, SMALL_LOAD), log, notes),
+    list: await step(who, "ListObjectsV2", server, () => replay(server.origin, requests.list, SMALL_LOAD), log, notes),
+    large: await step(who, "GetObject 64 MiB", server, () => drain(server.origin, requests.large, LARGE_LOAD), log, notes),
+  };
+}
+
+/**
+ * Waits until a server stops using CPU (at most 30 s), so work queued by one
+ * measurement (s3rver keeps answering a timed-out listing backlog for seconds)
+ * does not eat into the next one.
+ */
+async function settle(pid: number): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  let last = await processCpuSeconds(pid);
+  while (Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 200));
+    const now = await processCpuSeconds(pid);
+    if (now - last <= 0.02) return;
+    last = now;
+  }
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? NaN;
+}
+
+/** Cold start (median of several spawns), then keeps the last one running and reads its RSS after a short idle. */
+async function launch(startServer: () => Promise<Server>): Promise<{ server: Server; lifecycle: Lifecycle }> {
+  const colds: number[] = [];
+  for (let i = 1; i < STARTS; i++) {
+    const probe = await startServer();
+    colds.push(probe.coldStartMs);
+    await probe.stop();
+  }
+  const server = await startServer();
+  colds.push(server.coldStartMs);
+  await new Promise((r) => setTimeout(r, 1000));
+  return { server, lifecycle: { coldStartMs: median(colds), idleRssMb: await rssMegabytes(server.pid) } };
+}
+
+interface InProcess {
+  floorMs: number;
+  peerMs: number;
+  nimbusMs: number;
+  nimbusImportMs: number;
+}
+
+/**
+ * What a test runner pays to start a server inside its own process, each the
+ * first start in this process, after importing the package (Nimbus's import
+ * is reported on its own row): Nimbus `start({ port: 0, inMemory: true })`,
+ * s3rver `run()` on a temp dir, the floor `createServer().listen(0)`.
+ */
+async function inProcessStarts(): Promise<InProcess> {
+  const floorStarted = performance.now();
+  const floor = createServer((_, res) => res.end("ok"));
+  await new Promise<void>((resolve) => floor.listen(0, "127.0.0.1", resolve));
+  const floorMs = performance.now() - floorStarted;
+  await new Promise((resolve) => floor.close(resolve));
+
+  const S3rver = createRequire(import.meta.url)("s3rver") as new (options: object) => { run(): Promise<unknown>; close(): Promise<void> };
+  const dir = await mkdtemp(join(tmpdir(), "bench-s3rver-inproc-"));
+  const peerStarted = performance.now();
+  const peer = new S3rver({ port: 0, address: "127.0.0.1", silent: true, directory: dir });
+  await peer.run();
+  const peerMs = performance.now() - peerStarted;
+  await peer.close();
+  await rm(dir, { recursive: true, force: true });
+
   const t0 = performance.now();
   const { start } = (await import(pathToFileURL(join(ROOT, "dist/index.js")).href)) as typeof import("../src/index.js");
   const t1 = performance.now();
   const cloud = await start({ port: 0, inMemory: true });
   const t2 = performance.now();
   await cloud.stop();
-  return { importMs: t1 - t0, startMs: t2 - t1 };
+  return { floorMs, peerMs, nimbusMs: t2 - t1, nimbusImportMs: t1 - t0 };
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
-}
-
-export async function runS3Suite(log: (line: string) => void): Promise<Row[]> {
-  log("starting the floor, s3rver and Nimbus");
-  const floor = await startFloor();
-  const peer = await startS3rver();
-  const colds: number[] = [];
-  for (let i = 0; i < 4; i++) {
-    const probe = await startNimbus();
-    colds.push(probe.coldStartMs);
-    await probe.stop();
-  }
-  const nimbus = await startNimbus();
-  colds.push(nimbus.coldStartMs);
-  await new Promise((r) => setTimeout(r, 1000));
-  const idleRss = await rssMegabytes(nimbus.pid);
+export async function runS3Suite(log: Log): Promise<SuiteResult> {
+  log("in-process starts");
+  const inProcess = await inProcessStarts();
+  log(`cold starts (${STARTS} each, median) and idle memory`);
+  const floor = await launch(startFloor);
+  const peer = await launch(startS3rver);
+  const nimbus = await launch(startNimbus);
+  const notes: string[] = [];
   try {
+    log("seeding s3rver and Nimbus");
+    await seed(peer.server, S3RVER);
+    await seed(nimbus.server, NIMBUS);
+    const peerPrepared = await prepare(peer.server, S3RVER);
+    const nimbusPrepared = await prepare(nimbus.server, NIMBUS);
+    await Promise.all([settle(peer.server.pid), settle(nimbus.server.pid)]);
+
     log("floor");
-    const f = await floorFigures(floor);
-    log("seeding s3rver");
-    await seed(peer, S3RVER);
+    const floorRequest = (method: string, path: string, body?: Buffer): Replay => ({ method, path, headers: body ? { "content-length": String(body.length) } : {}, body });
+    const floorServer = floor.server;
+    const f: Figures = {
+      put: await step("floor", "PUT 1 KiB", floorServer, () => replay(floorServer.origin, floorRequest("PUT", "/x", SMALL), SMALL_LOAD), log, notes),
+      get: await step("floor", "GET (2-byte body)", floorServer, () => replay(floorServer.origin, floorRequest("GET", "/x"), SMALL_LOAD), log, notes),
+      list: await step("floor", `GET (${nimbusPrepared.listBytes}-byte body)`, floorServer, () => replay(floorServer.origin, floorRequest("GET", `/bytes/${nimbusPrepared.listBytes}`), SMALL_LOAD), log, notes),
+      large: await step("floor", "GET 64 MiB", floorServer, () => drain(floorServer.origin, floorRequest("GET", `/bytes/${LARGE.length}`), LARGE_LOAD), log, notes),
+    };
+    await floorServer.stop();
+
     log("s3rver");
-    const p = await measure(peer, S3RVER);
-    log("seeding Nimbus");
-    await seed(nimbus, NIMBUS);
+    await settle(nimbus.server.pid);
+    const p = await measure("s3rver", peer.server, peerPrepared.requests, log, notes);
+    await peer.server.stop();
     log("Nimbus");
-    const n = await measure(nimbus, NIMBUS);
-    const start = await inProcessStart();
-    for (const [name, r] of Object.entries({ "floor put": f.put, "floor get": f.get, ...prefixed("s3rver", p), ...prefixed("nimbus", n) })) {
-      if (r.errors || r.non2xx) log(`warning: ${name}: ${r.errors} errors, ${r.non2xx} non-2xx answers`);
-    }
+    const n = await measure("Nimbus", nimbus.server, nimbusPrepared.requests, log, notes);
+
+    notes.push(
+      `ListObjectsV2 floor: the floor answering a body as large as Nimbus's listing (${nimbusPrepared.listBytes.toLocaleString("en-US")} bytes; s3rver's: ${peerPrepared.listBytes.toLocaleString("en-US")}).`,
+    );
     const mb = (r: LoadResult) => r.bytesPerSecond / 1e6;
-    return [
-      rate("PutObject 1 KiB", "ops/s", n.put, f.put, p.put, { floor: 0.15, peer: 4 }),
-      rate("GetObject 1 KiB", "ops/s", n.get, f.get, p.get, { floor: 0.4, peer: 10 }),
-      { metric: "GetObject 64 MiB", unit: "MB/s", nimbus: mb(n.large), peer: mb(p.large), target: "≥ 1000 MB/s", pass: mb(n.large) >= 1000 },
-      rate("ListObjectsV2, 1,000 keys", "ops/s", n.list, f.get, p.list, {}),
-      { metric: "Cold start (spawn → first 200)", unit: "ms", nimbus: median(colds), target: "≤ 300 ms", pass: median(colds) <= 300 },
-      { metric: "In-process start() (first, in memory)", unit: "ms", nimbus: start.startMs, target: "≤ 50 ms", pass: start.startMs <= 50 },
-      { metric: "import of the package (before start())", unit: "ms", nimbus: start.importMs, target: "—" },
-      { metric: "Idle RSS", unit: "MB", nimbus: idleRss, target: "≤ 80 MB", pass: idleRss <= 80 },
-    ];
+    return {
+      rows: [
+        rate("PutObject 1 KiB", n.put, f.put, p.put, { floor: 0.15, peer: 4 }),
+        rate("GetObject 1 KiB", n.get, f.get, p.get, { floor: 0.4, peer: 10 }),
+        { metric: `GetObject 64 MiB (${LARGE_LOAD.connections} connections)`, unit: "MB/s", nimbus: mb(n.large), floor: mb(f.large), peer: mb(p.large), target: "≥ 1000 MB/s", pass: mb(n.large) >= 1000 },
+        rate("ListObjectsV2, 1,000 keys", n.list, f.list, p.list, {}),
+        {
+          metric: "Cold start (spawn → first answer)",
+          unit: "ms",
+          nimbus: nimbus.lifecycle.coldStartMs,
+          floor: floor.lifecycle.coldStartMs,
+          peer: peer.lifecycle.coldStartMs,
+          target: "≤ 300 ms",
+          pass: nimbus.lifecycle.coldStartMs <= 300,
+        },
+        { metric: "In-process start (first, in memory)", unit: "ms", nimbus: inProcess.nimbusMs, floor: inProcess.floorMs, peer: inProcess.peerMs, target: "≤ 50 ms", pass: inProcess.nimbusMs <= 50 },
+        { metric: "import of dist/index.js (before start())", unit: "ms", nimbus: inProcess.nimbusImportMs, target: "—" },
+        {
+          metric: "Idle RSS after start",
+          unit: "MB",
+          nimbus: nimbus.lifecycle.idleRssMb,
+          floor: floor.lifecycle.idleRssMb,
+          peer: peer.lifecycle.idleRssMb,
+          target: "≤ 80 MB",
+          pass: nimbus.lifecycle.idleRssMb <= 80,
+        },
+      ],
+      notes,
+    };
   } finally {
-    await Promise.all([floor.stop(), peer.stop(), nimbus.stop()]);
+    await Promise.all([floor.server.stop(), peer.server.stop(), nimbus.server.stop()]);
   }
 }
 
-function prefixed(prefix: string, figures: Figures): Record<string, LoadResult> {
-  return Object.fromEntries(Object.entries(figures).map(([k, v]) => [`${prefix} ${k}`, v]));
-}
-
-function rate(metric: string, unit: string, nimbus: LoadResult, floor: LoadResult, peer: LoadResult, targets: { floor?: number; peer?: number }): Row {
+function rate(metric: string, nimbus: LoadResult, floor: LoadResult, peer: LoadResult, targets: { floor?: number; peer?: number }): Row {
   const ofFloor = nimbus.requestsPerSecond / floor.requestsPerSecond;
   const ofPeer = nimbus.requestsPerSecond / peer.requestsPerSecond;
   const parts: string[] = [];
@@ -138,5 +279,5 @@ function rate(metric: string, unit: string, nimbus: LoadResult, floor: LoadResul
     parts.push(`≥ ${targets.peer}× s3rver`);
     pass = (pass ?? true) && ofPeer >= targets.peer;
   }
-  return { metric, unit, nimbus: nimbus.requestsPerSecond, floor: floor.requestsPerSecond, peer: peer.requestsPerSecond, ofFloor, ofPeer, target: parts.join(", ") || "—", pass };
+  return { metric, unit: "ops/s", nimbus: nimbus.requestsPerSecond, floor: floor.requestsPerSecond, peer: peer.requestsPerSecond, target: parts.join(", ") || "—", pass };
 }

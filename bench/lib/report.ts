@@ -1,5 +1,5 @@
 /** Results as a markdown table, and BENCHMARKS.md. */
-import { cpus } from "node:os";
+import { cpus, release, totalmem } from "node:os";
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { ROOT } from "./servers.js";
@@ -10,30 +10,50 @@ export interface Row {
   nimbus: number;
   floor?: number;
   peer?: number;
-  ofFloor?: number;
-  ofPeer?: number;
   target: string;
   pass?: boolean;
 }
 
-const num = (n: number | undefined) => (n === undefined ? "—" : n >= 100 ? Math.round(n).toLocaleString("en-US") : n.toFixed(1));
-const pct = (n: number | undefined) => (n === undefined ? "—" : `${(n * 100).toFixed(0)}%`);
-const times = (n: number | undefined) => (n === undefined ? "—" : `${n.toFixed(1)}×`);
+export interface SuiteResult {
+  rows: Row[];
+  /** Caveats seen during the run (errors, non-2xx answers), printed under the table. */
+  notes: string[];
+}
+
+/** Rates read higher-is-better, as a share of the floor; times and sizes as multiples. */
+const isRate = (unit: string) => unit.endsWith("/s");
+
+const num = (n: number | undefined) =>
+  n === undefined || !Number.isFinite(n) ? "—" : n >= 100 ? Math.round(n).toLocaleString("en-US") : n >= 10 ? n.toFixed(1) : n.toFixed(2);
+
+function ratio(nimbus: number, reference: number | undefined, unit: string, style: "share" | "times"): string {
+  if (reference === undefined || !(reference > 0)) return "—";
+  const r = nimbus / reference;
+  if (style === "share" && isRate(unit)) return `${r >= 0.1 ? (r * 100).toFixed(0) : (r * 100).toFixed(1)}%`;
+  return `${r >= 10 ? r.toFixed(0) : r.toFixed(2)}×`;
+}
 
 export function table(rows: Row[]): string {
   const lines = [
-    "| metric | unit | Nimbus | floor (node:http) | s3rver | Nimbus / floor | Nimbus / s3rver | target | |",
+    "| metric | unit | Nimbus | floor | s3rver | Nimbus / floor | Nimbus / s3rver | target | |",
     "|---|---|---:|---:|---:|---:|---:|---|---|",
   ];
   for (const r of rows) {
     const verdict = r.pass === undefined ? "" : r.pass ? "PASS" : "FAIL";
-    lines.push(`| ${r.metric} | ${r.unit} | ${num(r.nimbus)} | ${num(r.floor)} | ${num(r.peer)} | ${pct(r.ofFloor)} | ${times(r.ofPeer)} | ${r.target} | ${verdict} |`);
+    lines.push(
+      `| ${r.metric} | ${r.unit} | ${num(r.nimbus)} | ${num(r.floor)} | ${num(r.peer)} | ${ratio(r.nimbus, r.floor, r.unit, "share")} | ${ratio(r.nimbus, r.peer, r.unit, "times")} | ${r.target} | ${verdict} |`,
+    );
   }
   return lines.join("\n");
 }
 
-/** Replaces this suite's section of BENCHMARKS.md (or appends it). */
-export async function record(suite: string, command: string, rows: Row[]): Promise<void> {
+export function machine(): string {
+  const cpu = cpus()[0]?.model.trim() ?? "unknown CPU";
+  return `${cpu} (${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB), Linux ${release()}, Node ${process.version}`;
+}
+
+/** Replaces this suite's section of BENCHMARKS.md (or appends it); the rest of the file is left as written. */
+export async function record(suite: string, command: string, result: SuiteResult): Promise<void> {
   const path = join(ROOT, "BENCHMARKS.md");
   let text = "";
   try {
@@ -41,27 +61,20 @@ export async function record(suite: string, command: string, rows: Row[]): Promi
   } catch {
     text = HEADER;
   }
-  const cpu = cpus()[0]?.model ?? "unknown CPU";
+  const notes = result.notes.length ? `\n${result.notes.map((n) => `- ${n}`).join("\n")}\n` : "";
   const section =
     `<!-- ${suite}:start -->\n## ${suite}\n\n` +
-    `Run ${new Date().toISOString().slice(0, 10)} with \`${command}\` on ${cpu} (${cpus().length} cores), Node ${process.version}.\n\n` +
-    `${table(rows)}\n<!-- ${suite}:end -->`;
+    `Run ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC with \`${command}\` on ${machine()}.\n\n` +
+    `${table(result.rows)}\n${notes}<!-- ${suite}:end -->`;
   const pattern = new RegExp(`<!-- ${suite}:start -->[\\s\\S]*<!-- ${suite}:end -->`);
-  text = pattern.test(text) ? text.replace(pattern, section) : `${text.trimEnd()}\n\n${section}\n`;
+  text = pattern.test(text) ? text.replace(pattern, () => section) : `${text.trimEnd()}\n\n${section}\n`;
   await writeFile(path, text);
 }
 
 const HEADER = `# Benchmarks
 
 Every figure is measured in one run beside its references, on the same
-machine: the floor is a bare \`node:http\` server answering 200 (the most
-any Node server can do here), the peer is [s3rver](https://github.com/jamhall/s3rver)
-from npm. Load comes from [autocannon](https://github.com/mcollina/autocannon)
-replaying requests signed once (SigV4), over 32 keep-alive connections;
-each server runs in its own process. Nimbus runs from \`dist/\` on a data dir
-on disk, so every PUT is durable (fsync) before its 200. The 64 MiB GET
-is read by curl over one keep-alive connection (a Node client tops out
-near 0.6 GB/s here, well below the server). In-process \`start()\` is the
-first in-memory start in a fresh process, after importing \`dist/index.js\`
-(the import is shown on its own row).
+machine: the floor is a bare \`node:http\` server (the most any Node
+server can do here), the peer is [s3rver](https://github.com/jamhall/s3rver)
+from npm. See the method notes below each suite.
 `;
