@@ -46,35 +46,86 @@ export function evaluate(
   resource: readonly NamedPolicy[] = [],
   { rootAllowed = true }: EvaluateOptions = {},
 ): Decision {
-  let allow: Decision | undefined;
-  for (const [source, policies] of [["identity", identity], ["resource", resource]] as const) {
-    for (const policy of policies) {
-      for (const statement of policy.document.statements) {
-        if (!applies(statement, facts, source === "resource")) continue;
-        const decided = { source, policy: policy.name, sid: statement.sid };
-        if (statement.effect === "Deny") return { kind: "explicit-deny", ...decided };
-        allow ??= { kind: "allow", ...decided };
-      }
-    }
-  }
+  const action = facts.action.toLowerCase();
+  const fromIdentity = scan(identity, "identity", facts, action);
+  if (fromIdentity?.kind === "explicit-deny") return fromIdentity;
+  const fromResource = resource.length > 0 ? scan(resource, "resource", facts, action) : undefined;
+  if (fromResource?.kind === "explicit-deny") return fromResource;
+  const allow = fromIdentity ?? fromResource;
   if (allow) return allow;
   if (rootAllowed && facts.principal.type === "root") return { kind: "allow", source: "root" };
   return { kind: "implicit-deny" };
 }
 
-function applies(statement: Statement, facts: RequestFacts, resourcePolicy: boolean): boolean {
-  if (statement.action && !statement.action.some((a) => wildcardMatch(a, facts.action, true))) return false;
-  if (statement.notAction && statement.notAction.some((a) => wildcardMatch(a, facts.action, true))) return false;
-  const variable = (key: string) => {
-    const value = facts.keys.get(key.toLowerCase());
-    return typeof value === "string" ? value : value?.[0];
-  };
-  const resourceMatches = (pattern: string) => {
-    const resolved = substituteVariables(pattern, variable);
-    return resolved !== undefined && wildcardMatch(resolved, facts.resource, false);
-  };
-  if (statement.resource && !statement.resource.some(resourceMatches)) return false;
-  if (statement.notResource && statement.notResource.some(resourceMatches)) return false;
+/** The first explicit deny among the policies, else the first allow, else undefined. */
+function scan(policies: readonly NamedPolicy[], source: "identity" | "resource", facts: RequestFacts, action: string): Decision | undefined {
+  let allow: Decision | undefined;
+  for (const policy of policies) {
+    const statements = policy.document.statements;
+    for (let i = 0; i < statements.length; i++) {
+      const statement = statements[i]!;
+      if (!applies(statement, facts, action, source === "resource")) continue;
+      if (statement.effect === "Deny") return { kind: "explicit-deny", source, policy: policy.name, sid: statement.sid };
+      allow ??= { kind: "allow", source, policy: policy.name, sid: statement.sid };
+    }
+  }
+  return allow;
+}
+
+/** A statement's patterns, compiled once: evaluation runs per request, over many statements. */
+interface Compiled {
+  actions?: Matcher[];
+  notActions?: Matcher[];
+  resources?: Matcher[];
+  notResources?: Matcher[];
+}
+
+type Matcher = (value: string, facts: RequestFacts) => boolean;
+
+/** Compiled once per statement and kept on it (statements are immutable once parsed). */
+function compiled(statement: Statement & { compiled?: Compiled }): Compiled {
+  return (statement.compiled ??= {
+    actions: statement.action?.map((a) => matcher(a, true)),
+    notActions: statement.notAction?.map((a) => matcher(a, true)),
+    resources: statement.resource?.map((r) => matcher(r, false)),
+    notResources: statement.notResource?.map((r) => matcher(r, false)),
+  });
+}
+
+function anyMatch(matchers: Matcher[], value: string, facts: RequestFacts): boolean {
+  for (let i = 0; i < matchers.length; i++) if (matchers[i]!(value, facts)) return true;
+  return false;
+}
+
+/** Actions match without regard to case (the value comes lower-cased); resources exactly. */
+function matcher(pattern: string, ignoreCase: boolean): Matcher {
+  if (pattern === "*") return () => true;
+  if (pattern.includes("${")) {
+    // Policy variables: resolved per request from its context keys.
+    return (value, facts) => {
+      const resolved = substituteVariables(pattern, (key) => {
+        const v = facts.keys.get(key.toLowerCase());
+        return typeof v === "string" ? v : v?.[0];
+      });
+      return resolved !== undefined && wildcardMatch(resolved, value, ignoreCase);
+    };
+  }
+  const text = ignoreCase ? pattern.toLowerCase() : pattern;
+  if (!text.includes("*") && !text.includes("?")) return (value) => value === text;
+  const star = text.indexOf("*");
+  if (star === text.length - 1 && !text.includes("?")) {
+    const prefix = text.slice(0, -1);
+    return (value) => value.startsWith(prefix);
+  }
+  return (value) => wildcardMatch(text, value, false);
+}
+
+function applies(statement: Statement, facts: RequestFacts, action: string, resourcePolicy: boolean): boolean {
+  const c = compiled(statement);
+  if (c.actions && !anyMatch(c.actions, action, facts)) return false;
+  if (c.notActions && anyMatch(c.notActions, action, facts)) return false;
+  if (c.resources && !anyMatch(c.resources, facts.resource, facts)) return false;
+  if (c.notResources && anyMatch(c.notResources, facts.resource, facts)) return false;
   if (resourcePolicy) {
     if (statement.principal && !principalMatches(statement.principal, facts.principal)) return false;
     if (statement.notPrincipal && principalMatches(statement.notPrincipal, facts.principal)) return false;
