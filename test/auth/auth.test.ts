@@ -159,6 +159,20 @@ describe("SigV4 headers and presigned URLs", () => {
     await rejectsCode(authenticate(query, options({ mode: "strict", dialect: "query" })), "InvalidClientTokenId", 403);
   });
 
+  it("requires the session token of temporary keys, and refuses them once expired", async () => {
+    const credentials = registry();
+    const principal = { type: "assumed-role" as const, accountId: "123456789012", arn: "arn:aws:sts::123456789012:assumed-role/r/s", userId: "AROAX:s" };
+    const now = Date.now();
+    credentials.add("ASIATEMPORARY", { secretAccessKey: "temp-secret", principal, sessionToken: "the-token", expiresAt: now + 60_000, active: true });
+    const signed = (token?: string) =>
+      sign({ method: "POST", path: "/", body: "Action=GetCallerIdentity", headers: token ? { "x-amz-security-token": token } : {} }, { service: "sts", key: "ASIATEMPORARY", secret: "temp-secret" });
+    const query = (at: number) => options({ dialect: "query", credentials, now: () => at });
+    assert.equal((await authenticate(await signed("the-token"), query(now))).principal.arn, principal.arn);
+    await rejectsCode(authenticate(await signed(), query(now)), "InvalidClientTokenId", 403);
+    await rejectsCode(authenticate(await signed("other-token"), query(now)), "InvalidClientTokenId", 403);
+    await rejectsCode(authenticate(await signed("the-token"), query(now + 61_000)), "ExpiredToken", 403);
+  });
+
   it("accepts an empty region in the credential scope (botocore's global services)", async () => {
     const req = await sign({ method: "POST", path: "/", body: "Action=ListUsers&Version=2010-05-08", headers: { "content-type": "application/x-www-form-urlencoded" } }, { service: "iam", region: "" });
     assert.match(String(req.headers.authorization), /Credential=test\/\d{8}\/\/iam\/aws4_request/);
