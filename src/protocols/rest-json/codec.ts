@@ -13,6 +13,7 @@ export function createRestJsonCodec(model: ServiceModel, options: CodecOptions =
 
 const jsonFormat: DocumentFormat = {
   contentType: "application/json",
+  malformedCode: "SerializationException",
 
   read(model, ref, body, path) {
     let parsed: unknown;

@@ -15,6 +15,7 @@ export function createRestXmlCodec(model: ServiceModel, options: CodecOptions = 
 
 const xmlFormat: DocumentFormat = {
   contentType: "application/xml",
+  malformedCode: "MalformedInput",
 
   read(model, ref, body, path) {
     let doc;

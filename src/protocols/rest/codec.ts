@@ -22,6 +22,8 @@ export interface DocumentFormat {
   /** Encodes a structure (the output, or a structure payload) as a document. */
   write(model: ServiceModel, ref: ShapeRef, value: Structure, rootName: string): string;
   writeError(model: ServiceModel, error: AwsError, ctx: SerializeContext, options: CodecOptions): WireResponse;
+  /** The error for an undecodable document when the service names none (`options.malformedError`). */
+  malformedCode: string;
 }
 
 export function createRestCodec(model: ServiceModel, options: CodecOptions, format: DocumentFormat): ProtocolCodec {
@@ -30,7 +32,7 @@ export function createRestCodec(model: ServiceModel, options: CodecOptions, form
   const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
 
   const malformed = (detail: string): AwsError =>
-    options.malformedError?.(detail) ?? new AwsError("SerializationException", detail, 400);
+    options.malformedError?.(detail) ?? new AwsError(format.malformedCode, detail, 400);
 
   return {
     model,
@@ -53,6 +55,7 @@ export function createRestCodec(model: ServiceModel, options: CodecOptions, form
         bindHttpMembers(model, shape, req, labels.get(req) ?? {}, input);
       } catch (error) {
         if (error instanceof ScalarError) throw invalidHttpValue(error);
+        if (error instanceof SyntaxError) throw malformed(`a JSON header value: ${error.message}`);
         throw error;
       }
       await bindBody(op.input, shape, req, input);
@@ -115,7 +118,8 @@ export function createRestCodec(model: ServiceModel, options: CodecOptions, form
     const body = await readBody(req.body, maxBody);
     if (body.length === 0) return;
     // No payload member: the input structure itself is the document.
-    const decoded = readDocument(inputRef, body, "") as Structure;
+    const decoded = readDocument(inputRef, body, "");
+    if (typeof decoded !== "object" || decoded === null || Array.isArray(decoded)) return;
     for (const [name, value] of Object.entries(decoded)) if (input[name] === undefined) input[name] = value;
   }
 
@@ -259,7 +263,7 @@ function writeHttpMembers(model: ServiceModel, shape: Shape, output: Structure, 
         response.headers[binding.name] = headerText(model, binding.target, binding.ref, value);
         break;
       case "headers":
-        for (const [key, v] of Object.entries(value as Record<string, string>)) response.headers[`${binding.name}${key}`] = String(v);
+        for (const [key, v] of Object.entries(value as Record<string, string>)) response.headers[`${binding.name}${key}`] = headerSafe(String(v));
         break;
       case "statusCode":
         response.status = Number(value);
@@ -271,6 +275,7 @@ function writeHttpMembers(model: ServiceModel, shape: Shape, output: Structure, 
 }
 
 function headerText(model: ServiceModel, shape: Shape, ref: ShapeRef, value: unknown): string {
+  if (typeof value === "string") return headerSafe(value);
   if (value instanceof Date) return String(formatTimestamp(value, ref.timestampFormat ?? shape.timestampFormat ?? "rfc822"));
   if (Array.isArray(value)) return value.map((v) => headerText(model, resolveShape(model, shape.member!), shape.member!, v)).join(", ");
   if (ref.jsonvalue) return Buffer.from(JSON.stringify(value)).toString("base64");
@@ -278,6 +283,17 @@ function headerText(model: ServiceModel, shape: Shape, ref: ShapeRef, value: unk
   return String(value);
 }
 
+/**
+ * Node refuses header values with control characters or code points past
+ * Latin-1 (UTF-8 received from a client arrives as Latin-1 and goes back
+ * out byte for byte). Other text is sent the way S3 sends non-ASCII
+ * metadata: RFC 2047 encoded, `=?UTF-8?B?…?=`.
+ */
+function headerSafe(value: string): string {
+  // eslint-disable-next-line no-control-regex
+  if (!/[^\t\x20-\x7e\x80-\xff]/.test(value)) return value;
+  return `=?UTF-8?B?${Buffer.from(value, "utf8").toString("base64")}?=`;
+}
 
 function hasAnyBodyValue(shape: Shape, output: Structure): boolean {
   return Object.entries(shape.members ?? {}).some(([name, ref]) => !ref.location && output[name] !== undefined);

@@ -59,7 +59,7 @@ export class RestRouter {
       if (!route.queryLiterals.every(([name, value]) => (value === undefined ? req.query.has(name) : req.query.get(name) === value))) continue;
       if (!route.requiredQuery.every((name) => req.query.has(name))) continue;
       if (!route.requiredHeaders.every((name) => req.headers[name] !== undefined)) continue;
-      const score = route.specificity + (xId !== undefined && route.xId === xId ? 1_000_000 : 0);
+      const score = route.specificity + (xId !== undefined && (route.xId ?? route.op.name) === xId ? 1_000_000 : 0);
       if (!best || score > best.score) best = { route, labels, score };
     }
     return best && { op: best.route.op, labels: best.labels };
@@ -99,7 +99,10 @@ function compile(model: ServiceModel, op: Operation): Route {
     }
   }
   const literalSegments = segments.filter((s) => "literal" in s).length;
-  const specificity = literalSegments * 10_000 + queryLiterals.length * 100 + (requiredQuery.length + requiredHeaders.length) * 10 + segments.length;
+  // A deprecated operation sharing its route with its successor
+  // (GetBucketLifecycle, GetBucketLifecycleConfiguration) loses the tie.
+  const specificity =
+    literalSegments * 10_000 + queryLiterals.length * 100 + (requiredQuery.length + requiredHeaders.length) * 10 + segments.length - (op.deprecated ? 0.5 : 0);
   return { op, method: op.http.method, segments, queryLiterals, xId, requiredQuery, requiredHeaders, specificity };
 }
 

@@ -29,6 +29,10 @@ export class XmlSyntaxError extends Error {}
 /** Parses a document into its root element's name and content; throws XmlSyntaxError. */
 export function parseXml(text: string): { name: string; node: XmlNode } {
   if (/<!DOCTYPE/i.test(text)) throw new XmlSyntaxError("DOCTYPE is not allowed");
+  // CDATA is only a lexical form of text: rewrite it as escaped text, since
+  // entities are resolved after parsing and must not apply inside it.
+  if (text.includes("<![CDATA[")) text = text.replace(/<!\[CDATA\[([\s\S]*?)\]\]>/g, (_, data: string) => escapeText(data));
+  if (text.includes("&")) checkReferences(text.includes("<!--") ? text.replace(/<!--[\s\S]*?-->/g, "") : text);
   const valid = XMLValidator.validate(text);
   if (valid !== true) throw new XmlSyntaxError(valid.err.msg);
   const doc = parser.parse(text) as XmlElement;
@@ -37,6 +41,23 @@ export function parseXml(text: string): { name: string; node: XmlNode } {
   const name = roots[0]!;
   const node = doc[name]!;
   return { name, node: Array.isArray(node) ? node[0]! : node };
+}
+
+/** Only XML's five named entities and references to legal characters exist without a DTD. */
+function checkReferences(text: string): void {
+  const refs = /&([^;&<>\s]*);?/g;
+  for (let m = refs.exec(text); m; m = refs.exec(text)) {
+    const ref = m[1]!;
+    if (!m[0].endsWith(";")) throw new XmlSyntaxError(`'&' must start a reference`);
+    if (ref in NAMED) continue;
+    const numeric = /^#(?:x([0-9a-fA-F]{1,6})|([0-9]{1,7}))$/.exec(ref);
+    const code = numeric ? (numeric[1] !== undefined ? parseInt(numeric[1], 16) : parseInt(numeric[2]!, 10)) : -1;
+    if (!isXmlChar(code)) throw new XmlSyntaxError(`undefined reference &${ref};`);
+  }
+}
+
+function isXmlChar(code: number): boolean {
+  return code === 0x9 || code === 0xa || code === 0xd || (code >= 0x20 && code <= 0xd7ff) || (code >= 0xe000 && code <= 0xfffd) || (code >= 0x10000 && code <= 0x10ffff);
 }
 
 const NAMED: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'" };
@@ -63,14 +84,17 @@ export function textOf(node: XmlNode | undefined): string {
 
 const ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;", "\r": "&#13;", "\n": "&#10;", "\t": "&#9;" };
 
-/** Escapes text content; CR is written as a reference so it survives XML's newline normalization. */
+/**
+ * Escapes text content. CR is written as a reference so it survives XML's
+ * newline normalization; quotes are escaped too, as S3 does (`<ETag>&quot;…`).
+ */
 export function escapeText(value: string): string {
-  return /[&<>\r]/.test(value) ? value.replace(/[&<>\r]/g, (c) => ESCAPES[c]!) : value;
+  return /[&<>"'\r]/.test(value) ? value.replace(/[&<>"'\r]/g, (c) => ESCAPES[c] ?? c) : value;
 }
 
 /** Escapes an attribute value, where whitespace would otherwise be normalized. */
 export function escapeAttribute(value: string): string {
-  return /[&<>"'\r\n\t]/.test(value) ? value.replace(/[&<>"'\r\n\t]/g, (c) => ESCAPES[c]!) : value;
+  return /[&<>"'\r\n\t]/.test(value) ? value.replace(/[&<>"'\r\n\t]/g, (c) => ESCAPES[c] ?? c) : value;
 }
 
 export const XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>';

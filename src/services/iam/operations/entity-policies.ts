@@ -126,7 +126,7 @@ function operationsFor(store: IamStore, { kind, label, member }: Kind): Operatio
       authorize: requires(`ListAttached${label}Policies`),
       handle(input, ctx) {
         const entity = requireEntity(ctx, nameOf(input));
-        const attached = (entity.attachedPolicies ?? []).map((arn) => ({ PolicyArn: arn, PolicyName: arn.slice(arn.lastIndexOf("/") + 1) }));
+        const attached = [...(entity.attachedPolicies ?? [])].sort().map((arn) => ({ PolicyArn: arn, PolicyName: arn.slice(arn.lastIndexOf("/") + 1) }));
         const { items, marker } = pageOf(attached, input, (p) => p.PolicyArn);
         return { AttachedPolicies: items, IsTruncated: marker !== undefined, Marker: marker };
       },

@@ -1,0 +1,102 @@
+/** Managed policies and their versions, inline policies, and IAM's document checks, through the SDK. */
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import {
+  AttachUserPolicyCommand,
+  CreatePolicyCommand,
+  CreatePolicyVersionCommand,
+  CreateUserCommand,
+  DeletePolicyCommand,
+  DeletePolicyVersionCommand,
+  DeleteUserPolicyCommand,
+  DetachUserPolicyCommand,
+  GetPolicyCommand,
+  GetPolicyVersionCommand,
+  GetUserPolicyCommand,
+  IAMClient,
+  ListAttachedUserPoliciesCommand,
+  ListPoliciesCommand,
+  ListPolicyVersionsCommand,
+  ListUserPoliciesCommand,
+  PutUserPolicyCommand,
+  SetDefaultPolicyVersionCommand,
+} from "@aws-sdk/client-iam";
+import { rejectsWith, startCloud, type TestCloud } from "../support/nimbus.js";
+
+const doc = (action: string) => JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: action, Resource: "*" }] });
+
+describe("IAM policies", () => {
+  let t: TestCloud;
+  let iam: IAMClient;
+  before(async () => {
+    t = await startCloud();
+    iam = new IAMClient(t.cloud.clientConfig);
+    await iam.send(new CreateUserCommand({ UserName: "pat" }));
+  });
+  after(async () => {
+    iam.destroy();
+    await t.stop();
+  });
+
+  it("creates a managed policy and keeps up to five versions, one default", async () => {
+    const created = await iam.send(new CreatePolicyCommand({ PolicyName: "Reader", Path: "/app/", PolicyDocument: doc("s3:Get*"), Description: "reads" }));
+    const arn = created.Policy!.Arn!;
+    assert.equal(arn, "arn:aws:iam::000000000000:policy/app/Reader");
+    assert.match(created.Policy!.PolicyId!, /^ANPA/);
+    assert.equal(created.Policy!.DefaultVersionId, "v1");
+    await rejectsWith(iam.send(new CreatePolicyCommand({ PolicyName: "reader", PolicyDocument: doc("s3:Get*") })), "EntityAlreadyExistsException", 409);
+
+    const v1 = await iam.send(new GetPolicyVersionCommand({ PolicyArn: arn, VersionId: "v1" }));
+    assert.equal(decodeURIComponent(v1.PolicyVersion!.Document!), doc("s3:Get*"));
+    for (const n of [2, 3, 4, 5]) {
+      const v = await iam.send(new CreatePolicyVersionCommand({ PolicyArn: arn, PolicyDocument: doc(`s3:Get${n}*`), SetAsDefault: n === 3 }));
+      assert.equal(v.PolicyVersion?.VersionId, `v${n}`);
+    }
+    await rejectsWith(iam.send(new CreatePolicyVersionCommand({ PolicyArn: arn, PolicyDocument: doc("s3:*") })), "LimitExceededException", 409);
+    assert.equal((await iam.send(new GetPolicyCommand({ PolicyArn: arn }))).Policy?.DefaultVersionId, "v3");
+    await rejectsWith(iam.send(new DeletePolicyVersionCommand({ PolicyArn: arn, VersionId: "v3" })), "DeleteConflictException", 409);
+    await iam.send(new SetDefaultPolicyVersionCommand({ PolicyArn: arn, VersionId: "v5" }));
+    for (const v of ["v1", "v2", "v3", "v4"]) await iam.send(new DeletePolicyVersionCommand({ PolicyArn: arn, VersionId: v }));
+    const versions = await iam.send(new ListPolicyVersionsCommand({ PolicyArn: arn }));
+    assert.deepEqual(versions.Versions?.map((v) => [v.VersionId, v.IsDefaultVersion]), [["v5", true]]);
+  });
+
+  it("attaches policies, counts attachments and refuses to delete attached ones", async () => {
+    const arn = "arn:aws:iam::000000000000:policy/app/Reader";
+    await iam.send(new AttachUserPolicyCommand({ UserName: "pat", PolicyArn: arn }));
+    await iam.send(new AttachUserPolicyCommand({ UserName: "pat", PolicyArn: "arn:aws:iam::aws:policy/ReadOnlyAccess" }));
+    assert.equal((await iam.send(new GetPolicyCommand({ PolicyArn: arn }))).Policy?.AttachmentCount, 1);
+    const attached = await iam.send(new ListAttachedUserPoliciesCommand({ UserName: "pat" }));
+    assert.deepEqual(attached.AttachedPolicies?.map((p) => p.PolicyName), ["Reader", "ReadOnlyAccess"]);
+    const onlyAttached = await iam.send(new ListPoliciesCommand({ OnlyAttached: true }));
+    assert.deepEqual(onlyAttached.Policies?.map((p) => p.PolicyName).sort(), ["ReadOnlyAccess", "Reader"]);
+    const local = await iam.send(new ListPoliciesCommand({ Scope: "Local" }));
+    assert.deepEqual(local.Policies?.map((p) => p.PolicyName), ["Reader"]);
+    const aws = await iam.send(new ListPoliciesCommand({ Scope: "AWS" }));
+    assert.ok(aws.Policies?.some((p) => p.Arn === "arn:aws:iam::aws:policy/AdministratorAccess"));
+    await rejectsWith(iam.send(new DeletePolicyCommand({ PolicyArn: arn })), "DeleteConflictException", 409);
+    await iam.send(new DetachUserPolicyCommand({ UserName: "pat", PolicyArn: arn }));
+    await rejectsWith(iam.send(new DetachUserPolicyCommand({ UserName: "pat", PolicyArn: arn })), "NoSuchEntityException", 404);
+    await iam.send(new DeletePolicyCommand({ PolicyArn: arn }));
+    await rejectsWith(iam.send(new GetPolicyCommand({ PolicyArn: arn })), "NoSuchEntityException", 404);
+    await rejectsWith(iam.send(new AttachUserPolicyCommand({ UserName: "pat", PolicyArn: "arn:aws:iam::aws:policy/NoSuchPolicy" })), "NoSuchEntityException", 404);
+  });
+
+  it("stores inline policies and answers them URL-encoded", async () => {
+    await iam.send(new PutUserPolicyCommand({ UserName: "pat", PolicyName: "inline-1", PolicyDocument: doc("sqs:*") }));
+    assert.deepEqual((await iam.send(new ListUserPoliciesCommand({ UserName: "pat" }))).PolicyNames, ["inline-1"]);
+    const got = await iam.send(new GetUserPolicyCommand({ UserName: "pat", PolicyName: "inline-1" }));
+    assert.equal(got.PolicyDocument, encodeURIComponent(doc("sqs:*")));
+    await iam.send(new DeleteUserPolicyCommand({ UserName: "pat", PolicyName: "inline-1" }));
+    await rejectsWith(iam.send(new GetUserPolicyCommand({ UserName: "pat", PolicyName: "inline-1" })), "NoSuchEntityException", 404);
+  });
+
+  it("refuses malformed documents with IAM's messages", async () => {
+    const error = await rejectsWith(
+      iam.send(new PutUserPolicyCommand({ UserName: "pat", PolicyName: "bad", PolicyDocument: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "s3:*" }] }) })),
+      "MalformedPolicyDocumentException",
+      400,
+    );
+    assert.equal(error.message, "Policy statement must contain resources.");
+  });
+});
