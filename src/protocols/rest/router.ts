@@ -24,6 +24,8 @@ interface Route {
   requiredQuery: string[];
   requiredHeaders: string[];
   specificity: number;
+  /** Specificity of the template alone: literal segments, then query literals. */
+  template: number;
 }
 
 export interface RouteMatch {
@@ -51,17 +53,27 @@ export class RestRouter {
     if (!segments) return undefined;
     const xId = req.query.get("x-id") ?? undefined;
     let best: { route: Route; labels: Record<string, string>; score: number } | undefined;
+    // The most specific route whose template matches but whose required
+    // members are missing: `GET /b/k?attributes` without its header is still
+    // GetObjectAttributes (and fails validation), never a plain GetObject.
+    let named: { route: Route; labels: Record<string, string> } | undefined;
     for (const route of this.routes.get(req.method) ?? []) {
       // Sorted by specificity: once a match is found, only an x-id can beat it.
       if (best && (xId === undefined || best.score >= 1_000_000)) break;
       const labels = matchSegments(route.segments, segments);
       if (!labels) continue;
       if (!route.queryLiterals.every(([name, value]) => (value === undefined ? req.query.has(name) : req.query.get(name) === value))) continue;
-      if (!route.requiredQuery.every((name) => req.query.has(name))) continue;
-      if (!route.requiredHeaders.every((name) => req.headers[name] !== undefined)) continue;
+      if (
+        !route.requiredQuery.every((name) => req.query.has(name)) ||
+        !route.requiredHeaders.every((name) => req.headers[name] !== undefined)
+      ) {
+        if (!named && route.queryLiterals.length > 0) named = { route, labels };
+        continue;
+      }
       const score = route.specificity + (xId !== undefined && (route.xId ?? route.op.name) === xId ? 1_000_000 : 0);
       if (!best || score > best.score) best = { route, labels, score };
     }
+    if (named && (!best || (best.score < 1_000_000 && named.route.template > best.route.template))) return { op: named.route.op, labels: named.labels };
     return best && { op: best.route.op, labels: best.labels };
   }
 }
@@ -103,7 +115,8 @@ function compile(model: ServiceModel, op: Operation): Route {
   // (GetBucketLifecycle, GetBucketLifecycleConfiguration) loses the tie.
   const specificity =
     literalSegments * 10_000 + queryLiterals.length * 100 + (requiredQuery.length + requiredHeaders.length) * 10 + segments.length - (op.deprecated ? 0.5 : 0);
-  return { op, method: op.http.method, segments, queryLiterals, xId, requiredQuery, requiredHeaders, specificity };
+  const template = literalSegments * 10_000 + queryLiterals.length * 100;
+  return { op, method: op.http.method, segments, queryLiterals, xId, requiredQuery, requiredHeaders, specificity, template };
 }
 
 /** Raw path → raw segments; a trailing slash adds one empty segment. Undefined if not absolute. */
