@@ -29,8 +29,14 @@ const jsonFormat: DocumentFormat = {
     return JSON.stringify(writeJsonValue(model, ref, value) ?? {});
   },
 
-  writeError(_model, error, ctx) {
-    const body: Record<string, unknown> = { message: error.message };
+  writeError(model, error, ctx) {
+    // The body follows the error's shape in the model when it has one:
+    // Lambda's errors declare `Type` and `Message`, most services a bare
+    // `message`. Clients read the code from the header.
+    const members = model.shapes[error.code]?.members ?? {};
+    const body: Record<string, unknown> = {};
+    if ("Type" in members) body.Type = error.fault === "Sender" ? "User" : "Service";
+    body["Message" in members && !("message" in members) ? "Message" : "message"] = error.message;
     for (const [name, value] of Object.entries(error.fields)) if (value !== undefined) body[name] = value;
     return {
       status: error.status,
@@ -39,8 +45,7 @@ const jsonFormat: DocumentFormat = {
         "x-amzn-errortype": error.code,
         "x-amzn-requestid": ctx.requestId,
       },
-      body: JSON.stringify({ Type: error.fault === "Sender" ? "User" : "Service", ...body }),
+      body: JSON.stringify(body),
     };
   },
 };
-

@@ -55,7 +55,9 @@ export class RestRouter {
     let best: { route: Route; labels: Record<string, string>; score: number } | undefined;
     // The most specific route whose template matches but whose required
     // members are missing: `GET /b/k?attributes` without its header is still
-    // GetObjectAttributes (and fails validation), never a plain GetObject.
+    // GetObjectAttributes, and Lambda's UntagResource without `tagKeys` is
+    // still UntagResource, answered by validation rather than "unknown
+    // operation"; a less specific template never takes the request.
     let named: { route: Route; labels: Record<string, string> } | undefined;
     for (const route of this.routes.get(req.method) ?? []) {
       // Sorted by specificity: once a match is found, only an x-id can beat it.
@@ -67,7 +69,7 @@ export class RestRouter {
         !route.requiredQuery.every((name) => req.query.has(name)) ||
         !route.requiredHeaders.every((name) => req.headers[name] !== undefined)
       ) {
-        if (!named && route.queryLiterals.length > 0) named = { route, labels };
+        named ??= { route, labels };
         continue;
       }
       const score = route.specificity + (xId !== undefined && (route.xId ?? route.op.name) === xId ? 1_000_000 : 0);
