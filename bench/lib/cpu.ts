@@ -4,7 +4,7 @@
  * build) take cores from the server and skew its figure, so the report
  * flags measurements taken on a busy machine.
  */
-import { readFile } from "node:fs/promises";
+import { readdir, readFile } from "node:fs/promises";
 
 /** Linux's USER_HZ, the unit of /proc times; 100 on every mainstream build. */
 const TICKS_PER_SECOND = 100;
@@ -30,19 +30,72 @@ const selfSeconds = () => {
   return (user + system) / 1e6;
 };
 
-/** Starts watching; `stop()` returns the average number of cores others used meanwhile. */
-export async function watchForeignCpu(serverPid: number): Promise<{ stop(): Promise<number> }> {
+export interface CpuShares {
+  /** CPU seconds the server used. */
+  server: number;
+  /** Average number of cores used by other processes (not the server, not this load generator). */
+  foreignCores: number;
+  /** The other processes that used the most, as `name (cores)`. */
+  foreignTop: string[];
+}
+
+/** CPU seconds and name of every process, to name what else ran. */
+async function allProcesses(): Promise<Map<number, { name: string; seconds: number }>> {
+  const out = new Map<number, { name: string; seconds: number }>();
+  for (const entry of await readdir("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = await readFile(`/proc/${entry}/stat`, "utf8");
+      const close = stat.lastIndexOf(") ");
+      const name = stat.slice(stat.indexOf("(") + 1, close);
+      const fields = stat.slice(close + 2).split(" ");
+      out.set(Number(entry), { name, seconds: (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND });
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return out;
+}
+
+/** Starts watching the machine's and the server's CPU time until `stop()`. */
+export async function watchCpu(serverPid: number): Promise<{ stop(): Promise<CpuShares> }> {
   const started = performance.now();
   const machine0 = await machineBusySeconds();
   const server0 = await processCpuSeconds(serverPid);
   const self0 = selfSeconds();
+  const processes0 = await allProcesses();
   return {
     async stop() {
       const machine = (await machineBusySeconds()) - machine0;
       const server = (await processCpuSeconds(serverPid)) - server0;
       const self = selfSeconds() - self0;
       const seconds = (performance.now() - started) / 1000;
-      return Math.max(0, (machine - server - self) / seconds);
+      const processes = await allProcesses();
+      const foreignTop = [...processes]
+        .filter(([pid]) => pid !== serverPid && pid !== process.pid)
+        .map(([pid, p]) => ({ name: p.name, cores: (p.seconds - (processes0.get(pid)?.seconds ?? 0)) / seconds }))
+        .filter((p) => p.cores >= 0.05)
+        .sort((a, b) => b.cores - a.cores)
+        .slice(0, 3)
+        .map((p) => `${p.name} (${p.cores.toFixed(2)})`);
+      return { server, foreignCores: Math.max(0, (machine - server - self) / seconds), foreignTop };
     },
   };
+}
+
+/**
+ * Waits until the rest of the machine is quiet: a 250 ms window in which
+ * processes other than this one used less than `cores`. Gives up after
+ * `timeoutMs`; returns the last window's figure.
+ */
+export async function waitForQuiet(timeoutMs = 30_000, cores = 0.2): Promise<number> {
+  const deadline = performance.now() + timeoutMs;
+  for (;;) {
+    const started = performance.now();
+    const machine0 = await machineBusySeconds();
+    const self0 = selfSeconds();
+    await new Promise((r) => setTimeout(r, 250));
+    const busy = ((await machineBusySeconds()) - machine0 - (selfSeconds() - self0)) / ((performance.now() - started) / 1000);
+    if (busy < cores || performance.now() >= deadline) return busy;
+  }
 }

@@ -19,6 +19,8 @@ export interface LoadOptions {
   seconds: number;
   /** A run of this length first, its figures discarded (JIT, caches, connection setup). */
   warmupSeconds: number;
+  /** Called between the warm-up and the measured run. */
+  onMeasure?: () => Promise<void>;
 }
 
 export interface LoadResult {
@@ -26,6 +28,8 @@ export interface LoadResult {
   requestsPerSecond: number;
   /** Response bytes per second, successful answers only. */
   bytesPerSecond: number;
+  /** Answers of any status in the measured run. */
+  answers: number;
   non2xx: number;
   errors: number;
 }
@@ -37,12 +41,14 @@ export async function replay(origin: string, r: Replay, options: LoadOptions): P
   const run = (seconds: number) =>
     autocannon({ url: `${origin}${r.path}`, method: r.method, headers, body: r.body, connections: options.connections, duration: seconds, pipelining: 1 });
   if (options.warmupSeconds > 0) await run(options.warmupSeconds);
+  await options.onMeasure?.();
   const result = await run(options.seconds);
   const ok = result["2xx"];
   const share = ok / (result.requests.total || 1);
   return {
     requestsPerSecond: ok / result.duration,
     bytesPerSecond: (result.throughput.total * share) / result.duration,
+    answers: result.requests.total,
     non2xx: result.non2xx,
     errors: result.errors + result.timeouts,
   };
@@ -71,9 +77,10 @@ export async function drain(origin: string, r: Replay, options: LoadOptions): Pr
     const totals = { ok: 0, bytes: 0, non2xx: 0, errors: 0 };
     await Promise.all(Array.from({ length: options.connections }, () => drainOne(url, head, deadline, totals)));
     const elapsed = (performance.now() - started) / 1000;
-    return { requestsPerSecond: totals.ok / elapsed, bytesPerSecond: totals.bytes / elapsed, non2xx: totals.non2xx, errors: totals.errors };
+    return { requestsPerSecond: totals.ok / elapsed, bytesPerSecond: totals.bytes / elapsed, answers: totals.ok + totals.non2xx, non2xx: totals.non2xx, errors: totals.errors };
   };
   if (options.warmupSeconds > 0) await run(options.warmupSeconds);
+  await options.onMeasure?.();
   return run(options.seconds);
 }
 

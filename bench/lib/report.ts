@@ -1,4 +1,5 @@
 /** Results as a markdown table, and BENCHMARKS.md. */
+import { execFileSync } from "node:child_process";
 import { cpus, release, totalmem } from "node:os";
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -52,6 +53,17 @@ export function machine(): string {
   return `${cpu} (${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB), Linux ${release()}, Node ${process.version}`;
 }
 
+/** The commit measured, marked when the working tree (built into dist/) differs from it. */
+function revision(): string {
+  try {
+    const git = (...args: string[]) => execFileSync("git", args, { cwd: ROOT, encoding: "utf8" }).trim();
+    const dirty = git("status", "--porcelain", "--untracked-files=no", "--", "src").length > 0;
+    return `${git("rev-parse", "--short", "HEAD")}${dirty ? " + uncommitted changes in src/" : ""}`;
+  } catch {
+    return "unknown revision";
+  }
+}
+
 /** Replaces this suite's section of BENCHMARKS.md (or appends it); the rest of the file is left as written. */
 export async function record(suite: string, command: string, result: SuiteResult): Promise<void> {
   const path = join(ROOT, "BENCHMARKS.md");
@@ -64,7 +76,7 @@ export async function record(suite: string, command: string, result: SuiteResult
   const notes = result.notes.length ? `\n${result.notes.map((n) => `- ${n}`).join("\n")}\n` : "";
   const section =
     `<!-- ${suite}:start -->\n## ${suite}\n\n` +
-    `Run ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC with \`${command}\` on ${machine()}.\n\n` +
+    `Run ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC with \`${command}\` at ${revision()}, on ${machine()}.\n\n` +
     `${table(result.rows)}\n${notes}<!-- ${suite}:end -->`;
   const pattern = new RegExp(`<!-- ${suite}:start -->[\\s\\S]*<!-- ${suite}:end -->`);
   text = pattern.test(text) ? text.replace(pattern, () => section) : `${text.trimEnd()}\n\n${section}\n`;
