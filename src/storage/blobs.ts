@@ -28,38 +28,47 @@ export async function openDiskBlobStore(dir: string): Promise<BlobStore> {
   const tmp = join(dir, "tmp");
   await rm(tmp, { recursive: true, force: true });
   await mkdir(tmp, { recursive: true });
+  /** Fan-out directories known to exist (cleared with the blobs). */
   const made = new Set<string>();
-  const pathOf = (id: string) => join(dir, id.slice(0, 2), id);
+  const fanOf = (id: string) => join(dir, id.slice(0, 2));
+  const pathOf = (id: string) => join(fanOf(id), id);
+
+  /** Creates the id's fan-out directory once, durably: its entry is in `dir`. */
+  async function ensureFan(id: string): Promise<void> {
+    const fan = fanOf(id);
+    if (made.has(fan)) return;
+    await mkdir(fan, { recursive: true });
+    await syncDirectory(dir);
+    made.add(fan);
+  }
+
+  /** Renames a complete temp file into place and syncs the rename. */
+  async function moveIntoPlace(temp: string, id: string): Promise<void> {
+    await ensureFan(id);
+    try {
+      await rename(temp, pathOf(id));
+    } catch (error) {
+      // A clear() running alongside may have removed the fan directory.
+      if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+      made.delete(fanOf(id));
+      await ensureFan(id);
+      await rename(temp, pathOf(id));
+    }
+    await syncDirectory(fanOf(id));
+  }
 
   return {
     async write(source) {
       const id = newId();
       const temp = join(tmp, id);
-      const file = await open(temp, "w");
-      let size = 0;
       try {
-        for await (const chunk of source as AsyncIterable<Buffer>) {
-          let offset = 0;
-          while (offset < chunk.length) {
-            const { bytesWritten } = await file.write(chunk, offset, chunk.length - offset);
-            offset += bytesWritten;
-          }
-          size += chunk.length;
-        }
-        await file.datasync();
-        await file.close();
+        const size = await writeDurably(temp, source);
+        await moveIntoPlace(temp, id);
+        return { id, size };
       } catch (error) {
-        await file.close().catch(() => {});
-        await unlink(temp).catch(() => {});
+        await removeFile(temp);
         throw error;
       }
-      const fan = id.slice(0, 2);
-      if (!made.has(fan)) {
-        await mkdir(join(dir, fan), { recursive: true });
-        made.add(fan);
-      }
-      await rename(temp, pathOf(id));
-      return { id, size };
     },
 
     read(id, range) {
@@ -73,9 +82,7 @@ export async function openDiskBlobStore(dir: string): Promise<BlobStore> {
 
     async delete(id) {
       assertId(id);
-      await unlink(pathOf(id)).catch((error: NodeJS.ErrnoException) => {
-        if (error.code !== "ENOENT") throw error;
-      });
+      await removeFile(pathOf(id));
     },
 
     async list() {
@@ -88,34 +95,95 @@ export async function openDiskBlobStore(dir: string): Promise<BlobStore> {
     },
 
     async clear() {
-      for (const entry of await readdir(dir)) if (entry !== "tmp") await rm(join(dir, entry), { recursive: true, force: true });
       made.clear();
+      for (const entry of await readdir(dir)) if (entry !== "tmp") await rm(join(dir, entry), { recursive: true, force: true });
     },
 
     async close() {},
   };
 }
 
+/**
+ * Streams `source` into a new file and syncs its data. Chunks are written
+ * as they come, so memory stays flat however large the body; an error or
+ * an aborted stream rejects the iteration, and so the write.
+ */
+async function writeDurably(path: string, source: Readable | AsyncIterable<Buffer>): Promise<number> {
+  const file = await open(path, "wx");
+  try {
+    let size = 0;
+    for await (const chunk of source as AsyncIterable<Buffer | string>) {
+      const bytes = typeof chunk === "string" ? Buffer.from(chunk) : chunk;
+      let offset = 0;
+      while (offset < bytes.length) {
+        const { bytesWritten } = await file.write(bytes, offset, bytes.length - offset);
+        offset += bytesWritten;
+      }
+      size += bytes.length;
+    }
+    await file.datasync();
+    return size;
+  } finally {
+    await file.close();
+  }
+}
+
+/** Unlinks a file; one that is already gone is not an error. */
+async function removeFile(path: string): Promise<void> {
+  try {
+    await unlink(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+  }
+}
+
+/**
+ * Makes a directory's entries (a rename, a new subdirectory) durable.
+ * Some platforms (Windows) cannot open a directory for syncing; there
+ * the rename's durability is left to the file system.
+ */
+async function syncDirectory(path: string): Promise<void> {
+  let handle;
+  try {
+    handle = await open(path, "r");
+  } catch (error) {
+    if (["EISDIR", "EPERM", "EACCES"].includes((error as NodeJS.ErrnoException).code ?? "")) return;
+    throw error;
+  }
+  try {
+    await handle.sync();
+  } catch (error) {
+    if (!["EINVAL", "EPERM", "EBADF"].includes((error as NodeJS.ErrnoException).code ?? "")) throw error;
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Blobs as Buffers, with the disk store's id rules, so callers behave the same on both. */
 export function openMemoryBlobStore(): BlobStore {
   const blobs = new Map<string, Buffer>();
   return {
     async write(source) {
       const chunks: Buffer[] = [];
-      for await (const chunk of source as AsyncIterable<Buffer>) chunks.push(chunk);
-      const id = newId();
+      for await (const chunk of source as AsyncIterable<Buffer | string>) chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : chunk);
+      // concat copies: a source that reuses its buffers cannot change the blob.
       const bytes = Buffer.concat(chunks);
+      const id = newId();
       blobs.set(id, bytes);
       return { id, size: bytes.length } satisfies BlobInfo;
     },
     read(id, range?: ByteRange) {
+      assertId(id);
       const bytes = blobs.get(id);
       if (!bytes) {
-        const error = Object.assign(new Error(`no blob ${id}`), { code: "ENOENT" });
+        // As createReadStream does for a missing file: the error comes from the stream.
+        const error = Object.assign(new Error(`ENOENT: no blob ${id}`), { code: "ENOENT" });
         return new Readable({ read() { this.destroy(error); } });
       }
-      return Readable.from(range ? [bytes.subarray(range.start, range.end + 1)] : [bytes], { objectMode: false });
+      return Readable.from([range ? bytes.subarray(range.start, range.end + 1) : bytes], { objectMode: false });
     },
     async delete(id) {
+      assertId(id);
       blobs.delete(id);
     },
     async list() {

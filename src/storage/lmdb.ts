@@ -3,11 +3,14 @@
  * named database per store. Write transactions are async: lmdb batches the
  * ones that arrive together into one commit and one fsync, which is what
  * makes durable small writes cheap.
+ *
+ * `overlappingSync` is off: with it (lmdb's default off Windows) a
+ * transaction's promise resolves at commit, before the fsync, and our
+ * contract promises durability when it resolves.
  */
 import { open, type Database, type Key as LmdbKey, type RootDatabase } from "lmdb";
-import { compareKeys } from "./keys.js";
 import { StagedWrites } from "./staged.js";
-import type { Entry, Key, KvEnvironment, KvStore, KvTransaction, KvWriter, RangeOptions } from "./types.js";
+import type { Entry, Key, KeyBound, KvEnvironment, KvStore, KvTransaction, KvWriter, RangeOptions } from "./types.js";
 
 /** Where msgpackr keeps a store's shared record structures (a key no caller can form). */
 const STRUCTURES_KEY = Symbol.for("nimbus.structures");
@@ -16,7 +19,7 @@ const STRUCTURES_KEY = Symbol.for("nimbus.structures");
 const MAX_STORES = 256;
 
 export function openLmdbEnvironment(path: string): KvEnvironment {
-  const root: RootDatabase = open({ path, maxDbs: MAX_STORES, compression: false });
+  const root: RootDatabase = open({ path, maxDbs: MAX_STORES, compression: false, overlappingSync: false });
   const stores = new Map<string, LmdbStore<unknown>>();
   const storeOf = (name: string): LmdbStore<unknown> => {
     let store = stores.get(name);
@@ -73,39 +76,41 @@ class LmdbStore<V> implements KvStore<V> {
   ) {}
 
   get(key: Key): V | undefined {
-    return this.db.get(key as LmdbKey) as V | undefined;
+    return this.db.get(lmdbKey(key)) as V | undefined;
   }
 
   *range(options: RangeOptions = {}): Iterable<Entry<V>> {
-    const { start, end, reverse = false, limit } = options;
-    if (!reverse) {
-      let count = 0;
-      for (const { key, value } of this.db.getRange({ start: start as LmdbKey, end: end as LmdbKey })) {
-        if (typeof key === "symbol") continue; // msgpackr's shared structures
-        if (limit !== undefined && count++ >= limit) return;
-        yield { key: key as Key, value: value as V };
-      }
-      return;
-    }
-    // lmdb walks a reverse range from its `start` downwards, including it;
-    // callers give [start, end) in ascending terms, so bound it ourselves.
+    const { start, end, reverse = false, limit = Infinity } = options;
+    if (limit <= 0) return;
     let count = 0;
-    for (const { key, value } of this.db.getRange({ start: end as LmdbKey, reverse: true })) {
-      if (typeof key === "symbol") continue;
-      if (end !== undefined && compareKeys(key as Key, end) >= 0) continue;
-      if (start !== undefined && compareKeys(key as Key, start) < 0) return;
-      if (limit !== undefined && count++ >= limit) return;
+    for (const { key, value } of reverse ? this.descending(start, end) : this.ascending(start, end)) {
+      if (typeof key === "symbol") continue; // msgpackr's shared structures
       yield { key: key as Key, value: value as V };
+      if (++count >= limit) return;
     }
   }
 
+  private ascending(start: KeyBound | undefined, end: KeyBound | undefined) {
+    return this.db.getRange({ start: optionalKey(start), end: optionalKey(end) });
+  }
+
+  /**
+   * lmdb walks a reverse range from its `start` down to its `end`; callers
+   * give [start, end) in ascending terms, so the bounds swap, and so do
+   * which one is inclusive. lmdb compares the stored bytes: re-encoding a
+   * key it hands back need not give them (a one-element array of a number
+   * comes back as the bare number, which encodes shorter).
+   */
+  private descending(start: KeyBound | undefined, end: KeyBound | undefined) {
+    return this.db.getRange({ start: optionalKey(end), end: optionalKey(start), reverse: true, exclusiveStart: true, inclusiveEnd: true });
+  }
+
   transaction<T>(fn: (tx: KvWriter<V>) => T): Promise<T> {
-    const db = this.db;
     // fn runs inside lmdb's write transaction, so it reads every commit
     // before it; its writes are staged and applied only if it returns,
     // since lmdb does not roll back a batched transaction that throws.
     return this.root.transaction(() => {
-      const staged = new StagedWrites<V>((key) => db.get(key as LmdbKey) as V | undefined);
+      const staged = new StagedWrites<V>((key) => this.get(key));
       const result = fn(staged);
       this.apply(staged);
       return result;
@@ -115,8 +120,17 @@ class LmdbStore<V> implements KvStore<V> {
   /** Applies staged writes; call only inside an lmdb write transaction. */
   apply(staged: StagedWrites<V>): void {
     for (const { key, value } of staged.writes()) {
-      if (value === undefined) this.db.removeSync(key as LmdbKey);
-      else this.db.putSync(key as LmdbKey, value);
+      if (value === undefined) this.db.removeSync(lmdbKey(key));
+      else this.db.putSync(lmdbKey(key), value);
     }
   }
+}
+
+/** lmdb's Key type wants mutable arrays; it never mutates ours. */
+function lmdbKey(key: KeyBound): LmdbKey {
+  return key as LmdbKey;
+}
+
+function optionalKey(key: KeyBound | undefined): LmdbKey | undefined {
+  return key === undefined ? undefined : lmdbKey(key);
 }

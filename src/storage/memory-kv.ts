@@ -1,9 +1,10 @@
 /**
  * The in-memory KvEnvironment (`--in-memory`, and `start()` in tests):
- * sorted arrays searched by binary search, in the same key order as LMDB.
- * Values are copied on the way in and out, as a real store would.
+ * sorted arrays searched by binary search, in the same key order as LMDB
+ * (keys are kept in their ordered-binary form, see keys.ts). Values are
+ * copied on the way in and out, as a real store would.
  */
-import { encodeKey } from "./keys.js";
+import { decodeKey, encodeKey } from "./keys.js";
 import { StagedWrites } from "./staged.js";
 import type { Entry, Key, KvEnvironment, KvStore, KvTransaction, KvWriter, RangeOptions } from "./types.js";
 
@@ -44,29 +45,34 @@ export function openMemoryEnvironment(): KvEnvironment {
   };
 }
 
+/** Parallel arrays in key order: encoded keys, keys as handed back, values. */
+interface Sorted<V> {
+  encoded: Buffer[];
+  keys: Key[];
+  values: V[];
+}
+
 class MemoryStore<V> implements KvStore<V> {
-  /** Keys in stored byte form, sorted; `originals[i]` is what the caller gave. */
-  private keys: Buffer[] = [];
-  private originals: Key[] = [];
-  private values: V[] = [];
+  private data: Sorted<V> = { encoded: [], keys: [], values: [] };
+  /**
+   * Set while a range may still be reading `data`: the next write copies
+   * the arrays first, so a range reads a snapshot, as an LMDB read
+   * transaction does, without every range paying for a copy.
+   */
+  private shared = false;
 
   get(key: Key): V | undefined {
-    const i = this.find(key);
-    return i >= 0 ? copy(this.values[i]) : undefined;
+    const i = this.find(encodeKey(key));
+    return i >= 0 ? copy(this.data.values[i]) : undefined;
   }
 
-  *range(options: RangeOptions = {}): Iterable<Entry<V>> {
+  range(options: RangeOptions = {}): Iterable<Entry<V>> {
     const { start, end, reverse = false, limit = Infinity } = options;
-    const from = start === undefined ? 0 : this.lowerBound(encodeKey(start));
-    const to = end === undefined ? this.keys.length : this.lowerBound(encodeKey(end));
-    // Snapshot the slice: a writer may commit while the caller iterates.
-    const keys = this.originals.slice(from, to);
-    const values = this.values.slice(from, to);
-    const count = Math.min(keys.length, limit);
-    for (let n = 0; n < count; n++) {
-      const i = reverse ? keys.length - 1 - n : n;
-      yield { key: keys[i]!, value: copy(values[i]!) };
-    }
+    const data = this.data;
+    this.shared = true;
+    const from = start === undefined ? 0 : lowerBound(data.encoded, encodeKey(start));
+    const to = end === undefined ? data.encoded.length : lowerBound(data.encoded, encodeKey(end));
+    return entries(data, from, to, reverse, limit);
   }
 
   async transaction<T>(fn: (tx: KvWriter<V>) => T): Promise<T> {
@@ -78,63 +84,86 @@ class MemoryStore<V> implements KvStore<V> {
 
   apply(staged: StagedWrites<V>): void {
     for (const { key, value } of staged.writes()) {
-      if (value === undefined) this.delete(key);
-      else this.set(key, copy(value));
+      if (value === undefined) this.delete(encodeKey(key));
+      else this.set(encodeKey(key), copy(value));
     }
   }
 
   clear(): void {
-    this.keys = [];
-    this.originals = [];
-    this.values = [];
+    this.data = { encoded: [], keys: [], values: [] };
+    this.shared = false;
   }
 
-  private set(key: Key, value: V): void {
-    const encoded = encodeKey(key);
-    const i = this.lowerBound(encoded);
-    if (i < this.keys.length && this.keys[i]!.equals(encoded)) {
-      this.values[i] = value;
+  /** The arrays a write may change in place. */
+  private writable(): Sorted<V> {
+    if (this.shared) {
+      const { encoded, keys, values } = this.data;
+      this.data = { encoded: encoded.slice(), keys: keys.slice(), values: values.slice() };
+      this.shared = false;
+    }
+    return this.data;
+  }
+
+  private set(encoded: Buffer, value: V): void {
+    const i = lowerBound(this.data.encoded, encoded);
+    const data = this.writable();
+    if (i < data.encoded.length && data.encoded[i].equals(encoded)) {
+      data.values[i] = value;
     } else {
-      this.keys.splice(i, 0, encoded);
-      this.originals.splice(i, 0, copy(key));
-      this.values.splice(i, 0, value);
+      // toBufferKey hands out views of a shared pool: keep a copy of our own.
+      data.encoded.splice(i, 0, Buffer.from(encoded));
+      data.keys.splice(i, 0, decodeKey(encoded));
+      data.values.splice(i, 0, value);
     }
   }
 
-  private delete(key: Key): void {
-    const i = this.find(key);
-    if (i >= 0) {
-      this.keys.splice(i, 1);
-      this.originals.splice(i, 1);
-      this.values.splice(i, 1);
-    }
+  private delete(encoded: Buffer): void {
+    const i = this.find(encoded);
+    if (i < 0) return;
+    const data = this.writable();
+    data.encoded.splice(i, 1);
+    data.keys.splice(i, 1);
+    data.values.splice(i, 1);
   }
 
-  private find(key: Key): number {
-    const encoded = encodeKey(key);
-    const i = this.lowerBound(encoded);
-    return i < this.keys.length && this.keys[i]!.equals(encoded) ? i : -1;
-  }
-
-  /** Index of the first key not less than `encoded`. */
-  private lowerBound(encoded: Buffer): number {
-    let lo = 0;
-    let hi = this.keys.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (Buffer.compare(this.keys[mid]!, encoded) < 0) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
+  private find(encoded: Buffer): number {
+    const keys = this.data.encoded;
+    const i = lowerBound(keys, encoded);
+    return i < keys.length && keys[i].equals(encoded) ? i : -1;
   }
 }
 
-/** A deep copy that keeps Buffers as Buffers (structuredClone would not). */
+function* entries<V>(data: Sorted<V>, from: number, to: number, reverse: boolean, limit: number): Iterable<Entry<V>> {
+  const count = Math.min(Math.max(to - from, 0), limit);
+  for (let n = 0; n < count; n++) {
+    const i = reverse ? to - 1 - n : from + n;
+    yield { key: copy(data.keys[i]), value: copy(data.values[i]) };
+  }
+}
+
+/** Index of the first key not less than `encoded`. */
+function lowerBound(keys: readonly Buffer[], encoded: Buffer): number {
+  let lo = 0;
+  let hi = keys.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (Buffer.compare(keys[mid], encoded) < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * A deep copy that gives back what LMDB's msgpack would: byte arrays as
+ * Buffers (structuredClone would make them plain Uint8Arrays), Dates as
+ * Dates, properties set to undefined kept.
+ */
 function copy<T>(value: T): T {
   if (value === null || typeof value !== "object") return value;
-  if (Buffer.isBuffer(value)) return Buffer.from(value) as T;
+  if (value instanceof Uint8Array) return Buffer.from(value) as T;
+  if (value instanceof Date) return new Date(value.getTime()) as T;
   if (Array.isArray(value)) return value.map(copy) as T;
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) if (v !== undefined) out[k] = copy(v);
+  for (const [k, v] of Object.entries(value)) out[k] = copy(v);
   return out as T;
 }

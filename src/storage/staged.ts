@@ -7,6 +7,9 @@
 import { encodeKey } from "./keys.js";
 import type { Key, KvWriter } from "./types.js";
 
+/** LMDB's limit on an encoded key (its default build). */
+export const MAX_KEY_BYTES = 1978;
+
 export class StagedWrites<V> implements KvWriter<V> {
   private readonly staged = new Map<string, { key: Key; value: V | undefined }>();
 
@@ -17,8 +20,15 @@ export class StagedWrites<V> implements KvWriter<V> {
     return write ? write.value : this.read(key);
   }
 
+  /**
+   * Refuses a key LMDB could not store here, inside `fn`, rather than when
+   * the writes are applied and some of them may already have landed; the
+   * in-memory store refuses it too, so both behave the same.
+   */
   put(key: Key, value: V): void {
-    this.staged.set(id(key), { key, value });
+    const encoded = id(key);
+    if (encoded.length > MAX_KEY_BYTES) throw new RangeError(`key of ${encoded.length} bytes is over the ${MAX_KEY_BYTES}-byte limit`);
+    this.staged.set(encoded, { key, value });
   }
 
   remove(key: Key): void {

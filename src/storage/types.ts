@@ -13,11 +13,18 @@ import type { Readable } from "node:stream";
 export type KeyPart = string | number;
 export type Key = KeyPart | readonly KeyPart[];
 
+/**
+ * A range bound: a key, or key parts followed by raw key bytes. Only
+ * `prefixRange` makes the second kind, to name the point just past every
+ * key that begins with a prefix, which no Key can name.
+ */
+export type KeyBound = Key | readonly (KeyPart | Uint8Array)[];
+
 export interface RangeOptions {
   /** Inclusive lower bound. */
-  start?: Key;
+  start?: KeyBound;
   /** Exclusive upper bound. */
-  end?: Key;
+  end?: KeyBound;
   reverse?: boolean;
   limit?: number;
 }

@@ -38,6 +38,92 @@ for (const kind of ["lmdb", "memory"] as const) {
       assert.deepEqual(keysOf(store.range({ start: ["b", "a"], end: ["b", "a/b"], reverse: true })), [["b", "a b"], ["b", "a"]]);
     });
 
+    it("orders a key before its extensions, and numbers before strings", async () => {
+      const store = env.store<number>("extensions");
+      const sorted: Key[] = [[-2.5, "x"], [-1], [0], [1.5], [2], [10, "a"], ["a"], ["a", -1], ["a", 1], ["a", ""], ["a", "b"], ["a", "b", "c"], ["a\u0000"], ["a\u0001"], ["ab"], ["é"], ["\uffff"], ["😀"]];
+      await store.transaction((tx) => [...sorted].reverse().forEach((k, i) => tx.put(k, i)));
+      // A one-element array is the same key as its element, and comes back bare.
+      assert.deepEqual(keysOf(store.range()), sorted.map((k) => (Array.isArray(k) && k.length === 1 ? k[0] : k)));
+      assert.equal(store.get("a"), store.get(["a"]));
+    });
+
+    it("bounds a prefix past every extension, however long its last element", async () => {
+      const store = env.store<number>("prefixes");
+      const long = "b".repeat(63); // a bucket name at S3's maximum length
+      const longer = "c".repeat(200);
+      const inside: [prefix: (string | number)[], keys: Key[]][] = [
+        [["p"], [["p"], ["p", ""], ["p", "\u0000"], ["p", 5], ["p", "x", "y"], ["p", "\uffff"], ["p", "😀"], ["p", "😀😀😀"]]],
+        [[long], [[long], [long, ""], [long, "x"], [long, "😀"]]],
+        [[longer], [[longer, 1], [longer, "z"]]],
+        [[7], [[7], [7, "a"], [7, 8]]],
+        [["p", "x"], [["p", "x", "y"]]],
+      ];
+      const outside: Key[] = [["o"], ["p\u0000"], ["p\u0001"], ["pa"], ["q"], [`${long}c`], [`${long}\uffff`], [`${longer}c`], [6], [7.5], [8]];
+      await store.transaction((tx) => [...inside.flatMap(([, keys]) => keys), ...outside].forEach((k, i) => tx.put(k, i)));
+      const bare = (k: Key) => (Array.isArray(k) && k.length === 1 ? k[0] : k);
+      for (const [prefix, keys] of inside) {
+        const found = keysOf(store.range(prefixRange(prefix)));
+        assert.deepEqual(new Set(found.map((k) => JSON.stringify(k))), new Set(keys.map((k) => JSON.stringify(bare(k)))), `prefix ${JSON.stringify(prefix)}`);
+        assert.deepEqual(keysOf(store.range({ ...prefixRange(prefix), reverse: true })), [...found].reverse());
+      }
+      assert.throws(() => prefixRange([]), /at least one element/);
+    });
+
+    it("reads [start, end), forwards or backwards, up to a limit", async () => {
+      const store = env.store<number>("bounds");
+      await store.transaction((tx) => ["a", "b", "c", "d", "e"].forEach((k, i) => tx.put(["r", k], i)));
+      const names = (options: Parameters<typeof store.range>[0]) => keysOf(store.range(options)).map((k) => (k as string[])[1]);
+      assert.deepEqual(names({ start: ["r", "b"], end: ["r", "d"] }), ["b", "c"]);
+      assert.deepEqual(names({ start: ["r", "b"], end: ["r", "d"], reverse: true }), ["c", "b"]);
+      assert.deepEqual(names({ start: ["r", "bb"], end: ["r", "cc"], reverse: true }), ["c"]);
+      assert.deepEqual(names({ end: ["r", "c"], reverse: true, limit: 1 }), ["b"]);
+      assert.deepEqual(names({ start: ["r", "c"], reverse: true }), ["e", "d", "c"]);
+      assert.deepEqual(names({ start: ["r", "c"], limit: 2 }), ["c", "d"]);
+      assert.deepEqual(names({ start: ["r", "c"], end: ["r", "c"] }), []);
+      assert.deepEqual(names({ start: ["r", "d"], end: ["r", "b"] }), []);
+      assert.deepEqual(names({ limit: 0 }), []);
+    });
+
+    it("keeps reading what it started with while commits land", async () => {
+      const store = env.store<number>("snapshot");
+      await store.transaction((tx) => [1, 2, 3].forEach((n) => tx.put(n, n)));
+      const seen: number[] = [];
+      for (const { key } of store.range()) {
+        seen.push(key as number);
+        if (key === 1) await store.transaction((tx) => { tx.remove(2); tx.put(4, 4); });
+      }
+      // LMDB's read transaction ends with the iteration; what it may show of
+      // a commit made mid-way differs, but never a key twice or out of order.
+      assert.deepEqual(seen, [...new Set(seen)].sort());
+      assert.deepEqual(keysOf(store.range()), [1, 3, 4]);
+    });
+
+    it("stores Buffers, byte arrays and Dates as LMDB's msgpack does", async () => {
+      const store = env.store<{ b: Buffer; u: Uint8Array; d: Date; gone?: undefined; nested: { list: unknown[] } }>("values");
+      await store.transaction((tx) => tx.put("v", { b: Buffer.from("bin"), u: new Uint8Array([1, 2]), d: new Date(5), gone: undefined, nested: { list: [null, true, 1.5, "s"] } }));
+      const value = store.get("v");
+      assert.ok(value);
+      assert.ok(Buffer.isBuffer(value.b) && Buffer.isBuffer(value.u));
+      assert.deepEqual([...value.u], [1, 2]);
+      assert.equal(value.b.toString(), "bin");
+      assert.ok(value.d instanceof Date && value.d.getTime() === 5);
+      assert.ok("gone" in value);
+      assert.deepEqual(value.nested, { list: [null, true, 1.5, "s"] });
+    });
+
+    it("sees its own removes, and a later transaction sees the commit", async () => {
+      const store = env.store<string>("own");
+      await store.transaction((tx) => tx.put("k", "v"));
+      const inside = await store.transaction((tx) => {
+        tx.remove("k");
+        const afterRemove = tx.get("k");
+        tx.put("k", "w");
+        return [afterRemove, tx.get("k")];
+      });
+      assert.deepEqual(inside, [undefined, "w"]);
+      assert.equal(await store.transaction((tx) => tx.get("k")), "w");
+    });
+
     it("orders numbers numerically inside arrays", async () => {
       const store = env.store<string>("numbers");
       await store.transaction((tx) => [10, 2, 1, 100].forEach((n) => tx.put(["u", n], `p${n}`)));
@@ -63,6 +149,20 @@ for (const kind of ["lmdb", "memory"] as const) {
       );
       assert.equal(store.get("y"), undefined);
       assert.equal(store.get("x")?.n, 1);
+    });
+
+    it("refuses a key over LMDB's size limit, and lands nothing of that transaction", async () => {
+      const store = env.store<number>("big");
+      await assert.rejects(
+        store.transaction((tx) => {
+          tx.put("small", 1);
+          tx.put(["b", "é".repeat(1000)], 2);
+        }),
+        /over the 1978-byte limit/,
+      );
+      assert.equal(store.get("small"), undefined);
+      await store.transaction((tx) => tx.put(["b", "x".repeat(1970)], 3));
+      assert.equal(store.get(["b", "x".repeat(1970)]), 3);
     });
 
     it("commits writes to several stores at once, or none of them", async () => {
@@ -112,14 +212,22 @@ for (const kind of ["lmdb", "memory"] as const) {
 }
 
 describe("LMDB persistence", () => {
-  it("keeps committed data across close and reopen", async () => {
+  it("keeps committed data across close and reopen, after a clear too", async () => {
     const dir = await mkdtemp(join(tmpdir(), "nimbus-kv-"));
     try {
       const first = openLmdbEnvironment(dir);
-      await first.store<string>("s").transaction((tx) => tx.put(["k", "é"], "v"));
+      const records = first.store<{ name: string; size: number }>("records");
+      await records.transaction((tx) => tx.put(["k", "é"], { name: "before", size: 1 }));
+      await first.clear();
+      // Same shape as before the clear, and a new one: msgpack's shared
+      // record structures must still decode after reopening.
+      await records.transaction((tx) => tx.put(["k", "😀"], { name: "after", size: 2 }));
+      await first.transaction((tx) => tx.store<{ other: boolean }>("others").put(1, { other: true }));
       await first.close();
       const second = openLmdbEnvironment(dir);
-      assert.equal(second.store<string>("s").get(["k", "é"]), "v");
+      assert.equal(second.store("records").get(["k", "é"]), undefined);
+      assert.deepEqual(second.store("records").get(["k", "😀"]), { name: "after", size: 2 });
+      assert.deepEqual(second.store("others").get(1), { other: true });
       await second.close();
     } finally {
       await rm(dir, { recursive: true, force: true });
