@@ -5,6 +5,7 @@ import {
   AttachUserPolicyCommand,
   CreatePolicyCommand,
   CreatePolicyVersionCommand,
+  type CreatePolicyVersionCommandOutput,
   CreateUserCommand,
   DeletePolicyCommand,
   DeletePolicyVersionCommand,
@@ -49,7 +50,7 @@ describe("IAM policies", () => {
     const v1 = await iam.send(new GetPolicyVersionCommand({ PolicyArn: arn, VersionId: "v1" }));
     assert.equal(decodeURIComponent(v1.PolicyVersion!.Document!), doc("s3:Get*"));
     for (const n of [2, 3, 4, 5]) {
-      const v = await iam.send(new CreatePolicyVersionCommand({ PolicyArn: arn, PolicyDocument: doc(`s3:Get${n}*`), SetAsDefault: n === 3 }));
+      const v: CreatePolicyVersionCommandOutput = await iam.send(new CreatePolicyVersionCommand({ PolicyArn: arn, PolicyDocument: doc(`s3:Get${n}*`), SetAsDefault: n === 3 }));
       assert.equal(v.PolicyVersion?.VersionId, `v${n}`);
     }
     await rejectsWith(iam.send(new CreatePolicyVersionCommand({ PolicyArn: arn, PolicyDocument: doc("s3:*") })), "LimitExceededException", 409);

@@ -76,6 +76,6 @@ describe("rest-json (Lambda)", () => {
     const response = codec.serializeError(new AwsError("ResourceNotFoundException", "Function not found: arn:aws:lambda:us-east-1:000000000000:function:fn", 404), ctx);
     assert.equal(response.status, 404);
     assert.equal(response.headers["x-amzn-errortype"], "ResourceNotFoundException");
-    assert.deepEqual(JSON.parse(await bodyText(response)), { Type: "User", message: "Function not found: arn:aws:lambda:us-east-1:000000000000:function:fn" });
+    assert.deepEqual(JSON.parse(await bodyText(response)), { Type: "User", Message: "Function not found: arn:aws:lambda:us-east-1:000000000000:function:fn" });
   });
 });
