@@ -94,6 +94,9 @@ async function authenticateStep(
   );
 }
 
+/** Most requests carry no query string; they share one empty (never mutated) parameter list. */
+const NO_QUERY: URLSearchParams = new URLSearchParams();
+
 function toWireRequest(req: IncomingMessage, rawPath: string, rawQuery: string, route: Route, auth: AuthResult): WireRequest {
   // Virtual-host requests name the bucket in the host; fold it into the path
   // so REST routing sees one form. Signatures were checked on the original.
@@ -102,7 +105,7 @@ function toWireRequest(req: IncomingMessage, rawPath: string, rawQuery: string, 
     method: req.method ?? "GET",
     path,
     rawQuery,
-    query: new URLSearchParams(rawQuery),
+    query: rawQuery === "" ? NO_QUERY : new URLSearchParams(rawQuery),
     headers: req.headers,
     body: auth.body,
     contentLength: auth.contentLength,
@@ -129,10 +132,12 @@ function createContext(
     now: () => new Date(deps.now()),
     trailers: auth.trailers,
     headers: req.headers,
-    sourceIp: req.socket.remoteAddress?.replace(/^::ffff:/, ""),
-    // Made on first use: most operations never look.
+    // Made on first use: most requests never look (the peer address is a system call).
     get signal() {
       return signal();
+    },
+    get sourceIp() {
+      return req.socket.remoteAddress?.replace(/^::ffff:/, "");
     },
   };
 }

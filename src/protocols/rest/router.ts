@@ -62,9 +62,10 @@ export class RestRouter {
     for (const route of this.routes.get(req.method) ?? []) {
       // Sorted by specificity: once a match is found, only an x-id can beat it.
       if (best && (xId === undefined || best.score >= 1_000_000)) break;
+      // Query literals first: most requests carry none, which rules out most routes without touching the path.
+      if (!route.queryLiterals.every(([name, value]) => (value === undefined ? req.query.has(name) : req.query.get(name) === value))) continue;
       const labels = matchSegments(route.segments, segments);
       if (!labels) continue;
-      if (!route.queryLiterals.every(([name, value]) => (value === undefined ? req.query.has(name) : req.query.get(name) === value))) continue;
       if (
         !route.requiredQuery.every((name) => req.query.has(name)) ||
         !route.requiredHeaders.every((name) => req.headers[name] !== undefined)
@@ -150,8 +151,8 @@ function matchSegments(template: Segment[], segments: string[]): Record<string, 
     }
   }
   // Extra segments do not match; a lone trailing slash does (`/bucket/`).
-  const extra = segments.slice(template.length);
-  if (extra.length > 1 || (extra.length === 1 && extra[0] !== "")) return undefined;
+  const extra = segments.length - template.length;
+  if (extra > 1 || (extra === 1 && segments[template.length] !== "")) return undefined;
   return labels;
 }
 

@@ -9,9 +9,13 @@ export function formatIso8601(date: Date): string {
   return date.toISOString();
 }
 
-/** `Sun, 22 Nov 2026 10:00:00 GMT`: HTTP headers. */
+let lastRfc822 = { ms: NaN, text: "" };
+
+/** `Sun, 22 Nov 2026 10:00:00 GMT`: HTTP headers. The last answer is kept: hot objects repeat it. */
 export function formatRfc822(date: Date): string {
-  return date.toUTCString();
+  const ms = date.getTime();
+  if (ms !== lastRfc822.ms) lastRfc822 = { ms, text: date.toUTCString() };
+  return lastRfc822.text;
 }
 
 /** Epoch seconds with up to millisecond precision: JSON bodies. */
