@@ -3,9 +3,10 @@
  * their tables and records them in BENCHMARKS.md.
  */
 import { machine, record, table, type SuiteResult } from "./lib/report.js";
+import { runIamSuite } from "./iam.js";
 import { runS3Suite } from "./s3.js";
 
-const SUITES: Record<string, (log: (line: string) => void) => Promise<SuiteResult>> = { s3: runS3Suite };
+const SUITES: Record<string, (log: (line: string) => void) => Promise<SuiteResult>> = { s3: runS3Suite, iam: runIamSuite };
 
 const requested = process.argv.slice(2).filter((a) => !a.startsWith("-"));
 const names = requested.length ? requested : ["s3"];
@@ -20,7 +21,7 @@ for (const name of names) {
   const suite = SUITES[name];
   if (!suite) continue;
   const result = await suite((line) => console.error(`[${name}] ${line}`));
-  console.log(`\n## ${name}\n\n${table(result.rows)}\n${result.notes.map((n) => `- ${n}`).join("\n")}\n`);
+  console.log(`\n## ${name}\n\n${table(result.rows, result.peer)}\n${result.notes.map((n) => `- ${n}`).join("\n")}\n`);
   await record(name, `npm run bench -- ${name}`, result);
   console.error(`[${name}] done in ${((performance.now() - started) / 1000).toFixed(0)} s; BENCHMARKS.md updated`);
 }

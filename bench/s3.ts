@@ -7,10 +7,11 @@ import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { createServer } from "node:http";
 import { createRequire } from "node:module";
-import { cpus, tmpdir } from "node:os";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { processCpuSeconds, waitForQuiet, watchCpu, type CpuShares } from "./lib/cpu.js";
+import { waitForQuiet } from "./lib/cpu.js";
+import { settle, step, type Log, type Measured } from "./lib/measure.js";
 import { drain, replay, type LoadOptions, type LoadResult, type Replay } from "./lib/load.js";
 import { signS3, type Credentials } from "./lib/sign.js";
 import { ROOT, rssMegabytes, startFloor, startNimbus, startS3rver, type Server } from "./lib/servers.js";
@@ -23,8 +24,6 @@ const SMALL_LOAD: LoadOptions = { connections: 32, seconds: SECONDS, warmupSecon
 /** 64 MiB bodies: a few connections are enough to keep the pipe full; 32 would only queue. */
 const LARGE_LOAD: LoadOptions = { connections: Number(process.env.BENCH_LARGE_CONNECTIONS ?? 4), seconds: SECONDS, warmupSeconds: WARMUP };
 const STARTS = 5;
-/** Other processes using more than this many cores during a measurement make it suspect. */
-const BUSY_CORES = 0.2;
 const NIMBUS: Credentials = { accessKeyId: "test", secretAccessKey: "test" };
 const S3RVER: Credentials = { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" };
 const SMALL = randomBytes(1024);
@@ -51,8 +50,6 @@ interface Lifecycle {
   coldStartMs: number;
   idleRssMb: number;
 }
-
-type Log = (line: string) => void;
 
 async function send(origin: string, r: Replay): Promise<{ status: number; body: Buffer }> {
   const res = await fetch(`${origin}${r.path}`, { method: r.method, headers: r.headers, body: r.body ? new Uint8Array(r.body) : undefined });
@@ -99,50 +96,6 @@ async function prepare(server: Server, credentials: Credentials): Promise<{ requ
   return { requests, listBytes: listing.length };
 }
 
-interface Measured extends LoadResult {
-  /** Server CPU time per answer, in µs: what one request costs the server, whatever the load generator's share of the machine. */
-  cpuMicros: number;
-}
-
-/** Runs one measurement (warm-up, then the measured run), logs it, notes a busy machine, and lets the server go idle first. */
-async function step(
-  who: string,
-  what: string,
-  server: Server,
-  run: (options: Pick<LoadOptions, "onMeasure">) => Promise<LoadResult>,
-  log: Log,
-  notes: string[],
-): Promise<Measured> {
-  // Other processes taking cores skew the figure (a low floor flatters every ratio):
-  // wait for a quiet machine, and measure again (up to twice) if it got busy meanwhile.
-  const attempt = async () => {
-    await settle(server.pid);
-    await waitForQuiet();
-    let watch: { stop(): Promise<CpuShares> } | undefined;
-    const result = await run({ onMeasure: async () => void (watch = await watchCpu(server.pid)) });
-    const cpu = (await watch?.stop()) ?? { server: NaN, foreignCores: NaN, foreignTop: [] };
-    return { result, cpu };
-  };
-  let best = await attempt();
-  for (let tries = 1; tries < 3 && best.cpu.foreignCores > BUSY_CORES; tries++) {
-    log(`  ${what}: other processes used ${best.cpu.foreignCores.toFixed(2)} cores; measuring again`);
-    const next = await attempt();
-    if (next.cpu.foreignCores < best.cpu.foreignCores) best = next;
-  }
-  const { result, cpu } = best;
-  const cpuMicros = (cpu.server * 1e6) / result.answers;
-  log(
-    `  ${what}: ${Math.round(result.requestsPerSecond).toLocaleString("en-US")} ok/s, ${(result.bytesPerSecond / 1e6).toFixed(1)} MB/s, ` +
-      `server CPU ${cpuMicros.toFixed(0)} µs/answer${result.non2xx ? `, ${result.non2xx} non-2xx` : ""}${result.errors ? `, ${result.errors} errors/timeouts` : ""}, ` +
-      `other processes ${cpu.foreignCores.toFixed(2)} cores${cpu.foreignTop.length ? ` (${cpu.foreignTop.join(", ")})` : ""}`,
-  );
-  if (result.errors || result.non2xx) notes.push(`${who} ${what}: ${result.errors} errors or timeouts, ${result.non2xx} non-2xx answers (only 2xx answers count).`);
-  if (cpu.foreignCores > BUSY_CORES) {
-    notes.push(`${who} ${what}: other processes used ${cpu.foreignCores.toFixed(1)} cores meanwhile (of ${cpus().length}), in three tries; this figure is likely depressed.`);
-  }
-  return { ...result, cpuMicros };
-}
-
 async function measure(who: string, server: Server, requests: Requests, log: Log, notes: string[]): Promise<Figures> {
   return {
     put: await step(who, "PutObject 1 KiB", server, (o) => replay(server.origin, requests.put, { ...SMALL_LOAD, ...o }), log, notes),
@@ -150,22 +103,6 @@ async function measure(who: string, server: Server, requests: Requests, log: Log
     list: await step(who, "ListObjectsV2", server, (o) => replay(server.origin, requests.list, { ...SMALL_LOAD, ...o }), log, notes),
     large: await step(who, "GetObject 64 MiB", server, (o) => drain(server.origin, requests.large, { ...LARGE_LOAD, ...o }), log, notes),
   };
-}
-
-/**
- * Waits until a server stops using CPU (at most 30 s), so work queued by one
- * measurement (s3rver keeps answering a timed-out listing backlog for seconds)
- * does not eat into the next one.
- */
-async function settle(pid: number): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  let last = await processCpuSeconds(pid);
-  while (Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 200));
-    const now = await processCpuSeconds(pid);
-    if (now - last <= 0.02) return;
-    last = now;
-  }
 }
 
 function median(values: number[]): number {

@@ -19,6 +19,8 @@ export interface SuiteResult {
   rows: Row[];
   /** Caveats seen during the run (errors, non-2xx answers), printed under the table. */
   notes: string[];
+  /** What the peer column holds (default: s3rver). */
+  peer?: string;
 }
 
 /** Rates read higher-is-better, as a share of the floor; times and sizes as multiples. */
@@ -34,9 +36,9 @@ function ratio(nimbus: number, reference: number | undefined, unit: string, styl
   return `${r >= 10 ? r.toFixed(0) : r.toFixed(2)}×`;
 }
 
-export function table(rows: Row[]): string {
+export function table(rows: Row[], peer = "s3rver"): string {
   const lines = [
-    "| metric | unit | Nimbus | floor | s3rver | Nimbus / floor | Nimbus / s3rver | target | |",
+    `| metric | unit | Nimbus | floor | ${peer} | Nimbus / floor | Nimbus / ${peer} | target | |`,
     "|---|---|---:|---:|---:|---:|---:|---|---|",
   ];
   for (const r of rows) {
@@ -77,7 +79,7 @@ export async function record(suite: string, command: string, result: SuiteResult
   const section =
     `<!-- ${suite}:start -->\n## ${suite}\n\n` +
     `Run ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC with \`${command}\` at ${revision()}, on ${machine()}.\n\n` +
-    `${table(result.rows)}\n${notes}<!-- ${suite}:end -->`;
+    `${table(result.rows, result.peer)}\n${notes}<!-- ${suite}:end -->`;
   const pattern = new RegExp(`<!-- ${suite}:start -->[\\s\\S]*<!-- ${suite}:end -->`);
   text = pattern.test(text) ? text.replace(pattern, () => section) : `${text.trimEnd()}\n\n${section}\n`;
   await writeFile(path, text);

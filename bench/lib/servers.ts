@@ -99,10 +99,10 @@ export async function startS3rver(): Promise<Server> {
  * as a user would: `--port 0`, the port read from the ready line, then
  * timed to the first 200 from /_nimbus/health.
  */
-export async function startNimbus(): Promise<Server> {
+export async function startNimbus(extraArgs: readonly string[] = []): Promise<Server> {
   const dir = await mkdtemp(join(tmpdir(), "bench-nimbus-"));
   const started = performance.now();
-  const child = spawn(process.execPath, [join(ROOT, "bin/nimbus.js"), "start", "--port", "0", "--data-dir", dir], {
+  const child = spawn(process.execPath, [join(ROOT, "bin/nimbus.js"), "start", "--port", "0", "--data-dir", dir, ...extraArgs], {
     cwd: ROOT,
     stdio: ["ignore", "pipe", "pipe"],
   });

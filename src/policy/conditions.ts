@@ -55,18 +55,34 @@ const OPERATORS: Record<string, OperatorSpec> = {
 /** An operator name the engine does not know; policies that use one never match (and say so). */
 export class UnknownOperatorError extends Error {}
 
+type Test = (keys: ContextKeys) => boolean;
+
+const compiledBlocks = new WeakMap<ConditionBlock, Test>();
+
 /** True when every operator of the block holds (operators and keys are ANDed, values ORed). */
 export function conditionsHold(block: ConditionBlock | undefined, keys: ContextKeys): boolean {
   if (!block) return true;
-  for (const [operatorName, entries] of Object.entries(block)) {
-    for (const [key, policyValues] of Object.entries(entries)) {
-      if (!operatorHolds(operatorName, key, policyValues, keys)) return false;
-    }
+  let test = compiledBlocks.get(block);
+  if (!test) {
+    test = compileBlock(block);
+    compiledBlocks.set(block, test);
   }
-  return true;
+  return test(keys);
 }
 
-function operatorHolds(name: string, key: string, policyValues: readonly string[], keys: ContextKeys): boolean {
+/** The block's operators parsed once (set modes, IfExists, key names), so a request pays only the comparisons. */
+function compileBlock(block: ConditionBlock): Test {
+  const tests: Test[] = [];
+  for (const [operatorName, entries] of Object.entries(block)) {
+    for (const [key, policyValues] of Object.entries(entries)) tests.push(compileOperator(operatorName, key.toLowerCase(), policyValues));
+  }
+  return (keys) => {
+    for (let i = 0; i < tests.length; i++) if (!tests[i]!(keys)) return false;
+    return true;
+  };
+}
+
+function compileOperator(name: string, key: string, policyValues: readonly string[]): Test {
   let operator = name;
   let setMode: "any" | "all" | undefined;
   if (operator.startsWith("ForAnyValue:")) {
@@ -76,31 +92,40 @@ function operatorHolds(name: string, key: string, policyValues: readonly string[
     setMode = "all";
     operator = operator.slice("ForAllValues:".length);
   }
-  const raw = lookup(keys, key);
   if (operator === "Null") {
     const wantsMissing = policyValues.some((v) => v.toLowerCase() === "true");
-    return wantsMissing === (raw === undefined || (Array.isArray(raw) && raw.length === 0));
+    return (keys) => {
+      const raw = keys.get(key);
+      return wantsMissing === (raw === undefined || (Array.isArray(raw) && raw.length === 0));
+    };
   }
   const ifExists = operator.endsWith("IfExists");
   if (ifExists) operator = operator.slice(0, -"IfExists".length);
   const spec = OPERATORS[operator];
-  if (!spec) throw new UnknownOperatorError(`unknown condition operator ${name}`);
-
-  const requestValues = raw === undefined ? [] : typeof raw === "string" ? [raw] : [...raw];
-  if (requestValues.length === 0) {
-    if (setMode === "all") return true;
-    if (ifExists) return true;
-    return spec.negated && setMode === undefined;
+  if (!spec) {
+    return () => {
+      throw new UnknownOperatorError(`unknown condition operator ${name}`);
+    };
   }
-  const resolved = spec.variables
-    ? policyValues.map((v) => substituteVariables(v, (k) => single(lookup(keys, k)))).filter((v): v is string => v !== undefined)
-    : [...policyValues];
-  const matchesAny = (value: string) => resolved.some((p) => spec.compare(value, p));
-  if (setMode === "all") {
-    return spec.negated ? requestValues.every((v) => !matchesAny(v)) : requestValues.every(matchesAny);
-  }
-  // Default and ForAnyValue: some request value matches (negated: none does).
-  return spec.negated ? !requestValues.some(matchesAny) : requestValues.some(matchesAny);
+  const variables = spec.variables && policyValues.some((v) => v.includes("${"));
+  return (keys) => {
+    const raw = keys.get(key);
+    const requestValues: readonly string[] = raw === undefined ? [] : typeof raw === "string" ? [raw] : raw;
+    if (requestValues.length === 0) {
+      if (setMode === "all") return true;
+      if (ifExists) return true;
+      return spec.negated && setMode === undefined;
+    }
+    const resolved = variables
+      ? policyValues.map((v) => substituteVariables(v, (k) => single(lookup(keys, k)))).filter((v): v is string => v !== undefined)
+      : policyValues;
+    const matchesAny = (value: string) => resolved.some((p) => spec.compare(value, p));
+    if (setMode === "all") {
+      return spec.negated ? requestValues.every((v) => !matchesAny(v)) : requestValues.every(matchesAny);
+    }
+    // Default and ForAnyValue: some request value matches (negated: none does).
+    return spec.negated ? !requestValues.some(matchesAny) : requestValues.some(matchesAny);
+  };
 }
 
 function lookup(keys: ContextKeys, key: string): string | readonly string[] | undefined {

@@ -60,8 +60,9 @@ export function evaluate(
 /** The first explicit deny among the policies, else the first allow, else undefined. */
 function scan(policies: readonly NamedPolicy[], source: "identity" | "resource", facts: RequestFacts, action: string): Decision | undefined {
   let allow: Decision | undefined;
+  const service = action.slice(0, action.indexOf(":") + 1);
   for (const policy of policies) {
-    const statements = policy.document.statements;
+    const statements = statementsFor(policy.document, service);
     for (let i = 0; i < statements.length; i++) {
       const statement = statements[i]!;
       if (!applies(statement, facts, action, source === "resource")) continue;
@@ -70,6 +71,28 @@ function scan(policies: readonly NamedPolicy[], source: "identity" | "resource",
     }
   }
   return allow;
+}
+
+const byService = new WeakMap<PolicyDocument, Map<string, Statement[]>>();
+
+/**
+ * The statements of a document that can apply to an action of `service`
+ * (`s3:`), in document order: an action's service part has no wildcards
+ * (IAM refuses them), so a statement listing only other services' actions
+ * is skipped without a look. Worked out once per document and service.
+ */
+function statementsFor(document: PolicyDocument, service: string): readonly Statement[] {
+  let index = byService.get(document);
+  if (!index) {
+    index = new Map();
+    byService.set(document, index);
+  }
+  let statements = index.get(service);
+  if (!statements) {
+    statements = document.statements.filter((st) => !st.action || st.action.some((a) => a === "*" || a.toLowerCase().startsWith(service)));
+    index.set(service, statements);
+  }
+  return statements;
 }
 
 /** A statement's patterns, compiled once: evaluation runs per request, over many statements. */
@@ -100,24 +123,38 @@ function anyMatch(matchers: Matcher[], value: string, facts: RequestFacts): bool
 /** Actions match without regard to case (the value comes lower-cased); resources exactly. */
 function matcher(pattern: string, ignoreCase: boolean): Matcher {
   if (pattern === "*") return () => true;
-  if (pattern.includes("${")) {
-    // Policy variables: resolved per request from its context keys.
-    return (value, facts) => {
-      const resolved = substituteVariables(pattern, (key) => {
-        const v = facts.keys.get(key.toLowerCase());
-        return typeof v === "string" ? v : v?.[0];
-      });
-      return resolved !== undefined && wildcardMatch(resolved, value, ignoreCase);
-    };
-  }
   const text = ignoreCase ? pattern.toLowerCase() : pattern;
-  if (!text.includes("*") && !text.includes("?")) return (value) => value === text;
-  const star = text.indexOf("*");
-  if (star === text.length - 1 && !text.includes("?")) {
-    const prefix = text.slice(0, -1);
-    return (value) => value.startsWith(prefix);
+  if (!text.includes("${")) return literalMatcher(text);
+  // Policy variables: resolved per request from its context keys. The
+  // literal text before the first variable or wildcard must start the value,
+  // which rules out most statements without resolving anything.
+  const prefix = text.slice(0, firstSpecial(text));
+  return (value, facts) => {
+    if (!value.startsWith(prefix)) return false;
+    const resolved = substituteVariables(text, (key) => {
+      const v = facts.keys.get(key.toLowerCase());
+      return typeof v === "string" ? v : v?.[0];
+    });
+    return resolved !== undefined && wildcardMatch(resolved, value, ignoreCase);
+  };
+}
+
+/** Exact text, a prefix (`s3:Get*`), or a general wildcard pattern. */
+function literalMatcher(text: string): (value: string) => boolean {
+  const special = firstSpecial(text);
+  if (special === text.length) return (value) => value === text;
+  const prefix = text.slice(0, special);
+  if (special === text.length - 1 && text[special] === "*") return (value) => value.startsWith(prefix);
+  return (value) => value.startsWith(prefix) && wildcardMatch(text, value, false);
+}
+
+/** Index of the first wildcard or policy variable (the text's length when there is none). */
+function firstSpecial(text: string): number {
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === "*" || c === "?" || (c === "$" && text[i + 1] === "{")) return i;
   }
-  return (value) => wildcardMatch(text, value, false);
+  return text.length;
 }
 
 function applies(statement: Statement, facts: RequestFacts, action: string, resourcePolicy: boolean): boolean {

@@ -5,9 +5,9 @@ import type { NamedPolicy } from "./evaluate.js";
 
 export interface PolicySource {
   /** Identity-based policies of the caller (inline and attached, its groups', its role's). */
-  identityPolicies(principal: Principal): NamedPolicy[];
+  identityPolicies(principal: Principal): readonly NamedPolicy[];
   /** Resource-based policies of the resource (an S3 bucket's policy). */
-  resourcePolicies(resource: string): NamedPolicy[];
+  resourcePolicies(resource: string): readonly NamedPolicy[];
 }
 
 const parsed = new Map<string, PolicyDocument>();

@@ -35,9 +35,10 @@ export function openLmdbEnvironment(path: string): KvEnvironment {
     store<V>(name: string): KvStore<V> {
       return storeOf(name) as KvStore<V>;
     },
-    transaction<T>(fn: (tx: KvTransaction) => T): Promise<T> {
-      return root.transaction(() => {
-        const staged = new Map<LmdbStore<unknown>, StagedWrites<unknown>>();
+    async transaction<T>(fn: (tx: KvTransaction) => T): Promise<T> {
+      const staged = new Map<LmdbStore<unknown>, StagedWrites<unknown>>();
+      const result = await root.transaction(() => {
+        staged.clear();
         const result = fn({
           store<V>(name: string): KvWriter<V> {
             const store = storeOf(name);
@@ -52,6 +53,8 @@ export function openLmdbEnvironment(path: string): KvEnvironment {
         for (const [store, writes] of staged) store.apply(writes);
         return result;
       });
+      for (const [store, writes] of staged) if (writes.size > 0) store.generation++;
+      return result;
     },
     async clear() {
       // Named databases live in the root's key space too; clearing the root
@@ -62,6 +65,7 @@ export function openLmdbEnvironment(path: string): KvEnvironment {
       await root.transaction(() => {
         for (const name of names) (stores.get(name)?.db ?? root.openDB({ name })).clearSync();
       });
+      for (const store of stores.values()) store.generation++;
     },
     async close() {
       await root.close();
@@ -70,6 +74,9 @@ export function openLmdbEnvironment(path: string): KvEnvironment {
 }
 
 class LmdbStore<V> implements KvStore<V> {
+  /** Bumped once a writing transaction has committed, so a reader never caches pre-commit data under the new number. */
+  generation = 0;
+
   constructor(
     private readonly root: RootDatabase,
     readonly db: Database<unknown, LmdbKey>,
@@ -109,12 +116,19 @@ class LmdbStore<V> implements KvStore<V> {
     // fn runs inside lmdb's write transaction, so it reads every commit
     // before it; its writes are staged and applied only if it returns,
     // since lmdb does not roll back a batched transaction that throws.
-    return this.root.transaction(() => {
-      const staged = new StagedWrites<V>((key) => this.get(key));
-      const result = fn(staged);
-      this.apply(staged);
-      return result;
-    });
+    let wrote = false;
+    return this.root
+      .transaction(() => {
+        const staged = new StagedWrites<V>((key) => this.get(key));
+        const result = fn(staged);
+        this.apply(staged);
+        wrote = staged.size > 0;
+        return result;
+      })
+      .then((result) => {
+        if (wrote) this.generation++;
+        return result;
+      });
   }
 
   /** Applies staged writes; call only inside an lmdb write transaction. */

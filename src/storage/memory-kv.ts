@@ -53,6 +53,7 @@ interface Sorted<V> {
 }
 
 class MemoryStore<V> implements KvStore<V> {
+  generation = 0;
   private data: Sorted<V> = { encoded: [], keys: [], values: [] };
   /**
    * Set while a range may still be reading `data`: the next write copies
@@ -87,11 +88,13 @@ class MemoryStore<V> implements KvStore<V> {
       if (value === undefined) this.delete(encodeKey(key));
       else this.set(encodeKey(key), copy(value));
     }
+    if (staged.size > 0) this.generation++;
   }
 
   clear(): void {
     this.data = { encoded: [], keys: [], values: [] };
     this.shared = false;
+    this.generation++;
   }
 
   /** The arrays a write may change in place. */

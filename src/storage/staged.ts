@@ -35,6 +35,10 @@ export class StagedWrites<V> implements KvWriter<V> {
     this.staged.set(id(key), { key, value: undefined });
   }
 
+  get size(): number {
+    return this.staged.size;
+  }
+
   /** Writes in the order first made; `value` undefined means remove. */
   writes(): Iterable<{ key: Key; value: V | undefined }> {
     return this.staged.values();

@@ -36,6 +36,12 @@ export interface Entry<V> {
 
 /** A named, ordered collection of JSON-like values (objects, arrays, strings, numbers, booleans, null, Buffers). */
 export interface KvStore<V = unknown> {
+  /**
+   * Grows after every committed transaction that wrote to this store (and
+   * on clear): a reader that caches what it derived from the store checks
+   * it to know when to derive again.
+   */
+  readonly generation: number;
   get(key: Key): V | undefined;
   /** Entries in key order within [start, end). Reads see committed data. */
   range(options?: RangeOptions): Iterable<Entry<V>>;

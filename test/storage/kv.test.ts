@@ -38,6 +38,25 @@ for (const kind of ["lmdb", "memory"] as const) {
       assert.deepEqual(keysOf(store.range({ start: ["b", "a"], end: ["b", "a/b"], reverse: true })), [["b", "a b"], ["b", "a"]]);
     });
 
+    it("counts a store's committed writing transactions in its generation", async () => {
+      const store = env.store<number>("generations");
+      const other = env.store<number>("generations-other");
+      const before = store.generation;
+      await store.transaction((tx) => tx.put("a", 1));
+      assert.ok(store.generation > before, "a write commits a new generation");
+      const afterWrite = store.generation;
+      await store.transaction((tx) => tx.get("a"));
+      assert.equal(store.generation, afterWrite, "a transaction that only reads leaves it");
+      await assert.rejects(store.transaction(() => {
+        throw new Error("abandoned");
+      }));
+      assert.equal(store.generation, afterWrite, "a transaction that throws leaves it");
+      const otherBefore = other.generation;
+      await env.transaction((tx) => tx.store<number>("generations").remove("a"));
+      assert.ok(store.generation > afterWrite, "a cross-store transaction counts for the stores it wrote");
+      assert.equal(other.generation, otherBefore, "and only for those");
+    });
+
     it("orders a key before its extensions, and numbers before strings", async () => {
       const store = env.store<number>("extensions");
       const sorted: Key[] = [[-2.5, "x"], [-1], [0], [1.5], [2], [10, "a"], ["a"], ["a", -1], ["a", 1], ["a", ""], ["a", "b"], ["a", "b", "c"], ["a\u0000"], ["a\u0001"], ["ab"], ["é"], ["\uffff"], ["😀"]];

@@ -4,21 +4,41 @@
  * from storage, so enforcement works before the IAM service has loaded.
  */
 import type { Principal } from "../../auth/types.js";
+import type { PolicyDocument } from "../../policy/document.js";
 import type { NamedPolicy } from "../../policy/evaluate.js";
 import { parseStored, type PolicySource } from "../../policy/source.js";
 import type { KvEnvironment } from "../../storage/types.js";
 import { awsManagedPolicy } from "./managed-policies.js";
 import { groupsOfUser } from "./operations/groups.js";
-import { type EntityKind, IamStore } from "./store.js";
+import { type EntityKind, IamStore, type PolicyVersionRecord } from "./store.js";
 
 export class IamPolicySource implements Pick<PolicySource, "identityPolicies"> {
   private readonly store: IamStore;
+  private readonly versions = new Map<string, PolicyDocument>();
 
   constructor(kv: KvEnvironment) {
     this.store = new IamStore(kv);
   }
 
-  identityPolicies(principal: Principal): NamedPolicy[] {
+  /**
+   * Each caller's policies, as read at a sum of the IAM stores'
+   * generations: any IAM write changes the sum, so strict mode reads the
+   * store again only after IAM changed.
+   */
+  private readonly cached = new Map<string, { generation: number; policies: readonly NamedPolicy[] }>();
+
+  identityPolicies(principal: Principal): readonly NamedPolicy[] {
+    const { users, groups, roles, policies, inlinePolicies } = this.store;
+    const generation = users.generation + groups.generation + roles.generation + policies.generation + inlinePolicies.generation;
+    const hit = this.cached.get(principal.arn);
+    if (hit && hit.generation === generation) return hit.policies;
+    const read = this.read(principal);
+    if (this.cached.size >= 1000) this.cached.clear();
+    this.cached.set(principal.arn, { generation, policies: read });
+    return read;
+  }
+
+  private read(principal: Principal): NamedPolicy[] {
     const { accountId } = principal;
     if (principal.type === "user") {
       const userName = principal.arn.slice(principal.arn.lastIndexOf("/") + 1);
@@ -39,6 +59,22 @@ export class IamPolicySource implements Pick<PolicySource, "identityPolicies"> {
     return [];
   }
 
+  /**
+   * A managed policy version's document, parsed once. A version never
+   * changes once made; its ARN, id and creation time name it even across a
+   * delete and re-create (so the document text need not be hashed per request).
+   */
+  private versionDocument(arn: string, version: PolicyVersionRecord): PolicyDocument {
+    const id = `${arn}#${version.versionId}#${version.createdAt}`;
+    let document = this.versions.get(id);
+    if (!document) {
+      document = parseStored(version.document, "identity");
+      if (this.versions.size >= 1000) this.versions.clear();
+      this.versions.set(id, document);
+    }
+    return document;
+  }
+
   /** An identity's inline policies and the default versions of its attached ones. */
   private policiesOf(accountId: string, kind: EntityKind, name: string, attached: readonly string[] = []): NamedPolicy[] {
     const policies: NamedPolicy[] = this.store
@@ -47,7 +83,7 @@ export class IamPolicySource implements Pick<PolicySource, "identityPolicies"> {
     for (const arn of attached) {
       const policy = awsManagedPolicy(arn) ?? this.store.policies.get(arn);
       const version = policy?.versions.find((v) => v.versionId === policy.defaultVersionId);
-      if (version) policies.push({ name: arn, document: parseStored(version.document, "identity") });
+      if (version) policies.push({ name: arn, document: this.versionDocument(arn, version) });
     }
     return policies;
   }

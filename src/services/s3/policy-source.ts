@@ -15,13 +15,26 @@ export class BucketPolicySource {
     this.buckets = kv.store<BucketRecord>(BUCKETS_STORE);
   }
 
+  /** Each bucket's policies as last read, valid while the buckets store keeps its generation. */
+  private cached = new Map<string, readonly NamedPolicy[]>();
+  private cachedGeneration = -1;
+
   /** The policy of the bucket an `arn:aws:s3:::bucket[/key]` names, if any. */
-  resourcePolicies(resource: string): NamedPolicy[] {
+  resourcePolicies(resource: string): readonly NamedPolicy[] {
     if (!resource.startsWith("arn:aws:s3:::")) return [];
     const rest = resource.slice("arn:aws:s3:::".length);
     const slash = rest.indexOf("/");
     const bucket = slash < 0 ? rest : rest.slice(0, slash);
-    const policy = this.buckets.get(bucket)?.policy;
-    return policy ? [{ name: `bucket policy of ${bucket}`, document: parseStored(policy, "resource") }] : [];
+    if (this.cachedGeneration !== this.buckets.generation || this.cached.size >= 1000) {
+      this.cached = new Map();
+      this.cachedGeneration = this.buckets.generation;
+    }
+    let policies = this.cached.get(bucket);
+    if (!policies) {
+      const policy = this.buckets.get(bucket)?.policy;
+      policies = policy ? [{ name: `bucket policy of ${bucket}`, document: parseStored(policy, "resource") }] : [];
+      this.cached.set(bucket, policies);
+    }
+    return policies;
   }
 }
