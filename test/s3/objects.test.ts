@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { after, before, describe, it } from "node:test";
 import {
+  CopyObjectCommand,
   CreateBucketCommand,
   DeleteObjectCommand,
   DeleteObjectsCommand,
@@ -9,6 +10,7 @@ import {
   HeadObjectCommand,
   ListObjectsV2Command,
   PutObjectCommand,
+  PutObjectTaggingCommand,
   S3Client,
 } from "@aws-sdk/client-s3";
 import { rejectsWith, startCloud, type TestCloud } from "../support/nimbus.js";
@@ -157,6 +159,24 @@ describe("S3 objects", () => {
     const quiet = await s3.send(new DeleteObjectsCommand({ Bucket: BUCKET, Delete: { Objects: [{ Key: "m3" }], Quiet: true } }));
     assert.equal(quiet.Deleted, undefined);
     await rejectsWith(s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: "m3" })), "NotFound", 404);
+  });
+
+  it("answers every read after a write with what the write left (hot objects are cached)", async () => {
+    const read = async () => {
+      const got = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: "hot" }));
+      return { body: await got.Body?.transformToString(), tags: got.TagCount, type: got.ContentType };
+    };
+    await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: "hot", Body: "first", ContentType: "text/plain" }));
+    assert.deepEqual(await read(), { body: "first", tags: undefined, type: "text/plain" });
+    // The SDK sends its own default type for a string body.
+    await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: "hot", Body: "second, larger than the first" }));
+    assert.deepEqual(await read(), { body: "second, larger than the first", tags: undefined, type: "application/octet-stream" });
+    await s3.send(new PutObjectTaggingCommand({ Bucket: BUCKET, Key: "hot", Tagging: { TagSet: [{ Key: "k", Value: "v" }] } }));
+    assert.equal((await read()).tags, 1);
+    await s3.send(new CopyObjectCommand({ Bucket: BUCKET, Key: "hot", CopySource: `${BUCKET}/docs/hello.txt` }));
+    assert.equal((await read()).body, "hello world");
+    await s3.send(new DeleteObjectsCommand({ Bucket: BUCKET, Delete: { Objects: [{ Key: "hot" }] } }));
+    await rejectsWith(s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: "hot" })), "NoSuchKey", 404);
   });
 
   it("honours conditional writes", async () => {

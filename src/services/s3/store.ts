@@ -11,6 +11,8 @@ import type { BucketRecord, ObjectRecord, PartRecord, UploadRecord } from "./rec
 export const BUCKETS_STORE = "s3.buckets";
 const OBJECTS = "s3.objects";
 const BODIES = "s3.bodies";
+/** Hot objects kept in memory: records, and bodies of at most 16 KiB (so at most 16 MiB of them). */
+const OBJECT_CACHE_ENTRIES = 1024;
 
 export class S3Store {
   private readonly buckets: KvStore<BucketRecord>;
@@ -64,6 +66,7 @@ export class S3Store {
   /** Forgets cached state (after the storage was cleared). */
   forgetCaches(): void {
     this.bucketCache.clear();
+    this.objectCache.clear();
   }
 
   /** Creates the bucket unless the name is taken; returns the existing record if it is. */
@@ -110,8 +113,32 @@ export class S3Store {
 
   // ── objects ─────────────────────────────────────────────────────────
 
+  /**
+   * Recently read objects' records (frozen) and small bodies: a hot
+   * object's GET then costs no store read. Every write to an object drops
+   * its entry after the write commits, so a read racing the write cannot
+   * leave the old record behind.
+   */
+  private objectCache = new Map<string, ObjectRecord>();
+  /** Small bodies of cached records, by record: a newer record of the key has its own. */
+  private cachedBodies = new WeakMap<ObjectRecord, Buffer>();
+
   object(bucket: string, key: string): ObjectRecord | undefined {
-    return this.objects.get([bucket, key]);
+    const id = cacheId(bucket, key);
+    const hit = this.objectCache.get(id);
+    if (hit) return hit;
+    const stored = this.objects.get([bucket, key]);
+    if (!stored) return undefined;
+    const record = Object.freeze(stored);
+    const body = record.inline ? this.bodies.get(record.blob) : undefined;
+    if (body) this.cachedBodies.set(record, body);
+    if (this.objectCache.size >= OBJECT_CACHE_ENTRIES) this.objectCache.clear();
+    this.objectCache.set(id, record);
+    return record;
+  }
+
+  private forgetObject(bucket: string, key: string): void {
+    this.objectCache.delete(cacheId(bucket, key));
   }
 
   /**
@@ -125,15 +152,17 @@ export class S3Store {
     inlineBody: Buffer | undefined,
     check?: (previous: ObjectRecord | undefined) => void,
   ): Promise<void> {
-    const previous = await this.kv.transaction((tx) => {
-      const objects = tx.store<ObjectRecord>(OBJECTS);
-      const old = objects.get([bucket, key]);
-      check?.(old);
-      objects.put([bucket, key], record);
-      if (inlineBody) tx.store<Buffer>(BODIES).put(record.blob, inlineBody);
-      if (old?.inline && old.blob !== record.blob) tx.store<Buffer>(BODIES).remove(old.blob);
-      return old;
-    });
+    const previous = await this.kv
+      .transaction((tx) => {
+        const objects = tx.store<ObjectRecord>(OBJECTS);
+        const old = objects.get([bucket, key]);
+        check?.(old);
+        objects.put([bucket, key], record);
+        if (inlineBody) tx.store<Buffer>(BODIES).put(record.blob, inlineBody);
+        if (old?.inline && old.blob !== record.blob) tx.store<Buffer>(BODIES).remove(old.blob);
+        return old;
+      })
+      .finally(() => this.forgetObject(bucket, key));
     if (previous && !previous.inline && previous.blob !== record.blob) await this.blobs.delete(previous.blob);
   }
 
@@ -144,12 +173,14 @@ export class S3Store {
 
   /** Updates an object's record in place (tags); false when it is gone. */
   updateObject(bucket: string, key: string, update: (record: ObjectRecord) => ObjectRecord): Promise<boolean> {
-    return this.objects.transaction((tx) => {
-      const old = tx.get([bucket, key]);
-      if (!old) return false;
-      tx.put([bucket, key], update(old));
-      return true;
-    });
+    return this.objects
+      .transaction((tx) => {
+        const old = tx.get([bucket, key]);
+        if (!old) return false;
+        tx.put([bucket, key], update(old));
+        return true;
+      })
+      .finally(() => this.forgetObject(bucket, key));
   }
 
   async deleteObjects(bucket: string, keys: readonly string[]): Promise<void> {
@@ -165,6 +196,8 @@ export class S3Store {
         }
       }
       return gone;
+    }).finally(() => {
+      for (const key of keys) this.forgetObject(bucket, key);
     });
     await Promise.all(removed.filter((r) => !r.inline).map((r) => this.blobs.delete(r.blob)));
   }
@@ -192,7 +225,7 @@ export class S3Store {
 
   private inlineBody(record: ObjectRecord, range?: { start: number; end: number }): Buffer | undefined {
     if (!record.inline) return undefined;
-    const body = this.bodies.get(record.blob);
+    const body = this.cachedBodies.get(record) ?? this.bodies.get(record.blob);
     if (!body) throw new Error(`s3: inline body ${record.blob} is missing`);
     return range ? body.subarray(range.start, range.end + 1) : body;
   }
@@ -244,6 +277,10 @@ export class S3Store {
     });
     await Promise.all(parts.filter((p) => !keepBlobs.has(p.blob)).map((p) => this.blobs.delete(p.blob)));
   }
+}
+
+function cacheId(bucket: string, key: string): string {
+  return `${bucket}/${key}`;
 }
 
 function keyOf(key: unknown): string {
