@@ -75,3 +75,5 @@ export {
 //   updateFromAttributeUpdates(attributeUpdates): Update
 //   projectionFromAttributesToGet(names): Projection
 export type { AttributeValue, Item };
+export type { KeyNames } from "./key-condition.js";
+export type { ExpectedAttributeValue, LegacyCondition, AttributeValueUpdate } from "./legacy.js";
