@@ -53,7 +53,7 @@ describe("DynamoDB Query and Scan", () => {
     await t.stop();
   });
 
-  const ats = (items: Record<string, AttributeValue>[] | undefined) => (items ?? []).map((i) => i.at!.N);
+  const ats = (items: Record<string, AttributeValue>[] | undefined): string[] => (items ?? []).map((i) => i.at!.N ?? "");
   const query = (input: Omit<QueryCommandInput, "TableName">) => ddb.send(new QueryCommand({ TableName: "events", ...input }));
 
   it("orders numbers numerically, forward and backward", async () => {
