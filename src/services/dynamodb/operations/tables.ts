@@ -4,7 +4,6 @@
  */
 import { randomUUID } from "node:crypto";
 import type { RequestContext } from "../../../server/context.js";
-import { AwsError } from "../../../server/errors.js";
 import { defineOperation, type OperationTable } from "../../../server/service.js";
 import { ddbErrors } from "../errors.js";
 import { describedTable, onTable, tableScope, type DynamoDeps } from "../operation.js";
@@ -300,7 +299,3 @@ export function tableOperations(deps: DynamoDeps): OperationTable {
   }
 }
 
-/** Not every UpdateTable feature exists locally; refusing is better than pretending. */
-export function unsupported(feature: string): AwsError {
-  return new AwsError("ValidationException", `${feature} is not supported by Nimbus`, 400);
-}
