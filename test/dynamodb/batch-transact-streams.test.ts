@@ -20,8 +20,9 @@ import {
 } from "@aws-sdk/client-dynamodb";
 import { DescribeStreamCommand, DynamoDBStreamsClient, GetRecordsCommand, GetShardIteratorCommand, ListStreamsCommand } from "@aws-sdk/client-dynamodb-streams";
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { rm } from "node:fs/promises";
 import { crc32 } from "node:zlib";
-import { rejectsWith, startCloud, type TestCloud } from "../support/nimbus.js";
+import { rejectsWith, spawnCloud, startCloud, tempDir, type TestCloud } from "../support/nimbus.js";
 import { rawRequest } from "../support/raw.js";
 
 const table = (name: string, stream?: "NEW_AND_OLD_IMAGES" | "KEYS_ONLY") =>
@@ -212,6 +213,31 @@ describe("DynamoDB durability", () => {
       c2.destroy();
       await second.stop();
       await first.stop().catch(() => {});
+    }
+  });
+
+  it("keeps acknowledged writes after kill -9", async () => {
+    const dataDir = await tempDir();
+    const child = await spawnCloud(["--data-dir", dataDir]);
+    const c1 = new DynamoDBClient({ endpoint: child.endpoint, region: "us-east-1", credentials: { accessKeyId: "test", secretAccessKey: "test" } });
+    try {
+      await c1.send(table("crashy"));
+      for (let i = 0; i < 20; i++) await c1.send(new PutItemCommand({ TableName: "crashy", Item: { id: { S: `k${i}` }, v: { N: String(i) } } }));
+    } finally {
+      c1.destroy();
+      const exited = new Promise((resolve) => child.process.once("exit", resolve));
+      child.process.kill("SIGKILL");
+      await exited;
+    }
+    const again = await startCloud({ dataDir });
+    const c2 = new DynamoDBClient(again.cloud.clientConfig);
+    try {
+      const { Item } = await c2.send(new GetItemCommand({ TableName: "crashy", Key: { id: { S: "k19" } } }));
+      assert.equal(Item?.v?.N, "19");
+    } finally {
+      c2.destroy();
+      await again.stop();
+      await rm(dataDir, { recursive: true, force: true });
     }
   });
 });
