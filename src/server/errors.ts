@@ -11,9 +11,11 @@ export class AwsError extends Error {
   readonly status: number;
   /**
    * Extra members AWS puts beside Code and Message (S3's `<BucketName>`,
-   * `<Key>`, `<Condition>`...). Rendered in this order.
+   * `<Key>`, `<Condition>`...). Rendered in this order. XML protocols
+   * render scalars; the JSON protocols also render structured members
+   * (DynamoDB's `CancellationReasons`, `Item`) through the model's error shape.
    */
-  readonly fields: Readonly<Record<string, string | number | undefined>>;
+  readonly fields: Readonly<Record<string, unknown>>;
   /** Extra response headers (e.g. `x-amz-delete-marker`). */
   readonly headers: Readonly<Record<string, string>>;
 
@@ -21,7 +23,7 @@ export class AwsError extends Error {
     code: string,
     message: string,
     status = 400,
-    fields: Readonly<Record<string, string | number | undefined>> = {},
+    fields: Readonly<Record<string, unknown>> = {},
     headers: Readonly<Record<string, string>> = {},
   ) {
     // An AwsError is an answer, not a bug: capturing a stack trace for

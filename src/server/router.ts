@@ -1,7 +1,7 @@
 /**
  * Step 1 of the pipeline: which service does a request call? Decided, in
- * order, by the S3 virtual-host name, the SigV4 credential scope (header or
- * presigned query), the `X-Amz-Target` prefix, and finally S3 as the
+ * order, by the S3 virtual-host name, the `X-Amz-Target` prefix, the SigV4
+ * credential scope (header or presigned query), and finally S3 as the
  * default, as AWS's own S3 endpoint accepts SigV2 and anonymous requests.
  */
 import type { IncomingHttpHeaders } from "node:http";
@@ -31,16 +31,18 @@ export class ServiceRouter {
     const bucket = virtualHostBucket(headers.host);
     if (bucket !== undefined) return { service: this.fallback, virtualHostBucket: bucket };
 
-    const scope = credentialScopeService(headers.authorization, rawQuery);
-    if (scope !== undefined) {
-      const service = this.bySigningName.get(scope);
-      if (service) return { service };
-    }
-
+    // A registered X-Amz-Target prefix is decisive: DynamoDB and DynamoDB
+    // Streams share the signing name `dynamodb` and differ only here.
     const target = headers["x-amz-target"];
     if (typeof target === "string") {
       const dot = target.lastIndexOf(".");
       const service = dot > 0 ? this.byTarget.get(target.slice(0, dot)) : undefined;
+      if (service) return { service };
+    }
+
+    const scope = credentialScopeService(headers.authorization, rawQuery);
+    if (scope !== undefined) {
+      const service = this.bySigningName.get(scope);
       if (service) return { service };
     }
     return { service: this.fallback };

@@ -3,6 +3,7 @@
  * load on the first request that needs it.
  */
 import type { ServiceDefinition } from "../server/service.js";
+import { dynamodbService, dynamodbStreamsService } from "./dynamodb/index.js";
 import { iamService } from "./iam/index.js";
 import { s3Service } from "./s3/index.js";
 import { stsService } from "./sts/index.js";
@@ -14,5 +15,5 @@ export interface ServiceCatalog {
 }
 
 export function builtinServices(): ServiceCatalog {
-  return { all: [s3Service, iamService, stsService], fallback: s3Service };
+  return { all: [s3Service, iamService, stsService, dynamodbService, dynamodbStreamsService], fallback: s3Service };
 }

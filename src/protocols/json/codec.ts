@@ -69,8 +69,17 @@ export function createJsonCodec(model: ServiceModel, options: CodecOptions = {})
     },
 
     serializeError(error, ctx) {
-      const document: Record<string, unknown> = { __type: `${errorNamespace}${error.code}`, message: error.message };
-      for (const [name, value] of Object.entries(error.fields)) if (value !== undefined) document[name] = value;
+      // Members go through the model's error shape (blobs as base64), and
+      // the message under the name that shape gives it (`Message` for
+      // DynamoDB's TransactionCanceledException).
+      const members = model.shapes[error.code]?.exception ? (model.shapes[error.code]?.members ?? {}) : {};
+      const messageName = "Message" in members && !("message" in members) ? "Message" : "message";
+      const document: Record<string, unknown> = { __type: `${errorNamespace}${error.code}`, [messageName]: error.message };
+      for (const [name, value] of Object.entries(error.fields)) {
+        if (value === undefined) continue;
+        const ref = members[name];
+        document[name] = ref ? writeJsonValue(model, ref, value) : value;
+      }
       return respond(error.status, { "x-amzn-requestid": ctx.requestId }, document, ctx.method);
     },
   };

@@ -1,0 +1,44 @@
+/**
+ * Consumed capacity as DynamoDB counts it: a read unit per 4 KB read
+ * (half for eventually consistent reads), a write unit per 1 KB written,
+ * doubled inside transactions.
+ */
+import type { TableRecord } from "./tables.js";
+
+export type CapacityMode = "INDEXES" | "TOTAL" | "NONE" | undefined;
+
+export function readUnits(bytes: number, consistent: boolean): number {
+  const units = Math.max(1, Math.ceil(bytes / 4096));
+  return consistent ? units : units / 2;
+}
+
+export function writeUnits(bytes: number): number {
+  return Math.max(1, Math.ceil(bytes / 1024));
+}
+
+export interface Consumption {
+  table: number;
+  /** Units per index name, for INDEXES. */
+  indexes?: Record<string, number>;
+}
+
+/** The ConsumedCapacity member, or undefined when the caller did not ask. */
+export function consumedCapacity(table: TableRecord, mode: CapacityMode, kind: "read" | "write", use: Consumption): Record<string, unknown> | undefined {
+  if (mode !== "TOTAL" && mode !== "INDEXES") return undefined;
+  const indexTotal = Object.values(use.indexes ?? {}).reduce((a, b) => a + b, 0);
+  const total = use.table + indexTotal;
+  const field = kind === "read" ? "ReadCapacityUnits" : "WriteCapacityUnits";
+  const result: Record<string, unknown> = { TableName: table.name, CapacityUnits: total, [field]: total };
+  if (mode === "INDEXES") {
+    result.Table = { CapacityUnits: use.table, [field]: use.table };
+    const gsis: Record<string, unknown> = {};
+    const lsis: Record<string, unknown> = {};
+    for (const [name, units] of Object.entries(use.indexes ?? {})) {
+      const target = table.gsis.some((g) => g.name === name) ? gsis : lsis;
+      target[name] = { CapacityUnits: units, [field]: units };
+    }
+    if (Object.keys(gsis).length > 0) result.GlobalSecondaryIndexes = gsis;
+    if (Object.keys(lsis).length > 0) result.LocalSecondaryIndexes = lsis;
+  }
+  return result;
+}

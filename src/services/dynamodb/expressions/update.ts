@@ -1,0 +1,188 @@
+/**
+ * Applying an update. Like DynamoDB, every right-hand side is computed from
+ * the item as it was before the update (so `SET a = b, b = a` swaps), list
+ * indexes name elements of the original list, and the input item is never
+ * mutated: containers on written paths are copied.
+ */
+import { addNumbers, subtractNumbers, valuesEqual, type AttributeValue, type Item } from "../values.js";
+import type { DocumentPath, Update, UpdateValue } from "./ast.js";
+import { getPath, own } from "./document.js";
+import { validation } from "./errors.js";
+import type { UpdateResult } from "./index.js";
+
+const MISSING_ATTRIBUTE = "The provided expression refers to an attribute that does not exist in the item";
+const WRONG_TYPE = "An operand in the update expression has an incorrect data type";
+const INVALID_PATH = "The document path provided in the update expression is invalid for update";
+
+function evaluate(value: UpdateValue, item: Item): AttributeValue {
+  switch (value.kind) {
+    case "value":
+      return value.value;
+    case "path": {
+      const found = getPath(item, value.path);
+      if (found === undefined) throw validation(MISSING_ATTRIBUTE);
+      return found;
+    }
+    case "if_not_exists":
+      return getPath(item, value.path) ?? evaluate(value.fallback, item);
+    case "list_append": {
+      const left = evaluate(value.left, item);
+      const right = evaluate(value.right, item);
+      if (!("L" in left) || !("L" in right)) throw validation(WRONG_TYPE);
+      return { L: [...left.L, ...right.L] };
+    }
+    case "+":
+    case "-": {
+      const left = evaluate(value.left, item);
+      const right = evaluate(value.right, item);
+      if (!("N" in left) || !("N" in right)) throw validation(WRONG_TYPE);
+      return { N: value.kind === "+" ? addNumbers(left.N, right.N) : subtractNumbers(left.N, right.N) };
+    }
+  }
+}
+
+/** `ADD`: sum a number, or union a set, or set the value when absent. */
+function added(existing: AttributeValue | undefined, value: AttributeValue): AttributeValue {
+  if (existing === undefined) {
+    if ("N" in value || "SS" in value || "NS" in value || "BS" in value) return value;
+    throw validation(WRONG_TYPE);
+  }
+  if ("N" in value && "N" in existing) return { N: addNumbers(existing.N, value.N) };
+  if ("SS" in value && "SS" in existing) return { SS: union(existing.SS, value.SS, (a, b) => a === b) };
+  if ("NS" in value && "NS" in existing) return { NS: union(existing.NS, value.NS, (a, b) => valuesEqual({ N: a }, { N: b })) };
+  if ("BS" in value && "BS" in existing) return { BS: union(existing.BS, value.BS, (a, b) => Buffer.compare(a, b) === 0) };
+  throw validation(WRONG_TYPE);
+}
+
+/** `DELETE`: the set without the given members; undefined when nothing is left. */
+function deleted(existing: AttributeValue, value: AttributeValue): AttributeValue | undefined {
+  let rest: AttributeValue;
+  if ("SS" in value && "SS" in existing) rest = { SS: existing.SS.filter((x) => !value.SS.includes(x)) };
+  else if ("NS" in value && "NS" in existing) {
+    rest = { NS: existing.NS.filter((x) => !value.NS.some((y) => valuesEqual({ N: x }, { N: y }))) };
+  } else if ("BS" in value && "BS" in existing) {
+    rest = { BS: existing.BS.filter((x) => !value.BS.some((y) => Buffer.compare(x, y) === 0)) };
+  } else throw validation(WRONG_TYPE);
+  const size = "SS" in rest ? rest.SS.length : "NS" in rest ? rest.NS.length : "BS" in rest ? rest.BS.length : 0;
+  return size === 0 ? undefined : rest;
+}
+
+function union<T>(a: readonly T[], b: readonly T[], same: (x: T, y: T) => boolean): T[] {
+  const out = a.slice();
+  for (const x of b) if (!out.some((y) => same(x, y))) out.push(x);
+  return out;
+}
+
+type Container = Record<string, AttributeValue> | AttributeValue[];
+
+/** The copied item being built, with the containers already copied on the way. */
+class Draft {
+  readonly root: Item;
+  private readonly copied = new WeakSet<Container>();
+
+  constructor(item: Item) {
+    this.root = { ...item };
+    this.copied.add(this.root);
+  }
+
+  /** The (copied) container holding the last step of `path`; throws when the path cannot be written. */
+  parentOf(path: DocumentPath): Container {
+    let current: Container = this.root;
+    for (let i = 0; i < path.length - 1; i++) {
+      const step = path[i];
+      const child = read(current, step);
+      const wantsList = typeof path[i + 1] === "number";
+      if (child === undefined || (wantsList ? !("L" in child) : !("M" in child))) throw validation(INVALID_PATH);
+      let inner: Container = "L" in child ? child.L : "M" in child ? child.M : [];
+      if (!this.copied.has(inner)) {
+        inner = Array.isArray(inner) ? inner.slice() : { ...inner };
+        this.copied.add(inner);
+        write(current, step, Array.isArray(inner) ? { L: inner } : { M: inner });
+      }
+      current = inner;
+    }
+    return current;
+  }
+
+  set(path: DocumentPath, value: AttributeValue): void {
+    const parent = this.parentOf(path);
+    const last = path[path.length - 1];
+    if (Array.isArray(parent)) {
+      if (typeof last !== "number") throw validation(INVALID_PATH);
+      // Past the end appends, as DynamoDB does.
+      if (last >= parent.length) parent.push(value);
+      else parent[last] = value;
+    } else {
+      if (typeof last !== "string") throw validation(INVALID_PATH);
+      parent[last] = value;
+    }
+  }
+
+  remove(path: DocumentPath): void {
+    const parent = this.parentOf(path);
+    const last = path[path.length - 1];
+    if (Array.isArray(parent)) {
+      if (typeof last === "number" && last < parent.length) parent.splice(last, 1);
+    } else if (typeof last === "string") {
+      delete parent[last];
+    }
+  }
+}
+
+function read(container: Container, step: string | number): AttributeValue | undefined {
+  if (Array.isArray(container)) return typeof step === "number" ? container[step] : undefined;
+  return typeof step === "string" ? own(container, step) : undefined;
+}
+
+function write(container: Container, step: string | number, value: AttributeValue): void {
+  if (Array.isArray(container)) container[step as number] = value;
+  else container[step as string] = value;
+}
+
+/** Applies the actions to a copy of `item` (pass the key alone when the item does not exist yet). */
+export function applyUpdate(update: Update, item: Item): UpdateResult {
+  // Everything is computed from the original item first.
+  const writes: { path: DocumentPath; value: AttributeValue | undefined }[] = [];
+  const removals: DocumentPath[] = [];
+  for (const action of update.actions) {
+    switch (action.kind) {
+      case "SET":
+        writes.push({ path: action.path, value: evaluate(action.value, item) });
+        break;
+      case "ADD":
+        writes.push({ path: action.path, value: added(getPath(item, action.path), action.value) });
+        break;
+      case "DELETE": {
+        const existing = getPath(item, action.path);
+        if (existing !== undefined) writes.push({ path: action.path, value: deleted(existing, action.value) });
+        else if (!("SS" in action.value || "NS" in action.value || "BS" in action.value)) throw validation(WRONG_TYPE);
+        break;
+      }
+      case "REMOVE":
+        removals.push(action.path);
+        break;
+    }
+  }
+  const draft = new Draft(item);
+  for (const { path, value } of writes) {
+    if (value === undefined) draft.remove(path);
+    else draft.set(path, value);
+  }
+  // Later list indexes first, so that earlier removals do not shift them.
+  removals.sort(compareForRemoval);
+  for (const path of removals) draft.remove(path);
+
+  const updatedPaths = update.actions.map((a) => a.path);
+  const updatedNames = [...new Set(updatedPaths.map((p) => String(p[0])))];
+  return { item: draft.root, updatedNames, updatedPaths };
+}
+
+function compareForRemoval(a: DocumentPath, b: DocumentPath): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    if (a[i] === b[i]) continue;
+    if (typeof a[i] === "number" && typeof b[i] === "number") return (b[i] as number) - (a[i] as number);
+    return 0;
+  }
+  return 0;
+}

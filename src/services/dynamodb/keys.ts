@@ -1,0 +1,157 @@
+/**
+ * Where items live in the ordered store, and the key checks DynamoDB makes.
+ *
+ * An item is stored at [tableId, hashPart, rangePart?]. The hash part is a
+ * digest of the partition key, so a partition's items are contiguous (a
+ * Query is one range read), keys stay small whatever the partition key's
+ * size (LMDB keys end at 1978 bytes, DynamoDB's at 2048 + 1024), and a Scan
+ * walks partitions in a hash order as DynamoDB's does, which also lets a
+ * parallel Scan split the digest space into segments. The range part
+ * preserves DynamoDB's sort order: S as the string itself (the store orders
+ * strings by UTF-8 bytes, as DynamoDB does), N and B as the hex of
+ * `encodeKeyValue`'s order-preserving bytes.
+ *
+ * Index entries live at [tableId, indexName, hashPart(index hash),
+ * rangePart(index range)?, hashPart(table hash), rangePart(table range)?].
+ */
+import { createHash } from "node:crypto";
+import { ddbErrors } from "./errors.js";
+import { attributeType, keyNames, type IndexRecord, type KeySchemaElement, type TableRecord } from "./tables.js";
+import { encodeKeyValue, type AttributeValue, type Item, type KeyType } from "./values.js";
+
+export type StorageKey = (string | number)[];
+
+const MAX_HASH_KEY_BYTES = 2048;
+const MAX_RANGE_KEY_BYTES = 1024;
+/** Hex characters of a binary range part kept before it is cut and suffixed with a digest. */
+const MAX_RANGE_HEX = 1600;
+
+export function hashPart(value: AttributeValue): string {
+  return createHash("md5").update(encodeKeyValue(value)).digest("hex");
+}
+
+export function rangePart(value: AttributeValue): string {
+  if ("S" in value) return value.S;
+  const hex = encodeKeyValue(value).toString("hex");
+  if (hex.length <= MAX_RANGE_HEX) return hex;
+  // "~" sorts after every hex digit: a cut key stays after the keys it
+  // extends; keys sharing their first 800 bytes order by digest.
+  return `${hex.slice(0, MAX_RANGE_HEX)}~${createHash("md5").update(hex).digest("hex")}`;
+}
+
+/** The storage key of an item (or key) of `table`; the key must have been validated. */
+export function itemKey(table: TableRecord, key: Item): StorageKey {
+  const { hash, range } = keyNames(table.keySchema);
+  const parts: StorageKey = [table.id, hashPart(key[hash]!)];
+  if (range !== undefined) parts.push(rangePart(key[range]!));
+  return parts;
+}
+
+/** The storage key of an index entry for `item`, or undefined when the item lacks the index's key attributes. */
+export function indexEntryKey(table: TableRecord, index: IndexRecord, item: Item): StorageKey | undefined {
+  const { hash, range } = keyNames(index.keySchema);
+  const h = item[hash];
+  if (!h || !(attributeType(table, hash) in h)) return undefined;
+  const parts: StorageKey = [table.id, index.name, hashPart(h)];
+  if (range !== undefined) {
+    const r = item[range];
+    if (!r || !(attributeType(table, range) in r)) return undefined;
+    parts.push(rangePart(r));
+  }
+  const tableKey = itemKey(table, item);
+  parts.push(...tableKey.slice(1));
+  return parts;
+}
+
+/** The attributes of `item` that make up a key schema. */
+export function keyOf(item: Item, ...schemas: (readonly KeySchemaElement[])[]): Item {
+  const key: Item = {};
+  for (const schema of schemas) {
+    for (const { AttributeName } of schema) {
+      const value = item[AttributeName];
+      if (value !== undefined) key[AttributeName] = value;
+    }
+  }
+  return key;
+}
+
+function scalarOf(value: AttributeValue, type: KeyType): string | Uint8Array | undefined {
+  const v = value as Record<string, unknown>;
+  const scalar = v[type];
+  return typeof scalar === "string" || scalar instanceof Uint8Array ? scalar : undefined;
+}
+
+function keyBytes(scalar: string | Uint8Array, type: KeyType): number {
+  return type === "N" ? 0 : typeof scalar === "string" ? Buffer.byteLength(scalar) : scalar.length;
+}
+
+function checkKeyValue(name: string, scalar: string | Uint8Array, type: KeyType, isHash: boolean): void {
+  if (type !== "N" && keyBytes(scalar, type) === 0) {
+    throw ddbErrors.validation(
+      `One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain an empty ${type === "S" ? "string" : "binary"} value. Key: ${name}`,
+    );
+  }
+  const size = keyBytes(scalar, type);
+  if (isHash && size > MAX_HASH_KEY_BYTES) {
+    throw ddbErrors.invalid("Size of hashkey has exceeded the maximum size limit of2048 bytes");
+  }
+  if (!isHash && size > MAX_RANGE_KEY_BYTES) {
+    throw ddbErrors.invalid("Aggregated size of all range keys has exceeded the size limit of 1024 bytes");
+  }
+}
+
+/**
+ * A `Key` parameter (GetItem, DeleteItem, UpdateItem...): exactly the
+ * table's key attributes with their defined types.
+ */
+export function validateKey(table: TableRecord, key: Item): void {
+  if (Object.keys(key).length !== table.keySchema.length) throw ddbErrors.keySchemaMismatch();
+  for (const [i, { AttributeName }] of table.keySchema.entries()) {
+    const value = key[AttributeName];
+    const type = attributeType(table, AttributeName);
+    const scalar = value && Object.keys(value).length === 1 ? scalarOf(value, type) : undefined;
+    if (scalar === undefined) throw ddbErrors.keySchemaMismatch();
+    checkKeyValue(AttributeName, scalar, type, i === 0);
+  }
+}
+
+/** An item to write (PutItem, an UpdateItem result): its key attributes and index key attributes. */
+export function validateItemKeys(table: TableRecord, item: Item): void {
+  for (const [i, { AttributeName }] of table.keySchema.entries()) {
+    const value = item[AttributeName];
+    if (value === undefined) throw ddbErrors.invalid(`Missing the key ${AttributeName} in the item`);
+    const type = attributeType(table, AttributeName);
+    const scalar = scalarOf(value, type);
+    if (scalar === undefined) {
+      throw ddbErrors.invalid(`Type mismatch for key ${AttributeName} expected: ${type} actual: ${Object.keys(value)[0]}`);
+    }
+    checkKeyValue(AttributeName, scalar, type, i === 0);
+  }
+  for (const { index } of [...table.gsis, ...table.lsis].map((index) => ({ index }))) {
+    for (const { AttributeName } of index.keySchema) {
+      const value = item[AttributeName];
+      if (value === undefined || table.keySchema.some((k) => k.AttributeName === AttributeName)) continue;
+      const type = attributeType(table, AttributeName);
+      const scalar = scalarOf(value, type);
+      if (scalar === undefined) {
+        throw ddbErrors.invalid(
+          `Type mismatch for Index Key ${AttributeName} Expected: ${type} Actual: ${Object.keys(value)[0]} IndexName: ${index.name}`,
+        );
+      }
+      if (type !== "N" && keyBytes(scalar, type) === 0) {
+        throw ddbErrors.validation(
+          `One or more parameter values are not valid. A value specified for a secondary index key is not supported. The AttributeValue for a key attribute cannot contain an empty ${type === "S" ? "string" : "binary"} value. IndexName: ${index.name}, IndexKey: ${AttributeName}`,
+        );
+      }
+    }
+  }
+}
+
+/** The digest space [0, 2^32) split into `total` parallel-scan segments: the hex bounds of `segment`. */
+export function segmentBounds(segment: number, total: number): { start?: string; end?: string } {
+  const span = 2 ** 32;
+  const lo = Math.floor((segment * span) / total);
+  const hi = Math.floor(((segment + 1) * span) / total);
+  const hex = (n: number) => n.toString(16).padStart(8, "0");
+  return { start: lo === 0 ? undefined : hex(lo), end: hi >= span ? undefined : hex(hi) };
+}

@@ -1,0 +1,63 @@
+/**
+ * What every DynamoDB operation shares: its dependencies, resolving a
+ * `TableName` (a name or a table ARN) within the caller's account and
+ * region, and the IAM resources operations declare.
+ */
+import type { RequestContext } from "../../server/context.js";
+import type { AuthorizationRequirement } from "../../server/service.js";
+import { ddbErrors } from "./errors.js";
+import type { DynamoStore } from "./store.js";
+import { tableArnOf, type TableRecord } from "./tables.js";
+
+export interface DynamoDeps {
+  store: DynamoStore;
+  /** How long a new table or index answers CREATING (ms). */
+  creatingMs: number;
+}
+
+export interface TableScope {
+  accountId: string;
+  region: string;
+  name: string;
+}
+
+const TABLE_ARN = /^arn:aws[a-z-]*:dynamodb:([a-z0-9-]+):(\d{12}):table\/([^/]+)$/;
+
+/** A `TableName` member: a plain name, or a table ARN naming its own account and region. */
+export function tableScope(tableName: string, ctx: RequestContext): TableScope {
+  const match = TABLE_ARN.exec(tableName);
+  if (match) return { region: match[1]!, accountId: match[2]!, name: match[3]! };
+  return { accountId: ctx.accountId, region: ctx.region, name: tableName };
+}
+
+export function tableResource(tableName: unknown, ctx: RequestContext, suffix = ""): string {
+  const name = typeof tableName === "string" ? tableName : "*";
+  const scope = tableScope(name, ctx);
+  return `${tableArnOf(scope.region, scope.accountId, scope.name)}${suffix}`;
+}
+
+/** `authorize` of an operation on one table (and, with IndexName, one of its indexes). */
+export function onTable(action: string) {
+  return (input: { TableName?: unknown; IndexName?: unknown }, ctx: RequestContext): AuthorizationRequirement[] => [
+    {
+      action: `dynamodb:${action}`,
+      resource: tableResource(input.TableName, ctx, typeof input.IndexName === "string" ? `/index/${input.IndexName}` : ""),
+    },
+  ];
+}
+
+/** The table a control-plane call names, or ResourceNotFoundException with the table's name. */
+export function describedTable(deps: DynamoDeps, tableName: string, ctx: RequestContext): TableRecord {
+  const scope = tableScope(tableName, ctx);
+  const table = deps.store.table(scope.accountId, scope.region, scope.name);
+  if (!table) throw ddbErrors.tableNotFound(scope.name);
+  return table;
+}
+
+/** The table a data-plane call names, or DynamoDB's terse ResourceNotFoundException. */
+export function dataTable(deps: DynamoDeps, tableName: string, ctx: RequestContext): TableRecord {
+  const scope = tableScope(tableName, ctx);
+  const table = deps.store.table(scope.accountId, scope.region, scope.name);
+  if (!table) throw ddbErrors.resourceNotFound();
+  return table;
+}

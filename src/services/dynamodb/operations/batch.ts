@@ -1,0 +1,126 @@
+/**
+ * BatchGetItem (up to 100 keys) and BatchWriteItem (up to 25 puts and
+ * deletes). Nimbus processes every request, so UnprocessedKeys and
+ * UnprocessedItems are always empty maps, as DynamoDB answers them when
+ * nothing is left over.
+ */
+import { defineOperation, type OperationTable } from "../../../server/service.js";
+import type { RequestContext } from "../../../server/context.js";
+import { consumedCapacity, readUnits, type CapacityMode, type Consumption } from "../capacity.js";
+import { ddbErrors } from "../errors.js";
+import { project } from "../expressions/index.js";
+import { itemKey, validateKey } from "../keys.js";
+import { dataTable, tableResource, type DynamoDeps } from "../operation.js";
+import { checkedItem, visible, type ExpressionInput } from "../requests.js";
+import { itemSize, type Item } from "../values.js";
+import { applyWrite, prepareKeyed, preparePut, type PreparedWrite } from "../writes.js";
+import { readProjection } from "./items.js";
+
+interface KeysAndAttributes extends ExpressionInput {
+  Keys: Item[];
+  AttributesToGet?: string[];
+  ConsistentRead?: boolean;
+  ProjectionExpression?: string;
+}
+
+interface WriteRequest {
+  PutRequest?: { Item: Item };
+  DeleteRequest?: { Key: Item };
+}
+
+function tablesOf(requestItems: unknown): string[] {
+  return requestItems !== null && typeof requestItems === "object" && !Array.isArray(requestItems) ? Object.keys(requestItems) : [];
+}
+
+function onTables(action: string) {
+  return (input: { RequestItems?: unknown }, ctx: RequestContext) => {
+    const names = tablesOf(input.RequestItems);
+    return (names.length > 0 ? names : ["*"]).map((name) => ({ action: `dynamodb:${action}`, resource: tableResource(name, ctx) }));
+  };
+}
+
+function addUnits(totals: Map<string, Consumption>, table: string, use: Consumption): void {
+  const current = totals.get(table) ?? { table: 0, indexes: {} };
+  current.table += use.table;
+  for (const [name, units] of Object.entries(use.indexes ?? {})) current.indexes![name] = (current.indexes![name] ?? 0) + units;
+  totals.set(table, current);
+}
+
+export function batchOperations(deps: DynamoDeps): OperationTable {
+  const { store } = deps;
+  return {
+    BatchGetItem: defineOperation<{ RequestItems: Record<string, KeysAndAttributes>; ReturnConsumedCapacity?: CapacityMode }>({
+      authorize: onTables("BatchGetItem"),
+      handle(input, ctx) {
+        const requests = Object.entries(input.RequestItems);
+        const total = requests.reduce((n, [, r]) => n + r.Keys.length, 0);
+        if (total > 100) throw ddbErrors.validation("Too many items requested for the BatchGetItem call");
+        const prepared = requests.map(([name, request]) => {
+          const keys = request.Keys.map((k) => checkedItem(k));
+          const projection = readProjection(request);
+          return { name, request, keys, projection };
+        });
+        const responses: Record<string, Item[]> = {};
+        const consumed: Record<string, unknown>[] = [];
+        const now = ctx.now().getTime();
+        for (const { name, request, keys, projection } of prepared) {
+          const table = dataTable(deps, name, ctx);
+          const seen = new Set<string>();
+          const found: Item[] = [];
+          let units = 0;
+          for (const key of keys) {
+            validateKey(table, key);
+            const storageKey = itemKey(table, key);
+            const id = JSON.stringify(storageKey);
+            if (seen.has(id)) throw ddbErrors.validation("Provided list of item keys contains duplicates");
+            seen.add(id);
+            const item = visible(table, store.item(table, storageKey), now);
+            units += readUnits(item ? itemSize(item) : 0, request.ConsistentRead ?? false);
+            if (item) found.push(projection ? project(item, projection) : item);
+          }
+          responses[name] = found;
+          const c = consumedCapacity(table, input.ReturnConsumedCapacity, "read", { table: units });
+          if (c) consumed.push(c);
+        }
+        return { Responses: responses, UnprocessedKeys: {}, ...(consumed.length > 0 ? { ConsumedCapacity: consumed } : {}) };
+      },
+    }),
+
+    BatchWriteItem: defineOperation<{ RequestItems: Record<string, WriteRequest[]>; ReturnConsumedCapacity?: CapacityMode; ReturnItemCollectionMetrics?: string }>({
+      authorize: onTables("BatchWriteItem"),
+      async handle(input, ctx) {
+        const requests = Object.entries(input.RequestItems);
+        const total = requests.reduce((n, [, r]) => n + r.length, 0);
+        if (total > 25) throw ddbErrors.validation("Too many items requested for the BatchWriteItem call");
+        const writes: PreparedWrite[] = [];
+        for (const [name, list] of requests) {
+          const seen = new Set<string>();
+          for (const request of list) {
+            const kinds = (request.PutRequest ? 1 : 0) + (request.DeleteRequest ? 1 : 0);
+            if (kinds !== 1) {
+              throw ddbErrors.validation("Supplied WriteRequest must contain exactly one of PutRequest or DeleteRequest");
+            }
+            const prepared = request.PutRequest
+              ? preparePut(deps, { TableName: name, Item: request.PutRequest.Item }, ctx)
+              : prepareKeyed(deps, "delete", { TableName: name, Key: request.DeleteRequest!.Key }, ctx);
+            const id = JSON.stringify(prepared.key);
+            if (seen.has(id)) throw ddbErrors.validation("Provided list of item keys contains duplicates");
+            seen.add(id);
+            writes.push(prepared);
+          }
+        }
+        const totals = new Map<string, Consumption>();
+        await store.write(ctx.now().getTime(), (w) => {
+          for (const write of writes) addUnits(totals, write.table.name, applyWrite(w, write).consumed);
+        });
+        const consumed = writes
+          .filter((w, i) => writes.findIndex((x) => x.table.name === w.table.name) === i)
+          .map((w) => consumedCapacity(w.table, input.ReturnConsumedCapacity, "write", totals.get(w.table.name)!))
+          .filter((c): c is Record<string, unknown> => c !== undefined);
+        return { UnprocessedItems: {}, ...(consumed.length > 0 ? { ConsumedCapacity: consumed } : {}) };
+      },
+    }),
+  };
+}
+
+export { addUnits };

@@ -1,0 +1,105 @@
+/**
+ * Single-item operations: PutItem, GetItem, UpdateItem, DeleteItem.
+ */
+import { defineOperation, type OperationTable } from "../../../server/service.js";
+import { consumedCapacity, readUnits, type CapacityMode } from "../capacity.js";
+import { parseProjection, project, projectionFromAttributesToGet, type Projection } from "../expressions/index.js";
+import { itemKey, validateKey } from "../keys.js";
+import { dataTable, onTable, type DynamoDeps } from "../operation.js";
+import { checkedItem, checkReturnValues, expressionContext, finishExpressions, visible, type ExpressionInput } from "../requests.js";
+import { itemSize, type Item } from "../values.js";
+import {
+  applyWrite,
+  prepareKeyed,
+  preparePut,
+  prepareUpdate,
+  returnedAttributes,
+  type KeyInput,
+  type PutInput,
+  type UpdateInput,
+} from "../writes.js";
+
+interface WriteOptions {
+  ReturnValues?: string;
+  ReturnConsumedCapacity?: CapacityMode;
+  ReturnItemCollectionMetrics?: string;
+}
+
+interface GetItemInput extends ExpressionInput {
+  TableName: string;
+  Key: Item;
+  ConsistentRead?: boolean;
+  ProjectionExpression?: string;
+  AttributesToGet?: string[];
+  ReturnConsumedCapacity?: CapacityMode;
+}
+
+/** A read's projection from ProjectionExpression or AttributesToGet. */
+export function readProjection(input: ExpressionInput & { ProjectionExpression?: string; AttributesToGet?: string[] }): Projection | undefined {
+  const exprs = expressionContext(input, { ProjectionExpression: input.ProjectionExpression }, { AttributesToGet: input.AttributesToGet });
+  const projection =
+    input.ProjectionExpression !== undefined
+      ? parseProjection(input.ProjectionExpression, exprs)
+      : input.AttributesToGet
+        ? projectionFromAttributesToGet(input.AttributesToGet)
+        : undefined;
+  finishExpressions(exprs);
+  return projection;
+}
+
+export function itemOperations(deps: DynamoDeps): OperationTable {
+  const { store } = deps;
+  const out = (attributes: Item | undefined, consumed: Record<string, unknown> | undefined) => ({
+    ...(attributes ? { Attributes: attributes } : {}),
+    ...(consumed ? { ConsumedCapacity: consumed } : {}),
+  });
+
+  return {
+    PutItem: defineOperation<PutInput & WriteOptions>({
+      authorize: onTable("PutItem"),
+      async handle(input, ctx) {
+        checkReturnValues(input.ReturnValues, ["NONE", "ALL_OLD"], "ReturnValues can only be ALL_OLD or NONE");
+        const prepared = preparePut(deps, input, ctx);
+        const result = await store.write(ctx.now().getTime(), (w) => applyWrite(w, prepared));
+        return out(returnedAttributes(input.ReturnValues, result), consumedCapacity(prepared.table, input.ReturnConsumedCapacity, "write", result.consumed));
+      },
+    }),
+
+    DeleteItem: defineOperation<KeyInput & WriteOptions>({
+      authorize: onTable("DeleteItem"),
+      async handle(input, ctx) {
+        checkReturnValues(input.ReturnValues, ["NONE", "ALL_OLD"], "ReturnValues can only be ALL_OLD or NONE");
+        const prepared = prepareKeyed(deps, "delete", input, ctx);
+        const result = await store.write(ctx.now().getTime(), (w) => applyWrite(w, prepared));
+        return out(returnedAttributes(input.ReturnValues, result), consumedCapacity(prepared.table, input.ReturnConsumedCapacity, "write", result.consumed));
+      },
+    }),
+
+    UpdateItem: defineOperation<UpdateInput & WriteOptions>({
+      authorize: onTable("UpdateItem"),
+      async handle(input, ctx) {
+        const prepared = prepareUpdate(deps, input, ctx);
+        const result = await store.write(ctx.now().getTime(), (w) => applyWrite(w, prepared));
+        return out(returnedAttributes(input.ReturnValues, result), consumedCapacity(prepared.table, input.ReturnConsumedCapacity, "write", result.consumed));
+      },
+    }),
+
+    GetItem: defineOperation<GetItemInput>({
+      authorize: onTable("GetItem"),
+      handle(input, ctx) {
+        const key = checkedItem(input.Key);
+        const projection = readProjection(input);
+        const table = dataTable(deps, input.TableName, ctx);
+        validateKey(table, key);
+        const item = visible(table, store.item(table, itemKey(table, key)), ctx.now().getTime());
+        const consumed = consumedCapacity(table, input.ReturnConsumedCapacity, "read", {
+          table: readUnits(item ? itemSize(item) : 0, input.ConsistentRead ?? false),
+        });
+        return {
+          ...(item ? { Item: projection ? project(item, projection) : item } : {}),
+          ...(consumed ? { ConsumedCapacity: consumed } : {}),
+        };
+      },
+    }),
+  };
+}

@@ -1,0 +1,369 @@
+/**
+ * Query and Scan, on tables and on their indexes: one ordered range read
+ * each, pages cut at Limit items or 1 MB evaluated, FilterExpression after
+ * the cut (as DynamoDB applies it), LastEvaluatedKey to resume.
+ */
+import type { RequestContext } from "../../../server/context.js";
+import { prefixRange } from "../../../storage/index.js";
+import type { KeyBound, KvStore } from "../../../storage/types.js";
+import { defineOperation, type OperationTable } from "../../../server/service.js";
+import { consumedCapacity, readUnits, type CapacityMode } from "../capacity.js";
+import { ddbErrors } from "../errors.js";
+import {
+  conditionFromFilter,
+  evaluateCondition,
+  keyConditionFromKeyConditions,
+  parseCondition,
+  parseKeyCondition,
+  parseProjection,
+  project,
+  projectionFromAttributesToGet,
+  type Condition,
+  type KeyCondition,
+  type Operand,
+  type Projection,
+} from "../expressions/index.js";
+import type { LegacyCondition } from "../expressions/legacy.js";
+import { hashPart, indexEntryKey, itemKey, keyOf, rangePart, segmentBounds, type StorageKey } from "../keys.js";
+import { dataTable, onTable, type DynamoDeps } from "../operation.js";
+import { checkedItem, expressionContext, finishExpressions, visible, type ExpressionInput } from "../requests.js";
+import { compareStorageKeys } from "../store.js";
+import { attributeType, findIndex, keyNames, type IndexRecord, type TableRecord } from "../tables.js";
+import { compareValues, itemSize, type AttributeValue, type Item } from "../values.js";
+
+/** DynamoDB stops a page once it has evaluated 1 MB of items. */
+const PAGE_BYTES = 1024 * 1024;
+
+interface ReadInput extends ExpressionInput {
+  TableName: string;
+  IndexName?: string;
+  Select?: "ALL_ATTRIBUTES" | "ALL_PROJECTED_ATTRIBUTES" | "SPECIFIC_ATTRIBUTES" | "COUNT";
+  AttributesToGet?: string[];
+  Limit?: number;
+  ConsistentRead?: boolean;
+  ConditionalOperator?: string;
+  ExclusiveStartKey?: Item;
+  ReturnConsumedCapacity?: CapacityMode;
+  ProjectionExpression?: string;
+  FilterExpression?: string;
+}
+
+interface QueryInput extends ReadInput {
+  KeyConditions?: Record<string, LegacyCondition>;
+  QueryFilter?: Record<string, LegacyCondition>;
+  ScanIndexForward?: boolean;
+  KeyConditionExpression?: string;
+}
+
+interface ScanInput extends ReadInput {
+  ScanFilter?: Record<string, LegacyCondition>;
+  Segment?: number;
+  TotalSegments?: number;
+}
+
+interface Target {
+  table: TableRecord;
+  index?: IndexRecord;
+  global: boolean;
+  /** Key attribute names of what is read (the index's, or the table's). */
+  key: { hash: string; range?: string };
+}
+
+interface Plan {
+  target: Target;
+  store: KvStore<Item>;
+  start: KeyBound;
+  end: KeyBound;
+  reverse: boolean;
+  /** For begins_with: the range value every result must start with. */
+  prefix?: AttributeValue;
+}
+
+export function queryOperations(deps: DynamoDeps): OperationTable {
+  const { store } = deps;
+
+  function targetOf(input: ReadInput, ctx: RequestContext): Target {
+    const table = dataTable(deps, input.TableName, ctx);
+    if (input.IndexName === undefined) return { table, global: false, key: keyNames(table.keySchema) };
+    const found = findIndex(table, input.IndexName);
+    if (!found) throw ddbErrors.validation(`The table does not have the specified index: ${input.IndexName}`);
+    if (found.global && input.ConsistentRead) throw ddbErrors.validation("Consistent reads are not supported on global secondary indexes");
+    return { table, index: found.index, global: found.global, key: keyNames(found.index.keySchema) };
+  }
+
+  /** Select, projection and filter of a read, checked as DynamoDB checks them. */
+  function readShape(input: ReadInput, filterParameter: "QueryFilter" | "ScanFilter", legacyFilter: Record<string, LegacyCondition> | undefined, exprs: ReturnType<typeof expressionContext>) {
+    const select = input.Select;
+    const hasProjection = input.ProjectionExpression !== undefined || input.AttributesToGet !== undefined;
+    if (select === "SPECIFIC_ATTRIBUTES" && !hasProjection) {
+      throw ddbErrors.validation("Must specify the AttributesToGet or ProjectionExpression when choosing to get SPECIFIC_ATTRIBUTES");
+    }
+    if (select !== undefined && select !== "SPECIFIC_ATTRIBUTES" && hasProjection) {
+      throw ddbErrors.validation(
+        `Cannot specify the ${input.ProjectionExpression !== undefined ? "ProjectionExpression" : "AttributesToGet"} when choosing to get ${select}`,
+      );
+    }
+    if (select === "ALL_PROJECTED_ATTRIBUTES" && input.IndexName === undefined) {
+      throw ddbErrors.validation("ALL_PROJECTED_ATTRIBUTES can be used only when Querying using an IndexName");
+    }
+    const projection: Projection | undefined =
+      input.ProjectionExpression !== undefined
+        ? parseProjection(input.ProjectionExpression, exprs)
+        : input.AttributesToGet
+          ? projectionFromAttributesToGet(input.AttributesToGet)
+          : undefined;
+    const filter: Condition | undefined =
+      input.FilterExpression !== undefined
+        ? parseCondition(input.FilterExpression, exprs, "FilterExpression")
+        : legacyFilter
+          ? conditionFromFilter(legacyFilter, input.ConditionalOperator, filterParameter)
+          : undefined;
+    return { select, projection, filter };
+  }
+
+  function checkFilterKeys(filter: Condition | undefined, target: Target): void {
+    if (!filter) return;
+    const keys = [...target.table.keySchema, ...(target.index?.keySchema ?? [])].map((k) => k.AttributeName);
+    for (const name of pathHeads(filter)) {
+      if (keys.includes(name)) throw ddbErrors.validation(`Filter Expression can only contain non-primary key attributes: Primary key attribute: ${name}`);
+    }
+  }
+
+  /** The storage key of an ExclusiveStartKey, after checking it names the table's (and index's) key. */
+  function startKey(target: Target, esk: Item | undefined): StorageKey | undefined {
+    if (!esk) return undefined;
+    const key = checkedItem(esk);
+    const schemas = [target.table.keySchema, ...(target.index ? [target.index.keySchema] : [])];
+    const names = new Set(schemas.flat().map((k) => k.AttributeName));
+    const invalid = () => ddbErrors.validation("The provided starting key is invalid: The provided key element does not match the schema");
+    if (Object.keys(key).length !== names.size) throw invalid();
+    for (const name of names) {
+      const value = key[name];
+      if (!value || !(attributeType(target.table, name) in value)) throw invalid();
+    }
+    return target.index ? indexEntryKey(target.table, target.index, key) : itemKey(target.table, key);
+  }
+
+  /** Reads one page of a plan: items in order, cut at Limit or 1 MB evaluated. */
+  function readPage(plan: Plan, input: ReadInput, after: StorageKey | undefined, now: number) {
+    let { start, end } = plan;
+    if (after) {
+      if (!plan.reverse) {
+        const past = prefixRange(after).end;
+        if (compareStorageKeys(past, start) > 0) start = past;
+      } else if (compareStorageKeys(after, end) < 0) {
+        end = after;
+      }
+    }
+    const limit = input.Limit ?? Infinity;
+    const evaluated: { key: StorageKey; item: Item }[] = [];
+    let bytes = 0;
+    let cut = false;
+    let seenPrefix = false;
+    for (const entry of plan.store.range({ start, end, reverse: plan.reverse })) {
+      const item = entry.value;
+      if (plan.prefix && plan.target.key.range !== undefined) {
+        const value = item[plan.target.key.range];
+        const matches = value !== undefined && beginsWith(value, plan.prefix);
+        if (!matches) {
+          if (seenPrefix) break;
+          continue;
+        }
+        seenPrefix = true;
+      }
+      evaluated.push({ key: entry.key as StorageKey, item });
+      bytes += itemSize(item);
+      if (evaluated.length >= limit || bytes >= PAGE_BYTES) {
+        cut = true;
+        break;
+      }
+    }
+    const items = evaluated.map((e) => e.item).filter((item) => visible(plan.target.table, item, now) !== undefined);
+    return { items, bytes, scannedCount: evaluated.length, last: cut ? evaluated[evaluated.length - 1]!.item : undefined };
+  }
+
+  function respond(target: Target, input: ReadInput, page: ReturnType<typeof readPage>, shape: ReturnType<typeof readShape>) {
+    let items = shape.filter ? page.items.filter((item) => evaluateCondition(shape.filter!, item)) : page.items;
+    const count = items.length;
+    const consistent = input.ConsistentRead ?? false;
+    const units = readUnits(page.bytes, consistent);
+    const consumed = consumedCapacity(target.table, input.ReturnConsumedCapacity, "read", target.index ? { table: 0, indexes: { [target.index.name]: units } } : { table: units });
+    const out: Record<string, unknown> = { Count: count, ScannedCount: page.scannedCount };
+    if (shape.select !== "COUNT") {
+      // An LSI reads what its projection lacks from the table, as DynamoDB does.
+      if (target.index && !target.global && (target.index.projection.ProjectionType ?? "ALL") !== "ALL" && (shape.select === "ALL_ATTRIBUTES" || shape.projection)) {
+        items = items.map((item) => store.item(target.table, itemKey(target.table, item)) ?? item);
+      }
+      out.Items = shape.projection ? items.map((item) => project(item, shape.projection!)) : items;
+    }
+    if (page.last) {
+      out.LastEvaluatedKey = keyOf(page.last, target.table.keySchema, ...(target.index ? [target.index.keySchema] : []));
+    }
+    if (consumed) out.ConsumedCapacity = consumed;
+    return out;
+  }
+
+  function checkGlobalSelect(target: Target, select: string | undefined): void {
+    if (target.index && target.global && select === "ALL_ATTRIBUTES" && (target.index.projection.ProjectionType ?? "ALL") !== "ALL") {
+      throw ddbErrors.invalid(`Select type ALL_ATTRIBUTES is not supported for global secondary index ${target.index.name} because its projection type is not ALL`);
+    }
+  }
+
+  return {
+    Query: defineOperation<QueryInput>({
+      authorize: onTable("Query"),
+      handle(input, ctx) {
+        const exprs = expressionContext(
+          input,
+          { ProjectionExpression: input.ProjectionExpression, FilterExpression: input.FilterExpression, KeyConditionExpression: input.KeyConditionExpression },
+          { AttributesToGet: input.AttributesToGet, QueryFilter: input.QueryFilter, KeyConditions: input.KeyConditions },
+        );
+        if (input.KeyConditionExpression === undefined && input.KeyConditions === undefined) {
+          throw ddbErrors.validation("Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.");
+        }
+        const shape = readShape(input, "QueryFilter", input.QueryFilter, exprs);
+        const target = targetOf(input, ctx);
+        const condition: KeyCondition =
+          input.KeyConditionExpression !== undefined
+            ? parseKeyCondition(input.KeyConditionExpression, exprs, target.key)
+            : keyConditionFromKeyConditions(input.KeyConditions ?? {}, target.key);
+        finishExpressions(exprs);
+        checkKeyTypes(target, condition);
+        checkFilterKeys(shape.filter, target);
+        checkGlobalSelect(target, shape.select);
+        const plan = queryPlan(target, condition, input.ScanIndexForward === false);
+        const page = readPage(plan, input, startKey(target, input.ExclusiveStartKey), ctx.now().getTime());
+        return respond(target, input, page, shape);
+      },
+    }),
+
+    Scan: defineOperation<ScanInput>({
+      authorize: onTable("Scan"),
+      handle(input, ctx) {
+        if (input.Segment !== undefined && input.TotalSegments === undefined) {
+          throw ddbErrors.validation("The TotalSegments parameter is required but was not present in the request when Segment parameter is present");
+        }
+        if (input.TotalSegments !== undefined && input.Segment === undefined) {
+          throw ddbErrors.validation("The Segment parameter is required but was not present in the request when parameter TotalSegments is present");
+        }
+        if (input.Segment !== undefined && input.TotalSegments !== undefined && input.Segment >= input.TotalSegments) {
+          throw ddbErrors.validation(
+            `The Segment parameter is zero-based and must be less than parameter TotalSegments: Segment: ${input.Segment} is not less than TotalSegments: ${input.TotalSegments}`,
+          );
+        }
+        const exprs = expressionContext(
+          input,
+          { ProjectionExpression: input.ProjectionExpression, FilterExpression: input.FilterExpression },
+          { AttributesToGet: input.AttributesToGet, ScanFilter: input.ScanFilter },
+        );
+        const shape = readShape(input, "ScanFilter", input.ScanFilter, exprs);
+        finishExpressions(exprs);
+        const target = targetOf(input, ctx);
+        checkGlobalSelect(target, shape.select);
+        const prefix: StorageKey = target.index ? [target.table.id, target.index.name] : [target.table.id];
+        const whole = prefixRange(prefix);
+        let start: KeyBound = whole.start;
+        let end: KeyBound = whole.end;
+        if (input.TotalSegments !== undefined && input.Segment !== undefined) {
+          const bounds = segmentBounds(input.Segment, input.TotalSegments);
+          if (bounds.start) start = [...prefix, bounds.start];
+          if (bounds.end) end = [...prefix, bounds.end];
+        }
+        const plan: Plan = { target, store: target.index ? store.indexes : store.items, start, end, reverse: false };
+        const page = readPage(plan, input, startKey(target, input.ExclusiveStartKey), ctx.now().getTime());
+        return respond(target, input, page, shape);
+      },
+    }),
+  };
+
+  function queryPlan(target: Target, condition: KeyCondition, reverse: boolean): Plan {
+    const partition: StorageKey = target.index
+      ? [target.table.id, target.index.name, hashPart(condition.hashValue)]
+      : [target.table.id, hashPart(condition.hashValue)];
+    const whole = prefixRange(partition);
+    const plan: Plan = { target, store: target.index ? store.indexes : store.items, start: whole.start, end: whole.end, reverse };
+    const range = condition.range;
+    if (!range) return plan;
+    const at = (value: AttributeValue): StorageKey => [...partition, rangePart(value)];
+    const past = (value: AttributeValue): KeyBound => prefixRange(at(value)).end;
+    const [a, b] = range.values as [AttributeValue, AttributeValue | undefined];
+    switch (range.op) {
+      case "=":
+        return { ...plan, start: at(a), end: past(a) };
+      case "<":
+        return { ...plan, end: at(a) };
+      case "<=":
+        return { ...plan, end: past(a) };
+      case ">":
+        return { ...plan, start: past(a) };
+      case ">=":
+        return { ...plan, start: at(a) };
+      case "BETWEEN":
+        return { ...plan, start: at(a), end: past(b ?? a) };
+      case "begins_with":
+        return { ...plan, start: at(a), prefix: a };
+    }
+  }
+}
+
+/** Key condition values must have the key attributes' defined types. */
+function checkKeyTypes(target: Target, condition: KeyCondition): void {
+  const mismatch = () => ddbErrors.invalid("Condition parameter type does not match schema type");
+  if (!(attributeType(target.table, target.key.hash) in condition.hashValue)) throw mismatch();
+  if (condition.range && target.key.range !== undefined) {
+    const type = attributeType(target.table, target.key.range);
+    for (const value of condition.range.values) if (!(type in value)) throw mismatch();
+    if (condition.range.op === "begins_with" && type === "N") {
+      throw ddbErrors.validation("Invalid KeyConditionExpression: Incorrect operand type for operator or function; operator or function: begins_with, operand type: N");
+    }
+  }
+}
+
+function beginsWith(value: AttributeValue, prefix: AttributeValue): boolean {
+  if ("S" in value && "S" in prefix) return value.S.startsWith(prefix.S);
+  if ("B" in value && "B" in prefix) return Buffer.from(value.B).subarray(0, prefix.B.length).equals(Buffer.from(prefix.B));
+  return compareValues(value, prefix) === 0;
+}
+
+/** Top-level attribute names a condition reads. */
+function pathHeads(condition: Condition): string[] {
+  const heads: string[] = [];
+  const operand = (o: Operand) => {
+    if (o.kind !== "value" && typeof o.path[0] === "string") heads.push(o.path[0]);
+  };
+  const walk = (c: Condition): void => {
+    switch (c.kind) {
+      case "compare":
+      case "begins_with":
+      case "contains":
+      case "not_contains":
+        operand(c.left);
+        operand(c.right);
+        return;
+      case "between":
+        operand(c.operand);
+        operand(c.low);
+        operand(c.high);
+        return;
+      case "in":
+        operand(c.operand);
+        c.list.forEach(operand);
+        return;
+      case "and":
+      case "or":
+        walk(c.left);
+        walk(c.right);
+        return;
+      case "not":
+        walk(c.condition);
+        return;
+      case "attribute_exists":
+      case "attribute_not_exists":
+      case "attribute_type":
+        if (typeof c.path[0] === "string") heads.push(c.path[0]);
+        return;
+    }
+  };
+  walk(condition);
+  return heads;
+}

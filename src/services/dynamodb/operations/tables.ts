@@ -1,0 +1,301 @@
+/**
+ * The control plane: CreateTable, DescribeTable, ListTables, UpdateTable,
+ * DeleteTable, DescribeLimits and DescribeEndpoints.
+ */
+import { randomUUID } from "node:crypto";
+import type { RequestContext } from "../../../server/context.js";
+import { defineOperation, type OperationTable } from "../../../server/service.js";
+import { ddbErrors } from "../errors.js";
+import { describedTable, onTable, tableScope, type DynamoDeps } from "../operation.js";
+import {
+  checkCreateTable,
+  checkGlobalIndex,
+  checkStreamSpecification,
+  checkThroughput,
+  type CreateTableInput,
+  type IndexInput,
+  type ThroughputInput,
+} from "../table-validation.js";
+import {
+  describeTable,
+  streamLabel,
+  tableArn,
+  type AttributeDefinition,
+  type IndexRecord,
+  type StreamViewType,
+  type TableRecord,
+  type Throughput,
+} from "../tables.js";
+
+interface UpdateTableInput {
+  TableName: string;
+  AttributeDefinitions?: AttributeDefinition[];
+  BillingMode?: "PROVISIONED" | "PAY_PER_REQUEST";
+  ProvisionedThroughput?: ThroughputInput;
+  GlobalSecondaryIndexUpdates?: {
+    Create?: IndexInput;
+    Update?: { IndexName: string; ProvisionedThroughput?: ThroughputInput };
+    Delete?: { IndexName: string };
+  }[];
+  StreamSpecification?: { StreamEnabled: boolean; StreamViewType?: string };
+  SSESpecification?: unknown;
+  ReplicaUpdates?: unknown;
+  TableClass?: string;
+  DeletionProtectionEnabled?: boolean;
+}
+
+const INVALID = "One or more parameter values were invalid: ";
+
+function throughputOf(t: ThroughputInput | undefined): Throughput {
+  return { read: t?.ReadCapacityUnits ?? 0, write: t?.WriteCapacityUnits ?? 0, decreasesToday: 0 };
+}
+
+function indexOf(input: IndexInput, global: boolean, payPerRequest: boolean): IndexRecord {
+  const index: IndexRecord = { name: input.IndexName, keySchema: input.KeySchema, projection: { ...input.Projection } };
+  if (global && !payPerRequest) index.throughput = throughputOf(input.ProvisionedThroughput);
+  return index;
+}
+
+function streamOf(table: Pick<TableRecord, "accountId" | "region" | "name">, viewType: string, at: number) {
+  const label = streamLabel(at);
+  return { arn: `${tableArn(table)}/stream/${label}`, label, viewType: viewType as StreamViewType, enabled: true };
+}
+
+export function tableOperations(deps: DynamoDeps): OperationTable {
+  const { store } = deps;
+  const describe = (table: TableRecord, ctx: RequestContext, status?: string) =>
+    describeTable(table, store.tableStats(table), ctx.now().getTime(), status);
+
+  return {
+    CreateTable: defineOperation<CreateTableInput>({
+      authorize: onTable("CreateTable"),
+      async handle(input, ctx) {
+        const problem = checkCreateTable(input);
+        if (problem) throw ddbErrors.validation(problem);
+        const scope = tableScope(input.TableName, ctx);
+        const now = ctx.now().getTime();
+        const payPerRequest = input.BillingMode === "PAY_PER_REQUEST";
+        const table: TableRecord = {
+          accountId: scope.accountId,
+          region: scope.region,
+          name: scope.name,
+          id: randomUUID(),
+          createdAt: now,
+          attributeDefinitions: input.AttributeDefinitions ?? [],
+          keySchema: input.KeySchema ?? [],
+          billingMode: payPerRequest ? "PAY_PER_REQUEST" : "PROVISIONED",
+          ...(payPerRequest ? { payPerRequestSince: now } : {}),
+          throughput: throughputOf(input.ProvisionedThroughput),
+          gsis: (input.GlobalSecondaryIndexes ?? []).map((i) => indexOf(i, true, payPerRequest)),
+          lsis: (input.LocalSecondaryIndexes ?? []).map((i) => indexOf(i, false, payPerRequest)),
+          tags: input.Tags ?? [],
+          deletionProtection: input.DeletionProtectionEnabled ?? false,
+          busyUntil: now + deps.creatingMs,
+          busyStatus: "CREATING",
+        };
+        if (input.TableClass) table.tableClass = input.TableClass;
+        if (input.StreamSpecification?.StreamEnabled) table.stream = streamOf(table, input.StreamSpecification.StreamViewType ?? "", now);
+        if (!(await store.createTable(table))) throw ddbErrors.resourceInUse(`Table already exists: ${scope.name}`);
+        return { TableDescription: describe(table, ctx, "CREATING") };
+      },
+    }),
+
+    DescribeTable: defineOperation<{ TableName: string }>({
+      authorize: onTable("DescribeTable"),
+      handle(input, ctx) {
+        return { Table: describe(describedTable(deps, input.TableName, ctx), ctx) };
+      },
+    }),
+
+    ListTables: defineOperation<{ ExclusiveStartTableName?: string; Limit?: number }>({
+      authorize: (_input, ctx) => [{ action: "dynamodb:ListTables", resource: `arn:aws:dynamodb:${ctx.region}:${ctx.accountId}:table/*` }],
+      handle(input, ctx) {
+        const limit = input.Limit ?? 100;
+        const names: string[] = [];
+        let more = false;
+        for (const name of store.tableNames(ctx.accountId, ctx.region, input.ExclusiveStartTableName)) {
+          if (names.length === limit) {
+            more = true;
+            break;
+          }
+          names.push(name);
+        }
+        return more ? { TableNames: names, LastEvaluatedTableName: names[names.length - 1] } : { TableNames: names };
+      },
+    }),
+
+    DeleteTable: defineOperation<{ TableName: string }>({
+      authorize: onTable("DeleteTable"),
+      async handle(input, ctx) {
+        const table = describedTable(deps, input.TableName, ctx);
+        if (table.deletionProtection) {
+          throw ddbErrors.validation("Resource cannot be deleted as it is currently protected against deletion. Disable deletion protection first.");
+        }
+        const description = describe(table, ctx, "DELETING");
+        await store.deleteTable(table, ctx.now().getTime());
+        return { TableDescription: description };
+      },
+    }),
+
+    UpdateTable: defineOperation<UpdateTableInput>({
+      authorize: onTable("UpdateTable"),
+      async handle(input, ctx) {
+        const table = describedTable(deps, input.TableName, ctx);
+        const now = ctx.now().getTime();
+        const changes = planUpdate(table, input, now);
+        const updated = await store.updateTable(table, now, (current) => changes.apply(current));
+        if (!updated) throw ddbErrors.tableNotFound(table.name);
+        for (const index of changes.created) await store.backfillIndex(updated, index, now);
+        for (const name of changes.deleted) await store.dropIndex(updated, name);
+        return { TableDescription: describe(updated, ctx, "UPDATING") };
+      },
+    }),
+
+    DescribeLimits: defineOperation<Record<string, never>>({
+      authorize: (_input, ctx) => [{ action: "dynamodb:DescribeLimits", resource: `arn:aws:dynamodb:${ctx.region}:${ctx.accountId}:*` }],
+      handle: () => ({
+        AccountMaxReadCapacityUnits: 80000,
+        AccountMaxWriteCapacityUnits: 80000,
+        TableMaxReadCapacityUnits: 40000,
+        TableMaxWriteCapacityUnits: 40000,
+      }),
+    }),
+
+    // Endpoint discovery: the one endpoint is the one being called.
+    DescribeEndpoints: defineOperation<Record<string, never>>({
+      authorize: (_input, ctx) => [{ action: "dynamodb:DescribeEndpoints", resource: `arn:aws:dynamodb:${ctx.region}:${ctx.accountId}:*` }],
+      handle: (_input, ctx) => ({
+        Endpoints: [{ Address: typeof ctx.headers?.host === "string" ? ctx.headers.host : `dynamodb.${ctx.region}.amazonaws.com`, CachePeriodInMinutes: 1440 }],
+      }),
+    }),
+  };
+
+  /** UpdateTable's checks, in DynamoDB's order, and the change they allow. */
+  function planUpdate(table: TableRecord, input: UpdateTableInput, now: number) {
+    const gsiUpdates = input.GlobalSecondaryIndexUpdates ?? [];
+    if (
+      !input.ProvisionedThroughput && !input.BillingMode && !input.StreamSpecification && gsiUpdates.length === 0 &&
+      !input.SSESpecification && !input.ReplicaUpdates && !input.TableClass && input.DeletionProtectionEnabled === undefined
+    ) {
+      throw ddbErrors.validation(
+        "At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, GlobalSecondaryIndexUpdates or SSESpecification or ReplicaUpdates is required",
+      );
+    }
+    const billingMode = input.BillingMode ?? table.billingMode;
+    const payPerRequest = billingMode === "PAY_PER_REQUEST";
+    if (input.ProvisionedThroughput) {
+      if (payPerRequest) {
+        throw ddbErrors.validation(`${INVALID}Neither ReadCapacityUnits nor WriteCapacityUnits can be specified when BillingMode is PAY_PER_REQUEST`);
+      }
+      const bounds = checkThroughput(input.ProvisionedThroughput);
+      if (bounds) throw ddbErrors.validation(bounds);
+      const { ReadCapacityUnits: read, WriteCapacityUnits: write } = input.ProvisionedThroughput;
+      if (table.billingMode === "PROVISIONED" && read === table.throughput.read && write === table.throughput.write) {
+        throw ddbErrors.validation(
+          `The provisioned throughput for the table will not change. The requested value equals the current value. Current ReadCapacityUnits provisioned for the table: ${table.throughput.read}. Requested ReadCapacityUnits: ${read}. Current WriteCapacityUnits provisioned for the table: ${table.throughput.write}. Requested WriteCapacityUnits: ${write}. Refer to the Amazon DynamoDB Developer Guide for current limits and how to request higher limits.`,
+        );
+      }
+    } else if (input.BillingMode === "PROVISIONED" && table.billingMode === "PAY_PER_REQUEST") {
+      throw ddbErrors.validation(`${INVALID}ProvisionedThroughput must be specified when BillingMode is PROVISIONED`);
+    }
+    if (input.StreamSpecification) {
+      const problem = checkStreamSpecification(input.StreamSpecification);
+      if (problem) throw ddbErrors.validation(problem);
+      if (input.StreamSpecification.StreamEnabled && table.stream?.enabled) {
+        throw ddbErrors.validation(`Table already has an enabled stream: TableName: ${table.name}`);
+      }
+      if (!input.StreamSpecification.StreamEnabled && !table.stream?.enabled) {
+        throw ddbErrors.validation(`Table already has a disabled stream: TableName: ${table.name}`);
+      }
+    }
+    const definitions = [...table.attributeDefinitions];
+    for (const d of input.AttributeDefinitions ?? []) {
+      const existing = definitions.find((e) => e.AttributeName === d.AttributeName);
+      if (!existing) definitions.push(d);
+      else if (existing.AttributeType !== d.AttributeType) {
+        throw ddbErrors.validation(
+          `${INVALID}Attribute ${d.AttributeName} is already defined as ${existing.AttributeType} and cannot be redefined as ${d.AttributeType}`,
+        );
+      }
+    }
+    const created: IndexRecord[] = [];
+    const deleted: string[] = [];
+    const updatedThroughput = new Map<string, ThroughputInput>();
+    const seen = new Set<string>();
+    for (const update of gsiUpdates) {
+      const name = update.Create?.IndexName ?? update.Update?.IndexName ?? update.Delete?.IndexName;
+      if (name === undefined) {
+        throw ddbErrors.validation(
+          `${INVALID}One of GlobalSecondaryIndexUpdate.Update, GlobalSecondaryIndexUpdate.Create, GlobalSecondaryIndexUpdate.Delete must not be null`,
+        );
+      }
+      if (seen.has(name)) throw ddbErrors.validation(`${INVALID}Only one global secondary index update per index is allowed simultaneously. Index: ${name}`);
+      seen.add(name);
+      const exists = table.gsis.some((g) => g.name === name) || table.lsis.some((l) => l.name === name);
+      if (update.Create) {
+        const problem = checkGlobalIndex(update.Create, definitions.map((d) => d.AttributeName), billingMode);
+        if (problem) throw ddbErrors.validation(problem);
+        if (exists) throw ddbErrors.validation("Attempting to create an index which already exists");
+        if (table.gsis.length + created.length >= 20) {
+          throw ddbErrors.limitExceeded(`${INVALID}GlobalSecondaryIndex count exceeds the per-table limit of 20`);
+        }
+        created.push({ ...indexOf(update.Create, true, payPerRequest), creatingUntil: now + deps.creatingMs });
+      } else if (update.Delete) {
+        if (!table.gsis.some((g) => g.name === name)) throw ddbErrors.resourceNotFound(`Requested resource not found: Index: ${name} not found`);
+        deleted.push(name);
+      } else if (update.Update) {
+        if (!table.gsis.some((g) => g.name === name)) throw ddbErrors.resourceNotFound(`Requested resource not found: Index: ${name} not found`);
+        if (update.Update.ProvisionedThroughput) {
+          if (payPerRequest) {
+            throw ddbErrors.validation(`${INVALID}ProvisionedThroughput should not be specified for index: ${name} when BillingMode is PAY_PER_REQUEST`);
+          }
+          updatedThroughput.set(name, update.Update.ProvisionedThroughput);
+        }
+      }
+    }
+    // Every defined attribute must be a key of the table or of a remaining index.
+    const used = new Set<string>();
+    const remaining = [...table.gsis.filter((g) => !deleted.includes(g.name)), ...table.lsis, ...created];
+    for (const k of [...table.keySchema, ...remaining.flatMap((i) => i.keySchema)]) used.add(k.AttributeName);
+    const attributeDefinitions = definitions.filter((d) => used.has(d.AttributeName));
+
+    const apply = (current: TableRecord): TableRecord => {
+      const next: TableRecord = { ...current, attributeDefinitions, busyUntil: now + deps.creatingMs, busyStatus: "UPDATING" };
+      if (input.BillingMode && input.BillingMode !== current.billingMode) {
+        next.billingMode = input.BillingMode;
+        if (input.BillingMode === "PAY_PER_REQUEST") next.payPerRequestSince = now;
+      }
+      if (input.ProvisionedThroughput) {
+        const read = input.ProvisionedThroughput.ReadCapacityUnits ?? current.throughput.read;
+        const write = input.ProvisionedThroughput.WriteCapacityUnits ?? current.throughput.write;
+        const t = { ...current.throughput, read, write };
+        if (read > current.throughput.read || write > current.throughput.write) t.lastIncrease = now;
+        if (read < current.throughput.read || write < current.throughput.write) {
+          t.lastDecrease = now;
+          t.decreasesToday += 1;
+        }
+        next.throughput = t;
+      }
+      next.gsis = [
+        ...current.gsis
+          .filter((g) => !deleted.includes(g.name))
+          .map((g) => {
+            const t = updatedThroughput.get(g.name);
+            if (next.billingMode === "PAY_PER_REQUEST") return { ...g, throughput: undefined };
+            if (t) return { ...g, throughput: throughputOf(t) };
+            return { ...g, throughput: g.throughput ?? throughputOf(input.ProvisionedThroughput ?? { ReadCapacityUnits: current.throughput.read, WriteCapacityUnits: current.throughput.write }) };
+          }),
+        ...created,
+      ];
+      if (input.StreamSpecification) {
+        if (input.StreamSpecification.StreamEnabled) next.stream = streamOf(current, input.StreamSpecification.StreamViewType ?? "", now);
+        else if (current.stream) next.stream = { ...current.stream, enabled: false };
+      }
+      if (input.TableClass) next.tableClass = input.TableClass;
+      if (input.DeletionProtectionEnabled !== undefined) next.deletionProtection = input.DeletionProtectionEnabled;
+      return next;
+    };
+    return { apply, created, deleted };
+  }
+}
+

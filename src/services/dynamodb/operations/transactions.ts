@@ -1,0 +1,160 @@
+/**
+ * TransactWriteItems and TransactGetItems: all or nothing, in one storage
+ * transaction. A failed condition cancels the whole transaction with a
+ * reason per item; a ClientRequestToken makes a retry within 10 minutes
+ * succeed without writing twice.
+ */
+import { createHash } from "node:crypto";
+import type { RequestContext } from "../../../server/context.js";
+import { isAwsError } from "../../../server/errors.js";
+import { defineOperation, type OperationTable } from "../../../server/service.js";
+import { consumedCapacity, readUnits, type CapacityMode, type Consumption } from "../capacity.js";
+import { ddbErrors, type CancellationReason } from "../errors.js";
+import { parseProjection, project } from "../expressions/index.js";
+import { itemKey, validateKey } from "../keys.js";
+import { dataTable, tableResource, type DynamoDeps } from "../operation.js";
+import { checkedItem, expressionContext, finishExpressions, visible, type ExpressionInput } from "../requests.js";
+import type { TableRecord } from "../tables.js";
+import { itemSize, type Item } from "../values.js";
+import { applyWrite, prepareKeyed, preparePut, prepareUpdate, type KeyInput, type PreparedWrite, type PutInput, type UpdateInput } from "../writes.js";
+import { addUnits } from "./batch.js";
+
+/** How long a ClientRequestToken is remembered. */
+const IDEMPOTENCY_MS = 10 * 60 * 1000;
+
+interface TransactWriteItem {
+  ConditionCheck?: KeyInput & { ConditionExpression: string };
+  Put?: PutInput;
+  Delete?: KeyInput;
+  Update?: UpdateInput & { UpdateExpression: string };
+}
+
+interface TransactGetItem {
+  Get: ExpressionInput & { TableName: string; Key: Item; ProjectionExpression?: string };
+}
+
+function tablesOf(items: unknown, ctx: RequestContext, action: (kind: string) => string) {
+  const requirements: { action: string; resource: string }[] = [];
+  if (Array.isArray(items)) {
+    for (const entry of items) {
+      if (entry === null || typeof entry !== "object") continue;
+      for (const [kind, request] of Object.entries(entry as Record<string, unknown>)) {
+        const name = (request as { TableName?: unknown } | undefined)?.TableName;
+        if (typeof name === "string") requirements.push({ action: action(kind), resource: tableResource(name, ctx) });
+      }
+    }
+  }
+  return requirements.length > 0 ? requirements : [{ action: action("Put"), resource: tableResource("*", ctx) }];
+}
+
+const WRITE_ACTIONS: Record<string, string> = {
+  ConditionCheck: "dynamodb:ConditionCheckItem",
+  Put: "dynamodb:PutItem",
+  Delete: "dynamodb:DeleteItem",
+  Update: "dynamodb:UpdateItem",
+};
+
+export function transactionOperations(deps: DynamoDeps): OperationTable {
+  const { store } = deps;
+
+  return {
+    TransactWriteItems: defineOperation<{ TransactItems: TransactWriteItem[]; ClientRequestToken?: string; ReturnConsumedCapacity?: CapacityMode }>({
+      authorize: (input, ctx) => tablesOf(input.TransactItems, ctx, (kind) => WRITE_ACTIONS[kind] ?? "dynamodb:PutItem"),
+      async handle(input, ctx) {
+        const writes: PreparedWrite[] = input.TransactItems.map((entry) => {
+          const kinds = Object.keys(entry).filter((k) => entry[k as keyof TransactWriteItem] !== undefined);
+          if (kinds.length !== 1) {
+            throw ddbErrors.validation("TransactItems can only contain one of Check, Put, Update or Delete");
+          }
+          if (entry.Put) return preparePut(deps, entry.Put, ctx);
+          if (entry.Delete) return prepareKeyed(deps, "delete", entry.Delete, ctx);
+          if (entry.Update) return prepareUpdate(deps, entry.Update, ctx);
+          return prepareKeyed(deps, "check", entry.ConditionCheck!, ctx);
+        });
+        const seen = new Set<string>();
+        for (const w of writes) {
+          const id = JSON.stringify(w.key);
+          if (seen.has(id)) throw ddbErrors.validation("Transaction request cannot include multiple operations on one item");
+          seen.add(id);
+        }
+        const now = ctx.now().getTime();
+        const token = input.ClientRequestToken;
+        const tokenKey = token === undefined ? undefined : [ctx.accountId, ctx.region, token];
+        const hash = createHash("sha256").update(JSON.stringify(input.TransactItems, (_k, v: unknown) => (v instanceof Uint8Array ? Buffer.from(v).toString("base64") : v))).digest("hex");
+
+        const totals = new Map<string, Consumption>();
+        const tables = new Map<string, TableRecord>();
+        await store.write(now, (w) => {
+          if (tokenKey) {
+            const previous = w.tokens().get(tokenKey);
+            if (previous && now - previous.at < IDEMPOTENCY_MS) {
+              if (previous.hash !== hash) throw ddbErrors.idempotentMismatch();
+              return;
+            }
+            w.tokens().put(tokenKey, { hash, at: now });
+          }
+          const reasons: CancellationReason[] = [];
+          let failed = false;
+          for (const write of writes) {
+            try {
+              const result = applyWrite(w, write);
+              addUnits(totals, write.table.name, { table: result.consumed.table * 2, indexes: doubled(result.consumed.indexes) });
+              tables.set(write.table.name, write.table);
+              reasons.push({ Code: "None" });
+            } catch (error) {
+              if (!isAwsError(error)) throw error;
+              failed = true;
+              if (error.code === "ConditionalCheckFailedException") {
+                const item = error.fields.Item as Item | undefined;
+                reasons.push({ Code: "ConditionalCheckFailed", Message: "The conditional request failed", ...(item ? { Item: item } : {}) });
+              } else if (error.code === "ValidationException") {
+                reasons.push({ Code: "ValidationError", Message: error.message });
+              } else {
+                throw error;
+              }
+            }
+          }
+          if (failed) throw ddbErrors.transactionCanceled(reasons);
+        });
+        const consumed = [...tables.values()]
+          .map((table) => consumedCapacity(table, input.ReturnConsumedCapacity, "write", totals.get(table.name)!))
+          .filter((c): c is Record<string, unknown> => c !== undefined);
+        return consumed.length > 0 ? { ConsumedCapacity: consumed } : {};
+      },
+    }),
+
+    TransactGetItems: defineOperation<{ TransactItems: TransactGetItem[]; ReturnConsumedCapacity?: CapacityMode }>({
+      authorize: (input, ctx) => tablesOf(input.TransactItems, ctx, () => "dynamodb:GetItem"),
+      handle(input, ctx) {
+        const now = ctx.now().getTime();
+        const gets = input.TransactItems.map(({ Get }) => {
+          const key = checkedItem(Get.Key);
+          const exprs = expressionContext(Get, { ProjectionExpression: Get.ProjectionExpression }, {});
+          const projection = Get.ProjectionExpression !== undefined ? parseProjection(Get.ProjectionExpression, exprs) : undefined;
+          finishExpressions(exprs);
+          const table = dataTable(deps, Get.TableName, ctx);
+          validateKey(table, key);
+          return { table, key: itemKey(table, key), projection };
+        });
+        const totals = new Map<string, Consumption>();
+        const tables = new Map<string, TableRecord>();
+        const responses = gets.map(({ table, key, projection }) => {
+          const item = visible(table, store.item(table, key), now);
+          addUnits(totals, table.name, { table: readUnits(item ? itemSize(item) : 0, true) * 2 });
+          tables.set(table.name, table);
+          return item ? { Item: projection ? project(item, projection) : item } : {};
+        });
+        const consumed = [...tables.values()]
+          .map((table) => consumedCapacity(table, input.ReturnConsumedCapacity, "read", totals.get(table.name)!))
+          .filter((c): c is Record<string, unknown> => c !== undefined);
+        return { Responses: responses, ...(consumed.length > 0 ? { ConsumedCapacity: consumed } : {}) };
+      },
+    }),
+  };
+}
+
+function doubled(indexes: Record<string, number> | undefined): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [name, units] of Object.entries(indexes ?? {})) out[name] = units * 2;
+  return out;
+}

@@ -1,0 +1,101 @@
+/**
+ * Request-level rules shared by the item operations: expression and
+ * legacy parameters are exclusive, placeholders need an expression,
+ * values are checked and normalised, items fit DynamoDB's limits, and
+ * expired items (TTL) read as absent.
+ */
+import { ddbErrors } from "./errors.js";
+import { checkAllUsed, createContext, type ExpressionContext } from "./expressions/index.js";
+import type { TableRecord } from "./tables.js";
+import { itemSize, validateItem, validateItemValue, type AttributeValue, type Item } from "./values.js";
+
+export const MAX_ITEM_BYTES = 400 * 1024;
+
+export interface ExpressionInput {
+  ExpressionAttributeNames?: Record<string, string>;
+  ExpressionAttributeValues?: Record<string, AttributeValue>;
+}
+
+/** "A is null", "A and B are null", "A, B and C are null". */
+function nullList(names: readonly string[]): string {
+  if (names.length === 1) return `${names[0]} is null`;
+  return `${names.slice(0, -1).join(", ")} and ${names[names.length - 1]} are null`;
+}
+
+/**
+ * The expression context of a request, after DynamoDB's checks of how its
+ * expression (`expressions`) and legacy (`legacy`) parameters combine.
+ */
+export function expressionContext(
+  input: ExpressionInput,
+  expressions: Readonly<Record<string, string | undefined>>,
+  legacy: Readonly<Record<string, unknown>>,
+): ExpressionContext {
+  const usedExpressions = Object.keys(expressions).filter((k) => expressions[k] !== undefined);
+  const usedLegacy = Object.keys(legacy).filter((k) => legacy[k] !== undefined);
+  if (usedExpressions.length > 0 && usedLegacy.length > 0) {
+    throw ddbErrors.validation(
+      `Can not use both expression and non-expression parameters in the same request: Non-expression parameters: {${usedLegacy.join(", ")}} Expression parameters: {${usedExpressions.join(", ")}}`,
+    );
+  }
+  const names = input.ExpressionAttributeNames;
+  const values = input.ExpressionAttributeValues;
+  if (names !== undefined && usedExpressions.length === 0) throw ddbErrors.validation("ExpressionAttributeNames can only be specified when using expressions");
+  if (values !== undefined && usedExpressions.length === 0) {
+    throw ddbErrors.validation(`ExpressionAttributeValues can only be specified when using expressions: ${nullList(Object.keys(expressions))}`);
+  }
+  if (names !== undefined && Object.keys(names).length === 0) throw ddbErrors.validation("ExpressionAttributeNames must not be empty");
+  if (values !== undefined && Object.keys(values).length === 0) throw ddbErrors.validation("ExpressionAttributeValues must not be empty");
+  let checked: Record<string, AttributeValue> | undefined;
+  if (values) {
+    checked = {};
+    for (const [name, value] of Object.entries(values)) checked[name] = checkedValue(value, `ExpressionAttributeValues contains invalid value: `, name);
+  }
+  return createContext(names, checked);
+}
+
+/** Unused placeholders are an error once every expression of the request was parsed. */
+export function finishExpressions(ctx: ExpressionContext): void {
+  if (ctx.names !== undefined || ctx.values !== undefined) checkAllUsed(ctx);
+}
+
+/** An attribute value from a request: exactly one type, valid content, canonical numbers. */
+export function checkedValue(value: AttributeValue, prefix = "", name?: string): AttributeValue {
+  const types = Object.keys(value);
+  if (types.length === 0) {
+    throw ddbErrors.validation(`${prefix}Supplied AttributeValue is empty, must contain exactly one of the supported datatypes${name ? ` for key ${name}` : ""}`);
+  }
+  if (types.length > 1) {
+    throw ddbErrors.validation(`${prefix}Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported datatypes${name ? ` for key ${name}` : ""}`);
+  }
+  return validateItemValue(value);
+}
+
+/** An item (or key) from a request, checked attribute by attribute. */
+export function checkedItem(item: Item): Item {
+  for (const value of Object.values(item)) {
+    if (Object.keys(value).length !== 1) checkedValue(value);
+  }
+  return validateItem(item);
+}
+
+export function checkItemSize(item: Item): void {
+  if (itemSize(item) > MAX_ITEM_BYTES) throw ddbErrors.validation("Item size has exceeded the maximum allowed size");
+}
+
+/**
+ * TTL: an item whose TTL attribute is a number of epoch seconds in the
+ * past has expired. DynamoDB deletes such items within days; Nimbus hides
+ * them at once, which is what code that relies on TTL expects.
+ */
+export function visible(table: TableRecord, item: Item | undefined, now: number): Item | undefined {
+  if (!item || !table.ttl?.enabled) return item;
+  const value = item[table.ttl.attributeName];
+  if (!value || !("N" in value)) return item;
+  const seconds = Number(value.N);
+  return Number.isFinite(seconds) && seconds > 0 && seconds * 1000 <= now ? undefined : item;
+}
+
+export function checkReturnValues(value: string | undefined, allowed: readonly string[], message: string): void {
+  if (value !== undefined && !allowed.includes(value)) throw ddbErrors.validation(message);
+}

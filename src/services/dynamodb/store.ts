@@ -1,0 +1,331 @@
+/**
+ * DynamoDB's state over the shared ordered store. Tables are scoped by
+ * account and region; items, index entries, counters and stream records
+ * of one write land in one transaction, so an acknowledged write is
+ * durable with its indexes and its stream record.
+ */
+import { randomUUID } from "node:crypto";
+import { compareKeys, prefixRange } from "../../storage/index.js";
+import type { Key, KeyBound, KvEnvironment, KvStore, KvTransaction } from "../../storage/types.js";
+import { indexEntryKey, itemKey, keyOf, type StorageKey } from "./keys.js";
+import { allIndexes, emptyStats, type IndexRecord, type StreamViewType, type TableRecord, type TableStats } from "./tables.js";
+import { itemSize, valuesEqual, type Item } from "./values.js";
+
+const TABLES = "dynamodb.tables";
+const ITEMS = "dynamodb.items";
+const INDEXES = "dynamodb.indexes";
+const STATS = "dynamodb.stats";
+const STREAMS = "dynamodb.streams";
+const STREAM_RECORDS = "dynamodb.stream-records";
+const TOKENS = "dynamodb.tokens";
+
+/** A stream's lasting record: it outlives its table's stream setting, and its table, for 24 hours. */
+export interface StreamMeta {
+  arn: string;
+  accountId: string;
+  region: string;
+  tableName: string;
+  tableId: string;
+  label: string;
+  viewType: StreamViewType;
+  keySchema: TableRecord["keySchema"];
+  createdAt: number;
+  /** Set when the stream was disabled (or its table deleted). */
+  endedAt?: number;
+}
+
+export interface StreamRecordStored {
+  eventID: string;
+  eventName: "INSERT" | "MODIFY" | "REMOVE";
+  at: number;
+  seq: number;
+  keys: Item;
+  newImage?: Item;
+  oldImage?: Item;
+  sizeBytes: number;
+  /** Set for TTL deletions: the service itself removed the item. */
+  ttl?: boolean;
+}
+
+export interface TokenRecord {
+  hash: string;
+  at: number;
+}
+
+export class DynamoStore {
+  readonly tables: KvStore<TableRecord>;
+  readonly items: KvStore<Item>;
+  readonly indexes: KvStore<Item>;
+  readonly stats: KvStore<TableStats>;
+  readonly streams: KvStore<StreamMeta>;
+  readonly streamRecords: KvStore<StreamRecordStored>;
+  readonly tokens: KvStore<TokenRecord>;
+
+  constructor(readonly kv: KvEnvironment) {
+    this.tables = kv.store<TableRecord>(TABLES);
+    this.items = kv.store<Item>(ITEMS);
+    this.indexes = kv.store<Item>(INDEXES);
+    this.stats = kv.store<TableStats>(STATS);
+    this.streams = kv.store<StreamMeta>(STREAMS);
+    this.streamRecords = kv.store<StreamRecordStored>(STREAM_RECORDS);
+    this.tokens = kv.store<TokenRecord>(TOKENS);
+  }
+
+  // ── tables ──────────────────────────────────────────────────────────
+
+  table(accountId: string, region: string, name: string): TableRecord | undefined {
+    return this.tables.get([accountId, region, name]);
+  }
+
+  tableStats(table: TableRecord): TableStats {
+    return this.stats.get(table.id) ?? emptyStats();
+  }
+
+  /** Table names of an account and region in name order, after `after`. */
+  *tableNames(accountId: string, region: string, after?: string): Iterable<string> {
+    const range = prefixRange([accountId, region]);
+    const start = after === undefined ? range.start : prefixRange([accountId, region, after]).end;
+    for (const { value } of this.tables.range({ start, end: range.end })) yield value.name;
+  }
+
+  /** Stores a new table unless the name is taken; returns false if it is. */
+  async createTable(table: TableRecord): Promise<boolean> {
+    return this.kv.transaction((tx) => {
+      const tables = tx.store<TableRecord>(TABLES);
+      const key = [table.accountId, table.region, table.name];
+      if (tables.get(key)) return false;
+      tables.put(key, table);
+      tx.store<TableStats>(STATS).put(table.id, emptyStats());
+      if (table.stream) this.putStreamMeta(tx, table);
+      return true;
+    });
+  }
+
+  /** Rewrites a table's record; the change sees the latest committed record. */
+  async updateTable(table: TableRecord, now: number, change: (t: TableRecord) => TableRecord): Promise<TableRecord | undefined> {
+    return this.kv.transaction((tx) => {
+      const tables = tx.store<TableRecord>(TABLES);
+      const key = [table.accountId, table.region, table.name];
+      const current = tables.get(key);
+      if (!current || current.id !== table.id) return undefined;
+      const next = change(current);
+      tables.put(key, next);
+      if (next.stream && next.stream.arn !== current.stream?.arn) this.putStreamMeta(tx, next);
+      if (current.stream && (current.stream.arn !== next.stream?.arn || (current.stream.enabled && !next.stream?.enabled))) {
+        this.endStream(tx, current, now);
+      }
+      return next;
+    });
+  }
+
+  private putStreamMeta(tx: KvTransaction, table: TableRecord): void {
+    const stream = table.stream;
+    if (!stream) return;
+    const meta: StreamMeta = {
+      arn: stream.arn,
+      accountId: table.accountId,
+      region: table.region,
+      tableName: table.name,
+      tableId: table.id,
+      label: stream.label,
+      viewType: stream.viewType,
+      keySchema: table.keySchema,
+      createdAt: Date.parse(`${stream.label}Z`) || table.createdAt,
+    };
+    tx.store<StreamMeta>(STREAMS).put([table.accountId, table.region, stream.arn], meta);
+  }
+
+  private endStream(tx: KvTransaction, table: TableRecord, at: number): void {
+    if (!table.stream) return;
+    const streams = tx.store<StreamMeta>(STREAMS);
+    const key = [table.accountId, table.region, table.stream.arn];
+    const meta = streams.get(key);
+    if (meta && meta.endedAt === undefined) streams.put(key, { ...meta, endedAt: at });
+  }
+
+  /** Removes a table's record, then its items and index entries in batches. */
+  async deleteTable(table: TableRecord, now: number): Promise<void> {
+    await this.kv.transaction((tx) => {
+      tx.store<TableRecord>(TABLES).remove([table.accountId, table.region, table.name]);
+      tx.store<TableStats>(STATS).remove(table.id);
+      this.endStream(tx, table, now);
+    });
+    await this.removeRange(this.items, prefixRange([table.id]));
+    await this.removeRange(this.indexes, prefixRange([table.id]));
+  }
+
+  /** Removes every entry of a range, a thousand per transaction. */
+  async removeRange(store: KvStore<Item>, range: { start: Key; end: KeyBound }): Promise<void> {
+    for (;;) {
+      const keys = [...store.range({ ...range, limit: 1000 })].map((e) => e.key);
+      if (keys.length === 0) return;
+      await store.transaction((tx) => {
+        for (const key of keys) tx.remove(key);
+      });
+    }
+  }
+
+  streamMeta(accountId: string, region: string, arn: string): StreamMeta | undefined {
+    return this.streams.get([accountId, region, arn]);
+  }
+
+  *streamsOf(accountId: string, region: string): Iterable<StreamMeta> {
+    for (const { value } of this.streams.range(prefixRange([accountId, region]))) yield value;
+  }
+
+  // ── items ───────────────────────────────────────────────────────────
+
+  item(table: TableRecord, key: StorageKey): Item | undefined {
+    return this.items.get(key);
+  }
+
+  /** Runs `fn` atomically over items of any tables; see ItemWriter. */
+  write<T>(now: number, fn: (w: ItemWriter) => T): Promise<T> {
+    return this.kv.transaction((tx) => fn(new ItemWriter(tx, now)));
+  }
+
+  /** Fills a new GSI from the table's items (UpdateTable Create). */
+  async backfillIndex(table: TableRecord, index: IndexRecord, now: number): Promise<void> {
+    let after: Key | undefined;
+    for (;;) {
+      const range = prefixRange([table.id]);
+      const batch = [...this.items.range({ start: after === undefined ? range.start : prefixRange(after as StorageKey).end, end: range.end, limit: 500 })];
+      if (batch.length === 0) return;
+      await this.kv.transaction((tx) => {
+        const writer = new ItemWriter(tx, now);
+        for (const { value } of batch) writer.addIndexEntry(table, index, value);
+      });
+      after = batch[batch.length - 1]!.key;
+    }
+  }
+
+  /** Drops a deleted GSI's entries and counters. */
+  async dropIndex(table: TableRecord, name: string): Promise<void> {
+    await this.removeRange(this.indexes, prefixRange([table.id, name]));
+    await this.kv.transaction((tx) => {
+      const stats = tx.store<TableStats>(STATS);
+      const current = stats.get(table.id);
+      if (current?.indexes[name]) {
+        const { [name]: _dropped, ...rest } = current.indexes;
+        stats.put(table.id, { ...current, indexes: rest });
+      }
+    });
+  }
+}
+
+/** Orders two storage keys (or bounds). */
+export function compareStorageKeys(a: KeyBound, b: KeyBound): number {
+  return compareKeys(a, b);
+}
+
+/** The projection of an item kept in an index entry. */
+export function projectForIndex(table: TableRecord, index: IndexRecord, item: Item): Item {
+  const type = index.projection.ProjectionType ?? "ALL";
+  if (type === "ALL") return item;
+  const projected = keyOf(item, table.keySchema, index.keySchema);
+  if (type === "INCLUDE") {
+    for (const name of index.projection.NonKeyAttributes ?? []) {
+      const value = item[name];
+      if (value !== undefined) projected[name] = value;
+    }
+  }
+  return projected;
+}
+
+/**
+ * The writes of one transaction: items with their index entries, table
+ * counters and stream records. Reads see earlier writes of the same
+ * transaction.
+ */
+export class ItemWriter {
+  private readonly itemsTx;
+  private readonly indexesTx;
+  private readonly statsTx;
+  private readonly recordsTx;
+
+  constructor(
+    private readonly tx: KvTransaction,
+    readonly now: number,
+  ) {
+    this.itemsTx = tx.store<Item>(ITEMS);
+    this.indexesTx = tx.store<Item>(INDEXES);
+    this.statsTx = tx.store<TableStats>(STATS);
+    this.recordsTx = tx.store<StreamRecordStored>(STREAM_RECORDS);
+  }
+
+  get(key: StorageKey): Item | undefined {
+    return this.itemsTx.get(key);
+  }
+
+  tokens() {
+    return this.tx.store<TokenRecord>(TOKENS);
+  }
+
+  /** Writes `item` (replacing `old`, which the caller read through `get`). */
+  put(table: TableRecord, key: StorageKey, item: Item, old: Item | undefined): void {
+    this.itemsTx.put(key, item);
+    this.change(table, old, item);
+  }
+
+  delete(table: TableRecord, key: StorageKey, old: Item | undefined): void {
+    if (!old) return;
+    this.itemsTx.remove(key);
+    this.change(table, old, undefined);
+  }
+
+  addIndexEntry(table: TableRecord, index: IndexRecord, item: Item): void {
+    const stats = this.statsTx.get(table.id) ?? emptyStats();
+    const key = indexEntryKey(table, index, item);
+    if (!key || this.indexesTx.get(key)) return;
+    const projected = projectForIndex(table, index, item);
+    this.indexesTx.put(key, projected);
+    const s = stats.indexes[index.name] ?? { count: 0, bytes: 0 };
+    stats.indexes[index.name] = { count: s.count + 1, bytes: s.bytes + itemSize(projected) };
+    this.statsTx.put(table.id, stats);
+  }
+
+  private change(table: TableRecord, old: Item | undefined, item: Item | undefined): void {
+    const stats = this.statsTx.get(table.id) ?? emptyStats();
+    stats.count += (item ? 1 : 0) - (old ? 1 : 0);
+    stats.bytes += (item ? itemSize(item) : 0) - (old ? itemSize(old) : 0);
+    for (const { index } of allIndexes(table)) {
+      const s = stats.indexes[index.name] ?? { count: 0, bytes: 0 };
+      const oldKey = old ? indexEntryKey(table, index, old) : undefined;
+      const newKey = item ? indexEntryKey(table, index, item) : undefined;
+      if (oldKey) {
+        this.indexesTx.remove(oldKey);
+        s.count -= 1;
+        s.bytes -= itemSize(projectForIndex(table, index, old!));
+      }
+      if (newKey) {
+        const projected = projectForIndex(table, index, item!);
+        this.indexesTx.put(newKey, projected);
+        s.count += 1;
+        s.bytes += itemSize(projected);
+      }
+      stats.indexes[index.name] = s;
+    }
+    if (table.stream?.enabled && !(old && item && sameItem(old, item))) {
+      stats.seq += 1;
+      const keys = keyOf((item ?? old)!, table.keySchema);
+      const view = table.stream.viewType;
+      const record: StreamRecordStored = {
+        eventID: randomUUID().replace(/-/g, ""),
+        eventName: !old ? "INSERT" : !item ? "REMOVE" : "MODIFY",
+        at: this.now,
+        seq: stats.seq,
+        keys,
+        sizeBytes: 0,
+      };
+      if (item && (view === "NEW_IMAGE" || view === "NEW_AND_OLD_IMAGES")) record.newImage = item;
+      if (old && (view === "OLD_IMAGE" || view === "NEW_AND_OLD_IMAGES")) record.oldImage = old;
+      record.sizeBytes = itemSize(keys) + (record.newImage ? itemSize(record.newImage) : 0) + (record.oldImage ? itemSize(record.oldImage) : 0);
+      this.recordsTx.put([table.stream.arn, stats.seq], record);
+    }
+    this.statsTx.put(table.id, stats);
+  }
+}
+
+function sameItem(a: Item, b: Item): boolean {
+  return valuesEqual({ M: a }, { M: b });
+}

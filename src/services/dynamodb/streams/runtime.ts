@@ -1,0 +1,194 @@
+/**
+ * DynamoDB Streams: ListStreams, DescribeStream, GetShardIterator and
+ * GetRecords over the stream records DynamoDB writes in each item write's
+ * transaction. Each stream has one shard, whose records are in write order.
+ */
+import { createHash } from "node:crypto";
+import { createCodec, validateInput } from "../../../protocols/index.js";
+import { loadModel } from "../../../protocols/model.js";
+import { formatValidationMessage } from "../../../protocols/shared/validate.js";
+import type { RequestContext } from "../../../server/context.js";
+import { defineOperation, type ServiceEnvironment, type ServiceRuntime } from "../../../server/service.js";
+import { prefixRange } from "../../../storage/index.js";
+import { ddbErrors } from "../errors.js";
+import { DynamoStore, type StreamMeta, type StreamRecordStored } from "../store.js";
+
+/** Shard iterators stop working after 15 minutes, as DynamoDB's do. */
+const ITERATOR_MS = 15 * 60 * 1000;
+
+interface Iterator {
+  arn: string;
+  shard: string;
+  /** Sequence number of the next record to read. */
+  next: number;
+  at: number;
+}
+
+export function sequenceNumber(seq: number): string {
+  return String(seq).padStart(21, "0");
+}
+
+export function shardIdOf(meta: StreamMeta): string {
+  return `shardId-${String(meta.createdAt).padStart(20, "0")}-${createHash("md5").update(meta.arn).digest("hex").slice(0, 8)}`;
+}
+
+function encodeIterator(it: Iterator): string {
+  return Buffer.from(JSON.stringify(it)).toString("base64url");
+}
+
+function decodeIterator(text: string): Iterator | undefined {
+  try {
+    const it = JSON.parse(Buffer.from(text, "base64url").toString("utf8")) as Partial<Iterator>;
+    if (typeof it.arn === "string" && typeof it.shard === "string" && typeof it.next === "number" && typeof it.at === "number") return it as Iterator;
+  } catch {
+    // not ours
+  }
+  return undefined;
+}
+
+export function createStreamsRuntime(env: ServiceEnvironment): ServiceRuntime {
+  const model = loadModel("dynamodbstreams");
+  const store = new DynamoStore(env.kv);
+
+  const streamOf = (arn: string, ctx: RequestContext): StreamMeta => {
+    const meta = store.streamMeta(ctx.accountId, ctx.region, arn);
+    if (!meta) throw ddbErrors.resourceNotFound(`Requested resource not found: Stream: ${arn} not found`);
+    return meta;
+  };
+  const lastSeq = (meta: StreamMeta): number => {
+    for (const { value } of store.streamRecords.range({ ...prefixRange([meta.arn]), reverse: true, limit: 1 })) return value.seq;
+    return 0;
+  };
+  const firstSeq = (meta: StreamMeta): number => {
+    for (const { value } of store.streamRecords.range({ ...prefixRange([meta.arn]), limit: 1 })) return value.seq;
+    return 1;
+  };
+  const onStream = (action: string) => (input: { StreamArn?: unknown }, ctx: RequestContext) => [
+    {
+      action: `dynamodb:${action}`,
+      resource: typeof input.StreamArn === "string" && input.StreamArn.startsWith("arn:") ? input.StreamArn : `arn:aws:dynamodb:${ctx.region}:${ctx.accountId}:table/*/stream/*`,
+    },
+  ];
+
+  function toRecord(meta: StreamMeta, r: StreamRecordStored) {
+    return {
+      eventID: r.eventID,
+      eventName: r.eventName,
+      eventVersion: "1.1",
+      eventSource: "aws:dynamodb",
+      awsRegion: meta.region,
+      dynamodb: {
+        ApproximateCreationDateTime: new Date(Math.floor(r.at / 1000) * 1000),
+        Keys: r.keys,
+        ...(r.newImage ? { NewImage: r.newImage } : {}),
+        ...(r.oldImage ? { OldImage: r.oldImage } : {}),
+        SequenceNumber: sequenceNumber(r.seq),
+        SizeBytes: Math.max(1, r.sizeBytes),
+        StreamViewType: meta.viewType,
+      },
+      ...(r.ttl ? { userIdentity: { PrincipalId: "dynamodb.amazonaws.com", Type: "Service" } } : {}),
+    };
+  }
+
+  return {
+    codec: createCodec(model, { malformedError: (detail) => ddbErrors.serialization(detail) }),
+    operations: {
+      ListStreams: defineOperation<{ TableName?: string; Limit?: number; ExclusiveStartStreamArn?: string }>({
+        authorize: (_input, ctx) => [{ action: "dynamodb:ListStreams", resource: `arn:aws:dynamodb:${ctx.region}:${ctx.accountId}:table/*/stream/*` }],
+        handle(input, ctx) {
+          const all = [...store.streamsOf(ctx.accountId, ctx.region)]
+            .filter((s) => input.TableName === undefined || s.tableName === input.TableName)
+            .sort((a, b) => a.tableName.localeCompare(b.tableName) || a.createdAt - b.createdAt);
+          let startAt = 0;
+          if (input.ExclusiveStartStreamArn !== undefined) startAt = all.findIndex((s) => s.arn === input.ExclusiveStartStreamArn) + 1;
+          const limit = input.Limit ?? 100;
+          const page = all.slice(startAt, startAt + limit);
+          const streams = page.map((s) => ({ StreamArn: s.arn, TableName: s.tableName, StreamLabel: s.label }));
+          return startAt + limit < all.length ? { Streams: streams, LastEvaluatedStreamArn: page[page.length - 1]?.arn } : { Streams: streams };
+        },
+      }),
+
+      DescribeStream: defineOperation<{ StreamArn: string; Limit?: number; ExclusiveStartShardId?: string }>({
+        authorize: onStream("DescribeStream"),
+        handle(input, ctx) {
+          const meta = streamOf(input.StreamArn, ctx);
+          const shardId = shardIdOf(meta);
+          const range: Record<string, string> = { StartingSequenceNumber: sequenceNumber(firstSeq(meta)) };
+          if (meta.endedAt !== undefined) range.EndingSequenceNumber = sequenceNumber(lastSeq(meta));
+          const shards = input.ExclusiveStartShardId === shardId ? [] : [{ ShardId: shardId, SequenceNumberRange: range }];
+          return {
+            StreamDescription: {
+              StreamArn: meta.arn,
+              StreamLabel: meta.label,
+              StreamStatus: meta.endedAt === undefined ? "ENABLED" : "DISABLED",
+              StreamViewType: meta.viewType,
+              CreationRequestDateTime: new Date(meta.createdAt),
+              TableName: meta.tableName,
+              KeySchema: meta.keySchema,
+              Shards: shards,
+            },
+          };
+        },
+      }),
+
+      GetShardIterator: defineOperation<{ StreamArn: string; ShardId: string; ShardIteratorType: string; SequenceNumber?: string }>({
+        authorize: onStream("GetShardIterator"),
+        handle(input, ctx) {
+          const meta = streamOf(input.StreamArn, ctx);
+          if (input.ShardId !== shardIdOf(meta)) {
+            throw ddbErrors.resourceNotFound(`Requested resource not found: Shard does not exist`);
+          }
+          const type = input.ShardIteratorType;
+          const needsSeq = type === "AT_SEQUENCE_NUMBER" || type === "AFTER_SEQUENCE_NUMBER";
+          if (needsSeq && input.SequenceNumber === undefined) {
+            throw ddbErrors.validation(`Must provide SequenceNumber for ShardIteratorType ${type}`);
+          }
+          if (!needsSeq && input.SequenceNumber !== undefined) {
+            throw ddbErrors.validation(`Must not provide SequenceNumber for ShardIteratorType ${type}`);
+          }
+          let next: number;
+          if (type === "TRIM_HORIZON") next = firstSeq(meta);
+          else if (type === "LATEST") next = lastSeq(meta) + 1;
+          else {
+            const seq = Number(input.SequenceNumber);
+            if (!Number.isSafeInteger(seq) || seq < 1) throw ddbErrors.validation(`Invalid SequenceNumber: ${input.SequenceNumber}`);
+            next = type === "AT_SEQUENCE_NUMBER" ? seq : seq + 1;
+          }
+          return { ShardIterator: encodeIterator({ arn: meta.arn, shard: input.ShardId, next, at: ctx.now().getTime() }) };
+        },
+      }),
+
+      GetRecords: defineOperation<{ ShardIterator: string; Limit?: number }>({
+        authorize: (input, ctx) => [
+          {
+            action: "dynamodb:GetRecords",
+            resource: (typeof input.ShardIterator === "string" ? decodeIterator(input.ShardIterator)?.arn : undefined) ?? `arn:aws:dynamodb:${ctx.region}:${ctx.accountId}:table/*/stream/*`,
+          },
+        ],
+        handle(input, ctx) {
+          const it = decodeIterator(input.ShardIterator);
+          if (!it) throw ddbErrors.validation("Invalid ShardIterator");
+          const now = ctx.now().getTime();
+          if (now - it.at > ITERATOR_MS) throw ddbErrors.expiredIterator("Iterator expired. The iterator was created at time " + new Date(it.at).toISOString() + " while right now it is " + new Date(now).toISOString() + " which is further in the future than the tolerated delay of 900000 milliseconds.");
+          const meta = streamOf(it.arn, ctx);
+          const limit = Math.min(input.Limit ?? 1000, 1000);
+          const records: ReturnType<typeof toRecord>[] = [];
+          let next = it.next;
+          for (const { value } of store.streamRecords.range({ start: [meta.arn, it.next], end: prefixRange([meta.arn]).end, limit })) {
+            records.push(toRecord(meta, value));
+            next = value.seq + 1;
+          }
+          const exhausted = meta.endedAt !== undefined && next > lastSeq(meta);
+          return exhausted ? { Records: records } : { Records: records, NextShardIterator: encodeIterator({ ...it, next, at: now }) };
+        },
+      }),
+    },
+    validate(op, input) {
+      const problems = validateInput(model, op, input);
+      if (problems.length > 0) throw ddbErrors.validation(formatValidationMessage(problems.slice(0, 10)));
+    },
+    responseHeaders: (requestId) => ({ "x-amzn-requestid": requestId }),
+    reset: async () => {},
+    close: async () => {},
+  };
+}

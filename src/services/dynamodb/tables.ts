@@ -1,0 +1,194 @@
+/**
+ * Table records and what DynamoDB says about them: the stored form of a
+ * table (key schema, indexes, billing, stream, TTL, tags), its ARNs, and
+ * the TableDescription every control-plane call answers.
+ */
+import type { KeyType } from "./values.js";
+
+export interface KeySchemaElement {
+  AttributeName: string;
+  KeyType: "HASH" | "RANGE";
+}
+
+export interface AttributeDefinition {
+  AttributeName: string;
+  AttributeType: KeyType;
+}
+
+export interface ProjectionSpec {
+  ProjectionType?: "ALL" | "KEYS_ONLY" | "INCLUDE";
+  NonKeyAttributes?: string[];
+}
+
+export interface Throughput {
+  read: number;
+  write: number;
+  lastIncrease?: number;
+  lastDecrease?: number;
+  decreasesToday: number;
+}
+
+export interface IndexRecord {
+  name: string;
+  keySchema: KeySchemaElement[];
+  projection: ProjectionSpec;
+  /** GSIs of PROVISIONED tables. */
+  throughput?: Throughput;
+  /** Epoch ms until which a new GSI answers CREATING (it is usable at once). */
+  creatingUntil?: number;
+}
+
+export interface StreamInfo {
+  arn: string;
+  label: string;
+  viewType: StreamViewType;
+  enabled: boolean;
+}
+
+export type StreamViewType = "NEW_IMAGE" | "OLD_IMAGE" | "NEW_AND_OLD_IMAGES" | "KEYS_ONLY";
+
+export interface Tag {
+  Key: string;
+  Value: string;
+}
+
+export interface TableRecord {
+  accountId: string;
+  region: string;
+  name: string;
+  /** TableId: a UUID; also the prefix of the table's items in storage. */
+  id: string;
+  createdAt: number;
+  attributeDefinitions: AttributeDefinition[];
+  keySchema: KeySchemaElement[];
+  billingMode: "PROVISIONED" | "PAY_PER_REQUEST";
+  /** When the table last switched to PAY_PER_REQUEST. */
+  payPerRequestSince?: number;
+  throughput: Throughput;
+  gsis: IndexRecord[];
+  lsis: IndexRecord[];
+  /** The latest stream, enabled or not (DescribeTable keeps naming it). */
+  stream?: StreamInfo;
+  ttl?: { attributeName: string; enabled: boolean };
+  tags: Tag[];
+  deletionProtection: boolean;
+  tableClass?: string;
+  /** Epoch ms until which DescribeTable answers CREATING / UPDATING. */
+  busyUntil?: number;
+  busyStatus?: "CREATING" | "UPDATING";
+}
+
+/** Counters kept beside the table and updated in every write's transaction. */
+export interface TableStats {
+  count: number;
+  bytes: number;
+  indexes: Record<string, { count: number; bytes: number }>;
+  /** Last stream sequence number handed out. */
+  seq: number;
+}
+
+export const emptyStats = (): TableStats => ({ count: 0, bytes: 0, indexes: {}, seq: 0 });
+
+export function tableArn(t: Pick<TableRecord, "accountId" | "region" | "name">): string {
+  return `arn:aws:dynamodb:${t.region}:${t.accountId}:table/${t.name}`;
+}
+
+export function tableArnOf(region: string, accountId: string, name: string): string {
+  return `arn:aws:dynamodb:${region}:${accountId}:table/${name}`;
+}
+
+/** The key attribute names of a key schema. */
+export function keyNames(schema: readonly KeySchemaElement[]): { hash: string; range?: string } {
+  const hash = schema.find((k) => k.KeyType === "HASH")?.AttributeName ?? schema[0]?.AttributeName ?? "";
+  const range = schema.find((k) => k.KeyType === "RANGE")?.AttributeName;
+  return range === undefined ? { hash } : { hash, range };
+}
+
+export function attributeType(table: TableRecord, name: string): KeyType {
+  return table.attributeDefinitions.find((d) => d.AttributeName === name)?.AttributeType ?? "S";
+}
+
+/** Every index of a table, LSIs first (as storage and descriptions order them). */
+export function allIndexes(table: TableRecord): { index: IndexRecord; global: boolean }[] {
+  return [...table.lsis.map((index) => ({ index, global: false })), ...table.gsis.map((index) => ({ index, global: true }))];
+}
+
+export function findIndex(table: TableRecord, name: string): { index: IndexRecord; global: boolean } | undefined {
+  return allIndexes(table).find((i) => i.index.name === name);
+}
+
+function throughputDescription(t: Throughput | undefined, payPerRequest: boolean) {
+  if (payPerRequest || !t) return { NumberOfDecreasesToday: 0, ReadCapacityUnits: 0, WriteCapacityUnits: 0 };
+  return {
+    ...(t.lastIncrease ? { LastIncreaseDateTime: new Date(t.lastIncrease) } : {}),
+    ...(t.lastDecrease ? { LastDecreaseDateTime: new Date(t.lastDecrease) } : {}),
+    NumberOfDecreasesToday: t.decreasesToday,
+    ReadCapacityUnits: t.read,
+    WriteCapacityUnits: t.write,
+  };
+}
+
+/** DynamoDB's TableDescription of a table, as of `now`. */
+export function describeTable(table: TableRecord, stats: TableStats, now: number, status?: string): Record<string, unknown> {
+  const arn = tableArn(table);
+  const payPerRequest = table.billingMode === "PAY_PER_REQUEST";
+  const tableStatus = status ?? (table.busyUntil !== undefined && now < table.busyUntil ? table.busyStatus : "ACTIVE");
+  const indexStats = (name: string) => stats.indexes[name] ?? { count: 0, bytes: 0 };
+  const description: Record<string, unknown> = {
+    AttributeDefinitions: table.attributeDefinitions,
+    TableName: table.name,
+    KeySchema: table.keySchema,
+    TableStatus: tableStatus,
+    CreationDateTime: new Date(table.createdAt),
+    ProvisionedThroughput: throughputDescription(table.throughput, payPerRequest),
+    TableSizeBytes: stats.bytes,
+    ItemCount: stats.count,
+    TableArn: arn,
+    TableId: table.id,
+  };
+  if (table.payPerRequestSince !== undefined || payPerRequest) {
+    description.BillingModeSummary = {
+      BillingMode: table.billingMode,
+      ...(table.payPerRequestSince !== undefined ? { LastUpdateToPayPerRequestDateTime: new Date(table.payPerRequestSince) } : {}),
+    };
+  }
+  if (table.lsis.length > 0) {
+    description.LocalSecondaryIndexes = table.lsis.map((index) => ({
+      IndexName: index.name,
+      KeySchema: index.keySchema,
+      Projection: index.projection,
+      IndexSizeBytes: indexStats(index.name).bytes,
+      ItemCount: indexStats(index.name).count,
+      IndexArn: `${arn}/index/${index.name}`,
+    }));
+  }
+  if (table.gsis.length > 0) {
+    description.GlobalSecondaryIndexes = table.gsis.map((index) => {
+      const creating = status === "CREATING" || (index.creatingUntil !== undefined && now < index.creatingUntil);
+      return {
+        IndexName: index.name,
+        KeySchema: index.keySchema,
+        Projection: index.projection,
+        IndexStatus: status === "DELETING" ? "DELETING" : creating ? "CREATING" : "ACTIVE",
+        ...(creating && status !== "CREATING" ? { Backfilling: false } : {}),
+        ProvisionedThroughput: throughputDescription(index.throughput, payPerRequest),
+        IndexSizeBytes: indexStats(index.name).bytes,
+        ItemCount: indexStats(index.name).count,
+        IndexArn: `${arn}/index/${index.name}`,
+      };
+    });
+  }
+  if (table.stream) {
+    if (table.stream.enabled) description.StreamSpecification = { StreamEnabled: true, StreamViewType: table.stream.viewType };
+    description.LatestStreamLabel = table.stream.label;
+    description.LatestStreamArn = table.stream.arn;
+  }
+  if (table.tableClass) description.TableClassSummary = { TableClass: table.tableClass };
+  description.DeletionProtectionEnabled = table.deletionProtection;
+  return description;
+}
+
+/** A stream label as DynamoDB makes them: the creation time, ISO 8601 with milliseconds, no zone. */
+export function streamLabel(at: number): string {
+  return new Date(at).toISOString().replace(/Z$/, "");
+}

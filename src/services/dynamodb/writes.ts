@@ -1,0 +1,202 @@
+/**
+ * The four kinds of write (put, delete, update, condition check), each in
+ * two steps: `prepare*` checks a request and parses its expressions before
+ * any storage is touched; `apply` runs inside a transaction, reads the
+ * current item, checks the condition and writes. PutItem, DeleteItem,
+ * UpdateItem, BatchWriteItem and TransactWriteItems all use them.
+ */
+import type { RequestContext } from "../../server/context.js";
+import { isAwsError } from "../../server/errors.js";
+import { writeUnits, type Consumption } from "./capacity.js";
+import { ddbErrors } from "./errors.js";
+import {
+  applyUpdate,
+  conditionFromExpected,
+  evaluateCondition,
+  parseCondition,
+  parseUpdate,
+  project,
+  updateFromAttributeUpdates,
+  type Condition,
+  type Update,
+} from "./expressions/index.js";
+import type { AttributeValueUpdate, ExpectedAttributeValue } from "./expressions/legacy.js";
+import { indexEntryKey, itemKey, keyOf, validateItemKeys, validateKey, type StorageKey } from "./keys.js";
+import { dataTable, type DynamoDeps } from "./operation.js";
+import { checkedItem, checkItemSize, expressionContext, finishExpressions, visible, type ExpressionInput } from "./requests.js";
+import { projectForIndex, type ItemWriter } from "./store.js";
+import { allIndexes, keyNames, type TableRecord } from "./tables.js";
+import { itemSize, type AttributeValue, type Item } from "./values.js";
+
+export interface ConditionInput extends ExpressionInput {
+  TableName: string;
+  ConditionExpression?: string;
+  Expected?: Record<string, ExpectedAttributeValue>;
+  ConditionalOperator?: string;
+  ReturnValuesOnConditionCheckFailure?: "ALL_OLD" | "NONE";
+}
+
+export interface PutInput extends ConditionInput {
+  Item: Item;
+}
+
+export interface KeyInput extends ConditionInput {
+  Key: Item;
+}
+
+export interface UpdateInput extends KeyInput {
+  UpdateExpression?: string;
+  AttributeUpdates?: Record<string, AttributeValueUpdate>;
+}
+
+export type PreparedWrite =
+  | { kind: "put"; table: TableRecord; key: StorageKey; item: Item; condition?: Condition; returnOld: boolean }
+  | { kind: "delete" | "check"; table: TableRecord; key: StorageKey; keyItem: Item; condition?: Condition; returnOld: boolean }
+  | { kind: "update"; table: TableRecord; key: StorageKey; keyItem: Item; update?: Update; condition?: Condition; returnOld: boolean };
+
+export interface WriteResult {
+  old?: Item;
+  item?: Item;
+  /** Document paths an update wrote, for UPDATED_OLD / UPDATED_NEW. */
+  updatedPaths?: readonly (readonly (string | number)[])[];
+  consumed: Consumption;
+}
+
+function conditionOf(input: ConditionInput, ctx: ReturnType<typeof expressionContext>): Condition | undefined {
+  if (input.ConditionExpression !== undefined) return parseCondition(input.ConditionExpression, ctx, "ConditionExpression");
+  if (input.Expected) return conditionFromExpected(input.Expected, input.ConditionalOperator);
+  return undefined;
+}
+
+export function preparePut(deps: DynamoDeps, input: PutInput, ctx: RequestContext): PreparedWrite {
+  const item = checkedItem(input.Item);
+  const exprs = expressionContext(input, { ConditionExpression: input.ConditionExpression }, { Expected: input.Expected });
+  const condition = conditionOf(input, exprs);
+  finishExpressions(exprs);
+  const table = dataTable(deps, input.TableName, ctx);
+  validateItemKeys(table, item);
+  checkItemSize(item);
+  return { kind: "put", table, key: itemKey(table, item), item, condition, returnOld: input.ReturnValuesOnConditionCheckFailure === "ALL_OLD" };
+}
+
+export function prepareKeyed(deps: DynamoDeps, kind: "delete" | "check", input: KeyInput, ctx: RequestContext): PreparedWrite {
+  const keyItem = checkedItem(input.Key);
+  const exprs = expressionContext(input, { ConditionExpression: input.ConditionExpression }, { Expected: input.Expected });
+  const condition = conditionOf(input, exprs);
+  finishExpressions(exprs);
+  const table = dataTable(deps, input.TableName, ctx);
+  validateKey(table, keyItem);
+  return { kind, table, key: itemKey(table, keyItem), keyItem, condition, returnOld: input.ReturnValuesOnConditionCheckFailure === "ALL_OLD" };
+}
+
+export function prepareUpdate(deps: DynamoDeps, input: UpdateInput, ctx: RequestContext): PreparedWrite {
+  const keyItem = checkedItem(input.Key);
+  const exprs = expressionContext(
+    input,
+    { UpdateExpression: input.UpdateExpression, ConditionExpression: input.ConditionExpression },
+    { AttributeUpdates: input.AttributeUpdates, Expected: input.Expected },
+  );
+  const update =
+    input.UpdateExpression !== undefined
+      ? parseUpdate(input.UpdateExpression, exprs)
+      : input.AttributeUpdates
+        ? updateFromAttributeUpdates(input.AttributeUpdates)
+        : undefined;
+  const condition = conditionOf(input, exprs);
+  finishExpressions(exprs);
+  const table = dataTable(deps, input.TableName, ctx);
+  validateKey(table, keyItem);
+  if (update) {
+    const keys = table.keySchema.map((k) => k.AttributeName);
+    for (const action of update.actions) {
+      const name = action.path[0];
+      if (typeof name === "string" && keys.includes(name)) {
+        throw ddbErrors.invalid(`Cannot update attribute ${name}. This attribute is part of the key`);
+      }
+    }
+  }
+  return { kind: "update", table, key: itemKey(table, keyItem), keyItem, update, condition, returnOld: input.ReturnValuesOnConditionCheckFailure === "ALL_OLD" };
+}
+
+/** Runs one prepared write inside a transaction; throws ConditionalCheckFailedException when its condition fails. */
+export function applyWrite(w: ItemWriter, p: PreparedWrite): WriteResult {
+  const stored = w.get(p.key);
+  const old = visible(p.table, stored, w.now);
+  if (p.condition && !evaluateCondition(p.condition, old)) throw ddbErrors.conditionalCheckFailed(p.returnOld ? old : undefined);
+  switch (p.kind) {
+    case "check":
+      return { old, consumed: { table: readUnitsOf(old) } };
+    case "delete":
+      w.delete(p.table, p.key, stored);
+      return { old, consumed: writeConsumption(p.table, old, undefined) };
+    case "put":
+      w.put(p.table, p.key, p.item, stored);
+      return { old, item: p.item, consumed: writeConsumption(p.table, old, p.item) };
+    case "update": {
+      let item: Item;
+      let updatedPaths: WriteResult["updatedPaths"] = [];
+      if (p.update) {
+        const result = applyUpdate(p.update, old ?? p.keyItem);
+        item = result.item;
+        updatedPaths = result.updatedPaths;
+      } else {
+        item = old ?? p.keyItem;
+      }
+      validateItemKeys(p.table, item);
+      checkItemSize(item);
+      w.put(p.table, p.key, item, stored);
+      return { old, item, updatedPaths, consumed: writeConsumption(p.table, old, item) };
+    }
+  }
+}
+
+function readUnitsOf(item: Item | undefined): number {
+  return Math.max(1, Math.ceil((item ? itemSize(item) : 0) / 4096));
+}
+
+/** Write units of the table and of every index whose entry the write touched. */
+export function writeConsumption(table: TableRecord, old: Item | undefined, item: Item | undefined): Consumption {
+  const size = Math.max(old ? itemSize(old) : 0, item ? itemSize(item) : 0);
+  const indexes: Record<string, number> = {};
+  for (const { index } of allIndexes(table)) {
+    const before = old && indexEntryKey(table, index, old) ? projectForIndex(table, index, old) : undefined;
+    const after = item && indexEntryKey(table, index, item) ? projectForIndex(table, index, item) : undefined;
+    if (!before && !after) continue;
+    indexes[index.name] = (before ? writeUnits(itemSize(before)) : 0) + (after ? writeUnits(itemSize(after)) : 0);
+  }
+  return { table: writeUnits(size), indexes };
+}
+
+/** ReturnValues of a write. */
+export function returnedAttributes(mode: string | undefined, result: WriteResult): Item | undefined {
+  let attributes: Item | undefined;
+  switch (mode) {
+    case "ALL_OLD":
+      attributes = result.old;
+      break;
+    case "ALL_NEW":
+      attributes = result.item;
+      break;
+    case "UPDATED_OLD":
+      attributes = result.old && project(result.old, { paths: result.updatedPaths ?? [] });
+      break;
+    case "UPDATED_NEW":
+      attributes = result.item && project(result.item, { paths: result.updatedPaths ?? [] });
+      break;
+    default:
+      attributes = undefined;
+  }
+  return attributes && Object.keys(attributes).length > 0 ? attributes : undefined;
+}
+
+/** The key attributes of a prepared write, as DynamoDB names items in messages and metrics. */
+export function keyOfWrite(p: PreparedWrite): Item {
+  return p.kind === "put" ? keyOf(p.item, p.table.keySchema) : p.keyItem;
+}
+
+export function isConditionFailure(error: unknown): boolean {
+  return isAwsError(error) && error.code === "ConditionalCheckFailedException";
+}
+
+export type { AttributeValue };
+export { keyNames };

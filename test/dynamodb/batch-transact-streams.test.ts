@@ -1,0 +1,243 @@
+/**
+ * BatchGetItem / BatchWriteItem, TransactWriteItems / TransactGetItems,
+ * DynamoDB Streams, the DocumentClient (lib-dynamodb), routing details,
+ * and durability across a restart.
+ */
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import {
+  BatchGetItemCommand,
+  BatchWriteItemCommand,
+  CreateTableCommand,
+  DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+  TransactGetItemsCommand,
+  TransactionCanceledException,
+  TransactWriteItemsCommand,
+  UpdateItemCommand,
+  DeleteItemCommand,
+} from "@aws-sdk/client-dynamodb";
+import { DescribeStreamCommand, DynamoDBStreamsClient, GetRecordsCommand, GetShardIteratorCommand, ListStreamsCommand } from "@aws-sdk/client-dynamodb-streams";
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { rm } from "node:fs/promises";
+import { crc32 } from "node:zlib";
+import { rejectsWith, spawnCloud, startCloud, tempDir, type TestCloud } from "../support/nimbus.js";
+import { rawRequest } from "../support/raw.js";
+
+const table = (name: string, stream?: "NEW_AND_OLD_IMAGES" | "KEYS_ONLY") =>
+  new CreateTableCommand({
+    TableName: name,
+    AttributeDefinitions: [{ AttributeName: "id", AttributeType: "S" }],
+    KeySchema: [{ AttributeName: "id", KeyType: "HASH" }],
+    BillingMode: "PAY_PER_REQUEST",
+    ...(stream ? { StreamSpecification: { StreamEnabled: true, StreamViewType: stream } } : {}),
+  });
+
+describe("DynamoDB batches, transactions and streams", () => {
+  let t: TestCloud;
+  let ddb: DynamoDBClient;
+  before(async () => {
+    t = await startCloud({ inMemory: true });
+    ddb = new DynamoDBClient(t.cloud.clientConfig);
+    await ddb.send(table("batch"));
+    await ddb.send(table("accounts"));
+  });
+  after(async () => {
+    ddb.destroy();
+    await t.stop();
+  });
+
+  it("batch-writes and batch-gets, with empty unprocessed maps", async () => {
+    const written = await ddb.send(
+      new BatchWriteItemCommand({
+        RequestItems: { batch: [1, 2, 3].map((n) => ({ PutRequest: { Item: { id: { S: `k${n}` }, n: { N: String(n) } } } })) },
+      }),
+    );
+    assert.deepEqual(written.UnprocessedItems, {});
+    await ddb.send(new BatchWriteItemCommand({ RequestItems: { batch: [{ DeleteRequest: { Key: { id: { S: "k3" } } } }] } }));
+    const read = await ddb.send(
+      new BatchGetItemCommand({ RequestItems: { batch: { Keys: [{ id: { S: "k1" } }, { id: { S: "k2" } }, { id: { S: "k3" } }], ProjectionExpression: "n" } } }),
+    );
+    assert.deepEqual(read.UnprocessedKeys, {});
+    assert.deepEqual(read.Responses!.batch!.map((i) => i.n!.N).sort(), ["1", "2"]);
+    const tooMany = Array.from({ length: 26 }, (_, i) => ({ PutRequest: { Item: { id: { S: `x${i}` } } } }));
+    await rejectsWith(ddb.send(new BatchWriteItemCommand({ RequestItems: { batch: tooMany } })), "ValidationException", 400);
+    const e = await rejectsWith(
+      ddb.send(new BatchGetItemCommand({ RequestItems: { batch: { Keys: [{ id: { S: "k1" } }, { id: { S: "k1" } }] } } })),
+      "ValidationException",
+      400,
+    );
+    assert.equal(e.message, "Provided list of item keys contains duplicates");
+    await rejectsWith(ddb.send(new BatchGetItemCommand({ RequestItems: { ghost: { Keys: [{ id: { S: "a" } }] } } })), "ResourceNotFoundException", 400);
+  });
+
+  it("commits transactions all or nothing, with cancellation reasons", async () => {
+    await ddb.send(new PutItemCommand({ TableName: "accounts", Item: { id: { S: "alice" }, balance: { N: "100" } } }));
+    await ddb.send(new PutItemCommand({ TableName: "accounts", Item: { id: { S: "bob" }, balance: { N: "0" } } }));
+    const transfer = (amount: number) =>
+      new TransactWriteItemsCommand({
+        TransactItems: [
+          {
+            Update: {
+              TableName: "accounts",
+              Key: { id: { S: "alice" } },
+              UpdateExpression: "SET balance = balance - :a",
+              ConditionExpression: "balance >= :a",
+              ExpressionAttributeValues: { ":a": { N: String(amount) } },
+              ReturnValuesOnConditionCheckFailure: "ALL_OLD",
+            },
+          },
+          { Update: { TableName: "accounts", Key: { id: { S: "bob" } }, UpdateExpression: "SET balance = balance + :a", ExpressionAttributeValues: { ":a": { N: String(amount) } } } },
+        ],
+      });
+    await ddb.send(transfer(60));
+    const error = await rejectsWith(ddb.send(transfer(60)), "TransactionCanceledException", 400);
+    assert.ok(error instanceof TransactionCanceledException);
+    assert.equal(error.message, "Transaction cancelled, please refer cancellation reasons for specific reasons [ConditionalCheckFailed, None]");
+    assert.deepEqual(error.CancellationReasons, [
+      { Code: "ConditionalCheckFailed", Message: "The conditional request failed", Item: { id: { S: "alice" }, balance: { N: "40" } } },
+      { Code: "None" },
+    ]);
+    const got = await ddb.send(
+      new TransactGetItemsCommand({ TransactItems: [{ Get: { TableName: "accounts", Key: { id: { S: "alice" } } } }, { Get: { TableName: "accounts", Key: { id: { S: "bob" } } } }] }),
+    );
+    assert.deepEqual(got.Responses?.map((r) => r.Item?.balance?.N), ["40", "60"]);
+    const twice = new TransactWriteItemsCommand({
+      TransactItems: [
+        { Put: { TableName: "accounts", Item: { id: { S: "carol" } } } },
+        { ConditionCheck: { TableName: "accounts", Key: { id: { S: "carol" } }, ConditionExpression: "attribute_exists(id)" } },
+      ],
+    });
+    const e2 = await rejectsWith(ddb.send(twice), "ValidationException", 400);
+    assert.equal(e2.message, "Transaction request cannot include multiple operations on one item");
+  });
+
+  it("honours ClientRequestToken idempotency", async () => {
+    const send = (value: string) =>
+      ddb.send(
+        new TransactWriteItemsCommand({
+          ClientRequestToken: "token-1",
+          TransactItems: [{ Update: { TableName: "accounts", Key: { id: { S: "idem" } }, UpdateExpression: "ADD n :one", ExpressionAttributeValues: { ":one": { N: value } } } }],
+        }),
+      );
+    await send("1");
+    await send("1");
+    const { Item } = await ddb.send(new GetItemCommand({ TableName: "accounts", Key: { id: { S: "idem" } } }));
+    assert.equal(Item?.n?.N, "1", "the retry did not apply twice");
+    await rejectsWith(send("2"), "IdempotentParameterMismatchException", 400);
+  });
+
+  it("records every change on the stream, in order, with the view's images", async () => {
+    const { TableDescription } = await ddb.send(table("watched", "NEW_AND_OLD_IMAGES"));
+    await ddb.send(new PutItemCommand({ TableName: "watched", Item: { id: { S: "a" }, v: { N: "1" } } }));
+    await ddb.send(new UpdateItemCommand({ TableName: "watched", Key: { id: { S: "a" } }, UpdateExpression: "SET v = :v", ExpressionAttributeValues: { ":v": { N: "2" } } }));
+    await ddb.send(new PutItemCommand({ TableName: "watched", Item: { id: { S: "a" }, v: { N: "2" } } }));
+    await ddb.send(new DeleteItemCommand({ TableName: "watched", Key: { id: { S: "a" } } }));
+
+    const streams = new DynamoDBStreamsClient(t.cloud.clientConfig);
+    try {
+      const listed = await streams.send(new ListStreamsCommand({ TableName: "watched" }));
+      assert.equal(listed.Streams?.[0]?.StreamArn, TableDescription!.LatestStreamArn);
+      const { StreamDescription } = await streams.send(new DescribeStreamCommand({ StreamArn: TableDescription!.LatestStreamArn! }));
+      assert.equal(StreamDescription!.StreamStatus, "ENABLED");
+      assert.equal(StreamDescription!.StreamViewType, "NEW_AND_OLD_IMAGES");
+      const shardId = StreamDescription!.Shards![0]!.ShardId!;
+      const { ShardIterator } = await streams.send(
+        new GetShardIteratorCommand({ StreamArn: TableDescription!.LatestStreamArn!, ShardId: shardId, ShardIteratorType: "TRIM_HORIZON" }),
+      );
+      const { Records, NextShardIterator } = await streams.send(new GetRecordsCommand({ ShardIterator: ShardIterator! }));
+      assert.deepEqual(Records?.map((r) => r.eventName), ["INSERT", "MODIFY", "REMOVE"], "an unchanged put writes no record");
+      assert.deepEqual(Records?.[1]?.dynamodb?.OldImage, { id: { S: "a" }, v: { N: "1" } });
+      assert.deepEqual(Records?.[1]?.dynamodb?.NewImage, { id: { S: "a" }, v: { N: "2" } });
+      assert.deepEqual(Records?.[2]?.dynamodb?.Keys, { id: { S: "a" } });
+      assert.equal(Records?.[0]?.eventSource, "aws:dynamodb");
+      const seqs = Records!.map((r) => BigInt(r.dynamodb!.SequenceNumber!));
+      assert.ok(seqs[0]! < seqs[1]! && seqs[1]! < seqs[2]!);
+      const more = await streams.send(new GetRecordsCommand({ ShardIterator: NextShardIterator! }));
+      assert.deepEqual(more.Records, []);
+      await rejectsWith(streams.send(new DescribeStreamCommand({ StreamArn: `${TableDescription!.TableArn}/stream/2000-01-01T00:00:00.000` })), "ResourceNotFoundException", 400);
+    } finally {
+      streams.destroy();
+    }
+  });
+
+  it("works with the DocumentClient", async () => {
+    const doc = DynamoDBDocumentClient.from(ddb);
+    await doc.send(new PutCommand({ TableName: "batch", Item: { id: "doc", tags: new Set(["a"]), nested: { list: [1, "two", { deep: true }] }, n: 1.5 } }));
+    const { Item } = await doc.send(new GetCommand({ TableName: "batch", Key: { id: "doc" } }));
+    assert.deepEqual(Item, { id: "doc", tags: new Set(["a"]), nested: { list: [1, "two", { deep: true }] }, n: 1.5 });
+    const updated = await doc.send(new UpdateCommand({ TableName: "batch", Key: { id: "doc" }, UpdateExpression: "SET n = n + :d", ExpressionAttributeValues: { ":d": 1 }, ReturnValues: "ALL_NEW" }));
+    assert.equal(updated.Attributes?.n, 2.5);
+    const queried = await doc.send(new QueryCommand({ TableName: "batch", KeyConditionExpression: "id = :id", ExpressionAttributeValues: { ":id": "doc" } }));
+    assert.equal(queried.Count, 1);
+  });
+
+  it("answers UnknownOperationException, SerializationException and crc32 on the wire", async () => {
+    const post = (target: string, body: string) =>
+      rawRequest(t.cloud.endpoint, {
+        method: "POST",
+        path: "/",
+        service: "dynamodb",
+        headers: { "x-amz-target": target, "content-type": "application/x-amz-json-1.0" },
+        body,
+      });
+    const unknown = await post("DynamoDB_20120810.NoSuchOperation", "{}");
+    assert.equal(unknown.status, 400);
+    assert.match((JSON.parse(unknown.body) as { __type: string }).__type, /#UnknownOperationException$/);
+    const malformed = await post("DynamoDB_20120810.GetItem", "{not json");
+    assert.equal(malformed.status, 400);
+    assert.match((JSON.parse(malformed.body) as { __type: string }).__type, /#SerializationException$/);
+    const listed = await post("DynamoDB_20120810.ListTables", "{}");
+    assert.equal(listed.status, 200);
+    assert.equal(listed.headers["x-amz-crc32"], String(crc32(Buffer.from(listed.body))));
+  });
+});
+
+describe("DynamoDB durability", () => {
+  it("keeps tables, items and indexes across a restart", async () => {
+    const first = await startCloud();
+    const dataDir = first.dataDir;
+    const c1 = new DynamoDBClient(first.cloud.clientConfig);
+    await c1.send(table("durable"));
+    await c1.send(new PutItemCommand({ TableName: "durable", Item: { id: { S: "kept" }, v: { N: "42" } } }));
+    c1.destroy();
+    await first.cloud.stop();
+
+    const second = await startCloud({ dataDir });
+    const c2 = new DynamoDBClient(second.cloud.clientConfig);
+    try {
+      const { Item } = await c2.send(new GetItemCommand({ TableName: "durable", Key: { id: { S: "kept" } } }));
+      assert.equal(Item?.v?.N, "42");
+    } finally {
+      c2.destroy();
+      await second.stop();
+      await first.stop().catch(() => {});
+    }
+  });
+
+  it("keeps acknowledged writes after kill -9", async () => {
+    const dataDir = await tempDir();
+    const child = await spawnCloud(["--data-dir", dataDir]);
+    const c1 = new DynamoDBClient({ endpoint: child.endpoint, region: "us-east-1", credentials: { accessKeyId: "test", secretAccessKey: "test" } });
+    try {
+      await c1.send(table("crashy"));
+      for (let i = 0; i < 20; i++) await c1.send(new PutItemCommand({ TableName: "crashy", Item: { id: { S: `k${i}` }, v: { N: String(i) } } }));
+    } finally {
+      c1.destroy();
+      const exited = new Promise((resolve) => child.process.once("exit", resolve));
+      child.process.kill("SIGKILL");
+      await exited;
+    }
+    const again = await startCloud({ dataDir });
+    const c2 = new DynamoDBClient(again.cloud.clientConfig);
+    try {
+      const { Item } = await c2.send(new GetItemCommand({ TableName: "crashy", Key: { id: { S: "k19" } } }));
+      assert.equal(Item?.v?.N, "19");
+    } finally {
+      c2.destroy();
+      await again.stop();
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,176 @@
+/**
+ * Query and Scan through the AWS SDK: key conditions in DynamoDB's sort
+ * order, filters, projections, paging, COUNT, indexes and parallel scans.
+ */
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import {
+  BatchWriteItemCommand,
+  CreateTableCommand,
+  DynamoDBClient,
+  QueryCommand,
+  ScanCommand,
+  type AttributeValue,
+  type QueryCommandInput,
+} from "@aws-sdk/client-dynamodb";
+import { rejectsWith, startCloud, type TestCloud } from "../support/nimbus.js";
+
+describe("DynamoDB Query and Scan", () => {
+  let t: TestCloud;
+  let ddb: DynamoDBClient;
+  before(async () => {
+    t = await startCloud({ inMemory: true });
+    ddb = new DynamoDBClient(t.cloud.clientConfig);
+    await ddb.send(
+      new CreateTableCommand({
+        TableName: "events",
+        AttributeDefinitions: [
+          { AttributeName: "user", AttributeType: "S" },
+          { AttributeName: "at", AttributeType: "N" },
+          { AttributeName: "kind", AttributeType: "S" },
+          { AttributeName: "name", AttributeType: "S" },
+        ],
+        KeySchema: [{ AttributeName: "user", KeyType: "HASH" }, { AttributeName: "at", KeyType: "RANGE" }],
+        GlobalSecondaryIndexes: [
+          { IndexName: "by-kind", KeySchema: [{ AttributeName: "kind", KeyType: "HASH" }, { AttributeName: "at", KeyType: "RANGE" }], Projection: { ProjectionType: "KEYS_ONLY" } },
+        ],
+        LocalSecondaryIndexes: [
+          { IndexName: "by-name", KeySchema: [{ AttributeName: "user", KeyType: "HASH" }, { AttributeName: "name", KeyType: "RANGE" }], Projection: { ProjectionType: "KEYS_ONLY" } },
+        ],
+        BillingMode: "PAY_PER_REQUEST",
+      }),
+    );
+    // Sort keys chosen to catch string ordering of numbers: -10 < -1.5 < 0 < 2 < 10 < 100.
+    const ats = ["-10", "-1.5", "0", "2", "10", "100"];
+    const puts = ats.map((at, i) => ({
+      PutRequest: { Item: { user: { S: "ann" }, at: { N: at }, kind: { S: i % 2 ? "click" : "view" }, name: { S: `n${5 - i}` }, size: { N: String(i) } } },
+    }));
+    await ddb.send(new BatchWriteItemCommand({ RequestItems: { events: puts } }));
+    await ddb.send(new BatchWriteItemCommand({ RequestItems: { events: [{ PutRequest: { Item: { user: { S: "bob" }, at: { N: "1" }, kind: { S: "view" } } } }] } }));
+  });
+  after(async () => {
+    ddb.destroy();
+    await t.stop();
+  });
+
+  const ats = (items: Record<string, AttributeValue>[] | undefined): string[] => (items ?? []).map((i) => i.at!.N ?? "");
+  const query = (input: Omit<QueryCommandInput, "TableName">) => ddb.send(new QueryCommand({ TableName: "events", ...input }));
+
+  it("orders numbers numerically, forward and backward", async () => {
+    const forward = await query({ KeyConditionExpression: "#u = :u", ExpressionAttributeNames: { "#u": "user" }, ExpressionAttributeValues: { ":u": { S: "ann" } } });
+    assert.deepEqual(ats(forward.Items), ["-10", "-1.5", "0", "2", "10", "100"]);
+    assert.equal(forward.Count, 6);
+    assert.equal(forward.ScannedCount, 6);
+    const backward = await query({ KeyConditionExpression: "#u = :u", ExpressionAttributeNames: { "#u": "user" }, ExpressionAttributeValues: { ":u": { S: "ann" } }, ScanIndexForward: false });
+    assert.deepEqual(ats(backward.Items), ["100", "10", "2", "0", "-1.5", "-10"]);
+  });
+
+  it("applies every sort key operator", async () => {
+    const cases: [string, Record<string, AttributeValue>, string[]][] = [
+      ["#a = :x", { ":x": { N: "2" } }, ["2"]],
+      ["#a < :x", { ":x": { N: "2" } }, ["-10", "-1.5", "0"]],
+      ["#a <= :x", { ":x": { N: "2" } }, ["-10", "-1.5", "0", "2"]],
+      ["#a > :x", { ":x": { N: "2" } }, ["10", "100"]],
+      ["#a >= :x", { ":x": { N: "2" } }, ["2", "10", "100"]],
+      ["#a BETWEEN :x AND :y", { ":x": { N: "-1.5" }, ":y": { N: "10" } }, ["-1.5", "0", "2", "10"]],
+    ];
+    for (const [condition, values, expected] of cases) {
+      const result = await query({
+        KeyConditionExpression: `#u = :u AND ${condition}`,
+        ExpressionAttributeNames: { "#u": "user", "#a": "at" },
+        ExpressionAttributeValues: { ":u": { S: "ann" }, ...values },
+      });
+      assert.deepEqual(ats(result.Items), expected, condition);
+    }
+  });
+
+  it("filters after reading, pages with Limit and LastEvaluatedKey, counts", async () => {
+    const filtered = await query({
+      KeyConditionExpression: "#u = :u",
+      FilterExpression: "#s > :two",
+      ExpressionAttributeNames: { "#u": "user", "#s": "size" },
+      ExpressionAttributeValues: { ":u": { S: "ann" }, ":two": { N: "2" } },
+    });
+    assert.deepEqual(ats(filtered.Items), ["2", "10", "100"]);
+    assert.equal(filtered.ScannedCount, 6);
+
+    const seen: string[] = [];
+    let start: Record<string, AttributeValue> | undefined;
+    let pages = 0;
+    do {
+      const page = await query({ KeyConditionExpression: "#u = :u", ExpressionAttributeNames: { "#u": "user" }, ExpressionAttributeValues: { ":u": { S: "ann" } }, Limit: 4, ExclusiveStartKey: start });
+      seen.push(...ats(page.Items));
+      start = page.LastEvaluatedKey;
+      pages++;
+    } while (start);
+    assert.deepEqual(seen, ["-10", "-1.5", "0", "2", "10", "100"]);
+    assert.equal(pages, 2);
+
+    const counted = await query({ KeyConditionExpression: "#u = :u", ExpressionAttributeNames: { "#u": "user" }, ExpressionAttributeValues: { ":u": { S: "ann" } }, Select: "COUNT" });
+    assert.equal(counted.Count, 6);
+    assert.equal(counted.Items, undefined);
+
+    const projected = await query({ KeyConditionExpression: "#u = :u AND #a = :a", ProjectionExpression: "#s", ExpressionAttributeNames: { "#u": "user", "#a": "at", "#s": "size" }, ExpressionAttributeValues: { ":u": { S: "ann" }, ":a": { N: "0" } } });
+    assert.deepEqual(projected.Items, [{ size: { N: "2" } }]);
+  });
+
+  it("accepts the legacy KeyConditions and QueryFilter", async () => {
+    const result = await query({
+      KeyConditions: { user: { ComparisonOperator: "EQ", AttributeValueList: [{ S: "ann" }] }, at: { ComparisonOperator: "GT", AttributeValueList: [{ N: "0" }] } },
+      QueryFilter: { kind: { ComparisonOperator: "EQ", AttributeValueList: [{ S: "click" }] } },
+    });
+    assert.deepEqual(ats(result.Items), ["2", "100"]);
+  });
+
+  it("queries global and local secondary indexes", async () => {
+    const clicks = await query({ IndexName: "by-kind", KeyConditionExpression: "kind = :k", ExpressionAttributeValues: { ":k": { S: "view" } } });
+    assert.deepEqual(clicks.Items?.map((i) => `${i.user!.S}:${i.at!.N}`), ["ann:-10", "ann:0", "bob:1", "ann:10"]);
+    assert.deepEqual(Object.keys(clicks.Items![0]!).sort(), ["at", "kind", "user"]);
+    const byName = await query({ IndexName: "by-name", KeyConditionExpression: "#u = :u AND begins_with(#n, :p)", ExpressionAttributeNames: { "#u": "user", "#n": "name" }, ExpressionAttributeValues: { ":u": { S: "ann" }, ":p": { S: "n" } } });
+    assert.deepEqual(byName.Items?.map((i) => i.name!.S), ["n0", "n1", "n2", "n3", "n4", "n5"]);
+    const full = await query({ IndexName: "by-name", KeyConditionExpression: "#u = :u AND #n = :n", Select: "ALL_ATTRIBUTES", ExpressionAttributeNames: { "#u": "user", "#n": "name" }, ExpressionAttributeValues: { ":u": { S: "ann" }, ":n": { S: "n5" } } });
+    assert.equal(full.Items?.[0]?.size?.N, "0", "an LSI fetches unprojected attributes from the table");
+    const paged = await query({ IndexName: "by-kind", KeyConditionExpression: "kind = :k", ExpressionAttributeValues: { ":k": { S: "view" } }, Limit: 2 });
+    assert.deepEqual(Object.keys(paged.LastEvaluatedKey!).sort(), ["at", "kind", "user"]);
+    const rest = await query({ IndexName: "by-kind", KeyConditionExpression: "kind = :k", ExpressionAttributeValues: { ":k": { S: "view" } }, ExclusiveStartKey: paged.LastEvaluatedKey });
+    assert.deepEqual(rest.Items?.map((i) => i.at!.N), ["1", "10"]);
+  });
+
+  it("answers DynamoDB's errors for bad queries", async () => {
+    const e1 = await rejectsWith(query({ IndexName: "nope", KeyConditionExpression: "kind = :k", ExpressionAttributeValues: { ":k": { S: "x" } } }), "ValidationException", 400);
+    assert.equal(e1.message, "The table does not have the specified index: nope");
+    const e2 = await rejectsWith(query({}), "ValidationException", 400);
+    assert.equal(e2.message, "Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.");
+    const e3 = await rejectsWith(
+      query({ KeyConditionExpression: "#u = :u", FilterExpression: "#a > :a", ExpressionAttributeNames: { "#u": "user", "#a": "at" }, ExpressionAttributeValues: { ":u": { S: "ann" }, ":a": { N: "1" } } }),
+      "ValidationException",
+      400,
+    );
+    assert.equal(e3.message, "Filter Expression can only contain non-primary key attributes: Primary key attribute: at");
+    await rejectsWith(ddb.send(new QueryCommand({ TableName: "ghost", KeyConditionExpression: "a = :a", ExpressionAttributeValues: { ":a": { S: "x" } } })), "ResourceNotFoundException", 400);
+  });
+
+  it("scans whole tables, in segments, with filters and paging", async () => {
+    const all = await ddb.send(new ScanCommand({ TableName: "events" }));
+    assert.equal(all.Count, 7);
+    const segments = await Promise.all([0, 1, 2].map((Segment) => ddb.send(new ScanCommand({ TableName: "events", Segment, TotalSegments: 3 }))));
+    assert.equal(segments.reduce((n, s) => n + (s.Count ?? 0), 0), 7);
+    const filtered = await ddb.send(new ScanCommand({ TableName: "events", FilterExpression: "kind = :k", ExpressionAttributeValues: { ":k": { S: "click" } } }));
+    assert.equal(filtered.Count, 3);
+    assert.equal(filtered.ScannedCount, 7);
+    const legacy = await ddb.send(new ScanCommand({ TableName: "events", ScanFilter: { kind: { ComparisonOperator: "EQ", AttributeValueList: [{ S: "click" }] } } }));
+    assert.equal(legacy.Count, 3);
+    let count = 0;
+    let start: Record<string, AttributeValue> | undefined;
+    do {
+      const page = await ddb.send(new ScanCommand({ TableName: "events", Limit: 3, ExclusiveStartKey: start }));
+      count += page.Count ?? 0;
+      start = page.LastEvaluatedKey;
+    } while (start);
+    assert.equal(count, 7);
+    const index = await ddb.send(new ScanCommand({ TableName: "events", IndexName: "by-kind" }));
+    assert.equal(index.Count, 7);
+    const e = await rejectsWith(ddb.send(new ScanCommand({ TableName: "events", Segment: 3, TotalSegments: 2 })), "ValidationException", 400);
+    assert.equal(e.message, "The Segment parameter is zero-based and must be less than parameter TotalSegments: Segment: 3 is not less than TotalSegments: 2");
+  });
+});

@@ -1,0 +1,239 @@
+/**
+ * DynamoDB's control plane through the AWS SDK: tables with their key
+ * schemas, indexes, billing and streams; DynamoDB's validation messages.
+ */
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import {
+  CreateTableCommand,
+  DeleteTableCommand,
+  DescribeEndpointsCommand,
+  DescribeLimitsCommand,
+  DescribeTableCommand,
+  DescribeTimeToLiveCommand,
+  DynamoDBClient,
+  ListTablesCommand,
+  ListTagsOfResourceCommand,
+  PutItemCommand,
+  TagResourceCommand,
+  UntagResourceCommand,
+  UpdateTableCommand,
+  UpdateTimeToLiveCommand,
+  waitUntilTableExists,
+  type CreateTableCommandInput,
+} from "@aws-sdk/client-dynamodb";
+import { rejectsWith, startCloud, type TestCloud } from "../support/nimbus.js";
+
+const simple = (name: string): CreateTableCommandInput => ({
+  TableName: name,
+  AttributeDefinitions: [{ AttributeName: "id", AttributeType: "S" }],
+  KeySchema: [{ AttributeName: "id", KeyType: "HASH" }],
+  BillingMode: "PAY_PER_REQUEST",
+});
+
+describe("DynamoDB tables", () => {
+  let t: TestCloud;
+  let ddb: DynamoDBClient;
+  before(async () => {
+    t = await startCloud({ inMemory: true });
+    ddb = new DynamoDBClient(t.cloud.clientConfig);
+  });
+  after(async () => {
+    ddb.destroy();
+    await t.stop();
+  });
+
+  async function message(promise: Promise<unknown>, code: string): Promise<string> {
+    const error = await rejectsWith(promise, code, 400);
+    return error.message;
+  }
+
+  it("creates a table CREATING, then ACTIVE, and waitUntilTableExists returns", async () => {
+    const created = await ddb.send(
+      new CreateTableCommand({
+        TableName: "users",
+        AttributeDefinitions: [
+          { AttributeName: "pk", AttributeType: "S" },
+          { AttributeName: "sk", AttributeType: "N" },
+          { AttributeName: "email", AttributeType: "S" },
+          { AttributeName: "age", AttributeType: "N" },
+        ],
+        KeySchema: [
+          { AttributeName: "pk", KeyType: "HASH" },
+          { AttributeName: "sk", KeyType: "RANGE" },
+        ],
+        ProvisionedThroughput: { ReadCapacityUnits: 5, WriteCapacityUnits: 3 },
+        GlobalSecondaryIndexes: [
+          { IndexName: "by-email", KeySchema: [{ AttributeName: "email", KeyType: "HASH" }], Projection: { ProjectionType: "ALL" }, ProvisionedThroughput: { ReadCapacityUnits: 1, WriteCapacityUnits: 1 } },
+        ],
+        LocalSecondaryIndexes: [
+          {
+            IndexName: "by-age",
+            KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }, { AttributeName: "age", KeyType: "RANGE" }],
+            Projection: { ProjectionType: "INCLUDE", NonKeyAttributes: ["name"] },
+          },
+        ],
+        StreamSpecification: { StreamEnabled: true, StreamViewType: "NEW_AND_OLD_IMAGES" },
+        Tags: [{ Key: "team", Value: "blue" }],
+      }),
+    );
+    const d = created.TableDescription!;
+    assert.equal(d.TableStatus, "CREATING");
+    assert.equal(d.TableArn, "arn:aws:dynamodb:us-east-1:000000000000:table/users");
+    assert.match(d.TableId!, /^[0-9a-f-]{36}$/);
+    assert.equal(d.ItemCount, 0);
+    assert.equal(d.GlobalSecondaryIndexes?.[0]?.IndexStatus, "CREATING");
+    assert.deepEqual(d.StreamSpecification, { StreamEnabled: true, StreamViewType: "NEW_AND_OLD_IMAGES" });
+    assert.match(d.LatestStreamArn!, /^arn:aws:dynamodb:us-east-1:000000000000:table\/users\/stream\/\d{4}-\d\d-\d\dT/);
+
+    const waited = await waitUntilTableExists({ client: ddb, maxWaitTime: 30 }, { TableName: "users" });
+    assert.equal(waited.state, "SUCCESS");
+    const { Table } = await ddb.send(new DescribeTableCommand({ TableName: "users" }));
+    assert.equal(Table!.TableStatus, "ACTIVE");
+    assert.deepEqual(Table!.ProvisionedThroughput, { NumberOfDecreasesToday: 0, ReadCapacityUnits: 5, WriteCapacityUnits: 3 });
+    assert.equal(Table!.GlobalSecondaryIndexes?.[0]?.IndexStatus, "ACTIVE");
+    assert.equal(Table!.GlobalSecondaryIndexes?.[0]?.IndexArn, "arn:aws:dynamodb:us-east-1:000000000000:table/users/index/by-email");
+    assert.deepEqual(Table!.LocalSecondaryIndexes?.[0]?.Projection, { ProjectionType: "INCLUDE", NonKeyAttributes: ["name"] });
+    assert.equal(Table!.LatestStreamLabel, d.LatestStreamLabel);
+  });
+
+  it("counts items and bytes in DescribeTable", async () => {
+    await ddb.send(new CreateTableCommand(simple("counted")));
+    await ddb.send(new PutItemCommand({ TableName: "counted", Item: { id: { S: "a" }, n: { N: "1" } } }));
+    await ddb.send(new PutItemCommand({ TableName: "counted", Item: { id: { S: "b" } } }));
+    const { Table } = await ddb.send(new DescribeTableCommand({ TableName: "counted" }));
+    assert.equal(Table!.ItemCount, 2);
+    assert.ok(Table!.TableSizeBytes! > 0);
+    assert.equal(Table!.BillingModeSummary?.BillingMode, "PAY_PER_REQUEST");
+  });
+
+  it("refuses an existing name and missing tables with DynamoDB's words", async () => {
+    await ddb.send(new CreateTableCommand(simple("taken")));
+    assert.equal(await message(ddb.send(new CreateTableCommand(simple("taken"))), "ResourceInUseException"), "Table already exists: taken");
+    assert.equal(await message(ddb.send(new DescribeTableCommand({ TableName: "nope" })), "ResourceNotFoundException"), "Requested resource not found: Table: nope not found");
+    assert.equal(await message(ddb.send(new DeleteTableCommand({ TableName: "nope" })), "ResourceNotFoundException"), "Requested resource not found: Table: nope not found");
+  });
+
+  it("validates key schemas, attribute definitions and billing", async () => {
+    const cases: [CreateTableCommandInput, string][] = [
+      [
+        { ...simple("bad1"), BillingMode: undefined },
+        "One or more parameter values were invalid: ReadCapacityUnits and WriteCapacityUnits must both be specified when BillingMode is PROVISIONED",
+      ],
+      [
+        { ...simple("bad2"), ProvisionedThroughput: { ReadCapacityUnits: 1, WriteCapacityUnits: 1 } },
+        "One or more parameter values were invalid: Neither ReadCapacityUnits nor WriteCapacityUnits can be specified when BillingMode is PAY_PER_REQUEST",
+      ],
+      [
+        { ...simple("bad3"), KeySchema: [{ AttributeName: "other", KeyType: "HASH" }] },
+        "One or more parameter values were invalid: Some index key attributes are not defined in AttributeDefinitions. Keys: [other], AttributeDefinitions: [id]",
+      ],
+      [
+        { ...simple("bad4"), KeySchema: [{ AttributeName: "id", KeyType: "RANGE" }] },
+        "Invalid KeySchema: The first KeySchemaElement is not a HASH key type",
+      ],
+      [
+        { ...simple("bad5"), AttributeDefinitions: [{ AttributeName: "id", AttributeType: "S" }, { AttributeName: "x", AttributeType: "S" }] },
+        "One or more parameter values were invalid: Number of attributes in KeySchema does not exactly match number of attributes defined in AttributeDefinitions",
+      ],
+      [
+        { ...simple("bad6"), StreamSpecification: { StreamEnabled: true } },
+        "One or more parameter values were invalid: You must specify a StreamViewType when enabling a stream",
+      ],
+    ];
+    for (const [input, expected] of cases) assert.equal(await message(ddb.send(new CreateTableCommand(input)), "ValidationException"), expected);
+    assert.equal(
+      await message(ddb.send(new CreateTableCommand({ ...simple("ab") })), "ValidationException"),
+      "1 validation error detected: Value 'ab' at 'tableName' failed to satisfy constraint: Member must have length greater than or equal to 3",
+    );
+    assert.equal(
+      await message(ddb.send(new CreateTableCommand({ ...simple("bad7"), ProvisionedThroughput: { ReadCapacityUnits: 0, WriteCapacityUnits: 1 }, BillingMode: "PROVISIONED" })), "ValidationException"),
+      "1 validation error detected: Value '0' at 'provisionedThroughput.readCapacityUnits' failed to satisfy constraint: Member must have value greater than or equal to 1",
+    );
+  });
+
+  it("lists tables in pages", async () => {
+    for (const name of ["page-a", "page-b", "page-c"]) await ddb.send(new CreateTableCommand(simple(name)));
+    const all = (await ddb.send(new ListTablesCommand({}))).TableNames!;
+    assert.deepEqual(all, [...all].sort());
+    const first = await ddb.send(new ListTablesCommand({ ExclusiveStartTableName: "page-", Limit: 2 }));
+    assert.deepEqual(first.TableNames, ["page-a", "page-b"]);
+    assert.equal(first.LastEvaluatedTableName, "page-b");
+    const second = await ddb.send(new ListTablesCommand({ ExclusiveStartTableName: "page-b", Limit: 2 }));
+    assert.equal(second.TableNames![0], "page-c");
+  });
+
+  it("deletes tables and their items", async () => {
+    await ddb.send(new CreateTableCommand(simple("doomed")));
+    await ddb.send(new PutItemCommand({ TableName: "doomed", Item: { id: { S: "x" } } }));
+    const deleted = await ddb.send(new DeleteTableCommand({ TableName: "doomed" }));
+    assert.equal(deleted.TableDescription!.TableStatus, "DELETING");
+    await rejectsWith(ddb.send(new DescribeTableCommand({ TableName: "doomed" })), "ResourceNotFoundException", 400);
+    await ddb.send(new CreateTableCommand(simple("doomed")));
+    const { Table } = await ddb.send(new DescribeTableCommand({ TableName: "doomed" }));
+    assert.equal(Table!.ItemCount, 0);
+  });
+
+  it("updates billing, throughput, streams and global secondary indexes", async () => {
+    await ddb.send(new CreateTableCommand({ ...simple("evolving"), BillingMode: "PROVISIONED", ProvisionedThroughput: { ReadCapacityUnits: 1, WriteCapacityUnits: 1 } }));
+    await ddb.send(new PutItemCommand({ TableName: "evolving", Item: { id: { S: "1" }, color: { S: "red" } } }));
+    assert.match(
+      await message(ddb.send(new UpdateTableCommand({ TableName: "evolving", ProvisionedThroughput: { ReadCapacityUnits: 1, WriteCapacityUnits: 1 } })), "ValidationException"),
+      /^The provisioned throughput for the table will not change/,
+    );
+    const updated = await ddb.send(new UpdateTableCommand({ TableName: "evolving", ProvisionedThroughput: { ReadCapacityUnits: 2, WriteCapacityUnits: 1 } }));
+    assert.equal(updated.TableDescription!.TableStatus, "UPDATING");
+    assert.equal(updated.TableDescription!.ProvisionedThroughput!.ReadCapacityUnits, 2);
+
+    await ddb.send(
+      new UpdateTableCommand({
+        TableName: "evolving",
+        BillingMode: "PAY_PER_REQUEST",
+        AttributeDefinitions: [{ AttributeName: "color", AttributeType: "S" }],
+        GlobalSecondaryIndexUpdates: [{ Create: { IndexName: "by-color", KeySchema: [{ AttributeName: "color", KeyType: "HASH" }], Projection: { ProjectionType: "KEYS_ONLY" } } }],
+        StreamSpecification: { StreamEnabled: true, StreamViewType: "KEYS_ONLY" },
+      }),
+    );
+    const { Table } = await ddb.send(new DescribeTableCommand({ TableName: "evolving" }));
+    assert.equal(Table!.BillingModeSummary?.BillingMode, "PAY_PER_REQUEST");
+    assert.equal(Table!.GlobalSecondaryIndexes?.[0]?.IndexName, "by-color");
+    assert.equal(Table!.GlobalSecondaryIndexes?.[0]?.ItemCount, 1, "the new index was backfilled");
+    assert.equal(Table!.StreamSpecification?.StreamViewType, "KEYS_ONLY");
+
+    await ddb.send(new UpdateTableCommand({ TableName: "evolving", GlobalSecondaryIndexUpdates: [{ Delete: { IndexName: "by-color" } }] }));
+    const after = await ddb.send(new DescribeTableCommand({ TableName: "evolving" }));
+    assert.equal(after.Table!.GlobalSecondaryIndexes, undefined);
+    assert.deepEqual(after.Table!.AttributeDefinitions, [{ AttributeName: "id", AttributeType: "S" }]);
+  });
+
+  it("tags tables by ARN", async () => {
+    const { TableDescription } = await ddb.send(new CreateTableCommand(simple("tagged")));
+    const arn = TableDescription!.TableArn!;
+    await ddb.send(new TagResourceCommand({ ResourceArn: arn, Tags: [{ Key: "a", Value: "1" }, { Key: "b", Value: "2" }] }));
+    await ddb.send(new UntagResourceCommand({ ResourceArn: arn, TagKeys: ["a"] }));
+    assert.deepEqual((await ddb.send(new ListTagsOfResourceCommand({ ResourceArn: arn }))).Tags, [{ Key: "b", Value: "2" }]);
+    const missing = "arn:aws:dynamodb:us-east-1:000000000000:table/ghost";
+    assert.equal(
+      await message(ddb.send(new ListTagsOfResourceCommand({ ResourceArn: missing })), "ResourceNotFoundException"),
+      `Requested resource not found: ResourcArn: ${missing} not found`,
+    );
+  });
+
+  it("turns time to live on and off", async () => {
+    await ddb.send(new CreateTableCommand(simple("ttl-table")));
+    assert.deepEqual((await ddb.send(new DescribeTimeToLiveCommand({ TableName: "ttl-table" }))).TimeToLiveDescription, { TimeToLiveStatus: "DISABLED" });
+    await ddb.send(new UpdateTimeToLiveCommand({ TableName: "ttl-table", TimeToLiveSpecification: { Enabled: true, AttributeName: "expires" } }));
+    assert.deepEqual((await ddb.send(new DescribeTimeToLiveCommand({ TableName: "ttl-table" }))).TimeToLiveDescription, { TimeToLiveStatus: "ENABLED", AttributeName: "expires" });
+    assert.equal(
+      await message(ddb.send(new UpdateTimeToLiveCommand({ TableName: "ttl-table", TimeToLiveSpecification: { Enabled: true, AttributeName: "expires" } })), "ValidationException"),
+      "TimeToLive is already enabled",
+    );
+  });
+
+  it("describes limits and endpoints", async () => {
+    const limits = await ddb.send(new DescribeLimitsCommand({}));
+    assert.equal(limits.TableMaxReadCapacityUnits, 40000);
+    const endpoints = await ddb.send(new DescribeEndpointsCommand({}));
+    assert.equal(endpoints.Endpoints?.[0]?.CachePeriodInMinutes, 1440);
+  });
+});
