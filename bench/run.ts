@@ -1,12 +1,13 @@
 /**
- * `npm run bench -- [suite…]`: runs benchmark suites (default: s3), prints
+ * `npm run bench -- [suite…]` (s3, iam, dynamodb; default s3): runs benchmark suites, prints
  * their tables and records them in BENCHMARKS.md.
  */
 import { machine, record, table, type SuiteResult } from "./lib/report.js";
+import { runDynamodbSuite } from "./dynamodb.js";
 import { runIamSuite } from "./iam.js";
 import { runS3Suite } from "./s3.js";
 
-const SUITES: Record<string, (log: (line: string) => void) => Promise<SuiteResult>> = { s3: runS3Suite, iam: runIamSuite };
+const SUITES: Record<string, (log: (line: string) => void) => Promise<SuiteResult>> = { s3: runS3Suite, iam: runIamSuite, dynamodb: runDynamodbSuite };
 
 const requested = process.argv.slice(2).filter((a) => !a.startsWith("-"));
 const names = requested.length ? requested : ["s3"];

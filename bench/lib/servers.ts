@@ -64,6 +64,32 @@ const S3rver = require("s3rver");
 new S3rver({ port: Number(process.argv[1]), address: "127.0.0.1", silent: true, directory: process.argv[2] }).run();
 `;
 
+/** dynalite with its data on disk (`path`), as its CLI's `--path` does. */
+const DYNALITE = `
+const dynalite = require("dynalite");
+dynalite({ path: process.argv[2], createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 }).listen(Number(process.argv[1]), "127.0.0.1");
+`;
+
+export async function startDynalite(): Promise<Server> {
+  const port = await freePort();
+  const dir = await mkdtemp(join(tmpdir(), "bench-dynalite-"));
+  const started = performance.now();
+  const child = spawn(process.execPath, ["-e", DYNALITE, String(port), dir], { cwd: ROOT, stdio: ["ignore", "ignore", "pipe"] });
+  const origin = `http://127.0.0.1:${port}`;
+  // dynalite answers any HTTP request once it listens (a GET is refused with 400/413).
+  await until(child, `${origin}/`, () => true);
+  const coldStartMs = performance.now() - started;
+  return {
+    origin,
+    pid: child.pid ?? 0,
+    coldStartMs,
+    stop: async () => {
+      await stopChild(child);
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
 export async function startFloor(): Promise<Server> {
   const port = await freePort();
   const started = performance.now();

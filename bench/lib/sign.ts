@@ -21,3 +21,18 @@ export async function signS3(origin: string, credentials: Credentials, method: s
   const search = new URLSearchParams(query).toString();
   return { method, path: search ? `${path}?${search}` : path, headers: signed.headers as Record<string, string>, body };
 }
+
+/** SigV4-signs a json-protocol call (`X-Amz-Target`), once, for replay. */
+export async function signJson(origin: string, credentials: Credentials, service: string, target: string, document: unknown, jsonVersion = "1.0"): Promise<Replay> {
+  const url = new URL(origin);
+  const body = Buffer.from(JSON.stringify(document));
+  const signer = new SignatureV4({ service, region: "us-east-1", credentials, sha256: NodeSha256 });
+  const headers: Record<string, string> = {
+    host: url.host,
+    "content-type": `application/x-amz-json-${jsonVersion}`,
+    "x-amz-target": target,
+    "content-length": String(body.length),
+  };
+  const signed = await signer.sign({ method: "POST", protocol: "http:", hostname: url.hostname, port: Number(url.port), path: "/", query: {}, headers, body });
+  return { method: "POST", path: "/", headers: signed.headers as Record<string, string>, body };
+}

@@ -6,7 +6,7 @@
  * with a wrong signature is refused in both.
  */
 import { Readable } from "node:stream";
-import { readBody } from "../protocols/shared/body.js";
+import { heldBody, readBody } from "../protocols/shared/body.js";
 import { ANONYMOUS, lenientPrincipal } from "./credentials.js";
 import {
   expiredToken,
@@ -91,7 +91,7 @@ async function authenticateV4(req: AuthRequest, options: AuthOptions, sig: V4Sig
   if (payloadHash === undefined && !(sig.service === "s3" || dialect === "s3")) {
     const body = await readBody(req.body, MAX_SIGNED_DOCUMENT);
     if (known) verifyV4(req, sig, known, sha256Hex(body), dialect);
-    return { ...base, body: Readable.from([body]), contentLength: body.length };
+    return { ...base, body: heldBody(body), contentLength: body.length };
   }
 
   if (payloadHash === undefined && dialect === "s3" && !sig.presigned) {

@@ -2,17 +2,36 @@
  * Reading a request body into memory, with a limit, for codecs whose
  * operations take a document rather than a stream.
  */
-import type { Readable } from "node:stream";
+import { Readable } from "node:stream";
 import { AwsError } from "../../server/errors.js";
 
 /** Default cap on a non-streaming request document. */
 export const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
+
+/** Where a body already read into memory keeps its bytes, beside the stream that replays them. */
+const HELD = Symbol("nimbus.held-body");
+
+/**
+ * A stream of bytes already in hand (authentication read the document to
+ * hash it): `readBody` takes the bytes back without streaming them again.
+ */
+export function heldBody(bytes: Buffer): Readable {
+  const stream = Readable.from(bytes.length > 0 ? [bytes] : []);
+  (stream as Readable & { [HELD]?: Buffer })[HELD] = bytes;
+  return stream;
+}
 
 /**
  * Reads `body` in full. Past `limit` bytes the rest is drained (so the
  * connection stays usable) and a 413 is thrown.
  */
 export async function readBody(body: Readable, limit: number = DEFAULT_MAX_BODY_BYTES): Promise<Buffer> {
+  const held = (body as Readable & { [HELD]?: Buffer })[HELD];
+  if (held !== undefined && !body.readableDidRead) {
+    body.destroy();
+    if (held.length > limit) throw new AwsError("RequestEntityTooLarge", `Request body of ${held.length} bytes exceeds the limit of ${limit} bytes.`, 413);
+    return held;
+  }
   const chunks: Buffer[] = [];
   let size = 0;
   let tooLarge = false;
