@@ -2,7 +2,7 @@
  * One Nimbus instance: storage, services, pipeline and edge wired together.
  * Instances share nothing, so two can run in one process.
  */
-import { createDefaultCredentials, CredentialChain, StoredKeys } from "../auth/index.js";
+import { createDefaultCredentials, CredentialChain, KeyUsage, StoredKeys } from "../auth/index.js";
 import type { NimbusConfig } from "../config.js";
 import type { PolicySource } from "../policy/source.js";
 import { IamPolicySource } from "../services/iam/policy-source.js";
@@ -46,7 +46,8 @@ export async function startNimbus(config: NimbusConfig, log: Logger, now: () => 
   const startedAt = now();
   const storage = await openStorage({ dataDir: config.dataDir, inMemory: config.inMemory });
   const catalog = builtinServices();
-  const env: ServiceEnvironment = { config, kv: storage.kv, blobs: storage.blobs, now: () => new Date(now()) };
+  const keyUsage = new KeyUsage(storage.kv, now);
+  const env: ServiceEnvironment = { config, kv: storage.kv, blobs: storage.blobs, now: () => new Date(now()), keyUsage };
 
   const runtimes = new Map<ServiceDefinition, Promise<ServiceRuntime>>();
   const states = new Map<string, ServiceState>(catalog.all.map((s) => [s.name, "available"]));
@@ -71,7 +72,7 @@ export async function startNimbus(config: NimbusConfig, log: Logger, now: () => 
     {
       config,
       router: new ServiceRouter(catalog.all, catalog.fallback),
-      credentials: new CredentialChain([createDefaultCredentials(), new StoredKeys(storage.kv)]),
+      credentials: new CredentialChain([createDefaultCredentials(), new StoredKeys(storage.kv, keyUsage)]),
       authorizer: createAuthorizer({
         mode: config.auth,
         policies: policySource(storage.kv),
@@ -96,6 +97,7 @@ export async function startNimbus(config: NimbusConfig, log: Logger, now: () => 
 
   async function reset(): Promise<void> {
     const loaded = await Promise.all(runtimes.values());
+    await keyUsage.clear();
     await storage.clear();
     await Promise.all(loaded.map((r) => r.reset()));
   }
@@ -121,6 +123,7 @@ export async function startNimbus(config: NimbusConfig, log: Logger, now: () => 
         await edge.close();
         const loaded = await Promise.allSettled(runtimes.values());
         for (const r of loaded) if (r.status === "fulfilled") await r.value.close();
+        await keyUsage.close();
         await storage.close();
       })();
       return stopping;

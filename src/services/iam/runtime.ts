@@ -22,7 +22,7 @@ export function createIamRuntime(env: ServiceEnvironment): ServiceRuntime {
     codec: createCodec(model, { malformedError: (detail) => iamErrors.invalidInput(detail) }),
     operations: {
       ...userOperations(store),
-      ...accessKeyOperations(store),
+      ...accessKeyOperations(store, env.keyUsage),
       ...policyOperations(store),
       ...entityPolicyOperations(store),
       ...groupOperations(store),
