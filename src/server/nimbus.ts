@@ -32,13 +32,16 @@ export interface RunningNimbus {
   stop(): Promise<void>;
 }
 
-/** Identity policies from IAM, resource policies from S3 buckets: read from storage, whichever service is loaded. */
+/**
+ * Identity policies from IAM; resource policies from S3 buckets and IAM
+ * roles (trust policies): read from storage, whichever service is loaded.
+ */
 function policySource(kv: KvEnvironment): PolicySource {
-  const identity = new IamPolicySource(kv);
+  const iam = new IamPolicySource(kv);
   const buckets = new BucketPolicySource(kv);
   return {
-    identityPolicies: (principal) => identity.identityPolicies(principal),
-    resourcePolicies: (resource) => buckets.resourcePolicies(resource),
+    identityPolicies: (principal) => iam.identityPolicies(principal),
+    resourcePolicies: (resource) => (resource.startsWith("arn:aws:iam::") ? iam.resourcePolicies(resource) : buckets.resourcePolicies(resource)),
   };
 }
 
