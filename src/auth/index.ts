@@ -41,6 +41,7 @@ import { AwsError } from "../server/errors.js";
 
 export { ANONYMOUS, CredentialRegistry, createDefaultCredentials, DEFAULT_ACCOUNT_ID, rootPrincipal } from "./credentials.js";
 export { ACCESS_KEYS_STORE, CredentialChain, StoredKeys, type AccessKeyRecord } from "./stored-keys.js";
+export { ACCESS_KEY_USAGE_STORE, KeyUsage, type KeyUseRecord } from "./key-usage.js";
 export type * from "./types.js";
 
 /** How far a header-signed request's time may be from ours. */
@@ -90,7 +91,10 @@ async function authenticateV4(req: AuthRequest, options: AuthOptions, sig: V4Sig
   // read the document first, then check the signature over its hash.
   if (payloadHash === undefined && !(sig.service === "s3" || dialect === "s3")) {
     const body = await readBody(req.body, MAX_SIGNED_DOCUMENT);
-    if (known) verifyV4(req, sig, known, sha256Hex(body), dialect);
+    if (known) {
+      verifyV4(req, sig, known, sha256Hex(body), dialect);
+      options.credentials.noteUse?.(sig.accessKeyId, sig.service, sig.region, now);
+    }
     return { ...base, body: heldBody(body), contentLength: body.length };
   }
 
@@ -99,6 +103,7 @@ async function authenticateV4(req: AuthRequest, options: AuthOptions, sig: V4Sig
   }
   const signedPayload = payloadHash ?? "UNSIGNED-PAYLOAD";
   const signature = known ? verifyV4(req, sig, known, signedPayload, dialect) : undefined;
+  if (known) options.credentials.noteUse?.(sig.accessKeyId, sig.service, sig.region, now);
 
   if (signedPayload.startsWith("STREAMING-")) {
     const signedChunks = signedPayload.startsWith("STREAMING-AWS4-HMAC-SHA256-PAYLOAD");
@@ -151,6 +156,7 @@ function authenticateV2Header(req: AuthRequest, options: AuthOptions, credential
     checkToken(known, req, options);
     const expected = signatureV2(known.secretAccessKey, stringToSignV2(req, amzDate === undefined ? date : ""));
     if (!sameText(expected, signature)) throw signatureMismatch(options.dialect);
+    options.credentials.noteUse?.(accessKeyId, "s3", "", now);
   }
   return plainResult(req, known?.principal ?? lenientPrincipal(accessKeyId), "v2-header");
 }
@@ -170,6 +176,7 @@ function authenticateV2Query(req: AuthRequest, options: AuthOptions): AuthResult
     checkToken(known, req, options);
     const expected = signatureV2(known.secretAccessKey, stringToSignV2(req, expires));
     if (!sameText(expected, signature)) throw signatureMismatch(options.dialect);
+    options.credentials.noteUse?.(accessKeyId, "s3", "", options.now());
   }
   return plainResult(req, known?.principal ?? lenientPrincipal(accessKeyId), "v2-query");
 }

@@ -4,6 +4,7 @@
  * so a key works after a restart before the IAM service has even loaded.
  */
 import type { KvEnvironment, KvStore } from "../storage/types.js";
+import type { KeyUsage } from "./key-usage.js";
 import type { CredentialProvider, KnownCredentials, Principal } from "./types.js";
 
 /** The store IAM writes keys to and authentication reads them from. */
@@ -27,8 +28,15 @@ export interface AccessKeyRecord {
 export class StoredKeys implements CredentialProvider {
   private readonly keys: KvStore<AccessKeyRecord>;
 
-  constructor(kv: KvEnvironment) {
+  constructor(
+    kv: KvEnvironment,
+    private readonly usage?: KeyUsage,
+  ) {
     this.keys = kv.store<AccessKeyRecord>(ACCESS_KEYS_STORE);
+  }
+
+  noteUse(accessKeyId: string, service: string, region: string, when: number): void {
+    this.usage?.note(accessKeyId, service, region, when);
   }
 
   lookup(accessKeyId: string): KnownCredentials | undefined {
@@ -54,5 +62,9 @@ export class CredentialChain implements CredentialProvider {
       if (found) return found;
     }
     return undefined;
+  }
+
+  noteUse(accessKeyId: string, service: string, region: string, when: number): void {
+    for (const provider of this.providers) provider.noteUse?.(accessKeyId, service, region, when);
   }
 }

@@ -30,6 +30,11 @@ export interface KnownCredentials {
 /** Where keys come from: the built-in `test` key, and later IAM and STS. */
 export interface CredentialProvider {
   lookup(accessKeyId: string): KnownCredentials | undefined;
+  /**
+   * A request signed with this known key was authenticated (for IAM's
+   * GetAccessKeyLastUsed). Called on every such request: must not wait or write.
+   */
+  noteUse?(accessKeyId: string, service: string, region: string, when: number): void;
 }
 
 export type AuthMode = "lenient" | "strict";

@@ -13,6 +13,13 @@ export interface NamedPolicy {
   /** Where the policy came from, for explanations: a policy ARN, or `user/alice inline MyPolicy`. */
   name: string;
   document: PolicyDocument;
+  /**
+   * An Allow naming an account as principal delegates to that account's
+   * identity policies rather than granting by itself (a role's trust
+   * policy: a user of the account needs an identity policy allowing
+   * sts:AssumeRole unless the trust policy names the user's own ARN).
+   */
+  accountDelegates?: boolean;
 }
 
 export interface RequestFacts {
@@ -65,7 +72,7 @@ function scan(policies: readonly NamedPolicy[], source: "identity" | "resource",
     const statements = statementsFor(policy.document, service);
     for (let i = 0; i < statements.length; i++) {
       const statement = statements[i]!;
-      if (!applies(statement, facts, action, source === "resource")) continue;
+      if (!applies(statement, facts, action, source === "resource", policy.accountDelegates === true && statement.effect === "Allow")) continue;
       if (statement.effect === "Deny") return { kind: "explicit-deny", source, policy: policy.name, sid: statement.sid };
       allow ??= { kind: "allow", source, policy: policy.name, sid: statement.sid };
     }
@@ -157,27 +164,33 @@ function firstSpecial(text: string): number {
   return text.length;
 }
 
-function applies(statement: Statement, facts: RequestFacts, action: string, resourcePolicy: boolean): boolean {
+function applies(statement: Statement, facts: RequestFacts, action: string, resourcePolicy: boolean, accountDelegates: boolean): boolean {
   const c = compiled(statement);
   if (c.actions && !anyMatch(c.actions, action, facts)) return false;
   if (c.notActions && anyMatch(c.notActions, action, facts)) return false;
   if (c.resources && !anyMatch(c.resources, facts.resource, facts)) return false;
   if (c.notResources && anyMatch(c.notResources, facts.resource, facts)) return false;
   if (resourcePolicy) {
-    if (statement.principal && !principalMatches(statement.principal, facts.principal)) return false;
+    if (statement.principal && !principalMatches(statement.principal, facts.principal, accountDelegates)) return false;
     if (statement.notPrincipal && principalMatches(statement.notPrincipal, facts.principal)) return false;
   }
   return conditionsHold(statement.condition, facts.keys);
 }
 
-/** Does a Principal element name this caller? `*` names everyone, anonymous callers too. */
-export function principalMatches(spec: PrincipalSpec, principal: Principal): boolean {
+/**
+ * Does a Principal element name this caller? `*` names everyone, anonymous
+ * callers too. An account id or its root ARN names every identity of that
+ * account, or, when `accountDelegates`, only the account's root.
+ */
+export function principalMatches(spec: PrincipalSpec, principal: Principal, accountDelegates = false): boolean {
   if (spec === "*") return true;
   for (const id of spec.AWS ?? []) {
     if (id === "*") return true;
     if (principal.type === "anonymous") continue;
-    // An account id or its root ARN names every identity of that account.
-    if (id === principal.accountId || id === `arn:aws:iam::${principal.accountId}:root`) return true;
+    if (id === principal.accountId || id === `arn:aws:iam::${principal.accountId}:root`) {
+      if (!accountDelegates || principal.type === "root") return true;
+      continue;
+    }
     if (wildcardMatch(id, principal.arn, false)) return true;
   }
   return false;

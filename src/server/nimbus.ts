@@ -2,7 +2,7 @@
  * One Nimbus instance: storage, services, pipeline and edge wired together.
  * Instances share nothing, so two can run in one process.
  */
-import { createDefaultCredentials, CredentialChain, StoredKeys } from "../auth/index.js";
+import { createDefaultCredentials, CredentialChain, KeyUsage, StoredKeys } from "../auth/index.js";
 import type { NimbusConfig } from "../config.js";
 import type { PolicySource } from "../policy/source.js";
 import { IamPolicySource } from "../services/iam/policy-source.js";
@@ -32,13 +32,16 @@ export interface RunningNimbus {
   stop(): Promise<void>;
 }
 
-/** Identity policies from IAM, resource policies from S3 buckets: read from storage, whichever service is loaded. */
+/**
+ * Identity policies from IAM; resource policies from S3 buckets and IAM
+ * roles (trust policies): read from storage, whichever service is loaded.
+ */
 function policySource(kv: KvEnvironment): PolicySource {
-  const identity = new IamPolicySource(kv);
+  const iam = new IamPolicySource(kv);
   const buckets = new BucketPolicySource(kv);
   return {
-    identityPolicies: (principal) => identity.identityPolicies(principal),
-    resourcePolicies: (resource) => buckets.resourcePolicies(resource),
+    identityPolicies: (principal) => iam.identityPolicies(principal),
+    resourcePolicies: (resource) => (resource.startsWith("arn:aws:iam::") ? iam.resourcePolicies(resource) : buckets.resourcePolicies(resource)),
   };
 }
 
@@ -46,7 +49,8 @@ export async function startNimbus(config: NimbusConfig, log: Logger, now: () => 
   const startedAt = now();
   const storage = await openStorage({ dataDir: config.dataDir, inMemory: config.inMemory });
   const catalog = builtinServices();
-  const env: ServiceEnvironment = { config, kv: storage.kv, blobs: storage.blobs, now: () => new Date(now()) };
+  const keyUsage = new KeyUsage(storage.kv, now);
+  const env: ServiceEnvironment = { config, kv: storage.kv, blobs: storage.blobs, now: () => new Date(now()), keyUsage };
 
   const runtimes = new Map<ServiceDefinition, Promise<ServiceRuntime>>();
   const states = new Map<string, ServiceState>(catalog.all.map((s) => [s.name, "available"]));
@@ -71,7 +75,7 @@ export async function startNimbus(config: NimbusConfig, log: Logger, now: () => 
     {
       config,
       router: new ServiceRouter(catalog.all, catalog.fallback),
-      credentials: new CredentialChain([createDefaultCredentials(), new StoredKeys(storage.kv)]),
+      credentials: new CredentialChain([createDefaultCredentials(), new StoredKeys(storage.kv, keyUsage)]),
       authorizer: createAuthorizer({
         mode: config.auth,
         policies: policySource(storage.kv),
@@ -96,6 +100,7 @@ export async function startNimbus(config: NimbusConfig, log: Logger, now: () => 
 
   async function reset(): Promise<void> {
     const loaded = await Promise.all(runtimes.values());
+    await keyUsage.clear();
     await storage.clear();
     await Promise.all(loaded.map((r) => r.reset()));
   }
@@ -121,6 +126,7 @@ export async function startNimbus(config: NimbusConfig, log: Logger, now: () => 
         await edge.close();
         const loaded = await Promise.allSettled(runtimes.values());
         for (const r of loaded) if (r.status === "fulfilled") await r.value.close();
+        await keyUsage.close();
         await storage.close();
       })();
       return stopping;

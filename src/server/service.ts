@@ -3,6 +3,7 @@
  * its store; routing, authentication, parsing, authorization and
  * serialization are shared steps of the pipeline.
  */
+import type { KeyUsage } from "../auth/key-usage.js";
 import type { AuthDialect } from "../auth/types.js";
 import type { NimbusConfig } from "../config.js";
 import type { Operation } from "../protocols/model.js";
@@ -46,6 +47,8 @@ export interface ServiceEnvironment {
   kv: KvEnvironment;
   blobs: BlobStore;
   now(): Date;
+  /** When IAM users' access keys were last used (read by IAM's GetAccessKeyLastUsed). */
+  keyUsage?: KeyUsage;
 }
 
 /** A loaded service: codec, operations and lifecycle. */

@@ -15,6 +15,7 @@ import {
   CreateUserCommand,
   DeleteGroupCommand,
   DeleteRoleCommand,
+  DeleteUserPolicyCommand,
   DeleteUserCommand,
   DetachRolePolicyCommand,
   GetGroupCommand,
@@ -26,6 +27,7 @@ import {
   PutRolePolicyCommand,
   PutUserPolicyCommand,
   RemoveUserFromGroupCommand,
+  UpdateAssumeRolePolicyCommand,
 } from "@aws-sdk/client-iam";
 import { CreateBucketCommand, ListBucketsCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { AssumeRoleCommand, GetCallerIdentityCommand, GetSessionTokenCommand, STSClient } from "@aws-sdk/client-sts";
@@ -88,12 +90,22 @@ describe("IAM groups, roles and STS AssumeRole (strict mode)", () => {
     );
     assert.match(decodeURIComponent((await iam.send(new GetRolePolicyCommand({ RoleName: "writer", PolicyName: "write-team-bucket" }))).PolicyDocument!), /team-bucket/);
 
-    // dev needs sts:AssumeRole in strict mode, and the trust policy must name dev.
+    // A trust policy naming the account delegates to the account's identity
+    // policies: dev needs sts:AssumeRole of its own.
     const devSts = track(new STSClient({ ...t.cloud.clientConfig, credentials: dev }));
     const roleArn = "arn:aws:iam::000000000000:role/writer";
-    await rejectsWith(devSts.send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: "s1" })), "AccessDenied", 403);
+    await iam.send(new UpdateAssumeRolePolicyCommand({ RoleName: "writer", PolicyDocument: trust({ AWS: "arn:aws:iam::000000000000:root" }) }));
+    const refused = await rejectsWith(devSts.send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: "s1" })), "AccessDenied", 403);
+    assert.equal(
+      refused.message,
+      `User: arn:aws:iam::000000000000:user/dev is not authorized to perform: sts:AssumeRole on resource: ${roleArn} because no identity-based policy allows the sts:AssumeRole action`,
+    );
     await iam.send(new AttachRolePolicyCommand({ RoleName: "writer", PolicyArn: "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess" }));
     await iam.send(new PutUserPolicyCommand({ UserName: "dev", PolicyName: "assume", PolicyDocument: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "sts:AssumeRole", Resource: roleArn }] }) }));
+    await devSts.send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: "s0", DurationSeconds: 900 }));
+    // A trust policy naming dev's own ARN grants by itself, in the same account.
+    await iam.send(new UpdateAssumeRolePolicyCommand({ RoleName: "writer", PolicyDocument: trust({ AWS: "arn:aws:iam::000000000000:user/dev" }) }));
+    await iam.send(new DeleteUserPolicyCommand({ UserName: "dev", PolicyName: "assume" }));
     const assumed = await devSts.send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: "s1", DurationSeconds: 900 }));
     assert.equal(assumed.AssumedRoleUser?.Arn, "arn:aws:sts::000000000000:assumed-role/writer/s1");
     assert.match(assumed.AssumedRoleUser?.AssumedRoleId ?? "", /^AROA[A-Z2-7]+:s1$/);

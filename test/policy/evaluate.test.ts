@@ -141,6 +141,39 @@ describe("policy evaluation", () => {
   it("has at least 80 cases", () => assert.ok(CASES.length >= 80, `${CASES.length} cases`));
 });
 
+describe("role trust policies as resource policies", () => {
+  const roleArn = "arn:aws:iam::111122223333:role/deploy";
+  const trustOf = (statements: Statement[]) => [
+    { name: "trust", document: parsePolicy(JSON.stringify({ Version: "2012-10-17", Statement: statements }), "trust"), accountDelegates: true },
+  ];
+  const identityOf = (statements: Statement[]) => [
+    { name: "identity", document: parsePolicy(JSON.stringify({ Version: "2012-10-17", Statement: statements.length ? statements : [deny("none:none", "arn:aws:none:::none")] }), "identity") },
+  ];
+  const decide = (principal: Principal, identity: Statement[], trust: Statement[]) =>
+    evaluate(
+      { principal, action: "sts:AssumeRole", resource: roleArn, keys: globalContextKeys(principal, { now: new Date(), secure: false, region: "us-east-1" }) },
+      identityOf(identity),
+      trustOf(trust),
+    ).kind;
+  const trusting = (AWS: string) => ({ Effect: "Allow", Principal: { AWS }, Action: "sts:AssumeRole" });
+
+  it("a trust policy naming the user's ARN allows without an identity policy", () => {
+    assert.equal(decide(alice, [], [trusting(alice.arn)]), "allow");
+  });
+  it("a trust policy naming the account delegates: the user needs an identity policy", () => {
+    assert.equal(decide(alice, [], [trusting("arn:aws:iam::111122223333:root")]), "implicit-deny");
+    assert.equal(decide(alice, [], [trusting("111122223333")]), "implicit-deny");
+    assert.equal(decide(alice, [allow("sts:AssumeRole", roleArn)], [trusting("111122223333")]), "allow");
+  });
+  it("the account's root is named by its account", () => {
+    assert.equal(decide(root, [], [trusting("111122223333")]), "allow");
+  });
+  it("a deny naming the account still reaches its users", () => {
+    const denyAccount = { Effect: "Deny", Principal: { AWS: "111122223333" }, Action: "sts:AssumeRole" };
+    assert.equal(decide(alice, [allow("sts:AssumeRole")], [trusting(alice.arn), denyAccount]), "explicit-deny");
+  });
+});
+
 describe("policy documents", () => {
   const malformed = (document: unknown, kind: "identity" | "resource" = "identity") => {
     try {

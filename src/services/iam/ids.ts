@@ -1,7 +1,8 @@
 /**
  * Identifiers as IAM makes them: a four-letter prefix naming the kind
- * (AIDA users, AKIA access keys, AROA roles, ANPA policies) and random
- * upper-case letters and digits; secrets are 40 characters of base64.
+ * (AIDA users, AKIA access keys, AROA roles, ANPA policies, AIPA instance
+ * profiles) and random upper-case letters and digits; secrets are 40
+ * characters of base64.
  */
 import { randomBytes } from "node:crypto";
 
@@ -19,6 +20,7 @@ export const newAccessKeyId = (): string => randomId("AKIA", 20);
 export const newPolicyId = (): string => randomId("ANPA", 21);
 export const newGroupId = (): string => randomId("AGPA", 21);
 export const newRoleId = (): string => randomId("AROA", 21);
+export const newInstanceProfileId = (): string => randomId("AIPA", 21);
 /** Temporary (STS) access keys start ASIA. */
 export const newTemporaryKeyId = (): string => randomId("ASIA", 20);
 

@@ -1,6 +1,7 @@
 /**
  * The identity policies of a caller, read from IAM's store: a user's
- * inline and attached policies and its groups', or an assumed role's. Read directly
+ * inline and attached policies and its groups', or an assumed role's; and
+ * roles' trust policies as the roles' resource policies. Read directly
  * from storage, so enforcement works before the IAM service has loaded.
  */
 import type { Principal } from "../../auth/types.js";
@@ -10,9 +11,10 @@ import { parseStored, type PolicySource } from "../../policy/source.js";
 import type { KvEnvironment } from "../../storage/types.js";
 import { awsManagedPolicy } from "./managed-policies.js";
 import { groupsOfUser } from "./operations/groups.js";
+import { roleArn } from "./operations/roles.js";
 import { type EntityKind, IamStore, type PolicyVersionRecord } from "./store.js";
 
-export class IamPolicySource implements Pick<PolicySource, "identityPolicies"> {
+export class IamPolicySource implements PolicySource {
   private readonly store: IamStore;
   private readonly versions = new Map<string, PolicyDocument>();
 
@@ -36,6 +38,20 @@ export class IamPolicySource implements Pick<PolicySource, "identityPolicies"> {
     if (this.cached.size >= 1000) this.cached.clear();
     this.cached.set(principal.arn, { generation, policies: read });
     return read;
+  }
+
+  /**
+   * A role's trust policy is its resource policy: it takes part in deciding
+   * sts:AssumeRole on the role's ARN, and grants by itself only to callers
+   * it names by ARN (an account named delegates to its identity policies).
+   * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html
+   */
+  resourcePolicies(resource: string): readonly NamedPolicy[] {
+    const match = /^arn:aws:iam::(\d{12}):role\/(?:.*\/)?([^/]+)$/.exec(resource);
+    if (!match) return [];
+    const role = this.store.role(match[1]!, match[2]!);
+    if (!role || roleArn(role) !== resource) return [];
+    return [{ name: `trust policy of role ${role.roleName}`, document: parseStored(role.assumeRolePolicy, "trust"), accountDelegates: true }];
   }
 
   private read(principal: Principal): NamedPolicy[] {

@@ -10,6 +10,7 @@ import { iamErrors } from "./errors.js";
 import { accessKeyOperations } from "./operations/access-keys.js";
 import { entityPolicyOperations } from "./operations/entity-policies.js";
 import { groupOperations } from "./operations/groups.js";
+import { instanceProfileOperations } from "./operations/instance-profiles.js";
 import { roleOperations } from "./operations/roles.js";
 import { policyOperations } from "./operations/policies.js";
 import { userOperations } from "./operations/users.js";
@@ -22,11 +23,12 @@ export function createIamRuntime(env: ServiceEnvironment): ServiceRuntime {
     codec: createCodec(model, { malformedError: (detail) => iamErrors.invalidInput(detail) }),
     operations: {
       ...userOperations(store),
-      ...accessKeyOperations(store),
+      ...accessKeyOperations(store, env.keyUsage),
       ...policyOperations(store),
       ...entityPolicyOperations(store),
       ...groupOperations(store),
       ...roleOperations(store),
+      ...instanceProfileOperations(store),
     },
     validate(op, input) {
       const problems = validateInput(model, op, input);

@@ -12,6 +12,8 @@ export const USERS_STORE = "iam.users";
 export const GROUPS_STORE = "iam.groups";
 export const ROLES_STORE = "iam.roles";
 export const POLICIES_STORE = "iam.policies";
+/** Instance profiles, keyed [account, name (lower case)]. */
+export const INSTANCE_PROFILES_STORE = "iam.instance-profiles";
 /** Inline policies of users, groups and roles, keyed [account, kind, name (lower case), policy name]. */
 export const INLINE_POLICIES_STORE = "iam.inline-policies";
 
@@ -89,6 +91,18 @@ export interface RoleRecord {
   attachedPolicies?: string[];
 }
 
+/** A container for one role that EC2 instances take on. */
+export interface InstanceProfileRecord {
+  accountId: string;
+  instanceProfileName: string;
+  instanceProfileId: string;
+  path: string;
+  createdAt: number;
+  /** Role names, lower-cased (IAM allows at most one). */
+  roles: string[];
+  tags: Tag[];
+}
+
 /** An inline policy embedded in a user, group or role. */
 export interface InlinePolicyRecord {
   policyName: string;
@@ -106,6 +120,7 @@ export class IamStore {
   readonly roles: KvStore<RoleRecord>;
   readonly policies: KvStore<ManagedPolicyRecord>;
   readonly inlinePolicies: KvStore<InlinePolicyRecord>;
+  readonly instanceProfiles: KvStore<InstanceProfileRecord>;
 
   constructor(readonly kv: KvEnvironment) {
     this.users = kv.store<UserRecord>(USERS_STORE);
@@ -114,6 +129,12 @@ export class IamStore {
     this.keys = kv.store<AccessKeyRecord>(ACCESS_KEYS_STORE);
     this.policies = kv.store<ManagedPolicyRecord>(POLICIES_STORE);
     this.inlinePolicies = kv.store<InlinePolicyRecord>(INLINE_POLICIES_STORE);
+    this.instanceProfiles = kv.store<InstanceProfileRecord>(INSTANCE_PROFILES_STORE);
+  }
+
+  /** Instance profiles of an account in name order. */
+  instanceProfilesOf(accountId: string): InstanceProfileRecord[] {
+    return [...this.instanceProfiles.range(prefixRange([accountId]))].map((e) => e.value);
   }
 
   inlinePoliciesOf(accountId: string, kind: EntityKind, name: string): InlinePolicyRecord[] {

@@ -4,6 +4,7 @@
  * DeleteAccessKey and GetAccessKeyLastUsed. Keys are written where
  * authentication reads them, in the same transaction as their user.
  */
+import { ACCESS_KEY_USAGE_STORE, type KeyUsage } from "../../../auth/key-usage.js";
 import { ACCESS_KEYS_STORE, type AccessKeyRecord } from "../../../auth/stored-keys.js";
 import type { RequestContext } from "../../../server/context.js";
 import { defineOperation, type OperationTable } from "../../../server/service.js";
@@ -28,7 +29,8 @@ interface UpdateKeyInput extends KeyInput {
   Status: "Active" | "Inactive";
 }
 
-export function accessKeyOperations(store: IamStore): OperationTable {
+/** `usage` knows when keys were last used (absent when IAM runs without authentication, as in unit tests). */
+export function accessKeyOperations(store: IamStore, usage?: KeyUsage): OperationTable {
   /** The user a key call is about: the one named, or the calling user. */
   const targetUser = (ctx: RequestContext, name: string | undefined): string => {
     if (name !== undefined) return name;
@@ -116,22 +118,33 @@ export function accessKeyOperations(store: IamStore): OperationTable {
           const user = users.get([ctx.accountId, userName.toLowerCase()]);
           requireKey(ctx, user, userName, input.AccessKeyId);
           tx.store<AccessKeyRecord>(ACCESS_KEYS_STORE).remove(input.AccessKeyId);
+          tx.store(ACCESS_KEY_USAGE_STORE).remove(input.AccessKeyId);
           users.put(userKey(user!), { ...user!, accessKeyIds: user!.accessKeyIds.filter((id) => id !== input.AccessKeyId) });
         });
+        usage?.forget(input.AccessKeyId);
         return {};
       },
     }),
 
     GetAccessKeyLastUsed: defineOperation<{ AccessKeyId: string }>({
-      authorize: (_i, ctx) => [{ action: "iam:GetAccessKeyLastUsed", resource: `arn:aws:iam::${ctx.accountId}:user/*` }],
+      // The resource is the key's owner (any user of the account when the key is unknown).
+      authorize: (i, ctx) => {
+        const key = store.keys.get(i.AccessKeyId);
+        const owner = key?.userName !== undefined && key.principal.accountId === ctx.accountId ? key.principal.arn : `arn:aws:iam::${ctx.accountId}:user/*`;
+        return [{ action: "iam:GetAccessKeyLastUsed", resource: owner }];
+      },
       handle(input, ctx) {
         const key = store.keys.get(input.AccessKeyId);
         if (!key || key.principal.accountId !== ctx.accountId || key.userName === undefined) {
           throw iamErrors.noSuchEntity("access key", input.AccessKeyId);
         }
-        // Use is not recorded yet (it would cost a write per request): AWS's
-        // answer for a key never used.
-        return { UserName: key.userName, AccessKeyLastUsed: { ServiceName: "N/A", Region: "N/A" } };
+        const used = usage?.lastUsed(key.accessKeyId);
+        // A key never used: no date, and N/A for service and region, as AWS answers.
+        if (!used) return { UserName: key.userName, AccessKeyLastUsed: { ServiceName: "N/A", Region: "N/A" } };
+        return {
+          UserName: key.userName,
+          AccessKeyLastUsed: { LastUsedDate: new Date(wholeSeconds(new Date(used.lastUsedAt))), ServiceName: used.serviceName, Region: used.region },
+        };
       },
     }),
   };

@@ -2,8 +2,8 @@
  * Managed and inline policies: CreatePolicy, GetPolicy, GetPolicyVersion,
  * CreatePolicyVersion (at most five, one default), ListPolicies,
  * DeletePolicy; Attach/Detach/ListAttachedUserPolicies; Put/Get/Delete/
- * ListUserPolicies. Documents are checked as IAM checks them and answered
- * URL-encoded, as IAM answers them.
+ * ListUserPolicies; Tag/Untag/ListPolicyTags. Documents are checked as
+ * IAM checks them and answered URL-encoded, as IAM answers them.
  */
 import { parsePolicy } from "../../../policy/document.js";
 import type { RequestContext } from "../../../server/context.js";
@@ -13,6 +13,7 @@ import { newPolicyId } from "../ids.js";
 import { awsManagedPolicies, awsManagedPolicy } from "../managed-policies.js";
 import { type IamStore, type ManagedPolicyRecord, type Tag } from "../store.js";
 import { pageOf, type Paging } from "./paging.js";
+import { checkTags, mergeTags, tagPage, withoutTags } from "./tags.js";
 import { wholeSeconds } from "./users.js";
 
 /** IAM keeps at most five versions of a managed policy. */
@@ -88,7 +89,7 @@ export function policyOperations(store: IamStore): OperationTable {
           versions: [{ versionId: "v1", document: input.PolicyDocument, createdAt: now }],
           nextVersion: 2,
           attachmentCount: 0,
-          tags: input.Tags ?? [],
+          tags: checkTags(input.Tags ?? [], "TagsPerPolicy"),
         };
         await store.policies.transaction((tx) => {
           // Names are unique per account, whatever the path.
@@ -210,7 +211,36 @@ export function policyOperations(store: IamStore): OperationTable {
       },
     }),
 
+    TagPolicy: defineOperation<PolicyArnInput & { Tags: Tag[] }>({
+      authorize: (i) => [{ action: "iam:TagPolicy", resource: i.PolicyArn }],
+      async handle(input, ctx) {
+        await updateLocalPolicy(ctx, input.PolicyArn, (p) => ({ ...p, tags: mergeTags(p.tags, input.Tags, "TagsPerPolicy") }));
+        return {};
+      },
+    }),
+
+    UntagPolicy: defineOperation<PolicyArnInput & { TagKeys: string[] }>({
+      authorize: (i) => [{ action: "iam:UntagPolicy", resource: i.PolicyArn }],
+      async handle(input, ctx) {
+        await updateLocalPolicy(ctx, input.PolicyArn, (p) => ({ ...p, tags: withoutTags(p.tags, input.TagKeys) }));
+        return {};
+      },
+    }),
+
+    ListPolicyTags: defineOperation<PolicyArnInput & Paging>({
+      authorize: (i) => [{ action: "iam:ListPolicyTags", resource: i.PolicyArn }],
+      handle: (input, ctx) => tagPage(findPolicy(ctx, input.PolicyArn).tags, input),
+    }),
   };
+
+  /** Changes one of the account's own policies (AWS managed ones cannot be changed). */
+  async function updateLocalPolicy(ctx: RequestContext, arn: string, change: (policy: ManagedPolicyRecord) => ManagedPolicyRecord): Promise<void> {
+    await store.policies.transaction((tx) => {
+      const policy = tx.get(arn);
+      if (!policy || policy.accountId !== ctx.accountId) throw iamErrors.noSuchPolicy(arn);
+      tx.put(arn, change(policy));
+    });
+  }
 }
 
 function versionOutput(policy: ManagedPolicyRecord, versionId: string, document: string, createdAt: number) {

@@ -1,15 +1,17 @@
 /**
  * Roles: CreateRole (the trust policy is checked), GetRole, ListRoles,
- * UpdateAssumeRolePolicy, DeleteRole. STS's AssumeRole reads them.
+ * UpdateAssumeRolePolicy, DeleteRole, and their tags. STS's AssumeRole
+ * reads them.
  */
 import { parsePolicy } from "../../../policy/document.js";
 import type { RequestContext } from "../../../server/context.js";
 import { defineOperation, type OperationTable } from "../../../server/service.js";
 import { iamErrors } from "../errors.js";
 import { newRoleId } from "../ids.js";
-import { type IamStore, type RoleRecord, type Tag } from "../store.js";
+import { type IamStore, type RoleRecord, ROLES_STORE, type Tag } from "../store.js";
 import { pageOf, type Paging } from "./paging.js";
 import { encodeDocument } from "./policies.js";
+import { checkTags, mergeTags, tagPage, withoutTags } from "./tags.js";
 import { wholeSeconds } from "./users.js";
 
 interface RoleInput {
@@ -28,7 +30,7 @@ export function roleArn(role: Pick<RoleRecord, "accountId" | "path" | "roleName"
   return `arn:aws:iam::${role.accountId}:role${role.path}${role.roleName}`;
 }
 
-function roleOutput(role: RoleRecord, full: boolean) {
+export function roleOutput(role: RoleRecord, full: boolean) {
   return {
     Path: role.path,
     RoleName: role.roleName,
@@ -50,6 +52,13 @@ export function roleOperations(store: IamStore): OperationTable {
     if (!role) throw iamErrors.noSuchNamedEntity("role", name);
     return role;
   };
+  const updateRole = async (ctx: RequestContext, name: string, change: (role: RoleRecord) => RoleRecord) => {
+    await store.roles.transaction((tx) => {
+      const role = tx.get(key(ctx, name));
+      if (!role) throw iamErrors.noSuchNamedEntity("role", name);
+      tx.put(key(ctx, name), change(role));
+    });
+  };
 
   return {
     CreateRole: defineOperation<CreateRoleInput>({
@@ -65,7 +74,7 @@ export function roleOperations(store: IamStore): OperationTable {
           assumeRolePolicy: input.AssumeRolePolicyDocument,
           description: input.Description,
           maxSessionDuration: input.MaxSessionDuration ?? 3600,
-          tags: input.Tags ?? [],
+          tags: checkTags(input.Tags ?? [], "TagsPerRole"),
         };
         await store.roles.transaction((tx) => {
           if (tx.get(key(ctx, input.RoleName))) throw iamErrors.entityAlreadyExists(input.RoleName, "Role");
@@ -105,15 +114,41 @@ export function roleOperations(store: IamStore): OperationTable {
     DeleteRole: defineOperation<RoleInput>({
       authorize: (i, ctx) => [{ action: "iam:DeleteRole", resource: resource(ctx, i.RoleName) }],
       async handle(input, ctx) {
-        await store.roles.transaction((tx) => {
-          const role = tx.get(key(ctx, input.RoleName));
+        await store.kv.transaction((tx) => {
+          const roles = tx.store<RoleRecord>(ROLES_STORE);
+          const role = roles.get(key(ctx, input.RoleName));
           if (!role) throw iamErrors.noSuchNamedEntity("role", input.RoleName);
+          const name = role.roleName.toLowerCase();
+          if (store.instanceProfilesOf(ctx.accountId).some((p) => p.roles.includes(name))) {
+            throw iamErrors.deleteConflict("remove roles from instance profile");
+          }
           if ((role.attachedPolicies ?? []).length > 0) throw iamErrors.deleteConflict("detach all policies");
           if (store.inlinePoliciesOf(ctx.accountId, "role", role.roleName).length > 0) throw iamErrors.deleteConflict("delete policies");
-          tx.remove(key(ctx, input.RoleName));
+          roles.remove(key(ctx, input.RoleName));
         });
         return {};
       },
+    }),
+
+    TagRole: defineOperation<RoleInput & { Tags: Tag[] }>({
+      authorize: (i, ctx) => [{ action: "iam:TagRole", resource: resource(ctx, i.RoleName) }],
+      async handle(input, ctx) {
+        await updateRole(ctx, input.RoleName, (role) => ({ ...role, tags: mergeTags(role.tags, input.Tags, "TagsPerRole") }));
+        return {};
+      },
+    }),
+
+    UntagRole: defineOperation<RoleInput & { TagKeys: string[] }>({
+      authorize: (i, ctx) => [{ action: "iam:UntagRole", resource: resource(ctx, i.RoleName) }],
+      async handle(input, ctx) {
+        await updateRole(ctx, input.RoleName, (role) => ({ ...role, tags: withoutTags(role.tags, input.TagKeys) }));
+        return {};
+      },
+    }),
+
+    ListRoleTags: defineOperation<RoleInput & Paging>({
+      authorize: (i, ctx) => [{ action: "iam:ListRoleTags", resource: resource(ctx, i.RoleName) }],
+      handle: (input, ctx) => tagPage(requireRole(ctx, input.RoleName).tags, input),
     }),
   };
 }

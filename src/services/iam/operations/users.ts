@@ -10,9 +10,9 @@ import { type IamStore, type Tag, type UserRecord, userArn, userKey, USERS_STORE
 import { ACCESS_KEYS_STORE, type AccessKeyRecord } from "../../../auth/stored-keys.js";
 import { groupsOfUser } from "./groups.js";
 import { pageOf, type Paging } from "./paging.js";
+import { checkTags as checkTagsOf, mergeTags, tagPage, withoutTags } from "./tags.js";
 
-/** IAM allows this many tags on a user. */
-const MAX_TAGS = 50;
+const checkTags = (tags: Tag[]) => checkTagsOf(tags, "TagsPerUser");
 
 interface CreateUserInput {
   UserName: string;
@@ -140,11 +140,7 @@ export function userOperations(store: IamStore): OperationTable {
     TagUser: defineOperation<TagUserInput>({
       authorize: (i, ctx) => [{ action: "iam:TagUser", resource: userResource(ctx, i.UserName) }],
       async handle(input, ctx) {
-        await updateUser(store, ctx, input.UserName, (user) => {
-          const merged = new Map(user.tags.map((t) => [t.Key, t]));
-          for (const tag of input.Tags) merged.set(tag.Key, tag);
-          return { ...user, tags: checkTags([...merged.values()]) };
-        });
+        await updateUser(store, ctx, input.UserName, (user) => ({ ...user, tags: mergeTags(user.tags, input.Tags, "TagsPerUser") }));
         return {};
       },
     }),
@@ -152,8 +148,7 @@ export function userOperations(store: IamStore): OperationTable {
     UntagUser: defineOperation<UntagUserInput>({
       authorize: (i, ctx) => [{ action: "iam:UntagUser", resource: userResource(ctx, i.UserName) }],
       async handle(input, ctx) {
-        const drop = new Set(input.TagKeys);
-        await updateUser(store, ctx, input.UserName, (user) => ({ ...user, tags: user.tags.filter((t) => !drop.has(t.Key)) }));
+        await updateUser(store, ctx, input.UserName, (user) => ({ ...user, tags: withoutTags(user.tags, input.TagKeys) }));
         return {};
       },
     }),
@@ -161,10 +156,7 @@ export function userOperations(store: IamStore): OperationTable {
     ListUserTags: defineOperation<UserNameInput & Paging>({
       authorize: (i, ctx) => [{ action: "iam:ListUserTags", resource: userResource(ctx, i.UserName) }],
       handle(input, ctx) {
-        const user = requireUser(ctx, input.UserName);
-        const tags = [...user.tags].sort((a, b) => (a.Key < b.Key ? -1 : a.Key > b.Key ? 1 : 0));
-        const { items, marker } = pageOf(tags, input, (t) => t.Key);
-        return { Tags: items, IsTruncated: marker !== undefined, Marker: marker };
+        return tagPage(requireUser(ctx, input.UserName).tags, input);
       },
     }),
   };
@@ -176,17 +168,6 @@ async function updateUser(store: IamStore, ctx: RequestContext, name: string, ch
     if (!user) throw iamErrors.noSuchEntity("user", name);
     tx.put(userKey(user), change(user));
   });
-}
-
-function checkTags(tags: Tag[]): Tag[] {
-  const keys = new Set<string>();
-  for (const tag of tags) {
-    const lower = tag.Key.toLowerCase();
-    if (keys.has(lower)) throw iamErrors.invalidInput("Duplicate tag keys found. Please note that Tag keys are case insensitive.");
-    keys.add(lower);
-  }
-  if (tags.length > MAX_TAGS) throw iamErrors.limitExceeded("TagsPerUser", MAX_TAGS);
-  return tags;
 }
 
 /** A user as IAM answers it; GetUser and CreateUser include tags, ListUsers does not. */
