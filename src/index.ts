@@ -16,6 +16,8 @@ export type { HealthReport } from "./server/internal.js";
 export interface StartOptions extends ConfigInput {
   /** Receives log lines; silent by default in-process. */
   logger?: Logger;
+  /** The time services see (epoch ms); tests inject one rather than sleep. */
+  clock?: () => number;
 }
 
 export interface ClientConfig {
@@ -41,9 +43,9 @@ export const DEFAULT_CREDENTIALS = Object.freeze({ accessKeyId: "test", secretAc
  * port and in-memory state unless a data dir is given.
  */
 export async function start(options: StartOptions = {}): Promise<Nimbus> {
-  const { logger, ...input } = options;
+  const { logger, clock, ...input } = options;
   const config = resolveConfig({ port: 0, inMemory: input.dataDir === undefined, ...input });
-  const running = await startNimbus(config, logger ?? (() => {}));
+  const running = await startNimbus(config, logger ?? (() => {}), clock);
   const credentials = { ...DEFAULT_CREDENTIALS };
   return Object.assign(running, {
     region: config.defaultRegion,

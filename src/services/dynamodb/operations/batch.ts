@@ -11,7 +11,7 @@ import { ddbErrors } from "../errors.js";
 import { project } from "../expressions/index.js";
 import { itemKey, validateKey } from "../keys.js";
 import { dataTable, tableResource, type DynamoDeps } from "../operation.js";
-import { checkedItem, visible, type ExpressionInput } from "../requests.js";
+import { checkedItem, type ExpressionInput } from "../requests.js";
 import { itemSize, type Item } from "../values.js";
 import { applyWrite, prepareKeyed, preparePut, type PreparedWrite } from "../writes.js";
 import { readProjection } from "./items.js";
@@ -74,7 +74,7 @@ export function batchOperations(deps: DynamoDeps): OperationTable {
             const id = JSON.stringify(storageKey);
             if (seen.has(id)) throw ddbErrors.validation("Provided list of item keys contains duplicates");
             seen.add(id);
-            const item = visible(table, store.item(table, storageKey), now);
+            const item = deps.ttl.visible(table, store.item(table, storageKey), now);
             units += readUnits(item ? itemSize(item) : 0, request.ConsistentRead ?? false);
             if (item) found.push(projection ? project(item, projection) : item);
           }

@@ -26,7 +26,7 @@ import {
 import type { LegacyCondition } from "../expressions/legacy.js";
 import { hashPart, indexEntryKey, itemKey, keyOf, rangePart, segmentBounds, type StorageKey } from "../keys.js";
 import { dataTable, onTable, type DynamoDeps } from "../operation.js";
-import { checkedItem, expressionContext, finishExpressions, visible, type ExpressionInput } from "../requests.js";
+import { checkedItem, expressionContext, finishExpressions, type ExpressionInput } from "../requests.js";
 import { compareStorageKeys } from "../store.js";
 import { attributeType, findIndex, keyNames, type IndexRecord, type TableRecord } from "../tables.js";
 import { compareValues, itemSize, type AttributeValue, type Item } from "../values.js";
@@ -178,7 +178,7 @@ export function queryOperations(deps: DynamoDeps): OperationTable {
         break;
       }
     }
-    const items = evaluated.map((e) => e.item).filter((item) => visible(plan.target.table, item, now) !== undefined);
+    const items = evaluated.map((e) => e.item).filter((item) => deps.ttl.visible(plan.target.table, item, now) !== undefined);
     return { items, bytes, scannedCount: evaluated.length, last: cut ? evaluated[evaluated.length - 1]!.item : undefined };
   }
 
