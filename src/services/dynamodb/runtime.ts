@@ -11,6 +11,7 @@ import { ddbErrors } from "./errors.js";
 import type { DynamoDeps } from "./operation.js";
 import { batchOperations } from "./operations/batch.js";
 import { itemOperations } from "./operations/items.js";
+import { partiqlOperations } from "./operations/partiql.js";
 import { queryOperations } from "./operations/query.js";
 import { tableOperations } from "./operations/tables.js";
 import { tagOperations } from "./operations/tags.js";
@@ -38,6 +39,7 @@ export function createDynamoRuntime(env: ServiceEnvironment): ServiceRuntime {
       ...queryOperations(deps),
       ...batchOperations(deps),
       ...transactionOperations(deps),
+      ...partiqlOperations(deps),
     },
     validate(op, input) {
       const problems = [...tableNameProblems(input), ...validateInput(model, op, input)];

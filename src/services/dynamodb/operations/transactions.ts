@@ -20,7 +20,7 @@ import { applyWrite, prepareKeyed, preparePut, prepareUpdate, type KeyInput, typ
 import { addUnits } from "./batch.js";
 
 /** How long a ClientRequestToken is remembered. */
-const IDEMPOTENCY_MS = 10 * 60 * 1000;
+export const IDEMPOTENCY_MS = 10 * 60 * 1000;
 
 interface TransactWriteItem {
   ConditionCheck?: KeyInput & { ConditionExpression: string };
