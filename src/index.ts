@@ -16,8 +16,8 @@ export type { HealthReport } from "./server/internal.js";
 export interface StartOptions extends ConfigInput {
   /** Receives log lines; silent by default in-process. */
   logger?: Logger;
-  /** The clock (epoch ms) Nimbus goes by, for tests of expiry; `Date.now` by default. */
-  now?: () => number;
+  /** The clock (epoch ms) Nimbus goes by, `Date.now` by default; tests of expiry inject one rather than sleep. */
+  clock?: () => number;
 }
 
 export interface ClientConfig {
@@ -43,9 +43,9 @@ export const DEFAULT_CREDENTIALS = Object.freeze({ accessKeyId: "test", secretAc
  * port and in-memory state unless a data dir is given.
  */
 export async function start(options: StartOptions = {}): Promise<Nimbus> {
-  const { logger, now, ...input } = options;
+  const { logger, clock, ...input } = options;
   const config = resolveConfig({ port: 0, inMemory: input.dataDir === undefined, ...input });
-  const running = await startNimbus(config, logger ?? (() => {}), now);
+  const running = await startNimbus(config, logger ?? (() => {}), clock);
   const credentials = { ...DEFAULT_CREDENTIALS };
   return Object.assign(running, {
     region: config.defaultRegion,

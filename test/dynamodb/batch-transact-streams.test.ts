@@ -188,6 +188,25 @@ describe("DynamoDB batches, transactions and streams", () => {
     const malformed = await post("DynamoDB_20120810.GetItem", "{not json");
     assert.equal(malformed.status, 400);
     assert.match((JSON.parse(malformed.body) as { __type: string }).__type, /#SerializationException$/);
+    const wrongTypes: [string, unknown, string][] = [
+      ["DescribeTable", { TableName: 5 }, "NUMBER_VALUE cannot be converted to String"],
+      ["DescribeTable", { TableName: true }, "TRUE_VALUE cannot be converted to String"],
+      ["DescribeTable", { TableName: ["a"] }, "Unrecognized collection type class java.lang.String"],
+      ["DescribeTable", { TableName: { a: 1 } }, "Start of structure or map found where not expected"],
+      ["Scan", { TableName: "batch", Limit: "x" }, "STRING_VALUE cannot be converted to Integer"],
+      ["GetItem", { TableName: "batch", Key: { id: { S: "x" } }, ConsistentRead: 1 }, "NUMBER_VALUE cannot be converted to Boolean"],
+      ["GetItem", { TableName: "batch", Key: { id: "x" } }, "Unexpected value type in payload"],
+      ["GetItem", { TableName: "batch", Key: [] }, "Unrecognized collection type java.util.Map<java.lang.String, com.amazonaws.dynamodb.v20120810.AttributeValue>"],
+      ["BatchWriteItem", { RequestItems: { batch: "x" } }, "Unexpected field type"],
+      ["GetItem", { TableName: "batch", Key: { id: { B: 5 } } }, "only base-64-encoded strings are convertible to bytes"],
+    ];
+    for (const [operation, body, message] of wrongTypes) {
+      const answer = await post(`DynamoDB_20120810.${operation}`, JSON.stringify(body));
+      assert.equal(answer.status, 400, operation);
+      const parsed = JSON.parse(answer.body) as { __type: string; message?: string; Message?: string };
+      assert.match(parsed.__type, /#SerializationException$/);
+      assert.equal(parsed.message ?? parsed.Message, message, JSON.stringify(body));
+    }
     const listed = await post("DynamoDB_20120810.ListTables", "{}");
     assert.equal(listed.status, 200);
     assert.equal(listed.headers["x-amz-crc32"], String(crc32(Buffer.from(listed.body))));

@@ -40,7 +40,7 @@ describe("strict mode: least privilege", () => {
   /** How far the server's clock runs ahead of the real one (sessions expire without sleeping). */
   let ahead = 0;
   before(async () => {
-    t = await startCloud({ auth: "strict", now: () => Date.now() + ahead });
+    t = await startCloud({ auth: "strict", clock: () => Date.now() + ahead });
     iam = new IAMClient(t.cloud.clientConfig);
     root = t.s3();
     await root.send(new CreateBucketCommand({ Bucket: "mybucket1" }));

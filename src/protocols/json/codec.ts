@@ -58,7 +58,7 @@ export function createJsonCodec(model: ServiceModel, options: CodecOptions = {})
       try {
         return readJsonValue(model, op.input, parsed, "") as Structure;
       } catch (error) {
-        if (error instanceof JsonShapeError) throw malformed(error.message);
+        if (error instanceof JsonShapeError) throw malformed(error.coralMessage);
         throw error;
       }
     },

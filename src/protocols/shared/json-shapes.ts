@@ -8,7 +8,15 @@ import { resolveShape } from "../model.js";
 import { formatTimestamp, parseTimestamp } from "./timestamps.js";
 
 /** A JSON value of the wrong type for its shape. */
-export class JsonShapeError extends Error {}
+export class JsonShapeError extends Error {
+  constructor(
+    message: string,
+    /** The same mismatch as AWS's JSON (Coral) services word it, e.g. "NUMBER_VALUE cannot be converted to String". */
+    readonly coralMessage: string = message,
+  ) {
+    super(message);
+  }
+}
 
 export function readJsonValue(model: ServiceModel, ref: ShapeRef, value: unknown, path: string): unknown {
   if (value === null) return undefined;
@@ -16,7 +24,7 @@ export function readJsonValue(model: ServiceModel, ref: ShapeRef, value: unknown
   switch (shape.type) {
     case "structure": {
       if (shape.document) return value;
-      if (typeof value !== "object" || Array.isArray(value)) throw mismatch(path, "a structure", value);
+      if (typeof value !== "object" || Array.isArray(value)) throw mismatch(path, "a structure", value, coralStructure(model, ref, shape, value));
       const out: Record<string, unknown> = {};
       for (const [member, memberRef] of Object.entries(shape.members ?? {})) {
         const name = memberRef.locationName ?? member;
@@ -28,10 +36,10 @@ export function readJsonValue(model: ServiceModel, ref: ShapeRef, value: unknown
       return out;
     }
     case "list":
-      if (!Array.isArray(value)) throw mismatch(path, "a list", value);
+      if (!Array.isArray(value)) throw mismatch(path, "a list", value, coralContainer(value));
       return value.map((v, i) => readJsonValue(model, shape.member!, v, `${path}.${i + 1}`));
     case "map": {
-      if (typeof value !== "object" || Array.isArray(value)) throw mismatch(path, "a map", value);
+      if (typeof value !== "object" || Array.isArray(value)) throw mismatch(path, "a map", value, Array.isArray(value) ? coralMapOfList(model, shape) : coralContainer(value));
       const out: Record<string, unknown> = {};
       for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
         const decoded = readJsonValue(model, shape.value!, v, `${path}.${k}`);
@@ -41,20 +49,20 @@ export function readJsonValue(model: ServiceModel, ref: ShapeRef, value: unknown
     }
     case "string":
       if (shape.document) return value;
-      if (typeof value !== "string") throw mismatch(path, "a string", value);
+      if (typeof value !== "string") throw mismatch(path, "a string", value, coralScalar("String", value));
       return value;
     case "boolean":
-      if (typeof value !== "boolean") throw mismatch(path, "a boolean", value);
+      if (typeof value !== "boolean") throw mismatch(path, "a boolean", value, typeof value === "string" ? "Unexpected token received from parser" : coralScalar("Boolean", value));
       return value;
     case "integer":
     case "long":
-      if (typeof value !== "number" || !Number.isInteger(value)) throw mismatch(path, "an integer", value);
+      if (typeof value !== "number" || !Number.isInteger(value)) throw mismatch(path, "an integer", value, coralScalar(shape.type === "long" ? "Long" : "Integer", value));
       return value;
     case "float":
     case "double":
       if (typeof value === "number") return value;
       if (value === "NaN" || value === "Infinity" || value === "-Infinity") return Number(value);
-      throw mismatch(path, "a number", value);
+      throw mismatch(path, "a number", value, coralScalar("Double", value));
     case "timestamp": {
       if (typeof value !== "number" && typeof value !== "string") throw mismatch(path, "a timestamp", value);
       const date = parseTimestamp(value);
@@ -62,7 +70,9 @@ export function readJsonValue(model: ServiceModel, ref: ShapeRef, value: unknown
       return date;
     }
     case "blob":
-      if (typeof value !== "string") throw mismatch(path, "base64 text", value);
+      if (typeof value !== "string") {
+        throw mismatch(path, "base64 text", value, typeof value === "object" && value !== null ? coralScalar("ByteBuffer", value) : "only base-64-encoded strings are convertible to bytes");
+      }
       return Buffer.from(value, "base64");
     default:
       return value;
@@ -102,9 +112,47 @@ export function writeJsonValue(model: ServiceModel, ref: ShapeRef, value: unknow
   }
 }
 
-function mismatch(path: string, expected: string, value: unknown): JsonShapeError {
+function mismatch(path: string, expected: string, value: unknown, coral?: string): JsonShapeError {
   const got = Array.isArray(value) ? "a list" : value === null ? "null" : typeof value;
-  return new JsonShapeError(`${path || "input"}: expected ${expected}, got ${got}`);
+  return new JsonShapeError(`${path || "input"}: expected ${expected}, got ${got}`, coral);
+}
+
+// Coral names the JSON token it met and the Java type it wanted.
+const START_OF_STRUCTURE = "Start of structure or map found where not expected";
+
+function coralToken(value: unknown): string {
+  if (typeof value === "boolean") return value ? "TRUE_VALUE" : "FALSE_VALUE";
+  if (typeof value === "number") return Number.isInteger(value) ? "NUMBER_VALUE" : "DECIMAL_VALUE";
+  return "STRING_VALUE";
+}
+
+function coralScalar(javaType: string, value: unknown): string {
+  if (Array.isArray(value)) return `Unrecognized collection type class ${javaType === "ByteBuffer" ? "java.nio" : "java.lang"}.${javaType}`;
+  if (typeof value === "object") return START_OF_STRUCTURE;
+  return `${coralToken(value)} cannot be converted to ${javaType}`;
+}
+
+function coralContainer(value: unknown): string {
+  return typeof value === "object" && !Array.isArray(value) ? START_OF_STRUCTURE : "Unexpected field type";
+}
+
+function coralMapOfList(model: ServiceModel, shape: Shape): string {
+  const valueRef = shape.value;
+  const valueShape = valueRef ? resolveShape(model, valueRef) : undefined;
+  const javaValue = valueShape?.type === "structure" && valueRef ? `${coralNamespace(model)}.${valueRef.shape}` : "java.lang.String";
+  return `Unrecognized collection type java.util.Map<java.lang.String, ${javaValue}>`;
+}
+
+function coralNamespace(model: ServiceModel): string {
+  return `com.amazonaws.${model.metadata.endpointPrefix}.v${model.metadata.apiVersion.replace(/-/g, "")}`;
+}
+
+function coralStructure(model: ServiceModel, ref: ShapeRef, shape: Shape, value: unknown): string {
+  if (Array.isArray(value)) {
+    return `Unrecognized collection type class ${coralNamespace(model)}.${ref.shape}`;
+  }
+  // DynamoDB's AttributeValue is a union its model does not mark as one.
+  return shape.union || ref.shape === "AttributeValue" ? "Unexpected value type in payload" : "Unexpected field type";
 }
 
 export type { Shape };

@@ -8,11 +8,14 @@ import type { AuthorizationRequirement } from "../../server/service.js";
 import { ddbErrors } from "./errors.js";
 import type { DynamoStore } from "./store.js";
 import { tableArnOf, type TableRecord } from "./tables.js";
+import type { TtlSweeper } from "./ttl.js";
 
 export interface DynamoDeps {
   store: DynamoStore;
   /** How long a new table or index answers CREATING (ms). */
   creatingMs: number;
+  /** Deletes expired items; reads ask it whether an item is still visible. */
+  ttl: TtlSweeper;
 }
 
 export interface TableScope {

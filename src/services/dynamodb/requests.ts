@@ -1,12 +1,10 @@
 /**
  * Request-level rules shared by the item operations: expression and
  * legacy parameters are exclusive, placeholders need an expression,
- * values are checked and normalised, items fit DynamoDB's limits, and
- * expired items (TTL) read as absent.
+ * values are checked and normalised, and items fit DynamoDB's limits.
  */
 import { ddbErrors } from "./errors.js";
 import { checkAllUsed, createContext, type ExpressionContext } from "./expressions/index.js";
-import type { TableRecord } from "./tables.js";
 import { itemSize, validateItem, validateItemValue, type AttributeValue, type Item } from "./values.js";
 
 export const MAX_ITEM_BYTES = 400 * 1024;
@@ -81,19 +79,6 @@ export function checkedItem(item: Item): Item {
 
 export function checkItemSize(item: Item): void {
   if (itemSize(item) > MAX_ITEM_BYTES) throw ddbErrors.validation("Item size has exceeded the maximum allowed size");
-}
-
-/**
- * TTL: an item whose TTL attribute is a number of epoch seconds in the
- * past has expired. DynamoDB deletes such items within days; Nimbus hides
- * them at once, which is what code that relies on TTL expects.
- */
-export function visible(table: TableRecord, item: Item | undefined, now: number): Item | undefined {
-  if (!item || !table.ttl?.enabled) return item;
-  const value = item[table.ttl.attributeName];
-  if (!value || !("N" in value)) return item;
-  const seconds = Number(value.N);
-  return Number.isFinite(seconds) && seconds > 0 && seconds * 1000 <= now ? undefined : item;
 }
 
 export function checkReturnValues(value: string | undefined, allowed: readonly string[], message: string): void {

@@ -11,11 +11,13 @@ import { ddbErrors } from "./errors.js";
 import type { DynamoDeps } from "./operation.js";
 import { batchOperations } from "./operations/batch.js";
 import { itemOperations } from "./operations/items.js";
+import { partiqlOperations } from "./operations/partiql.js";
 import { queryOperations } from "./operations/query.js";
 import { tableOperations } from "./operations/tables.js";
 import { tagOperations } from "./operations/tags.js";
 import { transactionOperations } from "./operations/transactions.js";
 import { DynamoStore } from "./store.js";
+import { TtlSweeper } from "./ttl.js";
 
 /** DynamoDB refuses request bodies over 16 MB. */
 const MAX_BODY = 16 * 1024 * 1024;
@@ -24,7 +26,10 @@ const TABLE_NAME = /^[a-zA-Z0-9_.-]+$/;
 
 export function createDynamoRuntime(env: ServiceEnvironment): ServiceRuntime {
   const model = loadModel("dynamodb");
-  const deps: DynamoDeps = { store: new DynamoStore(env.kv), creatingMs: 0 };
+  const store = new DynamoStore(env.kv);
+  const ttl = new TtlSweeper(store, () => env.now().getTime());
+  ttl.start();
+  const deps: DynamoDeps = { store, creatingMs: 0, ttl };
   return {
     codec: createCodec(model, { maxBodyBytes: MAX_BODY, malformedError: (detail) => ddbErrors.serialization(detail) }),
     operations: {
@@ -34,6 +39,7 @@ export function createDynamoRuntime(env: ServiceEnvironment): ServiceRuntime {
       ...queryOperations(deps),
       ...batchOperations(deps),
       ...transactionOperations(deps),
+      ...partiqlOperations(deps),
     },
     validate(op, input) {
       const problems = [...tableNameProblems(input), ...validateInput(model, op, input)];
@@ -41,7 +47,7 @@ export function createDynamoRuntime(env: ServiceEnvironment): ServiceRuntime {
     },
     responseHeaders: (requestId) => ({ "x-amzn-requestid": requestId }),
     reset: async () => {},
-    close: async () => {},
+    close: () => ttl.stop(),
   };
 }
 

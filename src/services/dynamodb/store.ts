@@ -8,6 +8,7 @@ import { randomUUID } from "node:crypto";
 import { compareKeys, prefixRange } from "../../storage/index.js";
 import type { Key, KeyBound, KvEnvironment, KvStore, KvTransaction } from "../../storage/types.js";
 import { indexEntryKey, itemKey, keyOf, type StorageKey } from "./keys.js";
+import { isExpired } from "./ttl.js";
 import { allIndexes, emptyStats, type IndexRecord, type StreamViewType, type TableRecord, type TableStats } from "./tables.js";
 import { itemSize, valuesEqual, type Item } from "./values.js";
 
@@ -184,6 +185,27 @@ export class DynamoStore {
     return this.kv.transaction((tx) => fn(new ItemWriter(tx, now)));
   }
 
+  /**
+   * TTL: deletes the items at `keys` that are still expired, each with its
+   * index entries, counters and a REMOVE stream record by the service.
+   * The table's latest record decides (TTL may have been turned off).
+   */
+  async expireItems(table: TableRecord, keys: readonly StorageKey[], now: number): Promise<number> {
+    return this.kv.transaction((tx) => {
+      const current = tx.store<TableRecord>(TABLES).get([table.accountId, table.region, table.name]);
+      if (!current || current.id !== table.id) return 0;
+      const writer = new ItemWriter(tx, now);
+      let deleted = 0;
+      for (const key of keys) {
+        const stored = writer.get(key);
+        if (!stored || !isExpired(current, stored, now)) continue;
+        writer.delete(current, key, stored, { byTtl: true });
+        deleted += 1;
+      }
+      return deleted;
+    });
+  }
+
   /** Fills a new GSI from the table's items (UpdateTable Create). */
   async backfillIndex(table: TableRecord, index: IndexRecord, now: number): Promise<void> {
     let after: Key | undefined;
@@ -267,10 +289,11 @@ export class ItemWriter {
     this.change(table, old, item);
   }
 
-  delete(table: TableRecord, key: StorageKey, old: Item | undefined): void {
+  /** Deletes the item at `key`; `byTtl` when the service itself removes it (TTL). */
+  delete(table: TableRecord, key: StorageKey, old: Item | undefined, options: { byTtl?: boolean } = {}): void {
     if (!old) return;
     this.itemsTx.remove(key);
-    this.change(table, old, undefined);
+    this.change(table, old, undefined, options.byTtl ?? false);
   }
 
   addIndexEntry(table: TableRecord, index: IndexRecord, item: Item): void {
@@ -284,7 +307,7 @@ export class ItemWriter {
     this.statsTx.put(table.id, stats);
   }
 
-  private change(table: TableRecord, old: Item | undefined, item: Item | undefined): void {
+  private change(table: TableRecord, old: Item | undefined, item: Item | undefined, byTtl = false): void {
     const stats = this.statsTx.get(table.id) ?? emptyStats();
     stats.count += (item ? 1 : 0) - (old ? 1 : 0);
     stats.bytes += (item ? itemSize(item) : 0) - (old ? itemSize(old) : 0);
@@ -317,6 +340,7 @@ export class ItemWriter {
         keys,
         sizeBytes: 0,
       };
+      if (byTtl) record.ttl = true;
       if (item && (view === "NEW_IMAGE" || view === "NEW_AND_OLD_IMAGES")) record.newImage = item;
       if (old && (view === "OLD_IMAGE" || view === "NEW_AND_OLD_IMAGES")) record.oldImage = old;
       record.sizeBytes = itemSize(keys) + (record.newImage ? itemSize(record.newImage) : 0) + (record.oldImage ? itemSize(record.oldImage) : 0);

@@ -23,9 +23,10 @@ import {
 import type { AttributeValueUpdate, ExpectedAttributeValue } from "./expressions/legacy.js";
 import { indexEntryKey, itemKey, keyOf, validateItemKeys, validateKey, type StorageKey } from "./keys.js";
 import { dataTable, type DynamoDeps } from "./operation.js";
-import { checkedItem, checkItemSize, expressionContext, finishExpressions, visible, type ExpressionInput } from "./requests.js";
+import { checkedItem, checkItemSize, expressionContext, finishExpressions, type ExpressionInput } from "./requests.js";
 import { projectForIndex, type ItemWriter } from "./store.js";
 import { allIndexes, keyNames, type TableRecord } from "./tables.js";
+import { isExpired } from "./ttl.js";
 import { itemSize, type AttributeValue, type Item } from "./values.js";
 
 export interface ConditionInput extends ExpressionInput {
@@ -120,8 +121,13 @@ export function prepareUpdate(deps: DynamoDeps, input: UpdateInput, ctx: Request
 
 /** Runs one prepared write inside a transaction; throws ConditionalCheckFailedException when its condition fails. */
 export function applyWrite(w: ItemWriter, p: PreparedWrite): WriteResult {
-  const stored = w.get(p.key);
-  const old = visible(p.table, stored, w.now);
+  let stored = w.get(p.key);
+  if (stored && isExpired(p.table, stored, w.now)) {
+    // The item expired before this write reached it: TTL deletes it first, as its sweep would have.
+    w.delete(p.table, p.key, stored, { byTtl: true });
+    stored = undefined;
+  }
+  const old = stored;
   if (p.condition && !evaluateCondition(p.condition, old)) throw ddbErrors.conditionalCheckFailed(p.returnOld ? old : undefined);
   switch (p.kind) {
     case "check":

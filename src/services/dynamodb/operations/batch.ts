@@ -1,8 +1,8 @@
 /**
- * BatchGetItem (up to 100 keys) and BatchWriteItem (up to 25 puts and
- * deletes). Nimbus processes every request, so UnprocessedKeys and
- * UnprocessedItems are always empty maps, as DynamoDB answers them when
- * nothing is left over.
+ * BatchGetItem (up to 100 keys, answers up to 16 MB: the keys beyond come
+ * back as UnprocessedKeys) and BatchWriteItem (up to 25 puts and deletes,
+ * all applied, so UnprocessedItems is an empty map as DynamoDB answers it
+ * when nothing is left over).
  */
 import { defineOperation, type OperationTable } from "../../../server/service.js";
 import type { RequestContext } from "../../../server/context.js";
@@ -11,10 +11,13 @@ import { ddbErrors } from "../errors.js";
 import { project } from "../expressions/index.js";
 import { itemKey, validateKey } from "../keys.js";
 import { dataTable, tableResource, type DynamoDeps } from "../operation.js";
-import { checkedItem, visible, type ExpressionInput } from "../requests.js";
+import { checkedItem, type ExpressionInput } from "../requests.js";
 import { itemSize, type Item } from "../values.js";
 import { applyWrite, prepareKeyed, preparePut, type PreparedWrite } from "../writes.js";
 import { readProjection } from "./items.js";
+
+/** A BatchGetItem response stops short of 16 MB; the keys left over come back as UnprocessedKeys. */
+const MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
 
 interface KeysAndAttributes extends ExpressionInput {
   Keys: Item[];
@@ -61,12 +64,15 @@ export function batchOperations(deps: DynamoDeps): OperationTable {
           return { name, request, keys, projection };
         });
         const responses: Record<string, Item[]> = {};
+        const unprocessed: Record<string, KeysAndAttributes> = {};
         const consumed: Record<string, unknown>[] = [];
         const now = ctx.now().getTime();
+        let responseBytes = 0;
         for (const { name, request, keys, projection } of prepared) {
           const table = dataTable(deps, name, ctx);
           const seen = new Set<string>();
           const found: Item[] = [];
+          const left: Item[] = [];
           let units = 0;
           for (const key of keys) {
             validateKey(table, key);
@@ -74,15 +80,30 @@ export function batchOperations(deps: DynamoDeps): OperationTable {
             const id = JSON.stringify(storageKey);
             if (seen.has(id)) throw ddbErrors.validation("Provided list of item keys contains duplicates");
             seen.add(id);
-            const item = visible(table, store.item(table, storageKey), now);
+            if (responseBytes >= MAX_RESPONSE_BYTES) {
+              left.push(key);
+              continue;
+            }
+            const item = deps.ttl.visible(table, store.item(table, storageKey), now);
             units += readUnits(item ? itemSize(item) : 0, request.ConsistentRead ?? false);
-            if (item) found.push(projection ? project(item, projection) : item);
+            if (!item) continue;
+            const out = projection ? project(item, projection) : item;
+            const size = itemSize(out);
+            // The item that would pass 16 MB is left for the next call, as DynamoDB leaves it.
+            if (responseBytes + size > MAX_RESPONSE_BYTES && responseBytes > 0) {
+              responseBytes = MAX_RESPONSE_BYTES;
+              left.push(key);
+              continue;
+            }
+            responseBytes += size;
+            found.push(out);
           }
           responses[name] = found;
+          if (left.length > 0) unprocessed[name] = { ...request, Keys: left };
           const c = consumedCapacity(table, input.ReturnConsumedCapacity, "read", { table: units });
           if (c) consumed.push(c);
         }
-        return { Responses: responses, UnprocessedKeys: {}, ...(consumed.length > 0 ? { ConsumedCapacity: consumed } : {}) };
+        return { Responses: responses, UnprocessedKeys: unprocessed, ...(consumed.length > 0 ? { ConsumedCapacity: consumed } : {}) };
       },
     }),
 

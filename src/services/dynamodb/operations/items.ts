@@ -6,7 +6,7 @@ import { consumedCapacity, readUnits, type CapacityMode } from "../capacity.js";
 import { parseProjection, project, projectionFromAttributesToGet, type Projection } from "../expressions/index.js";
 import { itemKey, validateKey } from "../keys.js";
 import { dataTable, onTable, type DynamoDeps } from "../operation.js";
-import { checkedItem, checkReturnValues, expressionContext, finishExpressions, visible, type ExpressionInput } from "../requests.js";
+import { checkedItem, checkReturnValues, expressionContext, finishExpressions, type ExpressionInput } from "../requests.js";
 import { itemSize, type Item } from "../values.js";
 import {
   applyWrite,
@@ -91,7 +91,7 @@ export function itemOperations(deps: DynamoDeps): OperationTable {
         const projection = readProjection(input);
         const table = dataTable(deps, input.TableName, ctx);
         validateKey(table, key);
-        const item = visible(table, store.item(table, itemKey(table, key)), ctx.now().getTime());
+        const item = deps.ttl.visible(table, store.item(table, itemKey(table, key)), ctx.now().getTime());
         const consumed = consumedCapacity(table, input.ReturnConsumedCapacity, "read", {
           table: readUnits(item ? itemSize(item) : 0, input.ConsistentRead ?? false),
         });

@@ -20,13 +20,14 @@ import {
   projectionFromAttributesToGet,
   type Condition,
   type KeyCondition,
+  type KeyRangeOperator,
   type Operand,
   type Projection,
 } from "../expressions/index.js";
 import type { LegacyCondition } from "../expressions/legacy.js";
 import { hashPart, indexEntryKey, itemKey, keyOf, rangePart, segmentBounds, type StorageKey } from "../keys.js";
 import { dataTable, onTable, type DynamoDeps } from "../operation.js";
-import { checkedItem, expressionContext, finishExpressions, visible, type ExpressionInput } from "../requests.js";
+import { checkedItem, expressionContext, finishExpressions, type ExpressionInput } from "../requests.js";
 import { compareStorageKeys } from "../store.js";
 import { attributeType, findIndex, keyNames, type IndexRecord, type TableRecord } from "../tables.js";
 import { compareValues, itemSize, type AttributeValue, type Item } from "../values.js";
@@ -129,19 +130,41 @@ export function queryOperations(deps: DynamoDeps): OperationTable {
     }
   }
 
-  /** The storage key of an ExclusiveStartKey, after checking it names the table's (and index's) key. */
-  function startKey(target: Target, esk: Item | undefined): StorageKey | undefined {
+  /**
+   * The storage key of an ExclusiveStartKey, after checking it names the
+   * table's (and index's) key attributes with their types, as dynalite
+   * (checked against DynamoDB) words each refusal.
+   */
+  function startKey(target: Target, esk: Item | undefined, op: "Query" | "Scan"): { key: StorageKey; item: Item } | undefined {
     if (!esk) return undefined;
     const key = checkedItem(esk);
     const schemas = [target.table.keySchema, ...(target.index ? [target.index.keySchema] : [])];
     const names = new Set(schemas.flat().map((k) => k.AttributeName));
-    const invalid = () => ddbErrors.validation("The provided starting key is invalid: The provided key element does not match the schema");
-    if (Object.keys(key).length !== names.size) throw invalid();
+    const bare = () => ddbErrors.validation("The provided starting key is invalid");
+    const schema = () => ddbErrors.validation("The provided starting key is invalid: The provided key element does not match the schema");
+    if (Object.keys(key).length !== names.size) throw op === "Scan" && !target.index ? schema() : bare();
     for (const name of names) {
       const value = key[name];
-      if (!value || !(attributeType(target.table, name) in value)) throw invalid();
+      if (!value) throw op === "Scan" && !target.index ? schema() : bare();
+      if (!(attributeType(target.table, name) in value)) throw schema();
     }
-    return target.index ? indexEntryKey(target.table, target.index, key) : itemKey(target.table, key);
+    const storageKey = target.index ? indexEntryKey(target.table, target.index, key) : itemKey(target.table, key);
+    if (!storageKey) throw schema();
+    return { key: storageKey, item: key };
+  }
+
+  /** A Query's ExclusiveStartKey must lie in the partition (and range) the key condition reads. */
+  function checkQueryStart(target: Target, condition: KeyCondition, start: Item): void {
+    const samePartition = compareValues(start[target.key.hash]!, condition.hashValue) === 0;
+    const range = condition.range;
+    if (!range || target.key.range === undefined) {
+      if (!samePartition) throw ddbErrors.validation("The provided starting key is outside query boundaries based on provided conditions");
+      return;
+    }
+    if (!rangeMatches(start[target.key.range]!, range.op, range.values)) {
+      throw ddbErrors.validation("The provided starting key does not match the range key predicate");
+    }
+    if (!samePartition) throw ddbErrors.validation("The query can return at most one row and cannot be restarted");
   }
 
   /** Reads one page of a plan: items in order, cut at Limit or 1 MB evaluated. */
@@ -178,7 +201,7 @@ export function queryOperations(deps: DynamoDeps): OperationTable {
         break;
       }
     }
-    const items = evaluated.map((e) => e.item).filter((item) => visible(plan.target.table, item, now) !== undefined);
+    const items = evaluated.map((e) => e.item).filter((item) => deps.ttl.visible(plan.target.table, item, now) !== undefined);
     return { items, bytes, scannedCount: evaluated.length, last: cut ? evaluated[evaluated.length - 1]!.item : undefined };
   }
 
@@ -232,7 +255,9 @@ export function queryOperations(deps: DynamoDeps): OperationTable {
         checkFilterKeys(shape.filter, target);
         checkGlobalSelect(target, shape.select);
         const plan = queryPlan(target, condition, input.ScanIndexForward === false);
-        const page = readPage(plan, input, startKey(target, input.ExclusiveStartKey), ctx.now().getTime());
+        const start = startKey(target, input.ExclusiveStartKey, "Query");
+        if (start) checkQueryStart(target, condition, start.item);
+        const page = readPage(plan, input, start?.key, ctx.now().getTime());
         return respond(target, input, page, shape);
       },
     }),
@@ -270,7 +295,13 @@ export function queryOperations(deps: DynamoDeps): OperationTable {
           if (bounds.end) end = [...prefix, bounds.end];
         }
         const plan: Plan = { target, store: target.index ? store.indexes : store.items, start, end, reverse: false };
-        const page = readPage(plan, input, startKey(target, input.ExclusiveStartKey), ctx.now().getTime());
+        const from = startKey(target, input.ExclusiveStartKey, "Scan");
+        if (from && input.TotalSegments !== undefined && (compareStorageKeys(from.key, start) < 0 || compareStorageKeys(from.key, end) >= 0)) {
+          throw ddbErrors.validation(
+            `The provided starting key is invalid: Invalid ExclusiveStartKey. Please use ExclusiveStartKey with correct Segment. TotalSegments: ${input.TotalSegments} Segment: ${input.Segment}`,
+          );
+        }
+        const page = readPage(plan, input, from?.key, ctx.now().getTime());
         return respond(target, input, page, shape);
       },
     }),
@@ -316,6 +347,27 @@ function checkKeyTypes(target: Target, condition: KeyCondition): void {
     if (condition.range.op === "begins_with" && type === "N") {
       throw ddbErrors.validation("Invalid KeyConditionExpression: Incorrect operand type for operator or function; operator or function: begins_with, operand type: N");
     }
+  }
+}
+
+function rangeMatches(value: AttributeValue, op: KeyRangeOperator, values: readonly AttributeValue[]): boolean {
+  const [a, b] = values as [AttributeValue, AttributeValue | undefined];
+  const c = compareValues(value, a) ?? NaN;
+  switch (op) {
+    case "=":
+      return c === 0;
+    case "<":
+      return c < 0;
+    case "<=":
+      return c <= 0;
+    case ">":
+      return c > 0;
+    case ">=":
+      return c >= 0;
+    case "BETWEEN":
+      return c >= 0 && (compareValues(value, b ?? a) ?? NaN) <= 0;
+    case "begins_with":
+      return beginsWith(value, a);
   }
 }
 

@@ -13,14 +13,14 @@ import { ddbErrors, type CancellationReason } from "../errors.js";
 import { parseProjection, project } from "../expressions/index.js";
 import { itemKey, validateKey } from "../keys.js";
 import { dataTable, tableResource, type DynamoDeps } from "../operation.js";
-import { checkedItem, expressionContext, finishExpressions, visible, type ExpressionInput } from "../requests.js";
+import { checkedItem, expressionContext, finishExpressions, type ExpressionInput } from "../requests.js";
 import type { TableRecord } from "../tables.js";
 import { itemSize, type Item } from "../values.js";
 import { applyWrite, prepareKeyed, preparePut, prepareUpdate, type KeyInput, type PreparedWrite, type PutInput, type UpdateInput } from "../writes.js";
 import { addUnits } from "./batch.js";
 
 /** How long a ClientRequestToken is remembered. */
-const IDEMPOTENCY_MS = 10 * 60 * 1000;
+export const IDEMPOTENCY_MS = 10 * 60 * 1000;
 
 interface TransactWriteItem {
   ConditionCheck?: KeyInput & { ConditionExpression: string };
@@ -139,7 +139,7 @@ export function transactionOperations(deps: DynamoDeps): OperationTable {
         const totals = new Map<string, Consumption>();
         const tables = new Map<string, TableRecord>();
         const responses = gets.map(({ table, key, projection }) => {
-          const item = visible(table, store.item(table, key), now);
+          const item = deps.ttl.visible(table, store.item(table, key), now);
           addUnits(totals, table.name, { table: readUnits(item ? itemSize(item) : 0, true) * 2 });
           tables.set(table.name, table);
           return item ? { Item: projection ? project(item, projection) : item } : {};

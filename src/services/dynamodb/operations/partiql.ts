@@ -1,0 +1,233 @@
+/**
+ * PartiQL: ExecuteStatement, BatchExecuteStatement and ExecuteTransaction.
+ * Statements are parsed and bound to their tables first; reads and writes
+ * then go through the same store calls and prepared writes as the
+ * item operations.
+ */
+import { createHash } from "node:crypto";
+import type { RequestContext } from "../../../server/context.js";
+import { isAwsError } from "../../../server/errors.js";
+import { defineOperation, type AuthorizationRequirement, type OperationTable } from "../../../server/service.js";
+import { consumedCapacity, readUnits, type CapacityMode, type Consumption } from "../capacity.js";
+import { ddbErrors, type CancellationReason } from "../errors.js";
+import { tableResource, type DynamoDeps } from "../operation.js";
+import type { TableRecord } from "../tables.js";
+import type { AttributeValue, Item } from "../values.js";
+import { applyWrite, returnedAttributes, type WriteResult } from "../writes.js";
+import { addUnits } from "./batch.js";
+import { bindStatement, selectOne, selectPage, type Bound, type BoundSelect, type BoundWrite } from "../partiql/execute.js";
+import { partiqlErrors } from "../partiql/errors.js";
+import { parseStatement, type Statement } from "../partiql/parser.js";
+import { IDEMPOTENCY_MS } from "./transactions.js";
+
+interface StatementRequest {
+  Statement: string;
+  Parameters?: AttributeValue[];
+  ConsistentRead?: boolean;
+  ReturnValuesOnConditionCheckFailure?: "ALL_OLD" | "NONE";
+}
+
+interface ExecuteStatementInput extends StatementRequest {
+  NextToken?: string;
+  Limit?: number;
+  ReturnConsumedCapacity?: CapacityMode;
+}
+
+const ACTIONS: Record<Statement["kind"], string> = {
+  select: "dynamodb:PartiQLSelect",
+  insert: "dynamodb:PartiQLInsert",
+  update: "dynamodb:PartiQLUpdate",
+  delete: "dynamodb:PartiQLDelete",
+};
+
+/** The IAM action and table (or index) a statement needs; a statement that does not parse needs PartiQLSelect on any table. */
+function statementRequirement(request: { Statement?: unknown; Parameters?: unknown }, ctx: RequestContext): AuthorizationRequirement {
+  try {
+    const parameters = Array.isArray(request.Parameters) ? (request.Parameters as AttributeValue[]) : [];
+    const statement = parseStatement(String(request.Statement), parameters);
+    const suffix = statement.kind === "select" && statement.from.index !== undefined ? `/index/${statement.from.index}` : "";
+    return { action: ACTIONS[statement.kind], resource: tableResource(statement.from.table, ctx, suffix) };
+  } catch {
+    return { action: ACTIONS.select, resource: tableResource("*", ctx) };
+  }
+}
+
+function requirementsOf(list: unknown, ctx: RequestContext): AuthorizationRequirement[] {
+  const requests = Array.isArray(list) ? (list as { Statement?: unknown; Parameters?: unknown }[]) : [];
+  const requirements = requests.map((r) => statementRequirement(r ?? {}, ctx));
+  return requirements.length > 0 ? requirements : [{ action: ACTIONS.select, resource: tableResource("*", ctx) }];
+}
+
+/** Runs one bound write; an INSERT over an existing item is DuplicateItemException. */
+function runWrite(deps: DynamoDeps, bound: BoundWrite, now: number): Promise<WriteResult> {
+  return deps.store
+    .write(now, (w) => applyWrite(w, bound.write))
+    .catch((error: unknown) => {
+      throw duplicateIfInsert(bound, error);
+    });
+}
+
+function duplicateIfInsert(bound: BoundWrite, error: unknown): unknown {
+  if (bound.statement.kind === "insert" && isAwsError(error) && error.code === "ConditionalCheckFailedException") return partiqlErrors.duplicateItem();
+  return error;
+}
+
+function checkConsistentRead(bound: BoundSelect, consistent: boolean | undefined): void {
+  if (consistent && bound.global) throw partiqlErrors.consistentReadOnGsi();
+}
+
+/** BatchStatementError codes of DynamoDB's errors. */
+const BATCH_CODES: Record<string, string> = {
+  ValidationException: "ValidationError",
+  ConditionalCheckFailedException: "ConditionalCheckFailed",
+  DuplicateItemException: "DuplicateItem",
+  ResourceNotFoundException: "ResourceNotFound",
+  TransactionConflictException: "TransactionConflict",
+};
+
+export function partiqlOperations(deps: DynamoDeps): OperationTable {
+  const { store } = deps;
+
+  return {
+    ExecuteStatement: defineOperation<ExecuteStatementInput>({
+      authorize: (input, ctx) => [statementRequirement(input, ctx)],
+      async handle(input, ctx) {
+        const statement = parseStatement(input.Statement, input.Parameters ?? []);
+        const bound = bindStatement(deps, statement, ctx, input.ReturnValuesOnConditionCheckFailure === "ALL_OLD");
+        const now = ctx.now().getTime();
+        if (bound.kind === "select") {
+          checkConsistentRead(bound, input.ConsistentRead);
+          const page = selectPage(deps, bound, { limit: input.Limit, nextToken: input.NextToken }, now);
+          const units = readUnits(page.bytes, input.ConsistentRead ?? false);
+          const consumed = consumedCapacity(bound.table, input.ReturnConsumedCapacity, "read", bound.index ? { table: 0, indexes: { [bound.index.name]: units } } : { table: units });
+          return {
+            Items: page.items,
+            ...(page.next ? { NextToken: page.next.token, LastEvaluatedKey: page.next.lastKey } : {}),
+            ...(consumed ? { ConsumedCapacity: consumed } : {}),
+          };
+        }
+        const result = await runWrite(deps, bound, now);
+        const returned = bound.returning ? returnedAttributes(bound.returning, result) : undefined;
+        const consumed = consumedCapacity(bound.table, input.ReturnConsumedCapacity, "write", result.consumed);
+        return { Items: returned ? [returned] : [], ...(consumed ? { ConsumedCapacity: consumed } : {}) };
+      },
+    }),
+
+    BatchExecuteStatement: defineOperation<{ Statements: StatementRequest[]; ReturnConsumedCapacity?: CapacityMode }>({
+      authorize: (input, ctx) => requirementsOf(input.Statements, ctx),
+      async handle(input, ctx) {
+        const now = ctx.now().getTime();
+        const totals = new Map<string, Consumption>();
+        const tables = new Map<string, TableRecord>();
+        const responses: Record<string, unknown>[] = [];
+        let kind: "read" | "write" = "read";
+        for (const request of input.Statements) {
+          let bound: Bound | undefined;
+          try {
+            const statement = parseStatement(request.Statement, request.Parameters ?? []);
+            bound = bindStatement(deps, statement, ctx, request.ReturnValuesOnConditionCheckFailure === "ALL_OLD");
+            tables.set(bound.table.name, bound.table);
+            kind = bound.kind === "select" ? "read" : "write";
+            if (bound.kind === "select") {
+              // Each read names one item by its whole primary key.
+              if (!bound.key) throw partiqlErrors.batchSelectKey();
+              checkConsistentRead(bound, request.ConsistentRead);
+              const { item, bytes } = selectOne(deps, bound, now);
+              addUnits(totals, bound.table.name, { table: readUnits(bytes, request.ConsistentRead ?? false) });
+              responses.push({ TableName: bound.table.name, ...(item ? { Item: item } : {}) });
+            } else {
+              const result = await runWrite(deps, bound, now);
+              addUnits(totals, bound.table.name, result.consumed);
+              responses.push({ TableName: bound.table.name });
+            }
+          } catch (error) {
+            if (!isAwsError(error)) throw error;
+            const item = error.fields.Item as Item | undefined;
+            responses.push({
+              Error: { Code: BATCH_CODES[error.code] ?? "InternalServerError", Message: error.message, ...(item ? { Item: item } : {}) },
+              ...(bound ? { TableName: bound.table.name } : {}),
+            });
+          }
+        }
+        const consumed = capacityOf(tables, totals, input.ReturnConsumedCapacity, kind);
+        return { Responses: responses, ...(consumed.length > 0 ? { ConsumedCapacity: consumed } : {}) };
+      },
+    }),
+
+    ExecuteTransaction: defineOperation<{ TransactStatements: StatementRequest[]; ClientRequestToken?: string; ReturnConsumedCapacity?: CapacityMode }>({
+      authorize: (input, ctx) => requirementsOf(input.TransactStatements, ctx),
+      async handle(input, ctx) {
+        const now = ctx.now().getTime();
+        const bound = input.TransactStatements.map((request) =>
+          bindStatement(deps, parseStatement(request.Statement, request.Parameters ?? []), ctx, request.ReturnValuesOnConditionCheckFailure === "ALL_OLD"),
+        );
+        const reads = bound.filter((b): b is BoundSelect => b.kind === "select");
+        const writes = bound.filter((b): b is BoundWrite => b.kind === "write");
+        if (reads.length > 0 && writes.length > 0) throw ddbErrors.validation("Unsupported operation in transaction.");
+        const totals = new Map<string, Consumption>();
+        const tables = new Map<string, TableRecord>();
+
+        if (reads.length > 0) {
+          for (const read of reads) {
+            if (read.index) throw partiqlErrors.transactionIndex();
+            if (!read.key) throw partiqlErrors.transactionSelectKey();
+          }
+          const responses = reads.map((read) => {
+            const { item, bytes } = selectOne(deps, read, now);
+            addUnits(totals, read.table.name, { table: readUnits(bytes, true) * 2 });
+            tables.set(read.table.name, read.table);
+            return item ? { Item: item } : {};
+          });
+          const consumed = capacityOf(tables, totals, input.ReturnConsumedCapacity, "read");
+          return { Responses: responses, ...(consumed.length > 0 ? { ConsumedCapacity: consumed } : {}) };
+        }
+
+        const seen = new Set<string>();
+        for (const w of writes) {
+          const id = JSON.stringify(w.write.key);
+          if (seen.has(id)) throw ddbErrors.validation("Transaction request cannot include multiple operations on one item");
+          seen.add(id);
+        }
+        const tokenKey = input.ClientRequestToken === undefined ? undefined : [ctx.accountId, ctx.region, `partiql:${input.ClientRequestToken}`];
+        const hash = createHash("sha256").update(JSON.stringify(input.TransactStatements, (_k, v: unknown) => (v instanceof Uint8Array ? Buffer.from(v).toString("base64") : v))).digest("hex");
+        await store.write(now, (w) => {
+          if (tokenKey) {
+            const previous = w.tokens().get(tokenKey);
+            if (previous && now - previous.at < IDEMPOTENCY_MS) {
+              if (previous.hash !== hash) throw ddbErrors.idempotentMismatch();
+              return;
+            }
+            w.tokens().put(tokenKey, { hash, at: now });
+          }
+          const reasons: CancellationReason[] = [];
+          let failed = false;
+          for (const write of writes) {
+            try {
+              const result = applyWrite(w, write.write);
+              addUnits(totals, write.table.name, { table: result.consumed.table * 2 });
+              tables.set(write.table.name, write.table);
+              reasons.push({ Code: "None" });
+            } catch (caught) {
+              const error = duplicateIfInsert(write, caught);
+              if (!isAwsError(error)) throw error;
+              failed = true;
+              const item = error.fields.Item as Item | undefined;
+              const code = BATCH_CODES[error.code];
+              if (!code) throw error;
+              reasons.push({ Code: code, Message: error.message, ...(item ? { Item: item } : {}) });
+            }
+          }
+          if (failed) throw ddbErrors.transactionCanceled(reasons);
+        });
+        const consumed = capacityOf(tables, totals, input.ReturnConsumedCapacity, "write");
+        return { Responses: [], ...(consumed.length > 0 ? { ConsumedCapacity: consumed } : {}) };
+      },
+    }),
+  };
+}
+
+function capacityOf(tables: Map<string, TableRecord>, totals: Map<string, Consumption>, mode: CapacityMode, kind: "read" | "write") {
+  return [...tables.values()]
+    .map((table) => consumedCapacity(table, mode, kind, totals.get(table.name) ?? { table: 0 }))
+    .filter((c): c is Record<string, unknown> => c !== undefined);
+}

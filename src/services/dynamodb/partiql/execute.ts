@@ -1,0 +1,238 @@
+/**
+ * Running PartiQL statements. A SELECT whose WHERE pins the partition key
+ * reads that partition (as a Query would); any other SELECT reads the
+ * whole table or index (as a Scan would); either way the WHERE clause is
+ * evaluated on every item read. INSERT, UPDATE and DELETE name one item
+ * by an equality on every key attribute and become the same prepared
+ * writes as PutItem, UpdateItem and DeleteItem; the rest of their WHERE
+ * clause is the write's condition.
+ */
+import type { RequestContext } from "../../../server/context.js";
+import { prefixRange } from "../../../storage/index.js";
+import type { KeyBound } from "../../../storage/types.js";
+import { ddbErrors } from "../errors.js";
+import { evaluateCondition, project, type Condition } from "../expressions/index.js";
+import { hashPart, itemKey, keyOf, validateItemKeys, validateKey, type StorageKey } from "../keys.js";
+import { dataTable, type DynamoDeps } from "../operation.js";
+import { checkedItem, checkItemSize } from "../requests.js";
+import { attributeType, findIndex, keyNames, type IndexRecord, type TableRecord } from "../tables.js";
+import { itemSize, type AttributeValue, type Item } from "../values.js";
+import type { PreparedWrite } from "../writes.js";
+import { partiqlErrors } from "./errors.js";
+import type { Returning, Statement } from "./parser.js";
+
+/** DynamoDB stops a page once it has read 1 MB. */
+const PAGE_BYTES = 1024 * 1024;
+
+export type SelectStatement = Extract<Statement, { kind: "select" }>;
+
+export interface BoundSelect {
+  kind: "select";
+  table: TableRecord;
+  index?: IndexRecord;
+  global: boolean;
+  statement: SelectStatement;
+  /** The table's primary key, when the WHERE clause pins every key attribute (and no index is read). */
+  key?: Item;
+  /** The partition key value of what is read (table or index), when the WHERE clause pins it. */
+  partition?: AttributeValue;
+}
+
+export interface BoundWrite {
+  kind: "write";
+  statement: Exclude<Statement, SelectStatement>;
+  table: TableRecord;
+  write: PreparedWrite;
+  returning?: Returning;
+}
+
+export type Bound = BoundSelect | BoundWrite;
+
+/** The conjuncts of a WHERE clause (its top-level ANDs). */
+function conjuncts(condition: Condition | undefined): Condition[] {
+  if (!condition) return [];
+  if (condition.kind === "and") return [...conjuncts(condition.left), ...conjuncts(condition.right)];
+  return [condition];
+}
+
+/** `name = value` (either way round), as [name, value]. */
+function equality(c: Condition): [string, AttributeValue] | undefined {
+  if (c.kind !== "compare" || c.op !== "=") return undefined;
+  const { left, right } = c;
+  if (left.kind === "path" && left.path.length === 1 && typeof left.path[0] === "string" && right.kind === "value") return [left.path[0], right.value];
+  if (right.kind === "path" && right.path.length === 1 && typeof right.path[0] === "string" && left.kind === "value") return [right.path[0], left.value];
+  return undefined;
+}
+
+function allOf(conditions: Condition[]): Condition | undefined {
+  return conditions.reduce<Condition | undefined>((acc, c) => (acc ? { kind: "and", left: acc, right: c } : c), undefined);
+}
+
+/**
+ * The item a write statement names: one equality per key attribute, and
+ * what remains of the WHERE clause.
+ */
+function keyFromWhere(table: TableRecord, where: Condition | undefined): { key: Item; rest: Condition[] } {
+  const key: Item = {};
+  const rest: Condition[] = [];
+  const names = table.keySchema.map((k) => k.AttributeName);
+  for (const c of conjuncts(where)) {
+    const eq = equality(c);
+    if (eq && names.includes(eq[0])) {
+      if (key[eq[0]] !== undefined) throw partiqlErrors.multipleKeyConditions(eq[0]);
+      key[eq[0]] = eq[1];
+    } else {
+      rest.push(c);
+    }
+  }
+  if (names.some((n) => key[n] === undefined)) throw partiqlErrors.incompleteKey();
+  return { key, rest };
+}
+
+/** Resolves a statement's table (and index), and prepares writes. */
+export function bindStatement(deps: DynamoDeps, statement: Statement, ctx: RequestContext, returnOld = false): Bound {
+  const table = dataTable(deps, statement.from.table, ctx);
+  if (statement.kind === "select") return bindSelect(table, statement);
+  if (statement.from.index !== undefined) throw ddbErrors.validation("This operation is not supported on an index");
+  switch (statement.kind) {
+    case "insert": {
+      const item = checkedItem(statement.item);
+      validateItemKeys(table, item);
+      checkItemSize(item);
+      const { hash } = keyNames(table.keySchema);
+      const condition: Condition = { kind: "attribute_not_exists", path: [hash] };
+      return { kind: "write", statement, table, write: { kind: "put", table, key: itemKey(table, item), item, condition, returnOld: false } };
+    }
+    case "update": {
+      const { key, rest } = keyFromWhere(table, statement.where);
+      validateKey(table, key);
+      const keys = table.keySchema.map((k) => k.AttributeName);
+      for (const action of statement.update.actions) {
+        const name = action.path[0];
+        if (typeof name === "string" && keys.includes(name)) throw ddbErrors.invalid(`Cannot update attribute ${name}. This attribute is part of the key`);
+      }
+      // An UPDATE changes an item that exists; it never creates one.
+      const exists: Condition = { kind: "attribute_exists", path: [keyNames(table.keySchema).hash] };
+      const condition = allOf([exists, ...rest]);
+      return {
+        kind: "write",
+        statement,
+        table,
+        write: { kind: "update", table, key: itemKey(table, key), keyItem: key, update: statement.update, condition, returnOld },
+        ...(statement.returning ? { returning: statement.returning } : {}),
+      };
+    }
+    case "delete": {
+      const { key, rest } = keyFromWhere(table, statement.where);
+      validateKey(table, key);
+      const condition = allOf(rest);
+      return {
+        kind: "write",
+        statement,
+        table,
+        write: { kind: "delete", table, key: itemKey(table, key), keyItem: key, ...(condition ? { condition } : {}), returnOld },
+        ...(statement.returning ? { returning: statement.returning } : {}),
+      };
+    }
+  }
+}
+
+function bindSelect(table: TableRecord, statement: SelectStatement): BoundSelect {
+  let index: IndexRecord | undefined;
+  let global = false;
+  if (statement.from.index !== undefined) {
+    const found = findIndex(table, statement.from.index);
+    if (!found) throw ddbErrors.validation(`The table does not have the specified index: ${statement.from.index}`);
+    index = found.index;
+    global = found.global;
+  }
+  const readKey = keyNames(index ? index.keySchema : table.keySchema);
+  const equalities = conjuncts(statement.where).map(equality).filter((e): e is [string, AttributeValue] => e !== undefined);
+  const typed = (name: string) => equalities.find(([n, v]) => n === name && attributeType(table, name) in v)?.[1];
+  const partition = typed(readKey.hash);
+  const tableKey: Item = {};
+  for (const { AttributeName } of table.keySchema) {
+    const value = typed(AttributeName);
+    if (value) tableKey[AttributeName] = value;
+  }
+  const pinsKey = !index && Object.keys(tableKey).length === table.keySchema.length;
+  if (statement.orderBy) {
+    if (!statement.where) throw partiqlErrors.orderByWithoutWhere();
+    if (!partition) throw partiqlErrors.orderByWithoutHash();
+    if (statement.orderBy.name !== readKey.hash && statement.orderBy.name !== readKey.range) throw partiqlErrors.orderByNotKey(statement.orderBy.name);
+  }
+  return { kind: "select", table, ...(index ? { index } : {}), global, statement, ...(pinsKey ? { key: tableKey } : {}), ...(partition ? { partition } : {}) };
+}
+
+/** A statement's WHERE and projection applied to one item. */
+function selected(bound: BoundSelect, item: Item): Item | undefined {
+  const { where, projection } = bound.statement;
+  if (where && !evaluateCondition(where, item)) return undefined;
+  return projection ? project(item, { paths: projection }) : item;
+}
+
+/** A SELECT of at most one item, by its full primary key (BatchExecuteStatement, ExecuteTransaction). */
+export function selectOne(deps: DynamoDeps, bound: BoundSelect, now: number): { item?: Item; bytes: number } {
+  if (!bound.key) return { bytes: 0 };
+  validateKey(bound.table, bound.key);
+  const stored = deps.ttl.visible(bound.table, deps.store.item(bound.table, itemKey(bound.table, bound.key)), now);
+  if (!stored) return { bytes: 0 };
+  const item = selected(bound, stored);
+  return { ...(item ? { item } : {}), bytes: itemSize(stored) };
+}
+
+export interface SelectPage {
+  items: Item[];
+  bytes: number;
+  /** Where the next page starts, when this one was cut. */
+  next?: { token: string; lastKey: Item };
+}
+
+/** One page of a SELECT: a partition, or the whole table or index, in key order. */
+export function selectPage(deps: DynamoDeps, bound: BoundSelect, options: { limit?: number; nextToken?: string }, now: number): SelectPage {
+  const { table, index } = bound;
+  const prefix: StorageKey = index ? [table.id, index.name] : [table.id];
+  const whole = prefixRange(bound.partition ? [...prefix, hashPart(bound.partition)] : prefix);
+  let start: KeyBound = whole.start;
+  let end: KeyBound = whole.end;
+  const reverse = bound.statement.orderBy?.descending ?? false;
+  if (options.nextToken !== undefined) {
+    const after = decodeToken(options.nextToken);
+    if (prefix.some((part, i) => after[i] !== part)) throw partiqlErrors.invalidNextToken();
+    if (reverse) end = after;
+    else start = prefixRange(after).end;
+  }
+  const limit = options.limit ?? Infinity;
+  const store = index ? deps.store.indexes : deps.store.items;
+  const items: Item[] = [];
+  let bytes = 0;
+  let read = 0;
+  for (const entry of store.range({ start, end, reverse })) {
+    read += 1;
+    bytes += itemSize(entry.value);
+    const item = deps.ttl.visible(table, entry.value, now);
+    const out = item && selected(bound, item);
+    if (out) items.push(out);
+    if (read >= limit || bytes >= PAGE_BYTES) {
+      const lastKey = keyOf(entry.value, table.keySchema, ...(index ? [index.keySchema] : []));
+      return { items, bytes, next: { token: encodeToken(entry.key as StorageKey), lastKey } };
+    }
+  }
+  return { items, bytes };
+}
+
+function encodeToken(key: StorageKey): string {
+  return Buffer.from(JSON.stringify(key)).toString("base64");
+}
+
+function decodeToken(token: string): StorageKey {
+  try {
+    const key: unknown = JSON.parse(Buffer.from(token, "base64").toString("utf8"));
+    if (Array.isArray(key) && key.length > 0 && key.every((p) => typeof p === "string" || typeof p === "number")) return key;
+  } catch {
+    // answered below
+  }
+  throw partiqlErrors.invalidNextToken();
+}
+
+export { conjuncts };

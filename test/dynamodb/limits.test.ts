@@ -1,0 +1,137 @@
+/**
+ * DynamoDB batch and paging limits through the AWS SDK: BatchGetItem's
+ * 16 MB answers with UnprocessedKeys, BatchWriteItem's validations, and
+ * ExclusiveStartKey checks of Query and Scan.
+ */
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { BatchGetItemCommand, BatchWriteItemCommand, CreateTableCommand, DynamoDBClient, QueryCommand, ScanCommand } from "@aws-sdk/client-dynamodb";
+import { rejectsWith, startCloud, type TestCloud } from "../support/nimbus.js";
+
+describe("DynamoDB limits", () => {
+  let t: TestCloud;
+  let ddb: DynamoDBClient;
+  before(async () => {
+    t = await startCloud({ inMemory: true });
+    ddb = new DynamoDBClient(t.cloud.clientConfig);
+    await ddb.send(
+      new CreateTableCommand({
+        TableName: "big",
+        AttributeDefinitions: [{ AttributeName: "id", AttributeType: "S" }],
+        KeySchema: [{ AttributeName: "id", KeyType: "HASH" }],
+        BillingMode: "PAY_PER_REQUEST",
+      }),
+    );
+    await ddb.send(
+      new CreateTableCommand({
+        TableName: "ranged",
+        AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }, { AttributeName: "sk", AttributeType: "N" }],
+        KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }, { AttributeName: "sk", KeyType: "RANGE" }],
+        BillingMode: "PAY_PER_REQUEST",
+      }),
+    );
+  });
+  after(async () => {
+    ddb.destroy();
+    await t.stop();
+  });
+
+  async function message(promise: Promise<unknown>): Promise<string> {
+    return (await rejectsWith(promise, "ValidationException", 400)).message;
+  }
+
+  it("answers BatchGetItem up to 16 MB and hands the other keys back as UnprocessedKeys", async () => {
+    const body = "x".repeat(390 * 1024);
+    const ids = Array.from({ length: 45 }, (_, i) => `item-${String(i).padStart(2, "0")}`);
+    for (let i = 0; i < ids.length; i += 15) {
+      const chunk = ids.slice(i, i + 15).map((id) => ({ PutRequest: { Item: { id: { S: id }, body: { S: body } } } }));
+      await ddb.send(new BatchWriteItemCommand({ RequestItems: { big: chunk } }));
+    }
+    const keys = ids.map((id) => ({ id: { S: id } }));
+    const first = await ddb.send(new BatchGetItemCommand({ RequestItems: { big: { Keys: keys, ConsistentRead: true } } }));
+    const got = first.Responses?.big?.length ?? 0;
+    assert.ok(got > 0 && got < 45, `got ${got}`);
+    assert.ok(got * 390 * 1024 <= 16 * 1024 * 1024);
+    const left = first.UnprocessedKeys?.big;
+    assert.equal(left?.Keys?.length, 45 - got);
+    assert.equal(left?.ConsistentRead, true);
+    const second = await ddb.send(new BatchGetItemCommand({ RequestItems: first.UnprocessedKeys! }));
+    assert.equal(second.Responses?.big?.length, 45 - got);
+    assert.deepEqual(second.UnprocessedKeys, {});
+    const all = [...first.Responses!.big!, ...second.Responses!.big!].map((i) => i.id!.S!).sort();
+    assert.deepEqual(all, ids);
+  });
+
+  it("validates BatchWriteItem requests", async () => {
+    assert.equal(
+      await message(
+        ddb.send(
+          new BatchWriteItemCommand({
+            RequestItems: { big: [{ PutRequest: { Item: { id: { S: "dup" } } } }, { DeleteRequest: { Key: { id: { S: "dup" } } } }] },
+          }),
+        ),
+      ),
+      "Provided list of item keys contains duplicates",
+    );
+    assert.equal(
+      await message(ddb.send(new BatchWriteItemCommand({ RequestItems: { big: [{ PutRequest: { Item: { id: { N: "5" } } } }] } }))),
+      "One or more parameter values were invalid: Type mismatch for key id expected: S actual: N",
+    );
+    assert.equal(
+      await message(ddb.send(new BatchWriteItemCommand({ RequestItems: { big: [{ DeleteRequest: { Key: { other: { S: "x" } } } }] } }))),
+      "The provided key element does not match the schema",
+    );
+    assert.equal(
+      await message(ddb.send(new BatchWriteItemCommand({ RequestItems: { big: [{ PutRequest: { Item: { id: { S: "" } } } }] } }))),
+      "One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain an empty string value. Key: id",
+    );
+    const tooMany = (table: string, from: number) => Array.from({ length: 13 }, (_, i) => ({ PutRequest: { Item: { id: { S: `m${from + i}` } } } })).map((r) => (table === "ranged" ? { PutRequest: { Item: { pk: r.PutRequest.Item.id, sk: { N: "1" } } } } : r));
+    assert.equal(
+      await message(ddb.send(new BatchWriteItemCommand({ RequestItems: { big: tooMany("big", 0), ranged: tooMany("ranged", 100) } }))),
+      "Too many items requested for the BatchWriteItem call",
+    );
+  });
+
+  it("refuses a Query ExclusiveStartKey outside the partition or range it reads", async () => {
+    await ddb.send(
+      new BatchWriteItemCommand({
+        RequestItems: { ranged: [1, 2, 3].map((n) => ({ PutRequest: { Item: { pk: { S: "p" }, sk: { N: String(n) } } } })) },
+      }),
+    );
+    const query = (condition: string, values: Record<string, { S: string } | { N: string }>, start: Record<string, { S: string } | { N: string }>) =>
+      ddb.send(new QueryCommand({ TableName: "ranged", KeyConditionExpression: condition, ExpressionAttributeValues: values, ExclusiveStartKey: start }));
+    const page = await query("pk = :p", { ":p": { S: "p" } }, { pk: { S: "p" }, sk: { N: "1" } });
+    assert.deepEqual(page.Items?.map((i) => i.sk?.N), ["2", "3"]);
+    assert.equal(
+      await message(query("pk = :p", { ":p": { S: "p" } }, { pk: { S: "other" }, sk: { N: "1" } })),
+      "The provided starting key is outside query boundaries based on provided conditions",
+    );
+    assert.equal(
+      await message(query("pk = :p AND sk > :s", { ":p": { S: "p" }, ":s": { N: "2" } }, { pk: { S: "p" }, sk: { N: "1" } })),
+      "The provided starting key does not match the range key predicate",
+    );
+    assert.equal(await message(query("pk = :p", { ":p": { S: "p" } }, { pk: { S: "p" } })), "The provided starting key is invalid");
+    assert.equal(
+      await message(query("pk = :p", { ":p": { S: "p" } }, { pk: { S: "p" }, sk: { S: "1" } })),
+      "The provided starting key is invalid: The provided key element does not match the schema",
+    );
+  });
+
+  it("refuses a Scan ExclusiveStartKey of another segment", async () => {
+    const whole = await ddb.send(new ScanCommand({ TableName: "ranged", Segment: 0, TotalSegments: 2 }));
+    const other = await ddb.send(new ScanCommand({ TableName: "ranged", Segment: 1, TotalSegments: 2 }));
+    const [inFirst] = whole.Items ?? [];
+    const [inSecond] = other.Items ?? [];
+    const start = inFirst ?? inSecond;
+    assert.ok(start);
+    const wrongSegment = inFirst ? 1 : 0;
+    assert.equal(
+      await message(ddb.send(new ScanCommand({ TableName: "ranged", Segment: wrongSegment, TotalSegments: 2, ExclusiveStartKey: { pk: start.pk!, sk: start.sk! } }))),
+      `The provided starting key is invalid: Invalid ExclusiveStartKey. Please use ExclusiveStartKey with correct Segment. TotalSegments: 2 Segment: ${wrongSegment}`,
+    );
+    assert.equal(
+      await message(ddb.send(new ScanCommand({ TableName: "ranged", ExclusiveStartKey: { pk: { S: "p" } } }))),
+      "The provided starting key is invalid: The provided key element does not match the schema",
+    );
+  });
+});

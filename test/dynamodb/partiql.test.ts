@@ -1,0 +1,215 @@
+/**
+ * DynamoDB PartiQL through the AWS SDK: ExecuteStatement (SELECT, INSERT,
+ * UPDATE, DELETE, parameters, paging), BatchExecuteStatement and
+ * ExecuteTransaction, with DynamoDB's errors for the common mistakes.
+ */
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import {
+  BatchExecuteStatementCommand,
+  CreateTableCommand,
+  DynamoDBClient,
+  ExecuteStatementCommand,
+  ExecuteTransactionCommand,
+  GetItemCommand,
+  TransactionCanceledException,
+  type AttributeValue,
+} from "@aws-sdk/client-dynamodb";
+import { rejectsWith, startCloud, type TestCloud } from "../support/nimbus.js";
+
+describe("DynamoDB PartiQL", () => {
+  let t: TestCloud;
+  let ddb: DynamoDBClient;
+  before(async () => {
+    t = await startCloud({ inMemory: true });
+    ddb = new DynamoDBClient(t.cloud.clientConfig);
+    await ddb.send(
+      new CreateTableCommand({
+        TableName: "music",
+        AttributeDefinitions: [
+          { AttributeName: "artist", AttributeType: "S" },
+          { AttributeName: "track", AttributeType: "N" },
+          { AttributeName: "genre", AttributeType: "S" },
+        ],
+        KeySchema: [{ AttributeName: "artist", KeyType: "HASH" }, { AttributeName: "track", KeyType: "RANGE" }],
+        GlobalSecondaryIndexes: [{ IndexName: "by-genre", KeySchema: [{ AttributeName: "genre", KeyType: "HASH" }], Projection: { ProjectionType: "ALL" } }],
+        BillingMode: "PAY_PER_REQUEST",
+      }),
+    );
+  });
+  after(async () => {
+    ddb.destroy();
+    await t.stop();
+  });
+
+  const run = (Statement: string, Parameters?: AttributeValue[], extra: { Limit?: number; NextToken?: string; ConsistentRead?: boolean } = {}) =>
+    ddb.send(new ExecuteStatementCommand({ Statement, ...(Parameters ? { Parameters } : {}), ...extra }));
+  async function message(promise: Promise<unknown>, code = "ValidationException"): Promise<string> {
+    return (await rejectsWith(promise, code, 400)).message;
+  }
+
+  it("inserts items and selects them by key, with filters and projections", async () => {
+    for (let i = 1; i <= 5; i++) {
+      const insert = await run(`INSERT INTO "music" VALUE {'artist': 'Arca', 'track': ${i}, 'title': 'T${i}', 'genre': ?, 'tags': <<'a', 'b'>>, 'meta': {'len': ${i * 60}, 'live': ${i % 2 === 0}}}`, [
+        { S: i % 2 === 0 ? "pop" : "electronic" },
+      ]);
+      assert.deepEqual(insert.Items, []);
+    }
+    const one = await run(`SELECT * FROM music WHERE artist = 'Arca' AND track = 2`);
+    assert.deepEqual(one.Items, [
+      { artist: { S: "Arca" }, track: { N: "2" }, title: { S: "T2" }, genre: { S: "pop" }, tags: { SS: ["a", "b"] }, meta: { M: { len: { N: "120" }, live: { BOOL: true } } } },
+    ]);
+    const filtered = await run(`SELECT title, meta.len FROM "music" WHERE artist = ? AND track >= 2 AND meta.live = false`, [{ S: "Arca" }]);
+    assert.deepEqual(filtered.Items, [
+      { title: { S: "T3" }, meta: { M: { len: { N: "180" } } } },
+      { title: { S: "T5" }, meta: { M: { len: { N: "300" } } } },
+    ]);
+    const desc = await run(`SELECT track FROM "music" WHERE artist = 'Arca' ORDER BY track DESC`);
+    assert.deepEqual(desc.Items?.map((i) => i.track?.N), ["5", "4", "3", "2", "1"]);
+    const functions = await run(`SELECT track FROM "music" WHERE begins_with(title, 'T') AND contains(tags, 'a') AND attribute_type(genre, 'S') AND size(title) = 2 AND track IN [1, 4] AND note IS MISSING`);
+    assert.deepEqual(functions.Items?.map((i) => i.track?.N).sort(), ["1", "4"]);
+    const index = await run(`SELECT track FROM "music"."by-genre" WHERE genre = 'pop'`);
+    assert.deepEqual(index.Items?.map((i) => i.track?.N).sort(), ["2", "4"]);
+  });
+
+  it("pages with Limit and NextToken", async () => {
+    const seen: string[] = [];
+    let token: string | undefined;
+    let pages = 0;
+    do {
+      const page = await run(`SELECT track FROM "music" WHERE artist = 'Arca'`, undefined, { Limit: 2, ...(token ? { NextToken: token } : {}) });
+      seen.push(...(page.Items ?? []).map((i) => i.track!.N!));
+      token = page.NextToken;
+      if (token) assert.deepEqual(page.LastEvaluatedKey, { artist: { S: "Arca" }, track: { N: seen[seen.length - 1]! } });
+      pages += 1;
+    } while (token);
+    assert.deepEqual(seen, ["1", "2", "3", "4", "5"]);
+    assert.equal(pages, 3);
+    assert.equal(await message(run(`SELECT * FROM "music"`, undefined, { NextToken: "not-a-token" })), "Invalid NextToken");
+  });
+
+  it("refuses an INSERT of an existing key", async () => {
+    const error = await rejectsWith(run(`INSERT INTO "music" VALUE {'artist': 'Arca', 'track': 1}`), "DuplicateItemException", 400);
+    assert.equal(error.message, "Duplicate primary key exists in table");
+  });
+
+  it("updates with SET and REMOVE, never creating an item", async () => {
+    const updated = await run(`UPDATE "music" SET plays = 10 SET meta.len = meta.len + 5 REMOVE tags WHERE artist = 'Arca' AND track = 1 RETURNING ALL NEW *`);
+    assert.deepEqual(updated.Items?.[0]?.plays, { N: "10" });
+    assert.deepEqual(updated.Items?.[0]?.meta, { M: { len: { N: "65" }, live: { BOOL: false } } });
+    assert.equal(updated.Items?.[0]?.tags, undefined);
+    const plain = await run(`UPDATE "music" SET history = list_append(if_not_exists(history, []), ['x']) WHERE artist = 'Arca' AND track = 1`);
+    assert.deepEqual(plain.Items, []);
+    const fromFirst = await run(`FROM "music" WHERE artist = 'Arca' AND track = 1 SET tags = set_add(tags, <<'z'>>)`);
+    assert.deepEqual(fromFirst.Items, []);
+    const stored = await ddb.send(new GetItemCommand({ TableName: "music", Key: { artist: { S: "Arca" }, track: { N: "1" } } }));
+    assert.deepEqual(stored.Item?.history, { L: [{ S: "x" }] });
+    assert.deepEqual(stored.Item?.tags, { SS: ["z"] });
+
+    await rejectsWith(run(`UPDATE "music" SET plays = 1 WHERE artist = 'Nobody' AND track = 1`), "ConditionalCheckFailedException", 400);
+    await rejectsWith(run(`UPDATE "music" SET plays = 1 WHERE artist = 'Arca' AND track = 1 AND plays = 99`), "ConditionalCheckFailedException", 400);
+    assert.equal(
+      await message(run(`UPDATE "music" SET plays = 1 WHERE artist = 'Arca'`)),
+      "Where clause does not contain a mandatory equality on all key attributes",
+    );
+    assert.equal(await message(run(`UPDATE "music" SET track = 1 WHERE artist = 'Arca' AND track = 1`)), "One or more parameter values were invalid: Cannot update attribute track. This attribute is part of the key");
+  });
+
+  it("deletes, returning the old item when asked", async () => {
+    await run(`INSERT INTO "music" VALUE {'artist': 'Gone', 'track': 1, 'x': 'y'}`);
+    const deleted = await run(`DELETE FROM "music" WHERE artist = 'Gone' AND track = 1 RETURNING ALL OLD *`);
+    assert.deepEqual(deleted.Items, [{ artist: { S: "Gone" }, track: { N: "1" }, x: { S: "y" } }]);
+    assert.deepEqual((await run(`DELETE FROM "music" WHERE artist = 'Gone' AND track = 1`)).Items, []);
+    assert.equal(
+      await message(run(`DELETE FROM "music" WHERE artist = 'Gone' AND track = 1 RETURNING ALL NEW *`)),
+      "Invalid returning clause: RETURNING ALL NEW *. Only RETURNING ALL OLD * is allowed in DELETE statements.",
+    );
+  });
+
+  it("answers DynamoDB's errors for malformed statements", async () => {
+    assert.equal(await message(run(`SELECT * FROM "music" WHERE artist = 'a' foo`)), "Statement wasn't well formed, can't be processed: Unexpected token after expression");
+    assert.equal(await message(run(`SELECT * FROM "music" m WHERE artist = 'a'`)), "Aliasing is not supported");
+    assert.equal(await message(run(`SELECT * FROM "music" WHERE artist = ? AND track = ?`, [{ S: "a" }])), "Number of parameters in request and statement don't match.");
+    assert.equal(await message(run(`INSERT INTO "music" VALUE {'artist': 'a', 'track': 1} RETURNING ALL OLD *`)), "RETURNING is not supported in INSERT");
+    assert.equal(await message(run(`INSERT INTO "music" VALUE {'artist': 'a', 'track': 1, 's': <<>>}`)), "Empty bags are not supported");
+    assert.equal(await message(run(`SELECT * FROM "music" ORDER BY track`)), "Must have WHERE clause in the statement when using ORDER BY clause.");
+    assert.equal(await message(run(`SELECT * FROM "music"."by-genre" WHERE genre = 'pop'`, undefined, { ConsistentRead: true })), "Strongly consistent read is not supported on Global Secondary Indexes");
+    assert.equal(await message(run(`SELECT * FROM "nothing" WHERE a = 1`), "ResourceNotFoundException"), "Requested resource not found");
+  });
+
+  it("runs batches statement by statement, with an error per statement", async () => {
+    const reads = await ddb.send(
+      new BatchExecuteStatementCommand({
+        Statements: [
+          { Statement: `SELECT title FROM "music" WHERE artist = 'Arca' AND track = 2` },
+          { Statement: `SELECT * FROM "music" WHERE artist = 'Arca' AND track = 99` },
+          { Statement: `SELECT * FROM "music" WHERE artist = 'Arca'` },
+          { Statement: `SELECT * FROM "nothing" WHERE artist = 'Arca' AND track = 1` },
+        ],
+      }),
+    );
+    assert.deepEqual(reads.Responses, [
+      { TableName: "music", Item: { title: { S: "T2" } } },
+      { TableName: "music" },
+      { TableName: "music", Error: { Code: "ValidationError", Message: "Select statements within BatchExecuteStatement must specify the primary key in the where clause." } },
+      { Error: { Code: "ResourceNotFound", Message: "Requested resource not found" } },
+    ]);
+    const writes = await ddb.send(
+      new BatchExecuteStatementCommand({
+        Statements: [
+          { Statement: `INSERT INTO "music" VALUE {'artist': 'Batch', 'track': 1}` },
+          { Statement: `INSERT INTO "music" VALUE {'artist': 'Arca', 'track': 1}` },
+          { Statement: `UPDATE "music" SET n = 1 WHERE artist = 'Batch' AND track = 2`, ReturnValuesOnConditionCheckFailure: "ALL_OLD" },
+        ],
+      }),
+    );
+    assert.deepEqual(writes.Responses, [
+      { TableName: "music" },
+      { TableName: "music", Error: { Code: "DuplicateItem", Message: "Duplicate primary key exists in table" } },
+      { TableName: "music", Error: { Code: "ConditionalCheckFailed", Message: "The conditional request failed" } },
+    ]);
+  });
+
+  it("runs transactions all or nothing", async () => {
+    const written = await ddb.send(
+      new ExecuteTransactionCommand({
+        TransactStatements: [
+          { Statement: `INSERT INTO "music" VALUE {'artist': 'Tx', 'track': 1}` },
+          { Statement: `UPDATE "music" SET plays = plays + 1 WHERE artist = 'Arca' AND track = 1` },
+        ],
+      }),
+    );
+    assert.deepEqual(written.Responses, []);
+    const read = await ddb.send(
+      new ExecuteTransactionCommand({
+        TransactStatements: [
+          { Statement: `SELECT plays FROM "music" WHERE artist = 'Arca' AND track = 1` },
+          { Statement: `SELECT * FROM "music" WHERE artist = 'Tx' AND track = 2` },
+        ],
+      }),
+    );
+    assert.deepEqual(read.Responses, [{ Item: { plays: { N: "11" } } }, {}]);
+
+    const error = await rejectsWith(
+      ddb.send(
+        new ExecuteTransactionCommand({
+          TransactStatements: [
+            { Statement: `INSERT INTO "music" VALUE {'artist': 'Tx', 'track': 2}` },
+            { Statement: `INSERT INTO "music" VALUE {'artist': 'Tx', 'track': 1}` },
+          ],
+        }),
+      ),
+      "TransactionCanceledException",
+      400,
+    );
+    assert.deepEqual((error as TransactionCanceledException).CancellationReasons, [
+      { Code: "None" },
+      { Code: "DuplicateItem", Message: "Duplicate primary key exists in table" },
+    ]);
+    assert.equal((await run(`SELECT * FROM "music" WHERE artist = 'Tx' AND track = 2`)).Items?.length, 0);
+    assert.equal(
+      await message(ddb.send(new ExecuteTransactionCommand({ TransactStatements: [{ Statement: `SELECT * FROM "music" WHERE artist = 'Tx'` }] }))),
+      "Select statements within ExecuteTransaction must specify the primary key in the where clause.",
+    );
+  });
+});
