@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { createHash, randomBytes } from "node:crypto";
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, readFile, utimes, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { startCloud, tempDir, type TestCloud } from "../support/nimbus.js";
@@ -65,6 +65,11 @@ describe("AWS CLI: s3 and s3api", { skip }, () => {
     await writeFile(join(tree, "one.txt"), "1");
     await writeFile(join(tree, "a", "two words.txt"), "22");
     await writeFile(join(tree, "a", "b", "ünïcode.txt"), "333");
+    // sync re-uploads a file modified after its object: S3's LastModified has
+    // whole seconds, so files written in the upload's own second would look
+    // newer. Files made a minute earlier are what a user syncs.
+    const earlier = new Date(Date.now() - 60_000);
+    for (const file of ["one.txt", "a/two words.txt", "a/b/ünïcode.txt"]) await utimes(join(tree, file), earlier, earlier);
     const first = await ok(["s3", "sync", tree, "s3://cli-bucket/tree"]);
     assert.equal(first.match(/upload:/g)?.length, 3, first);
     const second = await ok(["s3", "sync", tree, "s3://cli-bucket/tree"]);
