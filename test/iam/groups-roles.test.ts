@@ -122,8 +122,9 @@ describe("IAM groups, roles and STS AssumeRole (strict mode)", () => {
     const tokenless = track(new STSClient({ ...t.cloud.clientConfig, credentials: { accessKeyId: temporary.accessKeyId, secretAccessKey: temporary.secretAccessKey } }));
     await rejectsWith(tokenless.send(new GetCallerIdentityCommand({})), "InvalidClientTokenId", 403);
 
-    // The root is not in the trust policy.
-    await rejectsWith(track(new STSClient(t.cloud.clientConfig)).send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: "r" })), "AccessDenied", 403);
+    // Root credentials never assume a role, whatever the trust policy says.
+    const asRoot = await rejectsWith(track(new STSClient(t.cloud.clientConfig)).send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: "r" })), "AccessDenied", 403);
+    assert.equal(asRoot.message, "Roles may not be assumed by root accounts.");
     await rejectsWith(devSts.send(new AssumeRoleCommand({ RoleArn: "arn:aws:iam::000000000000:role/nope", RoleSessionName: "s" })), "AccessDenied", 403);
 
     await rejectsWith(iam.send(new DeleteRoleCommand({ RoleName: "writer" })), "DeleteConflictException", 409);

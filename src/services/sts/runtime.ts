@@ -60,6 +60,11 @@ export function createStsRuntime(env: ServiceEnvironment): ServiceRuntime {
           const role = match ? iam.role(match[1]!, match[2]!) : undefined;
           const refused = () =>
             new AwsError("AccessDenied", `User: ${ctx.principal.arn} is not authorized to perform: sts:AssumeRole on resource: ${input.RoleArn}`, 403);
+          // AWS refuses root credentials outright; lenient mode lets the
+          // default root key (`test`) assume roles, as local clouds do.
+          if (ctx.principal.type === "root" && env.config.auth === "strict") {
+            throw new AwsError("AccessDenied", "Roles may not be assumed by root accounts.", 403);
+          }
           if (!role || roleArn(role) !== input.RoleArn) throw refused();
           const duration = input.DurationSeconds ?? 3600;
           if (duration > role.maxSessionDuration) {
