@@ -29,9 +29,9 @@ describe("S3 bad input", () => {
   });
 
   it("names unsupported operations in a 501", async () => {
-    const res = await rawRequest(t.cloud.endpoint, { method: "GET", path: `/${BUCKET}`, query: { acl: "" } });
+    const res = await rawRequest(t.cloud.endpoint, { method: "GET", path: `/${BUCKET}`, query: { metrics: "", id: "m1" } });
     assert.equal(res.status, 501);
-    assert.match(res.body, /<Code>NotImplemented<\/Code><Message>The GetBucketAcl operation of s3 is not supported by Nimbus yet\.<\/Message>/);
+    assert.match(res.body, /<Code>NotImplemented<\/Code><Message>The GetBucketMetricsConfiguration operation of s3 is not supported by Nimbus yet\.<\/Message>/);
   });
 
   it("answers malformed XML with MalformedXML", async () => {
@@ -71,10 +71,10 @@ describe("S3 bad input", () => {
   });
 
   it("names an unsupported operation in a 501", async () => {
-    const res = await rawRequest(t.cloud.endpoint, { method: "GET", path: `/${BUCKET}`, query: { acl: "" } });
+    const res = await rawRequest(t.cloud.endpoint, { method: "PUT", path: `/${BUCKET}`, query: { acl: "" }, headers: { "x-amz-acl": "private" } });
     assert.equal(res.status, 501);
     assert.match(res.body, /<Code>NotImplemented<\/Code>/);
-    assert.match(res.body, /GetBucketAcl/);
+    assert.match(res.body, /PutBucketAcl/);
   });
 
   it("rejects a wrong secret for the known key", async () => {

@@ -80,7 +80,9 @@ export function createRestCodec(model: ServiceModel, options: CodecOptions, form
             response.body = value as Buffer | string | Readable;
           }
         }
-      } else if (bindingsOf(model, shape).hasBody && hasAnyBodyValue(shape, output)) {
+      } else if (bindingsOf(model, shape).hasBody && (hasAnyBodyValue(shape, output) || ctx.method === "GET")) {
+        // A GET answers its document even when empty (S3's
+        // `<VersioningConfiguration/>` of a bucket never versioned).
         const root = options.xmlRootNames?.[op.output.shape] ?? shape.locationName ?? op.output.shape;
         response.body = format.write(model, op.output, output, root);
         response.headers["content-type"] ??= format.contentType;

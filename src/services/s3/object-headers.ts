@@ -83,8 +83,10 @@ export function parseTaggingHeader(header: string | undefined): Tag[] {
   return tags;
 }
 
-export function validateTags(tags: readonly Tag[]): void {
-  if (tags.length > 10) throw s3Errors.invalidTag("Object tags cannot be greater than 10");
+/** S3's tag rules; objects take 10 tags, buckets 50. */
+export function validateTags(tags: readonly Tag[], of: "object" | "bucket" = "object"): void {
+  if (of === "object" && tags.length > 10) throw s3Errors.invalidTag("Object tags cannot be greater than 10");
+  if (of === "bucket" && tags.length > 50) throw s3Errors.invalidTag("Bucket tag count cannot be greater than 50");
   const seen = new Set<string>();
   for (const tag of tags) {
     if (seen.has(tag.Key)) throw s3Errors.invalidTag("Cannot provide multiple Tags with the same key");

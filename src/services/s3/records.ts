@@ -25,6 +25,8 @@ export interface BucketRecord {
   createdAt: number;
   /** The bucket policy, as given. */
   policy?: string;
+  /** Bucket tags (PutBucketTagging); absent until set. */
+  tags?: Tag[];
 }
 
 /** Headers that S3 stores with an object and returns on GET/HEAD. */

@@ -7,6 +7,7 @@ import { createCodec } from "../../protocols/index.js";
 import type { ProtocolCodec } from "../../protocols/types.js";
 import type { ServiceEnvironment, ServiceRuntime } from "../../server/service.js";
 import { s3Errors } from "./errors.js";
+import { bucketConfigOperations } from "./operations/bucket-config.js";
 import { bucketOperations } from "./operations/bucket.js";
 import { copyOperations } from "./operations/copy.js";
 import { listingOperations } from "./operations/listing.js";
@@ -33,6 +34,7 @@ export async function createS3Runtime(env: ServiceEnvironment): Promise<ServiceR
     })),
     operations: {
       ...bucketOperations(deps),
+      ...bucketConfigOperations(deps),
       ...objectOperations(deps),
       ...copyOperations(deps),
       ...taggingOperations(deps),

@@ -14,6 +14,13 @@ export const S3_XML_ROOTS: Readonly<Record<string, string>> = {
   ListPartsOutput: "ListPartsResult",
   ListMultipartUploadsOutput: "ListMultipartUploadsResult",
   GetObjectTaggingOutput: "Tagging",
+  GetBucketTaggingOutput: "Tagging",
+  GetBucketAclOutput: "AccessControlPolicy",
+  GetObjectAclOutput: "AccessControlPolicy",
+  GetBucketVersioningOutput: "VersioningConfiguration",
+  GetBucketLoggingOutput: "BucketLoggingStatus",
+  GetBucketRequestPaymentOutput: "RequestPaymentConfiguration",
+  GetBucketAccelerateConfigurationOutput: "AccelerateConfiguration",
   CopyObjectResult: "CopyObjectResult",
   CopyPartResult: "CopyPartResult",
 };

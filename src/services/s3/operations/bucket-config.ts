@@ -1,0 +1,157 @@
+/**
+ * A bucket's configuration sub-resources as AWS answers them for a bucket
+ * that has none set: tools that read every sub-resource of a bucket
+ * (Terraform, CDK, the console) expect these reads to work. Reading
+ * answers AWS's defaults or its "not configured" error; setting a
+ * configuration Nimbus does not model stays a 501, so nothing is
+ * accepted and then ignored. Bucket tags and ACL reads are real.
+ */
+import { AwsError } from "../../../server/errors.js";
+import type { OperationTable } from "../../../server/service.js";
+import { validateTags } from "../object-headers.js";
+import { bucketArn, objectArn } from "../names.js";
+import { operation, owner, requireBucket, type S3Deps } from "../operation.js";
+import type { Tag } from "../records.js";
+
+interface BucketInput {
+  Bucket: string;
+}
+
+interface ObjectInput extends BucketInput {
+  Key: string;
+  VersionId?: string;
+}
+
+/** An S3 error for a sub-resource the bucket does not have. */
+const notConfigured = (code: string, message: string, bucket: string) => new AwsError(code, message, 404, { BucketName: bucket });
+
+/** The owner's full control: the ACL of every bucket and object here (ACLs are not modelled further). */
+function ownerAcl(accountId: string) {
+  const who = owner(accountId);
+  return {
+    Owner: who,
+    Grants: [{ Grantee: { ...who, Type: "CanonicalUser" }, Permission: "FULL_CONTROL" }],
+  };
+}
+
+/**
+ * A read of a sub-resource: its IAM action, and what a bucket without it
+ * answers (a value, or a thrown "not configured" error).
+ */
+function read(action: string, answer: (bucket: string) => Record<string, unknown>, deps: S3Deps) {
+  return operation<BucketInput>({
+    authorize: (i) => [{ action, resource: bucketArn(i.Bucket) }],
+    handle(input) {
+      requireBucket(deps.store, input.Bucket);
+      return answer(input.Bucket);
+    },
+  });
+}
+
+export function bucketConfigOperations(deps: S3Deps): OperationTable {
+  const { store } = deps;
+  return {
+    GetBucketAcl: operation<BucketInput>({
+      authorize: (i) => [{ action: "s3:GetBucketAcl", resource: bucketArn(i.Bucket) }],
+      handle(input) {
+        return ownerAcl(requireBucket(store, input.Bucket).accountId);
+      },
+    }),
+
+    GetObjectAcl: operation<ObjectInput>({
+      authorize: (i) => [{ action: "s3:GetObjectAcl", resource: objectArn(i.Bucket, i.Key) }],
+      handle(input) {
+        requireBucket(store, input.Bucket);
+        const record = store.object(input.Bucket, input.Key);
+        if (!record) throw new AwsError("NoSuchKey", "The specified key does not exist.", 404, { Key: input.Key });
+        return ownerAcl(record.ownerAccountId);
+      },
+    }),
+
+    GetBucketTagging: operation<BucketInput>({
+      authorize: (i) => [{ action: "s3:GetBucketTagging", resource: bucketArn(i.Bucket) }],
+      handle(input) {
+        const bucket = requireBucket(store, input.Bucket);
+        if (!bucket.tags) throw notConfigured("NoSuchTagSet", "The TagSet does not exist", input.Bucket);
+        return { TagSet: bucket.tags };
+      },
+    }),
+
+    PutBucketTagging: operation<BucketInput & { Tagging: { TagSet?: Tag[] } }>({
+      authorize: (i) => [{ action: "s3:PutBucketTagging", resource: bucketArn(i.Bucket) }],
+      async handle(input) {
+        requireBucket(store, input.Bucket);
+        const tags = input.Tagging.TagSet ?? [];
+        validateTags(tags, "bucket");
+        await store.updateBucket(input.Bucket, (bucket) => ({ ...bucket, tags }));
+        return {};
+      },
+    }),
+
+    DeleteBucketTagging: operation<BucketInput>({
+      authorize: (i) => [{ action: "s3:PutBucketTagging", resource: bucketArn(i.Bucket) }],
+      async handle(input) {
+        requireBucket(store, input.Bucket);
+        await store.updateBucket(input.Bucket, ({ tags: _dropped, ...bucket }) => bucket);
+        return {};
+      },
+    }),
+
+    // Versioning was never enabled here: AWS answers an empty configuration.
+    GetBucketVersioning: read("s3:GetBucketVersioning", () => ({}), deps),
+    // Since January 2023 every bucket encrypts with SSE-S3 by default.
+    GetBucketEncryption: read(
+      "s3:GetEncryptionConfiguration",
+      () => ({ ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: "AES256" }, BucketKeyEnabled: false }] } }),
+      deps,
+    ),
+    // Since April 2023 new buckets have ACLs disabled (bucket owner enforced).
+    GetBucketOwnershipControls: read("s3:GetBucketOwnershipControls", () => ({ OwnershipControls: { Rules: [{ ObjectOwnership: "BucketOwnerEnforced" }] } }), deps),
+    GetBucketLogging: read("s3:GetBucketLogging", () => ({}), deps),
+    GetBucketRequestPayment: read("s3:GetBucketRequestPayment", () => ({ Payer: "BucketOwner" }), deps),
+    GetBucketAccelerateConfiguration: read("s3:GetAccelerateConfiguration", () => ({}), deps),
+    GetBucketNotificationConfiguration: read("s3:GetBucketNotification", () => ({}), deps),
+    GetBucketCors: read(
+      "s3:GetBucketCORS",
+      (bucket) => {
+        throw notConfigured("NoSuchCORSConfiguration", "The CORS configuration does not exist", bucket);
+      },
+      deps,
+    ),
+    GetBucketWebsite: read(
+      "s3:GetBucketWebsite",
+      (bucket) => {
+        throw notConfigured("NoSuchWebsiteConfiguration", "The specified bucket does not have a website configuration", bucket);
+      },
+      deps,
+    ),
+    GetBucketLifecycleConfiguration: read(
+      "s3:GetLifecycleConfiguration",
+      (bucket) => {
+        throw notConfigured("NoSuchLifecycleConfiguration", "The lifecycle configuration does not exist", bucket);
+      },
+      deps,
+    ),
+    GetPublicAccessBlock: read(
+      "s3:GetBucketPublicAccessBlock",
+      (bucket) => {
+        throw notConfigured("NoSuchPublicAccessBlockConfiguration", "The public access block configuration was not found", bucket);
+      },
+      deps,
+    ),
+    GetObjectLockConfiguration: read(
+      "s3:GetBucketObjectLockConfiguration",
+      (bucket) => {
+        throw notConfigured("ObjectLockConfigurationNotFoundError", "Object Lock configuration does not exist for this bucket", bucket);
+      },
+      deps,
+    ),
+    GetBucketReplication: read(
+      "s3:GetReplicationConfiguration",
+      (bucket) => {
+        throw notConfigured("ReplicationConfigurationNotFoundError", "The replication configuration was not found", bucket);
+      },
+      deps,
+    ),
+  };
+}
