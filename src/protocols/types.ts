@@ -64,6 +64,13 @@ export interface CodecOptions {
    * DynamoDB: `SerializationException`). Defaults to a generic 400.
    */
   malformedError?: (detail: string) => AwsError;
+  /**
+   * json: the `__type` and message member name of an error when the
+   * service's differ from the model's namespace (DynamoDB answers
+   * `com.amazon.coral.validate#ValidationException`); an empty message is
+   * then left out.
+   */
+  errorType?: (code: string) => { type: string; messageName: "message" | "Message" } | undefined;
 }
 
 export interface ProtocolCodec {

@@ -3,6 +3,7 @@
  * legacy parameters are exclusive, placeholders need an expression,
  * values are checked and normalised, and items fit DynamoDB's limits.
  */
+import { AwsError } from "../../server/errors.js";
 import { ddbErrors } from "./errors.js";
 import { checkAllUsed, createContext, type ExpressionContext } from "./expressions/index.js";
 import { itemSize, validateItem, validateItemValue, type AttributeValue, type Item } from "./values.js";
@@ -21,14 +22,15 @@ function nullList(names: readonly string[]): string {
 }
 
 /**
- * The expression context of a request, after DynamoDB's checks of how its
- * expression (`expressions`) and legacy (`legacy`) parameters combine.
+ * DynamoDB's first check of a request's expression (`expressions`) and
+ * legacy (`legacy`) parameters: they are exclusive, and placeholders need
+ * an expression. It comes before the request's attribute values are checked.
  */
-export function expressionContext(
+export function checkExpressionParams(
   input: ExpressionInput,
   expressions: Readonly<Record<string, string | undefined>>,
   legacy: Readonly<Record<string, unknown>>,
-): ExpressionContext {
+): void {
   const usedExpressions = Object.keys(expressions).filter((k) => expressions[k] !== undefined);
   const usedLegacy = Object.keys(legacy).filter((k) => legacy[k] !== undefined);
   if (usedExpressions.length > 0 && usedLegacy.length > 0) {
@@ -36,16 +38,40 @@ export function expressionContext(
       `Can not use both expression and non-expression parameters in the same request: Non-expression parameters: {${usedLegacy.join(", ")}} Expression parameters: {${usedExpressions.join(", ")}}`,
     );
   }
-  const names = input.ExpressionAttributeNames;
-  const values = input.ExpressionAttributeValues;
-  if (names !== undefined && usedExpressions.length === 0) throw ddbErrors.validation("ExpressionAttributeNames can only be specified when using expressions");
-  if (values !== undefined && usedExpressions.length === 0) {
+  if (input.ExpressionAttributeNames !== undefined && usedExpressions.length === 0) throw ddbErrors.validation("ExpressionAttributeNames can only be specified when using expressions");
+  if (input.ExpressionAttributeValues !== undefined && usedExpressions.length === 0) {
     throw ddbErrors.validation(`ExpressionAttributeValues can only be specified when using expressions: ${nullList(Object.keys(expressions))}`);
   }
-  if (names !== undefined && Object.keys(names).length === 0) throw ddbErrors.validation("ExpressionAttributeNames must not be empty");
-  if (values !== undefined && Object.keys(values).length === 0) throw ddbErrors.validation("ExpressionAttributeValues must not be empty");
+}
+
+const NAME_KEY = /^#[0-9a-zA-Z_]+$/;
+const VALUE_KEY = /^:[0-9a-zA-Z_]+$/;
+
+/**
+ * The expression context of a request, after DynamoDB's checks of how its
+ * expression (`expressions`) and legacy (`legacy`) parameters combine and
+ * of the placeholders' keys and values.
+ */
+export function expressionContext(
+  input: ExpressionInput,
+  expressions: Readonly<Record<string, string | undefined>>,
+  legacy: Readonly<Record<string, unknown>>,
+): ExpressionContext {
+  checkExpressionParams(input, expressions, legacy);
+  const names = input.ExpressionAttributeNames;
+  const values = input.ExpressionAttributeValues;
+  if (names !== undefined) {
+    if (Object.keys(names).length === 0) throw ddbErrors.validation("ExpressionAttributeNames must not be empty");
+    for (const key in names) {
+      if (!NAME_KEY.test(key)) throw ddbErrors.validation(`ExpressionAttributeNames contains invalid key: Syntax error; key: "${key}"`);
+    }
+  }
   let checked: Record<string, AttributeValue> | undefined;
-  if (values) {
+  if (values !== undefined) {
+    if (Object.keys(values).length === 0) throw ddbErrors.validation("ExpressionAttributeValues must not be empty");
+    for (const key in values) {
+      if (!VALUE_KEY.test(key)) throw ddbErrors.validation(`ExpressionAttributeValues contains invalid key: Syntax error; key: "${key}"`);
+    }
     checked = {};
     for (const [name, value] of Object.entries(values)) checked[name] = checkedValue(value, `ExpressionAttributeValues contains invalid value: `, name);
   }
@@ -60,13 +86,23 @@ export function finishExpressions(ctx: ExpressionContext): void {
 /** An attribute value from a request: exactly one type, valid content, canonical numbers. */
 export function checkedValue(value: AttributeValue, prefix = "", name?: string): AttributeValue {
   const types = Object.keys(value);
+  const suffix = name ? ` for key ${name}` : "";
   if (types.length === 0) {
-    throw ddbErrors.validation(`${prefix}Supplied AttributeValue is empty, must contain exactly one of the supported datatypes${name ? ` for key ${name}` : ""}`);
+    throw ddbErrors.validation(`${prefix}Supplied AttributeValue is empty, must contain exactly one of the supported datatypes${suffix}`);
   }
   if (types.length > 1) {
-    throw ddbErrors.validation(`${prefix}Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported datatypes${name ? ` for key ${name}` : ""}`);
+    // DynamoDB checks each type's content before it counts the types.
+    for (const type of types) checkedValue({ [type]: (value as Record<string, unknown>)[type] } as AttributeValue, prefix, name);
+    throw ddbErrors.validation(`${prefix}Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported datatypes${suffix}`);
   }
-  return validateItemValue(value);
+  if (prefix === "") return validateItemValue(value);
+  try {
+    return validateItemValue(value);
+  } catch (error) {
+    // ExpressionAttributeValues name the offending placeholder around the value's own message.
+    if (error instanceof AwsError && error.code === "ValidationException") throw ddbErrors.validation(`${prefix}${error.message}${suffix}`);
+    throw error;
+  }
 }
 
 /** An item (or key) from a request, checked attribute by attribute. */

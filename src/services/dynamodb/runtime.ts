@@ -2,10 +2,8 @@
  * DynamoDB's runtime: the json 1.0 codec over the DynamoDB model, model
  * validation answered in DynamoDB's words, and the operation table.
  */
-import { createCodec, validateInput, type ValidationProblem } from "../../protocols/index.js";
+import { createCodec, validateInput } from "../../protocols/index.js";
 import { loadModel } from "../../protocols/model.js";
-import { formatValidationMessage } from "../../protocols/shared/validate.js";
-import type { Structure } from "../../protocols/types.js";
 import type { ServiceEnvironment, ServiceRuntime } from "../../server/service.js";
 import { ddbErrors } from "./errors.js";
 import type { DynamoDeps } from "./operation.js";
@@ -13,6 +11,7 @@ import { batchOperations } from "./operations/batch.js";
 import { itemOperations } from "./operations/items.js";
 import { partiqlOperations } from "./operations/partiql.js";
 import { queryOperations } from "./operations/query.js";
+import { createDynamoValidator } from "./request-validation.js";
 import { tableOperations } from "./operations/tables.js";
 import { tagOperations } from "./operations/tags.js";
 import { transactionOperations } from "./operations/transactions.js";
@@ -22,7 +21,22 @@ import { TtlSweeper } from "./ttl.js";
 /** DynamoDB refuses request bodies over 16 MB. */
 const MAX_BODY = 16 * 1024 * 1024;
 
-const TABLE_NAME = /^[a-zA-Z0-9_.-]+$/;
+/**
+ * Errors DynamoDB answers from its front end (request validation,
+ * deserialization, authentication) carry Coral's namespaces, not the
+ * service's; SerializationException and AccessDeniedException name their
+ * message `Message`.
+ */
+const CORAL_ERRORS: Readonly<Record<string, { type: string; messageName: "message" | "Message" }>> = {
+  ValidationException: { type: "com.amazon.coral.validate#ValidationException", messageName: "message" },
+  SerializationException: { type: "com.amazon.coral.service#SerializationException", messageName: "Message" },
+  UnknownOperationException: { type: "com.amazon.coral.service#UnknownOperationException", messageName: "message" },
+  AccessDeniedException: { type: "com.amazon.coral.service#AccessDeniedException", messageName: "Message" },
+  MissingAuthenticationTokenException: { type: "com.amazon.coral.service#MissingAuthenticationTokenException", messageName: "message" },
+  IncompleteSignatureException: { type: "com.amazon.coral.service#IncompleteSignatureException", messageName: "message" },
+  InvalidSignatureException: { type: "com.amazon.coral.service#InvalidSignatureException", messageName: "message" },
+  UnrecognizedClientException: { type: "com.amazon.coral.service#UnrecognizedClientException", messageName: "message" },
+};
 
 export function createDynamoRuntime(env: ServiceEnvironment): ServiceRuntime {
   const model = loadModel("dynamodb");
@@ -30,8 +44,14 @@ export function createDynamoRuntime(env: ServiceEnvironment): ServiceRuntime {
   const ttl = new TtlSweeper(store, () => env.now().getTime());
   ttl.start();
   const deps: DynamoDeps = { store, creatingMs: 0, ttl };
+  const validator = createDynamoValidator(model);
   return {
-    codec: createCodec(model, { maxBodyBytes: MAX_BODY, malformedError: (detail) => ddbErrors.serialization(detail) }),
+    codec: createCodec(model, {
+      maxBodyBytes: MAX_BODY,
+      // A body that is not JSON at all gets a SerializationException without a message.
+      malformedError: (detail) => ddbErrors.serialization(detail === "Start of structure or map found where not expected." ? "" : detail),
+      errorType: (code) => CORAL_ERRORS[code],
+    }),
     operations: {
       ...tableOperations(deps),
       ...tagOperations(deps),
@@ -42,25 +62,10 @@ export function createDynamoRuntime(env: ServiceEnvironment): ServiceRuntime {
       ...partiqlOperations(deps),
     },
     validate(op, input) {
-      const problems = [...tableNameProblems(input), ...validateInput(model, op, input)];
-      if (problems.length > 0) throw ddbErrors.validation(formatValidationMessage(problems.slice(0, 10)));
+      validator.check(op.name, input, validateInput(model, op, input));
     },
     responseHeaders: (requestId) => ({ "x-amzn-requestid": requestId }),
     reset: async () => {},
     close: () => ttl.stop(),
   };
-}
-
-/**
- * The model types `TableName` as a table name or ARN (any 1–1024
- * characters); a plain name still has DynamoDB's name rules.
- */
-function tableNameProblems(input: Structure): ValidationProblem[] {
-  const name = input.TableName;
-  if (typeof name !== "string" || name.startsWith("arn:")) return [];
-  const problems: ValidationProblem[] = [];
-  if (!TABLE_NAME.test(name)) problems.push({ path: "tableName", value: name, constraint: "Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+" });
-  if (name.length < 3) problems.push({ path: "tableName", value: name, constraint: "Member must have length greater than or equal to 3" });
-  if (name.length > 255) problems.push({ path: "tableName", value: name, constraint: "Member must have length less than or equal to 255" });
-  return problems;
 }

@@ -387,7 +387,7 @@ export function validateItemValue(value: AttributeValue): AttributeValue {
   if ("M" in value) {
     let copy: Record<string, AttributeValue> | undefined;
     for (const key in value.M) {
-      const checked = validateItemValue(value.M[key]);
+      const checked = checkedNested(value.M[key]);
       if (checked !== value.M[key]) {
         copy ??= { ...value.M };
         copy[key] = checked;
@@ -398,7 +398,7 @@ export function validateItemValue(value: AttributeValue): AttributeValue {
   if ("L" in value) {
     let copy: AttributeValue[] | undefined;
     for (let i = 0; i < value.L.length; i++) {
-      const checked = validateItemValue(value.L[i]);
+      const checked = checkedNested(value.L[i]);
       if (checked !== value.L[i]) {
         copy ??= value.L.slice();
         copy[i] = checked;
@@ -407,6 +407,16 @@ export function validateItemValue(value: AttributeValue): AttributeValue {
     return copy ? { L: copy } : value;
   }
   return value;
+}
+
+/** A value inside M or L: exactly one type (its content checked first), then `validateItemValue`. */
+function checkedNested(value: AttributeValue): AttributeValue {
+  let types = 0;
+  for (const _ in value) types++;
+  if (types === 1) return validateItemValue(value);
+  if (types === 0) throw validation("Supplied AttributeValue is empty, must contain exactly one of the supported datatypes");
+  for (const [type, content] of Object.entries(value)) validateItemValue({ [type]: content } as AttributeValue);
+  throw validation("Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported datatypes");
 }
 
 /** `validateItemValue` for every attribute of an item. */

@@ -23,7 +23,7 @@ import {
 import type { AttributeValueUpdate, ExpectedAttributeValue } from "./expressions/legacy.js";
 import { indexEntryKey, itemKey, keyOf, validateItemKeys, validateKey, type StorageKey } from "./keys.js";
 import { dataTable, type DynamoDeps } from "./operation.js";
-import { checkedItem, checkItemSize, expressionContext, finishExpressions, type ExpressionInput } from "./requests.js";
+import { checkedItem, checkExpressionParams, checkItemSize, expressionContext, finishExpressions, type ExpressionInput } from "./requests.js";
 import { projectForIndex, type ItemWriter } from "./store.js";
 import { allIndexes, keyNames, type TableRecord } from "./tables.js";
 import { isExpired } from "./ttl.js";
@@ -70,17 +70,20 @@ function conditionOf(input: ConditionInput, ctx: ReturnType<typeof expressionCon
 }
 
 export function preparePut(deps: DynamoDeps, input: PutInput, ctx: RequestContext): PreparedWrite {
+  // DynamoDB's order: parameter combinations, the item's values and size, then expressions, then the table.
+  checkExpressionParams(input, { ConditionExpression: input.ConditionExpression }, { Expected: input.Expected });
   const item = checkedItem(input.Item);
+  checkItemSize(item);
   const exprs = expressionContext(input, { ConditionExpression: input.ConditionExpression }, { Expected: input.Expected });
   const condition = conditionOf(input, exprs);
   finishExpressions(exprs);
   const table = dataTable(deps, input.TableName, ctx);
   validateItemKeys(table, item);
-  checkItemSize(item);
   return { kind: "put", table, key: itemKey(table, item), item, condition, returnOld: input.ReturnValuesOnConditionCheckFailure === "ALL_OLD" };
 }
 
 export function prepareKeyed(deps: DynamoDeps, kind: "delete" | "check", input: KeyInput, ctx: RequestContext): PreparedWrite {
+  checkExpressionParams(input, { ConditionExpression: input.ConditionExpression }, { Expected: input.Expected });
   const keyItem = checkedItem(input.Key);
   const exprs = expressionContext(input, { ConditionExpression: input.ConditionExpression }, { Expected: input.Expected });
   const condition = conditionOf(input, exprs);
@@ -91,12 +94,11 @@ export function prepareKeyed(deps: DynamoDeps, kind: "delete" | "check", input: 
 }
 
 export function prepareUpdate(deps: DynamoDeps, input: UpdateInput, ctx: RequestContext): PreparedWrite {
+  const expressions = { UpdateExpression: input.UpdateExpression, ConditionExpression: input.ConditionExpression };
+  const legacy = { AttributeUpdates: input.AttributeUpdates, Expected: input.Expected };
+  checkExpressionParams(input, expressions, legacy);
   const keyItem = checkedItem(input.Key);
-  const exprs = expressionContext(
-    input,
-    { UpdateExpression: input.UpdateExpression, ConditionExpression: input.ConditionExpression },
-    { AttributeUpdates: input.AttributeUpdates, Expected: input.Expected },
-  );
+  const exprs = expressionContext(input, expressions, legacy);
   const update =
     input.UpdateExpression !== undefined
       ? parseUpdate(input.UpdateExpression, exprs)

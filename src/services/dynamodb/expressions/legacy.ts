@@ -218,5 +218,10 @@ export function updateFromAttributeUpdates(attributeUpdates: Readonly<Record<str
 
 /** `AttributesToGet` → a projection of top-level names. */
 export function projectionFromAttributesToGet(names: readonly string[]): Projection {
+  const seen = new Set<string>();
+  for (const name of names) {
+    if (seen.has(name)) throw validation(`${INVALID}Duplicate value in attribute name: ${name}`);
+    seen.add(name);
+  }
   return { paths: names.map((name) => [name]) };
 }

@@ -61,6 +61,10 @@ export function tokenize(source: string): Tokens {
     } else if (isDigit(c)) {
       while (i < n && isDigit(source.charCodeAt(i))) i++;
       kind = "number";
+    } else if (c === 95) {
+      // A bare name cannot start with "_" (DynamoDB: token "_", near "AND __").
+      i++;
+      kind = "bad";
     } else if (isWordChar(c)) {
       while (i < n && isWordChar(source.charCodeAt(i))) i++;
       kind = "ident";

@@ -96,16 +96,17 @@ export function queryOperations(deps: DynamoDeps): OperationTable {
   function readShape(input: ReadInput, filterParameter: "QueryFilter" | "ScanFilter", legacyFilter: Record<string, LegacyCondition> | undefined, exprs: ReturnType<typeof expressionContext>) {
     const select = input.Select;
     const hasProjection = input.ProjectionExpression !== undefined || input.AttributesToGet !== undefined;
+    // Query words these as one model-validation problem; Scan answers them bare.
+    const refuse = (message: string) => ddbErrors.validation(filterParameter === "QueryFilter" ? `1 validation error detected: ${message}` : message);
     if (select === "SPECIFIC_ATTRIBUTES" && !hasProjection) {
-      throw ddbErrors.validation("Must specify the AttributesToGet or ProjectionExpression when choosing to get SPECIFIC_ATTRIBUTES");
+      throw refuse("Must specify the AttributesToGet or ProjectionExpression when choosing to get SPECIFIC_ATTRIBUTES");
     }
     if (select !== undefined && select !== "SPECIFIC_ATTRIBUTES" && hasProjection) {
-      throw ddbErrors.validation(
-        `Cannot specify the ${input.ProjectionExpression !== undefined ? "ProjectionExpression" : "AttributesToGet"} when choosing to get ${select}`,
-      );
+      const what = select === "COUNT" ? "only the Count" : select;
+      throw refuse(`Cannot specify the ${input.ProjectionExpression !== undefined ? "ProjectionExpression" : "AttributesToGet"} when choosing to get ${what}`);
     }
     if (select === "ALL_PROJECTED_ATTRIBUTES" && input.IndexName === undefined) {
-      throw ddbErrors.validation("ALL_PROJECTED_ATTRIBUTES can be used only when Querying using an IndexName");
+      throw refuse("ALL_PROJECTED_ATTRIBUTES can be used only when Querying using an IndexName");
     }
     const projection: Projection | undefined =
       input.ProjectionExpression !== undefined

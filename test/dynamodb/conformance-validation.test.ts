@@ -1,0 +1,248 @@
+/**
+ * DynamoDB's validation layer on the wire, case by case as dynalite's suite
+ * (run against DynamoDB itself) records it: error `__type` namespaces,
+ * aggregated "N validation errors detected" messages in DynamoDB's order
+ * and enum order, control-plane TableName checks, attribute value checks
+ * and the order of the checks of a PutItem.
+ */
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { rawRequest } from "../support/raw.js";
+import { startCloud, type TestCloud } from "../support/nimbus.js";
+
+interface Answer {
+  status: number;
+  body: Record<string, unknown>;
+}
+
+const VALIDATION = "com.amazon.coral.validate#ValidationException";
+const SERIALIZATION = "com.amazon.coral.service#SerializationException";
+
+describe("DynamoDB validation conformance", () => {
+  let t: TestCloud;
+  const call = async (operation: string, body: unknown): Promise<Answer> => {
+    const answer = await rawRequest(t.cloud.endpoint, {
+      method: "POST",
+      path: "/",
+      service: "dynamodb",
+      headers: { "x-amz-target": `DynamoDB_20120810.${operation}`, "content-type": "application/x-amz-json-1.0" },
+      body: typeof body === "string" ? body : JSON.stringify(body),
+    });
+    return { status: answer.status, body: JSON.parse(answer.body) as Record<string, unknown> };
+  };
+  /** Asserts DynamoDB's exact ValidationException body. */
+  const validation = async (operation: string, body: unknown, message: string) => {
+    const answer = await call(operation, body);
+    assert.equal(answer.status, 400, JSON.stringify(body));
+    assert.deepEqual(answer.body, { __type: VALIDATION, message }, JSON.stringify(body));
+  };
+
+  before(async () => {
+    t = await startCloud({ inMemory: true });
+    const tables = [
+      {
+        TableName: "hash",
+        AttributeDefinitions: [{ AttributeName: "a", AttributeType: "S" }],
+        KeySchema: [{ KeyType: "HASH", AttributeName: "a" }],
+        ProvisionedThroughput: { ReadCapacityUnits: 10, WriteCapacityUnits: 5 },
+      },
+      {
+        TableName: "rangeB",
+        AttributeDefinitions: [{ AttributeName: "a", AttributeType: "S" }, { AttributeName: "b", AttributeType: "B" }],
+        KeySchema: [{ KeyType: "HASH", AttributeName: "a" }, { KeyType: "RANGE", AttributeName: "b" }],
+        BillingMode: "PAY_PER_REQUEST",
+      },
+    ];
+    for (const table of tables) assert.equal((await call("CreateTable", table)).status, 200);
+  });
+  after(async () => {
+    await t.stop();
+  });
+
+  it("names front-end errors in Coral's namespaces", async () => {
+    assert.deepEqual(await call("NoSuchOperation", {}), { status: 400, body: { __type: "com.amazon.coral.service#UnknownOperationException" } });
+    assert.deepEqual(await call("GetItem", "hi"), { status: 400, body: { __type: SERIALIZATION } });
+    assert.deepEqual(await call("PutItem", { TableName: 5 }), { status: 400, body: { __type: SERIALIZATION, Message: "NUMBER_VALUE cannot be converted to String" } });
+    const missing = await call("GetItem", { TableName: "nothere", Key: { a: { S: "a" } } });
+    assert.deepEqual(missing.body, { __type: "com.amazonaws.dynamodb.v20120810#ResourceNotFoundException", message: "Requested resource not found" });
+  });
+
+  it("lists data-plane problems in DynamoDB's member and enum order", async () => {
+    await validation(
+      "PutItem",
+      { TableName: "abc;", ReturnConsumedCapacity: "hi", ReturnItemCollectionMetrics: "hi", ReturnValues: "hi" },
+      "5 validation errors detected: " +
+        "Value 'hi' at 'returnConsumedCapacity' failed to satisfy constraint: Member must satisfy enum value set: [INDEXES, TOTAL, NONE]; " +
+        "Value 'abc;' at 'tableName' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+; " +
+        "Value null at 'item' failed to satisfy constraint: Member must not be null; " +
+        "Value 'hi' at 'returnValues' failed to satisfy constraint: Member must satisfy enum value set: [ALL_NEW, UPDATED_OLD, ALL_OLD, NONE, UPDATED_NEW]; " +
+        "Value 'hi' at 'returnItemCollectionMetrics' failed to satisfy constraint: Member must satisfy enum value set: [SIZE, NONE]",
+    );
+    await validation(
+      "PutItem",
+      { TableName: "" },
+      "3 validation errors detected: " +
+        "Value '' at 'tableName' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+; " +
+        "Value '' at 'tableName' failed to satisfy constraint: Member must have length greater than or equal to 3; " +
+        "Value null at 'item' failed to satisfy constraint: Member must not be null",
+    );
+    await validation(
+      "ListTables",
+      { ExclusiveStartTableName: "a;", Limit: 500 },
+      "3 validation errors detected: " +
+        "Value '500' at 'limit' failed to satisfy constraint: Member must have value less than or equal to 100; " +
+        "Value 'a;' at 'exclusiveStartTableName' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+; " +
+        "Value 'a;' at 'exclusiveStartTableName' failed to satisfy constraint: Member must have length greater than or equal to 3",
+    );
+    await validation(
+      "Query",
+      { TableName: "abc", Select: "hi", Limit: 0 },
+      "2 validation errors detected: " +
+        "Value '0' at 'limit' failed to satisfy constraint: Member must have value greater than or equal to 1; " +
+        "Value 'hi' at 'select' failed to satisfy constraint: Member must satisfy enum value set: [SPECIFIC_ATTRIBUTES, COUNT, ALL_ATTRIBUTES, ALL_PROJECTED_ATTRIBUTES]",
+    );
+    await validation(
+      "Scan",
+      { TableName: "abc", ScanFilter: { a: { ComparisonOperator: "hi" } }, ConditionalOperator: "hi" },
+      "2 validation errors detected: " +
+        "Value 'hi' at 'scanFilter.a.member.comparisonOperator' failed to satisfy constraint: Member must satisfy enum value set: [IN, NULL, BETWEEN, LT, NOT_CONTAINS, EQ, GT, NOT_NULL, NE, LE, BEGINS_WITH, GE, CONTAINS]; " +
+        "Value 'hi' at 'conditionalOperator' failed to satisfy constraint: Member must satisfy enum value set: [OR, AND]",
+    );
+  });
+
+  it("checks control-plane table names up front", async () => {
+    for (const operation of ["CreateTable", "DescribeTable", "DeleteTable", "UpdateTable"]) {
+      await validation(operation, {}, "The parameter 'TableName' is required but was not present in the request");
+      for (const name of ["", "a;", "a".repeat(256)]) {
+        await validation(operation, { TableName: name }, "TableName must be at least 3 characters long and at most 255 characters long");
+      }
+      if (operation !== "CreateTable") await validation(operation, { TableName: "abc;" }, "1 validation error detected: Value 'abc;' at 'tableName' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+");
+    }
+    await validation("DescribeTable", { TableName: "" }, "TableName must be at least 3 characters long and at most 255 characters long");
+  });
+
+  it("requires CreateTable's key schema and lists its problems as DynamoDB does", async () => {
+    await validation(
+      "CreateTable",
+      { TableName: "abc;" },
+      "3 validation errors detected: " +
+        "Value null at 'attributeDefinitions' failed to satisfy constraint: Member must not be null; " +
+        "Value 'abc;' at 'tableName' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+; " +
+        "Value null at 'keySchema' failed to satisfy constraint: Member must not be null",
+    );
+    await validation("CreateTable", { TableName: "abc", AttributeDefinitions: [] }, "1 validation error detected: Value null at 'keySchema' failed to satisfy constraint: Member must not be null");
+    await validation(
+      "CreateTable",
+      { TableName: "abc", AttributeDefinitions: [], ProvisionedThroughput: {} },
+      "3 validation errors detected: " +
+        "Value null at 'provisionedThroughput.writeCapacityUnits' failed to satisfy constraint: Member must not be null; " +
+        "Value null at 'provisionedThroughput.readCapacityUnits' failed to satisfy constraint: Member must not be null; " +
+        "Value null at 'keySchema' failed to satisfy constraint: Member must not be null",
+    );
+    await validation(
+      "CreateTable",
+      { TableName: "abc", AttributeDefinitions: [], KeySchema: [], ProvisionedThroughput: { ReadCapacityUnits: -1, WriteCapacityUnits: -1 } },
+      "3 validation errors detected: " +
+        "Value '-1' at 'provisionedThroughput.writeCapacityUnits' failed to satisfy constraint: Member must have value greater than or equal to 1; " +
+        "Value '-1' at 'provisionedThroughput.readCapacityUnits' failed to satisfy constraint: Member must have value greater than or equal to 1; " +
+        "Value '[]' at 'keySchema' failed to satisfy constraint: Member must have length greater than or equal to 1",
+    );
+    const keys = [{ KeyType: "HASH", AttributeName: "a" }];
+    await validation(
+      "CreateTable",
+      { TableName: "abc", AttributeDefinitions: [{ AttributeName: "b", AttributeType: "SS" }], KeySchema: keys, ProvisionedThroughput: { ReadCapacityUnits: 1, WriteCapacityUnits: 1 } },
+      "1 validation error detected: Value 'SS' at 'attributeDefinitions.1.member.attributeType' failed to satisfy constraint: Member must satisfy enum value set: [B, N, S]",
+    );
+    const definitions = [{ AttributeName: "a", AttributeType: "S" }, { AttributeName: "b", AttributeType: "S" }];
+    const rangeKeys = [{ KeyType: "HASH", AttributeName: "a" }, { KeyType: "RANGE", AttributeName: "b" }];
+    await validation(
+      "CreateTable",
+      {
+        TableName: "abc",
+        AttributeDefinitions: definitions,
+        KeySchema: rangeKeys,
+        LocalSecondaryIndexes: [{ IndexName: "h;", KeySchema: rangeKeys, Projection: { NonKeyAttributes: [], ProjectionType: "abc" } }],
+        ProvisionedThroughput: { ReadCapacityUnits: 1, WriteCapacityUnits: 1 },
+      },
+      "4 validation errors detected: " +
+        "Value 'h;' at 'localSecondaryIndexes.1.member.indexName' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+; " +
+        "Value 'h;' at 'localSecondaryIndexes.1.member.indexName' failed to satisfy constraint: Member must have length greater than or equal to 3; " +
+        "Value 'abc' at 'localSecondaryIndexes.1.member.projection.projectionType' failed to satisfy constraint: Member must satisfy enum value set: [ALL, INCLUDE, KEYS_ONLY]; " +
+        "Value '[]' at 'localSecondaryIndexes.1.member.projection.nonKeyAttributes' failed to satisfy constraint: Member must have length greater than or equal to 1",
+    );
+  });
+
+  it("checks attribute values before it counts their types, nested ones too", async () => {
+    const cases: [unknown, string][] = [
+      [{ S: "", N: "" }, "The parameter cannot be converted to a numeric value"],
+      [{ S: "a", N: "" }, "The parameter cannot be converted to a numeric value"],
+      [{ S: "a", N: "b" }, "The parameter cannot be converted to a numeric value: b"],
+      [{ S: "a", N: "1" }, "Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported datatypes"],
+      [{ M: { a: {} } }, "Supplied AttributeValue is empty, must contain exactly one of the supported datatypes"],
+      [{ L: [{}] }, "Supplied AttributeValue is empty, must contain exactly one of the supported datatypes"],
+      [{ L: [{ a: {} }] }, "Supplied AttributeValue is empty, must contain exactly one of the supported datatypes"],
+      [{ M: { b: { S: "a", BOOL: true } } }, "Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported datatypes"],
+      [{ L: [{ NS: ["1", "1"] }] }, "Input collection contains duplicates"],
+    ];
+    for (const [value, message] of cases) {
+      // The item's values are checked before Expected's rules.
+      await validation("PutItem", { TableName: "abc", Item: { a: value }, Expected: { a: {} } }, message);
+    }
+  });
+
+  it("checks a PutItem in DynamoDB's order: parameters, item, size, placeholders, table", async () => {
+    await validation(
+      "PutItem",
+      { TableName: "abc", Item: { a: {} }, Expected: { a: {} }, ExpressionAttributeNames: {}, ExpressionAttributeValues: {}, ConditionExpression: "" },
+      "Can not use both expression and non-expression parameters in the same request: Non-expression parameters: {Expected} Expression parameters: {ConditionExpression}",
+    );
+    await validation(
+      "PutItem",
+      { TableName: "abc", Item: { a: {} }, Expected: { a: {} }, ExpressionAttributeNames: {}, ExpressionAttributeValues: {} },
+      "ExpressionAttributeNames can only be specified when using expressions",
+    );
+    await validation(
+      "PutItem",
+      { TableName: "abc", Item: { a: { NULL: false } }, ExpressionAttributeNames: {}, ExpressionAttributeValues: {}, ConditionExpression: "" },
+      "One or more parameter values were invalid: Null attribute value types must have the value of true",
+    );
+    const placeholders: [Record<string, unknown>, string][] = [
+      [{ ExpressionAttributeNames: {}, ExpressionAttributeValues: {} }, "ExpressionAttributeNames must not be empty"],
+      [{ ExpressionAttributeNames: { a: "a" }, ExpressionAttributeValues: {} }, 'ExpressionAttributeNames contains invalid key: Syntax error; key: "a"'],
+      [{ ExpressionAttributeValues: {} }, "ExpressionAttributeValues must not be empty"],
+      [{ ExpressionAttributeValues: { a: { S: "a" } } }, 'ExpressionAttributeValues contains invalid key: Syntax error; key: "a"'],
+      [{ ExpressionAttributeValues: { ":a": { NS: [] } } }, "ExpressionAttributeValues contains invalid value: One or more parameter values were invalid: An number set  may not be empty for key :a"],
+      [{}, "Invalid ConditionExpression: The expression can not be empty;"],
+    ];
+    for (const [extra, message] of placeholders) await validation("PutItem", { TableName: "abc", Item: {}, ConditionExpression: "", ...extra }, message);
+
+    // The item's size is checked before the table is looked up: 400 KB counts names and values.
+    const key = "abcdefghij";
+    const tooBig = { a: { S: key }, b: { S: "a".repeat(409600 - key.length - 2 + 1) } };
+    await validation("PutItem", { TableName: "nothere", Item: tooBig, Expected: { a: {} } }, "Item size has exceeded the maximum allowed size");
+    const justFits = { a: { S: key }, b: { S: "a".repeat(409600 - key.length - 2) } };
+    const fits = await call("PutItem", { TableName: "nothere", Item: justFits });
+    assert.equal(fits.body.__type, "com.amazonaws.dynamodb.v20120810#ResourceNotFoundException");
+  });
+
+  it("refuses names that start with an underscore in expressions", async () => {
+    for (const [expression, near] of [
+      ["attribute_not_exists(_c)", "(_c"],
+      ["attribute_not_exists(c._d)", "._d"],
+    ]) {
+      await validation("PutItem", { TableName: "hash", Item: { a: { S: "a" } }, ConditionExpression: expression }, `Invalid ConditionExpression: Syntax error; token: "_", near: "${near}"`);
+    }
+    await validation(
+      "Query",
+      { TableName: "hash", KeyConditionExpression: "a = :a AND __typename = :b", ExpressionAttributeValues: { ":a": { S: "a" }, ":b": { S: "b" } } },
+      'Invalid KeyConditionExpression: Syntax error; token: "_", near: "AND __"',
+    );
+  });
+
+  it("checks key values against the table", async () => {
+    await validation("PutItem", { TableName: "hash", Item: { a: { S: "" } } }, "One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain an empty string value. Key: a");
+    await validation("PutItem", { TableName: "rangeB", Item: { a: { S: "a" }, b: { B: "" } } }, "One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain an empty binary value. Key: b");
+    await validation("PutItem", { TableName: "hash", Item: { a: { N: "1" } } }, "One or more parameter values were invalid: Type mismatch for key a expected: S actual: N");
+    await validation("PutItem", { TableName: "hash", Item: { b: { S: "a" } } }, "One or more parameter values were invalid: Missing the key a in the item");
+  });
+});
