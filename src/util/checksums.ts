@@ -136,8 +136,11 @@ const CRC64_TABLES = ((): { hi: Uint32Array; lo: Uint32Array }[] => {
   return tables;
 })();
 
+/** The tables as plain locals: a property lookup per table per 8 bytes would cost a third of the loop. */
+const [H0, H1, H2, H3, H4, H5, H6, H7] = CRC64_TABLES.map((t) => t.hi) as [Uint32Array, Uint32Array, Uint32Array, Uint32Array, Uint32Array, Uint32Array, Uint32Array, Uint32Array];
+const [L0, L1, L2, L3, L4, L5, L6, L7] = CRC64_TABLES.map((t) => t.lo) as [Uint32Array, Uint32Array, Uint32Array, Uint32Array, Uint32Array, Uint32Array, Uint32Array, Uint32Array];
+
 function crc64nvme(): Checksum {
-  const t = CRC64_TABLES;
   let hi = 0xffffffff;
   let lo = 0xffffffff;
   return {
@@ -151,13 +154,13 @@ function crc64nvme(): Checksum {
         const b = (h ^ (data[i + 4]! | (data[i + 5]! << 8) | (data[i + 6]! << 16) | (data[i + 7]! << 24))) >>> 0;
         const i7 = a & 0xff, i6 = (a >>> 8) & 0xff, i5 = (a >>> 16) & 0xff, i4 = a >>> 24;
         const i3 = b & 0xff, i2 = (b >>> 8) & 0xff, i1 = (b >>> 16) & 0xff, i0 = b >>> 24;
-        h = t[7]!.hi[i7]! ^ t[6]!.hi[i6]! ^ t[5]!.hi[i5]! ^ t[4]!.hi[i4]! ^ t[3]!.hi[i3]! ^ t[2]!.hi[i2]! ^ t[1]!.hi[i1]! ^ t[0]!.hi[i0]!;
-        l = t[7]!.lo[i7]! ^ t[6]!.lo[i6]! ^ t[5]!.lo[i5]! ^ t[4]!.lo[i4]! ^ t[3]!.lo[i3]! ^ t[2]!.lo[i2]! ^ t[1]!.lo[i1]! ^ t[0]!.lo[i0]!;
+        h = H7[i7]! ^ H6[i6]! ^ H5[i5]! ^ H4[i4]! ^ H3[i3]! ^ H2[i2]! ^ H1[i1]! ^ H0[i0]!;
+        l = L7[i7]! ^ L6[i6]! ^ L5[i5]! ^ L4[i4]! ^ L3[i3]! ^ L2[i2]! ^ L1[i1]! ^ L0[i0]!;
       }
       for (; i < data.length; i++) {
         const idx = (l ^ data[i]!) & 0xff;
-        l = (((l >>> 8) | ((h & 0xff) << 24)) ^ t[0]!.lo[idx]!) >>> 0;
-        h = ((h >>> 8) ^ t[0]!.hi[idx]!) >>> 0;
+        l = (((l >>> 8) | ((h & 0xff) << 24)) ^ L0[idx]!) >>> 0;
+        h = ((h >>> 8) ^ H0[idx]!) >>> 0;
       }
       hi = h >>> 0;
       lo = l >>> 0;
