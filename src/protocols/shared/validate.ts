@@ -35,7 +35,7 @@ function checkStructure(model: ServiceModel, shape: Shape, value: Structure, pat
   }
   for (const [member, ref] of Object.entries(shape.members ?? {})) {
     const v = value[member];
-    if (v !== undefined) checkValue(model, ref, v, join(path, member), problems);
+    if (v !== undefined && isConstrained(model, ref.shape)) checkValue(model, ref, v, join(path, member), problems);
   }
 }
 
