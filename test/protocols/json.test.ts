@@ -56,3 +56,29 @@ describe("json 1.0 (DynamoDB)", () => {
     assert.equal(response.headers["x-amzn-requestid"], "REQ123");
   });
 });
+
+describe("json shapes: compiled readers and writers", () => {
+  const model = loadModel("dynamodb");
+  const getItem = model.operations.GetItem!;
+  const putItem = model.operations.PutItem!;
+
+  it("keeps values that decode to themselves, copies the rest", async () => {
+    const input = await codec.parseInput(putItem, wire("POST", "/", target("PutItem"), JSON.stringify({
+      TableName: "t",
+      Item: { a: { S: "x" }, gone: null, b: { B: "AAE=" }, c: { S: "y", junk: 1 }, d: { L: [{ N: "1" }, null] } },
+    })));
+    assert.deepEqual(input.Item, { a: { S: "x" }, b: { B: Buffer.from([0, 1]) }, c: { S: "y" }, d: { L: [{ N: "1" }, undefined] } });
+  });
+
+  it("reports the first mismatch in model order, with AWS's words", async () => {
+    const req = wire("POST", "/", target("PutItem"), JSON.stringify({ TableName: "t", Item: { a: { S: 5 } } }));
+    await assert.rejects(codec.parseInput(putItem, req), (e: AwsError) => e.code === "SerializationException" && e.message === "NUMBER_VALUE cannot be converted to String");
+  });
+
+  it("writes items as they are, blobs as base64, nulls in maps as null", async () => {
+    const item = { a: { S: "x" }, b: { B: Buffer.from([0, 1]) }, n: { N: "1" } };
+    const response = codec.serializeOutput(getItem, { Item: item, Unknown: 1 }, ctx);
+    assert.equal(await bodyText(response), '{"Item":{"a":{"S":"x"},"b":{"B":"AAE="},"n":{"N":"1"}}}');
+    assert.deepEqual(item.b.B, Buffer.from([0, 1]));
+  });
+});

@@ -1,11 +1,14 @@
 /**
  * Shape-driven JSON for the json and rest-json protocols: timestamps as
  * epoch seconds, blobs as base64, and a type check of every value against
- * its shape on the way in.
+ * its shape on the way in. The work is done by readers and writers compiled
+ * per shape (json-compiled.ts); the generic walk below only runs to word
+ * the error of a value that does not fit its shape.
  */
 import type { ServiceModel, Shape, ShapeRef } from "../model.js";
 import { resolveShape } from "../model.js";
-import { formatTimestamp, parseTimestamp } from "./timestamps.js";
+import { compiledReader, compiledWriter } from "./json-compiled.js";
+import { parseTimestamp } from "./timestamps.js";
 
 /** A JSON value of the wrong type for its shape. */
 export class JsonShapeError extends Error {
@@ -18,7 +21,17 @@ export class JsonShapeError extends Error {
   }
 }
 
+/** The value of a JSON document member, decoded and type-checked against its shape; throws JsonShapeError. */
 export function readJsonValue(model: ServiceModel, ref: ShapeRef, value: unknown, path: string): unknown {
+  try {
+    return compiledReader(model, ref)(value);
+  } catch {
+    // The generic walk finds the first mismatch in model order and words it.
+    return readChecked(model, ref, value, path);
+  }
+}
+
+function readChecked(model: ServiceModel, ref: ShapeRef, value: unknown, path: string): unknown {
   if (value === null) return undefined;
   const shape = resolveShape(model, ref);
   switch (shape.type) {
@@ -30,19 +43,19 @@ export function readJsonValue(model: ServiceModel, ref: ShapeRef, value: unknown
         const name = memberRef.locationName ?? member;
         const v = (value as Record<string, unknown>)[name];
         if (v === undefined) continue;
-        const decoded = readJsonValue(model, memberRef, v, path ? `${path}.${member}` : member);
+        const decoded = readChecked(model, memberRef, v, path ? `${path}.${member}` : member);
         if (decoded !== undefined) out[member] = decoded;
       }
       return out;
     }
     case "list":
       if (!Array.isArray(value)) throw mismatch(path, "a list", value, coralContainer(value));
-      return value.map((v, i) => readJsonValue(model, shape.member!, v, `${path}.${i + 1}`));
+      return value.map((v, i) => readChecked(model, shape.member!, v, `${path}.${i + 1}`));
     case "map": {
       if (typeof value !== "object" || Array.isArray(value)) throw mismatch(path, "a map", value, Array.isArray(value) ? coralMapOfList(model, shape) : coralContainer(value));
       const out: Record<string, unknown> = {};
       for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-        const decoded = readJsonValue(model, shape.value!, v, `${path}.${k}`);
+        const decoded = readChecked(model, shape.value!, v, `${path}.${k}`);
         if (decoded !== undefined) out[k] = decoded;
       }
       return out;
@@ -79,37 +92,9 @@ export function readJsonValue(model: ServiceModel, ref: ShapeRef, value: unknown
   }
 }
 
+/** A value made ready for JSON.stringify: blobs as base64, timestamps in their format, wire member names. */
 export function writeJsonValue(model: ServiceModel, ref: ShapeRef, value: unknown): unknown {
-  if (value === undefined || value === null) return undefined;
-  const shape = resolveShape(model, ref);
-  switch (shape.type) {
-    case "structure": {
-      if (shape.document) return value;
-      const out: Record<string, unknown> = {};
-      for (const [member, memberRef] of Object.entries(shape.members ?? {})) {
-        if (memberRef.location) continue;
-        const encoded = writeJsonValue(model, memberRef, (value as Record<string, unknown>)[member]);
-        if (encoded !== undefined) out[memberRef.locationName ?? member] = encoded;
-      }
-      return out;
-    }
-    case "list":
-      return (value as unknown[]).map((v) => writeJsonValue(model, shape.member!, v) ?? null);
-    case "map": {
-      const out: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(value as Record<string, unknown>)) out[k] = writeJsonValue(model, shape.value!, v) ?? null;
-      return out;
-    }
-    case "timestamp":
-      return value instanceof Date ? formatTimestamp(value, ref.timestampFormat ?? shape.timestampFormat ?? "unixTimestamp") : value;
-    case "blob":
-      return Buffer.isBuffer(value) ? value.toString("base64") : value;
-    case "float":
-    case "double":
-      return typeof value === "number" && !Number.isFinite(value) ? String(value) : value;
-    default:
-      return value;
-  }
+  return compiledWriter(model, ref)(value);
 }
 
 function mismatch(path: string, expected: string, value: unknown, coral?: string): JsonShapeError {

@@ -35,11 +35,13 @@ function checkStructure(model: ServiceModel, shape: Shape, value: Structure, pat
   }
   for (const [member, ref] of Object.entries(shape.members ?? {})) {
     const v = value[member];
-    if (v !== undefined) checkValue(model, ref, v, join(path, member), problems);
+    if (v !== undefined && isConstrained(model, ref.shape)) checkValue(model, ref, v, join(path, member), problems);
   }
 }
 
 function checkValue(model: ServiceModel, ref: ShapeRef, value: unknown, path: string, problems: ValidationProblem[]): void {
+  // A subtree no constraint reaches (DynamoDB's items, say) has nothing to report.
+  if (!isConstrained(model, ref.shape)) return;
   const shape = resolveShape(model, ref);
   const fail = (constraint: string) => problems.push({ path, value: quote(value), constraint });
   switch (shape.type) {
@@ -64,7 +66,8 @@ function checkValue(model: ServiceModel, ref: ShapeRef, value: unknown, path: st
         fail(`Member must satisfy enum value set: [${shape.enum.join(", ")}]`);
         return;
       }
-      checkLength(shape, [...value].length, fail);
+      // Lengths count code points: only spelled out when there is a bound.
+      if (shape.min !== undefined || shape.max !== undefined) checkLength(shape, [...value].length, fail);
       if (shape.pattern && !matchesPattern(shape.pattern, value)) fail(`Member must satisfy regular expression pattern: ${shape.pattern}`);
       return;
     }
@@ -87,6 +90,42 @@ function checkValue(model: ServiceModel, ref: ShapeRef, value: unknown, path: st
 function checkLength(shape: Shape, length: number, fail: (constraint: string) => void): void {
   if (shape.min !== undefined && length < shape.min) fail(`Member must have length greater than or equal to ${shape.min}`);
   if (shape.max !== undefined && length > shape.max) fail(`Member must have length less than or equal to ${shape.max}`);
+}
+
+/** Per model: whether a shape, or any shape inside it, has a constraint checkValue checks. */
+const constrainedShapes = new WeakMap<ServiceModel, Map<string, boolean>>();
+
+function isConstrained(model: ServiceModel, name: string): boolean {
+  let known = constrainedShapes.get(model);
+  if (!known) {
+    known = new Map();
+    constrainedShapes.set(model, known);
+  }
+  let answer = known.get(name);
+  if (answer === undefined) {
+    answer = reachesConstraint(model, name);
+    known.set(name, answer);
+  }
+  return answer;
+}
+
+/** Walks every shape reachable from `name` (recursive shapes included) looking for one with a constraint. */
+function reachesConstraint(model: ServiceModel, name: string): boolean {
+  const seen = new Set<string>([name]);
+  const queue = [name];
+  for (let next = queue.pop(); next !== undefined; next = queue.pop()) {
+    const shape = model.shapes[next];
+    if (!shape) return true; // a broken model: let checkValue's resolveShape say so
+    if (shape.required?.length || shape.enum || shape.pattern !== undefined || shape.min !== undefined || shape.max !== undefined) return true;
+    const refs = [...Object.values(shape.members ?? {}), shape.member, shape.value];
+    for (const ref of refs) {
+      if (ref && !seen.has(ref.shape)) {
+        seen.add(ref.shape);
+        queue.push(ref.shape);
+      }
+    }
+  }
+  return false;
 }
 
 const patterns = new Map<string, RegExp | null>();

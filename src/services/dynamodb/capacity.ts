@@ -22,9 +22,14 @@ export interface Consumption {
   indexes?: Record<string, number>;
 }
 
+/** Whether a request asked for ConsumedCapacity (sizes are counted only then). */
+export function wantsCapacity(mode: CapacityMode): boolean {
+  return mode === "TOTAL" || mode === "INDEXES";
+}
+
 /** The ConsumedCapacity member, or undefined when the caller did not ask. */
 export function consumedCapacity(table: TableRecord, mode: CapacityMode, kind: "read" | "write", use: Consumption): Record<string, unknown> | undefined {
-  if (mode !== "TOTAL" && mode !== "INDEXES") return undefined;
+  if (!wantsCapacity(mode)) return undefined;
   const indexTotal = Object.values(use.indexes ?? {}).reduce((a, b) => a + b, 0);
   const total = use.table + indexTotal;
   const field = kind === "read" ? "ReadCapacityUnits" : "WriteCapacityUnits";

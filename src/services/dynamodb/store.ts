@@ -74,8 +74,28 @@ export class DynamoStore {
 
   // ── tables ──────────────────────────────────────────────────────────
 
+  /**
+   * Table records as last read, valid while the tables store's generation
+   * stands (every committed write to it moves the generation on). Every
+   * data-plane call reads its table: this saves an LMDB read and a decode.
+   * Records are frozen: callers derive new records, never edit one.
+   */
+  private readonly tableCache = new Map<string, TableRecord | undefined>();
+  private tableCacheGeneration = -1;
+
   table(accountId: string, region: string, name: string): TableRecord | undefined {
-    return this.tables.get([accountId, region, name]);
+    if (this.tableCacheGeneration !== this.tables.generation || this.tableCache.size >= MAX_CACHED_TABLES) {
+      this.tableCache.clear();
+      this.tableCacheGeneration = this.tables.generation;
+    }
+    // Account ids and regions hold no NUL, so the joined key is unambiguous.
+    const cacheKey = `${accountId}\0${region}\0${name}`;
+    const cached = this.tableCache.get(cacheKey);
+    if (cached !== undefined || this.tableCache.has(cacheKey)) return cached;
+    // A record read between a commit and its generation bump is dropped at the bump.
+    const table = this.tables.get([accountId, region, name]);
+    this.tableCache.set(cacheKey, table && deepFreeze(table));
+    return table;
   }
 
   tableStats(table: TableRecord): TableStats {
@@ -233,6 +253,17 @@ export class DynamoStore {
       }
     });
   }
+}
+
+/** Bounds the table cache (names that do not exist are cached too). */
+const MAX_CACHED_TABLES = 10_000;
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
 }
 
 /** Orders two storage keys (or bounds). */

@@ -298,6 +298,8 @@ export function valuesEqual(a: AttributeValue, b: AttributeValue): boolean {
  * base-100 digits aligned on the decimal point) plus one.
  */
 export function numberSize(text: string): number {
+  const integer = integerSize(text);
+  if (integer !== undefined) return integer;
   const d = parseDecimal(text);
   if (d === undefined || d.digits === "") return 1;
   // Position of the first and last digit as powers of ten, grouped into pairs.
@@ -305,6 +307,25 @@ export function numberSize(text: string): number {
   const low = d.exp - d.digits.length + 1;
   const pairs = Math.floor(high / 2) - Math.floor(low / 2) + 1;
   return pairs + 1;
+}
+
+/**
+ * numberSize of an integer without leading zeros (how stored numbers
+ * mostly look), without parsing it: L digits ending in t zeros span the
+ * powers 10^(L-1) down to 10^t. Undefined for any other text.
+ */
+function integerSize(text: string): number | undefined {
+  const start = text.charCodeAt(0) === 45 ? 1 : 0;
+  const length = text.length;
+  if (length === start) return undefined;
+  if (text.charCodeAt(start) === 48) return length === start + 1 ? 1 : undefined;
+  let zeros = 0;
+  for (let i = start; i < length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 48 || c > 57) return undefined;
+    zeros = c === 48 ? zeros + 1 : 0;
+  }
+  return Math.floor((length - start - 1) / 2) - Math.floor(zeros / 2) + 2;
 }
 
 /** The size of one value as DynamoDB counts it. */

@@ -60,7 +60,8 @@ export interface WriteResult {
   item?: Item;
   /** Document paths an update wrote, for UPDATED_OLD / UPDATED_NEW. */
   updatedPaths?: readonly (readonly (string | number)[])[];
-  consumed: Consumption;
+  /** Counted on first read: most writes never ask for ConsumedCapacity. */
+  readonly consumed: Consumption;
 }
 
 function conditionOf(input: ConditionInput, ctx: ReturnType<typeof expressionContext>): Condition | undefined {
@@ -133,13 +134,31 @@ export function applyWrite(w: ItemWriter, p: PreparedWrite): WriteResult {
   if (p.condition && !evaluateCondition(p.condition, old)) throw ddbErrors.conditionalCheckFailed(p.returnOld ? old : undefined);
   switch (p.kind) {
     case "check":
-      return { old, consumed: { table: readUnitsOf(old) } };
+      return {
+        old,
+        get consumed() {
+          return { table: readUnitsOf(old) };
+        },
+      };
     case "delete":
       w.delete(p.table, p.key, stored);
-      return { old, consumed: writeConsumption(p.table, old, undefined) };
-    case "put":
-      w.put(p.table, p.key, p.item, stored);
-      return { old, item: p.item, consumed: writeConsumption(p.table, old, p.item) };
+      return {
+        old,
+        get consumed() {
+          return writeConsumption(p.table, old, undefined);
+        },
+      };
+    case "put": {
+      const item = p.item;
+      w.put(p.table, p.key, item, stored);
+      return {
+        old,
+        item,
+        get consumed() {
+          return writeConsumption(p.table, old, item);
+        },
+      };
+    }
     case "update": {
       let item: Item;
       let updatedPaths: WriteResult["updatedPaths"] = [];
@@ -153,7 +172,14 @@ export function applyWrite(w: ItemWriter, p: PreparedWrite): WriteResult {
       validateItemKeys(p.table, item);
       checkItemSize(item);
       w.put(p.table, p.key, item, stored);
-      return { old, item, updatedPaths, consumed: writeConsumption(p.table, old, item) };
+      return {
+        old,
+        item,
+        updatedPaths,
+        get consumed() {
+          return writeConsumption(p.table, old, item);
+        },
+      };
     }
   }
 }

@@ -2,7 +2,7 @@
  * Single-item operations: PutItem, GetItem, UpdateItem, DeleteItem.
  */
 import { defineOperation, type OperationTable } from "../../../server/service.js";
-import { consumedCapacity, readUnits, type CapacityMode } from "../capacity.js";
+import { consumedCapacity, readUnits, wantsCapacity, type CapacityMode } from "../capacity.js";
 import { parseProjection, project, projectionFromAttributesToGet, type Projection } from "../expressions/index.js";
 import { itemKey, validateKey } from "../keys.js";
 import { dataTable, onTable, type DynamoDeps } from "../operation.js";
@@ -92,9 +92,9 @@ export function itemOperations(deps: DynamoDeps): OperationTable {
         const table = dataTable(deps, input.TableName, ctx);
         validateKey(table, key);
         const item = deps.ttl.visible(table, store.item(table, itemKey(table, key)), ctx.now().getTime());
-        const consumed = consumedCapacity(table, input.ReturnConsumedCapacity, "read", {
-          table: readUnits(item ? itemSize(item) : 0, input.ConsistentRead ?? false),
-        });
+        const consumed = wantsCapacity(input.ReturnConsumedCapacity)
+          ? consumedCapacity(table, input.ReturnConsumedCapacity, "read", { table: readUnits(item ? itemSize(item) : 0, input.ConsistentRead ?? false) })
+          : undefined;
         return {
           ...(item ? { Item: projection ? project(item, projection) : item } : {}),
           ...(consumed ? { ConsumedCapacity: consumed } : {}),

@@ -1,0 +1,46 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { openMemoryEnvironment } from "../../storage/memory-kv.js";
+import { DynamoStore } from "./store.js";
+import type { TableRecord } from "./tables.js";
+
+function tableRecord(name: string, id: string): TableRecord {
+  return {
+    accountId: "000000000000",
+    region: "us-east-1",
+    name,
+    id,
+    createdAt: 0,
+    attributeDefinitions: [{ AttributeName: "id", AttributeType: "S" }],
+    keySchema: [{ AttributeName: "id", KeyType: "HASH" }],
+    billingMode: "PAY_PER_REQUEST",
+    throughput: { read: 0, write: 0, decreasesToday: 0 },
+    gsis: [],
+    lsis: [],
+    tags: [],
+    deletionProtection: false,
+  };
+}
+
+describe("DynamoStore table records", () => {
+  it("answers from its cache until a table write commits", async () => {
+    const store = new DynamoStore(openMemoryEnvironment());
+    assert.equal(store.table("000000000000", "us-east-1", "t"), undefined);
+    await store.createTable(tableRecord("t", "id-1"));
+    const first = store.table("000000000000", "us-east-1", "t");
+    assert.equal(first?.id, "id-1");
+    assert.equal(store.table("000000000000", "us-east-1", "t"), first);
+    assert.ok(Object.isFrozen(first) && Object.isFrozen(first.keySchema[0]));
+
+    await store.updateTable(first, 1, (current) => ({ ...current, deletionProtection: true }));
+    assert.equal(store.table("000000000000", "us-east-1", "t")?.deletionProtection, true);
+    assert.equal(store.table("000000000000", "eu-west-1", "t"), undefined);
+
+    const updated = store.table("000000000000", "us-east-1", "t");
+    assert.ok(updated);
+    await store.deleteTable(updated, 2);
+    assert.equal(store.table("000000000000", "us-east-1", "t"), undefined);
+    await store.createTable(tableRecord("t", "id-2"));
+    assert.equal(store.table("000000000000", "us-east-1", "t")?.id, "id-2");
+  });
+});
