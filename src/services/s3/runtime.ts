@@ -47,7 +47,7 @@ export async function createS3Runtime(env: ServiceEnvironment): Promise<ServiceR
 }
 
 /**
- * S3 conventions the model does not describe: a ranged GET answers 206,
+ * S3 conventions the model does not describe: a ranged GET or HEAD answers 206,
  * a 304 carries no body, and GetBucketLocation's document is a bare
  * `<LocationConstraint>` element.
  */
@@ -63,7 +63,8 @@ function s3Codec(codec: ProtocolCodec): ProtocolCodec {
         return { status: 200, headers: { "content-type": "application/xml" }, body };
       }
       const response = codec.serializeOutput(op, output, ctx);
-      if (op.name === "GetObject" && output.ContentRange !== undefined) response.status = 206;
+      // A satisfiable Range answers 206 on HEAD as on GET.
+      if ((op.name === "GetObject" || op.name === "HeadObject") && output.ContentRange !== undefined) response.status = 206;
       return response;
     },
     serializeError(error, ctx, op) {
