@@ -848,6 +848,141 @@ def bucket_owned_by_another_account():
     expect_error(409, "BucketAlreadyExists", other.create_bucket, Bucket=b)
 
 
+# ---------------------------------------------------------------- round two
+
+
+@check
+def list_encoded_markers():
+    s3 = client()
+    b = create_objects(["a b/1", "a b/2", "c+d", "e f"])
+    r = s3.list_objects(Bucket=b, Delimiter="/", MaxKeys=1, EncodingType="url", Marker="a")
+    eq((r["Marker"], prefixes_of(r), r.get("NextMarker"), r["IsTruncated"]), ("a", ["a+b/"], "a+b/", True), "v1 encoded")
+    r = s3.list_objects_v2(Bucket=b, StartAfter="a b/1", EncodingType="url")
+    eq((r["StartAfter"], keys_of(r)), ("a+b/1", ["a+b/2", "c%2Bd", "e+f"]), "v2 encoded")
+    # boto3's own encoding-type=url round-trips (decoded on the way back).
+    r = s3.list_objects(Bucket=b, Delimiter="/", MaxKeys=1, Marker="a b/")
+    eq((keys_of(r), r.get("NextMarker")), (["c+d"], "c+d"), "auto-decoded")
+    expect_error(400, "InvalidArgument", s3.list_objects_v2, Bucket=b, EncodingType="base64")
+
+
+@check
+def list_max_keys_negative():
+    s3 = client()
+    b = new_bucket(s3)
+    r = expect_error(400, "InvalidArgument", s3.list_objects_v2, Bucket=b, MaxKeys=-1)
+    eq(r["Error"]["Message"], "Argument maxKeys must be an integer between 0 and 2147483647", "message")
+
+
+@check
+def acl_headers_tolerated():
+    s3 = client()
+    name = f"conf-{uuid.uuid4().hex[:10]}"
+    s3.create_bucket(Bucket=name, ACL="private")
+    s3.put_object(Bucket=name, Key="foo", Body="bar", ACL="private")
+    s3.copy_object(Bucket=name, Key="bar", CopySource=f"{name}/foo", ACL="private")
+    s3.create_multipart_upload(Bucket=name, Key="mp", ACL="private")
+
+
+@check
+def put_digests():
+    s3 = client()
+    b = new_bucket(s3)
+    r = expect_error(400, "BadDigest", s3.put_object, Bucket=b, Key="foo", Body="bar", ContentMD5="1B2M2Y8AsgTpgAmY7PhCfg==")
+    eq(r["Error"]["Message"], "The Content-MD5 you specified did not match what we received.", "message")
+    expect_error(400, "InvalidDigest", s3.put_object, Bucket=b, Key="foo", Body="bar", ContentMD5="bm90LW1kNQ==")
+    expect_error(404, "NoSuchKey", s3.get_object, Bucket=b, Key="foo")
+
+
+@check
+def copy_bad_arguments():
+    s3 = client()
+    b = new_bucket(s3)
+    s3.put_object(Bucket=b, Key="foo", Body="bar")
+    r = expect_error(400, "InvalidArgument", s3.copy_object, Bucket=b, Key="x", CopySource=f"{b}/foo", MetadataDirective="BOGUS")
+    eq(r["Error"]["Message"], "Unknown metadata directive.", "message")
+    expect_error(400, "InvalidArgument", s3.copy_object, Bucket=b, Key="x", CopySource=f"{b}/foo", TaggingDirective="BOGUS")
+    # Changing the storage class makes a self-copy legal.
+    s3.copy_object(Bucket=b, Key="foo", CopySource=f"{b}/foo", StorageClass="STANDARD_IA")
+    eq(s3.head_object(Bucket=b, Key="foo")["StorageClass"], "STANDARD_IA", "storage class")
+
+
+@check
+def multipart_listing_details():
+    s3 = client()
+    b = new_bucket(s3)
+    for key in ["a/1", "a/2", "b", "c/3"]:
+        s3.create_multipart_upload(Bucket=b, Key=key)
+    r = s3.list_multipart_uploads(Bucket=b, Delimiter="/")
+    eq(([u["Key"] for u in r.get("Uploads", [])], prefixes_of(r)), (["b"], ["a/", "c/"]), "delimiter")
+    r = s3.list_multipart_uploads(Bucket=b, Prefix="a/")
+    eq([u["Key"] for u in r["Uploads"]], ["a/1", "a/2"], "prefix")
+    upload = r["Uploads"][0]
+    assert upload["Initiator"]["ID"] and upload["Owner"]["ID"], upload
+    eq(upload["StorageClass"], "STANDARD", "StorageClass")
+
+
+@check
+def multipart_complete_errors_shape():
+    s3 = client()
+    b = new_bucket(s3)
+    upload_id, _, parts = multipart_upload(s3, b, "k", [1, 1])
+    seen = {}
+    s3.meta.events.register("after-call.s3.CompleteMultipartUpload", lambda http_response, **kw: seen.update(r=http_response))
+    error_of(s3.complete_multipart_upload, Bucket=b, Key="k", UploadId=upload_id, MultipartUpload={"Parts": parts})
+    root = ET.fromstring(seen["r"].content)
+    eq((root.findtext("Code"), root.findtext("ProposedSize"), root.findtext("MinSizeAllowed")), ("EntityTooSmall", "1", "5242880"), "EntityTooSmall fields")
+    # The upload survives a refused Complete.
+    eq(len(s3.list_parts(Bucket=b, Key="k", UploadId=upload_id)["Parts"]), 2, "parts kept")
+    s3.complete_multipart_upload(Bucket=b, Key="k", UploadId=upload_id, MultipartUpload={"Parts": parts[:1]})
+    eq(s3.get_object(Bucket=b, Key="k")["Body"].read(), b"A", "only the named part")
+
+
+@check
+def delete_objects_errors():
+    s3 = client()
+    b = new_bucket(s3)
+    expect_error(404, "NoSuchBucket", s3.delete_objects, Bucket=b + "-missing", Delete={"Objects": [{"Key": "x"}]})
+    status, _, body = raw("POST", f"/{b}?delete", body=b"<Delete><Object><Key>x</Key></Object></Delete>")
+    eq(status, 403, "anonymous delete")
+
+
+@check
+def anonymous_missing_bucket():
+    # s3-tests' test_object_raw_get_bucket_gone and test_object_delete_key_bucket_gone.
+    missing = f"conf-gone-{uuid.uuid4().hex[:10]}"
+    for method, path in [("GET", f"/{missing}/foo"), ("DELETE", f"/{missing}/foo"), ("GET", f"/{missing}"), ("PUT", f"/{missing}/foo")]:
+        status, _, body = raw(method, path, body=b"x" if method == "PUT" else None)
+        root = ET.fromstring(body)
+        eq((status, root.findtext("Code"), root.findtext("BucketName")), (404, "NoSuchBucket", missing), f"anonymous {method} {path}")
+    eq(raw("HEAD", f"/{missing}/foo")[0], 404, "anonymous HEAD")
+    b = new_bucket()
+    eq(raw("GET", f"/{b}/foo")[0], 403, "anonymous GET of an existing bucket")
+
+
+@check
+def unicode_metadata_and_headers():
+    s3 = client()
+    b = new_bucket(s3)
+    s3.put_object(Bucket=b, Key="foo", Body="bar", ContentDisposition='attachment; filename="x.txt"', ContentLanguage="en-US", ContentEncoding="gzip")
+    h = s3.head_object(Bucket=b, Key="foo")
+    eq((h["ContentDisposition"], h["ContentLanguage"], h["ContentEncoding"]), ('attachment; filename="x.txt"', "en-US", "gzip"), "headers")
+    eq(h["ContentType"], "binary/octet-stream", "default content type")
+
+
+@check
+def presigned_limits():
+    s3 = boto3.client("s3", config=boto3.session.Config(signature_version="s3v4"))
+    b = new_bucket(s3)
+    s3.put_object(Bucket=b, Key="foo", Body="bar")
+    url = s3.generate_presigned_url("get_object", Params={"Bucket": b, "Key": "foo"}, ExpiresIn=604801)
+    parts = urllib.parse.urlsplit(url)
+    status, _, body = raw("GET", f"{parts.path}?{parts.query}")
+    eq((status, ET.fromstring(body).findtext("Code")), (400, "AuthorizationQueryParametersError"), "over a week")
+    url = s3.generate_presigned_url("get_object", Params={"Bucket": b, "Key": "foo"}, ExpiresIn=604800)
+    parts = urllib.parse.urlsplit(url)
+    eq(raw("GET", f"{parts.path}?{parts.query}")[0], 200, "a week")
+
+
 # ---------------------------------------------------------------- unsupported
 
 

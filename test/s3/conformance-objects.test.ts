@@ -44,6 +44,17 @@ describe("S3 conformance: objects", () => {
     });
   });
 
+  it("tells an anonymous caller that a bucket does not exist, before refusing it", async () => {
+    const missing = await fetch(`${t.cloud.endpoint}/conformance-gone/foo`);
+    assert.equal(missing.status, 404);
+    const body = await missing.text();
+    assert.match(body, /<Code>NoSuchBucket<\/Code>/);
+    assert.match(body, /<BucketName>conformance-gone<\/BucketName>/);
+    const existing = await fetch(`${t.cloud.endpoint}/${BUCKET}/t`);
+    assert.equal(existing.status, 403);
+    await existing.body?.cancel();
+  });
+
   it("answers a repeated Complete like the first while the object stands", async () => {
     const { UploadId } = await s3.send(new CreateMultipartUploadCommand({ Bucket: BUCKET, Key: "mp" }));
     const part = await s3.send(new UploadPartCommand({ Bucket: BUCKET, Key: "mp", UploadId, PartNumber: 1, Body: "x" }));

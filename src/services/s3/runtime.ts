@@ -40,6 +40,11 @@ export async function createS3Runtime(env: ServiceEnvironment): Promise<ServiceR
       ...multipartOperations(deps),
       ...policyOperations(deps),
     },
+    // Runs before authorization: S3 tells even an anonymous caller that a bucket does not exist.
+    validate(op, input, ctx) {
+      if (ctx.principal.type !== "anonymous" || op.name === "CreateBucket" || typeof input.Bucket !== "string") return;
+      if (!store.bucket(input.Bucket)) throw s3Errors.noSuchBucket(input.Bucket);
+    },
     responseHeaders: (requestId) => ({ "x-amz-request-id": requestId, "x-amz-id-2": requestId, server: "AmazonS3" }),
     reset: async () => store.forgetCaches(),
     close: async () => {},
