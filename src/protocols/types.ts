@@ -64,6 +64,11 @@ export interface CodecOptions {
    * DynamoDB: `SerializationException`). Defaults to a generic 400.
    */
   malformedError?: (detail: string) => AwsError;
+  /**
+   * Maps a URI, query or header value of the wrong type (`max-keys=blah`)
+   * to the service's own error. Defaults to a generic InvalidArgument.
+   */
+  invalidValueError?: (member: string, value: string, expected: string) => AwsError | undefined;
 }
 
 export interface ProtocolCodec {

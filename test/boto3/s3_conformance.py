@@ -983,6 +983,36 @@ def presigned_limits():
     eq(raw("GET", f"{parts.path}?{parts.query}")[0], 200, "a week")
 
 
+@check
+def integer_arguments():
+    s3 = client()
+    b = new_bucket(s3)
+    s3.put_object(Bucket=b, Key="k", Body="x")
+    upload_id = s3.create_multipart_upload(Bucket=b, Key="k")["UploadId"]
+
+    def wire_error(event, extra, fn, **kwargs):
+        c = client()
+        c.meta.events.register(f"before-call.s3.{event}", lambda **kw: kw["params"].__setitem__("url", kw["params"]["url"] + extra))
+        return error_of(getattr(c, fn), **kwargs)["Error"]
+
+    for event, extra, fn, kwargs, name in [
+        ("ListObjects", "&max-keys=blah", "list_objects", {"Bucket": b}, "max-keys"),
+        ("ListObjectsV2", "&max-keys=blah", "list_objects_v2", {"Bucket": b}, "max-keys"),
+        ("ListParts", "&max-parts=abc", "list_parts", {"Bucket": b, "Key": "k", "UploadId": upload_id}, "max-parts"),
+        ("ListParts", "&part-number-marker=abc", "list_parts", {"Bucket": b, "Key": "k", "UploadId": upload_id}, "part-number-marker"),
+        ("ListMultipartUploads", "&max-uploads=abc", "list_multipart_uploads", {"Bucket": b}, "max-uploads"),
+    ]:
+        error = wire_error(event, extra, fn, **kwargs)
+        eq((error["Code"], error["Message"], error.get("ArgumentName")),
+           ("InvalidArgument", f"Provided {name} not an integer or within integer range", name), f"{name} not an integer")
+    for fn, kwargs in [
+        (s3.list_parts, {"Bucket": b, "Key": "k", "UploadId": upload_id, "MaxParts": -1}),
+        (s3.list_parts, {"Bucket": b, "Key": "k", "UploadId": upload_id, "PartNumberMarker": -1}),
+        (s3.list_multipart_uploads, {"Bucket": b, "MaxUploads": -1}),
+    ]:
+        expect_error(400, "InvalidArgument", fn, **kwargs)
+
+
 # ---------------------------------------------------------------- unsupported
 
 

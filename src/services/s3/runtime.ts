@@ -30,6 +30,7 @@ export async function createS3Runtime(env: ServiceEnvironment): Promise<ServiceR
       xmlRootNames: S3_XML_ROOTS,
       maxBodyBytes: MAX_XML_BODY,
       malformedError: () => s3Errors.malformedXml(),
+      invalidValueError: (member, value) => s3Errors.invalidValue(member, value),
     })),
     operations: {
       ...bucketOperations(deps),

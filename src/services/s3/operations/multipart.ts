@@ -221,8 +221,8 @@ export function multipartOperations({ store }: S3Deps): OperationTable {
       authorize: (i) => [{ action: "s3:ListMultipartUploadParts", resource: objectArn(i.Bucket, i.Key) }],
       handle(input) {
         const upload = requireUpload(input);
-        const max = Math.min(input.MaxParts ?? 1000, 1000);
-        const after = input.PartNumberMarker ?? 0;
+        const max = Math.min(nonNegative(input.MaxParts, "max-parts") ?? 1000, 1000);
+        const after = nonNegative(input.PartNumberMarker, "part-number-marker") ?? 0;
         const all = store.partsOf(upload.uploadId, after);
         const page = all.slice(0, max);
         const truncated = all.length > page.length;
@@ -259,6 +259,14 @@ export function multipartOperations({ store }: S3Deps): OperationTable {
       },
     }),
   };
+}
+
+/** Paging arguments: integers from 0 up. */
+function nonNegative(value: number | undefined, name: string): number | undefined {
+  if (value !== undefined && value < 0) {
+    throw s3Errors.invalidArgument(`Argument ${name} must be an integer between 0 and 2147483647`, name, String(value));
+  }
+  return value;
 }
 
 function checkPartNumber(partNumber: number): void {
@@ -356,7 +364,7 @@ function compositeChecksum(upload: UploadRecord, parts: PartRecord[]): ObjectRec
 }
 
 function listUploads(store: S3Store, input: ListUploadsInput) {
-  const max = Math.min(input.MaxUploads ?? 1000, 1000);
+  const max = Math.min(nonNegative(input.MaxUploads, "max-uploads") ?? 1000, 1000);
   const prefix = input.Prefix ?? "";
   const delimiter = input.Delimiter === "" ? undefined : input.Delimiter;
   const encode = (v: string | undefined) => (v === undefined || input.EncodingType !== "url" ? v : urlEncodeKey(v));
