@@ -1020,8 +1020,21 @@ def integer_arguments():
 def unsupported_operations():
     s3 = client()
     b = new_bucket(s3)
-    r = expect_error(501, "NotImplemented", s3.get_bucket_cors, Bucket=b)
-    assert "GetBucketCors" in r["Error"]["Message"], r["Error"]["Message"]
+    for fn, kwargs, name in [
+        (s3.get_bucket_cors, {"Bucket": b}, "GetBucketCors"),
+        (s3.put_bucket_versioning, {"Bucket": b, "VersioningConfiguration": {"Status": "Enabled"}}, "PutBucketVersioning"),
+        (s3.get_object_acl, {"Bucket": b, "Key": "k"}, "GetObjectAcl"),
+        (s3.list_object_versions, {"Bucket": b}, "ListObjectVersions"),
+    ]:
+        r = expect_error(501, "NotImplemented", fn, **kwargs)
+        assert name in r["Error"]["Message"], r["Error"]["Message"]
+    boundary = "nimbusboundary"
+    form = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"key\"\r\n\r\nfoo.txt\r\n"
+            f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"f\"\r\n\r\nbar\r\n--{boundary}--\r\n")
+    status, _, body = raw("POST", f"/{b}", headers={"Content-Type": f"multipart/form-data; boundary={boundary}"}, body=form.encode())
+    root = ET.fromstring(body)
+    eq((status, root.findtext("Code")), (501, "NotImplemented"), "POST Object")
+    assert "PostObject" in root.findtext("Message"), root.findtext("Message")
 
 
 def main():

@@ -6,6 +6,7 @@ import { loadModel } from "../../protocols/model.js";
 import { createCodec } from "../../protocols/index.js";
 import type { ProtocolCodec } from "../../protocols/types.js";
 import type { ServiceEnvironment, ServiceRuntime } from "../../server/service.js";
+import { AwsError } from "../../server/errors.js";
 import { s3Errors } from "./errors.js";
 import { bucketOperations } from "./operations/bucket.js";
 import { copyOperations } from "./operations/copy.js";
@@ -60,7 +61,14 @@ export async function createS3Runtime(env: ServiceEnvironment): Promise<ServiceR
 function s3Codec(codec: ProtocolCodec): ProtocolCodec {
   return {
     model: codec.model,
-    resolve: (req) => codec.resolve(req),
+    resolve(req) {
+      const op = codec.resolve(req);
+      // Browser form uploads (POST Object) are not in the service model; name them all the same.
+      if (op === undefined && req.method === "POST" && String(req.headers["content-type"] ?? "").startsWith("multipart/form-data")) {
+        throw new AwsError("NotImplemented", "The PostObject operation of s3 is not supported by Nimbus yet.", 501);
+      }
+      return op;
+    },
     parseInput: (op, req) => codec.parseInput(op, req),
     serializeOutput(op, output, ctx) {
       if (op.name === "GetBucketLocation") {
