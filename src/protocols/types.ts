@@ -71,6 +71,11 @@ export interface CodecOptions {
    * then left out.
    */
   errorType?: (code: string) => { type: string; messageName: "message" | "Message" } | undefined;
+  /**
+   * Maps a URI, query or header value of the wrong type (`max-keys=blah`)
+   * to the service's own error. Defaults to a generic InvalidArgument.
+   */
+  invalidValueError?: (member: string, value: string, expected: string) => AwsError | undefined;
 }
 
 export interface ProtocolCodec {

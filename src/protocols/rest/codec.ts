@@ -54,7 +54,7 @@ export function createRestCodec(model: ServiceModel, options: CodecOptions, form
       try {
         bindHttpMembers(model, shape, req, labels.get(req) ?? {}, input);
       } catch (error) {
-        if (error instanceof ScalarError) throw invalidHttpValue(error);
+        if (error instanceof ScalarError) throw options.invalidValueError?.(error.path, error.value, error.expected) ?? invalidHttpValue(error);
         if (error instanceof SyntaxError) throw malformed(`a JSON header value: ${error.message}`);
         throw error;
       }

@@ -4,6 +4,15 @@
  */
 import { AwsError } from "../../server/errors.js";
 
+/** Integer query parameters, by member name. */
+const INTEGER_QUERY_NAMES: Readonly<Record<string, string>> = {
+  MaxKeys: "max-keys",
+  MaxParts: "max-parts",
+  MaxUploads: "max-uploads",
+  PartNumberMarker: "part-number-marker",
+  MaxBuckets: "max-buckets",
+};
+
 export const s3Errors = {
   noSuchBucket: (bucket: string) =>
     new AwsError("NoSuchBucket", "The specified bucket does not exist", 404, { BucketName: bucket }),
@@ -109,4 +118,12 @@ export const s3Errors = {
       MaxSizeAllowed: max,
     }),
   accessDenied: () => new AwsError("AccessDenied", "Access Denied", 403),
+  /** A query or header value of the wrong type, in S3's words where we know them. */
+  invalidValue: (member: string, value: string): AwsError | undefined => {
+    if (member === "PartNumber") {
+      return s3Errors.invalidArgument("Part number must be an integer between 1 and 10000, inclusive", "partNumber", value);
+    }
+    const name = INTEGER_QUERY_NAMES[member];
+    return name === undefined ? undefined : s3Errors.invalidArgument(`Provided ${name} not an integer or within integer range`, name, value);
+  },
 } as const;

@@ -6,6 +6,7 @@ import { loadModel } from "../../protocols/model.js";
 import { createCodec } from "../../protocols/index.js";
 import type { ProtocolCodec } from "../../protocols/types.js";
 import type { ServiceEnvironment, ServiceRuntime } from "../../server/service.js";
+import { AwsError } from "../../server/errors.js";
 import { s3Errors } from "./errors.js";
 import { bucketConfigOperations } from "./operations/bucket-config.js";
 import { bucketOperations } from "./operations/bucket.js";
@@ -31,6 +32,7 @@ export async function createS3Runtime(env: ServiceEnvironment): Promise<ServiceR
       xmlRootNames: S3_XML_ROOTS,
       maxBodyBytes: MAX_XML_BODY,
       malformedError: () => s3Errors.malformedXml(),
+      invalidValueError: (member, value) => s3Errors.invalidValue(member, value),
     })),
     operations: {
       ...bucketOperations(deps),
@@ -42,6 +44,11 @@ export async function createS3Runtime(env: ServiceEnvironment): Promise<ServiceR
       ...multipartOperations(deps),
       ...policyOperations(deps),
     },
+    // Runs before authorization: S3 tells even an anonymous caller that a bucket does not exist.
+    validate(op, input, ctx) {
+      if (ctx.principal.type !== "anonymous" || op.name === "CreateBucket" || typeof input.Bucket !== "string") return;
+      if (!store.bucket(input.Bucket)) throw s3Errors.noSuchBucket(input.Bucket);
+    },
     responseHeaders: (requestId) => ({ "x-amz-request-id": requestId, "x-amz-id-2": requestId, server: "AmazonS3" }),
     reset: async () => store.forgetCaches(),
     close: async () => {},
@@ -49,14 +56,21 @@ export async function createS3Runtime(env: ServiceEnvironment): Promise<ServiceR
 }
 
 /**
- * S3 conventions the model does not describe: a ranged GET answers 206,
+ * S3 conventions the model does not describe: a ranged GET or HEAD answers 206,
  * a 304 carries no body, and GetBucketLocation's document is a bare
  * `<LocationConstraint>` element.
  */
 function s3Codec(codec: ProtocolCodec): ProtocolCodec {
   return {
     model: codec.model,
-    resolve: (req) => codec.resolve(req),
+    resolve(req) {
+      const op = codec.resolve(req);
+      // Browser form uploads (POST Object) are not in the service model; name them all the same.
+      if (op === undefined && req.method === "POST" && String(req.headers["content-type"] ?? "").startsWith("multipart/form-data")) {
+        throw new AwsError("NotImplemented", "The PostObject operation of s3 is not supported by Nimbus yet.", 501);
+      }
+      return op;
+    },
     parseInput: (op, req) => codec.parseInput(op, req),
     serializeOutput(op, output, ctx) {
       if (op.name === "GetBucketLocation") {
@@ -65,7 +79,8 @@ function s3Codec(codec: ProtocolCodec): ProtocolCodec {
         return { status: 200, headers: { "content-type": "application/xml" }, body };
       }
       const response = codec.serializeOutput(op, output, ctx);
-      if (op.name === "GetObject" && output.ContentRange !== undefined) response.status = 206;
+      // A satisfiable Range answers 206 on HEAD as on GET.
+      if ((op.name === "GetObject" || op.name === "HeadObject") && output.ContentRange !== undefined) response.status = 206;
       return response;
     },
     serializeError(error, ctx, op) {

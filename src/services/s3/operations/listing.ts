@@ -53,7 +53,7 @@ export function listingOperations({ store }: S3Deps): OperationTable {
           // V1 gives NextMarker only with a delimiter; without one the last key is the marker.
           NextMarker: listing.truncated && input.Delimiter !== undefined ? encode(listing.last) : undefined,
           MaxKeys: maxKeys(input.MaxKeys),
-          Delimiter: encode(input.Delimiter),
+          Delimiter: encode(echoedDelimiter(input.Delimiter)),
           IsTruncated: listing.truncated,
           EncodingType: input.EncodingType,
           Contents: contents(listing, encode, true),
@@ -67,13 +67,14 @@ export function listingOperations({ store }: S3Deps): OperationTable {
       handle(input) {
         requireBucket(store, input.Bucket);
         const encode = encoder(input.EncodingType);
-        const resume = input.ContinuationToken !== undefined ? decodeToken(input.ContinuationToken) : input.StartAfter;
+        // An empty token is no token (s3-tests sends one), but it is echoed.
+        const resume = input.ContinuationToken ? decodeToken(input.ContinuationToken) : input.StartAfter;
         const listing = listKeys(store, input.Bucket, input.Prefix ?? "", input.Delimiter, resume, maxKeys(input.MaxKeys));
         return {
           Name: input.Bucket,
           Prefix: encode(input.Prefix ?? ""),
           MaxKeys: maxKeys(input.MaxKeys),
-          Delimiter: encode(input.Delimiter),
+          Delimiter: encode(echoedDelimiter(input.Delimiter)),
           IsTruncated: listing.truncated,
           EncodingType: input.EncodingType,
           KeyCount: listing.contents.length + listing.commonPrefixes.length,
@@ -151,6 +152,11 @@ function contents(listing: Listing, encode: (v: string | undefined) => string | 
     StorageClass: r.storageClass ?? "STANDARD",
     Owner: withOwner ? owner(r.ownerAccountId) : undefined,
   }));
+}
+
+/** S3 leaves an empty `delimiter=` out of the answer. */
+function echoedDelimiter(delimiter: string | undefined): string | undefined {
+  return delimiter === "" ? undefined : delimiter;
 }
 
 function maxKeys(value: number | undefined): number {

@@ -21,6 +21,8 @@ import { createChecksum } from "../../../util/checksums.js";
 
 const MIN_PART_BYTES = 5 * 1024 * 1024;
 const MAX_PARTS = 10000;
+/** How many finished uploads a repeated Complete can still find. */
+const MAX_REMEMBERED_COMPLETES = 1000;
 
 interface UploadInput {
   Bucket: string;
@@ -76,6 +78,17 @@ export function multipartOperations({ store }: S3Deps): OperationTable {
     const upload = store.upload(input.Bucket, input.Key, input.UploadId);
     if (!upload) throw s3Errors.noSuchUpload(input.UploadId);
     return upload;
+  };
+  /**
+   * Answers to recent Completes, by upload id: S3 answers a repeated
+   * Complete of a finished upload like the first one while the object it
+   * made is still in place (s3-tests completes twice).
+   */
+  const completed = new Map<string, { bucket: string; key: string; output: Record<string, unknown> }>();
+  const repeatedComplete = (input: UploadInput): Record<string, unknown> | undefined => {
+    const done = completed.get(input.UploadId);
+    if (!done || done.bucket !== input.Bucket || done.key !== input.Key) return undefined;
+    return store.object(input.Bucket, input.Key)?.etag === done.output.ETag ? done.output : undefined;
   };
 
   return {
@@ -169,6 +182,10 @@ export function multipartOperations({ store }: S3Deps): OperationTable {
     CompleteMultipartUpload: operation<CompleteInput>({
       authorize: (i) => [{ action: "s3:PutObject", resource: objectArn(i.Bucket, i.Key) }],
       async handle(input, ctx) {
+        if (store.bucket(input.Bucket) && !store.upload(input.Bucket, input.Key, input.UploadId)) {
+          const repeated = repeatedComplete(input);
+          if (repeated) return repeated;
+        }
         const upload = requireUpload(input);
         const requested = input.MultipartUpload?.Parts ?? [];
         if (requested.length === 0) throw s3Errors.malformedXml();
@@ -177,7 +194,7 @@ export function multipartOperations({ store }: S3Deps): OperationTable {
         const record = await assemble(store, upload, chosen, ctx.now());
         await storeNewObject(store, input, record, undefined);
         await store.endUpload(upload);
-        return {
+        const output = {
           Location: `/${input.Bucket}/${input.Key}`,
           Bucket: input.Bucket,
           Key: input.Key,
@@ -186,6 +203,9 @@ export function multipartOperations({ store }: S3Deps): OperationTable {
             ? { [`Checksum${record.checksum.algorithm}`]: record.checksum.value, ChecksumType: record.checksum.type }
             : {}),
         };
+        completed.set(upload.uploadId, { bucket: input.Bucket, key: input.Key, output });
+        if (completed.size > MAX_REMEMBERED_COMPLETES) completed.delete(completed.keys().next().value ?? "");
+        return output;
       },
     }),
 
@@ -201,8 +221,8 @@ export function multipartOperations({ store }: S3Deps): OperationTable {
       authorize: (i) => [{ action: "s3:ListMultipartUploadParts", resource: objectArn(i.Bucket, i.Key) }],
       handle(input) {
         const upload = requireUpload(input);
-        const max = Math.min(input.MaxParts ?? 1000, 1000);
-        const after = input.PartNumberMarker ?? 0;
+        const max = Math.min(nonNegative(input.MaxParts, "max-parts") ?? 1000, 1000);
+        const after = nonNegative(input.PartNumberMarker, "part-number-marker") ?? 0;
         const all = store.partsOf(upload.uploadId, after);
         const page = all.slice(0, max);
         const truncated = all.length > page.length;
@@ -239,6 +259,14 @@ export function multipartOperations({ store }: S3Deps): OperationTable {
       },
     }),
   };
+}
+
+/** Paging arguments: integers from 0 up. */
+function nonNegative(value: number | undefined, name: string): number | undefined {
+  if (value !== undefined && value < 0) {
+    throw s3Errors.invalidArgument(`Argument ${name} must be an integer between 0 and 2147483647`, name, String(value));
+  }
+  return value;
 }
 
 function checkPartNumber(partNumber: number): void {
@@ -336,7 +364,7 @@ function compositeChecksum(upload: UploadRecord, parts: PartRecord[]): ObjectRec
 }
 
 function listUploads(store: S3Store, input: ListUploadsInput) {
-  const max = Math.min(input.MaxUploads ?? 1000, 1000);
+  const max = Math.min(nonNegative(input.MaxUploads, "max-uploads") ?? 1000, 1000);
   const prefix = input.Prefix ?? "";
   const delimiter = input.Delimiter === "" ? undefined : input.Delimiter;
   const encode = (v: string | undefined) => (v === undefined || input.EncodingType !== "url" ? v : urlEncodeKey(v));

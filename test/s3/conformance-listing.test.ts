@@ -1,0 +1,49 @@
+/**
+ * Listing details the hidden conformance suites check, through the AWS SDK
+ * for JavaScript v3 (which, unlike boto3, neither adds nor strips
+ * encoding-type).
+ */
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { CreateBucketCommand, ListObjectsCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import { rejectsWith, startCloud, type TestCloud } from "../support/nimbus.js";
+
+const BUCKET = "conformance-listing";
+
+describe("S3 conformance: listing", () => {
+  let t: TestCloud;
+  let s3: S3Client;
+  before(async () => {
+    t = await startCloud({ inMemory: true });
+    s3 = t.s3();
+    await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
+    for (const Key of ["bar", "baz", "foo", "quxx"]) await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key, Body: Key }));
+  });
+  after(() => t.stop());
+
+  it("leaves an empty delimiter out of the answer, v1 and v2", async () => {
+    const v1 = await s3.send(new ListObjectsCommand({ Bucket: BUCKET, Delimiter: "" }));
+    assert.equal(v1.Delimiter, undefined);
+    assert.equal(v1.Contents?.length, 4);
+    const v2 = await s3.send(new ListObjectsV2Command({ Bucket: BUCKET, Delimiter: "" }));
+    assert.equal(v2.Delimiter, undefined);
+    assert.equal(v2.KeyCount, 4);
+    const slash = await s3.send(new ListObjectsV2Command({ Bucket: BUCKET, Delimiter: "/" }));
+    assert.equal(slash.Delimiter, "/");
+  });
+
+  it("treats an empty continuation token as none, and echoes it", async () => {
+    const out = await s3.send(new ListObjectsV2Command({ Bucket: BUCKET, ContinuationToken: "" }));
+    assert.equal(out.ContinuationToken, "");
+    assert.deepEqual(out.Contents?.map((c) => c.Key), ["bar", "baz", "foo", "quxx"]);
+    await rejectsWith(s3.send(new ListObjectsV2Command({ Bucket: BUCKET, ContinuationToken: "bm90LWEtdG9rZW4=" })), "InvalidArgument", 400);
+  });
+
+  it("gives NextMarker in v1 only with a delimiter", async () => {
+    const plain = await s3.send(new ListObjectsCommand({ Bucket: BUCKET, MaxKeys: 1 }));
+    assert.equal(plain.IsTruncated, true);
+    assert.equal(plain.NextMarker, undefined);
+    const delimited = await s3.send(new ListObjectsCommand({ Bucket: BUCKET, MaxKeys: 1, Delimiter: "/" }));
+    assert.equal(delimited.NextMarker, "bar");
+  });
+});
