@@ -8,7 +8,18 @@ import type { ConditionBlock } from "./document.js";
 import { substituteVariables, wildcardMatch } from "./match.js";
 
 /** Context key → value(s); key names compare without regard to case. */
-export type ContextKeys = ReadonlyMap<string, string | readonly string[]>;
+export interface ContextKeys {
+  get(key: string): string | readonly string[] | undefined;
+}
+
+/**
+ * Context keys built on the first look: most decisions meet no condition
+ * and no policy variable, so most requests never pay for them.
+ */
+export function lazyContextKeys(build: () => ContextKeys): ContextKeys {
+  let keys: ContextKeys | undefined;
+  return { get: (key) => (keys ??= build()).get(key) };
+}
 
 type Compare = (requestValue: string, policyValue: string) => boolean;
 

@@ -80,15 +80,49 @@ function scan(policies: readonly NamedPolicy[], source: "identity" | "resource",
   return allow;
 }
 
-const byService = new WeakMap<PolicyDocument, Map<string, Statement[]>>();
+/**
+ * A statement with its patterns compiled, every field present (undefined
+ * when the statement lacks it): evaluation runs per request over many
+ * statements, and objects of one shape keep V8's property reads fast.
+ */
+interface CompiledStatement {
+  effect: Statement["effect"];
+  sid: string | undefined;
+  actions: Matcher[] | undefined;
+  notActions: Matcher[] | undefined;
+  resources: Matcher[] | undefined;
+  notResources: Matcher[] | undefined;
+  principal: PrincipalSpec | undefined;
+  notPrincipal: PrincipalSpec | undefined;
+  condition: Statement["condition"];
+}
+
+type Matcher = (value: string, facts: RequestFacts) => boolean;
+
+function compile(statement: Statement): CompiledStatement {
+  return {
+    effect: statement.effect,
+    sid: statement.sid,
+    actions: statement.action?.map((a) => matcher(a, true)),
+    notActions: statement.notAction?.map((a) => matcher(a, true)),
+    resources: statement.resource?.map((r) => matcher(r, false)),
+    notResources: statement.notResource?.map((r) => matcher(r, false)),
+    principal: statement.principal,
+    notPrincipal: statement.notPrincipal,
+    condition: statement.condition,
+  };
+}
+
+const byService = new WeakMap<PolicyDocument, Map<string, CompiledStatement[]>>();
 
 /**
  * The statements of a document that can apply to an action of `service`
- * (`s3:`), in document order: an action's service part has no wildcards
- * (IAM refuses them), so a statement listing only other services' actions
- * is skipped without a look. Worked out once per document and service.
+ * (`s3:`), compiled, in document order: an action's service part has no
+ * wildcards (IAM refuses them), so a statement listing only other
+ * services' actions is skipped without a look. Worked out once per
+ * document and service (documents are immutable once parsed).
  */
-function statementsFor(document: PolicyDocument, service: string): readonly Statement[] {
+function statementsFor(document: PolicyDocument, service: string): readonly CompiledStatement[] {
   let index = byService.get(document);
   if (!index) {
     index = new Map();
@@ -96,30 +130,12 @@ function statementsFor(document: PolicyDocument, service: string): readonly Stat
   }
   let statements = index.get(service);
   if (!statements) {
-    statements = document.statements.filter((st) => !st.action || st.action.some((a) => a === "*" || a.toLowerCase().startsWith(service)));
+    statements = document.statements
+      .filter((st) => !st.action || st.action.some((a) => a === "*" || a.toLowerCase().startsWith(service)))
+      .map(compile);
     index.set(service, statements);
   }
   return statements;
-}
-
-/** A statement's patterns, compiled once: evaluation runs per request, over many statements. */
-interface Compiled {
-  actions?: Matcher[];
-  notActions?: Matcher[];
-  resources?: Matcher[];
-  notResources?: Matcher[];
-}
-
-type Matcher = (value: string, facts: RequestFacts) => boolean;
-
-/** Compiled once per statement and kept on it (statements are immutable once parsed). */
-function compiled(statement: Statement & { compiled?: Compiled }): Compiled {
-  return (statement.compiled ??= {
-    actions: statement.action?.map((a) => matcher(a, true)),
-    notActions: statement.notAction?.map((a) => matcher(a, true)),
-    resources: statement.resource?.map((r) => matcher(r, false)),
-    notResources: statement.notResource?.map((r) => matcher(r, false)),
-  });
 }
 
 function anyMatch(matchers: Matcher[], value: string, facts: RequestFacts): boolean {
@@ -135,9 +151,9 @@ function matcher(pattern: string, ignoreCase: boolean): Matcher {
   // Policy variables: resolved per request from its context keys. The
   // literal text before the first variable or wildcard must start the value,
   // which rules out most statements without resolving anything.
-  const prefix = text.slice(0, firstSpecial(text));
+  const startsWithPrefix = prefixTest(text.slice(0, firstSpecial(text)));
   return (value, facts) => {
-    if (!value.startsWith(prefix)) return false;
+    if (!startsWithPrefix(value)) return false;
     const resolved = substituteVariables(text, (key) => {
       const v = facts.keys.get(key.toLowerCase());
       return typeof v === "string" ? v : v?.[0];
@@ -150,9 +166,21 @@ function matcher(pattern: string, ignoreCase: boolean): Matcher {
 function literalMatcher(text: string): (value: string) => boolean {
   const special = firstSpecial(text);
   if (special === text.length) return (value) => value === text;
-  const prefix = text.slice(0, special);
-  if (special === text.length - 1 && text[special] === "*") return (value) => value.startsWith(prefix);
-  return (value) => value.startsWith(prefix) && wildcardMatch(text, value, false);
+  const startsWithPrefix = prefixTest(text.slice(0, special));
+  if (special === text.length - 1 && text[special] === "*") return startsWithPrefix;
+  return (value) => startsWithPrefix(value) && wildcardMatch(text, value, false);
+}
+
+/**
+ * `value.startsWith(prefix)`, with a cheap first look: ARNs share their
+ * first dozen characters, so the prefix's last character rules out most
+ * values before a full comparison.
+ */
+function prefixTest(prefix: string): (value: string) => boolean {
+  if (prefix.length === 0) return () => true;
+  const last = prefix.length - 1;
+  const lastCode = prefix.charCodeAt(last);
+  return (value) => value.charCodeAt(last) === lastCode && value.startsWith(prefix);
 }
 
 /** Index of the first wildcard or policy variable (the text's length when there is none). */
@@ -164,17 +192,16 @@ function firstSpecial(text: string): number {
   return text.length;
 }
 
-function applies(statement: Statement, facts: RequestFacts, action: string, resourcePolicy: boolean, accountDelegates: boolean): boolean {
-  const c = compiled(statement);
+function applies(c: CompiledStatement, facts: RequestFacts, action: string, resourcePolicy: boolean, accountDelegates: boolean): boolean {
   if (c.actions && !anyMatch(c.actions, action, facts)) return false;
   if (c.notActions && anyMatch(c.notActions, action, facts)) return false;
   if (c.resources && !anyMatch(c.resources, facts.resource, facts)) return false;
   if (c.notResources && anyMatch(c.notResources, facts.resource, facts)) return false;
   if (resourcePolicy) {
-    if (statement.principal && !principalMatches(statement.principal, facts.principal, accountDelegates)) return false;
-    if (statement.notPrincipal && principalMatches(statement.notPrincipal, facts.principal)) return false;
+    if (c.principal && !principalMatches(c.principal, facts.principal, accountDelegates)) return false;
+    if (c.notPrincipal && principalMatches(c.notPrincipal, facts.principal)) return false;
   }
-  return conditionsHold(statement.condition, facts.keys);
+  return c.condition === undefined || conditionsHold(c.condition, facts.keys);
 }
 
 /**

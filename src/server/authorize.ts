@@ -12,6 +12,7 @@
  *   resource policy (an S3 bucket policy) grants them.
  */
 import type { AuthDialect, AuthMode } from "../auth/types.js";
+import { lazyContextKeys } from "../policy/conditions.js";
 import { evaluate, globalContextKeys, type Decision } from "../policy/evaluate.js";
 import type { PolicySource } from "../policy/source.js";
 import type { RequestContext } from "./context.js";
@@ -38,7 +39,7 @@ export function createAuthorizer({ mode, policies, logDenials }: AuthorizerOptio
       // Lenient mode trusts every signed caller; unsigned ones need a grant.
       if (mode === "lenient" && !anonymous) return;
       const identity = anonymous ? [] : policies.identityPolicies(ctx.principal);
-      const keys = globalContextKeys(ctx.principal, { now: ctx.now(), sourceIp: ctx.sourceIp, secure: false, region: ctx.region });
+      const keys = lazyContextKeys(() => globalContextKeys(ctx.principal, { now: ctx.now(), sourceIp: ctx.sourceIp, secure: false, region: ctx.region }));
       for (const { action, resource } of requirements) {
         const decision = evaluate({ principal: ctx.principal, action, resource, keys }, identity, policies.resourcePolicies(resource));
         if (decision.kind === "allow") continue;
