@@ -35,12 +35,34 @@ export async function readBody(body: Readable, limit: number = DEFAULT_MAX_BODY_
   const chunks: Buffer[] = [];
   let size = 0;
   let tooLarge = false;
-  for await (const chunk of body as AsyncIterable<Buffer | string>) {
-    const buf = typeof chunk === "string" ? Buffer.from(chunk) : chunk;
-    size += buf.length;
-    if (size > limit) tooLarge = true;
-    if (!tooLarge) chunks.push(buf);
-  }
+  // Events rather than `for await`: an async iterator per request costs
+  // more than reading a small document.
+  await new Promise<void>((resolve, reject) => {
+    const onData = (chunk: Buffer | string) => {
+      const buf = typeof chunk === "string" ? Buffer.from(chunk) : chunk;
+      size += buf.length;
+      if (size > limit) tooLarge = true;
+      if (!tooLarge) chunks.push(buf);
+    };
+    const done = (error?: unknown) => {
+      body.off("data", onData);
+      body.off("end", onEnd);
+      body.off("error", onError);
+      body.off("close", onClose);
+      if (error === undefined) resolve();
+      else reject(error);
+    };
+    const onEnd = () => done();
+    const onError = (error: unknown) => done(error);
+    // Closed without an end or an error: the client went away mid-body.
+    const onClose = () => done(body.readableEnded ? undefined : new AwsError("IncompleteBody", "The request body terminated unexpectedly", 400));
+    if (body.readableEnded) return resolve();
+    if (body.destroyed) return reject(body.errored ?? new AwsError("IncompleteBody", "The request body terminated unexpectedly", 400));
+    body.on("data", onData);
+    body.on("end", onEnd);
+    body.on("error", onError);
+    body.on("close", onClose);
+  });
   if (tooLarge) {
     throw new AwsError("RequestEntityTooLarge", `Request body of ${size} bytes exceeds the limit of ${limit} bytes.`, 413);
   }
