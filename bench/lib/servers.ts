@@ -71,23 +71,8 @@ dynalite({ path: process.argv[2], createTableMs: 0, deleteTableMs: 0, updateTabl
 `;
 
 export async function startDynalite(): Promise<Server> {
-  const port = await freePort();
-  const dir = await mkdtemp(join(tmpdir(), "bench-dynalite-"));
-  const started = performance.now();
-  const child = spawn(process.execPath, ["-e", DYNALITE, String(port), dir], { cwd: ROOT, stdio: ["ignore", "ignore", "pipe"] });
-  const origin = `http://127.0.0.1:${port}`;
   // dynalite answers any HTTP request once it listens (a GET is refused with 400/413).
-  await until(child, `${origin}/`, () => true);
-  const coldStartMs = performance.now() - started;
-  return {
-    origin,
-    pid: child.pid ?? 0,
-    coldStartMs,
-    stop: async () => {
-      await stopChild(child);
-      await rm(dir, { recursive: true, force: true });
-    },
-  };
+  return startPeer(DYNALITE, "bench-dynalite-");
 }
 
 export async function startFloor(): Promise<Server> {
@@ -101,12 +86,21 @@ export async function startFloor(): Promise<Server> {
 }
 
 export async function startS3rver(): Promise<Server> {
-  const port = await freePort();
-  const dir = await mkdtemp(join(tmpdir(), "bench-s3rver-"));
-  const started = performance.now();
-  const child = spawn(process.execPath, ["-e", S3RVER, String(port), dir], { cwd: ROOT, stdio: ["ignore", "ignore", "pipe"] });
-  const origin = `http://127.0.0.1:${port}`;
   // s3rver has no health route; an unsigned ListBuckets answers (403) once it listens.
+  return startPeer(S3RVER, "bench-s3rver-");
+}
+
+/**
+ * A peer server from npm in its own process, on a temp data directory
+ * (`process.argv[2]` of its script, the port in `argv[1]`), ready at its
+ * first answer of any status; stopping it removes the directory.
+ */
+async function startPeer(script: string, dirPrefix: string): Promise<Server> {
+  const port = await freePort();
+  const dir = await mkdtemp(join(tmpdir(), dirPrefix));
+  const started = performance.now();
+  const child = spawn(process.execPath, ["-e", script, String(port), dir], { cwd: ROOT, stdio: ["ignore", "ignore", "pipe"] });
+  const origin = `http://127.0.0.1:${port}`;
   await until(child, `${origin}/`, () => true);
   const coldStartMs = performance.now() - started;
   return {

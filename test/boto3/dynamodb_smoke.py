@@ -1,6 +1,5 @@
 """boto3 against Nimbus's DynamoDB: the hash_att / range_att flow."""
 import os
-import sys
 
 import boto3
 from boto3.dynamodb.conditions import Key
@@ -69,4 +68,3 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
-    sys.exit(0)
