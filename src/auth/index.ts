@@ -34,6 +34,7 @@ import {
   scopeOf,
   sha256Hex,
   signingKey,
+  type SigningKey,
   type V4Signature,
 } from "./sigv4.js";
 import type { AuthOptions, AuthRequest, AuthResult, KnownCredentials, Principal } from "./types.js";
@@ -44,12 +45,28 @@ export { ACCESS_KEYS_STORE, CredentialChain, StoredKeys, type AccessKeyRecord } 
 export { ACCESS_KEY_USAGE_STORE, KeyUsage, type KeyUseRecord } from "./key-usage.js";
 export type * from "./types.js";
 
+/** The trailers of every request that is not aws-chunked: none, shared. */
+const NO_TRAILERS: ReadonlyMap<string, string> = new Map();
+
 /** How far a header-signed request's time may be from ours. */
 const MAX_SKEW_MS = 15 * 60 * 1000;
 /** Largest body of a non-S3 request buffered to compute its payload hash. */
 const MAX_SIGNED_DOCUMENT = 16 * 1024 * 1024;
 
-export async function authenticate(req: AuthRequest, options: AuthOptions): Promise<AuthResult> {
+/**
+ * Authenticates a request. Most requests need no I/O to do so and get their
+ * result at once; those whose signed document must be read first get a
+ * promise. Failures always come as a rejected promise.
+ */
+export function authenticate(req: AuthRequest, options: AuthOptions): AuthResult | Promise<AuthResult> {
+  try {
+    return authenticateNow(req, options);
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
+
+function authenticateNow(req: AuthRequest, options: AuthOptions): AuthResult | Promise<AuthResult> {
   const authorization = header(req.headers, "authorization");
   if (authorization?.startsWith(ALGORITHM)) return authenticateV4(req, options, parseV4Header(authorization, req.headers, options.dialect));
   if (authorization?.startsWith("AWS ") && options.allowV2) return authenticateV2Header(req, options, authorization.slice(4));
@@ -67,7 +84,7 @@ export async function authenticate(req: AuthRequest, options: AuthOptions): Prom
 
 // ── SigV4 ───────────────────────────────────────────────────────────────
 
-async function authenticateV4(req: AuthRequest, options: AuthOptions, sig: V4Signature): Promise<AuthResult> {
+function authenticateV4(req: AuthRequest, options: AuthOptions, sig: V4Signature): AuthResult | Promise<AuthResult> {
   const { dialect } = options;
   const now = options.now();
   const requestTime = parseAmzDate(sig.amzDate);
@@ -84,18 +101,18 @@ async function authenticateV4(req: AuthRequest, options: AuthOptions, sig: V4Sig
   if (known) checkToken(known, req, options);
 
   const payloadHash = header(req.headers, "x-amz-content-sha256");
-  const trailers = new Map<string, string>();
-  const base = { principal, method: sig.presigned ? ("v4-query" as const) : ("v4-header" as const), region: sig.region, service: sig.service, trailers };
+  const base = { principal, method: sig.presigned ? ("v4-query" as const) : ("v4-header" as const), region: sig.region, service: sig.service, trailers: NO_TRAILERS };
 
   // Non-S3 clients sign the SHA-256 of a small document without sending it:
   // read the document first, then check the signature over its hash.
   if (payloadHash === undefined && !(sig.service === "s3" || dialect === "s3")) {
-    const body = await readBody(req.body, MAX_SIGNED_DOCUMENT);
-    if (known) {
-      verifyV4(req, sig, known, sha256Hex(body), dialect);
-      options.credentials.noteUse?.(sig.accessKeyId, sig.service, sig.region, now);
-    }
-    return { ...base, body: heldBody(body), contentLength: body.length };
+    return readBody(req.body, MAX_SIGNED_DOCUMENT).then((body) => {
+      if (known) {
+        verifyV4(req, sig, known, sha256Hex(body), dialect);
+        options.credentials.noteUse?.(sig.accessKeyId, sig.service, sig.region, now);
+      }
+      return { ...base, body: heldBody(body), contentLength: body.length };
+    });
   }
 
   if (payloadHash === undefined && dialect === "s3" && !sig.presigned) {
@@ -108,6 +125,7 @@ async function authenticateV4(req: AuthRequest, options: AuthOptions, sig: V4Sig
   if (signedPayload.startsWith("STREAMING-")) {
     const signedChunks = signedPayload.startsWith("STREAMING-AWS4-HMAC-SHA256-PAYLOAD");
     const decodedLength = numberHeader(req, "x-amz-decoded-content-length");
+    const trailers = new Map<string, string>();
     const decoder = new ChunkedDecoder({
       signing: signature && signedChunks ? { key: signature.key, amzDate: sig.amzDate, scope: scopeOf(sig), seed: sig.signature } : undefined,
       signedChunks,
@@ -115,10 +133,10 @@ async function authenticateV4(req: AuthRequest, options: AuthOptions, sig: V4Sig
       decodedLength,
       dialect,
     });
-    return { ...base, body: pipe(req.body, decoder), contentLength: decodedLength };
+    return { ...base, body: pipe(req.body, decoder), contentLength: decodedLength, trailers };
   }
   const contentLength = numberHeader(req, "content-length");
-  if (/^[0-9a-f]{64}$/i.test(signedPayload) && known) {
+  if (known && signedPayload.length === 64 && /^[0-9a-f]{64}$/i.test(signedPayload)) {
     // Most requests (GET, HEAD, DELETE) carry no body: check the hash now
     // rather than build a verifying stream for nothing.
     if (hasNoBody(req, contentLength)) {
@@ -128,9 +146,10 @@ async function authenticateV4(req: AuthRequest, options: AuthOptions, sig: V4Sig
     // Other services' bodies are small documents, read whole by their
     // codecs anyway: check the hash in one go rather than through a stream.
     if (dialect !== "s3" && sig.service !== "s3") {
-      const body = await readBody(req.body, MAX_SIGNED_DOCUMENT);
-      if (sha256Hex(body) !== signedPayload.toLowerCase()) throw sha256Mismatch();
-      return { ...base, body: heldBody(body), contentLength: body.length };
+      return readBody(req.body, MAX_SIGNED_DOCUMENT).then((body) => {
+        if (sha256Hex(body) !== signedPayload.toLowerCase()) throw sha256Mismatch();
+        return { ...base, body: heldBody(body), contentLength: body.length };
+      });
     }
     return { ...base, body: pipe(req.body, new Sha256Verifier(signedPayload)), contentLength };
   }
@@ -138,7 +157,7 @@ async function authenticateV4(req: AuthRequest, options: AuthOptions, sig: V4Sig
 }
 
 /** Checks the request signature; returns the signing key for chunk signatures. */
-function verifyV4(req: AuthRequest, sig: V4Signature, known: KnownCredentials, payloadHash: string, dialect: AuthOptions["dialect"]): { key: Buffer } {
+function verifyV4(req: AuthRequest, sig: V4Signature, known: KnownCredentials, payloadHash: string, dialect: AuthOptions["dialect"]): { key: SigningKey } {
   const key = signingKey(known.secretAccessKey, sig);
   const expected = requestSignature(key, sig, canonicalRequest(req, sig, payloadHash));
   if (!sameText(expected, sig.signature)) throw signatureMismatch(dialect);
@@ -207,7 +226,7 @@ function checkToken(known: KnownCredentials, req: AuthRequest, options: AuthOpti
 }
 
 function plainResult(req: AuthRequest, principal: Principal, method: AuthResult["method"]): AuthResult {
-  return { principal, method, body: req.body, contentLength: numberHeader(req, "content-length"), trailers: new Map() };
+  return { principal, method, body: req.body, contentLength: numberHeader(req, "content-length"), trailers: NO_TRAILERS };
 }
 
 function hasNoBody(req: AuthRequest, contentLength: number | undefined): boolean {

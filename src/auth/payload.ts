@@ -5,16 +5,16 @@
  * and fail the stream, with an AwsError, if anything does not match, so a
  * consumer that stores the body only commits what was verified.
  */
-import { createHash, createHmac, type Hash } from "node:crypto";
+import { createHash, type Hash } from "node:crypto";
 import { Transform, type TransformCallback } from "node:stream";
 import { AwsError } from "../server/errors.js";
 import { signatureMismatch } from "./errors.js";
-import { EMPTY_SHA256, sha256Hex } from "./sigv4.js";
+import { EMPTY_SHA256, sha256Hex, type SigningKey } from "./sigv4.js";
 import type { AuthDialect } from "./types.js";
 
 /** What verifying chunk signatures needs; absent when the key is unknown (lenient mode) or chunks are unsigned. */
 export interface ChunkSigning {
-  key: Buffer;
+  key: SigningKey;
   amzDate: string;
   scope: string;
   /** The request's own signature: the first chunk chains from it. */
@@ -183,7 +183,7 @@ export class ChunkedDecoder extends Transform {
     const dataHash = this.chunkHash ? this.chunkHash.digest("hex") : EMPTY_SHA256;
     this.chunkHash = undefined;
     const stringToSign = `AWS4-HMAC-SHA256-PAYLOAD\n${signing.amzDate}\n${signing.scope}\n${this.previousSignature}\n${EMPTY_SHA256}\n${dataHash}`;
-    const expected = createHmac("sha256", signing.key).update(stringToSign).digest("hex");
+    const expected = signing.key.sign(stringToSign);
     if (expected !== this.chunkSignature) throw signatureMismatch(this.options.dialect);
     this.previousSignature = expected;
   }
@@ -209,7 +209,7 @@ export class ChunkedDecoder extends Transform {
     const signing = this.options.signing;
     if (!signing) return;
     const stringToSign = `AWS4-HMAC-SHA256-TRAILER\n${signing.amzDate}\n${signing.scope}\n${this.previousSignature}\n${sha256Hex(this.trailerLines.join(""))}`;
-    const expected = createHmac("sha256", signing.key).update(stringToSign).digest("hex");
+    const expected = signing.key.sign(stringToSign);
     if (expected !== signature) throw signatureMismatch(this.options.dialect);
   }
 

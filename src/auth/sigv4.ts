@@ -52,11 +52,37 @@ export function parseV4Header(value: string, headers: IncomingHttpHeaders, diale
     date: scope.date,
     region: scope.region,
     service: scope.service,
-    signedHeaders: signedHeaders.split(";"),
+    signedHeaders: signedHeaderList(signedHeaders),
     signature,
     amzDate,
     presigned: false,
   };
+}
+
+/**
+ * A client signs the same few header lists and credential scopes over and
+ * over: both are parsed once and kept (never mutated), up to a bound.
+ */
+class ParseCache<T> {
+  private readonly entries = new Map<string, T>();
+  constructor(private readonly limit: number) {}
+
+  get(text: string, parse: (text: string) => T): T {
+    let value = this.entries.get(text);
+    if (value === undefined) {
+      value = parse(text);
+      if (this.entries.size >= this.limit) this.entries.clear();
+      this.entries.set(text, value);
+    }
+    return value;
+  }
+}
+
+const signedHeaderLists = new ParseCache<string[]>(256);
+const credentialScopes = new ParseCache<CredentialScope>(256);
+
+function signedHeaderList(text: string): string[] {
+  return signedHeaderLists.get(text, (t) => t.split(";"));
 }
 
 /** One `Name=value` field of the Authorization header, by plain string search. */
@@ -90,24 +116,39 @@ export function parseV4Query(params: Map<string, string>, dialect: AuthDialect):
   if (expires !== undefined && expires > MAX_EXPIRES_SECONDS) {
     throw malformedQueryAuth(dialect, "X-Amz-Expires must be less than a week (in seconds) that is 604800");
   }
-  return { ...parseCredential(credential, dialect, true), signedHeaders: signedHeaders.split(";"), signature, amzDate, expires, presigned: true };
+  return { ...parseCredential(credential, dialect, true), signedHeaders: signedHeaderList(signedHeaders), signature, amzDate, expires, presigned: true };
 }
 
-function parseCredential(credential: string, dialect: AuthDialect, query: boolean): Pick<V4Signature, "accessKeyId" | "date" | "region" | "service"> {
-  const parts = credential.split("/");
-  if (parts.length !== 5 || parts[4] !== "aws4_request" || !/^\d{8}$/.test(parts[1]!)) {
+type CredentialScope = Pick<V4Signature, "accessKeyId" | "date" | "region" | "service">;
+
+function parseCredential(credential: string, dialect: AuthDialect, query: boolean): CredentialScope {
+  const scope = credentialScopes.get(credential, splitCredential);
+  if (scope.date === "") {
     const detail = `the Credential parameter is malformed; expecting "<YOUR-AKID>/YYYYMMDD/REGION/SERVICE/aws4_request".`;
     throw query ? malformedQueryAuth(dialect, `Error parsing the X-Amz-Credential parameter; ${detail}`) : malformedAuth(dialect, detail);
   }
+  return scope;
+}
+
+/** `AKID/YYYYMMDD/region/service/aws4_request`; a malformed one comes back with an empty date. */
+function splitCredential(credential: string): CredentialScope {
+  const parts = credential.split("/");
+  if (parts.length !== 5 || parts[4] !== "aws4_request" || !/^\d{8}$/.test(parts[1]!)) return { accessKeyId: "", date: "", region: "", service: "" };
   const [accessKeyId, date, region, service] = parts as [string, string, string, string];
   return { accessKeyId, date, region, service };
 }
 
+/** Requests signed in the same second share their date: the last one parsed is kept. */
+let lastAmzDate = { text: "", ms: NaN };
+
 /** Parses `YYYYMMDDTHHMMSSZ` into epoch ms; NaN when malformed. */
 export function parseAmzDate(value: string): number {
+  if (value === lastAmzDate.text) return lastAmzDate.ms;
   const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(value);
   if (!m) return NaN;
-  return Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]));
+  const ms = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]));
+  lastAmzDate = { text: value, ms };
+  return ms;
 }
 
 export function formatAmzDate(ms: number): string {
@@ -129,8 +170,9 @@ export interface CanonicalInput {
 
 export function canonicalRequest(req: CanonicalInput, sig: V4Signature, payloadHash: string): string {
   const path = sig.service === "s3" ? req.path || "/" : normalizedPath(req.path);
-  const query = canonicalQuery(req.rawQuery, sig.presigned);
-  const headers = sig.signedHeaders.map((name) => `${name}:${canonicalHeaderValue(req.headers[name])}\n`).join("");
+  const query = req.rawQuery === "" ? "" : canonicalQuery(req.rawQuery, sig.presigned);
+  let headers = "";
+  for (const name of sig.signedHeaders) headers += `${name}:${canonicalHeaderValue(req.headers[name])}\n`;
   return `${req.method}\n${path}\n${query}\n${headers}\n${sig.signedHeaders.join(";")}\n${payloadHash}`;
 }
 
@@ -157,29 +199,76 @@ function canonicalQuery(rawQuery: string, presigned: boolean): string {
 function canonicalHeaderValue(value: string | string[] | undefined): string {
   if (value === undefined) return "";
   const joined = Array.isArray(value) ? value.join(",") : value;
-  return joined.trim().replace(/\s+/g, " ");
+  return isCanonicalValue(joined) ? joined : joined.trim().replace(/\s+/g, " ");
 }
 
-const keyCache = new Map<string, Buffer>();
+/** No whitespace at the ends, none but single spaces inside: the value is its own canonical form (most are). */
+function isCanonicalValue(value: string): boolean {
+  let previousSpace = true; // so that a leading space fails too
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c === 0x20) {
+      if (previousSpace) return false;
+      previousSpace = true;
+    } else if (c < 0x20 || c === 0xa0 || c > 0xff) {
+      return false; // tabs and line breaks, and what else \s counts as whitespace: left to the full rule
+    } else {
+      previousSpace = false;
+    }
+  }
+  return !previousSpace || value.length === 0;
+}
+
+/**
+ * A derived signing key with its HMAC pads precomputed: an HMAC is then two
+ * one-shot SHA-256 digests, without building an Hmac object (whose key
+ * import dominates the cost of signing a short text).
+ */
+export class SigningKey {
+  private readonly inner: string;
+  private readonly outer: string;
+
+  constructor(readonly key: Buffer) {
+    const inner = Buffer.alloc(64, 0x36);
+    const outer = Buffer.alloc(64, 0x5c);
+    for (let i = 0; i < key.length; i++) {
+      inner[i]! ^= key[i]!;
+      outer[i]! ^= key[i]!;
+    }
+    this.inner = inner.toString("latin1");
+    this.outer = outer.toString("latin1");
+  }
+
+  /** HMAC-SHA256 of `text`, as lower-case hex. */
+  sign(text: string): string {
+    // The pads are bytes carried as latin1 text, so the text must be ASCII (one UTF-8 byte per character).
+    if (!oneShot || Buffer.byteLength(text) !== text.length) {
+      return createHmac("sha256", this.key).update(text).digest("hex");
+    }
+    const innerDigest = oneShot("sha256", Buffer.from(this.inner + text, "latin1"), "latin1");
+    return oneShot("sha256", Buffer.from(this.outer + innerDigest, "latin1"), "hex");
+  }
+}
+
+const keyCache = new Map<string, SigningKey>();
 
 /** The derived signing key, cached: four HMACs per request add up on a hot path. */
-export function signingKey(secret: string, sig: Pick<V4Signature, "date" | "region" | "service">): Buffer {
+export function signingKey(secret: string, sig: Pick<V4Signature, "date" | "region" | "service">): SigningKey {
   const id = `${secret}\n${sig.date}\n${sig.region}\n${sig.service}`;
   let key = keyCache.get(id);
   if (!key) {
     const kDate = hmac(`AWS4${secret}`, sig.date);
     const kRegion = hmac(kDate, sig.region);
     const kService = hmac(kRegion, sig.service);
-    key = hmac(kService, "aws4_request");
+    key = new SigningKey(hmac(kService, "aws4_request"));
     if (keyCache.size >= 1024) keyCache.clear();
     keyCache.set(id, key);
   }
   return key;
 }
 
-export function requestSignature(key: Buffer, sig: V4Signature, canonical: string): string {
-  const stringToSign = `${ALGORITHM}\n${sig.amzDate}\n${scopeOf(sig)}\n${sha256Hex(canonical)}`;
-  return createHmac("sha256", key).update(stringToSign).digest("hex");
+export function requestSignature(key: SigningKey, sig: V4Signature, canonical: string): string {
+  return key.sign(`${ALGORITHM}\n${sig.amzDate}\n${scopeOf(sig)}\n${sha256Hex(canonical)}`);
 }
 
 export function hmac(key: string | Buffer, data: string): Buffer {
@@ -187,7 +276,7 @@ export function hmac(key: string | Buffer, data: string): Buffer {
 }
 
 /** Node's one-shot digest (20.12+) skips the Hash object: half the cost on a short canonical request. */
-const oneShot = (crypto as { hash?: (algorithm: string, data: string | Buffer, encoding: "hex") => string }).hash;
+const oneShot = (crypto as { hash?: (algorithm: string, data: string | Buffer, encoding: "hex" | "latin1") => string }).hash;
 
 export function sha256Hex(data: string | Buffer): string {
   return oneShot ? oneShot("sha256", data, "hex") : createHash("sha256").update(data).digest("hex");

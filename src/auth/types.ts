@@ -73,7 +73,7 @@ export interface AuthResult {
    * Trailing headers of an aws-chunked body (e.g. `x-amz-checksum-crc32`),
    * lower-cased; filled in when `body` ends, empty before.
    */
-  trailers: Map<string, string>;
+  trailers: ReadonlyMap<string, string>;
 }
 
 export interface AuthOptions {

@@ -53,14 +53,21 @@ export async function startNimbus(config: NimbusConfig, log: Logger, now: () => 
   const env: ServiceEnvironment = { config, kv: storage.kv, blobs: storage.blobs, now: () => new Date(now()), keyUsage };
 
   const runtimes = new Map<ServiceDefinition, Promise<ServiceRuntime>>();
+  /** Runtimes that finished loading, handed out without a promise. */
+  const ready = new Map<ServiceDefinition, ServiceRuntime>();
   const states = new Map<string, ServiceState>(catalog.all.map((s) => [s.name, "available"]));
-  const runtime = (service: ServiceDefinition): Promise<ServiceRuntime> => {
+  const runtime = (service: ServiceDefinition): ServiceRuntime | Promise<ServiceRuntime> => {
+    const done = ready.get(service);
+    if (done) return done;
     let loaded = runtimes.get(service);
     if (!loaded) {
       loaded = service.load(env);
       runtimes.set(service, loaded);
       loaded.then(
-        () => states.set(service.name, "running"),
+        (value) => {
+          ready.set(service, value);
+          states.set(service.name, "running");
+        },
         (error: unknown) => {
           states.set(service.name, "error");
           runtimes.delete(service);

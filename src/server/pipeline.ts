@@ -21,7 +21,8 @@ export interface PipelineDeps {
   router: ServiceRouter;
   credentials: CredentialProvider;
   authorizer: Authorizer;
-  runtime(service: ServiceDefinition): Promise<ServiceRuntime>;
+  /** The service's runtime: the value itself once loaded, a promise while it loads. */
+  runtime(service: ServiceDefinition): ServiceRuntime | Promise<ServiceRuntime>;
   now(): number;
   log(level: "error" | "warn" | "info" | "debug", message: string, detail?: unknown): void;
 }
@@ -47,10 +48,13 @@ export async function runPipeline(req: IncomingMessage, deps: PipelineDeps, sign
   let runtime: ServiceRuntime | undefined;
   let op: Operation | undefined;
   try {
-    runtime = await deps.runtime(service);
-    const auth = await authenticateStep(req, rawPath, rawQuery, route, deps);
+    // Awaited only when pending: a settled value would still cost a turn of the microtask queue.
+    const loading = deps.runtime(service);
+    runtime = loading instanceof Promise ? await loading : loading;
+    const authenticating = authenticateStep(req, rawPath, rawQuery, route, deps);
+    const auth = authenticating instanceof Promise ? await authenticating : authenticating;
     const wire = toWireRequest(req, rawPath, rawQuery, route, auth);
-    await runtime.codec.prepare?.(wire);
+    if (runtime.codec.prepare) await runtime.codec.prepare(wire);
     op = runtime.codec.resolve(wire);
     if (!op) throw unknownOperation(service, wire);
     const definition = runtime.operations[op.name];
@@ -73,13 +77,13 @@ export async function runPipeline(req: IncomingMessage, deps: PipelineDeps, sign
   }
 }
 
-async function authenticateStep(
+function authenticateStep(
   req: IncomingMessage,
   rawPath: string,
   rawQuery: string,
   route: Route,
   deps: PipelineDeps,
-): Promise<AuthResult> {
+): AuthResult | Promise<AuthResult> {
   const service = route.service;
   return authenticate(
     { method: req.method ?? "GET", path: rawPath, rawQuery, headers: req.headers, body: req, virtualHostBucket: route.virtualHostBucket },

@@ -24,8 +24,9 @@ function options(overrides: Partial<AuthOptions> = {}): AuthOptions {
   return { mode: "lenient", dialect: "s3", credentials: registry(), now: () => Date.now(), allowAnonymous: true, allowV2: true, ...overrides };
 }
 
-const rejectsCode = (promise: Promise<unknown>, code: string, status: number) =>
-  assert.rejects(promise, (e: AwsError) => {
+/** `authenticate` answers at once when it can; its failures always come as a rejection. */
+const rejectsCode = (promise: unknown, code: string, status: number) =>
+  assert.rejects(promise as Promise<unknown>, (e: AwsError) => {
     assert.equal(`${e.code} ${e.status}`, `${code} ${status}`);
     return true;
   });

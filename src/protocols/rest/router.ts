@@ -37,6 +37,8 @@ export interface RouteMatch {
 export class RestRouter {
   /** Routes by HTTP method, most specific first. */
   private readonly routes = new Map<string, Route[]>();
+  /** The same without the routes that need a query literal: all a request without a query can match. */
+  private readonly plainRoutes = new Map<string, Route[]>();
 
   constructor(model: ServiceModel) {
     for (const op of Object.values(model.operations)) {
@@ -45,13 +47,17 @@ export class RestRouter {
       list.push(route);
       this.routes.set(route.method, list);
     }
-    for (const list of this.routes.values()) list.sort((a, b) => b.specificity - a.specificity);
+    for (const [method, list] of this.routes) {
+      list.sort((a, b) => b.specificity - a.specificity);
+      this.plainRoutes.set(method, list.filter((route) => route.queryLiterals.length === 0));
+    }
   }
 
   match(req: WireRequest): RouteMatch | undefined {
     const segments = splitPath(req.path);
     if (!segments) return undefined;
-    const xId = req.query.get("x-id") ?? undefined;
+    const plain = req.rawQuery === "";
+    const xId = plain ? undefined : (req.query.get("x-id") ?? undefined);
     let best: { route: Route; labels: Record<string, string>; score: number } | undefined;
     // The most specific route whose template matches but whose required
     // members are missing: `GET /b/k?attributes` without its header is still
@@ -59,15 +65,15 @@ export class RestRouter {
     // still UntagResource, answered by validation rather than "unknown
     // operation"; a less specific template never takes the request.
     let named: { route: Route; labels: Record<string, string> } | undefined;
-    for (const route of this.routes.get(req.method) ?? []) {
+    for (const route of (plain ? this.plainRoutes : this.routes).get(req.method) ?? []) {
       // Sorted by specificity: once a match is found, only an x-id can beat it.
       if (best && (xId === undefined || best.score >= 1_000_000)) break;
       // Query literals first: most requests carry none, which rules out most routes without touching the path.
-      if (!route.queryLiterals.every(([name, value]) => (value === undefined ? req.query.has(name) : req.query.get(name) === value))) continue;
+      if (!plain && !route.queryLiterals.every(([name, value]) => (value === undefined ? req.query.has(name) : req.query.get(name) === value))) continue;
       const labels = matchSegments(route.segments, segments);
       if (!labels) continue;
       if (
-        !route.requiredQuery.every((name) => req.query.has(name)) ||
+        (route.requiredQuery.length > 0 && (plain || !route.requiredQuery.every((name) => req.query.has(name)))) ||
         !route.requiredHeaders.every((name) => req.headers[name] !== undefined)
       ) {
         named ??= { route, labels };
