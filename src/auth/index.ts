@@ -101,7 +101,8 @@ function authenticateV4(req: AuthRequest, options: AuthOptions, sig: V4Signature
   if (known) checkToken(known, req, options);
 
   const payloadHash = header(req.headers, "x-amz-content-sha256");
-  const base = { principal, method: sig.presigned ? ("v4-query" as const) : ("v4-header" as const), region: sig.region, service: sig.service, trailers: NO_TRAILERS };
+  const signed = (body: Readable, contentLength: number | undefined, trailers = NO_TRAILERS): AuthResult =>
+    authResult(principal, sig.presigned ? "v4-query" : "v4-header", body, contentLength, trailers, sig.region, sig.service);
 
   // Non-S3 clients sign the SHA-256 of a small document without sending it:
   // read the document first, then check the signature over its hash.
@@ -111,7 +112,7 @@ function authenticateV4(req: AuthRequest, options: AuthOptions, sig: V4Signature
         verifyV4(req, sig, known, sha256Hex(body), dialect);
         options.credentials.noteUse?.(sig.accessKeyId, sig.service, sig.region, now);
       }
-      return { ...base, body: heldBody(body), contentLength: body.length };
+      return signed(heldBody(body), body.length);
     });
   }
 
@@ -133,7 +134,7 @@ function authenticateV4(req: AuthRequest, options: AuthOptions, sig: V4Signature
       decodedLength,
       dialect,
     });
-    return { ...base, body: pipe(req.body, decoder), contentLength: decodedLength, trailers };
+    return signed(pipe(req.body, decoder), decodedLength, trailers);
   }
   const contentLength = numberHeader(req, "content-length");
   if (known && signedPayload.length === 64 && /^[0-9a-f]{64}$/i.test(signedPayload)) {
@@ -141,19 +142,19 @@ function authenticateV4(req: AuthRequest, options: AuthOptions, sig: V4Signature
     // rather than build a verifying stream for nothing.
     if (hasNoBody(req, contentLength)) {
       if (signedPayload.toLowerCase() !== EMPTY_SHA256) throw sha256Mismatch();
-      return { ...base, body: req.body, contentLength };
+      return signed(req.body, contentLength);
     }
     // Other services' bodies are small documents, read whole by their
     // codecs anyway: check the hash in one go rather than through a stream.
     if (dialect !== "s3" && sig.service !== "s3") {
       return readBody(req.body, MAX_SIGNED_DOCUMENT).then((body) => {
         if (sha256Hex(body) !== signedPayload.toLowerCase()) throw sha256Mismatch();
-        return { ...base, body: heldBody(body), contentLength: body.length };
+        return signed(heldBody(body), body.length);
       });
     }
-    return { ...base, body: pipe(req.body, new Sha256Verifier(signedPayload)), contentLength };
+    return signed(pipe(req.body, new Sha256Verifier(signedPayload)), contentLength);
   }
-  return { ...base, body: req.body, contentLength };
+  return signed(req.body, contentLength);
 }
 
 /** Checks the request signature; returns the signing key for chunk signatures. */
@@ -226,7 +227,20 @@ function checkToken(known: KnownCredentials, req: AuthRequest, options: AuthOpti
 }
 
 function plainResult(req: AuthRequest, principal: Principal, method: AuthResult["method"]): AuthResult {
-  return { principal, method, body: req.body, contentLength: numberHeader(req, "content-length"), trailers: NO_TRAILERS };
+  return authResult(principal, method, req.body, numberHeader(req, "content-length"), NO_TRAILERS, undefined, undefined);
+}
+
+/** Every result built in one place, so that all share one shape. */
+function authResult(
+  principal: Principal,
+  method: AuthResult["method"],
+  body: Readable,
+  contentLength: number | undefined,
+  trailers: ReadonlyMap<string, string>,
+  region: string | undefined,
+  service: string | undefined,
+): AuthResult {
+  return { principal, method, body, contentLength, trailers, region, service };
 }
 
 function hasNoBody(req: AuthRequest, contentLength: number | undefined): boolean {

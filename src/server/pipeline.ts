@@ -125,25 +125,45 @@ function createContext(
   deps: PipelineDeps,
   signal: () => AbortSignal,
 ): RequestContext {
-  const accountId = auth.principal.type === "anonymous" ? "" : auth.principal.accountId;
-  return {
-    requestId,
-    service: service.name,
-    operation: op.name,
-    region: auth.region || deps.config.defaultRegion,
-    accountId,
-    principal: auth.principal,
-    now: () => new Date(deps.now()),
-    trailers: auth.trailers,
-    headers: req.headers,
-    // Made on first use: most requests never look (the peer address is a system call).
-    get signal() {
-      return signal();
-    },
-    get sourceIp() {
-      return req.socket.remoteAddress?.replace(/^::ffff:/, "");
-    },
-  };
+  return new PipelineContext(requestId, service.name, op.name, auth.region || deps.config.defaultRegion, auth, req, deps.now, signal);
+}
+
+/** A class rather than a literal with getters: its instances share one shape, made cheaply. */
+class PipelineContext implements RequestContext {
+  readonly accountId: string;
+  readonly principal: AuthResult["principal"];
+  readonly trailers: ReadonlyMap<string, string>;
+  readonly headers: IncomingMessage["headers"];
+
+  constructor(
+    readonly requestId: string,
+    readonly service: string,
+    readonly operation: string,
+    readonly region: string,
+    auth: AuthResult,
+    private readonly req: IncomingMessage,
+    private readonly clock: () => number,
+    private readonly abortSignal: () => AbortSignal,
+  ) {
+    this.principal = auth.principal;
+    this.accountId = auth.principal.type === "anonymous" ? "" : auth.principal.accountId;
+    this.trailers = auth.trailers;
+    this.headers = req.headers;
+  }
+
+  now(): Date {
+    return new Date(this.clock());
+  }
+
+  /** Made on first use: most requests never look. */
+  get signal(): AbortSignal {
+    return this.abortSignal();
+  }
+
+  /** Read on first use: the peer address is a system call. */
+  get sourceIp(): string | undefined {
+    return this.req.socket.remoteAddress?.replace(/^::ffff:/, "");
+  }
 }
 
 function renderError(error: AwsError, runtime: ServiceRuntime | undefined, op: Operation | undefined, requestId: string, method: string): WireResponse {

@@ -170,13 +170,14 @@ function readObject(store: S3Store, input: GetObjectInput) {
     if (range !== undefined) throw s3Errors.invalidRequest("Cannot specify both Range header and partNumber query parameter");
     range = partRange(record, input.PartNumber);
   }
-  const output: Record<string, unknown> = {
-    ...headersToOutput(record),
-    ContentLength: range ? range.end - range.start + 1 : record.size,
-    ContentRange: range ? `bytes ${range.start}-${range.end}/${record.size}` : undefined,
-    // Checksums describe the whole object, so ranged reads carry none.
-    ...(input.ChecksumMode === "ENABLED" && !range ? checksumOutput(record) : {}),
-  };
+  const output = headersToOutput(record);
+  output.ContentLength = range ? range.end - range.start + 1 : record.size;
+  if (range) output.ContentRange = `bytes ${range.start}-${range.end}/${record.size}`;
+  // Checksums describe the whole object, so ranged reads carry none.
+  if (input.ChecksumMode === "ENABLED" && !range && record.checksum) {
+    output[`Checksum${record.checksum.algorithm}`] = record.checksum.value;
+    output.ChecksumType = record.checksum.type;
+  }
   applyResponseOverrides(output, input);
   return { record, output, range };
 }
