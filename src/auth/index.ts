@@ -6,7 +6,7 @@
  * with a wrong signature is refused in both.
  */
 import { Readable } from "node:stream";
-import { heldBody, readBody } from "../protocols/shared/body.js";
+import { readBody, type RequestBody } from "../protocols/shared/body.js";
 import { ANONYMOUS, lenientPrincipal } from "./credentials.js";
 import {
   expiredToken,
@@ -101,7 +101,7 @@ function authenticateV4(req: AuthRequest, options: AuthOptions, sig: V4Signature
   if (known) checkToken(known, req, options);
 
   const payloadHash = header(req.headers, "x-amz-content-sha256");
-  const signed = (body: Readable, contentLength: number | undefined, trailers = NO_TRAILERS): AuthResult =>
+  const signed = (body: RequestBody, contentLength: number | undefined, trailers = NO_TRAILERS): AuthResult =>
     authResult(principal, sig.presigned ? "v4-query" : "v4-header", body, contentLength, trailers, sig.region, sig.service);
 
   // Non-S3 clients sign the SHA-256 of a small document without sending it:
@@ -112,7 +112,7 @@ function authenticateV4(req: AuthRequest, options: AuthOptions, sig: V4Signature
         verifyV4(req, sig, known, sha256Hex(body), dialect);
         options.credentials.noteUse?.(sig.accessKeyId, sig.service, sig.region, now);
       }
-      return signed(heldBody(body), body.length);
+      return signed(body, body.length);
     });
   }
 
@@ -149,7 +149,7 @@ function authenticateV4(req: AuthRequest, options: AuthOptions, sig: V4Signature
     if (dialect !== "s3" && sig.service !== "s3") {
       return readBody(req.body, MAX_SIGNED_DOCUMENT).then((body) => {
         if (sha256Hex(body) !== signedPayload.toLowerCase()) throw sha256Mismatch();
-        return signed(heldBody(body), body.length);
+        return signed(body, body.length);
       });
     }
     return signed(pipe(req.body, new Sha256Verifier(signedPayload)), contentLength);
@@ -234,7 +234,7 @@ function plainResult(req: AuthRequest, principal: Principal, method: AuthResult[
 function authResult(
   principal: Principal,
   method: AuthResult["method"],
-  body: Readable,
+  body: RequestBody,
   contentLength: number | undefined,
   trailers: ReadonlyMap<string, string>,
   region: string | undefined,

@@ -4,6 +4,7 @@
  */
 import type { IncomingHttpHeaders } from "node:http";
 import type { Readable } from "node:stream";
+import type { RequestBody } from "../protocols/shared/body.js";
 
 export type PrincipalType = "root" | "user" | "assumed-role" | "anonymous";
 
@@ -65,8 +66,12 @@ export interface AuthResult {
   /** Region and service of the SigV4 credential scope, when signed with v4. */
   region?: string;
   service?: string;
-  /** The payload to hand on: aws-chunked framing removed, hashes and chunk signatures verified as it flows. */
-  body: Readable;
+  /**
+   * The payload to hand on: aws-chunked framing removed, hashes and chunk
+   * signatures verified as it flows; the bytes themselves when
+   * authentication read the document whole.
+   */
+  body: RequestBody;
   /** Payload length when known (`x-amz-decoded-content-length` for aws-chunked). */
   contentLength?: number;
   /**

@@ -8,6 +8,7 @@ import type { IncomingHttpHeaders } from "node:http";
 import type { Readable } from "node:stream";
 import type { AwsError } from "../server/errors.js";
 import type { Operation, ServiceModel } from "./model.js";
+import type { RequestBody } from "./shared/body.js";
 
 /** A request as the codecs see it, after routing and authentication. */
 export interface WireRequest {
@@ -27,8 +28,10 @@ export interface WireRequest {
    * The payload, already freed of any `aws-chunked` framing. Codecs read it
    * in full (up to `maxBodyBytes`) unless the operation's payload member is
    * streaming, in which case the stream itself becomes that member's value.
+   * A small document already read whole (to check its signature) comes as
+   * its bytes.
    */
-  body: Readable;
+  body: RequestBody;
   /** Payload length in bytes when known (decoded length for aws-chunked). */
   contentLength?: number;
 }

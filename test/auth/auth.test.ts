@@ -31,8 +31,8 @@ const rejectsCode = (promise: unknown, code: string, status: number) =>
     return true;
   });
 
-async function drain(body: Readable): Promise<Buffer> {
-  return Buffer.concat(await body.toArray());
+async function drain(body: Readable | Buffer): Promise<Buffer> {
+  return Buffer.isBuffer(body) ? body : Buffer.concat(await body.toArray());
 }
 
 /** The AWS documentation's STREAMING-AWS4-HMAC-SHA256-PAYLOAD example: 65 KiB of 'a' in two chunks. */

@@ -18,7 +18,7 @@ export function createJsonCodec(model: ServiceModel, options: CodecOptions = {})
   const malformed = (detail: string): AwsError =>
     options.malformedError?.(detail) ?? new AwsError("SerializationException", detail, 400);
 
-  const respond = (status: number, headers: Record<string, string>, document: unknown, method: string): WireResponse => {
+  const respond = (status: number, requestId: string, document: unknown, method: string): WireResponse => {
     const body = Buffer.from(JSON.stringify(document));
     const response: WireResponse = {
       status,
@@ -27,7 +27,7 @@ export function createJsonCodec(model: ServiceModel, options: CodecOptions = {})
         "content-length": String(body.length),
         // DynamoDB clients check this CRC32 of the body when it is present.
         "x-amz-crc32": String(crc32(body)),
-        ...headers,
+        "x-amzn-requestid": requestId,
       },
     };
     if (method !== "HEAD") response.body = body;
@@ -65,7 +65,7 @@ export function createJsonCodec(model: ServiceModel, options: CodecOptions = {})
 
     serializeOutput(op, output, ctx) {
       const document = op.output ? (writeJsonValue(model, op.output, output) ?? {}) : {};
-      return respond(200, { "x-amzn-requestid": ctx.requestId }, document, ctx.method);
+      return respond(200, ctx.requestId, document, ctx.method);
     },
 
     serializeError(error, ctx) {
@@ -82,7 +82,7 @@ export function createJsonCodec(model: ServiceModel, options: CodecOptions = {})
         const ref = members[name];
         document[name] = ref ? writeJsonValue(model, ref, value) : value;
       }
-      return respond(error.status, { "x-amzn-requestid": ctx.requestId }, document, ctx.method);
+      return respond(error.status, ctx.requestId, document, ctx.method);
     },
   };
 }

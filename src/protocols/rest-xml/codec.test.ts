@@ -68,7 +68,7 @@ describe("rest-xml input (S3)", () => {
       "x-amz-object-lock-retain-until-date": "2026-11-22T10:00:00Z",
       "x-amz-server-side-encryption-bucket-key-enabled": "true",
     }, "hello", 5);
-    const body = req.body;
+    const body = req.body as Readable;
     const input = await parse(req, "PutObject");
     assert.equal(input.Bucket, "my-bucket");
     assert.equal(input.Key, "dir/a b+c%.txt");

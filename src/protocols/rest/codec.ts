@@ -8,7 +8,7 @@ import type { Readable } from "node:stream";
 import { AwsError } from "../../server/errors.js";
 import type { Operation, ServiceModel, Shape, ShapeRef } from "../model.js";
 import { resolveShape } from "../model.js";
-import { DEFAULT_MAX_BODY_BYTES, readBody } from "../shared/body.js";
+import { bodyStream, DEFAULT_MAX_BODY_BYTES, drainBody, readBody } from "../shared/body.js";
 import { coerceScalar, ScalarError } from "../shared/scalars.js";
 import { formatTimestamp } from "../shared/timestamps.js";
 import type { CodecOptions, ProtocolCodec, SerializeContext, Structure, WireRequest, WireResponse } from "../types.js";
@@ -46,7 +46,7 @@ export function createRestCodec(model: ServiceModel, options: CodecOptions, form
 
     async parseInput(op, req) {
       if (!op.input) {
-        await drain(req.body);
+        await drainBody(req.body);
         return {};
       }
       const shape = resolveShape(model, op.input);
@@ -102,7 +102,7 @@ export function createRestCodec(model: ServiceModel, options: CodecOptions, form
       const ref = shape.members![payloadName]!;
       const target = resolveShape(model, ref);
       if (ref.streaming || target.streaming) {
-        input[payloadName] = req.body;
+        input[payloadName] = bodyStream(req.body);
         return;
       }
       const body = await readBody(req.body, maxBody);
@@ -114,7 +114,7 @@ export function createRestCodec(model: ServiceModel, options: CodecOptions, form
     }
     if (!bindingsOf(model, shape).hasBody) {
       // Nothing to read into: do not buffer a body nobody asked for.
-      if (req.contentLength) await drain(req.body);
+      if (req.contentLength) await drainBody(req.body);
       return;
     }
     const body = await readBody(req.body, maxBody);
@@ -319,11 +319,5 @@ function finish(response: WireResponse, ctx: SerializeContext): WireResponse {
 
 function invalidHttpValue(error: ScalarError): AwsError {
   return new AwsError("InvalidArgument", `Invalid value for ${error.path}: ${JSON.stringify(error.value)} is not ${error.expected}.`, 400);
-}
-
-async function drain(body: Readable): Promise<void> {
-  for await (const _ of body) {
-    // discard
-  }
 }
 

@@ -8,29 +8,34 @@ import { AwsError } from "../../server/errors.js";
 /** Default cap on a non-streaming request document. */
 export const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
 
-/** Where a body already read into memory keeps its bytes, beside the stream that replays them. */
-const HELD = Symbol("nimbus.held-body");
-
 /**
- * A stream of bytes already in hand (authentication read the document to
- * hash it): `readBody` takes the bytes back without streaming them again.
+ * A request's payload: the stream off the socket, or, when authentication
+ * had to read a small document whole to hash it, those bytes themselves
+ * (no stream is made to replay them unless an operation wants one).
  */
-export function heldBody(bytes: Buffer): Readable {
-  const stream = Readable.from(bytes.length > 0 ? [bytes] : []);
-  (stream as Readable & { [HELD]?: Buffer })[HELD] = bytes;
-  return stream;
+export type RequestBody = Readable | Buffer;
+
+/** The payload as a stream, for operations whose payload member streams. */
+export function bodyStream(body: RequestBody): Readable {
+  return Buffer.isBuffer(body) ? Readable.from(body.length > 0 ? [body] : []) : body;
+}
+
+/** Reads and discards a payload nobody needs, so the connection stays usable. */
+export async function drainBody(body: RequestBody): Promise<void> {
+  if (Buffer.isBuffer(body)) return;
+  for await (const _ of body) {
+    // discard
+  }
 }
 
 /**
  * Reads `body` in full. Past `limit` bytes the rest is drained (so the
  * connection stays usable) and a 413 is thrown.
  */
-export async function readBody(body: Readable, limit: number = DEFAULT_MAX_BODY_BYTES): Promise<Buffer> {
-  const held = (body as Readable & { [HELD]?: Buffer })[HELD];
-  if (held !== undefined && !body.readableDidRead) {
-    body.destroy();
-    if (held.length > limit) throw new AwsError("RequestEntityTooLarge", `Request body of ${held.length} bytes exceeds the limit of ${limit} bytes.`, 413);
-    return held;
+export async function readBody(body: RequestBody, limit: number = DEFAULT_MAX_BODY_BYTES): Promise<Buffer> {
+  if (Buffer.isBuffer(body)) {
+    if (body.length > limit) throw new AwsError("RequestEntityTooLarge", `Request body of ${body.length} bytes exceeds the limit of ${limit} bytes.`, 413);
+    return body;
   }
   const chunks: Buffer[] = [];
   let size = 0;
