@@ -37,6 +37,14 @@ export async function readBody(body: RequestBody, limit: number = DEFAULT_MAX_BO
     if (body.length > limit) throw new AwsError("RequestEntityTooLarge", `Request body of ${body.length} bytes exceeds the limit of ${limit} bytes.`, 413);
     return body;
   }
+  // Asked while the HTTP parser is still on the headers: the rest of the
+  // packet in hand is parsed before the next microtask.
+  if ((body as Readable & { complete?: boolean }).complete === false) await undefined;
+  const whole = bufferedBody(body);
+  if (whole !== undefined) {
+    if (whole.length > limit) throw new AwsError("RequestEntityTooLarge", `Request body of ${whole.length} bytes exceeds the limit of ${limit} bytes.`, 413);
+    return whole;
+  }
   const chunks: Buffer[] = [];
   let size = 0;
   let tooLarge = false;
@@ -71,5 +79,25 @@ export async function readBody(body: RequestBody, limit: number = DEFAULT_MAX_BO
   if (tooLarge) {
     throw new AwsError("RequestEntityTooLarge", `Request body of ${size} bytes exceeds the limit of ${limit} bytes.`, 413);
   }
+  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
+}
+
+/**
+ * A small request usually arrives in one read from the socket: by the time
+ * anyone asks, the HTTP parser has buffered all of its body and marked the
+ * message complete. Such a body is taken from the buffer at once, without
+ * switching the stream to flowing mode and waiting for its events.
+ */
+function bufferedBody(body: Readable): Buffer | undefined {
+  const message = body as Readable & { complete?: boolean };
+  if (message.complete !== true || body.readableFlowing !== null || body.readableEncoding !== null || body.destroyed) return undefined;
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for (let chunk: Buffer | null = body.read(); chunk !== null; chunk = body.read()) {
+    chunks.push(chunk);
+    size += chunk.length;
+  }
+  // The stream still ends (and closes) on its own; nothing is left to flow.
+  body.resume();
   return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
 }
