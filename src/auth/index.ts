@@ -50,6 +50,8 @@ const NO_TRAILERS: ReadonlyMap<string, string> = new Map();
 
 /** How far a header-signed request's time may be from ours. */
 const MAX_SKEW_MS = 15 * 60 * 1000;
+/** Largest S3 payload read whole (and handed on as bytes) rather than verified as it streams. */
+const MAX_WHOLE_PAYLOAD = 64 * 1024;
 /** Largest body of a non-S3 request buffered to compute its payload hash. */
 const MAX_SIGNED_DOCUMENT = 16 * 1024 * 1024;
 
@@ -145,8 +147,10 @@ function authenticateV4(req: AuthRequest, options: AuthOptions, sig: V4Signature
       return signed(req.body, contentLength);
     }
     // Other services' bodies are small documents, read whole by their
-    // codecs anyway: check the hash in one go rather than through a stream.
-    if (dialect !== "s3" && sig.service !== "s3") {
+    // codecs anyway, and so are S3's small objects: check the hash in one
+    // go rather than through a stream.
+    const small = contentLength !== undefined && contentLength <= MAX_WHOLE_PAYLOAD && req.headers["transfer-encoding"] === undefined;
+    if ((dialect !== "s3" && sig.service !== "s3") || small) {
       return readBody(req.body, MAX_SIGNED_DOCUMENT).then((body) => {
         if (sha256Hex(body) !== signedPayload.toLowerCase()) throw sha256Mismatch();
         return signed(body, body.length);

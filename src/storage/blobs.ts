@@ -108,7 +108,7 @@ export async function openDiskBlobStore(dir: string): Promise<BlobStore> {
  * as they come, so memory stays flat however large the body; an error or
  * an aborted stream rejects the iteration, and so the write.
  */
-async function writeDurably(path: string, source: Readable | AsyncIterable<Buffer>): Promise<number> {
+async function writeDurably(path: string, source: Readable | AsyncIterable<Buffer> | Iterable<Buffer>): Promise<number> {
   const file = await open(path, "wx");
   try {
     let size = 0;

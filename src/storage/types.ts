@@ -93,7 +93,7 @@ export interface BlobStore {
    * (fsync, then rename into place). On error or an aborted source nothing
    * is left behind and the promise rejects.
    */
-  write(source: Readable | AsyncIterable<Buffer>): Promise<BlobInfo>;
+  write(source: Readable | AsyncIterable<Buffer> | Iterable<Buffer>): Promise<BlobInfo>;
   /** A stream of the blob's bytes, or of one inclusive range of them. */
   read(id: string, range?: ByteRange): Readable;
   /** Removes a blob; removing a missing blob is not an error. */

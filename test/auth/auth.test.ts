@@ -133,8 +133,14 @@ describe("SigV4 headers and presigned URLs", () => {
     assert.equal(result.region, "us-east-1");
     assert.equal((await drain(result.body)).toString(), "data");
 
+    // A small body is read whole and refused at once; a large one as it streams.
     const lying = await sign({ method: "PUT", path: "/b/k", body: "data", headers: { "x-amz-content-sha256": "0".repeat(64) } });
-    await rejectsCode(drain((await authenticate(lying, options())).body), "XAmzContentSHA256Mismatch", 400);
+    await rejectsCode(authenticate(lying, options()), "XAmzContentSHA256Mismatch", 400);
+    const large = "x".repeat(100 * 1024);
+    const lyingLarge = await sign({ method: "PUT", path: "/b/k", body: large, headers: { "x-amz-content-sha256": "0".repeat(64) } });
+    const streamed = await authenticate(lyingLarge, options());
+    assert.equal(Buffer.isBuffer(streamed.body), false, "a large body is not read up front");
+    await rejectsCode(drain(streamed.body), "XAmzContentSHA256Mismatch", 400);
     const bodiless = await sign({ method: "GET", path: "/b/k", headers: { "x-amz-content-sha256": "0".repeat(64) } });
     await rejectsCode(authenticate(bodiless, options()), "XAmzContentSHA256Mismatch", 400);
   });

@@ -8,7 +8,7 @@ import type { Readable } from "node:stream";
 import { AwsError } from "../../server/errors.js";
 import type { Operation, ServiceModel, Shape, ShapeRef } from "../model.js";
 import { resolveShape } from "../model.js";
-import { bodyStream, DEFAULT_MAX_BODY_BYTES, drainBody, readBody } from "../shared/body.js";
+import { DEFAULT_MAX_BODY_BYTES, drainBody, readBody } from "../shared/body.js";
 import { coerceScalar, ScalarError } from "../shared/scalars.js";
 import { formatTimestamp } from "../shared/timestamps.js";
 import type { CodecOptions, ProtocolCodec, SerializeContext, Structure, WireRequest, WireResponse } from "../types.js";
@@ -102,7 +102,7 @@ export function createRestCodec(model: ServiceModel, options: CodecOptions, form
       const ref = shape.members![payloadName]!;
       const target = resolveShape(model, ref);
       if (ref.streaming || target.streaming) {
-        input[payloadName] = bodyStream(req.body);
+        input[payloadName] = req.body;
         return;
       }
       const body = await readBody(req.body, maxBody);

@@ -5,7 +5,7 @@
  * a check leaves nothing behind.
  */
 import { createHash } from "node:crypto";
-import type { Readable } from "node:stream";
+import type { RequestBody } from "../../protocols/shared/body.js";
 import type { BlobStore } from "../../storage/types.js";
 import { createChecksum } from "../../util/checksums.js";
 import { randomHex } from "../../util/ids.js";
@@ -78,13 +78,14 @@ export const INLINE_BODY_BYTES = 16 * 1024;
  */
 export async function ingestBody(
   blobs: BlobStore,
-  body: Readable,
+  body: RequestBody,
   declared: DeclaredDigests,
   trailers: ReadonlyMap<string, string>,
   inlineLimit = 0,
 ): Promise<IngestedBody> {
   // AWS computes CRC64NVME for objects uploaded without a checksum.
   const algorithm = declared.algorithm ?? "CRC64NVME";
+  if (Buffer.isBuffer(body)) return ingestBytes(blobs, body, algorithm, declared, trailers, inlineLimit);
   const md5 = createHash("md5");
   const checksum = createChecksum(algorithm);
   let size = 0;
@@ -123,11 +124,39 @@ export async function ingestBody(
     }
     blob = (await blobs.write(rest())).id;
   }
-  const md5Digest = md5.digest();
+  return verified(blobs, { blob, inline, size, md5: md5.digest(), algorithm, value: checksum.digest() }, declared, trailers);
+}
+
+/** A payload already in memory (authentication read it whole): digested in one pass, no stream. */
+async function ingestBytes(
+  blobs: BlobStore,
+  bytes: Buffer,
+  algorithm: ChecksumAlgorithm,
+  declared: DeclaredDigests,
+  trailers: ReadonlyMap<string, string>,
+  inlineLimit: number,
+): Promise<IngestedBody> {
+  if (bytes.length > MAX_PUT_BYTES) throw s3Errors.entityTooLarge(bytes.length, MAX_PUT_BYTES);
+  const checksum = createChecksum(algorithm);
+  checksum.update(bytes);
   const value = checksum.digest();
+  const md5 = createHash("md5").update(bytes).digest();
+  const inline = bytes.length <= inlineLimit ? bytes : undefined;
+  const blob = inline ? randomHex(16) : (await blobs.write([bytes])).id;
+  return verified(blobs, { blob, inline, size: bytes.length, md5, algorithm, value }, declared, trailers);
+}
+
+/** Checks the digests the client declared; a refused body's blob is deleted. */
+async function verified(
+  blobs: BlobStore,
+  body: { blob: string; inline: Buffer | undefined; size: number; md5: Buffer; algorithm: ChecksumAlgorithm; value: string },
+  declared: DeclaredDigests,
+  trailers: ReadonlyMap<string, string>,
+): Promise<IngestedBody> {
+  const { blob, inline, size, md5, algorithm, value } = body;
   try {
-    if (declared.contentMd5 !== undefined && declared.contentMd5 !== md5Digest.toString("base64")) {
-      throw s3Errors.badDigest(declared.contentMd5, md5Digest.toString("base64"));
+    if (declared.contentMd5 !== undefined && declared.contentMd5 !== md5.toString("base64")) {
+      throw s3Errors.badDigest(declared.contentMd5, md5.toString("base64"));
     }
     const expected = declared.checksum ?? trailers.get(checksumHeader(algorithm));
     if (expected !== undefined && expected !== value) throw s3Errors.checksumMismatch(algorithm);
@@ -135,5 +164,5 @@ export async function ingestBody(
     if (!inline) await blobs.delete(blob);
     throw error;
   }
-  return { blob, inline, size, md5Hex: md5Digest.toString("hex"), checksum: { algorithm, value } };
+  return { blob, inline, size, md5Hex: md5.toString("hex"), checksum: { algorithm, value } };
 }

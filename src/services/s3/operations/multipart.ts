@@ -4,7 +4,7 @@
  * ListMultipartUploads.
  */
 import { createHash, randomBytes } from "node:crypto";
-import type { Readable } from "node:stream";
+import type { RequestBody } from "../../../protocols/shared/body.js";
 import type { OperationTable } from "../../../server/service.js";
 import { declaredDigests, ingestBody } from "../body.js";
 import type { CopySourceConditions } from "../conditions.js";
@@ -40,7 +40,8 @@ interface CreateMultipartUploadInput extends ObjectHeaderInput {
 
 interface UploadPartInput extends UploadInput {
   PartNumber: number;
-  Body: Readable;
+  /** The payload: a stream, or its bytes when authentication read a small one whole. */
+  Body: RequestBody;
   ContentLength?: number;
   ContentMD5?: string;
 }

@@ -2,7 +2,7 @@
  * Object operations: PutObject, GetObject, HeadObject, DeleteObject,
  * DeleteObjects.
  */
-import type { Readable } from "node:stream";
+import type { RequestBody } from "../../../protocols/shared/body.js";
 import type { OperationTable } from "../../../server/service.js";
 import type { RequestContext } from "../../../server/context.js";
 import { AwsError } from "../../../server/errors.js";
@@ -27,7 +27,8 @@ interface ObjectInput {
 }
 
 interface PutObjectInput extends ObjectInput, ObjectHeaderInput {
-  Body: Readable;
+  /** The payload: a stream, or its bytes when authentication read a small one whole. */
+  Body: RequestBody;
   ContentLength?: number;
   ContentMD5?: string;
   IfMatch?: string;
