@@ -178,6 +178,7 @@ export function canonicalRequest(req: CanonicalInput, sig: V4Signature, payloadH
 
 /** Dot segments removed, each segment encoded once more (the wire path is already encoded once). */
 function normalizedPath(path: string): string {
+  if (path === "/" || path === "") return "/";
   const out: string[] = [];
   for (const segment of path.split("/")) {
     if (segment === "." || segment === "") continue;

@@ -49,10 +49,12 @@ export function readProjection(input: ExpressionInput & { ProjectionExpression?:
 
 export function itemOperations(deps: DynamoDeps): OperationTable {
   const { store } = deps;
-  const out = (attributes: Item | undefined, consumed: Record<string, unknown> | undefined) => ({
-    ...(attributes ? { Attributes: attributes } : {}),
-    ...(consumed ? { ConsumedCapacity: consumed } : {}),
-  });
+  const out = (attributes: Item | undefined, consumed: Record<string, unknown> | undefined) => {
+    const output: Record<string, unknown> = {};
+    if (attributes) output.Attributes = attributes;
+    if (consumed) output.ConsumedCapacity = consumed;
+    return output;
+  };
 
   return {
     PutItem: defineOperation<PutInput & WriteOptions>({
@@ -95,10 +97,10 @@ export function itemOperations(deps: DynamoDeps): OperationTable {
         const consumed = wantsCapacity(input.ReturnConsumedCapacity)
           ? consumedCapacity(table, input.ReturnConsumedCapacity, "read", { table: readUnits(item ? itemSize(item) : 0, input.ConsistentRead ?? false) })
           : undefined;
-        return {
-          ...(item ? { Item: projection ? project(item, projection) : item } : {}),
-          ...(consumed ? { ConsumedCapacity: consumed } : {}),
-        };
+        const output: Record<string, unknown> = {};
+        if (item) output.Item = projection ? project(item, projection) : item;
+        if (consumed) output.ConsumedCapacity = consumed;
+        return output;
       },
     }),
   };

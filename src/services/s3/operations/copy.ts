@@ -6,7 +6,7 @@ import { ingestBody, INLINE_BODY_BYTES } from "../body.js";
 import { checkCopySourceConditions, type CopySourceConditions } from "../conditions.js";
 import { s3Errors } from "../errors.js";
 import { assertValidKey, objectArn } from "../names.js";
-import { checksumOutput, headersFromInput, parseTaggingHeader, type ObjectHeaderInput } from "../object-headers.js";
+import { checksumOutput, headersFromInput, newObjectRecord, parseTaggingHeader, type ObjectHeaderInput } from "../object-headers.js";
 import { operation, requireBucket, type S3Deps } from "../operation.js";
 import type { ObjectRecord } from "../records.js";
 import type { S3Store } from "../store.js";
@@ -97,17 +97,16 @@ export function copyOperations({ store }: S3Deps): OperationTable {
         const tags = taggingDirective === "REPLACE" ? parseTaggingHeader(input.Tagging) : from.tags;
         const algorithm = from.checksum?.algorithm;
         const body = await ingestBody(store.blobs, store.readBody(from), { algorithm }, new Map(), INLINE_BODY_BYTES);
-        const record: ObjectRecord = {
-          ...headers,
+        const record = newObjectRecord(headers, {
           blob: body.blob,
           inline: body.inline ? true : undefined,
           size: body.size,
           etag: `"${body.md5Hex}"`,
           lastModified: wholeSeconds(ctx.now()),
           ownerAccountId: ctx.accountId,
-          checksum: { ...body.checksum, type: "FULL_OBJECT" },
+          checksum: { algorithm: body.checksum.algorithm, value: body.checksum.value, type: "FULL_OBJECT" },
           tags,
-        };
+        });
         await storeNewObject(store, input, record, body.inline);
         return {
           CopyObjectResult: { ETag: record.etag, LastModified: new Date(record.lastModified), ...checksumOutput(record) },

@@ -11,7 +11,7 @@ import type { CopySourceConditions } from "../conditions.js";
 import { s3Errors } from "../errors.js";
 import { compareUtf8, successor, urlEncodeKey } from "../keys.js";
 import { assertValidKey, bucketArn, objectArn } from "../names.js";
-import { headersFromInput, parseTaggingHeader, type ObjectHeaderInput } from "../object-headers.js";
+import { headersFromInput, newObjectRecord, parseTaggingHeader, type ObjectHeaderInput } from "../object-headers.js";
 import { operation, owner, requireBucket, type S3Deps } from "../operation.js";
 import { CHECKSUM_ALGORITHMS, type ChecksumAlgorithm, type ObjectRecord, type PartRecord, type UploadRecord } from "../records.js";
 import type { S3Store } from "../store.js";
@@ -333,17 +333,9 @@ async function assemble(store: S3Store, upload: UploadRecord, parts: PartRecord[
   const info = await store.blobs.write(bytes());
   const md5s = Buffer.concat(parts.map((p) => Buffer.from(unquote(p.etag), "hex")));
   const etag = `"${createHash("md5").update(md5s).digest("hex")}-${parts.length}"`;
-  return {
-    contentType: upload.contentType,
-    contentEncoding: upload.contentEncoding,
-    contentDisposition: upload.contentDisposition,
-    contentLanguage: upload.contentLanguage,
-    cacheControl: upload.cacheControl,
-    expires: upload.expires,
-    websiteRedirectLocation: upload.websiteRedirectLocation,
-    storageClass: upload.storageClass,
-    metadata: upload.metadata,
+  return newObjectRecord(upload, {
     blob: info.id,
+    inline: undefined,
     size: info.size,
     etag,
     lastModified: wholeSeconds(now),
@@ -352,7 +344,7 @@ async function assemble(store: S3Store, upload: UploadRecord, parts: PartRecord[
     tags: upload.tags,
     partsCount: parts.length,
     partSizes: parts.map((p) => p.size),
-  };
+  });
 }
 
 /** COMPOSITE: the checksum of the parts' checksums, suffixed with the part count. */

@@ -14,6 +14,7 @@ import {
   checksumOutput,
   headersFromInput,
   headersToOutput,
+  newObjectRecord,
   parseTaggingHeader,
   type ObjectHeaderInput,
 } from "../object-headers.js";
@@ -66,17 +67,16 @@ export function objectOperations({ store }: S3Deps): OperationTable {
         const tags = parseTaggingHeader(input.Tagging);
         const declared = declaredDigests(input as unknown as Record<string, unknown>, ctx.headers);
         const body = await ingestBody(store.blobs, input.Body, declared, ctx.trailers, INLINE_BODY_BYTES);
-        const record: ObjectRecord = {
-          ...headers,
+        const record = newObjectRecord(headers, {
           blob: body.blob,
           inline: body.inline ? true : undefined,
           size: body.size,
           etag: `"${body.md5Hex}"`,
           lastModified: wholeSeconds(ctx.now()),
           ownerAccountId: ctx.accountId,
-          checksum: { ...body.checksum, type: "FULL_OBJECT" },
+          checksum: { algorithm: body.checksum.algorithm, value: body.checksum.value, type: "FULL_OBJECT" },
           tags,
-        };
+        });
         await storeNewObject(store, input, record, body.inline);
         return {
           ETag: record.etag,
