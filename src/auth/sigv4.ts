@@ -30,6 +30,8 @@ export interface V4Signature {
   /** Presigned URLs only: lifetime in seconds. */
   expires?: number;
   presigned: boolean;
+  /** The parsed credential scope this came from, shared by the requests that name it. */
+  credential?: CredentialScope;
 }
 
 export function scopeOf(sig: V4Signature): string {
@@ -52,6 +54,7 @@ export function parseV4Header(value: string, headers: IncomingHttpHeaders, diale
     date: scope.date,
     region: scope.region,
     service: scope.service,
+    credential: scope,
     signedHeaders: signedHeaderList(signedHeaders),
     signature,
     amzDate,
@@ -116,10 +119,29 @@ export function parseV4Query(params: Map<string, string>, dialect: AuthDialect):
   if (expires !== undefined && expires > MAX_EXPIRES_SECONDS) {
     throw malformedQueryAuth(dialect, "X-Amz-Expires must be less than a week (in seconds) that is 604800");
   }
-  return { ...parseCredential(credential, dialect, true), signedHeaders: signedHeaderList(signedHeaders), signature, amzDate, expires, presigned: true };
+  const scope = parseCredential(credential, dialect, true);
+  return {
+    accessKeyId: scope.accessKeyId,
+    date: scope.date,
+    region: scope.region,
+    service: scope.service,
+    credential: scope,
+    signedHeaders: signedHeaderList(signedHeaders),
+    signature,
+    amzDate,
+    expires,
+    presigned: true,
+  };
 }
 
-type CredentialScope = Pick<V4Signature, "accessKeyId" | "date" | "region" | "service">;
+interface CredentialScope {
+  accessKeyId: string;
+  date: string;
+  region: string;
+  service: string;
+  /** The signing key last derived for this scope, with the secret it came from. */
+  derived?: { secret: string; key: SigningKey };
+}
 
 function parseCredential(credential: string, dialect: AuthDialect, query: boolean): CredentialScope {
   const scope = credentialScopes.get(credential, splitCredential);
@@ -254,7 +276,9 @@ export class SigningKey {
 const keyCache = new Map<string, SigningKey>();
 
 /** The derived signing key, cached: four HMACs per request add up on a hot path. */
-export function signingKey(secret: string, sig: Pick<V4Signature, "date" | "region" | "service">): SigningKey {
+export function signingKey(secret: string, sig: Pick<V4Signature, "date" | "region" | "service" | "credential">): SigningKey {
+  const derived = sig.credential?.derived;
+  if (derived !== undefined && derived.secret === secret) return derived.key;
   const id = `${secret}\n${sig.date}\n${sig.region}\n${sig.service}`;
   let key = keyCache.get(id);
   if (!key) {
@@ -265,6 +289,7 @@ export function signingKey(secret: string, sig: Pick<V4Signature, "date" | "regi
     if (keyCache.size >= 1024) keyCache.clear();
     keyCache.set(id, key);
   }
+  if (sig.credential) sig.credential.derived = { secret, key };
   return key;
 }
 

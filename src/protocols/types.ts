@@ -34,6 +34,8 @@ export interface WireRequest {
   body: RequestBody;
   /** Payload length in bytes when known (decoded length for aws-chunked). */
   contentLength?: number;
+  /** Decoded URI label values, noted by a REST codec's `resolve` for its `parseInput`. */
+  labels?: Record<string, string>;
 }
 
 /** What a codec returns for the edge to write. */

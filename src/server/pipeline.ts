@@ -113,6 +113,7 @@ function toWireRequest(req: IncomingMessage, rawPath: string, rawQuery: string, 
     headers: req.headers,
     body: auth.body,
     contentLength: auth.contentLength,
+    labels: undefined,
   };
 }
 

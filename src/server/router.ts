@@ -74,14 +74,26 @@ export function virtualHostBucket(host: string | undefined): string | undefined 
   return undefined;
 }
 
+/** The fourth `/`-separated element of the credential starting at `from` (up to a comma), without splitting it all. */
+function scopeService(text: string, from: number): string | undefined {
+  const comma = text.indexOf(",", from);
+  const limit = comma < 0 ? text.length : comma;
+  let at = from;
+  for (let i = 0; i < 3; i++) {
+    at = text.indexOf("/", at);
+    if (at < 0 || at >= limit) return undefined;
+    at += 1;
+  }
+  const slash = text.indexOf("/", at);
+  return text.slice(at, slash < 0 || slash > limit ? limit : slash).trim();
+}
+
 /** The service element of a SigV4 credential scope (`AKID/date/region/service/aws4_request`). */
 export function credentialScopeService(authorization: string | undefined, rawQuery: string): string | undefined {
   if (authorization !== undefined) {
     const start = authorization.indexOf("Credential=");
     if (start < 0) return undefined;
-    const end = authorization.indexOf(",", start);
-    const credential = authorization.slice(start + 11, end < 0 ? undefined : end).trim();
-    return credential.split("/")[3];
+    return scopeService(authorization, start + 11);
   }
   const start = rawQuery.indexOf("X-Amz-Credential=");
   if (start < 0) return undefined;

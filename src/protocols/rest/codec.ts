@@ -28,7 +28,6 @@ export interface DocumentFormat {
 
 export function createRestCodec(model: ServiceModel, options: CodecOptions, format: DocumentFormat): ProtocolCodec {
   const router = new RestRouter(model);
-  const labels = new WeakMap<WireRequest, Record<string, string>>();
   const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
 
   const malformed = (detail: string): AwsError =>
@@ -40,7 +39,7 @@ export function createRestCodec(model: ServiceModel, options: CodecOptions, form
     resolve(req) {
       const match = router.match(req);
       if (!match) return undefined;
-      labels.set(req, match.labels);
+      req.labels = match.labels;
       return match.op;
     },
 
@@ -52,7 +51,7 @@ export function createRestCodec(model: ServiceModel, options: CodecOptions, form
       const shape = resolveShape(model, op.input);
       const input: Structure = {};
       try {
-        bindHttpMembers(model, shape, req, labels.get(req) ?? {}, input);
+        bindHttpMembers(model, shape, req, req.labels ?? {}, input);
       } catch (error) {
         if (error instanceof ScalarError) throw options.invalidValueError?.(error.path, error.value, error.expected) ?? invalidHttpValue(error);
         if (error instanceof SyntaxError) throw malformed(`a JSON header value: ${error.message}`);
