@@ -46,4 +46,16 @@ describe("S3 conformance: listing", () => {
     const delimited = await s3.send(new ListObjectsCommand({ Bucket: BUCKET, MaxKeys: 1, Delimiter: "/" }));
     assert.equal(delimited.NextMarker, "bar");
   });
+
+  it("path-encodes keys and prefixes under encoding-type=url, keeping the slash (s3-tests' listing encoding case)", async () => {
+    const bucket = "conformance-encoding";
+    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+    for (const Key of ["foo+1/bar", "foo/bar/xyzzy", "quux ab/thud", "asdf+b", "test_file(3).png"]) await s3.send(new PutObjectCommand({ Bucket: bucket, Key, Body: "x" }));
+    for (const list of [ListObjectsCommand, ListObjectsV2Command]) {
+      const out = await s3.send(new list({ Bucket: bucket, Delimiter: "/", EncodingType: "url" }));
+      assert.equal(out.Delimiter, "/");
+      assert.deepEqual(out.Contents?.map((c) => c.Key), ["asdf%2Bb", "test_file%283%29.png"]);
+      assert.deepEqual(out.CommonPrefixes?.map((p) => p.Prefix), ["foo%2B1/", "foo/", "quux%20ab/"]);
+    }
+  });
 });

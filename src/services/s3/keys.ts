@@ -31,7 +31,11 @@ function isLowSurrogate(code: number): boolean {
   return code >= 0xdc00 && code <= 0xdfff;
 }
 
-/** `encoding-type=url`: S3 form-encodes keys (space as `+`), keeping `/`. */
+/**
+ * `encoding-type=url`: S3 percent-encodes the UTF-8 bytes of every
+ * character but the unreserved ones and `/` (path encoding, not form
+ * encoding: a space is `%20`, a plus `%2B`, `(` `%28`).
+ */
 export function urlEncodeKey(key: string): string {
-  return encodeURIComponent(key).replace(/%20/g, "+").replace(/%2F/g, "/").replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return encodeURIComponent(key).replace(/%2F/g, "/").replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
