@@ -21,12 +21,11 @@ export interface Edge {
 
 export function createEdge(deps: PipelineDeps, internal: InternalApi): Edge {
   const server: Server = createServer({ maxHeaderSize: MAX_HEADER_BYTES, keepAliveTimeout: 65_000, requestTimeout: 0 });
-  const inFlight = new Set<ServerResponse>();
+  // Once closing, every answer still to be written closes its connection.
+  const state = { closing: false };
 
   server.on("request", (req: IncomingMessage, res: ServerResponse) => {
-    inFlight.add(res);
-    res.on("close", () => inFlight.delete(res));
-    handle(req, res, deps, internal).catch((error: unknown) => {
+    handle(req, res, deps, internal, state).catch((error: unknown) => {
       deps.log("error", "unhandled edge failure", error);
       if (!res.headersSent) {
         res.writeHead(500, { "content-type": "text/plain" });
@@ -67,19 +66,27 @@ export function createEdge(deps: PipelineDeps, internal: InternalApi): Edge {
     },
     close() {
       return new Promise((resolve) => {
-        server.close(() => resolve());
+        state.closing = true;
+        // In-flight requests finish: their answers close their connections,
+        // and a connection whose answer was already streaming is closed
+        // once it falls idle.
+        const sweep = setInterval(() => server.closeIdleConnections(), 50);
+        server.close(() => {
+          clearInterval(sweep);
+          resolve();
+        });
         server.closeIdleConnections();
-        // In-flight requests finish; their sockets close when they do.
-        for (const res of inFlight) res.shouldKeepAlive = false;
       });
     },
   };
 }
 
-async function handle(req: IncomingMessage, res: ServerResponse, deps: PipelineDeps, internal: InternalApi): Promise<void> {
+async function handle(req: IncomingMessage, res: ServerResponse, deps: PipelineDeps, internal: InternalApi, state: { closing: boolean }): Promise<void> {
   const url = req.url ?? "/";
   if (url.startsWith(INTERNAL_PREFIX)) {
-    writeResponse(req, res, await handleInternal(req, internal));
+    const answer = await handleInternal(req, internal);
+    if (state.closing) res.shouldKeepAlive = false;
+    writeResponse(req, res, answer);
     return;
   }
   // The abort signal (client went away) is made only if an operation asks.
@@ -93,8 +100,9 @@ async function handle(req: IncomingMessage, res: ServerResponse, deps: PipelineD
     }
     return controller.signal;
   };
-  const started = performance.now();
+  const started = deps.config.logLevel === "debug" ? performance.now() : 0;
   const result = await runPipeline(req, deps, signal);
+  if (state.closing) res.shouldKeepAlive = false;
   writeResponse(req, res, result.response);
   if (deps.config.logLevel === "debug") {
     const ms = (performance.now() - started).toFixed(1);

@@ -51,8 +51,9 @@ describe("S3 conformance: listing", () => {
     const bucket = "conformance-encoding";
     await s3.send(new CreateBucketCommand({ Bucket: bucket }));
     for (const Key of ["foo+1/bar", "foo/bar/xyzzy", "quux ab/thud", "asdf+b", "test_file(3).png"]) await s3.send(new PutObjectCommand({ Bucket: bucket, Key, Body: "x" }));
-    for (const list of [ListObjectsCommand, ListObjectsV2Command]) {
-      const out = await s3.send(new list({ Bucket: bucket, Delimiter: "/", EncodingType: "url" }));
+    const v1 = await s3.send(new ListObjectsCommand({ Bucket: bucket, Delimiter: "/", EncodingType: "url" }));
+    const v2 = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Delimiter: "/", EncodingType: "url" }));
+    for (const out of [v1, v2]) {
       assert.equal(out.Delimiter, "/");
       assert.deepEqual(out.Contents?.map((c) => c.Key), ["asdf%2Bb", "test_file%283%29.png"]);
       assert.deepEqual(out.CommonPrefixes?.map((p) => p.Prefix), ["foo%2B1/", "foo/", "quux%20ab/"]);
