@@ -29,13 +29,35 @@ export function formatValidationMessage(problems: readonly ValidationProblem[]):
   return `${n} validation error${n === 1 ? "" : "s"} detected: ${details.join("; ")}`;
 }
 
+/** What checking a structure takes, worked out once per shape: its required members, and the members a constraint reaches. */
+interface StructurePlan {
+  required: readonly string[];
+  constrained: readonly { member: string; ref: ShapeRef }[];
+}
+
+const PLAN: unique symbol = Symbol("nimbus.validation-plan");
+
+function planOf(model: ServiceModel, shape: Shape): StructurePlan {
+  const holder = shape as Shape & { [PLAN]?: StructurePlan };
+  let plan = holder[PLAN];
+  if (!plan) {
+    const constrained = Object.entries(shape.members ?? {})
+      .filter(([, ref]) => isConstrained(model, ref.shape))
+      .map(([member, ref]) => ({ member, ref }));
+    plan = { required: shape.required ?? [], constrained };
+    holder[PLAN] = plan;
+  }
+  return plan;
+}
+
 function checkStructure(model: ServiceModel, shape: Shape, value: Structure, path: string, problems: ValidationProblem[]): void {
-  for (const member of shape.required ?? []) {
+  const plan = planOf(model, shape);
+  for (const member of plan.required) {
     if (value[member] === undefined) problems.push({ path: join(path, member), value: "null", constraint: "Member must not be null" });
   }
-  for (const [member, ref] of Object.entries(shape.members ?? {})) {
+  for (const { member, ref } of plan.constrained) {
     const v = value[member];
-    if (v !== undefined && isConstrained(model, ref.shape)) checkValue(model, ref, v, join(path, member), problems);
+    if (v !== undefined) checkValue(model, ref, v, join(path, member), problems);
   }
 }
 
@@ -67,7 +89,7 @@ function checkValue(model: ServiceModel, ref: ShapeRef, value: unknown, path: st
         return;
       }
       // Lengths count code points: only spelled out when there is a bound.
-      if (shape.min !== undefined || shape.max !== undefined) checkLength(shape, [...value].length, fail);
+      if (shape.min !== undefined || shape.max !== undefined) checkLength(shape, codePoints(value), fail);
       if (shape.pattern && !matchesPattern(shape.pattern, value)) fail(`Member must satisfy regular expression pattern: ${shape.pattern}`);
       return;
     }
@@ -87,24 +109,37 @@ function checkValue(model: ServiceModel, ref: ShapeRef, value: unknown, path: st
   }
 }
 
+/** The number of code points (a surrogate pair counts once), without making an array of them. */
+function codePoints(text: string): number {
+  let count = text.length;
+  for (let i = 0; i < text.length - 1; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff) {
+      const next = text.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        count--;
+        i++;
+      }
+    }
+  }
+  return count;
+}
+
 function checkLength(shape: Shape, length: number, fail: (constraint: string) => void): void {
   if (shape.min !== undefined && length < shape.min) fail(`Member must have length greater than or equal to ${shape.min}`);
   if (shape.max !== undefined && length > shape.max) fail(`Member must have length less than or equal to ${shape.max}`);
 }
 
-/** Per model: whether a shape, or any shape inside it, has a constraint checkValue checks. */
-const constrainedShapes = new WeakMap<ServiceModel, Map<string, boolean>>();
+const CONSTRAINED: unique symbol = Symbol("nimbus.constrained");
 
+/** Whether a shape, or any shape inside it, has a constraint checkValue checks; kept on the shape. */
 function isConstrained(model: ServiceModel, name: string): boolean {
-  let known = constrainedShapes.get(model);
-  if (!known) {
-    known = new Map();
-    constrainedShapes.set(model, known);
-  }
-  let answer = known.get(name);
+  const shape = model.shapes[name] as (Shape & { [CONSTRAINED]?: boolean }) | undefined;
+  if (!shape) return true; // a broken model: let checkValue's resolveShape say so
+  let answer = shape[CONSTRAINED];
   if (answer === undefined) {
     answer = reachesConstraint(model, name);
-    known.set(name, answer);
+    shape[CONSTRAINED] = answer;
   }
   return answer;
 }

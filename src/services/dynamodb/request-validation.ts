@@ -68,9 +68,13 @@ export function createDynamoValidator(model: ServiceModel): DynamoValidator {
     check(operation, input, modelProblems) {
       const controlPlane = CONTROL_PLANE.has(operation);
       if (controlPlane) checkControlPlaneTableName(input);
+      const nameProblems = tableNameProblems(input, controlPlane);
+      const missing = requiredProblems(operation, input);
+      // Most requests are valid: nothing to gather, word or order.
+      if (nameProblems.length === 0 && missing.length === 0 && modelProblems.length === 0) return;
       const problems = [
-        ...tableNameProblems(input, controlPlane),
-        ...requiredProblems(operation, input),
+        ...nameProblems,
+        ...missing,
         ...modelProblems.filter((p) => !(p.path === "tableName" && p.value !== "null")),
       ].map((p) => ({ ...p, constraint: rewriteEnum(p.constraint) }));
       if (problems.length === 0) return;
