@@ -6,7 +6,7 @@
  * with a wrong signature is refused in both.
  */
 import { Readable } from "node:stream";
-import { readBody, type RequestBody } from "../protocols/shared/body.js";
+import { HeldBody, readBody, type RequestBody } from "../protocols/shared/body.js";
 import { ANONYMOUS, lenientPrincipal } from "./credentials.js";
 import {
   expiredToken,
@@ -114,7 +114,7 @@ function authenticateV4(req: AuthRequest, options: AuthOptions, sig: V4Signature
         verifyV4(req, sig, known, sha256Hex(body), dialect);
         options.credentials.noteUse?.(sig.accessKeyId, sig.service, sig.region, now);
       }
-      return signed(body, body.length);
+      return signed(new HeldBody(body), body.length);
     });
   }
 
@@ -150,11 +150,18 @@ function authenticateV4(req: AuthRequest, options: AuthOptions, sig: V4Signature
     // codecs anyway, and so are S3's small objects: check the hash in one
     // go rather than through a stream.
     const small = contentLength !== undefined && contentLength <= MAX_WHOLE_PAYLOAD && req.headers["transfer-encoding"] === undefined;
-    if ((dialect !== "s3" && sig.service !== "s3") || small) {
+    if (dialect !== "s3" && sig.service !== "s3") {
       return readBody(req.body, MAX_SIGNED_DOCUMENT).then((body) => {
         if (sha256Hex(body) !== signedPayload.toLowerCase()) throw sha256Mismatch();
-        return signed(body, body.length);
+        return signed(new HeldBody(body), body.length);
       });
+    }
+    if (small) {
+      // Checked when the operation takes the bytes, as a streamed payload is.
+      const check = (bytes: Buffer): void => {
+        if (sha256Hex(bytes) !== signedPayload.toLowerCase()) throw sha256Mismatch();
+      };
+      return readBody(req.body, MAX_WHOLE_PAYLOAD).then((body) => signed(new HeldBody(body, check), body.length));
     }
     return signed(pipe(req.body, new Sha256Verifier(signedPayload)), contentLength);
   }

@@ -23,7 +23,8 @@ export interface V4Signature {
   /** May be empty: botocore signs global services without a region. */
   region: string;
   service: string;
-  signedHeaders: string[];
+  /** Shared by the requests that sign the same list: never mutated. */
+  signedHeaders: readonly string[];
   signature: string;
   /** `YYYYMMDDTHHMMSSZ`. */
   amzDate: string;
@@ -81,10 +82,10 @@ class ParseCache<T> {
   }
 }
 
-const signedHeaderLists = new ParseCache<string[]>(256);
+const signedHeaderLists = new ParseCache<readonly string[]>(256);
 const credentialScopes = new ParseCache<CredentialScope>(256);
 
-function signedHeaderList(text: string): string[] {
+function signedHeaderList(text: string): readonly string[] {
   return signedHeaderLists.get(text, (t) => t.split(";"));
 }
 
@@ -135,10 +136,10 @@ export function parseV4Query(params: Map<string, string>, dialect: AuthDialect):
 }
 
 interface CredentialScope {
-  accessKeyId: string;
-  date: string;
-  region: string;
-  service: string;
+  readonly accessKeyId: string;
+  readonly date: string;
+  readonly region: string;
+  readonly service: string;
   /** The signing key last derived for this scope, with the secret it came from. */
   derived?: { secret: string; key: SigningKey };
 }

@@ -152,9 +152,8 @@ class PipelineContext implements RequestContext {
     this.headers = req.headers;
   }
 
-  now(): Date {
-    return new Date(this.clock());
-  }
+  /** An own property, not a method: operations may pass `ctx.now` along on its own. */
+  readonly now = (): Date => new Date(this.clock());
 
   /** Made on first use: most requests never look. */
   get signal(): AbortSignal {

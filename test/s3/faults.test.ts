@@ -77,6 +77,20 @@ describe("S3 bad input", () => {
     assert.match(res.body, /PutBucketAcl/);
   });
 
+  it("refuses a payload that does not match its signed SHA-256, once the bucket is found, small or large", async () => {
+    for (const size of [16, 100 * 1024]) {
+      const body = Buffer.alloc(size, 7);
+      const lying = { "x-amz-content-sha256": "0".repeat(64) };
+      const missing = await rawRequest(t.cloud.endpoint, { method: "PUT", path: "/no-such-bucket-here/k", headers: lying, body });
+      assert.equal(missing.status, 404, `${size} bytes to a missing bucket`);
+      assert.match(missing.body, /<Code>NoSuchBucket<\/Code>/);
+      const refused = await rawRequest(t.cloud.endpoint, { method: "PUT", path: `/${BUCKET}/sha-${size}`, headers: lying, body });
+      assert.equal(refused.status, 400, `${size} bytes`);
+      assert.match(refused.body, /<Code>XAmzContentSHA256Mismatch<\/Code>/);
+      await rejectsWith(s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: `sha-${size}` })), "NotFound", 404);
+    }
+  });
+
   it("rejects a wrong secret for the known key", async () => {
     const bad = t.s3({ credentials: { accessKeyId: "test", secretAccessKey: "wrong" } });
     await rejectsWith(bad.send(new ListObjectsV2Command({ Bucket: BUCKET })), "SignatureDoesNotMatch", 403);

@@ -2,27 +2,49 @@
  * Reading a request body into memory, with a limit, for codecs whose
  * operations take a document rather than a stream.
  */
-import { Readable } from "node:stream";
+import type { Readable } from "node:stream";
 import { AwsError } from "../../server/errors.js";
 
 /** Default cap on a non-streaming request document. */
 export const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
 
 /**
- * A request's payload: the stream off the socket, or, when authentication
- * had to read a small document whole to hash it, those bytes themselves
- * (no stream is made to replay them unless an operation wants one).
+ * A payload authentication read whole (a small document, to hash it), kept
+ * as its bytes rather than replayed through a stream. A check it still owes
+ * (the signed SHA-256 of an S3 payload) runs when the bytes are first
+ * taken, so a payload that fails it is refused at the same point as a
+ * streamed one: after routing and authorization, as the operation reads it.
  */
-export type RequestBody = Readable | Buffer;
+export class HeldBody {
+  constructor(
+    private readonly bytes: Buffer,
+    private pendingCheck?: (bytes: Buffer) => void,
+  ) {}
 
-/** The payload as a stream, for operations whose payload member streams. */
-export function bodyStream(body: RequestBody): Readable {
-  return Buffer.isBuffer(body) ? Readable.from(body.length > 0 ? [body] : []) : body;
+  get length(): number {
+    return this.bytes.length;
+  }
+
+  /** The bytes, once the check they owe (if any) has passed. */
+  take(): Buffer {
+    const check = this.pendingCheck;
+    if (check) {
+      check(this.bytes);
+      this.pendingCheck = undefined;
+    }
+    return this.bytes;
+  }
 }
 
-/** Reads and discards a payload nobody needs, so the connection stays usable. */
+/** A request's payload: the stream off the socket, or the bytes authentication already read. */
+export type RequestBody = Readable | HeldBody;
+
+/** Reads and discards a payload nobody needs, so the connection stays usable (and a check it owes still runs). */
 export async function drainBody(body: RequestBody): Promise<void> {
-  if (Buffer.isBuffer(body)) return;
+  if (body instanceof HeldBody) {
+    body.take();
+    return;
+  }
   for await (const _ of body) {
     // discard
   }
@@ -33,9 +55,9 @@ export async function drainBody(body: RequestBody): Promise<void> {
  * connection stays usable) and a 413 is thrown.
  */
 export async function readBody(body: RequestBody, limit: number = DEFAULT_MAX_BODY_BYTES): Promise<Buffer> {
-  if (Buffer.isBuffer(body)) {
+  if (body instanceof HeldBody) {
     if (body.length > limit) throw new AwsError("RequestEntityTooLarge", `Request body of ${body.length} bytes exceeds the limit of ${limit} bytes.`, 413);
-    return body;
+    return body.take();
   }
   // Asked while the HTTP parser is still on the headers: the rest of the
   // packet in hand is parsed before the next microtask.

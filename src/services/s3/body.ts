@@ -5,7 +5,7 @@
  * a check leaves nothing behind.
  */
 import { createHash } from "node:crypto";
-import type { RequestBody } from "../../protocols/shared/body.js";
+import { HeldBody, type RequestBody } from "../../protocols/shared/body.js";
 import type { BlobStore } from "../../storage/types.js";
 import { createChecksum } from "../../util/checksums.js";
 import { randomHex } from "../../util/ids.js";
@@ -85,7 +85,7 @@ export async function ingestBody(
 ): Promise<IngestedBody> {
   // AWS computes CRC64NVME for objects uploaded without a checksum.
   const algorithm = declared.algorithm ?? "CRC64NVME";
-  if (Buffer.isBuffer(body)) return ingestBytes(blobs, body, algorithm, declared, trailers, inlineLimit);
+  if (body instanceof HeldBody) return ingestBytes(blobs, body.take(), algorithm, declared, trailers, inlineLimit);
   const md5 = createHash("md5");
   const checksum = createChecksum(algorithm);
   let size = 0;
@@ -141,7 +141,7 @@ async function ingestBytes(
   checksum.update(bytes);
   const value = checksum.digest();
   const md5 = createHash("md5").update(bytes).digest();
-  const inline = bytes.length <= inlineLimit ? bytes : undefined;
+  const inline = inlineLimit > 0 && bytes.length <= inlineLimit ? bytes : undefined;
   const blob = inline ? randomHex(16) : (await blobs.write([bytes])).id;
   return verified(blobs, { blob, inline, size: bytes.length, md5, algorithm, value }, declared, trailers);
 }
