@@ -32,9 +32,12 @@ function isLowSurrogate(code: number): boolean {
 }
 
 /**
- * `encoding-type=url`: S3 percent-encodes the UTF-8 bytes of every
- * character but the unreserved ones and `/` (path encoding, not form
- * encoding: a space is `%20`, a plus `%2B`, `(` `%28`).
+ * `encoding-type=url`: the UTF-8 bytes of every character but the
+ * unreserved ones and `/` are percent-encoded (path encoding: a space is
+ * `%20`, a plus `%2B`, `(` `%28`), as s3-tests' listing-encoding cases
+ * expect. (A third-party measurement of AWS saw a space form-encoded as
+ * `+`; botocore decodes both the same, and a client decoding with
+ * decodeURIComponent gets the key back only from `%20`.)
  */
 export function urlEncodeKey(key: string): string {
   return encodeURIComponent(key).replace(/%2F/g, "/").replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
