@@ -857,9 +857,9 @@ def list_encoded_markers():
     s3 = client()
     b = create_objects(["a b/1", "a b/2", "c+d", "e f"])
     r = s3.list_objects(Bucket=b, Delimiter="/", MaxKeys=1, EncodingType="url", Marker="a")
-    eq((r["Marker"], prefixes_of(r), r.get("NextMarker"), r["IsTruncated"]), ("a", ["a+b/"], "a+b/", True), "v1 encoded")
+    eq((r["Marker"], prefixes_of(r), r.get("NextMarker"), r["IsTruncated"]), ("a", ["a%20b/"], "a%20b/", True), "v1 encoded")
     r = s3.list_objects_v2(Bucket=b, StartAfter="a b/1", EncodingType="url")
-    eq((r["StartAfter"], keys_of(r)), ("a+b/1", ["a+b/2", "c%2Bd", "e+f"]), "v2 encoded")
+    eq((r["StartAfter"], keys_of(r)), ("a%20b/1", ["a%20b/2", "c%2Bd", "e%20f"]), "v2 encoded")
     # boto3's own encoding-type=url round-trips (decoded on the way back).
     r = s3.list_objects(Bucket=b, Delimiter="/", MaxKeys=1, Marker="a b/")
     eq((keys_of(r), r.get("NextMarker")), (["c+d"], "c+d"), "auto-decoded")
