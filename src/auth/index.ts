@@ -139,9 +139,10 @@ function authenticateV4(req: AuthRequest, options: AuthOptions, sig: V4Signature
     return signed(pipe(req.body, decoder), decodedLength, trailers);
   }
   const contentLength = numberHeader(req, "content-length");
+  // Most requests (GET, HEAD, DELETE) carry no body and sign the empty hash.
+  if (known && signedPayload === EMPTY_SHA256 && hasNoBody(req, contentLength)) return signed(req.body, contentLength);
   if (known && signedPayload.length === 64 && /^[0-9a-f]{64}$/i.test(signedPayload)) {
-    // Most requests (GET, HEAD, DELETE) carry no body: check the hash now
-    // rather than build a verifying stream for nothing.
+    // No body but another hash: refused now rather than through a verifying stream for nothing.
     if (hasNoBody(req, contentLength)) {
       if (signedPayload.toLowerCase() !== EMPTY_SHA256) throw sha256Mismatch();
       return signed(req.body, contentLength);

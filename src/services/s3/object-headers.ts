@@ -80,22 +80,22 @@ export function newObjectRecord(headers: ObjectHeaders, stored: Omit<ObjectRecor
 
 /** Output members describing a stored object (GET, HEAD). */
 export function headersToOutput(record: ObjectRecord): Record<string, unknown> {
-  return {
-    ContentType: record.contentType ?? "binary/octet-stream",
-    ContentEncoding: record.contentEncoding,
-    ContentDisposition: record.contentDisposition,
-    ContentLanguage: record.contentLanguage,
-    CacheControl: record.cacheControl,
-    Expires: record.expires,
-    WebsiteRedirectLocation: record.websiteRedirectLocation,
-    StorageClass: record.storageClass,
-    Metadata: record.metadata,
-    ETag: record.etag,
-    LastModified: new Date(record.lastModified),
-    TagCount: record.tags.length > 0 ? record.tags.length : undefined,
-    PartsCount: record.partsCount,
-    AcceptRanges: "bytes",
-  };
+  // Only the members an object has: the serializer then walks a handful, not every optional one.
+  const output: Record<string, unknown> = { ContentType: record.contentType ?? "binary/octet-stream" };
+  if (record.contentEncoding !== undefined) output.ContentEncoding = record.contentEncoding;
+  if (record.contentDisposition !== undefined) output.ContentDisposition = record.contentDisposition;
+  if (record.contentLanguage !== undefined) output.ContentLanguage = record.contentLanguage;
+  if (record.cacheControl !== undefined) output.CacheControl = record.cacheControl;
+  if (record.expires !== undefined) output.Expires = record.expires;
+  if (record.websiteRedirectLocation !== undefined) output.WebsiteRedirectLocation = record.websiteRedirectLocation;
+  if (record.storageClass !== undefined) output.StorageClass = record.storageClass;
+  output.Metadata = record.metadata;
+  output.ETag = record.etag;
+  output.LastModified = new Date(record.lastModified);
+  if (record.tags.length > 0) output.TagCount = record.tags.length;
+  if (record.partsCount !== undefined) output.PartsCount = record.partsCount;
+  output.AcceptRanges = "bytes";
+  return output;
 }
 
 /** Checksum output members (`ChecksumCRC32`…, `ChecksumType`) of a record. */
