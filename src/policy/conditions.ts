@@ -12,15 +12,6 @@ export interface ContextKeys {
   get(key: string): string | readonly string[] | undefined;
 }
 
-/**
- * Context keys built on the first look: most decisions meet no condition
- * and no policy variable, so most requests never pay for them.
- */
-export function lazyContextKeys(build: () => ContextKeys): ContextKeys {
-  let keys: ContextKeys | undefined;
-  return { get: (key) => (keys ??= build()).get(key) };
-}
-
 type Compare = (requestValue: string, policyValue: string) => boolean;
 
 interface OperatorSpec {

@@ -138,23 +138,6 @@ function statementsFor(document: PolicyDocument, service: string): readonly Comp
   return statements;
 }
 
-const contextFree = new WeakMap<PolicyDocument, boolean>();
-
-/**
- * Whether every decision a document takes part in depends only on the
- * principal, the action and the resource: no statement has a condition or
- * a policy variable. Decisions over such documents may be remembered.
- */
-export function isContextFree(document: PolicyDocument): boolean {
-  let answer = contextFree.get(document);
-  if (answer === undefined) {
-    const patterns = (st: Statement) => [...(st.action ?? []), ...(st.notAction ?? []), ...(st.resource ?? []), ...(st.notResource ?? [])];
-    answer = document.statements.every((st) => st.condition === undefined && !patterns(st).some((p) => p.includes("${")));
-    contextFree.set(document, answer);
-  }
-  return answer;
-}
-
 function anyMatch(matchers: Matcher[], value: string, facts: RequestFacts): boolean {
   for (let i = 0; i < matchers.length; i++) if (matchers[i]!(value, facts)) return true;
   return false;

@@ -12,8 +12,8 @@
  *   resource policy (an S3 bucket policy) grants them.
  */
 import type { AuthDialect, AuthMode } from "../auth/types.js";
-import { lazyContextKeys } from "../policy/conditions.js";
-import { evaluate, globalContextKeys, isContextFree, type Decision, type NamedPolicy } from "../policy/evaluate.js";
+import type { ContextKeys } from "../policy/conditions.js";
+import { evaluate, globalContextKeys, type Decision, type NamedPolicy } from "../policy/evaluate.js";
 import type { PolicySource } from "../policy/source.js";
 import type { RequestContext } from "./context.js";
 import { AwsError } from "./errors.js";
@@ -36,19 +36,16 @@ const MAX_REMEMBERED = 1024;
 
 export function createAuthorizer({ mode, policies, logDenials }: AuthorizerOptions): Authorizer {
   // The policy sources hand out the same arrays while nothing changes, and
-  // documents are immutable: a decision over context-free policies is a
-  // function of (identity set, resource set, action, resource) alone.
-  const identitySets = new WeakMap<readonly NamedPolicy[], { free: boolean; byResourceSet: WeakMap<readonly NamedPolicy[], Map<string, Decision>> }>();
-  const freeResourceSets = new WeakMap<readonly NamedPolicy[], boolean>();
-  const memoFor = (identity: readonly NamedPolicy[], resourcePolicies: readonly NamedPolicy[]): Map<string, Decision> | undefined => {
-    let set = identitySets.get(identity);
-    if (!set) identitySets.set(identity, (set = { free: identity.every((p) => isContextFree(p.document)), byResourceSet: new WeakMap() }));
-    if (!set.free) return undefined;
-    let free = freeResourceSets.get(resourcePolicies);
-    if (free === undefined) freeResourceSets.set(resourcePolicies, (free = resourcePolicies.every((p) => isContextFree(p.document))));
-    if (!free) return undefined;
-    let memo = set.byResourceSet.get(resourcePolicies);
-    if (!memo || memo.size >= MAX_REMEMBERED) set.byResourceSet.set(resourcePolicies, (memo = new Map()));
+  // documents are immutable. A decision reached without looking at any
+  // context key (no condition or policy variable had to be resolved) is a
+  // function of the principal, action and resource over those two sets,
+  // and is remembered; one that looked is worked out every time.
+  const remembered = new WeakMap<readonly NamedPolicy[], WeakMap<readonly NamedPolicy[], Map<string, Decision>>>();
+  const memoFor = (identity: readonly NamedPolicy[], resourcePolicies: readonly NamedPolicy[]): Map<string, Decision> => {
+    let byResourceSet = remembered.get(identity);
+    if (!byResourceSet) remembered.set(identity, (byResourceSet = new WeakMap()));
+    let memo = byResourceSet.get(resourcePolicies);
+    if (!memo || memo.size >= MAX_REMEMBERED) byResourceSet.set(resourcePolicies, (memo = new Map()));
     return memo;
   };
 
@@ -59,16 +56,26 @@ export function createAuthorizer({ mode, policies, logDenials }: AuthorizerOptio
       // Lenient mode trusts every signed caller; unsigned ones need a grant.
       if (mode === "lenient" && !anonymous) return;
       const identity = anonymous ? NO_POLICIES : policies.identityPolicies(ctx.principal);
-      const keys = lazyContextKeys(() => globalContextKeys(ctx.principal, { now: ctx.now(), sourceIp: ctx.sourceIp, secure: false, region: ctx.region }));
+      // Context keys are built on the first look, and the look is noted.
+      let built: ContextKeys | undefined;
+      let consulted = false;
+      const keys: ContextKeys = {
+        get(key) {
+          consulted = true;
+          built ??= globalContextKeys(ctx.principal, { now: ctx.now(), sourceIp: ctx.sourceIp, secure: false, region: ctx.region });
+          return built.get(key);
+        },
+      };
       for (const { action, resource } of requirements) {
         const resourcePolicies = policies.resourcePolicies(resource);
-        // Anonymous callers share one identity set: their decisions are not remembered.
+        // Anonymous callers share one (empty) identity set: their decisions are not remembered.
         const memo = anonymous ? undefined : memoFor(identity, resourcePolicies);
         const memoKey = `${ctx.principal.arn}\n${action}\n${resource}`;
         let decision = memo?.get(memoKey);
         if (!decision) {
+          consulted = false;
           decision = evaluate({ principal: ctx.principal, action, resource, keys }, identity, resourcePolicies);
-          memo?.set(memoKey, decision);
+          if (!consulted) memo?.set(memoKey, decision);
         }
         if (decision.kind === "allow") continue;
         logDenials?.(`denied ${anonymous ? "anonymous" : ctx.principal.arn} ${action} on ${resource}: ${explain(decision)}`);

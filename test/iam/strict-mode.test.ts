@@ -176,3 +176,43 @@ describe("strict mode: least privilege", () => {
     await rejectsWith(stranger.send(new GetObjectCommand({ Bucket: "mybucket1", Key: "notes.txt" })), "InvalidAccessKeyId", 403);
   });
 });
+
+describe("strict mode: a decision that depends on the request is taken afresh each time", () => {
+  let t: TestCloud;
+  let ahead = 0;
+  after(() => t.stop());
+
+  it("follows aws:CurrentTime across requests alike in principal, action and resource", async () => {
+    t = await startCloud({ auth: "strict", clock: () => Date.now() + ahead });
+    const iam = new IAMClient(t.cloud.clientConfig);
+    await t.s3().send(new CreateBucketCommand({ Bucket: "timed" }));
+    await t.s3().send(new PutObjectCommand({ Bucket: "timed", Key: "k", Body: "v" }));
+    await iam.send(new CreateUserCommand({ UserName: "timed-reader" }));
+    const until = new Date(Date.now() + 5 * 60 * 1000).toISOString();
+    await iam.send(
+      new PutUserPolicyCommand({
+        UserName: "timed-reader",
+        PolicyName: "ForFiveMinutes",
+        PolicyDocument: JSON.stringify({
+          Version: "2012-10-17",
+          Statement: [
+            { Effect: "Allow", Action: "s3:GetObject", Resource: "arn:aws:s3:::timed/*", Condition: { DateLessThan: { "aws:CurrentTime": until } } },
+            // Context-free, so remembered: it must not stand in for the timed one.
+            { Effect: "Allow", Action: "s3:PutObject", Resource: "arn:aws:s3:::timed/*" },
+          ],
+        }),
+      }),
+    );
+    const key = await iam.send(new CreateAccessKeyCommand({ UserName: "timed-reader" }));
+    iam.destroy();
+    const reader = t.s3({ credentials: { accessKeyId: key.AccessKey!.AccessKeyId!, secretAccessKey: key.AccessKey!.SecretAccessKey! } });
+    for (let i = 0; i < 3; i++) await reader.send(new GetObjectCommand({ Bucket: "timed", Key: "k" }));
+    await reader.send(new PutObjectCommand({ Bucket: "timed", Key: "k2", Body: "w" }));
+    // Ten minutes on: past the condition, within the 15 minutes of clock skew signatures may have.
+    ahead = 10 * 60 * 1000;
+    await rejectsWith(reader.send(new GetObjectCommand({ Bucket: "timed", Key: "k" })), "AccessDenied", 403);
+    await reader.send(new PutObjectCommand({ Bucket: "timed", Key: "k3", Body: "w" }));
+    ahead = 0;
+    await reader.send(new GetObjectCommand({ Bucket: "timed", Key: "k" }));
+  });
+});
