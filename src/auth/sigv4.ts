@@ -49,7 +49,18 @@ export function parseV4Header(value: string, headers: IncomingHttpHeaders, diale
   }
   const amzDate = header(headers, "x-amz-date") ?? dateHeaderAsAmzDate(header(headers, "date"));
   if (!amzDate) throw malformedAuth(dialect, "the request has neither an x-amz-date nor a Date header");
-  const scope = parseCredential(credential, dialect, false);
+  return v4Signature(parseCredential(credential, dialect, false), signedHeaders, signature, amzDate, undefined, false);
+}
+
+/** Every signature built in one place, its fields always present: header- and query-signed ones share one shape. */
+function v4Signature(
+  scope: CredentialScope,
+  signedHeaders: string,
+  signature: string,
+  amzDate: string,
+  expires: number | undefined,
+  presigned: boolean,
+): V4Signature {
   return {
     accessKeyId: scope.accessKeyId,
     date: scope.date,
@@ -59,7 +70,8 @@ export function parseV4Header(value: string, headers: IncomingHttpHeaders, diale
     signedHeaders: signedHeaderList(signedHeaders),
     signature,
     amzDate,
-    presigned: false,
+    expires,
+    presigned,
   };
 }
 
@@ -120,19 +132,7 @@ export function parseV4Query(params: Map<string, string>, dialect: AuthDialect):
   if (expires !== undefined && expires > MAX_EXPIRES_SECONDS) {
     throw malformedQueryAuth(dialect, "X-Amz-Expires must be less than a week (in seconds) that is 604800");
   }
-  const scope = parseCredential(credential, dialect, true);
-  return {
-    accessKeyId: scope.accessKeyId,
-    date: scope.date,
-    region: scope.region,
-    service: scope.service,
-    credential: scope,
-    signedHeaders: signedHeaderList(signedHeaders),
-    signature,
-    amzDate,
-    expires,
-    presigned: true,
-  };
+  return v4Signature(parseCredential(credential, dialect, true), signedHeaders, signature, amzDate, expires, true);
 }
 
 interface CredentialScope {
