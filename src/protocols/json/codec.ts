@@ -7,6 +7,7 @@ import * as zlib from "node:zlib";
 import { AwsError } from "../../server/errors.js";
 import type { Operation, ServiceModel } from "../model.js";
 import { DEFAULT_MAX_BODY_BYTES, readBody } from "../shared/body.js";
+import { stringifyDocument } from "../shared/json-shared.js";
 import { JsonShapeError, readJsonValue, writeJsonValue } from "../shared/json-shapes.js";
 import type { CodecOptions, ProtocolCodec, Structure, WireResponse } from "../types.js";
 
@@ -18,8 +19,8 @@ export function createJsonCodec(model: ServiceModel, options: CodecOptions = {})
   const malformed = (detail: string): AwsError =>
     options.malformedError?.(detail) ?? new AwsError("SerializationException", detail, 400);
 
-  const respond = (status: number, requestId: string, document: unknown, method: string): WireResponse => {
-    const body = Buffer.from(JSON.stringify(document));
+  const respond = (status: number, requestId: string, document: Record<string, unknown>, method: string): WireResponse => {
+    const body = Buffer.from(stringifyDocument(document));
     const response: WireResponse = {
       status,
       headers: {
@@ -64,7 +65,7 @@ export function createJsonCodec(model: ServiceModel, options: CodecOptions = {})
     },
 
     serializeOutput(op, output, ctx) {
-      const document = op.output ? (writeJsonValue(model, op.output, output) ?? {}) : {};
+      const document = op.output ? ((writeJsonValue(model, op.output, output) ?? {}) as Record<string, unknown>) : {};
       return respond(200, ctx.requestId, document, ctx.method);
     },
 

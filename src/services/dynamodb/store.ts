@@ -5,6 +5,8 @@
  * durable with its indexes and its stream record.
  */
 import { randomUUID } from "node:crypto";
+import { shareJson } from "../../protocols/shared/json-shared.js";
+import { deepFreeze } from "../../util/frozen.js";
 import { compareKeys, prefixRange } from "../../storage/index.js";
 import type { Key, KeyBound, KvEnvironment, KvStore, KvTransaction } from "../../storage/types.js";
 import { indexEntryKey, itemKey, keyOf, type StorageKey } from "./keys.js";
@@ -200,6 +202,36 @@ export class DynamoStore {
     return this.items.get(key);
   }
 
+  /**
+   * Items as last read, valid while the items store's generation stands
+   * (any committed write to any item moves it on and drops them all).
+   * They are shared: deep-frozen, and encoded to JSON once for every
+   * GetItem that answers them whole. Callers never edit one.
+   */
+  private readonly sharedItems = new Map<string, Item | null>();
+  private sharedItemsGeneration = -1;
+  private sharedItemsBytes = 0;
+
+  sharedItem(table: TableRecord, key: StorageKey): Item | undefined {
+    if (this.sharedItemsGeneration !== this.items.generation || this.sharedItemsBytes > MAX_SHARED_ITEM_BYTES) {
+      this.sharedItems.clear();
+      this.sharedItemsBytes = 0;
+      this.sharedItemsGeneration = this.items.generation;
+    }
+    // Storage keys are [tableId, hash digest, range?]: only the last part may hold a NUL.
+    const cacheKey = key.join("\0");
+    const cached = this.sharedItems.get(cacheKey);
+    if (cached !== undefined) return cached ?? undefined;
+    // An item read between a commit and its generation bump is dropped at the bump.
+    const item = this.items.get(key);
+    const size = item ? itemSize(item) : 0;
+    if (size <= MAX_SHARED_ITEM_SIZE) {
+      this.sharedItems.set(cacheKey, item ? shareJson(item) : null);
+      this.sharedItemsBytes += size + cacheKey.length;
+    }
+    return item;
+  }
+
   /** Runs `fn` atomically over items of any tables; see ItemWriter. */
   write<T>(now: number, fn: (w: ItemWriter) => T): Promise<T> {
     return this.kv.transaction((tx) => fn(new ItemWriter(tx, now)));
@@ -258,13 +290,9 @@ export class DynamoStore {
 /** Bounds the table cache (names that do not exist are cached too). */
 const MAX_CACHED_TABLES = 10_000;
 
-function deepFreeze<T>(value: T): T {
-  if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const v of Object.values(value)) deepFreeze(v);
-  }
-  return value;
-}
+/** Bounds the shared item cache: its items' sizes summed, and the size of any one item in it. */
+const MAX_SHARED_ITEM_BYTES = 8 * 1024 * 1024;
+const MAX_SHARED_ITEM_SIZE = 64 * 1024;
 
 /** Orders two storage keys (or bounds). */
 export function compareStorageKeys(a: KeyBound, b: KeyBound): number {

@@ -93,7 +93,7 @@ export function itemOperations(deps: DynamoDeps): OperationTable {
         const projection = readProjection(input);
         const table = dataTable(deps, input.TableName, ctx);
         validateKey(table, key);
-        const item = deps.ttl.visible(table, store.item(table, itemKey(table, key)), ctx.now().getTime());
+        const item = deps.ttl.visible(table, store.sharedItem(table, itemKey(table, key)), ctx.now().getTime());
         const consumed = wantsCapacity(input.ReturnConsumedCapacity)
           ? consumedCapacity(table, input.ReturnConsumedCapacity, "read", { table: readUnits(item ? itemSize(item) : 0, input.ConsistentRead ?? false) })
           : undefined;

@@ -1,0 +1,48 @@
+/**
+ * Values a service hands to many answers unchanged, such as an item that
+ * is read again and again: frozen once, their JSON text is made on first
+ * use and spliced into every later document that carries them as a
+ * top-level member, instead of being encoded afresh each time.
+ */
+import { deepFreeze } from "../../util/frozen.js";
+
+/** Shared values and their JSON text once made (null until then). */
+const texts = new WeakMap<object, string | null>();
+
+/** Deep-freezes `value` and lets documents reuse its JSON text. */
+export function shareJson<T extends object>(value: T): T {
+  deepFreeze(value);
+  if (!texts.has(value)) texts.set(value, null);
+  return value;
+}
+
+/** `JSON.stringify(document)`, with shared top-level member values spliced in from their kept text. */
+export function stringifyDocument(document: Record<string, unknown>): string {
+  if (!holdsShared(document)) return JSON.stringify(document);
+  let out = "{";
+  for (const key in document) {
+    const value = document[key];
+    const text = isShared(value) ? sharedText(value) : (JSON.stringify(value) as string | undefined);
+    if (text === undefined) continue;
+    out += `${out.length > 1 ? "," : ""}${JSON.stringify(key)}:${text}`;
+  }
+  return `${out}}`;
+}
+
+function holdsShared(document: Record<string, unknown>): boolean {
+  for (const key in document) if (isShared(document[key])) return true;
+  return false;
+}
+
+function isShared(value: unknown): value is object {
+  return typeof value === "object" && value !== null && texts.has(value);
+}
+
+function sharedText(value: object): string {
+  let text = texts.get(value);
+  if (text == null) {
+    text = JSON.stringify(value);
+    texts.set(value, text);
+  }
+  return text;
+}
