@@ -92,8 +92,12 @@ export interface ProtocolCodec {
   prepare?(req: WireRequest): Promise<void>;
   /** The operation this request calls, or undefined when none matches. */
   resolve(req: WireRequest): Operation | undefined;
-  /** Decodes the request into the operation's input structure. Throws AwsError on malformed input. */
-  parseInput(op: Operation, req: WireRequest): Promise<Structure>;
+  /**
+   * Decodes the request into the operation's input structure. Throws (or
+   * rejects with) AwsError on malformed input. A codec whose body is
+   * already in hand answers at once rather than with a promise.
+   */
+  parseInput(op: Operation, req: WireRequest): Structure | Promise<Structure>;
   /** Encodes an operation's output (status from the model, `statusCode`-located member, or 200). */
   serializeOutput(op: Operation, output: Structure, ctx: SerializeContext): WireResponse;
   /** Encodes an error in the protocol's error shape. `op` is undefined when routing failed. */

@@ -61,10 +61,12 @@ export async function runPipeline(req: IncomingMessage, deps: PipelineDeps, sign
     if (!definition) throw notImplemented(service, op.name);
 
     const ctx = createContext(requestId, service, op, auth, req, deps, signal);
-    const input = await runtime.codec.parseInput(op, wire);
+    const parsing = runtime.codec.parseInput(op, wire);
+    const input = parsing instanceof Promise ? await parsing : parsing;
     runtime.validate?.(op, input, ctx);
     deps.authorizer.authorize(ctx, definition.authorize(input, ctx), service.dialect);
-    const output = await definition.handle(input, ctx);
+    const handling = definition.handle(input, ctx);
+    const output = handling instanceof Promise ? await handling : handling;
 
     const response = runtime.codec.serializeOutput(op, output, { requestId, hostId: requestId, method: req.method ?? "GET" });
     Object.assign(response.headers, runtime.responseHeaders(requestId));

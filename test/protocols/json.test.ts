@@ -33,7 +33,7 @@ describe("json 1.0 (DynamoDB)", () => {
   it("answers SerializationException for malformed documents and wrong types", async () => {
     for (const body of ["{", "[]", JSON.stringify({ TableName: 5 })]) {
       const req = wire("POST", "/", target("DescribeTable"), body);
-      await assert.rejects(codec.parseInput(codec.resolve(req)!, req), (e: AwsError) => e.code === "SerializationException" && e.status === 400);
+      await assert.rejects(async () => codec.parseInput(codec.resolve(req)!, req), (e: AwsError) => e.code === "SerializationException" && e.status === 400);
     }
   });
 
@@ -72,7 +72,7 @@ describe("json shapes: compiled readers and writers", () => {
 
   it("reports the first mismatch in model order, with AWS's words", async () => {
     const req = wire("POST", "/", target("PutItem"), JSON.stringify({ TableName: "t", Item: { a: { S: 5 } } }));
-    await assert.rejects(codec.parseInput(putItem, req), (e: AwsError) => e.code === "SerializationException" && e.message === "NUMBER_VALUE cannot be converted to String");
+    await assert.rejects(async () => codec.parseInput(putItem, req), (e: AwsError) => e.code === "SerializationException" && e.message === "NUMBER_VALUE cannot be converted to String");
   });
 
   it("writes items as they are, blobs as base64, nulls in maps as null", async () => {

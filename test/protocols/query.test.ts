@@ -35,7 +35,7 @@ describe("query (IAM, STS)", () => {
   it("refuses values that do not fit their shape", async () => {
     const req = form("Action=ListUsers&Version=2010-05-08&MaxItems=many");
     await iam.prepare!(req);
-    await assert.rejects(iam.parseInput(iam.resolve(req)!, req), (e: AwsError) => e.code === "MalformedInput");
+    await assert.rejects(async () => iam.parseInput(iam.resolve(req)!, req), (e: AwsError) => e.code === "MalformedInput");
   });
 
   it("wraps results in <XResponse><XResult> with wrapped lists and metadata", async () => {

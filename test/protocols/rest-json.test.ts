@@ -52,7 +52,7 @@ describe("rest-json (Lambda)", () => {
   it("refuses malformed JSON and wrong types with SerializationException", async () => {
     for (const body of ["{not json", JSON.stringify({ FunctionName: "f", Timeout: "thirty", Role: "r", Code: {} })]) {
       const req = wire("POST", "/2015-03-31/functions", {}, body);
-      await assert.rejects(codec.parseInput(codec.resolve(req)!, req), (e: AwsError) => e.code === "SerializationException" && e.status === 400);
+      await assert.rejects(async () => codec.parseInput(codec.resolve(req)!, req), (e: AwsError) => e.code === "SerializationException" && e.status === 400);
     }
   });
 

@@ -97,11 +97,11 @@ describe("rest-xml: input", () => {
 
   it("maps malformed XML and bad scalars to the service's errors", async () => {
     const bad = wire("POST", "/b?delete", {}, "<Delete><Object><Key>x</Object></Delete>");
-    await assert.rejects(codec.parseInput(codec.resolve(bad)!, bad), (e: AwsError) => e.code === "MalformedXML");
+    await assert.rejects(async () => codec.parseInput(codec.resolve(bad)!, bad), (e: AwsError) => e.code === "MalformedXML");
     const dtd = wire("POST", "/b?delete", {}, '<!DOCTYPE x [<!ENTITY e "boom">]><Delete><Object><Key>&e;</Key></Object></Delete>');
-    await assert.rejects(codec.parseInput(codec.resolve(dtd)!, dtd), (e: AwsError) => e.code === "MalformedXML");
+    await assert.rejects(async () => codec.parseInput(codec.resolve(dtd)!, dtd), (e: AwsError) => e.code === "MalformedXML");
     const notInt = wire("GET", "/b?list-type=2&max-keys=lots");
-    await assert.rejects(codec.parseInput(codec.resolve(notInt)!, notInt), (e: AwsError) => e.code === "InvalidArgument" && e.status === 400);
+    await assert.rejects(async () => codec.parseInput(codec.resolve(notInt)!, notInt), (e: AwsError) => e.code === "InvalidArgument" && e.status === 400);
   });
 });
 

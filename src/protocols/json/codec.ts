@@ -6,7 +6,7 @@
 import * as zlib from "node:zlib";
 import { AwsError } from "../../server/errors.js";
 import type { Operation, ServiceModel } from "../model.js";
-import { DEFAULT_MAX_BODY_BYTES, readBody } from "../shared/body.js";
+import { DEFAULT_MAX_BODY_BYTES, HeldBody, readBody, takeHeld } from "../shared/body.js";
 import { stringifyDocument } from "../shared/json-shared.js";
 import { JsonShapeError, readJsonValue, writeJsonValue } from "../shared/json-shapes.js";
 import type { CodecOptions, ProtocolCodec, Structure, WireResponse } from "../types.js";
@@ -35,6 +35,24 @@ export function createJsonCodec(model: ServiceModel, options: CodecOptions = {})
     return response;
   };
 
+  const decode = (op: Operation, body: Buffer): Structure => {
+    if (!op.input) return {};
+    if (body.length === 0) return {};
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(body.toString("utf8"));
+    } catch {
+      throw malformed("Start of structure or map found where not expected.");
+    }
+    if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) throw malformed("Start of structure or map found where not expected.");
+    try {
+      return readJsonValue(model, op.input, parsed, "") as Structure;
+    } catch (error) {
+      if (error instanceof JsonShapeError) throw malformed(error.coralMessage);
+      throw error;
+    }
+  };
+
   return {
     model,
 
@@ -45,23 +63,10 @@ export function createJsonCodec(model: ServiceModel, options: CodecOptions = {})
       return model.operations[target.slice(prefix.length)];
     },
 
-    async parseInput(op: Operation, req) {
-      const body = await readBody(req.body, maxBody);
-      if (!op.input) return {};
-      if (body.length === 0) return {};
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(body.toString("utf8"));
-      } catch {
-        throw malformed("Start of structure or map found where not expected.");
-      }
-      if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) throw malformed("Start of structure or map found where not expected.");
-      try {
-        return readJsonValue(model, op.input, parsed, "") as Structure;
-      } catch (error) {
-        if (error instanceof JsonShapeError) throw malformed(error.coralMessage);
-        throw error;
-      }
+    parseInput(op: Operation, req) {
+      // Authentication holds a json document whole (it hashed it): decode it now, without a promise.
+      if (req.body instanceof HeldBody) return decode(op, takeHeld(req.body, maxBody));
+      return readBody(req.body, maxBody).then((body) => decode(op, body));
     },
 
     serializeOutput(op, output, ctx) {

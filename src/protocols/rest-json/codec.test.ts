@@ -84,11 +84,11 @@ describe("rest-json input (Lambda)", () => {
     const bodies = ["{not json", "[1,2]", '"text"', JSON.stringify({ FunctionName: "f", Timeout: "thirty" }), JSON.stringify({ FunctionName: "f", Timeout: 1.5 }), JSON.stringify({ FunctionName: 3 }), JSON.stringify({ Code: { ZipFile: 5 } })];
     for (const body of bodies) {
       const req = request("POST", "/2015-03-31/functions", {}, body);
-      await assert.rejects(codec.parseInput(codec.resolve(req)!, req), (e: AwsError) => e.code === "SerializationException" && e.status === 400, body);
+      await assert.rejects(async () => codec.parseInput(codec.resolve(req)!, req), (e: AwsError) => e.code === "SerializationException" && e.status === 400, body);
     }
     const custom = createRestJsonCodec(lambda, { malformedError: (detail) => new AwsError("InvalidRequestContentException", `Could not parse request body into json: ${detail}`, 400) });
     const req = request("POST", "/2015-03-31/functions", {}, "{");
-    await assert.rejects(custom.parseInput(custom.resolve(req)!, req), (e: AwsError) => e.code === "InvalidRequestContentException");
+    await assert.rejects(async () => custom.parseInput(custom.resolve(req)!, req), (e: AwsError) => e.code === "InvalidRequestContentException");
   });
 
   it("a JSON null body is an empty input", async () => {

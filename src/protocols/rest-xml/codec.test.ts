@@ -192,7 +192,7 @@ describe("rest-xml input (S3)", () => {
   it("without a service mapping, malformed XML is a generic MalformedInput 400", async () => {
     const plain = createRestXmlCodec(s3, {});
     const req = request("POST", "/b?delete", {}, "<Delete>");
-    await assert.rejects(plain.parseInput(plain.resolve(req)!, req), (e: AwsError) => e.code === "MalformedInput" && e.status === 400);
+    await assert.rejects(async () => plain.parseInput(plain.resolve(req)!, req), (e: AwsError) => e.code === "MalformedInput" && e.status === 400);
   });
 
   it("refuses bad scalars in the query string and bodies past the limit", async () => {

@@ -36,6 +36,12 @@ export class HeldBody {
   }
 }
 
+/** The bytes of a held payload, refused with a 413 past `limit`. */
+export function takeHeld(body: HeldBody, limit: number = DEFAULT_MAX_BODY_BYTES): Buffer {
+  if (body.length > limit) throw new AwsError("RequestEntityTooLarge", `Request body of ${body.length} bytes exceeds the limit of ${limit} bytes.`, 413);
+  return body.take();
+}
+
 /** A request's payload: the stream off the socket, or the bytes authentication already read. */
 export type RequestBody = Readable | HeldBody;
 
@@ -55,10 +61,7 @@ export async function drainBody(body: RequestBody): Promise<void> {
  * connection stays usable) and a 413 is thrown.
  */
 export async function readBody(body: RequestBody, limit: number = DEFAULT_MAX_BODY_BYTES): Promise<Buffer> {
-  if (body instanceof HeldBody) {
-    if (body.length > limit) throw new AwsError("RequestEntityTooLarge", `Request body of ${body.length} bytes exceeds the limit of ${limit} bytes.`, 413);
-    return body.take();
-  }
+  if (body instanceof HeldBody) return takeHeld(body, limit);
   // Asked while the HTTP parser is still on the headers: the rest of the
   // packet in hand is parsed before the next microtask.
   if ((body as Readable & { complete?: boolean }).complete === false) await undefined;

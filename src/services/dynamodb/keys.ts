@@ -33,11 +33,24 @@ function md5Hex(data: string | Uint8Array): string {
   return oneShot ? oneShot("md5", data, "hex") : crypto.createHash("md5").update(data).digest("hex");
 }
 
+/** Digests of recent string partition keys, since hot partitions are asked for again and again. */
+const stringDigests = new Map<string, string>();
+const MAX_REMEMBERED_DIGESTS = 4096;
+const MAX_REMEMBERED_KEY_LENGTH = 256;
+
 export function hashPart(value: AttributeValue): string {
+  if (!("S" in value)) return md5Hex(encodeKeyValue(value));
+  const s = value.S;
+  let digest = stringDigests.get(s);
+  if (digest !== undefined) return digest;
   // A string without NUL encodes as its UTF-8 bytes and the 0x00 0x00 end
   // mark (encodeKeyValue): the same bytes, without building them.
-  if ("S" in value && !value.S.includes("\0")) return md5Hex(`${value.S}\0\0`);
-  return md5Hex(encodeKeyValue(value));
+  digest = s.includes("\0") ? md5Hex(encodeKeyValue(value)) : md5Hex(`${s}\0\0`);
+  if (s.length <= MAX_REMEMBERED_KEY_LENGTH) {
+    if (stringDigests.size >= MAX_REMEMBERED_DIGESTS) stringDigests.clear();
+    stringDigests.set(s, digest);
+  }
+  return digest;
 }
 
 export function rangePart(value: AttributeValue): string {
