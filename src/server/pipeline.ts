@@ -37,7 +37,6 @@ export interface PipelineResult {
 
 /** Handles one request end to end; never throws. */
 export async function runPipeline(req: IncomingMessage, deps: PipelineDeps, signal: () => AbortSignal): Promise<PipelineResult> {
-  const requestId = newRequestId();
   const rawUrl = req.url ?? "/";
   const q = rawUrl.indexOf("?");
   const rawPath = q < 0 ? rawUrl : rawUrl.slice(0, q);
@@ -45,6 +44,7 @@ export async function runPipeline(req: IncomingMessage, deps: PipelineDeps, sign
 
   const route = deps.router.route(req.headers, rawQuery);
   const service = route.service;
+  const requestId = service.newRequestId ? service.newRequestId() : newRequestId();
   let runtime: ServiceRuntime | undefined;
   let op: Operation | undefined;
   try {

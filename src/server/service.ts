@@ -76,6 +76,8 @@ export interface ServiceDefinition {
   allowAnonymous?: boolean;
   /** Signature version 2 accepted (S3). */
   allowV2?: boolean;
+  /** A new request id in the service's own form; by default S3's, 16 upper-case hex digits. */
+  newRequestId?(): string;
   /** Built on first use, so idle services cost neither time nor memory. */
   load(env: ServiceEnvironment): Promise<ServiceRuntime>;
 }

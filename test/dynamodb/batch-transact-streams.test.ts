@@ -210,6 +210,9 @@ describe("DynamoDB batches, transactions and streams", () => {
     const listed = await post("DynamoDB_20120810.ListTables", "{}");
     assert.equal(listed.status, 200);
     assert.equal(listed.headers["x-amz-crc32"], String(crc32(Buffer.from(listed.body))));
+    // DynamoDB's request ids: 52 base32hex digits.
+    assert.match(String(listed.headers["x-amzn-requestid"]), /^[0-9A-V]{52}$/);
+    assert.match(String(unknown.headers["x-amzn-requestid"]), /^[0-9A-V]{52}$/);
   });
 });
 

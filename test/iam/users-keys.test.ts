@@ -54,6 +54,10 @@ describe("IAM users and access keys", () => {
     assert.deepEqual(pick(await sts().send(new GetCallerIdentityCommand({}))), { Account: "000000000000", Arn: "arn:aws:iam::000000000000:root", UserId: "000000000000" });
     const other = await sts({ accessKeyId: "111122223333", secretAccessKey: "x" }).send(new GetCallerIdentityCommand({}));
     assert.equal(other.Arn, "arn:aws:iam::111122223333:root");
+    // IAM and STS request ids are UUIDs.
+    const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+    assert.match(other.$metadata.requestId ?? "", uuid);
+    assert.match((await iam().send(new ListUsersCommand({}))).$metadata.requestId ?? "", uuid);
   });
 
   it("creates, reads, renames, tags and deletes users", async () => {

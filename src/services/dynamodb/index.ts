@@ -2,6 +2,7 @@
  * Amazon DynamoDB and DynamoDB Streams. Both sign as `dynamodb`; requests
  * reach one or the other by their X-Amz-Target prefix.
  */
+import { randomBase32Hex } from "../../util/ids.js";
 import type { ServiceDefinition, ServiceEnvironment, ServiceRuntime } from "../../server/service.js";
 
 export const dynamodbService: ServiceDefinition = {
@@ -9,6 +10,7 @@ export const dynamodbService: ServiceDefinition = {
   signingNames: ["dynamodb"],
   targetPrefixes: ["DynamoDB_20120810"],
   dialect: "json",
+  newRequestId: () => randomBase32Hex(52),
   async load(env: ServiceEnvironment): Promise<ServiceRuntime> {
     const { createDynamoRuntime } = await import("./runtime.js");
     return createDynamoRuntime(env);
@@ -20,6 +22,7 @@ export const dynamodbStreamsService: ServiceDefinition = {
   signingNames: [],
   targetPrefixes: ["DynamoDBStreams_20120810"],
   dialect: "json",
+  newRequestId: () => randomBase32Hex(52),
   async load(env: ServiceEnvironment): Promise<ServiceRuntime> {
     const { createStreamsRuntime } = await import("./streams/runtime.js");
     return createStreamsRuntime(env);
