@@ -43,11 +43,8 @@ export function createRestCodec(model: ServiceModel, options: CodecOptions, form
       return match.op;
     },
 
-    async parseInput(op, req) {
-      if (!op.input) {
-        await drainBody(req.body);
-        return {};
-      }
+    parseInput(op, req) {
+      if (!op.input) return drainBody(req.body).then(() => ({}));
       const shape = resolveShape(model, op.input);
       const input: Structure = {};
       try {
@@ -57,8 +54,9 @@ export function createRestCodec(model: ServiceModel, options: CodecOptions, form
         if (error instanceof SyntaxError) throw malformed(`a JSON header value: ${error.message}`);
         throw error;
       }
-      await bindBody(op.input, shape, req, input);
-      return input;
+      // Most requests bind no body, or stream it: answered without a promise.
+      const binding = bindBody(op.input, shape, req, input);
+      return binding === undefined ? input : binding.then(() => input);
     },
 
     serializeOutput(op, output, ctx) {
@@ -95,33 +93,34 @@ export function createRestCodec(model: ServiceModel, options: CodecOptions, form
     },
   };
 
-  async function bindBody(inputRef: ShapeRef, shape: Shape, req: WireRequest, input: Structure): Promise<void> {
+  /** Binds the body's members; a promise only when the body must still be read. */
+  function bindBody(inputRef: ShapeRef, shape: Shape, req: WireRequest, input: Structure): Promise<void> | undefined {
     const payloadName = shape.payload;
     if (payloadName !== undefined) {
       const ref = shape.members![payloadName]!;
       const target = resolveShape(model, ref);
       if (ref.streaming || target.streaming) {
         input[payloadName] = req.body;
-        return;
+        return undefined;
       }
-      const body = await readBody(req.body, maxBody);
-      if (body.length === 0) return;
-      if (target.type === "blob") input[payloadName] = body;
-      else if (target.type === "string") input[payloadName] = body.toString("utf8");
-      else input[payloadName] = readDocument(ref, body, payloadName);
-      return;
+      return readBody(req.body, maxBody).then((body) => {
+        if (body.length === 0) return;
+        if (target.type === "blob") input[payloadName] = body;
+        else if (target.type === "string") input[payloadName] = body.toString("utf8");
+        else input[payloadName] = readDocument(ref, body, payloadName);
+      });
     }
     if (!bindingsOf(model, shape).hasBody) {
       // Nothing to read into: do not buffer a body nobody asked for.
-      if (req.contentLength) await drainBody(req.body);
-      return;
+      return req.contentLength ? drainBody(req.body) : undefined;
     }
-    const body = await readBody(req.body, maxBody);
-    if (body.length === 0) return;
-    // No payload member: the input structure itself is the document.
-    const decoded = readDocument(inputRef, body, "");
-    if (typeof decoded !== "object" || decoded === null || Array.isArray(decoded)) return;
-    for (const [name, value] of Object.entries(decoded)) if (input[name] === undefined) input[name] = value;
+    return readBody(req.body, maxBody).then((body) => {
+      if (body.length === 0) return;
+      // No payload member: the input structure itself is the document.
+      const decoded = readDocument(inputRef, body, "");
+      if (typeof decoded !== "object" || decoded === null || Array.isArray(decoded)) return;
+      for (const [name, value] of Object.entries(decoded)) if (input[name] === undefined) input[name] = value;
+    });
   }
 
   function readDocument(ref: ShapeRef, body: Buffer, path: string): unknown {
