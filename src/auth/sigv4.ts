@@ -126,11 +126,13 @@ export function parseV4Query(params: Map<string, string>, dialect: AuthDialect):
   }
   const expiresText = params.get("X-Amz-Expires");
   const expires = expiresText === undefined ? undefined : Number(expiresText);
-  if (expires !== undefined && (!Number.isInteger(expires) || expires < 0)) {
-    throw malformedQueryAuth(dialect, "X-Amz-Expires should be a number");
-  }
+  if (expires !== undefined && !Number.isInteger(expires)) throw malformedQueryAuth(dialect, "X-Amz-Expires should be a number");
+  if (expires !== undefined && expires < 0) throw malformedQueryAuth(dialect, "X-Amz-Expires must be non-negative");
   if (expires !== undefined && expires > MAX_EXPIRES_SECONDS) {
-    throw malformedQueryAuth(dialect, "X-Amz-Expires must be less than a week (in seconds) that is 604800");
+    throw malformedQueryAuth(
+      dialect,
+      `X-Amz-Expires must be less than a week (in seconds); that is, the given X-Amz-Expires must be less than ${MAX_EXPIRES_SECONDS} seconds`,
+    );
   }
   return v4Signature(parseCredential(credential, dialect, true), signedHeaders, signature, amzDate, expires, true);
 }

@@ -211,6 +211,24 @@ describe("SigV4 headers and presigned URLs", () => {
     await rejectsCode(authenticate(tampered, options()), "SignatureDoesNotMatch", 403);
   });
 
+  it("refuses an X-Amz-Expires that is not a number, negative, or over a week, with S3's messages", async () => {
+    const cases = [
+      ["soon", "X-Amz-Expires should be a number"],
+      ["-7", "X-Amz-Expires must be non-negative"],
+      ["604801", "X-Amz-Expires must be less than a week (in seconds); that is, the given X-Amz-Expires must be less than 604800 seconds"],
+    ];
+    for (const [expires, message] of cases) {
+      const req = await sign({ method: "GET", path: "/b/k", headers: { "x-amz-content-sha256": "UNSIGNED-PAYLOAD" } }, { presign: 60 });
+      req.rawQuery = req.rawQuery.replace("X-Amz-Expires=60", `X-Amz-Expires=${expires}`);
+      await assert.rejects(authenticate(req, options()) as Promise<unknown>, (e: AwsError) => {
+        assert.equal(`${e.code} ${e.status} ${e.message}`, `AuthorizationQueryParametersError 400 ${message}`);
+        return true;
+      });
+    }
+    const week = await sign({ method: "GET", path: "/b/k", headers: { "x-amz-content-sha256": "UNSIGNED-PAYLOAD" } }, { presign: 604800 });
+    assert.equal((await authenticate(week, options())).method, "v4-query");
+  });
+
   it("lets unsigned requests through only where anonymous access exists", async () => {
     const req: AuthRequest = { method: "GET", path: "/b/k", rawQuery: "", headers: {}, body: Readable.from([]) };
     assert.equal((await authenticate(req, options())).principal.type, "anonymous");

@@ -50,6 +50,22 @@ for (const auth of ["lenient", "strict"] as const) {
       assert.equal(error.message, "Policy has invalid resource");
     });
 
+    it("takes resources whose wildcards name this bucket, and judges public access as S3 does", async () => {
+      const policy = (statement: Record<string, unknown>) => JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "s3:ListBucket", ...statement }] });
+      const status = async (statement: Record<string, unknown>) => {
+        await s3.send(new PutBucketPolicyCommand({ Bucket: "site", Policy: policy(statement) }));
+        return (await s3.send(new GetBucketPolicyStatusCommand({ Bucket: "site" }))).PolicyStatus?.IsPublic;
+      };
+      const account = { AWS: "arn:aws:iam::111122223333:root" };
+      assert.equal(await status({ Principal: account, Resource: ["arn:aws:s3:::*", "arn:aws:s3:::*/*"] }), false);
+      assert.equal(await status({ Principal: account, Resource: ["arn:aws:s3:::si*", "arn:aws:s3:::s?te/logs/*"] }), false);
+      // Everyone but one account is everyone, as far as "public" goes.
+      assert.equal(await status({ NotPrincipal: account, Resource: "arn:aws:s3:::site" }), true);
+      const other = await rejectsWith(s3.send(new PutBucketPolicyCommand({ Bucket: "site", Policy: policy({ Principal: account, Resource: "arn:aws:s3:::other*" }) })), "MalformedPolicy", 400);
+      assert.equal(other.message, "Policy has invalid resource");
+      await s3.send(new PutBucketPolicyCommand({ Bucket: "site", Policy: publicRead("site") }));
+    });
+
     it("lets unsigned GETs of public objects through, and only those", async () => {
       const open = await rawRequest(t.cloud.endpoint, { method: "GET", path: "/site/public/index.html", anonymous: true });
       assert.equal(open.status, 200);

@@ -5,6 +5,7 @@
  * requests included.
  */
 import { parsePolicy, type PolicyDocument } from "../../../policy/document.js";
+import { wildcardMatch } from "../../../policy/match.js";
 import { AwsError, isAwsError } from "../../../server/errors.js";
 import type { OperationTable } from "../../../server/service.js";
 import { bucketArn } from "../names.js";
@@ -76,18 +77,37 @@ function checkBucketPolicy(text: string, bucket: string): PolicyDocument {
     if (isAwsError(error)) throw malformedPolicy(error.message);
     throw error;
   }
-  const own = bucketArn(bucket);
   for (const statement of document.statements) {
     for (const resource of [...(statement.resource ?? []), ...(statement.notResource ?? [])]) {
-      if (resource !== own && !resource.startsWith(`${own}/`)) throw malformedPolicy("Policy has invalid resource");
+      if (!inBucket(resource, bucket)) throw malformedPolicy("Policy has invalid resource");
     }
   }
   return document;
 }
 
-/** Public: some statement allows everyone, with no condition narrowing it. */
+const S3_ARN_PREFIX = "arn:aws:s3:::";
+
+/**
+ * Whether a policy resource can name this bucket or objects in it: its
+ * bucket part (up to the first "/") matches the bucket's name, wildcards
+ * and all (`arn:aws:s3:::*`, or `arn:aws:s3:::logs-*` followed by a key part).
+ */
+function inBucket(resource: string, bucket: string): boolean {
+  if (!resource.startsWith(S3_ARN_PREFIX)) return false;
+  const rest = resource.slice(S3_ARN_PREFIX.length);
+  const slash = rest.indexOf("/");
+  return wildcardMatch(slash < 0 ? rest : rest.slice(0, slash), bucket, false);
+}
+
+/**
+ * Public: some statement allows everyone (Principal "*"), or everyone but
+ * some (NotPrincipal), with no condition narrowing it.
+ */
 function isPublic(document: PolicyDocument): boolean {
   return document.statements.some(
-    (s) => s.effect === "Allow" && !s.condition && (s.principal === "*" || (s.principal !== undefined && s.principal.AWS?.includes("*"))),
+    (s) =>
+      s.effect === "Allow" &&
+      !s.condition &&
+      (s.principal === "*" || (s.principal !== undefined && s.principal.AWS?.includes("*")) || s.notPrincipal !== undefined),
   );
 }
