@@ -27,20 +27,24 @@ export function wantsCapacity(mode: CapacityMode): boolean {
   return mode === "TOTAL" || mode === "INDEXES";
 }
 
-/** The ConsumedCapacity member, or undefined when the caller did not ask. */
-export function consumedCapacity(table: TableRecord, mode: CapacityMode, kind: "read" | "write", use: Consumption): Record<string, unknown> | undefined {
+/**
+ * The ConsumedCapacity member, or undefined when the caller did not ask.
+ * Only transactions split the units into ReadCapacityUnits or
+ * WriteCapacityUnits (`split`); other operations give CapacityUnits alone.
+ */
+export function consumedCapacity(table: TableRecord, mode: CapacityMode, use: Consumption, split?: "read" | "write"): Record<string, unknown> | undefined {
   if (!wantsCapacity(mode)) return undefined;
   const indexTotal = Object.values(use.indexes ?? {}).reduce((a, b) => a + b, 0);
-  const total = use.table + indexTotal;
-  const field = kind === "read" ? "ReadCapacityUnits" : "WriteCapacityUnits";
-  const result: Record<string, unknown> = { TableName: table.name, CapacityUnits: total, [field]: total };
+  const field = split === undefined ? undefined : split === "read" ? "ReadCapacityUnits" : "WriteCapacityUnits";
+  const units = (n: number): Record<string, number> => (field === undefined ? { CapacityUnits: n } : { CapacityUnits: n, [field]: n });
+  const result: Record<string, unknown> = { TableName: table.name, ...units(use.table + indexTotal) };
   if (mode === "INDEXES") {
-    result.Table = { CapacityUnits: use.table, [field]: use.table };
+    result.Table = units(use.table);
     const gsis: Record<string, unknown> = {};
     const lsis: Record<string, unknown> = {};
-    for (const [name, units] of Object.entries(use.indexes ?? {})) {
+    for (const [name, n] of Object.entries(use.indexes ?? {})) {
       const target = table.gsis.some((g) => g.name === name) ? gsis : lsis;
-      target[name] = { CapacityUnits: units, [field]: units };
+      target[name] = units(n);
     }
     if (Object.keys(gsis).length > 0) result.GlobalSecondaryIndexes = gsis;
     if (Object.keys(lsis).length > 0) result.LocalSecondaryIndexes = lsis;

@@ -100,7 +100,7 @@ export function batchOperations(deps: DynamoDeps): OperationTable {
           }
           responses[name] = found;
           if (left.length > 0) unprocessed[name] = { ...request, Keys: left };
-          const c = consumedCapacity(table, input.ReturnConsumedCapacity, "read", { table: units });
+          const c = consumedCapacity(table, input.ReturnConsumedCapacity, { table: units });
           if (c) consumed.push(c);
         }
         return { Responses: responses, UnprocessedKeys: unprocessed, ...(consumed.length > 0 ? { ConsumedCapacity: consumed } : {}) };
@@ -136,7 +136,7 @@ export function batchOperations(deps: DynamoDeps): OperationTable {
         });
         const consumed = writes
           .filter((w, i) => writes.findIndex((x) => x.table.name === w.table.name) === i)
-          .map((w) => consumedCapacity(w.table, input.ReturnConsumedCapacity, "write", totals.get(w.table.name)!))
+          .map((w) => consumedCapacity(w.table, input.ReturnConsumedCapacity, totals.get(w.table.name)!))
           .filter((c): c is Record<string, unknown> => c !== undefined);
         return { UnprocessedItems: {}, ...(consumed.length > 0 ? { ConsumedCapacity: consumed } : {}) };
       },

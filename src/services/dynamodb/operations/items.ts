@@ -63,7 +63,7 @@ export function itemOperations(deps: DynamoDeps): OperationTable {
         checkReturnValues(input.ReturnValues, ["NONE", "ALL_OLD"], "ReturnValues can only be ALL_OLD or NONE");
         const prepared = preparePut(deps, input, ctx);
         const result = await store.write(ctx.now().getTime(), (w) => applyWrite(w, prepared));
-        return out(returnedAttributes(input.ReturnValues, result), consumedCapacity(prepared.table, input.ReturnConsumedCapacity, "write", result.consumed));
+        return out(returnedAttributes(input.ReturnValues, result), consumedCapacity(prepared.table, input.ReturnConsumedCapacity, result.consumed));
       },
     }),
 
@@ -73,7 +73,7 @@ export function itemOperations(deps: DynamoDeps): OperationTable {
         checkReturnValues(input.ReturnValues, ["NONE", "ALL_OLD"], "ReturnValues can only be ALL_OLD or NONE");
         const prepared = prepareKeyed(deps, "delete", input, ctx);
         const result = await store.write(ctx.now().getTime(), (w) => applyWrite(w, prepared));
-        return out(returnedAttributes(input.ReturnValues, result), consumedCapacity(prepared.table, input.ReturnConsumedCapacity, "write", result.consumed));
+        return out(returnedAttributes(input.ReturnValues, result), consumedCapacity(prepared.table, input.ReturnConsumedCapacity, result.consumed));
       },
     }),
 
@@ -82,7 +82,7 @@ export function itemOperations(deps: DynamoDeps): OperationTable {
       async handle(input, ctx) {
         const prepared = prepareUpdate(deps, input, ctx);
         const result = await store.write(ctx.now().getTime(), (w) => applyWrite(w, prepared));
-        return out(returnedAttributes(input.ReturnValues, result), consumedCapacity(prepared.table, input.ReturnConsumedCapacity, "write", result.consumed));
+        return out(returnedAttributes(input.ReturnValues, result), consumedCapacity(prepared.table, input.ReturnConsumedCapacity, result.consumed));
       },
     }),
 
@@ -95,7 +95,7 @@ export function itemOperations(deps: DynamoDeps): OperationTable {
         validateKey(table, key);
         const item = deps.ttl.visible(table, store.sharedItem(table, itemKey(table, key)), ctx.now().getTime());
         const consumed = wantsCapacity(input.ReturnConsumedCapacity)
-          ? consumedCapacity(table, input.ReturnConsumedCapacity, "read", { table: readUnits(item ? itemSize(item) : 0, input.ConsistentRead ?? false) })
+          ? consumedCapacity(table, input.ReturnConsumedCapacity, { table: readUnits(item ? itemSize(item) : 0, input.ConsistentRead ?? false) })
           : undefined;
         const output: Record<string, unknown> = {};
         if (item) output.Item = projection ? project(item, projection) : item;

@@ -99,7 +99,7 @@ export function partiqlOperations(deps: DynamoDeps): OperationTable {
           checkConsistentRead(bound, input.ConsistentRead);
           const page = selectPage(deps, bound, { limit: input.Limit, nextToken: input.NextToken }, now);
           const units = readUnits(page.bytes, input.ConsistentRead ?? false);
-          const consumed = consumedCapacity(bound.table, input.ReturnConsumedCapacity, "read", bound.index ? { table: 0, indexes: { [bound.index.name]: units } } : { table: units });
+          const consumed = consumedCapacity(bound.table, input.ReturnConsumedCapacity, bound.index ? { table: 0, indexes: { [bound.index.name]: units } } : { table: units });
           return {
             Items: page.items,
             ...(page.next ? { NextToken: page.next.token, LastEvaluatedKey: page.next.lastKey } : {}),
@@ -108,7 +108,7 @@ export function partiqlOperations(deps: DynamoDeps): OperationTable {
         }
         const result = await runWrite(deps, bound, now);
         const returned = bound.returning ? returnedAttributes(bound.returning, result) : undefined;
-        const consumed = consumedCapacity(bound.table, input.ReturnConsumedCapacity, "write", result.consumed);
+        const consumed = consumedCapacity(bound.table, input.ReturnConsumedCapacity, result.consumed);
         return { Items: returned ? [returned] : [], ...(consumed ? { ConsumedCapacity: consumed } : {}) };
       },
     }),
@@ -120,14 +120,12 @@ export function partiqlOperations(deps: DynamoDeps): OperationTable {
         const totals = new Map<string, Consumption>();
         const tables = new Map<string, TableRecord>();
         const responses: Record<string, unknown>[] = [];
-        let kind: "read" | "write" = "read";
         for (const request of input.Statements) {
           let bound: Bound | undefined;
           try {
             const statement = parseStatement(request.Statement, request.Parameters ?? []);
             bound = bindStatement(deps, statement, ctx, request.ReturnValuesOnConditionCheckFailure === "ALL_OLD");
             tables.set(bound.table.name, bound.table);
-            kind = bound.kind === "select" ? "read" : "write";
             if (bound.kind === "select") {
               // Each read names one item by its whole primary key.
               if (!bound.key) throw partiqlErrors.batchSelectKey();
@@ -149,7 +147,7 @@ export function partiqlOperations(deps: DynamoDeps): OperationTable {
             });
           }
         }
-        const consumed = capacityOf(tables, totals, input.ReturnConsumedCapacity, kind);
+        const consumed = capacityOf(tables, totals, input.ReturnConsumedCapacity);
         return { Responses: responses, ...(consumed.length > 0 ? { ConsumedCapacity: consumed } : {}) };
       },
     }),
@@ -226,8 +224,8 @@ export function partiqlOperations(deps: DynamoDeps): OperationTable {
   };
 }
 
-function capacityOf(tables: Map<string, TableRecord>, totals: Map<string, Consumption>, mode: CapacityMode, kind: "read" | "write") {
+function capacityOf(tables: Map<string, TableRecord>, totals: Map<string, Consumption>, mode: CapacityMode, split?: "read" | "write") {
   return [...tables.values()]
-    .map((table) => consumedCapacity(table, mode, kind, totals.get(table.name) ?? { table: 0 }))
+    .map((table) => consumedCapacity(table, mode, totals.get(table.name) ?? { table: 0 }, split))
     .filter((c): c is Record<string, unknown> => c !== undefined);
 }

@@ -211,7 +211,7 @@ export function queryOperations(deps: DynamoDeps): OperationTable {
     const count = items.length;
     const consistent = input.ConsistentRead ?? false;
     const units = readUnits(page.bytes, consistent);
-    const consumed = consumedCapacity(target.table, input.ReturnConsumedCapacity, "read", target.index ? { table: 0, indexes: { [target.index.name]: units } } : { table: units });
+    const consumed = consumedCapacity(target.table, input.ReturnConsumedCapacity, target.index ? { table: 0, indexes: { [target.index.name]: units } } : { table: units });
     const out: Record<string, unknown> = { Count: count, ScannedCount: page.scannedCount };
     if (shape.select !== "COUNT") {
       // An LSI reads what its projection lacks from the table, as DynamoDB does.

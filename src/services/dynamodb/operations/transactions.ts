@@ -117,7 +117,7 @@ export function transactionOperations(deps: DynamoDeps): OperationTable {
           if (failed) throw ddbErrors.transactionCanceled(reasons);
         });
         const consumed = [...tables.values()]
-          .map((table) => consumedCapacity(table, input.ReturnConsumedCapacity, "write", totals.get(table.name)!))
+          .map((table) => consumedCapacity(table, input.ReturnConsumedCapacity, totals.get(table.name)!, "write"))
           .filter((c): c is Record<string, unknown> => c !== undefined);
         return consumed.length > 0 ? { ConsumedCapacity: consumed } : {};
       },
@@ -145,7 +145,7 @@ export function transactionOperations(deps: DynamoDeps): OperationTable {
           return item ? { Item: projection ? project(item, projection) : item } : {};
         });
         const consumed = [...tables.values()]
-          .map((table) => consumedCapacity(table, input.ReturnConsumedCapacity, "read", totals.get(table.name)!))
+          .map((table) => consumedCapacity(table, input.ReturnConsumedCapacity, totals.get(table.name)!, "read"))
           .filter((c): c is Record<string, unknown> => c !== undefined);
         return { Responses: responses, ...(consumed.length > 0 ? { ConsumedCapacity: consumed } : {}) };
       },
