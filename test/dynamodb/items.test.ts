@@ -172,6 +172,8 @@ describe("DynamoDB items", () => {
       await message(ddb.send(new PutItemCommand({ TableName: "things", Item: { ...key("big", 2), data: { S: "x".repeat(410_000) } } }))),
       "Item size has exceeded the maximum allowed size",
     );
+    const grow = { TableName: "things", Key: key("big", 1), UpdateExpression: "SET more = :more", ExpressionAttributeValues: { ":more": { S: "y".repeat(20_000) } } };
+    assert.equal(await message(ddb.send(new UpdateItemCommand(grow))), "Item size to update has exceeded the maximum allowed size");
   });
 
   it("answers consumed capacity", async () => {

@@ -74,8 +74,13 @@ describe("DynamoDB limits", () => {
       "Provided list of item keys contains duplicates",
     );
     assert.equal(
+      // In a batch DynamoDB words a missing or mistyped key attribute as a schema mismatch, unlike PutItem.
       await message(ddb.send(new BatchWriteItemCommand({ RequestItems: { big: [{ PutRequest: { Item: { id: { N: "5" } } } }] } }))),
-      "One or more parameter values were invalid: Type mismatch for key id expected: S actual: N",
+      "The provided key element does not match the schema",
+    );
+    assert.equal(
+      await message(ddb.send(new BatchWriteItemCommand({ RequestItems: { big: [{ PutRequest: { Item: { other: { S: "5" } } } }] } }))),
+      "The provided key element does not match the schema",
     );
     assert.equal(
       await message(ddb.send(new BatchWriteItemCommand({ RequestItems: { big: [{ DeleteRequest: { Key: { other: { S: "x" } } } }] } }))),

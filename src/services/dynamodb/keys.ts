@@ -138,14 +138,22 @@ export function validateKey(table: TableRecord, key: Item): void {
   }
 }
 
-/** An item to write (PutItem, an UpdateItem result): its key attributes and index key attributes. */
-export function validateItemKeys(table: TableRecord, item: Item): void {
+/**
+ * An item to write (PutItem, an UpdateItem result): its key attributes and
+ * index key attributes. `schemaWording`: a missing or mistyped key
+ * attribute gets "The provided key element does not match the schema", as
+ * in a BatchWriteItem PutRequest.
+ */
+export function validateItemKeys(table: TableRecord, item: Item, schemaWording = false): void {
   for (const [i, { AttributeName }] of table.keySchema.entries()) {
     const value = item[AttributeName];
-    if (value === undefined) throw ddbErrors.invalid(`Missing the key ${AttributeName} in the item`);
+    if (value === undefined) {
+      throw schemaWording ? ddbErrors.keySchemaMismatch() : ddbErrors.invalid(`Missing the key ${AttributeName} in the item`);
+    }
     const type = attributeType(table, AttributeName);
     const scalar = scalarOf(value, type);
     if (scalar === undefined) {
+      if (schemaWording) throw ddbErrors.keySchemaMismatch();
       throw ddbErrors.invalid(`Type mismatch for key ${AttributeName} expected: ${type} actual: ${Object.keys(value)[0]}`);
     }
     checkKeyValue(AttributeName, scalar, type, i === 0);

@@ -113,8 +113,11 @@ export function checkedItem(item: Item): Item {
   return validateItem(item);
 }
 
-export function checkItemSize(item: Item): void {
-  if (itemSize(item) > MAX_ITEM_BYTES) throw ddbErrors.validation("Item size has exceeded the maximum allowed size");
+/** Refuses an item over 400 KB; an update's result is refused with `Item size to update has…`. */
+export function checkItemSize(item: Item, what: "item" | "update" = "item"): void {
+  if (itemSize(item) > MAX_ITEM_BYTES) {
+    throw ddbErrors.validation(what === "update" ? "Item size to update has exceeded the maximum allowed size" : "Item size has exceeded the maximum allowed size");
+  }
 }
 
 export function checkReturnValues(value: string | undefined, allowed: readonly string[], message: string): void {

@@ -70,7 +70,12 @@ function conditionOf(input: ConditionInput, ctx: ReturnType<typeof expressionCon
   return undefined;
 }
 
-export function preparePut(deps: DynamoDeps, input: PutInput, ctx: RequestContext): PreparedWrite {
+/**
+ * A PutItem (or a BatchWriteItem PutRequest, `inBatch`: there an item
+ * whose key attributes are missing or of the wrong type gets "The provided
+ * key element does not match the schema").
+ */
+export function preparePut(deps: DynamoDeps, input: PutInput, ctx: RequestContext, inBatch = false): PreparedWrite {
   // DynamoDB's order: parameter combinations, the item's values and size, then expressions, then the table.
   checkExpressionParams(input, { ConditionExpression: input.ConditionExpression }, { Expected: input.Expected });
   const item = checkedItem(input.Item);
@@ -79,7 +84,7 @@ export function preparePut(deps: DynamoDeps, input: PutInput, ctx: RequestContex
   const condition = conditionOf(input, exprs);
   finishExpressions(exprs);
   const table = dataTable(deps, input.TableName, ctx);
-  validateItemKeys(table, item);
+  validateItemKeys(table, item, inBatch);
   return { kind: "put", table, key: itemKey(table, item), item, condition, returnOld: input.ReturnValuesOnConditionCheckFailure === "ALL_OLD" };
 }
 
@@ -170,7 +175,7 @@ export function applyWrite(w: ItemWriter, p: PreparedWrite): WriteResult {
         item = old ?? p.keyItem;
       }
       validateItemKeys(p.table, item);
-      checkItemSize(item);
+      checkItemSize(item, "update");
       w.put(p.table, p.key, item, stored);
       return {
         old,

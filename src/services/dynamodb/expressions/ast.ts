@@ -47,6 +47,8 @@ export type UpdateAction =
 /** A parsed UpdateExpression (or converted legacy `AttributeUpdates`). Actions apply in order. */
 export interface Update {
   readonly actions: readonly UpdateAction[];
+  /** Made from legacy AttributeUpdates, whose errors DynamoDB words differently. */
+  readonly legacy?: boolean;
 }
 
 /** A parsed ProjectionExpression (or legacy `AttributesToGet`). */

@@ -213,7 +213,7 @@ export function updateFromAttributeUpdates(attributeUpdates: Readonly<Record<str
       actions.push({ kind: "ADD", path, value });
     }
   }
-  return { actions };
+  return { actions, legacy: true };
 }
 
 /** `AttributesToGet` → a projection of top-level names. */

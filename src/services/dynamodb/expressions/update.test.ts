@@ -4,6 +4,7 @@ import type { Item } from "../values.js";
 import { createContext } from "./context.js";
 import { context, throwsValidation } from "./test-support.js";
 import { parseUpdate } from "./update-parser.js";
+import { updateFromAttributeUpdates } from "./legacy.js";
 import { applyUpdate } from "./update.js";
 
 const BASE: Item = {
@@ -38,6 +39,8 @@ describe("update application", () => {
     ["SET mp.kid.z = :n", { ...BASE, mp: { M: { x: { N: "1" }, kid: { M: { y: { S: "deep" }, z: { N: "5" } } } } } }],
     ["SET lst[1] = :s", { ...BASE, lst: { L: [{ S: "a" }, { S: "abc" }, { S: "c" }, { S: "d" }] } }],
     ["SET lst[10] = :s", { ...BASE, lst: { L: [{ S: "a" }, { S: "b" }, { S: "c" }, { S: "d" }, { S: "abc" }] } }],
+    // Writes past the end append in index order, whatever the order they were written in.
+    ["SET lst[9] = :n, lst[6] = :s, lst[1] = :m", { ...BASE, lst: { L: [{ S: "a" }, { N: "10" }, { S: "c" }, { S: "d" }, { S: "abc" }, { N: "5" }] } }],
     ["SET a1 = n, a2 = s", { ...BASE, a1: { N: "5" }, a2: { S: "abc" } }],
     ["SET n = s, s = n", { ...BASE, n: { S: "abc" }, s: { N: "5" } }],
     ["REMOVE s", (({ s: _s, ...rest }) => rest)(BASE)],
@@ -98,8 +101,16 @@ describe("update application", () => {
     ["ADD tags :ns", "An operand in the update expression has an incorrect data type"],
     ["DELETE tags :ns", "An operand in the update expression has an incorrect data type"],
     ["DELETE n :ns", "An operand in the update expression has an incorrect data type"],
+    ["DELETE s.x :ss", "The document path provided in the update expression is invalid for update"],
+    ["DELETE gone.x :ss", "The document path provided in the update expression is invalid for update"],
+    ["DELETE lst.x :ss", "The document path provided in the update expression is invalid for update"],
     ["SET n = n + :big", "DynamoDB only supports precision up to 38 digits"],
   ];
+  it("words a type mismatch of legacy AttributeUpdates as DynamoDB does", () => {
+    throwsValidation(() => applyUpdate(updateFromAttributeUpdates({ s: { Action: "ADD", Value: { NS: ["1"] } } }), BASE), "Type mismatch for attribute to update");
+    throwsValidation(() => applyUpdate(updateFromAttributeUpdates({ tags: { Action: "DELETE", Value: { NS: ["1"] } } }), BASE), "Type mismatch for attribute to update");
+  });
+
   for (const [expression, message] of runtimeErrors) {
     it(`fails at run time: ${expression}`, () => {
       const ctx = createContext({}, { ...context().values, ":big": { N: "1E+60" } });

@@ -12,6 +12,8 @@ import type { UpdateResult } from "./index.js";
 
 const MISSING_ATTRIBUTE = "The provided expression refers to an attribute that does not exist in the item";
 const WRONG_TYPE = "An operand in the update expression has an incorrect data type";
+/** The same mismatch, met by a legacy AttributeUpdates action. */
+const LEGACY_WRONG_TYPE = "Type mismatch for attribute to update";
 const INVALID_PATH = "The document path provided in the update expression is invalid for update";
 
 function evaluate(value: UpdateValue, item: Item): AttributeValue {
@@ -104,18 +106,35 @@ class Draft {
     return current;
   }
 
+  /** Values set past the end of a list, by list: appended once every write is in, in index order. */
+  private readonly appends = new Map<AttributeValue[], { index: number; value: AttributeValue }[]>();
+
   set(path: DocumentPath, value: AttributeValue): void {
     const parent = this.parentOf(path);
     const last = path[path.length - 1];
     if (Array.isArray(parent)) {
       if (typeof last !== "number") throw validation(INVALID_PATH);
-      // Past the end appends, as DynamoDB does.
-      if (last >= parent.length) parent.push(value);
-      else parent[last] = value;
+      if (last < parent.length) {
+        parent[last] = value;
+        return;
+      }
+      // Past the end appends, as DynamoDB does: `SET l[9] = :a, l[5] = :b` appends :b, then :a.
+      const pending = this.appends.get(parent);
+      if (pending) pending.push({ index: last, value });
+      else this.appends.set(parent, [{ index: last, value }]);
     } else {
       if (typeof last !== "string") throw validation(INVALID_PATH);
       parent[last] = value;
     }
+  }
+
+  /** Makes the appends `set` held back. */
+  appendPending(): void {
+    for (const [list, pending] of this.appends) {
+      pending.sort((a, b) => a.index - b.index);
+      for (const { value } of pending) list.push(value);
+    }
+    this.appends.clear();
   }
 
   remove(path: DocumentPath): void {
@@ -127,6 +146,18 @@ class Draft {
       delete parent[last];
     }
   }
+}
+
+/** Whether every step before the last of `path` exists and is a container of the kind the next step needs. */
+function writableParent(item: Item, path: DocumentPath): boolean {
+  let current: Container = item;
+  for (let i = 0; i < path.length - 1; i++) {
+    const child = read(current, path[i]!);
+    const wantsList = typeof path[i + 1] === "number";
+    if (child === undefined || (wantsList ? !("L" in child) : !("M" in child))) return false;
+    current = "L" in child ? child.L : (child as { M: Record<string, AttributeValue> }).M;
+  }
+  return true;
 }
 
 function read(container: Container, step: string | number): AttributeValue | undefined {
@@ -141,6 +172,16 @@ function write(container: Container, step: string | number, value: AttributeValu
 
 /** Applies the actions to a copy of `item` (pass the key alone when the item does not exist yet). */
 export function applyUpdate(update: Update, item: Item): UpdateResult {
+  try {
+    return applyActions(update, item);
+  } catch (error) {
+    // Legacy AttributeUpdates word a type mismatch their own way.
+    if (update.legacy && error instanceof Error && error.message === WRONG_TYPE) throw validation(LEGACY_WRONG_TYPE);
+    throw error;
+  }
+}
+
+function applyActions(update: Update, item: Item): UpdateResult {
   // Everything is computed from the original item first.
   const writes: { path: DocumentPath; value: AttributeValue | undefined }[] = [];
   const removals: DocumentPath[] = [];
@@ -156,6 +197,8 @@ export function applyUpdate(update: Update, item: Item): UpdateResult {
         const existing = getPath(item, action.path);
         if (existing !== undefined) writes.push({ path: action.path, value: deleted(existing, action.value) });
         else if (!("SS" in action.value || "NS" in action.value || "BS" in action.value)) throw validation(WRONG_TYPE);
+        // Nothing to delete from, but the path must still lead somewhere writable.
+        else if (!writableParent(item, action.path)) throw validation(INVALID_PATH);
         break;
       }
       case "REMOVE":
@@ -168,6 +211,7 @@ export function applyUpdate(update: Update, item: Item): UpdateResult {
     if (value === undefined) draft.remove(path);
     else draft.set(path, value);
   }
+  draft.appendPending();
   // Later list indexes first, so that earlier removals do not shift them.
   removals.sort(compareForRemoval);
   for (const path of removals) draft.remove(path);

@@ -122,7 +122,7 @@ export function batchOperations(deps: DynamoDeps): OperationTable {
               throw ddbErrors.validation("Supplied WriteRequest must contain exactly one of PutRequest or DeleteRequest");
             }
             const prepared = request.PutRequest
-              ? preparePut(deps, { TableName: name, Item: request.PutRequest.Item }, ctx)
+              ? preparePut(deps, { TableName: name, Item: request.PutRequest.Item }, ctx, true)
               : prepareKeyed(deps, "delete", { TableName: name, Key: request.DeleteRequest!.Key }, ctx);
             const id = JSON.stringify(prepared.key);
             if (seen.has(id)) throw ddbErrors.validation("Provided list of item keys contains duplicates");
