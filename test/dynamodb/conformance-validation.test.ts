@@ -245,4 +245,50 @@ describe("DynamoDB validation conformance", () => {
     await validation("PutItem", { TableName: "hash", Item: { a: { N: "1" } } }, "One or more parameter values were invalid: Type mismatch for key a expected: S actual: N");
     await validation("PutItem", { TableName: "hash", Item: { b: { S: "a" } } }, "One or more parameter values were invalid: Missing the key a in the item");
   });
+  it("checks a Query or Scan on its own before it looks for the table, in DynamoDB's order", async () => {
+    // "nothere" does not exist: every answer below comes before the table is looked up.
+    const query = (body: Record<string, unknown>, message: string) => validation("Query", { TableName: "nothere", ...body }, message);
+    const scan = (body: Record<string, unknown>, message: string) => validation("Scan", { TableName: "nothere", ...body }, message);
+    await query({ KeyConditionExpression: "a <> b" }, "Invalid operator used in KeyConditionExpression: <>");
+    await query({ KeyConditionExpression: "a.d > c" }, "KeyConditionExpressions cannot have conditions on nested attributes");
+    await query({ KeyConditionExpression: ":a = a and b = :a and :a = c", ExpressionAttributeValues: { ":a": { S: "a" } } }, "Conditions can be of length 1 or 2 only");
+    await query({ KeyConditionExpression: ":a between size(b) and size(a) and b > :b", ExpressionAttributeValues: { ":a": { S: "1" }, ":b": { S: "1" } } }, "Invalid condition in KeyConditionExpression: BETWEEN operator must have the key attribute as its first operand");
+    // Every expression is parsed before the key condition is taken apart.
+    await query({ KeyConditionExpression: "attribute_type(a, :a)", FilterExpression: "", ExpressionAttributeValues: { ":a": { S: "N" } } }, "Invalid FilterExpression: The expression can not be empty;");
+    await query({ KeyConditions: { a: { ComparisonOperator: "EQ" } } }, "One or more parameter values were invalid: Invalid number of argument(s) for the EQ ComparisonOperator");
+    await query({ KeyConditions: { a: { ComparisonOperator: "LT", AttributeValueList: [{ BOOL: true }] } } }, "One or more parameter values were invalid: ComparisonOperator LT is not valid for BOOL AttributeValue type");
+    await query({ KeyConditions: { a: { ComparisonOperator: "BETWEEN", AttributeValueList: [{ S: "b" }, { S: "a" }] } } }, "The BETWEEN condition was provided a range where the lower bound is greater than the upper bound");
+    await query({ ExclusiveStartKey: { a: {} }, KeyConditions: { a: { ComparisonOperator: "EQ" } } }, "The provided starting key is invalid: Supplied AttributeValue is empty, must contain exactly one of the supported datatypes");
+    await query({ ExclusiveStartKey: { a: { SS: ["a", "a"] } }, KeyConditions: { a: { ComparisonOperator: "EQ" } } }, "One or more parameter values were invalid: Input collection [a, a] contains duplicates.");
+    await query({ QueryFilter: { a: { ComparisonOperator: "EQ", AttributeValueList: [{ S: "a" }] } }, FilterExpression: "b = :b", ConditionalOperator: "OR", KeyConditionExpression: "a = :a" }, "Can not use both expression and non-expression parameters in the same request: Non-expression parameters: {QueryFilter, ConditionalOperator} Expression parameters: {FilterExpression, KeyConditionExpression}");
+    await query({ ProjectionExpression: "a", ExpressionAttributeValues: { ":a": { S: "a" } }, KeyConditions: { a: { ComparisonOperator: "EQ", AttributeValueList: [{ S: "a" }] } } }, "ExpressionAttributeValues can only be specified when using expressions: FilterExpression and KeyConditionExpression are null");
+    await scan({ ExpressionAttributeValues: { ":a": { S: "a" } } }, "ExpressionAttributeValues can only be specified when using expressions: FilterExpression is null");
+    await scan({ Segment: 1, AttributesToGet: ["a", "a"] }, "One or more parameter values were invalid: Duplicate value in attribute name: a");
+    await scan({ Segment: 1, ScanFilter: { a: { ComparisonOperator: "EQ", AttributeValueList: [{}] } } }, "Supplied AttributeValue is empty, must contain exactly one of the supported datatypes");
+    await scan({ FilterExpression: "", ProjectionExpression: "", ExpressionAttributeValues: { ":0": { S: "b" } } }, "Invalid FilterExpression: The expression can not be empty;");
+  });
+
+  it("checks a Query against the table's keys in DynamoDB's order", async () => {
+    const query = (body: Record<string, unknown>, message: string) => validation("Query", { TableName: "rangeB", ...body }, message);
+    const eq = (value: unknown) => ({ ComparisonOperator: "EQ", AttributeValueList: [value] });
+    await query({ KeyConditions: { z: { ComparisonOperator: "NULL" } } }, "Query condition missed key schema element: a");
+    await query({ KeyConditions: { a: eq({ S: "a" }), c: { ComparisonOperator: "NULL" } } }, "Query condition missed key schema element: b");
+    await query({ KeyConditions: { a: { ComparisonOperator: "NE", AttributeValueList: [{ S: "a" }] } } }, "Attempted conditional constraint is not an indexable operation");
+    await query({ KeyConditionExpression: ":a > a", ExpressionAttributeValues: { ":a": { N: "1" } } }, "One or more parameter values were invalid: Condition parameter type does not match schema type");
+    await query({ KeyConditionExpression: "a > :a", ExpressionAttributeValues: { ":a": { S: "1" } } }, "Query key condition not supported");
+    await query({ KeyConditions: { a: eq({ S: "a" }) }, ExclusiveStartKey: { a: { S: "a" } } }, "The provided starting key is invalid");
+    await query({ KeyConditions: { a: eq({ S: "a" }) }, ExclusiveStartKey: { a: { S: "a" }, b: { S: "x" } } }, "The provided key element does not match the schema");
+    await query({ KeyConditions: { a: eq({ S: "a" }) }, QueryFilter: { a: eq({ S: "a" }) } }, "QueryFilter can only contain non-primary key attributes: Primary key attribute: a");
+    await validation("Query", { TableName: "hash", KeyConditionExpression: "y = :a and z = :a", ExpressionAttributeValues: { ":a": { S: "1" } } }, "Query key condition not supported");
+    await validation("Scan", { TableName: "hash", ExclusiveStartKey: { a: { N: "1" } } }, "The provided starting key is invalid: The provided key element does not match the schema");
+  });
+
+  it("refuses paths into key attributes in projections and filters", async () => {
+    const scalar = "Key attributes must be scalars; list random access '[]' and map lookup '.' are not allowed: Key: a";
+    await validation("GetItem", { TableName: "hash", Key: { a: { S: "x" } }, ProjectionExpression: "#a.b.c", ExpressionAttributeNames: { "#a": "a" } }, scalar);
+    await validation("GetItem", { TableName: "hash", Key: { a: { S: "x" } }, ProjectionExpression: "a[0]" }, scalar);
+    await validation("Scan", { TableName: "hash", FilterExpression: "attribute_exists(a.b)" }, scalar);
+    // How the parameters combine is checked before the key's values.
+    await validation("GetItem", { TableName: "hash", Key: { a: {} }, AttributesToGet: ["a"], ProjectionExpression: "a" }, "Can not use both expression and non-expression parameters in the same request: Non-expression parameters: {AttributesToGet} Expression parameters: {ProjectionExpression}");
+  });
 });

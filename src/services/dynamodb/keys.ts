@@ -16,7 +16,7 @@
  */
 import * as crypto from "node:crypto";
 import { ddbErrors } from "./errors.js";
-import { attributeType, keyNames, type IndexRecord, type KeySchemaElement, type TableRecord } from "./tables.js";
+import { allIndexes, attributeType, keyNames, type IndexRecord, type KeySchemaElement, type TableRecord } from "./tables.js";
 import { encodeKeyValue, type AttributeValue, type Item, type KeyType } from "./values.js";
 
 export type StorageKey = (string | number)[];
@@ -185,4 +185,23 @@ export function segmentBounds(segment: number, total: number): { start?: string;
   const hi = Math.floor(((segment + 1) * span) / total);
   const hex = (n: number) => n.toString(16).padStart(8, "0");
   return { start: lo === 0 ? undefined : hex(lo), end: hi >= span ? undefined : hex(hi) };
+}
+
+/**
+ * A projection or filter may name a key attribute only whole: DynamoDB
+ * refuses `key.x` and `key[0]` for the table's key attributes (`Key:`)
+ * and for those of any of its indexes (`IndexKey:`).
+ */
+export function checkScalarKeyPaths(table: TableRecord, paths: Iterable<readonly (string | number)[]>): void {
+  const tableKeys = new Set(table.keySchema.map((k) => k.AttributeName));
+  let indexKeys: Set<string> | undefined;
+  for (const path of paths) {
+    if (path.length < 2) continue;
+    const head = String(path[0]);
+    const refuse = (kind: string) =>
+      ddbErrors.validation(`Key attributes must be scalars; list random access '[]' and map lookup '.' are not allowed: ${kind}: ${head}`);
+    if (tableKeys.has(head)) throw refuse("Key");
+    indexKeys ??= new Set(allIndexes(table).flatMap(({ index }) => index.keySchema.map((k) => k.AttributeName)));
+    if (indexKeys.has(head)) throw refuse("IndexKey");
+  }
 }

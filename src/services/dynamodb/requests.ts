@@ -39,8 +39,13 @@ export function checkExpressionParams(
     );
   }
   if (input.ExpressionAttributeNames !== undefined && usedExpressions.length === 0) throw ddbErrors.validation("ExpressionAttributeNames can only be specified when using expressions");
-  if (input.ExpressionAttributeValues !== undefined && usedExpressions.length === 0) {
-    throw ddbErrors.validation(`ExpressionAttributeValues can only be specified when using expressions: ${nullList(Object.keys(expressions))}`);
+  if (input.ExpressionAttributeValues !== undefined) {
+    // Values need an expression that can hold them: a ProjectionExpression cannot, where another kind exists.
+    const holders = Object.keys(expressions).filter((k) => k !== "ProjectionExpression");
+    const named = holders.length > 0 ? holders : Object.keys(expressions);
+    if (named.every((k) => expressions[k] === undefined)) {
+      throw ddbErrors.validation(`ExpressionAttributeValues can only be specified when using expressions: ${nullList(named)}`);
+    }
   }
 }
 

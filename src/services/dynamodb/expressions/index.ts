@@ -49,11 +49,12 @@ export { evaluateCondition } from "./condition.js";
 export { parseUpdate } from "./update-parser.js";
 export { applyUpdate } from "./update.js";
 export { parseProjection, project } from "./projection.js";
-export { parseKeyCondition } from "./key-condition.js";
+export { keyConditionFromParts, keyPartsOf, parseKeyCondition, parseKeyConditionSyntax } from "./key-condition.js";
 export {
   conditionFromExpected,
   conditionFromFilter,
   keyConditionFromKeyConditions,
+  keyPartsFromKeyConditions,
   updateFromAttributeUpdates,
   projectionFromAttributesToGet,
 } from "./legacy.js";
@@ -75,5 +76,5 @@ export {
 //   updateFromAttributeUpdates(attributeUpdates): Update
 //   projectionFromAttributesToGet(names): Projection
 export type { AttributeValue, Item };
-export type { KeyNames } from "./key-condition.js";
+export type { KeyNames, KeyPart } from "./key-condition.js";
 export type { ExpectedAttributeValue, LegacyCondition, AttributeValueUpdate } from "./legacy.js";

@@ -69,9 +69,10 @@ describe("legacy KeyConditions", () => {
     );
   });
   const errors: [Record<string, { ComparisonOperator: string; AttributeValueList?: { S: string }[] }>, string][] = [
-    [{ pk: { ComparisonOperator: "EQ" } }, "The attempted filter operation is not supported for the provided filter argument count"],
+    [{ pk: { ComparisonOperator: "EQ" } }, "One or more parameter values were invalid: Invalid number of argument(s) for the EQ ComparisonOperator"],
     [{ pk: { ComparisonOperator: "EQ", AttributeValueList: [{ S: "a" }] }, sk: { ComparisonOperator: "EQ", AttributeValueList: [{ S: "a" }] }, x: { ComparisonOperator: "EQ", AttributeValueList: [{ S: "a" }] } }, "Conditions can be of length 1 or 2 only"],
-    [{ pk: { ComparisonOperator: "NE", AttributeValueList: [{ S: "a" }] } }, "Query key condition not supported"],
+    [{ pk: { ComparisonOperator: "NE", AttributeValueList: [{ S: "a" }] } }, "Attempted conditional constraint is not an indexable operation"],
+    [{ pk: { ComparisonOperator: "BETWEEN", AttributeValueList: [{ S: "b" }, { S: "a" }] } }, "The BETWEEN condition was provided a range where the lower bound is greater than the upper bound"],
     [{ pk: { ComparisonOperator: "GT", AttributeValueList: [{ S: "a" }] } }, "Query key condition not supported"],
     [{ sk: { ComparisonOperator: "EQ", AttributeValueList: [{ S: "a" }] } }, "Query condition missed key schema element: pk"],
   ];

@@ -18,7 +18,8 @@ export interface KeyNames {
 /** One condition on one key attribute, as collected from the expression or `KeyConditions`. */
 export interface KeyPart {
   readonly name: string;
-  readonly op: KeyRangeOperator;
+  /** Undefined for a legacy operator no key can serve (NULL, NE, IN, CONTAINS...). */
+  readonly op: KeyRangeOperator | undefined;
   readonly values: readonly AttributeValue[];
 }
 
@@ -47,6 +48,9 @@ function collect(condition: Condition, parts: KeyPart[]): void {
       return;
     }
     case "between": {
+      if (condition.operand.kind !== "path") {
+        throw validation("Invalid condition in KeyConditionExpression: BETWEEN operator must have the key attribute as its first operand");
+      }
       const { name, index, values } = keyOperands([condition.operand, condition.low, condition.high]);
       if (index !== 0) {
         throw validation("Invalid condition in KeyConditionExpression: BETWEEN operator must have the key attribute as its first operand");
@@ -55,6 +59,9 @@ function collect(condition: Condition, parts: KeyPart[]): void {
       return;
     }
     case "begins_with": {
+      if (condition.left.kind !== "path") {
+        throw validation("Invalid condition in KeyConditionExpression: begins_with operator must have the key attribute as its first operand");
+      }
       const { name, index, values } = keyOperands([condition.left, condition.right]);
       if (index !== 0) {
         throw validation("Invalid condition in KeyConditionExpression: begins_with operator must have the key attribute as its first operand");
@@ -89,26 +96,52 @@ function add(parts: KeyPart[], part: KeyPart): void {
   parts.push(part);
 }
 
-/** Checks the collected parts against the key schema (shared with legacy `KeyConditions`). */
-export function keyConditionFromParts(parts: readonly KeyPart[], key: KeyNames): KeyCondition {
+/**
+ * Checks the collected parts against the key schema, in DynamoDB's order:
+ * the number of conditions, the key attributes they name, operators a key
+ * can serve, value types (`typeOf` gives a key attribute's type), and
+ * equality on the partition key.
+ */
+export function keyConditionFromParts(parts: readonly KeyPart[], key: KeyNames, typeOf?: (name: string) => string): KeyCondition {
+  if (key.range === undefined && parts.length > 1) throw validation("Query key condition not supported");
   const hash = parts.find((p) => p.name === key.hash);
   if (hash === undefined) throw validation(`Query condition missed key schema element: ${key.hash}`);
-  if (hash.op !== "=") throw validation("Query key condition not supported");
-  let range: KeyPart | undefined;
-  for (const part of parts) {
-    if (part === hash) continue;
-    if (key.range === undefined) throw validation("Query key condition not supported");
-    if (part.name !== key.range) throw validation(`Query condition missed key schema element: ${key.range}`);
-    range = part;
+  const range = parts.find((p) => p !== hash);
+  if (range !== undefined && range.name !== key.range) throw validation(`Query condition missed key schema element: ${key.range}`);
+  if (parts.some((p) => p.op === undefined)) throw validation("Attempted conditional constraint is not an indexable operation");
+  if (typeOf) {
+    for (const part of parts) {
+      const type = typeOf(part.name);
+      if (part.values.some((v) => !(type in v))) throw validation("One or more parameter values were invalid: Condition parameter type does not match schema type");
+      if (part.op === "begins_with" && type === "N") {
+        throw validation("Invalid KeyConditionExpression: Incorrect operand type for operator or function; operator or function: begins_with, operand type: N");
+      }
+    }
   }
+  if (hash.op !== "=") throw validation("Query key condition not supported");
   return range === undefined
-    ? { hashValue: hash.values[0] }
-    : { hashValue: hash.values[0], range: { op: range.op, values: range.values } };
+    ? { hashValue: hash.values[0]! }
+    : { hashValue: hash.values[0]!, range: { op: range.op!, values: range.values } };
+}
+
+/**
+ * The key conditions of a parsed KeyConditionExpression, checked as far as
+ * they can be without the table (operators, operands, one condition per
+ * key). DynamoDB parses every expression of a request before this.
+ */
+export function keyPartsOf(condition: Condition): KeyPart[] {
+  const parts: KeyPart[] = [];
+  collect(condition, parts);
+  if (parts.length > 2) throw validation("Conditions can be of length 1 or 2 only");
+  return parts;
+}
+
+/** Parses a KeyConditionExpression (its syntax, names and values only). */
+export function parseKeyConditionSyntax(text: string, ctx: ExpressionContext): Condition {
+  return parseRawKeyCondition(text, ctx);
 }
 
 /** Parses a KeyConditionExpression and checks it against the key schema. */
 export function parseKeyCondition(text: string, ctx: ExpressionContext, key: KeyNames): KeyCondition {
-  const parts: KeyPart[] = [];
-  collect(parseRawKeyCondition(text, ctx), parts);
-  return keyConditionFromParts(parts, key);
+  return keyConditionFromParts(keyPartsOf(parseRawKeyCondition(text, ctx)), key);
 }

@@ -164,26 +164,20 @@ const KEY_OPERATORS: Readonly<Record<string, KeyRangeOperator>> = {
   EQ: "=", LE: "<=", LT: "<", GE: ">=", GT: ">", BEGINS_WITH: "begins_with", BETWEEN: "BETWEEN",
 };
 
-/** `KeyConditions` → a key condition, checked against the key schema. */
-export function keyConditionFromKeyConditions(
-  keyConditions: Readonly<Record<string, LegacyCondition>>,
-  key: KeyNames,
-): KeyCondition {
+/**
+ * `KeyConditions` as key parts, checked as far as they can be without the
+ * table: each condition's operator and values, then their number.
+ */
+export function keyPartsFromKeyConditions(keyConditions: Readonly<Record<string, LegacyCondition>>): KeyPart[] {
   const entries = Object.entries(keyConditions);
-  for (const [, c] of entries) {
-    const values = c.AttributeValueList ?? [];
-    const count = COUNTS[c.ComparisonOperator ?? ""];
-    if (count === undefined || (count >= 0 ? values.length !== count : values.length < 1)) {
-      throw validation("The attempted filter operation is not supported for the provided filter argument count");
-    }
-  }
+  for (const [, c] of entries) checkOperator(c.ComparisonOperator ?? "", c.AttributeValueList ?? []);
   if (entries.length !== 1 && entries.length !== 2) throw validation("Conditions can be of length 1 or 2 only");
-  const parts: KeyPart[] = entries.map(([name, c]) => {
-    const op = KEY_OPERATORS[c.ComparisonOperator ?? ""];
-    if (op === undefined) throw validation("Query key condition not supported");
-    return { name, op, values: c.AttributeValueList ?? [] };
-  });
-  return keyConditionFromParts(parts, key);
+  return entries.map(([name, c]) => ({ name, op: KEY_OPERATORS[c.ComparisonOperator ?? ""], values: c.AttributeValueList ?? [] }));
+}
+
+/** `KeyConditions` → a key condition, checked against the key schema. */
+export function keyConditionFromKeyConditions(keyConditions: Readonly<Record<string, LegacyCondition>>, key: KeyNames): KeyCondition {
+  return keyConditionFromParts(keyPartsFromKeyConditions(keyConditions), key);
 }
 
 /** `AttributeUpdates` → an update. */

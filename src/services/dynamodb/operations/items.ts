@@ -4,9 +4,9 @@
 import { defineOperation, type OperationTable } from "../../../server/service.js";
 import { consumedCapacity, readUnits, wantsCapacity, type CapacityMode } from "../capacity.js";
 import { parseProjection, project, projectionFromAttributesToGet, type Projection } from "../expressions/index.js";
-import { itemKey, validateKey } from "../keys.js";
+import { checkScalarKeyPaths, itemKey, validateKey } from "../keys.js";
 import { dataTable, onTable, type DynamoDeps } from "../operation.js";
-import { checkedItem, checkReturnValues, expressionContext, finishExpressions, type ExpressionInput } from "../requests.js";
+import { checkedItem, checkExpressionParams, checkReturnValues, expressionContext, finishExpressions, type ExpressionInput } from "../requests.js";
 import { itemSize, type Item } from "../values.js";
 import {
   applyWrite,
@@ -89,9 +89,14 @@ export function itemOperations(deps: DynamoDeps): OperationTable {
     GetItem: defineOperation<GetItemInput>({
       authorize: onTable("GetItem"),
       handle(input, ctx) {
+        // DynamoDB's order: how the parameters combine, the key's values, the projection, then the table.
+        if (input.ProjectionExpression !== undefined || input.AttributesToGet || input.ExpressionAttributeNames || input.ExpressionAttributeValues) {
+          checkExpressionParams(input, { ProjectionExpression: input.ProjectionExpression }, { AttributesToGet: input.AttributesToGet });
+        }
         const key = checkedItem(input.Key);
         const projection = readProjection(input);
         const table = dataTable(deps, input.TableName, ctx);
+        if (projection) checkScalarKeyPaths(table, projection.paths);
         validateKey(table, key);
         const item = deps.ttl.visible(table, store.sharedItem(table, itemKey(table, key)), ctx.now().getTime());
         const consumed = wantsCapacity(input.ReturnConsumedCapacity)

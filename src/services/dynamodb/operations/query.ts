@@ -4,6 +4,7 @@
  * the cut (as DynamoDB applies it), LastEvaluatedKey to resume.
  */
 import type { RequestContext } from "../../../server/context.js";
+import { isAwsError } from "../../../server/errors.js";
 import { prefixRange } from "../../../storage/index.js";
 import type { KeyBound, KvStore } from "../../../storage/types.js";
 import { defineOperation, type OperationTable } from "../../../server/service.js";
@@ -12,9 +13,11 @@ import { ddbErrors } from "../errors.js";
 import {
   conditionFromFilter,
   evaluateCondition,
-  keyConditionFromKeyConditions,
+  keyConditionFromParts,
+  keyPartsFromKeyConditions,
   parseCondition,
-  parseKeyCondition,
+  keyPartsOf,
+  parseKeyConditionSyntax,
   parseProjection,
   project,
   projectionFromAttributesToGet,
@@ -25,12 +28,15 @@ import {
   type Projection,
 } from "../expressions/index.js";
 import type { LegacyCondition } from "../expressions/legacy.js";
-import { hashPart, indexEntryKey, itemKey, keyOf, rangePart, segmentBounds, type StorageKey } from "../keys.js";
+import { checkScalarKeyPaths, hashPart, indexEntryKey, itemKey, keyOf, rangePart, segmentBounds, type StorageKey } from "../keys.js";
 import { dataTable, onTable, type DynamoDeps } from "../operation.js";
-import { checkedItem, expressionContext, finishExpressions, type ExpressionInput } from "../requests.js";
+import { checkedItem, checkedValue, checkExpressionParams, expressionContext, finishExpressions, type ExpressionInput } from "../requests.js";
 import { compareStorageKeys } from "../store.js";
 import { attributeType, findIndex, keyNames, type IndexRecord, type TableRecord } from "../tables.js";
 import { compareValues, itemSize, type AttributeValue, type Item } from "../values.js";
+
+/** Value refusals DynamoDB words without the "starting key is invalid" prefix: number and set normalisation. */
+const BARE_VALUE_ERROR = /^(Number (overflow|underflow)|Attempting to store|The parameter cannot be converted|Input collection|One or more parameter values were invalid: Input collection)/;
 
 /** DynamoDB stops a page once it has evaluated 1 MB of items. */
 const PAGE_BYTES = 1024 * 1024;
@@ -92,12 +98,12 @@ export function queryOperations(deps: DynamoDeps): OperationTable {
     return { table, index: found.index, global: found.global, key: keyNames(found.index.keySchema) };
   }
 
-  /** Select, projection and filter of a read, checked as DynamoDB checks them. */
-  function readShape(input: ReadInput, filterParameter: "QueryFilter" | "ScanFilter", legacyFilter: Record<string, LegacyCondition> | undefined, exprs: ReturnType<typeof expressionContext>) {
+  /** Select against the projection parameters: checked before anything else of a read. */
+  function checkSelect(input: ReadInput, op: "Query" | "Scan"): void {
     const select = input.Select;
     const hasProjection = input.ProjectionExpression !== undefined || input.AttributesToGet !== undefined;
     // Query words these as one model-validation problem; Scan answers them bare.
-    const refuse = (message: string) => ddbErrors.validation(filterParameter === "QueryFilter" ? `1 validation error detected: ${message}` : message);
+    const refuse = (message: string) => ddbErrors.validation(op === "Query" ? `1 validation error detected: ${message}` : message);
     if (select === "SPECIFIC_ATTRIBUTES" && !hasProjection) {
       throw refuse("Must specify the AttributesToGet or ProjectionExpression when choosing to get SPECIFIC_ATTRIBUTES");
     }
@@ -108,26 +114,28 @@ export function queryOperations(deps: DynamoDeps): OperationTable {
     if (select === "ALL_PROJECTED_ATTRIBUTES" && input.IndexName === undefined) {
       throw refuse("ALL_PROJECTED_ATTRIBUTES can be used only when Querying using an IndexName");
     }
-    const projection: Projection | undefined =
-      input.ProjectionExpression !== undefined
-        ? parseProjection(input.ProjectionExpression, exprs)
-        : input.AttributesToGet
-          ? projectionFromAttributesToGet(input.AttributesToGet)
-          : undefined;
-    const filter: Condition | undefined =
-      input.FilterExpression !== undefined
-        ? parseCondition(input.FilterExpression, exprs, "FilterExpression")
-        : legacyFilter
-          ? conditionFromFilter(legacyFilter, input.ConditionalOperator, filterParameter)
-          : undefined;
-    return { select, projection, filter };
   }
 
-  function checkFilterKeys(filter: Condition | undefined, target: Target): void {
+  /**
+   * An ExclusiveStartKey's values, checked before the table is read: most
+   * refusals carry "The provided starting key is invalid: ", those of
+   * number and set normalisation come bare, as DynamoDB words them.
+   */
+  function checkedStartValues(esk: Item | undefined): Item | undefined {
+    if (!esk) return undefined;
+    try {
+      return checkedItem(esk);
+    } catch (error) {
+      if (isAwsError(error) && !BARE_VALUE_ERROR.test(error.message)) throw ddbErrors.validation(`The provided starting key is invalid: ${error.message}`);
+      throw error;
+    }
+  }
+
+  function checkFilterKeys(filter: Condition | undefined, target: Target, parameter: "QueryFilter" | "Filter Expression"): void {
     if (!filter) return;
     const keys = [...target.table.keySchema, ...(target.index?.keySchema ?? [])].map((k) => k.AttributeName);
     for (const name of pathHeads(filter)) {
-      if (keys.includes(name)) throw ddbErrors.validation(`Filter Expression can only contain non-primary key attributes: Primary key attribute: ${name}`);
+      if (keys.includes(name)) throw ddbErrors.validation(`${parameter} can only contain non-primary key attributes: Primary key attribute: ${name}`);
     }
   }
 
@@ -136,21 +144,25 @@ export function queryOperations(deps: DynamoDeps): OperationTable {
    * table's (and index's) key attributes with their types, as dynalite
    * (checked against DynamoDB) words each refusal.
    */
-  function startKey(target: Target, esk: Item | undefined, op: "Query" | "Scan"): { key: StorageKey; item: Item } | undefined {
-    if (!esk) return undefined;
-    const key = checkedItem(esk);
+  function startKey(target: Target, key: Item | undefined, op: "Query" | "Scan"): { key: StorageKey; item: Item } | undefined {
+    if (!key) return undefined;
     const schemas = [target.table.keySchema, ...(target.index ? [target.index.keySchema] : [])];
     const names = new Set(schemas.flat().map((k) => k.AttributeName));
     const bare = () => ddbErrors.validation("The provided starting key is invalid");
     const schema = () => ddbErrors.validation("The provided starting key is invalid: The provided key element does not match the schema");
-    if (Object.keys(key).length !== names.size) throw op === "Scan" && !target.index ? schema() : bare();
+    // A Scan of a table words every refusal as a schema mismatch of the starting key.
+    const scanOfTable = op === "Scan" && !target.index;
+    if (Object.keys(key).length !== names.size) throw scanOfTable ? schema() : bare();
+    const indexKeys = new Set(target.index?.keySchema.map((k) => k.AttributeName));
     for (const name of names) {
       const value = key[name];
-      if (!value) throw op === "Scan" && !target.index ? schema() : bare();
-      if (!(attributeType(target.table, name) in value)) throw schema();
+      if (!value) throw scanOfTable ? schema() : bare();
+      if (attributeType(target.table, name) in value) continue;
+      // Reading an index, a table key attribute of the wrong type is refused as an invalid starting key.
+      throw scanOfTable || (target.index && !indexKeys.has(name)) ? schema() : ddbErrors.keySchemaMismatch();
     }
     const storageKey = target.index ? indexEntryKey(target.table, target.index, key) : itemKey(target.table, key);
-    if (!storageKey) throw schema();
+    if (!storageKey) throw ddbErrors.keySchemaMismatch();
     return { key: storageKey, item: key };
   }
 
@@ -206,7 +218,7 @@ export function queryOperations(deps: DynamoDeps): OperationTable {
     return { items, bytes, scannedCount: evaluated.length, last: cut ? evaluated[evaluated.length - 1]!.item : undefined };
   }
 
-  function respond(target: Target, input: ReadInput, page: ReturnType<typeof readPage>, shape: ReturnType<typeof readShape>) {
+  function respond(target: Target, input: ReadInput, page: ReturnType<typeof readPage>, shape: { select: ReadInput["Select"]; projection?: Projection; filter?: Condition }) {
     let items = shape.filter ? page.items.filter((item) => evaluateCondition(shape.filter!, item)) : page.items;
     const count = items.length;
     const consistent = input.ConsistentRead ?? false;
@@ -237,35 +249,53 @@ export function queryOperations(deps: DynamoDeps): OperationTable {
     Query: defineOperation<QueryInput>({
       authorize: onTable("Query"),
       handle(input, ctx) {
-        const exprs = expressionContext(
-          input,
-          { ProjectionExpression: input.ProjectionExpression, FilterExpression: input.FilterExpression, KeyConditionExpression: input.KeyConditionExpression },
-          { AttributesToGet: input.AttributesToGet, QueryFilter: input.QueryFilter, KeyConditions: input.KeyConditions },
-        );
+        // DynamoDB's order: what the request says on its own, then against the table.
+        checkSelect(input, "Query");
+        const expressions = { ProjectionExpression: input.ProjectionExpression, FilterExpression: input.FilterExpression, KeyConditionExpression: input.KeyConditionExpression };
+        // KeyConditions beside a KeyConditionExpression is a mix; on its own it is Query's legacy key parameter.
+        const legacy = { AttributesToGet: input.AttributesToGet, QueryFilter: input.QueryFilter, ConditionalOperator: input.ConditionalOperator, KeyConditions: input.KeyConditionExpression !== undefined ? input.KeyConditions : undefined };
+        checkExpressionParams(input, expressions, legacy);
+        if (input.QueryFilter) checkConditionValues(input.QueryFilter);
+        const legacyFilter = input.QueryFilter && conditionFromFilter(input.QueryFilter, input.ConditionalOperator, "QueryFilter");
+        const attributes = input.AttributesToGet && projectionFromAttributesToGet(input.AttributesToGet);
+        const startValues = checkedStartValues(input.ExclusiveStartKey);
         if (input.KeyConditionExpression === undefined && input.KeyConditions === undefined) {
           throw ddbErrors.validation("Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.");
         }
-        const shape = readShape(input, "QueryFilter", input.QueryFilter, exprs);
-        const target = targetOf(input, ctx);
-        const condition: KeyCondition =
-          input.KeyConditionExpression !== undefined
-            ? parseKeyCondition(input.KeyConditionExpression, exprs, target.key)
-            : keyConditionFromKeyConditions(input.KeyConditions ?? {}, target.key);
+        const exprs = expressionContext(input, expressions, legacy);
+        const keyExpression = input.KeyConditionExpression !== undefined ? parseKeyConditionSyntax(input.KeyConditionExpression, exprs) : undefined;
+        const filter = input.FilterExpression !== undefined ? parseCondition(input.FilterExpression, exprs, "FilterExpression") : legacyFilter;
+        const projection = input.ProjectionExpression !== undefined ? parseProjection(input.ProjectionExpression, exprs) : attributes;
         finishExpressions(exprs);
-        checkKeyTypes(target, condition);
-        checkFilterKeys(shape.filter, target);
-        checkGlobalSelect(target, shape.select);
+        if (input.KeyConditions) checkConditionValues(input.KeyConditions);
+        const parts = keyExpression ? keyPartsOf(keyExpression) : keyPartsFromKeyConditions(input.KeyConditions ?? {});
+
+        const target = targetOf(input, ctx);
+        // A legacy QueryFilter's key attributes are refused before the index's projection; a FilterExpression's after the key condition.
+        if (input.FilterExpression === undefined) checkFilterKeys(filter, target, "QueryFilter");
+        checkGlobalSelect(target, input.Select);
+        const start = startKey(target, startValues, "Query");
+        const condition = keyConditionFromParts(parts, target.key, (name) => attributeType(target.table, name));
+        checkScalarKeyPaths(target.table, [...(filter ? conditionPaths(filter) : []), ...(projection?.paths ?? [])]);
+        if (input.FilterExpression !== undefined) checkFilterKeys(filter, target, "Filter Expression");
         const plan = queryPlan(target, condition, input.ScanIndexForward === false);
-        const start = startKey(target, input.ExclusiveStartKey, "Query");
         if (start) checkQueryStart(target, condition, start.item);
         const page = readPage(plan, input, start?.key, ctx.now().getTime());
-        return respond(target, input, page, shape);
+        return respond(target, input, page, { select: input.Select, projection, filter });
       },
     }),
 
     Scan: defineOperation<ScanInput>({
       authorize: onTable("Scan"),
       handle(input, ctx) {
+        checkSelect(input, "Scan");
+        const expressions = { ProjectionExpression: input.ProjectionExpression, FilterExpression: input.FilterExpression };
+        const legacy = { AttributesToGet: input.AttributesToGet, ScanFilter: input.ScanFilter, ConditionalOperator: input.ConditionalOperator };
+        checkExpressionParams(input, expressions, legacy);
+        const attributes = input.AttributesToGet && projectionFromAttributesToGet(input.AttributesToGet);
+        if (input.ScanFilter) checkConditionValues(input.ScanFilter);
+        const legacyFilter = input.ScanFilter && conditionFromFilter(input.ScanFilter, input.ConditionalOperator, "ScanFilter");
+        const startValues = checkedStartValues(input.ExclusiveStartKey);
         if (input.Segment !== undefined && input.TotalSegments === undefined) {
           throw ddbErrors.validation("The TotalSegments parameter is required but was not present in the request when Segment parameter is present");
         }
@@ -277,15 +307,13 @@ export function queryOperations(deps: DynamoDeps): OperationTable {
             `The Segment parameter is zero-based and must be less than parameter TotalSegments: Segment: ${input.Segment} is not less than TotalSegments: ${input.TotalSegments}`,
           );
         }
-        const exprs = expressionContext(
-          input,
-          { ProjectionExpression: input.ProjectionExpression, FilterExpression: input.FilterExpression },
-          { AttributesToGet: input.AttributesToGet, ScanFilter: input.ScanFilter },
-        );
-        const shape = readShape(input, "ScanFilter", input.ScanFilter, exprs);
+        const exprs = expressionContext(input, expressions, legacy);
+        const filter = input.FilterExpression !== undefined ? parseCondition(input.FilterExpression, exprs, "FilterExpression") : legacyFilter;
+        const projection = input.ProjectionExpression !== undefined ? parseProjection(input.ProjectionExpression, exprs) : attributes;
         finishExpressions(exprs);
+
         const target = targetOf(input, ctx);
-        checkGlobalSelect(target, shape.select);
+        checkGlobalSelect(target, input.Select);
         const prefix: StorageKey = target.index ? [target.table.id, target.index.name] : [target.table.id];
         const whole = prefixRange(prefix);
         let start: KeyBound = whole.start;
@@ -296,14 +324,15 @@ export function queryOperations(deps: DynamoDeps): OperationTable {
           if (bounds.end) end = [...prefix, bounds.end];
         }
         const plan: Plan = { target, store: target.index ? store.indexes : store.items, start, end, reverse: false };
-        const from = startKey(target, input.ExclusiveStartKey, "Scan");
+        const from = startKey(target, startValues, "Scan");
         if (from && input.TotalSegments !== undefined && (compareStorageKeys(from.key, start) < 0 || compareStorageKeys(from.key, end) >= 0)) {
           throw ddbErrors.validation(
             `The provided starting key is invalid: Invalid ExclusiveStartKey. Please use ExclusiveStartKey with correct Segment. TotalSegments: ${input.TotalSegments} Segment: ${input.Segment}`,
           );
         }
+        checkScalarKeyPaths(target.table, [...(filter ? conditionPaths(filter) : []), ...(projection?.paths ?? [])]);
         const page = readPage(plan, input, from?.key, ctx.now().getTime());
-        return respond(target, input, page, shape);
+        return respond(target, input, page, { select: input.Select, projection, filter });
       },
     }),
   };
@@ -339,18 +368,6 @@ export function queryOperations(deps: DynamoDeps): OperationTable {
 }
 
 /** Key condition values must have the key attributes' defined types. */
-function checkKeyTypes(target: Target, condition: KeyCondition): void {
-  const mismatch = () => ddbErrors.invalid("Condition parameter type does not match schema type");
-  if (!(attributeType(target.table, target.key.hash) in condition.hashValue)) throw mismatch();
-  if (condition.range && target.key.range !== undefined) {
-    const type = attributeType(target.table, target.key.range);
-    for (const value of condition.range.values) if (!(type in value)) throw mismatch();
-    if (condition.range.op === "begins_with" && type === "N") {
-      throw ddbErrors.validation("Invalid KeyConditionExpression: Incorrect operand type for operator or function; operator or function: begins_with, operand type: N");
-    }
-  }
-}
-
 function rangeMatches(value: AttributeValue, op: KeyRangeOperator, values: readonly AttributeValue[]): boolean {
   const [a, b] = values as [AttributeValue, AttributeValue | undefined];
   const c = compareValues(value, a) ?? NaN;
@@ -379,10 +396,11 @@ function beginsWith(value: AttributeValue, prefix: AttributeValue): boolean {
 }
 
 /** Top-level attribute names a condition reads. */
-function pathHeads(condition: Condition): string[] {
-  const heads: string[] = [];
+/** Every document path a condition reads. */
+function conditionPaths(condition: Condition): (readonly (string | number)[])[] {
+  const paths: (readonly (string | number)[])[] = [];
   const operand = (o: Operand) => {
-    if (o.kind !== "value" && typeof o.path[0] === "string") heads.push(o.path[0]);
+    if (o.kind !== "value") paths.push(o.path);
   };
   const walk = (c: Condition): void => {
     switch (c.kind) {
@@ -413,10 +431,22 @@ function pathHeads(condition: Condition): string[] {
       case "attribute_exists":
       case "attribute_not_exists":
       case "attribute_type":
-        if (typeof c.path[0] === "string") heads.push(c.path[0]);
+        paths.push(c.path);
         return;
     }
   };
   walk(condition);
-  return heads;
+  return paths;
+}
+
+/** The top-level attribute names a condition reads. */
+function pathHeads(condition: Condition): string[] {
+  return conditionPaths(condition)
+    .map((path) => path[0])
+    .filter((head): head is string => typeof head === "string");
+}
+
+/** Legacy conditions' values are checked before their operators (as DynamoDB words each value's refusal). */
+function checkConditionValues(conditions: Readonly<Record<string, LegacyCondition>>): void {
+  for (const condition of Object.values(conditions)) for (const value of condition.AttributeValueList ?? []) checkedValue(value);
 }
