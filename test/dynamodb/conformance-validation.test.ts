@@ -291,4 +291,12 @@ describe("DynamoDB validation conformance", () => {
     // How the parameters combine is checked before the key's values.
     await validation("GetItem", { TableName: "hash", Key: { a: {} }, AttributesToGet: ["a"], ProjectionExpression: "a" }, "Can not use both expression and non-expression parameters in the same request: Non-expression parameters: {AttributesToGet} Expression parameters: {ProjectionExpression}");
   });
+  it("quotes a batch over 25 writes at 'requestItems', as a map value out of bounds", async () => {
+    const bounds = "Map value must satisfy constraint: [Member must have length less than or equal to 25, Member must have length greater than or equal to 1]";
+    await validation("BatchWriteItem", { RequestItems: { hash: [] } }, `1 validation error detected: Value '{hash=[]}' at 'requestItems' failed to satisfy constraint: ${bounds}`);
+    const writes = Array.from({ length: 26 }, (_, i) => ({ PutRequest: { Item: { a: { S: String(i) } } } }));
+    const answer = await call("BatchWriteItem", { RequestItems: { hash: writes } });
+    assert.equal(answer.status, 400);
+    assert.match(String(answer.body.message), /^1 validation error detected: Value '\{hash=\[(com\.amazonaws\.dynamodb\.v20120810\.WriteRequest@[0-9a-f]+(, )?){26}\]\}' at 'requestItems' failed to satisfy constraint: Map value must satisfy constraint: \[/);
+  });
 });

@@ -61,7 +61,11 @@ function checkStructure(model: ServiceModel, shape: Shape, value: Structure, pat
   }
 }
 
-function checkValue(model: ServiceModel, ref: ShapeRef, value: unknown, path: string, problems: ValidationProblem[]): void {
+/**
+ * `ownLength` false: the value's length was judged by the map holding it
+ * (Coral reports a map value's bounds once, at the map).
+ */
+function checkValue(model: ServiceModel, ref: ShapeRef, value: unknown, path: string, problems: ValidationProblem[], ownLength = true): void {
   // A subtree no constraint reaches (DynamoDB's items, say) has nothing to report.
   if (!isConstrained(model, ref.shape)) return;
   const shape = resolveShape(model, ref);
@@ -72,14 +76,23 @@ function checkValue(model: ServiceModel, ref: ShapeRef, value: unknown, path: st
       return;
     case "list": {
       const list = value as unknown[];
-      checkLength(shape, list.length, fail);
+      if (ownLength) checkLength(shape, list.length, fail);
       list.forEach((item, i) => checkValue(model, shape.member!, item, `${path}.${i + 1}.member`, problems));
       return;
     }
     case "map": {
       const map = value as Record<string, unknown>;
-      checkLength(shape, Object.keys(map).length, fail);
-      for (const [k, v] of Object.entries(map)) checkValue(model, shape.value!, v, `${path}.${k}.member`, problems);
+      if (ownLength) checkLength(shape, Object.keys(map).length, fail);
+      const valueShape = resolveShape(model, shape.value!);
+      const bounded = valueShape.type === "list" && (valueShape.min !== undefined || valueShape.max !== undefined);
+      let reported = false;
+      for (const [k, v] of Object.entries(map)) {
+        if (bounded && !reported && Array.isArray(v) && outOfBounds(valueShape, v.length)) {
+          reported = true;
+          problems.push({ path, value: javaMap(model, valueShape, map), constraint: `Map value must satisfy constraint: [${boundsOf(valueShape)}]` });
+        }
+        checkValue(model, shape.value!, v, `${path}.${k}.member`, problems, !bounded);
+      }
       return;
     }
     case "string": {
@@ -123,6 +136,39 @@ function codePoints(text: string): number {
     }
   }
   return count;
+}
+
+function outOfBounds(shape: Shape, length: number): boolean {
+  return (shape.min !== undefined && length < shape.min) || (shape.max !== undefined && length > shape.max);
+}
+
+/** A shape's length bounds as Coral lists them for a map value: the maximum first. */
+function boundsOf(shape: Shape): string {
+  const bounds: string[] = [];
+  if (shape.max !== undefined) bounds.push(`Member must have length less than or equal to ${shape.max}`);
+  if (shape.min !== undefined) bounds.push(`Member must have length greater than or equal to ${shape.min}`);
+  return bounds.join(", ");
+}
+
+/**
+ * A map of lists as Java prints it, which is how Coral quotes one:
+ * `{table=[com.amazonaws.dynamodb.v20120810.WriteRequest@5d4a1c2b]}`.
+ * Structures print as their class and an identity hash.
+ */
+function javaMap(model: ServiceModel, listShape: Shape, map: Record<string, unknown>): string {
+  const member = listShape.member ? resolveShape(model, listShape.member) : undefined;
+  const className = member?.type === "structure" ? `com.amazonaws.${model.metadata.endpointPrefix}.v${model.metadata.apiVersion.replace(/-/g, "")}.${listShape.member!.shape}` : undefined;
+  const element = (v: unknown) => (className ? `${className}@${identityHash(v)}` : quote(v));
+  const entries = Object.entries(map).map(([k, v]) => `${k}=${Array.isArray(v) ? `[${v.map(element).join(", ")}]` : quote(v)}`);
+  return `{${entries.join(", ")}}`;
+}
+
+/** Eight hex digits standing for a Java identity hash: FNV-1a of the value's JSON. */
+function identityHash(value: unknown): string {
+  const text = JSON.stringify(value) ?? "";
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return (h >>> 0).toString(16);
 }
 
 function checkLength(shape: Shape, length: number, fail: (constraint: string) => void): void {
