@@ -299,4 +299,21 @@ describe("DynamoDB validation conformance", () => {
     assert.equal(answer.status, 400);
     assert.match(String(answer.body.message), /^1 validation error detected: Value '\{hash=\[(com\.amazonaws\.dynamodb\.v20120810\.WriteRequest@[0-9a-f]+(, )?){26}\]\}' at 'requestItems' failed to satisfy constraint: Map value must satisfy constraint: \[/);
   });
+  it("checks an update against the table's index keys", async () => {
+    const created = await call("CreateTable", {
+      TableName: "indexed",
+      AttributeDefinitions: [{ AttributeName: "a", AttributeType: "S" }, { AttributeName: "c", AttributeType: "S" }],
+      KeySchema: [{ KeyType: "HASH", AttributeName: "a" }],
+      GlobalSecondaryIndexes: [{ IndexName: "byC", KeySchema: [{ KeyType: "HASH", AttributeName: "c" }], Projection: { ProjectionType: "ALL" } }],
+      BillingMode: "PAY_PER_REQUEST",
+    });
+    assert.equal(created.status, 200);
+    assert.equal((await call("PutItem", { TableName: "indexed", Item: { a: { S: "k" }, e: { N: "1" } } })).status, 200);
+    const update = (body: Record<string, unknown>, message: string) => validation("UpdateItem", { TableName: "indexed", Key: { a: { S: "k" } }, ...body }, message);
+    await update({ UpdateExpression: "SET c[1] = :a", ExpressionAttributeValues: { ":a": { S: "x" } } }, "Key attributes must be scalars; list random access '[]' and map lookup '.' are not allowed: IndexKey: c");
+    await update({ UpdateExpression: "SET x = c.y" }, "Key attributes must be scalars; list random access '[]' and map lookup '.' are not allowed: IndexKey: c");
+    await update({ UpdateExpression: "SET x.y = a ADD c :a", ExpressionAttributeValues: { ":a": { N: "1" } } }, "One or more parameter values were invalid: Type mismatch for Index Key c Expected: S Actual: N IndexName: byC");
+    await update({ UpdateExpression: "SET c = e" }, "The update expression attempted to update the secondary index key to unsupported type");
+    await update({ AttributeUpdates: { c: { Value: { N: "1" } } } }, "One or more parameter values were invalid: Type mismatch for Index Key c Expected: S Actual: N IndexName: byC");
+  });
 });

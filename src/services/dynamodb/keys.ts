@@ -138,13 +138,18 @@ export function validateKey(table: TableRecord, key: Item): void {
   }
 }
 
-/**
- * An item to write (PutItem, an UpdateItem result): its key attributes and
- * index key attributes. `schemaWording`: a missing or mistyped key
- * attribute gets "The provided key element does not match the schema", as
- * in a BatchWriteItem PutRequest.
- */
-export function validateItemKeys(table: TableRecord, item: Item, schemaWording = false): void {
+/** How a write words the refusals of its item's keys. */
+export type KeyWording =
+  /** PutItem and the like. */
+  | "put"
+  /** A BatchWriteItem PutRequest: a missing or mistyped key attribute "does not match the schema". */
+  | "batch"
+  /** An UpdateExpression's result: a mistyped index key is an "unsupported type" for the update. */
+  | "update";
+
+/** An item to write (PutItem, an UpdateItem result): its key attributes and index key attributes. */
+export function validateItemKeys(table: TableRecord, item: Item, wording: KeyWording = "put"): void {
+  const schemaWording = wording === "batch";
   for (const [i, { AttributeName }] of table.keySchema.entries()) {
     const value = item[AttributeName];
     if (value === undefined) {
@@ -165,6 +170,7 @@ export function validateItemKeys(table: TableRecord, item: Item, schemaWording =
       const type = attributeType(table, AttributeName);
       const scalar = scalarOf(value, type);
       if (scalar === undefined) {
+        if (wording === "update") throw ddbErrors.validation("The update expression attempted to update the secondary index key to unsupported type");
         throw ddbErrors.invalid(
           `Type mismatch for Index Key ${AttributeName} Expected: ${type} Actual: ${Object.keys(value)[0]} IndexName: ${index.name}`,
         );

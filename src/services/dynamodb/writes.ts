@@ -18,14 +18,16 @@ import {
   project,
   updateFromAttributeUpdates,
   type Condition,
+  type DocumentPath,
   type Update,
+  type UpdateValue,
 } from "./expressions/index.js";
 import type { AttributeValueUpdate, ExpectedAttributeValue } from "./expressions/legacy.js";
-import { indexEntryKey, itemKey, keyOf, validateItemKeys, validateKey, type StorageKey } from "./keys.js";
+import { checkScalarKeyPaths, indexEntryKey, itemKey, keyOf, validateItemKeys, validateKey, type StorageKey } from "./keys.js";
 import { dataTable, type DynamoDeps } from "./operation.js";
 import { checkedItem, checkExpressionParams, checkItemSize, expressionContext, finishExpressions, type ExpressionInput } from "./requests.js";
 import { projectForIndex, type ItemWriter } from "./store.js";
-import { allIndexes, keyNames, type TableRecord } from "./tables.js";
+import { allIndexes, attributeType, keyNames, type TableRecord } from "./tables.js";
 import { isExpired } from "./ttl.js";
 import { itemSize, type AttributeValue, type Item } from "./values.js";
 
@@ -84,7 +86,7 @@ export function preparePut(deps: DynamoDeps, input: PutInput, ctx: RequestContex
   const condition = conditionOf(input, exprs);
   finishExpressions(exprs);
   const table = dataTable(deps, input.TableName, ctx);
-  validateItemKeys(table, item, inBatch);
+  validateItemKeys(table, item, inBatch ? "batch" : "put");
   return { kind: "put", table, key: itemKey(table, item), item, condition, returnOld: input.ReturnValuesOnConditionCheckFailure === "ALL_OLD" };
 }
 
@@ -123,6 +125,8 @@ export function prepareUpdate(deps: DynamoDeps, input: UpdateInput, ctx: Request
         throw ddbErrors.invalid(`Cannot update attribute ${name}. This attribute is part of the key`);
       }
     }
+    checkIndexKeyTypes(table, update);
+    checkScalarKeyPaths(table, updatePaths(update));
   }
   return { kind: "update", table, key: itemKey(table, keyItem), keyItem, update, condition, returnOld: input.ReturnValuesOnConditionCheckFailure === "ALL_OLD" };
 }
@@ -174,7 +178,7 @@ export function applyWrite(w: ItemWriter, p: PreparedWrite): WriteResult {
       } else {
         item = old ?? p.keyItem;
       }
-      validateItemKeys(p.table, item);
+      validateItemKeys(p.table, item, p.update && !p.update.legacy ? "update" : "put");
       checkItemSize(item, "update");
       w.put(p.table, p.key, item, stored);
       return {
@@ -239,3 +243,67 @@ export function isConditionFailure(error: unknown): boolean {
 
 export type { AttributeValue };
 export { keyNames };
+
+/** Every document path an update writes or reads. */
+function updatePaths(update: Update): DocumentPath[] {
+  const paths: DocumentPath[] = [];
+  const read = (value: UpdateValue): void => {
+    switch (value.kind) {
+      case "path":
+        paths.push(value.path);
+        return;
+      case "if_not_exists":
+        paths.push(value.path);
+        read(value.fallback);
+        return;
+      case "list_append":
+      case "+":
+      case "-":
+        read(value.left);
+        read(value.right);
+        return;
+      case "value":
+        return;
+    }
+  };
+  for (const action of update.actions) {
+    paths.push(action.path);
+    if (action.kind === "SET") read(action.value);
+  }
+  return paths;
+}
+
+/** The type an update value has whatever the item holds, when it has one. */
+function knownType(value: UpdateValue): string | undefined {
+  switch (value.kind) {
+    case "value":
+      return Object.keys(value.value)[0];
+    case "+":
+    case "-":
+      return "N";
+    case "list_append":
+      return "L";
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * An index key attribute set (or added to) with a value of another type
+ * is refused before the update runs, naming the first index keyed on it.
+ */
+function checkIndexKeyTypes(table: TableRecord, update: Update): void {
+  // Index by index, key by key, as DynamoDB looks for them.
+  for (const index of [...table.gsis, ...table.lsis]) {
+    for (const { AttributeName: name } of index.keySchema) {
+      for (const action of update.actions) {
+        if (action.path.length !== 1 || action.path[0] !== name || (action.kind !== "SET" && action.kind !== "ADD")) continue;
+        const actual = action.kind === "SET" ? knownType(action.value) : Object.keys(action.value)[0];
+        const expected = attributeType(table, name);
+        if (actual !== undefined && actual !== expected) {
+          throw ddbErrors.invalid(`Type mismatch for Index Key ${name} Expected: ${expected} Actual: ${actual} IndexName: ${index.name}`);
+        }
+      }
+    }
+  }
+}
