@@ -316,4 +316,9 @@ describe("DynamoDB validation conformance", () => {
     await update({ UpdateExpression: "SET c = e" }, "The update expression attempted to update the secondary index key to unsupported type");
     await update({ AttributeUpdates: { c: { Value: { N: "1" } } } }, "One or more parameter values were invalid: Type mismatch for Index Key c Expected: S Actual: N IndexName: byC");
   });
+  it("refuses repeated BatchGetItem keys before it looks for the table", async () => {
+    const keys = [{ a: { S: "x" }, b: { N: "12" } }, { b: { N: "12.0" }, a: { S: "x" } }];
+    await validation("BatchGetItem", { RequestItems: { nothere: { Keys: keys } } }, "Provided list of item keys contains duplicates");
+    await validation("BatchGetItem", { RequestItems: { nothere: { Keys: keys, AttributesToGet: ["a", "a"] } } }, "One or more parameter values were invalid: Duplicate value in attribute name: a");
+  });
 });

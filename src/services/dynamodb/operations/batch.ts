@@ -61,6 +61,9 @@ export function batchOperations(deps: DynamoDeps): OperationTable {
         const prepared = requests.map(([name, request]) => {
           const keys = request.Keys.map((k) => checkedItem(k));
           const projection = readProjection(request);
+          // Repeated keys are refused before the table is looked up.
+          const distinct = new Set(keys.map((k) => JSON.stringify(Object.entries(k).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))));
+          if (distinct.size !== keys.length) throw ddbErrors.validation("Provided list of item keys contains duplicates");
           return { name, request, keys, projection };
         });
         const responses: Record<string, Item[]> = {};
