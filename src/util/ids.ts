@@ -25,12 +25,13 @@ export function randomHex(bytes: number): string {
 }
 
 /** Base32hex's digits, 0-9 then A-V: the alphabet of DynamoDB's request ids. */
-const BASE32HEX = "0123456789ABCDEFGHIJKLMNOPQRSTUV";
+const BASE32HEX = Buffer.from("0123456789ABCDEFGHIJKLMNOPQRSTUV", "latin1");
+/** Where ids are spelled before they become strings (one flat string each, not a chain of concatenations). */
+const spelled = Buffer.alloc(256);
 
-/** `length` random base32hex digits (upper case). */
+/** `length` (up to 256) random base32hex digits (upper case). */
 export function randomBase32Hex(length: number): string {
   const start = take(length);
-  let id = "";
-  for (let i = start; i < start + length; i++) id += BASE32HEX[pool[i]! & 31];
-  return id;
+  for (let i = 0; i < length; i++) spelled[i] = BASE32HEX[pool[start + i]! & 31]!;
+  return spelled.toString("latin1", 0, length);
 }
