@@ -7,7 +7,7 @@ import * as zlib from "node:zlib";
 import { AwsError } from "../../server/errors.js";
 import type { Operation, ServiceModel } from "../model.js";
 import { DEFAULT_MAX_BODY_BYTES, HeldBody, readBody, takeHeld } from "../shared/body.js";
-import { stringifyDocument } from "../shared/json-shared.js";
+import { keptDocumentBytes, stringifyDocument } from "../shared/json-shared.js";
 import { JsonShapeError, readJsonValue, writeJsonValue } from "../shared/json-shapes.js";
 import type { CodecOptions, ProtocolCodec, Structure, WireResponse } from "../types.js";
 
@@ -19,15 +19,23 @@ export function createJsonCodec(model: ServiceModel, options: CodecOptions = {})
   const malformed = (detail: string): AwsError =>
     options.malformedError?.(detail) ?? new AwsError("SerializationException", detail, 400);
 
+  /** CRC32s of kept document bytes, kept with them. */
+  const keptCrcs = new WeakMap<Buffer, string>();
   const respond = (status: number, requestId: string, document: Record<string, unknown>, method: string): WireResponse => {
-    const body = Buffer.from(stringifyDocument(document));
+    const kept = keptDocumentBytes(document);
+    const body = kept ?? Buffer.from(stringifyDocument(document));
+    let crc = kept && keptCrcs.get(kept);
+    if (crc === undefined) {
+      crc = String(crc32(body));
+      if (kept) keptCrcs.set(kept, crc);
+    }
     const response: WireResponse = {
       status,
       headers: {
         "content-type": contentType,
         "content-length": String(body.length),
         // DynamoDB clients check this CRC32 of the body when it is present.
-        "x-amz-crc32": String(crc32(body)),
+        "x-amz-crc32": crc,
         "x-amzn-requestid": requestId,
       },
     };

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { shareJson, stringifyDocument } from "./json-shared.js";
+import { keptDocumentBytes, shareJson, stringifyDocument } from "./json-shared.js";
 
 describe("stringifyDocument", () => {
   it("writes what JSON.stringify writes, shared members or not", () => {
@@ -16,6 +16,16 @@ describe("stringifyDocument", () => {
       assert.equal(stringifyDocument(document), JSON.stringify(document));
       assert.equal(stringifyDocument(document), JSON.stringify(document), "again, from the kept text");
     }
+  });
+
+  it("keeps the bytes of a document whose one member is shared, and only those", () => {
+    const shared = shareJson({ a: { S: "é" } });
+    const first = keptDocumentBytes({ Item: shared });
+    assert.equal(first?.toString("utf8"), JSON.stringify({ Item: shared }));
+    assert.equal(keptDocumentBytes({ Item: shared, Skipped: undefined }), first, "the same bytes, kept");
+    assert.equal(keptDocumentBytes({ Other: shared })?.toString("utf8"), JSON.stringify({ Other: shared }));
+    assert.equal(keptDocumentBytes({ Item: shared, Count: 1 }), undefined);
+    assert.equal(keptDocumentBytes({ Item: { a: 1 } }), undefined);
   });
 
   it("freezes a shared value throughout, leaving buffers as they are", () => {

@@ -8,6 +8,8 @@ import { deepFreeze } from "../../util/frozen.js";
 
 /** Shared values and their JSON text once made (null until then). */
 const texts = new WeakMap<object, string | null>();
+/** The bytes of a document whose one member is a shared value (`{"Item":…}`), kept with that value. */
+const soleMemberBytes = new WeakMap<object, { name: string; bytes: Buffer }>();
 
 /** Deep-freezes `value` and lets documents reuse its JSON text. */
 export function shareJson<T extends object>(value: T): T {
@@ -45,4 +47,26 @@ function sharedText(value: object): string {
     texts.set(value, text);
   }
   return text;
+}
+
+/**
+ * The UTF-8 bytes of `JSON.stringify(document)` when its one member holds
+ * a shared value, made once and kept with the value (callers never write
+ * to them); undefined for any other document.
+ */
+export function keptDocumentBytes(document: Record<string, unknown>): Buffer | undefined {
+  let name: string | undefined;
+  for (const key in document) {
+    if (document[key] === undefined) continue;
+    if (name !== undefined) return undefined;
+    name = key;
+  }
+  if (name === undefined) return undefined;
+  const value = document[name];
+  if (!isShared(value)) return undefined;
+  const kept = soleMemberBytes.get(value);
+  if (kept && kept.name === name) return kept.bytes;
+  const bytes = Buffer.from(stringifyDocument(document));
+  soleMemberBytes.set(value, { name, bytes });
+  return bytes;
 }
