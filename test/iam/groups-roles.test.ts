@@ -108,6 +108,10 @@ describe("IAM groups, roles and STS AssumeRole (strict mode)", () => {
     await iam.send(new DeleteUserPolicyCommand({ UserName: "dev", PolicyName: "assume" }));
     const assumed = await devSts.send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: "s1", DurationSeconds: 900 }));
     assert.equal(assumed.AssumedRoleUser?.Arn, "arn:aws:sts::000000000000:assumed-role/writer/s1");
+    // PackedPolicySize comes only with session policies or tags.
+    assert.equal(assumed.PackedPolicySize, undefined);
+    const badName = await rejectsWith(devSts.send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: "bad name" })), "ValidationError", 400);
+    assert.equal(badName.message, "1 validation error detected: Value 'bad name' at 'roleSessionName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]*");
     assert.match(assumed.AssumedRoleUser?.AssumedRoleId ?? "", /^AROA[A-Z2-7]+:s1$/);
     const creds = assumed.Credentials!;
     assert.match(creds.AccessKeyId ?? "", /^ASIA/);
@@ -123,12 +127,18 @@ describe("IAM groups, roles and STS AssumeRole (strict mode)", () => {
     await rejectsWith(tokenless.send(new GetCallerIdentityCommand({})), "InvalidClientTokenId", 403);
 
     // Root credentials never assume a role, whatever the trust policy says.
-    const asRoot = await rejectsWith(track(new STSClient(t.cloud.clientConfig)).send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: "r" })), "AccessDenied", 403);
+    const asRoot = await rejectsWith(track(new STSClient(t.cloud.clientConfig)).send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: "rr" })), "AccessDenied", 403);
     assert.equal(asRoot.message, "Roles may not be assumed by root accounts.");
-    await rejectsWith(devSts.send(new AssumeRoleCommand({ RoleArn: "arn:aws:iam::000000000000:role/nope", RoleSessionName: "s" })), "AccessDenied", 403);
+    await rejectsWith(devSts.send(new AssumeRoleCommand({ RoleArn: "arn:aws:iam::000000000000:role/nope", RoleSessionName: "ss" })), "AccessDenied", 403);
 
     await rejectsWith(iam.send(new DeleteRoleCommand({ RoleName: "writer" })), "DeleteConflictException", 409);
     await iam.send(new DetachRolePolicyCommand({ RoleName: "writer", PolicyArn: "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess" }));
+  });
+
+  it("answers GetRole with RoleLastUsed, and caps a root session at an hour", async () => {
+    assert.deepEqual((await iam.send(new GetRoleCommand({ RoleName: "writer" }))).Role?.RoleLastUsed, {});
+    const root = await track(new STSClient(t.cloud.clientConfig)).send(new GetSessionTokenCommand({ DurationSeconds: 7200 }));
+    assert.ok(root.Credentials!.Expiration!.getTime() <= Date.now() + 3_600_000 + 5_000);
   });
 
   it("hands out session tokens that sign as the caller", async () => {

@@ -45,7 +45,11 @@ describe("IAM policies", () => {
     assert.equal(arn, "arn:aws:iam::000000000000:policy/app/Reader");
     assert.match(created.Policy!.PolicyId!, /^ANPA/);
     assert.equal(created.Policy!.DefaultVersionId, "v1");
-    await rejectsWith(iam.send(new CreatePolicyCommand({ PolicyName: "reader", PolicyDocument: doc("s3:Get*") })), "EntityAlreadyExistsException", 409);
+    const duplicate = await rejectsWith(iam.send(new CreatePolicyCommand({ PolicyName: "reader", PolicyDocument: doc("s3:Get*") })), "EntityAlreadyExistsException", 409);
+    assert.equal(duplicate.message, "A policy called reader already exists. Duplicate names are not allowed.");
+    const tagged = await iam.send(new CreatePolicyCommand({ PolicyName: "Tagged", PolicyDocument: doc("s3:Get*"), Tags: [{ Key: "team", Value: "blue" }] }));
+    assert.deepEqual((await iam.send(new GetPolicyCommand({ PolicyArn: tagged.Policy!.Arn! }))).Policy?.Tags, [{ Key: "team", Value: "blue" }]);
+    await iam.send(new DeletePolicyCommand({ PolicyArn: tagged.Policy!.Arn! }));
 
     const v1 = await iam.send(new GetPolicyVersionCommand({ PolicyArn: arn, VersionId: "v1" }));
     assert.equal(decodeURIComponent(v1.PolicyVersion!.Document!), doc("s3:Get*"));
@@ -53,9 +57,13 @@ describe("IAM policies", () => {
       const v: CreatePolicyVersionCommandOutput = await iam.send(new CreatePolicyVersionCommand({ PolicyArn: arn, PolicyDocument: doc(`s3:Get${n}*`), SetAsDefault: n === 3 }));
       assert.equal(v.PolicyVersion?.VersionId, `v${n}`);
     }
-    await rejectsWith(iam.send(new CreatePolicyVersionCommand({ PolicyArn: arn, PolicyDocument: doc("s3:*") })), "LimitExceededException", 409);
+    const sixth = await rejectsWith(iam.send(new CreatePolicyVersionCommand({ PolicyArn: arn, PolicyDocument: doc("s3:*") })), "LimitExceededException", 409);
+    assert.equal(sixth.message, "A managed policy can have up to 5 versions. Before you create a new version, you must delete an existing version.");
     assert.equal((await iam.send(new GetPolicyCommand({ PolicyArn: arn }))).Policy?.DefaultVersionId, "v3");
-    await rejectsWith(iam.send(new DeletePolicyVersionCommand({ PolicyArn: arn, VersionId: "v3" })), "DeleteConflictException", 409);
+    const deleteDefault = await rejectsWith(iam.send(new DeletePolicyVersionCommand({ PolicyArn: arn, VersionId: "v3" })), "DeleteConflictException", 409);
+    assert.equal(deleteDefault.message, "Cannot delete the default version of a policy.");
+    const withVersions = await rejectsWith(iam.send(new DeletePolicyCommand({ PolicyArn: arn })), "DeleteConflictException", 409);
+    assert.equal(withVersions.message, "This policy has more than one version. Before you delete a policy, you must delete the policy's versions. The default version is deleted with the policy.");
     await iam.send(new SetDefaultPolicyVersionCommand({ PolicyArn: arn, VersionId: "v5" }));
     for (const v of ["v1", "v2", "v3", "v4"]) await iam.send(new DeletePolicyVersionCommand({ PolicyArn: arn, VersionId: v }));
     const versions = await iam.send(new ListPolicyVersionsCommand({ PolicyArn: arn }));
@@ -75,7 +83,12 @@ describe("IAM policies", () => {
     assert.deepEqual(local.Policies?.map((p) => p.PolicyName), ["Reader"]);
     const aws = await iam.send(new ListPoliciesCommand({ Scope: "AWS" }));
     assert.ok(aws.Policies?.some((p) => p.Arn === "arn:aws:iam::aws:policy/AdministratorAccess"));
-    await rejectsWith(iam.send(new DeletePolicyCommand({ PolicyArn: arn })), "DeleteConflictException", 409);
+    const attachedConflict = await rejectsWith(iam.send(new DeletePolicyCommand({ PolicyArn: arn })), "DeleteConflictException", 409);
+    assert.equal(attachedConflict.message, "Cannot delete a policy attached to entities.");
+    // PathPrefix filters by the policies' own paths.
+    const underApp = await iam.send(new ListAttachedUserPoliciesCommand({ UserName: "pat", PathPrefix: "/app/" }));
+    assert.deepEqual(underApp.AttachedPolicies?.map((p) => p.PolicyName), ["Reader"]);
+    assert.deepEqual((await iam.send(new ListAttachedUserPoliciesCommand({ UserName: "pat", PathPrefix: "/nothing/" }))).AttachedPolicies, []);
     await iam.send(new DetachUserPolicyCommand({ UserName: "pat", PolicyArn: arn }));
     await rejectsWith(iam.send(new DetachUserPolicyCommand({ UserName: "pat", PolicyArn: arn })), "NoSuchEntityException", 404);
     await iam.send(new DeletePolicyCommand({ PolicyArn: arn }));

@@ -21,6 +21,11 @@ export const iamErrors = {
   noSuchInstanceProfile: (name: string) => entity(`Instance Profile ${name} cannot be found.`),
   instanceProfileExists: (name: string) => new AwsError("EntityAlreadyExists", `Instance Profile ${name} already exists.`, 409),
   deleteConflict: (what: string) => new AwsError("DeleteConflict", `Cannot delete entity, must ${what} first.`, 409),
+  /** DeleteConflict in the words AWS uses for managed policies. */
+  policyConflict: (message: string) => new AwsError("DeleteConflict", message, 409),
+  policyVersionLimit: (max: number) =>
+    new AwsError("LimitExceeded", `A managed policy can have up to ${max} versions. Before you create a new version, you must delete an existing version.`, 409),
+  policyExists: (name: string) => new AwsError("EntityAlreadyExists", `A policy called ${name} already exists. Duplicate names are not allowed.`, 409),
   limitExceeded: (quota: string, limit: number) => new AwsError("LimitExceeded", `Cannot exceed quota for ${quota}: ${limit}`, 409),
   invalidInput: (message: string) => new AwsError("InvalidInput", message, 400),
   validation: (message: string) => new AwsError("ValidationError", message, 400),

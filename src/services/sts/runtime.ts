@@ -7,7 +7,8 @@ import { ACCESS_KEYS_STORE, type AccessKeyRecord } from "../../auth/stored-keys.
 import type { Principal } from "../../auth/types.js";
 import { parseStored } from "../../policy/source.js";
 import { evaluate, globalContextKeys } from "../../policy/evaluate.js";
-import { createCodec } from "../../protocols/index.js";
+import { createCodec, validateInput } from "../../protocols/index.js";
+import { formatValidationMessage } from "../../protocols/shared/validate.js";
 import { loadModel } from "../../protocols/model.js";
 import type { RequestContext } from "../../server/context.js";
 import { AwsError } from "../../server/errors.js";
@@ -20,11 +21,26 @@ interface AssumeRoleInput {
   RoleArn: string;
   RoleSessionName: string;
   DurationSeconds?: number;
+  Policy?: string;
+  PolicyArns?: { arn?: string }[];
+  Tags?: { Key: string; Value: string }[];
+}
+
+/**
+ * PackedPolicySize, only when the call passed session policies or tags:
+ * their share of the packed limit, approximated from their plain size
+ * against the 2,048-character limit at AWS's typical 2:1 packing.
+ */
+function packedPolicySize(input: AssumeRoleInput): number | undefined {
+  if (input.Policy === undefined && input.PolicyArns === undefined && input.Tags === undefined) return undefined;
+  const size = (input.Policy?.length ?? 0) + JSON.stringify(input.PolicyArns ?? []).length + JSON.stringify(input.Tags ?? []).length;
+  return Math.max(1, Math.ceil((size * 100) / 2048 / 2));
 }
 
 const invalid = (message: string) => new AwsError("ValidationError", message, 400);
 
 export function createStsRuntime(env: ServiceEnvironment): ServiceRuntime {
+  const model = loadModel("sts");
   const iam = new IamStore(env.kv);
   const keys = env.kv.store<AccessKeyRecord>(ACCESS_KEYS_STORE);
 
@@ -45,7 +61,7 @@ export function createStsRuntime(env: ServiceEnvironment): ServiceRuntime {
   }
 
   return {
-    codec: createCodec(loadModel("sts"), { malformedError: (detail) => new AwsError("InvalidParameterValue", detail, 400) }),
+    codec: createCodec(model, { malformedError: (detail) => new AwsError("InvalidParameterValue", detail, 400) }),
     operations: {
       // Needs no permission: any valid credentials may ask who they are.
       GetCallerIdentity: defineOperation<Record<string, never>>({
@@ -86,7 +102,7 @@ export function createStsRuntime(env: ServiceEnvironment): ServiceRuntime {
           return {
             Credentials: await issue(ctx, principal, duration),
             AssumedRoleUser: { AssumedRoleId: principal.userId, Arn: principal.arn },
-            PackedPolicySize: 0,
+            PackedPolicySize: packedPolicySize(input),
           };
         },
       }),
@@ -97,10 +113,15 @@ export function createStsRuntime(env: ServiceEnvironment): ServiceRuntime {
           if (ctx.principal.type === "assumed-role") {
             throw new AwsError("AccessDenied", "Cannot call GetSessionToken with session credentials", 403);
           }
-          const seconds = input.DurationSeconds ?? (ctx.principal.type === "root" ? 3600 : 43200);
+          // A root session lasts an hour at most, whatever was asked.
+          const seconds = ctx.principal.type === "root" ? Math.min(input.DurationSeconds ?? 3600, 3600) : (input.DurationSeconds ?? 43200);
           return { Credentials: await issue(ctx, ctx.principal, seconds) };
         },
       }),
+    },
+    validate(op, input) {
+      const problems = validateInput(model, op, input);
+      if (problems.length > 0) throw invalid(formatValidationMessage(problems));
     },
     responseHeaders: (requestId) => ({ "x-amzn-requestid": requestId }),
     reset: async () => {},

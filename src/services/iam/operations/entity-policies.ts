@@ -39,7 +39,13 @@ const KINDS: Kind[] = [
 /** Any of the three records: each keeps attached policy ARNs and its own name field. */
 type Entity = { attachedPolicies?: string[] } & Record<string, unknown>;
 
-type Input = Record<string, unknown> & Paging & { PolicyName?: string; PolicyDocument?: string; PolicyArn?: string };
+type Input = Record<string, unknown> & Paging & { PolicyName?: string; PolicyDocument?: string; PolicyArn?: string; PathPrefix?: string };
+
+/** A managed policy's path, from its ARN: `arn:aws:iam::aws:policy/service-role/Name` → `/service-role/`. */
+function policyPath(arn: string): string {
+  const rest = arn.slice(arn.indexOf(":policy/") + ":policy".length);
+  return rest.slice(0, rest.lastIndexOf("/") + 1);
+}
 
 export function entityPolicyOperations(store: IamStore): OperationTable {
   const table: Record<string, OperationDefinition> = {};
@@ -126,7 +132,11 @@ function operationsFor(store: IamStore, { kind, label, member }: Kind): Operatio
       authorize: requires(`ListAttached${label}Policies`),
       handle(input, ctx) {
         const entity = requireEntity(ctx, nameOf(input));
-        const attached = [...(entity.attachedPolicies ?? [])].sort().map((arn) => ({ PolicyArn: arn, PolicyName: arn.slice(arn.lastIndexOf("/") + 1) }));
+        const prefix = input.PathPrefix ?? "/";
+        const attached = [...(entity.attachedPolicies ?? [])]
+          .filter((arn) => policyPath(arn).startsWith(prefix))
+          .sort()
+          .map((arn) => ({ PolicyArn: arn, PolicyName: arn.slice(arn.lastIndexOf("/") + 1) }));
         const { items, marker } = pageOf(attached, input, (p) => p.PolicyArn);
         return { AttachedPolicies: items, IsTruncated: marker !== undefined, Marker: marker };
       },

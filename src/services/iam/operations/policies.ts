@@ -95,7 +95,7 @@ export function policyOperations(store: IamStore): OperationTable {
           // Names are unique per account, whatever the path.
           for (const { value } of store.policies.range()) {
             if (value.accountId === ctx.accountId && value.policyName.toLowerCase() === input.PolicyName.toLowerCase()) {
-              throw iamErrors.entityAlreadyExists(input.PolicyName, "A policy called");
+              throw iamErrors.policyExists(input.PolicyName);
             }
           }
           tx.put(policy.arn, policy);
@@ -106,7 +106,11 @@ export function policyOperations(store: IamStore): OperationTable {
 
     GetPolicy: defineOperation<PolicyArnInput>({
       authorize: (i) => [{ action: "iam:GetPolicy", resource: i.PolicyArn }],
-      handle: (input, ctx) => ({ Policy: policyOutput(ctx, findPolicy(ctx, input.PolicyArn)) }),
+      handle(input, ctx) {
+        // GetPolicy answers a policy's tags; ListPolicies does not.
+        const policy = findPolicy(ctx, input.PolicyArn);
+        return { Policy: { ...policyOutput(ctx, policy), Tags: policy.tags.length ? policy.tags : undefined } };
+      },
     }),
 
     GetPolicyVersion: defineOperation<PolicyArnInput & { VersionId: string }>({
@@ -140,7 +144,7 @@ export function policyOperations(store: IamStore): OperationTable {
         const created = await store.policies.transaction((tx) => {
           const policy = tx.get(input.PolicyArn);
           if (!policy || policy.accountId !== ctx.accountId) throw iamErrors.noSuchPolicy(input.PolicyArn);
-          if (policy.versions.length >= MAX_VERSIONS) throw iamErrors.limitExceeded("PolicyVersionsPerPolicy", MAX_VERSIONS);
+          if (policy.versions.length >= MAX_VERSIONS) throw iamErrors.policyVersionLimit(MAX_VERSIONS);
           const versionId = `v${policy.nextVersion}`;
           tx.put(policy.arn, {
             ...policy,
@@ -175,7 +179,7 @@ export function policyOperations(store: IamStore): OperationTable {
           const policy = tx.get(input.PolicyArn);
           if (!policy || policy.accountId !== ctx.accountId) throw iamErrors.noSuchPolicy(input.PolicyArn);
           if (!policy.versions.some((v) => v.versionId === input.VersionId)) throw iamErrors.noSuchPolicyVersion(input.PolicyArn, input.VersionId);
-          if (policy.defaultVersionId === input.VersionId) throw iamErrors.deleteConflict("set another version as the default");
+          if (policy.defaultVersionId === input.VersionId) throw iamErrors.policyConflict("Cannot delete the default version of a policy.");
           tx.put(policy.arn, { ...policy, versions: policy.versions.filter((v) => v.versionId !== input.VersionId) });
         });
         return {};
@@ -203,8 +207,12 @@ export function policyOperations(store: IamStore): OperationTable {
         await store.policies.transaction((tx) => {
           const policy = tx.get(input.PolicyArn);
           if (!policy || policy.accountId !== ctx.accountId) throw iamErrors.noSuchPolicy(input.PolicyArn);
-          if (policy.attachmentCount > 0) throw iamErrors.deleteConflict("detach all policies");
-          if (policy.versions.length > 1) throw iamErrors.deleteConflict("delete all non-default policy versions");
+          if (policy.attachmentCount > 0) throw iamErrors.policyConflict("Cannot delete a policy attached to entities.");
+          if (policy.versions.length > 1) {
+            throw iamErrors.policyConflict(
+              "This policy has more than one version. Before you delete a policy, you must delete the policy's versions. The default version is deleted with the policy.",
+            );
+          }
           tx.remove(policy.arn);
         });
         return {};

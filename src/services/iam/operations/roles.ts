@@ -41,6 +41,8 @@ export function roleOutput(role: RoleRecord, full: boolean) {
     Description: role.description,
     MaxSessionDuration: role.maxSessionDuration,
     Tags: full && role.tags.length > 0 ? role.tags : undefined,
+    // GetRole always answers when the role was last used; Nimbus does not track it, as for a role never used.
+    RoleLastUsed: full ? {} : undefined,
   };
 }
 
