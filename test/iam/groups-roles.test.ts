@@ -135,6 +135,18 @@ describe("IAM groups, roles and STS AssumeRole (strict mode)", () => {
     await iam.send(new DetachRolePolicyCommand({ RoleName: "writer", PolicyArn: "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess" }));
   });
 
+  it("keeps a user in ten groups at most", async () => {
+    await iam.send(new CreateUserCommand({ UserName: "joiner" }));
+    for (let i = 0; i < 10; i++) {
+      await iam.send(new CreateGroupCommand({ GroupName: `g${i}` }));
+      await iam.send(new AddUserToGroupCommand({ GroupName: `g${i}`, UserName: "joiner" }));
+    }
+    await iam.send(new AddUserToGroupCommand({ GroupName: "g0", UserName: "joiner" }));
+    await iam.send(new CreateGroupCommand({ GroupName: "g10" }));
+    const eleventh = await rejectsWith(iam.send(new AddUserToGroupCommand({ GroupName: "g10", UserName: "joiner" })), "LimitExceededException", 409);
+    assert.equal(eleventh.message, "Cannot exceed quota for GroupsPerUser: 10");
+  });
+
   it("answers GetRole with RoleLastUsed, and caps a root session at an hour", async () => {
     assert.deepEqual((await iam.send(new GetRoleCommand({ RoleName: "writer" }))).Role?.RoleLastUsed, {});
     const root = await track(new STSClient(t.cloud.clientConfig)).send(new GetSessionTokenCommand({ DurationSeconds: 7200 }));

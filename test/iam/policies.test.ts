@@ -94,6 +94,8 @@ describe("IAM policies", () => {
     await iam.send(new DeletePolicyCommand({ PolicyArn: arn }));
     await rejectsWith(iam.send(new GetPolicyCommand({ PolicyArn: arn })), "NoSuchEntityException", 404);
     await rejectsWith(iam.send(new AttachUserPolicyCommand({ UserName: "pat", PolicyArn: "arn:aws:iam::aws:policy/NoSuchPolicy" })), "NoSuchEntityException", 404);
+    const malformed = await rejectsWith(iam.send(new AttachUserPolicyCommand({ UserName: "pat", PolicyArn: "arn:aws:iam::000000000000:notapolicy" })), "InvalidInputException", 400);
+    assert.equal(malformed.message, "ARN arn:aws:iam::000000000000:notapolicy is not valid.");
   });
 
   it("stores inline policies and answers them URL-encoded", async () => {

@@ -41,6 +41,9 @@ type Entity = { attachedPolicies?: string[] } & Record<string, unknown>;
 
 type Input = Record<string, unknown> & Paging & { PolicyName?: string; PolicyDocument?: string; PolicyArn?: string; PathPrefix?: string };
 
+/** A managed policy's ARN: the account's own, or AWS's. */
+const POLICY_ARN = /^arn:aws[a-z-]*:iam::(\d{12}|aws):policy\//;
+
 /** A managed policy's path, from its ARN: `arn:aws:iam::aws:policy/service-role/Name` → `/service-role/`. */
 function policyPath(arn: string): string {
   const rest = arn.slice(arn.indexOf(":policy/") + ":policy".length);
@@ -145,6 +148,7 @@ function operationsFor(store: IamStore, { kind, label, member }: Kind): Operatio
 
   /** Attaches or detaches a managed policy, keeping the policy's attachment count in step. */
   async function setAttachment(ctx: RequestContext, name: string, arn: string, attach: boolean): Promise<void> {
+    if (!POLICY_ARN.test(arn)) throw iamErrors.invalidInput(`ARN ${arn} is not valid.`);
     const policy = findPolicyIn(store, ctx, arn);
     await store.kv.transaction((tx) => {
       const entities = tx.store<Entity>(ENTITY_STORES[kind]);

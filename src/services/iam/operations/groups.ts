@@ -10,6 +10,9 @@ import { type GroupRecord, type IamStore, userArn } from "../store.js";
 import { pageOf, type Paging } from "./paging.js";
 import { wholeSeconds } from "./users.js";
 
+/** IAM's quota of groups a user can be in. */
+const GROUPS_PER_USER = 10;
+
 interface GroupInput {
   GroupName: string;
 }
@@ -35,6 +38,9 @@ export function groupOperations(store: IamStore): OperationTable {
       const group = tx.get(key(ctx, groupName));
       if (!group) throw iamErrors.noSuchNamedEntity("group", groupName);
       const member = userName.toLowerCase();
+      if (add && !group.members.includes(member) && groupsOfUser(store, ctx.accountId, userName).length >= GROUPS_PER_USER) {
+        throw iamErrors.limitExceeded("GroupsPerUser", GROUPS_PER_USER);
+      }
       const members = add ? [...new Set([...group.members, member])] : group.members.filter((m) => m !== member);
       if (!add && members.length === group.members.length) throw iamErrors.noSuchNamedEntity("user", userName);
       tx.put(key(ctx, groupName), { ...group, members });
