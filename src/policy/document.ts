@@ -47,8 +47,11 @@ export function parsePolicy(text: string, kind: PolicyKind): PolicyDocument {
     throw malformed("Syntax errors in policy.");
   }
   if (!isObject(raw)) throw malformed("Syntax errors in policy.");
+  // IAM words every structural fault of an identity policy as a syntax error.
+  const iam = kind === "identity";
+  if (iam && Object.keys(raw).some((key) => key !== "Version" && key !== "Id" && key !== "Statement")) throw malformed("Syntax errors in policy.");
   const version = raw.Version ?? "2008-10-17";
-  if (version !== "2008-10-17" && version !== "2012-10-17") throw malformed("The policy failed legacy parsing");
+  if (version !== "2008-10-17" && version !== "2012-10-17") throw malformed(iam ? "Syntax errors in policy." : "The policy failed legacy parsing");
   if (raw.Statement === undefined) throw malformed("Syntax errors in policy.");
   const list = Array.isArray(raw.Statement) ? raw.Statement : [raw.Statement];
   if (list.length === 0) throw malformed("Syntax errors in policy.");
@@ -60,8 +63,8 @@ function parseStatement(raw: unknown, kind: PolicyKind): Statement {
   if (!isObject(raw)) throw malformed("Syntax errors in policy.");
   const known = new Set(["Sid", "Effect", "Action", "NotAction", "Resource", "NotResource", "Principal", "NotPrincipal", "Condition"]);
   for (const field of Object.keys(raw)) if (!known.has(field)) throw malformed(`Syntax errors in policy.`);
-  if (raw.Effect === undefined) throw malformed("Missing required field Effect");
-  if (raw.Effect !== "Allow" && raw.Effect !== "Deny") throw malformed(`Invalid effect: ${String(raw.Effect)}`);
+  if (raw.Effect === undefined) throw malformed(kind === "identity" ? "Syntax errors in policy." : "Missing required field Effect");
+  if (raw.Effect !== "Allow" && raw.Effect !== "Deny") throw malformed(kind === "identity" ? "Syntax errors in policy." : `Invalid effect: ${String(raw.Effect)}`);
   const statement: Statement = { effect: raw.Effect };
   if (raw.Sid !== undefined) {
     if (typeof raw.Sid !== "string") throw malformed("Syntax errors in policy.");

@@ -47,6 +47,12 @@ describe("IAM policies", () => {
     assert.equal(created.Policy!.DefaultVersionId, "v1");
     const duplicate = await rejectsWith(iam.send(new CreatePolicyCommand({ PolicyName: "reader", PolicyDocument: doc("s3:Get*") })), "EntityAlreadyExistsException", 409);
     assert.equal(duplicate.message, "A policy called reader already exists. Duplicate names are not allowed.");
+    // A managed policy is written in the 2012-10-17 language.
+    for (const legacy of [{}, { Version: "2008-10-17" }]) {
+      const document = JSON.stringify({ ...legacy, Statement: [{ Effect: "Allow", Action: "s3:Get*", Resource: "*" }] });
+      const refused = await rejectsWith(iam.send(new CreatePolicyCommand({ PolicyName: "Old", PolicyDocument: document })), "MalformedPolicyDocumentException", 400);
+      assert.equal(refused.message, "Policy document must be version 2012-10-17 or greater.");
+    }
     const tagged = await iam.send(new CreatePolicyCommand({ PolicyName: "Tagged", PolicyDocument: doc("s3:Get*"), Tags: [{ Key: "team", Value: "blue" }] }));
     assert.deepEqual((await iam.send(new GetPolicyCommand({ PolicyArn: tagged.Policy!.Arn! }))).Policy?.Tags, [{ Key: "team", Value: "blue" }]);
     await iam.send(new DeletePolicyCommand({ PolicyArn: tagged.Policy!.Arn! }));

@@ -187,12 +187,16 @@ describe("policy documents", () => {
   };
   it("refuses what IAM refuses, with IAM's messages", () => {
     assert.equal(malformed("{not json"), "Syntax errors in policy.");
-    assert.equal(malformed({ Version: "2012-10-17", Statement: [{ Action: "s3:*", Resource: "*" }] }), "Missing required field Effect");
+    assert.equal(malformed({ Version: "2012-10-17", Statement: [{ Action: "s3:*", Resource: "*" }] }), "Syntax errors in policy.");
+    assert.equal(malformed({ Version: "2012-10-17", Statement: [{ Action: "s3:*", Resource: "*" }] }, "resource"), "Missing required field Effect");
+    assert.equal(malformed({ Version: "2012-10-17", Statement: [{ Effect: "invalid", Action: "s3:*", Resource: "*" }] }), "Syntax errors in policy.");
+    assert.equal(malformed({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "s3:*", Resource: "*" }], "Extra field": "value" }), "Syntax errors in policy.");
     assert.equal(malformed({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Resource: "*" }] }), "Policy statement must contain actions.");
     assert.equal(malformed({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "s3:*" }] }), "Policy statement must contain resources.");
     assert.equal(malformed({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "s3GetObject", Resource: "*" }] }), "Actions/Conditions must be prefaced by a vendor, e.g., iam, sdb, ec2, etc.");
     assert.equal(malformed({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: "*", Action: "s3:*", Resource: "*" }] }), "Policy document should not specify a principal.");
-    assert.equal(malformed({ Version: "2020-01-01", Statement: [{ Effect: "Allow", Action: "s3:*", Resource: "*" }] }), "The policy failed legacy parsing");
+    assert.equal(malformed({ Version: "2020-01-01", Statement: [{ Effect: "Allow", Action: "s3:*", Resource: "*" }] }), "Syntax errors in policy.");
+    assert.equal(malformed({ Version: "2020-01-01", Statement: [{ Effect: "Allow", Principal: "*", Action: "s3:*", Resource: "*" }] }, "resource"), "The policy failed legacy parsing");
     assert.equal(malformed({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "s3:*", Resource: "*" }] }, "resource"), "Missing required field Principal");
   });
 

@@ -8,6 +8,7 @@
 import { parsePolicy } from "../../../policy/document.js";
 import type { RequestContext } from "../../../server/context.js";
 import { defineOperation, type OperationTable } from "../../../server/service.js";
+import { AwsError } from "../../../server/errors.js";
 import { iamErrors } from "../errors.js";
 import { newPolicyId } from "../ids.js";
 import { awsManagedPolicies, awsManagedPolicy } from "../managed-policies.js";
@@ -40,6 +41,13 @@ interface ListPoliciesInput extends Paging {
 export const encodeDocument = (document: string) => encodeURIComponent(document);
 
 /** A policy this account can see: its own, or an AWS managed one. */
+/** A managed policy's document: an identity policy in the 2012-10-17 language. */
+function parseManagedPolicy(text: string): void {
+  if (parsePolicy(text, "identity").version !== "2012-10-17") {
+    throw new AwsError("MalformedPolicyDocument", "Policy document must be version 2012-10-17 or greater.", 400);
+  }
+}
+
 export function findPolicyIn(store: IamStore, ctx: RequestContext, arn: string): ManagedPolicyRecord {
   const policy = awsManagedPolicy(arn) ?? store.policies.get(arn);
   if (!policy || (policy.accountId !== "aws" && policy.accountId !== ctx.accountId)) throw iamErrors.noSuchPolicy(arn);
@@ -73,7 +81,7 @@ export function policyOperations(store: IamStore): OperationTable {
     CreatePolicy: defineOperation<CreatePolicyInput>({
       authorize: (i, ctx) => [{ action: "iam:CreatePolicy", resource: `arn:aws:iam::${ctx.accountId}:policy${i.Path ?? "/"}${i.PolicyName}` }],
       async handle(input, ctx) {
-        parsePolicy(input.PolicyDocument, "identity");
+        parseManagedPolicy(input.PolicyDocument);
         const now = wholeSeconds(ctx.now());
         const path = input.Path ?? "/";
         const policy: ManagedPolicyRecord = {
@@ -139,7 +147,7 @@ export function policyOperations(store: IamStore): OperationTable {
     CreatePolicyVersion: defineOperation<PolicyArnInput & { PolicyDocument: string; SetAsDefault?: boolean }>({
       authorize: (i) => [{ action: "iam:CreatePolicyVersion", resource: i.PolicyArn }],
       async handle(input, ctx) {
-        parsePolicy(input.PolicyDocument, "identity");
+        parseManagedPolicy(input.PolicyDocument);
         const now = wholeSeconds(ctx.now());
         const created = await store.policies.transaction((tx) => {
           const policy = tx.get(input.PolicyArn);
