@@ -123,6 +123,13 @@ describe("DynamoDB batches, transactions and streams", () => {
       );
     await send("1");
     await send("1");
+    // The same request with its maps' keys in another order is the same request.
+    await ddb.send(
+      new TransactWriteItemsCommand({
+        ClientRequestToken: "token-1",
+        TransactItems: [{ Update: { ExpressionAttributeValues: { ":one": { N: "1" } }, UpdateExpression: "ADD n :one", Key: { id: { S: "idem" } }, TableName: "accounts" } }],
+      }),
+    );
     const { Item } = await ddb.send(new GetItemCommand({ TableName: "accounts", Key: { id: { S: "idem" } } }));
     assert.equal(Item?.n?.N, "1", "the retry did not apply twice");
     await rejectsWith(send("2"), "IdempotentParameterMismatchException", 400);

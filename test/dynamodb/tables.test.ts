@@ -213,6 +213,8 @@ describe("DynamoDB tables", () => {
     await ddb.send(new TagResourceCommand({ ResourceArn: arn, Tags: [{ Key: "a", Value: "1" }, { Key: "b", Value: "2" }] }));
     await ddb.send(new UntagResourceCommand({ ResourceArn: arn, TagKeys: ["a"] }));
     assert.deepEqual((await ddb.send(new ListTagsOfResourceCommand({ ResourceArn: arn }))).Tags, [{ Key: "b", Value: "2" }]);
+    assert.equal(await message(ddb.send(new TagResourceCommand({ ResourceArn: arn, Tags: [] })), "ValidationException"), "Atleast one Tag needs to be provided as Input.");
+    assert.equal(await message(ddb.send(new UntagResourceCommand({ ResourceArn: arn, TagKeys: [] })), "ValidationException"), "Atleast one Tag Key needs to be provided as Input.");
     const missing = "arn:aws:dynamodb:us-east-1:000000000000:table/ghost";
     assert.equal(
       await message(ddb.send(new ListTagsOfResourceCommand({ ResourceArn: missing })), "ResourceNotFoundException"),

@@ -33,6 +33,7 @@ export function tagOperations(deps: DynamoDeps): OperationTable {
     TagResource: defineOperation<{ ResourceArn: string; Tags: Tag[] }>({
       authorize: onArn("TagResource"),
       async handle(input, ctx) {
+        if (input.Tags.length === 0) throw ddbErrors.validation("Atleast one Tag needs to be provided as Input.");
         const table = tableOfArn(input.ResourceArn, ctx);
         const updated = await store.updateTable(table, ctx.now().getTime(), (current) => {
           const tags = new Map(current.tags.map((t) => [t.Key, t.Value]));
@@ -48,6 +49,7 @@ export function tagOperations(deps: DynamoDeps): OperationTable {
     UntagResource: defineOperation<{ ResourceArn: string; TagKeys: string[] }>({
       authorize: onArn("UntagResource"),
       async handle(input, ctx) {
+        if (input.TagKeys.length === 0) throw ddbErrors.validation("Atleast one Tag Key needs to be provided as Input.");
         const table = tableOfArn(input.ResourceArn, ctx);
         await store.updateTable(table, ctx.now().getTime(), (current) => ({
           ...current,

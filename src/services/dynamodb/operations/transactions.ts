@@ -80,7 +80,8 @@ export function transactionOperations(deps: DynamoDeps): OperationTable {
         const now = ctx.now().getTime();
         const token = input.ClientRequestToken;
         const tokenKey = token === undefined ? undefined : [ctx.accountId, ctx.region, token];
-        const hash = createHash("sha256").update(JSON.stringify(input.TransactItems, (_k, v: unknown) => (v instanceof Uint8Array ? Buffer.from(v).toString("base64") : v))).digest("hex");
+        // The same request, whatever order its maps' keys came in.
+        const hash = createHash("sha256").update(JSON.stringify(input.TransactItems, canonicalMember)).digest("hex");
 
         const totals = new Map<string, Consumption>();
         const tables = new Map<string, TableRecord>();
@@ -157,4 +158,13 @@ function doubled(indexes: Record<string, number> | undefined): Record<string, nu
   const out: Record<string, number> = {};
   for (const [name, units] of Object.entries(indexes ?? {})) out[name] = units * 2;
   return out;
+}
+
+/** A JSON.stringify replacer for a canonical form: binary as base64, object keys sorted. */
+function canonicalMember(_key: string, value: unknown): unknown {
+  if (value instanceof Uint8Array) return Buffer.from(value).toString("base64");
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return value;
+  const sorted: Record<string, unknown> = {};
+  for (const key of Object.keys(value).sort()) sorted[key] = (value as Record<string, unknown>)[key];
+  return sorted;
 }

@@ -1,9 +1,10 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { isAwsError } from "../../../server/errors.js";
+import type { AttributeValue } from "../values.js";
 import { parseStatement } from "./parser.js";
 
-function refusal(source: string, parameters = []): string {
+function refusal(source: string, parameters: AttributeValue[] = []): string {
   try {
     parseStatement(source, parameters);
   } catch (error) {
@@ -58,6 +59,7 @@ describe("PartiQL parser", () => {
     assert.equal(refusal(`DELETE FROM t x WHERE pk = 1`), "ValidationException: Aliasing is not supported");
     assert.equal(refusal(`INSERT INTO t x VALUE {'pk': 1}`), "ValidationException: Statement wasn't well formed, can't be processed: Unexpected token after expression");
     assert.equal(refusal(`SELECT * FROM t WHERE pk = ?`), "ValidationException: Number of parameters in request and statement don't match.");
+    assert.equal(refusal(`SELECT * FROM t WHERE pk = 1`, [{ S: "extra" }]), "ValidationException: Number of parameters in request and statement don't match.");
     assert.equal(refusal(`SELECT *, a FROM t`), "ValidationException: Other attributes should not be present in the projection when '*' is used.");
     assert.equal(refusal(`INSERT INTO t VALUE {'a': 1, 'a': 2}`), "ValidationException: Duplicate keys in tuple. Key: a under root");
     assert.equal(refusal(`INSERT INTO t VALUE {'a': <<1, 'x'>>}`), "ValidationException: Unsupported data type in Bag. DynamoDB only supports either numbers or strings in bags");

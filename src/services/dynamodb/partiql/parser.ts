@@ -57,6 +57,8 @@ class Parser {
     else throw statementError(`Unexpected ${this.describe(this.peek())}`);
     this.punct(";");
     if (this.peek().kind !== "end") throw partiqlErrors.leftover();
+    // Parameters the statement has no `?` for are as wrong as too few.
+    if (this.used !== this.parameters.length) throw partiqlErrors.parameterCount();
     return statement;
   }
 
