@@ -111,6 +111,9 @@ describe("DynamoDB batches, transactions and streams", () => {
     });
     const e2 = await rejectsWith(ddb.send(twice), "ValidationException", 400);
     assert.equal(e2.message, "Transaction request cannot include multiple operations on one item");
+    const readTwice = new TransactGetItemsCommand({ TransactItems: [{ Get: { TableName: "accounts", Key: { id: { S: "bob" } } } }, { Get: { TableName: "accounts", Key: { id: { S: "bob" } } } }] });
+    const e3 = await rejectsWith(ddb.send(readTwice), "ValidationException", 400);
+    assert.equal(e3.message, "Transaction request cannot include multiple operations on one item");
   });
 
   it("honours ClientRequestToken idempotency", async () => {
@@ -161,6 +164,10 @@ describe("DynamoDB batches, transactions and streams", () => {
       assert.equal(Records?.[0]?.eventSource, "aws:dynamodb");
       const seqs = Records!.map((r) => BigInt(r.dynamodb!.SequenceNumber!));
       assert.ok(seqs[0]! < seqs[1]! && seqs[1]! < seqs[2]!);
+      // The shard starts before its first record; iterators read `<stream ARN>|1|…`.
+      assert.ok(BigInt(StreamDescription!.Shards![0]!.SequenceNumberRange!.StartingSequenceNumber!) < seqs[0]!);
+      assert.ok(ShardIterator!.startsWith(`${TableDescription!.LatestStreamArn!}|1|`));
+      await rejectsWith(streams.send(new GetRecordsCommand({ ShardIterator: ShardIterator!, Limit: 1001 })), "ValidationException", 400);
       const more = await streams.send(new GetRecordsCommand({ ShardIterator: NextShardIterator! }));
       assert.deepEqual(more.Records, []);
       await rejectsWith(streams.send(new DescribeStreamCommand({ StreamArn: `${TableDescription!.TableArn}/stream/2000-01-01T00:00:00.000` })), "ResourceNotFoundException", 400);

@@ -71,12 +71,7 @@ export function transactionOperations(deps: DynamoDeps): OperationTable {
           if (entry.Update) return prepareUpdate(deps, entry.Update, ctx);
           return prepareKeyed(deps, "check", entry.ConditionCheck!, ctx);
         });
-        const seen = new Set<string>();
-        for (const w of writes) {
-          const id = JSON.stringify(w.key);
-          if (seen.has(id)) throw ddbErrors.validation("Transaction request cannot include multiple operations on one item");
-          seen.add(id);
-        }
+        refuseRepeatedItems(writes);
         const now = ctx.now().getTime();
         const token = input.ClientRequestToken;
         const tokenKey = token === undefined ? undefined : [ctx.accountId, ctx.region, token];
@@ -137,6 +132,7 @@ export function transactionOperations(deps: DynamoDeps): OperationTable {
           validateKey(table, key);
           return { table, key: itemKey(table, key), projection };
         });
+        refuseRepeatedItems(gets);
         const totals = new Map<string, Consumption>();
         const tables = new Map<string, TableRecord>();
         const responses = gets.map(({ table, key, projection }) => {
@@ -167,4 +163,14 @@ function canonicalMember(_key: string, value: unknown): unknown {
   const sorted: Record<string, unknown> = {};
   for (const key of Object.keys(value).sort()) sorted[key] = (value as Record<string, unknown>)[key];
   return sorted;
+}
+
+/** A transaction names each item once, reads included. */
+function refuseRepeatedItems(operations: readonly { key: readonly (string | number)[] }[]): void {
+  const seen = new Set<string>();
+  for (const { key } of operations) {
+    const id = JSON.stringify(key);
+    if (seen.has(id)) throw ddbErrors.validation("Transaction request cannot include multiple operations on one item");
+    seen.add(id);
+  }
 }

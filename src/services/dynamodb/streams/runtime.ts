@@ -32,13 +32,14 @@ export function shardIdOf(meta: StreamMeta): string {
   return `shardId-${String(meta.createdAt).padStart(20, "0")}-${createHash("md5").update(meta.arn).digest("hex").slice(0, 8)}`;
 }
 
+/** DynamoDB Streams' iterator form: `<stream ARN>|1|<opaque>`; ours carries its state, base64url JSON, as the opaque part. */
 function encodeIterator(it: Iterator): string {
-  return Buffer.from(JSON.stringify(it)).toString("base64url");
+  return `${it.arn}|1|${Buffer.from(JSON.stringify(it)).toString("base64url")}`;
 }
 
 function decodeIterator(text: string): Iterator | undefined {
   try {
-    const it = JSON.parse(Buffer.from(text, "base64url").toString("utf8")) as Partial<Iterator>;
+    const it = JSON.parse(Buffer.from(text.slice(text.lastIndexOf("|") + 1), "base64url").toString("utf8")) as Partial<Iterator>;
     if (typeof it.arn === "string" && typeof it.shard === "string" && typeof it.next === "number" && typeof it.at === "number") return it as Iterator;
   } catch {
     // not ours
@@ -113,7 +114,8 @@ export function createStreamsRuntime(env: ServiceEnvironment): ServiceRuntime {
         handle(input, ctx) {
           const meta = streamOf(input.StreamArn, ctx);
           const shardId = shardIdOf(meta);
-          const range: Record<string, string> = { StartingSequenceNumber: sequenceNumber(firstSeq(meta)) };
+          // A shard starts just before its first record, as DynamoDB's do.
+          const range: Record<string, string> = { StartingSequenceNumber: sequenceNumber(firstSeq(meta) - 1) };
           if (meta.endedAt !== undefined) range.EndingSequenceNumber = sequenceNumber(lastSeq(meta));
           const shards = input.ExclusiveStartShardId === shardId ? [] : [{ ShardId: shardId, SequenceNumberRange: range }];
           return {
@@ -171,7 +173,10 @@ export function createStreamsRuntime(env: ServiceEnvironment): ServiceRuntime {
           const now = ctx.now().getTime();
           if (now - it.at > ITERATOR_MS) throw ddbErrors.expiredIterator("Iterator expired. The iterator was created at time " + new Date(it.at).toISOString() + " while right now it is " + new Date(now).toISOString() + " which is further in the future than the tolerated delay of 900000 milliseconds.");
           const meta = streamOf(it.arn, ctx);
-          const limit = Math.min(input.Limit ?? 1000, 1000);
+          if (input.Limit !== undefined && input.Limit > 1000) {
+            throw ddbErrors.validation(`1 validation error detected: Value '${input.Limit}' at 'limit' failed to satisfy constraint: Member must have value less than or equal to 1000`);
+          }
+          const limit = input.Limit ?? 1000;
           const records: ReturnType<typeof toRecord>[] = [];
           let next = it.next;
           for (const { value } of store.streamRecords.range({ start: [meta.arn, it.next], end: prefixRange([meta.arn]).end, limit })) {
