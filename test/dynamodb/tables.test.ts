@@ -186,7 +186,7 @@ describe("DynamoDB tables", () => {
     assert.equal(updated.TableDescription!.TableStatus, "UPDATING");
     assert.equal(updated.TableDescription!.ProvisionedThroughput!.ReadCapacityUnits, 2);
 
-    await ddb.send(
+    const adding = await ddb.send(
       new UpdateTableCommand({
         TableName: "evolving",
         BillingMode: "PAY_PER_REQUEST",
@@ -195,13 +195,19 @@ describe("DynamoDB tables", () => {
         StreamSpecification: { StreamEnabled: true, StreamViewType: "KEYS_ONLY" },
       }),
     );
+    // The answer shows the new index as DynamoDB's does at that moment.
+    assert.deepEqual(
+      adding.TableDescription?.GlobalSecondaryIndexes?.map((g) => [g.IndexName, g.IndexStatus, g.Backfilling]),
+      [["by-color", "CREATING", false]],
+    );
     const { Table } = await ddb.send(new DescribeTableCommand({ TableName: "evolving" }));
     assert.equal(Table!.BillingModeSummary?.BillingMode, "PAY_PER_REQUEST");
     assert.equal(Table!.GlobalSecondaryIndexes?.[0]?.IndexName, "by-color");
     assert.equal(Table!.GlobalSecondaryIndexes?.[0]?.ItemCount, 1, "the new index was backfilled");
     assert.equal(Table!.StreamSpecification?.StreamViewType, "KEYS_ONLY");
 
-    await ddb.send(new UpdateTableCommand({ TableName: "evolving", GlobalSecondaryIndexUpdates: [{ Delete: { IndexName: "by-color" } }] }));
+    const removing = await ddb.send(new UpdateTableCommand({ TableName: "evolving", GlobalSecondaryIndexUpdates: [{ Delete: { IndexName: "by-color" } }] }));
+    assert.deepEqual(removing.TableDescription?.GlobalSecondaryIndexes?.map((g) => [g.IndexName, g.IndexStatus]), [["by-color", "DELETING"]]);
     const after = await ddb.send(new DescribeTableCommand({ TableName: "evolving" }));
     assert.equal(after.Table!.GlobalSecondaryIndexes, undefined);
     assert.deepEqual(after.Table!.AttributeDefinitions, [{ AttributeName: "id", AttributeType: "S" }]);

@@ -147,7 +147,16 @@ export function tableOperations(deps: DynamoDeps): OperationTable {
         if (!updated) throw ddbErrors.tableNotFound(table.name);
         for (const index of changes.created) await store.backfillIndex(updated, index, now);
         for (const name of changes.deleted) await store.dropIndex(updated, name);
-        return { TableDescription: describe(updated, ctx, "UPDATING") };
+        // The answer shows the indexes as DynamoDB's does at that moment: a new one CREATING, a removed one DELETING.
+        const description = describe(updated, ctx, "UPDATING");
+        const created = new Set(changes.created.map((index) => index.name));
+        const gsis = ((description.GlobalSecondaryIndexes ?? []) as Record<string, unknown>[]).map((gsi) =>
+          created.has(gsi.IndexName as string) ? { ...gsi, IndexStatus: "CREATING", Backfilling: false } : gsi,
+        );
+        const before = (describe(table, ctx).GlobalSecondaryIndexes ?? []) as Record<string, unknown>[];
+        for (const gsi of before) if (changes.deleted.includes(gsi.IndexName as string)) gsis.push({ ...gsi, IndexStatus: "DELETING" });
+        if (gsis.length > 0) description.GlobalSecondaryIndexes = gsis;
+        return { TableDescription: description };
       },
     }),
 
