@@ -34,6 +34,16 @@ export type PolicyKind = "identity" | "resource" | "trust";
 
 export const MAX_MANAGED_POLICY_BYTES = 6144;
 
+/** A policy's size as IAM counts it against its quotas: characters, white space not counted. */
+export function policySize(text: string): number {
+  let size = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c !== 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) size++;
+  }
+  return size;
+}
+
 function malformed(message: string): AwsError {
   return new AwsError("MalformedPolicyDocument", message, 400);
 }
@@ -75,10 +85,13 @@ function parseStatement(raw: unknown, kind: PolicyKind): Statement {
   if (!statement.action && !statement.notAction) throw malformed("Policy statement must contain actions.");
   if (statement.action && statement.notAction) throw malformed("Syntax errors in policy.");
   for (const action of [...(statement.action ?? []), ...(statement.notAction ?? [])]) {
-    if (action !== "*" && !/^[a-zA-Z0-9-]+:[^:]*$/.test(action)) {
-      throw malformed("Actions/Conditions must be prefaced by a vendor, e.g., iam, sdb, ec2, etc.");
-    }
+    if (action === "*") continue;
+    if (/^[a-zA-Z0-9-]+:[^:]*:/.test(action)) throw malformed("Actions/Condition can contain only one colon.");
+    if (!/^[a-zA-Z0-9-]+:[^:]*$/.test(action)) throw malformed("Actions/Conditions must be prefaced by a vendor, e.g., iam, sdb, ec2, etc.");
   }
+  // A trust policy names who may assume the role, never what it acts on.
+  if (kind === "trust" && raw.Resource !== undefined) throw malformed("Has prohibited field Resource");
+  if (kind === "trust" && raw.NotResource !== undefined) throw malformed("Has prohibited field NotResource");
   statement.resource = stringList(raw.Resource);
   statement.notResource = stringList(raw.NotResource);
   if (kind !== "trust" && !statement.resource && !statement.notResource) throw malformed("Policy statement must contain resources.");

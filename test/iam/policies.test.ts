@@ -113,6 +113,18 @@ describe("IAM policies", () => {
     await rejectsWith(iam.send(new GetUserPolicyCommand({ UserName: "pat", PolicyName: "inline-1" })), "NoSuchEntityException", 404);
   });
 
+  it("holds policies to IAM's size quotas, white space not counted", async () => {
+    const sized = (statements: number) =>
+      JSON.stringify({ Version: "2012-10-17", Statement: Array.from({ length: statements }, (_, i) => ({ Effect: "Allow", Action: `s3:GetObject${i}`, Resource: "*" })) }, null, 8);
+    // Each statement is ~60 characters without white space; the indentation would not fit if counted.
+    await iam.send(new PutUserPolicyCommand({ UserName: "pat", PolicyName: "a", PolicyDocument: sized(15) }));
+    const over = await rejectsWith(iam.send(new PutUserPolicyCommand({ UserName: "pat", PolicyName: "b", PolicyDocument: sized(25) })), "LimitExceededException", 409);
+    assert.equal(over.message, "Maximum policy size of 2048 bytes exceeded for user pat");
+    await iam.send(new DeleteUserPolicyCommand({ UserName: "pat", PolicyName: "a" }));
+    const big = await rejectsWith(iam.send(new CreatePolicyCommand({ PolicyName: "Big", PolicyDocument: sized(120) })), "LimitExceededException", 409);
+    assert.equal(big.message, "Cannot exceed quota for PolicySize: 6144");
+  });
+
   it("refuses malformed documents with IAM's messages", async () => {
     const error = await rejectsWith(
       iam.send(new PutUserPolicyCommand({ UserName: "pat", PolicyName: "bad", PolicyDocument: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "s3:*" }] }) })),

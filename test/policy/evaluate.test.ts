@@ -175,7 +175,7 @@ describe("role trust policies as resource policies", () => {
 });
 
 describe("policy documents", () => {
-  const malformed = (document: unknown, kind: "identity" | "resource" = "identity") => {
+  const malformed = (document: unknown, kind: "identity" | "resource" | "trust" = "identity") => {
     try {
       parsePolicy(typeof document === "string" ? document : JSON.stringify(document), kind);
     } catch (error) {
@@ -194,6 +194,8 @@ describe("policy documents", () => {
     assert.equal(malformed({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Resource: "*" }] }), "Policy statement must contain actions.");
     assert.equal(malformed({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "s3:*" }] }), "Policy statement must contain resources.");
     assert.equal(malformed({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "s3GetObject", Resource: "*" }] }), "Actions/Conditions must be prefaced by a vendor, e.g., iam, sdb, ec2, etc.");
+    assert.equal(malformed({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "s3:List:Bucket", Resource: "*" }] }), "Actions/Condition can contain only one colon.");
+    assert.equal(malformed({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: "*" }, Action: "sts:AssumeRole", Resource: "*" }] }, "trust"), "Has prohibited field Resource");
     assert.equal(malformed({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: "*", Action: "s3:*", Resource: "*" }] }), "Policy document should not specify a principal.");
     assert.equal(malformed({ Version: "2020-01-01", Statement: [{ Effect: "Allow", Action: "s3:*", Resource: "*" }] }), "Syntax errors in policy.");
     assert.equal(malformed({ Version: "2020-01-01", Statement: [{ Effect: "Allow", Principal: "*", Action: "s3:*", Resource: "*" }] }, "resource"), "The policy failed legacy parsing");

@@ -27,6 +27,8 @@ export const iamErrors = {
     new AwsError("LimitExceeded", `A managed policy can have up to ${max} versions. Before you create a new version, you must delete an existing version.`, 409),
   policyExists: (name: string) => new AwsError("EntityAlreadyExists", `A policy called ${name} already exists. Duplicate names are not allowed.`, 409),
   limitExceeded: (quota: string, limit: number) => new AwsError("LimitExceeded", `Cannot exceed quota for ${quota}: ${limit}`, 409),
+  /** LimitExceeded worded its own way (inline policy sizes). */
+  quotaExceeded: (message: string) => new AwsError("LimitExceeded", message, 409),
   invalidInput: (message: string) => new AwsError("InvalidInput", message, 400),
   validation: (message: string) => new AwsError("ValidationError", message, 400),
 };

@@ -3,7 +3,7 @@
  * kind: Put/Get/Delete/List{Kind}Policy (inline) and Attach/Detach/
  * ListAttached{Kind}Policies (managed).
  */
-import { parsePolicy } from "../../../policy/document.js";
+import { parsePolicy, policySize } from "../../../policy/document.js";
 import type { RequestContext } from "../../../server/context.js";
 import { defineOperation, type OperationDefinition, type OperationTable } from "../../../server/service.js";
 import { iamErrors } from "../errors.js";
@@ -41,6 +41,9 @@ type Entity = { attachedPolicies?: string[] } & Record<string, unknown>;
 
 type Input = Record<string, unknown> & Paging & { PolicyName?: string; PolicyDocument?: string; PolicyArn?: string; PathPrefix?: string };
 
+/** The size quota of an entity's inline policies together. */
+const INLINE_QUOTA: Record<EntityKind, number> = { user: 2048, group: 5120, role: 10240 };
+
 /** A managed policy's ARN: the account's own, or AWS's. */
 const POLICY_ARN = /^arn:aws[a-z-]*:iam::(\d{12}|aws):policy\//;
 
@@ -73,7 +76,13 @@ function operationsFor(store: IamStore, { kind, label, member }: Kind): Operatio
       authorize: requires(`Put${label}Policy`),
       async handle(input, ctx) {
         parsePolicy(input.PolicyDocument!, "identity");
-        requireEntity(ctx, nameOf(input));
+        const entity = requireEntity(ctx, nameOf(input));
+        // A user's, group's or role's inline policies share one size quota.
+        const others = store.inlinePoliciesOf(ctx.accountId, kind, nameOf(input)).filter((p) => p.policyName !== input.PolicyName);
+        const total = others.reduce((n, p) => n + policySize(p.document), policySize(input.PolicyDocument!));
+        if (total > INLINE_QUOTA[kind]) {
+          throw iamErrors.quotaExceeded(`Maximum policy size of ${INLINE_QUOTA[kind]} bytes exceeded for ${kind} ${String(entity[`${kind}Name`])}`);
+        }
         await store.inlinePolicies.transaction((tx) =>
           tx.put(inlineKey(ctx, nameOf(input), input.PolicyName!), { policyName: input.PolicyName!, document: input.PolicyDocument! }),
         );

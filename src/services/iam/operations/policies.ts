@@ -5,7 +5,7 @@
  * ListUserPolicies; Tag/Untag/ListPolicyTags. Documents are checked as
  * IAM checks them and answered URL-encoded, as IAM answers them.
  */
-import { parsePolicy } from "../../../policy/document.js";
+import { MAX_MANAGED_POLICY_BYTES, parsePolicy, policySize } from "../../../policy/document.js";
 import type { RequestContext } from "../../../server/context.js";
 import { defineOperation, type OperationTable } from "../../../server/service.js";
 import { AwsError } from "../../../server/errors.js";
@@ -43,6 +43,7 @@ export const encodeDocument = (document: string) => encodeURIComponent(document)
 /** A policy this account can see: its own, or an AWS managed one. */
 /** A managed policy's document: an identity policy in the 2012-10-17 language. */
 function parseManagedPolicy(text: string): void {
+  if (policySize(text) > MAX_MANAGED_POLICY_BYTES) throw iamErrors.limitExceeded("PolicySize", MAX_MANAGED_POLICY_BYTES);
   if (parsePolicy(text, "identity").version !== "2012-10-17") {
     throw new AwsError("MalformedPolicyDocument", "Policy document must be version 2012-10-17 or greater.", 400);
   }

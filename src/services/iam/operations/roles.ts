@@ -3,7 +3,7 @@
  * UpdateAssumeRolePolicy, DeleteRole, and their tags. STS's AssumeRole
  * reads them.
  */
-import { parsePolicy } from "../../../policy/document.js";
+import { parsePolicy, policySize } from "../../../policy/document.js";
 import type { RequestContext } from "../../../server/context.js";
 import { defineOperation, type OperationTable } from "../../../server/service.js";
 import { iamErrors } from "../errors.js";
@@ -29,6 +29,14 @@ interface CreateRoleInput extends RoleInput {
 export function roleArn(role: Pick<RoleRecord, "accountId" | "path" | "roleName">): string {
   return `arn:aws:iam::${role.accountId}:role${role.path}${role.roleName}`;
 }
+
+/** A role's trust policy: 2,048 characters at most, white space not counted. */
+function parseTrustPolicy(text: string): void {
+  if (policySize(text) > MAX_TRUST_POLICY_SIZE) throw iamErrors.limitExceeded("ACLSizePerRole", MAX_TRUST_POLICY_SIZE);
+  parsePolicy(text, "trust");
+}
+
+const MAX_TRUST_POLICY_SIZE = 2048;
 
 export function roleOutput(role: RoleRecord, full: boolean) {
   return {
@@ -66,7 +74,7 @@ export function roleOperations(store: IamStore): OperationTable {
     CreateRole: defineOperation<CreateRoleInput>({
       authorize: (i, ctx) => [{ action: "iam:CreateRole", resource: resource(ctx, i.RoleName, i.Path) }],
       async handle(input, ctx) {
-        parsePolicy(input.AssumeRolePolicyDocument, "trust");
+        parseTrustPolicy(input.AssumeRolePolicyDocument);
         const role: RoleRecord = {
           accountId: ctx.accountId,
           roleName: input.RoleName,
@@ -103,7 +111,7 @@ export function roleOperations(store: IamStore): OperationTable {
     UpdateAssumeRolePolicy: defineOperation<RoleInput & { PolicyDocument: string }>({
       authorize: (i, ctx) => [{ action: "iam:UpdateAssumeRolePolicy", resource: resource(ctx, i.RoleName) }],
       async handle(input, ctx) {
-        parsePolicy(input.PolicyDocument, "trust");
+        parseTrustPolicy(input.PolicyDocument);
         await store.roles.transaction((tx) => {
           const role = tx.get(key(ctx, input.RoleName));
           if (!role) throw iamErrors.noSuchNamedEntity("role", input.RoleName);
