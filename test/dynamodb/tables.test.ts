@@ -206,6 +206,15 @@ describe("DynamoDB tables", () => {
     assert.equal(Table!.GlobalSecondaryIndexes?.[0]?.ItemCount, 1, "the new index was backfilled");
     assert.equal(Table!.StreamSpecification?.StreamViewType, "KEYS_ONLY");
 
+    const twoAtOnce = new UpdateTableCommand({
+      TableName: "evolving",
+      AttributeDefinitions: [{ AttributeName: "size", AttributeType: "N" }, { AttributeName: "shape", AttributeType: "S" }],
+      GlobalSecondaryIndexUpdates: ["size", "shape"].map((name) => ({ Create: { IndexName: `by-${name}`, KeySchema: [{ AttributeName: name, KeyType: "HASH" as const }], Projection: { ProjectionType: "KEYS_ONLY" as const } } })),
+    });
+    assert.equal(
+      await message(ddb.send(twoAtOnce), "LimitExceededException"),
+      "Subscriber limit exceeded: Only 1 online index can be created or deleted simultaneously per table",
+    );
     const removing = await ddb.send(new UpdateTableCommand({ TableName: "evolving", GlobalSecondaryIndexUpdates: [{ Delete: { IndexName: "by-color" } }] }));
     assert.deepEqual(removing.TableDescription?.GlobalSecondaryIndexes?.map((g) => [g.IndexName, g.IndexStatus]), [["by-color", "DELETING"]]);
     const after = await ddb.send(new DescribeTableCommand({ TableName: "evolving" }));

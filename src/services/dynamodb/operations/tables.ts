@@ -61,6 +61,9 @@ function streamOf(table: Pick<TableRecord, "accountId" | "region" | "name">, vie
   return { arn: `${tableArn(table)}/stream/${label}`, label, viewType: viewType as StreamViewType, enabled: true };
 }
 
+/** DynamoDB builds or drops one global index of a table at a time. */
+const ONE_ONLINE_INDEX = "Subscriber limit exceeded: Only 1 online index can be created or deleted simultaneously per table";
+
 export function tableOperations(deps: DynamoDeps): OperationTable {
   const { store } = deps;
   const describe = (table: TableRecord, ctx: RequestContext, status?: string) =>
@@ -248,9 +251,11 @@ export function tableOperations(deps: DynamoDeps): OperationTable {
         if (table.gsis.length + created.length >= 20) {
           throw ddbErrors.limitExceeded(`${INVALID}GlobalSecondaryIndex count exceeds the per-table limit of 20`);
         }
+        if (created.length + deleted.length > 0) throw ddbErrors.limitExceeded(ONE_ONLINE_INDEX);
         created.push({ ...indexOf(update.Create, true, payPerRequest), creatingUntil: now + deps.creatingMs });
       } else if (update.Delete) {
         if (!table.gsis.some((g) => g.name === name)) throw ddbErrors.resourceNotFound(`Requested resource not found: Index: ${name} not found`);
+        if (created.length + deleted.length > 0) throw ddbErrors.limitExceeded(ONE_ONLINE_INDEX);
         deleted.push(name);
       } else if (update.Update) {
         if (!table.gsis.some((g) => g.name === name)) throw ddbErrors.resourceNotFound(`Requested resource not found: Index: ${name} not found`);
