@@ -222,6 +222,19 @@ describe("DynamoDB tables", () => {
     assert.deepEqual(after.Table!.AttributeDefinitions, [{ AttributeName: "id", AttributeType: "S" }]);
   });
 
+  it("describes encryption with a KMS key when asked for it", async () => {
+    const plain = await ddb.send(new CreateTableCommand(simple("plain-keys")));
+    assert.equal(plain.TableDescription?.SSEDescription, undefined, "the AWS-owned key goes unmentioned");
+    const managed = await ddb.send(new CreateTableCommand({ ...simple("managed-keys"), SSESpecification: { Enabled: true } }));
+    assert.equal(managed.TableDescription?.SSEDescription?.Status, "ENABLED");
+    assert.equal(managed.TableDescription?.SSEDescription?.SSEType, "KMS");
+    assert.match(managed.TableDescription?.SSEDescription?.KMSMasterKeyArn ?? "", /^arn:aws:kms:us-east-1:000000000000:key\/[0-9a-f-]{36}$/);
+    const own = await ddb.send(new CreateTableCommand({ ...simple("own-keys"), SSESpecification: { Enabled: true, SSEType: "KMS", KMSMasterKeyId: "alias/mine" } }));
+    assert.equal(own.TableDescription?.SSEDescription?.KMSMasterKeyArn, "arn:aws:kms:us-east-1:000000000000:alias/mine");
+    await ddb.send(new UpdateTableCommand({ TableName: "own-keys", SSESpecification: { Enabled: false } }));
+    assert.equal((await ddb.send(new DescribeTableCommand({ TableName: "own-keys" }))).Table?.SSEDescription, undefined);
+  });
+
   it("tags tables by ARN", async () => {
     const { TableDescription } = await ddb.send(new CreateTableCommand(simple("tagged")));
     const arn = TableDescription!.TableArn!;

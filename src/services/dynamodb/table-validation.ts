@@ -28,6 +28,7 @@ export interface CreateTableInput {
   StreamSpecification?: { StreamEnabled: boolean; StreamViewType?: string };
   Tags?: { Key: string; Value: string }[];
   TableClass?: string;
+  SSESpecification?: { Enabled?: boolean; SSEType?: string; KMSMasterKeyId?: string };
   DeletionProtectionEnabled?: boolean;
 }
 

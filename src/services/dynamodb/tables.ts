@@ -73,6 +73,8 @@ export interface TableRecord {
   tags: Tag[];
   deletionProtection: boolean;
   tableClass?: string;
+  /** Encryption with a KMS key (SSESpecification Enabled); absent: the AWS-owned key, which DescribeTable does not mention. */
+  sse?: { kmsKeyArn: string };
   /** Epoch ms until which DescribeTable answers CREATING / UPDATING. */
   busyUntil?: number;
   busyStatus?: "CREATING" | "UPDATING";
@@ -88,6 +90,25 @@ export interface TableStats {
 }
 
 export const emptyStats = (): TableStats => ({ count: 0, bytes: 0, indexes: {}, seq: 0 });
+
+/**
+ * The KMS key an SSESpecification names for a table: its own key (an ARN,
+ * or an id or alias taken in the table's account and region), or the
+ * account's AWS-managed `aws/dynamodb` key; undefined when encryption
+ * stays with the AWS-owned key.
+ */
+export function sseOf(
+  table: Pick<TableRecord, "accountId" | "region">,
+  spec: { Enabled?: boolean; SSEType?: string; KMSMasterKeyId?: string } | undefined,
+  managedKeyId: string,
+): { kmsKeyArn: string } | undefined {
+  if (!spec?.Enabled) return undefined;
+  const key = spec.KMSMasterKeyId;
+  const prefix = `arn:aws:kms:${table.region}:${table.accountId}:`;
+  if (key === undefined) return { kmsKeyArn: `${prefix}key/${managedKeyId}` };
+  if (key.startsWith("arn:")) return { kmsKeyArn: key };
+  return { kmsKeyArn: key.startsWith("alias/") ? `${prefix}${key}` : `${prefix}key/${key}` };
+}
 
 export function tableArn(t: Pick<TableRecord, "accountId" | "region" | "name">): string {
   return `arn:aws:dynamodb:${t.region}:${t.accountId}:table/${t.name}`;
@@ -184,6 +205,7 @@ export function describeTable(table: TableRecord, stats: TableStats, now: number
     description.LatestStreamArn = table.stream.arn;
   }
   if (table.tableClass) description.TableClassSummary = { TableClass: table.tableClass };
+  if (table.sse) description.SSEDescription = { Status: "ENABLED", SSEType: "KMS", KMSMasterKeyArn: table.sse.kmsKeyArn };
   description.DeletionProtectionEnabled = table.deletionProtection;
   return description;
 }

@@ -2,7 +2,7 @@
  * The control plane: CreateTable, DescribeTable, ListTables, UpdateTable,
  * DeleteTable, DescribeLimits and DescribeEndpoints.
  */
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import type { RequestContext } from "../../../server/context.js";
 import { defineOperation, type OperationTable } from "../../../server/service.js";
 import { ddbErrors } from "../errors.js";
@@ -18,6 +18,7 @@ import {
 } from "../table-validation.js";
 import {
   describeTable,
+  sseOf,
   streamLabel,
   tableArn,
   type AttributeDefinition,
@@ -38,7 +39,7 @@ interface UpdateTableInput {
     Delete?: { IndexName: string };
   }[];
   StreamSpecification?: { StreamEnabled: boolean; StreamViewType?: string };
-  SSESpecification?: unknown;
+  SSESpecification?: { Enabled?: boolean; SSEType?: string; KMSMasterKeyId?: string };
   ReplicaUpdates?: unknown;
   TableClass?: string;
   DeletionProtectionEnabled?: boolean;
@@ -59,6 +60,12 @@ function indexOf(input: IndexInput, global: boolean, payPerRequest: boolean): In
 function streamOf(table: Pick<TableRecord, "accountId" | "region" | "name">, viewType: string, at: number) {
   const label = streamLabel(at);
   return { arn: `${tableArn(table)}/stream/${label}`, label, viewType: viewType as StreamViewType, enabled: true };
+}
+
+/** The id of an account's AWS-managed `aws/dynamodb` KMS key in a region: stable, UUID-shaped. */
+function managedKeyId(accountId: string, region: string): string {
+  const h = createHash("sha256").update(`aws/dynamodb\0${accountId}\0${region}`).digest("hex");
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
 /** DynamoDB builds or drops one global index of a table at a time. */
@@ -97,6 +104,8 @@ export function tableOperations(deps: DynamoDeps): OperationTable {
           busyStatus: "CREATING",
         };
         if (input.TableClass) table.tableClass = input.TableClass;
+        const sse = sseOf(table, input.SSESpecification, managedKeyId(table.accountId, table.region));
+        if (sse) table.sse = sse;
         if (input.StreamSpecification?.StreamEnabled) table.stream = streamOf(table, input.StreamSpecification.StreamViewType ?? "", now);
         if (!(await store.createTable(table))) throw ddbErrors.resourceInUse(`Table already exists: ${scope.name}`);
         return { TableDescription: describe(table, ctx, "CREATING") };
@@ -307,6 +316,11 @@ export function tableOperations(deps: DynamoDeps): OperationTable {
       }
       if (input.TableClass) next.tableClass = input.TableClass;
       if (input.DeletionProtectionEnabled !== undefined) next.deletionProtection = input.DeletionProtectionEnabled;
+      if (input.SSESpecification) {
+        const sse = sseOf(current, input.SSESpecification, managedKeyId(current.accountId, current.region));
+        if (sse) next.sse = sse;
+        else delete next.sse;
+      }
       return next;
     };
     return { apply, created, deleted };
