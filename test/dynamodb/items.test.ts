@@ -186,6 +186,22 @@ describe("DynamoDB items", () => {
     assert.deepEqual(transacted.ConsumedCapacity, [{ TableName: "things", CapacityUnits: 2, ReadCapacityUnits: 2 }]);
   });
 
+  it("answers ItemCollectionMetrics for tables with local indexes", async () => {
+    await ddb.send(
+      new CreateTableCommand({
+        TableName: "collections",
+        AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }, { AttributeName: "sk", AttributeType: "N" }, { AttributeName: "at", AttributeType: "N" }],
+        KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }, { AttributeName: "sk", KeyType: "RANGE" }],
+        LocalSecondaryIndexes: [{ IndexName: "by-at", KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }, { AttributeName: "at", KeyType: "RANGE" }], Projection: { ProjectionType: "KEYS_ONLY" } }],
+        BillingMode: "PAY_PER_REQUEST",
+      }),
+    );
+    const put = await ddb.send(new PutItemCommand({ TableName: "collections", Item: { ...key("c", 1), at: { N: "5" } }, ReturnItemCollectionMetrics: "SIZE" }));
+    assert.deepEqual(put.ItemCollectionMetrics, { ItemCollectionKey: { pk: { S: "c" } }, SizeEstimateRangeGB: [0, 1] });
+    const plain = await ddb.send(new PutItemCommand({ TableName: "things", Item: key("c", 1), ReturnItemCollectionMetrics: "SIZE" }));
+    assert.equal(plain.ItemCollectionMetrics, undefined, "a table without local indexes has no item collections");
+  });
+
   it("hides items whose time to live has passed", async () => {
     await ddb.send(new UpdateTimeToLiveCommand({ TableName: "things", TimeToLiveSpecification: { Enabled: true, AttributeName: "expires" } }));
     const past = Math.floor(Date.now() / 1000) - 60;

@@ -6,6 +6,7 @@ import { consumedCapacity, readUnits, wantsCapacity, type CapacityMode } from ".
 import { parseProjection, project, projectionFromAttributesToGet, type Projection } from "../expressions/index.js";
 import { checkScalarKeyPaths, itemKey, validateKey } from "../keys.js";
 import { dataTable, onTable, type DynamoDeps } from "../operation.js";
+import { keyNames, type TableRecord } from "../tables.js";
 import { checkedItem, checkExpressionParams, checkReturnValues, expressionContext, finishExpressions, type ExpressionInput } from "../requests.js";
 import { itemSize, type Item } from "../values.js";
 import {
@@ -15,8 +16,10 @@ import {
   prepareUpdate,
   returnedAttributes,
   type KeyInput,
+  type PreparedWrite,
   type PutInput,
   type UpdateInput,
+  type WriteResult,
 } from "../writes.js";
 
 interface WriteOptions {
@@ -49,10 +52,15 @@ export function readProjection(input: ExpressionInput & { ProjectionExpression?:
 
 export function itemOperations(deps: DynamoDeps): OperationTable {
   const { store } = deps;
-  const out = (attributes: Item | undefined, consumed: Record<string, unknown> | undefined) => {
+  /** A write's answer: returned values, capacity and (tables with local indexes only) its item collection's metrics. */
+  const out = (input: WriteOptions, prepared: PreparedWrite, result: WriteResult) => {
     const output: Record<string, unknown> = {};
+    const attributes = returnedAttributes(input.ReturnValues, result);
     if (attributes) output.Attributes = attributes;
+    const consumed = consumedCapacity(prepared.table, input.ReturnConsumedCapacity, result.consumed);
     if (consumed) output.ConsumedCapacity = consumed;
+    const metrics = input.ReturnItemCollectionMetrics === "SIZE" ? itemCollectionMetrics(prepared.table, result.item ?? result.old) : undefined;
+    if (metrics) output.ItemCollectionMetrics = metrics;
     return output;
   };
 
@@ -63,7 +71,7 @@ export function itemOperations(deps: DynamoDeps): OperationTable {
         checkReturnValues(input.ReturnValues, ["NONE", "ALL_OLD"], "ReturnValues can only be ALL_OLD or NONE");
         const prepared = preparePut(deps, input, ctx);
         const result = await store.write(ctx.now().getTime(), (w) => applyWrite(w, prepared));
-        return out(returnedAttributes(input.ReturnValues, result), consumedCapacity(prepared.table, input.ReturnConsumedCapacity, result.consumed));
+        return out(input, prepared, result);
       },
     }),
 
@@ -73,7 +81,7 @@ export function itemOperations(deps: DynamoDeps): OperationTable {
         checkReturnValues(input.ReturnValues, ["NONE", "ALL_OLD"], "ReturnValues can only be ALL_OLD or NONE");
         const prepared = prepareKeyed(deps, "delete", input, ctx);
         const result = await store.write(ctx.now().getTime(), (w) => applyWrite(w, prepared));
-        return out(returnedAttributes(input.ReturnValues, result), consumedCapacity(prepared.table, input.ReturnConsumedCapacity, result.consumed));
+        return out(input, prepared, result);
       },
     }),
 
@@ -82,7 +90,7 @@ export function itemOperations(deps: DynamoDeps): OperationTable {
       async handle(input, ctx) {
         const prepared = prepareUpdate(deps, input, ctx);
         const result = await store.write(ctx.now().getTime(), (w) => applyWrite(w, prepared));
-        return out(returnedAttributes(input.ReturnValues, result), consumedCapacity(prepared.table, input.ReturnConsumedCapacity, result.consumed));
+        return out(input, prepared, result);
       },
     }),
 
@@ -109,4 +117,16 @@ export function itemOperations(deps: DynamoDeps): OperationTable {
       },
     }),
   };
+}
+
+/**
+ * ItemCollectionMetrics of a write: only tables with local secondary
+ * indexes have item collections. The size estimate is DynamoDB's coarsest
+ * range, 0 to 1 GB, which holds for any collection Nimbus is likely to see.
+ */
+function itemCollectionMetrics(table: TableRecord, item: Item | undefined): Record<string, unknown> | undefined {
+  if (table.lsis.length === 0 || !item) return undefined;
+  const hash = keyNames(table.keySchema).hash;
+  const value = item[hash];
+  return value ? { ItemCollectionKey: { [hash]: value }, SizeEstimateRangeGB: [0, 1] } : undefined;
 }
