@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import {
+  BatchWriteItemCommand,
   ConditionalCheckFailedException,
   CreateTableCommand,
   DeleteItemCommand,
@@ -200,6 +201,18 @@ describe("DynamoDB items", () => {
     assert.deepEqual(put.ItemCollectionMetrics, { ItemCollectionKey: { pk: { S: "c" } }, SizeEstimateRangeGB: [0, 1] });
     const plain = await ddb.send(new PutItemCommand({ TableName: "things", Item: key("c", 1), ReturnItemCollectionMetrics: "SIZE" }));
     assert.equal(plain.ItemCollectionMetrics, undefined, "a table without local indexes has no item collections");
+    const batch = await ddb.send(
+      new BatchWriteItemCommand({
+        RequestItems: { collections: [{ PutRequest: { Item: { ...key("c", 2), at: { N: "6" } } } }, { PutRequest: { Item: { ...key("d", 1), at: { N: "7" } } } }] },
+        ReturnItemCollectionMetrics: "SIZE",
+      }),
+    );
+    assert.deepEqual(batch.ItemCollectionMetrics, {
+      collections: [
+        { ItemCollectionKey: { pk: { S: "c" } }, SizeEstimateRangeGB: [0, 1] },
+        { ItemCollectionKey: { pk: { S: "d" } }, SizeEstimateRangeGB: [0, 1] },
+      ],
+    });
   });
 
   it("hides items whose time to live has passed", async () => {

@@ -124,7 +124,7 @@ export function itemOperations(deps: DynamoDeps): OperationTable {
  * indexes have item collections. The size estimate is DynamoDB's coarsest
  * range, 0 to 1 GB, which holds for any collection Nimbus is likely to see.
  */
-function itemCollectionMetrics(table: TableRecord, item: Item | undefined): Record<string, unknown> | undefined {
+export function itemCollectionMetrics(table: TableRecord, item: Item | undefined): Record<string, unknown> | undefined {
   if (table.lsis.length === 0 || !item) return undefined;
   const hash = keyNames(table.keySchema).hash;
   const value = item[hash];
