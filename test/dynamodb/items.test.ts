@@ -14,6 +14,7 @@ import {
   GetItemCommand,
   PutItemCommand,
   TransactGetItemsCommand,
+  TransactWriteItemsCommand,
   UpdateItemCommand,
   UpdateTimeToLiveCommand,
 } from "@aws-sdk/client-dynamodb";
@@ -213,6 +214,10 @@ describe("DynamoDB items", () => {
         { ItemCollectionKey: { pk: { S: "d" } }, SizeEstimateRangeGB: [0, 1] },
       ],
     });
+    const transaction = await ddb.send(
+      new TransactWriteItemsCommand({ TransactItems: [{ Put: { TableName: "collections", Item: { ...key("e", 1), at: { N: "8" } } } }], ReturnItemCollectionMetrics: "SIZE" }),
+    );
+    assert.deepEqual(transaction.ItemCollectionMetrics, { collections: [{ ItemCollectionKey: { pk: { S: "e" } }, SizeEstimateRangeGB: [0, 1] }] });
   });
 
   it("hides items whose time to live has passed", async () => {

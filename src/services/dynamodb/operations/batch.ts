@@ -14,7 +14,7 @@ import { dataTable, tableResource, type DynamoDeps } from "../operation.js";
 import { checkedItem, type ExpressionInput } from "../requests.js";
 import { itemSize, type Item } from "../values.js";
 import { applyWrite, prepareKeyed, preparePut, type PreparedWrite } from "../writes.js";
-import { itemCollectionMetrics, readProjection } from "./items.js";
+import { ItemCollections, readProjection } from "./items.js";
 
 /** A BatchGetItem response stops short of 16 MB; the keys left over come back as UnprocessedKeys. */
 const MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
@@ -134,17 +134,12 @@ export function batchOperations(deps: DynamoDeps): OperationTable {
           }
         }
         const totals = new Map<string, Consumption>();
-        // Item collection metrics, by table and collection (tables with local indexes only).
-        const collections = new Map<string, Map<string, Record<string, unknown>>>();
+        const collections = new ItemCollections(input.ReturnItemCollectionMetrics === "SIZE");
         await store.write(ctx.now().getTime(), (w) => {
           for (const write of writes) {
             const result = applyWrite(w, write);
             addUnits(totals, write.table.name, result.consumed);
-            const metrics = input.ReturnItemCollectionMetrics === "SIZE" ? itemCollectionMetrics(write.table, result.item ?? result.old) : undefined;
-            if (!metrics) continue;
-            const byKey = collections.get(write.table.name) ?? new Map<string, Record<string, unknown>>();
-            byKey.set(JSON.stringify(metrics.ItemCollectionKey), metrics);
-            collections.set(write.table.name, byKey);
+            collections.add(write.table, result.item ?? result.old);
           }
         });
         const consumed = writes
@@ -153,7 +148,8 @@ export function batchOperations(deps: DynamoDeps): OperationTable {
           .filter((c): c is Record<string, unknown> => c !== undefined);
         const output: Record<string, unknown> = { UnprocessedItems: {} };
         if (consumed.length > 0) output.ConsumedCapacity = consumed;
-        if (collections.size > 0) output.ItemCollectionMetrics = Object.fromEntries([...collections].map(([table, byKey]) => [table, [...byKey.values()]]));
+        const metrics = collections.output();
+        if (metrics) output.ItemCollectionMetrics = metrics;
         return output;
       },
     }),

@@ -124,9 +124,30 @@ export function itemOperations(deps: DynamoDeps): OperationTable {
  * indexes have item collections. The size estimate is DynamoDB's coarsest
  * range, 0 to 1 GB, which holds for any collection Nimbus is likely to see.
  */
-export function itemCollectionMetrics(table: TableRecord, item: Item | undefined): Record<string, unknown> | undefined {
+function itemCollectionMetrics(table: TableRecord, item: Item | undefined): Record<string, unknown> | undefined {
   if (table.lsis.length === 0 || !item) return undefined;
   const hash = keyNames(table.keySchema).hash;
   const value = item[hash];
   return value ? { ItemCollectionKey: { [hash]: value }, SizeEstimateRangeGB: [0, 1] } : undefined;
+}
+
+/** The item collections a multi-item write touched, by table, for its ItemCollectionMetrics. */
+export class ItemCollections {
+  private readonly byTable = new Map<string, Map<string, Record<string, unknown>>>();
+
+  constructor(private readonly wanted: boolean) {}
+
+  add(table: TableRecord, item: Item | undefined): void {
+    const metrics = this.wanted ? itemCollectionMetrics(table, item) : undefined;
+    if (!metrics) return;
+    const byKey = this.byTable.get(table.name) ?? new Map<string, Record<string, unknown>>();
+    byKey.set(JSON.stringify(metrics.ItemCollectionKey), metrics);
+    this.byTable.set(table.name, byKey);
+  }
+
+  /** The ItemCollectionMetrics member, or undefined when there is none. */
+  output(): Record<string, unknown[]> | undefined {
+    if (this.byTable.size === 0) return undefined;
+    return Object.fromEntries([...this.byTable].map(([table, byKey]) => [table, [...byKey.values()]]));
+  }
 }

@@ -18,6 +18,7 @@ import type { TableRecord } from "../tables.js";
 import { itemSize, type Item } from "../values.js";
 import { applyWrite, prepareKeyed, preparePut, prepareUpdate, type KeyInput, type PreparedWrite, type PutInput, type UpdateInput } from "../writes.js";
 import { addUnits } from "./batch.js";
+import { ItemCollections } from "./items.js";
 
 /** How long a ClientRequestToken is remembered. */
 export const IDEMPOTENCY_MS = 10 * 60 * 1000;
@@ -58,7 +59,7 @@ export function transactionOperations(deps: DynamoDeps): OperationTable {
   const { store } = deps;
 
   return {
-    TransactWriteItems: defineOperation<{ TransactItems: TransactWriteItem[]; ClientRequestToken?: string; ReturnConsumedCapacity?: CapacityMode }>({
+    TransactWriteItems: defineOperation<{ TransactItems: TransactWriteItem[]; ClientRequestToken?: string; ReturnConsumedCapacity?: CapacityMode; ReturnItemCollectionMetrics?: string }>({
       authorize: (input, ctx) => tablesOf(input.TransactItems, ctx, (kind) => WRITE_ACTIONS[kind] ?? "dynamodb:PutItem"),
       async handle(input, ctx) {
         const writes: PreparedWrite[] = input.TransactItems.map((entry) => {
@@ -80,6 +81,7 @@ export function transactionOperations(deps: DynamoDeps): OperationTable {
 
         const totals = new Map<string, Consumption>();
         const tables = new Map<string, TableRecord>();
+        const collections = new ItemCollections(input.ReturnItemCollectionMetrics === "SIZE");
         await store.write(now, (w) => {
           if (tokenKey) {
             const previous = w.tokens().get(tokenKey);
@@ -95,6 +97,7 @@ export function transactionOperations(deps: DynamoDeps): OperationTable {
             try {
               const result = applyWrite(w, write);
               addUnits(totals, write.table.name, { table: result.consumed.table * 2, indexes: doubled(result.consumed.indexes) });
+              collections.add(write.table, result.item ?? result.old);
               tables.set(write.table.name, write.table);
               reasons.push({ Code: "None" });
             } catch (error) {
@@ -115,7 +118,11 @@ export function transactionOperations(deps: DynamoDeps): OperationTable {
         const consumed = [...tables.values()]
           .map((table) => consumedCapacity(table, input.ReturnConsumedCapacity, totals.get(table.name)!, "write"))
           .filter((c): c is Record<string, unknown> => c !== undefined);
-        return consumed.length > 0 ? { ConsumedCapacity: consumed } : {};
+        const output: Record<string, unknown> = {};
+        if (consumed.length > 0) output.ConsumedCapacity = consumed;
+        const metrics = collections.output();
+        if (metrics) output.ItemCollectionMetrics = metrics;
+        return output;
       },
     }),
 
