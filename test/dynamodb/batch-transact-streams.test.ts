@@ -22,15 +22,13 @@ import { DescribeStreamCommand, DynamoDBStreamsClient, GetRecordsCommand, GetSha
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { rm } from "node:fs/promises";
 import { crc32 } from "node:zlib";
+import { stringKeyedTable } from "../support/dynamodb.js";
 import { rejectsWith, spawnCloud, startCloud, tempDir, type TestCloud } from "../support/nimbus.js";
 import { rawRequest } from "../support/raw.js";
 
 const table = (name: string, stream?: "NEW_AND_OLD_IMAGES" | "KEYS_ONLY") =>
   new CreateTableCommand({
-    TableName: name,
-    AttributeDefinitions: [{ AttributeName: "id", AttributeType: "S" }],
-    KeySchema: [{ AttributeName: "id", KeyType: "HASH" }],
-    BillingMode: "PAY_PER_REQUEST",
+    ...stringKeyedTable(name),
     ...(stream ? { StreamSpecification: { StreamEnabled: true, StreamViewType: stream } } : {}),
   });
 

@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { BatchGetItemCommand, BatchWriteItemCommand, CreateTableCommand, DynamoDBClient, QueryCommand, ScanCommand } from "@aws-sdk/client-dynamodb";
+import { stringKeyedTable } from "../support/dynamodb.js";
 import { rejectsWith, startCloud, type TestCloud } from "../support/nimbus.js";
 
 describe("DynamoDB limits", () => {
@@ -14,14 +15,7 @@ describe("DynamoDB limits", () => {
   before(async () => {
     t = await startCloud({ inMemory: true });
     ddb = new DynamoDBClient(t.cloud.clientConfig);
-    await ddb.send(
-      new CreateTableCommand({
-        TableName: "big",
-        AttributeDefinitions: [{ AttributeName: "id", AttributeType: "S" }],
-        KeySchema: [{ AttributeName: "id", KeyType: "HASH" }],
-        BillingMode: "PAY_PER_REQUEST",
-      }),
-    );
+    await ddb.send(new CreateTableCommand(stringKeyedTable("big")));
     await ddb.send(
       new CreateTableCommand({
         TableName: "ranged",

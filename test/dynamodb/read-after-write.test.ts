@@ -18,6 +18,7 @@ import {
   UpdateItemCommand,
   type AttributeValue,
 } from "@aws-sdk/client-dynamodb";
+import { stringKeyedTable } from "../support/dynamodb.js";
 import { startCloud, type TestCloud } from "../support/nimbus.js";
 
 for (const inMemory of [false, true]) {
@@ -27,14 +28,7 @@ for (const inMemory of [false, true]) {
     before(async () => {
       t = await startCloud({ inMemory });
       ddb = new DynamoDBClient(t.cloud.clientConfig);
-      await ddb.send(
-        new CreateTableCommand({
-          TableName: "raw",
-          AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }],
-          KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }],
-          BillingMode: "PAY_PER_REQUEST",
-        }),
-      );
+      await ddb.send(new CreateTableCommand(stringKeyedTable("raw", "pk")));
     });
     after(async () => {
       ddb.destroy();
