@@ -7,6 +7,7 @@ import { after, before, describe, it } from "node:test";
 import {
   CreateTableCommand,
   DeleteTableCommand,
+  DescribeContinuousBackupsCommand,
   DescribeEndpointsCommand,
   DescribeLimitsCommand,
   DescribeTableCommand,
@@ -17,6 +18,7 @@ import {
   PutItemCommand,
   TagResourceCommand,
   UntagResourceCommand,
+  UpdateContinuousBackupsCommand,
   UpdateTableCommand,
   UpdateTimeToLiveCommand,
   waitUntilTableExists,
@@ -258,6 +260,34 @@ describe("DynamoDB tables", () => {
     assert.equal(
       await message(ddb.send(new UpdateTimeToLiveCommand({ TableName: "ttl-table", TimeToLiveSpecification: { Enabled: true, AttributeName: "expires" } })), "ValidationException"),
       "TimeToLive is already enabled",
+    );
+  });
+
+  it("turns point-in-time recovery on and off, by name or ARN", async () => {
+    const { TableDescription } = await ddb.send(new CreateTableCommand(simple("pitr-table")));
+    const off = { ContinuousBackupsStatus: "ENABLED", PointInTimeRecoveryDescription: { PointInTimeRecoveryStatus: "DISABLED" } };
+    assert.deepEqual((await ddb.send(new DescribeContinuousBackupsCommand({ TableName: "pitr-table" }))).ContinuousBackupsDescription, off);
+
+    const before = Date.now();
+    const on = await ddb.send(
+      new UpdateContinuousBackupsCommand({ TableName: TableDescription!.TableArn!, PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } }),
+    );
+    const pitr = on.ContinuousBackupsDescription!.PointInTimeRecoveryDescription!;
+    assert.equal(pitr.PointInTimeRecoveryStatus, "ENABLED");
+    assert.equal(pitr.RecoveryPeriodInDays, 35);
+    assert.ok(pitr.EarliestRestorableDateTime!.getTime() >= before - 1000);
+    assert.deepEqual(pitr.LatestRestorableDateTime, pitr.EarliestRestorableDateTime);
+    const described = await ddb.send(new DescribeContinuousBackupsCommand({ TableName: "pitr-table" }));
+    assert.equal(described.ContinuousBackupsDescription!.PointInTimeRecoveryDescription!.PointInTimeRecoveryStatus, "ENABLED");
+
+    await ddb.send(new UpdateContinuousBackupsCommand({ TableName: "pitr-table", PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: false } }));
+    assert.deepEqual((await ddb.send(new DescribeContinuousBackupsCommand({ TableName: "pitr-table" }))).ContinuousBackupsDescription, off);
+
+    assert.equal(await message(ddb.send(new DescribeContinuousBackupsCommand({ TableName: "no-such-table" })), "TableNotFoundException"), "Table not found: no-such-table");
+    await rejectsWith(
+      ddb.send(new UpdateContinuousBackupsCommand({ TableName: "pitr-table", PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true, RecoveryPeriodInDays: 36 } })),
+      "ValidationException",
+      400,
     );
   });
 

@@ -13,6 +13,7 @@ import { partiqlOperations } from "./operations/partiql.js";
 import { queryOperations } from "./operations/query.js";
 import { createDynamoValidator } from "./request-validation.js";
 import { tableOperations } from "./operations/tables.js";
+import { backupOperations } from "./operations/backups.js";
 import { tagOperations } from "./operations/tags.js";
 import { transactionOperations } from "./operations/transactions.js";
 import { DynamoStore } from "./store.js";
@@ -55,6 +56,7 @@ export function createDynamoRuntime(env: ServiceEnvironment): ServiceRuntime {
     operations: {
       ...tableOperations(deps),
       ...tagOperations(deps),
+      ...backupOperations(deps),
       ...itemOperations(deps),
       ...queryOperations(deps),
       ...batchOperations(deps),

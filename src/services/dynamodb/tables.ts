@@ -70,6 +70,8 @@ export interface TableRecord {
   /** The latest stream, enabled or not (DescribeTable keeps naming it). */
   stream?: StreamInfo;
   ttl?: { attributeName: string; enabled: boolean };
+  /** Point-in-time recovery, when on: the window's length and when it was turned on. */
+  pitr?: { recoveryPeriodInDays: number; since: number };
   tags: Tag[];
   deletionProtection: boolean;
   tableClass?: string;
