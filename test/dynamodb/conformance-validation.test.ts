@@ -288,6 +288,12 @@ describe("DynamoDB validation conformance", () => {
     await validation("GetItem", { TableName: "hash", Key: { a: { S: "x" } }, ProjectionExpression: "#a.b.c", ExpressionAttributeNames: { "#a": "a" } }, scalar);
     await validation("GetItem", { TableName: "hash", Key: { a: { S: "x" } }, ProjectionExpression: "a[0]" }, scalar);
     await validation("Scan", { TableName: "hash", FilterExpression: "attribute_exists(a.b)" }, scalar);
+    // A Query's filter may not name the key at all, and says so first.
+    await validation(
+      "Query",
+      { TableName: "hash", KeyConditionExpression: "a = :a", FilterExpression: "a[1] = :b", ExpressionAttributeValues: { ":a": { S: "1" }, ":b": { N: "1" } } },
+      "Filter Expression can only contain non-primary key attributes: Primary key attribute: a",
+    );
     // How the parameters combine is checked before the key's values.
     await validation("GetItem", { TableName: "hash", Key: { a: {} }, AttributesToGet: ["a"], ProjectionExpression: "a" }, "Can not use both expression and non-expression parameters in the same request: Non-expression parameters: {AttributesToGet} Expression parameters: {ProjectionExpression}");
   });

@@ -276,8 +276,9 @@ export function queryOperations(deps: DynamoDeps): OperationTable {
         checkGlobalSelect(target, input.Select);
         const start = startKey(target, startValues, "Query");
         const condition = keyConditionFromParts(parts, target.key, (name) => attributeType(target.table, name));
-        checkScalarKeyPaths(target.table, [...(filter ? conditionPaths(filter) : []), ...(projection?.paths ?? [])]);
+        // A filter naming a key attribute is refused as such, even through a path into it.
         if (input.FilterExpression !== undefined) checkFilterKeys(filter, target, "Filter Expression");
+        checkScalarKeyPaths(target.table, [...(filter ? conditionPaths(filter) : []), ...(projection?.paths ?? [])]);
         const plan = queryPlan(target, condition, input.ScanIndexForward === false);
         if (start) checkQueryStart(target, condition, start.item);
         const page = readPage(plan, input, start?.key, ctx.now().getTime());
