@@ -24,17 +24,18 @@ type RawOperand =
 
 type Slot = "parens" | "unknownFunction" | "misusedFunction" | "operand" | "distinct" | "function";
 
-/** DynamoDB's order of precedence among the problems of one condition. */
+/**
+ * DynamoDB's order of precedence among the problems of one condition: what
+ * its parser finds (parentheses, functions, reserved words) first; then
+ * placeholders and operands, checked in one walk where the first problem
+ * met in the text wins.
+ */
 const ORDER = [
   "parens",
   "unknownFunction",
   "misusedFunction",
   "reserved",
-  "attrName",
-  "attrValue",
-  "operand",
-  "distinct",
-  "function",
+  ["attrName", "attrValue", "operand", "distinct", "function"],
 ] as const;
 
 const KEYWORDS: ReadonlySet<string> = new Set(["AND", "OR", "NOT", "BETWEEN", "IN"]);

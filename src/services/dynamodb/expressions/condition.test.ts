@@ -175,6 +175,11 @@ describe("condition errors", () => {
     // Priorities: reserved words before undefined placeholders, unknown functions before both.
     ["status = :x", "Attribute name is a reserved keyword; reserved keyword: status"],
     ["foo(status) AND a = :x", "Invalid function name; function: foo"],
+    // Placeholders and operand checks: the first met, left to right, each node after its operands.
+    ["begins_with(:x, #x, #y)", "An expression attribute value used in expression is not defined; attribute value: :x"],
+    ["a = a AND :x > b", "The first operand must be distinct from the remaining operands for this operator or function; operator: =, first operand: [a]"],
+    ["attribute_type(a, size(a)) AND b = b", "Incorrect operand type for operator or function; operator or function: attribute_type, operand type: N"],
+    ["attribute_exists(:n) AND a = a", "Operator or function requires a document path; operator or function: attribute_exists"],
   ];
   for (const [expression, message] of cases) {
     it(`${JSON.stringify(expression)}`, () =>

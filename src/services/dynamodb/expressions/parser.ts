@@ -25,12 +25,28 @@ export function pathText(path: DocumentPath): string {
   return "[" + path.map((e) => (typeof e === "number" ? `[${e}]` : e)).join(", ") + "]";
 }
 
+/**
+ * The first problem of each kind, reported by the kinds' precedence. A
+ * group of kinds in `order` has one rank: among them the problem met first
+ * in the text wins, as DynamoDB checks them in one left-to-right walk.
+ */
 export class Problems<Slot extends string> {
   private readonly found = new Map<Slot, string>();
-  constructor(private readonly order: readonly Slot[]) {}
+  /** Per group: the first message met, whichever of the group's kinds. */
+  private readonly groupFirst = new Map<number, string>();
+  private readonly groupOf = new Map<Slot, number>();
+
+  constructor(order: readonly (Slot | readonly Slot[])[]) {
+    order.forEach((entry, rank) => {
+      for (const slot of typeof entry === "string" ? [entry as Slot] : (entry as readonly Slot[])) this.groupOf.set(slot, rank);
+    });
+  }
 
   add(slot: Slot, message: string): void {
-    if (!this.found.has(slot)) this.found.set(slot, message);
+    if (this.found.has(slot)) return;
+    this.found.set(slot, message);
+    const rank = this.groupOf.get(slot);
+    if (rank !== undefined && !this.groupFirst.has(rank)) this.groupFirst.set(rank, message);
   }
 
   has(slot: Slot): boolean {
@@ -38,11 +54,9 @@ export class Problems<Slot extends string> {
   }
 
   first(): string | undefined {
-    for (const slot of this.order) {
-      const message = this.found.get(slot);
-      if (message !== undefined) return message;
-    }
-    return undefined;
+    let best: { rank: number; message: string } | undefined;
+    for (const [rank, message] of this.groupFirst) if (!best || rank < best.rank) best = { rank, message };
+    return best?.message;
   }
 }
 
