@@ -81,6 +81,8 @@ export interface CodecOptions {
    * to the service's own error. Defaults to a generic InvalidArgument.
    */
   invalidValueError?: (member: string, value: string, expected: string) => AwsError | undefined;
+  /** rest: an empty numeric query value (`max-parts=`) counts as absent, as S3 takes it. */
+  emptyQueryNumbersAbsent?: boolean;
 }
 
 export interface ProtocolCodec {

@@ -103,7 +103,13 @@ describe("S3 objects", () => {
     await rejectsWith(s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: "cond", IfNoneMatch: etag })), "Unknown", 304);
     const future = new Date(Date.now() + 3600_000);
     const past = new Date(Date.now() - 3600_000);
-    await rejectsWith(s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: "cond", IfModifiedSince: future })), "Unknown", 304);
+    const { LastModified } = await s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: "cond" }));
+    await rejectsWith(s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: "cond", IfModifiedSince: LastModified })), "Unknown", 304);
+    const modified = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: "cond", IfModifiedSince: past }));
+    assert.equal(modified.$metadata.httpStatusCode, 200);
+    // A date still to come is no valid condition: S3 ignores it.
+    const ignored = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: "cond", IfModifiedSince: future }));
+    assert.equal(ignored.$metadata.httpStatusCode, 200);
     await rejectsWith(s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: "cond", IfUnmodifiedSince: past })), "PreconditionFailed", 412);
     // If-Match holding wins over a failing If-Unmodified-Since.
     const both = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: "cond", IfMatch: etag, IfUnmodifiedSince: past }));

@@ -48,7 +48,7 @@ export function createRestCodec(model: ServiceModel, options: CodecOptions, form
       const shape = resolveShape(model, op.input);
       const input: Structure = {};
       try {
-        bindHttpMembers(model, shape, req, req.labels ?? {}, input);
+        bindHttpMembers(model, shape, req, req.labels ?? {}, input, options.emptyQueryNumbersAbsent === true);
       } catch (error) {
         if (error instanceof ScalarError) throw options.invalidValueError?.(error.path, error.value, error.expected) ?? invalidHttpValue(error);
         if (error instanceof SyntaxError) throw malformed(`a JSON header value: ${error.message}`);
@@ -194,8 +194,17 @@ function bindingsOf(model: ServiceModel, shape: Shape): ShapeBindings {
   return b;
 }
 
+const NUMBER_TYPES: ReadonlySet<string> = new Set(["integer", "long", "float", "double"]);
+
 /** Reads URI labels, query string, headers and header-prefix maps into `input`. */
-function bindHttpMembers(model: ServiceModel, shape: Shape, req: WireRequest, labels: Record<string, string>, input: Structure): void {
+function bindHttpMembers(
+  model: ServiceModel,
+  shape: Shape,
+  req: WireRequest,
+  labels: Record<string, string>,
+  input: Structure,
+  emptyNumbersAbsent: boolean,
+): void {
   const b = bindingsOf(model, shape);
   for (const { member, target, name } of b.labels) {
     const value = labels[name];
@@ -207,6 +216,7 @@ function bindHttpMembers(model: ServiceModel, shape: Shape, req: WireRequest, la
       const binding = b.query.get(name);
       if (binding) {
         const { member, target } = binding;
+        if (emptyNumbersAbsent && req.query.get(name) === "" && NUMBER_TYPES.has(target.type)) continue;
         input[member] =
           target.type === "list"
             ? req.query.getAll(name).map((v, i) => coerceScalar(resolveShape(model, target.member!), v, `${member}.${i + 1}`, "query"))

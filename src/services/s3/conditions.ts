@@ -13,9 +13,18 @@ export interface ReadConditions {
   IfUnmodifiedSince?: Date;
 }
 
+/**
+ * A modified-since date later than now is not a valid condition (RFC 9110
+ * §13.1.3): S3 ignores it rather than answer "not modified".
+ */
+function modifiedSince(date: Date | undefined, now: number): number | undefined {
+  return date === undefined || date.getTime() > now ? undefined : date.getTime();
+}
+
 /** Throws 412 PreconditionFailed or 304 NotModified when a condition fails. */
-export function checkReadConditions(conditions: ReadConditions, record: ObjectRecord): void {
-  const { IfMatch, IfNoneMatch, IfModifiedSince, IfUnmodifiedSince } = conditions;
+export function checkReadConditions(conditions: ReadConditions, record: ObjectRecord, now: number): void {
+  const { IfMatch, IfNoneMatch, IfUnmodifiedSince } = conditions;
+  const IfModifiedSince = modifiedSince(conditions.IfModifiedSince, now);
   if (IfMatch !== undefined) {
     if (!etagMatches(IfMatch, record.etag)) throw s3Errors.preconditionFailed("If-Match");
   } else if (IfUnmodifiedSince !== undefined && record.lastModified > IfUnmodifiedSince.getTime()) {
@@ -25,7 +34,7 @@ export function checkReadConditions(conditions: ReadConditions, record: ObjectRe
     s3Errors.notModified({ etag: record.etag, "last-modified": new Date(record.lastModified).toUTCString() });
   if (IfNoneMatch !== undefined) {
     if (etagMatches(IfNoneMatch, record.etag)) throw notModified();
-  } else if (IfModifiedSince !== undefined && record.lastModified <= IfModifiedSince.getTime()) {
+  } else if (IfModifiedSince !== undefined && record.lastModified <= IfModifiedSince) {
     throw notModified();
   }
 }
@@ -38,7 +47,8 @@ export interface CopySourceConditions {
 }
 
 /** The copy-source variants fail with 412 in every case. */
-export function checkCopySourceConditions(c: CopySourceConditions, record: ObjectRecord): void {
+export function checkCopySourceConditions(c: CopySourceConditions, record: ObjectRecord, now: number): void {
+  const ifModifiedSince = modifiedSince(c.CopySourceIfModifiedSince, now);
   if (c.CopySourceIfMatch !== undefined) {
     if (!etagMatches(c.CopySourceIfMatch, record.etag)) throw s3Errors.preconditionFailed("x-amz-copy-source-If-Match");
   } else if (c.CopySourceIfUnmodifiedSince !== undefined && record.lastModified > c.CopySourceIfUnmodifiedSince.getTime()) {
@@ -46,7 +56,7 @@ export function checkCopySourceConditions(c: CopySourceConditions, record: Objec
   }
   if (c.CopySourceIfNoneMatch !== undefined) {
     if (etagMatches(c.CopySourceIfNoneMatch, record.etag)) throw s3Errors.preconditionFailed("x-amz-copy-source-If-None-Match");
-  } else if (c.CopySourceIfModifiedSince !== undefined && record.lastModified <= c.CopySourceIfModifiedSince.getTime()) {
+  } else if (ifModifiedSince !== undefined && record.lastModified <= ifModifiedSince) {
     throw s3Errors.preconditionFailed("x-amz-copy-source-If-Modified-Since");
   }
 }

@@ -79,6 +79,12 @@ export function newObjectRecord(headers: ObjectHeaders, stored: Omit<ObjectRecor
 }
 
 /** Output members describing a stored object (GET, HEAD). */
+/**
+ * Every object is encrypted at rest with S3-managed keys (SSE-S3), as S3
+ * has done by default since 2023, and its writes and reads say so.
+ */
+export const SSE_S3 = { ServerSideEncryption: "AES256" } as const;
+
 export function headersToOutput(record: ObjectRecord): Record<string, unknown> {
   // Only the members an object has: the serializer then walks a handful, not every optional one.
   const output: Record<string, unknown> = { ContentType: record.contentType ?? "binary/octet-stream" };
@@ -95,13 +101,19 @@ export function headersToOutput(record: ObjectRecord): Record<string, unknown> {
   if (record.tags.length > 0) output.TagCount = record.tags.length;
   if (record.partsCount !== undefined) output.PartsCount = record.partsCount;
   output.AcceptRanges = "bytes";
+  output.ServerSideEncryption = SSE_S3.ServerSideEncryption;
   return output;
 }
 
 /** Checksum output members (`ChecksumCRC32`…, `ChecksumType`) of a record. */
 export function checksumOutput(record: Pick<ObjectRecord, "checksum">): Record<string, string> {
   if (!record.checksum) return {};
-  return { [`Checksum${record.checksum.algorithm}`]: record.checksum.value, ChecksumType: record.checksum.type };
+  return { ...checksumValue(record), ChecksumType: record.checksum.type };
+}
+
+/** The checksum member alone (`ChecksumCRC32`…). */
+export function checksumValue(record: Pick<ObjectRecord, "checksum">): Record<string, string> {
+  return record.checksum ? { [`Checksum${record.checksum.algorithm}`]: record.checksum.value } : {};
 }
 
 /** Tags from the `x-amz-tagging` header: a URL query string. */

@@ -33,6 +33,7 @@ export async function createS3Runtime(env: ServiceEnvironment): Promise<ServiceR
       maxBodyBytes: MAX_XML_BODY,
       malformedError: () => s3Errors.malformedXml(),
       invalidValueError: (member, value) => s3Errors.invalidValue(member, value),
+      emptyQueryNumbersAbsent: true,
     })),
     operations: {
       ...bucketOperations(deps),

@@ -2,6 +2,7 @@
  * Bucket operations: CreateBucket, HeadBucket, DeleteBucket, ListBuckets,
  * GetBucketLocation.
  */
+import { loadModel } from "../../../protocols/model.js";
 import type { OperationTable } from "../../../server/service.js";
 import { s3Errors } from "../errors.js";
 import { assertValidBucketName, bucketArn } from "../names.js";
@@ -40,7 +41,7 @@ export function bucketOperations({ store }: S3Deps): OperationTable {
           // For legacy compatibility us-east-1 answers 200 to the owner.
           if (!(existing.region === "us-east-1" && ctx.region === "us-east-1")) throw s3Errors.bucketAlreadyOwnedByYou(input.Bucket);
         }
-        return { Location: `/${input.Bucket}`, BucketArn: bucketArn(input.Bucket) };
+        return { Location: `/${input.Bucket}` };
       },
     }),
 
@@ -48,7 +49,7 @@ export function bucketOperations({ store }: S3Deps): OperationTable {
       authorize: (i) => [{ action: "s3:ListBucket", resource: bucketArn(i.Bucket) }],
       handle(input) {
         const bucket = requireBucket(store, input.Bucket);
-        return { BucketRegion: bucket.region, AccessPointAlias: false, BucketArn: bucketArn(bucket.name) };
+        return { BucketRegion: bucket.region, AccessPointAlias: false };
       },
     }),
 
@@ -68,6 +69,9 @@ export function bucketOperations({ store }: S3Deps): OperationTable {
         if (!Number.isInteger(max) || max < 1 || max > 10000) {
           throw s3Errors.invalidArgument("Argument max-buckets must be an integer between 1 and 10000", "max-buckets", String(max));
         }
+        if (input.BucketRegion !== undefined && !isRegion(input.BucketRegion)) {
+          throw s3Errors.invalidArgument(`Argument value ${input.BucketRegion} is not a valid AWS Region`, "bucket-region");
+        }
         const after = input.ContinuationToken === undefined ? undefined : decodeToken(input.ContinuationToken);
         const mine = store
           .allBuckets()
@@ -78,7 +82,7 @@ export function bucketOperations({ store }: S3Deps): OperationTable {
         const page = mine.slice(0, max);
         const truncated = mine.length > page.length;
         return {
-          Buckets: page.map((b) => ({ Name: b.name, CreationDate: new Date(b.createdAt), BucketRegion: b.region, BucketArn: bucketArn(b.name) })),
+          Buckets: page.map((b) => ({ Name: b.name, CreationDate: new Date(b.createdAt), BucketRegion: b.region })),
           Owner: owner(ctx.accountId),
           Prefix: input.Prefix,
           ContinuationToken: truncated ? encodeToken(page[page.length - 1]?.name ?? "") : undefined,
@@ -110,6 +114,14 @@ function bucketRegion(constraint: string | undefined, endpointRegion: string): s
   if (constraint === "EU") return "eu-west-1";
   if (endpointRegion !== constraint && endpointRegion !== "us-east-1") throw s3Errors.illegalLocationConstraint(constraint);
   return constraint;
+}
+
+let regions: ReadonlySet<string> | undefined;
+
+/** A region S3 has buckets in: the model's location constraints, and us-east-1, which none names. */
+function isRegion(name: string): boolean {
+  regions ??= new Set(["us-east-1", ...(loadModel("s3").shapes.BucketLocationConstraint?.enum ?? []).filter((r) => r !== "EU")]);
+  return regions.has(name);
 }
 
 function encodeToken(name: string): string {

@@ -6,7 +6,7 @@ import { ingestBody, INLINE_BODY_BYTES } from "../body.js";
 import { checkCopySourceConditions, type CopySourceConditions } from "../conditions.js";
 import { s3Errors } from "../errors.js";
 import { assertValidKey, objectArn } from "../names.js";
-import { checksumOutput, headersFromInput, newObjectRecord, parseTaggingHeader, type ObjectHeaderInput } from "../object-headers.js";
+import { checksumValue, headersFromInput, newObjectRecord, parseTaggingHeader, SSE_S3, type ObjectHeaderInput } from "../object-headers.js";
 import { operation, requireBucket, type S3Deps } from "../operation.js";
 import type { ObjectRecord } from "../records.js";
 import type { S3Store } from "../store.js";
@@ -57,7 +57,12 @@ export function parseCopySource(header: string): CopySource {
 }
 
 /** The source object of a copy, after its conditions hold. */
-export function resolveCopySource(store: S3Store, header: string, conditions: CopySourceConditions): { source: CopySource; record: ObjectRecord } {
+export function resolveCopySource(
+  store: S3Store,
+  header: string,
+  conditions: CopySourceConditions,
+  now: number,
+): { source: CopySource; record: ObjectRecord } {
   const source = parseCopySource(header);
   requireBucket(store, source.bucket);
   const record = store.object(source.bucket, source.key);
@@ -65,7 +70,7 @@ export function resolveCopySource(store: S3Store, header: string, conditions: Co
   if (source.versionId !== undefined && source.versionId !== "null") {
     throw s3Errors.invalidArgument("Invalid version id specified", "x-amz-copy-source", header);
   }
-  checkCopySourceConditions(conditions, record);
+  checkCopySourceConditions(conditions, record, now);
   return { source, record };
 }
 
@@ -82,7 +87,7 @@ export function copyOperations({ store }: S3Deps): OperationTable {
       async handle(input, ctx) {
         requireBucket(store, input.Bucket);
         assertValidKey(input.Key);
-        const { source, record: from } = resolveCopySource(store, input.CopySource, input);
+        const { source, record: from } = resolveCopySource(store, input.CopySource, input, ctx.now().getTime());
         const metadataDirective = directive(input.MetadataDirective, "metadata");
         const taggingDirective = directive(input.TaggingDirective, "tagging");
         const sameObject = source.bucket === input.Bucket && source.key === input.Key;
@@ -109,7 +114,9 @@ export function copyOperations({ store }: S3Deps): OperationTable {
         });
         await storeNewObject(store, input, record, body.inline);
         return {
-          CopyObjectResult: { ETag: record.etag, LastModified: new Date(record.lastModified), ...checksumOutput(record) },
+          // The copy's checksum, without its type (S3 leaves ChecksumType out here).
+          CopyObjectResult: { ETag: record.etag, LastModified: new Date(record.lastModified), ...checksumValue(record) },
+          ...SSE_S3,
         };
       },
     }),

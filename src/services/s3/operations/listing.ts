@@ -67,8 +67,7 @@ export function listingOperations({ store }: S3Deps): OperationTable {
       handle(input) {
         requireBucket(store, input.Bucket);
         const encode = encoder(input.EncodingType);
-        // An empty token is no token (s3-tests sends one), but it is echoed.
-        const resume = input.ContinuationToken ? decodeToken(input.ContinuationToken) : input.StartAfter;
+        const resume = input.ContinuationToken !== undefined ? decodeToken(input.ContinuationToken) : input.StartAfter;
         const listing = listKeys(store, input.Bucket, input.Prefix ?? "", input.Delimiter, resume, maxKeys(input.MaxKeys));
         return {
           Name: input.Bucket,
@@ -80,7 +79,8 @@ export function listingOperations({ store }: S3Deps): OperationTable {
           KeyCount: listing.contents.length + listing.commonPrefixes.length,
           ContinuationToken: input.ContinuationToken,
           NextContinuationToken: listing.truncated && listing.last !== undefined ? encodeToken(listing.last) : undefined,
-          StartAfter: encode(input.StartAfter),
+          // A continuation token supersedes StartAfter, which is then not echoed.
+          StartAfter: input.ContinuationToken === undefined ? encode(input.StartAfter) : undefined,
           Contents: contents(listing, encode, input.FetchOwner === true),
           CommonPrefixes: listing.commonPrefixes.map((p) => ({ Prefix: encode(p) })),
         };
@@ -167,7 +167,8 @@ function maxKeys(value: number | undefined): number {
   return Math.min(value, MAX_KEYS);
 }
 
-function encoder(encodingType: string | undefined): (value: string | undefined) => string | undefined {
+/** Keys as asked for: as they are, or URL-encoded (`encoding-type=url`); any other encoding is refused. */
+export function encoder(encodingType: string | undefined): (value: string | undefined) => string | undefined {
   if (encodingType === undefined) return (v) => v;
   if (encodingType !== "url") throw s3Errors.invalidArgument("Invalid Encoding Method specified in Request", "encoding-type", encodingType);
   return (v) => (v === undefined ? undefined : urlEncodeKey(v));
@@ -179,8 +180,9 @@ function encodeToken(last: string): string {
 
 function decodeToken(token: string): string {
   const text = Buffer.from(token, "base64").toString("utf8");
-  if (!text.startsWith("1:")) {
-    throw s3Errors.invalidArgument("The continuation token provided is incorrect", "continuation-token", token);
+  if (token === "" || !text.startsWith("1:")) {
+    // An empty token is named without a value.
+    throw s3Errors.invalidArgument("The continuation token provided is incorrect", "continuation-token", token === "" ? undefined : token);
   }
   return text.slice(2);
 }

@@ -9,13 +9,14 @@ import type { OperationTable } from "../../../server/service.js";
 import { declaredDigests, ingestBody } from "../body.js";
 import type { CopySourceConditions } from "../conditions.js";
 import { s3Errors } from "../errors.js";
-import { compareUtf8, successor, urlEncodeKey } from "../keys.js";
+import { compareUtf8, successor } from "../keys.js";
 import { assertValidKey, bucketArn, objectArn } from "../names.js";
-import { headersFromInput, newObjectRecord, parseTaggingHeader, type ObjectHeaderInput } from "../object-headers.js";
+import { headersFromInput, newObjectRecord, parseTaggingHeader, SSE_S3, type ObjectHeaderInput } from "../object-headers.js";
 import { operation, owner, requireBucket, type S3Deps } from "../operation.js";
 import { CHECKSUM_ALGORITHMS, type ChecksumAlgorithm, type ObjectRecord, type PartRecord, type UploadRecord } from "../records.js";
 import type { S3Store } from "../store.js";
 import { parseCopySource, resolveCopySource } from "./copy.js";
+import { encoder } from "./listing.js";
 import { requireContentLength, storeNewObject, wholeSeconds } from "./object.js";
 import { createChecksum } from "../../../util/checksums.js";
 
@@ -118,6 +119,7 @@ export function multipartOperations({ store }: S3Deps): OperationTable {
           UploadId: upload.uploadId,
           ChecksumAlgorithm: upload.checksumAlgorithm,
           ChecksumType: upload.checksumType,
+          ...SSE_S3,
         };
       },
     }),
@@ -143,6 +145,7 @@ export function multipartOperations({ store }: S3Deps): OperationTable {
         return {
           ETag: part.etag,
           ...(part.checksum && upload.checksumAlgorithm ? { [`Checksum${upload.checksumAlgorithm}`]: part.checksum } : {}),
+          ...SSE_S3,
         };
       },
     }),
@@ -158,7 +161,7 @@ export function multipartOperations({ store }: S3Deps): OperationTable {
       async handle(input, ctx) {
         checkPartNumber(input.PartNumber);
         const upload = requireUpload(input);
-        const { record: from } = resolveCopySource(store, input.CopySource, input);
+        const { record: from } = resolveCopySource(store, input.CopySource, input, ctx.now().getTime());
         const range = copyRange(input.CopySourceRange, from.size);
         const body = await ingestBody(store.blobs, store.readBody(from, range), { algorithm: upload.checksumAlgorithm }, new Map());
         const part: PartRecord = {
@@ -176,6 +179,7 @@ export function multipartOperations({ store }: S3Deps): OperationTable {
             LastModified: new Date(part.lastModified),
             ...(part.checksum && upload.checksumAlgorithm ? { [`Checksum${upload.checksumAlgorithm}`]: part.checksum } : {}),
           },
+          ...SSE_S3,
         };
       },
     }),
@@ -203,6 +207,7 @@ export function multipartOperations({ store }: S3Deps): OperationTable {
           ...(record.checksum && upload.checksumAlgorithm
             ? { [`Checksum${record.checksum.algorithm}`]: record.checksum.value, ChecksumType: record.checksum.type }
             : {}),
+          ...SSE_S3,
         };
         completed.set(upload.uploadId, { bucket: input.Bucket, key: input.Key, output });
         if (completed.size > MAX_REMEMBERED_COMPLETES) completed.delete(completed.keys().next().value ?? "");
@@ -233,7 +238,7 @@ export function multipartOperations({ store }: S3Deps): OperationTable {
           Key: input.Key,
           UploadId: upload.uploadId,
           PartNumberMarker: after,
-          NextPartNumberMarker: page.length > 0 ? page[page.length - 1]?.partNumber : undefined,
+          NextPartNumberMarker: page[page.length - 1]?.partNumber ?? 0,
           MaxParts: max,
           IsTruncated: truncated,
           Parts: page.map((p) => ({
@@ -358,43 +363,55 @@ function compositeChecksum(upload: UploadRecord, parts: PartRecord[]): ObjectRec
 
 function listUploads(store: S3Store, input: ListUploadsInput) {
   const max = Math.min(nonNegative(input.MaxUploads, "max-uploads") ?? 1000, 1000);
+  const encode = encoder(input.EncodingType);
   const prefix = input.Prefix ?? "";
   const delimiter = input.Delimiter === "" ? undefined : input.Delimiter;
-  const encode = (v: string | undefined) => (v === undefined || input.EncodingType !== "url" ? v : urlEncodeKey(v));
+  const keyMarker = input.KeyMarker === "" ? undefined : input.KeyMarker;
+  // An upload-id marker counts only beside a key marker, and must name one of that key's uploads.
+  const uploadIdMarker = keyMarker === undefined || input.UploadIdMarker === "" ? undefined : input.UploadIdMarker;
+  if (keyMarker !== undefined && uploadIdMarker !== undefined && !store.upload(input.Bucket, keyMarker, uploadIdMarker)) {
+    throw s3Errors.invalidArgument("Invalid uploadId marker", "upload-id-marker", uploadIdMarker);
+  }
   const uploads: UploadRecord[] = [];
   const prefixes: string[] = [];
   let truncated = false;
   let skipUntil: string | undefined;
-  for (const upload of store.scanUploads(input.Bucket, [input.KeyMarker ?? prefix, ""])) {
-    if (input.KeyMarker !== undefined) {
-      // After the key marker: later keys, or the same key past the upload-id marker.
-      if (upload.key === input.KeyMarker && (input.UploadIdMarker === undefined || upload.uploadId <= input.UploadIdMarker)) continue;
-    }
+  const from = keyMarker !== undefined && compareUtf8(keyMarker, prefix) > 0 ? keyMarker : prefix;
+  for (const upload of store.scanUploads(input.Bucket, [from, ""])) {
+    // After the key marker: later keys, or the same key past the upload-id marker.
+    if (upload.key === keyMarker && (uploadIdMarker === undefined || upload.uploadId <= uploadIdMarker)) continue;
     if (!upload.key.startsWith(prefix)) {
       if (compareUtf8(upload.key, prefix) > 0) break;
       continue;
     }
     if (skipUntil !== undefined && compareUtf8(upload.key, skipUntil) < 0) continue;
     const cut = delimiter === undefined ? -1 : upload.key.indexOf(delimiter, prefix.length);
+    if (cut >= 0 && delimiter !== undefined) {
+      const common = upload.key.slice(0, cut + delimiter.length);
+      skipUntil = successor(common);
+      // A key marker at or inside a common prefix means that prefix was already listed.
+      if (keyMarker?.startsWith(common)) continue;
+      if (uploads.length + prefixes.length >= max) {
+        truncated = true;
+        break;
+      }
+      prefixes.push(common);
+      continue;
+    }
     if (uploads.length + prefixes.length >= max) {
       truncated = true;
       break;
     }
-    if (cut >= 0 && delimiter !== undefined) {
-      const common = upload.key.slice(0, cut + delimiter.length);
-      prefixes.push(common);
-      skipUntil = successor(common);
-      continue;
-    }
     uploads.push(upload);
   }
+  // The next markers name the page's last upload (common prefixes aside), even when nothing follows.
   const last = uploads[uploads.length - 1];
   return {
     Bucket: input.Bucket,
     KeyMarker: encode(input.KeyMarker ?? ""),
-    UploadIdMarker: input.UploadIdMarker ?? "",
-    NextKeyMarker: truncated && last ? encode(last.key) : undefined,
-    NextUploadIdMarker: truncated && last ? last.uploadId : undefined,
+    UploadIdMarker: uploadIdMarker ?? "",
+    NextKeyMarker: encode(last?.key ?? ""),
+    NextUploadIdMarker: last?.uploadId ?? "",
     Prefix: encode(input.Prefix),
     Delimiter: encode(input.Delimiter),
     MaxUploads: max,
@@ -403,7 +420,7 @@ function listUploads(store: S3Store, input: ListUploadsInput) {
     Uploads: uploads.map((u) => ({
       UploadId: u.uploadId,
       Key: encode(u.key),
-      Initiated: new Date(u.initiated),
+      Initiated: new Date(wholeSeconds(new Date(u.initiated))),
       StorageClass: u.storageClass ?? "STANDARD",
       Owner: owner(u.ownerAccountId),
       Initiator: { ID: owner(u.ownerAccountId).ID },

@@ -16,6 +16,7 @@ import {
   headersToOutput,
   newObjectRecord,
   parseTaggingHeader,
+  SSE_S3,
   type ObjectHeaderInput,
 } from "../object-headers.js";
 import { operation, requireBucket, type S3Deps } from "../operation.js";
@@ -81,14 +82,15 @@ export function objectOperations({ store }: S3Deps): OperationTable {
         return {
           ETag: record.etag,
           ...(declared.algorithm ? checksumOutput(record) : {}),
+          ...SSE_S3,
         };
       },
     }),
 
     GetObject: operation<GetObjectInput>({
       authorize: (i) => [{ action: "s3:GetObject", resource: objectArn(i.Bucket, i.Key) }],
-      handle(input) {
-        const { record, output, range } = readObject(store, input);
+      handle(input, ctx) {
+        const { record, output, range } = readObject(store, input, ctx.now().getTime());
         output.Body = store.responseBody(record, range);
         return output;
       },
@@ -96,8 +98,8 @@ export function objectOperations({ store }: S3Deps): OperationTable {
 
     HeadObject: operation<GetObjectInput>({
       authorize: (i) => [{ action: "s3:GetObject", resource: objectArn(i.Bucket, i.Key) }],
-      handle(input) {
-        return readObject(store, input).output;
+      handle(input, ctx) {
+        return readObject(store, input, ctx.now().getTime()).output;
       },
     }),
 
@@ -158,14 +160,14 @@ export async function storeNewObject(
   }
 }
 
-function readObject(store: S3Store, input: GetObjectInput) {
+function readObject(store: S3Store, input: GetObjectInput, now: number) {
   requireBucket(store, input.Bucket);
   const record = store.object(input.Bucket, input.Key);
   if (!record) throw s3Errors.noSuchKey(input.Key);
   if (input.VersionId !== undefined && input.VersionId !== "null") {
     throw s3Errors.invalidArgument("Invalid version id specified", "versionId", input.VersionId);
   }
-  checkReadConditions(input, record);
+  checkReadConditions(input, record, now);
   let range = parseRange(input.Range, record.size);
   if (input.PartNumber !== undefined) {
     if (range !== undefined) throw s3Errors.invalidRequest("Cannot specify both Range header and partNumber query parameter");

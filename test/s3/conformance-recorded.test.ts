@@ -1,0 +1,156 @@
+/**
+ * S3 answers that AWS recordings pin down (LocalStack's AWS-validated
+ * snapshots of listing, bucket and precondition cases), through the AWS SDK
+ * for JavaScript v3: multipart-upload listing markers, ListParts and
+ * ListObjectsV2 paging details, ListBuckets' region check, SSE-S3 on every
+ * object, and a copy condition dated in the future.
+ */
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import {
+  CopyObjectCommand,
+  CreateBucketCommand,
+  CreateMultipartUploadCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListBucketsCommand,
+  ListMultipartUploadsCommand,
+  ListObjectsV2Command,
+  ListPartsCommand,
+  PutObjectCommand,
+  UploadPartCommand,
+  type S3Client,
+} from "@aws-sdk/client-s3";
+import { rejectsWith, startCloud, type TestCloud } from "../support/nimbus.js";
+import { rawRequest } from "../support/raw.js";
+
+describe("S3 conformance: recorded AWS answers", () => {
+  let t: TestCloud;
+  let s3: S3Client;
+  before(async () => {
+    t = await startCloud({ inMemory: true });
+    s3 = t.s3();
+  });
+  after(() => t.stop());
+
+  async function bucket(name: string): Promise<string> {
+    await s3.send(new CreateBucketCommand({ Bucket: name }));
+    return name;
+  }
+
+  async function upload(Bucket: string, Key: string): Promise<string> {
+    return (await s3.send(new CreateMultipartUploadCommand({ Bucket, Key }))).UploadId!;
+  }
+
+  it("names the last upload in NextKeyMarker and NextUploadIdMarker, truncated or not", async () => {
+    const Bucket = await bucket("uploads-markers");
+    const empty = await s3.send(new ListMultipartUploadsCommand({ Bucket }));
+    assert.equal(empty.NextKeyMarker, "");
+    assert.equal(empty.NextUploadIdMarker, "");
+    const a = await upload(Bucket, "a");
+    const b = await upload(Bucket, "b");
+    const all = await s3.send(new ListMultipartUploadsCommand({ Bucket }));
+    assert.equal(all.IsTruncated, false);
+    assert.equal(all.NextKeyMarker, "b");
+    assert.equal(all.NextUploadIdMarker, b);
+    const first = await s3.send(new ListMultipartUploadsCommand({ Bucket, MaxUploads: 1 }));
+    assert.deepEqual([first.IsTruncated, first.NextKeyMarker, first.NextUploadIdMarker], [true, "a", a]);
+    // An upload-id marker alone is ignored, and not echoed.
+    const idOnly = await s3.send(new ListMultipartUploadsCommand({ Bucket, UploadIdMarker: a }));
+    assert.equal(idOnly.UploadIdMarker, "");
+    assert.deepEqual(idOnly.Uploads?.map((u) => u.Key), ["a", "b"]);
+    // Beside a key marker it must name one of that key's uploads.
+    const wrong = await rejectsWith(s3.send(new ListMultipartUploadsCommand({ Bucket, KeyMarker: "b", UploadIdMarker: a })), "InvalidArgument", 400);
+    assert.equal(wrong.message, "Invalid uploadId marker");
+    const next = await s3.send(new ListMultipartUploadsCommand({ Bucket, KeyMarker: "a", UploadIdMarker: a }));
+    assert.deepEqual(next.Uploads?.map((u) => u.Key), ["b"]);
+    await rejectsWith(s3.send(new ListMultipartUploadsCommand({ Bucket, EncodingType: "value" as "url" })), "InvalidArgument", 400);
+    // Initiated has whole seconds, as every S3 listing timestamp.
+    assert.equal(all.Uploads![0]!.Initiated!.getMilliseconds(), 0);
+  });
+
+  it("moves past a common prefix that the key marker names or falls inside", async () => {
+    const Bucket = await bucket("uploads-prefixes");
+    await upload(Bucket, "folder/aSubfolder/subFile1");
+    const file1 = await upload(Bucket, "folder/file1");
+    await upload(Bucket, "folder/file2");
+    const page = { Bucket, Prefix: "folder/", Delimiter: "/", MaxUploads: 1 };
+    const start = await s3.send(new ListMultipartUploadsCommand(page));
+    assert.deepEqual(start.CommonPrefixes?.map((p) => p.Prefix), ["folder/aSubfolder/"]);
+    assert.deepEqual([start.IsTruncated, start.NextKeyMarker, start.NextUploadIdMarker], [true, "", ""]);
+    for (const KeyMarker of ["folder/aSubfolder/", "folder/aSubfolder/subFile1"]) {
+      const next = await s3.send(new ListMultipartUploadsCommand({ ...page, KeyMarker }));
+      assert.equal(next.CommonPrefixes, undefined);
+      assert.deepEqual(next.Uploads?.map((u) => u.Key), ["folder/file1"]);
+      assert.deepEqual([next.IsTruncated, next.NextKeyMarker, next.NextUploadIdMarker], [true, "folder/file1", file1]);
+    }
+  });
+
+  it("gives ListParts a NextPartNumberMarker of 0 on an empty page, and takes empty numbers as absent", async () => {
+    const Bucket = await bucket("parts-markers");
+    const UploadId = await upload(Bucket, "k");
+    const none = await s3.send(new ListPartsCommand({ Bucket, Key: "k", UploadId }));
+    assert.equal(none.NextPartNumberMarker, "0");
+    await s3.send(new UploadPartCommand({ Bucket, Key: "k", UploadId, PartNumber: 1, Body: "data" }));
+    const past = await s3.send(new ListPartsCommand({ Bucket, Key: "k", UploadId, MaxParts: 1, PartNumberMarker: "10" }));
+    assert.equal(past.NextPartNumberMarker, "0");
+    // `part-number-marker=` and `max-parts=`: the defaults.
+    const raw = await rawRequest(t.cloud.endpoint, {
+      method: "GET",
+      path: `/${Bucket}/k`,
+      query: { uploadId: UploadId, "part-number-marker": "", "max-parts": "" },
+      headers: { "x-amz-content-sha256": "UNSIGNED-PAYLOAD" },
+    });
+    assert.equal(raw.status, 200, raw.body);
+    assert.match(raw.body, /<MaxParts>1000<\/MaxParts>/);
+    assert.match(raw.body, /<PartNumberMarker>0<\/PartNumberMarker>/);
+  });
+
+  it("leaves StartAfter out when a continuation token is given", async () => {
+    const Bucket = await bucket("v2-start-after");
+    for (const Key of ["k1", "k2", "k3"]) await s3.send(new PutObjectCommand({ Bucket, Key, Body: Key }));
+    const first = await s3.send(new ListObjectsV2Command({ Bucket, MaxKeys: 1 }));
+    const rest = await s3.send(new ListObjectsV2Command({ Bucket, StartAfter: "k2", ContinuationToken: first.NextContinuationToken }));
+    assert.equal(rest.StartAfter, undefined);
+    assert.deepEqual(rest.Contents?.map((c) => c.Key), ["k2", "k3"]);
+  });
+
+  it("refuses an unknown region in ListBuckets and names no ARN for general purpose buckets", async () => {
+    await bucket("region-listed");
+    const error = await rejectsWith(s3.send(new ListBucketsCommand({ BucketRegion: "eu-east-1" })), "InvalidArgument", 400);
+    assert.equal(error.message, "Argument value eu-east-1 is not a valid AWS Region");
+    const listed = await s3.send(new ListBucketsCommand({ BucketRegion: "us-east-1" }));
+    assert.ok(listed.Buckets?.some((b) => b.Name === "region-listed"));
+    assert.ok(listed.Buckets?.every((b) => b.BucketArn === undefined));
+  });
+
+  it("reports SSE-S3 on every object written or read", async () => {
+    const Bucket = await bucket("sse-default");
+    const put = await s3.send(new PutObjectCommand({ Bucket, Key: "k", Body: "data" }));
+    assert.equal(put.ServerSideEncryption, "AES256");
+    assert.equal((await s3.send(new HeadObjectCommand({ Bucket, Key: "k" }))).ServerSideEncryption, "AES256");
+    const got = await s3.send(new GetObjectCommand({ Bucket, Key: "k" }));
+    await got.Body?.transformToString();
+    assert.equal(got.ServerSideEncryption, "AES256");
+    const copy = await s3.send(new CopyObjectCommand({ Bucket, Key: "copy", CopySource: `${Bucket}/k` }));
+    assert.equal(copy.ServerSideEncryption, "AES256");
+    assert.equal(copy.CopyObjectResult?.ChecksumType, undefined);
+    const UploadId = await upload(Bucket, "multi");
+    assert.equal((await s3.send(new UploadPartCommand({ Bucket, Key: "multi", UploadId, PartNumber: 1, Body: "x" }))).ServerSideEncryption, "AES256");
+  });
+
+  it("ignores a copy-source modified-since date still to come", async () => {
+    const Bucket = await bucket("copy-future");
+    await s3.send(new PutObjectCommand({ Bucket, Key: "source", Body: "data" }));
+    const future = new Date(Date.now() + 86_400_000);
+    const copied = await s3.send(new CopyObjectCommand({ Bucket, Key: "dest", CopySource: `${Bucket}/source`, CopySourceIfModifiedSince: future }));
+    assert.equal(copied.$metadata.httpStatusCode, 200);
+    const { LastModified } = await s3.send(new HeadObjectCommand({ Bucket, Key: "source" }));
+    const error = await rejectsWith(
+      s3.send(new CopyObjectCommand({ Bucket, Key: "dest", CopySource: `${Bucket}/source`, CopySourceIfModifiedSince: LastModified })),
+      "PreconditionFailed",
+      412,
+    );
+    assert.equal((error as Error & { Condition?: string }).Condition, "x-amz-copy-source-If-Modified-Since");
+  });
+});
