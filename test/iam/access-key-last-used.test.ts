@@ -65,9 +65,9 @@ describe("IAM GetAccessKeyLastUsed", () => {
     assert.deepEqual([used.ServiceName, used.Region], ["sts", "ap-southeast-2"]);
   });
 
-  it("refuses keys it does not know", async () => {
-    const missing = await rejectsWith(admin.send(new GetAccessKeyLastUsedCommand({ AccessKeyId: "AKIANOTAREALKEY12345" })), "NoSuchEntityException", 404);
-    assert.equal(missing.message, "The Access Key with id AKIANOTAREALKEY12345 cannot be found.");
+  it("refuses keys it does not know as AWS does, without saying whether they exist", async () => {
+    const missing = await rejectsWith(admin.send(new GetAccessKeyLastUsedCommand({ AccessKeyId: "AKIANOTAREALKEY12345" })), "AccessDenied", 403);
+    assert.match(missing.message, /^User: arn:aws:iam::\d{12}:\S+ is not authorized to perform iam:GetAccessKeyLastUsed on resource: access key AKIANOTAREALKEY12345$/);
   });
 
   it("keeps the last use across a restart (written on close)", async () => {

@@ -14,6 +14,8 @@ export interface ValidationProblem {
   /** The offending value as AWS quotes it, or `null` when missing. */
   value: string;
   constraint: string;
+  /** Some services leave certain values out of the message ("Value at 'tags'"). */
+  unquoted?: boolean;
 }
 
 export function validateInput(model: ServiceModel, op: Operation, input: Structure): ValidationProblem[] {
@@ -25,7 +27,10 @@ export function validateInput(model: ServiceModel, op: Operation, input: Structu
 /** `1 validation error detected: …` / `2 validation errors detected: …; …` */
 export function formatValidationMessage(problems: readonly ValidationProblem[]): string {
   const n = problems.length;
-  const details = problems.map((p) => `Value ${p.value === "null" ? "null" : `'${p.value}'`} at '${p.path}' failed to satisfy constraint: ${p.constraint}`);
+  const details = problems.map((p) => {
+    const value = p.unquoted ? "" : p.value === "null" ? " null" : ` '${p.value}'`;
+    return `Value${value} at '${p.path}' failed to satisfy constraint: ${p.constraint}`;
+  });
   return `${n} validation error${n === 1 ? "" : "s"} detected: ${details.join("; ")}`;
 }
 

@@ -16,9 +16,12 @@ export const iamErrors = {
   noSuchPolicy: (arn: string) => entity(`Policy ${arn} does not exist or is not attachable.`),
   noSuchPolicyVersion: (arn: string, version: string) => entity(`Policy ${arn} version ${version} does not exist or is not attachable.`),
   notAttached: (arn: string) => entity(`Policy ${arn} was not found.`),
+  /** How the tagging calls name a policy that does not exist. */
+  policyNotFound: (arn: string) => entity(`Policy ${arn} was not found.`),
   noSuchInlinePolicy: (kind: string, name: string) => entity(`The ${kind} policy with name ${name} cannot be found.`),
   noSuchNamedEntity: (kind: string, name: string) => entity(`The ${kind} with name ${name} cannot be found.`),
   noSuchInstanceProfile: (name: string) => entity(`Instance Profile ${name} cannot be found.`),
+  roleNotInProfile: (role: string, profile: string) => entity(`Role ${role} in Instance Profile ${profile} cannot be found.`),
   instanceProfileExists: (name: string) => new AwsError("EntityAlreadyExists", `Instance Profile ${name} already exists.`, 409),
   deleteConflict: (what: string) => new AwsError("DeleteConflict", `Cannot delete entity, must ${what} first.`, 409),
   /** DeleteConflict in the words AWS uses for managed policies. */

@@ -4,7 +4,7 @@
  */
 import { createCodec, validateInput } from "../../protocols/index.js";
 import { loadModel } from "../../protocols/model.js";
-import { formatValidationMessage } from "../../protocols/shared/validate.js";
+import { formatValidationMessage, type ValidationProblem } from "../../protocols/shared/validate.js";
 import type { ServiceEnvironment, ServiceRuntime } from "../../server/service.js";
 import { iamErrors } from "./errors.js";
 import { accessKeyOperations } from "./operations/access-keys.js";
@@ -32,10 +32,32 @@ export function createIamRuntime(env: ServiceEnvironment): ServiceRuntime {
     },
     validate(op, input) {
       const problems = validateInput(model, op, input);
-      if (problems.length > 0) throw iamErrors.validation(formatValidationMessage(problems));
+      if (problems.length > 0) throw iamErrors.validation(formatValidationMessage(inIamWords(problems)));
     },
     responseHeaders: (requestId) => ({ "x-amzn-requestid": requestId }),
     reset: async () => {},
     close: async () => {},
   };
+}
+
+/** Members whose offending values IAM leaves out of its messages ("Value at 'tags'"). */
+const UNQUOTED = /^(tags|tagKeys|versionId)(\.|$)/;
+/** How IAM words any fault of one of the keys an untag call names. */
+const TAG_KEY_CONSTRAINTS =
+  "Member must satisfy constraint: [Member must have length less than or equal to 128, Member must have length greater than or equal to 1, " +
+  "Member must satisfy regular expression pattern: [\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+, Member must not be null]";
+
+/** The model's validation problems as IAM reports them. */
+function inIamWords(problems: readonly ValidationProblem[]): ValidationProblem[] {
+  const worded: ValidationProblem[] = [];
+  let tagKeyFault = false;
+  for (const problem of problems) {
+    if (/^tagKeys\.\d+\.member$/.test(problem.path)) {
+      if (!tagKeyFault) worded.push({ path: "tagKeys", value: "", constraint: TAG_KEY_CONSTRAINTS, unquoted: true });
+      tagKeyFault = true;
+    } else {
+      worded.push(UNQUOTED.test(problem.path) ? { ...problem, unquoted: true } : problem);
+    }
+  }
+  return worded;
 }

@@ -72,6 +72,7 @@ export function createStsRuntime(env: ServiceEnvironment): ServiceRuntime {
       AssumeRole: defineOperation<AssumeRoleInput>({
         authorize: (i) => [{ action: "sts:AssumeRole", resource: i.RoleArn }],
         async handle(input, ctx) {
+          if (!isArn(input.RoleArn)) throw invalid(`${input.RoleArn} is invalid`);
           const match = /^arn:aws:iam::(\d{12}):role\/(?:.*\/)?([^/]+)$/.exec(input.RoleArn);
           const role = match ? iam.role(match[1]!, match[2]!) : undefined;
           const refused = () =>
@@ -127,4 +128,10 @@ export function createStsRuntime(env: ServiceEnvironment): ServiceRuntime {
     reset: async () => {},
     close: async () => {},
   };
+}
+
+/** `arn:partition:service:region:account:resource`, with a partition, a service and a resource. */
+function isArn(text: string): boolean {
+  const parts = text.split(":");
+  return parts.length >= 6 && parts[0] === "arn" && parts[1] !== "" && parts[2] !== "" && parts.slice(5).join(":") !== "";
 }

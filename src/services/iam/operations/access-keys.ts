@@ -8,6 +8,7 @@ import { ACCESS_KEY_USAGE_STORE, type KeyUsage } from "../../../auth/key-usage.j
 import { ACCESS_KEYS_STORE, type AccessKeyRecord } from "../../../auth/stored-keys.js";
 import type { RequestContext } from "../../../server/context.js";
 import { defineOperation, type OperationTable } from "../../../server/service.js";
+import { AwsError } from "../../../server/errors.js";
 import { iamErrors } from "../errors.js";
 import { newAccessKeyId, newSecretAccessKey } from "../ids.js";
 import { type IamStore, type UserRecord, userArn, userKey, USERS_STORE } from "../store.js";
@@ -136,7 +137,12 @@ export function accessKeyOperations(store: IamStore, usage?: KeyUsage): Operatio
       handle(input, ctx) {
         const key = store.keys.get(input.AccessKeyId);
         if (!key || key.principal.accountId !== ctx.accountId || key.userName === undefined) {
-          throw iamErrors.noSuchEntity("access key", input.AccessKeyId);
+          // IAM does not say whether a key it cannot show exists.
+          throw new AwsError(
+            "AccessDenied",
+            `User: ${ctx.principal.arn} is not authorized to perform iam:GetAccessKeyLastUsed on resource: access key ${input.AccessKeyId}`,
+            403,
+          );
         }
         const used = usage?.lastUsed(key.accessKeyId);
         // A key never used: no date, and N/A for service and region, as AWS answers.

@@ -157,7 +157,11 @@ function operationsFor(store: IamStore, { kind, label, member }: Kind): Operatio
 
   /** Attaches or detaches a managed policy, keeping the policy's attachment count in step. */
   async function setAttachment(ctx: RequestContext, name: string, arn: string, attach: boolean): Promise<void> {
-    if (!POLICY_ARN.test(arn)) throw iamErrors.invalidInput(`ARN ${arn} is not valid.`);
+    if (!POLICY_ARN.test(arn)) {
+      // Text that is no ARN at all fails validation; an ARN of something other than a policy is invalid input.
+      const isArn = arn.startsWith("arn:") && arn.split(":").length >= 6;
+      throw isArn ? iamErrors.invalidInput(`ARN ${arn} is not valid.`) : iamErrors.validation(`ARN ${arn} is not valid.`);
+    }
     const policy = findPolicyIn(store, ctx, arn);
     await store.kv.transaction((tx) => {
       const entities = tx.store<Entity>(ENTITY_STORES[kind]);

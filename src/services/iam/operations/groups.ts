@@ -41,8 +41,8 @@ export function groupOperations(store: IamStore): OperationTable {
       if (add && !group.members.includes(member) && groupsOfUser(store, ctx.accountId, userName).length >= GROUPS_PER_USER) {
         throw iamErrors.limitExceeded("GroupsPerUser", GROUPS_PER_USER);
       }
+      // Adding a member twice, or removing one who is not in the group, changes nothing.
       const members = add ? [...new Set([...group.members, member])] : group.members.filter((m) => m !== member);
-      if (!add && members.length === group.members.length) throw iamErrors.noSuchNamedEntity("user", userName);
       tx.put(key(ctx, groupName), { ...group, members });
     });
   };

@@ -42,20 +42,24 @@ export function instanceProfileOperations(store: IamStore): OperationTable {
     return profile;
   };
 
-  /** A profile as IAM answers it, with its role as the role is now. */
-  const output = (profile: InstanceProfileRecord, withTags: boolean) => ({
+  /**
+   * A profile as IAM answers it, with its role as the role is now. Tags:
+   * GetInstanceProfile always lists them (maybe none), CreateInstanceProfile
+   * only those given, the listings never.
+   */
+  const output = (profile: InstanceProfileRecord, tags: "always" | "given" | "never") => ({
     Path: profile.path,
     InstanceProfileName: profile.instanceProfileName,
     InstanceProfileId: profile.instanceProfileId,
     Arn: instanceProfileArn(profile),
     CreateDate: new Date(profile.createdAt),
-    Roles: profile.roles.map((name) => store.role(profile.accountId, name)).filter((r): r is RoleRecord => r !== undefined).map((r) => roleOutput(r, false)),
-    Tags: withTags && profile.tags.length > 0 ? profile.tags : undefined,
+    Roles: profile.roles.map((name) => store.role(profile.accountId, name)).filter((r): r is RoleRecord => r !== undefined).map((r) => roleOutput(r, "profile")),
+    Tags: tags === "always" || (tags === "given" && profile.tags.length > 0) ? profile.tags : undefined,
   });
 
   const page = (profiles: InstanceProfileRecord[], paging: Paging) => {
     const { items, marker } = pageOf(profiles, paging, (p) => p.instanceProfileName.toLowerCase());
-    return { InstanceProfiles: items.map((p) => output(p, false)), IsTruncated: marker !== undefined, Marker: marker };
+    return { InstanceProfiles: items.map((p) => output(p, "never")), IsTruncated: marker !== undefined, Marker: marker };
   };
 
   /** Changes a profile in one transaction with a look at the role store. */
@@ -86,13 +90,13 @@ export function instanceProfileOperations(store: IamStore): OperationTable {
           if (tx.get(key(ctx, input.InstanceProfileName))) throw iamErrors.instanceProfileExists(input.InstanceProfileName);
           tx.put(key(ctx, input.InstanceProfileName), profile);
         });
-        return { InstanceProfile: output(profile, true) };
+        return { InstanceProfile: output(profile, "given") };
       },
     }),
 
     GetInstanceProfile: defineOperation<ProfileInput>({
       authorize: (i, ctx) => [{ action: "iam:GetInstanceProfile", resource: resource(ctx, i.InstanceProfileName) }],
-      handle: (input, ctx) => ({ InstanceProfile: output(requireProfile(ctx, input.InstanceProfileName), true) }),
+      handle: (input, ctx) => ({ InstanceProfile: output(requireProfile(ctx, input.InstanceProfileName), "always") }),
     }),
 
     ListInstanceProfiles: defineOperation<Paging & { PathPrefix?: string }>({
@@ -130,7 +134,10 @@ export function instanceProfileOperations(store: IamStore): OperationTable {
       async handle(input, ctx) {
         await update(ctx, input.InstanceProfileName, (profile, role) => {
           const name = input.RoleName.toLowerCase();
-          if (!role(input.RoleName) || !profile.roles.includes(name)) throw iamErrors.noSuchNamedEntity("role", input.RoleName);
+          if (!role(input.RoleName)) throw iamErrors.noSuchNamedEntity("role", input.RoleName);
+          if (!profile.roles.includes(name)) {
+            throw iamErrors.roleNotInProfile(input.RoleName, input.InstanceProfileName);
+          }
           return { ...profile, roles: profile.roles.filter((r) => r !== name) };
         });
         return {};
@@ -161,7 +168,7 @@ export function instanceProfileOperations(store: IamStore): OperationTable {
     UntagInstanceProfile: defineOperation<ProfileInput & { TagKeys: string[] }>({
       authorize: (i, ctx) => [{ action: "iam:UntagInstanceProfile", resource: resource(ctx, i.InstanceProfileName) }],
       async handle(input, ctx) {
-        await update(ctx, input.InstanceProfileName, (p) => ({ ...p, tags: withoutTags(p.tags, input.TagKeys) }));
+        await update(ctx, input.InstanceProfileName, (p) => ({ ...p, tags: withoutTags(p.tags, input.TagKeys, "TagsPerInstanceProfile") }));
         return {};
       },
     }),

@@ -49,14 +49,14 @@ function parseManagedPolicy(text: string): void {
   }
 }
 
-export function findPolicyIn(store: IamStore, ctx: RequestContext, arn: string): ManagedPolicyRecord {
+export function findPolicyIn(store: IamStore, ctx: RequestContext, arn: string, missing = () => iamErrors.noSuchPolicy(arn)): ManagedPolicyRecord {
   const policy = awsManagedPolicy(arn) ?? store.policies.get(arn);
-  if (!policy || (policy.accountId !== "aws" && policy.accountId !== ctx.accountId)) throw iamErrors.noSuchPolicy(arn);
+  if (!policy || (policy.accountId !== "aws" && policy.accountId !== ctx.accountId)) throw missing();
   return policy;
 }
 
 export function policyOperations(store: IamStore): OperationTable {
-  const findPolicy = (ctx: RequestContext, arn: string) => findPolicyIn(store, ctx, arn);
+  const findPolicy = (ctx: RequestContext, arn: string, missing?: () => AwsError) => findPolicyIn(store, ctx, arn, missing);
   /** How many identities of the account have the policy attached. */
   const attachments = (ctx: RequestContext, policy: ManagedPolicyRecord): number => {
     if (policy.accountId !== "aws") return policy.attachmentCount;
@@ -109,23 +109,24 @@ export function policyOperations(store: IamStore): OperationTable {
           }
           tx.put(policy.arn, policy);
         });
-        return { Policy: { ...policyOutput(ctx, policy), Tags: policy.tags.length ? policy.tags : undefined } };
+        // CreatePolicy answers neither the description nor an empty tag list.
+        return { Policy: { ...policyOutput(ctx, policy), Description: undefined, Tags: policy.tags.length ? policy.tags : undefined } };
       },
     }),
 
     GetPolicy: defineOperation<PolicyArnInput>({
       authorize: (i) => [{ action: "iam:GetPolicy", resource: i.PolicyArn }],
       handle(input, ctx) {
-        // GetPolicy answers a policy's tags; ListPolicies does not.
+        // GetPolicy answers a policy's tags, maybe none; ListPolicies does not.
         const policy = findPolicy(ctx, input.PolicyArn);
-        return { Policy: { ...policyOutput(ctx, policy), Tags: policy.tags.length ? policy.tags : undefined } };
+        return { Policy: { ...policyOutput(ctx, policy), Tags: policy.tags } };
       },
     }),
 
     GetPolicyVersion: defineOperation<PolicyArnInput & { VersionId: string }>({
       authorize: (i) => [{ action: "iam:GetPolicyVersion", resource: i.PolicyArn }],
       handle(input, ctx) {
-        const policy = findPolicy(ctx, input.PolicyArn);
+        const policy = findPolicy(ctx, input.PolicyArn, () => iamErrors.noSuchPolicyVersion(input.PolicyArn, input.VersionId));
         const version = policy.versions.find((v) => v.versionId === input.VersionId);
         if (!version) throw iamErrors.noSuchPolicyVersion(input.PolicyArn, input.VersionId);
         return { PolicyVersion: versionOutput(policy, version.versionId, version.document, version.createdAt) };
@@ -173,8 +174,9 @@ export function policyOperations(store: IamStore): OperationTable {
       async handle(input, ctx) {
         await store.policies.transaction((tx) => {
           const policy = tx.get(input.PolicyArn);
-          if (!policy || policy.accountId !== ctx.accountId) throw iamErrors.noSuchPolicy(input.PolicyArn);
-          if (!policy.versions.some((v) => v.versionId === input.VersionId)) throw iamErrors.noSuchPolicyVersion(input.PolicyArn, input.VersionId);
+          if (!policy || policy.accountId !== ctx.accountId || !policy.versions.some((v) => v.versionId === input.VersionId)) {
+            throw iamErrors.noSuchPolicyVersion(input.PolicyArn, input.VersionId);
+          }
           tx.put(policy.arn, { ...policy, defaultVersionId: input.VersionId });
         });
         return {};
@@ -231,7 +233,7 @@ export function policyOperations(store: IamStore): OperationTable {
     TagPolicy: defineOperation<PolicyArnInput & { Tags: Tag[] }>({
       authorize: (i) => [{ action: "iam:TagPolicy", resource: i.PolicyArn }],
       async handle(input, ctx) {
-        await updateLocalPolicy(ctx, input.PolicyArn, (p) => ({ ...p, tags: mergeTags(p.tags, input.Tags, "TagsPerPolicy") }));
+        await updatePolicyTags(ctx, input.PolicyArn, (p) => ({ ...p, tags: mergeTags(p.tags, input.Tags, "TagsPerPolicy") }));
         return {};
       },
     }),
@@ -239,22 +241,22 @@ export function policyOperations(store: IamStore): OperationTable {
     UntagPolicy: defineOperation<PolicyArnInput & { TagKeys: string[] }>({
       authorize: (i) => [{ action: "iam:UntagPolicy", resource: i.PolicyArn }],
       async handle(input, ctx) {
-        await updateLocalPolicy(ctx, input.PolicyArn, (p) => ({ ...p, tags: withoutTags(p.tags, input.TagKeys) }));
+        await updatePolicyTags(ctx, input.PolicyArn, (p) => ({ ...p, tags: withoutTags(p.tags, input.TagKeys, "TagsPerPolicy") }));
         return {};
       },
     }),
 
     ListPolicyTags: defineOperation<PolicyArnInput & Paging>({
       authorize: (i) => [{ action: "iam:ListPolicyTags", resource: i.PolicyArn }],
-      handle: (input, ctx) => tagPage(findPolicy(ctx, input.PolicyArn).tags, input),
+      handle: (input, ctx) => tagPage(findPolicy(ctx, input.PolicyArn, () => iamErrors.policyNotFound(input.PolicyArn)).tags, input),
     }),
   };
 
-  /** Changes one of the account's own policies (AWS managed ones cannot be changed). */
-  async function updateLocalPolicy(ctx: RequestContext, arn: string, change: (policy: ManagedPolicyRecord) => ManagedPolicyRecord): Promise<void> {
+  /** Changes the tags of one of the account's own policies (AWS managed ones cannot be changed). */
+  async function updatePolicyTags(ctx: RequestContext, arn: string, change: (policy: ManagedPolicyRecord) => ManagedPolicyRecord): Promise<void> {
     await store.policies.transaction((tx) => {
       const policy = tx.get(arn);
-      if (!policy || policy.accountId !== ctx.accountId) throw iamErrors.noSuchPolicy(arn);
+      if (!policy || policy.accountId !== ctx.accountId) throw iamErrors.policyNotFound(arn);
       tx.put(arn, change(policy));
     });
   }

@@ -38,20 +38,30 @@ function parseTrustPolicy(text: string): void {
 
 const MAX_TRUST_POLICY_SIZE = 2048;
 
-export function roleOutput(role: RoleRecord, full: boolean) {
-  return {
+/**
+ * How a role is described depends on where: CreateRole and instance
+ * profiles give the bare role (CreateRole with its tags), ListRoles adds
+ * its description and session length, GetRole everything it knows.
+ */
+export type RoleView = "created" | "profile" | "listed" | "full";
+
+export function roleOutput(role: RoleRecord, view: RoleView) {
+  const output: Record<string, unknown> = {
     Path: role.path,
     RoleName: role.roleName,
     RoleId: role.roleId,
     Arn: roleArn(role),
     CreateDate: new Date(role.createdAt),
     AssumeRolePolicyDocument: encodeDocument(role.assumeRolePolicy),
-    Description: role.description,
-    MaxSessionDuration: role.maxSessionDuration,
-    Tags: full && role.tags.length > 0 ? role.tags : undefined,
-    // GetRole always answers when the role was last used; Nimbus does not track it, as for a role never used.
-    RoleLastUsed: full ? {} : undefined,
   };
+  if (view === "listed" || view === "full") {
+    output.Description = role.description;
+    output.MaxSessionDuration = role.maxSessionDuration;
+  }
+  if ((view === "created" || view === "full") && role.tags.length > 0) output.Tags = role.tags;
+  // GetRole always answers when the role was last used; Nimbus does not track it, as for a role never used.
+  if (view === "full") output.RoleLastUsed = {};
+  return output;
 }
 
 export function roleOperations(store: IamStore): OperationTable {
@@ -90,13 +100,13 @@ export function roleOperations(store: IamStore): OperationTable {
           if (tx.get(key(ctx, input.RoleName))) throw iamErrors.entityAlreadyExists(input.RoleName, "Role");
           tx.put(key(ctx, input.RoleName), role);
         });
-        return { Role: roleOutput(role, true) };
+        return { Role: roleOutput(role, "created") };
       },
     }),
 
     GetRole: defineOperation<RoleInput>({
       authorize: (i, ctx) => [{ action: "iam:GetRole", resource: resource(ctx, i.RoleName) }],
-      handle: (input, ctx) => ({ Role: roleOutput(requireRole(ctx, input.RoleName), true) }),
+      handle: (input, ctx) => ({ Role: roleOutput(requireRole(ctx, input.RoleName), "full") }),
     }),
 
     ListRoles: defineOperation<Paging & { PathPrefix?: string }>({
@@ -104,7 +114,7 @@ export function roleOperations(store: IamStore): OperationTable {
       handle(input, ctx) {
         const roles = store.rolesOf(ctx.accountId).filter((r) => r.path.startsWith(input.PathPrefix ?? "/"));
         const { items, marker } = pageOf(roles, input, (r) => r.roleName.toLowerCase());
-        return { Roles: items.map((r) => roleOutput(r, false)), IsTruncated: marker !== undefined, Marker: marker };
+        return { Roles: items.map((r) => roleOutput(r, "listed")), IsTruncated: marker !== undefined, Marker: marker };
       },
     }),
 
@@ -151,7 +161,7 @@ export function roleOperations(store: IamStore): OperationTable {
     UntagRole: defineOperation<RoleInput & { TagKeys: string[] }>({
       authorize: (i, ctx) => [{ action: "iam:UntagRole", resource: resource(ctx, i.RoleName) }],
       async handle(input, ctx) {
-        await updateRole(ctx, input.RoleName, (role) => ({ ...role, tags: withoutTags(role.tags, input.TagKeys) }));
+        await updateRole(ctx, input.RoleName, (role) => ({ ...role, tags: withoutTags(role.tags, input.TagKeys, "TagsPerRole") }));
         return {};
       },
     }),

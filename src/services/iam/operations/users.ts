@@ -148,7 +148,7 @@ export function userOperations(store: IamStore): OperationTable {
     UntagUser: defineOperation<UntagUserInput>({
       authorize: (i, ctx) => [{ action: "iam:UntagUser", resource: userResource(ctx, i.UserName) }],
       async handle(input, ctx) {
-        await updateUser(store, ctx, input.UserName, (user) => ({ ...user, tags: withoutTags(user.tags, input.TagKeys) }));
+        await updateUser(store, ctx, input.UserName, (user) => ({ ...user, tags: withoutTags(user.tags, input.TagKeys, "TagsPerUser") }));
         return {};
       },
     }),

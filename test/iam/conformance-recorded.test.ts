@@ -1,0 +1,134 @@
+/**
+ * IAM and STS answers that AWS recordings pin down (LocalStack's
+ * AWS-validated snapshots), through the AWS SDK: what each call says about
+ * a role, when tags are listed, policy tag keys by case, IAM's unquoted
+ * validation values, NoSuchEntity wordings, and malformed ARNs.
+ */
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import {
+  AddRoleToInstanceProfileCommand,
+  AddUserToGroupCommand,
+  AttachRolePolicyCommand,
+  CreateGroupCommand,
+  CreateInstanceProfileCommand,
+  CreatePolicyCommand,
+  CreateRoleCommand,
+  CreateUserCommand,
+  GetInstanceProfileCommand,
+  GetPolicyCommand,
+  GetPolicyVersionCommand,
+  GetRoleCommand,
+  IAMClient,
+  ListPolicyTagsCommand,
+  ListRolesCommand,
+  RemoveRoleFromInstanceProfileCommand,
+  RemoveUserFromGroupCommand,
+  SetDefaultPolicyVersionCommand,
+  TagPolicyCommand,
+  TagRoleCommand,
+  UntagPolicyCommand,
+  UntagRoleCommand,
+} from "@aws-sdk/client-iam";
+import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
+import { rejectsWith, startCloud, type TestCloud } from "../support/nimbus.js";
+
+const TRUST = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: "000000000000" }, Action: "sts:AssumeRole" }] });
+const DOCUMENT = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "s3:GetObject", Resource: "*" }] });
+
+describe("IAM conformance: recorded AWS answers", () => {
+  let t: TestCloud;
+  let iam: IAMClient;
+  let sts: STSClient;
+  before(async () => {
+    t = await startCloud({ inMemory: true });
+    iam = new IAMClient(t.cloud.clientConfig);
+    sts = new STSClient(t.cloud.clientConfig);
+  });
+  after(async () => {
+    iam.destroy();
+    sts.destroy();
+    await t.stop();
+  });
+
+  it("describes a role bare on creation and inside instance profiles, in full on GetRole", async () => {
+    const created = (await iam.send(new CreateRoleCommand({ RoleName: "shapes", AssumeRolePolicyDocument: TRUST, Description: "a role" }))).Role!;
+    assert.equal(created.Description, undefined);
+    assert.equal(created.MaxSessionDuration, undefined);
+    assert.equal(created.RoleLastUsed, undefined);
+    const got = (await iam.send(new GetRoleCommand({ RoleName: "shapes" }))).Role!;
+    assert.deepEqual([got.Description, got.MaxSessionDuration, got.RoleLastUsed], ["a role", 3600, {}]);
+    const listed = (await iam.send(new ListRolesCommand({}))).Roles!.find((r) => r.RoleName === "shapes")!;
+    assert.deepEqual([listed.Description, listed.MaxSessionDuration], ["a role", 3600]);
+
+    const profile = (await iam.send(new CreateInstanceProfileCommand({ InstanceProfileName: "shapes-profile" }))).InstanceProfile!;
+    assert.equal(profile.Tags, undefined);
+    await iam.send(new AddRoleToInstanceProfileCommand({ InstanceProfileName: "shapes-profile", RoleName: "shapes" }));
+    const held = (await iam.send(new GetInstanceProfileCommand({ InstanceProfileName: "shapes-profile" }))).InstanceProfile!;
+    assert.deepEqual(held.Tags, []);
+    assert.equal(held.Roles![0]!.MaxSessionDuration, undefined);
+    await iam.send(new CreateRoleCommand({ RoleName: "elsewhere", AssumeRolePolicyDocument: TRUST }));
+    const notIn = await rejectsWith(iam.send(new RemoveRoleFromInstanceProfileCommand({ InstanceProfileName: "shapes-profile", RoleName: "elsewhere" })), "NoSuchEntityException", 404);
+    assert.equal(notIn.message, "Role elsewhere in Instance Profile shapes-profile cannot be found.");
+  });
+
+  it("gives GetPolicy its tags, maybe none, and CreatePolicy no description", async () => {
+    const created = (await iam.send(new CreatePolicyCommand({ PolicyName: "described", PolicyDocument: DOCUMENT, Description: "testing" }))).Policy!;
+    assert.equal(created.Description, undefined);
+    assert.equal(created.Tags, undefined);
+    const got = (await iam.send(new GetPolicyCommand({ PolicyArn: created.Arn! }))).Policy!;
+    assert.equal(got.Description, "testing");
+    assert.deepEqual(got.Tags, []);
+  });
+
+  it("tells policy tag keys apart by case, role tag keys not", async () => {
+    const arn = (await iam.send(new CreatePolicyCommand({ PolicyName: "cased", PolicyDocument: DOCUMENT, Tags: [{ Key: "a", Value: "lower" }, { Key: "A", Value: "upper" }] }))).Policy!.Arn!;
+    await iam.send(new UntagPolicyCommand({ PolicyArn: arn, TagKeys: ["a"] }));
+    assert.deepEqual((await iam.send(new ListPolicyTagsCommand({ PolicyArn: arn }))).Tags, [{ Key: "A", Value: "upper" }]);
+    const twice = await rejectsWith(iam.send(new TagPolicyCommand({ PolicyArn: arn, Tags: [{ Key: "0", Value: "" }, { Key: "0", Value: "" }] })), "InvalidInputException", 400);
+    assert.equal(twice.message, "Duplicate tag keys found.");
+    const roleCase = await rejectsWith(iam.send(new TagRoleCommand({ RoleName: "shapes", Tags: [{ Key: "a", Value: "1" }, { Key: "A", Value: "2" }] })), "InvalidInputException", 400);
+    assert.equal(roleCase.message, "Duplicate tag keys found. Please note that Tag keys are case insensitive.");
+  });
+
+  it("leaves tag lists and version ids out of its validation messages", async () => {
+    const tags = Array.from({ length: 51 }, (_, i) => ({ Key: String(i), Value: String(i) }));
+    const many = await rejectsWith(iam.send(new TagRoleCommand({ RoleName: "shapes", Tags: tags })), "ValidationError", 400);
+    assert.equal(many.message, "1 validation error detected: Value at 'tags' failed to satisfy constraint: Member must have length less than or equal to 50");
+    const long = await rejectsWith(iam.send(new TagRoleCommand({ RoleName: "shapes", Tags: [{ Key: "0".repeat(129), Value: "v" }] })), "ValidationError", 400);
+    assert.equal(long.message, "1 validation error detected: Value at 'tags.1.member.key' failed to satisfy constraint: Member must have length less than or equal to 128");
+    const untag = await rejectsWith(iam.send(new UntagRoleCommand({ RoleName: "shapes", TagKeys: ["NOWAY!"] })), "ValidationError", 400);
+    assert.match(untag.message, /^1 validation error detected: Value at 'tagKeys' failed to satisfy constraint: Member must satisfy constraint: \[Member must have length less than or equal to 128, /);
+    const arn = "arn:aws:iam::000000000000:policy/described";
+    const version = await rejectsWith(iam.send(new SetDefaultPolicyVersionCommand({ PolicyArn: arn, VersionId: "wrong_version_id" })), "ValidationError", 400);
+    assert.equal(version.message, "1 validation error detected: Value at 'versionId' failed to satisfy constraint: Member must satisfy regular expression pattern: v[1-9][0-9]*(\\.[A-Za-z0-9-]*)?");
+  });
+
+  it("words a missing policy as each call does", async () => {
+    const arn = "arn:aws:iam::000000000000:policy/NotAPolicy";
+    const version = await rejectsWith(iam.send(new GetPolicyVersionCommand({ PolicyArn: arn, VersionId: "v1" })), "NoSuchEntityException", 404);
+    assert.equal(version.message, `Policy ${arn} version v1 does not exist or is not attachable.`);
+    const setDefault = await rejectsWith(iam.send(new SetDefaultPolicyVersionCommand({ PolicyArn: arn, VersionId: "v1" })), "NoSuchEntityException", 404);
+    assert.equal(setDefault.message, `Policy ${arn} version v1 does not exist or is not attachable.`);
+    const tag = await rejectsWith(iam.send(new TagPolicyCommand({ PolicyArn: arn, Tags: [{ Key: "k", Value: "v" }] })), "NoSuchEntityException", 404);
+    assert.equal(tag.message, `Policy ${arn} was not found.`);
+  });
+
+  it("removes a user who is no longer in a group without complaint", async () => {
+    await iam.send(new CreateUserCommand({ UserName: "member" }));
+    await iam.send(new CreateGroupCommand({ GroupName: "team" }));
+    await iam.send(new AddUserToGroupCommand({ GroupName: "team", UserName: "member" }));
+    await iam.send(new RemoveUserFromGroupCommand({ GroupName: "team", UserName: "member" }));
+    const again = await iam.send(new RemoveUserFromGroupCommand({ GroupName: "team", UserName: "member" }));
+    assert.equal(again.$metadata.httpStatusCode, 200);
+  });
+
+  it("refuses what is no ARN at all as invalid", async () => {
+    const policy = await rejectsWith(iam.send(new AttachRolePolicyCommand({ RoleName: "shapes", PolicyArn: "longpolicynamebutnoarn" })), "ValidationError", 400);
+    assert.equal(policy.message, "ARN longpolicynamebutnoarn is not valid.");
+    for (const RoleArn of ["nothing-valid-in-here", "arn:a::::something/test-role", "arn:a:a::aaaaaaaaaa:"]) {
+      const role = await rejectsWith(sts.send(new AssumeRoleCommand({ RoleArn, RoleSessionName: "session" })), "ValidationError", 400);
+      assert.equal(role.message, `${RoleArn} is invalid`);
+    }
+  });
+});
