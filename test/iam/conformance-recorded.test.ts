@@ -123,6 +123,14 @@ describe("IAM conformance: recorded AWS answers", () => {
     assert.equal(again.$metadata.httpStatusCode, 200);
   });
 
+  it("refuses a permissions boundary, which Nimbus does not model, rather than drop it", async () => {
+    const boundary = "arn:aws:iam::aws:policy/ReadOnlyAccess";
+    const role = await rejectsWith(iam.send(new CreateRoleCommand({ RoleName: "bounded", AssumeRolePolicyDocument: TRUST, PermissionsBoundary: boundary })), "NotImplemented", 501);
+    assert.equal(role.message, "The PermissionsBoundary parameter of CreateRole is not supported by Nimbus yet.");
+    await rejectsWith(iam.send(new CreateUserCommand({ UserName: "bounded", PermissionsBoundary: boundary })), "NotImplemented", 501);
+    await rejectsWith(iam.send(new GetRoleCommand({ RoleName: "bounded" })), "NoSuchEntityException", 404);
+  });
+
   it("refuses what is no ARN at all as invalid", async () => {
     const policy = await rejectsWith(iam.send(new AttachRolePolicyCommand({ RoleName: "shapes", PolicyArn: "longpolicynamebutnoarn" })), "ValidationError", 400);
     assert.equal(policy.message, "ARN longpolicynamebutnoarn is not valid.");

@@ -33,5 +33,8 @@ export const iamErrors = {
   /** LimitExceeded worded its own way (inline policy sizes). */
   quotaExceeded: (message: string) => new AwsError("LimitExceeded", message, 409),
   invalidInput: (message: string) => new AwsError("InvalidInput", message, 400),
+  /** Permissions boundaries are not modelled: refused rather than dropped. */
+  boundaryUnsupported: (operation: string) =>
+    new AwsError("NotImplemented", `The PermissionsBoundary parameter of ${operation} is not supported by Nimbus yet.`, 501),
   validation: (message: string) => new AwsError("ValidationError", message, 400),
 };

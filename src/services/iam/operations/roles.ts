@@ -24,6 +24,7 @@ interface CreateRoleInput extends RoleInput {
   Description?: string;
   MaxSessionDuration?: number;
   Tags?: Tag[];
+  PermissionsBoundary?: string;
 }
 
 export function roleArn(role: Pick<RoleRecord, "accountId" | "path" | "roleName">): string {
@@ -84,6 +85,7 @@ export function roleOperations(store: IamStore): OperationTable {
     CreateRole: defineOperation<CreateRoleInput>({
       authorize: (i, ctx) => [{ action: "iam:CreateRole", resource: resource(ctx, i.RoleName, i.Path) }],
       async handle(input, ctx) {
+        if (input.PermissionsBoundary !== undefined) throw iamErrors.boundaryUnsupported("CreateRole");
         parseTrustPolicy(input.AssumeRolePolicyDocument);
         const role: RoleRecord = {
           accountId: ctx.accountId,

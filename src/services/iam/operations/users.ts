@@ -18,6 +18,7 @@ interface CreateUserInput {
   UserName: string;
   Path?: string;
   Tags?: Tag[];
+  PermissionsBoundary?: string;
 }
 
 interface UserNameInput {
@@ -57,6 +58,7 @@ export function userOperations(store: IamStore): OperationTable {
     CreateUser: defineOperation<CreateUserInput>({
       authorize: (i, ctx) => [{ action: "iam:CreateUser", resource: userResource(ctx, i.UserName, i.Path) }],
       async handle(input, ctx) {
+        if (input.PermissionsBoundary !== undefined) throw iamErrors.boundaryUnsupported("CreateUser");
         const tags = checkTags(input.Tags ?? []);
         const user: UserRecord = {
           accountId: ctx.accountId,
