@@ -43,6 +43,11 @@ export function createJsonCodec(model: ServiceModel, options: CodecOptions = {})
     return response;
   };
 
+  const respondEmpty = (requestId: string): WireResponse => ({
+    status: 200,
+    headers: { "content-type": contentType, "content-length": "0", "x-amz-crc32": "0", "x-amzn-requestid": requestId },
+  });
+
   const decode = (op: Operation, body: Buffer): Structure => {
     if (!op.input) return {};
     if (body.length === 0) return {};
@@ -78,7 +83,9 @@ export function createJsonCodec(model: ServiceModel, options: CodecOptions = {})
     },
 
     serializeOutput(op, output, ctx) {
-      const document = op.output ? ((writeJsonValue(model, op.output, output) ?? {}) as Record<string, unknown>) : {};
+      // An operation without an output shape answers an empty body (DynamoDB's TagResource).
+      if (!op.output) return respondEmpty(ctx.requestId);
+      const document = (writeJsonValue(model, op.output, output) ?? {}) as Record<string, unknown>;
       return respond(200, ctx.requestId, document, ctx.method);
     },
 

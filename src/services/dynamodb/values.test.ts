@@ -100,7 +100,7 @@ describe("number arithmetic is exact", () => {
   for (const [a, b, expected] of differences) it(`${a} - ${b}`, () => assert.equal(subtractNumbers(a, b), expected));
 
   it("refuses a sum needing more than 38 digits", () =>
-    throwsValidation(() => addNumbers("1E+100", "1"), "DynamoDB only supports precision up to 38 digits"));
+    throwsValidation(() => addNumbers("1E+100", "1"), "Number overflow. Attempting to store a number with magnitude larger than supported range"));
   it("refuses a sum out of range", () =>
     throwsValidation(() => addNumbers("9.9999999999999999999999999999999999999E+125", "9.9999999999999999999999999999999999999E+125"), OVERFLOW));
 });

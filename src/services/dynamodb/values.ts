@@ -181,8 +181,11 @@ function addDecimals(a: Decimal, b: Decimal): Decimal {
   return fromScaled(sum, scale);
 }
 
+/** An exact result DynamoDB cannot hold, too large or too precise, it calls an overflow (as AWS answers 1e50 - 1). */
+const ARITHMETIC_OVERFLOW = "Number overflow. Attempting to store a number with magnitude larger than supported range";
+
 function arithmetic(result: Decimal): string {
-  checkRange(result, "DynamoDB only supports precision up to 38 digits");
+  checkRange(result, ARITHMETIC_OVERFLOW);
   return formatDecimal(result);
 }
 
@@ -379,7 +382,11 @@ function findDuplicate(members: readonly string[]): boolean {
  * Checks a value from a request (empty sets, duplicate set members, invalid
  * numbers, recursively) and returns it with canonical numbers.
  */
-export function validateItemValue(value: AttributeValue): AttributeValue {
+/** Maps and lists may hold one another 31 deep: with the item itself, DynamoDB's 32 nesting levels. */
+const MAX_CONTAINER_DEPTH = 31;
+
+/** `depth`: how many maps and lists hold the value. */
+export function validateItemValue(value: AttributeValue, depth = 0): AttributeValue {
   if ("N" in value) {
     const N = canonicalNumber(value.N);
     return N === value.N ? value : { N };
@@ -405,10 +412,13 @@ export function validateItemValue(value: AttributeValue): AttributeValue {
     if (findDuplicate(encoded)) throw validation(INVALID + `Input collection ${listText(encoded)}of type BS contains duplicates.`);
     return value;
   }
+  if (("M" in value || "L" in value) && depth >= MAX_CONTAINER_DEPTH) {
+    throw validation("Nesting Levels have exceeded supported limits: Attributes in the item have nested levels beyond supported limit");
+  }
   if ("M" in value) {
     let copy: Record<string, AttributeValue> | undefined;
     for (const key in value.M) {
-      const checked = checkedNested(value.M[key]);
+      const checked = checkedNested(value.M[key], depth + 1);
       if (checked !== value.M[key]) {
         copy ??= { ...value.M };
         copy[key] = checked;
@@ -419,7 +429,7 @@ export function validateItemValue(value: AttributeValue): AttributeValue {
   if ("L" in value) {
     let copy: AttributeValue[] | undefined;
     for (let i = 0; i < value.L.length; i++) {
-      const checked = checkedNested(value.L[i]);
+      const checked = checkedNested(value.L[i], depth + 1);
       if (checked !== value.L[i]) {
         copy ??= value.L.slice();
         copy[i] = checked;
@@ -431,12 +441,12 @@ export function validateItemValue(value: AttributeValue): AttributeValue {
 }
 
 /** A value inside M or L: exactly one type (its content checked first), then `validateItemValue`. */
-function checkedNested(value: AttributeValue): AttributeValue {
+function checkedNested(value: AttributeValue, depth: number): AttributeValue {
   let types = 0;
   for (const _ in value) types++;
-  if (types === 1) return validateItemValue(value);
+  if (types === 1) return validateItemValue(value, depth);
   if (types === 0) throw validation("Supplied AttributeValue is empty, must contain exactly one of the supported datatypes");
-  for (const [type, content] of Object.entries(value)) validateItemValue({ [type]: content } as AttributeValue);
+  for (const [type, content] of Object.entries(value)) validateItemValue({ [type]: content } as AttributeValue, depth);
   throw validation("Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported datatypes");
 }
 

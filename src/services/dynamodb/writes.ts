@@ -11,6 +11,7 @@ import { writeUnits, type Consumption } from "./capacity.js";
 import { ddbErrors } from "./errors.js";
 import {
   applyUpdate,
+  checkConditionalOperator,
   conditionFromExpected,
   evaluateCondition,
   parseCondition,
@@ -25,7 +26,7 @@ import {
 import type { AttributeValueUpdate, ExpectedAttributeValue } from "./expressions/legacy.js";
 import { checkScalarKeyPaths, indexEntryKey, itemKey, keyOf, validateItemKeys, validateKey, type StorageKey } from "./keys.js";
 import { dataTable, type DynamoDeps } from "./operation.js";
-import { checkedItem, checkExpressionParams, checkItemSize, expressionContext, finishExpressions, type ExpressionInput } from "./requests.js";
+import { checkedItem, checkedValue, checkExpressionParams, checkItemSize, expressionContext, finishExpressions, type ExpressionInput } from "./requests.js";
 import { projectForIndex, type ItemWriter } from "./store.js";
 import { allIndexes, attributeType, keyNames, type TableRecord } from "./tables.js";
 import { isExpired } from "./ttl.js";
@@ -68,6 +69,7 @@ export interface WriteResult {
 
 function conditionOf(input: ConditionInput, ctx: ReturnType<typeof expressionContext>): Condition | undefined {
   if (input.ConditionExpression !== undefined) return parseCondition(input.ConditionExpression, ctx, "ConditionExpression");
+  checkConditionalOperator(input.ConditionalOperator, input.Expected);
   if (input.Expected) return conditionFromExpected(input.Expected, input.ConditionalOperator);
   return undefined;
 }
@@ -111,7 +113,7 @@ export function prepareUpdate(deps: DynamoDeps, input: UpdateInput, ctx: Request
     input.UpdateExpression !== undefined
       ? parseUpdate(input.UpdateExpression, exprs)
       : input.AttributeUpdates
-        ? updateFromAttributeUpdates(input.AttributeUpdates)
+        ? updateFromAttributeUpdates(checkedAttributeUpdates(input.AttributeUpdates))
         : undefined;
   const condition = conditionOf(input, exprs);
   finishExpressions(exprs);
@@ -169,6 +171,15 @@ export function applyWrite(w: ItemWriter, p: PreparedWrite): WriteResult {
       };
     }
     case "update": {
+      // Removing from an item that does not exist makes none (and REMOVE a.b needs no a there).
+      if (!old && p.update && p.update.actions.length > 0 && p.update.actions.every((a) => a.kind === "REMOVE" || a.kind === "DELETE")) {
+        return {
+          updatedPaths: [],
+          get consumed() {
+            return writeConsumption(p.table, undefined, undefined);
+          },
+        };
+      }
       let item: Item;
       let updatedPaths: WriteResult["updatedPaths"] = [];
       if (p.update) {
@@ -306,4 +317,11 @@ function checkIndexKeyTypes(table: TableRecord, update: Update): void {
       }
     }
   }
+}
+
+/** AttributeUpdates' values, checked and made canonical as an item's are (an empty set is refused). */
+function checkedAttributeUpdates(updates: Readonly<Record<string, AttributeValueUpdate>>): Record<string, AttributeValueUpdate> {
+  const checked: Record<string, AttributeValueUpdate> = {};
+  for (const [name, update] of Object.entries(updates)) checked[name] = update.Value === undefined ? update : { ...update, Value: checkedValue(update.Value) };
+  return checked;
 }

@@ -25,7 +25,8 @@ export type Condition =
   | { readonly kind: "and" | "or"; readonly left: Condition; readonly right: Condition }
   | { readonly kind: "not"; readonly condition: Condition }
   | { readonly kind: "attribute_exists" | "attribute_not_exists"; readonly path: DocumentPath }
-  | { readonly kind: "attribute_type"; readonly path: DocumentPath; readonly type: Operand }
+  /** The operand is a path, or a constant (DynamoDB accepts `attribute_type(:v, :t)`). */
+  | { readonly kind: "attribute_type"; readonly operand: Operand; readonly type: Operand }
   | { readonly kind: "begins_with" | "contains"; readonly left: Operand; readonly right: Operand }
   /** Legacy `NOT_CONTAINS`: the attribute exists and does not contain the value. */
   | { readonly kind: "not_contains"; readonly left: Operand; readonly right: Operand };

@@ -51,6 +51,9 @@ const CONDITION_FUNCTIONS: ReadonlyMap<string, number> = new Map([
   ["contains", 2],
 ]);
 
+/** Functions of UpdateExpressions, which a condition may not use. */
+const UPDATE_FUNCTIONS: ReadonlySet<string> = new Set(["if_not_exists", "list_append"]);
+
 const ATTRIBUTE_TYPES: ReadonlySet<string> = new Set(["S", "N", "B", "NULL", "SS", "BOOL", "L", "BS", "NS", "M"]);
 
 /** DynamoDB's IN limit. */
@@ -190,14 +193,31 @@ class ConditionParser extends Parser<Slot> {
     const l = this.operand(left);
     const r = this.operand(right);
     this.distinct(op, left, right);
+    if (op !== "=" && op !== "<>") this.orderable(op, [left, right]);
     return { kind: "compare", op, left: l, right: r };
+  }
+
+  /**
+   * Ordering compares numbers, strings and binaries only: a constant of
+   * another type is a faulty expression, not a failed condition (what an
+   * attribute holds is only known at evaluation, where it fails).
+   */
+  private orderable(operator: string, operands: readonly RawOperand[]): void {
+    for (const operand of operands) {
+      const type = operand.k === "value" && operand.value !== undefined ? typeOf(operand.value) : undefined;
+      if (type !== undefined && type !== "N" && type !== "S" && type !== "B") {
+        this.problems.add("function", `Incorrect operand type for operator or function; operator or function: ${operator}, operand type: ${type}`);
+        return;
+      }
+    }
   }
 
   private between(operand: RawOperand, low: RawOperand, high: RawOperand): Condition {
     const o = this.operand(operand);
     const lo = this.operand(low);
     const hi = this.operand(high);
-    if (low.k === "value" && high.k === "value" && low.value !== undefined && high.value !== undefined) {
+    this.orderable("BETWEEN", [operand, low, high]);
+    if (!this.problems.has("function") && low.k === "value" && high.k === "value" && low.value !== undefined && high.value !== undefined) {
       const bounds = `lower bound operand: AttributeValue: {${valueText(low.value)}}, upper bound operand: AttributeValue: {${valueText(high.value)}}`;
       if (typeOf(low.value) !== typeOf(high.value)) {
         this.problems.add("function", `The BETWEEN operator requires same data type for lower and upper bounds; ${bounds}`);
@@ -241,11 +261,12 @@ class ConditionParser extends Parser<Slot> {
       case "attribute_exists":
       case "attribute_not_exists":
       case "attribute_type": {
-        if (first.k !== "path") {
+        // attribute_type also takes a constant: `attribute_type(:v, :t)`.
+        if (first.k !== "path" && (name !== "attribute_type" || first.k !== "value")) {
           this.problems.add("function", `Operator or function requires a document path; operator or function: ${name}`);
           return { kind: "attribute_exists", path: [name] };
         }
-        if (name !== "attribute_type") return { kind: name, path: first.path };
+        if (name !== "attribute_type") return { kind: name, path: (first as { path: DocumentPath }).path };
         const type = args[1].k === "value" ? args[1].value : undefined;
         if (type === undefined || !("S" in type)) {
           const typeName = type !== undefined ? typeOf(type) : rawType(args[1]) ?? "{NS,SS,L,BS,N,M,B,BOOL,NULL,S}";
@@ -259,7 +280,7 @@ class ConditionParser extends Parser<Slot> {
             `Invalid attribute type name found; type: ${type.S}, valid types: {B,NULL,SS,BOOL,L,BS,N,NS,S,M}`,
           );
         }
-        return { kind: "attribute_type", path: first.path, type: operands[1] };
+        return { kind: "attribute_type", operand: operands[0]!, type: operands[1]! };
       }
       case "begins_with":
         for (const arg of args) {
@@ -283,7 +304,8 @@ class ConditionParser extends Parser<Slot> {
     if (raw.k === "path") return { kind: "path", path: raw.path };
     if (raw.k === "value") return { kind: "value", value: raw.value ?? { NULL: true } };
     if (raw.name !== "size") {
-      if (CONDITION_FUNCTIONS.has(raw.name)) this.misused(raw.name);
+      // Condition functions, and update functions, are known but misplaced here.
+      if (CONDITION_FUNCTIONS.has(raw.name) || UPDATE_FUNCTIONS.has(raw.name)) this.misused(raw.name);
       else this.problems.add("unknownFunction", `Invalid function name; function: ${raw.name}`);
       return { kind: "value", value: { NULL: true } };
     }

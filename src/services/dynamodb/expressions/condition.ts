@@ -62,7 +62,7 @@ export function evaluateCondition(condition: Condition, item: Item | undefined):
     case "attribute_not_exists":
       return getPath(item, condition.path) === undefined;
     case "attribute_type": {
-      const value = getPath(item, condition.path);
+      const value = operandValue(condition.operand, item);
       const type = operandValue(condition.type, item);
       return value !== undefined && type !== undefined && "S" in type && typeOf(value) === type.S;
     }

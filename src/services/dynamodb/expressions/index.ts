@@ -51,6 +51,7 @@ export { applyUpdate } from "./update.js";
 export { parseProjection, project } from "./projection.js";
 export { keyConditionFromParts, keyPartsOf, parseKeyCondition, parseKeyConditionSyntax } from "./key-condition.js";
 export {
+  checkConditionalOperator,
   conditionFromExpected,
   conditionFromFilter,
   keyConditionFromKeyConditions,

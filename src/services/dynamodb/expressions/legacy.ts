@@ -110,6 +110,13 @@ function combine(conditions: readonly Condition[], conditionalOperator: string |
   return conditions.reduce((left, right) => ({ kind, left, right }));
 }
 
+/** A ConditionalOperator joins the conditions of an Expected, QueryFilter or ScanFilter: without any (or with none in it) it is refused. */
+export function checkConditionalOperator(conditionalOperator: string | undefined, conditions: object | undefined): void {
+  if (conditionalOperator !== undefined && (conditions === undefined || Object.keys(conditions).length === 0)) {
+    throw validation("ConditionalOperator cannot be used without Filter or Expected");
+  }
+}
+
 /** `Expected` + `ConditionalOperator` → a condition; undefined when `Expected` is empty. */
 export function conditionFromExpected(
   expected: Readonly<Record<string, ExpectedAttributeValue>>,

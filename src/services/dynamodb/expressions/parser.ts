@@ -17,6 +17,9 @@ import { isReserved } from "./reserved-words.js";
 /** DynamoDB's limit on an expression's length in UTF-8 bytes. */
 export const MAX_EXPRESSION_BYTES = 4096;
 
+/** A document path reaches 32 levels deep at most, as items do. */
+const MAX_PATH_LEVELS = 32;
+
 /** How deep parentheses may nest before we refuse (keeps recursion bounded). */
 const MAX_NESTING = 256;
 
@@ -177,8 +180,12 @@ export class Parser<Slot extends string> {
         this.next();
         this.expectPunct("]");
         path.push(Number(token.text));
-      } else return path;
+      } else break;
     }
+    if (path.length > MAX_PATH_LEVELS) {
+      throw invalidExpression(this.kind, `The document path has too many nesting levels; nesting levels: ${path.length}`);
+    }
+    return path;
   }
 
   private pathName(): string {

@@ -193,6 +193,11 @@ class UpdateParser extends Parser<Slot> {
       }
       return { kind: "if_not_exists", path: first.path, fallback: second };
     }
+    // list_append takes lists and paths, and if_not_exists, but not another list_append.
+    if (args.some((arg) => arg.kind === "list_append")) {
+      this.problems.add("function", `The function is not allowed to be used this way in an expression; function: ${name}`);
+      return { kind: "value", value: PLACEHOLDER };
+    }
     for (const arg of args) {
       if (arg.kind === "value" && !("L" in arg.value)) {
         this.problems.add("function", `Incorrect operand type for operator or function; operator or function: ${name}, operand type: ${typeOf(arg.value)}`);

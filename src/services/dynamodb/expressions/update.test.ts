@@ -104,7 +104,7 @@ describe("update application", () => {
     ["DELETE s.x :ss", "The document path provided in the update expression is invalid for update"],
     ["DELETE gone.x :ss", "The document path provided in the update expression is invalid for update"],
     ["DELETE lst.x :ss", "The document path provided in the update expression is invalid for update"],
-    ["SET n = n + :big", "DynamoDB only supports precision up to 38 digits"],
+    ["SET n = n + :big", "Number overflow. Attempting to store a number with magnitude larger than supported range"],
   ];
   it("words a type mismatch of legacy AttributeUpdates as DynamoDB does", () => {
     throwsValidation(() => applyUpdate(updateFromAttributeUpdates({ s: { Action: "ADD", Value: { NS: ["1"] } } }), BASE), "Type mismatch for attribute to update");

@@ -15,6 +15,11 @@ import type { TableRecord } from "../tables.js";
 const DEFAULT_RECOVERY_DAYS = 35;
 /** The latest restorable time trails the present by about five minutes. */
 const RESTORE_LAG_MS = 5 * 60 * 1000;
+/**
+ * A new table reports continuous backups DISABLED at first and ENABLED a
+ * little later, as DynamoDB does (seen by ScyllaDB's suite run against it).
+ */
+const BACKUPS_SETTLE_MS = 60 * 1000;
 
 interface PointInTimeRecoverySpecification {
   PointInTimeRecoveryEnabled: boolean;
@@ -65,7 +70,12 @@ export function backupOperations(deps: DynamoDeps): OperationTable {
 
 function continuousBackups(table: TableRecord, now: number): Record<string, unknown> {
   const pitr = table.pitr;
-  if (!pitr) return { ContinuousBackupsStatus: "ENABLED", PointInTimeRecoveryDescription: { PointInTimeRecoveryStatus: "DISABLED" } };
+  if (!pitr) {
+    return {
+      ContinuousBackupsStatus: now - table.createdAt < BACKUPS_SETTLE_MS ? "DISABLED" : "ENABLED",
+      PointInTimeRecoveryDescription: { PointInTimeRecoveryStatus: "DISABLED" },
+    };
+  }
   const earliest = Math.max(pitr.since, now - pitr.recoveryPeriodInDays * 24 * 60 * 60 * 1000);
   return {
     ContinuousBackupsStatus: "ENABLED",

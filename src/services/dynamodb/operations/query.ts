@@ -11,6 +11,7 @@ import { defineOperation, type OperationTable } from "../../../server/service.js
 import { consumedCapacity, readUnits, type CapacityMode } from "../capacity.js";
 import { ddbErrors } from "../errors.js";
 import {
+  checkConditionalOperator,
   conditionFromFilter,
   evaluateCondition,
   keyConditionFromParts,
@@ -256,6 +257,7 @@ export function queryOperations(deps: DynamoDeps): OperationTable {
         const legacy = { AttributesToGet: input.AttributesToGet, QueryFilter: input.QueryFilter, ConditionalOperator: input.ConditionalOperator, KeyConditions: input.KeyConditionExpression !== undefined ? input.KeyConditions : undefined };
         checkExpressionParams(input, expressions, legacy);
         if (input.QueryFilter) checkConditionValues(input.QueryFilter);
+        checkConditionalOperator(input.ConditionalOperator, input.QueryFilter);
         const legacyFilter = input.QueryFilter && conditionFromFilter(input.QueryFilter, input.ConditionalOperator, "QueryFilter");
         const attributes = input.AttributesToGet && projectionFromAttributesToGet(input.AttributesToGet);
         const startValues = checkedStartValues(input.ExclusiveStartKey);
@@ -295,6 +297,7 @@ export function queryOperations(deps: DynamoDeps): OperationTable {
         checkExpressionParams(input, expressions, legacy);
         const attributes = input.AttributesToGet && projectionFromAttributesToGet(input.AttributesToGet);
         if (input.ScanFilter) checkConditionValues(input.ScanFilter);
+        checkConditionalOperator(input.ConditionalOperator, input.ScanFilter);
         const legacyFilter = input.ScanFilter && conditionFromFilter(input.ScanFilter, input.ConditionalOperator, "ScanFilter");
         const startValues = checkedStartValues(input.ExclusiveStartKey);
         if (input.Segment !== undefined && input.TotalSegments === undefined) {
@@ -431,8 +434,10 @@ function conditionPaths(condition: Condition): (readonly (string | number)[])[] 
         return;
       case "attribute_exists":
       case "attribute_not_exists":
-      case "attribute_type":
         paths.push(c.path);
+        return;
+      case "attribute_type":
+        operand(c.operand);
         return;
     }
   };

@@ -252,7 +252,7 @@ class Parser {
       this.expectPunct(",");
       const right: Operand = { kind: "value", value: this.value("root") };
       this.expectPunct(")");
-      if (fn === "ATTRIBUTE_TYPE") return { kind: "attribute_type", path, type: right };
+      if (fn === "ATTRIBUTE_TYPE") return { kind: "attribute_type", operand: { kind: "path", path }, type: right };
       return { kind: fn === "BEGINS_WITH" ? "begins_with" : "contains", left: { kind: "path", path }, right };
     }
     const operand = this.operand();
@@ -261,7 +261,7 @@ class Parser {
       const negated = this.keyword("NOT");
       let condition: Condition;
       if (this.keyword("MISSING")) condition = { kind: "attribute_not_exists", path: operand.path };
-      else if (this.keyword("NULL")) condition = { kind: "attribute_type", path: operand.path, type: { kind: "value", value: { S: "NULL" } } };
+      else if (this.keyword("NULL")) condition = { kind: "attribute_type", operand, type: { kind: "value", value: { S: "NULL" } } };
       else throw statementError(`Unexpected ${this.describe(this.peek())}`);
       return negated ? { kind: "not", condition } : condition;
     }

@@ -1,0 +1,136 @@
+/**
+ * DynamoDB write and expression details that ScyllaDB's alternator suite
+ * (written against DynamoDB itself) pins down, on the wire: constants an
+ * ordering cannot compare, functions out of place, updates that only
+ * remove from a missing item, legacy AttributeUpdates values, nesting
+ * limits, a ConditionalOperator with nothing to join, the empty body of
+ * TagResource, and arithmetic beyond 38 digits.
+ */
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { rawRequest } from "../support/raw.js";
+import { startCloud, type TestCloud } from "../support/nimbus.js";
+
+const TABLE = "writes";
+
+describe("DynamoDB write conformance", () => {
+  let t: TestCloud;
+  const send = (operation: string, body: unknown) =>
+    rawRequest(t.cloud.endpoint, {
+      method: "POST",
+      path: "/",
+      service: "dynamodb",
+      headers: { "x-amz-target": `DynamoDB_20120810.${operation}`, "content-type": "application/x-amz-json-1.0" },
+      body: JSON.stringify(body),
+    });
+  const call = async (operation: string, body: Record<string, unknown>) => {
+    const answer = await send(operation, { TableName: TABLE, ...body });
+    return { status: answer.status, body: answer.body === "" ? {} : (JSON.parse(answer.body) as Record<string, unknown>) };
+  };
+  const refused = async (operation: string, body: Record<string, unknown>, message: string) => {
+    const answer = await call(operation, body);
+    assert.equal(answer.status, 400, JSON.stringify(body));
+    assert.equal(answer.body.message, message, JSON.stringify(body));
+  };
+  const item = async (p: string) => (await call("GetItem", { Key: { p: { S: p } }, ConsistentRead: true })).body.Item;
+
+  before(async () => {
+    t = await startCloud({ inMemory: true });
+    const created = await send("CreateTable", {
+      TableName: TABLE,
+      AttributeDefinitions: [{ AttributeName: "p", AttributeType: "S" }],
+      KeySchema: [{ AttributeName: "p", KeyType: "HASH" }],
+      BillingMode: "PAY_PER_REQUEST",
+    });
+    assert.equal(created.status, 200);
+  });
+  after(() => t.stop());
+
+  it("refuses a constant an ordering cannot compare, in conditions and filters", async () => {
+    await call("PutItem", { Item: { p: { S: "ordered" }, a: { N: "1" } } });
+    const list = { L: [{ N: "1" }, { N: "2" }] };
+    for (const expression of ["a < :v", ":v >= a", "a BETWEEN :v AND :v"]) {
+      await refused(
+        "UpdateItem",
+        { Key: { p: { S: "ordered" } }, UpdateExpression: "SET z = :n", ConditionExpression: expression, ExpressionAttributeValues: { ":v": list, ":n": { N: "1" } } },
+        `Invalid ConditionExpression: Incorrect operand type for operator or function; operator or function: ${expression.includes("BETWEEN") ? "BETWEEN" : expression.includes("<") ? "<" : ">="}, operand type: L`,
+      );
+    }
+    await refused("Scan", { FilterExpression: "a > :v", ExpressionAttributeValues: { ":v": { M: {} } } }, "Invalid FilterExpression: Incorrect operand type for operator or function; operator or function: >, operand type: M");
+    // What an attribute holds is only known at evaluation: there a list just fails the comparison.
+    await call("PutItem", { Item: { p: { S: "listed" }, a: list } });
+    const failed = await call("PutItem", { Item: { p: { S: "listed" } }, ConditionExpression: ":one < a", ExpressionAttributeValues: { ":one": { N: "1" } } });
+    assert.equal(failed.body.__type, "com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException");
+  });
+
+  it("lets attribute_type test a constant, and refuses update functions in conditions and nested list_append", async () => {
+    const typed = await call("PutItem", {
+      Item: { p: { S: "typed" } },
+      ConditionExpression: "attribute_type(:v, :t)",
+      ExpressionAttributeValues: { ":v": { N: "0" }, ":t": { S: "N" } },
+    });
+    assert.equal(typed.status, 200);
+    await refused(
+      "PutItem",
+      { Item: { p: { S: "typed" } }, ConditionExpression: "if_not_exists(a, a) = :v", ExpressionAttributeValues: { ":v": { N: "0" } } },
+      "Invalid ConditionExpression: The function is not allowed to be used this way in an expression; function: if_not_exists",
+    );
+    const list = (n: string) => ({ L: [{ N: n }] });
+    await refused(
+      "UpdateItem",
+      { Key: { p: { S: "typed" } }, UpdateExpression: "SET a = list_append(list_append(:a, :b), :c)", ExpressionAttributeValues: { ":a": list("1"), ":b": list("2"), ":c": list("3") } },
+      "Invalid UpdateExpression: The function is not allowed to be used this way in an expression; function: list_append",
+    );
+  });
+
+  it("makes no item of an update that only removes from a missing one", async () => {
+    const removed = await call("UpdateItem", { Key: { p: { S: "ghost" } }, UpdateExpression: "REMOVE a, x.y, z[0]", ReturnValues: "ALL_NEW" });
+    assert.deepEqual([removed.status, removed.body.Attributes], [200, undefined]);
+    await call("UpdateItem", { Key: { p: { S: "ghost" } }, AttributeUpdates: { a: { Action: "DELETE" } } });
+    assert.equal(await item("ghost"), undefined);
+    // An update with nothing to do but the key still makes the item, as DynamoDB does.
+    await call("UpdateItem", { Key: { p: { S: "bare" } } });
+    assert.deepEqual(await item("bare"), { p: { S: "bare" } });
+  });
+
+  it("checks AttributeUpdates values as an item's, and refuses a ConditionalOperator with nothing to join", async () => {
+    await refused("UpdateItem", { Key: { p: { S: "legacy" } }, AttributeUpdates: { c: { Action: "PUT", Value: { NS: [] } } } }, "One or more parameter values were invalid: An number set  may not be empty");
+    await call("UpdateItem", { Key: { p: { S: "legacy" } }, AttributeUpdates: { n: { Action: "PUT", Value: { N: "1.50" } } } });
+    assert.deepEqual(await item("legacy"), { p: { S: "legacy" }, n: { N: "1.5" } });
+    for (const body of [{ Expected: {} }, {}]) {
+      await refused("UpdateItem", { Key: { p: { S: "legacy" } }, AttributeUpdates: { z: { Value: { N: "4" } } }, ConditionalOperator: "OR", ...body }, "ConditionalOperator cannot be used without Filter or Expected");
+    }
+    await refused("Scan", { ConditionalOperator: "AND" }, "ConditionalOperator cannot be used without Filter or Expected");
+  });
+
+  it("holds maps and lists 32 levels deep, counting the item, and paths as deep", async () => {
+    const nested = (wraps: number) => {
+      let value: Record<string, unknown> = { S: "leaf" };
+      for (let i = 0; i < wraps; i++) value = i % 2 ? { L: [value] } : { M: { a: value } };
+      return value;
+    };
+    assert.equal((await call("PutItem", { Item: { p: { S: "deep" }, v: nested(31) } })).status, 200);
+    await refused("PutItem", { Item: { p: { S: "deep" }, v: nested(32) } }, "Nesting Levels have exceeded supported limits: Attributes in the item have nested levels beyond supported limit");
+    assert.equal((await call("GetItem", { Key: { p: { S: "deep" } }, ProjectionExpression: "a" + ".b".repeat(31) })).status, 200);
+    await refused("GetItem", { Key: { p: { S: "deep" } }, ProjectionExpression: "a" + ".b".repeat(32) }, "Invalid ProjectionExpression: The document path has too many nesting levels; nesting levels: 33");
+  });
+
+  it("answers TagResource and UntagResource with an empty body", async () => {
+    const arn = ((await call("DescribeTable", {})).body.Table as { TableArn: string }).TableArn;
+    for (const [operation, body] of [
+      ["TagResource", { ResourceArn: arn, Tags: [{ Key: "k", Value: "v" }] }],
+      ["UntagResource", { ResourceArn: arn, TagKeys: ["k"] }],
+    ] as const) {
+      const answer = await send(operation, body);
+      assert.deepEqual([answer.status, answer.body, answer.headers["x-amz-crc32"]], [200, "", "0"]);
+    }
+  });
+
+  it("calls an arithmetic result beyond 38 digits an overflow", async () => {
+    await refused(
+      "UpdateItem",
+      { Key: { p: { S: "sum" } }, UpdateExpression: "SET b = :big - :one", ExpressionAttributeValues: { ":big": { N: "1e50" }, ":one": { N: "1" } } },
+      "Number overflow. Attempting to store a number with magnitude larger than supported range",
+    );
+  });
+});
