@@ -29,6 +29,7 @@ import {
   TagRoleCommand,
   UntagPolicyCommand,
   UntagRoleCommand,
+  UpdateAssumeRolePolicyCommand,
 } from "@aws-sdk/client-iam";
 import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import { rejectsWith, startCloud, type TestCloud } from "../support/nimbus.js";
@@ -70,6 +71,16 @@ describe("IAM conformance: recorded AWS answers", () => {
     await iam.send(new CreateRoleCommand({ RoleName: "elsewhere", AssumeRolePolicyDocument: TRUST }));
     const notIn = await rejectsWith(iam.send(new RemoveRoleFromInstanceProfileCommand({ InstanceProfileName: "shapes-profile", RoleName: "elsewhere" })), "NoSuchEntityException", 404);
     assert.equal(notIn.message, "Role elsewhere in Instance Profile shapes-profile cannot be found.");
+  });
+
+  it("words trust policies as IAM does: invalid JSON, and only role-assuming actions", async () => {
+    const json = await rejectsWith(iam.send(new UpdateAssumeRolePolicyCommand({ RoleName: "shapes", PolicyDocument: "not valid json" })), "MalformedPolicyDocumentException", 400);
+    assert.equal(json.message, "This policy contains invalid Json");
+    const other = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: "000000000000" }, Action: "sts:InvalidAction" }] });
+    const action = await rejectsWith(iam.send(new UpdateAssumeRolePolicyCommand({ RoleName: "shapes", PolicyDocument: other })), "MalformedPolicyDocumentException", 400);
+    assert.equal(action.message, "AssumeRole policy may only specify STS AssumeRole actions.");
+    const tagged = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: "000000000000" }, Action: ["sts:AssumeRole", "sts:TagSession"] }] });
+    await iam.send(new UpdateAssumeRolePolicyCommand({ RoleName: "shapes", PolicyDocument: tagged }));
   });
 
   it("gives GetPolicy its tags, maybe none, and CreatePolicy no description", async () => {

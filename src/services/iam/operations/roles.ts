@@ -5,6 +5,7 @@
  */
 import { parsePolicy, policySize } from "../../../policy/document.js";
 import type { RequestContext } from "../../../server/context.js";
+import { AwsError } from "../../../server/errors.js";
 import { defineOperation, type OperationTable } from "../../../server/service.js";
 import { iamErrors } from "../errors.js";
 import { newRoleId } from "../ids.js";
@@ -31,11 +32,28 @@ export function roleArn(role: Pick<RoleRecord, "accountId" | "path" | "roleName"
   return `arn:aws:iam::${role.accountId}:role${role.path}${role.roleName}`;
 }
 
-/** A role's trust policy: 2,048 characters at most, white space not counted. */
+/**
+ * A role's trust policy: 2,048 characters at most, white space not counted;
+ * JSON, worded as IAM words trust policies; granting only the actions of
+ * assuming a role (and what goes with it: session tags, source identity).
+ */
 function parseTrustPolicy(text: string): void {
   if (policySize(text) > MAX_TRUST_POLICY_SIZE) throw iamErrors.limitExceeded("ACLSizePerRole", MAX_TRUST_POLICY_SIZE);
-  parsePolicy(text, "trust");
+  try {
+    JSON.parse(text);
+  } catch {
+    throw new AwsError("MalformedPolicyDocument", "This policy contains invalid Json", 400);
+  }
+  const document = parsePolicy(text, "trust");
+  for (const statement of document.statements) {
+    for (const action of statement.action ?? []) {
+      if (!TRUST_ACTION.test(action)) throw new AwsError("MalformedPolicyDocument", "AssumeRole policy may only specify STS AssumeRole actions.", 400);
+    }
+  }
 }
+
+/** What a trust policy may grant: `sts:AssumeRole…`, `sts:TagSession`, `sts:SetSourceIdentity`, `sts:SetContext`, or wildcards over them. */
+const TRUST_ACTION = /^(\*|sts:(\*|AssumeRole\w*\*?|TagSession|SetSourceIdentity|SetContext))$/i;
 
 const MAX_TRUST_POLICY_SIZE = 2048;
 
