@@ -142,6 +142,22 @@ describe("IAM conformance: recorded AWS answers", () => {
     await rejectsWith(iam.send(new GetRoleCommand({ RoleName: "bounded" })), "NoSuchEntityException", 404);
   });
 
+  it("checks session tags: keys unique whatever their case, transitive keys among them", async () => {
+    const RoleArn = "arn:aws:iam::000000000000:role/shapes";
+    const duplicate = await rejectsWith(
+      sts.send(new AssumeRoleCommand({ RoleArn, RoleSessionName: "tagged", Tags: [{ Key: "Tag1", Value: "a" }, { Key: "tag1", Value: "b" }] })),
+      "InvalidParameterValue",
+      400,
+    );
+    assert.equal(duplicate.message, "Duplicate tag keys found. Please note that Tag keys are case insensitive.");
+    const transitive = await rejectsWith(
+      sts.send(new AssumeRoleCommand({ RoleArn, RoleSessionName: "tagged", Tags: [{ Key: "Tag1", Value: "a" }], TransitiveTagKeys: ["Tag2"] })),
+      "InvalidParameterValue",
+      400,
+    );
+    assert.equal(transitive.message, "The specified transitive tag key must be included in the requested tags.");
+  });
+
   it("refuses what is no ARN at all as invalid", async () => {
     const policy = await rejectsWith(iam.send(new AttachRolePolicyCommand({ RoleName: "shapes", PolicyArn: "longpolicynamebutnoarn" })), "ValidationError", 400);
     assert.equal(policy.message, "ARN longpolicynamebutnoarn is not valid.");

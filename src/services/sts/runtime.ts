@@ -24,7 +24,22 @@ interface AssumeRoleInput {
   Policy?: string;
   PolicyArns?: { arn?: string }[];
   Tags?: { Key: string; Value: string }[];
+  TransitiveTagKeys?: string[];
 }
+
+/** Session tags: keys unique without regard to case, and every transitive key among them. */
+function checkSessionTags(input: AssumeRoleInput): void {
+  const keys = new Set<string>();
+  for (const { Key } of input.Tags ?? []) {
+    if (keys.has(Key.toLowerCase())) throw invalidParameter("Duplicate tag keys found. Please note that Tag keys are case insensitive.");
+    keys.add(Key.toLowerCase());
+  }
+  for (const key of input.TransitiveTagKeys ?? []) {
+    if (!keys.has(key.toLowerCase())) throw invalidParameter("The specified transitive tag key must be included in the requested tags.");
+  }
+}
+
+const invalidParameter = (message: string) => new AwsError("InvalidParameterValue", message, 400);
 
 /**
  * PackedPolicySize, only when the call passed session policies or tags:
@@ -73,6 +88,7 @@ export function createStsRuntime(env: ServiceEnvironment): ServiceRuntime {
         authorize: (i) => [{ action: "sts:AssumeRole", resource: i.RoleArn }],
         async handle(input, ctx) {
           if (!isArn(input.RoleArn)) throw invalid(`${input.RoleArn} is invalid`);
+          checkSessionTags(input);
           const match = /^arn:aws:iam::(\d{12}):role\/(?:.*\/)?([^/]+)$/.exec(input.RoleArn);
           const role = match ? iam.role(match[1]!, match[2]!) : undefined;
           const refused = () =>
