@@ -5,7 +5,16 @@
  */
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { BatchGetItemCommand, BatchWriteItemCommand, CreateTableCommand, DynamoDBClient, QueryCommand, ScanCommand } from "@aws-sdk/client-dynamodb";
+import {
+  BatchGetItemCommand,
+  BatchWriteItemCommand,
+  CreateTableCommand,
+  DeleteItemCommand,
+  DynamoDBClient,
+  PutItemCommand,
+  QueryCommand,
+  ScanCommand,
+} from "@aws-sdk/client-dynamodb";
 import { stringKeyedTable } from "../support/dynamodb.js";
 import { rejectsWith, startCloud, type TestCloud } from "../support/nimbus.js";
 
@@ -33,6 +42,28 @@ describe("DynamoDB limits", () => {
   async function message(promise: Promise<unknown>): Promise<string> {
     return (await rejectsWith(promise, "ValidationException", 400)).message;
   }
+
+  it("indexes items whose keys reach DynamoDB's limits, in a local and a global index, and unindexes them", async () => {
+    await ddb.send(
+      new CreateTableCommand({
+        TableName: "long-keys",
+        AttributeDefinitions: ["p", "c", "l", "g"].map((AttributeName) => ({ AttributeName, AttributeType: "S" as const })),
+        KeySchema: [{ AttributeName: "p", KeyType: "HASH" }, { AttributeName: "c", KeyType: "RANGE" }],
+        LocalSecondaryIndexes: [{ IndexName: "by-l", KeySchema: [{ AttributeName: "p", KeyType: "HASH" }, { AttributeName: "l", KeyType: "RANGE" }], Projection: { ProjectionType: "ALL" } }],
+        GlobalSecondaryIndexes: [{ IndexName: "by-g", KeySchema: [{ AttributeName: "g", KeyType: "HASH" }, { AttributeName: "l", KeyType: "RANGE" }], Projection: { ProjectionType: "KEYS_ONLY" } }],
+        BillingMode: "PAY_PER_REQUEST",
+      }),
+    );
+    const item = { p: { S: "p".repeat(2048) }, c: { S: "c".repeat(1024) }, l: { S: "l".repeat(1024) }, g: { S: "g".repeat(2048) } };
+    await ddb.send(new PutItemCommand({ TableName: "long-keys", Item: item }));
+    const local = await ddb.send(new QueryCommand({ TableName: "long-keys", IndexName: "by-l", KeyConditionExpression: "p = :p AND l = :l", ExpressionAttributeValues: { ":p": item.p, ":l": item.l } }));
+    assert.equal(local.Count, 1);
+    const global = await ddb.send(new QueryCommand({ TableName: "long-keys", IndexName: "by-g", KeyConditionExpression: "g = :g", ExpressionAttributeValues: { ":g": item.g } }));
+    assert.equal(global.Items?.[0]?.c?.S, item.c.S);
+    await ddb.send(new DeleteItemCommand({ TableName: "long-keys", Key: { p: item.p, c: item.c } }));
+    assert.equal((await ddb.send(new ScanCommand({ TableName: "long-keys", IndexName: "by-g" }))).Count, 0);
+    assert.equal((await ddb.send(new ScanCommand({ TableName: "long-keys", IndexName: "by-l" }))).Count, 0);
+  });
 
   it("answers BatchGetItem up to 16 MB and hands the other keys back as UnprocessedKeys", async () => {
     const body = "x".repeat(390 * 1024);

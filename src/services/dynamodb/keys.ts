@@ -83,7 +83,45 @@ export function indexEntryKey(table: TableRecord, index: IndexRecord, item: Item
   }
   const tableKey = itemKey(table, item);
   parts.push(...tableKey.slice(1));
-  return parts;
+  return storedLength(parts) <= MAX_ENTRY_KEY_BYTES ? parts : compactEntryKey(parts, tableKey.length - 1);
+}
+
+/** LMDB refuses keys past 1978 bytes; index entries are kept under this (with room for the store's framing). */
+const MAX_ENTRY_KEY_BYTES = 1900;
+
+function storedLength(parts: StorageKey): number {
+  let bytes = 0;
+  for (const part of parts) bytes += (typeof part === "string" ? Buffer.byteLength(part) : 8) + 1;
+  return bytes;
+}
+
+/**
+ * An index entry whose keys are long (a 1 KB index sort key beside a 1 KB
+ * table sort key): the table's range part, which only tells apart entries
+ * of equal index keys, becomes its digest; if that is not enough, the
+ * index's range part is cut and suffixed with its digest, keeping its order
+ * but among values sharing their first few hundred bytes. The same item
+ * always gives the same key, so writes and deletes find their entries.
+ */
+function compactEntryKey(parts: StorageKey, tableParts: number): StorageKey {
+  const compact = [...parts];
+  if (tableParts === 2) compact[compact.length - 1] = `~${md5Hex(String(compact[compact.length - 1]))}`;
+  const indexRange = compact.length - tableParts - 1;
+  // [tableId, indexName, hash, range?, …table key]: the index range part sits at 3 when present.
+  if (storedLength(compact) > MAX_ENTRY_KEY_BYTES && indexRange === 3) compact[3] = cutPart(String(compact[3]), 600);
+  return compact;
+}
+
+/** A prefix of at most `maxBytes` UTF-8 bytes, then a mark that sorts after any continuation, then the digest. */
+function cutPart(part: string, maxBytes: number): string {
+  let prefix = "";
+  let bytes = 0;
+  for (const char of part) {
+    bytes += Buffer.byteLength(char);
+    if (bytes > maxBytes) break;
+    prefix += char;
+  }
+  return `${prefix}\u{10FFFF}${md5Hex(part)}`;
 }
 
 /** The attributes of `item` that make up a key schema. */
