@@ -169,6 +169,17 @@ describe("DynamoDB batches, transactions and streams", () => {
       const more = await streams.send(new GetRecordsCommand({ ShardIterator: NextShardIterator! }));
       assert.deepEqual(more.Records, []);
       await rejectsWith(streams.send(new DescribeStreamCommand({ StreamArn: `${TableDescription!.TableArn}/stream/2000-01-01T00:00:00.000` })), "ResourceNotFoundException", 400);
+      // The shard's starting number is itself a place to start reading from.
+      const start = StreamDescription!.Shards![0]!.SequenceNumberRange!.StartingSequenceNumber!;
+      const at = await streams.send(
+        new GetShardIteratorCommand({ StreamArn: TableDescription!.LatestStreamArn!, ShardId: shardId, ShardIteratorType: "AT_SEQUENCE_NUMBER", SequenceNumber: start }),
+      );
+      assert.equal((await streams.send(new GetRecordsCommand({ ShardIterator: at.ShardIterator! }))).Records?.length, 3);
+      // What is no stream ARN is invalid; a shard id past the last gives an empty page.
+      await rejectsWith(streams.send(new DescribeStreamCommand({ StreamArn: "sdfadfsdfnlfkajakfgjalksfgklasjklasdjfklasdfasdfgasf" })), "ValidationException", 400);
+      await rejectsWith(streams.send(new ListStreamsCommand({ ExclusiveStartStreamArn: "kossaapaaasdafsdaasdasdasdasasdasfadfadfasdasdas" })), "ValidationException", 400);
+      const past = await streams.send(new DescribeStreamCommand({ StreamArn: TableDescription!.LatestStreamArn!, ExclusiveStartShardId: "z".repeat(40) }));
+      assert.deepEqual(past.StreamDescription!.Shards, []);
     } finally {
       streams.destroy();
     }

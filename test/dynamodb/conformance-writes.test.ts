@@ -126,6 +126,48 @@ describe("DynamoDB write conformance", () => {
     }
   });
 
+  it("compares any type for equality in legacy conditions", async () => {
+    await call("PutItem", { Item: { p: { S: "legacy-eq" }, l: { L: [{ N: "1" }] }, b: { BOOL: true } } });
+    const scanned = await call("Scan", {
+      ScanFilter: { l: { ComparisonOperator: "EQ", AttributeValueList: [{ L: [{ N: "1" }] }] }, b: { ComparisonOperator: "NE", AttributeValueList: [{ BOOL: false }] } },
+    });
+    assert.deepEqual((scanned.body.Items as { p: { S: string } }[]).map((i) => i.p.S), ["legacy-eq"]);
+  });
+
+  it("cancels a transaction at an item whose key is of the wrong type, naming the reason there", async () => {
+    const answer = await call("TransactWriteItems", {
+      TableName: undefined,
+      TransactItems: [
+        { Put: { TableName: TABLE, Item: { p: { N: "7" } } } },
+        { Put: { TableName: TABLE, Item: { p: { N: "8" } } } },
+        { Put: { TableName: TABLE, Item: { p: { S: "fine" } }, ConditionExpression: "attribute_exists(p)" } },
+      ],
+    });
+    assert.equal(answer.body.__type, "com.amazonaws.dynamodb.v20120810#TransactionCanceledException");
+    assert.deepEqual(answer.body.CancellationReasons, [
+      { Code: "ValidationError", Message: "One or more parameter values were invalid: Type mismatch for key p expected: S actual: N" },
+      { Code: "None" },
+      { Code: "None" },
+    ]);
+  });
+
+  it("keeps tags to 50 in the allowed characters, at creation as later", async () => {
+    const tags = Array.from({ length: 51 }, (_, i) => ({ Key: `k${i}`, Value: "v" }));
+    const many = await send("CreateTable", {
+      TableName: "tagged-too-much",
+      AttributeDefinitions: [{ AttributeName: "p", AttributeType: "S" }],
+      KeySchema: [{ AttributeName: "p", KeyType: "HASH" }],
+      BillingMode: "PAY_PER_REQUEST",
+      Tags: tags,
+    });
+    assert.equal(JSON.parse(many.body).message, "One or more parameter values were invalid: The number of tags exceeds the limit of 50");
+    assert.equal(JSON.parse((await send("DescribeTable", { TableName: "tagged-too-much" })).body).__type, "com.amazonaws.dynamodb.v20120810#ResourceNotFoundException");
+    const arn = ((await call("DescribeTable", {})).body.Table as { TableArn: string }).TableArn;
+    const odd = await send("TagResource", { ResourceArn: arn, Tags: [{ Key: "ok", Value: "#!%^&" }] });
+    assert.equal(JSON.parse(odd.body).__type, "com.amazon.coral.validate#ValidationException");
+    assert.equal((await send("TagResource", { ResourceArn: arn, Tags: [{ Key: "законные буквы", Value: "ѮѮ" }] })).status, 200);
+  });
+
   it("calls an arithmetic result beyond 38 digits an overflow", async () => {
     await refused(
       "UpdateItem",

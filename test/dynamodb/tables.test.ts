@@ -292,6 +292,19 @@ describe("DynamoDB tables", () => {
     );
   });
 
+  it("changes a table's class, noting when, and refuses a class that does not exist", async () => {
+    await ddb.send(new CreateTableCommand(simple("classy")));
+    assert.equal((await ddb.send(new DescribeTableCommand({ TableName: "classy" }))).Table!.TableClassSummary, undefined);
+    await ddb.send(new UpdateTableCommand({ TableName: "classy", TableClass: "STANDARD_INFREQUENT_ACCESS" }));
+    const summary = (await ddb.send(new DescribeTableCommand({ TableName: "classy" }))).Table!.TableClassSummary!;
+    assert.equal(summary.TableClass, "STANDARD_INFREQUENT_ACCESS");
+    assert.ok(summary.LastUpdateDateTime instanceof Date);
+    assert.equal(
+      await message(ddb.send(new UpdateTableCommand({ TableName: "classy", TableClass: "junk" as "STANDARD" })), "ValidationException"),
+      "Invalid table-class parameter provided. Please try again with a valid table-class value: [STANDARD, STANDARD_INFREQUENT_ACCESS].",
+    );
+  });
+
   it("describes limits and endpoints", async () => {
     const limits = await ddb.send(new DescribeLimitsCommand({}));
     assert.equal(limits.TableMaxReadCapacityUnits, 40000);

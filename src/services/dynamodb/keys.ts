@@ -185,8 +185,27 @@ export type KeyWording =
   /** An UpdateExpression's result: a mistyped index key is an "unsupported type" for the update. */
   | "update";
 
+/**
+ * Faults of an item itself (its key attributes), as against faults of the
+ * request: a transaction reports them as the item's cancellation reason.
+ */
+const itemFaults = new WeakSet<object>();
+
+export function isItemFault(error: unknown): boolean {
+  return typeof error === "object" && error !== null && itemFaults.has(error);
+}
+
 /** An item to write (PutItem, an UpdateItem result): its key attributes and index key attributes. */
 export function validateItemKeys(table: TableRecord, item: Item, wording: KeyWording = "put"): void {
+  try {
+    checkItemKeys(table, item, wording);
+  } catch (error) {
+    if (typeof error === "object" && error !== null) itemFaults.add(error);
+    throw error;
+  }
+}
+
+function checkItemKeys(table: TableRecord, item: Item, wording: KeyWording): void {
   const schemaWording = wording === "batch";
   for (const [i, { AttributeName }] of table.keySchema.entries()) {
     const value = item[AttributeName];

@@ -75,9 +75,15 @@ export function createDynamoValidator(model: ServiceModel): DynamoValidator {
       const problems = [
         ...nameProblems,
         ...missing,
-        ...modelProblems.filter((p) => !(p.path === "tableName" && p.value !== "null")),
+        // DynamoDB checks a table's name and class itself, after the request's shape.
+        ...modelProblems.filter((p) => !(p.path === "tableName" && p.value !== "null") && p.path !== "tableClass"),
       ].map((p) => ({ ...p, constraint: rewriteEnum(p.constraint) }));
-      if (problems.length === 0) return;
+      if (problems.length === 0) {
+        if (modelProblems.some((p) => p.path === "tableClass")) {
+          throw ddbErrors.validation("Invalid table-class parameter provided. Please try again with a valid table-class value: [STANDARD, STANDARD_INFREQUENT_ACCESS].");
+        }
+        return;
+      }
       const ordered = orderProblems(operation, problems);
       throw ddbErrors.validation(formatProblems(ordered.slice(0, 10)));
     },

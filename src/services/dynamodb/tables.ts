@@ -75,6 +75,8 @@ export interface TableRecord {
   tags: Tag[];
   deletionProtection: boolean;
   tableClass?: string;
+  /** When UpdateTable last changed the table class (TableClassSummary's LastUpdateDateTime). */
+  tableClassUpdatedAt?: number;
   /** Encryption with a KMS key (SSESpecification Enabled); absent: the AWS-owned key, which DescribeTable does not mention. */
   sse?: { kmsKeyArn: string };
   /** Epoch ms until which DescribeTable answers CREATING / UPDATING. */
@@ -206,7 +208,12 @@ export function describeTable(table: TableRecord, stats: TableStats, now: number
     description.LatestStreamLabel = table.stream.label;
     description.LatestStreamArn = table.stream.arn;
   }
-  if (table.tableClass) description.TableClassSummary = { TableClass: table.tableClass };
+  if (table.tableClass) {
+    description.TableClassSummary = {
+      TableClass: table.tableClass,
+      ...(table.tableClassUpdatedAt !== undefined ? { LastUpdateDateTime: new Date(table.tableClassUpdatedAt) } : {}),
+    };
+  }
   if (table.sse) description.SSEDescription = { Status: "ENABLED", SSEType: "KMS", KMSMasterKeyArn: table.sse.kmsKeyArn };
   description.DeletionProtectionEnabled = table.deletionProtection;
   return description;

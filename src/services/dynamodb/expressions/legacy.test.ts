@@ -60,7 +60,7 @@ describe("legacy filters", () => {
     ["IN", [{ N: "1" }, { S: "a" }], "One or more parameter values were invalid: AttributeValues inside AttributeValueList must be of same type"],
     ["LT", [{ SS: ["a"] }], "One or more parameter values were invalid: ComparisonOperator LT is not valid for SS AttributeValue type"],
     ["BEGINS_WITH", [{ N: "1" }], "One or more parameter values were invalid: ComparisonOperator BEGINS_WITH is not valid for N AttributeValue type"],
-    ["EQ", [{ BOOL: true }], "One or more parameter values were invalid: ComparisonOperator EQ is not valid for BOOL AttributeValue type"],
+    ["GT", [{ BOOL: true }], "One or more parameter values were invalid: ComparisonOperator GT is not valid for BOOL AttributeValue type"],
     ["BETWEEN", [{ N: "5" }, { N: "1" }], "The BETWEEN condition was provided a range where the lower bound is greater than the upper bound"],
   ];
   for (const [operator, values, message] of errors) {

@@ -33,10 +33,13 @@ const COUNTS: Readonly<Record<string, number>> = {
   EQ: 1, NE: 1, LE: 1, LT: 1, GE: 1, GT: 1, CONTAINS: 1, NOT_CONTAINS: 1, BEGINS_WITH: 1, NULL: 0, NOT_NULL: 0, IN: -1, BETWEEN: 2,
 };
 
+/** Every attribute type: equality compares values of any of them (as DynamoDB answers, whatever its older docs list). */
+const ALL_TYPES = ["S", "N", "B", "SS", "NS", "BS", "L", "M", "BOOL", "NULL"];
+
 /** The value types each operator accepts. */
 const TYPES: Readonly<Record<string, readonly string[]>> = {
-  EQ: ["S", "N", "B", "SS", "NS", "BS"],
-  NE: ["S", "N", "B", "SS", "NS", "BS"],
+  EQ: ALL_TYPES,
+  NE: ALL_TYPES,
   LE: ["S", "N", "B"],
   LT: ["S", "N", "B"],
   GE: ["S", "N", "B"],

@@ -7,6 +7,7 @@ import type { RequestContext } from "../../../server/context.js";
 import { defineOperation, type OperationTable } from "../../../server/service.js";
 import { ddbErrors } from "../errors.js";
 import { describedTable, onTable, tableScope, type DynamoDeps } from "../operation.js";
+import { checkedTags } from "./tags.js";
 import {
   checkCreateTable,
   checkGlobalIndex,
@@ -98,7 +99,7 @@ export function tableOperations(deps: DynamoDeps): OperationTable {
           throughput: throughputOf(input.ProvisionedThroughput),
           gsis: (input.GlobalSecondaryIndexes ?? []).map((i) => indexOf(i, true, payPerRequest)),
           lsis: (input.LocalSecondaryIndexes ?? []).map((i) => indexOf(i, false, payPerRequest)),
-          tags: input.Tags ?? [],
+          tags: checkedTags(input.Tags ?? []),
           deletionProtection: input.DeletionProtectionEnabled ?? false,
           busyUntil: now + deps.creatingMs,
           busyStatus: "CREATING",
@@ -314,7 +315,10 @@ export function tableOperations(deps: DynamoDeps): OperationTable {
         if (input.StreamSpecification.StreamEnabled) next.stream = streamOf(current, input.StreamSpecification.StreamViewType ?? "", now);
         else if (current.stream) next.stream = { ...current.stream, enabled: false };
       }
-      if (input.TableClass) next.tableClass = input.TableClass;
+      if (input.TableClass && input.TableClass !== (current.tableClass ?? "STANDARD")) {
+        next.tableClass = input.TableClass;
+        next.tableClassUpdatedAt = now;
+      }
       if (input.DeletionProtectionEnabled !== undefined) next.deletionProtection = input.DeletionProtectionEnabled;
       if (input.SSESpecification) {
         const sse = sseOf(current, input.SSESpecification, managedKeyId(current.accountId, current.region));

@@ -10,6 +10,27 @@ import type { Tag, TableRecord } from "../tables.js";
 
 const RESOURCE_ARN = /^arn:aws[a-z-]*:dynamodb:([a-z0-9-]+):(\d{12}):table\/([a-zA-Z0-9_.-]{3,255})$/;
 const MAX_TAGS = 50;
+/** The characters AWS allows in tag keys and values: letters, digits, white space and `_ . : / = + - @`, in any script. */
+const TAG_TEXT = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
+const TAG_PATTERN = "[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*";
+
+/**
+ * A table's tags after a change: keys and values in the allowed characters,
+ * at most 50 in all (CreateTable's and TagResource's refusal alike).
+ */
+export function checkedTags(tags: readonly Tag[]): Tag[] {
+  tags.forEach((tag, i) => {
+    for (const [member, text] of [["key", tag.Key], ["value", tag.Value]] as const) {
+      if (!TAG_TEXT.test(text)) {
+        throw ddbErrors.validation(
+          `1 validation error detected: Value '${text}' at 'tags.${i + 1}.member.${member}' failed to satisfy constraint: Member must satisfy regular expression pattern: ${TAG_PATTERN}`,
+        );
+      }
+    }
+  });
+  if (tags.length > MAX_TAGS) throw ddbErrors.validation("One or more parameter values were invalid: The number of tags exceeds the limit of 50");
+  return [...tags];
+}
 
 export function tagOperations(deps: DynamoDeps): OperationTable {
   const { store } = deps;
@@ -38,8 +59,7 @@ export function tagOperations(deps: DynamoDeps): OperationTable {
         const updated = await store.updateTable(table, ctx.now().getTime(), (current) => {
           const tags = new Map(current.tags.map((t) => [t.Key, t.Value]));
           for (const t of input.Tags) tags.set(t.Key, t.Value);
-          if (tags.size > MAX_TAGS) throw ddbErrors.limitExceeded("One or more parameter values were invalid: The number of tags exceeds the limit of 50");
-          return { ...current, tags: [...tags].map(([Key, Value]) => ({ Key, Value })) };
+          return { ...current, tags: checkedTags([...tags].map(([Key, Value]) => ({ Key, Value }))) };
         });
         if (!updated) throw ddbErrors.resourceNotFound(`Requested resource not found: ResourcArn: ${input.ResourceArn} not found`);
         return {};

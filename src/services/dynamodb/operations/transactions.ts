@@ -11,7 +11,7 @@ import { defineOperation, type OperationTable } from "../../../server/service.js
 import { consumedCapacity, readUnits, type CapacityMode, type Consumption } from "../capacity.js";
 import { ddbErrors, type CancellationReason } from "../errors.js";
 import { parseProjection, project } from "../expressions/index.js";
-import { itemKey, validateKey } from "../keys.js";
+import { isItemFault, itemKey, validateKey } from "../keys.js";
 import { dataTable, tableResource, type DynamoDeps } from "../operation.js";
 import { checkedItem, expressionContext, finishExpressions, type ExpressionInput } from "../requests.js";
 import type { TableRecord } from "../tables.js";
@@ -62,15 +62,21 @@ export function transactionOperations(deps: DynamoDeps): OperationTable {
     TransactWriteItems: defineOperation<{ TransactItems: TransactWriteItem[]; ClientRequestToken?: string; ReturnConsumedCapacity?: CapacityMode; ReturnItemCollectionMetrics?: string }>({
       authorize: (input, ctx) => tablesOf(input.TransactItems, ctx, (kind) => WRITE_ACTIONS[kind] ?? "dynamodb:PutItem"),
       async handle(input, ctx) {
-        const writes: PreparedWrite[] = input.TransactItems.map((entry) => {
+        const writes: PreparedWrite[] = input.TransactItems.map((entry, at) => {
           const kinds = Object.keys(entry).filter((k) => entry[k as keyof TransactWriteItem] !== undefined);
           if (kinds.length !== 1) {
             throw ddbErrors.validation("TransactItems can only contain one of Check, Put, Update or Delete");
           }
-          if (entry.Put) return preparePut(deps, entry.Put, ctx);
-          if (entry.Delete) return prepareKeyed(deps, "delete", entry.Delete, ctx);
-          if (entry.Update) return prepareUpdate(deps, entry.Update, ctx);
-          return prepareKeyed(deps, "check", entry.ConditionCheck!, ctx);
+          try {
+            if (entry.Put) return preparePut(deps, entry.Put, ctx);
+            if (entry.Delete) return prepareKeyed(deps, "delete", entry.Delete, ctx);
+            if (entry.Update) return prepareUpdate(deps, entry.Update, ctx);
+            return prepareKeyed(deps, "check", entry.ConditionCheck!, ctx);
+          } catch (error) {
+            // A fault of the item cancels the transaction there; the items after it are not looked at.
+            if (!isItemFault(error) || !isAwsError(error)) throw error;
+            throw ddbErrors.transactionCanceled(input.TransactItems.map((_, i) => (i === at ? { Code: "ValidationError", Message: error.message } : { Code: "None" })));
+          }
         });
         refuseRepeatedItems(writes);
         const now = ctx.now().getTime();

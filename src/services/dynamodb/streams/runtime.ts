@@ -28,6 +28,11 @@ export function sequenceNumber(seq: number): string {
   return String(seq).padStart(21, "0");
 }
 
+/** A stream ARN: `arn:aws:dynamodb:<region>:<account>:table/<name>/stream/<label>`; anything else is refused as invalid. */
+function checkStreamArn(arn: string): void {
+  if (!/^arn:aws[a-z-]*:dynamodb:[a-z0-9-]+:\d{12}:table\/[^/]+\/stream\/[^/]+$/.test(arn)) throw ddbErrors.validation(`Invalid StreamArn: ${arn}`);
+}
+
 export function shardIdOf(meta: StreamMeta): string {
   return `shardId-${String(meta.createdAt).padStart(20, "0")}-${createHash("md5").update(meta.arn).digest("hex").slice(0, 8)}`;
 }
@@ -52,6 +57,7 @@ export function createStreamsRuntime(env: ServiceEnvironment): ServiceRuntime {
   const store = new DynamoStore(env.kv);
 
   const streamOf = (arn: string, ctx: RequestContext): StreamMeta => {
+    checkStreamArn(arn);
     const meta = store.streamMeta(ctx.accountId, ctx.region, arn);
     if (!meta) throw ddbErrors.resourceNotFound(`Requested resource not found: Stream: ${arn} not found`);
     return meta;
@@ -101,7 +107,10 @@ export function createStreamsRuntime(env: ServiceEnvironment): ServiceRuntime {
             .filter((s) => input.TableName === undefined || s.tableName === input.TableName)
             .sort((a, b) => a.tableName.localeCompare(b.tableName) || a.createdAt - b.createdAt);
           let startAt = 0;
-          if (input.ExclusiveStartStreamArn !== undefined) startAt = all.findIndex((s) => s.arn === input.ExclusiveStartStreamArn) + 1;
+          if (input.ExclusiveStartStreamArn !== undefined) {
+            checkStreamArn(input.ExclusiveStartStreamArn);
+            startAt = all.findIndex((s) => s.arn === input.ExclusiveStartStreamArn) + 1;
+          }
           const limit = input.Limit ?? 100;
           const page = all.slice(startAt, startAt + limit);
           const streams = page.map((s) => ({ StreamArn: s.arn, TableName: s.tableName, StreamLabel: s.label }));
@@ -117,7 +126,9 @@ export function createStreamsRuntime(env: ServiceEnvironment): ServiceRuntime {
           // A shard starts just before its first record, as DynamoDB's do.
           const range: Record<string, string> = { StartingSequenceNumber: sequenceNumber(firstSeq(meta) - 1) };
           if (meta.endedAt !== undefined) range.EndingSequenceNumber = sequenceNumber(lastSeq(meta));
-          const shards = input.ExclusiveStartShardId === shardId ? [] : [{ ShardId: shardId, SequenceNumberRange: range }];
+          // Shards after the one named, in shard-id order (an unknown id still pages by its place).
+          const start = input.ExclusiveStartShardId;
+          const shards = start !== undefined && start >= shardId ? [] : [{ ShardId: shardId, SequenceNumberRange: range }];
           return {
             StreamDescription: {
               StreamArn: meta.arn,
@@ -153,8 +164,9 @@ export function createStreamsRuntime(env: ServiceEnvironment): ServiceRuntime {
           else if (type === "LATEST") next = lastSeq(meta) + 1;
           else {
             const seq = Number(input.SequenceNumber);
-            if (!Number.isSafeInteger(seq) || seq < 1) throw ddbErrors.validation(`Invalid SequenceNumber: ${input.SequenceNumber}`);
-            next = type === "AT_SEQUENCE_NUMBER" ? seq : seq + 1;
+            if (!/^\d+$/.test(input.SequenceNumber ?? "") || !Number.isSafeInteger(seq)) throw ddbErrors.validation(`Invalid SequenceNumber: ${input.SequenceNumber}`);
+            // The shard's StartingSequenceNumber, just before its first record, is a start too.
+            next = Math.max(type === "AT_SEQUENCE_NUMBER" ? seq : seq + 1, firstSeq(meta));
           }
           return { ShardIterator: encodeIterator({ arn: meta.arn, shard: input.ShardId, next, at: ctx.now().getTime() }) };
         },
