@@ -1,9 +1,10 @@
 /**
  * IAM policy documents: parsed once into a normal form (every list a list)
  * and checked the way IAM checks them, with IAM's MalformedPolicyDocument
- * messages.
+ * messages. Identity policies have their own reader (identity-policy.ts).
  */
 import { AwsError } from "../server/errors.js";
+import { readIdentityPolicy, type IdentityPolicyOptions } from "./identity-policy.js";
 
 export type Effect = "Allow" | "Deny";
 
@@ -48,20 +49,21 @@ function malformed(message: string): AwsError {
   return new AwsError("MalformedPolicyDocument", message, 400);
 }
 
-/** Parses and checks a policy document; throws MalformedPolicyDocument as IAM does. */
-export function parsePolicy(text: string, kind: PolicyKind): PolicyDocument {
+/**
+ * Parses and checks a policy document; throws MalformedPolicyDocument as IAM
+ * does. The options apply to identity policies.
+ */
+export function parsePolicy(text: string, kind: PolicyKind, options: IdentityPolicyOptions = {}): PolicyDocument {
   let raw: unknown;
   try {
     raw = JSON.parse(text);
   } catch {
     throw malformed("Syntax errors in policy.");
   }
+  if (kind === "identity") return readIdentityPolicy(raw, options);
   if (!isObject(raw)) throw malformed("Syntax errors in policy.");
-  // IAM words every structural fault of an identity policy as a syntax error.
-  const iam = kind === "identity";
-  if (iam && Object.keys(raw).some((key) => key !== "Version" && key !== "Id" && key !== "Statement")) throw malformed("Syntax errors in policy.");
   const version = raw.Version ?? "2008-10-17";
-  if (version !== "2008-10-17" && version !== "2012-10-17") throw malformed(iam ? "Syntax errors in policy." : "The policy failed legacy parsing");
+  if (version !== "2008-10-17" && version !== "2012-10-17") throw malformed("The policy failed legacy parsing");
   if (raw.Statement === undefined) throw malformed("Syntax errors in policy.");
   const list = Array.isArray(raw.Statement) ? raw.Statement : [raw.Statement];
   if (list.length === 0) throw malformed("Syntax errors in policy.");
@@ -69,12 +71,13 @@ export function parsePolicy(text: string, kind: PolicyKind): PolicyDocument {
   return { version, statements };
 }
 
-function parseStatement(raw: unknown, kind: PolicyKind): Statement {
+/** A statement of a resource or trust policy. */
+function parseStatement(raw: unknown, kind: Exclude<PolicyKind, "identity">): Statement {
   if (!isObject(raw)) throw malformed("Syntax errors in policy.");
   const known = new Set(["Sid", "Effect", "Action", "NotAction", "Resource", "NotResource", "Principal", "NotPrincipal", "Condition"]);
   for (const field of Object.keys(raw)) if (!known.has(field)) throw malformed(`Syntax errors in policy.`);
-  if (raw.Effect === undefined) throw malformed(kind === "identity" ? "Syntax errors in policy." : "Missing required field Effect");
-  if (raw.Effect !== "Allow" && raw.Effect !== "Deny") throw malformed(kind === "identity" ? "Syntax errors in policy." : `Invalid effect: ${String(raw.Effect)}`);
+  if (raw.Effect === undefined) throw malformed("Missing required field Effect");
+  if (raw.Effect !== "Allow" && raw.Effect !== "Deny") throw malformed(`Invalid effect: ${String(raw.Effect)}`);
   const statement: Statement = { effect: raw.Effect };
   if (raw.Sid !== undefined) {
     if (typeof raw.Sid !== "string") throw malformed("Syntax errors in policy.");
@@ -101,8 +104,7 @@ function parseStatement(raw: unknown, kind: PolicyKind): Statement {
   }
   if (raw.Principal !== undefined) statement.principal = principalSpec(raw.Principal);
   if (raw.NotPrincipal !== undefined) statement.notPrincipal = principalSpec(raw.NotPrincipal);
-  if (kind === "identity" && (statement.principal || statement.notPrincipal)) throw malformed("Policy document should not specify a principal.");
-  if (kind !== "identity" && !statement.principal && !statement.notPrincipal) throw malformed("Missing required field Principal");
+  if (!statement.principal && !statement.notPrincipal) throw malformed("Missing required field Principal");
   if (raw.Condition !== undefined) statement.condition = conditionBlock(raw.Condition);
   return statement;
 }

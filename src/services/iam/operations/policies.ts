@@ -44,9 +44,7 @@ export const encodeDocument = (document: string) => encodeURIComponent(document)
 /** A managed policy's document: an identity policy in the 2012-10-17 language. */
 function parseManagedPolicy(text: string): void {
   if (policySize(text) > MAX_MANAGED_POLICY_BYTES) throw iamErrors.limitExceeded("PolicySize", MAX_MANAGED_POLICY_BYTES);
-  if (parsePolicy(text, "identity").version !== "2012-10-17") {
-    throw new AwsError("MalformedPolicyDocument", "Policy document must be version 2012-10-17 or greater.", 400);
-  }
+  parsePolicy(text, "identity", { managed: true });
 }
 
 export function findPolicyIn(store: IamStore, ctx: RequestContext, arn: string, missing = () => iamErrors.noSuchPolicy(arn)): ManagedPolicyRecord {
