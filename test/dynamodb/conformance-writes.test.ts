@@ -168,6 +168,38 @@ describe("DynamoDB write conformance", () => {
     assert.equal((await send("TagResource", { ResourceArn: arn, Tags: [{ Key: "законные буквы", Value: "ѮѮ" }] })).status, 200);
   });
 
+  it("refuses attribute names over 65535 bytes, and transactions carrying over 4 MB", async () => {
+    const long = "n".repeat(65536);
+    await refused("PutItem", { Item: { p: { S: "named" }, [long]: { N: "1" } } }, "One or more parameter values were invalid: Attribute name exceeds the maximum size of 65535 bytes");
+    await refused("UpdateItem", { Key: { p: { S: "named" } }, AttributeUpdates: { [long]: { Value: { N: "1" } } } }, "One or more parameter values were invalid: Attribute name exceeds the maximum size of 65535 bytes");
+    assert.equal((await call("PutItem", { Item: { p: { S: "named" }, ["n".repeat(65535)]: { N: "1" } } })).status, 200);
+    const big = { S: "x".repeat(100_000) };
+    const puts = Array.from({ length: 50 }, (_, i) => ({ Put: { TableName: TABLE, Item: { p: { S: `big-${i}` }, x: big } } }));
+    const answer = await send("TransactWriteItems", { TransactItems: puts });
+    assert.deepEqual([answer.status, JSON.parse(answer.body).message], [400, "Transaction payload size cannot exceed 4 MB"]);
+  });
+
+  it("checks a table's key schema and global index changes as DynamoDB does", async () => {
+    const three = await send("CreateTable", {
+      TableName: "three-keys",
+      AttributeDefinitions: ["c", "p", "z"].map((AttributeName) => ({ AttributeName, AttributeType: "S" })),
+      KeySchema: [{ AttributeName: "c", KeyType: "HASH" }, { AttributeName: "p", KeyType: "RANGE" }, { AttributeName: "z", KeyType: "RANGE" }],
+      BillingMode: "PAY_PER_REQUEST",
+    });
+    assert.match(JSON.parse(three.body).message, /at 'keySchema' failed to satisfy constraint: Member must have length less than or equal to 2$/);
+    await call("PutItem", { Item: { p: { S: "blank" }, x: { S: "" } } });
+    await call("PutItem", { Item: { p: { S: "filled" }, x: { S: "hello" } } });
+    const index = { IndexName: "by-x", KeySchema: [{ AttributeName: "x", KeyType: "HASH" }], Projection: { ProjectionType: "KEYS_ONLY" } };
+    const both = await call("UpdateTable", { AttributeDefinitions: [{ AttributeName: "x", AttributeType: "S" }], GlobalSecondaryIndexUpdates: [{ Create: index, Delete: { IndexName: "by-x" } }] });
+    assert.equal(both.body.message, "One or more parameter values were invalid: Only one of Create, Update or Delete can be specified in a GlobalSecondaryIndexUpdate");
+    const undefinedKey = await call("UpdateTable", { GlobalSecondaryIndexUpdates: [{ Create: index }] });
+    assert.match(String(undefinedKey.body.message), /AttributeDefinitions/);
+    assert.equal((await call("UpdateTable", { AttributeDefinitions: [{ AttributeName: "x", AttributeType: "S" }], GlobalSecondaryIndexUpdates: [{ Create: index }] })).status, 200);
+    // An item whose key would be empty is left out of the index the table builds.
+    const indexed = await call("Scan", { IndexName: "by-x" });
+    assert.deepEqual((indexed.body.Items as { p: { S: string } }[]).map((i) => i.p.S), ["filled"]);
+  });
+
   it("calls an arithmetic result beyond 38 digits an overflow", async () => {
     await refused(
       "UpdateItem",

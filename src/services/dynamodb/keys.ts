@@ -74,11 +74,11 @@ export function itemKey(table: TableRecord, key: Item): StorageKey {
 export function indexEntryKey(table: TableRecord, index: IndexRecord, item: Item): StorageKey | undefined {
   const { hash, range } = keyNames(index.keySchema);
   const h = item[hash];
-  if (!h || !(attributeType(table, hash) in h)) return undefined;
+  if (!h || !(attributeType(table, hash) in h) || isEmptyKey(h)) return undefined;
   const parts: StorageKey = [table.id, index.name, hashPart(h)];
   if (range !== undefined) {
     const r = item[range];
-    if (!r || !(attributeType(table, range) in r)) return undefined;
+    if (!r || !(attributeType(table, range) in r) || isEmptyKey(r)) return undefined;
     parts.push(rangePart(r));
   }
   const tableKey = itemKey(table, item);
@@ -122,6 +122,14 @@ function cutPart(part: string, maxBytes: number): string {
     prefix += char;
   }
   return `${prefix}\u{10FFFF}${md5Hex(part)}`;
+}
+
+/**
+ * An empty string or binary cannot be a key: writes refuse one for an
+ * index key, and items stored before the index existed are left out of it.
+ */
+function isEmptyKey(value: AttributeValue): boolean {
+  return ("S" in value && value.S === "") || ("B" in value && value.B.length === 0);
 }
 
 /** The attributes of `item` that make up a key schema. */

@@ -112,10 +112,20 @@ export function checkedValue(value: AttributeValue, prefix = "", name?: string):
 
 /** An item (or key) from a request, checked attribute by attribute. */
 export function checkedItem(item: Item): Item {
-  for (const value of Object.values(item)) {
-    if (Object.keys(value).length !== 1) checkedValue(value);
+  for (const name in item) {
+    checkAttributeName(name);
+    if (Object.keys(item[name]!).length !== 1) checkedValue(item[name]!);
   }
   return validateItem(item);
+}
+
+/** DynamoDB's longest attribute name, in UTF-8 bytes (64 KB itself is refused). */
+const MAX_ATTRIBUTE_NAME_BYTES = 65535;
+
+export function checkAttributeName(name: string): void {
+  if (name.length > MAX_ATTRIBUTE_NAME_BYTES / 3 && Buffer.byteLength(name) > MAX_ATTRIBUTE_NAME_BYTES) {
+    throw ddbErrors.invalid(`Attribute name exceeds the maximum size of ${MAX_ATTRIBUTE_NAME_BYTES} bytes`);
+  }
 }
 
 /** Refuses an item over 400 KB; an update's result is refused with `Item size to update has…`. */

@@ -3,7 +3,7 @@
  * validation answered in DynamoDB's words, and the operation table.
  */
 import { createCodec, validateInput } from "../../protocols/index.js";
-import { loadModel } from "../../protocols/model.js";
+import { loadModel, type ServiceModel } from "../../protocols/model.js";
 import type { ServiceEnvironment, ServiceRuntime } from "../../server/service.js";
 import { ddbErrors } from "./errors.js";
 import type { DynamoDeps } from "./operation.js";
@@ -40,7 +40,7 @@ const CORAL_ERRORS: Readonly<Record<string, { type: string; messageName: "messag
 };
 
 export function createDynamoRuntime(env: ServiceEnvironment): ServiceRuntime {
-  const model = loadModel("dynamodb");
+  const model = withTableKeyLimit(loadModel("dynamodb"));
   const store = new DynamoStore(env.kv);
   const ttl = new TtlSweeper(store, () => env.now().getTime());
   ttl.start();
@@ -70,4 +70,20 @@ export function createDynamoRuntime(env: ServiceEnvironment): ServiceRuntime {
     reset: async () => {},
     close: () => ttl.stop(),
   };
+}
+
+/**
+ * The model's KeySchema has no upper bound since global indexes may key on
+ * several attributes; a table's own key schema and a local index's still
+ * hold two elements at most, and the request validator says so in Coral's
+ * words ("Member must have length less than or equal to 2").
+ */
+function withTableKeyLimit(model: ServiceModel): ServiceModel {
+  if (model.shapes.TableKeySchema) return model;
+  model.shapes.TableKeySchema = { ...model.shapes.KeySchema!, max: 2 };
+  for (const shape of ["CreateTableInput", "LocalSecondaryIndex"]) {
+    const member = model.shapes[shape]?.members?.KeySchema;
+    if (member) member.shape = "TableKeySchema";
+  }
+  return model;
 }

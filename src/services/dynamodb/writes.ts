@@ -26,7 +26,7 @@ import {
 import type { AttributeValueUpdate, ExpectedAttributeValue } from "./expressions/legacy.js";
 import { checkScalarKeyPaths, indexEntryKey, itemKey, keyOf, validateItemKeys, validateKey, type StorageKey } from "./keys.js";
 import { dataTable, type DynamoDeps } from "./operation.js";
-import { checkedItem, checkedValue, checkExpressionParams, checkItemSize, expressionContext, finishExpressions, type ExpressionInput } from "./requests.js";
+import { checkAttributeName, checkedItem, checkedValue, checkExpressionParams, checkItemSize, expressionContext, finishExpressions, type ExpressionInput } from "./requests.js";
 import { projectForIndex, type ItemWriter } from "./store.js";
 import { allIndexes, attributeType, keyNames, type TableRecord } from "./tables.js";
 import { isExpired } from "./ttl.js";
@@ -322,6 +322,9 @@ function checkIndexKeyTypes(table: TableRecord, update: Update): void {
 /** AttributeUpdates' values, checked and made canonical as an item's are (an empty set is refused). */
 function checkedAttributeUpdates(updates: Readonly<Record<string, AttributeValueUpdate>>): Record<string, AttributeValueUpdate> {
   const checked: Record<string, AttributeValueUpdate> = {};
-  for (const [name, update] of Object.entries(updates)) checked[name] = update.Value === undefined ? update : { ...update, Value: checkedValue(update.Value) };
+  for (const [name, update] of Object.entries(updates)) {
+    checkAttributeName(name);
+    checked[name] = update.Value === undefined ? update : { ...update, Value: checkedValue(update.Value) };
+  }
   return checked;
 }

@@ -244,6 +244,13 @@ export function tableOperations(deps: DynamoDeps): OperationTable {
     const deleted: string[] = [];
     const updatedThroughput = new Map<string, ThroughputInput>();
     const seen = new Set<string>();
+    // Each update does one thing; and an index is built or dropped one at a time, whichever it names.
+    for (const update of gsiUpdates) {
+      if ([update.Create, update.Update, update.Delete].filter((u) => u !== undefined).length > 1) {
+        throw ddbErrors.validation(`${INVALID}Only one of Create, Update or Delete can be specified in a GlobalSecondaryIndexUpdate`);
+      }
+    }
+    if (gsiUpdates.filter((u) => u.Create || u.Delete).length > 1) throw ddbErrors.limitExceeded(ONE_ONLINE_INDEX);
     for (const update of gsiUpdates) {
       const name = update.Create?.IndexName ?? update.Update?.IndexName ?? update.Delete?.IndexName;
       if (name === undefined) {
@@ -255,7 +262,8 @@ export function tableOperations(deps: DynamoDeps): OperationTable {
       seen.add(name);
       const exists = table.gsis.some((g) => g.name === name) || table.lsis.some((l) => l.name === name);
       if (update.Create) {
-        const problem = checkGlobalIndex(update.Create, definitions.map((d) => d.AttributeName), billingMode);
+        // A new index's key attributes are defined in the request itself, even those the table already defines.
+        const problem = checkGlobalIndex(update.Create, (input.AttributeDefinitions ?? []).map((d) => d.AttributeName), billingMode);
         if (problem) throw ddbErrors.validation(problem);
         if (exists) throw ddbErrors.validation("Attempting to create an index which already exists");
         if (table.gsis.length + created.length >= 20) {

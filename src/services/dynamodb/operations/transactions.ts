@@ -79,6 +79,7 @@ export function transactionOperations(deps: DynamoDeps): OperationTable {
           }
         });
         refuseRepeatedItems(writes);
+        refuseLargePayload(writes);
         const now = ctx.now().getTime();
         const token = input.ClientRequestToken;
         const tokenKey = token === undefined ? undefined : [ctx.accountId, ctx.region, token];
@@ -186,4 +187,17 @@ function refuseRepeatedItems(operations: readonly { key: readonly (string | numb
     if (seen.has(id)) throw ddbErrors.validation("Transaction request cannot include multiple operations on one item");
     seen.add(id);
   }
+}
+
+/** DynamoDB's limit on what one transaction carries (its items to put and the keys it names). */
+const MAX_TRANSACTION_PAYLOAD = 4 * 1024 * 1024;
+
+/**
+ * The 4 MB limit is on the transaction's payload, not on the items it
+ * touches: deleting large items in a small request is fine.
+ */
+function refuseLargePayload(writes: readonly PreparedWrite[]): void {
+  let bytes = 0;
+  for (const write of writes) bytes += itemSize(write.kind === "put" ? write.item : write.keyItem);
+  if (bytes > MAX_TRANSACTION_PAYLOAD) throw ddbErrors.validation("Transaction payload size cannot exceed 4 MB");
 }
