@@ -92,6 +92,12 @@ describe("IAM conformance: recorded AWS answers", () => {
     assert.deepEqual(got.Tags, []);
   });
 
+  it("describes AWS managed policies with AWS's description, version and (no) tags", async () => {
+    const policy = (await iam.send(new GetPolicyCommand({ PolicyArn: "arn:aws:iam::aws:policy/IAMUserChangePassword" }))).Policy!;
+    assert.deepEqual([policy.DefaultVersionId, policy.Description, policy.Tags], ["v5", "Provides the ability for an IAM user to change their own password.", []]);
+    await iam.send(new AttachRolePolicyCommand({ RoleName: "shapes", PolicyArn: "arn:aws:iam::aws:policy/service-role/AWSLambdaDynamoDBExecutionRole" }));
+  });
+
   it("tells policy tag keys apart by case, role tag keys not", async () => {
     const arn = (await iam.send(new CreatePolicyCommand({ PolicyName: "cased", PolicyDocument: DOCUMENT, Tags: [{ Key: "a", Value: "lower" }, { Key: "A", Value: "upper" }] }))).Policy!.Arn!;
     await iam.send(new UntagPolicyCommand({ PolicyArn: arn, TagKeys: ["a"] }));
