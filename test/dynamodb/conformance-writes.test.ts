@@ -200,6 +200,39 @@ describe("DynamoDB write conformance", () => {
     assert.deepEqual((indexed.body.Items as { p: { S: string } }[]).map((i) => i.p.S), ["filled"]);
   });
 
+  it("charges an index only for the entry a write changed", async () => {
+    const created = await send("CreateTable", {
+      TableName: "charged",
+      AttributeDefinitions: [{ AttributeName: "p", AttributeType: "S" }, { AttributeName: "g", AttributeType: "S" }],
+      KeySchema: [{ AttributeName: "p", KeyType: "HASH" }],
+      GlobalSecondaryIndexes: [{ IndexName: "by-g", KeySchema: [{ AttributeName: "g", KeyType: "HASH" }], Projection: { ProjectionType: "INCLUDE", NonKeyAttributes: ["shown"] } }],
+      BillingMode: "PAY_PER_REQUEST",
+      OnDemandThroughput: { MaxReadRequestUnits: 10, MaxWriteRequestUnits: 5 },
+    });
+    assert.equal(created.status, 200);
+    const put = async (item: Record<string, unknown>) => {
+      const answer = await send("PutItem", { TableName: "charged", Item: { p: { S: "one" }, ...item }, ReturnConsumedCapacity: "INDEXES" });
+      const consumed = JSON.parse(answer.body).ConsumedCapacity as { CapacityUnits: number; GlobalSecondaryIndexes?: Record<string, unknown> };
+      return [consumed.CapacityUnits, consumed.GlobalSecondaryIndexes?.["by-g"]];
+    };
+    assert.deepEqual(await put({ g: { S: "a" }, shown: { S: "1" } }), [2, { CapacityUnits: 1 }], "an entry added");
+    assert.deepEqual(await put({ g: { S: "a" }, shown: { S: "1" } }), [1, undefined], "nothing changed");
+    assert.deepEqual(await put({ g: { S: "a" }, shown: { S: "1" }, hidden: { S: "x" } }), [1, undefined], "a change the index does not hold");
+    assert.deepEqual(await put({ g: { S: "a" }, shown: { S: "2" } }), [2, { CapacityUnits: 1 }], "the entry rewritten");
+    assert.deepEqual(await put({ g: { S: "b" }, shown: { S: "2" } }), [3, { CapacityUnits: 2 }], "the entry moved");
+    assert.deepEqual(await put({ shown: { S: "2" } }), [2, { CapacityUnits: 1 }], "the entry removed");
+    const described = JSON.parse((await send("DescribeTable", { TableName: "charged" })).body).Table;
+    assert.deepEqual(described.OnDemandThroughput, { MaxReadRequestUnits: 10, MaxWriteRequestUnits: 5 });
+    await send("UpdateTable", { TableName: "charged", OnDemandThroughput: { MaxReadRequestUnits: 20 } });
+    assert.equal(JSON.parse((await send("DescribeTable", { TableName: "charged" })).body).Table.OnDemandThroughput.MaxReadRequestUnits, 20);
+    const include = await send("UpdateTable", {
+      TableName: "charged",
+      AttributeDefinitions: [{ AttributeName: "h", AttributeType: "S" }],
+      GlobalSecondaryIndexUpdates: [{ Create: { IndexName: "by-h", KeySchema: [{ AttributeName: "h", KeyType: "HASH" }], Projection: { ProjectionType: "INCLUDE" } } }],
+    });
+    assert.equal(JSON.parse(include.body).message, "One or more parameter values were invalid: ProjectionType is INCLUDE, but NonKeyAttributes is not specified");
+  });
+
   it("calls an arithmetic result beyond 38 digits an overflow", async () => {
     await refused(
       "UpdateItem",

@@ -30,6 +30,13 @@ export interface CreateTableInput {
   TableClass?: string;
   SSESpecification?: { Enabled?: boolean; SSEType?: string; KMSMasterKeyId?: string };
   DeletionProtectionEnabled?: boolean;
+  OnDemandThroughput?: OnDemandThroughput;
+}
+
+/** The most request units an on-demand table may consume per second (-1 or absent: no limit). */
+export interface OnDemandThroughput {
+  MaxReadRequestUnits?: number;
+  MaxWriteRequestUnits?: number;
 }
 
 const INVALID = "One or more parameter values were invalid: ";
@@ -55,6 +62,9 @@ export function checkKeySchema(keySchema: readonly KeySchemaElement[], defined: 
 
 export function checkProjection(projection: ProjectionSpec): string | undefined {
   if (projection.ProjectionType === undefined) return `${INVALID}Unknown ProjectionType: null`;
+  if (projection.ProjectionType === "INCLUDE" && !projection.NonKeyAttributes) {
+    return `${INVALID}ProjectionType is INCLUDE, but NonKeyAttributes is not specified`;
+  }
   if (projection.NonKeyAttributes && projection.ProjectionType !== "INCLUDE") {
     return `${INVALID}ProjectionType is ${projection.ProjectionType}, but NonKeyAttributes is specified`;
   }

@@ -74,6 +74,8 @@ export interface TableRecord {
   pitr?: { recoveryPeriodInDays: number; since: number };
   tags: Tag[];
   deletionProtection: boolean;
+  /** The request units an on-demand table may consume per second, as set (DescribeTable's OnDemandThroughput). */
+  onDemand?: { MaxReadRequestUnits?: number; MaxWriteRequestUnits?: number };
   tableClass?: string;
   /** When UpdateTable last changed the table class (TableClassSummary's LastUpdateDateTime). */
   tableClassUpdatedAt?: number;
@@ -215,6 +217,7 @@ export function describeTable(table: TableRecord, stats: TableStats, now: number
     };
   }
   if (table.sse) description.SSEDescription = { Status: "ENABLED", SSEType: "KMS", KMSMasterKeyArn: table.sse.kmsKeyArn };
+  if (table.onDemand) description.OnDemandThroughput = table.onDemand;
   description.DeletionProtectionEnabled = table.deletionProtection;
   return description;
 }

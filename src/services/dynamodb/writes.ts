@@ -30,7 +30,7 @@ import { checkAttributeName, checkedItem, checkedValue, checkExpressionParams, c
 import { projectForIndex, type ItemWriter } from "./store.js";
 import { allIndexes, attributeType, keyNames, type TableRecord } from "./tables.js";
 import { isExpired } from "./ttl.js";
-import { itemSize, type AttributeValue, type Item } from "./values.js";
+import { itemSize, valuesEqual, type AttributeValue, type Item } from "./values.js";
 
 export interface ConditionInput extends ExpressionInput {
   TableName: string;
@@ -208,17 +208,32 @@ function readUnitsOf(item: Item | undefined): number {
   return Math.max(1, Math.ceil((item ? itemSize(item) : 0) / 4096));
 }
 
-/** Write units of the table and of every index whose entry the write touched. */
+/**
+ * Write units of the table and of every index whose entry the write
+ * changed, as DynamoDB charges them: an entry added or removed is one
+ * write, an entry whose key moved is two (a delete and an insert), one
+ * rewritten in place is one, and an entry left as it was costs nothing.
+ */
 export function writeConsumption(table: TableRecord, old: Item | undefined, item: Item | undefined): Consumption {
   const size = Math.max(old ? itemSize(old) : 0, item ? itemSize(item) : 0);
   const indexes: Record<string, number> = {};
   for (const { index } of allIndexes(table)) {
-    const before = old && indexEntryKey(table, index, old) ? projectForIndex(table, index, old) : undefined;
-    const after = item && indexEntryKey(table, index, item) ? projectForIndex(table, index, item) : undefined;
+    const beforeKey = old && indexEntryKey(table, index, old);
+    const afterKey = item && indexEntryKey(table, index, item);
+    const before = beforeKey ? projectForIndex(table, index, old!) : undefined;
+    const after = afterKey ? projectForIndex(table, index, item!) : undefined;
     if (!before && !after) continue;
+    if (before && after && sameKey(beforeKey!, afterKey!)) {
+      if (!valuesEqual({ M: before }, { M: after })) indexes[index.name] = writeUnits(Math.max(itemSize(before), itemSize(after)));
+      continue;
+    }
     indexes[index.name] = (before ? writeUnits(itemSize(before)) : 0) + (after ? writeUnits(itemSize(after)) : 0);
   }
   return { table: writeUnits(size), indexes };
+}
+
+function sameKey(a: StorageKey, b: StorageKey): boolean {
+  return a.length === b.length && a.every((part, i) => part === b[i]);
 }
 
 /** ReturnValues of a write. */

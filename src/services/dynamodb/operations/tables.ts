@@ -15,6 +15,7 @@ import {
   checkThroughput,
   type CreateTableInput,
   type IndexInput,
+  type OnDemandThroughput,
   type ThroughputInput,
 } from "../table-validation.js";
 import {
@@ -44,6 +45,7 @@ interface UpdateTableInput {
   ReplicaUpdates?: unknown;
   TableClass?: string;
   DeletionProtectionEnabled?: boolean;
+  OnDemandThroughput?: OnDemandThroughput;
 }
 
 const INVALID = "One or more parameter values were invalid: ";
@@ -100,6 +102,7 @@ export function tableOperations(deps: DynamoDeps): OperationTable {
           gsis: (input.GlobalSecondaryIndexes ?? []).map((i) => indexOf(i, true, payPerRequest)),
           lsis: (input.LocalSecondaryIndexes ?? []).map((i) => indexOf(i, false, payPerRequest)),
           tags: checkedTags(input.Tags ?? []),
+          ...(input.OnDemandThroughput ? { onDemand: input.OnDemandThroughput } : {}),
           deletionProtection: input.DeletionProtectionEnabled ?? false,
           busyUntil: now + deps.creatingMs,
           busyStatus: "CREATING",
@@ -197,7 +200,8 @@ export function tableOperations(deps: DynamoDeps): OperationTable {
     const gsiUpdates = input.GlobalSecondaryIndexUpdates ?? [];
     if (
       !input.ProvisionedThroughput && !input.BillingMode && !input.StreamSpecification && gsiUpdates.length === 0 &&
-      !input.SSESpecification && !input.ReplicaUpdates && !input.TableClass && input.DeletionProtectionEnabled === undefined
+      !input.SSESpecification && !input.ReplicaUpdates && !input.TableClass && input.DeletionProtectionEnabled === undefined &&
+      !input.OnDemandThroughput
     ) {
       throw ddbErrors.validation(
         "At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, GlobalSecondaryIndexUpdates or SSESpecification or ReplicaUpdates is required",
@@ -328,6 +332,7 @@ export function tableOperations(deps: DynamoDeps): OperationTable {
         next.tableClassUpdatedAt = now;
       }
       if (input.DeletionProtectionEnabled !== undefined) next.deletionProtection = input.DeletionProtectionEnabled;
+      if (input.OnDemandThroughput) next.onDemand = { ...current.onDemand, ...input.OnDemandThroughput };
       if (input.SSESpecification) {
         const sse = sseOf(current, input.SSESpecification, managedKeyId(current.accountId, current.region));
         if (sse) next.sse = sse;
