@@ -151,6 +151,22 @@ describe("DynamoDB write conformance", () => {
     ]);
   });
 
+  it("refuses an empty index key in a transaction as a request fault, not a cancellation", async () => {
+    await send("CreateTable", {
+      TableName: "unique-ids",
+      AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }, { AttributeName: "unique_id", AttributeType: "S" }],
+      KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }],
+      GlobalSecondaryIndexes: [{ IndexName: "gsi_index", KeySchema: [{ AttributeName: "unique_id", KeyType: "HASH" }], Projection: { ProjectionType: "ALL" } }],
+      BillingMode: "PAY_PER_REQUEST",
+    });
+    const answer = await send("TransactWriteItems", { TransactItems: [{ Put: { TableName: "unique-ids", Item: { pk: { S: "c" }, unique_id: { S: "" } } } }] });
+    assert.deepEqual(JSON.parse(answer.body), {
+      __type: "com.amazon.coral.validate#ValidationException",
+      message:
+        "One or more parameter values are not valid. A value specified for a secondary index key is not supported. The AttributeValue for a key attribute cannot contain an empty string value. IndexName: gsi_index, IndexKey: unique_id",
+    });
+  });
+
   it("keeps tags to 50 in the allowed characters, at creation as later", async () => {
     const tags = Array.from({ length: 51 }, (_, i) => ({ Key: `k${i}`, Value: "v" }));
     const many = await send("CreateTable", {

@@ -194,8 +194,9 @@ export type KeyWording =
   | "update";
 
 /**
- * Faults of an item itself (its key attributes), as against faults of the
- * request: a transaction reports them as the item's cancellation reason.
+ * Faults of an item's own key attributes, as against faults of the request
+ * (an empty index key among them): a transaction reports them as the
+ * item's cancellation reason.
  */
 const itemFaults = new WeakSet<object>();
 
@@ -206,14 +207,15 @@ export function isItemFault(error: unknown): boolean {
 /** An item to write (PutItem, an UpdateItem result): its key attributes and index key attributes. */
 export function validateItemKeys(table: TableRecord, item: Item, wording: KeyWording = "put"): void {
   try {
-    checkItemKeys(table, item, wording);
+    checkTableKeys(table, item, wording);
   } catch (error) {
     if (typeof error === "object" && error !== null) itemFaults.add(error);
     throw error;
   }
+  checkIndexKeys(table, item, wording);
 }
 
-function checkItemKeys(table: TableRecord, item: Item, wording: KeyWording): void {
+function checkTableKeys(table: TableRecord, item: Item, wording: KeyWording): void {
   const schemaWording = wording === "batch";
   for (const [i, { AttributeName }] of table.keySchema.entries()) {
     const value = item[AttributeName];
@@ -228,6 +230,9 @@ function checkItemKeys(table: TableRecord, item: Item, wording: KeyWording): voi
     }
     checkKeyValue(AttributeName, scalar, type, i === 0);
   }
+}
+
+function checkIndexKeys(table: TableRecord, item: Item, wording: KeyWording): void {
   for (const { index } of [...table.gsis, ...table.lsis].map((index) => ({ index }))) {
     for (const { AttributeName } of index.keySchema) {
       const value = item[AttributeName];
