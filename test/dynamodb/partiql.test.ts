@@ -170,6 +170,34 @@ describe("DynamoDB PartiQL", () => {
     ]);
   });
 
+  it("checks EXISTS in a transaction as a condition on one item", async () => {
+    const missing = await rejectsWith(
+      ddb.send(
+        new ExecuteTransactionCommand({
+          TransactStatements: [
+            { Statement: `EXISTS(SELECT * FROM "music" WHERE artist = 'Nobody' AND track = 1)` },
+            { Statement: `INSERT INTO "music" VALUE {'artist': 'Checked', 'track': 1}` },
+          ],
+        }),
+      ),
+      "TransactionCanceledException",
+      400,
+    );
+    assert.deepEqual(
+      (missing as Error & { CancellationReasons?: unknown }).CancellationReasons,
+      [{ Code: "ConditionalCheckFailed", Message: "The conditional request failed" }, { Code: "None" }],
+    );
+    await ddb.send(
+      new ExecuteTransactionCommand({
+        TransactStatements: [
+          { Statement: `EXISTS(SELECT * FROM "music" WHERE artist = 'Arca' AND track = 1 AND plays > 0)` },
+          { Statement: `INSERT INTO "music" VALUE {'artist': 'Checked', 'track': 1}` },
+        ],
+      }),
+    );
+    await rejectsWith(ddb.send(new ExecuteStatementCommand({ Statement: `EXISTS(SELECT * FROM "music" WHERE artist = 'Arca' AND track = 1)` })), "ValidationException", 400);
+  });
+
   it("runs transactions all or nothing", async () => {
     const written = await ddb.send(
       new ExecuteTransactionCommand({

@@ -38,6 +38,7 @@ const ACTIONS: Record<Statement["kind"], string> = {
   insert: "dynamodb:PartiQLInsert",
   update: "dynamodb:PartiQLUpdate",
   delete: "dynamodb:PartiQLDelete",
+  exists: "dynamodb:PartiQLSelect",
 };
 
 /** The IAM action and table (or index) a statement needs; a statement that does not parse needs PartiQLSelect on any table. */
@@ -93,6 +94,7 @@ export function partiqlOperations(deps: DynamoDeps): OperationTable {
       authorize: (input, ctx) => [statementRequirement(input, ctx)],
       async handle(input, ctx) {
         const statement = parseStatement(input.Statement, input.Parameters ?? []);
+        if (statement.kind === "exists") throw existsOutsideTransaction();
         const bound = bindStatement(deps, statement, ctx, input.ReturnValuesOnConditionCheckFailure === "ALL_OLD");
         const now = ctx.now().getTime();
         if (bound.kind === "select") {
@@ -124,6 +126,7 @@ export function partiqlOperations(deps: DynamoDeps): OperationTable {
           let bound: Bound | undefined;
           try {
             const statement = parseStatement(request.Statement, request.Parameters ?? []);
+            if (statement.kind === "exists") throw existsOutsideTransaction();
             bound = bindStatement(deps, statement, ctx, request.ReturnValuesOnConditionCheckFailure === "ALL_OLD");
             tables.set(bound.table.name, bound.table);
             if (bound.kind === "select") {
@@ -222,6 +225,11 @@ export function partiqlOperations(deps: DynamoDeps): OperationTable {
       },
     }),
   };
+}
+
+/** EXISTS is a transaction's condition check; a statement on its own has nothing to check it for. */
+function existsOutsideTransaction() {
+  return ddbErrors.validation("EXISTS is only supported in ExecuteTransaction");
 }
 
 function capacityOf(tables: Map<string, TableRecord>, totals: Map<string, Consumption>, mode: CapacityMode, split?: "read" | "write") {

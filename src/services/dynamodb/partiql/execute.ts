@@ -122,6 +122,13 @@ export function bindStatement(deps: DynamoDeps, statement: Statement, ctx: Reque
         ...(statement.returning ? { returning: statement.returning } : {}),
       };
     }
+    case "exists": {
+      // The item must exist, and meet the rest of the WHERE clause.
+      const { key, rest } = keyFromWhere(table, statement.where);
+      validateKey(table, key);
+      const condition = allOf([{ kind: "attribute_exists", path: [keyNames(table.keySchema).hash] }, ...rest])!;
+      return { kind: "write", statement, table, write: { kind: "check", table, key: itemKey(table, key), keyItem: key, condition, returnOld } };
+    }
     case "delete": {
       const { key, rest } = keyFromWhere(table, statement.where);
       validateKey(table, key);

@@ -25,7 +25,9 @@ export type Statement =
   | { kind: "select"; from: TableRef; projection?: DocumentPath[]; where?: Condition; orderBy?: { name: string; descending: boolean } }
   | { kind: "insert"; from: TableRef; item: Item }
   | { kind: "update"; from: TableRef; update: Update; where?: Condition; returning?: Returning }
-  | { kind: "delete"; from: TableRef; where?: Condition; returning?: Returning };
+  | { kind: "delete"; from: TableRef; where?: Condition; returning?: Returning }
+  /** `EXISTS(SELECT … WHERE <key> …)`: a transaction's condition check on one item. */
+  | { kind: "exists"; from: TableRef; where?: Condition };
 
 const KEYWORDS = new Set([
   "SELECT", "FROM", "WHERE", "AND", "OR", "NOT", "BETWEEN", "IN", "IS", "MISSING", "NULL", "TRUE", "FALSE", "SET", "REMOVE",
@@ -54,6 +56,7 @@ class Parser {
     else if (this.keyword("UPDATE")) statement = this.update();
     else if (this.keyword("DELETE")) statement = this.delete();
     else if (this.keyword("FROM")) statement = this.fromFirstUpdate();
+    else if (this.keyword("EXISTS")) statement = this.exists();
     else throw statementError(`Unexpected ${this.describe(this.peek())}`);
     this.punct(";");
     if (this.peek().kind !== "end") throw partiqlErrors.leftover();
@@ -86,6 +89,15 @@ class Parser {
       orderBy = { name, descending };
     }
     return { kind: "select", from, ...(projection ? { projection } : {}), ...(where ? { where } : {}), ...(orderBy ? { orderBy } : {}) };
+  }
+
+  private exists(): Statement {
+    this.expectPunct("(");
+    this.expectKeyword("SELECT");
+    const select = this.select();
+    this.expectPunct(")");
+    if (select.kind !== "select") throw statementError("Unexpected token");
+    return { kind: "exists", from: select.from, ...(select.where ? { where: select.where } : {}) };
   }
 
   private insert(): Statement {
