@@ -261,6 +261,11 @@ describe("DynamoDB tables", () => {
       await message(ddb.send(new UpdateTimeToLiveCommand({ TableName: "ttl-table", TimeToLiveSpecification: { Enabled: true, AttributeName: "expires" } })), "ValidationException"),
       "TimeToLive is already enabled",
     );
+    // A change settles for an hour, as on AWS; another change meanwhile is refused.
+    assert.equal(
+      await message(ddb.send(new UpdateTimeToLiveCommand({ TableName: "ttl-table", TimeToLiveSpecification: { Enabled: false, AttributeName: "expires" } })), "ValidationException"),
+      "Time to live has been modified multiple times within a fixed interval",
+    );
   });
 
   it("turns point-in-time recovery on and off, by name or ARN", async () => {

@@ -69,7 +69,8 @@ export interface TableRecord {
   lsis: IndexRecord[];
   /** The latest stream, enabled or not (DescribeTable keeps naming it). */
   stream?: StreamInfo;
-  ttl?: { attributeName: string; enabled: boolean };
+  /** `changedAt`: when UpdateTimeToLive last turned it on or off. */
+  ttl?: { attributeName: string; enabled: boolean; changedAt?: number };
   /** Point-in-time recovery, when on: the window's length and when it was turned on. */
   pitr?: { recoveryPeriodInDays: number; since: number };
   tags: Tag[];

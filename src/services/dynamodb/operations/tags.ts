@@ -10,6 +10,8 @@ import type { Tag, TableRecord } from "../tables.js";
 
 const RESOURCE_ARN = /^arn:aws[a-z-]*:dynamodb:([a-z0-9-]+):(\d{12}):table\/([a-zA-Z0-9_.-]{3,255})$/;
 const MAX_TAGS = 50;
+/** How long an UpdateTimeToLive takes to settle, during which another is refused. */
+const TTL_SETTLE_MS = 60 * 60 * 1000;
 /** The characters AWS allows in tag keys and values: letters, digits, white space and `_ . : / = + - @`, in any script. */
 const TAG_TEXT = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
 const TAG_PATTERN = "[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*";
@@ -97,9 +99,14 @@ export function tagOperations(deps: DynamoDeps): OperationTable {
         if (!spec.Enabled && table.ttl && table.ttl.attributeName !== spec.AttributeName) {
           throw ddbErrors.validation(`TimeToLive is active on a different AttributeName: current AttributeName is ${table.ttl.attributeName}`);
         }
-        await store.updateTable(table, ctx.now().getTime(), (current) => ({
+        const now = ctx.now().getTime();
+        // A change takes up to an hour to settle on AWS, and another one meanwhile is refused.
+        if (table.ttl?.changedAt !== undefined && now - table.ttl.changedAt < TTL_SETTLE_MS) {
+          throw ddbErrors.validation("Time to live has been modified multiple times within a fixed interval");
+        }
+        await store.updateTable(table, now, (current) => ({
           ...current,
-          ttl: { attributeName: spec.AttributeName, enabled: spec.Enabled },
+          ttl: { attributeName: spec.AttributeName, enabled: spec.Enabled, changedAt: now },
         }));
         return { TimeToLiveSpecification: spec };
       },
