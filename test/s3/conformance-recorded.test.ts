@@ -8,6 +8,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import {
+  CompleteMultipartUploadCommand,
   CopyObjectCommand,
   CreateBucketCommand,
   CreateMultipartUploadCommand,
@@ -137,6 +138,46 @@ describe("S3 conformance: recorded AWS answers", () => {
     assert.equal(copy.CopyObjectResult?.ChecksumType, undefined);
     const UploadId = await upload(Bucket, "multi");
     assert.equal((await s3.send(new UploadPartCommand({ Bucket, Key: "multi", UploadId, PartNumber: 1, Body: "x" }))).ServerSideEncryption, "AES256");
+  });
+
+  it("refuses a checksum that is no digest of its algorithm, and reads ChecksumMode in any case", async () => {
+    const Bucket = await bucket("checksums-recorded");
+    const bad = await rejectsWith(s3.send(new PutObjectCommand({ Bucket, Key: "k", Body: "data", ChecksumAlgorithm: "CRC32", ChecksumCRC32: "abcdef12" })), "InvalidRequest", 400);
+    assert.equal(bad.message, "Value for x-amz-checksum-crc32 header is invalid.");
+    await s3.send(new PutObjectCommand({ Bucket, Key: "k", Body: "data", ChecksumAlgorithm: "SHA256" }));
+    const got = await s3.send(new HeadObjectCommand({ Bucket, Key: "k", ChecksumMode: "enabled" as "ENABLED" }));
+    assert.ok(got.ChecksumSHA256);
+  });
+
+  it("copies into the storage class asked for, in place too, and computes the checksum asked for", async () => {
+    const Bucket = await bucket("copy-classes");
+    await s3.send(new PutObjectCommand({ Bucket, Key: "ia", Body: "data", StorageClass: "STANDARD_IA" }));
+    await s3.send(new CopyObjectCommand({ Bucket, Key: "copied", CopySource: `${Bucket}/ia` }));
+    assert.equal((await s3.send(new HeadObjectCommand({ Bucket, Key: "copied" }))).StorageClass, undefined);
+    const inPlace = await s3.send(new CopyObjectCommand({ Bucket, Key: "ia", CopySource: `${Bucket}/ia`, StorageClass: "STANDARD_IA" }));
+    assert.equal(inPlace.$metadata.httpStatusCode, 200);
+    const summed = await s3.send(new CopyObjectCommand({ Bucket, Key: "ia", CopySource: `${Bucket}/ia`, ChecksumAlgorithm: "SHA256" }));
+    assert.ok(summed.CopyObjectResult?.ChecksumSHA256);
+    const outposts = await rejectsWith(s3.send(new PutObjectCommand({ Bucket, Key: "o", Body: "x", StorageClass: "OUTPOSTS" })), "InvalidStorageClass", 400);
+    assert.equal(outposts.message, "The storage class you specified is not valid");
+    await s3.send(new PutObjectCommand({ Bucket, Key: "cold", Body: "x", StorageClass: "GLACIER" }));
+    await rejectsWith(s3.send(new GetObjectCommand({ Bucket, Key: "cold" })), "InvalidObjectState", 403);
+    assert.equal((await s3.send(new HeadObjectCommand({ Bucket, Key: "cold" }))).StorageClass, "GLACIER");
+  });
+
+  it("tells the part count only to who asks for a part, and serves part 1 of an object uploaded whole", async () => {
+    const Bucket = await bucket("parts-told");
+    await s3.send(new PutObjectCommand({ Bucket, Key: "whole", Body: "12345678" }));
+    const part = await s3.send(new GetObjectCommand({ Bucket, Key: "whole", PartNumber: 1 }));
+    assert.deepEqual([part.$metadata.httpStatusCode, part.ContentRange, await part.Body?.transformToString()], [206, "bytes 0-7/8", "12345678"]);
+    const UploadId = await upload(Bucket, "multi");
+    const { ETag } = await s3.send(new UploadPartCommand({ Bucket, Key: "multi", UploadId, PartNumber: 1, Body: "abc" }));
+    await s3.send(new CompleteMultipartUploadCommand({ Bucket, Key: "multi", UploadId, MultipartUpload: { Parts: [{ PartNumber: 1, ETag }] } }));
+    assert.equal((await s3.send(new HeadObjectCommand({ Bucket, Key: "multi" }))).PartsCount, undefined);
+    assert.equal((await s3.send(new HeadObjectCommand({ Bucket, Key: "multi", PartNumber: 1 }))).PartsCount, 1);
+    const again = await upload(Bucket, "none");
+    const none = await rejectsWith(s3.send(new CompleteMultipartUploadCommand({ Bucket, Key: "none", UploadId: again })), "InvalidRequest", 400);
+    assert.equal(none.message, "You must specify at least one part");
   });
 
   it("ignores a copy-source modified-since date still to come", async () => {

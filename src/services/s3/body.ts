@@ -38,6 +38,9 @@ export interface IngestedBody {
 export const checksumHeader = (algorithm: ChecksumAlgorithm): string => `x-amz-checksum-${algorithm.toLowerCase()}`;
 
 /** Reads the client's declared digests from the operation input and raw headers. */
+/** The size of each checksum algorithm's digest. */
+const DIGEST_BYTES: Readonly<Record<ChecksumAlgorithm, number>> = { CRC32: 4, CRC32C: 4, CRC64NVME: 8, SHA1: 20, SHA256: 32 };
+
 export function declaredDigests(input: Record<string, unknown>, headers: Record<string, string | string[] | undefined>): DeclaredDigests {
   const declared: DeclaredDigests = {};
   if (typeof input.ContentMD5 === "string") {
@@ -48,6 +51,10 @@ export function declaredDigests(input: Record<string, unknown>, headers: Record<
   for (const algorithm of CHECKSUM_ALGORITHMS) {
     const value = input[`Checksum${algorithm}`];
     if (typeof value === "string") {
+      // A value that is not a digest of the algorithm's size is refused before any comparison.
+      if (!/^[A-Za-z0-9+/]*={0,2}$/.test(value) || Buffer.from(value, "base64").length !== DIGEST_BYTES[algorithm]) {
+        throw s3Errors.invalidRequest(`Value for ${checksumHeader(algorithm)} header is invalid.`);
+      }
       declared.algorithm = algorithm;
       declared.checksum = value;
     }

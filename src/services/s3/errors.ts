@@ -59,10 +59,13 @@ export const s3Errors = {
       ProposedSize: size,
       MaxSizeAllowed: max,
     }),
-  entityTooSmall: (size: number, min: number) =>
-    new AwsError("EntityTooSmall", "Your proposed upload is smaller than the minimum allowed object size.", 400, {
+  /** A part under the minimum: S3 names it, its ETag bare. */
+  entityTooSmall: (size: number, min: number, partNumber?: number, etag?: string) =>
+    new AwsError("EntityTooSmall", "Your proposed upload is smaller than the minimum allowed size", 400, {
       ProposedSize: size,
       MinSizeAllowed: min,
+      PartNumber: partNumber,
+      ETag: etag === undefined ? undefined : bareEtag(etag),
     }),
   badDigest: (expected: string, computed: string) =>
     new AwsError("BadDigest", "The Content-MD5 you specified did not match what we received.", 400, {
@@ -90,7 +93,7 @@ export const s3Errors = {
       "InvalidPart",
       "One or more of the specified parts could not be found.  The part may not have been uploaded, or the specified entity tag may not match the part's entity tag.",
       400,
-      { UploadId: uploadId, PartNumber: partNumber, ETag: etag },
+      { UploadId: uploadId, PartNumber: partNumber, ETag: bareEtag(etag) },
     ),
   invalidPartOrder: (uploadId: string) =>
     new AwsError(
@@ -127,3 +130,8 @@ export const s3Errors = {
     return name === undefined ? undefined : s3Errors.invalidArgument(`Provided ${name} not an integer or within integer range`, name, value);
   },
 } as const;
+
+/** An ETag as S3 echoes it in errors: without its quotes. */
+function bareEtag(etag: string): string {
+  return etag.replace(/^"|"$/g, "");
+}

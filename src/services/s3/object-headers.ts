@@ -2,6 +2,7 @@
  * Translating between operation members and the headers S3 stores with an
  * object (Content-Type, metadata, checksum...).
  */
+import { AwsError } from "../../server/errors.js";
 import type { ObjectHeaders, ObjectRecord, Tag } from "./records.js";
 import { s3Errors } from "./errors.js";
 
@@ -33,9 +34,23 @@ export function headersFromInput(input: ObjectHeaderInput): ObjectHeaders {
     cacheControl: input.CacheControl,
     expires: input.Expires instanceof Date ? input.Expires.toUTCString() : input.Expires,
     websiteRedirectLocation: input.WebsiteRedirectLocation,
-    storageClass: input.StorageClass === "STANDARD" ? undefined : input.StorageClass,
+    storageClass: storageClassOf(input.StorageClass),
     metadata,
   };
+}
+
+/** The storage classes of a general purpose bucket (Outposts, directory buckets and Snow have their own). */
+const STORAGE_CLASSES: ReadonlySet<string> = new Set([
+  "STANDARD", "REDUCED_REDUNDANCY", "STANDARD_IA", "ONEZONE_IA", "INTELLIGENT_TIERING", "GLACIER", "DEEP_ARCHIVE", "GLACIER_IR",
+]);
+
+/** A requested storage class, checked; STANDARD is the default and is not kept. */
+export function storageClassOf(requested: string | undefined): string | undefined {
+  if (requested === undefined || requested === "STANDARD") return undefined;
+  if (!STORAGE_CLASSES.has(requested)) {
+    throw new AwsError("InvalidStorageClass", "The storage class you specified is not valid", 400, { StorageClassRequested: requested });
+  }
+  return requested;
 }
 
 /** `aws-chunked` is transport framing, not part of the object's encoding. */
@@ -99,7 +114,6 @@ export function headersToOutput(record: ObjectRecord): Record<string, unknown> {
   output.ETag = record.etag;
   output.LastModified = new Date(record.lastModified);
   if (record.tags.length > 0) output.TagCount = record.tags.length;
-  if (record.partsCount !== undefined) output.PartsCount = record.partsCount;
   output.AcceptRanges = "bytes";
   output.ServerSideEncryption = SSE_S3.ServerSideEncryption;
   return output;

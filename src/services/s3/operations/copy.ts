@@ -6,7 +6,8 @@ import { ingestBody, INLINE_BODY_BYTES } from "../body.js";
 import { checkCopySourceConditions, type CopySourceConditions } from "../conditions.js";
 import { s3Errors } from "../errors.js";
 import { assertValidKey, objectArn } from "../names.js";
-import { checksumValue, headersFromInput, newObjectRecord, parseTaggingHeader, SSE_S3, type ObjectHeaderInput } from "../object-headers.js";
+import { checksumValue, headersFromInput, newObjectRecord, parseTaggingHeader, SSE_S3, storageClassOf, type ObjectHeaderInput } from "../object-headers.js";
+import { checksumAlgorithmOf } from "./multipart.js";
 import { operation, requireBucket, type S3Deps } from "../operation.js";
 import type { ObjectRecord } from "../records.js";
 import type { S3Store } from "../store.js";
@@ -27,6 +28,7 @@ interface CopyObjectInput extends ObjectHeaderInput, CopySourceConditions {
   Tagging?: string;
   IfMatch?: string;
   IfNoneMatch?: string;
+  ChecksumAlgorithm?: string;
 }
 
 /** `x-amz-copy-source`: `[/]bucket/key[?versionId=id]`, URL-encoded. */
@@ -91,16 +93,18 @@ export function copyOperations({ store }: S3Deps): OperationTable {
         const metadataDirective = directive(input.MetadataDirective, "metadata");
         const taggingDirective = directive(input.TaggingDirective, "tagging");
         const sameObject = source.bucket === input.Bucket && source.key === input.Key;
+        // Naming a storage class or checksum counts as a change, even the object's own (S3 does not compare).
         const changesSomething =
-          metadataDirective === "REPLACE" || (input.StorageClass !== undefined && input.StorageClass !== (from.storageClass ?? "STANDARD")) || input.WebsiteRedirectLocation !== undefined;
+          metadataDirective === "REPLACE" || input.StorageClass !== undefined || input.ChecksumAlgorithm !== undefined || input.WebsiteRedirectLocation !== undefined;
         if (sameObject && !changesSomething) {
           throw s3Errors.invalidRequest(
             "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.",
           );
         }
-        const headers = metadataDirective === "REPLACE" ? headersFromInput(input) : { ...copiedHeaders(from), storageClass: input.StorageClass ?? from.storageClass };
+        // A copy lands in the storage class asked for, else STANDARD, whatever the source's.
+        const headers = metadataDirective === "REPLACE" ? headersFromInput(input) : { ...copiedHeaders(from), storageClass: storageClassOf(input.StorageClass) };
         const tags = taggingDirective === "REPLACE" ? parseTaggingHeader(input.Tagging) : from.tags;
-        const algorithm = from.checksum?.algorithm;
+        const algorithm = input.ChecksumAlgorithm !== undefined ? checksumAlgorithmOf(input.ChecksumAlgorithm) : from.checksum?.algorithm;
         const body = await ingestBody(store.blobs, store.readBody(from), { algorithm }, new Map(), INLINE_BODY_BYTES);
         const record = newObjectRecord(headers, {
           blob: body.blob,

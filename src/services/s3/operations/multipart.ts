@@ -99,7 +99,7 @@ export function multipartOperations({ store }: S3Deps): OperationTable {
       async handle(input, ctx) {
         requireBucket(store, input.Bucket);
         assertValidKey(input.Key);
-        const checksumAlgorithm = input.ChecksumAlgorithm === undefined ? undefined : algorithmOf(input.ChecksumAlgorithm);
+        const checksumAlgorithm = input.ChecksumAlgorithm === undefined ? undefined : checksumAlgorithmOf(input.ChecksumAlgorithm);
         const checksumType = input.ChecksumType === "FULL_OBJECT" || input.ChecksumType === "COMPOSITE" ? input.ChecksumType : undefined;
         const upload: UploadRecord = {
           ...headersFromInput(input),
@@ -193,7 +193,7 @@ export function multipartOperations({ store }: S3Deps): OperationTable {
         }
         const upload = requireUpload(input);
         const requested = input.MultipartUpload?.Parts ?? [];
-        if (requested.length === 0) throw s3Errors.malformedXml();
+        if (requested.length === 0) throw s3Errors.invalidRequest("You must specify at least one part");
         const stored = new Map(store.partsOf(upload.uploadId).map((p) => [p.partNumber, p]));
         const chosen = chooseParts(upload, requested, stored);
         const record = await assemble(store, upload, chosen, ctx.now());
@@ -281,7 +281,7 @@ function checkPartNumber(partNumber: number): void {
   }
 }
 
-function algorithmOf(name: string): ChecksumAlgorithm {
+export function checksumAlgorithmOf(name: string): ChecksumAlgorithm {
   const algorithm = CHECKSUM_ALGORITHMS.find((a) => a === name.toUpperCase());
   if (!algorithm) throw s3Errors.invalidRequest("Checksum algorithm provided is unsupported. Please try again with any of the valid types: [CRC32, CRC32C, CRC64NVME, SHA1, SHA256]");
   return algorithm;
@@ -325,7 +325,7 @@ function chooseParts(upload: UploadRecord, requested: { PartNumber?: number; ETa
     chosen.push(part);
   }
   chosen.forEach((part, i) => {
-    if (i < chosen.length - 1 && part.size < MIN_PART_BYTES) throw s3Errors.entityTooSmall(part.size, MIN_PART_BYTES);
+    if (i < chosen.length - 1 && part.size < MIN_PART_BYTES) throw s3Errors.entityTooSmall(part.size, MIN_PART_BYTES, part.partNumber, part.etag);
   });
   return chosen;
 }

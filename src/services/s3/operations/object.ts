@@ -91,6 +91,10 @@ export function objectOperations({ store }: S3Deps): OperationTable {
       authorize: (i) => [{ action: "s3:GetObject", resource: objectArn(i.Bucket, i.Key) }],
       handle(input, ctx) {
         const { record, output, range } = readObject(store, input, ctx.now().getTime());
+        // An archived object's body must be restored first; HeadObject still describes it.
+        if (ARCHIVED.has(record.storageClass ?? "")) {
+          throw new AwsError("InvalidObjectState", "The operation is not valid for the object's storage class", 403, { StorageClass: record.storageClass });
+        }
         output.Body = store.responseBody(record, range);
         return output;
       },
@@ -174,10 +178,12 @@ function readObject(store: S3Store, input: GetObjectInput, now: number) {
     range = partRange(record, input.PartNumber);
   }
   const output = headersToOutput(record);
+  // The part count is told to who asks for a part.
+  if (input.PartNumber !== undefined && record.partsCount !== undefined) output.PartsCount = record.partsCount;
   output.ContentLength = range ? range.end - range.start + 1 : record.size;
   if (range) output.ContentRange = `bytes ${range.start}-${range.end}/${record.size}`;
-  // Checksums describe the whole object, so ranged reads carry none.
-  if (input.ChecksumMode === "ENABLED" && !range && record.checksum) {
+  // Checksums describe the whole object, so ranged reads carry none (ChecksumMode in any case).
+  if (input.ChecksumMode?.toUpperCase() === "ENABLED" && !range && record.checksum) {
     output[`Checksum${record.checksum.algorithm}`] = record.checksum.value;
     output.ChecksumType = record.checksum.type;
   }
@@ -185,12 +191,16 @@ function readObject(store: S3Store, input: GetObjectInput, now: number) {
   return { record, output, range };
 }
 
+/** Storage classes whose objects must be restored before they can be read. */
+const ARCHIVED: ReadonlySet<string> = new Set(["GLACIER", "DEEP_ARCHIVE"]);
+
 function partRange(record: ObjectRecord, partNumber: number): { start: number; end: number } | undefined {
   const parts = record.partsCount ?? 1;
   if (partNumber < 1 || partNumber > parts) {
     throw new AwsError("InvalidPartNumber", "The requested partnumber is not satisfiable", 416, { PartNumberRequested: partNumber, ActualPartCount: parts });
   }
-  if (record.partsCount === undefined) return undefined;
+  // An object uploaded whole is its own part 1.
+  if (record.partsCount === undefined) return record.size > 0 ? { start: 0, end: record.size - 1 } : undefined;
   const sizes = record.partSizes ?? [];
   const start = sizes.slice(0, partNumber - 1).reduce((a, b) => a + b, 0);
   return { start, end: start + (sizes[partNumber - 1] ?? 0) - 1 };
