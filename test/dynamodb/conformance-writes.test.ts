@@ -151,6 +151,20 @@ describe("DynamoDB write conformance", () => {
     ]);
   });
 
+  it("tells a transaction's item faults (cancelled there) from request faults (refused outright)", async () => {
+    const cancelled = async (item: unknown, message: string) => {
+      const answer = JSON.parse((await send("TransactWriteItems", { TransactItems: [item] })).body);
+      assert.equal(answer.__type, "com.amazonaws.dynamodb.v20120810#TransactionCanceledException", JSON.stringify(item));
+      assert.deepEqual(answer.CancellationReasons, [{ Code: "ValidationError", Message: message }]);
+    };
+    await cancelled({ Delete: { TableName: TABLE, Key: { p: { N: "5" } } } }, "The provided key element does not match the schema");
+    await cancelled({ ConditionCheck: { TableName: TABLE, Key: { p: { L: [] } }, ConditionExpression: "attribute_exists(p)" } }, "The provided key element does not match the schema");
+    const empty = JSON.parse((await send("TransactWriteItems", { TransactItems: [{ Delete: { TableName: TABLE, Key: { p: { S: "" } } } }] })).body);
+    assert.equal(empty.message, "One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain an empty string value. Key: p");
+    const noTables = JSON.parse((await send("BatchWriteItem", { RequestItems: {} })).body);
+    assert.equal(noTables.message, "The requestItems parameter is required for BatchWriteItem");
+  });
+
   it("refuses an empty index key in a transaction as a request fault, not a cancellation", async () => {
     await send("CreateTable", {
       TableName: "unique-ids",

@@ -156,8 +156,10 @@ function keyBytes(scalar: string | Uint8Array, type: KeyType): number {
 
 function checkKeyValue(name: string, scalar: string | Uint8Array, type: KeyType, isHash: boolean): void {
   if (type !== "N" && keyBytes(scalar, type) === 0) {
-    throw ddbErrors.validation(
-      `One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain an empty ${type === "S" ? "string" : "binary"} value. Key: ${name}`,
+    throw requestFault(
+      ddbErrors.validation(
+        `One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain an empty ${type === "S" ? "string" : "binary"} value. Key: ${name}`,
+      ),
     );
   }
   const size = keyBytes(scalar, type);
@@ -174,12 +176,12 @@ function checkKeyValue(name: string, scalar: string | Uint8Array, type: KeyType,
  * table's key attributes with their defined types.
  */
 export function validateKey(table: TableRecord, key: Item): void {
-  if (Object.keys(key).length !== table.keySchema.length) throw ddbErrors.keySchemaMismatch();
+  if (Object.keys(key).length !== table.keySchema.length) throw itemFault(ddbErrors.keySchemaMismatch());
   for (const [i, { AttributeName }] of table.keySchema.entries()) {
     const value = key[AttributeName];
     const type = attributeType(table, AttributeName);
     const scalar = value && Object.keys(value).length === 1 ? scalarOf(value, type) : undefined;
-    if (scalar === undefined) throw ddbErrors.keySchemaMismatch();
+    if (scalar === undefined) throw itemFault(ddbErrors.keySchemaMismatch());
     checkKeyValue(AttributeName, scalar, type, i === 0);
   }
 }
@@ -191,27 +193,41 @@ export type KeyWording =
   /** A BatchWriteItem PutRequest: a missing or mistyped key attribute "does not match the schema". */
   | "batch"
   /** An UpdateExpression's result: a mistyped index key is an "unsupported type" for the update. */
-  | "update";
+  | "update"
+  /** The same inside a transaction, which words a mistyped index key as PutItem does. */
+  | "transacted-update";
 
 /**
- * Faults of an item's own key attributes, as against faults of the request
- * (an empty index key among them): a transaction reports them as the
- * item's cancellation reason.
+ * A transaction tells faults of one item's keys from faults of the
+ * request. A key of the wrong type is the item's fault: the transaction is
+ * cancelled with a ValidationError reason there. An empty key value is the
+ * request's: a plain ValidationException, found before anything is
+ * written or, for an update's result, as it is.
  */
 const itemFaults = new WeakSet<object>();
+const requestFaults = new WeakSet<object>();
+
+export function itemFault<E extends object>(error: E): E {
+  itemFaults.add(error);
+  return error;
+}
+
+function requestFault<E extends object>(error: E): E {
+  requestFaults.add(error);
+  return error;
+}
 
 export function isItemFault(error: unknown): boolean {
   return typeof error === "object" && error !== null && itemFaults.has(error);
 }
 
+export function isRequestFault(error: unknown): boolean {
+  return typeof error === "object" && error !== null && requestFaults.has(error);
+}
+
 /** An item to write (PutItem, an UpdateItem result): its key attributes and index key attributes. */
 export function validateItemKeys(table: TableRecord, item: Item, wording: KeyWording = "put"): void {
-  try {
-    checkTableKeys(table, item, wording);
-  } catch (error) {
-    if (typeof error === "object" && error !== null) itemFaults.add(error);
-    throw error;
-  }
+  checkTableKeys(table, item, wording);
   checkIndexKeys(table, item, wording);
 }
 
@@ -226,28 +242,35 @@ function checkTableKeys(table: TableRecord, item: Item, wording: KeyWording): vo
     const scalar = scalarOf(value, type);
     if (scalar === undefined) {
       if (schemaWording) throw ddbErrors.keySchemaMismatch();
-      throw ddbErrors.invalid(`Type mismatch for key ${AttributeName} expected: ${type} actual: ${Object.keys(value)[0]}`);
+      throw itemFault(ddbErrors.invalid(`Type mismatch for key ${AttributeName} expected: ${type} actual: ${Object.keys(value)[0]}`));
     }
     checkKeyValue(AttributeName, scalar, type, i === 0);
   }
 }
 
+/** Index keys, the indexes taken in name order (a refusal names the first index that keys the attribute). */
 function checkIndexKeys(table: TableRecord, item: Item, wording: KeyWording): void {
-  for (const { index } of [...table.gsis, ...table.lsis].map((index) => ({ index }))) {
+  const indexes = [...table.gsis, ...table.lsis].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const index of indexes) {
     for (const { AttributeName } of index.keySchema) {
       const value = item[AttributeName];
       if (value === undefined || table.keySchema.some((k) => k.AttributeName === AttributeName)) continue;
       const type = attributeType(table, AttributeName);
       const scalar = scalarOf(value, type);
       if (scalar === undefined) {
-        if (wording === "update") throw ddbErrors.validation("The update expression attempted to update the secondary index key to unsupported type");
-        throw ddbErrors.invalid(
-          `Type mismatch for Index Key ${AttributeName} Expected: ${type} Actual: ${Object.keys(value)[0]} IndexName: ${index.name}`,
+        if (wording === "update") throw itemFault(ddbErrors.validation("The update expression attempted to update the secondary index key to unsupported type"));
+        throw itemFault(
+          ddbErrors.invalid(`Type mismatch for Index Key ${AttributeName} Expected: ${type} Actual: ${Object.keys(value)[0]} IndexName: ${index.name}`),
         );
       }
       if (type !== "N" && keyBytes(scalar, type) === 0) {
-        throw ddbErrors.validation(
-          `One or more parameter values are not valid. A value specified for a secondary index key is not supported. The AttributeValue for a key attribute cannot contain an empty ${type === "S" ? "string" : "binary"} value. IndexName: ${index.name}, IndexKey: ${AttributeName}`,
+        const empty = `The AttributeValue for a key attribute cannot contain an empty ${type === "S" ? "string" : "binary"} value.`;
+        throw requestFault(
+          ddbErrors.validation(
+            wording === "update" || wording === "transacted-update"
+              ? `One or more parameter values are not valid. The update expression attempted to update a secondary index key to a value that is not supported. ${empty}`
+              : `One or more parameter values are not valid. A value specified for a secondary index key is not supported. ${empty} IndexName: ${index.name}, IndexKey: ${AttributeName}`,
+          ),
         );
       }
     }

@@ -66,6 +66,10 @@ export function createDynamoValidator(model: ServiceModel): DynamoValidator {
 
   return {
     check(operation, input, modelProblems) {
+      // A batch with no tables at all is refused before anything else.
+      if ((operation === "BatchGetItem" || operation === "BatchWriteItem") && isEmptyMap(input.RequestItems)) {
+        throw ddbErrors.validation(`The requestItems parameter is required for ${operation}`);
+      }
       const controlPlane = CONTROL_PLANE.has(operation);
       if (controlPlane) checkControlPlaneTableName(input);
       const nameProblems = tableNameProblems(input, controlPlane);
@@ -162,4 +166,8 @@ function formatProblems(problems: readonly ValidationProblem[]): string {
 
 function lowerFirst(name: string): string {
   return name.charAt(0).toLowerCase() + name.slice(1);
+}
+
+function isEmptyMap(value: unknown): boolean {
+  return value !== null && typeof value === "object" && !Array.isArray(value) && Object.keys(value).length === 0;
 }

@@ -24,7 +24,7 @@ import {
   type UpdateValue,
 } from "./expressions/index.js";
 import type { AttributeValueUpdate, ExpectedAttributeValue } from "./expressions/legacy.js";
-import { checkScalarKeyPaths, indexEntryKey, itemKey, keyOf, validateItemKeys, validateKey, type StorageKey } from "./keys.js";
+import { checkScalarKeyPaths, indexEntryKey, itemFault, itemKey, keyOf, type StorageKey, validateItemKeys, validateKey } from "./keys.js";
 import { dataTable, type DynamoDeps } from "./operation.js";
 import { checkAttributeName, checkedItem, checkedValue, checkExpressionParams, checkItemSize, expressionContext, finishExpressions, type ExpressionInput } from "./requests.js";
 import { projectForIndex, type ItemWriter } from "./store.js";
@@ -56,7 +56,17 @@ export interface UpdateInput extends KeyInput {
 export type PreparedWrite =
   | { kind: "put"; table: TableRecord; key: StorageKey; item: Item; condition?: Condition; returnOld: boolean }
   | { kind: "delete" | "check"; table: TableRecord; key: StorageKey; keyItem: Item; condition?: Condition; returnOld: boolean }
-  | { kind: "update"; table: TableRecord; key: StorageKey; keyItem: Item; update?: Update; condition?: Condition; returnOld: boolean };
+  | {
+      kind: "update";
+      table: TableRecord;
+      key: StorageKey;
+      keyItem: Item;
+      update?: Update;
+      condition?: Condition;
+      returnOld: boolean;
+      /** Part of a transaction, which words its result's key faults its own way. */
+      transacted?: boolean;
+    };
 
 export interface WriteResult {
   old?: Item;
@@ -189,7 +199,7 @@ export function applyWrite(w: ItemWriter, p: PreparedWrite): WriteResult {
       } else {
         item = old ?? p.keyItem;
       }
-      validateItemKeys(p.table, item, p.update && !p.update.legacy ? "update" : "put");
+      validateItemKeys(p.table, item, !p.update || p.update.legacy ? "put" : p.transacted ? "transacted-update" : "update");
       checkItemSize(item, "update");
       w.put(p.table, p.key, item, stored);
       return {
@@ -327,7 +337,7 @@ function checkIndexKeyTypes(table: TableRecord, update: Update): void {
         const actual = action.kind === "SET" ? knownType(action.value) : Object.keys(action.value)[0];
         const expected = attributeType(table, name);
         if (actual !== undefined && actual !== expected) {
-          throw ddbErrors.invalid(`Type mismatch for Index Key ${name} Expected: ${expected} Actual: ${actual} IndexName: ${index.name}`);
+          throw itemFault(ddbErrors.invalid(`Type mismatch for Index Key ${name} Expected: ${expected} Actual: ${actual} IndexName: ${index.name}`));
         }
       }
     }

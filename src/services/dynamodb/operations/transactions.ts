@@ -11,7 +11,7 @@ import { defineOperation, type OperationTable } from "../../../server/service.js
 import { consumedCapacity, readUnits, type CapacityMode, type Consumption } from "../capacity.js";
 import { ddbErrors, type CancellationReason } from "../errors.js";
 import { parseProjection, project } from "../expressions/index.js";
-import { isItemFault, itemKey, validateKey } from "../keys.js";
+import { isItemFault, isRequestFault, itemKey, validateKey } from "../keys.js";
 import { dataTable, tableResource, type DynamoDeps } from "../operation.js";
 import { checkedItem, expressionContext, finishExpressions, type ExpressionInput } from "../requests.js";
 import type { TableRecord } from "../tables.js";
@@ -67,16 +67,12 @@ export function transactionOperations(deps: DynamoDeps): OperationTable {
           if (kinds.length !== 1) {
             throw ddbErrors.validation("TransactItems can only contain one of Check, Put, Update or Delete");
           }
-          try {
+          return cancelAtItemFault(input.TransactItems.length, at, () => {
             if (entry.Put) return preparePut(deps, entry.Put, ctx);
             if (entry.Delete) return prepareKeyed(deps, "delete", entry.Delete, ctx);
-            if (entry.Update) return prepareUpdate(deps, entry.Update, ctx);
+            if (entry.Update) return { ...prepareUpdate(deps, entry.Update, ctx), transacted: true } as PreparedWrite;
             return prepareKeyed(deps, "check", entry.ConditionCheck!, ctx);
-          } catch (error) {
-            // A fault of the item cancels the transaction there; the items after it are not looked at.
-            if (!isItemFault(error) || !isAwsError(error)) throw error;
-            throw ddbErrors.transactionCanceled(input.TransactItems.map((_, i) => (i === at ? { Code: "ValidationError", Message: error.message } : { Code: "None" })));
-          }
+          });
         });
         refuseRepeatedItems(writes);
         refuseLargePayload(writes);
@@ -114,6 +110,8 @@ export function transactionOperations(deps: DynamoDeps): OperationTable {
                 const item = error.fields.Item as Item | undefined;
                 reasons.push({ Code: "ConditionalCheckFailed", Message: "The conditional request failed", ...(item ? { Item: item } : {}) });
               } else if (error.code === "ValidationException") {
+                // A request fault (an empty key value) fails the call itself, not one item.
+                if (isRequestFault(error)) throw error;
                 reasons.push({ Code: "ValidationError", Message: error.message });
               } else {
                 throw error;
@@ -137,13 +135,13 @@ export function transactionOperations(deps: DynamoDeps): OperationTable {
       authorize: (input, ctx) => tablesOf(input.TransactItems, ctx, () => "dynamodb:GetItem"),
       handle(input, ctx) {
         const now = ctx.now().getTime();
-        const gets = input.TransactItems.map(({ Get }) => {
+        const gets = input.TransactItems.map(({ Get }, at) => {
           const key = checkedItem(Get.Key);
           const exprs = expressionContext(Get, { ProjectionExpression: Get.ProjectionExpression }, {});
           const projection = Get.ProjectionExpression !== undefined ? parseProjection(Get.ProjectionExpression, exprs) : undefined;
           finishExpressions(exprs);
           const table = dataTable(deps, Get.TableName, ctx);
-          validateKey(table, key);
+          cancelAtItemFault(input.TransactItems.length, at, () => validateKey(table, key));
           return { table, key: itemKey(table, key), projection };
         });
         refuseRepeatedItems(gets);
@@ -200,4 +198,19 @@ function refuseLargePayload(writes: readonly PreparedWrite[]): void {
   let bytes = 0;
   for (const write of writes) bytes += itemSize(write.kind === "put" ? write.item : write.keyItem);
   if (bytes > MAX_TRANSACTION_PAYLOAD) throw ddbErrors.validation("Transaction payload size cannot exceed 4 MB");
+}
+
+/**
+ * Prepares the item at `at` of `count`; a fault of that item's keys cancels
+ * the transaction there, with a ValidationError reason (the items after it
+ * are not looked at).
+ */
+function cancelAtItemFault<T>(count: number, at: number, prepare: () => T): T {
+  try {
+    return prepare();
+  } catch (error) {
+    if (!isItemFault(error) || !isAwsError(error)) throw error;
+    const reasons: CancellationReason[] = Array.from({ length: count }, (_, i) => (i === at ? { Code: "ValidationError", Message: error.message } : { Code: "None" }));
+    throw ddbErrors.transactionCanceled(reasons);
+  }
 }
