@@ -203,8 +203,8 @@ describe("DynamoDB validation conformance", () => {
     );
     await validation(
       "PutItem",
-      { TableName: "abc", Item: { a: { NULL: false } }, ExpressionAttributeNames: {}, ExpressionAttributeValues: {}, ConditionExpression: "" },
-      "One or more parameter values were invalid: Null attribute value types must have the value of true",
+      { TableName: "abc", Item: { a: { SS: [] } }, ExpressionAttributeNames: {}, ExpressionAttributeValues: {}, ConditionExpression: "" },
+      "One or more parameter values were invalid: An string set  may not be empty",
     );
     const placeholders: [Record<string, unknown>, string][] = [
       [{ ExpressionAttributeNames: {}, ExpressionAttributeValues: {} }, "ExpressionAttributeNames must not be empty"],

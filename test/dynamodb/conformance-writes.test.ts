@@ -263,6 +263,11 @@ describe("DynamoDB write conformance", () => {
     assert.equal(JSON.parse(include.body).message, "One or more parameter values were invalid: ProjectionType is INCLUDE, but NonKeyAttributes is not specified");
   });
 
+  it("takes NULL false as NULL true, as DynamoDB does since mid-2026", async () => {
+    await call("PutItem", { Item: { p: { S: "nothing" }, n: { NULL: false } } });
+    assert.deepEqual(await item("nothing"), { p: { S: "nothing" }, n: { NULL: true } });
+  });
+
   it("calls an arithmetic result beyond 38 digits an overflow", async () => {
     await refused(
       "UpdateItem",

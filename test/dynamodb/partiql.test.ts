@@ -135,6 +135,22 @@ describe("DynamoDB PartiQL", () => {
     assert.equal(await message(run(`SELECT * FROM "music" ORDER BY track`)), "Must have WHERE clause in the statement when using ORDER BY clause.");
     assert.equal(await message(run(`SELECT * FROM "music"."by-genre" WHERE genre = 'pop'`, undefined, { ConsistentRead: true })), "Strongly consistent read is not supported on Global Secondary Indexes");
     assert.equal(await message(run(`SELECT * FROM "nothing" WHERE a = 1`), "ResourceNotFoundException"), "Requested resource not found");
+    assert.equal(await message(run(`SELECT * FROM "music"."no-such-index" WHERE genre = 'pop'`)), "The table does not have the specified index");
+    assert.equal(await message(run(`SELECT * FROM "music"."by-genre"."more" WHERE genre = 'pop'`)), "A path may contain at most 2 components in the FROM clause");
+    assert.equal(
+      await message(run(`SELECT * FROM "music" WHERE artist = 'a' AND plays < ?`, [{ BOOL: true }])),
+      "Incorrect operand type for operator or function; operator or function: <, operand type: BOOL",
+    );
+    const transacted = async (Statement: string) =>
+      (await rejectsWith(ddb.send(new ExecuteTransactionCommand({ TransactStatements: [{ Statement }] })), "ValidationException", 400)).message;
+    assert.equal(
+      await transacted(`UPDATE "music" SET plays = 1 WHERE artist = 'a' AND track = 1 RETURNING ALL NEW *`),
+      "Validation failed in TransactStatements[0]: RETURNING clause is not supported in ExecuteTransaction.",
+    );
+    assert.equal(
+      await transacted(`SELECT * FROM "music"."by-genre" WHERE genre = 'pop'`),
+      "Validation failed in TransactStatements[0]: Reads on indices are not supported within transactions.",
+    );
   });
 
   it("runs batches statement by statement, with an error per statement", async () => {

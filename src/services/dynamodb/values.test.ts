@@ -204,9 +204,9 @@ describe("validateItemValue", () => {
     [{ N: "x" }, "The parameter cannot be converted to a numeric value: x"],
     [{ NS: ["1", "y"] }, "The parameter cannot be converted to a numeric value: y"],
     [{ M: { a: { L: [{ SS: [] }] } } }, "One or more parameter values were invalid: An string set  may not be empty"],
-    [{ NULL: false as unknown as true }, "One or more parameter values were invalid: Null attribute value types must have the value of true"],
   ];
   for (const [value, message] of errors) it(`refuses ${JSON.stringify(value)}`, () => throwsValidation(() => validateItemValue(value), message));
+  it("takes NULL false as NULL true, as DynamoDB does since mid-2026", () => assert.deepEqual(validateItemValue({ NULL: false as unknown as true }), { NULL: true }));
 
   it("canonicalises numbers deep inside, without touching the input", () => {
     const input: AttributeValue = { M: { a: { N: "1.0" }, b: { L: [{ NS: ["01", "2"] }] }, c: { S: "x" } } };

@@ -392,6 +392,8 @@ export function validateItemValue(value: AttributeValue, depth = 0): AttributeVa
     return N === value.N ? value : { N };
   }
   if ("NULL" in value) {
+    // DynamoDB now takes NULL false as NULL true (it refused it until mid-2026).
+    if ((value.NULL as boolean) === false) return { NULL: true };
     if (value.NULL !== true) throw validation(INVALID + "Null attribute value types must have the value of true");
     return value;
   }

@@ -159,9 +159,16 @@ export function partiqlOperations(deps: DynamoDeps): OperationTable {
       authorize: (input, ctx) => requirementsOf(input.TransactStatements, ctx),
       async handle(input, ctx) {
         const now = ctx.now().getTime();
-        const bound = input.TransactStatements.map((request) =>
-          bindStatement(deps, parseStatement(request.Statement, request.Parameters ?? []), ctx, request.ReturnValuesOnConditionCheckFailure === "ALL_OLD"),
-        );
+        const bound = input.TransactStatements.map((request, at) => {
+          const statement = parseStatement(request.Statement, request.Parameters ?? []);
+          // What a statement cannot do in a transaction is named with the statement's place.
+          return inTransaction(at, () => {
+            if ((statement.kind === "update" || statement.kind === "delete") && statement.returning) throw partiqlErrors.transactionReturning();
+            const one = bindStatement(deps, statement, ctx, request.ReturnValuesOnConditionCheckFailure === "ALL_OLD");
+            if (one.kind === "select" && one.index) throw partiqlErrors.transactionIndex();
+            return one;
+          });
+        });
         const reads = bound.filter((b): b is BoundSelect => b.kind === "select");
         const writes = bound.filter((b): b is BoundWrite => b.kind === "write");
         if (reads.length > 0 && writes.length > 0) throw ddbErrors.validation("Unsupported operation in transaction.");
@@ -170,7 +177,6 @@ export function partiqlOperations(deps: DynamoDeps): OperationTable {
 
         if (reads.length > 0) {
           for (const read of reads) {
-            if (read.index) throw partiqlErrors.transactionIndex();
             if (!read.key) throw partiqlErrors.transactionSelectKey();
           }
           const responses = reads.map((read) => {
@@ -226,6 +232,20 @@ export function partiqlOperations(deps: DynamoDeps): OperationTable {
     }),
   };
 }
+
+/** `Validation failed in TransactStatements[i]: …` for what statement i cannot do in a transaction. */
+function inTransaction<T>(at: number, bind: () => T): T {
+  try {
+    return bind();
+  } catch (error) {
+    if (isAwsError(error) && error.code === "ValidationException" && TRANSACTION_RULES.has(error.message)) {
+      throw ddbErrors.validation(`Validation failed in TransactStatements[${at}]: ${error.message}`);
+    }
+    throw error;
+  }
+}
+
+const TRANSACTION_RULES: ReadonlySet<string> = new Set([partiqlErrors.transactionIndex().message, partiqlErrors.transactionReturning().message]);
 
 /** EXISTS is a transaction's condition check; a statement on its own has nothing to check it for. */
 function existsOutsideTransaction() {

@@ -28,6 +28,8 @@ export const partiqlErrors = {
   batchSelectKey: () => ddbErrors.validation("Select statements within BatchExecuteStatement must specify the primary key in the where clause."),
   transactionSelectKey: () => ddbErrors.validation("Select statements within ExecuteTransaction must specify the primary key in the where clause."),
   transactionIndex: () => ddbErrors.validation("Reads on indices are not supported within transactions."),
+  transactionReturning: () => ddbErrors.validation("RETURNING clause is not supported in ExecuteTransaction."),
+  pathComponents: () => ddbErrors.validation("A path may contain at most 2 components in the FROM clause"),
   invalidNextToken: () => ddbErrors.validation("Invalid NextToken"),
   unrecognizedFunction: (name: string) => ddbErrors.validation(`Unrecognized function: ${name}`),
 };

@@ -149,7 +149,7 @@ function bindSelect(table: TableRecord, statement: SelectStatement): BoundSelect
   let global = false;
   if (statement.from.index !== undefined) {
     const found = findIndex(table, statement.from.index);
-    if (!found) throw ddbErrors.validation(`The table does not have the specified index: ${statement.from.index}`);
+    if (!found) throw ddbErrors.validation("The table does not have the specified index");
     index = found.index;
     global = found.global;
   }

@@ -9,7 +9,7 @@
 import type { Condition, DocumentPath, Operand, Update, UpdateAction, UpdateValue } from "../expressions/index.js";
 import { ddbErrors } from "../errors.js";
 import { checkedValue } from "../requests.js";
-import type { AttributeValue, Item } from "../values.js";
+import { typeOf, type AttributeValue, type Item } from "../values.js";
 import { partiqlErrors, statementError } from "./errors.js";
 import { tokenize, type Token } from "./lexer.js";
 
@@ -155,6 +155,7 @@ class Parser {
     const table = this.name();
     const ref: TableRef = { table };
     if (this.punct(".")) ref.index = this.name();
+    if (this.peek().kind === "punct" && (this.peek() as { text: string }).text === ".") throw partiqlErrors.pathComponents();
     if (aliasable && (this.peekKeyword("AS") || this.peek().kind === "quoted" || (this.peek().kind === "word" && !KEYWORDS.has((this.peek() as { upper: string }).upper)))) {
       throw partiqlErrors.aliasing();
     }
@@ -294,7 +295,9 @@ class Parser {
     if (op.kind === "punct" && COMPARATORS.has(op.text)) {
       this.pos += 1;
       const right = this.operand();
-      return { kind: "compare", op: op.text === "!=" ? "<>" : (op.text as "=" | "<>" | "<" | "<=" | ">" | ">="), left: operand, right };
+      const comparator = op.text === "!=" ? "<>" : (op.text as "=" | "<>" | "<" | "<=" | ">" | ">=");
+      if (comparator !== "=" && comparator !== "<>") checkOrderable(comparator, [operand, right]);
+      return { kind: "compare", op: comparator, left: operand, right };
     }
     throw ddbErrors.validation("WHERE clause must contain an expression that resolves to a boolean");
   }
@@ -465,6 +468,17 @@ class Parser {
         return "token: ?";
       default:
         return `token: ${t.text}`;
+    }
+  }
+}
+
+/** Ordering compares numbers, strings and binaries: a literal or parameter of another type is refused. */
+function checkOrderable(operator: string, operands: readonly Operand[]): void {
+  for (const operand of operands) {
+    if (operand.kind !== "value") continue;
+    const type = typeOf(operand.value);
+    if (type !== "N" && type !== "S" && type !== "B") {
+      throw ddbErrors.validation(`Incorrect operand type for operator or function; operator or function: ${operator}, operand type: ${type}`);
     }
   }
 }
