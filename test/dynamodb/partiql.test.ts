@@ -61,8 +61,9 @@ describe("DynamoDB PartiQL", () => {
     ]);
     const filtered = await run(`SELECT title, meta.len FROM "music" WHERE artist = ? AND track >= 2 AND meta.live = false`, [{ S: "Arca" }]);
     assert.deepEqual(filtered.Items, [
-      { title: { S: "T3" }, meta: { M: { len: { N: "180" } } } },
-      { title: { S: "T5" }, meta: { M: { len: { N: "300" } } } },
+      // A nested path answers under its last name, as DynamoDB does.
+      { title: { S: "T3" }, len: { N: "180" } },
+      { title: { S: "T5" }, len: { N: "300" } },
     ]);
     const desc = await run(`SELECT track FROM "music" WHERE artist = 'Arca' ORDER BY track DESC`);
     assert.deepEqual(desc.Items?.map((i) => i.track?.N), ["5", "4", "3", "2", "1"]);
@@ -141,6 +142,7 @@ describe("DynamoDB PartiQL", () => {
       await message(run(`SELECT * FROM "music" WHERE artist = 'a' AND plays < ?`, [{ BOOL: true }])),
       "Incorrect operand type for operator or function; operator or function: <, operand type: BOOL",
     );
+    assert.match(await message(run(`SELECT * FROM "music" WHERE artist = 'a' AND plays BETWEEN ? AND ?`, [{ BOOL: true }, { BOOL: false }])), /operator or function: BETWEEN, operand type: BOOL$/);
     const transacted = async (Statement: string) =>
       (await rejectsWith(ddb.send(new ExecuteTransactionCommand({ TransactStatements: [{ Statement }] })), "ValidationException", 400)).message;
     assert.equal(
@@ -184,6 +186,21 @@ describe("DynamoDB PartiQL", () => {
       { TableName: "music", Error: { Code: "DuplicateItem", Message: "Duplicate primary key exists in table" } },
       { TableName: "music", Error: { Code: "ConditionalCheckFailed", Message: "The conditional request failed" } },
     ]);
+  });
+
+  it("answers a nested path under its last name, and a transaction replay as a read", async () => {
+    await ddb.send(new ExecuteStatementCommand({ Statement: `INSERT INTO "music" VALUE {'artist': 'Nested', 'track': 1, 'info': {'label': 'deep'}}` }));
+    const nested = await ddb.send(new ExecuteStatementCommand({ Statement: `SELECT info.label FROM "music" WHERE artist = 'Nested' AND track = 1` }));
+    assert.deepEqual(nested.Items, [{ label: { S: "deep" } }]);
+    const request = {
+      ClientRequestToken: "replayed-once",
+      ReturnConsumedCapacity: "TOTAL" as const,
+      TransactStatements: [{ Statement: `UPDATE "music" SET replays = 1 WHERE artist = 'Nested' AND track = 1` }],
+    };
+    const first = await ddb.send(new ExecuteTransactionCommand(request));
+    const replay = await ddb.send(new ExecuteTransactionCommand(request));
+    assert.deepEqual([first.ConsumedCapacity?.[0]?.WriteCapacityUnits, first.ConsumedCapacity?.[0]?.ReadCapacityUnits], [2, undefined]);
+    assert.deepEqual([replay.ConsumedCapacity?.[0]?.ReadCapacityUnits, replay.ConsumedCapacity?.[0]?.WriteCapacityUnits], [2, undefined]);
   });
 
   it("checks EXISTS in a transaction as a condition on one item", async () => {

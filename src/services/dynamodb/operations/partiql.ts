@@ -197,11 +197,13 @@ export function partiqlOperations(deps: DynamoDeps): OperationTable {
         }
         const tokenKey = input.ClientRequestToken === undefined ? undefined : [ctx.accountId, ctx.region, `partiql:${input.ClientRequestToken}`];
         const hash = createHash("sha256").update(JSON.stringify(input.TransactStatements, (_k, v: unknown) => (v instanceof Uint8Array ? Buffer.from(v).toString("base64") : v))).digest("hex");
+        let replayed = false;
         await store.write(now, (w) => {
           if (tokenKey) {
             const previous = w.tokens().get(tokenKey);
             if (previous && now - previous.at < IDEMPOTENCY_MS) {
               if (previous.hash !== hash) throw ddbErrors.idempotentMismatch();
+              replayed = true;
               return;
             }
             w.tokens().put(tokenKey, { hash, at: now });
@@ -226,7 +228,14 @@ export function partiqlOperations(deps: DynamoDeps): OperationTable {
           }
           if (failed) throw ddbErrors.transactionCanceled(reasons);
         });
-        const consumed = capacityOf(tables, totals, input.ReturnConsumedCapacity, "write");
+        if (replayed) {
+          // A replay reads the stored outcome, transactionally: two read units an item.
+          for (const write of writes) {
+            addUnits(totals, write.table.name, { table: 2 });
+            tables.set(write.table.name, write.table);
+          }
+        }
+        const consumed = capacityOf(tables, totals, input.ReturnConsumedCapacity, replayed ? "read" : "write");
         return { Responses: [], ...(consumed.length > 0 ? { ConsumedCapacity: consumed } : {}) };
       },
     }),

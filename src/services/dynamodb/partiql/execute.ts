@@ -11,7 +11,8 @@ import type { RequestContext } from "../../../server/context.js";
 import { prefixRange } from "../../../storage/index.js";
 import type { KeyBound } from "../../../storage/types.js";
 import { ddbErrors } from "../errors.js";
-import { evaluateCondition, project, type Condition } from "../expressions/index.js";
+import { evaluateCondition, project, type Condition, type DocumentPath } from "../expressions/index.js";
+import { getPath } from "../expressions/document.js";
 import { hashPart, itemKey, keyOf, validateItemKeys, validateKey, type StorageKey } from "../keys.js";
 import { dataTable, type DynamoDeps } from "../operation.js";
 import { checkedItem, checkItemSize } from "../requests.js";
@@ -175,7 +176,23 @@ function bindSelect(table: TableRecord, statement: SelectStatement): BoundSelect
 function selected(bound: BoundSelect, item: Item): Item | undefined {
   const { where, projection } = bound.statement;
   if (where && !evaluateCondition(where, item)) return undefined;
-  return projection ? project(item, { paths: projection }) : item;
+  return projection ? projected(item, projection) : item;
+}
+
+/**
+ * A PartiQL projection: each path's value under its last name
+ * (`SELECT mymap.nested` answers `nested`), the whole attribute for a
+ * top-level one.
+ */
+function projected(item: Item, paths: readonly DocumentPath[]): Item {
+  if (paths.every((path) => path.length === 1)) return project(item, { paths });
+  const out: Item = {};
+  for (const path of paths) {
+    const value = getPath(item, path);
+    const name = [...path].reverse().find((part): part is string => typeof part === "string");
+    if (value !== undefined && name !== undefined) out[name] = value;
+  }
+  return out;
 }
 
 /** A SELECT of at most one item, by its full primary key (BatchExecuteStatement, ExecuteTransaction). */

@@ -281,7 +281,9 @@ class Parser {
     if (this.keyword("BETWEEN")) {
       const low = this.operand();
       this.expectKeyword("AND");
-      return { kind: "between", operand, low, high: this.operand() };
+      const high = this.operand();
+      checkOrderable("BETWEEN", [operand, low, high]);
+      return { kind: "between", operand, low, high };
     }
     if (this.keyword("IN")) {
       const close = this.punct("[") ? "]" : this.punct("(") ? ")" : undefined;
