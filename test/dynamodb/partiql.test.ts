@@ -169,7 +169,8 @@ describe("DynamoDB PartiQL", () => {
     assert.deepEqual(reads.Responses, [
       { TableName: "music", Item: { title: { S: "T2" } } },
       { TableName: "music" },
-      { TableName: "music", Error: { Code: "ValidationError", Message: "Select statements within BatchExecuteStatement must specify the primary key in the where clause." } },
+      // Refused before it ran: no table named (as DynamoDB answers).
+      { Error: { Code: "ValidationError", Message: "Select statements within BatchExecuteStatement must specify the primary key in the where clause." } },
       { Error: { Code: "ResourceNotFound", Message: "Requested resource not found" } },
     ]);
     const writes = await ddb.send(
@@ -186,6 +187,20 @@ describe("DynamoDB PartiQL", () => {
       { TableName: "music", Error: { Code: "DuplicateItem", Message: "Duplicate primary key exists in table" } },
       { TableName: "music", Error: { Code: "ConditionalCheckFailed", Message: "The conditional request failed" } },
     ]);
+  });
+
+  it("honours RETURNING in a batch member, and refuses a malformed member there alone", async () => {
+    await ddb.send(new ExecuteStatementCommand({ Statement: `INSERT INTO "music" VALUE {'artist': 'Returning', 'track': 1, 'gone': 'soon'}` }));
+    const batch = await ddb.send(
+      new BatchExecuteStatementCommand({
+        Statements: [
+          { Statement: `SLECT * FROM "music" WHERE artist = 'Returning' AND track = 1` },
+          { Statement: `DELETE FROM "music" WHERE artist = 'Returning' AND track = 1 RETURNING ALL OLD *` },
+        ],
+      }),
+    );
+    assert.deepEqual(batch.Responses?.[0], { Error: { Code: "ValidationError", Message: "Statement wasn't well formed, can't be processed: Expected data manipulation" } });
+    assert.equal(batch.Responses?.[1]?.Item?.gone?.S, "soon");
   });
 
   it("answers a nested path under its last name, and a transaction replay as a read", async () => {

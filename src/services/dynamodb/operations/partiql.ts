@@ -124,6 +124,8 @@ export function partiqlOperations(deps: DynamoDeps): OperationTable {
         const responses: Record<string, unknown>[] = [];
         for (const request of input.Statements) {
           let bound: Bound | undefined;
+          // A member refused before it ran names no table.
+          let ran = false;
           try {
             const statement = parseStatement(request.Statement, request.Parameters ?? []);
             if (statement.kind === "exists") throw existsOutsideTransaction();
@@ -133,20 +135,24 @@ export function partiqlOperations(deps: DynamoDeps): OperationTable {
               // Each read names one item by its whole primary key.
               if (!bound.key) throw partiqlErrors.batchSelectKey();
               checkConsistentRead(bound, request.ConsistentRead);
+              ran = true;
               const { item, bytes } = selectOne(deps, bound, now);
               addUnits(totals, bound.table.name, { table: readUnits(bytes, request.ConsistentRead ?? false) });
               responses.push({ TableName: bound.table.name, ...(item ? { Item: item } : {}) });
             } else {
+              ran = true;
               const result = await runWrite(deps, bound, now);
               addUnits(totals, bound.table.name, result.consumed);
-              responses.push({ TableName: bound.table.name });
+              // Unlike a transaction, a batch member honours RETURNING.
+              const returned = bound.returning ? returnedAttributes(bound.returning, result) : undefined;
+              responses.push({ TableName: bound.table.name, ...(returned ? { Item: returned } : {}) });
             }
           } catch (error) {
             if (!isAwsError(error)) throw error;
             const item = error.fields.Item as Item | undefined;
             responses.push({
               Error: { Code: BATCH_CODES[error.code] ?? "InternalServerError", Message: error.message, ...(item ? { Item: item } : {}) },
-              ...(bound ? { TableName: bound.table.name } : {}),
+              ...(bound && ran ? { TableName: bound.table.name } : {}),
             });
           }
         }

@@ -57,7 +57,7 @@ class Parser {
     else if (this.keyword("DELETE")) statement = this.delete();
     else if (this.keyword("FROM")) statement = this.fromFirstUpdate();
     else if (this.keyword("EXISTS")) statement = this.exists();
-    else throw statementError(`Unexpected ${this.describe(this.peek())}`);
+    else throw statementError("Expected data manipulation");
     this.punct(";");
     if (this.peek().kind !== "end") throw partiqlErrors.leftover();
     // Parameters the statement has no `?` for are as wrong as too few.
