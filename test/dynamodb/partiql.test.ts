@@ -203,6 +203,27 @@ describe("DynamoDB PartiQL", () => {
     assert.equal(batch.Responses?.[1]?.Item?.gone?.S, "soon");
   });
 
+  it("refuses what an index does not project, in a selection or in a filter beside its key", async () => {
+    await ddb.send(
+      new CreateTableCommand({
+        TableName: "projected",
+        AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }, { AttributeName: "g", AttributeType: "S" }],
+        KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }],
+        GlobalSecondaryIndexes: [{ IndexName: "by-g", KeySchema: [{ AttributeName: "g", KeyType: "HASH" }], Projection: { ProjectionType: "INCLUDE", NonKeyAttributes: ["shown"] } }],
+        BillingMode: "PAY_PER_REQUEST",
+      }),
+    );
+    assert.equal(await message(run(`SELECT hidden FROM "projected"."by-g" WHERE g = 'x'`)), "One or more parameter values were invalid: Global secondary index by-g does not project [hidden]");
+    assert.equal(
+      await message(run(`SELECT pk FROM "projected"."by-g" WHERE g = 'x' AND hidden = 'y'`)),
+      "One or more parameter values were invalid: Secondary index by-g does not project one or more filter attributes: [hidden]",
+    );
+    // Without a condition on the index key, or inside an OR, the filter just matches nothing.
+    assert.deepEqual((await ddb.send(new ExecuteStatementCommand({ Statement: `SELECT pk FROM "projected"."by-g" WHERE hidden = 'y'` }))).Items, []);
+    assert.deepEqual((await ddb.send(new ExecuteStatementCommand({ Statement: `SELECT pk FROM "projected"."by-g" WHERE g = 'x' AND (hidden = 'y' OR shown = 'z')` }))).Items, []);
+    assert.match(await message(run(`INSERT INTO "projected"."by-g" VALUE {'pk': 'a'}`)), /FROM clause may only contain a single table name$/);
+  });
+
   it("answers a nested path under its last name, and a transaction replay as a read", async () => {
     await ddb.send(new ExecuteStatementCommand({ Statement: `INSERT INTO "music" VALUE {'artist': 'Nested', 'track': 1, 'info': {'label': 'deep'}}` }));
     const nested = await ddb.send(new ExecuteStatementCommand({ Statement: `SELECT info.label FROM "music" WHERE artist = 'Nested' AND track = 1` }));

@@ -11,7 +11,7 @@ import type { RequestContext } from "../../../server/context.js";
 import { prefixRange } from "../../../storage/index.js";
 import type { KeyBound } from "../../../storage/types.js";
 import { ddbErrors } from "../errors.js";
-import { evaluateCondition, project, type Condition, type DocumentPath } from "../expressions/index.js";
+import { evaluateCondition, project, type Condition, type DocumentPath, type Operand } from "../expressions/index.js";
 import { getPath } from "../expressions/document.js";
 import { hashPart, itemKey, keyOf, validateItemKeys, validateKey, type StorageKey } from "../keys.js";
 import { dataTable, type DynamoDeps } from "../operation.js";
@@ -155,6 +155,7 @@ function bindSelect(table: TableRecord, statement: SelectStatement): BoundSelect
     global = found.global;
   }
   const readKey = keyNames(index ? index.keySchema : table.keySchema);
+  if (index) checkIndexAttributes(table, index, global, readKey, statement);
   const equalities = conjuncts(statement.where).map(equality).filter((e): e is [string, AttributeValue] => e !== undefined);
   const typed = (name: string) => equalities.find(([n, v]) => n === name && attributeType(table, name) in v)?.[1];
   const partition = typed(readKey.hash);
@@ -170,6 +171,54 @@ function bindSelect(table: TableRecord, statement: SelectStatement): BoundSelect
     if (statement.orderBy.name !== readKey.hash && statement.orderBy.name !== readKey.range) throw partiqlErrors.orderByNotKey(statement.orderBy.name);
   }
   return { kind: "select", table, ...(index ? { index } : {}), global, statement, ...(pinsKey ? { key: tableKey } : {}), ...(partition ? { partition } : {}) };
+}
+
+/**
+ * What a read of an index that does not project everything may name: a
+ * global index refuses a selected attribute it lacks; any index refuses
+ * one filtered on beside a condition on its key (an unkeyed read, or a
+ * filter inside an OR, just matches nothing).
+ */
+function checkIndexAttributes(table: TableRecord, index: IndexRecord, global: boolean, readKey: { hash: string; range?: string }, statement: SelectStatement): void {
+  if (index.projection.ProjectionType === "ALL") return;
+  const projected = new Set([...table.keySchema, ...index.keySchema].map((k) => k.AttributeName));
+  for (const name of index.projection.NonKeyAttributes ?? []) projected.add(name);
+  if (global && statement.projection) {
+    const missing = [...new Set(statement.projection.map((path) => String(path[0])))].filter((name) => !projected.has(name));
+    if (missing.length > 0) throw ddbErrors.invalid(`Global secondary index ${index.name} does not project [${missing.join(", ")}]`);
+  }
+  const filters = conjuncts(statement.where).map(headsOf);
+  const keyed = filters.some((names) => names.includes(readKey.hash) || (readKey.range !== undefined && names.includes(readKey.range)));
+  if (!keyed) return;
+  const unprojected = [...new Set(filters.flat())].filter((name) => !projected.has(name));
+  if (unprojected.length > 0) throw ddbErrors.invalid(`Secondary index ${index.name} does not project one or more filter attributes: [${unprojected.join(", ")}]`);
+}
+
+/** The attribute names a condition reads, not looking inside an OR. */
+function headsOf(condition: Condition): string[] {
+  const operand = (o: Operand): string[] => (o.kind === "path" && typeof o.path[0] === "string" ? [o.path[0]] : o.kind === "size" && typeof o.path[0] === "string" ? [o.path[0]] : []);
+  switch (condition.kind) {
+    case "and":
+      return [...headsOf(condition.left), ...headsOf(condition.right)];
+    case "or":
+      return [];
+    case "not":
+      return headsOf(condition.condition);
+    case "compare":
+    case "begins_with":
+    case "contains":
+    case "not_contains":
+      return [...operand(condition.left), ...operand(condition.right)];
+    case "between":
+      return [...operand(condition.operand), ...operand(condition.low), ...operand(condition.high)];
+    case "in":
+      return [...operand(condition.operand), ...condition.list.flatMap(operand)];
+    case "attribute_exists":
+    case "attribute_not_exists":
+      return typeof condition.path[0] === "string" ? [condition.path[0]] : [];
+    case "attribute_type":
+      return operand(condition.operand);
+  }
 }
 
 /** A statement's WHERE and projection applied to one item. */

@@ -103,6 +103,8 @@ class Parser {
   private insert(): Statement {
     this.expectKeyword("INTO");
     const from = this.tableRef(false);
+    // An INSERT names a table only; UPDATE and DELETE refuse an index later, when they run.
+    if (from.index !== undefined) throw statementError("FROM clause may only contain a single table name");
     if (!this.keyword("VALUE")) throw partiqlErrors.leftover();
     if (this.peek().kind !== "punct" || (this.peek() as { text: string }).text !== "{") {
       throw this.peekKeyword("VALUES") ? statementError("Unexpected keyword") : statementError("Unsupported format in item expression. Please use struct format {...} to express item values for insert statement.");
