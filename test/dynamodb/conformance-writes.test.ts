@@ -275,4 +275,24 @@ describe("DynamoDB write conformance", () => {
       "Number overflow. Attempting to store a number with magnitude larger than supported range",
     );
   });
+  it("refuses a BatchGetItem that projects one table with an expression and another with AttributesToGet", async () => {
+    const second = await send("CreateTable", {
+      TableName: "writes-second",
+      AttributeDefinitions: [{ AttributeName: "p", AttributeType: "S" }],
+      KeySchema: [{ AttributeName: "p", KeyType: "HASH" }],
+      BillingMode: "PAY_PER_REQUEST",
+    });
+    assert.equal(second.status, 200);
+    const answer = await send("BatchGetItem", {
+      RequestItems: {
+        [TABLE]: { Keys: [{ p: { S: "a" } }], ProjectionExpression: "p" },
+        "writes-second": { Keys: [{ p: { S: "a" } }], AttributesToGet: ["p"] },
+      },
+    });
+    assert.equal(answer.status, 400);
+    assert.equal(
+      JSON.parse(answer.body).message,
+      "Can not use both expression and non-expression parameters in the same request: Non-expression parameters: {AttributesToGet} Expression parameters: {ProjectionExpression}",
+    );
+  });
 });

@@ -11,7 +11,7 @@ import { ddbErrors } from "../errors.js";
 import { project } from "../expressions/index.js";
 import { itemKey, validateKey } from "../keys.js";
 import { dataTable, tableResource, type DynamoDeps } from "../operation.js";
-import { checkedItem, type ExpressionInput } from "../requests.js";
+import { checkExpressionParams, checkedItem, type ExpressionInput } from "../requests.js";
 import { itemSize, type Item } from "../values.js";
 import { applyWrite, prepareKeyed, preparePut, type PreparedWrite } from "../writes.js";
 import { ItemCollections, readProjection } from "./items.js";
@@ -58,6 +58,12 @@ export function batchOperations(deps: DynamoDeps): OperationTable {
         const requests = Object.entries(input.RequestItems);
         const total = requests.reduce((n, [, r]) => n + r.Keys.length, 0);
         if (total > 100) throw ddbErrors.validation("Too many items requested for the BatchGetItem call");
+        // One request speaks one language: expressions in one table's entry, AttributesToGet in another's, is refused.
+        checkExpressionParams(
+          {},
+          { ProjectionExpression: requests.find(([, r]) => r.ProjectionExpression !== undefined)?.[1].ProjectionExpression },
+          { AttributesToGet: requests.find(([, r]) => r.AttributesToGet !== undefined)?.[1].AttributesToGet },
+        );
         const prepared = requests.map(([name, request]) => {
           const keys = request.Keys.map((k) => checkedItem(k));
           const projection = readProjection(request);
