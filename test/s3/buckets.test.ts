@@ -61,10 +61,12 @@ describe("S3 buckets", () => {
 
   it("reports the location constraint", async () => {
     const west = t.s3({ region: "eu-central-1" });
-    await west.send(new CreateBucketCommand({ Bucket: "located-bucket", CreateBucketConfiguration: { LocationConstraint: "eu-central-1" } }));
+    const created = await west.send(new CreateBucketCommand({ Bucket: "located-bucket", CreateBucketConfiguration: { LocationConstraint: "eu-central-1" } }));
+    // Outside us-east-1 the Location is the bucket's virtual-host address, as AWS's http://<bucket>.s3.amazonaws.com/.
+    assert.equal(created.Location, `http://located-bucket.s3.localhost:${new URL(t.cloud.endpoint).port}/`);
     const location = await west.send(new GetBucketLocationCommand({ Bucket: "located-bucket" }));
     assert.equal(location.LocationConstraint, "eu-central-1");
-    await s3.send(new CreateBucketCommand({ Bucket: "east-bucket" }));
+    assert.equal((await s3.send(new CreateBucketCommand({ Bucket: "east-bucket" }))).Location, "/east-bucket");
     const east = await s3.send(new GetBucketLocationCommand({ Bucket: "east-bucket" }));
     assert.equal(east.LocationConstraint ?? undefined, undefined);
   });

@@ -41,7 +41,7 @@ export function bucketOperations({ store }: S3Deps): OperationTable {
           // For legacy compatibility us-east-1 answers 200 to the owner.
           if (!(existing.region === "us-east-1" && ctx.region === "us-east-1")) throw s3Errors.bucketAlreadyOwnedByYou(input.Bucket);
         }
-        return { Location: `/${input.Bucket}` };
+        return { Location: bucketLocation(input.Bucket, region, ctx.headers.host) };
       },
     }),
 
@@ -105,6 +105,17 @@ export function bucketOperations({ store }: S3Deps): OperationTable {
  * The region a new bucket lands in. On AWS the constraint must name the
  * endpoint's region, and us-east-1 is expressed by omitting it.
  */
+/**
+ * CreateBucket's Location: a path in us-east-1; elsewhere, as AWS answers
+ * `http://<bucket>.s3.amazonaws.com/`, the bucket's virtual-host address
+ * on this endpoint.
+ */
+function bucketLocation(bucket: string, region: string, host: string | undefined): string {
+  if (region === "us-east-1") return `/${bucket}`;
+  const port = /:(\d+)$/.exec(host ?? "")?.[1];
+  return `http://${bucket}.s3.localhost${port ? `:${port}` : ""}/`;
+}
+
 function bucketRegion(constraint: string | undefined, endpointRegion: string): string {
   if (constraint === undefined || constraint === "") {
     if (endpointRegion !== "us-east-1") throw s3Errors.illegalLocationConstraint(undefined);
