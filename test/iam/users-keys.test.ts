@@ -7,22 +7,30 @@ import assert from "node:assert/strict";
 import { rm } from "node:fs/promises";
 import { after, before, describe, it } from "node:test";
 import {
+  AddUserToGroupCommand,
   CreateAccessKeyCommand,
+  CreateGroupCommand,
+  CreateRoleCommand,
   CreateUserCommand,
   DeleteAccessKeyCommand,
   DeleteUserCommand,
+  DeleteUserPolicyCommand,
   GetAccessKeyLastUsedCommand,
   GetUserCommand,
   IAMClient,
   ListAccessKeysCommand,
+  ListGroupsForUserCommand,
+  ListUserPoliciesCommand,
   ListUsersCommand,
   ListUserTagsCommand,
+  PutUserPolicyCommand,
+  RemoveUserFromGroupCommand,
   TagUserCommand,
   UntagUserCommand,
   UpdateAccessKeyCommand,
   UpdateUserCommand,
 } from "@aws-sdk/client-iam";
-import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
+import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { ListBucketsCommand, S3Client } from "@aws-sdk/client-s3";
 import { start } from "../../src/index.js";
 import { rejectsWith, startCloud, type TestCloud } from "../support/nimbus.js";
@@ -30,6 +38,7 @@ import { rejectsWith, startCloud, type TestCloud } from "../support/nimbus.js";
 interface Keys {
   accessKeyId: string;
   secretAccessKey: string;
+  sessionToken?: string;
 }
 
 describe("IAM users and access keys", () => {
@@ -80,6 +89,38 @@ describe("IAM users and access keys", () => {
     assert.equal((await iam().send(new GetUserCommand({ UserName: "alicia" }))).User?.Arn, "arn:aws:iam::000000000000:user/ops/alicia");
     await iam().send(new DeleteUserCommand({ UserName: "alicia" }));
     await rejectsWith(iam().send(new DeleteUserCommand({ UserName: "alicia" })), "NoSuchEntityException", 404);
+  });
+
+  it("moves a renamed user's groups and inline policies with it; a new user of the old name starts bare", async () => {
+    await iam().send(new CreateUserCommand({ UserName: "renamer" }));
+    await iam().send(new CreateGroupCommand({ GroupName: "renamers" }));
+    await iam().send(new AddUserToGroupCommand({ GroupName: "renamers", UserName: "renamer" }));
+    const document = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "s3:ListBucket", Resource: "*" }] });
+    await iam().send(new PutUserPolicyCommand({ UserName: "renamer", PolicyName: "kept", PolicyDocument: document }));
+    await iam().send(new UpdateUserCommand({ UserName: "renamer", NewUserName: "renamed" }));
+
+    assert.deepEqual((await iam().send(new ListGroupsForUserCommand({ UserName: "renamed" }))).Groups?.map((g) => g.GroupName), ["renamers"]);
+    assert.deepEqual((await iam().send(new ListUserPoliciesCommand({ UserName: "renamed" }))).PolicyNames, ["kept"]);
+    await rejectsWith(iam().send(new DeleteUserCommand({ UserName: "renamed" })), "DeleteConflictException", 409);
+
+    await iam().send(new CreateUserCommand({ UserName: "renamer" }));
+    assert.deepEqual((await iam().send(new ListGroupsForUserCommand({ UserName: "renamer" }))).Groups, []);
+    assert.deepEqual((await iam().send(new ListUserPoliciesCommand({ UserName: "renamer" }))).PolicyNames, []);
+    await iam().send(new DeleteUserCommand({ UserName: "renamer" }));
+    await iam().send(new RemoveUserFromGroupCommand({ GroupName: "renamers", UserName: "renamed" }));
+    await iam().send(new DeleteUserPolicyCommand({ UserName: "renamed", PolicyName: "kept" }));
+    await iam().send(new DeleteUserCommand({ UserName: "renamed" }));
+  });
+
+  it("answers GetUser without a name for the root, and refuses it for a role session", async () => {
+    assert.equal((await iam().send(new GetUserCommand({}))).User?.Arn, "arn:aws:iam::000000000000:root");
+    const trust = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: "arn:aws:iam::000000000000:root" }, Action: "sts:AssumeRole" }] });
+    const role = await iam().send(new CreateRoleCommand({ RoleName: "no-user", AssumeRolePolicyDocument: trust }));
+    const session = await sts().send(new AssumeRoleCommand({ RoleArn: role.Role!.Arn!, RoleSessionName: "session" }));
+    const credentials = session.Credentials!;
+    const asRole = iam({ accessKeyId: credentials.AccessKeyId!, secretAccessKey: credentials.SecretAccessKey!, sessionToken: credentials.SessionToken! });
+    const refused = await rejectsWith(asRole.send(new GetUserCommand({})), "ValidationError", 400);
+    assert.equal(refused.message, "Must specify userName when calling with non-User credentials");
   });
 
   it("pages ListUsers and filters by path", async () => {

@@ -90,6 +90,12 @@ const POLICIES: ManagedPolicyRecord[] = [
     description: "Grants full access to AWS Lambda service, AWS Lambda console features, and other related AWS services.",
     statements: [allow(["lambda:*", "logs:*", "iam:PassRole", "iam:GetRole", "iam:ListRoles", "s3:GetObject", "s3:ListBucket"])],
   }),
+  managed({
+    name: "AWSLambdaExecute",
+    id: "ANPAJE5FX7FQZSU5XAKGO",
+    description: "Provides Put, Get access to S3 and full access to CloudWatch Logs.",
+    statements: [allow("logs:*", "arn:aws:logs:*:*:*"), allow(["s3:GetObject", "s3:PutObject"], "arn:aws:s3:::*")],
+  }),
   managed({ name: "AWSLambdaBasicExecutionRole", path: "/service-role/", id: "ANPAJNCQGXC42545SKXIK", description: "Provides write permissions to CloudWatch Logs.", statements: [allow(LOGS)] }),
   managed({
     name: "AWSLambdaDynamoDBExecutionRole",

@@ -6,8 +6,20 @@ import type { RequestContext } from "../../../server/context.js";
 import { defineOperation, type OperationTable } from "../../../server/service.js";
 import { iamErrors } from "../errors.js";
 import { newUserId } from "../ids.js";
-import { type IamStore, type Tag, type UserRecord, userArn, userKey, USERS_STORE } from "../store.js";
+import {
+  GROUPS_STORE,
+  type GroupRecord,
+  type IamStore,
+  INLINE_POLICIES_STORE,
+  type InlinePolicyRecord,
+  type Tag,
+  type UserRecord,
+  userArn,
+  userKey,
+  USERS_STORE,
+} from "../store.js";
 import { ACCESS_KEYS_STORE, type AccessKeyRecord } from "../../../auth/stored-keys.js";
+import type { KvTransaction } from "../../../storage/types.js";
 import { groupsOfUser } from "./groups.js";
 import { pageOf, type Paging } from "./paging.js";
 import { checkTags as checkTagsOf, mergeTags, tagPage, withoutTags } from "./tags.js";
@@ -83,6 +95,7 @@ export function userOperations(store: IamStore): OperationTable {
         // Without a name, GetUser describes the caller.
         const name = input.UserName ?? (ctx.principal.type === "user" ? ctx.principal.arn.slice(ctx.principal.arn.lastIndexOf("/") + 1) : undefined);
         if (name === undefined) {
+          if (ctx.principal.type !== "root") throw iamErrors.validation("Must specify userName when calling with non-User credentials");
           return { User: { UserId: ctx.accountId, Arn: ctx.principal.arn, Path: "/", CreateDate: new Date(0) } };
         }
         return { User: userOutput(requireUser(ctx, name), true) };
@@ -111,6 +124,7 @@ export function userOperations(store: IamStore): OperationTable {
             if (users.get(userKey(renamed))) throw iamErrors.entityAlreadyExists(input.NewUserName);
             users.remove(userKey(user));
           }
+          moveUserBelongings(tx, store, ctx.accountId, user.userName, renamed.userName);
           users.put(userKey(renamed), renamed);
           // Keys sign as the user's new ARN from now on.
           const keys = tx.store<AccessKeyRecord>(ACCESS_KEYS_STORE);
@@ -186,4 +200,22 @@ function userOutput(user: UserRecord, withTags: boolean) {
 
 export function wholeSeconds(date: Date): number {
   return Math.floor(date.getTime() / 1000) * 1000;
+}
+
+/**
+ * A renamed user keeps its group memberships and inline policies, which
+ * are filed under its name; a later user of the old name starts bare.
+ */
+function moveUserBelongings(tx: KvTransaction, store: IamStore, accountId: string, from: string, to: string): void {
+  const [oldName, newName] = [from.toLowerCase(), to.toLowerCase()];
+  if (oldName === newName) return;
+  const groups = tx.store<GroupRecord>(GROUPS_STORE);
+  for (const group of groupsOfUser(store, accountId, from)) {
+    groups.put([accountId, group.groupName.toLowerCase()], { ...group, members: group.members.map((m) => (m === oldName ? newName : m)) });
+  }
+  const policies = tx.store<InlinePolicyRecord>(INLINE_POLICIES_STORE);
+  for (const policy of store.inlinePoliciesOf(accountId, "user", from)) {
+    policies.remove([accountId, "user", oldName, policy.policyName]);
+    policies.put([accountId, "user", newName, policy.policyName], policy);
+  }
 }
