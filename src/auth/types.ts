@@ -16,6 +16,8 @@ export interface Principal {
   /** aws:userid: the account id for root, AIDA… for users, AROA…:session for roles. */
   userId: string;
   accessKeyId?: string;
+  /** A role session's transitive session tags: they pass down a role chain and cannot be set again along it. */
+  transitiveTags?: readonly { Key: string; Value: string }[];
 }
 
 export interface KnownCredentials {

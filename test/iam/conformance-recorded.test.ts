@@ -164,6 +164,27 @@ describe("IAM conformance: recorded AWS answers", () => {
     assert.equal(transitive.message, "The specified transitive tag key must be included in the requested tags.");
   });
 
+  it("passes transitive session tags down a role chain, where no session may set them again", async () => {
+    const RoleArn = "arn:aws:iam::000000000000:role/shapes";
+    const chained = (credentials: { AccessKeyId?: string; SecretAccessKey?: string; SessionToken?: string }) =>
+      new STSClient({ ...t.cloud.clientConfig, credentials: { accessKeyId: credentials.AccessKeyId!, secretAccessKey: credentials.SecretAccessKey!, sessionToken: credentials.SessionToken! } });
+    const first = await sts.send(
+      new AssumeRoleCommand({ RoleArn, RoleSessionName: "Session1", Tags: [{ Key: "SessionTag1", Value: "SessionValue1" }], TransitiveTagKeys: ["SessionTag1"] }),
+    );
+    const second = chained(first.Credentials!);
+    for (const Key of ["SessionTag1", "sessiontag1"]) {
+      const conflict = await rejectsWith(second.send(new AssumeRoleCommand({ RoleArn, RoleSessionName: "Session2", Tags: [{ Key, Value: "SessionValue2" }] })), "InvalidParameterValue", 400);
+      assert.equal(conflict.message, "One of the specified transitive tag keys can't be set because it conflicts with a transitive tag key from the calling session.");
+    }
+    const next = await second.send(new AssumeRoleCommand({ RoleArn, RoleSessionName: "Session2", Tags: [{ Key: "Other", Value: "v" }] }));
+    // The inherited tag goes on down the chain.
+    const third = chained(next.Credentials!);
+    await rejectsWith(third.send(new AssumeRoleCommand({ RoleArn, RoleSessionName: "Session3", Tags: [{ Key: "SessionTag1", Value: "x" }] })), "InvalidParameterValue", 400);
+    assert.ok((await third.send(new AssumeRoleCommand({ RoleArn, RoleSessionName: "Session3", Tags: [{ Key: "Other", Value: "x" }] }))).Credentials);
+    second.destroy();
+    third.destroy();
+  });
+
   it("refuses what is no ARN at all as invalid", async () => {
     const policy = await rejectsWith(iam.send(new AttachRolePolicyCommand({ RoleName: "shapes", PolicyArn: "longpolicynamebutnoarn" })), "ValidationError", 400);
     assert.equal(policy.message, "ARN longpolicynamebutnoarn is not valid.");

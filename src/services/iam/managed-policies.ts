@@ -94,6 +94,7 @@ const POLICIES: ManagedPolicyRecord[] = [
     name: "AWSLambdaExecute",
     id: "ANPAJE5FX7FQZSU5XAKGO",
     description: "Provides Put, Get access to S3 and full access to CloudWatch Logs.",
+    version: "v4",
     statements: [allow("logs:*", "arn:aws:logs:*:*:*"), allow(["s3:GetObject", "s3:PutObject"], "arn:aws:s3:::*")],
   }),
   managed({ name: "AWSLambdaBasicExecutionRole", path: "/service-role/", id: "ANPAJNCQGXC42545SKXIK", description: "Provides write permissions to CloudWatch Logs.", statements: [allow(LOGS)] }),

@@ -27,8 +27,13 @@ interface AssumeRoleInput {
   TransitiveTagKeys?: string[];
 }
 
-/** Session tags: keys unique without regard to case, and every transitive key among them. */
-function checkSessionTags(input: AssumeRoleInput): void {
+/**
+ * Session tags: keys unique without regard to case, every transitive key
+ * among them, and none that a calling role session passes down as
+ * transitive. Answers the new session's transitive tags: those inherited,
+ * then those this call marks.
+ */
+function transitiveSessionTags(input: AssumeRoleInput, caller: Principal): { Key: string; Value: string }[] | undefined {
   const keys = new Set<string>();
   for (const { Key } of input.Tags ?? []) {
     if (keys.has(Key.toLowerCase())) throw invalidParameter("Duplicate tag keys found. Please note that Tag keys are case insensitive.");
@@ -37,6 +42,13 @@ function checkSessionTags(input: AssumeRoleInput): void {
   for (const key of input.TransitiveTagKeys ?? []) {
     if (!keys.has(key.toLowerCase())) throw invalidParameter("The specified transitive tag key must be included in the requested tags.");
   }
+  const inherited = caller.transitiveTags ?? [];
+  if (inherited.some(({ Key }) => keys.has(Key.toLowerCase()))) {
+    throw invalidParameter("One of the specified transitive tag keys can't be set because it conflicts with a transitive tag key from the calling session.");
+  }
+  const marked = new Set((input.TransitiveTagKeys ?? []).map((k) => k.toLowerCase()));
+  const tags = [...inherited, ...(input.Tags ?? []).filter(({ Key }) => marked.has(Key.toLowerCase()))];
+  return tags.length > 0 ? tags : undefined;
 }
 
 const invalidParameter = (message: string) => new AwsError("InvalidParameterValue", message, 400);
@@ -88,7 +100,7 @@ export function createStsRuntime(env: ServiceEnvironment): ServiceRuntime {
         authorize: (i) => [{ action: "sts:AssumeRole", resource: i.RoleArn }],
         async handle(input, ctx) {
           if (!isArn(input.RoleArn)) throw invalid(`${input.RoleArn} is invalid`);
-          checkSessionTags(input);
+          const transitiveTags = transitiveSessionTags(input, ctx.principal);
           const match = /^arn:aws:iam::(\d{12}):role\/(?:.*\/)?([^/]+)$/.exec(input.RoleArn);
           const role = match ? iam.role(match[1]!, match[2]!) : undefined;
           const refused = () =>
@@ -115,6 +127,7 @@ export function createStsRuntime(env: ServiceEnvironment): ServiceRuntime {
             accountId: role.accountId,
             arn: `arn:aws:sts::${role.accountId}:assumed-role/${role.roleName}/${session}`,
             userId: `${role.roleId}:${session}`,
+            ...(transitiveTags ? { transitiveTags } : {}),
           };
           return {
             Credentials: await issue(ctx, principal, duration),
