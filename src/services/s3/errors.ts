@@ -102,7 +102,7 @@ export const s3Errors = {
       400,
       { UploadId: uploadId },
     ),
-  invalidTag: (message: string) => new AwsError("InvalidTag", message, 400),
+  invalidTag: (message: string, fields: Record<string, string> = {}) => new AwsError("InvalidTag", message, 400, fields),
   illegalLocationConstraint: (constraint: string | undefined) =>
     new AwsError(
       "IllegalLocationConstraintException",

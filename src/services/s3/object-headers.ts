@@ -130,24 +130,49 @@ export function checksumValue(record: Pick<ObjectRecord, "checksum">): Record<st
   return record.checksum ? { [`Checksum${record.checksum.algorithm}`]: record.checksum.value } : {};
 }
 
-/** Tags from the `x-amz-tagging` header: a URL query string. */
+/**
+ * Tags from the `x-amz-tagging` header: URL query parameters, each key
+ * once. A pair with a bare `,` or a second `=` (`k1=v1,k2=v2`) is refused
+ * as S3 refuses it, not read as one long value.
+ */
 export function parseTaggingHeader(header: string | undefined): Tag[] {
   if (header === undefined || header === "") return [];
   const tags: Tag[] = [];
-  for (const [Key, Value] of new URLSearchParams(header)) tags.push({ Key, Value });
+  const keys = new Set<string>();
+  for (const pair of header.split("&")) {
+    if (pair === "") continue;
+    const [Key, Value] = [...new URLSearchParams(pair)][0]!;
+    if (pair.includes(",") || pair.indexOf("=") !== pair.lastIndexOf("=") || keys.has(Key)) {
+      throw s3Errors.invalidArgument(
+        "The header 'x-amz-tagging' shall be encoded as UTF-8 then URLEncoded URL query parameters without tag name duplicates.",
+        "x-amz-tagging",
+        header,
+      );
+    }
+    keys.add(Key);
+    tags.push({ Key, Value });
+  }
   validateTags(tags);
   return tags;
 }
 
+/** What a tag key or value may hold: letters, digits, spaces and `_ . : / = + - @`. */
+const TAG_TEXT = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
+
 /** S3's tag rules; objects take 10 tags, buckets 50. */
-export function validateTags(tags: readonly Tag[], of: "object" | "bucket" = "object"): void {
+export function validateTags(tags: readonly Partial<Tag>[], of: "object" | "bucket" = "object"): asserts tags is readonly Tag[] {
+  if (tags.some((tag) => tag.Key === undefined || tag.Value === undefined)) throw s3Errors.malformedXml();
   if (of === "object" && tags.length > 10) throw s3Errors.invalidTag("Object tags cannot be greater than 10");
   if (of === "bucket" && tags.length > 50) throw s3Errors.invalidTag("Bucket tag count cannot be greater than 50");
   const seen = new Set<string>();
-  for (const tag of tags) {
-    if (seen.has(tag.Key)) throw s3Errors.invalidTag("Cannot provide multiple Tags with the same key");
-    seen.add(tag.Key);
-    if (tag.Key.length === 0 || [...tag.Key].length > 128) throw s3Errors.invalidTag("The TagKey you have provided is invalid");
-    if ([...tag.Value].length > 256) throw s3Errors.invalidTag("The TagValue you have provided is too long");
+  for (const { Key, Value } of tags as readonly Tag[]) {
+    if (seen.has(Key)) throw s3Errors.invalidTag("Cannot provide multiple Tags with the same key", { TagKey: Key });
+    seen.add(Key);
+    if (Key.length === 0 || [...Key].length > 128 || !TAG_TEXT.test(Key)) throw s3Errors.invalidTag("The TagKey you have provided is invalid", { TagKey: Key });
+    if (Key.startsWith("aws:")) {
+      throw s3Errors.invalidTag(of === "object" ? "Your TagKey cannot be prefixed with aws:" : "System tags cannot be added/updated by requester", { TagKey: Key });
+    }
+    if ([...Value].length > 256) throw s3Errors.invalidTag("The TagValue you have provided is too long", { TagKey: Key, TagValue: Value });
+    if (!TAG_TEXT.test(Value)) throw s3Errors.invalidTag("The TagValue you have provided is invalid", { TagKey: Key, TagValue: Value });
   }
 }

@@ -5,6 +5,7 @@
 import type { RequestContext } from "../../server/context.js";
 import { defineOperation } from "../../server/service.js";
 import type { S3Store } from "./store.js";
+import { AwsError } from "../../server/errors.js";
 import { s3Errors } from "./errors.js";
 import type { BucketRecord } from "./records.js";
 
@@ -20,6 +21,20 @@ export function requireBucket(store: S3Store, name: string): BucketRecord {
   const bucket = store.bucket(name);
   if (!bucket) throw s3Errors.noSuchBucket(name);
   return bucket;
+}
+
+/** Buckets here are never versioned: a version id other than `null` names no version. */
+export function checkVersionId(versionId: string | undefined): void {
+  if (versionId !== undefined && versionId !== "null") throw s3Errors.invalidArgument("Invalid version id specified", "versionId", versionId);
+}
+
+/** Object Lock is not modelled, so no bucket has it: the bypass header is refused whatever its value. */
+export function refuseGovernanceBypass(bypass: boolean | undefined): void {
+  if (bypass !== undefined) {
+    throw new AwsError("InvalidArgument", "x-amz-bypass-governance-retention is only applicable to Object Lock enabled buckets.", 400, {
+      ArgumentName: "x-amz-bypass-governance-retention",
+    });
+  }
 }
 
 /** Canonical user id of an account: 64 hex characters, as S3 shows owners. */

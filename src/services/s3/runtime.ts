@@ -58,7 +58,7 @@ export async function createS3Runtime(env: ServiceEnvironment): Promise<ServiceR
 
 /**
  * S3 conventions the model does not describe: a ranged GET or HEAD answers 206,
- * PutBucketPolicy 204, HeadBucket names XML as its type, a 304 carries no
+ * PutBucketPolicy and PutBucketTagging 204, HeadBucket names XML as its type, a 304 carries no
  * body, and GetBucketLocation's document is a bare `<LocationConstraint>`
  * element.
  */
@@ -83,8 +83,8 @@ function s3Codec(codec: ProtocolCodec): ProtocolCodec {
       const response = codec.serializeOutput(op, output, ctx);
       // A satisfiable Range answers 206 on HEAD as on GET.
       if ((op.name === "GetObject" || op.name === "HeadObject") && output.ContentRange !== undefined) response.status = 206;
-      // S3 answers a stored bucket policy with 204, and a bucket's HEAD as XML.
-      if (op.name === "PutBucketPolicy") response.status = 204;
+      // S3 answers a stored bucket policy or tag set with 204, and a bucket's HEAD as XML.
+      if (op.name === "PutBucketPolicy" || op.name === "PutBucketTagging") response.status = 204;
       if (op.name === "HeadBucket") response.headers["content-type"] = "application/xml";
       return response;
     },

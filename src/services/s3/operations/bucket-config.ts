@@ -83,7 +83,8 @@ export function bucketConfigOperations(deps: S3Deps): OperationTable {
         requireBucket(store, input.Bucket);
         const tags = input.Tagging.TagSet ?? [];
         validateTags(tags, "bucket");
-        await store.updateBucket(input.Bucket, (bucket) => ({ ...bucket, tags }));
+        // An empty tag set is no tag set: GetBucketTagging then answers NoSuchTagSet.
+        await store.updateBucket(input.Bucket, ({ tags: _replaced, ...bucket }) => (tags.length > 0 ? { ...bucket, tags } : bucket));
         return {};
       },
     }),

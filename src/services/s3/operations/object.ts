@@ -19,7 +19,7 @@ import {
   SSE_S3,
   type ObjectHeaderInput,
 } from "../object-headers.js";
-import { operation, requireBucket, type S3Deps } from "../operation.js";
+import { checkVersionId, operation, refuseGovernanceBypass, requireBucket, type S3Deps } from "../operation.js";
 import type { ObjectRecord } from "../records.js";
 import type { S3Store } from "../store.js";
 
@@ -51,9 +51,15 @@ interface GetObjectInput extends ObjectInput, ReadConditions {
   ResponseExpires?: Date;
 }
 
+interface DeleteObjectInput extends ObjectInput {
+  VersionId?: string;
+  BypassGovernanceRetention?: boolean;
+}
+
 interface DeleteObjectsInput {
   Bucket: string;
   Delete: { Objects?: { Key: string; VersionId?: string }[]; Quiet?: boolean };
+  BypassGovernanceRetention?: boolean;
 }
 
 export function objectOperations({ store }: S3Deps): OperationTable {
@@ -107,10 +113,12 @@ export function objectOperations({ store }: S3Deps): OperationTable {
       },
     }),
 
-    DeleteObject: operation<ObjectInput>({
+    DeleteObject: operation<DeleteObjectInput>({
       authorize: (i) => [{ action: "s3:DeleteObject", resource: objectArn(i.Bucket, i.Key) }],
       async handle(input) {
         requireBucket(store, input.Bucket);
+        refuseGovernanceBypass(input.BypassGovernanceRetention);
+        checkVersionId(input.VersionId);
         await store.deleteObjects(input.Bucket, [input.Key]);
         return {};
       },
@@ -125,15 +133,20 @@ export function objectOperations({ store }: S3Deps): OperationTable {
         if (!hasIntegrityHeader(ctx)) {
           throw s3Errors.invalidRequest("Missing required header for this request: Content-MD5");
         }
-        const errors: { Key: string; Code: string; Message: string }[] = [];
-        const deletable: string[] = [];
-        for (const { Key } of objects) {
+        refuseGovernanceBypass(input.BypassGovernanceRetention);
+        const errors: { Key: string; VersionId?: string; Code: string; Message: string }[] = [];
+        const deleted: { Key: string; VersionId?: string }[] = [];
+        for (const { Key, VersionId } of objects) {
           if (Buffer.byteLength(Key) > 1024) errors.push({ Key, Code: "KeyTooLongError", Message: "Your key is too long" });
-          else deletable.push(Key);
+          else if (VersionId !== undefined && VersionId !== "null") errors.push({ Key, VersionId, Code: "NoSuchVersion", Message: "The specified version does not exist." });
+          else deleted.push({ Key, VersionId });
         }
-        await store.deleteObjects(input.Bucket, deletable);
+        await store.deleteObjects(
+          input.Bucket,
+          deleted.map((d) => d.Key),
+        );
         return {
-          Deleted: input.Delete.Quiet ? undefined : deletable.map((Key) => ({ Key })),
+          Deleted: input.Delete.Quiet ? undefined : deleted,
           Errors: errors.length > 0 ? errors : undefined,
         };
       },
@@ -168,9 +181,7 @@ function readObject(store: S3Store, input: GetObjectInput, now: number) {
   requireBucket(store, input.Bucket);
   const record = store.object(input.Bucket, input.Key);
   if (!record) throw s3Errors.noSuchKey(input.Key);
-  if (input.VersionId !== undefined && input.VersionId !== "null") {
-    throw s3Errors.invalidArgument("Invalid version id specified", "versionId", input.VersionId);
-  }
+  checkVersionId(input.VersionId);
   checkReadConditions(input, record, now);
   let range = parseRange(input.Range, record.size);
   if (input.PartNumber !== undefined) {

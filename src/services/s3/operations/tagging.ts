@@ -5,12 +5,13 @@ import type { OperationTable } from "../../../server/service.js";
 import { s3Errors } from "../errors.js";
 import { objectArn } from "../names.js";
 import { validateTags } from "../object-headers.js";
-import { operation, requireBucket, type S3Deps } from "../operation.js";
+import { checkVersionId, operation, requireBucket, type S3Deps } from "../operation.js";
 import type { Tag } from "../records.js";
 
 interface ObjectInput {
   Bucket: string;
   Key: string;
+  VersionId?: string;
 }
 
 interface PutObjectTaggingInput extends ObjectInput {
@@ -20,6 +21,7 @@ interface PutObjectTaggingInput extends ObjectInput {
 export function taggingOperations({ store }: S3Deps): OperationTable {
   const update = async (input: ObjectInput, tags: Tag[]) => {
     requireBucket(store, input.Bucket);
+    checkVersionId(input.VersionId);
     const found = await store.updateObject(input.Bucket, input.Key, (record) => ({ ...record, tags }));
     if (!found) throw s3Errors.noSuchKey(input.Key);
   };
@@ -39,7 +41,9 @@ export function taggingOperations({ store }: S3Deps): OperationTable {
       handle(input) {
         requireBucket(store, input.Bucket);
         const record = store.object(input.Bucket, input.Key);
-        if (!record) throw s3Errors.noSuchKey(input.Key);
+        // Here alone S3 names the missing key with its bucket.
+        if (!record) throw s3Errors.noSuchKey(`${input.Bucket}/${input.Key}`);
+        checkVersionId(input.VersionId);
         return { TagSet: record.tags };
       },
     }),

@@ -1,0 +1,125 @@
+/**
+ * S3 answers that LocalStack's AWS-validated API snapshots pin down, through
+ * the AWS SDK for JavaScript v3 and raw signed requests: version ids and the
+ * governance bypass on deletes (which must never delete), tag rules on
+ * objects and buckets, and the bucket tag set's lifecycle.
+ */
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import {
+  CreateBucketCommand,
+  DeleteObjectCommand,
+  DeleteObjectsCommand,
+  GetBucketTaggingCommand,
+  GetObjectTaggingCommand,
+  HeadObjectCommand,
+  PutBucketTaggingCommand,
+  PutObjectCommand,
+  PutObjectTaggingCommand,
+  type S3Client,
+  type Tag,
+} from "@aws-sdk/client-s3";
+import { rejectsWith, startCloud, type TestCloud } from "../support/nimbus.js";
+import { rawRequest } from "../support/raw.js";
+
+const BOGUS_VERSION = "HPniJFCxqTsMuIH9KX8K8wEjNUgmABCD";
+
+describe("S3 conformance: recorded API answers", () => {
+  let t: TestCloud;
+  let s3: S3Client;
+  const Bucket = "api-recorded";
+  before(async () => {
+    t = await startCloud({ inMemory: true });
+    s3 = t.s3();
+    await s3.send(new CreateBucketCommand({ Bucket }));
+  });
+  after(() => t.stop());
+
+  const exists = async (Key: string) => (await s3.send(new HeadObjectCommand({ Bucket, Key }))).$metadata.httpStatusCode === 200;
+  const fields = (error: Error) => error as Error & Record<string, unknown>;
+
+  it("refuses a version id on an unversioned bucket's deletes and keeps the object", async () => {
+    await s3.send(new PutObjectCommand({ Bucket, Key: "kept", Body: "data" }));
+    const refused = fields(await rejectsWith(s3.send(new DeleteObjectCommand({ Bucket, Key: "kept", VersionId: BOGUS_VERSION })), "InvalidArgument", 400));
+    assert.equal(refused.message, "Invalid version id specified");
+    assert.deepEqual([refused.ArgumentName, refused.ArgumentValue], ["versionId", BOGUS_VERSION]);
+    assert.ok(await exists("kept"));
+
+    const batch = await s3.send(new DeleteObjectsCommand({ Bucket, Delete: { Objects: [{ Key: "kept", VersionId: BOGUS_VERSION }] } }));
+    assert.deepEqual(batch.Errors, [{ Key: "kept", VersionId: BOGUS_VERSION, Code: "NoSuchVersion", Message: "The specified version does not exist." }]);
+    assert.equal(batch.Deleted, undefined);
+    assert.ok(await exists("kept"));
+    await rejectsWith(s3.send(new GetObjectTaggingCommand({ Bucket, Key: "kept", VersionId: BOGUS_VERSION })), "InvalidArgument", 400);
+
+    // The null version is the object itself.
+    await s3.send(new DeleteObjectCommand({ Bucket, Key: "kept", VersionId: "null" }));
+    await rejectsWith(s3.send(new HeadObjectCommand({ Bucket, Key: "kept" })), "NotFound", 404);
+  });
+
+  it("refuses the governance bypass on a bucket without Object Lock, whatever its value, and keeps the object", async () => {
+    await s3.send(new PutObjectCommand({ Bucket, Key: "locked-out", Body: "data" }));
+    for (const BypassGovernanceRetention of [true, false]) {
+      const refused = fields(await rejectsWith(s3.send(new DeleteObjectCommand({ Bucket, Key: "locked-out", BypassGovernanceRetention })), "InvalidArgument", 400));
+      assert.equal(refused.message, "x-amz-bypass-governance-retention is only applicable to Object Lock enabled buckets.");
+      assert.equal(refused.ArgumentName, "x-amz-bypass-governance-retention");
+    }
+    await rejectsWith(
+      s3.send(new DeleteObjectsCommand({ Bucket, BypassGovernanceRetention: true, Delete: { Objects: [{ Key: "locked-out" }] } })),
+      "InvalidArgument",
+      400,
+    );
+    assert.ok(await exists("locked-out"));
+  });
+
+  it("holds object and bucket tags to S3's characters, keeps aws: keys for the system, and names the offending tag", async () => {
+    await s3.send(new PutObjectCommand({ Bucket, Key: "tagged", Body: "data" }));
+    const putObjectTags = (TagSet: Tag[]) => s3.send(new PutObjectTaggingCommand({ Bucket, Key: "tagged", Tagging: { TagSet } }));
+    const putBucketTags = (TagSet: Tag[]) => s3.send(new PutBucketTaggingCommand({ Bucket, Tagging: { TagSet } }));
+    const cases: [() => Promise<unknown>, string, Record<string, string>][] = [
+      [() => putObjectTags([{ Key: "Key1,Key2", Value: "v" }]), "The TagKey you have provided is invalid", { TagKey: "Key1,Key2" }],
+      [() => putBucketTags([{ Key: "Key1", Value: "Val1,Val2" }]), "The TagValue you have provided is invalid", { TagKey: "Key1", TagValue: "Val1,Val2" }],
+      [() => putObjectTags([{ Key: "aws:prefixed", Value: "v" }]), "Your TagKey cannot be prefixed with aws:", { TagKey: "aws:prefixed" }],
+      [() => putBucketTags([{ Key: "aws:prefixed", Value: "v" }]), "System tags cannot be added/updated by requester", { TagKey: "aws:prefixed" }],
+      [() => putObjectTags([{ Key: "Key1", Value: "a" }, { Key: "Key1", Value: "b" }]), "Cannot provide multiple Tags with the same key", { TagKey: "Key1" }],
+    ];
+    for (const [call, message, extra] of cases) {
+      const refused = fields(await rejectsWith(call(), "InvalidTag", 400));
+      assert.equal(refused.message, message);
+      for (const [name, value] of Object.entries(extra)) assert.equal(refused[name], value, `${message}: ${name}`);
+    }
+    // Letters of any script, digits, spaces and + - = . _ : / @ are all fine.
+    await putObjectTags([{ Key: "clé projet", Value: "a+b=c.d_e:f/g@h-1" }]);
+  });
+
+  it("answers a tag without a key or value as malformed XML, not as a fault", async () => {
+    for (const tag of ["<Value>Val1</Value>", "<Key>key1</Key>"]) {
+      const body = `<Tagging><TagSet><Tag>${tag}</Tag></TagSet></Tagging>`;
+      for (const path of [`/${Bucket}/tagged`, `/${Bucket}`]) {
+        const answer = await rawRequest(t.cloud.endpoint, { method: "PUT", path, query: { tagging: "" }, body, headers: { "content-md5": "" } });
+        assert.equal(answer.status, 400, `${path} ${tag}: ${answer.body}`);
+        assert.match(answer.body, /<Code>MalformedXML<\/Code>/);
+      }
+    }
+  });
+
+  it("refuses an x-amz-tagging header that is no query string of distinct keys", async () => {
+    for (const Tagging of ["key1=val1&key1=val2", "key1=val1,key2=val2"]) {
+      const refused = fields(await rejectsWith(s3.send(new PutObjectCommand({ Bucket, Key: "header-tagged", Body: "x", Tagging })), "InvalidArgument", 400));
+      assert.equal(refused.message, "The header 'x-amz-tagging' shall be encoded as UTF-8 then URLEncoded URL query parameters without tag name duplicates.");
+      assert.deepEqual([refused.ArgumentName, refused.ArgumentValue], ["x-amz-tagging", Tagging]);
+    }
+    await s3.send(new PutObjectCommand({ Bucket, Key: "header-tagged", Body: "x", Tagging: "a=1&b=2" }));
+    assert.deepEqual((await s3.send(new GetObjectTaggingCommand({ Bucket, Key: "header-tagged" }))).TagSet, [{ Key: "a", Value: "1" }, { Key: "b", Value: "2" }]);
+  });
+
+  it("stores a bucket tag set with 204, takes an empty one as none, and names a missing object's bucket when reading its tags", async () => {
+    const put = await s3.send(new PutBucketTaggingCommand({ Bucket, Tagging: { TagSet: [{ Key: "team", Value: "blue" }] } }));
+    assert.equal(put.$metadata.httpStatusCode, 204);
+    assert.deepEqual((await s3.send(new GetBucketTaggingCommand({ Bucket }))).TagSet, [{ Key: "team", Value: "blue" }]);
+    await s3.send(new PutBucketTaggingCommand({ Bucket, Tagging: { TagSet: [] } }));
+    await rejectsWith(s3.send(new GetBucketTaggingCommand({ Bucket })), "NoSuchTagSet", 404);
+
+    const missing = fields(await rejectsWith(s3.send(new GetObjectTaggingCommand({ Bucket, Key: "fake-key" })), "NoSuchKey", 404));
+    assert.equal(missing.Key, `${Bucket}/fake-key`);
+  });
+});
