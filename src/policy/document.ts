@@ -64,7 +64,7 @@ export function parsePolicy(text: string, kind: PolicyKind, options: IdentityPol
   if (!isObject(raw)) throw malformed("Syntax errors in policy.");
   const version = raw.Version ?? "2008-10-17";
   if (version !== "2008-10-17" && version !== "2012-10-17") throw malformed("The policy failed legacy parsing");
-  if (raw.Statement === undefined) throw malformed("Syntax errors in policy.");
+  if (raw.Statement === undefined) throw malformed(kind === "resource" ? "Missing required field Statement" : "Syntax errors in policy.");
   const list = Array.isArray(raw.Statement) ? raw.Statement : [raw.Statement];
   if (list.length === 0) throw malformed("Syntax errors in policy.");
   const statements = list.map((s) => parseStatement(s, kind));

@@ -55,6 +55,13 @@ describe("S3 bucket configuration reads", () => {
     assert.equal((await s3.send(new GetBucketLoggingCommand({ Bucket }))).LoggingEnabled, undefined);
     assert.equal((await s3.send(new GetBucketAccelerateConfigurationCommand({ Bucket }))).Status, undefined);
     assert.equal((await s3.send(new GetBucketNotificationConfigurationCommand({ Bucket }))).TopicConfigurations, undefined);
+    // New buckets block all public access, as AWS's have since April 2023.
+    assert.deepEqual((await s3.send(new GetPublicAccessBlockCommand({ Bucket }))).PublicAccessBlockConfiguration, {
+      BlockPublicAcls: true,
+      IgnorePublicAcls: true,
+      BlockPublicPolicy: true,
+      RestrictPublicBuckets: true,
+    });
   });
 
   it("answers each missing configuration's own error", async () => {
@@ -62,7 +69,6 @@ describe("S3 bucket configuration reads", () => {
       [s3.send(new GetBucketCorsCommand({ Bucket })), "NoSuchCORSConfiguration", "The CORS configuration does not exist"],
       [s3.send(new GetBucketWebsiteCommand({ Bucket })), "NoSuchWebsiteConfiguration", "The specified bucket does not have a website configuration"],
       [s3.send(new GetBucketLifecycleConfigurationCommand({ Bucket })), "NoSuchLifecycleConfiguration", "The lifecycle configuration does not exist"],
-      [s3.send(new GetPublicAccessBlockCommand({ Bucket })), "NoSuchPublicAccessBlockConfiguration", "The public access block configuration was not found"],
       [s3.send(new GetObjectLockConfigurationCommand({ Bucket })), "ObjectLockConfigurationNotFoundError", "Object Lock configuration does not exist for this bucket"],
       [s3.send(new GetBucketReplicationCommand({ Bucket })), "ReplicationConfigurationNotFoundError", "The replication configuration was not found"],
       [s3.send(new GetBucketTaggingCommand({ Bucket })), "NoSuchTagSet", "The TagSet does not exist"],

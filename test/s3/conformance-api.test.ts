@@ -7,7 +7,9 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import {
+  CompleteMultipartUploadCommand,
   CreateBucketCommand,
+  CreateMultipartUploadCommand,
   DeleteObjectCommand,
   DeleteObjectsCommand,
   GetBucketTaggingCommand,
@@ -15,7 +17,9 @@ import {
   HeadObjectCommand,
   PutBucketTaggingCommand,
   PutObjectCommand,
+  PutBucketPolicyCommand,
   PutObjectTaggingCommand,
+  UploadPartCopyCommand,
   type S3Client,
   type Tag,
 } from "@aws-sdk/client-s3";
@@ -121,5 +125,54 @@ describe("S3 conformance: recorded API answers", () => {
 
     const missing = fields(await rejectsWith(s3.send(new GetObjectTaggingCommand({ Bucket, Key: "fake-key" })), "NoSuchKey", 404));
     assert.equal(missing.Key, `${Bucket}/fake-key`);
+  });
+
+  it("checks CreateBucket's object ownership and names a bucket policy's missing Statement", async () => {
+    for (const ObjectOwnership of ["RandomValue", ""]) {
+      const refused = fields(await rejectsWith(s3.send(new CreateBucketCommand({ Bucket: "owned-oddly", ObjectOwnership: ObjectOwnership as never })), "InvalidArgument", 400));
+      assert.equal(refused.message, `Invalid x-amz-object-ownership header: ${ObjectOwnership}`);
+      assert.equal(refused.ArgumentName, "x-amz-object-ownership");
+    }
+    const policy = await rejectsWith(s3.send(new PutBucketPolicyCommand({ Bucket, Policy: "{}" })), "MalformedPolicy", 400);
+    assert.equal(policy.message, "Missing required field Statement");
+  });
+
+  it("tells a reversed copy range from one that starts past the source", async () => {
+    await s3.send(new PutObjectCommand({ Bucket, Key: "ten-bytes", Body: "0123456789" }));
+    const { UploadId } = await s3.send(new CreateMultipartUploadCommand({ Bucket, Key: "ranged" }));
+    const copy = (CopySourceRange: string) => s3.send(new UploadPartCopyCommand({ Bucket, Key: "ranged", UploadId, PartNumber: 1, CopySource: `${Bucket}/ten-bytes`, CopySourceRange }));
+    const reversed = fields(await rejectsWith(copy("bytes=1-0"), "InvalidArgument", 400));
+    assert.match(reversed.message, /^The x-amz-copy-source-range value must be of the form bytes=first-last/);
+    assert.equal(reversed.ArgumentValue, "bytes=1-0");
+    const past = fields(await rejectsWith(copy("bytes=100-200"), "InvalidRequest", 400));
+    assert.equal(past.message, "The specified copy range is invalid for the source object size");
+    assert.equal(past.ArgumentName, undefined);
+    await rejectsWith(copy("bytes=0-100"), "InvalidArgument", 400);
+  });
+
+  it("answers conditional-write headers S3 does not implement with 501, before anything else", async () => {
+    const cases: [Record<string, string>, string, string][] = [
+      [{ IfNoneMatch: '"d41d8cd98f00b204e9800998ecf8427e"' }, "If-None-Match", "We don't accept the provided value of If-None-Match header for this API"],
+      [{ IfMatch: "*" }, "If-Match", "We don't accept the provided value of If-Match header for this API"],
+      [{ IfNoneMatch: "*", IfMatch: "abcdef" }, "If-Match,If-None-Match", "Multiple conditional request headers present in the request"],
+    ];
+    for (const [conditions, header, detail] of cases) {
+      const refused = fields(await rejectsWith(s3.send(new PutObjectCommand({ Bucket, Key: "never-written", Body: "x", ...conditions })), "NotImplemented", 501));
+      assert.equal(refused.message, "A header you provided implies functionality that is not implemented");
+      assert.deepEqual([refused.Header, refused.additionalMessage], [header, detail]);
+    }
+    const { UploadId } = await s3.send(new CreateMultipartUploadCommand({ Bucket, Key: "never-completed" }));
+    await rejectsWith(s3.send(new CompleteMultipartUploadCommand({ Bucket, Key: "never-completed", UploadId, IfMatch: "*", MultipartUpload: { Parts: [] } })), "NotImplemented", 501);
+  });
+
+  it("takes one x-amz-checksum header at most", async () => {
+    const answer = await rawRequest(t.cloud.endpoint, {
+      method: "PUT",
+      path: `/${Bucket}/two-checksums`,
+      body: "test data..",
+      headers: { "x-amz-checksum-sha256": "vJfG7ZqHhb5qFwJzNXZPL8QRvdXLnTXuhqxWt0qJ0O0=", "x-amz-checksum-crc32": "AAAAAA==" },
+    });
+    assert.equal(answer.status, 400);
+    assert.match(answer.body, /<Code>InvalidRequest<\/Code><Message>Expecting a single x-amz-checksum- header. Multiple checksum Types are not allowed.<\/Message>/);
   });
 });

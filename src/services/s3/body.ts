@@ -37,16 +37,19 @@ export interface IngestedBody {
 /** Headers in which a checksum can arrive, by algorithm. */
 export const checksumHeader = (algorithm: ChecksumAlgorithm): string => `x-amz-checksum-${algorithm.toLowerCase()}`;
 
-/** Reads the client's declared digests from the operation input and raw headers. */
 /** The size of each checksum algorithm's digest. */
 const DIGEST_BYTES: Readonly<Record<ChecksumAlgorithm, number>> = { CRC32: 4, CRC32C: 4, CRC64NVME: 8, SHA1: 20, SHA256: 32 };
 
+/** Reads the client's declared digests from the operation input and raw headers: one checksum at most. */
 export function declaredDigests(input: Record<string, unknown>, headers: Record<string, string | string[] | undefined>): DeclaredDigests {
   const declared: DeclaredDigests = {};
   if (typeof input.ContentMD5 === "string") {
     const md5 = Buffer.from(input.ContentMD5, "base64");
     if (md5.length !== 16) throw s3Errors.invalidDigest(input.ContentMD5);
     declared.contentMd5 = input.ContentMD5;
+  }
+  if (CHECKSUM_ALGORITHMS.filter((a) => input[`Checksum${a}`] !== undefined).length > 1) {
+    throw s3Errors.invalidRequest("Expecting a single x-amz-checksum- header. Multiple checksum Types are not allowed.");
   }
   for (const algorithm of CHECKSUM_ALGORITHMS) {
     const value = input[`Checksum${algorithm}`];

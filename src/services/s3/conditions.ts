@@ -3,6 +3,7 @@
  * (https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html,
  * RFC 9110 §13 for precedence).
  */
+import { AwsError } from "../../server/errors.js";
 import { s3Errors } from "./errors.js";
 import type { ObjectRecord } from "./records.js";
 
@@ -62,6 +63,18 @@ export function checkCopySourceConditions(c: CopySourceConditions, record: Objec
 }
 
 /** Conditional writes: `If-None-Match: *` refuses to overwrite, `If-Match` requires the current ETag. */
+/**
+ * A conditional write takes `If-None-Match: *` or `If-Match: <etag>`, one
+ * of them: anything else is functionality S3 does not implement (501).
+ */
+export function checkWriteConditionHeaders(c: { IfMatch?: string; IfNoneMatch?: string }): void {
+  const refuse = (header: string, detail: string) =>
+    new AwsError("NotImplemented", "A header you provided implies functionality that is not implemented", 501, { Header: header, additionalMessage: detail });
+  if (c.IfMatch !== undefined && c.IfNoneMatch !== undefined) throw refuse("If-Match,If-None-Match", "Multiple conditional request headers present in the request");
+  if (c.IfNoneMatch !== undefined && c.IfNoneMatch.trim() !== "*") throw refuse("If-None-Match", "We don't accept the provided value of If-None-Match header for this API");
+  if (c.IfMatch !== undefined && c.IfMatch.trim() === "*") throw refuse("If-Match", "We don't accept the provided value of If-Match header for this API");
+}
+
 export function checkWriteConditions(c: { IfMatch?: string; IfNoneMatch?: string }, key: string, existing: ObjectRecord | undefined): void {
   if (c.IfNoneMatch !== undefined && existing && etagMatches(c.IfNoneMatch, existing.etag)) {
     throw s3Errors.preconditionFailed("If-None-Match");

@@ -133,11 +133,10 @@ export function bucketConfigOperations(deps: S3Deps): OperationTable {
       },
       deps,
     ),
+    // New buckets block all public access (AWS's default since April 2023), and Nimbus has no call to change it.
     GetPublicAccessBlock: read(
       "s3:GetBucketPublicAccessBlock",
-      (bucket) => {
-        throw notConfigured("NoSuchPublicAccessBlockConfiguration", "The public access block configuration was not found", bucket);
-      },
+      () => ({ PublicAccessBlockConfiguration: { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true } }),
       deps,
     ),
     GetObjectLockConfiguration: read(

@@ -14,6 +14,7 @@ interface BucketInput {
 
 interface CreateBucketInput extends BucketInput {
   CreateBucketConfiguration?: { LocationConstraint?: string };
+  ObjectOwnership?: string;
 }
 
 interface ListBucketsInput {
@@ -23,12 +24,17 @@ interface ListBucketsInput {
   BucketRegion?: string;
 }
 
+const OBJECT_OWNERSHIPS = new Set(["BucketOwnerPreferred", "ObjectWriter", "BucketOwnerEnforced"]);
+
 export function bucketOperations({ store }: S3Deps): OperationTable {
   return {
     CreateBucket: operation<CreateBucketInput>({
       authorize: (i) => [{ action: "s3:CreateBucket", resource: bucketArn(i.Bucket) }],
       async handle(input, ctx) {
         assertValidBucketName(input.Bucket);
+        if (input.ObjectOwnership !== undefined && !OBJECT_OWNERSHIPS.has(input.ObjectOwnership)) {
+          throw s3Errors.invalidArgument(`Invalid x-amz-object-ownership header: ${input.ObjectOwnership}`, "x-amz-object-ownership");
+        }
         const region = bucketRegion(input.CreateBucketConfiguration?.LocationConstraint, ctx.region);
         const existing = await store.createBucket({
           name: input.Bucket,

@@ -7,7 +7,7 @@ import { createHash, randomBytes } from "node:crypto";
 import type { RequestBody } from "../../../protocols/shared/body.js";
 import type { OperationTable } from "../../../server/service.js";
 import { declaredDigests, ingestBody } from "../body.js";
-import type { CopySourceConditions } from "../conditions.js";
+import { checkWriteConditionHeaders, type CopySourceConditions } from "../conditions.js";
 import { s3Errors } from "../errors.js";
 import { compareUtf8, successor } from "../keys.js";
 import { assertValidKey, bucketArn, objectArn } from "../names.js";
@@ -187,6 +187,7 @@ export function multipartOperations({ store }: S3Deps): OperationTable {
     CompleteMultipartUpload: operation<CompleteInput>({
       authorize: (i) => [{ action: "s3:PutObject", resource: objectArn(i.Bucket, i.Key) }],
       async handle(input, ctx) {
+        checkWriteConditionHeaders(input);
         if (store.bucket(input.Bucket) && !store.upload(input.Bucket, input.Key, input.UploadId)) {
           const repeated = repeatedComplete(input);
           if (repeated) return repeated;
@@ -293,20 +294,21 @@ function newUploadId(now: Date): string {
   return `${time}${randomBytes(24).toString("base64url")}`;
 }
 
-/** `bytes=first-last`, both required and inside the source. */
+/** `bytes=first-last`, both required, in order and inside the source. */
 function copyRange(header: string | undefined, size: number): { start: number; end: number } | undefined {
   if (header === undefined) return undefined;
   const match = /^bytes=(\d+)-(\d+)$/.exec(header.trim());
-  if (!match) {
+  const start = Number(match?.[1]);
+  const end = Number(match?.[2]);
+  if (!match || start > end) {
     throw s3Errors.invalidArgument(
       "The x-amz-copy-source-range value must be of the form bytes=first-last where first and last are the zero-based offsets of the first and last bytes to copy",
       "x-amz-copy-source-range",
       header,
     );
   }
-  const start = Number(match[1]);
-  const end = Number(match[2]);
-  if (start > end || end >= size) {
+  if (start >= size) throw s3Errors.invalidRequest("The specified copy range is invalid for the source object size");
+  if (end >= size) {
     throw s3Errors.invalidArgument(`Range specified is not valid for source object of size: ${size}`, "x-amz-copy-source-range", header);
   }
   return { start, end };

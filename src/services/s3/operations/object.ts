@@ -7,7 +7,7 @@ import type { OperationTable } from "../../../server/service.js";
 import type { RequestContext } from "../../../server/context.js";
 import { AwsError } from "../../../server/errors.js";
 import { declaredDigests, ingestBody, INLINE_BODY_BYTES, MAX_PUT_BYTES } from "../body.js";
-import { checkReadConditions, checkWriteConditions, parseRange, type ReadConditions } from "../conditions.js";
+import { checkReadConditions, checkWriteConditionHeaders, checkWriteConditions, parseRange, type ReadConditions } from "../conditions.js";
 import { s3Errors } from "../errors.js";
 import { assertValidKey, bucketArn, objectArn } from "../names.js";
 import {
@@ -69,6 +69,7 @@ export function objectOperations({ store }: S3Deps): OperationTable {
       async handle(input, ctx) {
         requireBucket(store, input.Bucket);
         assertValidKey(input.Key);
+        checkWriteConditionHeaders(input);
         requireContentLength(ctx, input.ContentLength);
         const headers = headersFromInput(input);
         const tags = parseTaggingHeader(input.Tagging);
