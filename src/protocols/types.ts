@@ -75,7 +75,7 @@ export interface CodecOptions {
    * `com.amazon.coral.validate#ValidationException`); an empty message is
    * then left out.
    */
-  errorType?: (code: string) => { type: string; messageName: "message" | "Message" } | undefined;
+  errorType?: (code: string, error: AwsError) => { type: string; messageName: "message" | "Message" } | undefined;
   /**
    * Maps a URI, query or header value of the wrong type (`max-keys=blah`)
    * to the service's own error. Defaults to a generic InvalidArgument.

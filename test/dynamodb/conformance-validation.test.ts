@@ -78,13 +78,21 @@ describe("DynamoDB validation conformance", () => {
         "Value 'hi' at 'returnValues' failed to satisfy constraint: Member must satisfy enum value set: [ALL_NEW, UPDATED_OLD, ALL_OLD, NONE, UPDATED_NEW]; " +
         "Value 'hi' at 'returnItemCollectionMetrics' failed to satisfy constraint: Member must satisfy enum value set: [SIZE, NONE]",
     );
+    // A data-plane TableName may be a name or an ARN: an empty one fails the model's minimum of 1 alone,
+    // and a short one the name's length before its characters (AWS, as moto's AWS-verified tests and nubo's 2026 capture record).
     await validation(
       "PutItem",
       { TableName: "" },
-      "3 validation errors detected: " +
-        "Value '' at 'tableName' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+; " +
-        "Value '' at 'tableName' failed to satisfy constraint: Member must have length greater than or equal to 3; " +
+      "2 validation errors detected: " +
+        "Value '' at 'tableName' failed to satisfy constraint: Member must have length greater than or equal to 1; " +
         "Value null at 'item' failed to satisfy constraint: Member must not be null",
+    );
+    await validation(
+      "UpdateItem",
+      { TableName: "x!", Key: { a: { S: "a" } } },
+      "2 validation errors detected: " +
+        "Value 'x!' at 'tableName' failed to satisfy constraint: Member must have length greater than or equal to 3; " +
+        "Value 'x!' at 'tableName' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+",
     );
     await validation(
       "ListTables",

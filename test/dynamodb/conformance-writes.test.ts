@@ -295,4 +295,16 @@ describe("DynamoDB write conformance", () => {
       "Can not use both expression and non-expression parameters in the same request: Non-expression parameters: {AttributesToGet} Expression parameters: {ProjectionExpression}",
     );
   });
+  it("names the message Message when a failed condition hands back the old item, and message otherwise", async () => {
+    await call("PutItem", { Item: { p: { S: "guarded" }, bar: { S: "quux" } } });
+    const condition = { Item: { p: { S: "guarded" } }, ConditionExpression: "attribute_not_exists(p)" };
+    const withItem = await call("PutItem", { ...condition, ReturnValuesOnConditionCheckFailure: "ALL_OLD" });
+    assert.deepEqual(withItem.body, {
+      __type: "com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException",
+      Message: "The conditional request failed",
+      Item: { p: { S: "guarded" }, bar: { S: "quux" } },
+    });
+    const plain = await call("PutItem", condition);
+    assert.deepEqual(plain.body, { __type: "com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException", message: "The conditional request failed" });
+  });
 });

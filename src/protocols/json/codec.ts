@@ -94,7 +94,7 @@ export function createJsonCodec(model: ServiceModel, options: CodecOptions = {})
       // the message under the name that shape gives it (`Message` for
       // DynamoDB's TransactionCanceledException).
       const members = model.shapes[error.code]?.exception ? (model.shapes[error.code]?.members ?? {}) : {};
-      const custom = options.errorType?.(error.code);
+      const custom = options.errorType?.(error.code, error);
       const messageName = custom?.messageName ?? ("Message" in members && !("message" in members) ? "Message" : "message");
       const document: Record<string, unknown> = { __type: custom?.type ?? `${errorNamespace}${error.code}` };
       if (!custom || error.message !== "") document[messageName] = error.message;

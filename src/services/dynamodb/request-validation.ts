@@ -110,12 +110,14 @@ function checkControlPlaneTableName(input: Structure): void {
 function tableNameProblems(input: Structure, controlPlane: boolean): ValidationProblem[] {
   const name = input.TableName;
   if (typeof name !== "string" || name.startsWith("arn:")) return [];
+  const pattern: ValidationProblem[] = TABLE_NAME.test(name) ? [] : [{ path: "tableName", value: name, constraint: TABLE_NAME_PATTERN }];
+  if (controlPlane) return pattern;
+  // An empty name fails the model's own minimum (a name or an ARN), and nothing else is said of it.
+  if (name === "") return [{ path: "tableName", value: name, constraint: "Member must have length greater than or equal to 1" }];
   const problems: ValidationProblem[] = [];
-  if (!TABLE_NAME.test(name)) problems.push({ path: "tableName", value: name, constraint: TABLE_NAME_PATTERN });
-  if (controlPlane) return problems;
   if (name.length < 3) problems.push({ path: "tableName", value: name, constraint: "Member must have length greater than or equal to 3" });
   if (name.length > 255) problems.push({ path: "tableName", value: name, constraint: "Member must have length less than or equal to 255" });
-  return problems;
+  return [...problems, ...pattern];
 }
 
 /** Members the model leaves optional but DynamoDB requires. */
@@ -138,7 +140,8 @@ function orderProblems(operation: string, problems: readonly ValidationProblem[]
     const a = list[i]!;
     const b = list[i + 1]!;
     const capacities = a.path.endsWith(".readCapacityUnits") && b.path === `${a.path.slice(0, -"readCapacityUnits".length)}writeCapacityUnits`;
-    const patternLast = a.path === b.path && isPattern(b) && !isPattern(a);
+    // Model constraints name the pattern first; a data-plane table name's own rules put its length first.
+    const patternLast = a.path === b.path && a.path !== "tableName" && isPattern(b) && !isPattern(a);
     if (capacities || patternLast) {
       list[i] = b;
       list[i + 1] = a;

@@ -39,6 +39,9 @@ const CORAL_ERRORS: Readonly<Record<string, { type: string; messageName: "messag
   UnrecognizedClientException: { type: "com.amazon.coral.service#UnrecognizedClientException", messageName: "message" },
 };
 
+/** A failed condition that hands back the old item names its message `Message`, as DynamoDB does. */
+const OLD_ITEM_CONDITION_FAILURE = { type: "com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException", messageName: "Message" } as const;
+
 export function createDynamoRuntime(env: ServiceEnvironment): ServiceRuntime {
   const model = withTableKeyLimit(loadModel("dynamodb"));
   const store = new DynamoStore(env.kv);
@@ -51,7 +54,7 @@ export function createDynamoRuntime(env: ServiceEnvironment): ServiceRuntime {
       maxBodyBytes: MAX_BODY,
       // A body that is not JSON at all gets a SerializationException without a message.
       malformedError: (detail) => ddbErrors.serialization(detail === "Start of structure or map found where not expected." ? "" : detail),
-      errorType: (code) => CORAL_ERRORS[code],
+      errorType: (code, error) => CORAL_ERRORS[code] ?? (code === "ConditionalCheckFailedException" && error.fields.Item !== undefined ? OLD_ITEM_CONDITION_FAILURE : undefined),
     }),
     operations: {
       ...tableOperations(deps),
