@@ -11,12 +11,12 @@
  * strings by UTF-8 bytes, as DynamoDB does), N and B as the hex of
  * `encodeKeyValue`'s order-preserving bytes.
  *
- * Index entries live at [tableId, indexName, hashPart(index hash),
- * rangePart(index range)?, hashPart(table hash), rangePart(table range)?].
+ * Index entries live at [tableId, indexName, partitionPart(index hashes),
+ * …rangePart(index ranges), hashPart(table hash), rangePart(table range)?].
  */
 import * as crypto from "node:crypto";
 import { ddbErrors } from "./errors.js";
-import { allIndexes, attributeType, keyNames, type IndexRecord, type KeySchemaElement, type TableRecord } from "./tables.js";
+import { allIndexes, attributeType, keyColumns, keyNames, type IndexRecord, type KeySchemaElement, type TableRecord } from "./tables.js";
 import { encodeKeyValue, type AttributeValue, type Item, type KeyType } from "./values.js";
 
 export type StorageKey = (string | number)[];
@@ -70,17 +70,42 @@ export function itemKey(table: TableRecord, key: Item): StorageKey {
   return parts;
 }
 
-/** The storage key of an index entry for `item`, or undefined when the item lacks the index's key attributes. */
+/**
+ * The partition part of a key made of one or more partition key attributes
+ * (a multi-attribute index key digests their encodings together, each
+ * framed by its length so that no two keys run into one another).
+ */
+export function partitionPart(values: readonly AttributeValue[]): string {
+  if (values.length === 1) return hashPart(values[0]!);
+  const framed = values.flatMap((value) => {
+    const bytes = encodeKeyValue(value);
+    const length = Buffer.alloc(4);
+    length.writeUInt32BE(bytes.length);
+    return [length, bytes];
+  });
+  return md5Hex(Buffer.concat(framed));
+}
+
+/**
+ * The storage key of an index entry for `item`, or undefined when the item
+ * lacks any of the index's key attributes (a multi-attribute key indexes
+ * only items that have every one).
+ */
 export function indexEntryKey(table: TableRecord, index: IndexRecord, item: Item): StorageKey | undefined {
-  const { hash, range } = keyNames(index.keySchema);
-  const h = item[hash];
-  if (!h || !(attributeType(table, hash) in h) || isEmptyKey(h)) return undefined;
-  const parts: StorageKey = [table.id, index.name, hashPart(h)];
-  if (range !== undefined) {
-    const r = item[range];
-    if (!r || !(attributeType(table, range) in r) || isEmptyKey(r)) return undefined;
-    parts.push(rangePart(r));
-  }
+  const { hashes, ranges } = keyColumns(index.keySchema);
+  const values = (names: readonly string[]): AttributeValue[] | undefined => {
+    const found: AttributeValue[] = [];
+    for (const name of names) {
+      const value = item[name];
+      if (!value || !(attributeType(table, name) in value) || isEmptyKey(value)) return undefined;
+      found.push(value);
+    }
+    return found;
+  };
+  const hashValues = values(hashes);
+  const rangeValues = values(ranges);
+  if (!hashValues || !rangeValues) return undefined;
+  const parts: StorageKey = [table.id, index.name, partitionPart(hashValues), ...rangeValues.map(rangePart)];
   const tableKey = itemKey(table, item);
   parts.push(...tableKey.slice(1));
   return storedLength(parts) <= MAX_ENTRY_KEY_BYTES ? parts : compactEntryKey(parts, tableKey.length - 1);
@@ -106,9 +131,10 @@ function storedLength(parts: StorageKey): number {
 function compactEntryKey(parts: StorageKey, tableParts: number): StorageKey {
   const compact = [...parts];
   if (tableParts === 2) compact[compact.length - 1] = `~${md5Hex(String(compact[compact.length - 1]))}`;
-  const indexRange = compact.length - tableParts - 1;
-  // [tableId, indexName, hash, range?, …table key]: the index range part sits at 3 when present.
-  if (storedLength(compact) > MAX_ENTRY_KEY_BYTES && indexRange === 3) compact[3] = cutPart(String(compact[3]), 600);
+  // [tableId, indexName, hash, …index ranges, …table key]: the index's last range part is cut first.
+  for (let at = compact.length - tableParts - 1; at >= 3 && storedLength(compact) > MAX_ENTRY_KEY_BYTES; at--) {
+    compact[at] = cutPart(String(compact[at]), 600);
+  }
   return compact;
 }
 

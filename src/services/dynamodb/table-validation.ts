@@ -140,8 +140,29 @@ export function checkCreateTable(input: CreateTableInput): string | undefined {
   return undefined;
 }
 
+/**
+ * A global index's key schema: as a table's, or a multi-attribute key of
+ * up to four HASH elements followed by up to four RANGE elements, each
+ * attribute once.
+ */
+function checkGlobalKeySchema(keySchema: readonly KeySchemaElement[], defined: readonly string[]): string | undefined {
+  if (keySchema.length <= 2) return checkKeySchema(keySchema, defined);
+  const keys = keySchema.map((k) => k.AttributeName);
+  if (keys.some((k) => !defined.includes(k))) return checkKeySchema(keySchema, defined);
+  if (new Set(keys).size !== keys.length) return "Invalid KeySchema: Some key attributes are repeated in the KeySchema";
+  if (keySchema[0]?.KeyType !== "HASH") return "Invalid KeySchema: The first KeySchemaElement is not a HASH key type";
+  const firstRange = keySchema.findIndex((k) => k.KeyType === "RANGE");
+  if (firstRange >= 0 && keySchema.slice(firstRange).some((k) => k.KeyType !== "RANGE")) {
+    return "Invalid KeySchema: HASH KeySchemaElements must all come before the RANGE KeySchemaElements";
+  }
+  const hashes = firstRange < 0 ? keySchema.length : firstRange;
+  if (hashes > 4) return `${INVALID}An index key can have at most 4 HASH KeySchemaElements`;
+  if (keySchema.length - hashes > 4) return `${INVALID}An index key can have at most 4 RANGE KeySchemaElements`;
+  return undefined;
+}
+
 export function checkGlobalIndex(index: IndexInput, defined: readonly string[], billingMode: string): string | undefined {
-  const problem = checkKeySchema(index.KeySchema, defined);
+  const problem = checkGlobalKeySchema(index.KeySchema, defined);
   if (problem) return problem;
   const projection = checkProjection(index.Projection);
   if (projection) return projection;

@@ -132,6 +132,18 @@ export function keyNames(schema: readonly KeySchemaElement[]): { hash: string; r
   return range === undefined ? { hash } : { hash, range };
 }
 
+/**
+ * Every key attribute by role, in key-schema order: a table has one HASH
+ * and at most one RANGE; a global index up to four of each (DynamoDB's
+ * multi-attribute keys).
+ */
+export function keyColumns(schema: readonly KeySchemaElement[]): { hashes: string[]; ranges: string[] } {
+  return {
+    hashes: schema.filter((k) => k.KeyType === "HASH").map((k) => k.AttributeName),
+    ranges: schema.filter((k) => k.KeyType === "RANGE").map((k) => k.AttributeName),
+  };
+}
+
 export function attributeType(table: TableRecord, name: string): KeyType {
   return table.attributeDefinitions.find((d) => d.AttributeName === name)?.AttributeType ?? "S";
 }

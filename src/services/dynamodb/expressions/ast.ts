@@ -62,6 +62,10 @@ export type KeyRangeOperator = "=" | "<" | "<=" | ">" | ">=" | "BETWEEN" | "begi
 /** A parsed KeyConditionExpression (or legacy `KeyConditions`), checked against the key schema. */
 export interface KeyCondition {
   readonly hashValue: AttributeValue;
+  /** A multi-attribute index key: every partition key attribute's value, in key-schema order. */
+  readonly hashValues?: readonly AttributeValue[];
+  /** A multi-attribute index key: equalities on its leading sort key attributes, before `range`. */
+  readonly rangeEquals?: readonly AttributeValue[];
   /** Absent when the query names only the partition key. `values` has two entries for BETWEEN, else one. */
   readonly range?: { readonly op: KeyRangeOperator; readonly values: readonly AttributeValue[] };
 }

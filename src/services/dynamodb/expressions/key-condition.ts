@@ -1,7 +1,9 @@
 /**
  * KeyConditionExpression: parsed as a condition, then held to Query's
  * shape: `hash = :v` AND at most one range condition (=, <, <=, >, >=,
- * BETWEEN, begins_with) on top-level key attributes.
+ * BETWEEN, begins_with) on top-level key attributes; on a global index
+ * with a multi-attribute key, equality on each partition key attribute and
+ * conditions on its leading sort key attributes.
  */
 import type { AttributeValue } from "../values.js";
 import type { Condition, KeyCondition, KeyRangeOperator, Operand } from "./ast.js";
@@ -13,7 +15,13 @@ import type { ExpressionContext } from "./index.js";
 export interface KeyNames {
   readonly hash: string;
   readonly range?: string;
+  /** A global index's multi-attribute key: all its partition and sort key attributes, in order. */
+  readonly hashes?: readonly string[];
+  readonly ranges?: readonly string[];
 }
+
+/** A multi-attribute key holds up to four partition and four sort key attributes. */
+const MAX_KEY_CONDITIONS = 8;
 
 /** One condition on one key attribute, as collected from the expression or `KeyConditions`. */
 export interface KeyPart {
@@ -103,25 +111,59 @@ function add(parts: KeyPart[], part: KeyPart): void {
  * equality on the partition key.
  */
 export function keyConditionFromParts(parts: readonly KeyPart[], key: KeyNames, typeOf?: (name: string) => string): KeyCondition {
+  if ((key.hashes?.length ?? 1) > 1 || (key.ranges?.length ?? 0) > 1) return multiKeyCondition(parts, key as Required<KeyNames>, typeOf);
+  if (parts.length > 2) throw validation("Conditions can be of length 1 or 2 only");
   if (key.range === undefined && parts.length > 1) throw validation("Query key condition not supported");
   const hash = parts.find((p) => p.name === key.hash);
   if (hash === undefined) throw validation(`Query condition missed key schema element: ${key.hash}`);
   const range = parts.find((p) => p !== hash);
   if (range !== undefined && range.name !== key.range) throw validation(`Query condition missed key schema element: ${key.range}`);
   if (parts.some((p) => p.op === undefined)) throw validation("Attempted conditional constraint is not an indexable operation");
-  if (typeOf) {
-    for (const part of parts) {
-      const type = typeOf(part.name);
-      if (part.values.some((v) => !(type in v))) throw validation("One or more parameter values were invalid: Condition parameter type does not match schema type");
-      if (part.op === "begins_with" && type === "N") {
-        throw validation("Invalid KeyConditionExpression: Incorrect operand type for operator or function; operator or function: begins_with, operand type: N");
-      }
-    }
-  }
+  if (typeOf) checkKeyTypes(parts, typeOf);
   if (hash.op !== "=") throw validation("Query key condition not supported");
   return range === undefined
     ? { hashValue: hash.values[0]! }
     : { hashValue: hash.values[0]!, range: { op: range.op!, values: range.values } };
+}
+
+/** Each condition's values have its key attribute's type, and begins_with is not asked of a number. */
+function checkKeyTypes(parts: readonly KeyPart[], typeOf: (name: string) => string): void {
+  for (const part of parts) {
+    const type = typeOf(part.name);
+    if (part.values.some((v) => !(type in v))) throw validation("One or more parameter values were invalid: Condition parameter type does not match schema type");
+    if (part.op === "begins_with" && type === "N") {
+      throw validation("Invalid KeyConditionExpression: Incorrect operand type for operator or function; operator or function: begins_with, operand type: N");
+    }
+  }
+}
+
+/**
+ * A global index keyed by several attributes: equality on every partition
+ * key attribute, and conditions on a leading run of its sort key
+ * attributes, each but the last an equality.
+ */
+function multiKeyCondition(parts: readonly KeyPart[], key: Required<KeyNames>, typeOf?: (name: string) => string): KeyCondition {
+  const of = (name: string) => parts.find((p) => p.name === name);
+  const stray = parts.find((p) => !key.hashes.includes(p.name) && !key.ranges.includes(p.name));
+  if (stray) throw validation(`Query condition missed key schema element: ${key.hashes.find((h) => !of(h)) ?? key.ranges.find((r) => !of(r)) ?? stray.name}`);
+  const missingHash = key.hashes.find((h) => !of(h));
+  if (missingHash !== undefined) throw validation(`Query condition missed key schema element: ${missingHash}`);
+  const ranged = key.ranges.filter((r) => of(r));
+  // The sort key attributes conditioned must be the first ones: no gap before the last.
+  const gap = key.ranges.slice(0, ranged.length).find((r) => !of(r));
+  if (gap !== undefined) throw validation(`Query condition missed key schema element: ${gap}`);
+  if (parts.some((p) => p.op === undefined)) throw validation("Attempted conditional constraint is not an indexable operation");
+  if (typeOf) checkKeyTypes(parts, typeOf);
+  const hashValues = key.hashes.map((h) => of(h)!);
+  const leading = ranged.slice(0, -1).map((r) => of(r)!);
+  if (hashValues.some((p) => p.op !== "=") || leading.some((p) => p.op !== "=")) throw validation("Query key condition not supported");
+  const last = ranged.length > 0 ? of(ranged[ranged.length - 1]!)! : undefined;
+  return {
+    hashValue: hashValues[0]!.values[0]!,
+    hashValues: hashValues.map((p) => p.values[0]!),
+    rangeEquals: leading.map((p) => p.values[0]!),
+    ...(last ? { range: { op: last.op!, values: last.values } } : {}),
+  };
 }
 
 /**
@@ -132,7 +174,8 @@ export function keyConditionFromParts(parts: readonly KeyPart[], key: KeyNames, 
 export function keyPartsOf(condition: Condition): KeyPart[] {
   const parts: KeyPart[] = [];
   collect(condition, parts);
-  if (parts.length > 2) throw validation("Conditions can be of length 1 or 2 only");
+  // Two conditions at most, unless the index read has a multi-attribute key (checked against it later).
+  if (parts.length > MAX_KEY_CONDITIONS) throw validation("Conditions can be of length 1 or 2 only");
   return parts;
 }
 

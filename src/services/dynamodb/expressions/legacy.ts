@@ -181,7 +181,8 @@ const KEY_OPERATORS: Readonly<Record<string, KeyRangeOperator>> = {
 export function keyPartsFromKeyConditions(keyConditions: Readonly<Record<string, LegacyCondition>>): KeyPart[] {
   const entries = Object.entries(keyConditions);
   for (const [, c] of entries) checkOperator(c.ComparisonOperator ?? "", c.AttributeValueList ?? []);
-  if (entries.length !== 1 && entries.length !== 2) throw validation("Conditions can be of length 1 or 2 only");
+  // More than two only for an index with a multi-attribute key, checked against it later.
+  if (entries.length === 0 || entries.length > 8) throw validation("Conditions can be of length 1 or 2 only");
   return entries.map(([name, c]) => ({ name, op: KEY_OPERATORS[c.ComparisonOperator ?? ""], values: c.AttributeValueList ?? [] }));
 }
 

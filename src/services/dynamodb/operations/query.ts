@@ -29,11 +29,11 @@ import {
   type Projection,
 } from "../expressions/index.js";
 import type { LegacyCondition } from "../expressions/legacy.js";
-import { checkScalarKeyPaths, hashPart, indexEntryKey, itemKey, keyOf, rangePart, segmentBounds, type StorageKey } from "../keys.js";
+import { checkScalarKeyPaths, indexEntryKey, itemKey, keyOf, partitionPart, rangePart, segmentBounds, type StorageKey } from "../keys.js";
 import { dataTable, onTable, type DynamoDeps } from "../operation.js";
 import { checkedItem, checkedValue, checkExpressionParams, expressionContext, finishExpressions, type ExpressionInput } from "../requests.js";
 import { compareStorageKeys } from "../store.js";
-import { attributeType, findIndex, keyNames, type IndexRecord, type TableRecord } from "../tables.js";
+import { attributeType, findIndex, keyColumns, keyNames, type IndexRecord, type KeySchemaElement, type TableRecord } from "../tables.js";
 import { compareValues, itemSize, type AttributeValue, type Item } from "../values.js";
 
 /** Value refusals DynamoDB words without the "starting key is invalid" prefix: number and set normalisation. */
@@ -73,8 +73,8 @@ interface Target {
   table: TableRecord;
   index?: IndexRecord;
   global: boolean;
-  /** Key attribute names of what is read (the index's, or the table's). */
-  key: { hash: string; range?: string };
+  /** Key attribute names of what is read (the index's, or the table's), the first of each role and all of them. */
+  key: { hash: string; range?: string; hashes: string[]; ranges: string[] };
 }
 
 interface Plan {
@@ -83,8 +83,8 @@ interface Plan {
   start: KeyBound;
   end: KeyBound;
   reverse: boolean;
-  /** For begins_with: the range value every result must start with. */
-  prefix?: AttributeValue;
+  /** For begins_with: the sort key attribute and the value every result's must start with. */
+  prefix?: { name: string; value: AttributeValue };
 }
 
 export function queryOperations(deps: DynamoDeps): OperationTable {
@@ -92,11 +92,12 @@ export function queryOperations(deps: DynamoDeps): OperationTable {
 
   function targetOf(input: ReadInput, ctx: RequestContext): Target {
     const table = dataTable(deps, input.TableName, ctx);
-    if (input.IndexName === undefined) return { table, global: false, key: keyNames(table.keySchema) };
+    const keyOfSchema = (schema: readonly KeySchemaElement[]) => ({ ...keyNames(schema), ...keyColumns(schema) });
+    if (input.IndexName === undefined) return { table, global: false, key: keyOfSchema(table.keySchema) };
     const found = findIndex(table, input.IndexName);
     if (!found) throw ddbErrors.validation(`The table does not have the specified index: ${input.IndexName}`);
     if (found.global && input.ConsistentRead) throw ddbErrors.validation("Consistent reads are not supported on global secondary indexes");
-    return { table, index: found.index, global: found.global, key: keyNames(found.index.keySchema) };
+    return { table, index: found.index, global: found.global, key: keyOfSchema(found.index.keySchema) };
   }
 
   /** Select against the projection parameters: checked before anything else of a read. */
@@ -169,13 +170,16 @@ export function queryOperations(deps: DynamoDeps): OperationTable {
 
   /** A Query's ExclusiveStartKey must lie in the partition (and range) the key condition reads. */
   function checkQueryStart(target: Target, condition: KeyCondition, start: Item): void {
-    const samePartition = compareValues(start[target.key.hash]!, condition.hashValue) === 0;
+    const { hashes, ranges } = target.key;
+    const equal = (names: readonly string[], values: readonly AttributeValue[]) => values.every((v, i) => compareValues(start[names[i]!]!, v) === 0);
+    const samePartition = equal(hashes, condition.hashValues ?? [condition.hashValue]) && equal(ranges, condition.rangeEquals ?? []);
     const range = condition.range;
-    if (!range || target.key.range === undefined) {
+    const rangeName = ranges[condition.rangeEquals?.length ?? 0];
+    if (!range || rangeName === undefined) {
       if (!samePartition) throw ddbErrors.validation("The provided starting key is outside query boundaries based on provided conditions");
       return;
     }
-    if (!rangeMatches(start[target.key.range]!, range.op, range.values)) {
+    if (!rangeMatches(start[rangeName]!, range.op, range.values)) {
       throw ddbErrors.validation("The provided starting key does not match the range key predicate");
     }
     if (!samePartition) throw ddbErrors.validation("The query can return at most one row and cannot be restarted");
@@ -199,9 +203,9 @@ export function queryOperations(deps: DynamoDeps): OperationTable {
     let seenPrefix = false;
     for (const entry of plan.store.range({ start, end, reverse: plan.reverse })) {
       const item = entry.value;
-      if (plan.prefix && plan.target.key.range !== undefined) {
-        const value = item[plan.target.key.range];
-        const matches = value !== undefined && beginsWith(value, plan.prefix);
+      if (plan.prefix) {
+        const value = item[plan.prefix.name];
+        const matches = value !== undefined && beginsWith(value, plan.prefix.value);
         if (!matches) {
           if (seenPrefix) break;
           continue;
@@ -271,6 +275,8 @@ export function queryOperations(deps: DynamoDeps): OperationTable {
         finishExpressions(exprs);
         if (input.KeyConditions) checkConditionValues(input.KeyConditions);
         const parts = keyExpression ? keyPartsOf(keyExpression) : keyPartsFromKeyConditions(input.KeyConditions ?? {});
+        // Only a global index can have a multi-attribute key: a table's Query takes two conditions at most, told before the table is looked up.
+        if (parts.length > 2 && input.IndexName === undefined) throw ddbErrors.validation("Conditions can be of length 1 or 2 only");
 
         const target = targetOf(input, ctx);
         // A legacy QueryFilter's key attributes are refused before the index's projection; a FilterExpression's after the key condition.
@@ -342,9 +348,12 @@ export function queryOperations(deps: DynamoDeps): OperationTable {
   };
 
   function queryPlan(target: Target, condition: KeyCondition, reverse: boolean): Plan {
-    const partition: StorageKey = target.index
-      ? [target.table.id, target.index.name, hashPart(condition.hashValue)]
-      : [target.table.id, hashPart(condition.hashValue)];
+    // A multi-attribute index key's leading sort key equalities narrow the partition further.
+    const partition: StorageKey = [
+      ...(target.index ? [target.table.id, target.index.name] : [target.table.id]),
+      partitionPart(condition.hashValues ?? [condition.hashValue]),
+      ...(condition.rangeEquals ?? []).map(rangePart),
+    ];
     const whole = prefixRange(partition);
     const plan: Plan = { target, store: target.index ? store.indexes : store.items, start: whole.start, end: whole.end, reverse };
     const range = condition.range;
@@ -366,7 +375,7 @@ export function queryOperations(deps: DynamoDeps): OperationTable {
       case "BETWEEN":
         return { ...plan, start: at(a), end: past(b ?? a) };
       case "begins_with":
-        return { ...plan, start: at(a), prefix: a };
+        return { ...plan, start: at(a), prefix: { name: target.key.ranges[condition.rangeEquals?.length ?? 0]!, value: a } };
     }
   }
 }

@@ -13,10 +13,10 @@ import type { KeyBound } from "../../../storage/types.js";
 import { ddbErrors } from "../errors.js";
 import { evaluateCondition, project, type Condition, type DocumentPath, type Operand } from "../expressions/index.js";
 import { getPath } from "../expressions/document.js";
-import { hashPart, itemKey, keyOf, validateItemKeys, validateKey, type StorageKey } from "../keys.js";
+import { itemKey, keyOf, partitionPart, validateItemKeys, validateKey, type StorageKey } from "../keys.js";
 import { dataTable, type DynamoDeps } from "../operation.js";
 import { checkedItem, checkItemSize } from "../requests.js";
-import { attributeType, findIndex, keyNames, type IndexRecord, type TableRecord } from "../tables.js";
+import { attributeType, findIndex, keyColumns, keyNames, type IndexRecord, type TableRecord } from "../tables.js";
 import { itemSize, type AttributeValue, type Item } from "../values.js";
 import type { PreparedWrite } from "../writes.js";
 import { partiqlErrors } from "./errors.js";
@@ -35,8 +35,8 @@ export interface BoundSelect {
   statement: SelectStatement;
   /** The table's primary key, when the WHERE clause pins every key attribute (and no index is read). */
   key?: Item;
-  /** The partition key value of what is read (table or index), when the WHERE clause pins it. */
-  partition?: AttributeValue;
+  /** The partition key values of what is read (table or index), when the WHERE clause pins them all. */
+  partition?: AttributeValue[];
 }
 
 export interface BoundWrite {
@@ -158,7 +158,8 @@ function bindSelect(table: TableRecord, statement: SelectStatement): BoundSelect
   if (index) checkIndexAttributes(table, index, global, readKey, statement);
   const equalities = conjuncts(statement.where).map(equality).filter((e): e is [string, AttributeValue] => e !== undefined);
   const typed = (name: string) => equalities.find(([n, v]) => n === name && attributeType(table, name) in v)?.[1];
-  const partition = typed(readKey.hash);
+  const pinned = keyColumns(index ? index.keySchema : table.keySchema).hashes.map(typed);
+  const partition = pinned.every((v) => v !== undefined) ? (pinned as AttributeValue[]) : undefined;
   const tableKey: Item = {};
   for (const { AttributeName } of table.keySchema) {
     const value = typed(AttributeName);
@@ -265,7 +266,7 @@ export interface SelectPage {
 export function selectPage(deps: DynamoDeps, bound: BoundSelect, options: { limit?: number; nextToken?: string }, now: number): SelectPage {
   const { table, index } = bound;
   const prefix: StorageKey = index ? [table.id, index.name] : [table.id];
-  const whole = prefixRange(bound.partition ? [...prefix, hashPart(bound.partition)] : prefix);
+  const whole = prefixRange(bound.partition ? [...prefix, partitionPart(bound.partition)] : prefix);
   let start: KeyBound = whole.start;
   let end: KeyBound = whole.end;
   const reverse = bound.statement.orderBy?.descending ?? false;
