@@ -19,6 +19,7 @@ import {
   PutObjectCommand,
   PutBucketPolicyCommand,
   PutObjectTaggingCommand,
+  UploadPartCommand,
   UploadPartCopyCommand,
   type S3Client,
   type Tag,
@@ -174,5 +175,25 @@ describe("S3 conformance: recorded API answers", () => {
     });
     assert.equal(answer.status, 400);
     assert.match(answer.body, /<Code>InvalidRequest<\/Code><Message>Expecting a single x-amz-checksum- header. Multiple checksum Types are not allowed.<\/Message>/);
+  });
+
+  it("gives a joined multipart object a full-object checksum: CRC64NVME by default, or the full-object algorithm asked for", async () => {
+    // "123456789" is the check input of every CRC: CRC64NVME ae8b14860a799888, CRC32 cbf43926.
+    const expected = { CRC64NVME: Buffer.from("ae8b14860a799888", "hex").toString("base64"), CRC32: Buffer.from("cbf43926", "hex").toString("base64") };
+    for (const [Key, create] of [
+      ["joined-default", {}],
+      ["joined-crc32", { ChecksumAlgorithm: "CRC32", ChecksumType: "FULL_OBJECT" }],
+    ] as const) {
+      const { UploadId } = await s3.send(new CreateMultipartUploadCommand({ Bucket, Key, ...create }));
+      const part = await s3.send(new UploadPartCommand({ Bucket, Key, UploadId, PartNumber: 1, Body: "123456789" }));
+      const done = await s3.send(
+        new CompleteMultipartUploadCommand({ Bucket, Key, UploadId, MultipartUpload: { Parts: [{ PartNumber: 1, ETag: part.ETag, ChecksumCRC32: part.ChecksumCRC32 }] } }),
+      );
+      const algorithm = "ChecksumAlgorithm" in create ? "CRC32" : "CRC64NVME";
+      assert.equal(done[`Checksum${algorithm}`], expected[algorithm], Key);
+      assert.equal(done.ChecksumType, "FULL_OBJECT");
+      const head = await s3.send(new HeadObjectCommand({ Bucket, Key, ChecksumMode: "ENABLED" }));
+      assert.equal(head[`Checksum${algorithm}`], expected[algorithm], Key);
+    }
   });
 });

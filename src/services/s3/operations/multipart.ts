@@ -110,7 +110,8 @@ export function multipartOperations({ store }: S3Deps): OperationTable {
           ownerAccountId: ctx.accountId,
           tags: parseTaggingHeader(input.Tagging),
           checksumAlgorithm,
-          checksumType: checksumAlgorithm ? (checksumType ?? "COMPOSITE") : undefined,
+          // CRC64NVME has only a full-object form; the other algorithms default to composite.
+          checksumType: checksumAlgorithm ? (checksumType ?? (checksumAlgorithm === "CRC64NVME" ? "FULL_OBJECT" : "COMPOSITE")) : undefined,
         };
         await store.createUpload(upload);
         return {
@@ -205,9 +206,7 @@ export function multipartOperations({ store }: S3Deps): OperationTable {
           Bucket: input.Bucket,
           Key: input.Key,
           ETag: record.etag,
-          ...(record.checksum && upload.checksumAlgorithm
-            ? { [`Checksum${record.checksum.algorithm}`]: record.checksum.value, ChecksumType: record.checksum.type }
-            : {}),
+          ...(record.checksum ? { [`Checksum${record.checksum.algorithm}`]: record.checksum.value, ChecksumType: record.checksum.type } : {}),
           ...SSE_S3,
         };
         completed.set(upload.uploadId, { bucket: input.Bucket, key: input.Key, output });
@@ -334,8 +333,17 @@ function chooseParts(upload: UploadRecord, requested: { PartNumber?: number; ETa
 
 /** Concatenates the chosen parts into one new blob and describes the object. */
 async function assemble(store: S3Store, upload: UploadRecord, parts: PartRecord[], now: Date): Promise<ObjectRecord> {
+  // A full-object checksum is taken as the parts are joined: the algorithm
+  // asked for, or S3's default CRC64NVME for an upload that named none.
+  const fullAlgorithm = upload.checksumType === "COMPOSITE" ? undefined : (upload.checksumAlgorithm ?? "CRC64NVME");
+  const full = fullAlgorithm && createChecksum(fullAlgorithm);
   async function* bytes(): AsyncGenerator<Buffer> {
-    for (const part of parts) yield* store.blobs.read(part.blob) as AsyncIterable<Buffer>;
+    for (const part of parts) {
+      for await (const chunk of store.blobs.read(part.blob) as AsyncIterable<Buffer>) {
+        full?.update(chunk);
+        yield chunk;
+      }
+    }
   }
   const info = await store.blobs.write(bytes());
   const md5s = Buffer.concat(parts.map((p) => Buffer.from(unquote(p.etag), "hex")));
@@ -347,7 +355,7 @@ async function assemble(store: S3Store, upload: UploadRecord, parts: PartRecord[
     etag,
     lastModified: wholeSeconds(now),
     ownerAccountId: upload.ownerAccountId,
-    checksum: compositeChecksum(upload, parts),
+    checksum: full ? { algorithm: fullAlgorithm, value: full.digest(), type: "FULL_OBJECT" } : compositeChecksum(upload, parts),
     tags: upload.tags,
     partsCount: parts.length,
     partSizes: parts.map((p) => p.size),
