@@ -13,6 +13,7 @@ import {
   DeleteObjectCommand,
   DeleteObjectsCommand,
   GetBucketTaggingCommand,
+  GetObjectCommand,
   GetObjectTaggingCommand,
   HeadObjectCommand,
   PutBucketTaggingCommand,
@@ -194,6 +195,13 @@ describe("S3 conformance: recorded API answers", () => {
       assert.equal(done.ChecksumType, "FULL_OBJECT");
       const head = await s3.send(new HeadObjectCommand({ Bucket, Key, ChecksumMode: "ENABLED" }));
       assert.equal(head[`Checksum${algorithm}`], expected[algorithm], Key);
+      // A range that covers the whole object still reads all of it; a smaller one carries no checksum.
+      const all = await s3.send(new GetObjectCommand({ Bucket, Key, ChecksumMode: "ENABLED", Range: "bytes=-15" }));
+      assert.deepEqual([all.ContentRange, all[`Checksum${algorithm}`]], ["bytes 0-8/9", expected[algorithm]]);
+      await all.Body?.transformToString();
+      const some = await s3.send(new GetObjectCommand({ Bucket, Key, ChecksumMode: "ENABLED", Range: "bytes=0-3" }));
+      assert.equal(some[`Checksum${algorithm}`], undefined);
+      await some.Body?.transformToString();
     }
   });
 });

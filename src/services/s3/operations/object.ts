@@ -194,8 +194,9 @@ function readObject(store: S3Store, input: GetObjectInput, now: number) {
   if (input.PartNumber !== undefined && record.partsCount !== undefined) output.PartsCount = record.partsCount;
   output.ContentLength = range ? range.end - range.start + 1 : record.size;
   if (range) output.ContentRange = `bytes ${range.start}-${range.end}/${record.size}`;
-  // Checksums describe the whole object, so ranged reads carry none (ChecksumMode in any case).
-  if (input.ChecksumMode?.toUpperCase() === "ENABLED" && !range && record.checksum) {
+  // Checksums describe the whole object, so only reads of all of it carry one (ChecksumMode in any case).
+  const whole = !range || (range.start === 0 && range.end === record.size - 1);
+  if (input.ChecksumMode?.toUpperCase() === "ENABLED" && whole && record.checksum) {
     output[`Checksum${record.checksum.algorithm}`] = record.checksum.value;
     output.ChecksumType = record.checksum.type;
   }
