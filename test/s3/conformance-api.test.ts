@@ -204,4 +204,36 @@ describe("S3 conformance: recorded API answers", () => {
       await some.Body?.transformToString();
     }
   });
+
+  it("refuses a conditional Complete with 409 when the key was written or deleted since the upload began", async () => {
+    const Key = "contended";
+    const begin = async () => {
+      const { UploadId } = await s3.send(new CreateMultipartUploadCommand({ Bucket, Key }));
+      const part = await s3.send(new UploadPartCommand({ Bucket, Key, UploadId, PartNumber: 1, Body: "joined" }));
+      const parts = { Parts: [{ PartNumber: 1, ETag: part.ETag }] };
+      return (conditions: { IfMatch?: string; IfNoneMatch?: string }) =>
+        s3.send(new CompleteMultipartUploadCommand({ Bucket, Key, UploadId, MultipartUpload: parts, ...conditions }));
+    };
+    const conflict = async (call: Promise<unknown>, condition: string) => {
+      const refused = fields(await rejectsWith(call, "ConditionalRequestConflict", 409));
+      assert.equal(refused.message, "The conditional request cannot succeed due to a conflicting operation against this resource.");
+      assert.deepEqual([refused.Condition, refused.Key], [condition, Key]);
+    };
+
+    await s3.send(new PutObjectCommand({ Bucket, Key, Body: "first" }));
+    const afterDelete = await begin();
+    await s3.send(new DeleteObjectCommand({ Bucket, Key }));
+    await conflict(afterDelete({ IfNoneMatch: "*" }), "If-None-Match");
+
+    const { ETag } = await s3.send(new PutObjectCommand({ Bucket, Key, Body: "same" }));
+    const afterPut = await begin();
+    const again = await s3.send(new PutObjectCommand({ Bucket, Key, Body: "same" }));
+    assert.equal(again.ETag, ETag);
+    await conflict(afterPut({ IfMatch: again.ETag }), "If-Match");
+
+    // Nothing in between: the condition is judged as usual.
+    const untouched = await begin();
+    const done = await untouched({ IfMatch: again.ETag });
+    assert.equal(done.$metadata.httpStatusCode, 200);
+  });
 });

@@ -70,6 +70,12 @@ export interface UploadRecord extends ObjectHeaders {
   tags: Tag[];
   checksumAlgorithm?: ChecksumAlgorithm;
   checksumType?: "FULL_OBJECT" | "COMPOSITE";
+  /**
+   * The blob of the object the key held when the upload began, null for
+   * none: a conditional Complete finds a write or delete in between by it.
+   * Absent on uploads recorded before it was kept.
+   */
+  baseline?: string | null;
 }
 
 export interface PartRecord {

@@ -5,6 +5,7 @@
  */
 import { createHash, randomBytes } from "node:crypto";
 import type { RequestBody } from "../../../protocols/shared/body.js";
+import { AwsError } from "../../../server/errors.js";
 import type { OperationTable } from "../../../server/service.js";
 import { declaredDigests, ingestBody } from "../body.js";
 import { checkWriteConditionHeaders, type CopySourceConditions } from "../conditions.js";
@@ -110,6 +111,7 @@ export function multipartOperations({ store }: S3Deps): OperationTable {
           ownerAccountId: ctx.accountId,
           tags: parseTaggingHeader(input.Tagging),
           checksumAlgorithm,
+          baseline: store.object(input.Bucket, input.Key)?.blob ?? null,
           // CRC64NVME has only a full-object form; the other algorithms default to composite.
           checksumType: checksumAlgorithm ? (checksumType ?? (checksumAlgorithm === "CRC64NVME" ? "FULL_OBJECT" : "COMPOSITE")) : undefined,
         };
@@ -199,7 +201,7 @@ export function multipartOperations({ store }: S3Deps): OperationTable {
         const stored = new Map(store.partsOf(upload.uploadId).map((p) => [p.partNumber, p]));
         const chosen = chooseParts(upload, requested, stored);
         const record = await assemble(store, upload, chosen, ctx.now());
-        await storeNewObject(store, input, record, undefined);
+        await storeNewObject(store, input, record, undefined, (previous) => checkNoConflict(input, upload, previous));
         await store.endUpload(upload);
         const output = {
           Location: `/${input.Bucket}/${input.Key}`,
@@ -265,6 +267,19 @@ export function multipartOperations({ store }: S3Deps): OperationTable {
       },
     }),
   };
+}
+
+/**
+ * A conditional Complete fails with 409 when the key was written or
+ * deleted since the upload began: its condition was meant for what it saw.
+ */
+function checkNoConflict(input: CompleteInput, upload: UploadRecord, previous: ObjectRecord | undefined): void {
+  const condition = input.IfMatch !== undefined ? "If-Match" : input.IfNoneMatch !== undefined ? "If-None-Match" : undefined;
+  if (condition === undefined || upload.baseline === undefined || (previous?.blob ?? null) === upload.baseline) return;
+  throw new AwsError("ConditionalRequestConflict", "The conditional request cannot succeed due to a conflicting operation against this resource.", 409, {
+    Condition: condition,
+    Key: input.Key,
+  });
 }
 
 /** Paging arguments: integers from 0 up. */

@@ -163,15 +163,23 @@ export function requireContentLength(ctx: RequestContext, declared: number | und
   if (size > MAX_PUT_BYTES) throw s3Errors.entityTooLarge(size, MAX_PUT_BYTES);
 }
 
-/** Stores a freshly written object, honouring conditional-write headers; frees the blob if refused. */
+/**
+ * Stores a freshly written object, honouring conditional-write headers
+ * (after `checkFirst`, given the object it would replace); frees the blob
+ * if refused.
+ */
 export async function storeNewObject(
   store: S3Store,
   input: ObjectInput & { IfMatch?: string; IfNoneMatch?: string },
   record: ObjectRecord,
   inlineBody: Buffer | undefined,
+  checkFirst?: (previous: ObjectRecord | undefined) => void,
 ): Promise<void> {
   try {
-    await store.putObject(input.Bucket, input.Key, record, inlineBody, (previous) => checkWriteConditions(input, input.Key, previous));
+    await store.putObject(input.Bucket, input.Key, record, inlineBody, (previous) => {
+      checkFirst?.(previous);
+      checkWriteConditions(input, input.Key, previous);
+    });
   } catch (error) {
     await store.discardBody(record);
     throw error;
