@@ -236,4 +236,11 @@ describe("S3 conformance: recorded API answers", () => {
     const done = await untouched({ IfMatch: again.ETag });
     assert.equal(done.$metadata.httpStatusCode, 200);
   });
+
+  it("applies the tags CreateBucket is given", async () => {
+    const tagged = "born-tagged";
+    await s3.send(new CreateBucketCommand({ Bucket: tagged, CreateBucketConfiguration: { Tags: [{ Key: "team", Value: "blue" }] } }));
+    assert.deepEqual((await s3.send(new GetBucketTaggingCommand({ Bucket: tagged }))).TagSet, [{ Key: "team", Value: "blue" }]);
+    await rejectsWith(s3.send(new CreateBucketCommand({ Bucket: "born-badly", CreateBucketConfiguration: { Tags: [{ Key: "aws:x", Value: "v" }] } })), "InvalidTag", 400);
+  });
 });

@@ -6,14 +6,16 @@ import { loadModel } from "../../../protocols/model.js";
 import type { OperationTable } from "../../../server/service.js";
 import { s3Errors } from "../errors.js";
 import { assertValidBucketName, bucketArn } from "../names.js";
+import { validateTags } from "../object-headers.js";
 import { operation, owner, requireBucket, type S3Deps } from "../operation.js";
+import type { Tag } from "../records.js";
 
 interface BucketInput {
   Bucket: string;
 }
 
 interface CreateBucketInput extends BucketInput {
-  CreateBucketConfiguration?: { LocationConstraint?: string };
+  CreateBucketConfiguration?: { LocationConstraint?: string; Tags?: Tag[] };
   ObjectOwnership?: string;
 }
 
@@ -36,11 +38,14 @@ export function bucketOperations({ store }: S3Deps): OperationTable {
           throw s3Errors.invalidArgument(`Invalid x-amz-object-ownership header: ${input.ObjectOwnership}`, "x-amz-object-ownership");
         }
         const region = bucketRegion(input.CreateBucketConfiguration?.LocationConstraint, ctx.region);
+        const tags = input.CreateBucketConfiguration?.Tags ?? [];
+        validateTags(tags, "bucket");
         const existing = await store.createBucket({
           name: input.Bucket,
           accountId: ctx.accountId,
           region,
           createdAt: ctx.now().getTime(),
+          ...(tags.length > 0 ? { tags } : {}),
         });
         if (existing) {
           if (existing.accountId !== ctx.accountId) throw s3Errors.bucketAlreadyExists(input.Bucket);
