@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import {
   CompleteMultipartUploadCommand,
+  CopyObjectCommand,
   CreateBucketCommand,
   CreateMultipartUploadCommand,
   DeleteObjectCommand,
@@ -242,5 +243,13 @@ describe("S3 conformance: recorded API answers", () => {
     await s3.send(new CreateBucketCommand({ Bucket: tagged, CreateBucketConfiguration: { Tags: [{ Key: "team", Value: "blue" }] } }));
     assert.deepEqual((await s3.send(new GetBucketTaggingCommand({ Bucket: tagged }))).TagSet, [{ Key: "team", Value: "blue" }]);
     await rejectsWith(s3.send(new CreateBucketCommand({ Bucket: "born-badly", CreateBucketConfiguration: { Tags: [{ Key: "aws:x", Value: "v" }] } })), "InvalidTag", 400);
+  });
+
+  it("refuses a copy source without a bucket and key as an invalid copy source object key", async () => {
+    for (const CopySource of ["wrongformat", `${Bucket}/`]) {
+      const refused = fields(await rejectsWith(s3.send(new CopyObjectCommand({ Bucket, Key: "destination", CopySource })), "InvalidArgument", 400));
+      assert.equal(refused.message, "Invalid copy source object key");
+      assert.deepEqual([refused.ArgumentName, refused.ArgumentValue], ["x-amz-copy-source", "x-amz-copy-source"]);
+    }
   });
 });

@@ -49,11 +49,8 @@ export function parseCopySource(header: string): CopySource {
   if (decoded.startsWith("/")) decoded = decoded.slice(1);
   const slash = decoded.indexOf("/");
   if (slash <= 0 || slash === decoded.length - 1) {
-    throw s3Errors.invalidArgument(
-      "Copy Source must mention the source bucket and key: sourcebucket/sourcekey",
-      "x-amz-copy-source",
-      header,
-    );
+    // S3 names the header, not its value, as the argument's value here.
+    throw s3Errors.invalidArgument("Invalid copy source object key", "x-amz-copy-source", "x-amz-copy-source");
   }
   return { bucket: decoded.slice(0, slash), key: decoded.slice(slash + 1), versionId };
 }
