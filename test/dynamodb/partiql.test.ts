@@ -224,6 +224,34 @@ describe("DynamoDB PartiQL", () => {
     assert.match(await message(run(`INSERT INTO "projected"."by-g" VALUE {'pk': 'a'}`)), /FROM clause may only contain a single table name$/);
   });
 
+  it("reads what a local index does not project back from the table, charging the table for each row walked", async () => {
+    await ddb.send(
+      new CreateTableCommand({
+        TableName: "local",
+        AttributeDefinitions: [
+          { AttributeName: "pk", AttributeType: "S" },
+          { AttributeName: "sk", AttributeType: "S" },
+          { AttributeName: "lsk", AttributeType: "S" },
+        ],
+        KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }, { AttributeName: "sk", KeyType: "RANGE" }],
+        LocalSecondaryIndexes: [{ IndexName: "by-lsk", KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }, { AttributeName: "lsk", KeyType: "RANGE" }], Projection: { ProjectionType: "KEYS_ONLY" } }],
+        BillingMode: "PAY_PER_REQUEST",
+      }),
+    );
+    for (const n of ["1", "2", "3"]) await run(`INSERT INTO "local" VALUE {'pk': 'p', 'sk': 's${n}', 'lsk': 'l${n}', 'hidden': 'h${n}'}`);
+    const select = async (Statement: string, Limit?: number) => {
+      const out = await ddb.send(new ExecuteStatementCommand({ Statement, Limit, ReturnConsumedCapacity: "INDEXES" }));
+      return { items: out.Items ?? [], table: out.ConsumedCapacity?.Table?.CapacityUnits ?? 0 };
+    };
+    const all = await select(`SELECT hidden FROM "local"."by-lsk" WHERE pk = 'p'`);
+    assert.deepEqual(all.items, [{ hidden: { S: "h1" } }, { hidden: { S: "h2" } }, { hidden: { S: "h3" } }]);
+    assert.equal(all.table, 1.5);
+    const one = await select(`SELECT hidden FROM "local"."by-lsk" WHERE pk = 'p'`, 1);
+    assert.deepEqual([one.items.length, one.table], [1, 0.5]);
+    // What the index holds costs the table nothing.
+    assert.equal((await select(`SELECT lsk FROM "local"."by-lsk" WHERE pk = 'p'`)).table, 0);
+  });
+
   it("answers a nested path under its last name, and a transaction replay as a read", async () => {
     await ddb.send(new ExecuteStatementCommand({ Statement: `INSERT INTO "music" VALUE {'artist': 'Nested', 'track': 1, 'info': {'label': 'deep'}}` }));
     const nested = await ddb.send(new ExecuteStatementCommand({ Statement: `SELECT info.label FROM "music" WHERE artist = 'Nested' AND track = 1` }));

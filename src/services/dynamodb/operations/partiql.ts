@@ -101,7 +101,9 @@ export function partiqlOperations(deps: DynamoDeps): OperationTable {
           checkConsistentRead(bound, input.ConsistentRead);
           const page = selectPage(deps, bound, { limit: input.Limit, nextToken: input.NextToken }, now);
           const units = readUnits(page.bytes, input.ConsistentRead ?? false);
-          const consumed = consumedCapacity(bound.table, input.ReturnConsumedCapacity, bound.index ? { table: 0, indexes: { [bound.index.name]: units } } : { table: units });
+          // Each item read back from the table is its own read.
+          const tableUnits = page.readBack.reduce((sum, size) => sum + readUnits(size, input.ConsistentRead ?? false), 0);
+          const consumed = consumedCapacity(bound.table, input.ReturnConsumedCapacity, bound.index ? { table: tableUnits, indexes: { [bound.index.name]: units } } : { table: units });
           return {
             Items: page.items,
             ...(page.next ? { NextToken: page.next.token, LastEvaluatedKey: page.next.lastKey } : {}),

@@ -37,6 +37,8 @@ export interface BoundSelect {
   key?: Item;
   /** The partition key values of what is read (table or index), when the WHERE clause pins them all. */
   partition?: AttributeValue[];
+  /** A local index that does not project what is selected: each row's item is read from the table. */
+  reachBack?: true;
 }
 
 export interface BoundWrite {
@@ -171,7 +173,17 @@ function bindSelect(table: TableRecord, statement: SelectStatement): BoundSelect
     if (!partition) throw partiqlErrors.orderByWithoutHash();
     if (statement.orderBy.name !== readKey.hash && statement.orderBy.name !== readKey.range) throw partiqlErrors.orderByNotKey(statement.orderBy.name);
   }
-  return { kind: "select", table, ...(index ? { index } : {}), global, statement, ...(pinsKey ? { key: tableKey } : {}), ...(partition ? { partition } : {}) };
+  const reachBack = index !== undefined && !global && selectsUnprojected(table, index, statement);
+  return {
+    kind: "select",
+    table,
+    ...(index ? { index } : {}),
+    global,
+    statement,
+    ...(pinsKey ? { key: tableKey } : {}),
+    ...(partition ? { partition } : {}),
+    ...(reachBack ? { reachBack: true as const } : {}),
+  };
 }
 
 /**
@@ -180,10 +192,24 @@ function bindSelect(table: TableRecord, statement: SelectStatement): BoundSelect
  * one filtered on beside a condition on its key (an unkeyed read, or a
  * filter inside an OR, just matches nothing).
  */
-function checkIndexAttributes(table: TableRecord, index: IndexRecord, global: boolean, readKey: { hash: string; range?: string }, statement: SelectStatement): void {
-  if (index.projection.ProjectionType === "ALL") return;
+/** The attributes an index holds: the table's and its own key attributes, and those its projection names. */
+function projectedNames(table: TableRecord, index: IndexRecord): Set<string> {
   const projected = new Set([...table.keySchema, ...index.keySchema].map((k) => k.AttributeName));
   for (const name of index.projection.NonKeyAttributes ?? []) projected.add(name);
+  return projected;
+}
+
+/** Whether a SELECT asks an index for attributes it does not project (a `*` asks for all). */
+function selectsUnprojected(table: TableRecord, index: IndexRecord, statement: SelectStatement): boolean {
+  if (index.projection.ProjectionType === "ALL") return false;
+  if (!statement.projection) return true;
+  const projected = projectedNames(table, index);
+  return statement.projection.some((path) => !projected.has(String(path[0])));
+}
+
+function checkIndexAttributes(table: TableRecord, index: IndexRecord, global: boolean, readKey: { hash: string; range?: string }, statement: SelectStatement): void {
+  if (index.projection.ProjectionType === "ALL") return;
+  const projected = projectedNames(table, index);
   if (global && statement.projection) {
     const missing = [...new Set(statement.projection.map((path) => String(path[0])))].filter((name) => !projected.has(name));
     if (missing.length > 0) throw ddbErrors.invalid(`Global secondary index ${index.name} does not project [${missing.join(", ")}]`);
@@ -223,10 +249,11 @@ function headsOf(condition: Condition): string[] {
 }
 
 /** A statement's WHERE and projection applied to one item. */
-function selected(bound: BoundSelect, item: Item): Item | undefined {
+/** The row `item` as selected: kept by the WHERE clause, then projected (from `whole`, the table's item, when read back). */
+function selected(bound: BoundSelect, item: Item, whole: Item = item): Item | undefined {
   const { where, projection } = bound.statement;
   if (where && !evaluateCondition(where, item)) return undefined;
-  return projection ? projected(item, projection) : item;
+  return projection ? projected(whole, projection) : whole;
 }
 
 /**
@@ -258,6 +285,8 @@ export function selectOne(deps: DynamoDeps, bound: BoundSelect, now: number): { 
 export interface SelectPage {
   items: Item[];
   bytes: number;
+  /** The size of each item read back from the table, for a local index that lacked what was selected. */
+  readBack: number[];
   /** Where the next page starts, when this one was cut. */
   next?: { token: string; lastKey: Item };
 }
@@ -280,19 +309,23 @@ export function selectPage(deps: DynamoDeps, bound: BoundSelect, options: { limi
   const store = index ? deps.store.indexes : deps.store.items;
   const items: Item[] = [];
   let bytes = 0;
+  const readBack: number[] = [];
   let read = 0;
   for (const entry of store.range({ start, end, reverse })) {
     read += 1;
     bytes += itemSize(entry.value);
+    // Every row walked is read back from the table, whether the WHERE clause (judged on the index's row) keeps it or not.
+    const whole = bound.reachBack ? deps.store.item(table, itemKey(table, entry.value)) : undefined;
+    if (whole) readBack.push(itemSize(whole));
     const item = deps.ttl.visible(table, entry.value, now);
-    const out = item && selected(bound, item);
+    const out = item && selected(bound, item, whole);
     if (out) items.push(out);
     if (read >= limit || bytes >= PAGE_BYTES) {
       const lastKey = keyOf(entry.value, table.keySchema, ...(index ? [index.keySchema] : []));
-      return { items, bytes, next: { token: encodeToken(entry.key as StorageKey), lastKey } };
+      return { items, bytes, readBack, next: { token: encodeToken(entry.key as StorageKey), lastKey } };
     }
   }
-  return { items, bytes };
+  return { items, bytes, readBack };
 }
 
 function encodeToken(key: StorageKey): string {
