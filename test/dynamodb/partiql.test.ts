@@ -248,8 +248,10 @@ describe("DynamoDB PartiQL", () => {
     assert.equal(all.table, 1.5);
     const one = await select(`SELECT hidden FROM "local"."by-lsk" WHERE pk = 'p'`, 1);
     assert.deepEqual([one.items.length, one.table], [1, 0.5]);
-    // What the index holds costs the table nothing.
+    // What the index holds costs the table nothing, and a * takes just that.
     assert.equal((await select(`SELECT lsk FROM "local"."by-lsk" WHERE pk = 'p'`)).table, 0);
+    const star = await select(`SELECT * FROM "local"."by-lsk" WHERE pk = 'p'`, 1);
+    assert.deepEqual([star.items, star.table], [[{ pk: { S: "p" }, sk: { S: "s1" }, lsk: { S: "l1" } }], 0]);
   });
 
   it("answers a nested path under its last name, and a transaction replay as a read", async () => {

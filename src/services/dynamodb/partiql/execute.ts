@@ -199,10 +199,9 @@ function projectedNames(table: TableRecord, index: IndexRecord): Set<string> {
   return projected;
 }
 
-/** Whether a SELECT asks an index for attributes it does not project (a `*` asks for all). */
+/** Whether a SELECT names attributes an index does not project (a `*` takes what the index holds). */
 function selectsUnprojected(table: TableRecord, index: IndexRecord, statement: SelectStatement): boolean {
-  if (index.projection.ProjectionType === "ALL") return false;
-  if (!statement.projection) return true;
+  if (index.projection.ProjectionType === "ALL" || !statement.projection) return false;
   const projected = projectedNames(table, index);
   return statement.projection.some((path) => !projected.has(String(path[0])));
 }
