@@ -74,7 +74,7 @@ function checkValue(model: ServiceModel, ref: ShapeRef, value: unknown, path: st
   // A subtree no constraint reaches (DynamoDB's items, say) has nothing to report.
   if (!isConstrained(model, ref.shape)) return;
   const shape = resolveShape(model, ref);
-  const fail = (constraint: string) => problems.push({ path, value: quote(value), constraint });
+  const fail = (constraint: string) => problems.push({ path, value: quoteShaped(model, ref, value), constraint });
   switch (shape.type) {
     case "structure":
       if (typeof value === "object" && value !== null && !shape.document && !shape.union) checkStructure(model, shape, value as Structure, path, problems);
@@ -237,6 +237,23 @@ function matchesPattern(pattern: string, value: string): boolean {
 function join(path: string, member: string): string {
   const name = member.charAt(0).toLowerCase() + member.slice(1);
   return path ? `${path}.${name}` : name;
+}
+
+/**
+ * A value as Coral quotes it, knowing its shape: structures print as
+ * `KeySchemaElement(attributeName=pk, keyType=HASH)`, members in model
+ * order, lists of them in brackets.
+ */
+function quoteShaped(model: ServiceModel, ref: ShapeRef, value: unknown): string {
+  const shape = resolveShape(model, ref);
+  if (shape.type === "list" && Array.isArray(value) && shape.member) return `[${value.map((v) => quoteShaped(model, shape.member!, v)).join(", ")}]`;
+  if (shape.type === "structure" && !shape.document && !shape.union && typeof value === "object" && value !== null && !Array.isArray(value)) {
+    const fields = Object.entries(shape.members ?? {})
+      .filter(([member]) => (value as Structure)[member] !== undefined)
+      .map(([member, memberRef]) => `${member.charAt(0).toLowerCase()}${member.slice(1)}=${quoteShaped(model, memberRef, (value as Structure)[member])}`);
+    return `${ref.shape}(${fields.join(", ")})`;
+  }
+  return quote(value);
 }
 
 function quote(value: unknown): string {
