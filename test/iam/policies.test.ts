@@ -45,6 +45,11 @@ describe("IAM policies", () => {
     assert.equal(arn, "arn:aws:iam::000000000000:policy/app/Reader");
     assert.match(created.Policy!.PolicyId!, /^ANPA/);
     assert.equal(created.Policy!.DefaultVersionId, "v1");
+    // Only GetPolicy tells the description.
+    assert.equal(created.Policy!.Description, undefined);
+    assert.equal((await iam.send(new GetPolicyCommand({ PolicyArn: arn }))).Policy?.Description, "reads");
+    const listed = (await iam.send(new ListPoliciesCommand({ Scope: "Local", PathPrefix: "/app/" }))).Policies ?? [];
+    assert.deepEqual([listed.length, listed[0]?.Description], [1, undefined]);
     const duplicate = await rejectsWith(iam.send(new CreatePolicyCommand({ PolicyName: "reader", PolicyDocument: doc("s3:Get*") })), "EntityAlreadyExistsException", 409);
     assert.equal(duplicate.message, "A policy called reader already exists. Duplicate names are not allowed.");
     // A managed policy is written in the 2012-10-17 language.

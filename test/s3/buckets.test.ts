@@ -84,6 +84,13 @@ describe("S3 buckets", () => {
       "InvalidLocationConstraint",
       400,
     );
+    // Sent to another region's endpoint, us-east-1 is first of all the wrong region.
+    const misplaced = await rejectsWith(
+      west.send(new CreateBucketCommand({ Bucket: "explicit-east", CreateBucketConfiguration: { LocationConstraint: "us-east-1" as never } })),
+      "IllegalLocationConstraintException",
+      400,
+    );
+    assert.equal(misplaced.message, "The us-east-1 location constraint is incompatible for the region specific endpoint this request was sent to.");
   });
 
   it("refuses to delete a bucket that is not empty, or that does not exist", async () => {

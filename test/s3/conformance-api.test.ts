@@ -252,4 +252,13 @@ describe("S3 conformance: recorded API answers", () => {
       assert.deepEqual([refused.ArgumentName, refused.ArgumentValue], ["x-amz-copy-source", "x-amz-copy-source"]);
     }
   });
+
+  it("takes an If-Match ETag quoted, bare or missing its opening quote", async () => {
+    const { ETag } = await s3.send(new PutObjectCommand({ Bucket, Key: "quoted", Body: "v1" }));
+    const bare = ETag!.slice(1, -1);
+    for (const IfMatch of [ETag!, bare, `${bare}"`]) {
+      const put = await s3.send(new PutObjectCommand({ Bucket, Key: "quoted", Body: "v1", IfMatch }));
+      assert.equal(put.ETag, ETag, IfMatch);
+    }
+  });
 });

@@ -94,8 +94,9 @@ export function etagMatches(header: string, etag: string): boolean {
   });
 }
 
+/** An ETag without its quotes; S3 takes one quoted, bare or missing a quote. */
 function unquote(value: string): string {
-  return value.length >= 2 && value.startsWith('"') && value.endsWith('"') ? value.slice(1, -1) : value;
+  return value.replace(/^"/, "").replace(/"$/, "");
 }
 
 export interface ByteRange {

@@ -162,7 +162,7 @@ const TAG_TEXT = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
 /** S3's tag rules; objects take 10 tags, buckets 50. */
 export function validateTags(tags: readonly Partial<Tag>[], of: "object" | "bucket" = "object"): asserts tags is readonly Tag[] {
   if (tags.some((tag) => tag.Key === undefined || tag.Value === undefined)) throw s3Errors.malformedXml();
-  if (of === "object" && tags.length > 10) throw s3Errors.invalidTag("Object tags cannot be greater than 10");
+  if (of === "object" && tags.length > 10) throw new AwsError("BadRequest", "Object tags cannot be greater than 10", 400);
   if (of === "bucket" && tags.length > 50) throw s3Errors.invalidTag("Bucket tag count cannot be greater than 50");
   const seen = new Set<string>();
   for (const { Key, Value } of tags as readonly Tag[]) {

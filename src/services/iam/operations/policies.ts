@@ -71,7 +71,6 @@ export function policyOperations(store: IamStore): OperationTable {
     AttachmentCount: attachments(ctx, policy),
     PermissionsBoundaryUsageCount: 0,
     IsAttachable: true,
-    Description: policy.description,
     CreateDate: new Date(policy.createdAt),
     UpdateDate: new Date(policy.updatedAt),
   });
@@ -108,7 +107,7 @@ export function policyOperations(store: IamStore): OperationTable {
           tx.put(policy.arn, policy);
         });
         // CreatePolicy answers neither the description nor an empty tag list.
-        return { Policy: { ...policyOutput(ctx, policy), Description: undefined, Tags: policy.tags.length ? policy.tags : undefined } };
+        return { Policy: { ...policyOutput(ctx, policy), Tags: policy.tags.length ? policy.tags : undefined } };
       },
     }),
 
@@ -117,7 +116,8 @@ export function policyOperations(store: IamStore): OperationTable {
       handle(input, ctx) {
         // GetPolicy answers a policy's tags, maybe none; ListPolicies does not.
         const policy = findPolicy(ctx, input.PolicyArn);
-        return { Policy: { ...policyOutput(ctx, policy), Tags: policy.tags } };
+        // Only GetPolicy tells the description: CreatePolicy and ListPolicies leave it out.
+        return { Policy: { ...policyOutput(ctx, policy), Description: policy.description, Tags: policy.tags } };
       },
     }),
 

@@ -132,9 +132,12 @@ function bucketRegion(constraint: string | undefined, endpointRegion: string): s
     if (endpointRegion !== "us-east-1") throw s3Errors.illegalLocationConstraint(undefined);
     return "us-east-1";
   }
+  // A constraint another region's endpoint cannot take is told as such first, us-east-1 included.
+  if (endpointRegion !== constraint && endpointRegion !== "us-east-1" && !(constraint === "EU" && endpointRegion === "eu-west-1")) {
+    throw s3Errors.illegalLocationConstraint(constraint);
+  }
   if (constraint === "us-east-1") throw s3Errors.invalidLocationConstraint(constraint);
   if (constraint === "EU") return "eu-west-1";
-  if (endpointRegion !== constraint && endpointRegion !== "us-east-1") throw s3Errors.illegalLocationConstraint(constraint);
   return constraint;
 }
 
