@@ -65,7 +65,8 @@ describe("S3 copy and tagging", () => {
     const none = await s3.send(new GetObjectTaggingCommand({ Bucket: BUCKET, Key: "src key" }));
     assert.deepEqual(none.TagSet ?? [], []);
     const tooMany = Array.from({ length: 11 }, (_, i) => ({ Key: `k${i}`, Value: "v" }));
-    await rejectsWith(s3.send(new PutObjectTaggingCommand({ Bucket: BUCKET, Key: "src key", Tagging: { TagSet: tooMany } })), "BadRequest", 400); // AWS words too many object tags as a bad request (moto's AWS-verified test_put_object_tagging)
+    // AWS words too many object tags as a bad request (moto's AWS-verified test_put_object_tagging).
+    await rejectsWith(s3.send(new PutObjectTaggingCommand({ Bucket: BUCKET, Key: "src key", Tagging: { TagSet: tooMany } })), "BadRequest", 400);
     await rejectsWith(s3.send(new GetObjectTaggingCommand({ Bucket: BUCKET, Key: "nope" })), "NoSuchKey", 404);
   });
 });
