@@ -15,6 +15,7 @@ import type { Route, ServiceRouter } from "./router.js";
 import type { ServiceDefinition, ServiceRuntime } from "./service.js";
 import type { Authorizer } from "./authorize.js";
 import { randomHex } from "../util/ids.js";
+import { unsupportedService } from "./unsupported.js";
 
 export interface PipelineDeps {
   config: NimbusConfig;
@@ -43,6 +44,9 @@ export async function runPipeline(req: IncomingMessage, deps: PipelineDeps, sign
   const rawQuery = q < 0 ? "" : rawUrl.slice(q + 1);
 
   const route = deps.router.route(req.headers, rawQuery);
+  if (route.unsupported !== undefined) {
+    return { response: await unsupportedService(req, rawQuery, route.unsupported, newRequestId()), service: route.unsupported };
+  }
   const service = route.service;
   const requestId = service.newRequestId ? service.newRequestId() : newRequestId();
   let runtime: ServiceRuntime | undefined;

@@ -3,6 +3,7 @@
  * order, by the S3 virtual-host name, the `X-Amz-Target` prefix, the SigV4
  * credential scope (header or presigned query), and finally S3 as the
  * default, as AWS's own S3 endpoint accepts SigV2 and anonymous requests.
+ * A scope naming a service Nimbus lacks is marked unsupported, not sent to S3.
  */
 import type { IncomingHttpHeaders } from "node:http";
 import type { ServiceDefinition } from "./service.js";
@@ -11,6 +12,8 @@ export interface Route {
   service: ServiceDefinition;
   /** The bucket named by a virtual-host style host (`bucket.s3.localhost`). */
   virtualHostBucket?: string;
+  /** The credential scope names a service Nimbus does not have: the request is answered as unsupported. */
+  unsupported?: string;
 }
 
 export class ServiceRouter {
@@ -44,6 +47,7 @@ export class ServiceRouter {
     if (scope !== undefined) {
       const service = this.bySigningName.get(scope);
       if (service) return { service };
+      if (scope !== "") return { service: this.fallback, unsupported: scope };
     }
     return { service: this.fallback };
   }

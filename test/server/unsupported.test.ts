@@ -1,0 +1,53 @@
+/**
+ * A request signed for a service Nimbus does not have gets 501
+ * NotImplemented naming the service and operation, in the caller's
+ * protocol (json, query or REST), never an answer from S3, the default
+ * route.
+ */
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { rawRequest } from "../support/raw.js";
+import { startCloud, type TestCloud } from "../support/nimbus.js";
+
+describe("services Nimbus does not have", () => {
+  let t: TestCloud;
+  before(async () => {
+    t = await startCloud({ inMemory: true });
+  });
+  after(() => t.stop());
+
+  it("answers a json-protocol call with a json NotImplemented naming the operation", async () => {
+    const answer = await rawRequest(t.cloud.endpoint, {
+      method: "POST",
+      path: "/",
+      service: "sqs",
+      headers: { "x-amz-target": "AmazonSQS.ListQueues", "content-type": "application/x-amz-json-1.0" },
+      body: "{}",
+    });
+    assert.equal(answer.status, 501);
+    assert.equal(answer.headers["content-type"], "application/x-amz-json-1.0");
+    assert.deepEqual(JSON.parse(answer.body), { __type: "NotImplemented", message: "The ListQueues operation of sqs is not supported by Nimbus yet." });
+  });
+
+  it("answers a query-protocol call with an XML ErrorResponse naming its Action", async () => {
+    const answer = await rawRequest(t.cloud.endpoint, {
+      method: "POST",
+      path: "/",
+      service: "cloudformation",
+      headers: { "content-type": "application/x-www-form-urlencoded; charset=utf-8" },
+      body: "Action=ListStacks&Version=2010-05-15",
+    });
+    assert.equal(answer.status, 501);
+    assert.match(answer.body, /<ErrorResponse><Error><Type>Sender<\/Type><Code>NotImplemented<\/Code><Message>The ListStacks operation of cloudformation is not supported by Nimbus yet.<\/Message><\/Error>/);
+  });
+
+  it("answers a REST call with the error type in its header and the request in its message", async () => {
+    const answer = await rawRequest(t.cloud.endpoint, { method: "GET", path: "/2015-03-31/functions/", service: "lambda" });
+    assert.equal(answer.status, 501);
+    assert.equal(answer.headers["x-amzn-errortype"], "NotImplemented");
+    assert.deepEqual(JSON.parse(answer.body), { message: "The lambda service is not supported by Nimbus yet (GET /2015-03-31/functions/)." });
+    // The connection stays usable, and S3 still answers as S3.
+    const s3 = await rawRequest(t.cloud.endpoint, { method: "GET", path: "/" });
+    assert.equal(s3.status, 200);
+  });
+});
