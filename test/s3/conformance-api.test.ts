@@ -261,4 +261,21 @@ describe("S3 conformance: recorded API answers", () => {
       assert.equal(put.ETag, ETag, IfMatch);
     }
   });
+
+  it("holds an upload created with a checksum algorithm to it, in every part and in Complete", async () => {
+    const Key = "sha-parts";
+    const { UploadId } = await s3.send(new CreateMultipartUploadCommand({ Bucket, Key, ChecksumAlgorithm: "SHA256" }));
+    // The SDK checksums a part with CRC32 unless told otherwise.
+    const mismatch = await rejectsWith(s3.send(new UploadPartCommand({ Bucket, Key, UploadId, PartNumber: 1, Body: "part" })), "InvalidRequest", 400);
+    assert.equal(mismatch.message, "Checksum Type mismatch occurred, expected checksum Type: sha256, actual checksum Type: crc32");
+    const part = await s3.send(new UploadPartCommand({ Bucket, Key, UploadId, PartNumber: 1, Body: "part", ChecksumAlgorithm: "SHA256" }));
+    const complete = (named: Record<string, string>) =>
+      s3.send(new CompleteMultipartUploadCommand({ Bucket, Key, UploadId, MultipartUpload: { Parts: [{ PartNumber: 1, ETag: part.ETag, ...named }] } }));
+    const missing = await rejectsWith(complete({}), "InvalidRequest", 400);
+    assert.equal(missing.message, "The upload was created using a sha256 checksum. The complete request must include the checksum for each part. It was missing for part 1 in the request.");
+    const wrong = fields(await rejectsWith(complete({ ChecksumSHA256: Buffer.alloc(32).toString("base64") }), "InvalidPart", 400));
+    assert.deepEqual([wrong.PartNumber, wrong.ETag], ["1", part.ETag!.slice(1, -1)]);
+    const done = await complete({ ChecksumSHA256: part.ChecksumSHA256! });
+    assert.match(done.ChecksumSHA256 ?? "", /-1$/);
+  });
 });

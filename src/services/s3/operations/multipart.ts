@@ -54,8 +54,11 @@ interface UploadPartCopyInput extends UploadInput, CopySourceConditions {
   CopySourceRange?: string;
 }
 
+/** A part as Complete names it: number, ETag and, for an upload with a checksum algorithm, its checksum. */
+type CompletedPart = { PartNumber?: number; ETag?: string } & Partial<Record<`Checksum${ChecksumAlgorithm}`, string>>;
+
 interface CompleteInput extends UploadInput {
-  MultipartUpload?: { Parts?: { PartNumber?: number; ETag?: string }[] };
+  MultipartUpload?: { Parts?: CompletedPart[] };
   IfMatch?: string;
   IfNoneMatch?: string;
 }
@@ -134,7 +137,12 @@ export function multipartOperations({ store }: S3Deps): OperationTable {
         const upload = requireUpload(input);
         requireContentLength(ctx, input.ContentLength);
         const declared = declaredDigests(input as unknown as Record<string, unknown>, ctx.headers);
-        if (declared.algorithm === undefined && upload.checksumAlgorithm) declared.algorithm = upload.checksumAlgorithm;
+        // An upload created with a checksum algorithm takes parts checksummed with it, and only those.
+        if (upload.checksumAlgorithm && declared.algorithm !== upload.checksumAlgorithm) {
+          throw s3Errors.invalidRequest(
+            `Checksum Type mismatch occurred, expected checksum Type: ${upload.checksumAlgorithm.toLowerCase()}, actual checksum Type: ${declared.algorithm?.toLowerCase() ?? "null"}`,
+          );
+        }
         const body = await ingestBody(store.blobs, input.Body, declared, ctx.trailers);
         const part: PartRecord = {
           partNumber: input.PartNumber,
@@ -329,15 +337,27 @@ function copyRange(header: string | undefined, size: number): { start: number; e
 }
 
 /** The parts a Complete request names, checked as S3 checks them. */
-function chooseParts(upload: UploadRecord, requested: { PartNumber?: number; ETag?: string }[], stored: Map<number, PartRecord>): PartRecord[] {
+function chooseParts(upload: UploadRecord, requested: CompletedPart[], stored: Map<number, PartRecord>): PartRecord[] {
   const chosen: PartRecord[] = [];
   let previous = 0;
-  for (const { PartNumber, ETag } of requested) {
+  // A composite checksum is made of the parts' own: Complete must name each one, and name it right.
+  const algorithm = upload.checksumType === "COMPOSITE" ? upload.checksumAlgorithm : undefined;
+  for (const named of requested) {
+    const { PartNumber, ETag } = named;
     if (PartNumber === undefined || ETag === undefined) throw s3Errors.malformedXml();
     if (PartNumber <= previous) throw s3Errors.invalidPartOrder(upload.uploadId);
     previous = PartNumber;
     const part = stored.get(PartNumber);
     if (!part || unquote(part.etag) !== unquote(ETag)) throw s3Errors.invalidPart(upload.uploadId, PartNumber, ETag);
+    if (algorithm) {
+      const checksum = named[`Checksum${algorithm}`];
+      if (checksum === undefined) {
+        throw s3Errors.invalidRequest(
+          `The upload was created using a ${algorithm.toLowerCase()} checksum. The complete request must include the checksum for each part. It was missing for part ${PartNumber} in the request.`,
+        );
+      }
+      if (checksum !== part.checksum) throw s3Errors.invalidPart(upload.uploadId, PartNumber, ETag);
+    }
     chosen.push(part);
   }
   chosen.forEach((part, i) => {
