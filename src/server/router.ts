@@ -78,7 +78,11 @@ export function virtualHostBucket(host: string | undefined): string | undefined 
   return undefined;
 }
 
-/** The fourth `/`-separated element of the credential starting at `from` (up to a comma), without splitting it all. */
+/**
+ * The fourth `/`-separated element of the credential starting at `from`
+ * (up to a comma), without splitting it all; only a scope of five elements
+ * has one (SigV4a's `AKID/date/service/aws4_request` has none).
+ */
 function scopeService(text: string, from: number): string | undefined {
   const comma = text.indexOf(",", from);
   const limit = comma < 0 ? text.length : comma;
@@ -89,7 +93,8 @@ function scopeService(text: string, from: number): string | undefined {
     at += 1;
   }
   const slash = text.indexOf("/", at);
-  return text.slice(at, slash < 0 || slash > limit ? limit : slash).trim();
+  if (slash < 0 || slash >= limit) return undefined;
+  return text.slice(at, slash).trim();
 }
 
 /** The service element of a SigV4 credential scope (`AKID/date/region/service/aws4_request`). */
@@ -102,6 +107,11 @@ export function credentialScopeService(authorization: string | undefined, rawQue
   const start = rawQuery.indexOf("X-Amz-Credential=");
   if (start < 0) return undefined;
   const end = rawQuery.indexOf("&", start);
-  const credential = decodeURIComponent(rawQuery.slice(start + 17, end < 0 ? undefined : end));
-  return credential.split("/")[3];
+  let credential: string;
+  try {
+    credential = decodeURIComponent(rawQuery.slice(start + 17, end < 0 ? undefined : end));
+  } catch {
+    return undefined; // Not UTF-8: authentication refuses the credential.
+  }
+  return scopeService(credential, 0);
 }

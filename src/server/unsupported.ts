@@ -9,6 +9,9 @@ import type { IncomingMessage } from "node:http";
 import { escapeText } from "../protocols/shared/xml.js";
 import type { WireResponse } from "../protocols/types.js";
 
+/** REST services whose SDKs read XML errors (`<ErrorResponse>`), not JSON. */
+const REST_XML_SERVICES: ReadonlySet<string> = new Set(["route53", "cloudfront", "s3-outposts"]);
+
 /** A form body (query protocol) is kept this far when looking for its `Action`. */
 const MAX_FORM_BYTES = 64 * 1024;
 
@@ -26,7 +29,7 @@ export async function unsupportedService(req: IncomingMessage, rawQuery: string,
     const type = contentType.startsWith("application/x-amz-json") ? contentType : "application/x-amz-json-1.1";
     return json(type, { __type: "NotImplemented", message }, requestId, head);
   }
-  if (form) {
+  if (form || REST_XML_SERVICES.has(service)) {
     const body = `<?xml version="1.0" encoding="UTF-8"?>\n<ErrorResponse><Error><Type>Sender</Type><Code>NotImplemented</Code><Message>${escapeText(message)}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`;
     return { status: 501, headers: { "content-type": "text/xml", "x-amzn-requestid": requestId }, body: head ? undefined : body };
   }

@@ -180,4 +180,33 @@ describe("DynamoDB multi-attribute index keys", () => {
     const order = await rejectsWith(create([...hashes(1), { AttributeName: "b", KeyType: "RANGE" }, { AttributeName: "c", KeyType: "HASH" }]), "ValidationException", 400);
     assert.equal(order.message, "Invalid KeySchema: HASH KeySchemaElements must all come before the RANGE KeySchemaElements");
   });
+
+  it("takes a global index keyed by two partition key attributes and no sort key", async () => {
+    const updated = await ddb.send(
+      new UpdateTableCommand({
+        TableName,
+        AttributeDefinitions: [
+          { AttributeName: "region", AttributeType: "S" },
+          { AttributeName: "shop", AttributeType: "S" },
+        ],
+        GlobalSecondaryIndexUpdates: [
+          {
+            Create: {
+              IndexName: "by-region-shop",
+              KeySchema: [
+                { AttributeName: "region", KeyType: "HASH" },
+                { AttributeName: "shop", KeyType: "HASH" },
+              ],
+              Projection: { ProjectionType: "KEYS_ONLY" },
+            },
+          },
+        ],
+      }),
+    );
+    const index = updated.TableDescription?.GlobalSecondaryIndexes?.find((i) => i.IndexName === "by-region-shop");
+    assert.deepEqual(index?.KeySchema, [
+      { AttributeName: "region", KeyType: "HASH" },
+      { AttributeName: "shop", KeyType: "HASH" },
+    ]);
+  });
 });

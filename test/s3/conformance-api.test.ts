@@ -115,8 +115,16 @@ describe("S3 conformance: recorded API answers", () => {
       assert.equal(refused.message, "The header 'x-amz-tagging' shall be encoded as UTF-8 then URLEncoded URL query parameters without tag name duplicates.");
       assert.deepEqual([refused.ArgumentName, refused.ArgumentValue], ["x-amz-tagging", Tagging]);
     }
-    await s3.send(new PutObjectCommand({ Bucket, Key: "header-tagged", Body: "x", Tagging: "a=1&b=2" }));
-    assert.deepEqual((await s3.send(new GetObjectTaggingCommand({ Bucket, Key: "header-tagged" }))).TagSet, [{ Key: "a", Value: "1" }, { Key: "b", Value: "2" }]);
+    await rejectsWith(s3.send(new PutObjectCommand({ Bucket, Key: "header-tagged", Body: "x", Tagging: "a=%E0%A4" })), "InvalidArgument", 400);
+    // A bare "?" names a tag key S3's characters do not allow; it is no fault.
+    await rejectsWith(s3.send(new PutObjectCommand({ Bucket, Key: "header-tagged", Body: "x", Tagging: "?" })), "InvalidTag", 400);
+    await s3.send(new PutObjectCommand({ Bucket, Key: "header-tagged", Body: "x", Tagging: "a=1&b=2&c=x+y%2Bz&d" }));
+    assert.deepEqual((await s3.send(new GetObjectTaggingCommand({ Bucket, Key: "header-tagged" }))).TagSet, [
+      { Key: "a", Value: "1" },
+      { Key: "b", Value: "2" },
+      { Key: "c", Value: "x y+z" },
+      { Key: "d", Value: "" },
+    ]);
   });
 
   it("stores a bucket tag set with 204, takes an empty one as none, and names a missing object's bucket when reading its tags", async () => {
@@ -166,6 +174,12 @@ describe("S3 conformance: recorded API answers", () => {
     }
     const { UploadId } = await s3.send(new CreateMultipartUploadCommand({ Bucket, Key: "never-completed" }));
     await rejectsWith(s3.send(new CompleteMultipartUploadCommand({ Bucket, Key: "never-completed", UploadId, IfMatch: "*", MultipartUpload: { Parts: [] } })), "NotImplemented", 501);
+    // CopyObject too: its destination stays as it was.
+    await s3.send(new PutObjectCommand({ Bucket, Key: "copy-target", Body: "before" }));
+    for (const [conditions] of cases) {
+      await rejectsWith(s3.send(new CopyObjectCommand({ Bucket, Key: "copy-target", CopySource: `${Bucket}/header-tagged`, ...conditions })), "NotImplemented", 501);
+    }
+    assert.equal(await (await s3.send(new GetObjectCommand({ Bucket, Key: "copy-target" }))).Body?.transformToString(), "before");
   });
 
   it("takes one x-amz-checksum header at most", async () => {
@@ -277,5 +291,46 @@ describe("S3 conformance: recorded API answers", () => {
     assert.deepEqual([wrong.PartNumber, wrong.ETag], ["1", part.ETag!.slice(1, -1)]);
     const done = await complete({ ChecksumSHA256: part.ChecksumSHA256! });
     assert.match(done.ChecksumSHA256 ?? "", /-1$/);
+  });
+
+  it("pairs an upload's checksum type with its algorithm as S3 does", async () => {
+    const refused: [Record<string, string>, string][] = [
+      [{ ChecksumAlgorithm: "SHA256", ChecksumType: "FULL_OBJECT" }, "The FULL_OBJECT checksum type cannot be used with the sha256 checksum algorithm."],
+      [{ ChecksumAlgorithm: "SHA1", ChecksumType: "FULL_OBJECT" }, "The FULL_OBJECT checksum type cannot be used with the sha1 checksum algorithm."],
+      [{ ChecksumAlgorithm: "CRC64NVME", ChecksumType: "COMPOSITE" }, "The COMPOSITE checksum type cannot be used with the crc64nvme checksum algorithm."],
+      [{ ChecksumType: "FULL_OBJECT" }, "The x-amz-checksum-type header can only be used with the x-amz-checksum-algorithm header."],
+    ];
+    for (const [create, message] of refused) {
+      const error = await rejectsWith(s3.send(new CreateMultipartUploadCommand({ Bucket, Key: "paired", ...create })), "InvalidRequest", 400);
+      assert.equal(error.message, message);
+    }
+  });
+
+  it("checks the whole object's checksum, checksum mode and size a Complete names against what it joins", async () => {
+    const Key = "declared-whole";
+    const { UploadId } = await s3.send(new CreateMultipartUploadCommand({ Bucket, Key, ChecksumAlgorithm: "CRC32", ChecksumType: "FULL_OBJECT" }));
+    const part = await s3.send(new UploadPartCommand({ Bucket, Key, UploadId, PartNumber: 1, Body: "123456789", ChecksumAlgorithm: "CRC32" }));
+    const MultipartUpload = { Parts: [{ PartNumber: 1, ETag: part.ETag }] };
+    const complete = (extra: Record<string, string | number>) => s3.send(new CompleteMultipartUploadCommand({ Bucket, Key, UploadId, MultipartUpload, ...extra }));
+    const crc32 = Buffer.from("cbf43926", "hex").toString("base64");
+    const cases: [Record<string, string | number>, string, string][] = [
+      [{ ChecksumType: "COMPOSITE" }, "InvalidRequest", "The upload was created using the FULL_OBJECT checksum mode. The complete request must use the same checksum mode."],
+      [{ ChecksumSHA256: Buffer.alloc(32).toString("base64") }, "InvalidRequest", "Checksum Type mismatch occurred, expected checksum Type: crc32, actual checksum Type: sha256"],
+      [{ ChecksumCRC32: "AAAAAA==" }, "BadDigest", "The crc32 you specified did not match the calculated checksum."],
+      [{ MpuObjectSize: 99 }, "InvalidRequest", "The provided 'x-amz-mp-object-size' header value 99 does not match what was computed: 9"],
+    ];
+    for (const [extra, code, message] of cases) {
+      const error = await rejectsWith(complete(extra), code, 400);
+      assert.equal(error.message, message);
+    }
+    const wrongPart = await rejectsWith(
+      s3.send(new CompleteMultipartUploadCommand({ Bucket, Key, UploadId, MultipartUpload: { Parts: [{ PartNumber: 1, ETag: part.ETag, ChecksumCRC32: "AAAAAA==" }] } })),
+      "InvalidPart",
+      400,
+    );
+    assert.equal(fields(wrongPart).PartNumber, "1");
+    // Each refusal left the upload whole; the right answers complete it.
+    const done = await complete({ ChecksumCRC32: crc32, ChecksumType: "FULL_OBJECT", MpuObjectSize: 9 });
+    assert.deepEqual([done.ChecksumCRC32, done.ChecksumType], [crc32, "FULL_OBJECT"]);
   });
 });

@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { rawRequest } from "../support/raw.js";
+import { rawRequest, rawSocket } from "../support/raw.js";
 import { startCloud, type TestCloud } from "../support/nimbus.js";
 
 describe("services Nimbus does not have", () => {
@@ -49,5 +49,30 @@ describe("services Nimbus does not have", () => {
     // The connection stays usable, and S3 still answers as S3.
     const s3 = await rawRequest(t.cloud.endpoint, { method: "GET", path: "/" });
     assert.equal(s3.status, 200);
+  });
+
+  it("answers a REST service whose SDK reads XML errors with an XML ErrorResponse", async () => {
+    const answer = await rawRequest(t.cloud.endpoint, { method: "GET", path: "/2013-04-01/hostedzone", service: "route53" });
+    assert.equal(answer.status, 501);
+    assert.match(answer.body, /<ErrorResponse><Error><Type>Sender<\/Type><Code>NotImplemented<\/Code><Message>The route53 service is not supported by Nimbus yet \(GET \/2013-04-01\/hostedzone\)\.<\/Message>/);
+  });
+
+  it("leaves a credential scope without a service element, or not UTF-8, to S3's authentication", async () => {
+    // SigV4a's scope, AKID/date/service/aws4_request, names no region.
+    const sigv4a = await rawRequest(t.cloud.endpoint, {
+      method: "GET",
+      path: "/",
+      anonymous: true,
+      headers: {
+        authorization: "AWS4-ECDSA-P256-SHA256 Credential=test/20261129/s3/aws4_request, SignedHeaders=host, Signature=00",
+        "x-amz-date": "20261129T000000Z",
+      },
+    });
+    assert.notEqual(sigv4a.status, 501);
+    assert.match(sigv4a.body, /<Error><Code>/);
+    const garbled = await rawRequest(t.cloud.endpoint, { method: "GET", path: "/", anonymous: true, query: { "X-Amz-Credential": "\uFFFD" } });
+    assert.notEqual(garbled.status, 500);
+    const raw = await rawSocket(t.cloud.endpoint, "GET /?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=%E0%A4 HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+    assert.match(raw, /^HTTP\/1\.1 4\d\d /);
   });
 });

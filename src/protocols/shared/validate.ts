@@ -246,7 +246,8 @@ function join(path: string, member: string): string {
  */
 function quoteShaped(model: ServiceModel, ref: ShapeRef, value: unknown): string {
   const shape = resolveShape(model, ref);
-  if (shape.type === "list" && Array.isArray(value) && shape.member) return `[${value.map((v) => quoteShaped(model, shape.member!, v)).join(", ")}]`;
+  const member = shape.member;
+  if (shape.type === "list" && Array.isArray(value) && member) return `[${value.map((v) => quoteShaped(model, member, v)).join(", ")}]`;
   if (shape.type === "structure" && !shape.document && !shape.union && typeof value === "object" && value !== null && !Array.isArray(value)) {
     const fields = Object.entries(shape.members ?? {})
       .filter(([member]) => (value as Structure)[member] !== undefined)

@@ -146,7 +146,8 @@ export function checkCreateTable(input: CreateTableInput): string | undefined {
  * attribute once.
  */
 function checkGlobalKeySchema(keySchema: readonly KeySchemaElement[], defined: readonly string[]): string | undefined {
-  if (keySchema.length <= 2) return checkKeySchema(keySchema, defined);
+  const hashCount = keySchema.filter((k) => k.KeyType === "HASH").length;
+  if (keySchema.length <= 1 || (keySchema.length === 2 && hashCount < 2)) return checkKeySchema(keySchema, defined);
   const keys = keySchema.map((k) => k.AttributeName);
   if (keys.some((k) => !defined.includes(k))) return checkKeySchema(keySchema, defined);
   if (new Set(keys).size !== keys.length) return "Invalid KeySchema: Some key attributes are repeated in the KeySchema";

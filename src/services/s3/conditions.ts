@@ -62,7 +62,6 @@ export function checkCopySourceConditions(c: CopySourceConditions, record: Objec
   }
 }
 
-/** Conditional writes: `If-None-Match: *` refuses to overwrite, `If-Match` requires the current ETag. */
 /**
  * A conditional write takes `If-None-Match: *` or `If-Match: <etag>`, one
  * of them: anything else is functionality S3 does not implement (501).
@@ -75,6 +74,7 @@ export function checkWriteConditionHeaders(c: { IfMatch?: string; IfNoneMatch?: 
   if (c.IfMatch !== undefined && c.IfMatch.trim() === "*") throw refuse("If-Match", "We don't accept the provided value of If-Match header for this API");
 }
 
+/** Conditional writes: `If-None-Match: *` refuses to overwrite, `If-Match` requires the current ETag. */
 export function checkWriteConditions(c: { IfMatch?: string; IfNoneMatch?: string }, key: string, existing: ObjectRecord | undefined): void {
   if (c.IfNoneMatch !== undefined && existing && etagMatches(c.IfNoneMatch, existing.etag)) {
     throw s3Errors.preconditionFailed("If-None-Match");
@@ -95,7 +95,7 @@ export function etagMatches(header: string, etag: string): boolean {
 }
 
 /** An ETag without its quotes; S3 takes one quoted, bare or missing a quote. */
-function unquote(value: string): string {
+export function unquote(value: string): string {
   return value.replace(/^"/, "").replace(/"$/, "");
 }
 

@@ -137,23 +137,35 @@ export function checksumValue(record: Pick<ObjectRecord, "checksum">): Record<st
  */
 export function parseTaggingHeader(header: string | undefined): Tag[] {
   if (header === undefined || header === "") return [];
+  const refuse = () =>
+    s3Errors.invalidArgument(
+      "The header 'x-amz-tagging' shall be encoded as UTF-8 then URLEncoded URL query parameters without tag name duplicates.",
+      "x-amz-tagging",
+      header,
+    );
   const tags: Tag[] = [];
   const keys = new Set<string>();
   for (const pair of header.split("&")) {
     if (pair === "") continue;
-    const [Key, Value] = [...new URLSearchParams(pair)][0]!;
-    if (pair.includes(",") || pair.indexOf("=") !== pair.lastIndexOf("=") || keys.has(Key)) {
-      throw s3Errors.invalidArgument(
-        "The header 'x-amz-tagging' shall be encoded as UTF-8 then URLEncoded URL query parameters without tag name duplicates.",
-        "x-amz-tagging",
-        header,
-      );
-    }
+    const equals = pair.indexOf("=");
+    if (pair.includes(",") || (equals >= 0 && equals !== pair.lastIndexOf("="))) throw refuse();
+    const Key = formDecode(equals < 0 ? pair : pair.slice(0, equals), refuse);
+    const Value = equals < 0 ? "" : formDecode(pair.slice(equals + 1), refuse);
+    if (keys.has(Key)) throw refuse();
     keys.add(Key);
     tags.push({ Key, Value });
   }
   validateTags(tags);
   return tags;
+}
+
+/** One side of a URL query pair: `+` is a space, then percent-decoding; bad escapes are refused. */
+function formDecode(text: string, refuse: () => AwsError): string {
+  try {
+    return decodeURIComponent(text.replace(/\+/g, " "));
+  } catch {
+    throw refuse();
+  }
 }
 
 /** What a tag key or value may hold: letters, digits, spaces and `_ . : / = + - @`. */

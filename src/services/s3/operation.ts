@@ -31,9 +31,7 @@ export function checkVersionId(versionId: string | undefined): void {
 /** Object Lock is not modelled, so no bucket has it: the bypass header is refused whatever its value. */
 export function refuseGovernanceBypass(bypass: boolean | undefined): void {
   if (bypass !== undefined) {
-    throw new AwsError("InvalidArgument", "x-amz-bypass-governance-retention is only applicable to Object Lock enabled buckets.", 400, {
-      ArgumentName: "x-amz-bypass-governance-retention",
-    });
+    throw s3Errors.invalidArgument("x-amz-bypass-governance-retention is only applicable to Object Lock enabled buckets.", "x-amz-bypass-governance-retention");
   }
 }
 

@@ -186,12 +186,6 @@ function bindSelect(table: TableRecord, statement: SelectStatement): BoundSelect
   };
 }
 
-/**
- * What a read of an index that does not project everything may name: a
- * global index refuses a selected attribute it lacks; any index refuses
- * one filtered on beside a condition on its key (an unkeyed read, or a
- * filter inside an OR, just matches nothing).
- */
 /** The attributes an index holds: the table's and its own key attributes, and those its projection names. */
 function projectedNames(table: TableRecord, index: IndexRecord): Set<string> {
   const projected = new Set([...table.keySchema, ...index.keySchema].map((k) => k.AttributeName));
@@ -206,6 +200,12 @@ function selectsUnprojected(table: TableRecord, index: IndexRecord, statement: S
   return statement.projection.some((path) => !projected.has(String(path[0])));
 }
 
+/**
+ * What a read of an index that does not project everything may name: a
+ * global index refuses a selected attribute it lacks; any index refuses
+ * one filtered on beside a condition on its key (an unkeyed read, or a
+ * filter inside an OR, just matches nothing).
+ */
 function checkIndexAttributes(table: TableRecord, index: IndexRecord, global: boolean, readKey: { hash: string; range?: string }, statement: SelectStatement): void {
   if (index.projection.ProjectionType === "ALL") return;
   const projected = projectedNames(table, index);
@@ -247,7 +247,6 @@ function headsOf(condition: Condition): string[] {
   }
 }
 
-/** A statement's WHERE and projection applied to one item. */
 /** The row `item` as selected: kept by the WHERE clause, then projected (from `whole`, the table's item, when read back). */
 function selected(bound: BoundSelect, item: Item, whole: Item = item): Item | undefined {
   const { where, projection } = bound.statement;

@@ -113,10 +113,6 @@ export function bucketOperations({ store }: S3Deps): OperationTable {
 }
 
 /**
- * The region a new bucket lands in. On AWS the constraint must name the
- * endpoint's region, and us-east-1 is expressed by omitting it.
- */
-/**
  * CreateBucket's Location: a path in us-east-1; elsewhere, as AWS answers
  * `http://<bucket>.s3.amazonaws.com/`, the bucket's virtual-host address
  * on this endpoint.
@@ -127,6 +123,10 @@ function bucketLocation(bucket: string, region: string, host: string | undefined
   return `http://${bucket}.s3.localhost${port ? `:${port}` : ""}/`;
 }
 
+/**
+ * The region a new bucket lands in. On AWS the constraint must name the
+ * endpoint's region, and us-east-1 is expressed by omitting it.
+ */
 function bucketRegion(constraint: string | undefined, endpointRegion: string): string {
   if (constraint === undefined || constraint === "") {
     if (endpointRegion !== "us-east-1") throw s3Errors.illegalLocationConstraint(undefined);

@@ -3,7 +3,7 @@
  */
 import type { OperationTable } from "../../../server/service.js";
 import { ingestBody, INLINE_BODY_BYTES } from "../body.js";
-import { checkCopySourceConditions, type CopySourceConditions } from "../conditions.js";
+import { checkCopySourceConditions, checkWriteConditionHeaders, type CopySourceConditions } from "../conditions.js";
 import { s3Errors } from "../errors.js";
 import { assertValidKey, objectArn } from "../names.js";
 import { checksumValue, headersFromInput, newObjectRecord, parseTaggingHeader, SSE_S3, storageClassOf, type ObjectHeaderInput } from "../object-headers.js";
@@ -86,6 +86,7 @@ export function copyOperations({ store }: S3Deps): OperationTable {
       async handle(input, ctx) {
         requireBucket(store, input.Bucket);
         assertValidKey(input.Key);
+        checkWriteConditionHeaders(input);
         const { source, record: from } = resolveCopySource(store, input.CopySource, input, ctx.now().getTime());
         const metadataDirective = directive(input.MetadataDirective, "metadata");
         const taggingDirective = directive(input.TaggingDirective, "tagging");

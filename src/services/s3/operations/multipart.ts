@@ -8,7 +8,7 @@ import type { RequestBody } from "../../../protocols/shared/body.js";
 import { AwsError } from "../../../server/errors.js";
 import type { OperationTable } from "../../../server/service.js";
 import { declaredDigests, ingestBody } from "../body.js";
-import { checkWriteConditionHeaders, type CopySourceConditions } from "../conditions.js";
+import { checkWriteConditionHeaders, unquote, type CopySourceConditions } from "../conditions.js";
 import { s3Errors } from "../errors.js";
 import { compareUtf8, successor } from "../keys.js";
 import { assertValidKey, bucketArn, objectArn } from "../names.js";
@@ -57,11 +57,14 @@ interface UploadPartCopyInput extends UploadInput, CopySourceConditions {
 /** A part as Complete names it: number, ETag and, for an upload with a checksum algorithm, its checksum. */
 type CompletedPart = { PartNumber?: number; ETag?: string } & Partial<Record<`Checksum${ChecksumAlgorithm}`, string>>;
 
-interface CompleteInput extends UploadInput {
-  MultipartUpload?: { Parts?: CompletedPart[] };
-  IfMatch?: string;
-  IfNoneMatch?: string;
-}
+type CompleteInput = UploadInput &
+  Partial<Record<`Checksum${ChecksumAlgorithm}`, string>> & {
+    MultipartUpload?: { Parts?: CompletedPart[] };
+    IfMatch?: string;
+    IfNoneMatch?: string;
+    ChecksumType?: string;
+    MpuObjectSize?: number;
+  };
 
 interface ListPartsInput extends UploadInput {
   MaxParts?: number;
@@ -104,7 +107,7 @@ export function multipartOperations({ store }: S3Deps): OperationTable {
         requireBucket(store, input.Bucket);
         assertValidKey(input.Key);
         const checksumAlgorithm = input.ChecksumAlgorithm === undefined ? undefined : checksumAlgorithmOf(input.ChecksumAlgorithm);
-        const checksumType = input.ChecksumType === "FULL_OBJECT" || input.ChecksumType === "COMPOSITE" ? input.ChecksumType : undefined;
+        const checksumType = uploadChecksumType(checksumAlgorithm, input.ChecksumType);
         const upload: UploadRecord = {
           ...headersFromInput(input),
           uploadId: newUploadId(ctx.now()),
@@ -115,8 +118,7 @@ export function multipartOperations({ store }: S3Deps): OperationTable {
           tags: parseTaggingHeader(input.Tagging),
           checksumAlgorithm,
           baseline: store.object(input.Bucket, input.Key)?.blob ?? null,
-          // CRC64NVME has only a full-object form; the other algorithms default to composite.
-          checksumType: checksumAlgorithm ? (checksumType ?? (checksumAlgorithm === "CRC64NVME" ? "FULL_OBJECT" : "COMPOSITE")) : undefined,
+          checksumType,
         };
         await store.createUpload(upload);
         return {
@@ -206,9 +208,18 @@ export function multipartOperations({ store }: S3Deps): OperationTable {
         const upload = requireUpload(input);
         const requested = input.MultipartUpload?.Parts ?? [];
         if (requested.length === 0) throw s3Errors.invalidRequest("You must specify at least one part");
+        const declared = declaredObjectChecksum(input, upload);
         const stored = new Map(store.partsOf(upload.uploadId).map((p) => [p.partNumber, p]));
         const chosen = chooseParts(upload, requested, stored);
+        const size = chosen.reduce((sum, part) => sum + part.size, 0);
+        if (input.MpuObjectSize !== undefined && input.MpuObjectSize !== size) {
+          throw s3Errors.invalidRequest(`The provided 'x-amz-mp-object-size' header value ${input.MpuObjectSize} does not match what was computed: ${size}`);
+        }
         const record = await assemble(store, upload, chosen, ctx.now());
+        if (declared !== undefined && record.checksum?.type === "FULL_OBJECT" && declared.value !== record.checksum.value) {
+          await store.discardBody(record);
+          throw s3Errors.checksumMismatch(declared.algorithm.toLowerCase());
+        }
         await storeNewObject(store, input, record, undefined, (previous) => checkNoConflict(input, upload, previous));
         await store.endUpload(upload);
         const output = {
@@ -304,6 +315,23 @@ function checkPartNumber(partNumber: number): void {
   }
 }
 
+/**
+ * The checksum type of a new upload. CRC64NVME has only a full-object form,
+ * the SHAs only a composite one; the CRCs default to composite.
+ */
+function uploadChecksumType(algorithm: ChecksumAlgorithm | undefined, type: string | undefined): UploadRecord["checksumType"] {
+  if (type !== undefined && type !== "FULL_OBJECT" && type !== "COMPOSITE") throw s3Errors.invalidRequest("Value for x-amz-checksum-type header is invalid.");
+  if (!algorithm) {
+    if (type !== undefined) throw s3Errors.invalidRequest("The x-amz-checksum-type header can only be used with the x-amz-checksum-algorithm header.");
+    return undefined;
+  }
+  const chosen = type ?? (algorithm === "CRC64NVME" ? "FULL_OBJECT" : "COMPOSITE");
+  if ((chosen === "FULL_OBJECT" && algorithm.startsWith("SHA")) || (chosen === "COMPOSITE" && algorithm === "CRC64NVME")) {
+    throw s3Errors.invalidRequest(`The ${chosen} checksum type cannot be used with the ${algorithm.toLowerCase()} checksum algorithm.`);
+  }
+  return chosen;
+}
+
 export function checksumAlgorithmOf(name: string): ChecksumAlgorithm {
   const algorithm = CHECKSUM_ALGORITHMS.find((a) => a === name.toUpperCase());
   if (!algorithm) throw s3Errors.invalidRequest("Checksum algorithm provided is unsupported. Please try again with any of the valid types: [CRC32, CRC32C, CRC64NVME, SHA1, SHA256]");
@@ -336,12 +364,31 @@ function copyRange(header: string | undefined, size: number): { start: number; e
   return { start, end };
 }
 
+/**
+ * The whole object's checksum a Complete request names, if any: in the
+ * upload's checksum mode and algorithm, or refused.
+ */
+function declaredObjectChecksum(input: CompleteInput, upload: UploadRecord): { algorithm: ChecksumAlgorithm; value: string } | undefined {
+  const algorithm = upload.checksumAlgorithm;
+  if (!algorithm) return undefined;
+  if (input.ChecksumType !== undefined && input.ChecksumType !== upload.checksumType) {
+    throw s3Errors.invalidRequest(`The upload was created using the ${upload.checksumType} checksum mode. The complete request must use the same checksum mode.`);
+  }
+  const named = CHECKSUM_ALGORITHMS.find((a) => input[`Checksum${a}`] !== undefined);
+  if (named === undefined) return undefined;
+  if (named !== algorithm) {
+    throw s3Errors.invalidRequest(`Checksum Type mismatch occurred, expected checksum Type: ${algorithm.toLowerCase()}, actual checksum Type: ${named.toLowerCase()}`);
+  }
+  return { algorithm, value: input[`Checksum${named}`] ?? "" };
+}
+
 /** The parts a Complete request names, checked as S3 checks them. */
 function chooseParts(upload: UploadRecord, requested: CompletedPart[], stored: Map<number, PartRecord>): PartRecord[] {
   const chosen: PartRecord[] = [];
   let previous = 0;
-  // A composite checksum is made of the parts' own: Complete must name each one, and name it right.
-  const algorithm = upload.checksumType === "COMPOSITE" ? upload.checksumAlgorithm : undefined;
+  // A composite checksum is made of the parts' own: Complete must name each
+  // one. A part checksum named for any upload with an algorithm must be right.
+  const algorithm = upload.checksumAlgorithm;
   for (const named of requested) {
     const { PartNumber, ETag } = named;
     if (PartNumber === undefined || ETag === undefined) throw s3Errors.malformedXml();
@@ -351,12 +398,12 @@ function chooseParts(upload: UploadRecord, requested: CompletedPart[], stored: M
     if (!part || unquote(part.etag) !== unquote(ETag)) throw s3Errors.invalidPart(upload.uploadId, PartNumber, ETag);
     if (algorithm) {
       const checksum = named[`Checksum${algorithm}`];
-      if (checksum === undefined) {
+      if (checksum === undefined && upload.checksumType === "COMPOSITE") {
         throw s3Errors.invalidRequest(
           `The upload was created using a ${algorithm.toLowerCase()} checksum. The complete request must include the checksum for each part. It was missing for part ${PartNumber} in the request.`,
         );
       }
-      if (checksum !== part.checksum) throw s3Errors.invalidPart(upload.uploadId, PartNumber, ETag);
+      if (checksum !== undefined && checksum !== part.checksum) throw s3Errors.invalidPart(upload.uploadId, PartNumber, ETag);
     }
     chosen.push(part);
   }
@@ -474,9 +521,5 @@ function listUploads(store: S3Store, input: ListUploadsInput) {
     })),
     CommonPrefixes: prefixes.map((p) => ({ Prefix: encode(p) })),
   };
-}
-
-function unquote(value: string): string {
-  return value.replace(/^"|"$/g, "");
 }
 
