@@ -11,10 +11,19 @@ const SIGNATURE_MISMATCH =
 const S3_SIGNATURE_MISMATCH = "The request signature we calculated does not match the signature you provided. Check your key and signing method.";
 const INVALID_TOKEN = "The security token included in the request is invalid.";
 
-export function signatureMismatch(dialect: AuthDialect): AwsError {
+/** What a signature was computed over, which S3 shows beside its refusal. */
+export interface SignedText {
+  accessKeyId: string;
+  stringToSign: string;
+  signatureProvided: string;
+  /** SigV4 only. */
+  canonicalRequest?: string;
+}
+
+export function signatureMismatch(dialect: AuthDialect, signed?: SignedText): AwsError {
   switch (dialect) {
     case "s3":
-      return new AwsError("SignatureDoesNotMatch", S3_SIGNATURE_MISMATCH, 403);
+      return new AwsError("SignatureDoesNotMatch", S3_SIGNATURE_MISMATCH, 403, signed ? signedTextFields(signed) : {});
     case "json":
       return new AwsError("InvalidSignatureException", SIGNATURE_MISMATCH, 400);
     case "query":
@@ -22,10 +31,29 @@ export function signatureMismatch(dialect: AuthDialect): AwsError {
   }
 }
 
-export function unknownAccessKey(dialect: AuthDialect): AwsError {
+/** S3's diagnostic members, each text also as its bytes (`41 57 53 34 …`). */
+function signedTextFields(signed: SignedText): Record<string, string> {
+  const fields: Record<string, string> = {
+    AWSAccessKeyId: signed.accessKeyId,
+    StringToSign: signed.stringToSign,
+    SignatureProvided: signed.signatureProvided,
+    StringToSignBytes: spacedHex(signed.stringToSign),
+  };
+  if (signed.canonicalRequest !== undefined) {
+    fields.CanonicalRequest = signed.canonicalRequest;
+    fields.CanonicalRequestBytes = spacedHex(signed.canonicalRequest);
+  }
+  return fields;
+}
+
+function spacedHex(text: string): string {
+  return Buffer.from(text, "utf8").toString("hex").replace(/(..)(?!$)/g, "$1 ");
+}
+
+export function unknownAccessKey(dialect: AuthDialect, accessKeyId: string): AwsError {
   switch (dialect) {
     case "s3":
-      return new AwsError("InvalidAccessKeyId", "The AWS Access Key Id you provided does not exist in our records.", 403);
+      return new AwsError("InvalidAccessKeyId", "The AWS Access Key Id you provided does not exist in our records.", 403, { AWSAccessKeyId: accessKeyId });
     case "json":
       return new AwsError("UnrecognizedClientException", INVALID_TOKEN, 400);
     case "query":
@@ -33,10 +61,10 @@ export function unknownAccessKey(dialect: AuthDialect): AwsError {
   }
 }
 
-export function invalidToken(dialect: AuthDialect): AwsError {
+export function invalidToken(dialect: AuthDialect, token: string | undefined): AwsError {
   switch (dialect) {
     case "s3":
-      return new AwsError("InvalidToken", "The provided token is malformed or otherwise invalid.", 400);
+      return new AwsError("InvalidToken", "The provided token is malformed or otherwise invalid.", 400, { "Token-0": token });
     case "json":
       return new AwsError("UnrecognizedClientException", INVALID_TOKEN, 400);
     case "query":
@@ -66,22 +94,38 @@ export function missingAuthentication(dialect: AuthDialect): AwsError {
   }
 }
 
-/** A request signed too far from now (header signatures; 15 minutes either way). */
-export function tooSkewed(dialect: AuthDialect, requestTime: string, serverTime: string): AwsError {
+/** A request signed too far from now (header signatures; 15 minutes either way), its time as sent. */
+export function tooSkewed(dialect: AuthDialect, requestTime: string, now: number): AwsError {
   if (dialect === "s3") {
     return new AwsError("RequestTimeTooSkewed", "The difference between the request time and the current time is too large.", 403, {
       RequestTime: requestTime,
-      ServerTime: serverTime,
+      ServerTime: isoSeconds(now),
       MaxAllowedSkewMilliseconds: 900000,
     });
   }
+  const serverTime = isoSeconds(now).replace(/[-:]/g, "");
   const message = `Signature expired: ${requestTime} is now earlier than ${serverTime} (${serverTime} - 15 min.)`;
   return dialect === "json" ? new AwsError("InvalidSignatureException", message, 400) : new AwsError("SignatureDoesNotMatch", message, 403);
 }
 
-export function requestExpired(dialect: AuthDialect): AwsError {
-  if (dialect === "s3") return new AwsError("AccessDenied", "Request has expired", 403);
+/**
+ * A presigned URL past its time. S3 tells when it expired and the time
+ * now, and for SigV4 the lifetime it was given.
+ */
+export function requestExpired(dialect: AuthDialect, expiredAt: number, now: number, lifetimeSeconds?: number): AwsError {
+  if (dialect === "s3") {
+    return new AwsError("AccessDenied", "Request has expired", 403, {
+      "X-Amz-Expires": lifetimeSeconds === undefined ? undefined : String(lifetimeSeconds),
+      Expires: isoSeconds(expiredAt),
+      ServerTime: isoSeconds(now),
+    });
+  }
   return new AwsError(dialect === "json" ? "InvalidSignatureException" : "SignatureDoesNotMatch", "Signature expired", dialect === "json" ? 400 : 403);
+}
+
+/** `2026-11-29T10:00:00Z`, as S3 tells times in its errors. */
+function isoSeconds(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
 }
 
 /** An Authorization header or presigned query that cannot be parsed. */

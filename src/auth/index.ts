@@ -23,13 +23,13 @@ import { signatureV2, stringToSignV2 } from "./sigv2.js";
 import {
   ALGORITHM,
   canonicalRequest,
-  formatAmzDate,
   header,
   parseAmzDate,
   parseV4Header,
   parseV4Query,
   queryMap,
   requestSignature,
+  stringToSignV4,
   EMPTY_SHA256,
   scopeOf,
   sha256Hex,
@@ -76,7 +76,11 @@ function authenticateNow(req: AuthRequest, options: AuthOptions): AuthResult | P
 
   if (req.rawQuery.includes("X-Amz-")) {
     const params = queryMap(req.rawQuery);
-    if (params.has("X-Amz-Credential") || params.has("X-Amz-Algorithm")) return authenticateV4(req, options, parseV4Query(params, options.dialect));
+    if (params.has("X-Amz-Credential") || params.has("X-Amz-Algorithm")) {
+      const sig = parseV4Query(params, options.dialect);
+      if (options.dialect === "s3") presignedHeadersV4(req, sig, params);
+      return authenticateV4(req, options, sig);
+    }
   }
   if (options.allowV2 && req.rawQuery.includes("AWSAccessKeyId=")) return authenticateV2Query(req, options);
 
@@ -92,10 +96,13 @@ function authenticateV4(req: AuthRequest, options: AuthOptions, sig: V4Signature
   const requestTime = parseAmzDate(sig.amzDate);
   if (Number.isNaN(requestTime)) throw malformedAuth(dialect, "X-Amz-Date must be in the ISO8601 Long Format \"yyyyMMdd'T'HHmmss'Z'\"");
   if (sig.presigned) {
-    if (sig.expires !== undefined && now > requestTime + sig.expires * 1000) throw requestExpired(dialect);
-    if (requestTime - now > MAX_SKEW_MS) throw tooSkewed(dialect, sig.amzDate, formatAmzDate(now));
+    const expiresAt = sig.expires === undefined ? Infinity : requestTime + sig.expires * 1000;
+    if (now > expiresAt) throw requestExpired(dialect, expiresAt, now, sig.expires);
+    if (requestTime - now > MAX_SKEW_MS) {
+      throw dialect === "s3" ? new AwsError("AccessDenied", "Request is not valid yet", 403) : tooSkewed(dialect, sig.amzDate, now);
+    }
   } else if (Math.abs(now - requestTime) > MAX_SKEW_MS) {
-    throw tooSkewed(dialect, sig.amzDate, formatAmzDate(now));
+    throw tooSkewed(dialect, sig.amzDate, now);
   }
 
   const known = resolveKey(sig.accessKeyId, options);
@@ -122,7 +129,9 @@ function authenticateV4(req: AuthRequest, options: AuthOptions, sig: V4Signature
     throw new AwsError("InvalidRequest", "Missing required header for this request: x-amz-content-sha256", 400);
   }
   const signedPayload = payloadHash ?? "UNSIGNED-PAYLOAD";
-  const signature = known ? verifyV4(req, sig, known, signedPayload, dialect) : undefined;
+  // S3's presigned URLs sign a payload hash only through a signed x-amz-content-sha256 header.
+  const canonicalPayload = sig.presigned && dialect === "s3" && !sig.signedHeaders.includes("x-amz-content-sha256") ? "UNSIGNED-PAYLOAD" : signedPayload;
+  const signature = known ? verifyV4(req, sig, known, canonicalPayload, dialect) : undefined;
   if (known) options.credentials.noteUse?.(sig.accessKeyId, sig.service, sig.region, now);
 
   if (signedPayload.startsWith("STREAMING-")) {
@@ -172,9 +181,44 @@ function authenticateV4(req: AuthRequest, options: AuthOptions, sig: V4Signature
 /** Checks the request signature; returns the signing key for chunk signatures. */
 function verifyV4(req: AuthRequest, sig: V4Signature, known: KnownCredentials, payloadHash: string, dialect: AuthOptions["dialect"]): { key: SigningKey } {
   const key = signingKey(known.secretAccessKey, sig);
-  const expected = requestSignature(key, sig, canonicalRequest(req, sig, payloadHash));
-  if (!sameText(expected, sig.signature)) throw signatureMismatch(dialect);
+  const canonical = canonicalRequest(req, sig, payloadHash);
+  const expected = requestSignature(key, sig, canonical);
+  if (!sameText(expected, sig.signature)) {
+    throw signatureMismatch(dialect, { accessKeyId: sig.accessKeyId, stringToSign: stringToSignV4(sig, canonical), signatureProvided: sig.signature, canonicalRequest: canonical });
+  }
   return { key };
+}
+
+/** The query parameters of a SigV4 presigned URL that are its own, not headers carried in the query. */
+const V4_QUERY_PARAMS: ReadonlySet<string> = new Set([
+  "x-amz-algorithm",
+  "x-amz-credential",
+  "x-amz-date",
+  "x-amz-expires",
+  "x-amz-signedheaders",
+  "x-amz-signature",
+  "x-amz-security-token",
+]);
+
+/**
+ * S3's presigned URLs, as S3 reads them: every `x-amz-*` header sent must
+ * be signed (AccessDenied naming the others, before the signature is
+ * checked), and `x-amz-*` query parameters stand for headers (metadata,
+ * storage class...), signed ones included, except checksums no signature
+ * covers. Those become the request's headers, for the signature and for
+ * the operation alike.
+ */
+function presignedHeadersV4(req: AuthRequest, sig: V4Signature, params: ReadonlyMap<string, string>): void {
+  const unsigned = Object.keys(req.headers).filter((name) => name.startsWith("x-amz-") && name !== "x-amz-content-sha256" && !sig.signedHeaders.includes(name));
+  if (unsigned.length > 0) {
+    throw new AwsError("AccessDenied", "There were headers present in the request which were not signed", 403, { HeadersNotSigned: unsigned.join(", ") });
+  }
+  for (const [name, value] of params) {
+    const lower = name.toLowerCase();
+    if (!lower.startsWith("x-amz-") || V4_QUERY_PARAMS.has(lower) || req.headers[lower] !== undefined) continue;
+    if (lower.startsWith("x-amz-checksum-") && !sig.signedHeaders.includes(lower)) continue;
+    req.headers[lower] = value;
+  }
 }
 
 // ── SigV2 (S3 only) ─────────────────────────────────────────────────────
@@ -189,12 +233,14 @@ function authenticateV2Header(req: AuthRequest, options: AuthOptions, credential
   const time = Date.parse(date);
   const now = options.now();
   if (Number.isNaN(time)) throw new AwsError("AccessDenied", "AWS authentication requires a valid Date or x-amz-date header", 403);
-  if (Math.abs(now - time) > MAX_SKEW_MS) throw tooSkewed(options.dialect, date, new Date(now).toUTCString());
+  if (Math.abs(now - time) > MAX_SKEW_MS) throw tooSkewed(options.dialect, date, now);
   const known = resolveKey(accessKeyId, options);
   if (known) {
     checkToken(known, req, options);
-    const expected = signatureV2(known.secretAccessKey, stringToSignV2(req, amzDate === undefined ? date : ""));
-    if (!sameText(expected, signature)) throw signatureMismatch(options.dialect);
+    const stringToSign = stringToSignV2(req, amzDate === undefined ? date : "");
+    if (!sameText(signatureV2(known.secretAccessKey, stringToSign), signature)) {
+      throw signatureMismatch(options.dialect, { accessKeyId, stringToSign, signatureProvided: signature });
+    }
     options.credentials.noteUse?.(accessKeyId, "s3", "", now);
   }
   return plainResult(req, known?.principal ?? lenientPrincipal(accessKeyId), "v2-header");
@@ -209,12 +255,20 @@ function authenticateV2Query(req: AuthRequest, options: AuthOptions): AuthResult
     throw new AwsError("AccessDenied", "Query-string authentication requires the Signature, Expires and AWSAccessKeyId parameters", 403);
   }
   if (!/^\d+$/.test(expires)) throw new AwsError("AccessDenied", "Invalid date (should be seconds since epoch): " + expires, 403);
-  if (options.now() > Number(expires) * 1000) throw requestExpired(options.dialect);
+  if (options.now() > Number(expires) * 1000) throw requestExpired(options.dialect, Number(expires) * 1000, options.now());
+  // A presigner carries the signed headers in the query (botocore moves
+  // x-amz-*, Content-Type and Content-MD5 there): they are the request's.
+  for (const [name, value] of params) {
+    const lower = name.toLowerCase();
+    if ((lower.startsWith("x-amz-") || lower === "content-type" || lower === "content-md5") && req.headers[lower] === undefined) req.headers[lower] = value;
+  }
   const known = resolveKey(accessKeyId, options);
   if (known) {
     checkToken(known, req, options);
-    const expected = signatureV2(known.secretAccessKey, stringToSignV2(req, expires));
-    if (!sameText(expected, signature)) throw signatureMismatch(options.dialect);
+    const stringToSign = stringToSignV2(req, expires);
+    if (!sameText(signatureV2(known.secretAccessKey, stringToSign), signature)) {
+      throw signatureMismatch(options.dialect, { accessKeyId, stringToSign, signatureProvided: signature });
+    }
     options.credentials.noteUse?.(accessKeyId, "s3", "", options.now());
   }
   return plainResult(req, known?.principal ?? lenientPrincipal(accessKeyId), "v2-query");
@@ -226,7 +280,7 @@ function authenticateV2Query(req: AuthRequest, options: AuthOptions): AuthResult
 function resolveKey(accessKeyId: string, options: AuthOptions): KnownCredentials | undefined {
   const known = options.credentials.lookup(accessKeyId);
   if (known && known.active) return known;
-  if (options.mode === "strict" || known) throw unknownAccessKey(options.dialect);
+  if (options.mode === "strict" || known) throw unknownAccessKey(options.dialect, accessKeyId);
   return undefined;
 }
 
@@ -234,7 +288,7 @@ function resolveKey(accessKeyId: string, options: AuthOptions): KnownCredentials
 function checkToken(known: KnownCredentials, req: AuthRequest, options: AuthOptions): void {
   if (known.sessionToken === undefined) return;
   const token = header(req.headers, "x-amz-security-token") ?? queryMap(req.rawQuery).get("X-Amz-Security-Token");
-  if (token !== known.sessionToken) throw invalidToken(options.dialect);
+  if (token !== known.sessionToken) throw invalidToken(options.dialect, token);
   if (known.expiresAt !== undefined && options.now() >= known.expiresAt) throw expiredToken(options.dialect);
 }
 

@@ -149,7 +149,7 @@ interface CredentialScope {
 function parseCredential(credential: string, dialect: AuthDialect, query: boolean): CredentialScope {
   const scope = credentialScopes.get(credential, splitCredential);
   if (scope.date === "") {
-    const detail = `the Credential parameter is malformed; expecting "<YOUR-AKID>/YYYYMMDD/REGION/SERVICE/aws4_request".`;
+    const detail = `the Credential is mal-formed; expecting "<YOUR-AKID>/YYYYMMDD/REGION/SERVICE/aws4_request".`;
     throw query ? malformedQueryAuth(dialect, `Error parsing the X-Amz-Credential parameter; ${detail}`) : malformedAuth(dialect, detail);
   }
   return scope;
@@ -297,7 +297,11 @@ export function signingKey(secret: string, sig: Pick<V4Signature, "date" | "regi
 }
 
 export function requestSignature(key: SigningKey, sig: V4Signature, canonical: string): string {
-  return key.sign(`${ALGORITHM}\n${sig.amzDate}\n${scopeOf(sig)}\n${sha256Hex(canonical)}`);
+  return key.sign(stringToSignV4(sig, canonical));
+}
+
+export function stringToSignV4(sig: V4Signature, canonical: string): string {
+  return `${ALGORITHM}\n${sig.amzDate}\n${scopeOf(sig)}\n${sha256Hex(canonical)}`;
 }
 
 export function hmac(key: string | Buffer, data: string): Buffer {

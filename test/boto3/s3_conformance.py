@@ -854,6 +854,63 @@ def anonymous_and_presigned():
     eq(raw("PUT", f"{parts.path}?{parts.query}", body=b"foo")[0], 403, "expired presigned PUT")
 
 
+def presigning_client(version):
+    from botocore.client import Config
+    return boto3.client("s3", config=Config(signature_version=version))
+
+
+def presigned(url, method, headers=None, body=None):
+    parts = urllib.parse.urlsplit(url)
+    return raw(method, f"{parts.path}?{parts.query}", headers=headers, body=body)
+
+
+@check
+def presigned_urls_carry_metadata_and_refuse_unsigned_headers():
+    s3 = client()
+    b = new_bucket(s3)
+    # boto3 moves a SigV2 URL's x-amz-* headers into its query, signed: they are the request's.
+    v2 = presigning_client("s3")
+    url = v2.generate_presigned_url("put_object", Params={"Bucket": b, "Key": "v2", "Metadata": {"foo": "bar"}})
+    assert "x-amz-meta-foo=bar" in url, url
+    eq(presigned(url, "PUT", body=b"content 123")[0], 200, "SigV2 PUT with metadata in the query")
+    eq(s3.head_object(Bucket=b, Key="v2")["Metadata"], {"foo": "bar"}, "SigV2 metadata")
+    # A SigV4 URL signs its x-amz-* headers; one sent unsigned is refused before the signature.
+    v4 = presigning_client("s3v4")
+    url = v4.generate_presigned_url("put_object", Params={"Bucket": b, "Key": "v4", "Metadata": {"foo": "bar"}})
+    eq(presigned(url, "PUT", headers={"x-amz-meta-foo": "bar"}, body=b"x")[0], 200, "SigV4 PUT with its signed header")
+    status, _, body = presigned(url, "PUT", headers={"x-amz-meta-foo": "bar", "x-amz-meta-wrong": "wrong"}, body=b"y")
+    root = ET.fromstring(body)
+    eq((status, root.findtext("Code"), root.findtext("Message"), root.findtext("HeadersNotSigned")),
+       (403, "AccessDenied", "There were headers present in the request which were not signed", "x-amz-meta-wrong"), "unsigned header")
+    eq(s3.get_object(Bucket=b, Key="v4")["Body"].read(), b"x", "the refused PUT wrote nothing")
+    # Without the signed header, the signature cannot match; S3 shows what it signed.
+    status, _, body = presigned(url, "PUT", body=b"z")
+    root = ET.fromstring(body)
+    eq((status, root.findtext("Code"), root.findtext("AWSAccessKeyId")), (403, "SignatureDoesNotMatch", s3._request_signer._credentials.access_key), "unsigned-for")
+    canonical = root.findtext("CanonicalRequest")
+    assert canonical.startswith(f"PUT\n/{b}/v4\n") and "x-amz-meta-foo:\n" in canonical, canonical
+    eq(root.findtext("CanonicalRequestBytes"), " ".join(f"{c:02x}" for c in canonical.encode()), "CanonicalRequestBytes")
+    assert root.findtext("StringToSign").startswith("AWS4-HMAC-SHA256\n"), root.findtext("StringToSign")
+
+
+@check
+def expired_presigned_urls_tell_when():
+    s3 = client()
+    b = new_bucket(s3)
+    s3.put_object(Bucket=b, Key="foo", Body="bar")
+    url = presigning_client("s3v4").generate_presigned_url("get_object", Params={"Bucket": b, "Key": "foo"}, ExpiresIn=0)
+    status, _, body = presigned(url, "GET")
+    root = ET.fromstring(body)
+    eq((status, root.findtext("Code"), root.findtext("Message"), root.findtext("X-Amz-Expires")), (403, "AccessDenied", "Request has expired", "0"), "SigV4 expired")
+    for name in ["Expires", "ServerTime"]:
+        datetime.datetime.strptime(root.findtext(name), "%Y-%m-%dT%H:%M:%SZ")
+    url = presigning_client("s3").generate_presigned_url("get_object", Params={"Bucket": b, "Key": "foo"}, ExpiresIn=0)
+    status, _, body = presigned(url, "GET")
+    root = ET.fromstring(body)
+    eq((status, root.findtext("Message"), root.findtext("X-Amz-Expires")), (403, "Request has expired", None), "SigV2 expired")
+    datetime.datetime.strptime(root.findtext("Expires"), "%Y-%m-%dT%H:%M:%SZ")
+
+
 @check
 def bucket_owned_by_another_account():
     s3 = client()
