@@ -220,7 +220,7 @@ describe("S3 conformance: recorded API answers", () => {
     }
   });
 
-  it("refuses a conditional Complete with 409 when the key was written or deleted since the upload began", async () => {
+  it("refuses a conditional Complete with 409, ending the upload, when the key was written or deleted since the upload began", async () => {
     const Key = "contended";
     const begin = async () => {
       const { UploadId } = await s3.send(new CreateMultipartUploadCommand({ Bucket, Key }));
@@ -239,6 +239,8 @@ describe("S3 conformance: recorded API answers", () => {
     const afterDelete = await begin();
     await s3.send(new DeleteObjectCommand({ Bucket, Key }));
     await conflict(afterDelete({ IfNoneMatch: "*" }), "If-None-Match");
+    // The conflict ended the upload: it must be started again.
+    await rejectsWith(afterDelete({}), "NoSuchUpload", 404);
 
     const { ETag } = await s3.send(new PutObjectCommand({ Bucket, Key, Body: "same" }));
     const afterPut = await begin();

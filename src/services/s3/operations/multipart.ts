@@ -5,7 +5,7 @@
  */
 import { createHash, randomBytes } from "node:crypto";
 import type { RequestBody } from "../../../protocols/shared/body.js";
-import { AwsError } from "../../../server/errors.js";
+import { AwsError, isAwsError } from "../../../server/errors.js";
 import type { OperationTable } from "../../../server/service.js";
 import { declaredDigests, ingestBody } from "../body.js";
 import { checkWriteConditionHeaders, unquote, type CopySourceConditions } from "../conditions.js";
@@ -220,7 +220,13 @@ export function multipartOperations({ store }: S3Deps): OperationTable {
           await store.discardBody(record);
           throw s3Errors.checksumMismatch(declared.algorithm.toLowerCase());
         }
-        await storeNewObject(store, input, record, undefined, (previous) => checkNoConflict(input, upload, previous));
+        try {
+          await storeNewObject(store, input, record, undefined, (previous) => checkNoConflict(input, upload, previous));
+        } catch (error) {
+          // After a conflict the upload is over: S3 wants it started again, every part re-sent.
+          if (isAwsError(error) && error.code === "ConditionalRequestConflict") await store.endUpload(upload);
+          throw error;
+        }
         await store.endUpload(upload);
         const output = {
           Location: `/${input.Bucket}/${input.Key}`,
