@@ -197,6 +197,7 @@ function unknownOperation(service: ServiceDefinition, wire: WireRequest): AwsErr
     const action = wire.query.get("Action");
     return new AwsError("InvalidAction", `The action ${action ?? "(none)"} is not valid for this web service.`, 400);
   }
+  if (!decodable(wire.path)) return new AwsError("InvalidURI", "Couldn't parse the specified URI.", 400, { URI: wire.path });
   return new AwsError(
     "NotImplemented",
     `Nimbus does not support ${wire.method} ${wire.path}${wire.rawQuery ? `?${wire.rawQuery}` : ""} on ${service.name}.`,
@@ -204,8 +205,17 @@ function unknownOperation(service: ServiceDefinition, wire: WireRequest): AwsErr
   );
 }
 
+/** Whether a path's percent-escapes decode (to UTF-8). */
+function decodable(path: string): boolean {
+  try {
+    decodeURIComponent(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** 16 upper-case hex characters, like S3's request ids. */
-/** A 16-hex-digit request id, as S3 makes them. */
 export function newRequestId(): string {
   return randomHex(8).toUpperCase();
 }

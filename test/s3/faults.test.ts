@@ -34,6 +34,12 @@ describe("S3 bad input", () => {
     assert.match(res.body, /<Code>NotImplemented<\/Code><Message>The GetBucketMetricsConfiguration operation of s3 is not supported by Nimbus yet\.<\/Message>/);
   });
 
+  it("answers a path whose escapes are not UTF-8 with InvalidURI", async () => {
+    const raw = await rawSocket(t.cloud.endpoint, `GET /${BUCKET}/%AE%8A- HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n`);
+    assert.match(raw, /^HTTP\/1\.1 400 /);
+    assert.match(raw, new RegExp(`<Code>InvalidURI</Code><Message>Couldn(?:'|&apos;)t parse the specified URI.</Message><URI>/${BUCKET}/%AE%8A-</URI>`));
+  });
+
   it("answers malformed XML with MalformedXML", async () => {
     const body = "<Delete><Object><Key>a</Key></Object";
     const res = await rawRequest(t.cloud.endpoint, { method: "POST", path: `/${BUCKET}`, query: { delete: "" }, headers: { "content-md5": md5Base64(body), "content-type": "application/xml" }, body });
