@@ -136,6 +136,19 @@ describe("DynamoDB batches, transactions and streams", () => {
     await rejectsWith(send("2"), "IdempotentParameterMismatchException", 400);
   });
 
+  it("charges a write for a transaction, and a transactional read for its idempotent replay", async () => {
+    const send = () =>
+      ddb.send(
+        new TransactWriteItemsCommand({
+          ClientRequestToken: "token-charged",
+          ReturnConsumedCapacity: "TOTAL",
+          TransactItems: [{ Put: { TableName: "accounts", Item: { id: { S: "charged" } } } }],
+        }),
+      );
+    assert.deepEqual((await send()).ConsumedCapacity, [{ TableName: "accounts", CapacityUnits: 2, WriteCapacityUnits: 2 }]);
+    assert.deepEqual((await send()).ConsumedCapacity, [{ TableName: "accounts", CapacityUnits: 2, ReadCapacityUnits: 2 }]);
+  });
+
   it("records every change on the stream, in order, with the view's images", async () => {
     const { TableDescription } = await ddb.send(table("watched", "NEW_AND_OLD_IMAGES"));
     await ddb.send(new PutItemCommand({ TableName: "watched", Item: { id: { S: "a" }, v: { N: "1" } } }));

@@ -85,11 +85,13 @@ export function transactionOperations(deps: DynamoDeps): OperationTable {
         const totals = new Map<string, Consumption>();
         const tables = new Map<string, TableRecord>();
         const collections = new ItemCollections(input.ReturnItemCollectionMetrics === "SIZE");
+        let replayed = false;
         await store.write(now, (w) => {
           if (tokenKey) {
             const previous = w.tokens().get(tokenKey);
             if (previous && now - previous.at < IDEMPOTENCY_MS) {
               if (previous.hash !== hash) throw ddbErrors.idempotentMismatch();
+              replayed = true;
               return;
             }
             w.tokens().put(tokenKey, { hash, at: now });
@@ -120,8 +122,16 @@ export function transactionOperations(deps: DynamoDeps): OperationTable {
           }
           if (failed) throw ddbErrors.transactionCanceled(reasons);
         });
+        // A replay changes nothing; it is charged for reading the items, transactionally.
+        if (replayed) {
+          for (const write of writes) {
+            const item = store.item(write.table, write.key);
+            addUnits(totals, write.table.name, { table: readUnits(item ? itemSize(item) : 0, true) * 2 });
+            tables.set(write.table.name, write.table);
+          }
+        }
         const consumed = [...tables.values()]
-          .map((table) => consumedCapacity(table, input.ReturnConsumedCapacity, totals.get(table.name)!, "write"))
+          .map((table) => consumedCapacity(table, input.ReturnConsumedCapacity, totals.get(table.name)!, replayed ? "read" : "write"))
           .filter((c): c is Record<string, unknown> => c !== undefined);
         const output: Record<string, unknown> = {};
         if (consumed.length > 0) output.ConsumedCapacity = consumed;
