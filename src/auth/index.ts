@@ -318,8 +318,13 @@ function numberHeader(req: AuthRequest, name: string): number | undefined {
   return value !== undefined && /^\d+$/.test(value) ? Number(value) : undefined;
 }
 
-/** Pipes the raw body through a checking transform; a client abort fails the transform too. */
+/**
+ * Pipes the raw body through a checking transform; a client abort fails the
+ * transform too. Its reader sees the failure when it reads; a body never
+ * read (a request refused first) must not take the process down with it.
+ */
 function pipe(source: Readable, through: ChunkedDecoder | Sha256Verifier): Readable {
+  through.on("error", () => {});
   source.on("error", (error) => through.destroy(error));
   source.on("aborted", () => through.destroy(new AwsError("IncompleteBody", "The request body terminated unexpectedly", 400)));
   return source.pipe(through);

@@ -104,6 +104,8 @@ export function loadModel(name: string): ServiceModel {
   if (!model) {
     const url = new URL(`../../models/${name}.json`, import.meta.url);
     model = JSON.parse(readFileSync(fileURLToPath(url), "utf8")) as ServiceModel;
+    // Operations are looked up by names clients send: `toString` must find nothing.
+    model.operations = Object.assign(Object.create(null) as Record<string, Operation>, model.operations);
     cache.set(name, model);
   }
   return model;

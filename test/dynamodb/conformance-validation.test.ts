@@ -60,7 +60,9 @@ describe("DynamoDB validation conformance", () => {
   });
 
   it("names front-end errors in Coral's namespaces", async () => {
-    assert.deepEqual(await call("NoSuchOperation", {}), { status: 400, body: { __type: "com.amazon.coral.service#UnknownOperationException" } });
+    for (const operation of ["NoSuchOperation", "toString", "hasOwnProperty", "__proto__"]) {
+      assert.deepEqual(await call(operation, {}), { status: 400, body: { __type: "com.amazon.coral.service#UnknownOperationException" } }, operation);
+    }
     assert.deepEqual(await call("GetItem", "hi"), { status: 400, body: { __type: SERIALIZATION } });
     assert.deepEqual(await call("PutItem", { TableName: 5 }), { status: 400, body: { __type: SERIALIZATION, Message: "NUMBER_VALUE cannot be converted to String" } });
     const missing = await call("GetItem", { TableName: "nothere", Key: { a: { S: "a" } } });

@@ -34,6 +34,7 @@ import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from "@aws-sdk
 import { ListBucketsCommand, S3Client } from "@aws-sdk/client-s3";
 import { start } from "../../src/index.js";
 import { rejectsWith, startCloud, type TestCloud } from "../support/nimbus.js";
+import { rawRequest } from "../support/raw.js";
 
 interface Keys {
   accessKeyId: string;
@@ -57,6 +58,20 @@ describe("IAM users and access keys", () => {
   after(async () => {
     for (const c of clients) c.destroy();
     await t.stop();
+  });
+
+  it("answers an Action named like an object's built-in method as any unknown action", async () => {
+    for (const [service, action] of [["iam", "toString"], ["iam", "hasOwnProperty"], ["sts", "valueOf"]]) {
+      const answer = await rawRequest(t.cloud.endpoint, {
+        method: "POST",
+        path: "/",
+        service,
+        headers: { "content-type": "application/x-www-form-urlencoded; charset=utf-8" },
+        body: `Action=${action}&Version=${service === "iam" ? "2010-05-08" : "2011-06-15"}`,
+      });
+      assert.equal(answer.status, 400, `${service} ${action}`);
+      assert.match(answer.body, new RegExp(`<Code>InvalidAction</Code><Message>The action ${action} is not valid for this web service.</Message>`));
+    }
   });
 
   it("answers GetCallerIdentity for the root and for a 12-digit key's account", async () => {

@@ -34,6 +34,21 @@ describe("S3 bad input", () => {
     assert.match(res.body, /<Code>NotImplemented<\/Code><Message>The GetBucketMetricsConfiguration operation of s3 is not supported by Nimbus yet\.<\/Message>/);
   });
 
+  it("survives a signed body whose framing node refuses (Transfer-Encoding other than chunked)", async () => {
+    for (const encoding of ["gzip", ""]) {
+      const signed = await signRequest(t.cloud.endpoint, {
+        method: "PUT",
+        path: `/${BUCKET}/badly-framed`,
+        headers: { "transfer-encoding": encoding, "x-amz-content-sha256": "a".repeat(64) },
+      });
+      const head = Object.entries(signed.headers).map(([name, value]) => `${name}: ${value}\r\n`).join("");
+      await rawSocket(t.cloud.endpoint, `PUT ${signed.path} HTTP/1.1\r\n${head}\r\nhello`, 1000);
+    }
+    const health = await fetch(`${t.cloud.endpoint}/_nimbus/health`);
+    assert.equal(health.status, 200);
+    await rejectsWith(s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: "badly-framed" })), "NotFound", 404);
+  });
+
   it("answers a path whose escapes are not UTF-8 with InvalidURI", async () => {
     const raw = await rawSocket(t.cloud.endpoint, `GET /${BUCKET}/%AE%8A- HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n`);
     assert.match(raw, /^HTTP\/1\.1 400 /);

@@ -37,7 +37,10 @@ export function createQueryCodec(model: ServiceModel, options: CodecOptions = {}
 
     resolve(req) {
       const action = formOf(req).get("Action");
-      return action ? model.operations[action] : undefined;
+      if (!action) return undefined;
+      const operation = model.operations[action];
+      if (!operation) throw new AwsError("InvalidAction", `The action ${action} is not valid for this web service.`, 400);
+      return operation;
     },
 
     async parseInput(op: Operation, req) {
