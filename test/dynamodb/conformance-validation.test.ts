@@ -59,6 +59,28 @@ describe("DynamoDB validation conformance", () => {
     await t.stop();
   });
 
+  it("refuses a null list element by its place, before writing anything", async () => {
+    const nullAt = (place: string) => `1 validation error detected: Value null at '${place}' failed to satisfy constraint: Member must not be null`;
+    await validation("TransactWriteItems", { TransactItems: [null] }, nullAt("transactItems.1.member"));
+    await validation("TransactGetItems", { TransactItems: [null] }, nullAt("transactItems.1.member"));
+    await validation("BatchWriteItem", { RequestItems: { hash: [null] } }, nullAt("requestItems.hash.1.member"));
+    await validation("CreateTable", { TableName: "nulls", KeySchema: [null], AttributeDefinitions: [{ AttributeName: "a", AttributeType: "S" }], BillingMode: "PAY_PER_REQUEST" }, nullAt("keySchema.1.member"));
+    const batch = await call("BatchExecuteStatement", { Statements: [{ Statement: "INSERT INTO hash VALUE {'a':'written-before-null'}" }, null] });
+    assert.equal(batch.status, 400);
+    const get = await call("GetItem", { TableName: "hash", Key: { a: { S: "written-before-null" } } });
+    assert.deepEqual(get.body, {});
+  });
+
+  it("refuses __proto__ as a map key or attribute name, clearly, where it cannot keep it", async () => {
+    const refused = "One or more parameter values were invalid: Nimbus does not support the map key __proto__";
+    await validation("PutItem", JSON.parse('{"TableName":"hash","Item":{"a":{"S":"p"},"__proto__":{"S":"x"}}}'), refused);
+    await validation("PutItem", JSON.parse('{"TableName":"hash","Item":{"a":{"S":"p"},"m":{"M":{"__proto__":{"N":"1"}}}}}'), refused);
+    await validation("GetItem", JSON.parse('{"TableName":"hash","Key":{"__proto__":{"S":"x"}}}'), refused);
+    const name = "One or more parameter values were invalid: Nimbus does not support the attribute name __proto__";
+    await validation("UpdateItem", { TableName: "hash", Key: { a: { S: "p" } }, UpdateExpression: "SET #n = :v", ExpressionAttributeNames: { "#n": "__proto__" }, ExpressionAttributeValues: { ":v": { S: "y" } } }, name);
+    await validation("ExecuteStatement", { Statement: "INSERT INTO hash VALUE {'a':'p','__proto__':1}" }, name);
+  });
+
   it("names front-end errors in Coral's namespaces", async () => {
     for (const operation of ["NoSuchOperation", "toString", "hasOwnProperty", "__proto__"]) {
       assert.deepEqual(await call(operation, {}), { status: 400, body: { __type: "com.amazon.coral.service#UnknownOperationException" } }, operation);

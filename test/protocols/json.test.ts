@@ -65,9 +65,17 @@ describe("json shapes: compiled readers and writers", () => {
   it("keeps values that decode to themselves, copies the rest", async () => {
     const input = await codec.parseInput(putItem, wire("POST", "/", target("PutItem"), JSON.stringify({
       TableName: "t",
-      Item: { a: { S: "x" }, gone: null, b: { B: "AAE=" }, c: { S: "y", junk: 1 }, d: { L: [{ N: "1" }, null] } },
+      Item: { a: { S: "x" }, gone: null, b: { B: "AAE=" }, c: { S: "y", junk: 1 }, d: { L: [{ N: "1" }] } },
     })));
-    assert.deepEqual(input.Item, { a: { S: "x" }, b: { B: Buffer.from([0, 1]) }, c: { S: "y" }, d: { L: [{ N: "1" }, undefined] } });
+    assert.deepEqual(input.Item, { a: { S: "x" }, b: { B: Buffer.from([0, 1]) }, c: { S: "y" }, d: { L: [{ N: "1" }] } });
+  });
+
+  it("refuses a null list element by its place, as Coral's validator does", async () => {
+    const req = wire("POST", "/", target("PutItem"), JSON.stringify({ TableName: "t", Item: { d: { L: [{ N: "1" }, null] } } }));
+    await assert.rejects(async () => codec.parseInput(putItem, req), {
+      code: "ValidationException",
+      message: "1 validation error detected: Value null at 'item.d.l.2.member' failed to satisfy constraint: Member must not be null",
+    });
   });
 
   it("reports the first mismatch in model order, with AWS's words", async () => {

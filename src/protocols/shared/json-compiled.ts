@@ -18,6 +18,7 @@
  * (objects with own enumerable properties), as JSON.parse and the services
  * make them.
  */
+import { AwsError } from "../../server/errors.js";
 import type { ServiceModel, ShapeRef } from "../model.js";
 import { resolveShape } from "../model.js";
 import { formatTimestamp, parseTimestamp } from "./timestamps.js";
@@ -132,7 +133,8 @@ function compileReader(model: ServiceModel, ref: ShapeRef): Convert {
       const member = child(shape.member ?? { shape: "" });
       return (value) => {
         if (value === null) return undefined;
-        if (!Array.isArray(value)) throw MISMATCH;
+        // A null element is left to the checked walk, which names it.
+        if (!Array.isArray(value) || value.includes(null)) throw MISMATCH;
         return sameOrCopyList(value, member);
       };
     }
@@ -146,7 +148,7 @@ function compileReader(model: ServiceModel, ref: ShapeRef): Convert {
           const out: Record<string, unknown> = {};
           for (const [k, v] of Object.entries(record)) {
             const decoded = read(v);
-            if (decoded !== undefined) out[k] = decoded;
+            if (decoded !== undefined) setEntry(out, k, decoded);
           }
           return out;
         }
@@ -157,7 +159,7 @@ function compileReader(model: ServiceModel, ref: ShapeRef): Convert {
           const v = record[k];
           const decoded = read(v);
           if (out === undefined && (decoded !== v || k === "__proto__")) out = prefixOf(record, k);
-          if (out !== undefined && decoded !== undefined) out[k] = decoded;
+          if (out !== undefined && decoded !== undefined) setEntry(out, k, decoded);
         }
         return out ?? record;
       };
@@ -305,7 +307,16 @@ function prefixOf(record: Record<string, unknown>, key: string): Record<string, 
   const out: Record<string, unknown> = {};
   for (const k in record) {
     if (k === key) break;
-    out[k] = record[k];
+    setEntry(out, k, record[k]);
   }
   return out;
+}
+
+/**
+ * A map entry. `__proto__` would be taken for the object's prototype by
+ * every later copy of the map: it is refused as a key, in the service's words.
+ */
+export function setEntry(out: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === "__proto__") throw new AwsError("ValidationException", "One or more parameter values were invalid: Nimbus does not support the map key __proto__", 400);
+  out[key] = value;
 }

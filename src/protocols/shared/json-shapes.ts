@@ -5,9 +5,10 @@
  * per shape (json-compiled.ts); the generic walk below only runs to word
  * the error of a value that does not fit its shape.
  */
+import { AwsError } from "../../server/errors.js";
 import type { ServiceModel, Shape, ShapeRef } from "../model.js";
 import { resolveShape } from "../model.js";
-import { compiledReader, compiledWriter } from "./json-compiled.js";
+import { compiledReader, compiledWriter, setEntry } from "./json-compiled.js";
 import { parseTimestamp } from "./timestamps.js";
 
 /** A JSON value of the wrong type for its shape. */
@@ -50,13 +51,16 @@ function readChecked(model: ServiceModel, ref: ShapeRef, value: unknown, path: s
     }
     case "list":
       if (!Array.isArray(value)) throw mismatch(path, "a list", value, coralContainer(value));
-      return value.map((v, i) => readChecked(model, shape.member!, v, `${path}.${i + 1}`));
+      return value.map((v, i) => {
+        if (v === null) throw nullMember(`${path}.${i + 1}`);
+        return readChecked(model, shape.member!, v, `${path}.${i + 1}`);
+      });
     case "map": {
       if (typeof value !== "object" || Array.isArray(value)) throw mismatch(path, "a map", value, Array.isArray(value) ? coralMapOfList(model, shape) : coralContainer(value));
       const out: Record<string, unknown> = {};
       for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
         const decoded = readChecked(model, shape.value!, v, `${path}.${k}`);
-        if (decoded !== undefined) out[k] = decoded;
+        if (decoded !== undefined) setEntry(out, k, decoded);
       }
       return out;
     }
@@ -95,6 +99,18 @@ function readChecked(model: ServiceModel, ref: ShapeRef, value: unknown, path: s
 /** A value made ready for JSON.stringify: blobs as base64, timestamps in their format, wire member names. */
 export function writeJsonValue(model: ServiceModel, ref: ShapeRef, value: unknown): unknown {
   return compiledWriter(model, ref)(value);
+}
+
+/**
+ * A list holding null: Coral's validator refuses the element, naming its
+ * place as it does (`transactItems.1.member`).
+ */
+function nullMember(path: string): AwsError {
+  const coral = path
+    .split(".")
+    .map((segment) => (/^\d+$/.test(segment) ? `${segment}.member` : segment.charAt(0).toLowerCase() + segment.slice(1)))
+    .join(".");
+  return new AwsError("ValidationException", `1 validation error detected: Value null at '${coral}' failed to satisfy constraint: Member must not be null`, 400);
 }
 
 function mismatch(path: string, expected: string, value: unknown, coral?: string): JsonShapeError {

@@ -14,6 +14,8 @@ export interface CancellationReason {
 
 export const ddbErrors = {
   validation: (message: string) => new AwsError("ValidationException", message, 400),
+  /** `__proto__` names a JavaScript object's prototype: Nimbus refuses it as a name rather than mishandle it. */
+  unsupportedName: () => new AwsError("ValidationException", "One or more parameter values were invalid: Nimbus does not support the attribute name __proto__", 400),
   /** Data-plane calls on a missing table say no more than this. */
   resourceNotFound: (message = "Requested resource not found") => new AwsError("ResourceNotFoundException", message, 400),
   tableNotFound: (name: string) => new AwsError("ResourceNotFoundException", `Requested resource not found: Table: ${name} not found`, 400),

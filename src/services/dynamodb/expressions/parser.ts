@@ -10,6 +10,7 @@
 import type { AttributeValue } from "../values.js";
 import type { DocumentPath, PathElement } from "./ast.js";
 import { invalidExpression, type ExpressionKind } from "./errors.js";
+import { ddbErrors } from "../errors.js";
 import type { ExpressionContext } from "./index.js";
 import { tokenize, type Token, type Tokens } from "./lexer.js";
 import { isReserved } from "./reserved-words.js";
@@ -195,6 +196,7 @@ export class Parser<Slot extends string> {
       if (isReserved(token.text)) {
         this.problems.add("reserved", `Attribute name is a reserved keyword; reserved keyword: ${token.text}`);
       }
+      if (token.text === "__proto__") throw ddbErrors.unsupportedName();
       return token.text;
     }
     if (token.kind === "name") {
@@ -214,6 +216,7 @@ export class Parser<Slot extends string> {
       return placeholder;
     }
     this.ctx.usedNames.add(placeholder);
+    if (name === "__proto__") throw ddbErrors.unsupportedName();
     return name;
   }
 

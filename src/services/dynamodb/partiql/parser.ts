@@ -344,6 +344,7 @@ class Parser {
 
   private name(): string {
     const t = this.next();
+    if ((t.kind === "quoted" || t.kind === "word") && t.text === "__proto__") throw ddbErrors.unsupportedName();
     if (t.kind === "quoted") {
       if (t.text === "") throw ddbErrors.validation("Path component cannot be an empty string");
       return t.text;
@@ -388,6 +389,7 @@ class Parser {
       if (key.kind !== "string") throw ddbErrors.validation(`Tuple keys must be of type String. Actual type: ${key.kind === "number" ? "DECIMAL" : "SYMBOL"} under ${under}`);
       this.expectPunct(":");
       if (Object.hasOwn(map, key.text)) throw partiqlErrors.duplicateTupleKey(key.text, under);
+      if (key.text === "__proto__") throw ddbErrors.unsupportedName();
       map[key.text] = this.value(`${under}.${key.text}`);
     } while (this.punct(","));
     this.expectPunct("}");
