@@ -69,6 +69,8 @@ export interface CodecOptions {
    * DynamoDB: `SerializationException`). Defaults to a generic 400.
    */
   malformedError?: (detail: string) => AwsError;
+  /** rest: the error for an empty body where the input's payload is a required document (S3: `MissingRequestBodyError`). */
+  missingPayloadError?: () => AwsError;
   /**
    * json: the `__type` and message member name of an error when the
    * service's differ from the model's namespace (DynamoDB answers

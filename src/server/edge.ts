@@ -113,6 +113,8 @@ async function handle(req: IncomingMessage, res: ServerResponse, deps: PipelineD
 function writeResponse(req: IncomingMessage, res: ServerResponse, response: WireResponse): void {
   const { body } = response;
   const headers = response.headers;
+  const disposition = headers["content-disposition"];
+  if (typeof disposition === "string") headers["content-disposition"] = dispositionBytes(disposition);
   if (body instanceof Readable) {
     res.writeHead(response.status, headers);
     if (req.method === "HEAD") {
@@ -137,4 +139,17 @@ function writeResponse(req: IncomingMessage, res: ServerResponse, response: Wire
     req.unpipe();
     req.resume();
   }
+}
+
+/**
+ * Node sends a Content-Disposition's characters as Latin-1 bytes and
+ * refuses the header when those bytes are not UTF-8 (`é` from a
+ * `response-content-disposition` query value, say). Such a value goes out
+ * as its UTF-8 bytes instead, as S3 sends it.
+ */
+function dispositionBytes(value: string): string {
+  // eslint-disable-next-line no-control-regex
+  if (!/[^\x00-\x7f]/.test(value)) return value;
+  const bytes = Buffer.from(value, "latin1");
+  return bytes.toString("utf8").includes("\uFFFD") ? Buffer.from(value, "utf8").toString("latin1") : value;
 }

@@ -55,6 +55,24 @@ describe("S3 bad input", () => {
     assert.match(raw, new RegExp(`<Code>InvalidURI</Code><Message>Couldn(?:'|&apos;)t parse the specified URI.</Message><URI>/${BUCKET}/%AE%8A-</URI>`));
   });
 
+  it("answers an empty body where a document is required with MissingRequestBodyError, and an object without a key with MalformedXML", async () => {
+    await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: "kept", Body: "x" }));
+    for (const [method, path, query] of [
+      ["POST", `/${BUCKET}`, { delete: "" }],
+      ["PUT", `/${BUCKET}/kept`, { tagging: "" }],
+      ["PUT", `/${BUCKET}`, { tagging: "" }],
+    ] as const) {
+      const res = await rawRequest(t.cloud.endpoint, { method, path, query, headers: { "content-md5": md5Base64("") } });
+      assert.equal(res.status, 400, `${method} ${path}`);
+      assert.match(res.body, /<Code>MissingRequestBodyError<\/Code><Message>Request Body is empty<\/Message>/);
+    }
+    const body = "<Delete><Object></Object></Delete>";
+    const res = await rawRequest(t.cloud.endpoint, { method: "POST", path: `/${BUCKET}`, query: { delete: "" }, headers: { "content-md5": md5Base64(body) }, body });
+    assert.equal(res.status, 400);
+    assert.match(res.body, /<Code>MalformedXML<\/Code>/);
+    assert.equal((await s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: "kept" }))).ContentLength, 1);
+  });
+
   it("answers malformed XML with MalformedXML", async () => {
     const body = "<Delete><Object><Key>a</Key></Object";
     const res = await rawRequest(t.cloud.endpoint, { method: "POST", path: `/${BUCKET}`, query: { delete: "" }, headers: { "content-md5": md5Base64(body), "content-type": "application/xml" }, body });

@@ -124,6 +124,12 @@ describe("S3 objects", () => {
     assert.equal(got.ContentType, "application/json");
     assert.equal(got.ContentDisposition, "inline");
     assert.equal(got.CacheControl, "no-cache");
+    // A non-ASCII override goes out as its UTF-8 bytes, which the SDK reads back as sent.
+    const disposition = 'attachment; filename="é.txt"';
+    for (const Command of [GetObjectCommand, HeadObjectCommand]) {
+      const named = await s3.send(new Command({ Bucket: BUCKET, Key: "override", ResponseContentDisposition: disposition }));
+      assert.equal(named.ContentDisposition, disposition);
+    }
   });
 
   it("verifies Content-MD5", async () => {

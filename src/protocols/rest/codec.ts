@@ -104,7 +104,10 @@ export function createRestCodec(model: ServiceModel, options: CodecOptions, form
         return undefined;
       }
       return readBody(req.body, maxBody).then((body) => {
-        if (body.length === 0) return;
+        if (body.length === 0) {
+          if (target.type === "structure" && shape.required?.includes(payloadName) && options.missingPayloadError) throw options.missingPayloadError();
+          return;
+        }
         if (target.type === "blob") input[payloadName] = body;
         else if (target.type === "string") input[payloadName] = body.toString("utf8");
         else input[payloadName] = readDocument(ref, body, payloadName);

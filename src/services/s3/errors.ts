@@ -47,6 +47,7 @@ export const s3Errors = {
   invalidArgument: (message: string, name?: string, value?: string) =>
     new AwsError("InvalidArgument", message, 400, name === undefined ? {} : { ArgumentName: name, ArgumentValue: value }),
   invalidRequest: (message: string) => new AwsError("InvalidRequest", message, 400),
+  missingRequestBody: () => new AwsError("MissingRequestBodyError", "Request Body is empty", 400),
   malformedXml: () =>
     new AwsError(
       "MalformedXML",

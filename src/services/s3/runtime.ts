@@ -32,6 +32,7 @@ export async function createS3Runtime(env: ServiceEnvironment): Promise<ServiceR
       xmlRootNames: S3_XML_ROOTS,
       maxBodyBytes: MAX_XML_BODY,
       malformedError: () => s3Errors.malformedXml(),
+      missingPayloadError: () => s3Errors.missingRequestBody(),
       invalidValueError: (member, value) => s3Errors.invalidValue(member, value),
       emptyQueryNumbersAbsent: true,
     })),

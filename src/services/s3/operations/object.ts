@@ -137,6 +137,7 @@ export function objectOperations({ store }: S3Deps): OperationTable {
         refuseGovernanceBypass(input.BypassGovernanceRetention);
         const errors: { Key: string; VersionId?: string; Code: string; Message: string }[] = [];
         const deleted: { Key: string; VersionId?: string }[] = [];
+        if (objects.some((o) => o.Key === undefined)) throw s3Errors.malformedXml();
         for (const { Key, VersionId } of objects) {
           if (Buffer.byteLength(Key) > 1024) errors.push({ Key, Code: "KeyTooLongError", Message: "Your key is too long" });
           else if (VersionId !== undefined && VersionId !== "null") errors.push({ Key, VersionId, Code: "NoSuchVersion", Message: "The specified version does not exist." });
