@@ -59,6 +59,17 @@ describe("DynamoDB validation conformance", () => {
     await t.stop();
   });
 
+  it("holds key condition values and starting keys to the key size limits", async () => {
+    const big = Buffer.alloc(1025, 1).toString("base64");
+    const huge = Buffer.alloc(100_000, 1).toString("base64");
+    const range = "One or more parameter values were invalid: Aggregated size of all range keys has exceeded the size limit of 1024 bytes";
+    for (const value of [big, huge]) {
+      await validation("Query", { TableName: "rangeB", KeyConditionExpression: "a = :a AND b > :b", ExpressionAttributeValues: { ":a": { S: "x" }, ":b": { B: value } } }, range);
+      await validation("Query", { TableName: "rangeB", KeyConditionExpression: "a = :a", ExpressionAttributeValues: { ":a": { S: "x" } }, ExclusiveStartKey: { a: { S: "x" }, b: { B: value } } }, `The provided starting key is invalid: ${range}`);
+    }
+    await validation("Query", { TableName: "hash", KeyConditionExpression: "a = :a", ExpressionAttributeValues: { ":a": { S: "h".repeat(100_000) } } }, "One or more parameter values were invalid: Size of hashkey has exceeded the maximum size limit of2048 bytes");
+  });
+
   it("refuses a null list element by its place, before writing anything", async () => {
     const nullAt = (place: string) => `1 validation error detected: Value null at '${place}' failed to satisfy constraint: Member must not be null`;
     await validation("TransactWriteItems", { TransactItems: [null] }, nullAt("transactItems.1.member"));

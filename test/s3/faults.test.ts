@@ -49,6 +49,18 @@ describe("S3 bad input", () => {
     await rejectsWith(s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: "badly-framed" })), "NotFound", 404);
   });
 
+  it("refuses any operation on a key over 1024 bytes, and lists past a marker of any length", async () => {
+    const long = "k".repeat(10_000);
+    await rejectsWith(s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: long })), "KeyTooLongError", 400);
+    // HEAD answers without a body: the SDK knows the error by its status alone.
+    await assert.rejects(s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: long })), (e: Error & { $metadata?: { httpStatusCode?: number } }) => e.$metadata?.httpStatusCode === 400);
+    const listed = await s3.send(new ListObjectsV2Command({ Bucket: BUCKET, StartAfter: long }));
+    assert.equal(listed.$metadata.httpStatusCode, 200);
+    assert.ok((listed.Contents ?? []).every((o) => (o.Key ?? "") > long));
+    const prefixed = await s3.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: long }));
+    assert.equal(prefixed.KeyCount, 0);
+  });
+
   it("answers a path whose escapes are not UTF-8 with InvalidURI", async () => {
     const raw = await rawSocket(t.cloud.endpoint, `GET /${BUCKET}/%AE%8A- HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n`);
     assert.match(raw, /^HTTP\/1\.1 400 /);

@@ -188,13 +188,22 @@ function checkKeyValue(name: string, scalar: string | Uint8Array, type: KeyType,
       ),
     );
   }
-  const size = keyBytes(scalar, type);
+  checkKeyBytes(keyBytes(scalar, type), isHash);
+}
+
+function checkKeyBytes(size: number, isHash: boolean): void {
   if (isHash && size > MAX_HASH_KEY_BYTES) {
     throw ddbErrors.invalid("Size of hashkey has exceeded the maximum size limit of2048 bytes");
   }
   if (!isHash && size > MAX_RANGE_KEY_BYTES) {
     throw ddbErrors.invalid("Aggregated size of all range keys has exceeded the size limit of 1024 bytes");
   }
+}
+
+/** A key value read with (a key condition, a starting key) is held to the limits of the keys it is compared with. */
+export function checkKeyValueSize(value: AttributeValue, isHash: boolean): void {
+  if ("S" in value) checkKeyBytes(Buffer.byteLength(value.S), isHash);
+  else if ("B" in value) checkKeyBytes(value.B.length, isHash);
 }
 
 /**

@@ -8,6 +8,7 @@ import type { ProtocolCodec } from "../../protocols/types.js";
 import type { ServiceEnvironment, ServiceRuntime } from "../../server/service.js";
 import { AwsError } from "../../server/errors.js";
 import { s3Errors } from "./errors.js";
+import { assertValidKey } from "./names.js";
 import { bucketConfigOperations } from "./operations/bucket-config.js";
 import { bucketOperations } from "./operations/bucket.js";
 import { copyOperations } from "./operations/copy.js";
@@ -48,6 +49,8 @@ export async function createS3Runtime(env: ServiceEnvironment): Promise<ServiceR
     },
     // Runs before authorization: S3 tells even an anonymous caller that a bucket does not exist.
     validate(op, input, ctx) {
+      // No key is longer: every operation on one refuses it, reads and deletes too.
+      if (typeof input.Key === "string") assertValidKey(input.Key);
       if (ctx.principal.type !== "anonymous" || op.name === "CreateBucket" || typeof input.Bucket !== "string") return;
       if (!store.bucket(input.Bucket)) throw s3Errors.noSuchBucket(input.Bucket);
     },

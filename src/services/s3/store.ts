@@ -7,6 +7,8 @@ import { Readable } from "node:stream";
 import type { BlobStore, KvEnvironment, KvStore, KvWriter } from "../../storage/types.js";
 import { prefixRange } from "../../storage/index.js";
 import type { BucketRecord, ObjectRecord, PartRecord, UploadRecord } from "./records.js";
+import { compareUtf8 } from "./keys.js";
+import { MAX_KEY_BYTES } from "./names.js";
 
 export const BUCKETS_STORE = "s3.buckets";
 const OBJECTS = "s3.objects";
@@ -205,8 +207,11 @@ export class S3Store {
   /** Objects of a bucket in key order, from `from` (inclusive) on. */
   *scanObjects(bucket: string, from = ""): Iterable<[string, ObjectRecord]> {
     const { end } = prefixRange([bucket]);
-    for (const entry of this.objects.range({ start: [bucket, from], end })) {
-      yield [keyOf(entry.key), entry.value];
+    const [start, skip] = keyBound(from);
+    for (const entry of this.objects.range({ start: [bucket, start], end })) {
+      const key = keyOf(entry.key);
+      if (skip && compareUtf8(key, from) < 0) continue;
+      yield [key, entry.value];
     }
   }
 
@@ -243,7 +248,11 @@ export class S3Store {
   /** Uploads of a bucket ordered by key, then by initiation (upload ids sort by time). */
   *scanUploads(bucket: string, from: readonly [string, string] = ["", ""]): Iterable<UploadRecord> {
     const { end } = prefixRange([bucket]);
-    for (const entry of this.uploads.range({ start: [bucket, ...from], end })) yield entry.value;
+    const [start, skip] = keyBound(from[0]);
+    for (const entry of this.uploads.range({ start: [bucket, start, skip ? "" : from[1]], end })) {
+      if (skip && compareUtf8(entry.value.key, from[0]) < 0) continue;
+      yield entry.value;
+    }
   }
 
   /** Records a part, freeing the blob of a part it replaces. */
@@ -286,4 +295,22 @@ function cacheId(bucket: string, key: string): string {
 function keyOf(key: unknown): string {
   if (Array.isArray(key) && typeof key[1] === "string") return key[1];
   throw new Error("s3.objects: malformed store key");
+}
+
+/**
+ * Where a scan from `from` starts in the store. No key is longer than 1024
+ * bytes, and the store cannot take a much longer one: a longer bound (a
+ * client's marker) starts at its longest head of whole characters within
+ * that, and the scan skips what sorts before the bound itself.
+ */
+function keyBound(from: string): [start: string, skip: boolean] {
+  if (from.length <= MAX_KEY_BYTES / 3 || Buffer.byteLength(from) <= MAX_KEY_BYTES) return [from, false];
+  let head = "";
+  let bytes = 0;
+  for (const char of from) {
+    bytes += Buffer.byteLength(char);
+    if (bytes > MAX_KEY_BYTES) break;
+    head += char;
+  }
+  return [head, true];
 }

@@ -29,7 +29,7 @@ import {
   type Projection,
 } from "../expressions/index.js";
 import type { LegacyCondition } from "../expressions/legacy.js";
-import { checkScalarKeyPaths, indexEntryKey, itemKey, keyOf, partitionPart, rangePart, segmentBounds, type StorageKey } from "../keys.js";
+import { checkKeyValueSize, checkScalarKeyPaths, indexEntryKey, itemKey, keyOf, partitionPart, rangePart, segmentBounds, type StorageKey } from "../keys.js";
 import { dataTable, onTable, type DynamoDeps } from "../operation.js";
 import { checkedItem, checkedValue, checkExpressionParams, expressionContext, finishExpressions, type ExpressionInput } from "../requests.js";
 import { compareStorageKeys } from "../store.js";
@@ -159,7 +159,15 @@ export function queryOperations(deps: DynamoDeps): OperationTable {
     for (const name of names) {
       const value = key[name];
       if (!value) throw scanOfTable ? schema() : bare();
-      if (attributeType(target.table, name) in value) continue;
+      if (attributeType(target.table, name) in value) {
+        const isHash = schemas.some((s) => s.some((k) => k.AttributeName === name && k.KeyType === "HASH"));
+        try {
+          checkKeyValueSize(value, isHash);
+        } catch (error) {
+          throw isAwsError(error) ? ddbErrors.validation(`The provided starting key is invalid: ${error.message}`) : error;
+        }
+        continue;
+      }
       // Reading an index, a table key attribute of the wrong type is refused as an invalid starting key.
       throw scanOfTable || (target.index && !indexKeys.has(name)) ? schema() : ddbErrors.keySchemaMismatch();
     }
@@ -348,6 +356,8 @@ export function queryOperations(deps: DynamoDeps): OperationTable {
   };
 
   function queryPlan(target: Target, condition: KeyCondition, reverse: boolean): Plan {
+    for (const value of condition.hashValues ?? [condition.hashValue]) checkKeyValueSize(value, true);
+    for (const value of [...(condition.rangeEquals ?? []), ...(condition.range?.values ?? [])]) checkKeyValueSize(value, false);
     // A multi-attribute index key's leading sort key equalities narrow the partition further.
     const partition: StorageKey = [
       ...(target.index ? [target.table.id, target.index.name] : [target.table.id]),

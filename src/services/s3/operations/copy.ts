@@ -36,12 +36,12 @@ export function parseCopySource(header: string): CopySource {
   let value = header;
   let versionId: string | undefined;
   const q = value.indexOf("?versionId=");
-  if (q >= 0) {
-    versionId = decodeURIComponent(value.slice(q + 11));
-    value = value.slice(0, q);
-  }
   let decoded: string;
   try {
+    if (q >= 0) {
+      versionId = decodeURIComponent(value.slice(q + 11));
+      value = value.slice(0, q);
+    }
     decoded = decodeURIComponent(value);
   } catch {
     throw s3Errors.invalidArgument("Invalid copy source encoding", "x-amz-copy-source", header);
@@ -52,7 +52,9 @@ export function parseCopySource(header: string): CopySource {
     // S3 names the header, not its value, as the argument's value here.
     throw s3Errors.invalidArgument("Invalid copy source object key", "x-amz-copy-source", "x-amz-copy-source");
   }
-  return { bucket: decoded.slice(0, slash), key: decoded.slice(slash + 1), versionId };
+  const key = decoded.slice(slash + 1);
+  assertValidKey(key);
+  return { bucket: decoded.slice(0, slash), key, versionId };
 }
 
 /** The source object of a copy, after its conditions hold. */
