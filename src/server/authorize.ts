@@ -59,14 +59,18 @@ export function createAuthorizer({ mode, policies, logDenials }: AuthorizerOptio
       // Context keys are built on the first look, and the look is noted.
       let built: ContextKeys | undefined;
       let consulted = false;
+      let requested: AuthorizationRequirement["keys"];
       const keys: ContextKeys = {
         get(key) {
           consulted = true;
+          const own = requested?.get(key);
+          if (own !== undefined) return own;
           built ??= globalContextKeys(ctx.principal, { now: ctx.now(), sourceIp: ctx.sourceIp, secure: false, region: ctx.region });
           return built.get(key);
         },
       };
-      for (const { action, resource } of requirements) {
+      for (const { action, resource, keys: requestKeys } of requirements) {
+        requested = requestKeys;
         const resourcePolicies = policies.resourcePolicies(resource);
         // Anonymous callers share one (empty) identity set: their decisions are not remembered.
         const memo = anonymous ? undefined : memoFor(identity, resourcePolicies);

@@ -24,6 +24,8 @@ export interface OperationDefinition<I extends Structure = Structure, O extends 
 export interface AuthorizationRequirement {
   action: string;
   resource: string;
+  /** Condition keys of this request beyond the global ones (`sts:ExternalId`...), named in lower case. */
+  keys?: ReadonlyMap<string, string | string[]>;
 }
 
 /**

@@ -135,6 +135,35 @@ describe("IAM groups, roles and STS AssumeRole (strict mode)", () => {
     await iam.send(new DetachRolePolicyCommand({ RoleName: "writer", PolicyArn: "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess" }));
   });
 
+  it("gives a trust policy the request's condition keys: an external id, the session name and tags", async () => {
+    const roleArn = "arn:aws:iam::000000000000:role/partner";
+    await iam.send(
+      new CreateRoleCommand({
+        RoleName: "partner",
+        AssumeRolePolicyDocument: JSON.stringify({
+          Version: "2012-10-17",
+          Statement: [
+            {
+              Effect: "Allow",
+              Principal: { AWS: "arn:aws:iam::000000000000:user/dev" },
+              Action: ["sts:AssumeRole", "sts:TagSession"],
+              Condition: { StringEquals: { "sts:ExternalId": "secret123", "aws:RequestTag/Team": "blue" }, StringLike: { "sts:RoleSessionName": "ci-*" } },
+            },
+          ],
+        }),
+      }),
+    );
+    const devSts = track(new STSClient({ ...t.cloud.clientConfig, credentials: dev }));
+    const assume = (ExternalId: string | undefined, RoleSessionName = "ci-1", team = "blue") =>
+      devSts.send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName, ExternalId, Tags: [{ Key: "Team", Value: team }] }));
+    await rejectsWith(assume(undefined), "AccessDenied", 403);
+    await rejectsWith(assume("wrong-id"), "AccessDenied", 403);
+    await rejectsWith(assume("secret123", "laptop"), "AccessDenied", 403);
+    await rejectsWith(assume("secret123", "ci-1", "red"), "AccessDenied", 403);
+    const assumed = await assume("secret123");
+    assert.equal(assumed.AssumedRoleUser?.Arn, "arn:aws:sts::000000000000:assumed-role/partner/ci-1");
+  });
+
   it("keeps a user in ten groups at most", async () => {
     await iam.send(new CreateUserCommand({ UserName: "joiner" }));
     for (let i = 0; i < 10; i++) {

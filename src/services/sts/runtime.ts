@@ -25,6 +25,26 @@ interface AssumeRoleInput {
   PolicyArns?: { arn?: string }[];
   Tags?: { Key: string; Value: string }[];
   TransitiveTagKeys?: string[];
+  ExternalId?: string;
+  SourceIdentity?: string;
+}
+
+/**
+ * The condition keys an AssumeRole request brings to the role's trust
+ * policy (`sts:ExternalId`, the session name and tags...), named in lower
+ * case as the policy engine looks them up.
+ */
+function assumeRoleKeys(input: AssumeRoleInput): Map<string, string | string[]> {
+  const keys = new Map<string, string | string[]>();
+  keys.set("sts:rolesessionname", input.RoleSessionName);
+  if (input.ExternalId !== undefined) keys.set("sts:externalid", input.ExternalId);
+  if (input.SourceIdentity !== undefined) keys.set("sts:sourceidentity", input.SourceIdentity);
+  if (input.Tags && input.Tags.length > 0) {
+    for (const tag of input.Tags) keys.set(`aws:requesttag/${tag.Key.toLowerCase()}`, tag.Value);
+    keys.set("aws:tagkeys", input.Tags.map((tag) => tag.Key));
+  }
+  if (input.TransitiveTagKeys && input.TransitiveTagKeys.length > 0) keys.set("sts:transitivetagkeys", input.TransitiveTagKeys);
+  return keys;
 }
 
 /**
@@ -97,7 +117,7 @@ export function createStsRuntime(env: ServiceEnvironment): ServiceRuntime {
       }),
 
       AssumeRole: defineOperation<AssumeRoleInput>({
-        authorize: (i) => [{ action: "sts:AssumeRole", resource: i.RoleArn }],
+        authorize: (i) => [{ action: "sts:AssumeRole", resource: i.RoleArn, keys: assumeRoleKeys(i) }],
         async handle(input, ctx) {
           if (!isArn(input.RoleArn)) throw invalid(`${input.RoleArn} is invalid`);
           const transitiveTags = transitiveSessionTags(input, ctx.principal);
@@ -118,6 +138,7 @@ export function createStsRuntime(env: ServiceEnvironment): ServiceRuntime {
           // The trust policy is the role's resource policy: it must name the caller.
           const trust = { name: `trust policy of role ${role.roleName}`, document: parseStored(role.assumeRolePolicy, "trust") };
           const keysOf = globalContextKeys(ctx.principal, { now: ctx.now(), sourceIp: ctx.sourceIp, secure: false, region: ctx.region });
+          for (const [key, value] of assumeRoleKeys(input)) keysOf.set(key, value);
           const facts = { principal: ctx.principal, action: "sts:AssumeRole", resource: input.RoleArn, keys: keysOf };
           const decision = evaluate(facts, [], [trust], { rootAllowed: false });
           if (decision.kind !== "allow") throw refused();
