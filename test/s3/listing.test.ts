@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { CreateBucketCommand, ListObjectsCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { CreateBucketCommand, ListObjectsCommand, ListObjectsV2Command, ListObjectVersionsCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { rejectsWith, startCloud, type TestCloud } from "../support/nimbus.js";
 
 const BUCKET = "listing-bucket";
@@ -90,5 +90,31 @@ describe("S3 listing", () => {
     assert.equal(out.IsTruncated, false);
     await rejectsWith(s3.send(new ListObjectsV2Command({ Bucket: BUCKET, ContinuationToken: "garbage" })), "InvalidArgument", 400);
     await rejectsWith(s3.send(new ListObjectsV2Command({ Bucket: "no-such-listing" })), "NoSuchBucket", 404);
+  });
+
+  it("lists every object of a never-versioned bucket as its one version, null, the latest, paging by key marker", async () => {
+    const sorted = [...KEYS].sort((x, y) => Buffer.compare(Buffer.from(x), Buffer.from(y)));
+    const seen: string[] = [];
+    let KeyMarker: string | undefined;
+    let VersionIdMarker: string | undefined;
+    for (let page = 0; page < KEYS.length; page++) {
+      const out = await s3.send(new ListObjectVersionsCommand({ Bucket: BUCKET, MaxKeys: 4, KeyMarker, VersionIdMarker }));
+      for (const v of out.Versions ?? []) {
+        assert.deepEqual([v.VersionId, v.IsLatest, v.StorageClass], ["null", true, "STANDARD"]);
+        seen.push(v.Key!);
+      }
+      assert.equal(out.DeleteMarkers, undefined);
+      if (!out.IsTruncated) break;
+      assert.equal(out.NextVersionIdMarker, "null");
+      KeyMarker = out.NextKeyMarker;
+      VersionIdMarker = out.NextVersionIdMarker;
+    }
+    assert.deepEqual(seen, sorted);
+    const rolled = await s3.send(new ListObjectVersionsCommand({ Bucket: BUCKET, Delimiter: "/", Prefix: "b/" }));
+    assert.deepEqual(rolled.Versions?.map((v) => v.Key), ["b/1.txt", "b/2.txt"]);
+    assert.deepEqual(rolled.CommonPrefixes, [{ Prefix: "b/c/" }]);
+    const lone = await rejectsWith(s3.send(new ListObjectVersionsCommand({ Bucket: BUCKET, VersionIdMarker: "null" })), "InvalidArgument", 400);
+    assert.equal(lone.message, "A version-id marker cannot be specified without a key marker.");
+    await rejectsWith(s3.send(new ListObjectVersionsCommand({ Bucket: BUCKET, KeyMarker: "a.txt", VersionIdMarker: "3sL4kqtJlcpXroDTDmJ-rmSpXd3dIbrHY" })), "InvalidArgument", 400);
   });
 });

@@ -1,6 +1,8 @@
 /**
  * ListObjects and ListObjectsV2: prefix, delimiter roll-up into
  * CommonPrefixes, markers and continuation tokens, in UTF-8 binary order.
+ * ListObjectVersions too: versioning is never enabled, so every object is
+ * its own one version, `null`, the latest.
  */
 import type { OperationTable } from "../../../server/service.js";
 import { s3Errors } from "../errors.js";
@@ -20,6 +22,11 @@ interface ListInput {
 
 interface ListObjectsInput extends ListInput {
   Marker?: string;
+}
+
+interface ListObjectVersionsInput extends ListInput {
+  KeyMarker?: string;
+  VersionIdMarker?: string;
 }
 
 interface ListObjectsV2Input extends ListInput {
@@ -57,6 +64,37 @@ export function listingOperations({ store }: S3Deps): OperationTable {
           IsTruncated: listing.truncated,
           EncodingType: input.EncodingType,
           Contents: contents(listing, encode, true),
+          CommonPrefixes: listing.commonPrefixes.map((p) => ({ Prefix: encode(p) })),
+        };
+      },
+    }),
+
+    ListObjectVersions: operation<ListObjectVersionsInput>({
+      authorize: (i) => [{ action: "s3:ListBucketVersions", resource: bucketArn(i.Bucket) }],
+      handle(input) {
+        requireBucket(store, input.Bucket);
+        const encode = encoder(input.EncodingType);
+        const versionMarker = input.VersionIdMarker;
+        if (versionMarker !== undefined && versionMarker !== "") {
+          if (input.KeyMarker === undefined || input.KeyMarker === "") {
+            throw s3Errors.invalidArgument("A version-id marker cannot be specified without a key marker.", "version-id-marker", versionMarker);
+          }
+          if (versionMarker !== "null") throw s3Errors.invalidArgument("Invalid version id specified", "version-id-marker", versionMarker);
+        }
+        const listing = listKeys(store, input.Bucket, input.Prefix ?? "", input.Delimiter, input.KeyMarker || undefined, maxKeys(input.MaxKeys));
+        const lastIsKey = listing.contents.at(-1)?.[0] === listing.last;
+        return {
+          Name: input.Bucket,
+          Prefix: encode(input.Prefix ?? ""),
+          KeyMarker: encode(input.KeyMarker ?? ""),
+          VersionIdMarker: versionMarker ?? "",
+          NextKeyMarker: listing.truncated ? encode(listing.last) : undefined,
+          NextVersionIdMarker: listing.truncated && lastIsKey ? "null" : undefined,
+          MaxKeys: maxKeys(input.MaxKeys),
+          Delimiter: encode(echoedDelimiter(input.Delimiter)),
+          IsTruncated: listing.truncated,
+          EncodingType: input.EncodingType,
+          Versions: contents(listing, encode, true).map((entry) => ({ ...entry, VersionId: "null", IsLatest: true })),
           CommonPrefixes: listing.commonPrefixes.map((p) => ({ Prefix: encode(p) })),
         };
       },
