@@ -950,8 +950,29 @@ def acl_headers_tolerated():
     name = f"conf-{uuid.uuid4().hex[:10]}"
     s3.create_bucket(Bucket=name, ACL="private")
     s3.put_object(Bucket=name, Key="foo", Body="bar", ACL="private")
+    s3.put_object(Bucket=name, Key="foo", Body="bar", ACL="bucket-owner-full-control")
     s3.copy_object(Bucket=name, Key="bar", CopySource=f"{name}/foo", ACL="private")
     s3.create_multipart_upload(Bucket=name, Key="mp", ACL="private")
+
+
+@check
+def acls_refused_where_ownership_disables_them():
+    s3 = client()
+    name = f"conf-{uuid.uuid4().hex[:10]}"
+    r = expect_error(400, "InvalidBucketAclWithObjectOwnership", s3.create_bucket, Bucket=name, ACL="public-read")
+    eq(r["Error"]["Message"], "Bucket cannot have ACLs set with ObjectOwnership's BucketOwnerEnforced setting", "message")
+    s3.create_bucket(Bucket=name)
+    eq(s3.get_bucket_ownership_controls(Bucket=name)["OwnershipControls"]["Rules"], [{"ObjectOwnership": "BucketOwnerEnforced"}], "ownership")
+    for kwargs in [{"ACL": "public-read"}, {"GrantRead": 'uri="http://acs.amazonaws.com/groups/global/AllUsers"'}]:
+        r = expect_error(400, "AccessControlListNotSupported", s3.put_object, Bucket=name, Key="foo", Body="bar", **kwargs)
+        eq(r["Error"]["Message"], "The bucket does not allow ACLs", "message")
+        expect_error(400, "AccessControlListNotSupported", s3.create_multipart_upload, Bucket=name, Key="mp", **kwargs)
+    expect_error(404, "NoSuchKey", s3.get_object, Bucket=name, Key="foo")
+    # A bucket created with ACLs enabled takes them (they are not enforced).
+    other = f"conf-{uuid.uuid4().hex[:10]}"
+    s3.create_bucket(Bucket=other, ObjectOwnership="ObjectWriter", ACL="public-read")
+    eq(s3.get_bucket_ownership_controls(Bucket=other)["OwnershipControls"]["Rules"], [{"ObjectOwnership": "ObjectWriter"}], "ownership")
+    s3.put_object(Bucket=other, Key="foo", Body="bar", ACL="public-read")
 
 
 @check

@@ -23,6 +23,43 @@ export function requireBucket(store: S3Store, name: string): BucketRecord {
   return bucket;
 }
 
+/** The ACL headers of a write: a canned ACL and the grants. */
+export interface AclInput {
+  ACL?: string;
+  GrantFullControl?: string;
+  GrantRead?: string;
+  GrantReadACP?: string;
+  GrantWrite?: string;
+  GrantWriteACP?: string;
+}
+
+function namesAcl(input: AclInput, allowed: ReadonlySet<string>): boolean {
+  const grants = [input.GrantFullControl, input.GrantRead, input.GrantReadACP, input.GrantWrite, input.GrantWriteACP];
+  return (input.ACL !== undefined && !allowed.has(input.ACL)) || grants.some((g) => g !== undefined);
+}
+
+/** What a bucket with ACLs disabled still takes: no ACL, the default one, or the owner's full control. */
+const OWNER_ONLY_ACLS: ReadonlySet<string> = new Set(["private", "bucket-owner-full-control"]);
+
+/**
+ * An object write naming an ACL. Buckets have ACLs disabled (bucket owner
+ * enforced) unless created with another object ownership: they refuse
+ * any ACL but the owner's. Where ACLs are enabled they are accepted, not
+ * modelled (every object reads back as its owner's).
+ */
+export function checkObjectAcl(bucket: BucketRecord, input: AclInput): void {
+  if (bucket.objectOwnership === undefined && namesAcl(input, OWNER_ONLY_ACLS)) {
+    throw new AwsError("AccessControlListNotSupported", "The bucket does not allow ACLs", 400);
+  }
+}
+
+/** CreateBucket naming an ACL while its object ownership disables ACLs. */
+export function checkNewBucketAcl(ownership: string, input: AclInput): void {
+  if (ownership === "BucketOwnerEnforced" && namesAcl(input, new Set(["private"]))) {
+    throw new AwsError("InvalidBucketAclWithObjectOwnership", "Bucket cannot have ACLs set with ObjectOwnership's BucketOwnerEnforced setting", 400);
+  }
+}
+
 /** Buckets here are never versioned: a version id other than `null` names no version. */
 export function checkVersionId(versionId: string | undefined): void {
   if (versionId !== undefined && versionId !== "null") throw s3Errors.invalidArgument("Invalid version id specified", "versionId", versionId);

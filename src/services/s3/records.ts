@@ -27,6 +27,8 @@ export interface BucketRecord {
   policy?: string;
   /** Bucket tags (PutBucketTagging); absent until set. */
   tags?: Tag[];
+  /** CreateBucket's x-amz-object-ownership when it enables ACLs; absent is BucketOwnerEnforced (ACLs disabled). */
+  objectOwnership?: "BucketOwnerPreferred" | "ObjectWriter";
 }
 
 /** Headers that S3 stores with an object and returns on GET/HEAD. */

@@ -106,8 +106,12 @@ export function bucketConfigOperations(deps: S3Deps): OperationTable {
       () => ({ ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: "AES256" }, BucketKeyEnabled: false }] } }),
       deps,
     ),
-    // Since April 2023 new buckets have ACLs disabled (bucket owner enforced).
-    GetBucketOwnershipControls: read("s3:GetBucketOwnershipControls", () => ({ OwnershipControls: { Rules: [{ ObjectOwnership: "BucketOwnerEnforced" }] } }), deps),
+    // Since April 2023 new buckets have ACLs disabled (bucket owner enforced) unless created otherwise.
+    GetBucketOwnershipControls: read(
+      "s3:GetBucketOwnershipControls",
+      (bucket) => ({ OwnershipControls: { Rules: [{ ObjectOwnership: deps.store.bucket(bucket)?.objectOwnership ?? "BucketOwnerEnforced" }] } }),
+      deps,
+    ),
     GetBucketLogging: read("s3:GetBucketLogging", () => ({}), deps),
     GetBucketRequestPayment: read("s3:GetBucketRequestPayment", () => ({ Payer: "BucketOwner" }), deps),
     GetBucketAccelerateConfiguration: read("s3:GetAccelerateConfiguration", () => ({}), deps),

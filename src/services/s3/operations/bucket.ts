@@ -7,14 +7,14 @@ import type { OperationTable } from "../../../server/service.js";
 import { s3Errors } from "../errors.js";
 import { assertValidBucketName, bucketArn } from "../names.js";
 import { validateTags } from "../object-headers.js";
-import { operation, owner, requireBucket, type S3Deps } from "../operation.js";
+import { checkNewBucketAcl, operation, owner, requireBucket, type AclInput, type S3Deps } from "../operation.js";
 import type { Tag } from "../records.js";
 
 interface BucketInput {
   Bucket: string;
 }
 
-interface CreateBucketInput extends BucketInput {
+interface CreateBucketInput extends BucketInput, AclInput {
   CreateBucketConfiguration?: { LocationConstraint?: string; Tags?: Tag[] };
   ObjectOwnership?: string;
 }
@@ -37,6 +37,8 @@ export function bucketOperations({ store }: S3Deps): OperationTable {
         if (input.ObjectOwnership !== undefined && !OBJECT_OWNERSHIPS.has(input.ObjectOwnership)) {
           throw s3Errors.invalidArgument(`Invalid x-amz-object-ownership header: ${input.ObjectOwnership}`, "x-amz-object-ownership");
         }
+        const ownership = input.ObjectOwnership ?? "BucketOwnerEnforced";
+        checkNewBucketAcl(ownership, input);
         const region = bucketRegion(input.CreateBucketConfiguration?.LocationConstraint, ctx.region);
         const tags = input.CreateBucketConfiguration?.Tags ?? [];
         validateTags(tags, "bucket");
@@ -46,6 +48,7 @@ export function bucketOperations({ store }: S3Deps): OperationTable {
           region,
           createdAt: ctx.now().getTime(),
           ...(tags.length > 0 ? { tags } : {}),
+          ...(ownership === "BucketOwnerPreferred" || ownership === "ObjectWriter" ? { objectOwnership: ownership } : {}),
         });
         if (existing) {
           if (existing.accountId !== ctx.accountId) throw s3Errors.bucketAlreadyExists(input.Bucket);

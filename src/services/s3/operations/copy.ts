@@ -8,7 +8,7 @@ import { s3Errors } from "../errors.js";
 import { assertValidKey, objectArn } from "../names.js";
 import { checksumValue, headersFromInput, newObjectRecord, parseTaggingHeader, SSE_S3, storageClassOf, type ObjectHeaderInput } from "../object-headers.js";
 import { checksumAlgorithmOf } from "./multipart.js";
-import { operation, requireBucket, type S3Deps } from "../operation.js";
+import { checkObjectAcl, operation, requireBucket, type AclInput, type S3Deps } from "../operation.js";
 import type { ObjectRecord } from "../records.js";
 import type { S3Store } from "../store.js";
 import { storeNewObject, wholeSeconds } from "./object.js";
@@ -19,7 +19,7 @@ export interface CopySource {
   versionId?: string;
 }
 
-interface CopyObjectInput extends ObjectHeaderInput, CopySourceConditions {
+interface CopyObjectInput extends ObjectHeaderInput, CopySourceConditions, AclInput {
   Bucket: string;
   Key: string;
   CopySource: string;
@@ -86,7 +86,7 @@ export function copyOperations({ store }: S3Deps): OperationTable {
         ];
       },
       async handle(input, ctx) {
-        requireBucket(store, input.Bucket);
+        checkObjectAcl(requireBucket(store, input.Bucket), input);
         assertValidKey(input.Key);
         checkWriteConditionHeaders(input);
         const { source, record: from } = resolveCopySource(store, input.CopySource, input, ctx.now().getTime());

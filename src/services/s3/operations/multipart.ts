@@ -13,7 +13,7 @@ import { s3Errors } from "../errors.js";
 import { compareUtf8, successor } from "../keys.js";
 import { assertValidKey, bucketArn, objectArn } from "../names.js";
 import { headersFromInput, newObjectRecord, parseTaggingHeader, SSE_S3, type ObjectHeaderInput } from "../object-headers.js";
-import { operation, owner, requireBucket, type S3Deps } from "../operation.js";
+import { checkObjectAcl, operation, owner, requireBucket, type AclInput, type S3Deps } from "../operation.js";
 import { CHECKSUM_ALGORITHMS, type ChecksumAlgorithm, type ObjectRecord, type PartRecord, type UploadRecord } from "../records.js";
 import type { S3Store } from "../store.js";
 import { parseCopySource, resolveCopySource } from "./copy.js";
@@ -32,7 +32,7 @@ interface UploadInput {
   UploadId: string;
 }
 
-interface CreateMultipartUploadInput extends ObjectHeaderInput {
+interface CreateMultipartUploadInput extends ObjectHeaderInput, AclInput {
   Bucket: string;
   Key: string;
   Tagging?: string;
@@ -104,7 +104,7 @@ export function multipartOperations({ store }: S3Deps): OperationTable {
     CreateMultipartUpload: operation<CreateMultipartUploadInput>({
       authorize: (i) => [{ action: "s3:PutObject", resource: objectArn(i.Bucket, i.Key) }],
       async handle(input, ctx) {
-        requireBucket(store, input.Bucket);
+        checkObjectAcl(requireBucket(store, input.Bucket), input);
         assertValidKey(input.Key);
         const checksumAlgorithm = input.ChecksumAlgorithm === undefined ? undefined : checksumAlgorithmOf(input.ChecksumAlgorithm);
         const checksumType = uploadChecksumType(checksumAlgorithm, input.ChecksumType);

@@ -19,7 +19,7 @@ import {
   SSE_S3,
   type ObjectHeaderInput,
 } from "../object-headers.js";
-import { checkVersionId, operation, refuseGovernanceBypass, requireBucket, type S3Deps } from "../operation.js";
+import { checkObjectAcl, checkVersionId, operation, refuseGovernanceBypass, requireBucket, type AclInput, type S3Deps } from "../operation.js";
 import type { ObjectRecord } from "../records.js";
 import type { S3Store } from "../store.js";
 
@@ -28,7 +28,7 @@ interface ObjectInput {
   Key: string;
 }
 
-interface PutObjectInput extends ObjectInput, ObjectHeaderInput {
+interface PutObjectInput extends ObjectInput, ObjectHeaderInput, AclInput {
   /** The payload: a stream, or its bytes when authentication read a small one whole. */
   Body: RequestBody;
   ContentLength?: number;
@@ -67,7 +67,7 @@ export function objectOperations({ store }: S3Deps): OperationTable {
     PutObject: operation<PutObjectInput>({
       authorize: (i) => [{ action: "s3:PutObject", resource: objectArn(i.Bucket, i.Key) }],
       async handle(input, ctx) {
-        requireBucket(store, input.Bucket);
+        checkObjectAcl(requireBucket(store, input.Bucket), input);
         assertValidKey(input.Key);
         checkWriteConditionHeaders(input);
         requireContentLength(ctx, input.ContentLength);
