@@ -19,7 +19,7 @@ import {
   IAMClient,
   ListUsersCommand,
 } from "@aws-sdk/client-iam";
-import { CreateBucketCommand, GetObjectCommand, PutBucketPolicyCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { CreateBucketCommand, GetObjectCommand, PutBucketPolicyCommand, PutObjectCommand, PutPublicAccessBlockCommand, S3Client } from "@aws-sdk/client-s3";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 
 const endpoint = process.env.AWS_ENDPOINT_URL ?? "http://127.0.0.1:4566";
@@ -76,6 +76,13 @@ await refused("user1 is refused another bucket", () => userS3.send(new PutObject
 await refused("user1 is refused IAM", () => iamAs(user1).send(new ListUsersCommand({})), "AccessDenied");
 
 // ── a public bucket policy opens mybucket567 to anonymous reads ────────
+// New buckets block public policies, on AWS as here: turn that off first.
+await adminS3.send(
+  new PutPublicAccessBlockCommand({
+    Bucket: "mybucket567",
+    PublicAccessBlockConfiguration: { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: false, RestrictPublicBuckets: false },
+  }),
+);
 await adminS3.send(
   new PutBucketPolicyCommand({
     Bucket: "mybucket567",

@@ -11,6 +11,9 @@ import {
   GetBucketPolicyCommand,
   GetBucketPolicyStatusCommand,
   PutBucketPolicyCommand,
+  PutPublicAccessBlockCommand,
+  GetPublicAccessBlockCommand,
+  DeletePublicAccessBlockCommand,
   PutObjectCommand,
   S3Client,
 } from "@aws-sdk/client-s3";
@@ -35,6 +38,28 @@ for (const auth of ["lenient", "strict"] as const) {
       await s3.send(new PutObjectCommand({ Bucket: "site", Key: "private/secret", Body: "no" }));
     });
     after(() => t.stop());
+
+    it("refuses a public policy while the bucket blocks public policies, as every new bucket does", async () => {
+      const everything = { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true };
+      assert.deepEqual((await s3.send(new GetPublicAccessBlockCommand({ Bucket: "site" }))).PublicAccessBlockConfiguration, everything);
+      const blocked = await rejectsWith(s3.send(new PutBucketPolicyCommand({ Bucket: "site", Policy: publicRead("site") })), "AccessDenied", 403);
+      assert.equal(
+        blocked.message,
+        'User: arn:aws:iam::000000000000:root is not authorized to perform: s3:PutBucketPolicy on resource: "arn:aws:s3:::site" because public policies are blocked by the BlockPublicPolicy block public access setting.',
+      );
+      await rejectsWith(s3.send(new GetBucketPolicyCommand({ Bucket: "site" })), "NoSuchBucketPolicy", 404);
+      await rejectsWith(s3.send(new PutPublicAccessBlockCommand({ Bucket: "site", PublicAccessBlockConfiguration: {} })), "InvalidRequest", 400);
+      // Unnamed settings are off.
+      await s3.send(new PutPublicAccessBlockCommand({ Bucket: "site", PublicAccessBlockConfiguration: { BlockPublicAcls: true } }));
+      assert.deepEqual((await s3.send(new GetPublicAccessBlockCommand({ Bucket: "site" }))).PublicAccessBlockConfiguration, {
+        BlockPublicAcls: true,
+        IgnorePublicAcls: false,
+        BlockPublicPolicy: false,
+        RestrictPublicBuckets: false,
+      });
+      await s3.send(new DeletePublicAccessBlockCommand({ Bucket: "site" }));
+      await rejectsWith(s3.send(new GetPublicAccessBlockCommand({ Bucket: "site" })), "NoSuchPublicAccessBlockConfiguration", 404);
+    });
 
     it("stores, returns and deletes a policy", async () => {
       await rejectsWith(s3.send(new GetBucketPolicyCommand({ Bucket: "site" })), "NoSuchBucketPolicy", 404);

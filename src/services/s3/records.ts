@@ -18,6 +18,16 @@ export interface StoredChecksum {
   type: "FULL_OBJECT" | "COMPOSITE";
 }
 
+export interface PublicAccessBlock {
+  BlockPublicAcls: boolean;
+  IgnorePublicAcls: boolean;
+  BlockPublicPolicy: boolean;
+  RestrictPublicBuckets: boolean;
+}
+
+/** What a new bucket has had since April 2023: all public access blocked. */
+export const BLOCK_ALL: PublicAccessBlock = { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true };
+
 export interface BucketRecord {
   name: string;
   accountId: string;
@@ -27,6 +37,11 @@ export interface BucketRecord {
   policy?: string;
   /** Bucket tags (PutBucketTagging); absent until set. */
   tags?: Tag[];
+  /**
+   * PutPublicAccessBlock's settings; absent is AWS's default for new
+   * buckets (everything blocked), null is none (DeletePublicAccessBlock).
+   */
+  publicAccessBlock?: PublicAccessBlock | null;
   /** CreateBucket's x-amz-object-ownership when it enables ACLs; absent is BucketOwnerEnforced (ACLs disabled). */
   objectOwnership?: "BucketOwnerPreferred" | "ObjectWriter";
 }

@@ -40,7 +40,7 @@ function assumeRoleKeys(input: AssumeRoleInput): Map<string, string | string[]> 
   if (input.ExternalId !== undefined) keys.set("sts:externalid", input.ExternalId);
   if (input.SourceIdentity !== undefined) keys.set("sts:sourceidentity", input.SourceIdentity);
   if (input.Tags && input.Tags.length > 0) {
-    for (const tag of input.Tags) keys.set(`aws:requesttag/${tag.Key.toLowerCase()}`, tag.Value);
+    for (const tag of input.Tags) if (typeof tag.Key === "string") keys.set(`aws:requesttag/${tag.Key.toLowerCase()}`, tag.Value);
     keys.set("aws:tagkeys", input.Tags.map((tag) => tag.Key));
   }
   if (input.TransitiveTagKeys && input.TransitiveTagKeys.length > 0) keys.set("sts:transitivetagkeys", input.TransitiveTagKeys);

@@ -11,7 +11,7 @@ import type { OperationTable } from "../../../server/service.js";
 import { validateTags } from "../object-headers.js";
 import { bucketArn, objectArn } from "../names.js";
 import { operation, owner, requireBucket, type S3Deps } from "../operation.js";
-import type { Tag } from "../records.js";
+import { BLOCK_ALL, type Tag } from "../records.js";
 
 interface BucketInput {
   Bucket: string;
@@ -137,10 +137,14 @@ export function bucketConfigOperations(deps: S3Deps): OperationTable {
       },
       deps,
     ),
-    // New buckets block all public access (AWS's default since April 2023), and Nimbus has no call to change it.
+    // New buckets block all public access (AWS's default since April 2023) until PutPublicAccessBlock or DeletePublicAccessBlock.
     GetPublicAccessBlock: read(
       "s3:GetBucketPublicAccessBlock",
-      () => ({ PublicAccessBlockConfiguration: { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true } }),
+      (bucket) => {
+        const settings = deps.store.bucket(bucket)?.publicAccessBlock;
+        if (settings === null) throw notConfigured("NoSuchPublicAccessBlockConfiguration", "The public access block configuration was not found", bucket);
+        return { PublicAccessBlockConfiguration: settings ?? BLOCK_ALL };
+      },
       deps,
     ),
     GetObjectLockConfiguration: read(

@@ -10,6 +10,7 @@ import { AwsError, isAwsError } from "../../../server/errors.js";
 import type { OperationTable } from "../../../server/service.js";
 import { bucketArn } from "../names.js";
 import { operation, requireBucket, type S3Deps } from "../operation.js";
+import { BLOCK_ALL, type PublicAccessBlock } from "../records.js";
 
 /** S3's limit on a bucket policy. */
 const MAX_POLICY_BYTES = 20 * 1024;
@@ -24,11 +25,18 @@ export function policyOperations({ store }: S3Deps): OperationTable {
   return {
     PutBucketPolicy: operation<BucketInput & { Policy?: string }>({
       authorize: (i) => [{ action: "s3:PutBucketPolicy", resource: bucketArn(i.Bucket) }],
-      async handle(input) {
-        requireBucket(store, input.Bucket);
+      async handle(input, ctx) {
+        const bucket = requireBucket(store, input.Bucket);
         const text = input.Policy ?? "";
         if (Buffer.byteLength(text) > MAX_POLICY_BYTES) throw malformedPolicy("Policies cannot exceed 20480 characters");
-        checkBucketPolicy(text, input.Bucket);
+        const document = checkBucketPolicy(text, input.Bucket);
+        if ((bucket.publicAccessBlock === undefined ? BLOCK_ALL : bucket.publicAccessBlock)?.BlockPublicPolicy && isPublic(document)) {
+          throw new AwsError(
+            "AccessDenied",
+            `User: ${ctx.principal.arn} is not authorized to perform: s3:PutBucketPolicy on resource: "${bucketArn(input.Bucket)}" because public policies are blocked by the BlockPublicPolicy block public access setting.`,
+            403,
+          );
+        }
         await store.updateBucket(input.Bucket, (bucket) => ({ ...bucket, policy: text }));
         return {};
       },
@@ -48,6 +56,33 @@ export function policyOperations({ store }: S3Deps): OperationTable {
       async handle(input) {
         requireBucket(store, input.Bucket);
         await store.updateBucket(input.Bucket, ({ policy: _dropped, ...bucket }) => bucket);
+        return {};
+      },
+    }),
+
+    // The four settings replace what the bucket had; an unnamed one is off.
+    PutPublicAccessBlock: operation<BucketInput & { PublicAccessBlockConfiguration: Partial<PublicAccessBlock> }>({
+      authorize: (i) => [{ action: "s3:PutBucketPublicAccessBlock", resource: bucketArn(i.Bucket) }],
+      async handle(input) {
+        requireBucket(store, input.Bucket);
+        const given = input.PublicAccessBlockConfiguration;
+        if (Object.values(given).every((v) => v === undefined)) throw new AwsError("InvalidRequest", "Must specify at least one configuration.", 400);
+        const settings: PublicAccessBlock = {
+          BlockPublicAcls: given.BlockPublicAcls ?? false,
+          IgnorePublicAcls: given.IgnorePublicAcls ?? false,
+          BlockPublicPolicy: given.BlockPublicPolicy ?? false,
+          RestrictPublicBuckets: given.RestrictPublicBuckets ?? false,
+        };
+        await store.updateBucket(input.Bucket, (bucket) => ({ ...bucket, publicAccessBlock: settings }));
+        return {};
+      },
+    }),
+
+    DeletePublicAccessBlock: operation<BucketInput>({
+      authorize: (i) => [{ action: "s3:PutBucketPublicAccessBlock", resource: bucketArn(i.Bucket) }],
+      async handle(input) {
+        requireBucket(store, input.Bucket);
+        await store.updateBucket(input.Bucket, (bucket) => ({ ...bucket, publicAccessBlock: null }));
         return {};
       },
     }),
