@@ -956,6 +956,20 @@ def acl_headers_tolerated():
 
 
 @check
+def encryption_methods():
+    s3 = client()
+    b = new_bucket(s3)
+    eq(s3.put_object(Bucket=b, Key="sse", Body="x", ServerSideEncryption="AES256")["ServerSideEncryption"], "AES256", "SSE-S3")
+    r = expect_error(400, "InvalidArgument", s3.put_object, Bucket=b, Key="sse", Body="x", ServerSideEncryption="FOO")
+    eq(r["Error"]["Message"], "The encryption method specified is not supported", "message")
+    # KMS is not modelled: refused by name, never reported as AES256.
+    r = expect_error(501, "NotImplemented", s3.put_object, Bucket=b, Key="kms", Body="x", ServerSideEncryption="aws:kms")
+    assert "aws:kms" in r["Error"]["Message"], r["Error"]["Message"]
+    expect_error(501, "NotImplemented", s3.create_multipart_upload, Bucket=b, Key="kms", ServerSideEncryption="aws:kms")
+    expect_error(404, "NoSuchKey", s3.get_object, Bucket=b, Key="kms")
+
+
+@check
 def acls_refused_where_ownership_disables_them():
     s3 = client()
     name = f"conf-{uuid.uuid4().hex[:10]}"

@@ -60,6 +60,32 @@ export function checkNewBucketAcl(ownership: string, input: AclInput): void {
   }
 }
 
+/** The encryption headers of a write. */
+export interface EncryptionInput {
+  ServerSideEncryption?: string;
+  SSECustomerAlgorithm?: string;
+}
+
+/**
+ * Objects are encrypted with S3-managed keys (SSE-S3), which is all Nimbus
+ * does: KMS and customer-provided keys are refused as not implemented
+ * rather than reported as AES256, and an unknown method as S3 refuses it.
+ */
+export function checkEncryption(input: EncryptionInput): void {
+  const method = input.ServerSideEncryption;
+  if (method !== undefined && method !== "AES256") {
+    if (method === "aws:kms" || method === "aws:kms:dsse") {
+      throw new AwsError("NotImplemented", `Server-side encryption with KMS keys (${method}) is not supported by Nimbus yet.`, 501, { Header: "x-amz-server-side-encryption" });
+    }
+    throw s3Errors.invalidArgument("The encryption method specified is not supported", "x-amz-server-side-encryption", method);
+  }
+  if (input.SSECustomerAlgorithm !== undefined) {
+    throw new AwsError("NotImplemented", "Server-side encryption with customer-provided keys (SSE-C) is not supported by Nimbus yet.", 501, {
+      Header: "x-amz-server-side-encryption-customer-algorithm",
+    });
+  }
+}
+
 /** Buckets here are never versioned: a version id other than `null` names no version. */
 export function checkVersionId(versionId: string | undefined): void {
   if (versionId !== undefined && versionId !== "null") throw s3Errors.invalidArgument("Invalid version id specified", "versionId", versionId);

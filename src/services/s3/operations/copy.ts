@@ -8,7 +8,7 @@ import { s3Errors } from "../errors.js";
 import { assertValidKey, objectArn } from "../names.js";
 import { checksumValue, headersFromInput, newObjectRecord, parseTaggingHeader, SSE_S3, storageClassOf, type ObjectHeaderInput } from "../object-headers.js";
 import { checksumAlgorithmOf } from "./multipart.js";
-import { checkObjectAcl, operation, requireBucket, type AclInput, type S3Deps } from "../operation.js";
+import { checkEncryption, checkObjectAcl, operation, requireBucket, type AclInput, type EncryptionInput, type S3Deps } from "../operation.js";
 import type { ObjectRecord } from "../records.js";
 import type { S3Store } from "../store.js";
 import { storeNewObject, wholeSeconds } from "./object.js";
@@ -19,7 +19,7 @@ export interface CopySource {
   versionId?: string;
 }
 
-interface CopyObjectInput extends ObjectHeaderInput, CopySourceConditions, AclInput {
+interface CopyObjectInput extends ObjectHeaderInput, CopySourceConditions, AclInput, EncryptionInput {
   Bucket: string;
   Key: string;
   CopySource: string;
@@ -88,6 +88,7 @@ export function copyOperations({ store }: S3Deps): OperationTable {
       async handle(input, ctx) {
         checkObjectAcl(requireBucket(store, input.Bucket), input);
         assertValidKey(input.Key);
+        checkEncryption(input);
         checkWriteConditionHeaders(input);
         const { source, record: from } = resolveCopySource(store, input.CopySource, input, ctx.now().getTime());
         const metadataDirective = directive(input.MetadataDirective, "metadata");

@@ -13,7 +13,7 @@ import { s3Errors } from "../errors.js";
 import { compareUtf8, successor } from "../keys.js";
 import { assertValidKey, bucketArn, objectArn } from "../names.js";
 import { headersFromInput, newObjectRecord, parseTaggingHeader, SSE_S3, type ObjectHeaderInput } from "../object-headers.js";
-import { checkObjectAcl, operation, owner, requireBucket, type AclInput, type S3Deps } from "../operation.js";
+import { checkEncryption, checkObjectAcl, operation, owner, requireBucket, type AclInput, type EncryptionInput, type S3Deps } from "../operation.js";
 import { CHECKSUM_ALGORITHMS, type ChecksumAlgorithm, type ObjectRecord, type PartRecord, type UploadRecord } from "../records.js";
 import type { S3Store } from "../store.js";
 import { parseCopySource, resolveCopySource } from "./copy.js";
@@ -32,7 +32,7 @@ interface UploadInput {
   UploadId: string;
 }
 
-interface CreateMultipartUploadInput extends ObjectHeaderInput, AclInput {
+interface CreateMultipartUploadInput extends ObjectHeaderInput, AclInput, EncryptionInput {
   Bucket: string;
   Key: string;
   Tagging?: string;
@@ -106,6 +106,7 @@ export function multipartOperations({ store }: S3Deps): OperationTable {
       async handle(input, ctx) {
         checkObjectAcl(requireBucket(store, input.Bucket), input);
         assertValidKey(input.Key);
+        checkEncryption(input);
         const checksumAlgorithm = input.ChecksumAlgorithm === undefined ? undefined : checksumAlgorithmOf(input.ChecksumAlgorithm);
         const checksumType = uploadChecksumType(checksumAlgorithm, input.ChecksumType);
         const upload: UploadRecord = {

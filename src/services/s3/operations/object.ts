@@ -19,7 +19,7 @@ import {
   SSE_S3,
   type ObjectHeaderInput,
 } from "../object-headers.js";
-import { checkObjectAcl, checkVersionId, operation, refuseGovernanceBypass, requireBucket, type AclInput, type S3Deps } from "../operation.js";
+import { checkEncryption, checkObjectAcl, checkVersionId, operation, refuseGovernanceBypass, requireBucket, type AclInput, type EncryptionInput, type S3Deps } from "../operation.js";
 import type { ObjectRecord } from "../records.js";
 import type { S3Store } from "../store.js";
 
@@ -28,7 +28,7 @@ interface ObjectInput {
   Key: string;
 }
 
-interface PutObjectInput extends ObjectInput, ObjectHeaderInput, AclInput {
+interface PutObjectInput extends ObjectInput, ObjectHeaderInput, AclInput, EncryptionInput {
   /** The payload: a stream, or its bytes when authentication read a small one whole. */
   Body: RequestBody;
   ContentLength?: number;
@@ -69,6 +69,7 @@ export function objectOperations({ store }: S3Deps): OperationTable {
       async handle(input, ctx) {
         checkObjectAcl(requireBucket(store, input.Bucket), input);
         assertValidKey(input.Key);
+        checkEncryption(input);
         checkWriteConditionHeaders(input);
         requireContentLength(ctx, input.ContentLength);
         const headers = headersFromInput(input);
