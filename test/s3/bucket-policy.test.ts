@@ -73,6 +73,9 @@ for (const auth of ["lenient", "strict"] as const) {
       const foreign = publicRead("site").replace("arn:aws:s3:::site/", "arn:aws:s3:::elsewhere/");
       const error = await rejectsWith(s3.send(new PutBucketPolicyCommand({ Bucket: "site", Policy: foreign })), "MalformedPolicy", 400);
       assert.equal(error.message, "Policy has invalid resource");
+      const otherService = publicRead("site").replace('"s3:GetObject"', '"dynamodb:GetItem"');
+      const action = await rejectsWith(s3.send(new PutBucketPolicyCommand({ Bucket: "site", Policy: otherService })), "MalformedPolicy", 400);
+      assert.equal(action.message, "Policy has invalid action");
     });
 
     it("takes resources whose wildcards name this bucket, and judges public access as S3 does", async () => {

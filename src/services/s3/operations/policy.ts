@@ -113,6 +113,10 @@ function checkBucketPolicy(text: string, bucket: string): PolicyDocument {
     throw error;
   }
   for (const statement of document.statements) {
+    // A bucket policy grants S3's actions only (`s3:…`, or everything).
+    for (const action of [...(statement.action ?? []), ...(statement.notAction ?? [])]) {
+      if (action !== "*" && !action.toLowerCase().startsWith("s3:")) throw malformedPolicy("Policy has invalid action");
+    }
     for (const resource of [...(statement.resource ?? []), ...(statement.notResource ?? [])]) {
       if (!inBucket(resource, bucket)) throw malformedPolicy("Policy has invalid resource");
     }
