@@ -51,6 +51,8 @@ describe("S3 multipart uploads", () => {
     );
     const md5s = Buffer.concat([createHash("md5").update(part1).digest(), createHash("md5").update(part2).digest()]);
     assert.equal(done.ETag, `"${createHash("md5").update(md5s).digest("hex")}-2"`);
+    // The object's URL, as AWS gives its virtual-host address.
+    assert.equal(done.Location, `http://${BUCKET}.s3.localhost:${new URL(t.cloud.endpoint).port}/assembled`);
     const got = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: "assembled" }));
     assert.equal(got.ContentLength, part1.length + 4);
     assert.equal(got.ContentType, "application/x-test");

@@ -122,6 +122,11 @@ export function bucketOperations({ store }: S3Deps): OperationTable {
  */
 function bucketLocation(bucket: string, region: string, host: string | undefined): string {
   if (region === "us-east-1") return `/${bucket}`;
+  return virtualHostUrl(bucket, host);
+}
+
+/** `http://<bucket>.s3.localhost:<port>/`: the bucket's address on this endpoint, as AWS names `<bucket>.s3.amazonaws.com`. */
+export function virtualHostUrl(bucket: string, host: string | undefined): string {
   const port = /:(\d+)$/.exec(host ?? "")?.[1];
   return `http://${bucket}.s3.localhost${port ? `:${port}` : ""}/`;
 }

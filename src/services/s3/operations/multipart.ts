@@ -10,12 +10,13 @@ import type { OperationTable } from "../../../server/service.js";
 import { declaredDigests, ingestBody } from "../body.js";
 import { checkWriteConditionHeaders, unquote, type CopySourceConditions } from "../conditions.js";
 import { s3Errors } from "../errors.js";
-import { compareUtf8, successor } from "../keys.js";
+import { compareUtf8, successor, urlEncodeKey } from "../keys.js";
 import { assertValidKey, bucketArn, objectArn } from "../names.js";
 import { headersFromInput, newObjectRecord, parseTaggingHeader, SSE_S3, type ObjectHeaderInput } from "../object-headers.js";
 import { checkEncryption, checkObjectAcl, operation, owner, requireBucket, type AclInput, type EncryptionInput, type S3Deps } from "../operation.js";
 import { CHECKSUM_ALGORITHMS, type ChecksumAlgorithm, type ObjectRecord, type PartRecord, type UploadRecord } from "../records.js";
 import type { S3Store } from "../store.js";
+import { virtualHostUrl } from "./bucket.js";
 import { parseCopySource, resolveCopySource } from "./copy.js";
 import { encoder } from "./listing.js";
 import { requireContentLength, storeNewObject, wholeSeconds } from "./object.js";
@@ -230,7 +231,8 @@ export function multipartOperations({ store }: S3Deps): OperationTable {
         }
         await store.endUpload(upload);
         const output = {
-          Location: `/${input.Bucket}/${input.Key}`,
+          // The object's URL, as AWS answers `https://<bucket>.s3.amazonaws.com/<key>`.
+          Location: `${virtualHostUrl(input.Bucket, ctx.headers.host)}${urlEncodeKey(input.Key)}`,
           Bucket: input.Bucket,
           Key: input.Key,
           ETag: record.etag,
