@@ -12,6 +12,7 @@ import {
   expiredToken,
   invalidToken,
   malformedAuth,
+  malformedQueryAuth,
   missingAuthentication,
   requestExpired,
   signatureMismatch,
@@ -96,6 +97,12 @@ function authenticateV4(req: AuthRequest, options: AuthOptions, sig: V4Signature
   const requestTime = parseAmzDate(sig.amzDate);
   if (Number.isNaN(requestTime)) throw malformedAuth(dialect, "X-Amz-Date must be in the ISO8601 Long Format \"yyyyMMdd'T'HHmmss'Z'\"");
   if (sig.presigned) {
+    if (sig.expires === undefined && dialect === "s3") {
+      throw malformedQueryAuth(
+        dialect,
+        "Query-string authentication version 4 requires the X-Amz-Algorithm, X-Amz-Credential, X-Amz-Signature, X-Amz-Date, X-Amz-SignedHeaders, and X-Amz-Expires parameters.",
+      );
+    }
     const expiresAt = sig.expires === undefined ? Infinity : requestTime + sig.expires * 1000;
     if (now > expiresAt) throw requestExpired(dialect, expiresAt, now, sig.expires);
     if (requestTime - now > MAX_SKEW_MS) {
@@ -216,9 +223,19 @@ function presignedHeadersV4(req: AuthRequest, sig: V4Signature, params: Readonly
   for (const [name, value] of params) {
     const lower = name.toLowerCase();
     if (!lower.startsWith("x-amz-") || V4_QUERY_PARAMS.has(lower) || req.headers[lower] !== undefined) continue;
+    // A presigner sends its checksum before it knows the body; AWS ignores one that is not signed.
     if (lower.startsWith("x-amz-checksum-") && !sig.signedHeaders.includes(lower)) continue;
-    req.headers[lower] = value;
+    hoistHeader(req, lower, value);
   }
+}
+
+/** What a header name may be (RFC 9110 token), which a name carried in a query need not be. */
+const HEADER_TOKEN = /^[!#$%&'*+.^_`|~0-9a-z-]+$/;
+
+/** A header carried in a presigned URL's query, refused unless it could have been sent as a header. */
+function hoistHeader(req: AuthRequest, name: string, value: string): void {
+  if (!HEADER_TOKEN.test(name)) throw new AwsError("InvalidArgument", `${name} is not a valid header name`, 400, { ArgumentName: name });
+  req.headers[name] = value;
 }
 
 // ── SigV2 (S3 only) ─────────────────────────────────────────────────────
@@ -260,7 +277,7 @@ function authenticateV2Query(req: AuthRequest, options: AuthOptions): AuthResult
   // x-amz-*, Content-Type and Content-MD5 there): they are the request's.
   for (const [name, value] of params) {
     const lower = name.toLowerCase();
-    if ((lower.startsWith("x-amz-") || lower === "content-type" || lower === "content-md5") && req.headers[lower] === undefined) req.headers[lower] = value;
+    if ((lower.startsWith("x-amz-") || lower === "content-type" || lower === "content-md5") && req.headers[lower] === undefined) hoistHeader(req, lower, value);
   }
   const known = resolveKey(accessKeyId, options);
   if (known) {

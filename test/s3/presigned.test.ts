@@ -45,6 +45,19 @@ describe("S3 presigned URLs from the JavaScript SDK", () => {
     await assert.rejects(s3.send(new HeadObjectCommand({ Bucket, Key: "guarded" })), { name: "NotFound" });
   });
 
+  it("refuses a query header no request could send as a header, and a URL without X-Amz-Expires", async () => {
+    const url = await getSignedUrl(s3, new PutObjectCommand({ Bucket, Key: "odd-names", Metadata: { "a b": "1" } }), { expiresIn: 60 });
+    const odd = await fetch(url, { method: "PUT", body: "payload" });
+    const oddBody = await odd.text();
+    assert.equal(odd.status, 400);
+    assert.equal(member(oddBody, "Code"), "InvalidArgument");
+    await assert.rejects(s3.send(new HeadObjectCommand({ Bucket, Key: "odd-names" })), { name: "NotFound" });
+    const forever = (await getSignedUrl(s3, new GetObjectCommand({ Bucket, Key: "odd-names" }), { expiresIn: 60 })).replace(/&?X-Amz-Expires=\d+/, "");
+    const refused = await fetch(forever);
+    assert.equal(refused.status, 400);
+    assert.equal(member(await refused.text(), "Code"), "AuthorizationQueryParametersError");
+  });
+
   it("answers a URL signed for the future, or with an unknown key, as S3 does", async () => {
     await s3.send(new PutObjectCommand({ Bucket, Key: "timed", Body: "x" }));
     const future = await getSignedUrl(s3, new GetObjectCommand({ Bucket, Key: "timed" }), { expiresIn: 60, signingDate: new Date(Date.now() + 3_600_000) });

@@ -38,7 +38,12 @@ export function createRestCodec(model: ServiceModel, options: CodecOptions, form
 
     resolve(req) {
       const match = router.match(req);
-      if (!match) return undefined;
+      if (!match) {
+        if (req.rawQuery !== "" && router.servesOtherMethod(req)) {
+          throw new AwsError("MethodNotAllowed", "The specified method is not allowed against this resource.", 405, { Method: req.method });
+        }
+        return undefined;
+      }
       req.labels = match.labels;
       return match.op;
     },
@@ -276,7 +281,10 @@ function writeHttpMembers(model: ServiceModel, shape: Shape, output: Structure, 
         response.headers[binding.name] = headerText(model, binding.target, binding.ref, value);
         break;
       case "headers":
-        for (const [key, v] of Object.entries(value as Record<string, string>)) response.headers[`${binding.name}${key}`] = headerSafe(String(v));
+        for (const [key, v] of Object.entries(value as Record<string, string>)) {
+          // A name node would refuse (none arrives as a header) is left out rather than fail the answer.
+          if (HEADER_NAME.test(key)) response.headers[`${binding.name}${key}`] = headerSafe(String(v));
+        }
         break;
       case "statusCode":
         response.status = Number(value);
@@ -302,6 +310,8 @@ function headerText(model: ServiceModel, shape: Shape, ref: ShapeRef, value: unk
  * out byte for byte). Other text is sent the way S3 sends non-ASCII
  * metadata: RFC 2047 encoded, `=?UTF-8?B?…?=`.
  */
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
 function headerSafe(value: string): string {
   // eslint-disable-next-line no-control-regex
   if (!/[^\t\x20-\x7e\x80-\xff]/.test(value)) return value;

@@ -81,7 +81,12 @@ describe("RestRouter: S3", () => {
     ["DELETE", "/b/k?versionId=v", {}, "DeleteObject"],
     ["POST", "/b/k?restore", {}, "RestoreObject"],
     ["POST", "/b/k?select&select-type=2", {}, "SelectObjectContent"],
-    ["POST", "/b/k?select", {}, "CompleteMultipartUpload"],
+    // A sub-resource the method's operations do not serve is none of them (never a DeleteBucket for `DELETE /b?acl`).
+    ["POST", "/b/k?select", {}, undefined],
+    ["DELETE", "/b?acl", {}, undefined],
+    ["DELETE", "/b/k?acl", {}, undefined],
+    ["PUT", "/b/k?attributes", {}, undefined],
+    ["PUT", "/b?versions", {}, undefined],
     ["POST", "/b/k", {}, "CompleteMultipartUpload"],
     ["POST", "/b", {}, undefined],
     ["PATCH", "/b/k", {}, undefined],

@@ -39,10 +39,13 @@ export class RestRouter {
   private readonly routes = new Map<string, Route[]>();
   /** The same without the routes that need a query literal: all a request without a query can match. */
   private readonly plainRoutes = new Map<string, Route[]>();
+  /** Every bare query literal some template names (S3's sub-resources: `acl`, `tagging`, `uploads`...). */
+  private readonly subresources = new Set<string>();
 
   constructor(model: ServiceModel) {
     for (const op of Object.values(model.operations)) {
       const route = compile(model, op);
+      for (const [name, value] of route.queryLiterals) if (value === undefined) this.subresources.add(name);
       const list = this.routes.get(route.method) ?? [];
       list.push(route);
       this.routes.set(route.method, list);
@@ -82,8 +85,30 @@ export class RestRouter {
       const score = route.specificity + (xId !== undefined && (route.xId ?? route.op.name) === xId ? 1_000_000 : 0);
       if (!best || score > best.score) best = { route, labels, score };
     }
-    if (named && (!best || (best.score < 1_000_000 && named.route.template > best.route.template))) return { op: named.route.op, labels: named.labels };
-    return best && { op: best.route.op, labels: best.labels };
+    const chosen = named && (!best || (best.score < 1_000_000 && named.route.template > best.route.template)) ? named : best;
+    if (!chosen || (!plain && this.namesOtherSubresource(req, chosen.route))) return undefined;
+    return { op: chosen.route.op, labels: chosen.labels };
+  }
+
+  /**
+   * A request naming a sub-resource its operation does not serve
+   * (`DELETE /b?acl`) is not that operation: falling back to the plain one
+   * would delete the bucket.
+   */
+  private namesOtherSubresource(req: WireRequest, route: Route): boolean {
+    for (const name of req.query.keys()) {
+      if (this.subresources.has(name) && !route.queryLiterals.some(([literal]) => literal === name) && !route.requiredQuery.includes(name)) return true;
+    }
+    return false;
+  }
+
+  /** Whether the request's resource (path and sub-resource) is served under another method. */
+  servesOtherMethod(req: WireRequest): boolean {
+    for (const method of this.routes.keys()) {
+      if (method === req.method) continue;
+      if (this.match({ ...req, method })) return true;
+    }
+    return false;
   }
 }
 
