@@ -61,6 +61,25 @@ describe("S3 bad input", () => {
     assert.equal(prefixed.KeyCount, 0);
   });
 
+  it("answers a sub-resource its method does not serve with 405, and leaves the bucket and object alone", async () => {
+    await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: "stays", Body: "x" }));
+    for (const [method, path, query] of [
+      ["DELETE", `/${BUCKET}`, { acl: "" }],
+      ["DELETE", `/${BUCKET}/stays`, { acl: "" }],
+      ["PUT", `/${BUCKET}/stays`, { attributes: "" }],
+    ] as const) {
+      const res = await rawRequest(t.cloud.endpoint, { method, path, query });
+      assert.equal(res.status, 405, `${method} ${path}`);
+      assert.match(res.body, new RegExp(`<Code>MethodNotAllowed</Code><Message>The specified method is not allowed against this resource.</Message><Method>${method}</Method>`));
+    }
+    assert.equal((await s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: "stays" }))).ContentLength, 1);
+  });
+
+  it("refuses Object Lock on a new bucket as not implemented, creating nothing", async () => {
+    await rejectsWith(s3.send(new CreateBucketCommand({ Bucket: "locked-bucket", ObjectLockEnabledForBucket: true })), "NotImplemented", 501);
+    await assert.rejects(s3.send(new HeadObjectCommand({ Bucket: "locked-bucket", Key: "x" })), (e: Error & { $metadata?: { httpStatusCode?: number } }) => e.$metadata?.httpStatusCode === 404);
+  });
+
   it("answers a path whose escapes are not UTF-8 with InvalidURI", async () => {
     const raw = await rawSocket(t.cloud.endpoint, `GET /${BUCKET}/%AE%8A- HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n`);
     assert.match(raw, /^HTTP\/1\.1 400 /);

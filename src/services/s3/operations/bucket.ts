@@ -4,6 +4,7 @@
  */
 import { loadModel } from "../../../protocols/model.js";
 import type { OperationTable } from "../../../server/service.js";
+import { AwsError } from "../../../server/errors.js";
 import { s3Errors } from "../errors.js";
 import { assertValidBucketName, bucketArn } from "../names.js";
 import { validateTags } from "../object-headers.js";
@@ -17,6 +18,7 @@ interface BucketInput {
 interface CreateBucketInput extends BucketInput, AclInput {
   CreateBucketConfiguration?: { LocationConstraint?: string; Tags?: Tag[] };
   ObjectOwnership?: string;
+  ObjectLockEnabledForBucket?: boolean;
 }
 
 interface ListBucketsInput {
@@ -36,6 +38,9 @@ export function bucketOperations({ store }: S3Deps): OperationTable {
         assertValidBucketName(input.Bucket);
         if (input.ObjectOwnership !== undefined && !OBJECT_OWNERSHIPS.has(input.ObjectOwnership)) {
           throw s3Errors.invalidArgument(`Invalid x-amz-object-ownership header: ${input.ObjectOwnership}`, "x-amz-object-ownership");
+        }
+        if (input.ObjectLockEnabledForBucket === true) {
+          throw new AwsError("NotImplemented", "Object Lock is not supported by Nimbus yet.", 501, { Header: "x-amz-bucket-object-lock-enabled" });
         }
         const ownership = input.ObjectOwnership ?? "BucketOwnerEnforced";
         checkNewBucketAcl(ownership, input);
