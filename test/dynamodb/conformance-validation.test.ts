@@ -68,6 +68,17 @@ describe("DynamoDB validation conformance", () => {
       await validation("Query", { TableName: "rangeB", KeyConditionExpression: "a = :a", ExpressionAttributeValues: { ":a": { S: "x" } }, ExclusiveStartKey: { a: { S: "x" }, b: { B: value } } }, `The provided starting key is invalid: ${range}`);
     }
     await validation("Query", { TableName: "hash", KeyConditionExpression: "a = :a", ExpressionAttributeValues: { ":a": { S: "h".repeat(100_000) } } }, "One or more parameter values were invalid: Size of hashkey has exceeded the maximum size limit of2048 bytes");
+    // An index's key attributes are held to the same limits when an item is written.
+    const created = await call("CreateTable", {
+      TableName: "index-limits",
+      AttributeDefinitions: [{ AttributeName: "a", AttributeType: "S" }, { AttributeName: "g", AttributeType: "S" }, { AttributeName: "r", AttributeType: "S" }],
+      KeySchema: [{ KeyType: "HASH", AttributeName: "a" }],
+      GlobalSecondaryIndexes: [{ IndexName: "by-g", KeySchema: [{ AttributeName: "g", KeyType: "HASH" }, { AttributeName: "r", KeyType: "RANGE" }], Projection: { ProjectionType: "ALL" } }],
+      BillingMode: "PAY_PER_REQUEST",
+    });
+    assert.equal(created.status, 200);
+    await validation("PutItem", { TableName: "index-limits", Item: { a: { S: "1" }, g: { S: "x" }, r: { S: "r".repeat(1025) } } }, range);
+    await validation("PutItem", { TableName: "index-limits", Item: { a: { S: "1" }, g: { S: "g".repeat(2049) }, r: { S: "r" } } }, "One or more parameter values were invalid: Size of hashkey has exceeded the maximum size limit of2048 bytes");
   });
 
   it("refuses a null list element by its place, before writing anything", async () => {

@@ -308,6 +308,8 @@ function checkIndexKeys(table: TableRecord, item: Item, wording: KeyWording): vo
           ),
         );
       }
+      // An index key is held to the same size limits as the table's.
+      checkKeyBytes(keyBytes(scalar, type), index.keySchema.some((k) => k.AttributeName === AttributeName && k.KeyType === "HASH"));
     }
   }
 }
