@@ -64,6 +64,8 @@ export function checkNewBucketAcl(ownership: string, input: AclInput): void {
 export interface EncryptionInput {
   ServerSideEncryption?: string;
   SSECustomerAlgorithm?: string;
+  SSECustomerKey?: string;
+  SSECustomerKeyMD5?: string;
 }
 
 /**
@@ -79,7 +81,7 @@ export function checkEncryption(input: EncryptionInput): void {
     }
     throw s3Errors.invalidArgument("The encryption method specified is not supported", "x-amz-server-side-encryption", method);
   }
-  if (input.SSECustomerAlgorithm !== undefined) {
+  if (input.SSECustomerAlgorithm !== undefined || input.SSECustomerKey !== undefined || input.SSECustomerKeyMD5 !== undefined) {
     throw new AwsError("NotImplemented", "Server-side encryption with customer-provided keys (SSE-C) is not supported by Nimbus yet.", 501, {
       Header: "x-amz-server-side-encryption-customer-algorithm",
     });
