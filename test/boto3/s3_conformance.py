@@ -966,6 +966,7 @@ def encryption_methods():
     r = expect_error(501, "NotImplemented", s3.put_object, Bucket=b, Key="kms", Body="x", ServerSideEncryption="aws:kms")
     assert "aws:kms" in r["Error"]["Message"], r["Error"]["Message"]
     expect_error(501, "NotImplemented", s3.create_multipart_upload, Bucket=b, Key="kms", ServerSideEncryption="aws:kms")
+    expect_error(501, "NotImplemented", s3.put_object, Bucket=b, Key="kms", Body="x", SSECustomerAlgorithm="AES256", SSECustomerKey="k" * 32)
     expect_error(404, "NoSuchKey", s3.get_object, Bucket=b, Key="kms")
 
 
