@@ -988,6 +988,15 @@ def acls_refused_where_ownership_disables_them():
     s3.create_bucket(Bucket=other, ObjectOwnership="ObjectWriter", ACL="public-read")
     eq(s3.get_bucket_ownership_controls(Bucket=other)["OwnershipControls"]["Rules"], [{"ObjectOwnership": "ObjectWriter"}], "ownership")
     s3.put_object(Bucket=other, Key="foo", Body="bar", ACL="public-read")
+    # Ownership controls: one rule; deleted, the bucket has none (and takes ACLs).
+    expect_error(400, "MalformedXML", s3.put_bucket_ownership_controls, Bucket=name,
+                 OwnershipControls={"Rules": [{"ObjectOwnership": "ObjectWriter"}, {"ObjectOwnership": "BucketOwnerPreferred"}]})
+    s3.put_bucket_ownership_controls(Bucket=name, OwnershipControls={"Rules": [{"ObjectOwnership": "BucketOwnerPreferred"}]})
+    eq(s3.get_bucket_ownership_controls(Bucket=name)["OwnershipControls"]["Rules"], [{"ObjectOwnership": "BucketOwnerPreferred"}], "ownership set")
+    s3.put_object(Bucket=name, Key="foo", Body="bar", ACL="public-read")
+    s3.delete_bucket_ownership_controls(Bucket=name)
+    r = expect_error(404, "OwnershipControlsNotFoundError", s3.get_bucket_ownership_controls, Bucket=name)
+    eq(r["Error"]["Message"], "The bucket ownership controls were not found", "message")
 
 
 @check

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { CreateBucketCommand, ListObjectsCommand, ListObjectsV2Command, ListObjectVersionsCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { rejectsWith, startCloud, type TestCloud } from "../support/nimbus.js";
+import { rawRequest } from "../support/raw.js";
 
 const BUCKET = "listing-bucket";
 const KEYS = ["a.txt", "b/1.txt", "b/2.txt", "b/c/3.txt", "d/4.txt", "e.txt", "é.txt", "z😀", "z\uffff"];
@@ -113,6 +114,8 @@ describe("S3 listing", () => {
     const rolled = await s3.send(new ListObjectVersionsCommand({ Bucket: BUCKET, Delimiter: "/", Prefix: "b/" }));
     assert.deepEqual(rolled.Versions?.map((v) => v.Key), ["b/1.txt", "b/2.txt"]);
     assert.deepEqual(rolled.CommonPrefixes, [{ Prefix: "b/c/" }]);
+    const raw = await rawRequest(t.cloud.endpoint, { method: "GET", path: `/${BUCKET}`, query: { versions: "", "max-keys": "1" } });
+    assert.match(raw.body, /^<\?xml[^>]*>\s*<ListVersionsResult[ >]/);
     const lone = await rejectsWith(s3.send(new ListObjectVersionsCommand({ Bucket: BUCKET, VersionIdMarker: "null" })), "InvalidArgument", 400);
     assert.equal(lone.message, "A version-id marker cannot be specified without a key marker.");
     await rejectsWith(s3.send(new ListObjectVersionsCommand({ Bucket: BUCKET, KeyMarker: "a.txt", VersionIdMarker: "3sL4kqtJlcpXroDTDmJ-rmSpXd3dIbrHY" })), "InvalidArgument", 400);

@@ -48,7 +48,8 @@ const OWNER_ONLY_ACLS: ReadonlySet<string> = new Set(["private", "bucket-owner-f
  * modelled (every object reads back as its owner's).
  */
 export function checkObjectAcl(bucket: BucketRecord, input: AclInput): void {
-  if (bucket.objectOwnership === undefined && namesAcl(input, OWNER_ONLY_ACLS)) {
+  const enforced = bucket.objectOwnership === undefined || bucket.objectOwnership === "BucketOwnerEnforced";
+  if (enforced && namesAcl(input, OWNER_ONLY_ACLS)) {
     throw new AwsError("AccessControlListNotSupported", "The bucket does not allow ACLs", 400);
   }
 }

@@ -18,6 +18,11 @@ export interface StoredChecksum {
   type: "FULL_OBJECT" | "COMPOSITE";
 }
 
+export type ObjectOwnership = "BucketOwnerPreferred" | "ObjectWriter" | "BucketOwnerEnforced";
+
+/** The object ownership settings a bucket can have. */
+export const OBJECT_OWNERSHIPS: ReadonlySet<string> = new Set<ObjectOwnership>(["BucketOwnerPreferred", "ObjectWriter", "BucketOwnerEnforced"]);
+
 export interface PublicAccessBlock {
   BlockPublicAcls: boolean;
   IgnorePublicAcls: boolean;
@@ -42,8 +47,12 @@ export interface BucketRecord {
    * buckets (everything blocked), null is none (DeletePublicAccessBlock).
    */
   publicAccessBlock?: PublicAccessBlock | null;
-  /** CreateBucket's x-amz-object-ownership when it enables ACLs; absent is BucketOwnerEnforced (ACLs disabled). */
-  objectOwnership?: "BucketOwnerPreferred" | "ObjectWriter";
+  /**
+   * The bucket's object ownership: absent is BucketOwnerEnforced (ACLs
+   * disabled), AWS's default; null is none (DeleteBucketOwnershipControls),
+   * which behaves as ObjectWriter.
+   */
+  objectOwnership?: ObjectOwnership | null;
 }
 
 /** Headers that S3 stores with an object and returns on GET/HEAD. */

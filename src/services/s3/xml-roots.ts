@@ -8,6 +8,7 @@ export const S3_XML_ROOTS: Readonly<Record<string, string>> = {
   ListBucketsOutput: "ListAllMyBucketsResult",
   ListObjectsOutput: "ListBucketResult",
   ListObjectsV2Output: "ListBucketResult",
+  ListObjectVersionsOutput: "ListVersionsResult",
   DeleteObjectsOutput: "DeleteResult",
   CreateMultipartUploadOutput: "InitiateMultipartUploadResult",
   CompleteMultipartUploadOutput: "CompleteMultipartUploadResult",

@@ -11,7 +11,8 @@ import type { OperationTable } from "../../../server/service.js";
 import { validateTags } from "../object-headers.js";
 import { bucketArn, objectArn } from "../names.js";
 import { operation, owner, requireBucket, type S3Deps } from "../operation.js";
-import { BLOCK_ALL, type Tag } from "../records.js";
+import { BLOCK_ALL, OBJECT_OWNERSHIPS, type ObjectOwnership, type Tag } from "../records.js";
+import { s3Errors } from "../errors.js";
 
 interface BucketInput {
   Bucket: string;
@@ -106,12 +107,36 @@ export function bucketConfigOperations(deps: S3Deps): OperationTable {
       () => ({ ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: "AES256" }, BucketKeyEnabled: false }] } }),
       deps,
     ),
-    // Since April 2023 new buckets have ACLs disabled (bucket owner enforced) unless created otherwise.
+    // Since April 2023 new buckets have ACLs disabled (bucket owner enforced) unless created or set otherwise.
     GetBucketOwnershipControls: read(
       "s3:GetBucketOwnershipControls",
-      (bucket) => ({ OwnershipControls: { Rules: [{ ObjectOwnership: deps.store.bucket(bucket)?.objectOwnership ?? "BucketOwnerEnforced" }] } }),
+      (bucket) => {
+        const ownership = deps.store.bucket(bucket)?.objectOwnership;
+        if (ownership === null) throw notConfigured("OwnershipControlsNotFoundError", "The bucket ownership controls were not found", bucket);
+        return { OwnershipControls: { Rules: [{ ObjectOwnership: ownership ?? "BucketOwnerEnforced" }] } };
+      },
       deps,
     ),
+    // One rule naming one of the three settings; anything else is malformed.
+    PutBucketOwnershipControls: operation<BucketInput & { OwnershipControls: { Rules?: { ObjectOwnership?: string }[] } }>({
+      authorize: (i) => [{ action: "s3:PutBucketOwnershipControls", resource: bucketArn(i.Bucket) }],
+      async handle(input) {
+        requireBucket(deps.store, input.Bucket);
+        const rules = input.OwnershipControls.Rules ?? [];
+        const ownership = rules[0]?.ObjectOwnership;
+        if (rules.length !== 1 || !OBJECT_OWNERSHIPS.has(ownership ?? "")) throw s3Errors.malformedXml();
+        await deps.store.updateBucket(input.Bucket, (bucket) => ({ ...bucket, objectOwnership: ownership as ObjectOwnership }));
+        return {};
+      },
+    }),
+    DeleteBucketOwnershipControls: operation<BucketInput>({
+      authorize: (i) => [{ action: "s3:PutBucketOwnershipControls", resource: bucketArn(i.Bucket) }],
+      async handle(input) {
+        requireBucket(deps.store, input.Bucket);
+        await deps.store.updateBucket(input.Bucket, (bucket) => ({ ...bucket, objectOwnership: null }));
+        return {};
+      },
+    }),
     GetBucketLogging: read("s3:GetBucketLogging", () => ({}), deps),
     GetBucketRequestPayment: read("s3:GetBucketRequestPayment", () => ({ Payer: "BucketOwner" }), deps),
     GetBucketAccelerateConfiguration: read("s3:GetAccelerateConfiguration", () => ({}), deps),

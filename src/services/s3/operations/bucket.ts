@@ -9,7 +9,7 @@ import { s3Errors } from "../errors.js";
 import { assertValidBucketName, bucketArn } from "../names.js";
 import { validateTags } from "../object-headers.js";
 import { checkNewBucketAcl, operation, owner, requireBucket, type AclInput, type S3Deps } from "../operation.js";
-import type { Tag } from "../records.js";
+import { OBJECT_OWNERSHIPS, type ObjectOwnership, type Tag } from "../records.js";
 
 interface BucketInput {
   Bucket: string;
@@ -28,7 +28,6 @@ interface ListBucketsInput {
   BucketRegion?: string;
 }
 
-const OBJECT_OWNERSHIPS = new Set(["BucketOwnerPreferred", "ObjectWriter", "BucketOwnerEnforced"]);
 
 export function bucketOperations({ store }: S3Deps): OperationTable {
   return {
@@ -53,7 +52,7 @@ export function bucketOperations({ store }: S3Deps): OperationTable {
           region,
           createdAt: ctx.now().getTime(),
           ...(tags.length > 0 ? { tags } : {}),
-          ...(ownership === "BucketOwnerPreferred" || ownership === "ObjectWriter" ? { objectOwnership: ownership } : {}),
+          ...(ownership === "BucketOwnerPreferred" || ownership === "ObjectWriter" ? { objectOwnership: ownership as ObjectOwnership } : {}),
         });
         if (existing) {
           if (existing.accountId !== ctx.accountId) throw s3Errors.bucketAlreadyExists(input.Bucket);
