@@ -988,6 +988,16 @@ def acls_refused_where_ownership_disables_them():
     s3.create_bucket(Bucket=other, ObjectOwnership="ObjectWriter", ACL="public-read")
     eq(s3.get_bucket_ownership_controls(Bucket=other)["OwnershipControls"]["Rules"], [{"ObjectOwnership": "ObjectWriter"}], "ownership")
     s3.put_object(Bucket=other, Key="foo", Body="bar", ACL="public-read")
+    # Changing an ACL: refused where ACLs are disabled, except the owner's full control; not modelled where enabled.
+    s3.put_object(Bucket=name, Key="foo", Body="bar")
+    expect_error(400, "AccessControlListNotSupported", s3.put_object_acl, Bucket=name, Key="foo", ACL="public-read")
+    expect_error(400, "AccessControlListNotSupported", s3.put_bucket_acl, Bucket=name, ACL="public-read")
+    s3.put_object_acl(Bucket=name, Key="foo", ACL="bucket-owner-full-control")
+    r = expect_error(400, "InvalidRequest", s3.put_bucket_acl, Bucket=name, ACL="private", GrantRead='uri="http://acs.amazonaws.com/groups/global/AllUsers"')
+    eq(r["Error"]["Message"], "Specifying both Canned ACLs and Header Grants is not allowed", "message")
+    expect_error(400, "MissingSecurityHeader", s3.put_bucket_acl, Bucket=name)
+    expect_error(404, "NoSuchKey", s3.put_object_acl, Bucket=name, Key="missing", ACL="private")
+    expect_error(501, "NotImplemented", s3.put_object_acl, Bucket=other, Key="foo", ACL="public-read")
     # Ownership controls: one rule; deleted, the bucket has none (and takes ACLs).
     expect_error(400, "MalformedXML", s3.put_bucket_ownership_controls, Bucket=name,
                  OwnershipControls={"Rules": [{"ObjectOwnership": "ObjectWriter"}, {"ObjectOwnership": "BucketOwnerPreferred"}]})
@@ -1139,7 +1149,6 @@ def unsupported_operations():
     for fn, kwargs, name in [
         (s3.put_bucket_cors, {"Bucket": b, "CORSConfiguration": {"CORSRules": [{"AllowedMethods": ["GET"], "AllowedOrigins": ["*"]}]}}, "PutBucketCors"),
         (s3.put_bucket_versioning, {"Bucket": b, "VersioningConfiguration": {"Status": "Enabled"}}, "PutBucketVersioning"),
-        (s3.put_object_acl, {"Bucket": b, "Key": "k", "ACL": "public-read"}, "PutObjectAcl"),
     ]:
         r = expect_error(501, "NotImplemented", fn, **kwargs)
         assert name in r["Error"]["Message"], r["Error"]["Message"]

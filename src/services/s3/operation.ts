@@ -54,6 +54,25 @@ export function checkObjectAcl(bucket: BucketRecord, input: AclInput): void {
   }
 }
 
+/**
+ * PutBucketAcl and PutObjectAcl: an ACL given one way (a canned ACL, grant
+ * headers or a document). With ACLs disabled only the owner's full control
+ * is taken, and changes nothing; where ACLs are enabled they are not
+ * modelled, which is said (501) rather than silently ignored.
+ */
+export function checkAclChange(bucket: BucketRecord, input: AclInput & { AccessControlPolicy?: unknown }): void {
+  const grants = [input.GrantFullControl, input.GrantRead, input.GrantReadACP, input.GrantWrite, input.GrantWriteACP].some((g) => g !== undefined);
+  if (input.ACL !== undefined && grants) throw s3Errors.invalidRequest("Specifying both Canned ACLs and Header Grants is not allowed");
+  if (input.ACL === undefined && !grants && input.AccessControlPolicy === undefined) {
+    throw new AwsError("MissingSecurityHeader", "Your request was missing a required header", 400, { MissingHeaderName: "x-amz-acl" });
+  }
+  const enforced = bucket.objectOwnership === undefined || bucket.objectOwnership === "BucketOwnerEnforced";
+  if (!enforced) throw new AwsError("NotImplemented", "Nimbus does not model ACLs: only buckets with ACLs disabled (bucket owner enforced) are supported.", 501);
+  if (input.AccessControlPolicy !== undefined || namesAcl(input, OWNER_ONLY_ACLS)) {
+    throw new AwsError("AccessControlListNotSupported", "The bucket does not allow ACLs", 400);
+  }
+}
+
 /** CreateBucket naming an ACL while its object ownership disables ACLs. */
 export function checkNewBucketAcl(ownership: string, input: AclInput): void {
   if (ownership === "BucketOwnerEnforced" && namesAcl(input, new Set(["private"]))) {

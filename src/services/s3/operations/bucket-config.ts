@@ -10,7 +10,7 @@ import { AwsError } from "../../../server/errors.js";
 import type { OperationTable } from "../../../server/service.js";
 import { validateTags } from "../object-headers.js";
 import { bucketArn, objectArn } from "../names.js";
-import { operation, owner, requireBucket, type S3Deps } from "../operation.js";
+import { checkAclChange, checkVersionId, operation, owner, requireBucket, type AclInput, type S3Deps } from "../operation.js";
 import { BLOCK_ALL, OBJECT_OWNERSHIPS, type ObjectOwnership, type Tag } from "../records.js";
 import { s3Errors } from "../errors.js";
 
@@ -56,6 +56,25 @@ export function bucketConfigOperations(deps: S3Deps): OperationTable {
       authorize: (i) => [{ action: "s3:GetBucketAcl", resource: bucketArn(i.Bucket) }],
       handle(input) {
         return ownerAcl(requireBucket(store, input.Bucket).accountId);
+      },
+    }),
+
+    PutBucketAcl: operation<BucketInput & AclInput & { AccessControlPolicy?: unknown }>({
+      authorize: (i) => [{ action: "s3:PutBucketAcl", resource: bucketArn(i.Bucket) }],
+      handle(input) {
+        checkAclChange(requireBucket(store, input.Bucket), input);
+        return {};
+      },
+    }),
+
+    PutObjectAcl: operation<ObjectInput & AclInput & { AccessControlPolicy?: unknown; VersionId?: string }>({
+      authorize: (i) => [{ action: "s3:PutObjectAcl", resource: objectArn(i.Bucket, i.Key) }],
+      handle(input) {
+        const bucket = requireBucket(store, input.Bucket);
+        if (!store.object(input.Bucket, input.Key)) throw new AwsError("NoSuchKey", "The specified key does not exist.", 404, { Key: input.Key });
+        checkVersionId(input.VersionId);
+        checkAclChange(bucket, input);
+        return {};
       },
     }),
 
