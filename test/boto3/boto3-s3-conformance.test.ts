@@ -1,8 +1,9 @@
 /**
  * S3 conformance checks from boto3, in the style of Ceph's s3-tests:
  * listing edge cases, bucket names, conditions, ranges, copy, multipart,
- * tagging, error documents. s3_conformance.py runs every check and lists
- * each failure.
+ * tagging, error documents (s3_conformance.py); and bucket versioning
+ * (s3_versioning.py), each check an answer AWS was recorded giving. Each
+ * script runs every check and lists each failure.
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
@@ -12,6 +13,7 @@ import { awsEnv, runTool, toolMissing } from "../support/tools.js";
 
 const skip = await toolMissing("python3", ["-c", "import boto3"]);
 const SCRIPT = join(ROOT, "test/boto3/s3_conformance.py");
+const VERSIONING = join(ROOT, "test/boto3/s3_versioning.py");
 
 describe("boto3: S3 conformance (s3-tests style)", { skip }, () => {
   let t: TestCloud;
@@ -24,5 +26,11 @@ describe("boto3: S3 conformance (s3-tests style)", { skip }, () => {
     const result = await runTool("python3", [SCRIPT], awsEnv({ AWS_ENDPOINT_URL: t.cloud.endpoint }));
     assert.equal(result.code, 0, `${result.stdout}\n${result.stderr}`);
     assert.match(result.stdout, /^OK$/m);
+  });
+
+  it("passes every versioning check", async () => {
+    const result = await runTool("python3", [VERSIONING], awsEnv({ AWS_ENDPOINT_URL: t.cloud.endpoint }));
+    assert.equal(result.code, 0, `${result.stdout}\n${result.stderr}`);
+    assert.match(result.stdout, /^\d+ passed, 0 failed/m);
   });
 });

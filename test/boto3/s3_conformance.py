@@ -1147,8 +1147,8 @@ def unsupported_operations():
     s3 = client()
     b = new_bucket(s3)
     for fn, kwargs, name in [
-        (s3.put_bucket_cors, {"Bucket": b, "CORSConfiguration": {"CORSRules": [{"AllowedMethods": ["GET"], "AllowedOrigins": ["*"]}]}}, "PutBucketCors"),
-        (s3.put_bucket_versioning, {"Bucket": b, "VersioningConfiguration": {"Status": "Enabled"}}, "PutBucketVersioning"),
+        (s3.put_bucket_lifecycle_configuration, {"Bucket": b, "LifecycleConfiguration": {"Rules": [{"ID": "r", "Status": "Enabled", "Filter": {"Prefix": ""}, "Expiration": {"Days": 1}}]}}, "PutBucketLifecycleConfiguration"),
+        (s3.put_bucket_replication, {"Bucket": b, "ReplicationConfiguration": {"Role": "arn:aws:iam::000000000000:role/r", "Rules": [{"Status": "Enabled", "Destination": {"Bucket": "arn:aws:s3:::other"}}]}}, "PutBucketReplication"),
     ]:
         r = expect_error(501, "NotImplemented", fn, **kwargs)
         assert name in r["Error"]["Message"], r["Error"]["Message"]

@@ -141,10 +141,10 @@ describe("S3 bad input", () => {
   });
 
   it("names an unsupported operation in a 501", async () => {
-    const res = await rawRequest(t.cloud.endpoint, { method: "PUT", path: `/${BUCKET}`, query: { versioning: "" }, body: "<VersioningConfiguration><Status>Enabled</Status></VersioningConfiguration>" });
+    const res = await rawRequest(t.cloud.endpoint, { method: "PUT", path: `/${BUCKET}`, query: { replication: "" }, body: "<ReplicationConfiguration><Role>r</Role></ReplicationConfiguration>" });
     assert.equal(res.status, 501);
     assert.match(res.body, /<Code>NotImplemented<\/Code>/);
-    assert.match(res.body, /PutBucketVersioning/);
+    assert.match(res.body, /PutBucketReplication/);
   });
 
   it("refuses a payload that does not match its signed SHA-256, once the bucket is found, small or large", async () => {

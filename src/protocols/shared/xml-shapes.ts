@@ -124,10 +124,30 @@ export function writeXmlElement(model: ServiceModel, ref: ShapeRef, name: string
   }
 }
 
+/**
+ * Set on a structure to write some of its flattened list members as one
+ * sequence of elements, in the order given, where the first of them
+ * stands: S3's ListVersionsResult interleaves `<Version>` and
+ * `<DeleteMarker>` newest first, which two lists in model order cannot say.
+ */
+export const XML_SEQUENCE = Symbol("nimbus.xmlSequence");
+
+export interface XmlSequence {
+  members: readonly string[];
+  items: readonly (readonly [member: string, item: unknown])[];
+}
+
 /** The child elements of a structure, in model order, skipping absent and located members. */
 export function writeMembers(model: ServiceModel, shape: Shape, record: Record<string, unknown>): string {
   let out = "";
+  const sequence = (record as { [XML_SEQUENCE]?: XmlSequence })[XML_SEQUENCE];
+  let sequenceWritten = false;
   for (const [member, ref] of Object.entries(shape.members ?? {})) {
+    if (sequence?.members.includes(member)) {
+      if (!sequenceWritten) out += writeSequence(model, shape, sequence);
+      sequenceWritten = true;
+      continue;
+    }
     const value = record[member];
     if (value === undefined || value === null || ref.location || ref.xmlAttribute) continue;
     const name = ref.locationName ?? member;
@@ -139,6 +159,17 @@ export function writeMembers(model: ServiceModel, shape: Shape, record: Record<s
     } else {
       out += writeXmlElement(model, ref, name, value);
     }
+  }
+  return out;
+}
+
+function writeSequence(model: ServiceModel, shape: Shape, sequence: XmlSequence): string {
+  let out = "";
+  for (const [member, item] of sequence.items) {
+    const ref = shape.members?.[member];
+    const target = ref && resolveShape(model, ref);
+    if (!ref || target?.type !== "list") throw new Error(`xml: ${member} is not a list member of the structure`);
+    out += writeXmlElement(model, target.member!, ref.locationName ?? member, item);
   }
   return out;
 }

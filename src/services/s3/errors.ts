@@ -38,8 +38,9 @@ export const s3Errors = {
       409,
       { BucketName: bucket },
     ),
-  bucketNotEmpty: (bucket: string) =>
-    new AwsError("BucketNotEmpty", "The bucket you tried to delete is not empty", 409, { BucketName: bucket }),
+  /** A bucket that has had versioning adds what is easily missed: versions and delete markers count. */
+  bucketNotEmpty: (bucket: string, versioned = false) =>
+    new AwsError("BucketNotEmpty", `The bucket you tried to delete is not empty${versioned ? ". You must delete all versions in the bucket." : ""}`, 409, { BucketName: bucket }),
   invalidBucketName: (bucket: string) =>
     new AwsError("InvalidBucketName", "The specified bucket is not valid.", 400, { BucketName: bucket }),
   keyTooLong: () =>

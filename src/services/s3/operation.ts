@@ -7,7 +7,8 @@ import { defineOperation } from "../../server/service.js";
 import type { S3Store } from "./store.js";
 import { AwsError } from "../../server/errors.js";
 import { s3Errors } from "./errors.js";
-import type { BucketRecord } from "./records.js";
+import { isDeleteMarker, versionIdOf, type BucketRecord, type DeleteMarker, type ObjectRecord } from "./records.js";
+import { versionOrder } from "./version-ids.js";
 
 export interface S3Deps {
   store: S3Store;
@@ -108,9 +109,62 @@ export function checkEncryption(input: EncryptionInput): void {
   }
 }
 
-/** Buckets here are never versioned: a version id other than `null` names no version. */
-export function checkVersionId(versionId: string | undefined): void {
-  if (versionId !== undefined && versionId !== "null") throw s3Errors.invalidArgument("Invalid version id specified", "versionId", versionId);
+/**
+ * A version id as S3 takes it: `null`, or, in a bucket that has had
+ * versioning, an id of the form S3 gives (any other names no version).
+ */
+export function checkVersionId(bucket: BucketRecord, versionId: string | undefined): void {
+  if (versionId !== undefined && !isVersionId(bucket, versionId)) throw s3Errors.invalidArgument("Invalid version id specified", "versionId", versionId);
+}
+
+export function isVersionId(bucket: BucketRecord, versionId: string): boolean {
+  return versionId === "null" || (bucket.versioning !== undefined && versionOrder(versionId) !== undefined);
+}
+
+/**
+ * The version a request names (or the current object): NoSuchVersion or
+ * NoSuchKey when there is none, and S3's answers for a delete marker —
+ * 405 when named by id, 404 as the current version — with its headers.
+ */
+export function requireVersion(store: S3Store, bucket: BucketRecord, key: string, versionId: string | undefined, method: string): ObjectRecord {
+  checkVersionId(bucket, versionId);
+  if (versionId === undefined) {
+    const current = store.object(bucket.name, key);
+    if (current) return current;
+    const latest = bucket.versioning === undefined ? undefined : store.latestVersion(bucket.name, key);
+    if (latest && isDeleteMarker(latest)) {
+      throw new AwsError("NoSuchKey", "The specified key does not exist.", 404, { Key: key }, { "x-amz-delete-marker": "true", "x-amz-version-id": versionIdOf(latest) });
+    }
+    throw s3Errors.noSuchKey(key);
+  }
+  const version = bucket.versioning === undefined ? store.object(bucket.name, key) : store.version(bucket.name, key, versionId);
+  if (!version) throw new AwsError("NoSuchVersion", "The specified version does not exist.", 404, { Key: key, VersionId: versionId });
+  if (isDeleteMarker(version)) throw notAllowedOnDeleteMarker(version, method);
+  return version;
+}
+
+/** What S3 answers a read or write of a delete marker: only DELETE applies to one. */
+export function notAllowedOnDeleteMarker(marker: DeleteMarker, method: string): AwsError {
+  return new AwsError("MethodNotAllowed", "The specified method is not allowed against this resource.", 405, { Method: method, ResourceType: "DeleteMarker" }, {
+    "x-amz-delete-marker": "true",
+    "x-amz-version-id": versionIdOf(marker),
+    "last-modified": new Date(marker.lastModified).toUTCString(),
+    allow: "DELETE",
+  });
+}
+
+/** The version id an answer carries: every object of a bucket that has had versioning has one. */
+export function versionHeader(bucket: BucketRecord, record: ObjectRecord): string | undefined {
+  return bucket.versioning === undefined ? undefined : versionIdOf(record);
+}
+
+/**
+ * The IAM action of an object operation: naming a version asks for its
+ * version action (s3:GetObject → s3:GetObjectVersion, s3:PutObjectTagging
+ * → s3:PutObjectVersionTagging), as on AWS.
+ */
+export function objectAction(action: string, versionId: string | undefined): string {
+  return versionId === undefined ? action : action.replace("Object", "ObjectVersion");
 }
 
 /** Object Lock is not modelled, so no bucket has it: the bypass header is refused whatever its value. */

@@ -33,6 +33,9 @@ export interface PublicAccessBlock {
 /** What a new bucket has had since April 2023: all public access blocked. */
 export const BLOCK_ALL: PublicAccessBlock = { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true };
 
+/** A bucket's versioning once it has been set; a bucket never set has none (unversioned). */
+export type Versioning = "Enabled" | "Suspended";
+
 export interface BucketRecord {
   name: string;
   accountId: string;
@@ -53,6 +56,8 @@ export interface BucketRecord {
    * which behaves as ObjectWriter.
    */
   objectOwnership?: ObjectOwnership | null;
+  /** PutBucketVersioning's status; absent while versioning was never set. */
+  versioning?: Versioning;
 }
 
 /** Headers that S3 stores with an object and returns on GET/HEAD. */
@@ -85,6 +90,29 @@ export interface ObjectRecord extends ObjectHeaders {
   partsCount?: number;
   /** Their sizes, for GET ?partNumber=. */
   partSizes?: number[];
+  /** The version's id in a bucket that has had versioning; absent is the `null` version. */
+  versionId?: string;
+}
+
+/** The version a delete leaves in a versioned bucket: the key reads as absent while it is the latest. */
+export interface DeleteMarker {
+  deleteMarker: true;
+  /** Absent is the `null` version (a delete while versioning is suspended). */
+  versionId?: string;
+  lastModified: number;
+  ownerAccountId: string;
+}
+
+/** One version of a key in a bucket that has had versioning. */
+export type VersionRecord = ObjectRecord | DeleteMarker;
+
+export function isDeleteMarker(version: VersionRecord): version is DeleteMarker {
+  return (version as DeleteMarker).deleteMarker === true;
+}
+
+/** The id S3 shows for a version: the `null` version has none of its own. */
+export function versionIdOf(version: VersionRecord): string {
+  return version.versionId ?? "null";
 }
 
 export interface UploadRecord extends ObjectHeaders {

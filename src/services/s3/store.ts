@@ -4,15 +4,24 @@
  * range scan is a listing in UTF-8 binary order.
  */
 import { Readable } from "node:stream";
-import type { BlobStore, KvEnvironment, KvStore, KvWriter } from "../../storage/types.js";
+import type { BlobStore, KvEnvironment, KvStore, KvTransaction, KvWriter } from "../../storage/types.js";
 import { prefixRange } from "../../storage/index.js";
-import type { BucketRecord, ObjectRecord, PartRecord, UploadRecord } from "./records.js";
+import { isDeleteMarker, versionIdOf, type BucketRecord, type DeleteMarker, type ObjectRecord, type PartRecord, type UploadRecord, type Versioning, type VersionRecord } from "./records.js";
 import { compareUtf8 } from "./keys.js";
 import { MAX_KEY_BYTES } from "./names.js";
+import { newVersionId } from "./version-ids.js";
 
 export const BUCKETS_STORE = "s3.buckets";
 const OBJECTS = "s3.objects";
 const BODIES = "s3.bodies";
+/**
+ * Every version of every key of a bucket that has had versioning, keyed
+ * [bucket, key, order] with `order` falling as versions are added, so a
+ * key's versions list newest first. `s3.objects` keeps, beside it, each
+ * key's latest version unless that is a delete marker: reads and listings
+ * of current objects never look here.
+ */
+const VERSIONS = "s3.versions";
 /** Hot objects kept in memory: records, and bodies of at most 16 KiB (so at most 16 MiB of them). */
 const OBJECT_CACHE_ENTRIES = 1024;
 
@@ -23,6 +32,7 @@ export class S3Store {
   private readonly parts: KvStore<PartRecord>;
   /** Small object bodies, keyed by the record's `blob`. */
   private readonly bodies: KvStore<Buffer>;
+  private readonly versions: KvStore<VersionRecord>;
 
   constructor(
     private readonly kv: KvEnvironment,
@@ -33,6 +43,7 @@ export class S3Store {
     this.objects = kv.store<ObjectRecord>(OBJECTS);
     this.uploads = kv.store<UploadRecord>("s3.uploads");
     this.parts = kv.store<PartRecord>("s3.parts");
+    this.versions = kv.store<VersionRecord>(VERSIONS);
   }
 
   /**
@@ -44,6 +55,7 @@ export class S3Store {
     const live = new Set<string>();
     for (const { value } of this.objects.range()) if (!value.inline) live.add(value.blob);
     for (const { value } of this.parts.range()) live.add(value.blob);
+    for (const { value } of this.versions.range()) if (!isDeleteMarker(value) && !value.inline) live.add(value.blob);
     const orphans = (await this.blobs.list()).filter((id) => !live.has(id));
     await Promise.all(orphans.map((id) => this.blobs.delete(id)));
     return orphans.length;
@@ -108,9 +120,31 @@ export class S3Store {
     return [...this.buckets.range()].map((e) => e.value);
   }
 
+  /** Whether any object, version or delete marker is left in the bucket. */
   hasObjects(bucket: string): boolean {
     for (const _ of this.objects.range({ ...prefixRange([bucket]), limit: 1 })) return true;
+    for (const _ of this.versions.range({ ...prefixRange([bucket]), limit: 1 })) return true;
     return false;
+  }
+
+  /**
+   * Sets a bucket's versioning. The first time, every object the bucket
+   * holds becomes its key's `null` version, in the same transaction.
+   */
+  async setVersioning(name: string, status: Versioning): Promise<boolean> {
+    const done = await this.kv.transaction((tx) => {
+      const buckets = tx.store<BucketRecord>(BUCKETS_STORE);
+      const bucket = buckets.get(name);
+      if (!bucket) return false;
+      if (bucket.versioning === undefined) {
+        const versions = tx.store<VersionRecord>(VERSIONS);
+        for (const { key, value } of this.objects.range(prefixRange([name]))) versions.put([name, keyOf(key), this.nextOrder()], value);
+      }
+      buckets.put(name, { ...bucket, versioning: status });
+      return true;
+    });
+    this.bucketCache.delete(name);
+    return done;
   }
 
   // ── objects ─────────────────────────────────────────────────────────
@@ -153,19 +187,96 @@ export class S3Store {
     record: ObjectRecord,
     inlineBody: Buffer | undefined,
     check?: (previous: ObjectRecord | undefined) => void,
-  ): Promise<void> {
-    const previous = await this.kv
+  ): Promise<string | undefined> {
+    const outcome = await this.kv
       .transaction((tx) => {
         const objects = tx.store<ObjectRecord>(OBJECTS);
         const old = objects.get([bucket, key]);
         check?.(old);
-        objects.put([bucket, key], record);
         if (inlineBody) tx.store<Buffer>(BODIES).put(record.blob, inlineBody);
+        const versioning = tx.store<BucketRecord>(BUCKETS_STORE).get(bucket)?.versioning;
+        if (versioning !== undefined) return new VersionEdit(this, tx, bucket).put(key, record, versioning);
+        objects.put([bucket, key], record);
         if (old?.inline && old.blob !== record.blob) tx.store<Buffer>(BODIES).remove(old.blob);
-        return old;
+        return { versionId: undefined, freed: old && !old.inline && old.blob !== record.blob ? [old.blob] : [] };
       })
       .finally(() => this.forgetObject(bucket, key));
-    if (previous && !previous.inline && previous.blob !== record.blob) await this.blobs.delete(previous.blob);
+    await this.free(outcome.freed);
+    return outcome.versionId;
+  }
+
+  private async free(blobs: readonly string[]): Promise<void> {
+    await Promise.all(blobs.map((blob) => this.blobs.delete(blob)));
+  }
+
+  /** Position of a new version: below (newer than) every version made before, here or before a restart. */
+  private lastStamp = 0;
+  nextOrder(newest?: number): number {
+    this.lastStamp = Math.max(Date.now() * 1000, this.lastStamp + 1);
+    const order = Number.MAX_SAFE_INTEGER - this.lastStamp;
+    return newest !== undefined && order >= newest ? newest - 1 : order;
+  }
+
+  /** A key's versions, newest first, as committed. */
+  keyVersions(bucket: string, key: string): { order: number; version: VersionRecord }[] {
+    return [...this.versions.range(prefixRange([bucket, key]))].map((e) => ({ order: orderOf(e.key), version: e.value }));
+  }
+
+  /** One version of a key, by id (`null` for the null version). */
+  version(bucket: string, key: string, versionId: string): VersionRecord | undefined {
+    return this.keyVersions(bucket, key).find((v) => versionIdOf(v.version) === versionId)?.version;
+  }
+
+  /** The newest version of a key, a delete marker or not. */
+  latestVersion(bucket: string, key: string): VersionRecord | undefined {
+    for (const entry of this.versions.range({ ...prefixRange([bucket, key]), limit: 1 })) return entry.value;
+    return undefined;
+  }
+
+  /** Versions of a bucket in key order, each key's newest first, from key `from` (inclusive) on. */
+  *scanVersions(bucket: string, from = ""): Iterable<{ key: string; order: number; version: VersionRecord; latest: boolean }> {
+    const { end } = prefixRange([bucket]);
+    const [start, skip] = keyBound(from);
+    let previous: string | undefined;
+    for (const entry of this.versions.range({ start: [bucket, start], end })) {
+      const key = keyOf(entry.key);
+      if (skip && compareUtf8(key, from) < 0) continue;
+      yield { key, order: orderOf(entry.key), version: entry.value, latest: key !== previous };
+      previous = key;
+    }
+  }
+
+  /**
+   * Deletes keys, or single versions of them (`null` names the null
+   * version), in one transaction. In a versioned bucket a delete without
+   * a version adds a delete marker; naming a version removes it for good.
+   */
+  async deleteKeys(bucket: string, targets: readonly { key: string; versionId?: string }[], now: number, accountId: string): Promise<DeleteOutcome[]> {
+    const { outcomes, freed } = await this.kv
+      .transaction((tx) => {
+        const versioning = tx.store<BucketRecord>(BUCKETS_STORE).get(bucket)?.versioning;
+        if (versioning !== undefined) {
+          const edit = new VersionEdit(this, tx, bucket);
+          const marker = { deleteMarker: true as const, lastModified: now, ownerAccountId: accountId };
+          const outcomes = targets.map((t) => (t.versionId === undefined ? edit.markDeleted(t.key, marker, versioning) : edit.removeVersion(t.key, t.versionId)));
+          return { outcomes, freed: edit.finish() };
+        }
+        const objects = tx.store<ObjectRecord>(OBJECTS);
+        const freed: string[] = [];
+        for (const { key } of targets) {
+          const old = objects.get([bucket, key]);
+          if (!old) continue;
+          objects.remove([bucket, key]);
+          if (old.inline) tx.store<Buffer>(BODIES).remove(old.blob);
+          else freed.push(old.blob);
+        }
+        return { outcomes: targets.map((t): DeleteOutcome => ({ versionId: t.versionId })), freed };
+      })
+      .finally(() => {
+        for (const { key } of targets) this.forgetObject(bucket, key);
+      });
+    await this.free(freed);
+    return outcomes;
   }
 
   /** Frees the body of a record that was never stored. */
@@ -173,35 +284,30 @@ export class S3Store {
     if (!record.inline) await this.blobs.delete(record.blob);
   }
 
-  /** Updates an object's record in place (tags); false when it is gone. */
-  updateObject(bucket: string, key: string, update: (record: ObjectRecord) => ObjectRecord): Promise<boolean> {
-    return this.objects
+  /**
+   * Updates an object's record in place (tags): the current one, or the
+   * version named. Answers the record updated, the delete marker found
+   * instead, or undefined when there is neither.
+   */
+  updateObject(
+    bucket: string,
+    key: string,
+    versionId: string | undefined,
+    update: (record: ObjectRecord) => ObjectRecord,
+  ): Promise<VersionRecord | undefined> {
+    return this.kv
       .transaction((tx) => {
-        const old = tx.get([bucket, key]);
-        if (!old) return false;
-        tx.put([bucket, key], update(old));
-        return true;
+        if (tx.store<BucketRecord>(BUCKETS_STORE).get(bucket)?.versioning !== undefined) {
+          return new VersionEdit(this, tx, bucket).update(key, versionId, update);
+        }
+        const objects = tx.store<ObjectRecord>(OBJECTS);
+        const old = objects.get([bucket, key]);
+        if (!old) return undefined;
+        const record = update(old);
+        objects.put([bucket, key], record);
+        return record;
       })
       .finally(() => this.forgetObject(bucket, key));
-  }
-
-  async deleteObjects(bucket: string, keys: readonly string[]): Promise<void> {
-    const removed = await this.kv.transaction((tx) => {
-      const objects = tx.store<ObjectRecord>(OBJECTS);
-      const gone: ObjectRecord[] = [];
-      for (const key of keys) {
-        const old = objects.get([bucket, key]);
-        if (old) {
-          gone.push(old);
-          objects.remove([bucket, key]);
-          if (old.inline) tx.store<Buffer>(BODIES).remove(old.blob);
-        }
-      }
-      return gone;
-    }).finally(() => {
-      for (const key of keys) this.forgetObject(bucket, key);
-    });
-    await Promise.all(removed.filter((r) => !r.inline).map((r) => this.blobs.delete(r.blob)));
   }
 
   /** Objects of a bucket in key order, from `from` (inclusive) on. */
@@ -286,6 +392,112 @@ export class S3Store {
     });
     await Promise.all(parts.filter((p) => !keepBlobs.has(p.blob)).map((p) => this.blobs.delete(p.blob)));
   }
+}
+
+/** What a delete did. */
+export interface DeleteOutcome {
+  /** The version removed, or the delete marker made; in an unversioned bucket, the version named. */
+  versionId?: string;
+  /** A delete marker was made, or the version removed was one. */
+  deleteMarker?: boolean;
+}
+
+type VersionList = { order: number; version: VersionRecord }[];
+
+/**
+ * One transaction's changes to the versions of a versioned bucket's keys:
+ * each key's versions are read once, edited as a list (newest first), and
+ * written back with the key's current object, which is the newest version
+ * unless that is a delete marker.
+ */
+class VersionEdit {
+  private readonly lists = new Map<string, VersionList>();
+  private readonly versions: KvWriter<VersionRecord>;
+  private readonly freed: string[] = [];
+
+  constructor(
+    private readonly store: S3Store,
+    private readonly tx: KvTransaction,
+    private readonly bucket: string,
+  ) {
+    this.versions = tx.store<VersionRecord>(VERSIONS);
+  }
+
+  private list(key: string): VersionList {
+    let list = this.lists.get(key);
+    if (!list) {
+      list = this.store.keyVersions(this.bucket, key);
+      this.lists.set(key, list);
+    }
+    return list;
+  }
+
+  /** Adds a version on top: a new id while versioning is enabled, else the null version, which it replaces. */
+  private add(key: string, version: VersionRecord, versioning: Versioning): string {
+    const list = this.list(key);
+    if (versioning === "Suspended") this.drop(key, list, (v) => v.versionId === undefined);
+    const order = this.store.nextOrder(list[0]?.order);
+    const added = { ...version, versionId: versioning === "Enabled" ? newVersionId(order) : undefined };
+    list.unshift({ order, version: added });
+    this.versions.put([this.bucket, key, order], added);
+    return versionIdOf(added);
+  }
+
+  private drop(key: string, list: VersionList, which: (v: VersionRecord) => boolean): VersionRecord | undefined {
+    const at = list.findIndex((entry) => which(entry.version));
+    const entry = list[at];
+    if (!entry) return undefined;
+    list.splice(at, 1);
+    this.versions.remove([this.bucket, key, entry.order]);
+    const { version } = entry;
+    if (!isDeleteMarker(version)) {
+      if (version.inline) this.tx.store<Buffer>(BODIES).remove(version.blob);
+      else this.freed.push(version.blob);
+    }
+    return version;
+  }
+
+  /** Writes a new version; answers its id while versioning is enabled (a suspended bucket's writes answer none). */
+  put(key: string, record: ObjectRecord, versioning: Versioning): { versionId: string | undefined; freed: string[] } {
+    const versionId = this.add(key, record, versioning);
+    return { versionId: versioning === "Enabled" ? versionId : undefined, freed: this.finish() };
+  }
+
+  markDeleted(key: string, marker: DeleteMarker, versioning: Versioning): DeleteOutcome {
+    return { versionId: this.add(key, marker, versioning), deleteMarker: true };
+  }
+
+  removeVersion(key: string, versionId: string): DeleteOutcome {
+    const removed = this.drop(key, this.list(key), (v) => versionIdOf(v) === versionId);
+    return { versionId, deleteMarker: removed && isDeleteMarker(removed) ? true : undefined };
+  }
+
+  update(key: string, versionId: string | undefined, change: (record: ObjectRecord) => ObjectRecord): VersionRecord | undefined {
+    const list = this.list(key);
+    const entry = versionId === undefined ? list[0] : list.find((e) => versionIdOf(e.version) === versionId);
+    if (entry && !isDeleteMarker(entry.version)) {
+      entry.version = change(entry.version);
+      this.versions.put([this.bucket, key, entry.order], entry.version);
+    }
+    this.finish();
+    return entry?.version;
+  }
+
+  /** Writes each edited key's current object; answers the blobs to free once committed. */
+  finish(): string[] {
+    const objects = this.tx.store<ObjectRecord>(OBJECTS);
+    for (const [key, list] of this.lists) {
+      const latest = list[0]?.version;
+      if (latest && !isDeleteMarker(latest)) objects.put([this.bucket, key], latest);
+      else objects.remove([this.bucket, key]);
+    }
+    return this.freed;
+  }
+}
+
+function orderOf(key: unknown): number {
+  if (Array.isArray(key) && typeof key[2] === "number") return key[2];
+  throw new Error("s3.versions: malformed store key");
 }
 
 function cacheId(bucket: string, key: string): string {

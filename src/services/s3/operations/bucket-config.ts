@@ -10,7 +10,7 @@ import { AwsError } from "../../../server/errors.js";
 import type { OperationTable } from "../../../server/service.js";
 import { validateTags } from "../object-headers.js";
 import { bucketArn, objectArn } from "../names.js";
-import { checkAclChange, checkVersionId, operation, owner, requireBucket, type AclInput, type S3Deps } from "../operation.js";
+import { objectAction, checkAclChange, operation, owner, requireBucket, requireVersion, versionHeader, type AclInput, type S3Deps } from "../operation.js";
 import { BLOCK_ALL, OBJECT_OWNERSHIPS, type ObjectOwnership, type Tag } from "../records.js";
 import { s3Errors } from "../errors.js";
 
@@ -68,22 +68,20 @@ export function bucketConfigOperations(deps: S3Deps): OperationTable {
     }),
 
     PutObjectAcl: operation<ObjectInput & AclInput & { AccessControlPolicy?: unknown; VersionId?: string }>({
-      authorize: (i) => [{ action: "s3:PutObjectAcl", resource: objectArn(i.Bucket, i.Key) }],
+      authorize: (i) => [{ action: objectAction("s3:PutObjectAcl", i.VersionId), resource: objectArn(i.Bucket, i.Key) }],
       handle(input) {
         const bucket = requireBucket(store, input.Bucket);
-        if (!store.object(input.Bucket, input.Key)) throw new AwsError("NoSuchKey", "The specified key does not exist.", 404, { Key: input.Key });
-        checkVersionId(input.VersionId);
+        const record = requireVersion(store, bucket, input.Key, input.VersionId, "PUT");
         checkAclChange(bucket, input);
-        return {};
+        return { VersionId: versionHeader(bucket, record) };
       },
     }),
 
-    GetObjectAcl: operation<ObjectInput>({
-      authorize: (i) => [{ action: "s3:GetObjectAcl", resource: objectArn(i.Bucket, i.Key) }],
+    GetObjectAcl: operation<ObjectInput & { VersionId?: string }>({
+      authorize: (i) => [{ action: objectAction("s3:GetObjectAcl", i.VersionId), resource: objectArn(i.Bucket, i.Key) }],
       handle(input) {
-        requireBucket(store, input.Bucket);
-        const record = store.object(input.Bucket, input.Key);
-        if (!record) throw new AwsError("NoSuchKey", "The specified key does not exist.", 404, { Key: input.Key });
+        const bucket = requireBucket(store, input.Bucket);
+        const record = requireVersion(store, bucket, input.Key, input.VersionId, "GET");
         return ownerAcl(record.ownerAccountId);
       },
     }),
@@ -118,8 +116,24 @@ export function bucketConfigOperations(deps: S3Deps): OperationTable {
       },
     }),
 
-    // Versioning was never enabled here: AWS answers an empty configuration.
-    GetBucketVersioning: read("s3:GetBucketVersioning", () => ({}), deps),
+    // A bucket whose versioning was never set answers an empty configuration.
+    GetBucketVersioning: read("s3:GetBucketVersioning", (bucket) => ({ Status: deps.store.bucket(bucket)?.versioning }), deps),
+    PutBucketVersioning: operation<BucketInput & { MFA?: string; VersioningConfiguration: { Status?: string; MFADelete?: string } }>({
+      authorize: (i) => [{ action: "s3:PutBucketVersioning", resource: bucketArn(i.Bucket) }],
+      async handle(input) {
+        requireBucket(store, input.Bucket);
+        const { Status: status, MFADelete: mfaDelete } = input.VersioningConfiguration;
+        if ((status !== undefined && status !== "Enabled" && status !== "Suspended") || (mfaDelete !== undefined && mfaDelete !== "Enabled" && mfaDelete !== "Disabled")) {
+          throw s3Errors.malformedXml();
+        }
+        if (mfaDelete === "Enabled" || input.MFA !== undefined) {
+          throw new AwsError("NotImplemented", "MFA delete is not supported by Nimbus yet.", 501, { Header: "x-amz-mfa" });
+        }
+        if (status === undefined) throw new AwsError("IllegalVersioningConfigurationException", "The Versioning element must be specified", 400);
+        await store.setVersioning(input.Bucket, status);
+        return {};
+      },
+    }),
     // Since January 2023 every bucket encrypts with SSE-S3 by default.
     GetBucketEncryption: read(
       "s3:GetEncryptionConfiguration",

@@ -74,8 +74,8 @@ export function bucketOperations({ store }: S3Deps): OperationTable {
     DeleteBucket: operation<BucketInput>({
       authorize: (i) => [{ action: "s3:DeleteBucket", resource: bucketArn(i.Bucket) }],
       async handle(input) {
-        requireBucket(store, input.Bucket);
-        if (!(await store.deleteBucket(input.Bucket))) throw s3Errors.bucketNotEmpty(input.Bucket);
+        const bucket = requireBucket(store, input.Bucket);
+        if (!(await store.deleteBucket(input.Bucket))) throw s3Errors.bucketNotEmpty(input.Bucket, bucket.versioning !== undefined);
         return {};
       },
     }),

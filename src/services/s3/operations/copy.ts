@@ -8,8 +8,8 @@ import { s3Errors } from "../errors.js";
 import { assertValidKey, objectArn } from "../names.js";
 import { checksumValue, headersFromInput, newObjectRecord, parseTaggingHeader, SSE_S3, storageClassOf, type ObjectHeaderInput } from "../object-headers.js";
 import { checksumAlgorithmOf } from "./multipart.js";
-import { checkEncryption, checkObjectAcl, operation, requireBucket, type AclInput, type EncryptionInput, type S3Deps } from "../operation.js";
-import type { ObjectRecord } from "../records.js";
+import { objectAction, checkEncryption, checkObjectAcl, operation, isVersionId, requireBucket, requireVersion, versionHeader, type AclInput, type EncryptionInput, type S3Deps } from "../operation.js";
+import { isDeleteMarker, type ObjectRecord } from "../records.js";
 import type { S3Store } from "../store.js";
 import { storeNewObject, wholeSeconds } from "./object.js";
 
@@ -57,22 +57,34 @@ export function parseCopySource(header: string): CopySource {
   return { bucket: decoded.slice(0, slash), key, versionId };
 }
 
-/** The source object of a copy, after its conditions hold. */
+/**
+ * The source object of a copy (the version named, else the current one),
+ * after its conditions hold; with the version id the answer names it by
+ * (`CopySourceVersionId`) when its bucket has had versioning.
+ */
 export function resolveCopySource(
   store: S3Store,
   header: string,
   conditions: CopySourceConditions,
   now: number,
-): { source: CopySource; record: ObjectRecord } {
+  operation: "CopyObject" | "UploadPartCopy",
+): { source: CopySource; record: ObjectRecord; sourceVersionId: string | undefined } {
   const source = parseCopySource(header);
-  requireBucket(store, source.bucket);
-  const record = store.object(source.bucket, source.key);
-  if (!record) throw s3Errors.noSuchKey(source.key);
-  if (source.versionId !== undefined && source.versionId !== "null") {
-    throw s3Errors.invalidArgument("Invalid version id specified", "x-amz-copy-source", header);
+  const bucket = requireBucket(store, source.bucket);
+  const { versionId } = source;
+  if (versionId !== undefined) {
+    if (!isVersionId(bucket, versionId)) {
+      // CopyObject alone answers this without naming the argument.
+      throw operation === "CopyObject" ? s3Errors.invalidRequest("Invalid Request") : s3Errors.invalidArgument("Invalid version id specified", "x-amz-copy-source", header);
+    }
+    const version = bucket.versioning === undefined ? undefined : store.version(source.bucket, source.key, versionId);
+    if (version && isDeleteMarker(version)) {
+      throw s3Errors.invalidRequest("The source of a copy request may not specifically refer to a delete marker by version id.");
+    }
   }
+  const record = requireVersion(store, bucket, source.key, versionId, "GET");
   checkCopySourceConditions(conditions, record, now);
-  return { source, record };
+  return { source, record, sourceVersionId: versionHeader(bucket, record) };
 }
 
 export function copyOperations({ store }: S3Deps): OperationTable {
@@ -81,7 +93,7 @@ export function copyOperations({ store }: S3Deps): OperationTable {
       authorize(i) {
         const source = parseCopySource(i.CopySource);
         return [
-          { action: "s3:GetObject", resource: objectArn(source.bucket, source.key) },
+          { action: objectAction("s3:GetObject", source.versionId), resource: objectArn(source.bucket, source.key) },
           { action: "s3:PutObject", resource: objectArn(i.Bucket, i.Key) },
         ];
       },
@@ -90,7 +102,7 @@ export function copyOperations({ store }: S3Deps): OperationTable {
         assertValidKey(input.Key);
         checkEncryption(input);
         checkWriteConditionHeaders(input);
-        const { source, record: from } = resolveCopySource(store, input.CopySource, input, ctx.now().getTime());
+        const { source, record: from, sourceVersionId } = resolveCopySource(store, input.CopySource, input, ctx.now().getTime(), "CopyObject");
         const metadataDirective = directive(input.MetadataDirective, "metadata");
         const taggingDirective = directive(input.TaggingDirective, "tagging");
         const sameObject = source.bucket === input.Bucket && source.key === input.Key;
@@ -117,8 +129,10 @@ export function copyOperations({ store }: S3Deps): OperationTable {
           checksum: { algorithm: body.checksum.algorithm, value: body.checksum.value, type: "FULL_OBJECT" },
           tags,
         });
-        await storeNewObject(store, input, record, body.inline);
+        const versionId = await storeNewObject(store, input, record, body.inline);
         return {
+          VersionId: versionId,
+          CopySourceVersionId: sourceVersionId,
           // The copy's checksum, without its type (S3 leaves ChecksumType out here).
           CopyObjectResult: { ETag: record.etag, LastModified: new Date(record.lastModified), ...checksumValue(record) },
           ...SSE_S3,

@@ -1,15 +1,17 @@
 /**
  * ListObjects and ListObjectsV2: prefix, delimiter roll-up into
  * CommonPrefixes, markers and continuation tokens, in UTF-8 binary order.
- * ListObjectVersions too: versioning is never enabled, so every object is
- * its own one version, `null`, the latest.
+ * ListObjectVersions too: in a bucket that never had versioning every
+ * object is its own one version, `null`, the latest.
  */
+import { XML_SEQUENCE, type XmlSequence } from "../../../protocols/shared/xml-shapes.js";
 import type { OperationTable } from "../../../server/service.js";
 import { s3Errors } from "../errors.js";
 import { compareUtf8, successor, urlEncodeKey } from "../keys.js";
 import { bucketArn } from "../names.js";
-import { operation, owner, requireBucket, type S3Deps } from "../operation.js";
-import type { ObjectRecord } from "../records.js";
+import { isVersionId, operation, owner, requireBucket, type S3Deps } from "../operation.js";
+import { isDeleteMarker, versionIdOf, type BucketRecord, type ObjectRecord, type VersionRecord } from "../records.js";
+import { versionOrder } from "../version-ids.js";
 import type { S3Store } from "../store.js";
 
 interface ListInput {
@@ -72,29 +74,42 @@ export function listingOperations({ store }: S3Deps): OperationTable {
     ListObjectVersions: operation<ListObjectVersionsInput>({
       authorize: (i) => [{ action: "s3:ListBucketVersions", resource: bucketArn(i.Bucket) }],
       handle(input) {
-        requireBucket(store, input.Bucket);
-        const encode = encoder(input.EncodingType);
-        const versionMarker = input.VersionIdMarker;
-        if (versionMarker !== undefined && versionMarker !== "") {
-          if (input.KeyMarker === undefined || input.KeyMarker === "") {
+        const bucket = requireBucket(store, input.Bucket);
+        const max = maxKeys(input.MaxKeys);
+        const keyMarker = input.KeyMarker || undefined;
+        const versionMarker = input.VersionIdMarker || undefined;
+        if (input.VersionIdMarker === "" && keyMarker !== undefined) {
+          throw s3Errors.invalidArgument("A version-id marker cannot be empty.", "version-id-marker", "");
+        }
+        if (versionMarker !== undefined) {
+          if (keyMarker === undefined) {
             throw s3Errors.invalidArgument("A version-id marker cannot be specified without a key marker.", "version-id-marker", versionMarker);
           }
-          if (versionMarker !== "null") throw s3Errors.invalidArgument("Invalid version id specified", "version-id-marker", versionMarker);
+          if (!isVersionId(bucket, versionMarker)) throw s3Errors.invalidArgument("Invalid version id specified", "version-id-marker", versionMarker);
         }
-        const listing = listKeys(store, input.Bucket, input.Prefix ?? "", input.Delimiter, input.KeyMarker || undefined, maxKeys(input.MaxKeys));
-        const lastIsKey = listing.contents.at(-1)?.[0] === listing.last;
+        const encode = encoder(input.EncodingType);
+        const listing = listVersions(store, bucket, input.Prefix ?? "", input.Delimiter, keyMarker, versionMarker, max);
+        const entries = listing.versions.map(({ key, version, latest }): [string, Record<string, unknown>] =>
+          isDeleteMarker(version)
+            ? ["DeleteMarkers", { Owner: owner(version.ownerAccountId), Key: encode(key), VersionId: versionIdOf(version), IsLatest: latest, LastModified: new Date(version.lastModified) }]
+            : ["Versions", { ...describe(key, version, encode, true), VersionId: versionIdOf(version), IsLatest: latest }],
+        );
+        const of = (member: string) => entries.filter(([m]) => m === member).map(([, entry]) => entry);
         return {
+          // On the wire, versions and delete markers come as one sequence, newest first within each key.
+          [XML_SEQUENCE]: { members: ["Versions", "DeleteMarkers"], items: entries } satisfies XmlSequence,
           Name: input.Bucket,
           Prefix: encode(input.Prefix ?? ""),
           KeyMarker: encode(input.KeyMarker ?? ""),
-          VersionIdMarker: versionMarker ?? "",
+          VersionIdMarker: input.VersionIdMarker ?? "",
           NextKeyMarker: listing.truncated ? encode(listing.last) : undefined,
-          NextVersionIdMarker: listing.truncated && lastIsKey ? "null" : undefined,
-          MaxKeys: maxKeys(input.MaxKeys),
+          NextVersionIdMarker: listing.truncated ? listing.lastVersionId : undefined,
+          MaxKeys: max,
           Delimiter: encode(echoedDelimiter(input.Delimiter)),
           IsTruncated: listing.truncated,
           EncodingType: input.EncodingType,
-          Versions: contents(listing, encode, true).map((entry) => ({ ...entry, VersionId: "null", IsLatest: true })),
+          Versions: of("Versions"),
+          DeleteMarkers: of("DeleteMarkers"),
           CommonPrefixes: listing.commonPrefixes.map((p) => ({ Prefix: encode(p) })),
         };
       },
@@ -128,10 +143,63 @@ export function listingOperations({ store }: S3Deps): OperationTable {
 }
 
 /**
- * One page of keys under `prefix`, after `after` (exclusive), rolling keys
- * that contain `delimiter` past the prefix into common prefixes. A common
- * prefix that `after` falls inside was already returned and is skipped.
+ * One page of entries under `prefix`, from the scan of a store in key
+ * order, rolling keys that contain `delimiter` past the prefix into common
+ * prefixes. A common prefix that `marker` falls inside was already
+ * returned and is skipped; `skip` passes over entries of earlier pages.
  */
+function page<E extends { key: string }>(
+  scan: (from: string) => Iterable<E>,
+  skip: (entry: E) => boolean,
+  prefix: string,
+  delimiter: string | undefined,
+  marker: string | undefined,
+  max: number,
+): { items: E[]; commonPrefixes: string[]; truncated: boolean; last?: string; lastIsItem: boolean } {
+  const out = { items: [] as E[], commonPrefixes: [] as string[], truncated: false, last: undefined as string | undefined, lastIsItem: false };
+  // S3 answers max-keys=0 with an empty, untruncated page.
+  if (max === 0) return out;
+  const full = () => out.items.length + out.commonPrefixes.length >= max;
+  let from = marker !== undefined && compareUtf8(marker, prefix) > 0 ? marker : prefix;
+  const delim = delimiter === "" ? undefined : delimiter;
+
+  scan: for (;;) {
+    for (const entry of scan(from)) {
+      const { key } = entry;
+      if (skip(entry)) continue;
+      if (!key.startsWith(prefix)) {
+        if (compareUtf8(key, prefix) > 0) break scan;
+        continue;
+      }
+      const cut = delim === undefined ? -1 : key.indexOf(delim, prefix.length);
+      if (cut >= 0 && delim !== undefined) {
+        const common = key.slice(0, cut + delim.length);
+        if (marker === undefined || !marker.startsWith(common)) {
+          if (full()) {
+            out.truncated = true;
+            break scan;
+          }
+          out.commonPrefixes.push(common);
+          out.last = common;
+          out.lastIsItem = false;
+        }
+        from = successor(common);
+        continue scan;
+      }
+      if (full()) {
+        out.truncated = true;
+        break scan;
+      }
+      out.items.push(entry);
+      out.last = key;
+      out.lastIsItem = true;
+    }
+    break;
+  }
+  return out;
+}
+
+/** One page of current objects under `prefix`, after the key `after` (exclusive). */
 export function listKeys(
   store: S3Store,
   bucket: string,
@@ -140,48 +208,70 @@ export function listKeys(
   after: string | undefined,
   max: number,
 ): Listing {
-  const listing: Listing = { contents: [], commonPrefixes: [], truncated: false };
-  // S3 answers max-keys=0 with an empty, untruncated page.
-  if (max === 0) return listing;
-  const full = () => listing.contents.length + listing.commonPrefixes.length >= max;
-  let from = after !== undefined && compareUtf8(after, prefix) > 0 ? after : prefix;
-  const delim = delimiter === "" ? undefined : delimiter;
+  const scan = function* (from: string) {
+    for (const [key, record] of store.scanObjects(bucket, from)) yield { key, record };
+  };
+  const found = page(scan, (e) => e.key === after, prefix, delimiter, after, max);
+  return { contents: found.items.map((e) => [e.key, e.record]), commonPrefixes: found.commonPrefixes, truncated: found.truncated, last: found.last };
+}
 
-  scan: for (;;) {
-    for (const [key, record] of store.scanObjects(bucket, from)) {
-      if (key === after) continue;
-      if (!key.startsWith(prefix)) {
-        if (compareUtf8(key, prefix) > 0) break scan;
-        continue;
-      }
-      const cut = delim === undefined ? -1 : key.indexOf(delim, prefix.length);
-      if (cut >= 0 && delim !== undefined) {
-        const common = key.slice(0, cut + delim.length);
-        if (after === undefined || !after.startsWith(common)) {
-          if (full()) {
-            listing.truncated = true;
-            break scan;
-          }
-          listing.commonPrefixes.push(common);
-          listing.last = common;
-        }
-        from = successor(common);
-        continue scan;
-      }
-      if (full()) {
-        listing.truncated = true;
-        break scan;
-      }
-      listing.contents.push([key, record]);
-      listing.last = key;
-    }
-    break;
+type ListedVersion = { key: string; version: VersionRecord; latest: boolean };
+
+/**
+ * One page of versions: a bucket that never had versioning lists each
+ * object as its `null` version; otherwise every version and delete
+ * marker, keys in order and each key's newest first. A page resumes after
+ * `keyMarker`'s versions, or, with `versionMarker`, after that version of
+ * it: by the order its id carries, so a version deleted since still marks
+ * the place.
+ */
+function listVersions(
+  store: S3Store,
+  bucket: BucketRecord,
+  prefix: string,
+  delimiter: string | undefined,
+  keyMarker: string | undefined,
+  versionMarker: string | undefined,
+  max: number,
+): { versions: ListedVersion[]; commonPrefixes: string[]; truncated: boolean; last?: string; lastVersionId?: string } {
+  let scan: (from: string) => Iterable<ListedVersion & { order?: number }>;
+  let skip: (entry: ListedVersion & { order?: number }) => boolean;
+  if (bucket.versioning === undefined) {
+    // Only `null` versions here: a marker's `null` version is its last, so the page starts after the key either way.
+    scan = function* (from) {
+      for (const [key, version] of store.scanObjects(bucket.name, from)) yield { key, version, latest: true };
+    };
+    skip = (e) => e.key === keyMarker;
+  } else {
+    scan = (from) => store.scanVersions(bucket.name, from);
+    // Within the marker's key, versions up to the version marker were listed already.
+    const markerOrder = versionMarker === undefined || versionMarker === "null" ? undefined : versionOrder(versionMarker);
+    let nullMarkerPassed = false;
+    skip = (e) => {
+      if (e.key !== keyMarker || versionMarker === undefined) return e.key === keyMarker;
+      if (markerOrder !== undefined) return (e.order ?? 0) <= markerOrder;
+      if (nullMarkerPassed) return false;
+      nullMarkerPassed = e.version.versionId === undefined;
+      return true;
+    };
   }
-  return listing;
+  const found = page(scan, skip, prefix, delimiter, keyMarker, max);
+  const lastItem = found.items.at(-1);
+  return {
+    versions: found.items,
+    commonPrefixes: found.commonPrefixes,
+    truncated: found.truncated,
+    last: found.last,
+    lastVersionId: found.lastIsItem && lastItem ? versionIdOf(lastItem.version) : undefined,
+  };
 }
 
 function contents(listing: Listing, encode: (v: string | undefined) => string | undefined, withOwner: boolean) {
-  return listing.contents.map(([key, r]) => ({
+  return listing.contents.map(([key, r]) => describe(key, r, encode, withOwner));
+}
+
+function describe(key: string, r: ObjectRecord, encode: (v: string | undefined) => string | undefined, withOwner: boolean) {
+  return {
     Key: encode(key),
     LastModified: new Date(r.lastModified),
     ETag: r.etag,
@@ -189,7 +279,7 @@ function contents(listing: Listing, encode: (v: string | undefined) => string | 
     Size: r.size,
     StorageClass: r.storageClass ?? "STANDARD",
     Owner: withOwner ? owner(r.ownerAccountId) : undefined,
-  }));
+  };
 }
 
 /** S3 leaves an empty `delimiter=` out of the answer. */

@@ -13,7 +13,7 @@ import { s3Errors } from "../errors.js";
 import { compareUtf8, successor, urlEncodeKey } from "../keys.js";
 import { assertValidKey, bucketArn, objectArn } from "../names.js";
 import { headersFromInput, newObjectRecord, parseTaggingHeader, SSE_S3, type ObjectHeaderInput } from "../object-headers.js";
-import { checkEncryption, checkObjectAcl, operation, owner, requireBucket, type AclInput, type EncryptionInput, type S3Deps } from "../operation.js";
+import { objectAction, checkEncryption, checkObjectAcl, operation, owner, requireBucket, type AclInput, type EncryptionInput, type S3Deps } from "../operation.js";
 import { CHECKSUM_ALGORITHMS, type ChecksumAlgorithm, type ObjectRecord, type PartRecord, type UploadRecord } from "../records.js";
 import type { S3Store } from "../store.js";
 import { virtualHostUrl } from "./bucket.js";
@@ -169,14 +169,14 @@ export function multipartOperations({ store }: S3Deps): OperationTable {
       authorize(i) {
         const source = parseCopySource(i.CopySource);
         return [
-          { action: "s3:GetObject", resource: objectArn(source.bucket, source.key) },
+          { action: objectAction("s3:GetObject", source.versionId), resource: objectArn(source.bucket, source.key) },
           { action: "s3:PutObject", resource: objectArn(i.Bucket, i.Key) },
         ];
       },
       async handle(input, ctx) {
         checkPartNumber(input.PartNumber);
         const upload = requireUpload(input);
-        const { record: from } = resolveCopySource(store, input.CopySource, input, ctx.now().getTime());
+        const { record: from, sourceVersionId } = resolveCopySource(store, input.CopySource, input, ctx.now().getTime(), "UploadPartCopy");
         const range = copyRange(input.CopySourceRange, from.size);
         const body = await ingestBody(store.blobs, store.readBody(from, range), { algorithm: upload.checksumAlgorithm }, new Map());
         const part: PartRecord = {
@@ -189,6 +189,7 @@ export function multipartOperations({ store }: S3Deps): OperationTable {
         };
         if (!(await store.putPart(upload, part))) throw s3Errors.noSuchUpload(input.UploadId);
         return {
+          CopySourceVersionId: sourceVersionId,
           CopyPartResult: {
             ETag: part.etag,
             LastModified: new Date(part.lastModified),
@@ -222,8 +223,9 @@ export function multipartOperations({ store }: S3Deps): OperationTable {
           await store.discardBody(record);
           throw s3Errors.checksumMismatch(declared.algorithm.toLowerCase());
         }
+        let versionId: string | undefined;
         try {
-          await storeNewObject(store, input, record, undefined, (previous) => checkNoConflict(input, upload, previous));
+          versionId = await storeNewObject(store, input, record, undefined, (previous) => checkNoConflict(input, upload, previous));
         } catch (error) {
           // After a conflict the upload is over: S3 wants it started again, every part re-sent.
           if (isAwsError(error) && error.code === "ConditionalRequestConflict") await store.endUpload(upload);
@@ -237,6 +239,7 @@ export function multipartOperations({ store }: S3Deps): OperationTable {
           Key: input.Key,
           ETag: record.etag,
           ...(record.checksum ? { [`Checksum${record.checksum.algorithm}`]: record.checksum.value, ChecksumType: record.checksum.type } : {}),
+          VersionId: versionId,
           ...SSE_S3,
         };
         completed.set(upload.uploadId, { bucket: input.Bucket, key: input.Key, output });

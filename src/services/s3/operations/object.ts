@@ -19,7 +19,21 @@ import {
   SSE_S3,
   type ObjectHeaderInput,
 } from "../object-headers.js";
-import { checkEncryption, checkObjectAcl, checkVersionId, operation, refuseGovernanceBypass, requireBucket, type AclInput, type EncryptionInput, type S3Deps } from "../operation.js";
+import {
+  checkEncryption,
+  checkObjectAcl,
+  checkVersionId,
+  isVersionId,
+  operation,
+  refuseGovernanceBypass,
+  requireBucket,
+  requireVersion,
+  versionHeader,
+  type AclInput,
+  type EncryptionInput,
+  type S3Deps,
+  objectAction,
+} from "../operation.js";
 import type { ObjectRecord } from "../records.js";
 import type { S3Store } from "../store.js";
 
@@ -86,9 +100,10 @@ export function objectOperations({ store }: S3Deps): OperationTable {
           checksum: { algorithm: body.checksum.algorithm, value: body.checksum.value, type: "FULL_OBJECT" },
           tags,
         });
-        await storeNewObject(store, input, record, body.inline);
+        const versionId = await storeNewObject(store, input, record, body.inline);
         return {
           ETag: record.etag,
+          VersionId: versionId,
           ...(declared.algorithm ? checksumOutput(record) : {}),
           ...SSE_S3,
         };
@@ -96,9 +111,9 @@ export function objectOperations({ store }: S3Deps): OperationTable {
     }),
 
     GetObject: operation<GetObjectInput>({
-      authorize: (i) => [{ action: "s3:GetObject", resource: objectArn(i.Bucket, i.Key) }],
+      authorize: (i) => [{ action: objectAction("s3:GetObject", i.VersionId), resource: objectArn(i.Bucket, i.Key) }],
       handle(input, ctx) {
-        const { record, output, range } = readObject(store, input, ctx.now().getTime());
+        const { record, output, range } = readObject(store, input, ctx, "GET");
         // An archived object's body must be restored first; HeadObject still describes it.
         if (ARCHIVED.has(record.storageClass ?? "")) {
           throw new AwsError("InvalidObjectState", "The operation is not valid for the object's storage class", 403, { StorageClass: record.storageClass });
@@ -109,27 +124,27 @@ export function objectOperations({ store }: S3Deps): OperationTable {
     }),
 
     HeadObject: operation<GetObjectInput>({
-      authorize: (i) => [{ action: "s3:GetObject", resource: objectArn(i.Bucket, i.Key) }],
+      authorize: (i) => [{ action: objectAction("s3:GetObject", i.VersionId), resource: objectArn(i.Bucket, i.Key) }],
       handle(input, ctx) {
-        return readObject(store, input, ctx.now().getTime()).output;
+        return readObject(store, input, ctx, "HEAD").output;
       },
     }),
 
     DeleteObject: operation<DeleteObjectInput>({
-      authorize: (i) => [{ action: "s3:DeleteObject", resource: objectArn(i.Bucket, i.Key) }],
-      async handle(input) {
-        requireBucket(store, input.Bucket);
+      authorize: (i) => [{ action: objectAction("s3:DeleteObject", i.VersionId), resource: objectArn(i.Bucket, i.Key) }],
+      async handle(input, ctx) {
+        const bucket = requireBucket(store, input.Bucket);
         refuseGovernanceBypass(input.BypassGovernanceRetention);
-        checkVersionId(input.VersionId);
-        await store.deleteObjects(input.Bucket, [input.Key]);
-        return {};
+        checkVersionId(bucket, input.VersionId);
+        const [outcome] = await store.deleteKeys(input.Bucket, [{ key: input.Key, versionId: input.VersionId }], wholeSeconds(ctx.now()), ctx.accountId);
+        return { DeleteMarker: outcome?.deleteMarker, VersionId: outcome?.versionId };
       },
     }),
 
     DeleteObjects: operation<DeleteObjectsInput>({
       authorize: (i) => [{ action: "s3:DeleteObject", resource: `${bucketArn(i.Bucket)}/*` }],
       async handle(input, ctx) {
-        requireBucket(store, input.Bucket);
+        const bucket = requireBucket(store, input.Bucket);
         const objects = input.Delete.Objects ?? [];
         if (objects.length === 0 || objects.length > 1000) throw s3Errors.malformedXml();
         if (!hasIntegrityHeader(ctx)) {
@@ -137,17 +152,26 @@ export function objectOperations({ store }: S3Deps): OperationTable {
         }
         refuseGovernanceBypass(input.BypassGovernanceRetention);
         const errors: { Key: string; VersionId?: string; Code: string; Message: string }[] = [];
-        const deleted: { Key: string; VersionId?: string }[] = [];
+        const targets: { key: string; versionId?: string }[] = [];
         if (objects.some((o) => o.Key === undefined)) throw s3Errors.malformedXml();
+        // A key named twice (with the same version, or none) is deleted, and answered, once.
+        const named = new Set<string>();
         for (const { Key, VersionId } of objects) {
+          const id = `${VersionId ?? ""}/${Key}`;
+          if (named.has(id)) continue;
+          named.add(id);
           if (Buffer.byteLength(Key) > 1024) errors.push({ Key, Code: "KeyTooLongError", Message: "Your key is too long" });
-          else if (VersionId !== undefined && VersionId !== "null") errors.push({ Key, VersionId, Code: "NoSuchVersion", Message: "The specified version does not exist." });
-          else deleted.push({ Key, VersionId });
+          else if (VersionId !== undefined && !isVersionId(bucket, VersionId)) errors.push({ Key, VersionId, Code: "NoSuchVersion", Message: "The specified version does not exist." });
+          else targets.push({ key: Key, versionId: VersionId });
         }
-        await store.deleteObjects(
-          input.Bucket,
-          deleted.map((d) => d.Key),
-        );
+        const outcomes = await store.deleteKeys(input.Bucket, targets, wholeSeconds(ctx.now()), ctx.accountId);
+        const deleted = targets.map(({ key, versionId }, i) => {
+          const outcome = outcomes[i] ?? {};
+          // A marker made answers its id apart; a version removed answers its own id (and, for a marker, both).
+          return outcome.deleteMarker
+            ? { Key: key, VersionId: versionId, DeleteMarker: true, DeleteMarkerVersionId: outcome.versionId }
+            : { Key: key, VersionId: versionId };
+        });
         return {
           Deleted: input.Delete.Quiet ? undefined : deleted,
           Errors: errors.length > 0 ? errors : undefined,
@@ -176,9 +200,9 @@ export async function storeNewObject(
   record: ObjectRecord,
   inlineBody: Buffer | undefined,
   checkFirst?: (previous: ObjectRecord | undefined) => void,
-): Promise<void> {
+): Promise<string | undefined> {
   try {
-    await store.putObject(input.Bucket, input.Key, record, inlineBody, (previous) => {
+    return await store.putObject(input.Bucket, input.Key, record, inlineBody, (previous) => {
       checkFirst?.(previous);
       checkWriteConditions(input, input.Key, previous);
     });
@@ -188,18 +212,18 @@ export async function storeNewObject(
   }
 }
 
-function readObject(store: S3Store, input: GetObjectInput, now: number) {
-  requireBucket(store, input.Bucket);
-  const record = store.object(input.Bucket, input.Key);
-  if (!record) throw s3Errors.noSuchKey(input.Key);
-  checkVersionId(input.VersionId);
-  checkReadConditions(input, record, now);
+function readObject(store: S3Store, input: GetObjectInput, ctx: RequestContext, method: "GET" | "HEAD") {
+  const bucket = requireBucket(store, input.Bucket);
+  const record = requireVersion(store, bucket, input.Key, input.VersionId, method);
+  checkReadConditions(input, record, ctx.now().getTime());
   let range = parseRange(input.Range, record.size);
   if (input.PartNumber !== undefined) {
     if (range !== undefined) throw s3Errors.invalidRequest("Cannot specify both Range header and partNumber query parameter");
     range = partRange(record, input.PartNumber);
   }
   const output = headersToOutput(record);
+  const versionId = versionHeader(bucket, record);
+  if (versionId !== undefined) output.VersionId = versionId;
   // The part count is told to who asks for a part.
   if (input.PartNumber !== undefined && record.partsCount !== undefined) output.PartsCount = record.partsCount;
   output.ContentLength = range ? range.end - range.start + 1 : record.size;

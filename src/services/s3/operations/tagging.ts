@@ -5,8 +5,8 @@ import type { OperationTable } from "../../../server/service.js";
 import { s3Errors } from "../errors.js";
 import { objectArn } from "../names.js";
 import { validateTags } from "../object-headers.js";
-import { checkVersionId, operation, requireBucket, type S3Deps } from "../operation.js";
-import type { Tag } from "../records.js";
+import { objectAction, checkVersionId, notAllowedOnDeleteMarker, operation, requireBucket, requireVersion, versionHeader, type S3Deps } from "../operation.js";
+import { isDeleteMarker, type Tag, type VersionRecord } from "../records.js";
 
 interface ObjectInput {
   Bucket: string;
@@ -18,41 +18,55 @@ interface PutObjectTaggingInput extends ObjectInput {
   Tagging: { TagSet?: Tag[] };
 }
 
+/** Tags belong to object versions: a delete marker, even as the current version, refuses them (405). */
+function refuseDeleteMarker(version: VersionRecord | undefined, method: string): void {
+  if (version && isDeleteMarker(version)) throw notAllowedOnDeleteMarker(version, method);
+}
+
 export function taggingOperations({ store }: S3Deps): OperationTable {
-  const update = async (input: ObjectInput, tags: Tag[]) => {
-    requireBucket(store, input.Bucket);
-    checkVersionId(input.VersionId);
-    const found = await store.updateObject(input.Bucket, input.Key, (record) => ({ ...record, tags }));
-    if (!found) throw s3Errors.noSuchKey(input.Key);
+  /** Sets the tags of the object or version named; answers its version id in a bucket that has had versioning. */
+  const update = async (input: ObjectInput, tags: Tag[], method: string) => {
+    const bucket = requireBucket(store, input.Bucket);
+    checkVersionId(bucket, input.VersionId);
+    const found = await store.updateObject(input.Bucket, input.Key, input.VersionId, (record) => ({ ...record, tags }));
+    // What is missing, or a delete marker, is told as a read would tell it.
+    if (!found || isDeleteMarker(found)) {
+      refuseDeleteMarker(found, method);
+      requireVersion(store, bucket, input.Key, input.VersionId, method);
+      throw s3Errors.noSuchKey(input.Key);
+    }
+    return { VersionId: versionHeader(bucket, found) };
   };
   return {
     PutObjectTagging: operation<PutObjectTaggingInput>({
-      authorize: (i) => [{ action: "s3:PutObjectTagging", resource: objectArn(i.Bucket, i.Key) }],
+      authorize: (i) => [{ action: objectAction("s3:PutObjectTagging", i.VersionId), resource: objectArn(i.Bucket, i.Key) }],
       async handle(input) {
         const tags = input.Tagging.TagSet ?? [];
         validateTags(tags);
-        await update(input, tags);
-        return {};
+        return update(input, tags, "PUT");
       },
     }),
 
     GetObjectTagging: operation<ObjectInput>({
-      authorize: (i) => [{ action: "s3:GetObjectTagging", resource: objectArn(i.Bucket, i.Key) }],
+      authorize: (i) => [{ action: objectAction("s3:GetObjectTagging", i.VersionId), resource: objectArn(i.Bucket, i.Key) }],
       handle(input) {
-        requireBucket(store, input.Bucket);
-        const record = store.object(input.Bucket, input.Key);
+        const bucket = requireBucket(store, input.Bucket);
         // Here alone S3 names the missing key with its bucket.
-        if (!record) throw s3Errors.noSuchKey(`${input.Bucket}/${input.Key}`);
-        checkVersionId(input.VersionId);
-        return { TagSet: record.tags };
+        if (input.VersionId === undefined && !store.object(input.Bucket, input.Key) && bucket.versioning === undefined) {
+          throw s3Errors.noSuchKey(`${input.Bucket}/${input.Key}`);
+        }
+        if (input.VersionId === undefined && bucket.versioning !== undefined && !store.object(input.Bucket, input.Key)) {
+          refuseDeleteMarker(store.latestVersion(input.Bucket, input.Key), "GET");
+        }
+        const record = requireVersion(store, bucket, input.Key, input.VersionId, "GET");
+        return { VersionId: versionHeader(bucket, record), TagSet: record.tags };
       },
     }),
 
     DeleteObjectTagging: operation<ObjectInput>({
-      authorize: (i) => [{ action: "s3:DeleteObjectTagging", resource: objectArn(i.Bucket, i.Key) }],
+      authorize: (i) => [{ action: objectAction("s3:DeleteObjectTagging", i.VersionId), resource: objectArn(i.Bucket, i.Key) }],
       async handle(input) {
-        await update(input, []);
-        return {};
+        return update(input, [], "DELETE");
       },
     }),
   };
