@@ -51,10 +51,19 @@ export async function runPipeline(req: IncomingMessage, deps: PipelineDeps, sign
   const requestId = service.newRequestId ? service.newRequestId() : newRequestId();
   let runtime: ServiceRuntime | undefined;
   let op: Operation | undefined;
+  let crossOriginHeaders: Record<string, string> | undefined;
   try {
     // Awaited only when pending: a settled value would still cost a turn of the microtask queue.
     const loading = deps.runtime(service);
     runtime = loading instanceof Promise ? await loading : loading;
+    if (runtime.crossOrigin && (req.headers.origin !== undefined || req.method === "OPTIONS")) {
+      const cors = runtime.crossOrigin({ method: req.method ?? "GET", path: rawPath, virtualHostBucket: route.virtualHostBucket, headers: req.headers });
+      if (cors && "preflight" in cors) {
+        Object.assign(cors.preflight.headers, runtime.responseHeaders(requestId));
+        return { response: cors.preflight, service: service.name, operation: "PreflightRequest" };
+      }
+      crossOriginHeaders = cors?.headers;
+    }
     const authenticating = authenticateStep(req, rawPath, rawQuery, route, deps);
     const auth = authenticating instanceof Promise ? await authenticating : authenticating;
     const wire = toWireRequest(req, rawPath, rawQuery, route, auth);
@@ -73,12 +82,14 @@ export async function runPipeline(req: IncomingMessage, deps: PipelineDeps, sign
     const output = handling instanceof Promise ? await handling : handling;
 
     const response = runtime.codec.serializeOutput(op, output, { requestId, hostId: requestId, method: req.method ?? "GET" });
-    Object.assign(response.headers, runtime.responseHeaders(requestId));
+    Object.assign(response.headers, runtime.responseHeaders(requestId), crossOriginHeaders);
     return { response, service: service.name, operation: op.name };
   } catch (caught) {
     const error = isAwsError(caught) ? caught : internalError(caught);
     if (!isAwsError(caught)) deps.log("error", `${service.name}${op ? `.${op.name}` : ""} failed`, caught);
     const response = renderError(error, runtime, op, requestId, req.method ?? "GET");
+    // An allowed origin reads errors too (a 404, a denied write).
+    if (crossOriginHeaders) Object.assign(response.headers, crossOriginHeaders);
     return { response, service: service.name, operation: op?.name, error };
   }
 }

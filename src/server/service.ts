@@ -7,7 +7,8 @@ import type { KeyUsage } from "../auth/key-usage.js";
 import type { AuthDialect } from "../auth/types.js";
 import type { NimbusConfig } from "../config.js";
 import type { Operation } from "../protocols/model.js";
-import type { ProtocolCodec, Structure } from "../protocols/types.js";
+import type { IncomingHttpHeaders } from "node:http";
+import type { ProtocolCodec, Structure, WireResponse } from "../protocols/types.js";
 import type { BlobStore, KvEnvironment } from "../storage/types.js";
 import type { RequestContext } from "./context.js";
 
@@ -54,9 +55,27 @@ export interface ServiceEnvironment {
 }
 
 /** A loaded service: codec, operations and lifecycle. */
+/** What a service sees of a request that may be cross-origin: it carries an Origin, or is a preflight. */
+export interface CrossOriginRequest {
+  method: string;
+  /** The raw path, as sent. */
+  path: string;
+  virtualHostBucket?: string;
+  headers: IncomingHttpHeaders;
+}
+
+/** A preflight's answer, or headers to add to the answer of the request, whatever its status. */
+export type CrossOrigin = { preflight: WireResponse } | { headers: Record<string, string> };
+
 export interface ServiceRuntime {
   codec: ProtocolCodec;
   operations: OperationTable;
+  /**
+   * Browsers' cross-origin requests (S3's bucket CORS), seen before
+   * authentication, since a preflight carries no credentials. Throws the
+   * AwsError a refused preflight answers.
+   */
+  crossOrigin?(req: CrossOriginRequest): CrossOrigin | undefined;
   /** Service-specific input checks with its own error codes, after decoding. */
   validate?(op: Operation, input: Structure, ctx: RequestContext): void;
   /** Response headers every answer of this service carries (request ids). */

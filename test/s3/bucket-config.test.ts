@@ -25,7 +25,7 @@ import {
   GetObjectAclCommand,
   GetObjectLockConfigurationCommand,
   GetPublicAccessBlockCommand,
-  PutBucketCorsCommand,
+  PutBucketWebsiteCommand,
   PutBucketTaggingCommand,
   PutObjectCommand,
   S3Client,
@@ -107,10 +107,10 @@ describe("S3 bucket configuration reads", () => {
 
   it("refuses to set a configuration it does not model", async () => {
     const error = await rejectsWith(
-      s3.send(new PutBucketCorsCommand({ Bucket, CORSConfiguration: { CORSRules: [{ AllowedMethods: ["GET"], AllowedOrigins: ["*"] }] } })),
+      s3.send(new PutBucketWebsiteCommand({ Bucket, WebsiteConfiguration: { IndexDocument: { Suffix: "index.html" } } })),
       "NotImplemented",
       501,
     );
-    assert.match(error.message, /PutBucketCors/);
+    assert.match(error.message, /PutBucketWebsite/);
   });
 });

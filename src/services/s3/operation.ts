@@ -167,6 +167,17 @@ export function objectAction(action: string, versionId: string | undefined): str
   return versionId === undefined ? action : action.replace("Object", "ObjectVersion");
 }
 
+/** Requests S3 wants protected end to end (DeleteObjects, PutBucketCors) need Content-MD5 or a flexible checksum. */
+export function requireIntegrityHeader(ctx: RequestContext): void {
+  const h = ctx.headers;
+  const present =
+    h["content-md5"] !== undefined ||
+    h["x-amz-sdk-checksum-algorithm"] !== undefined ||
+    h["x-amz-trailer"] !== undefined ||
+    Object.keys(h).some((name) => name.startsWith("x-amz-checksum-"));
+  if (!present) throw s3Errors.invalidRequest("Missing required header for this request: Content-MD5");
+}
+
 /** Object Lock is not modelled, so no bucket has it: the bypass header is refused whatever its value. */
 export function refuseGovernanceBypass(bypass: boolean | undefined): void {
   if (bypass !== undefined) {

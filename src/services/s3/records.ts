@@ -33,6 +33,16 @@ export interface PublicAccessBlock {
 /** What a new bucket has had since April 2023: all public access blocked. */
 export const BLOCK_ALL: PublicAccessBlock = { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true };
 
+/** One rule of a bucket's CORS configuration, as PutBucketCors takes it. */
+export interface CorsRule {
+  ID?: string;
+  AllowedHeaders?: string[];
+  AllowedMethods: string[];
+  AllowedOrigins: string[];
+  ExposeHeaders?: string[];
+  MaxAgeSeconds?: number;
+}
+
 /** A bucket's versioning once it has been set; a bucket never set has none (unversioned). */
 export type Versioning = "Enabled" | "Suspended";
 
@@ -58,6 +68,8 @@ export interface BucketRecord {
   objectOwnership?: ObjectOwnership | null;
   /** PutBucketVersioning's status; absent while versioning was never set. */
   versioning?: Versioning;
+  /** PutBucketCors's rules, in order; absent when none is set. */
+  cors?: CorsRule[];
 }
 
 /** Headers that S3 stores with an object and returns on GET/HEAD. */

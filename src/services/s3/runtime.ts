@@ -7,6 +7,7 @@ import { createCodec } from "../../protocols/index.js";
 import type { ProtocolCodec } from "../../protocols/types.js";
 import type { ServiceEnvironment, ServiceRuntime } from "../../server/service.js";
 import { AwsError } from "../../server/errors.js";
+import { crossOrigin } from "./cors.js";
 import { s3Errors } from "./errors.js";
 import { assertValidKey } from "./names.js";
 import { bucketConfigOperations } from "./operations/bucket-config.js";
@@ -54,6 +55,7 @@ export async function createS3Runtime(env: ServiceEnvironment): Promise<ServiceR
       if (ctx.principal.type !== "anonymous" || op.name === "CreateBucket" || typeof input.Bucket !== "string") return;
       if (!store.bucket(input.Bucket)) throw s3Errors.noSuchBucket(input.Bucket);
     },
+    crossOrigin: (req) => crossOrigin(store, req),
     responseHeaders: (requestId) => ({ "x-amz-request-id": requestId, "x-amz-id-2": requestId, server: "AmazonS3" }),
     reset: async () => store.forgetCaches(),
     close: async () => {},

@@ -10,8 +10,9 @@ import { AwsError } from "../../../server/errors.js";
 import type { OperationTable } from "../../../server/service.js";
 import { validateTags } from "../object-headers.js";
 import { bucketArn, objectArn } from "../names.js";
-import { objectAction, checkAclChange, operation, owner, requireBucket, requireVersion, versionHeader, type AclInput, type S3Deps } from "../operation.js";
-import { BLOCK_ALL, OBJECT_OWNERSHIPS, type ObjectOwnership, type Tag } from "../records.js";
+import { objectAction, checkAclChange, operation, owner, requireBucket, requireIntegrityHeader, requireVersion, versionHeader, type AclInput, type S3Deps } from "../operation.js";
+import { BLOCK_ALL, OBJECT_OWNERSHIPS, type CorsRule, type ObjectOwnership, type Tag } from "../records.js";
+import { validateCorsRules } from "../cors.js";
 import { s3Errors } from "../errors.js";
 
 interface BucketInput {
@@ -177,10 +178,31 @@ export function bucketConfigOperations(deps: S3Deps): OperationTable {
     GetBucketCors: read(
       "s3:GetBucketCORS",
       (bucket) => {
-        throw notConfigured("NoSuchCORSConfiguration", "The CORS configuration does not exist", bucket);
+        const rules = deps.store.bucket(bucket)?.cors;
+        if (!rules) throw notConfigured("NoSuchCORSConfiguration", "The CORS configuration does not exist", bucket);
+        return { CORSRules: rules };
       },
       deps,
     ),
+    PutBucketCors: operation<BucketInput & { CORSConfiguration: { CORSRules?: Partial<CorsRule>[] } }>({
+      authorize: (i) => [{ action: "s3:PutBucketCORS", resource: bucketArn(i.Bucket) }],
+      async handle(input, ctx) {
+        requireBucket(store, input.Bucket);
+        requireIntegrityHeader(ctx);
+        const cors = validateCorsRules(input.CORSConfiguration.CORSRules ?? []);
+        await store.updateBucket(input.Bucket, (bucket) => ({ ...bucket, cors }));
+        return {};
+      },
+    }),
+    // Answered alike whether or not a configuration was set.
+    DeleteBucketCors: operation<BucketInput>({
+      authorize: (i) => [{ action: "s3:PutBucketCORS", resource: bucketArn(i.Bucket) }],
+      async handle(input) {
+        requireBucket(store, input.Bucket);
+        await store.updateBucket(input.Bucket, ({ cors: _dropped, ...bucket }) => bucket);
+        return {};
+      },
+    }),
     GetBucketWebsite: read(
       "s3:GetBucketWebsite",
       (bucket) => {

@@ -27,6 +27,7 @@ import {
   operation,
   refuseGovernanceBypass,
   requireBucket,
+  requireIntegrityHeader,
   requireVersion,
   versionHeader,
   type AclInput,
@@ -147,9 +148,7 @@ export function objectOperations({ store }: S3Deps): OperationTable {
         const bucket = requireBucket(store, input.Bucket);
         const objects = input.Delete.Objects ?? [];
         if (objects.length === 0 || objects.length > 1000) throw s3Errors.malformedXml();
-        if (!hasIntegrityHeader(ctx)) {
-          throw s3Errors.invalidRequest("Missing required header for this request: Content-MD5");
-        }
+        requireIntegrityHeader(ctx);
         refuseGovernanceBypass(input.BypassGovernanceRetention);
         const errors: { Key: string; VersionId?: string; Code: string; Message: string }[] = [];
         const targets: { key: string; versionId?: string }[] = [];
@@ -260,17 +259,6 @@ function applyResponseOverrides(output: Record<string, unknown>, input: GetObjec
   if (input.ResponseContentLanguage !== undefined) output.ContentLanguage = input.ResponseContentLanguage;
   if (input.ResponseContentType !== undefined) output.ContentType = input.ResponseContentType;
   if (input.ResponseExpires !== undefined) output.Expires = input.ResponseExpires.toUTCString();
-}
-
-/** Multi-object delete needs Content-MD5 or a flexible checksum. */
-function hasIntegrityHeader(ctx: RequestContext): boolean {
-  const h = ctx.headers;
-  return (
-    h["content-md5"] !== undefined ||
-    h["x-amz-sdk-checksum-algorithm"] !== undefined ||
-    h["x-amz-trailer"] !== undefined ||
-    Object.keys(h).some((name) => name.startsWith("x-amz-checksum-"))
-  );
 }
 
 export function wholeSeconds(date: Date): number {
