@@ -54,7 +54,6 @@ export interface ServiceEnvironment {
   keyUsage?: KeyUsage;
 }
 
-/** A loaded service: codec, operations and lifecycle. */
 /** What a service sees of a request that may be cross-origin: it carries an Origin, or is a preflight. */
 export interface CrossOriginRequest {
   method: string;
@@ -67,6 +66,7 @@ export interface CrossOriginRequest {
 /** A preflight's answer, or headers to add to the answer of the request, whatever its status. */
 export type CrossOrigin = { preflight: WireResponse } | { headers: Record<string, string> };
 
+/** A loaded service: codec, operations and lifecycle. */
 export interface ServiceRuntime {
   codec: ProtocolCodec;
   operations: OperationTable;

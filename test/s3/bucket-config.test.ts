@@ -1,13 +1,15 @@
 /**
  * Bucket sub-resources a bucket without them answers as AWS does: the
  * defaults (versioning never enabled, SSE-S3, bucket-owner-enforced
- * ownership) or each one's "not configured" error; bucket tags and the
- * owner's ACL are real; setting what Nimbus does not model is a 501.
+ * ownership) or each one's "not configured" error; bucket tags, default
+ * encryption and the owner's ACL are real; setting what Nimbus does not
+ * model is a 501.
  */
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import {
   CreateBucketCommand,
+  DeleteBucketEncryptionCommand,
   DeleteBucketTaggingCommand,
   GetBucketAccelerateConfigurationCommand,
   GetBucketAclCommand,
@@ -25,6 +27,7 @@ import {
   GetObjectAclCommand,
   GetObjectLockConfigurationCommand,
   GetPublicAccessBlockCommand,
+  PutBucketEncryptionCommand,
   PutBucketWebsiteCommand,
   PutBucketTaggingCommand,
   PutObjectCommand,
@@ -103,6 +106,26 @@ describe("S3 bucket configuration reads", () => {
     const objectAcl = await s3.send(new GetObjectAclCommand({ Bucket, Key: "k" }));
     assert.equal(objectAcl.Grants?.[0]?.Permission, "FULL_CONTROL");
     await rejectsWith(s3.send(new GetObjectAclCommand({ Bucket, Key: "missing" })), "NoSuchKey", 404);
+  });
+
+  it("sets default encryption to SSE-S3, refuses KMS as not implemented, and deletes back to the default", async () => {
+    const rules = (BucketKeyEnabled: boolean, SSEAlgorithm = "AES256", KMSMasterKeyID?: string) => ({
+      Bucket,
+      ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: SSEAlgorithm as "AES256", KMSMasterKeyID }, BucketKeyEnabled }] },
+    });
+    await s3.send(new PutBucketEncryptionCommand(rules(true)));
+    const set = await s3.send(new GetBucketEncryptionCommand({ Bucket }));
+    assert.deepEqual(set.ServerSideEncryptionConfiguration?.Rules, [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: "AES256" }, BucketKeyEnabled: true }]);
+
+    await rejectsWith(s3.send(new PutBucketEncryptionCommand(rules(false, "aws:kms"))), "NotImplemented", 501);
+    const keyed = await rejectsWith(s3.send(new PutBucketEncryptionCommand(rules(false, "AES256", "alias/key"))), "InvalidArgument", 400);
+    assert.equal(keyed.message, "a KMSMasterKeyID is not applicable if the default sse algorithm is not aws:kms or aws:kms:dsse");
+    await rejectsWith(s3.send(new PutBucketEncryptionCommand(rules(false, "AES"))), "MalformedXML", 400);
+    await rejectsWith(s3.send(new PutBucketEncryptionCommand({ Bucket, ServerSideEncryptionConfiguration: { Rules: [] } })), "MalformedXML", 400);
+
+    assert.equal((await s3.send(new DeleteBucketEncryptionCommand({ Bucket }))).$metadata.httpStatusCode, 204);
+    const reset = await s3.send(new GetBucketEncryptionCommand({ Bucket }));
+    assert.equal(reset.ServerSideEncryptionConfiguration?.Rules?.[0]?.BucketKeyEnabled, false);
   });
 
   it("refuses to set a configuration it does not model", async () => {

@@ -68,6 +68,8 @@ export interface BucketRecord {
   objectOwnership?: ObjectOwnership | null;
   /** PutBucketVersioning's status; absent while versioning was never set. */
   versioning?: Versioning;
+  /** PutBucketEncryption's bucket key setting (SSE-S3 being the only default encryption). */
+  bucketKeyEnabled?: boolean;
   /** PutBucketCors's rules, in order; absent when none is set. */
   cors?: CorsRule[];
 }

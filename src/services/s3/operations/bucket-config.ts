@@ -19,6 +19,11 @@ interface BucketInput {
   Bucket: string;
 }
 
+interface EncryptionRule {
+  ApplyServerSideEncryptionByDefault?: { SSEAlgorithm?: string; KMSMasterKeyID?: string };
+  BucketKeyEnabled?: boolean;
+}
+
 interface ObjectInput extends BucketInput {
   Key: string;
   VersionId?: string;
@@ -135,12 +140,45 @@ export function bucketConfigOperations(deps: S3Deps): OperationTable {
         return {};
       },
     }),
-    // Since January 2023 every bucket encrypts with SSE-S3 by default.
+    // Since January 2023 every bucket encrypts with SSE-S3 by default; a bucket key setting is kept as set.
     GetBucketEncryption: read(
       "s3:GetEncryptionConfiguration",
-      () => ({ ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: "AES256" }, BucketKeyEnabled: false }] } }),
+      (bucket) => {
+        const bucketKey = deps.store.bucket(bucket)?.bucketKeyEnabled ?? false;
+        return { ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: "AES256" }, BucketKeyEnabled: bucketKey }] } };
+      },
       deps,
     ),
+    // One rule; SSE-S3 is what every object here has, so only KMS is beyond Nimbus.
+    PutBucketEncryption: operation<BucketInput & { ServerSideEncryptionConfiguration: { Rules?: EncryptionRule[] } }>({
+      authorize: (i) => [{ action: "s3:PutEncryptionConfiguration", resource: bucketArn(i.Bucket) }],
+      async handle(input, ctx) {
+        requireBucket(store, input.Bucket);
+        requireIntegrityHeader(ctx);
+        const rules = input.ServerSideEncryptionConfiguration.Rules ?? [];
+        const byDefault = rules[0]?.ApplyServerSideEncryptionByDefault;
+        const algorithm = byDefault?.SSEAlgorithm;
+        if (rules.length !== 1 || !byDefault || (algorithm !== "AES256" && algorithm !== "aws:kms" && algorithm !== "aws:kms:dsse")) throw s3Errors.malformedXml();
+        if (algorithm === "AES256" && byDefault.KMSMasterKeyID !== undefined) {
+          throw s3Errors.invalidArgument("a KMSMasterKeyID is not applicable if the default sse algorithm is not aws:kms or aws:kms:dsse", "ApplyServerSideEncryptionByDefault");
+        }
+        if (algorithm !== "AES256") {
+          throw new AwsError("NotImplemented", `Default encryption with KMS keys (${algorithm}) is not supported by Nimbus yet.`, 501);
+        }
+        const bucketKeyEnabled = rules[0]?.BucketKeyEnabled === true ? true : undefined;
+        await store.updateBucket(input.Bucket, ({ bucketKeyEnabled: _replaced, ...bucket }) => (bucketKeyEnabled ? { ...bucket, bucketKeyEnabled } : bucket));
+        return {};
+      },
+    }),
+    // Back to the default every bucket has: SSE-S3.
+    DeleteBucketEncryption: operation<BucketInput>({
+      authorize: (i) => [{ action: "s3:PutEncryptionConfiguration", resource: bucketArn(i.Bucket) }],
+      async handle(input) {
+        requireBucket(store, input.Bucket);
+        await store.updateBucket(input.Bucket, ({ bucketKeyEnabled: _dropped, ...bucket }) => bucket);
+        return {};
+      },
+    }),
     // Since April 2023 new buckets have ACLs disabled (bucket owner enforced) unless created or set otherwise.
     GetBucketOwnershipControls: read(
       "s3:GetBucketOwnershipControls",
