@@ -20,6 +20,7 @@ import {
   unknownAccessKey,
 } from "./errors.js";
 import { ChunkedDecoder, Sha256Verifier, sha256Mismatch } from "./payload.js";
+import { isPostForm, readPostForm } from "./post-form.js";
 import { signatureV2, stringToSignV2 } from "./sigv2.js";
 import {
   ALGORITHM,
@@ -84,6 +85,7 @@ function authenticateNow(req: AuthRequest, options: AuthOptions): AuthResult | P
     }
   }
   if (options.allowV2 && req.rawQuery.includes("AWSAccessKeyId=")) return authenticateV2Query(req, options);
+  if (options.dialect === "s3" && req.rawQuery === "" && isPostForm(req.method, req.headers) && namesBucketOnly(req)) return authenticatePostForm(req, options);
 
   if (!options.allowAnonymous) throw missingAuthentication(options.dialect);
   return plainResult(req, ANONYMOUS, "none");
@@ -291,6 +293,85 @@ function authenticateV2Query(req: AuthRequest, options: AuthOptions): AuthResult
   return plainResult(req, known?.principal ?? lenientPrincipal(accessKeyId), "v2-query");
 }
 
+// ── POST forms (S3 browser uploads) ─────────────────────────────────────
+
+/** `POST /<bucket>` or, on a bucket's virtual host, `POST /`: where S3 takes a form. */
+function namesBucketOnly(req: AuthRequest): boolean {
+  return req.virtualHostBucket !== undefined ? req.path === "/" : /^\/[^/]+\/?$/.test(req.path);
+}
+
+/**
+ * A form signs its policy: with SigV4 fields (`x-amz-signature`, the hex
+ * HMAC of the base64 policy under the scope's signing key) or SigV2 ones
+ * (`signature`, its base64 HMAC-SHA1). A form with neither is anonymous;
+ * whether its policy then holds is the operation's to check.
+ */
+async function authenticatePostForm(req: AuthRequest, options: AuthOptions): Promise<AuthResult> {
+  const { form, file } = await readPostForm(req.headers, req.body);
+  const fields = form.fields;
+  const required = (name: string): string => {
+    const value = fields.get(name.toLowerCase());
+    if (value === undefined || value === "") {
+      throw new AwsError("InvalidArgument", `Bucket POST must contain a field named '${name}'.  If it is specified, please check the order of the fields.`, 400, {
+        ArgumentName: name,
+        ArgumentValue: "",
+      });
+    }
+    return value;
+  };
+  const result = (principal: Principal, method: AuthResult["method"], region?: string, service?: string): AuthResult => ({
+    ...authResult(principal, method, file, undefined, NO_TRAILERS, region, service),
+    form,
+  });
+  const now = options.now();
+  if (["x-amz-algorithm", "x-amz-credential", "x-amz-signature", "x-amz-date"].some((name) => fields.has(name))) {
+    const algorithm = required("X-Amz-Algorithm");
+    const credential = required("X-Amz-Credential");
+    required("X-Amz-Date");
+    const signature = required("X-Amz-Signature");
+    const policy = required("Policy");
+    if (algorithm !== ALGORITHM) throw new AwsError("InvalidArgument", `X-Amz-Algorithm only supports "${ALGORITHM}"`, 400, { ArgumentName: "X-Amz-Algorithm", ArgumentValue: algorithm });
+    const [accessKeyId = "", date = "", region = "", service = "", terminator] = credential.split("/");
+    if (terminator !== "aws4_request" || !/^\d{8}$/.test(date)) {
+      throw new AwsError("InvalidArgument", "Invalid credential in the form's X-Amz-Credential field", 400, { ArgumentName: "X-Amz-Credential", ArgumentValue: credential });
+    }
+    const known = resolveKey(accessKeyId, options);
+    if (known) {
+      checkFormToken(known, fields, options);
+      if (!sameText(signingKey(known.secretAccessKey, { date, region, service }).sign(policy), signature)) {
+        throw signatureMismatch(options.dialect, { accessKeyId, stringToSign: policy, signatureProvided: signature });
+      }
+      options.credentials.noteUse?.(accessKeyId, "s3", region, now);
+    }
+    return result(known?.principal ?? lenientPrincipal(accessKeyId), "v4-form", region, service);
+  }
+  if (fields.has("awsaccesskeyid") || fields.has("signature")) {
+    const accessKeyId = required("AWSAccessKeyId");
+    const signature = required("Signature");
+    const policy = required("Policy");
+    const known = resolveKey(accessKeyId, options);
+    if (known) {
+      checkFormToken(known, fields, options);
+      if (!sameText(signatureV2(known.secretAccessKey, policy), signature)) {
+        throw signatureMismatch(options.dialect, { accessKeyId, stringToSign: policy, signatureProvided: signature });
+      }
+      options.credentials.noteUse?.(accessKeyId, "s3", "", now);
+    }
+    return result(known?.principal ?? lenientPrincipal(accessKeyId), "v2-form");
+  }
+  // A policy no one signed grants nothing.
+  if (fields.has("policy")) throw new AwsError("AccessDenied", "Access Denied", 403);
+  return result(ANONYMOUS, "none");
+}
+
+/** Temporary credentials sign forms too, their token a field of the form. */
+function checkFormToken(known: KnownCredentials, fields: ReadonlyMap<string, string>, options: AuthOptions): void {
+  if (known.sessionToken === undefined) return;
+  const token = fields.get("x-amz-security-token");
+  if (token !== known.sessionToken) throw invalidToken(options.dialect, token);
+  if (known.expiresAt !== undefined && options.now() >= known.expiresAt) throw expiredToken(options.dialect);
+}
+
 // ── shared ──────────────────────────────────────────────────────────────
 
 /** The key's credentials; undefined means "unknown, accepted" (lenient mode only). */
@@ -323,7 +404,7 @@ function authResult(
   region: string | undefined,
   service: string | undefined,
 ): AuthResult {
-  return { principal, method, body, contentLength, trailers, region, service };
+  return { principal, method, body, contentLength, trailers, region, service, form: undefined };
 }
 
 function hasNoBody(req: AuthRequest, contentLength: number | undefined): boolean {

@@ -5,6 +5,7 @@
 import type { IncomingHttpHeaders } from "node:http";
 import type { Readable } from "node:stream";
 import type { RequestBody } from "../protocols/shared/body.js";
+import type { PostForm } from "./post-form.js";
 
 export type PrincipalType = "root" | "user" | "assumed-role" | "anonymous";
 
@@ -64,7 +65,7 @@ export interface AuthRequest {
 export interface AuthResult {
   principal: Principal;
   /** How the request was signed; `none` for anonymous requests. */
-  method: "v4-header" | "v4-query" | "v2-header" | "v2-query" | "none";
+  method: "v4-header" | "v4-query" | "v2-header" | "v2-query" | "v4-form" | "v2-form" | "none";
   /** Region and service of the SigV4 credential scope, when signed with v4. */
   region?: string;
   service?: string;
@@ -81,6 +82,8 @@ export interface AuthResult {
    * lower-cased; filled in when `body` ends, empty before.
    */
   trailers: ReadonlyMap<string, string>;
+  /** An S3 POST form's fields, read ahead of its file (which is `body`). */
+  form: PostForm | undefined;
 }
 
 export interface AuthOptions {

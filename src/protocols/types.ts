@@ -4,6 +4,7 @@
  * decodes the request into that operation's typed input, and encodes the
  * output or an AwsError back into an HTTP response. Operations never see HTTP.
  */
+import type { PostForm } from "../auth/post-form.js";
 import type { IncomingHttpHeaders } from "node:http";
 import type { Readable } from "node:stream";
 import type { AwsError } from "../server/errors.js";
@@ -36,6 +37,8 @@ export interface WireRequest {
   contentLength?: number;
   /** Decoded URI label values, noted by a REST codec's `resolve` for its `parseInput`. */
   labels?: Record<string, string>;
+  /** An S3 POST form's fields, read by authentication ahead of the file (then `body`). */
+  form?: PostForm;
 }
 
 /** What a codec returns for the edge to write. */

@@ -131,6 +131,7 @@ function toWireRequest(req: IncomingMessage, rawPath: string, rawQuery: string, 
     body: auth.body,
     contentLength: auth.contentLength,
     labels: undefined,
+    form: auth.form,
   };
 }
 

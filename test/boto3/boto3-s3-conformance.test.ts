@@ -2,8 +2,9 @@
  * S3 conformance checks from boto3, in the style of Ceph's s3-tests:
  * listing edge cases, bucket names, conditions, ranges, copy, multipart,
  * tagging, error documents (s3_conformance.py); bucket versioning
- * (s3_versioning.py) and CORS (s3_cors.py), each check an answer AWS was
- * recorded giving. Each script runs every check and lists each failure.
+ * (s3_versioning.py), CORS (s3_cors.py) and browser form uploads
+ * (s3_post_object.py), each check an answer AWS was recorded giving. Each
+ * script runs every check and lists each failure.
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
@@ -15,6 +16,7 @@ const skip = await toolMissing("python3", ["-c", "import boto3"]);
 const SCRIPT = join(ROOT, "test/boto3/s3_conformance.py");
 const VERSIONING = join(ROOT, "test/boto3/s3_versioning.py");
 const CORS = join(ROOT, "test/boto3/s3_cors.py");
+const POST_OBJECT = join(ROOT, "test/boto3/s3_post_object.py");
 
 describe("boto3: S3 conformance (s3-tests style)", { skip }, () => {
   let t: TestCloud;
@@ -39,5 +41,18 @@ describe("boto3: S3 conformance (s3-tests style)", { skip }, () => {
     const result = await runTool("python3", [CORS], awsEnv({ AWS_ENDPOINT_URL: t.cloud.endpoint }));
     assert.equal(result.code, 0, `${result.stdout}\n${result.stderr}`);
     assert.match(result.stdout, /^summary: \d+ passed, 0 failed, 0 errors/m);
+  });
+
+  it("passes every POST form check, an unknown key's against a strict-mode server", async () => {
+    const strict = await startCloud({ inMemory: true, auth: "strict" });
+    try {
+      const env = awsEnv({ AWS_ENDPOINT_URL: t.cloud.endpoint, NIMBUS_STRICT_ENDPOINT_URL: strict.cloud.endpoint });
+      const result = await runTool("python3", [POST_OBJECT], env);
+      assert.equal(result.code, 0, `${result.stdout}\n${result.stderr}`);
+      assert.match(result.stdout, /^summary: \d+ passed, 0 failed/m);
+      assert.doesNotMatch(result.stdout, /^SKIP/m);
+    } finally {
+      await strict.stop();
+    }
   });
 });

@@ -1152,13 +1152,6 @@ def unsupported_operations():
     ]:
         r = expect_error(501, "NotImplemented", fn, **kwargs)
         assert name in r["Error"]["Message"], r["Error"]["Message"]
-    boundary = "nimbusboundary"
-    form = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"key\"\r\n\r\nfoo.txt\r\n"
-            f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"f\"\r\n\r\nbar\r\n--{boundary}--\r\n")
-    status, _, body = raw("POST", f"/{b}", headers={"Content-Type": f"multipart/form-data; boundary={boundary}"}, body=form.encode())
-    root = ET.fromstring(body)
-    eq((status, root.findtext("Code")), (501, "NotImplemented"), "POST Object")
-    assert "PostObject" in root.findtext("Message"), root.findtext("Message")
 
 
 def main():

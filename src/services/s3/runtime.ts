@@ -2,9 +2,10 @@
  * S3's runtime: its codec (rest-xml with S3's own error and status
  * conventions) and its operation table.
  */
-import { loadModel } from "../../protocols/model.js";
+import { loadModel, type Operation } from "../../protocols/model.js";
+import { escapeText, XML_DECLARATION } from "../../protocols/shared/xml.js";
 import { createCodec } from "../../protocols/index.js";
-import type { ProtocolCodec } from "../../protocols/types.js";
+import type { ProtocolCodec, WireResponse } from "../../protocols/types.js";
 import type { ServiceEnvironment, ServiceRuntime } from "../../server/service.js";
 import { AwsError } from "../../server/errors.js";
 import { crossOrigin } from "./cors.js";
@@ -17,6 +18,7 @@ import { listingOperations } from "./operations/listing.js";
 import { multipartOperations } from "./operations/multipart.js";
 import { objectOperations } from "./operations/object.js";
 import { policyOperations } from "./operations/policy.js";
+import { formKey, postObjectOperations } from "./operations/post-object.js";
 import { taggingOperations } from "./operations/tagging.js";
 import { S3Store } from "./store.js";
 import { S3_XML_ROOTS } from "./xml-roots.js";
@@ -47,6 +49,7 @@ export async function createS3Runtime(env: ServiceEnvironment): Promise<ServiceR
       ...listingOperations(deps),
       ...multipartOperations(deps),
       ...policyOperations(deps),
+      ...postObjectOperations(deps),
     },
     // Runs before authorization: S3 tells even an anonymous caller that a bucket does not exist.
     validate(op, input, ctx) {
@@ -62,6 +65,32 @@ export async function createS3Runtime(env: ServiceEnvironment): Promise<ServiceR
   };
 }
 
+/** The bucket of a `/<bucket>` path (a virtual host's bucket is folded in), as sent if its escapes are not UTF-8. */
+function bucketOfPath(path: string): string {
+  const segment = path.split("/")[1] ?? "";
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
+/** PostObject, which the service model does not describe. */
+const POST_OBJECT: Operation = { name: "PostObject", http: { method: "POST", requestUri: "/{Bucket}" } };
+
+/** A form upload's answer: 303 to its redirect, 201 with a PostResponse document, or an empty 200 or 204. */
+function postObjectResponse(output: Record<string, unknown>): WireResponse {
+  const text = (name: string) => String(output[name] ?? "");
+  const headers: Record<string, string> = { location: text("Location"), etag: text("ETag"), "x-amz-server-side-encryption": "AES256" };
+  if (output.VersionId !== undefined) headers["x-amz-version-id"] = text("VersionId");
+  const status = Number(output.Status);
+  if (status !== 201) return { status, headers };
+  const body =
+    `${XML_DECLARATION}\n<PostResponse><Location>${escapeText(text("Location"))}</Location><Bucket>${escapeText(text("Bucket"))}</Bucket>` +
+    `<Key>${escapeText(text("Key"))}</Key><ETag>${escapeText(text("ETag"))}</ETag></PostResponse>`;
+  return { status, headers: { ...headers, "content-type": "application/xml" }, body };
+}
+
 /**
  * S3 conventions the model does not describe: a ranged GET or HEAD answers 206,
  * PutBucketPolicy and PutBucketTagging 204, HeadBucket names XML as its type, a 304 carries no
@@ -72,15 +101,22 @@ function s3Codec(codec: ProtocolCodec): ProtocolCodec {
   return {
     model: codec.model,
     resolve(req) {
+      // Browser form uploads are not in the service model: authentication read their form.
+      if (req.form) return POST_OBJECT;
       const op = codec.resolve(req);
-      // Browser form uploads (POST Object) are not in the service model; name them all the same.
-      if (op === undefined && req.method === "POST" && String(req.headers["content-type"] ?? "").startsWith("multipart/form-data")) {
-        throw new AwsError("NotImplemented", "The PostObject operation of s3 is not supported by Nimbus yet.", 501);
+      if (op === undefined && req.method === "POST" && req.rawQuery === "" && /^\/[^/]+\/?$/.test(req.path)) {
+        throw new AwsError("PreconditionFailed", "At least one of the pre-conditions you specified did not hold", 412, {
+          Condition: "Bucket POST must be of the enclosure-type multipart/form-data",
+        });
       }
       return op;
     },
-    parseInput: (op, req) => codec.parseInput(op, req),
+    parseInput(op, req) {
+      if (op !== POST_OBJECT || !req.form) return codec.parseInput(op, req);
+      return { Bucket: bucketOfPath(req.path), Key: formKey(req.form), Form: req.form, Body: req.body };
+    },
     serializeOutput(op, output, ctx) {
+      if (op === POST_OBJECT) return postObjectResponse(output);
       if (op.name === "GetBucketLocation") {
         const region = typeof output.LocationConstraint === "string" ? output.LocationConstraint : "";
         const body = `<?xml version="1.0" encoding="UTF-8"?>\n<LocationConstraint xmlns="http://s3.amazonaws.com/doc/2006-03-01/">${region}</LocationConstraint>`;

@@ -6,12 +6,12 @@ import { ingestBody, INLINE_BODY_BYTES } from "../body.js";
 import { checkCopySourceConditions, checkWriteConditionHeaders, type CopySourceConditions } from "../conditions.js";
 import { s3Errors } from "../errors.js";
 import { assertValidKey, objectArn } from "../names.js";
-import { checksumValue, headersFromInput, newObjectRecord, parseTaggingHeader, SSE_S3, storageClassOf, type ObjectHeaderInput } from "../object-headers.js";
+import { checksumValue, headersFromInput, parseTaggingHeader, SSE_S3, storageClassOf, type ObjectHeaderInput } from "../object-headers.js";
 import { checksumAlgorithmOf } from "./multipart.js";
 import { objectAction, checkEncryption, checkObjectAcl, operation, isVersionId, requireBucket, requireVersion, versionHeader, type AclInput, type EncryptionInput, type S3Deps } from "../operation.js";
 import { isDeleteMarker, type ObjectRecord } from "../records.js";
 import type { S3Store } from "../store.js";
-import { storeNewObject, wholeSeconds } from "./object.js";
+import { storeNewObject, writtenRecord } from "./object.js";
 
 export interface CopySource {
   bucket: string;
@@ -119,16 +119,7 @@ export function copyOperations({ store }: S3Deps): OperationTable {
         const tags = taggingDirective === "REPLACE" ? parseTaggingHeader(input.Tagging) : from.tags;
         const algorithm = input.ChecksumAlgorithm !== undefined ? checksumAlgorithmOf(input.ChecksumAlgorithm) : from.checksum?.algorithm;
         const body = await ingestBody(store.blobs, store.readBody(from), { algorithm }, new Map(), INLINE_BODY_BYTES);
-        const record = newObjectRecord(headers, {
-          blob: body.blob,
-          inline: body.inline ? true : undefined,
-          size: body.size,
-          etag: `"${body.md5Hex}"`,
-          lastModified: wholeSeconds(ctx.now()),
-          ownerAccountId: ctx.accountId,
-          checksum: { algorithm: body.checksum.algorithm, value: body.checksum.value, type: "FULL_OBJECT" },
-          tags,
-        });
+        const record = writtenRecord(headers, body, tags, ctx);
         const versionId = await storeNewObject(store, input, record, body.inline);
         return {
           VersionId: versionId,

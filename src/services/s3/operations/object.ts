@@ -6,7 +6,7 @@ import type { RequestBody } from "../../../protocols/shared/body.js";
 import type { OperationTable } from "../../../server/service.js";
 import type { RequestContext } from "../../../server/context.js";
 import { AwsError } from "../../../server/errors.js";
-import { declaredDigests, ingestBody, INLINE_BODY_BYTES, MAX_PUT_BYTES } from "../body.js";
+import { declaredDigests, ingestBody, INLINE_BODY_BYTES, MAX_PUT_BYTES, type IngestedBody } from "../body.js";
 import { checkReadConditions, checkWriteConditionHeaders, checkWriteConditions, parseRange, type ReadConditions } from "../conditions.js";
 import { s3Errors } from "../errors.js";
 import { assertValidKey, bucketArn, objectArn } from "../names.js";
@@ -35,7 +35,7 @@ import {
   type S3Deps,
   objectAction,
 } from "../operation.js";
-import type { ObjectRecord } from "../records.js";
+import type { ObjectHeaders, ObjectRecord, Tag } from "../records.js";
 import type { S3Store } from "../store.js";
 
 interface ObjectInput {
@@ -91,16 +91,7 @@ export function objectOperations({ store }: S3Deps): OperationTable {
         const tags = parseTaggingHeader(input.Tagging);
         const declared = declaredDigests(input as unknown as Record<string, unknown>, ctx.headers);
         const body = await ingestBody(store.blobs, input.Body, declared, ctx.trailers, INLINE_BODY_BYTES);
-        const record = newObjectRecord(headers, {
-          blob: body.blob,
-          inline: body.inline ? true : undefined,
-          size: body.size,
-          etag: `"${body.md5Hex}"`,
-          lastModified: wholeSeconds(ctx.now()),
-          ownerAccountId: ctx.accountId,
-          checksum: { algorithm: body.checksum.algorithm, value: body.checksum.value, type: "FULL_OBJECT" },
-          tags,
-        });
+        const record = writtenRecord(headers, body, tags, ctx);
         const versionId = await storeNewObject(store, input, record, body.inline);
         return {
           ETag: record.etag,
@@ -259,6 +250,20 @@ function applyResponseOverrides(output: Record<string, unknown>, input: GetObjec
   if (input.ResponseContentLanguage !== undefined) output.ContentLanguage = input.ResponseContentLanguage;
   if (input.ResponseContentType !== undefined) output.ContentType = input.ResponseContentType;
   if (input.ResponseExpires !== undefined) output.Expires = input.ResponseExpires.toUTCString();
+}
+
+/** The record of an object written whole (PutObject, CopyObject, PostObject): its body as ingested, by the caller. */
+export function writtenRecord(headers: ObjectHeaders, body: IngestedBody, tags: Tag[], ctx: RequestContext): ObjectRecord {
+  return newObjectRecord(headers, {
+    blob: body.blob,
+    inline: body.inline ? true : undefined,
+    size: body.size,
+    etag: `"${body.md5Hex}"`,
+    lastModified: wholeSeconds(ctx.now()),
+    ownerAccountId: ctx.accountId,
+    checksum: { algorithm: body.checksum.algorithm, value: body.checksum.value, type: "FULL_OBJECT" },
+    tags,
+  });
 }
 
 export function wholeSeconds(date: Date): number {

@@ -1,0 +1,104 @@
+/**
+ * S3's browser uploads (POST Object): a multipart/form-data body whose
+ * fields, ahead of the file, carry the key, the policy and its signature.
+ * Authentication reads those fields and hands on the file as the payload,
+ * streaming; what follows the file is ignored, as S3 ignores it.
+ */
+import type { IncomingHttpHeaders } from "node:http";
+import type { Readable } from "node:stream";
+import { HeldBody, type RequestBody } from "../protocols/shared/body.js";
+import { AwsError } from "../server/errors.js";
+
+/** The form fields ahead of the file may take 20 KB together, boundaries and headers aside. */
+export const MAX_PRE_DATA_BYTES = 20 * 1024;
+
+export interface PostForm {
+  /** Fields ahead of the file, by lower-cased name (the first of a repeated one), values as sent. */
+  fields: ReadonlyMap<string, string>;
+  /** Each field's name as sent, by lower-cased name (S3 names fields as sent in its errors). */
+  names: ReadonlyMap<string, string>;
+  /** The file part's file name, when it gave one. */
+  filename?: string;
+  /** Resolves once the whole body has been read: the number of file parts it held (never rejects). */
+  files: Promise<number>;
+}
+
+export function isPostForm(method: string, headers: IncomingHttpHeaders): boolean {
+  return method === "POST" && /^multipart\/form-data/i.test(headers["content-type"] ?? "");
+}
+
+/** Reads the fields up to the file; the file itself is the returned body, still streaming. */
+export async function readPostForm(headers: IncomingHttpHeaders, body: Readable): Promise<{ form: PostForm; file: RequestBody }> {
+  const { default: busboy } = await import("busboy");
+  let parser: ReturnType<typeof busboy>;
+  try {
+    parser = busboy({ headers, limits: { fieldSize: MAX_PRE_DATA_BYTES + 1 } });
+  } catch {
+    throw malformedPost();
+  }
+  const fields = new Map<string, string>();
+  const names = new Map<string, string>();
+  let preData = 0;
+  let fileCount = 0;
+  let settled = false;
+  let countFiles: (n: number) => void = () => {};
+  const files = new Promise<number>((resolve) => (countFiles = resolve));
+
+  return new Promise((resolve, reject) => {
+    const fail = (error: AwsError) => {
+      if (settled) return;
+      settled = true;
+      body.unpipe(parser);
+      body.resume();
+      reject(error);
+    };
+    const found = (file: RequestBody, filename?: string) => {
+      settled = true;
+      resolve({ form: { fields, names, filename, files }, file });
+    };
+    parser.on("field", (name, value) => {
+      if (settled) return;
+      const lower = name.toLowerCase();
+      // A file sent without a file name comes as a plain field; it is the file all the same.
+      if (lower === "file") {
+        fileCount++;
+        found(new HeldBody(Buffer.from(value, "utf8")));
+        return;
+      }
+      preData += Buffer.byteLength(name) + Buffer.byteLength(value);
+      if (preData > MAX_PRE_DATA_BYTES) {
+        fail(new AwsError("MaxPostPreDataLengthExceeded", "Your POST request fields preceeding the upload file was too large.", 400, { MaxPostPreDataLengthBytes: MAX_PRE_DATA_BYTES }));
+        return;
+      }
+      if (!fields.has(lower)) {
+        fields.set(lower, value);
+        names.set(lower, name);
+      }
+    });
+    parser.on("file", (name, stream, info) => {
+      if (settled || name.toLowerCase() !== "file") {
+        if (name.toLowerCase() === "file") fileCount++;
+        stream.resume();
+        return;
+      }
+      fileCount++;
+      // The form may end inside the file before anyone reads it; whoever reads it then meets the error.
+      stream.on("error", () => {});
+      found(stream, info.filename);
+    });
+    parser.on("close", () => {
+      countFiles(fileCount);
+      if (!settled) fail(new AwsError("InvalidArgument", "POST requires exactly one file upload per request.", 400, { ArgumentName: "file", ArgumentValue: "0" }));
+    });
+    parser.on("error", () => {
+      countFiles(-1);
+      fail(malformedPost());
+    });
+    body.on("error", () => parser.destroy());
+    body.pipe(parser);
+  });
+}
+
+export function malformedPost(): AwsError {
+  return new AwsError("MalformedPOSTRequest", "The body of your POST request is not well-formed multipart/form-data.", 400);
+}
