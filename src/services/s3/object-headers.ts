@@ -90,6 +90,7 @@ export function newObjectRecord(headers: ObjectHeaders, stored: Omit<ObjectRecor
     tags: stored.tags,
     partsCount: stored.partsCount,
     partSizes: stored.partSizes,
+    partChecksums: stored.partChecksums,
   };
 }
 

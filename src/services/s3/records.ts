@@ -104,6 +104,8 @@ export interface ObjectRecord extends ObjectHeaders {
   partsCount?: number;
   /** Their sizes, for GET ?partNumber=. */
   partSizes?: number[];
+  /** Their checksums (base64), for GetObjectAttributes, when the object's checksum is COMPOSITE. */
+  partChecksums?: string[];
   /** The version's id in a bucket that has had versioning; absent is the `null` version. */
   versionId?: string;
 }

@@ -22,6 +22,7 @@ export const S3_XML_ROOTS: Readonly<Record<string, string>> = {
   GetBucketLoggingOutput: "BucketLoggingStatus",
   GetBucketRequestPaymentOutput: "RequestPaymentConfiguration",
   GetBucketAccelerateConfigurationOutput: "AccelerateConfiguration",
+  GetObjectAttributesOutput: "GetObjectAttributesResponse",
   CopyObjectResult: "CopyObjectResult",
   CopyPartResult: "CopyPartResult",
 };

@@ -453,6 +453,7 @@ async function assemble(store: S3Store, upload: UploadRecord, parts: PartRecord[
     tags: upload.tags,
     partsCount: parts.length,
     partSizes: parts.map((p) => p.size),
+    partChecksums: upload.checksumType === "COMPOSITE" && parts.every((p) => p.checksum !== undefined) ? parts.map((p) => p.checksum ?? "") : undefined,
   });
 }
 
