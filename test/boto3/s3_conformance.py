@@ -1147,7 +1147,7 @@ def unsupported_operations():
     s3 = client()
     b = new_bucket(s3)
     for fn, kwargs, name in [
-        (s3.put_bucket_lifecycle_configuration, {"Bucket": b, "LifecycleConfiguration": {"Rules": [{"ID": "r", "Status": "Enabled", "Filter": {"Prefix": ""}, "Expiration": {"Days": 1}}]}}, "PutBucketLifecycleConfiguration"),
+        (s3.put_bucket_logging, {"Bucket": b, "BucketLoggingStatus": {"LoggingEnabled": {"TargetBucket": b, "TargetPrefix": "logs/"}}}, "PutBucketLogging"),
         (s3.put_bucket_replication, {"Bucket": b, "ReplicationConfiguration": {"Role": "arn:aws:iam::000000000000:role/r", "Rules": [{"Status": "Enabled", "Destination": {"Bucket": "arn:aws:s3:::other"}}]}}, "PutBucketReplication"),
     ]:
         r = expect_error(501, "NotImplemented", fn, **kwargs)

@@ -156,6 +156,26 @@ async function ingestBytes(
   return verified(blobs, { blob, inline, size: bytes.length, md5, algorithm, value }, declared, trailers);
 }
 
+/**
+ * A document's declared digests (Content-MD5, `x-amz-checksum-*`) held
+ * against its bytes, as S3 holds a configuration or delete request's.
+ */
+export function checkDocumentDigests(bytes: Buffer, headers: Record<string, string | string[] | undefined>, checksums = true): void {
+  const md5 = headers["content-md5"];
+  if (typeof md5 === "string" && md5 !== "") {
+    if (Buffer.from(md5, "base64").length !== 16) throw s3Errors.invalidDigest(md5);
+    const actual = createHash("md5").update(bytes).digest("base64");
+    if (actual !== md5) throw s3Errors.badDigest(md5, actual);
+  }
+  for (const algorithm of checksums ? CHECKSUM_ALGORITHMS : []) {
+    const declared = headers[checksumHeader(algorithm)];
+    if (typeof declared !== "string") continue;
+    const checksum = createChecksum(algorithm);
+    checksum.update(bytes);
+    if (checksum.digest() !== declared) throw s3Errors.checksumMismatch(algorithm);
+  }
+}
+
 /** Checks the digests the client declared; a refused body's blob is deleted. */
 async function verified(
   blobs: BlobStore,

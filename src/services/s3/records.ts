@@ -2,6 +2,7 @@
  * What S3 keeps per bucket, object, upload and part. Times are epoch
  * milliseconds; object bytes live in the blob store under `blob`.
  */
+import type { LifecycleConfiguration } from "./lifecycle.js";
 
 export type ChecksumAlgorithm = "CRC32" | "CRC32C" | "CRC64NVME" | "SHA1" | "SHA256";
 export const CHECKSUM_ALGORITHMS: readonly ChecksumAlgorithm[] = ["CRC32", "CRC32C", "CRC64NVME", "SHA1", "SHA256"];
@@ -70,6 +71,8 @@ export interface BucketRecord {
   versioning?: Versioning;
   /** PutBucketEncryption's bucket key setting (SSE-S3 being the only default encryption). */
   bucketKeyEnabled?: boolean;
+  /** PutBucketLifecycleConfiguration's rules; absent when none is set. */
+  lifecycle?: LifecycleConfiguration;
   /** PutBucketCors's rules, in order; absent when none is set. */
   cors?: CorsRule[];
 }

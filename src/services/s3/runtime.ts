@@ -10,6 +10,10 @@ import type { ServiceEnvironment, ServiceRuntime } from "../../server/service.js
 import { AwsError } from "../../server/errors.js";
 import { crossOrigin } from "./cors.js";
 import { s3Errors } from "./errors.js";
+import { checkDocumentDigests, checksumHeader } from "./body.js";
+import { CHECKSUM_ALGORITHMS } from "./records.js";
+import { HeldBody, readBody } from "../../protocols/shared/body.js";
+import type { IncomingHttpHeaders } from "node:http";
 import { assertValidKey } from "./names.js";
 import { bucketConfigOperations } from "./operations/bucket-config.js";
 import { bucketOperations } from "./operations/bucket.js";
@@ -75,6 +79,14 @@ function bucketOfPath(path: string): string {
   }
 }
 
+/** Operations whose body is an object's bytes, streamed and digested as they are stored. */
+const STREAMED_BODIES: ReadonlySet<string> = new Set(["PutObject", "UploadPart", "PostObject"]);
+
+function hasDeclaredDigest(headers: IncomingHttpHeaders, checksums: boolean): boolean {
+  if (headers["content-md5"] !== undefined && headers["content-md5"] !== "") return true;
+  return checksums && CHECKSUM_ALGORITHMS.some((algorithm) => headers[checksumHeader(algorithm)] !== undefined);
+}
+
 /** PostObject, which the service model does not describe. */
 const POST_OBJECT: Operation = { name: "PostObject", http: { method: "POST", requestUri: "/{Bucket}" } };
 
@@ -112,6 +124,16 @@ function s3Codec(codec: ProtocolCodec): ProtocolCodec {
       return op;
     },
     parseInput(op, req) {
+      // A Complete's checksum headers name the object's checksum, not its document's.
+      const checksums = op.name !== "CompleteMultipartUpload";
+      if (!STREAMED_BODIES.has(op.name) && hasDeclaredDigest(req.headers, checksums)) {
+        // A document is read whole anyway: its declared digests are checked first.
+        return readBody(req.body, MAX_XML_BODY).then((bytes) => {
+          checkDocumentDigests(bytes, req.headers, checksums);
+          req.body = new HeldBody(bytes);
+          return codec.parseInput(op, req);
+        });
+      }
       if (op !== POST_OBJECT || !req.form) return codec.parseInput(op, req);
       return { Bucket: bucketOfPath(req.path), Key: formKey(req.form), Form: req.form, Body: req.body };
     },

@@ -13,6 +13,7 @@ import { bucketArn, objectArn } from "../names.js";
 import { objectAction, checkAclChange, operation, owner, requireBucket, requireIntegrityHeader, requireVersion, versionHeader, type AclInput, type S3Deps } from "../operation.js";
 import { BLOCK_ALL, OBJECT_OWNERSHIPS, type CorsRule, type ObjectOwnership, type Tag } from "../records.js";
 import { validateCorsRules } from "../cors.js";
+import { MINIMUM_OBJECT_SIZES, rulesForOutput, validateLifecycle, type LifecycleRule } from "../lifecycle.js";
 import { s3Errors } from "../errors.js";
 
 interface BucketInput {
@@ -53,6 +54,54 @@ function read(action: string, answer: (bucket: string) => Record<string, unknown
       return answer(input.Bucket);
     },
   });
+}
+
+interface LifecycleInput extends BucketInput {
+  LifecycleConfiguration?: { Rules?: LifecycleRule[] };
+  TransitionDefaultMinimumObjectSize?: string;
+}
+
+/**
+ * Lifecycle rules: kept as given once valid (V1's rule-level prefixes
+ * too: one URL serves both APIs), answered with the transition minimum
+ * size header AWS always sends.
+ */
+function lifecycleOperations({ store }: S3Deps): OperationTable {
+  const put = operation<LifecycleInput>({
+    authorize: (i) => [{ action: "s3:PutLifecycleConfiguration", resource: bucketArn(i.Bucket) }],
+    async handle(input, ctx) {
+      requireBucket(store, input.Bucket);
+      requireIntegrityHeader(ctx);
+      const minimumObjectSize = input.TransitionDefaultMinimumObjectSize ?? "all_storage_classes_128K";
+      if (!MINIMUM_OBJECT_SIZES.has(minimumObjectSize)) throw s3Errors.invalidRequest("Invalid TransitionDefaultMinimumObjectSize found");
+      const rules = validateLifecycle(input.LifecycleConfiguration?.Rules ?? []);
+      await store.updateBucket(input.Bucket, (bucket) => ({ ...bucket, lifecycle: { rules, minimumObjectSize } }));
+      return { TransitionDefaultMinimumObjectSize: minimumObjectSize };
+    },
+  });
+  const get = operation<BucketInput>({
+    authorize: (i) => [{ action: "s3:GetLifecycleConfiguration", resource: bucketArn(i.Bucket) }],
+    handle(input) {
+      const lifecycle = requireBucket(store, input.Bucket).lifecycle;
+      if (!lifecycle) throw notConfigured("NoSuchLifecycleConfiguration", "The lifecycle configuration does not exist", input.Bucket);
+      return { Rules: rulesForOutput(lifecycle.rules), TransitionDefaultMinimumObjectSize: lifecycle.minimumObjectSize };
+    },
+  });
+  return {
+    PutBucketLifecycleConfiguration: put,
+    PutBucketLifecycle: put,
+    GetBucketLifecycleConfiguration: get,
+    GetBucketLifecycle: get,
+    // Answered alike whether or not rules were set.
+    DeleteBucketLifecycle: operation<BucketInput>({
+      authorize: (i) => [{ action: "s3:PutLifecycleConfiguration", resource: bucketArn(i.Bucket) }],
+      async handle(input) {
+        requireBucket(store, input.Bucket);
+        await store.updateBucket(input.Bucket, ({ lifecycle: _dropped, ...bucket }) => bucket);
+        return {};
+      },
+    }),
+  };
 }
 
 export function bucketConfigOperations(deps: S3Deps): OperationTable {
@@ -232,6 +281,7 @@ export function bucketConfigOperations(deps: S3Deps): OperationTable {
         return {};
       },
     }),
+    ...lifecycleOperations(deps),
     // Answered alike whether or not a configuration was set.
     DeleteBucketCors: operation<BucketInput>({
       authorize: (i) => [{ action: "s3:PutBucketCORS", resource: bucketArn(i.Bucket) }],
@@ -245,13 +295,6 @@ export function bucketConfigOperations(deps: S3Deps): OperationTable {
       "s3:GetBucketWebsite",
       (bucket) => {
         throw notConfigured("NoSuchWebsiteConfiguration", "The specified bucket does not have a website configuration", bucket);
-      },
-      deps,
-    ),
-    GetBucketLifecycleConfiguration: read(
-      "s3:GetLifecycleConfiguration",
-      (bucket) => {
-        throw notConfigured("NoSuchLifecycleConfiguration", "The lifecycle configuration does not exist", bucket);
       },
       deps,
     ),

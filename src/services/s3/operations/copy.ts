@@ -11,6 +11,7 @@ import { checksumAlgorithmOf } from "./multipart.js";
 import { objectAction, checkEncryption, checkObjectAcl, operation, isVersionId, requireBucket, requireVersion, versionHeader, type AclInput, type EncryptionInput, type S3Deps } from "../operation.js";
 import { isDeleteMarker, type ObjectRecord } from "../records.js";
 import type { S3Store } from "../store.js";
+import { expirationHeader } from "../lifecycle.js";
 import { storeNewObject, writtenRecord } from "./object.js";
 
 export interface CopySource {
@@ -98,7 +99,8 @@ export function copyOperations({ store }: S3Deps): OperationTable {
         ];
       },
       async handle(input, ctx) {
-        checkObjectAcl(requireBucket(store, input.Bucket), input);
+        const bucket = requireBucket(store, input.Bucket);
+        checkObjectAcl(bucket, input);
         assertValidKey(input.Key);
         checkEncryption(input);
         checkWriteConditionHeaders(input);
@@ -123,6 +125,7 @@ export function copyOperations({ store }: S3Deps): OperationTable {
         const versionId = await storeNewObject(store, input, record, body.inline);
         return {
           VersionId: versionId,
+          Expiration: expirationHeader(bucket.lifecycle, input.Key, record),
           CopySourceVersionId: sourceVersionId,
           // The copy's checksum, without its type (S3 leaves ChecksumType out here).
           CopyObjectResult: { ETag: record.etag, LastModified: new Date(record.lastModified), ...checksumValue(record) },

@@ -20,6 +20,7 @@ import { virtualHostUrl } from "./bucket.js";
 import { parseCopySource, resolveCopySource } from "./copy.js";
 import { encoder } from "./listing.js";
 import { requireContentLength, storeNewObject, wholeSeconds } from "./object.js";
+import { abortOf, expirationHeader } from "../lifecycle.js";
 import { createChecksum } from "../../../util/checksums.js";
 
 const MIN_PART_BYTES = 5 * 1024 * 1024;
@@ -105,7 +106,8 @@ export function multipartOperations({ store }: S3Deps): OperationTable {
     CreateMultipartUpload: operation<CreateMultipartUploadInput>({
       authorize: (i) => [{ action: "s3:PutObject", resource: objectArn(i.Bucket, i.Key) }],
       async handle(input, ctx) {
-        checkObjectAcl(requireBucket(store, input.Bucket), input);
+        const bucket = requireBucket(store, input.Bucket);
+        checkObjectAcl(bucket, input);
         assertValidKey(input.Key);
         checkEncryption(input);
         const checksumAlgorithm = input.ChecksumAlgorithm === undefined ? undefined : checksumAlgorithmOf(input.ChecksumAlgorithm);
@@ -123,7 +125,10 @@ export function multipartOperations({ store }: S3Deps): OperationTable {
           checksumType,
         };
         await store.createUpload(upload);
+        const abort = abortOf(bucket.lifecycle, input.Key, upload.initiated);
         return {
+          AbortDate: abort && new Date(abort.at),
+          AbortRuleId: abort?.ruleId,
           Bucket: input.Bucket,
           Key: input.Key,
           UploadId: upload.uploadId,
@@ -240,6 +245,7 @@ export function multipartOperations({ store }: S3Deps): OperationTable {
           ETag: record.etag,
           ...(record.checksum ? { [`Checksum${record.checksum.algorithm}`]: record.checksum.value, ChecksumType: record.checksum.type } : {}),
           VersionId: versionId,
+          Expiration: expirationHeader(store.bucket(input.Bucket)?.lifecycle, input.Key, record),
           ...SSE_S3,
         };
         completed.set(upload.uploadId, { bucket: input.Bucket, key: input.Key, output });

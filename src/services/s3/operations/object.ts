@@ -37,6 +37,7 @@ import {
 } from "../operation.js";
 import type { ObjectHeaders, ObjectRecord, Tag } from "../records.js";
 import type { S3Store } from "../store.js";
+import { expirationHeader } from "../lifecycle.js";
 
 interface ObjectInput {
   Bucket: string;
@@ -92,7 +93,8 @@ export function objectOperations({ store }: S3Deps): OperationTable {
     PutObject: operation<PutObjectInput>({
       authorize: (i) => [{ action: "s3:PutObject", resource: objectArn(i.Bucket, i.Key) }],
       async handle(input, ctx) {
-        checkObjectAcl(requireBucket(store, input.Bucket), input);
+        const bucket = requireBucket(store, input.Bucket);
+        checkObjectAcl(bucket, input);
         assertValidKey(input.Key);
         checkEncryption(input);
         checkWriteConditionHeaders(input);
@@ -106,6 +108,7 @@ export function objectOperations({ store }: S3Deps): OperationTable {
         return {
           ETag: record.etag,
           VersionId: versionId,
+          Expiration: expirationHeader(bucket.lifecycle, input.Key, record),
           ...(declared.algorithm ? checksumOutput(record) : {}),
           ...SSE_S3,
         };
@@ -241,6 +244,8 @@ function readObject(store: S3Store, input: GetObjectInput, ctx: RequestContext, 
   const output = headersToOutput(record);
   const versionId = versionHeader(bucket, record);
   if (versionId !== undefined) output.VersionId = versionId;
+  // Lifecycle expiry is told of the current version, read as such.
+  if (bucket.lifecycle && input.VersionId === undefined) output.Expiration = expirationHeader(bucket.lifecycle, input.Key, record);
   // The part count is told to who asks for a part.
   if (input.PartNumber !== undefined && record.partsCount !== undefined) output.PartsCount = record.partsCount;
   output.ContentLength = range ? range.end - range.start + 1 : record.size;

@@ -1,0 +1,89 @@
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import {
+  CreateBucketCommand,
+  CreateMultipartUploadCommand,
+  DeleteBucketLifecycleCommand,
+  GetBucketLifecycleConfigurationCommand,
+  HeadObjectCommand,
+  PutBucketLifecycleConfigurationCommand,
+  PutObjectCommand,
+  S3Client,
+  type LifecycleRule,
+} from "@aws-sdk/client-s3";
+import { rawRequest } from "../support/raw.js";
+import { rejectsWith, startCloud, type TestCloud } from "../support/nimbus.js";
+
+const BUCKET = "lifecycle-bucket";
+const DAY = 86_400_000;
+
+describe("S3 bucket lifecycle configuration", () => {
+  let t: TestCloud;
+  let s3: S3Client;
+  const put = (Rules: LifecycleRule[]) => s3.send(new PutBucketLifecycleConfigurationCommand({ Bucket: BUCKET, LifecycleConfiguration: { Rules } }));
+
+  before(async () => {
+    t = await startCloud();
+    s3 = t.s3();
+    await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
+  });
+  after(() => t.stop());
+
+  it("keeps the rules as given, with the transition minimum size AWS answers, until deleted", async () => {
+    await rejectsWith(s3.send(new GetBucketLifecycleConfigurationCommand({ Bucket: BUCKET })), "NoSuchLifecycleConfiguration", 404);
+    const rules: LifecycleRule[] = [
+      { ID: "logs", Status: "Enabled", Filter: { Prefix: "logs/" }, Expiration: { Days: 30 }, Transitions: [{ Days: 0, StorageClass: "GLACIER" }] },
+      { ID: "uploads", Status: "Disabled", Filter: {}, AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 } },
+    ];
+    const set = await put(rules);
+    assert.equal(set.TransitionDefaultMinimumObjectSize, "all_storage_classes_128K");
+    const got = await s3.send(new GetBucketLifecycleConfigurationCommand({ Bucket: BUCKET }));
+    assert.deepEqual(got.Rules, rules);
+    assert.equal(got.TransitionDefaultMinimumObjectSize, "all_storage_classes_128K");
+
+    await s3.send(new DeleteBucketLifecycleCommand({ Bucket: BUCKET }));
+    await rejectsWith(s3.send(new GetBucketLifecycleConfigurationCommand({ Bucket: BUCKET })), "NoSuchLifecycleConfiguration", 404);
+  });
+
+  it("refuses rules S3 refuses", async () => {
+    const days0 = await rejectsWith(put([{ ID: "a", Status: "Enabled", Filter: {}, Expiration: { Days: 0 } }]), "InvalidArgument", 400);
+    assert.equal(days0.message, "'Days' for Expiration action must be a positive integer");
+    const noon = await rejectsWith(put([{ ID: "a", Status: "Enabled", Filter: {}, Expiration: { Date: new Date("2030-01-01T12:00:00Z") } }]), "InvalidArgument", 400);
+    assert.equal(noon.message, "'Date' must be at midnight GMT");
+    await rejectsWith(put([{ ID: "a", Status: "enabled" as "Enabled", Filter: {}, Expiration: { Days: 1 } }]), "MalformedXML", 400);
+    await rejectsWith(put([{ ID: "a", Status: "Enabled", Expiration: { Days: 1 } }]), "MalformedXML", 400);
+    const same = [{ ID: "a", Status: "Enabled" as const, Filter: {}, Expiration: { Days: 1 } }];
+    await rejectsWith(put([...same, ...same]), "InvalidArgument", 400);
+    const tagged = await rejectsWith(
+      put([{ ID: "a", Status: "Enabled", Filter: { Tag: { Key: "k", Value: "v" } }, AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 } }]),
+      "InvalidRequest",
+      400,
+    );
+    assert.equal(tagged.message, "AbortIncompleteMultipartUpload cannot be specified with Tags.");
+
+    // A configuration document whose Content-MD5 is not its own is refused before it is read.
+    const body = `<LifecycleConfiguration><Rule><ID>a</ID><Status>Enabled</Status><Filter/><Expiration><Days>1</Days></Expiration></Rule></LifecycleConfiguration>`;
+    const wrong = await rawRequest(t.cloud.endpoint, { method: "PUT", path: `/${BUCKET}`, query: { lifecycle: "" }, body, headers: { "content-md5": "1B2M2Y8AsgTpgAmY7PhCfg==" } });
+    assert.equal(wrong.status, 400);
+    assert.match(wrong.body, /<Code>BadDigest<\/Code>/);
+  });
+
+  it("tells each object when a rule will expire it, and each upload when it will be aborted", async () => {
+    await put([
+      { ID: "temp files", Status: "Enabled", Filter: { Prefix: "tmp/" }, Expiration: { Days: 3 } },
+      { ID: "stale uploads", Status: "Enabled", Filter: { Prefix: "" }, AbortIncompleteMultipartUpload: { DaysAfterInitiation: 2 } },
+    ]);
+    const written = await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: "tmp/scratch", Body: "x" }));
+    const head = await s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: "tmp/scratch" }));
+    // Three days from creation, rounded up to the next midnight UTC.
+    const expected = new Date(Math.floor((head.LastModified!.getTime() + 3 * DAY) / DAY) * DAY + DAY).toUTCString();
+    assert.equal(written.Expiration, `expiry-date="${expected}", rule-id="temp%20files"`);
+    assert.equal(head.Expiration, written.Expiration);
+    await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: "kept", Body: "x" }));
+    assert.equal((await s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: "kept" }))).Expiration, undefined);
+
+    const upload = await s3.send(new CreateMultipartUploadCommand({ Bucket: BUCKET, Key: "big" }));
+    assert.equal(upload.AbortRuleId, "stale uploads");
+    assert.equal(upload.AbortDate?.getUTCHours(), 0);
+  });
+});
