@@ -50,7 +50,7 @@ export async function startNimbus(config: NimbusConfig, log: Logger, now: () => 
   const storage = await openStorage({ dataDir: config.dataDir, inMemory: config.inMemory });
   const catalog = builtinServices();
   const keyUsage = new KeyUsage(storage.kv, now);
-  const env: ServiceEnvironment = { config, kv: storage.kv, blobs: storage.blobs, now: () => new Date(now()), keyUsage };
+  const env: ServiceEnvironment = { config, kv: storage.kv, blobs: storage.blobs, now: () => new Date(now()), keyUsage, log };
 
   const runtimes = new Map<ServiceDefinition, Promise<ServiceRuntime>>();
   /** Runtimes that finished loading, handed out without a promise. */

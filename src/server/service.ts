@@ -52,6 +52,8 @@ export interface ServiceEnvironment {
   now(): Date;
   /** When IAM users' access keys were last used (read by IAM's GetAccessKeyLastUsed). */
   keyUsage?: KeyUsage;
+  /** The server's log, for work a service does outside any request. */
+  log?: (level: "error" | "warn" | "info" | "debug", message: string, detail?: unknown) => void;
 }
 
 /** What a service sees of a request that may be cross-origin: it carries an Origin, or is a preflight. */

@@ -4,9 +4,15 @@ import {
   CreateBucketCommand,
   CreateMultipartUploadCommand,
   DeleteBucketLifecycleCommand,
+  DeleteObjectCommand,
   GetBucketLifecycleConfigurationCommand,
+  GetObjectCommand,
   HeadObjectCommand,
+  ListMultipartUploadsCommand,
+  ListObjectsV2Command,
+  ListObjectVersionsCommand,
   PutBucketLifecycleConfigurationCommand,
+  PutBucketVersioningCommand,
   PutObjectCommand,
   S3Client,
   type LifecycleRule,
@@ -85,5 +91,79 @@ describe("S3 bucket lifecycle configuration", () => {
     const upload = await s3.send(new CreateMultipartUploadCommand({ Bucket: BUCKET, Key: "big" }));
     assert.equal(upload.AbortRuleId, "stale uploads");
     assert.equal(upload.AbortDate?.getUTCHours(), 0);
+  });
+});
+
+describe("S3 lifecycle rules applied as days pass", () => {
+  let t: TestCloud;
+  let offset = 0;
+  const clock = () => Date.now() + offset;
+  /** A client signing by Nimbus's clock, moved ahead. */
+  const client = () => t.s3({ systemClockOffset: offset });
+  /** The sweep runs on the first request after the clock moved; its effects land soon after. */
+  const eventually = async (check: () => Promise<boolean>) => {
+    for (let i = 0; i < 50; i++) {
+      if (await check()) return;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    assert.fail("the lifecycle sweep did not apply the rule");
+  };
+
+  before(async () => {
+    t = await startCloud({ inMemory: true, clock });
+  });
+  after(() => t.stop());
+
+  it("expires current objects, noncurrent versions and lone delete markers, and aborts stale uploads", async () => {
+    const s3 = client();
+    await s3.send(new CreateBucketCommand({ Bucket: "plain-sweep" }));
+    await s3.send(new CreateBucketCommand({ Bucket: "versioned-sweep" }));
+    await s3.send(new PutBucketVersioningCommand({ Bucket: "versioned-sweep", VersioningConfiguration: { Status: "Enabled" } }));
+    for (const Bucket of ["plain-sweep", "versioned-sweep"]) {
+      await s3.send(
+        new PutBucketLifecycleConfigurationCommand({
+          Bucket,
+          LifecycleConfiguration: {
+            Rules: [
+              { ID: "tmp", Status: "Enabled", Filter: { Prefix: "tmp/" }, Expiration: { Days: 1 } },
+              { ID: "old versions", Status: "Enabled", Filter: {}, NoncurrentVersionExpiration: { NoncurrentDays: 1 } },
+              { ID: "markers", Status: "Enabled", Filter: { Prefix: "gone/" }, Expiration: { ExpiredObjectDeleteMarker: true } },
+              { ID: "uploads", Status: "Enabled", Filter: {}, AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 } },
+              { ID: "cold", Status: "Enabled", Filter: { Prefix: "cold/" }, Transitions: [{ Days: 1, StorageClass: "GLACIER" }] },
+            ],
+          },
+        }),
+      );
+      await s3.send(new PutObjectCommand({ Bucket, Key: "tmp/scratch", Body: "x" }));
+      await s3.send(new PutObjectCommand({ Bucket, Key: "keep", Body: "old" }));
+      await s3.send(new PutObjectCommand({ Bucket, Key: "keep", Body: "new" }));
+      await s3.send(new CreateMultipartUploadCommand({ Bucket, Key: "big" }));
+    }
+    await s3.send(new PutObjectCommand({ Bucket: "plain-sweep", Key: "cold/archive", Body: "x" }));
+    await s3.send(new PutObjectCommand({ Bucket: "versioned-sweep", Key: "gone/x", Body: "x" }));
+    await s3.send(new DeleteObjectCommand({ Bucket: "versioned-sweep", Key: "gone/x" }));
+
+    offset += 3 * DAY;
+    const later = client();
+    await eventually(async () => {
+      const plain = await later.send(new ListObjectsV2Command({ Bucket: "plain-sweep" }));
+      const uploads = await later.send(new ListMultipartUploadsCommand({ Bucket: "plain-sweep" }));
+      return plain.Contents?.map((o) => `${o.Key}:${o.StorageClass}`).join() === "cold/archive:GLACIER,keep:STANDARD" && uploads.Uploads === undefined;
+    });
+    // An archived object must be restored before it is read.
+    await rejectsWith(later.send(new GetObjectCommand({ Bucket: "plain-sweep", Key: "cold/archive" })), "InvalidObjectState", 403);
+    const versions = async (s3: S3Client) => {
+      const out = await s3.send(new ListObjectVersionsCommand({ Bucket: "versioned-sweep" }));
+      return [...(out.Versions ?? []), ...(out.DeleteMarkers ?? [])].map((v) => `${v.Key}:${"ETag" in v ? "version" : "marker"}:${v.IsLatest}`).sort();
+    };
+    // The expired current object became a delete marker over a kept version (noncurrent only from now);
+    // the old version of `keep` and the version under `gone/x`'s marker are gone.
+    const swept = ["gone/x:marker:true", "keep:version:true", "tmp/scratch:marker:true", "tmp/scratch:version:false"];
+    await eventually(async () => (await versions(later)).join() === swept.join());
+    // The next run finds gone/x's marker alone, and removes it.
+    offset += 2 * 60_000;
+    const next = client();
+    await eventually(async () => (await versions(next)).join() === swept.slice(1).join());
+    assert.equal(await (await later.send(new GetObjectCommand({ Bucket: "versioned-sweep", Key: "keep" }))).Body?.transformToString(), "new");
   });
 });

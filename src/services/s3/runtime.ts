@@ -9,6 +9,7 @@ import type { ProtocolCodec, WireResponse } from "../../protocols/types.js";
 import type { ServiceEnvironment, ServiceRuntime } from "../../server/service.js";
 import { AwsError } from "../../server/errors.js";
 import { crossOrigin } from "./cors.js";
+import { LifecycleSweeper } from "./lifecycle-sweep.js";
 import { s3Errors } from "./errors.js";
 import { checkDocumentDigests, checksumHeader } from "./body.js";
 import { CHECKSUM_ALGORITHMS } from "./records.js";
@@ -34,6 +35,7 @@ export async function createS3Runtime(env: ServiceEnvironment): Promise<ServiceR
   const store = new S3Store(env.kv, env.blobs);
   await store.collectOrphanBlobs();
   const deps = { store };
+  const sweeper = new LifecycleSweeper(store, () => env.now().getTime(), (error) => env.log?.("error", "s3 lifecycle sweep failed", error));
   return {
     codec: s3Codec(createCodec(loadModel("s3"), {
       errorWrapping: false,
@@ -57,6 +59,7 @@ export async function createS3Runtime(env: ServiceEnvironment): Promise<ServiceR
     },
     // Runs before authorization: S3 tells even an anonymous caller that a bucket does not exist.
     validate(op, input, ctx) {
+      sweeper.poke();
       // No key is longer: every operation on one refuses it, reads and deletes too.
       if (typeof input.Key === "string") assertValidKey(input.Key);
       if (ctx.principal.type !== "anonymous" || op.name === "CreateBucket" || typeof input.Bucket !== "string") return;
@@ -64,8 +67,11 @@ export async function createS3Runtime(env: ServiceEnvironment): Promise<ServiceR
     },
     crossOrigin: (req) => crossOrigin(store, req),
     responseHeaders: (requestId) => ({ "x-amz-request-id": requestId, "x-amz-id-2": requestId, server: "AmazonS3" }),
-    reset: async () => store.forgetCaches(),
-    close: async () => {},
+    reset: async () => {
+      await sweeper.settled();
+      store.forgetCaches();
+    },
+    close: () => sweeper.close(),
   };
 }
 
