@@ -4,7 +4,7 @@
  * the serializer of the service that answers renders it.
  */
 import type { IncomingMessage } from "node:http";
-import { authenticate } from "../auth/index.js";
+import { ANONYMOUS, authenticate } from "../auth/index.js";
 import type { AuthResult, CredentialProvider } from "../auth/types.js";
 import type { NimbusConfig } from "../config.js";
 import type { Operation } from "../protocols/model.js";
@@ -12,7 +12,7 @@ import type { WireRequest, WireResponse } from "../protocols/types.js";
 import type { RequestContext } from "./context.js";
 import { AwsError, internalError, isAwsError } from "./errors.js";
 import type { Route, ServiceRouter } from "./router.js";
-import type { ServiceDefinition, ServiceRuntime } from "./service.js";
+import type { ServiceDefinition, ServiceRuntime, WebsiteRequest } from "./service.js";
 import type { Authorizer } from "./authorize.js";
 import { randomHex } from "../util/ids.js";
 import { unsupportedService } from "./unsupported.js";
@@ -56,6 +56,11 @@ export async function runPipeline(req: IncomingMessage, deps: PipelineDeps, sign
     // Awaited only when pending: a settled value would still cost a turn of the microtask queue.
     const loading = deps.runtime(service);
     runtime = loading instanceof Promise ? await loading : loading;
+    if (route.websiteBucket !== undefined && runtime.website) {
+      const response = await runtime.website(websiteRequest(req, rawPath, route.websiteBucket, requestId, service, deps, signal));
+      Object.assign(response.headers, runtime.responseHeaders(requestId));
+      return { response, service: service.name, operation: "Website" };
+    }
     if (runtime.crossOrigin && (req.headers.origin !== undefined || req.method === "OPTIONS")) {
       const cors = runtime.crossOrigin({ method: req.method ?? "GET", path: rawPath, virtualHostBucket: route.virtualHostBucket, headers: req.headers });
       if (cors && "preflight" in cors) {
@@ -92,6 +97,28 @@ export async function runPipeline(req: IncomingMessage, deps: PipelineDeps, sign
     if (crossOriginHeaders) Object.assign(response.headers, crossOriginHeaders);
     return { response, service: service.name, operation: op?.name, error };
   }
+}
+
+/** A website request: anonymous, its access decided by the authorizer as an unsigned GetObject's would be. */
+function websiteRequest(req: IncomingMessage, rawPath: string, bucket: string, requestId: string, service: ServiceDefinition, deps: PipelineDeps, signal: () => AbortSignal): WebsiteRequest {
+  const auth: AuthResult = { principal: ANONYMOUS, method: "none", body: req, trailers: new Map(), form: undefined };
+  const ctx = new PipelineContext(requestId, service.name, "GetObject", deps.config.defaultRegion, auth, req, deps.now, signal);
+  return {
+    method: req.method ?? "GET",
+    path: rawPath,
+    headers: req.headers,
+    bucket,
+    requestId,
+    now: deps.now,
+    allowed(action, resource) {
+      try {
+        deps.authorizer.authorize(ctx, [{ action, resource }], service.dialect);
+        return true;
+      } catch {
+        return false;
+      }
+    },
+  };
 }
 
 function authenticateStep(

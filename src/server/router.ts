@@ -12,6 +12,8 @@ export interface Route {
   service: ServiceDefinition;
   /** The bucket named by a virtual-host style host (`bucket.s3.localhost`). */
   virtualHostBucket?: string;
+  /** The bucket whose website a host names (`bucket.s3-website.localhost`). */
+  websiteBucket?: string;
   /** The credential scope names a service Nimbus does not have: the request is answered as unsupported. */
   unsupported?: string;
 }
@@ -31,6 +33,8 @@ export class ServiceRouter {
   }
 
   route(headers: IncomingHttpHeaders, rawQuery: string): Route {
+    const website = websiteBucket(headers.host);
+    if (website !== undefined) return { service: this.fallback, websiteBucket: website };
     const bucket = virtualHostBucket(headers.host);
     if (bucket !== undefined) return { service: this.fallback, virtualHostBucket: bucket };
 
@@ -56,6 +60,16 @@ export class ServiceRouter {
   bySigning(name: string): ServiceDefinition | undefined {
     return this.bySigningName.get(name);
   }
+}
+
+/**
+ * A bucket's website endpoint: `<bucket>.s3-website.localhost[:port]`, or
+ * with a region as AWS's endpoints name one (`<bucket>.s3-website-us-east-1.localhost`,
+ * `<bucket>.s3-website.eu-west-1.localhost`).
+ */
+export function websiteBucket(host: string | undefined): string | undefined {
+  if (!host || !host.includes("s3-website")) return undefined;
+  return /^(.+)\.s3-website(?:[.-][a-z0-9-]+)?\.localhost(?::\d+)?$/i.exec(host)?.[1]?.toLowerCase();
 }
 
 /**

@@ -68,6 +68,20 @@ export interface CrossOriginRequest {
 /** A preflight's answer, or headers to add to the answer of the request, whatever its status. */
 export type CrossOrigin = { preflight: WireResponse } | { headers: Record<string, string> };
 
+/** A request to a bucket's website endpoint: anonymous, answered in HTML. */
+export interface WebsiteRequest {
+  method: string;
+  /** The raw path, as sent. */
+  path: string;
+  headers: IncomingHttpHeaders;
+  bucket: string;
+  requestId: string;
+  /** Nimbus's clock (epoch ms). */
+  now(): number;
+  /** Whether an anonymous caller may do `action` on `resource` (a bucket policy grants it). */
+  allowed(action: string, resource: string): boolean;
+}
+
 /** A loaded service: codec, operations and lifecycle. */
 export interface ServiceRuntime {
   codec: ProtocolCodec;
@@ -78,6 +92,8 @@ export interface ServiceRuntime {
    * AwsError a refused preflight answers.
    */
   crossOrigin?(req: CrossOriginRequest): CrossOrigin | undefined;
+  /** Serves a bucket's website endpoint (S3 static website hosting). */
+  website?(req: WebsiteRequest): Promise<WireResponse>;
   /** Service-specific input checks with its own error codes, after decoding. */
   validate?(op: Operation, input: Structure, ctx: RequestContext): void;
   /** Response headers every answer of this service carries (request ids). */

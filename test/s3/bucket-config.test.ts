@@ -28,7 +28,7 @@ import {
   GetObjectLockConfigurationCommand,
   GetPublicAccessBlockCommand,
   PutBucketEncryptionCommand,
-  PutBucketWebsiteCommand,
+  PutBucketReplicationCommand,
   PutBucketTaggingCommand,
   PutObjectCommand,
   S3Client,
@@ -130,10 +130,15 @@ describe("S3 bucket configuration reads", () => {
 
   it("refuses to set a configuration it does not model", async () => {
     const error = await rejectsWith(
-      s3.send(new PutBucketWebsiteCommand({ Bucket, WebsiteConfiguration: { IndexDocument: { Suffix: "index.html" } } })),
+      s3.send(
+        new PutBucketReplicationCommand({
+          Bucket,
+          ReplicationConfiguration: { Role: "arn:aws:iam::000000000000:role/replication", Rules: [{ Status: "Enabled", Destination: { Bucket: "arn:aws:s3:::elsewhere" } }] },
+        }),
+      ),
       "NotImplemented",
       501,
     );
-    assert.match(error.message, /PutBucketWebsite/);
+    assert.match(error.message, /PutBucketReplication/);
   });
 });

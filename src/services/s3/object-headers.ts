@@ -22,6 +22,10 @@ export interface ObjectHeaderInput {
 const MAX_METADATA_BYTES = 2048;
 
 export function headersFromInput(input: ObjectHeaderInput): ObjectHeaders {
+  const redirect = input.WebsiteRedirectLocation;
+  if (redirect !== undefined && !/^(https?:\/\/|\/)/.test(redirect)) {
+    throw new AwsError("InvalidRedirectLocation", "The website redirect location must have a prefix of 'http://' or 'https://' or '/'.", 400);
+  }
   const metadata = input.Metadata ?? {};
   let bytes = 0;
   for (const [name, value] of Object.entries(metadata)) bytes += Buffer.byteLength(name) + Buffer.byteLength(value);

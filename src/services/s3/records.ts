@@ -3,6 +3,7 @@
  * milliseconds; object bytes live in the blob store under `blob`.
  */
 import type { LifecycleConfiguration } from "./lifecycle.js";
+import type { WebsiteConfiguration } from "./website.js";
 
 export type ChecksumAlgorithm = "CRC32" | "CRC32C" | "CRC64NVME" | "SHA1" | "SHA256";
 export const CHECKSUM_ALGORITHMS: readonly ChecksumAlgorithm[] = ["CRC32", "CRC32C", "CRC64NVME", "SHA1", "SHA256"];
@@ -71,6 +72,8 @@ export interface BucketRecord {
   versioning?: Versioning;
   /** PutBucketEncryption's bucket key setting (SSE-S3 being the only default encryption). */
   bucketKeyEnabled?: boolean;
+  /** PutBucketWebsite's configuration; absent when none is set. */
+  website?: WebsiteConfiguration;
   /** PutBucketLifecycleConfiguration's rules; absent when none is set. */
   lifecycle?: LifecycleConfiguration;
   /** PutBucketCors's rules, in order; absent when none is set. */

@@ -10,6 +10,7 @@ import type { ServiceEnvironment, ServiceRuntime } from "../../server/service.js
 import { AwsError } from "../../server/errors.js";
 import { crossOrigin } from "./cors.js";
 import { LifecycleSweeper } from "./lifecycle-sweep.js";
+import { serveWebsite } from "./website.js";
 import { s3Errors } from "./errors.js";
 import { checkDocumentDigests, checksumHeader } from "./body.js";
 import { CHECKSUM_ALGORITHMS } from "./records.js";
@@ -66,6 +67,7 @@ export async function createS3Runtime(env: ServiceEnvironment): Promise<ServiceR
       if (!store.bucket(input.Bucket)) throw s3Errors.noSuchBucket(input.Bucket);
     },
     crossOrigin: (req) => crossOrigin(store, req),
+    website: (req) => serveWebsite(store, req),
     responseHeaders: (requestId) => ({ "x-amz-request-id": requestId, "x-amz-id-2": requestId, server: "AmazonS3" }),
     reset: async () => {
       await sweeper.settled();

@@ -13,6 +13,7 @@ import { bucketArn, objectArn } from "../names.js";
 import { objectAction, checkAclChange, operation, owner, requireBucket, requireIntegrityHeader, requireVersion, versionHeader, type AclInput, type S3Deps } from "../operation.js";
 import { BLOCK_ALL, OBJECT_OWNERSHIPS, type CorsRule, type ObjectOwnership, type Tag } from "../records.js";
 import { validateCorsRules } from "../cors.js";
+import { validateWebsite, type WebsiteConfiguration } from "../website.js";
 import { MINIMUM_OBJECT_SIZES, rulesForOutput, validateLifecycle, type LifecycleRule } from "../lifecycle.js";
 import { s3Errors } from "../errors.js";
 
@@ -294,10 +295,30 @@ export function bucketConfigOperations(deps: S3Deps): OperationTable {
     GetBucketWebsite: read(
       "s3:GetBucketWebsite",
       (bucket) => {
-        throw notConfigured("NoSuchWebsiteConfiguration", "The specified bucket does not have a website configuration", bucket);
+        const website = deps.store.bucket(bucket)?.website;
+        if (!website) throw notConfigured("NoSuchWebsiteConfiguration", "The specified bucket does not have a website configuration", bucket);
+        return { ...website };
       },
       deps,
     ),
+    PutBucketWebsite: operation<BucketInput & { WebsiteConfiguration: WebsiteConfiguration }>({
+      authorize: (i) => [{ action: "s3:PutBucketWebsite", resource: bucketArn(i.Bucket) }],
+      async handle(input) {
+        requireBucket(store, input.Bucket);
+        const website = validateWebsite(input.WebsiteConfiguration);
+        await store.updateBucket(input.Bucket, (bucket) => ({ ...bucket, website }));
+        return {};
+      },
+    }),
+    // Answered alike whether or not a configuration was set.
+    DeleteBucketWebsite: operation<BucketInput>({
+      authorize: (i) => [{ action: "s3:DeleteBucketWebsite", resource: bucketArn(i.Bucket) }],
+      async handle(input) {
+        requireBucket(store, input.Bucket);
+        await store.updateBucket(input.Bucket, ({ website: _dropped, ...bucket }) => bucket);
+        return {};
+      },
+    }),
     // New buckets block all public access (AWS's default since April 2023) until PutPublicAccessBlock or DeletePublicAccessBlock.
     GetPublicAccessBlock: read(
       "s3:GetBucketPublicAccessBlock",

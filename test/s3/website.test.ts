@@ -1,0 +1,91 @@
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import {
+  CreateBucketCommand,
+  DeleteBucketWebsiteCommand,
+  DeletePublicAccessBlockCommand,
+  GetBucketWebsiteCommand,
+  PutBucketPolicyCommand,
+  PutBucketWebsiteCommand,
+  PutObjectCommand,
+  S3Client,
+} from "@aws-sdk/client-s3";
+import { rawRequest } from "../support/raw.js";
+import { rejectsWith, startCloud, type TestCloud } from "../support/nimbus.js";
+
+const SITE = "site-bucket";
+
+describe("S3 static website hosting", () => {
+  let t: TestCloud;
+  let s3: S3Client;
+  /** A browser's request to the bucket's website endpoint. */
+  const visit = (path: string, bucket = SITE, method = "GET") =>
+    rawRequest(t.cloud.endpoint, { method, path, anonymous: true, headers: { host: `${bucket}.s3-website.localhost:${new URL(t.cloud.endpoint).port}` } });
+
+  before(async () => {
+    t = await startCloud();
+    s3 = t.s3();
+    await s3.send(new CreateBucketCommand({ Bucket: SITE }));
+    // Public the way a new bucket can be: the public access block lifted, a bucket policy granting reads.
+    await s3.send(new DeletePublicAccessBlockCommand({ Bucket: SITE }));
+    const policy = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: `arn:aws:s3:::${SITE}/*` }] };
+    await s3.send(new PutBucketPolicyCommand({ Bucket: SITE, Policy: JSON.stringify(policy) }));
+    for (const [Key, Body] of [["index.html", "<h1>home</h1>"], ["docs/index.html", "<h1>docs</h1>"], ["error.html", "<h1>oops</h1>"]] as const) {
+      await s3.send(new PutObjectCommand({ Bucket: SITE, Key, Body, ContentType: "text/html" }));
+    }
+    await s3.send(new PutObjectCommand({ Bucket: SITE, Key: "old.html", Body: "", WebsiteRedirectLocation: "/docs/" }));
+  });
+  after(() => t.stop());
+
+  it("keeps the website configuration, refusing what S3 refuses", async () => {
+    await rejectsWith(s3.send(new GetBucketWebsiteCommand({ Bucket: SITE })), "NoSuchWebsiteConfiguration", 404);
+    const bad = await rejectsWith(s3.send(new PutBucketWebsiteCommand({ Bucket: SITE, WebsiteConfiguration: { IndexDocument: { Suffix: "/index.html" } } })), "InvalidArgument", 400);
+    assert.equal(bad.message, "The IndexDocument Suffix is not well formed");
+    const config = {
+      IndexDocument: { Suffix: "index.html" },
+      ErrorDocument: { Key: "error.html" },
+      RoutingRules: [{ Condition: { KeyPrefixEquals: "blog/" }, Redirect: { ReplaceKeyPrefixWith: "docs/", HttpRedirectCode: "302" } }],
+    };
+    await s3.send(new PutBucketWebsiteCommand({ Bucket: SITE, WebsiteConfiguration: config }));
+    const got = await s3.send(new GetBucketWebsiteCommand({ Bucket: SITE }));
+    assert.deepEqual([got.IndexDocument, got.ErrorDocument, got.RoutingRules], [config.IndexDocument, config.ErrorDocument, config.RoutingRules]);
+  });
+
+  it("serves index documents, redirects and the error document on the website endpoint", async () => {
+    const home = await visit("/");
+    assert.deepEqual([home.status, home.body, home.headers["content-type"]], [200, "<h1>home</h1>", "text/html"]);
+    assert.equal((await visit("/docs/")).body, "<h1>docs</h1>");
+
+    const folder = await visit("/docs");
+    assert.deepEqual([folder.status, folder.headers.location], [302, "/docs/"]);
+    const moved = await visit("/old.html");
+    assert.deepEqual([moved.status, moved.headers.location], [301, "/docs/"]);
+    const ruled = await visit("/blog/post.html");
+    assert.equal(ruled.status, 302);
+    assert.match(String(ruled.headers.location), /^http:\/\/site-bucket\.s3-website\.localhost:\d+\/docs\/post\.html$/);
+
+    const missing = await visit("/nowhere.html");
+    assert.deepEqual([missing.status, missing.body], [404, "<h1>oops</h1>"]);
+    const posted = await visit("/", SITE, "POST");
+    assert.equal(posted.status, 405);
+    assert.match(posted.body, /<li>Code: MethodNotAllowed<\/li>\n<li>Message: The specified method is not allowed against this resource.<\/li>\n<li>Method: POST<\/li>/);
+  });
+
+  it("answers S3's HTML pages for what it cannot serve", async () => {
+    await s3.send(new CreateBucketCommand({ Bucket: "private-site" }));
+    await s3.send(new PutBucketWebsiteCommand({ Bucket: "private-site", WebsiteConfiguration: { IndexDocument: { Suffix: "index.html" } } }));
+    await s3.send(new PutObjectCommand({ Bucket: "private-site", Key: "index.html", Body: "secret" }));
+    const denied = await visit("/", "private-site");
+    assert.equal(denied.status, 403);
+    assert.match(denied.body, /^<html>\n<head><title>403 Forbidden<\/title><\/head>\n<body>\n<h1>403 Forbidden<\/h1>\n<ul>\n<li>Code: AccessDenied<\/li>\n<li>Message: Access Denied<\/li>\n/);
+
+    const noBucket = await visit("/", "no-such-site");
+    assert.equal(noBucket.status, 404);
+    assert.match(noBucket.body, /<li>Code: NoSuchBucket<\/li>\n<li>Message: The specified bucket does not exist<\/li>\n<li>BucketName: no-such-site<\/li>/);
+
+    await s3.send(new DeleteBucketWebsiteCommand({ Bucket: "private-site" }));
+    const unconfigured = await visit("/", "private-site");
+    assert.equal(unconfigured.status, 404);
+    assert.match(unconfigured.body, /<li>Code: NoSuchWebsiteConfiguration<\/li>/);
+  });
+});
