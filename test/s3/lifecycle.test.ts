@@ -14,6 +14,7 @@ import {
   PutBucketLifecycleConfigurationCommand,
   PutBucketVersioningCommand,
   PutObjectCommand,
+  RestoreObjectCommand,
   S3Client,
   type LifecycleRule,
 } from "@aws-sdk/client-s3";
@@ -165,5 +166,32 @@ describe("S3 lifecycle rules applied as days pass", () => {
     const next = client();
     await eventually(async () => (await versions(next)).join() === swept.slice(1).join());
     assert.equal(await (await later.send(new GetObjectCommand({ Bucket: "versioned-sweep", Key: "keep" }))).Body?.transformToString(), "new");
+  });
+});
+
+describe("S3 RestoreObject", () => {
+  let t: TestCloud;
+  let s3: S3Client;
+  before(async () => {
+    t = await startCloud({ inMemory: true });
+    s3 = t.s3();
+    await s3.send(new CreateBucketCommand({ Bucket: "archive" }));
+  });
+  after(() => t.stop());
+
+  it("makes an archived object readable for the days asked, and refuses objects not archived", async () => {
+    await s3.send(new PutObjectCommand({ Bucket: "archive", Key: "cold", Body: "frozen", StorageClass: "GLACIER" }));
+    await rejectsWith(s3.send(new GetObjectCommand({ Bucket: "archive", Key: "cold" })), "InvalidObjectState", 403);
+
+    const first = await s3.send(new RestoreObjectCommand({ Bucket: "archive", Key: "cold", RestoreRequest: { Days: 2, GlacierJobParameters: { Tier: "Standard" } } }));
+    assert.equal(first.$metadata.httpStatusCode, 202);
+    const head = await s3.send(new HeadObjectCommand({ Bucket: "archive", Key: "cold" }));
+    assert.match(head.Restore ?? "", /^ongoing-request="false", expiry-date="\w{3}, \d{2} \w{3} \d{4} 00:00:00 GMT"$/);
+    assert.equal(await (await s3.send(new GetObjectCommand({ Bucket: "archive", Key: "cold" }))).Body?.transformToString(), "frozen");
+    const again = await s3.send(new RestoreObjectCommand({ Bucket: "archive", Key: "cold", RestoreRequest: { Days: 5 } }));
+    assert.equal(again.$metadata.httpStatusCode, 200);
+
+    await s3.send(new PutObjectCommand({ Bucket: "archive", Key: "warm", Body: "x" }));
+    await rejectsWith(s3.send(new RestoreObjectCommand({ Bucket: "archive", Key: "warm", RestoreRequest: { Days: 1 } })), "InvalidObjectState", 403);
   });
 });

@@ -95,6 +95,7 @@ export function newObjectRecord(headers: ObjectHeaders, stored: Omit<ObjectRecor
     partsCount: stored.partsCount,
     partSizes: stored.partSizes,
     partChecksums: stored.partChecksums,
+    restoredUntil: undefined,
   };
 }
 

@@ -114,6 +114,8 @@ export interface ObjectRecord extends ObjectHeaders {
   partChecksums?: string[];
   /** The version's id in a bucket that has had versioning; absent is the `null` version. */
   versionId?: string;
+  /** An archived object's restored copy is readable until then (RestoreObject). */
+  restoredUntil?: number;
 }
 
 /** The version a delete leaves in a versioned bucket: the key reads as absent while it is the latest. */

@@ -158,6 +158,8 @@ function s3Codec(codec: ProtocolCodec): ProtocolCodec {
       // S3 answers a stored bucket policy or tag set with 204, and a bucket's HEAD as XML.
       if (op.name === "PutBucketPolicy" || op.name === "PutBucketTagging") response.status = 204;
       if (op.name === "HeadBucket") response.headers["content-type"] = "application/xml";
+      // A restore begun answers 202; one of a copy already restored, 200.
+      if (op.name === "RestoreObject" && output.Accepted === true) response.status = 202;
       return response;
     },
     serializeError(error, ctx, op) {

@@ -37,7 +37,7 @@ import {
 } from "../operation.js";
 import type { ObjectHeaders, ObjectRecord, Tag } from "../records.js";
 import type { S3Store } from "../store.js";
-import { expirationHeader } from "../lifecycle.js";
+import { dueDate, expirationHeader } from "../lifecycle.js";
 
 interface ObjectInput {
   Bucket: string;
@@ -120,7 +120,7 @@ export function objectOperations({ store }: S3Deps): OperationTable {
       handle(input, ctx) {
         const { record, output, range } = readObject(store, input, ctx, "GET");
         // An archived object's body must be restored first; HeadObject still describes it.
-        if (ARCHIVED.has(record.storageClass ?? "")) {
+        if (ARCHIVED.has(record.storageClass ?? "") && !((record.restoredUntil ?? 0) > ctx.now().getTime())) {
           throw new AwsError("InvalidObjectState", "The operation is not valid for the object's storage class", 403, { StorageClass: record.storageClass });
         }
         output.Body = store.responseBody(record, range);
@@ -149,6 +149,30 @@ export function objectOperations({ store }: S3Deps): OperationTable {
         const bucket = requireBucket(store, input.Bucket);
         const record = requireVersion(store, bucket, input.Key, input.VersionId, "GET");
         return objectAttributes(record, asked, input, versionHeader(bucket, record));
+      },
+    }),
+
+    /**
+     * Restores an archived object's copy for the days asked. Nimbus has no
+     * archive to wait for: the copy is ready at once (202 the first time,
+     * 200 while a copy is already there, its expiry moved).
+     */
+    RestoreObject: operation<ObjectInput & { VersionId?: string; RestoreRequest?: { Days?: number; Type?: string } }>({
+      authorize: (i) => [{ action: "s3:RestoreObject", resource: objectArn(i.Bucket, i.Key) }],
+      async handle(input, ctx) {
+        const bucket = requireBucket(store, input.Bucket);
+        const record = requireVersion(store, bucket, input.Key, input.VersionId, "POST");
+        if (input.RestoreRequest?.Type !== undefined) throw new AwsError("NotImplemented", "Restores of type SELECT are not supported by Nimbus yet.", 501);
+        if (!ARCHIVED.has(record.storageClass ?? "")) {
+          throw new AwsError("InvalidObjectState", "Restore is not allowed for the object's current storage class", 403, { StorageClass: record.storageClass ?? "STANDARD" });
+        }
+        const days = input.RestoreRequest?.Days;
+        if (days === undefined || days < 1) throw s3Errors.malformedXml();
+        const now = ctx.now().getTime();
+        const restored = (record.restoredUntil ?? 0) > now;
+        const restoredUntil = dueDate(now, days);
+        await store.updateObject(input.Bucket, input.Key, input.VersionId, (r) => ({ ...r, restoredUntil }));
+        return { Accepted: !restored };
       },
     }),
 
@@ -242,6 +266,7 @@ function readObject(store: S3Store, input: GetObjectInput, ctx: RequestContext, 
     range = partRange(record, input.PartNumber);
   }
   const output = headersToOutput(record);
+  if (record.restoredUntil !== undefined) output.Restore = `ongoing-request="false", expiry-date="${new Date(record.restoredUntil).toUTCString()}"`;
   const versionId = versionHeader(bucket, record);
   if (versionId !== undefined) output.VersionId = versionId;
   // Lifecycle expiry is told of the current version, read as such.
