@@ -75,11 +75,6 @@ describe("S3 bad input", () => {
     assert.equal((await s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: "stays" }))).ContentLength, 1);
   });
 
-  it("refuses Object Lock on a new bucket as not implemented, creating nothing", async () => {
-    await rejectsWith(s3.send(new CreateBucketCommand({ Bucket: "locked-bucket", ObjectLockEnabledForBucket: true })), "NotImplemented", 501);
-    await assert.rejects(s3.send(new HeadObjectCommand({ Bucket: "locked-bucket", Key: "x" })), (e: Error & { $metadata?: { httpStatusCode?: number } }) => e.$metadata?.httpStatusCode === 404);
-  });
-
   it("answers a path whose escapes are not UTF-8 with InvalidURI", async () => {
     const raw = await rawSocket(t.cloud.endpoint, `GET /${BUCKET}/%AE%8A- HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n`);
     assert.match(raw, /^HTTP\/1\.1 400 /);

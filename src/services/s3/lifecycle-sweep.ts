@@ -11,6 +11,7 @@
 import { dueDate, expiryOf, ruleApplies, type LifecycleRule } from "./lifecycle.js";
 import { isDeleteMarker, type BucketRecord, type ObjectRecord, type VersionRecord } from "./records.js";
 import type { S3Store } from "./store.js";
+import { lockedReason } from "./object-lock.js";
 
 const SWEEP_INTERVAL_MS = 60_000;
 
@@ -101,7 +102,9 @@ export class LifecycleSweeper {
       versions.push(entry.version);
     }
     flush();
-    if (removals.length > 0) await this.store.deleteKeys(bucket.name, removals, now, bucket.accountId);
+    // A version under Object Lock outlives its lifecycle rules.
+    const locked = (version: ObjectRecord) => lockedReason(version, false, now) !== undefined;
+    if (removals.length > 0) await this.store.deleteKeys(bucket.name, removals, now, bucket.accountId, locked);
   }
 
   private async uploads(bucket: BucketRecord, rules: readonly LifecycleRule[], now: number): Promise<void> {

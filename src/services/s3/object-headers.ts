@@ -96,6 +96,9 @@ export function newObjectRecord(headers: ObjectHeaders, stored: Omit<ObjectRecor
     partSizes: stored.partSizes,
     partChecksums: stored.partChecksums,
     restoredUntil: undefined,
+    lockMode: stored.lockMode,
+    retainUntil: stored.retainUntil,
+    legalHold: stored.legalHold,
   };
 }
 

@@ -178,9 +178,9 @@ export function requireIntegrityHeader(ctx: RequestContext): void {
   if (!present) throw s3Errors.invalidRequest("Missing required header for this request: Content-MD5");
 }
 
-/** Object Lock is not modelled, so no bucket has it: the bypass header is refused whatever its value. */
-export function refuseGovernanceBypass(bypass: boolean | undefined): void {
-  if (bypass !== undefined) {
+/** The governance bypass header means something only where the bucket has Object Lock. */
+export function refuseGovernanceBypass(bucket: BucketRecord, bypass: boolean | undefined): void {
+  if (bypass !== undefined && !bucket.objectLock) {
     throw s3Errors.invalidArgument("x-amz-bypass-governance-retention is only applicable to Object Lock enabled buckets.", "x-amz-bypass-governance-retention");
   }
 }

@@ -4,6 +4,7 @@
  */
 import type { LifecycleConfiguration } from "./lifecycle.js";
 import type { WebsiteConfiguration } from "./website.js";
+import type { LockMode, ObjectLockConfig, VersionLock } from "./object-lock.js";
 
 export type ChecksumAlgorithm = "CRC32" | "CRC32C" | "CRC64NVME" | "SHA1" | "SHA256";
 export const CHECKSUM_ALGORITHMS: readonly ChecksumAlgorithm[] = ["CRC32", "CRC32C", "CRC64NVME", "SHA1", "SHA256"];
@@ -72,6 +73,8 @@ export interface BucketRecord {
   versioning?: Versioning;
   /** PutBucketEncryption's bucket key setting (SSE-S3 being the only default encryption). */
   bucketKeyEnabled?: boolean;
+  /** Object Lock, enabled when the bucket was created (or later, on a versioned bucket), with its default retention. */
+  objectLock?: ObjectLockConfig;
   /** PutBucketWebsite's configuration; absent when none is set. */
   website?: WebsiteConfiguration;
   /** PutBucketLifecycleConfiguration's rules; absent when none is set. */
@@ -116,6 +119,11 @@ export interface ObjectRecord extends ObjectHeaders {
   versionId?: string;
   /** An archived object's restored copy is readable until then (RestoreObject). */
   restoredUntil?: number;
+  /** Object Lock retention: its mode, and until when (epoch ms). */
+  lockMode?: LockMode;
+  retainUntil?: number;
+  /** An Object Lock legal hold is on. */
+  legalHold?: boolean;
 }
 
 /** The version a delete leaves in a versioned bucket: the key reads as absent while it is the latest. */
@@ -148,6 +156,8 @@ export interface UploadRecord extends ObjectHeaders {
   tags: Tag[];
   checksumAlgorithm?: ChecksumAlgorithm;
   checksumType?: "FULL_OBJECT" | "COMPOSITE";
+  /** The Object Lock the upload's object gets, as CreateMultipartUpload named it. */
+  lock?: VersionLock;
   /**
    * The blob of the object the key held when the upload began, null for
    * none: a conditional Complete finds a write or delete in between by it.

@@ -251,14 +251,20 @@ export class S3Store {
    * version), in one transaction. In a versioned bucket a delete without
    * a version adds a delete marker; naming a version removes it for good.
    */
-  async deleteKeys(bucket: string, targets: readonly { key: string; versionId?: string }[], now: number, accountId: string): Promise<DeleteOutcome[]> {
+  async deleteKeys(
+    bucket: string,
+    targets: readonly { key: string; versionId?: string }[],
+    now: number,
+    accountId: string,
+    locked?: (version: ObjectRecord) => boolean,
+  ): Promise<DeleteOutcome[]> {
     const { outcomes, freed } = await this.kv
       .transaction((tx) => {
         const versioning = tx.store<BucketRecord>(BUCKETS_STORE).get(bucket)?.versioning;
         if (versioning !== undefined) {
           const edit = new VersionEdit(this, tx, bucket);
           const marker = { deleteMarker: true as const, lastModified: now, ownerAccountId: accountId };
-          const outcomes = targets.map((t) => (t.versionId === undefined ? edit.markDeleted(t.key, marker, versioning) : edit.removeVersion(t.key, t.versionId)));
+          const outcomes = targets.map((t) => (t.versionId === undefined ? edit.markDeleted(t.key, marker, versioning) : edit.removeVersion(t.key, t.versionId, locked)));
           return { outcomes, freed: edit.finish() };
         }
         const objects = tx.store<ObjectRecord>(OBJECTS);
@@ -400,6 +406,8 @@ export interface DeleteOutcome {
   versionId?: string;
   /** A delete marker was made, or the version removed was one. */
   deleteMarker?: boolean;
+  /** The version named is under Object Lock: nothing was removed. */
+  locked?: boolean;
 }
 
 type VersionList = { order: number; version: VersionRecord }[];
@@ -467,8 +475,11 @@ class VersionEdit {
     return { versionId: this.add(key, marker, versioning), deleteMarker: true };
   }
 
-  removeVersion(key: string, versionId: string): DeleteOutcome {
-    const removed = this.drop(key, this.list(key), (v) => versionIdOf(v) === versionId);
+  removeVersion(key: string, versionId: string, locked?: (version: ObjectRecord) => boolean): DeleteOutcome {
+    const list = this.list(key);
+    const named = list.find((entry) => versionIdOf(entry.version) === versionId)?.version;
+    if (named && !isDeleteMarker(named) && locked?.(named)) return { versionId, locked: true };
+    const removed = this.drop(key, list, (v) => versionIdOf(v) === versionId);
     return { versionId, deleteMarker: removed && isDeleteMarker(removed) ? true : undefined };
   }
 

@@ -14,6 +14,8 @@ import { objectAction, checkAclChange, operation, owner, requireBucket, requireI
 import { BLOCK_ALL, OBJECT_OWNERSHIPS, type CorsRule, type ObjectOwnership, type Tag } from "../records.js";
 import { validateCorsRules } from "../cors.js";
 import { validateWebsite, type WebsiteConfiguration } from "../website.js";
+import { lockConfigurationOutput, validateLockConfiguration } from "../object-lock.js";
+import { objectLockOperations } from "./object-lock.js";
 import { MINIMUM_OBJECT_SIZES, rulesForOutput, validateLifecycle, type LifecycleRule } from "../lifecycle.js";
 import { s3Errors } from "../errors.js";
 
@@ -186,6 +188,9 @@ export function bucketConfigOperations(deps: S3Deps): OperationTable {
           throw new AwsError("NotImplemented", "MFA delete is not supported by Nimbus yet.", 501, { Header: "x-amz-mfa" });
         }
         if (status === undefined) throw new AwsError("IllegalVersioningConfigurationException", "The Versioning element must be specified", 400);
+        if (status === "Suspended" && store.bucket(input.Bucket)?.objectLock) {
+          throw new AwsError("InvalidBucketState", "An Object Lock configuration is present on this bucket, so the versioning state cannot be changed.", 409, { BucketName: input.Bucket });
+        }
         await store.setVersioning(input.Bucket, status);
         return {};
       },
@@ -332,10 +337,27 @@ export function bucketConfigOperations(deps: S3Deps): OperationTable {
     GetObjectLockConfiguration: read(
       "s3:GetBucketObjectLockConfiguration",
       (bucket) => {
-        throw notConfigured("ObjectLockConfigurationNotFoundError", "Object Lock configuration does not exist for this bucket", bucket);
+        const lock = deps.store.bucket(bucket)?.objectLock;
+        if (!lock) throw notConfigured("ObjectLockConfigurationNotFoundError", "Object Lock configuration does not exist for this bucket", bucket);
+        return lockConfigurationOutput(lock);
       },
       deps,
     ),
+    // Object Lock may be turned on for a bucket that keeps versions; never off.
+    PutObjectLockConfiguration: operation<BucketInput & { ObjectLockConfiguration?: Parameters<typeof validateLockConfiguration>[0]; Token?: string }>({
+      authorize: (i) => [{ action: "s3:PutBucketObjectLockConfiguration", resource: bucketArn(i.Bucket) }],
+      async handle(input, ctx) {
+        const bucket = requireBucket(store, input.Bucket);
+        requireIntegrityHeader(ctx);
+        const lock = validateLockConfiguration(input.ObjectLockConfiguration);
+        if (bucket.versioning !== "Enabled") {
+          throw new AwsError("InvalidBucketState", "Versioning must be 'Enabled' on the bucket to apply a Object Lock configuration", 409, { BucketName: input.Bucket });
+        }
+        await store.updateBucket(input.Bucket, (b) => ({ ...b, objectLock: lock }));
+        return {};
+      },
+    }),
+    ...objectLockOperations(deps),
     GetBucketReplication: read(
       "s3:GetReplicationConfiguration",
       (bucket) => {

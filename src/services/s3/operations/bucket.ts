@@ -38,9 +38,6 @@ export function bucketOperations({ store }: S3Deps): OperationTable {
         if (input.ObjectOwnership !== undefined && !OBJECT_OWNERSHIPS.has(input.ObjectOwnership)) {
           throw s3Errors.invalidArgument(`Invalid x-amz-object-ownership header: ${input.ObjectOwnership}`, "x-amz-object-ownership");
         }
-        if (input.ObjectLockEnabledForBucket === true) {
-          throw new AwsError("NotImplemented", "Object Lock is not supported by Nimbus yet.", 501, { Header: "x-amz-bucket-object-lock-enabled" });
-        }
         const ownership = input.ObjectOwnership ?? "BucketOwnerEnforced";
         checkNewBucketAcl(ownership, input);
         const region = bucketRegion(input.CreateBucketConfiguration?.LocationConstraint, ctx.region);
@@ -53,6 +50,8 @@ export function bucketOperations({ store }: S3Deps): OperationTable {
           createdAt: ctx.now().getTime(),
           ...(tags.length > 0 ? { tags } : {}),
           ...(ownership === "BucketOwnerPreferred" || ownership === "ObjectWriter" ? { objectOwnership: ownership as ObjectOwnership } : {}),
+          // Object Lock needs versions: a bucket created with it keeps them from the start.
+          ...(input.ObjectLockEnabledForBucket === true ? { versioning: "Enabled" as const, objectLock: {} } : {}),
         });
         if (existing) {
           if (existing.accountId !== ctx.accountId) throw s3Errors.bucketAlreadyExists(input.Bucket);

@@ -12,6 +12,7 @@ import { objectAction, checkEncryption, checkObjectAcl, operation, isVersionId, 
 import { isDeleteMarker, type ObjectRecord } from "../records.js";
 import type { S3Store } from "../store.js";
 import { expirationHeader } from "../lifecycle.js";
+import { newVersionLock, type LockHeadersInput } from "../object-lock.js";
 import { storeNewObject, writtenRecord } from "./object.js";
 
 export interface CopySource {
@@ -20,7 +21,7 @@ export interface CopySource {
   versionId?: string;
 }
 
-interface CopyObjectInput extends ObjectHeaderInput, CopySourceConditions, AclInput, EncryptionInput {
+interface CopyObjectInput extends ObjectHeaderInput, CopySourceConditions, AclInput, EncryptionInput, LockHeadersInput {
   Bucket: string;
   Key: string;
   CopySource: string;
@@ -121,7 +122,7 @@ export function copyOperations({ store }: S3Deps): OperationTable {
         const tags = taggingDirective === "REPLACE" ? parseTaggingHeader(input.Tagging) : from.tags;
         const algorithm = input.ChecksumAlgorithm !== undefined ? checksumAlgorithmOf(input.ChecksumAlgorithm) : from.checksum?.algorithm;
         const body = await ingestBody(store.blobs, store.readBody(from), { algorithm }, new Map(), INLINE_BODY_BYTES);
-        const record = writtenRecord(headers, body, tags, ctx);
+        const record = writtenRecord(headers, body, tags, ctx, newVersionLock(bucket, input, ctx.now().getTime()));
         const versionId = await storeNewObject(store, input, record, body.inline);
         return {
           VersionId: versionId,

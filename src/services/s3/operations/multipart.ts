@@ -21,6 +21,7 @@ import { parseCopySource, resolveCopySource } from "./copy.js";
 import { encoder } from "./listing.js";
 import { requireContentLength, storeNewObject, wholeSeconds } from "./object.js";
 import { abortOf, expirationHeader } from "../lifecycle.js";
+import { newVersionLock, type LockHeadersInput } from "../object-lock.js";
 import { createChecksum } from "../../../util/checksums.js";
 
 const MIN_PART_BYTES = 5 * 1024 * 1024;
@@ -34,7 +35,7 @@ interface UploadInput {
   UploadId: string;
 }
 
-interface CreateMultipartUploadInput extends ObjectHeaderInput, AclInput, EncryptionInput {
+interface CreateMultipartUploadInput extends ObjectHeaderInput, AclInput, EncryptionInput, LockHeadersInput {
   Bucket: string;
   Key: string;
   Tagging?: string;
@@ -123,6 +124,7 @@ export function multipartOperations({ store }: S3Deps): OperationTable {
           checksumAlgorithm,
           baseline: store.object(input.Bucket, input.Key)?.blob ?? null,
           checksumType,
+          lock: newVersionLock(bucket, input, ctx.now().getTime()),
         };
         await store.createUpload(upload);
         const abort = abortOf(bucket.lifecycle, input.Key, upload.initiated);
@@ -460,6 +462,9 @@ async function assemble(store: S3Store, upload: UploadRecord, parts: PartRecord[
     partsCount: parts.length,
     partSizes: parts.map((p) => p.size),
     partChecksums: upload.checksumType === "COMPOSITE" && parts.every((p) => p.checksum !== undefined) ? parts.map((p) => p.checksum ?? "") : undefined,
+    lockMode: upload.lock?.lockMode,
+    retainUntil: upload.lock?.retainUntil,
+    legalHold: upload.lock?.legalHold,
   });
 }
 

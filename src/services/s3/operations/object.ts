@@ -35,16 +35,17 @@ import {
   type S3Deps,
   objectAction,
 } from "../operation.js";
-import type { ObjectHeaders, ObjectRecord, Tag } from "../records.js";
+import type { BucketRecord, ObjectHeaders, ObjectRecord, Tag } from "../records.js";
 import type { S3Store } from "../store.js";
 import { dueDate, expirationHeader } from "../lifecycle.js";
+import { lockedReason, lockedVersion, lockOutput, newVersionLock, type LockHeadersInput, type VersionLock } from "../object-lock.js";
 
 interface ObjectInput {
   Bucket: string;
   Key: string;
 }
 
-interface PutObjectInput extends ObjectInput, ObjectHeaderInput, AclInput, EncryptionInput {
+interface PutObjectInput extends ObjectInput, ObjectHeaderInput, AclInput, EncryptionInput, LockHeadersInput {
   /** The payload: a stream, or its bytes when authentication read a small one whole. */
   Body: RequestBody;
   ContentLength?: number;
@@ -101,9 +102,15 @@ export function objectOperations({ store }: S3Deps): OperationTable {
         requireContentLength(ctx, input.ContentLength);
         const headers = headersFromInput(input);
         const tags = parseTaggingHeader(input.Tagging);
+        const lock = newVersionLock(bucket, input, ctx.now().getTime());
         const declared = declaredDigests(input as unknown as Record<string, unknown>, ctx.headers);
+        if (input.ObjectLockMode !== undefined || input.ObjectLockLegalHoldStatus !== undefined) {
+          if (declared.contentMd5 === undefined && declared.checksum === undefined && ctx.headers["x-amz-trailer"] === undefined) {
+            throw s3Errors.invalidRequest("Content-MD5 OR x-amz-checksum- HTTP header is required for Put Object requests with Object Lock parameters");
+          }
+        }
         const body = await ingestBody(store.blobs, input.Body, declared, ctx.trailers, INLINE_BODY_BYTES);
-        const record = writtenRecord(headers, body, tags, ctx);
+        const record = writtenRecord(headers, body, tags, ctx, lock);
         const versionId = await storeNewObject(store, input, record, body.inline);
         return {
           ETag: record.etag,
@@ -180,9 +187,11 @@ export function objectOperations({ store }: S3Deps): OperationTable {
       authorize: (i) => [{ action: objectAction("s3:DeleteObject", i.VersionId), resource: objectArn(i.Bucket, i.Key) }],
       async handle(input, ctx) {
         const bucket = requireBucket(store, input.Bucket);
-        refuseGovernanceBypass(input.BypassGovernanceRetention);
+        refuseGovernanceBypass(bucket, input.BypassGovernanceRetention);
         checkVersionId(bucket, input.VersionId);
-        const [outcome] = await store.deleteKeys(input.Bucket, [{ key: input.Key, versionId: input.VersionId }], wholeSeconds(ctx.now()), ctx.accountId);
+        const guard = lockGuard(bucket, input.BypassGovernanceRetention, ctx.now().getTime());
+        const [outcome] = await store.deleteKeys(input.Bucket, [{ key: input.Key, versionId: input.VersionId }], wholeSeconds(ctx.now()), ctx.accountId, guard);
+        if (outcome?.locked) throw lockedVersion();
         return { DeleteMarker: outcome?.deleteMarker, VersionId: outcome?.versionId };
       },
     }),
@@ -194,7 +203,7 @@ export function objectOperations({ store }: S3Deps): OperationTable {
         const objects = input.Delete.Objects ?? [];
         if (objects.length === 0 || objects.length > 1000) throw s3Errors.malformedXml();
         requireIntegrityHeader(ctx);
-        refuseGovernanceBypass(input.BypassGovernanceRetention);
+        refuseGovernanceBypass(bucket, input.BypassGovernanceRetention);
         const errors: { Key: string; VersionId?: string; Code: string; Message: string }[] = [];
         const targets: { key: string; versionId?: string }[] = [];
         if (objects.some((o) => o.Key === undefined)) throw s3Errors.malformedXml();
@@ -208,9 +217,15 @@ export function objectOperations({ store }: S3Deps): OperationTable {
           else if (VersionId !== undefined && !isVersionId(bucket, VersionId)) errors.push({ Key, VersionId, Code: "NoSuchVersion", Message: "The specified version does not exist." });
           else targets.push({ key: Key, versionId: VersionId });
         }
-        const outcomes = await store.deleteKeys(input.Bucket, targets, wholeSeconds(ctx.now()), ctx.accountId);
-        const deleted = targets.map(({ key, versionId }, i) => {
+        const guard = lockGuard(bucket, input.BypassGovernanceRetention, ctx.now().getTime());
+        const outcomes = await store.deleteKeys(input.Bucket, targets, wholeSeconds(ctx.now()), ctx.accountId, guard);
+        for (const [i, outcome] of outcomes.entries()) {
+          const target = targets[i]!;
+          if (outcome.locked) errors.push({ Key: target.key, VersionId: target.versionId, Code: "AccessDenied", Message: "Access Denied because object protected by object lock." });
+        }
+        const deleted = targets.flatMap(({ key, versionId }, i) => {
           const outcome = outcomes[i] ?? {};
+          if (outcome.locked) return [];
           // A marker made answers its id apart; a version removed answers its own id (and, for a marker, both).
           return outcome.deleteMarker
             ? { Key: key, VersionId: versionId, DeleteMarker: true, DeleteMarkerVersionId: outcome.versionId }
@@ -269,6 +284,7 @@ function readObject(store: S3Store, input: GetObjectInput, ctx: RequestContext, 
   if (record.restoredUntil !== undefined) output.Restore = `ongoing-request="false", expiry-date="${new Date(record.restoredUntil).toUTCString()}"`;
   const versionId = versionHeader(bucket, record);
   if (versionId !== undefined) output.VersionId = versionId;
+  if (record.lockMode !== undefined || record.legalHold !== undefined) Object.assign(output, lockOutput(record));
   // Lifecycle expiry is told of the current version, read as such.
   if (bucket.lifecycle && input.VersionId === undefined) output.Expiration = expirationHeader(bucket.lifecycle, input.Key, record);
   // The part count is told to who asks for a part.
@@ -346,7 +362,7 @@ function applyResponseOverrides(output: Record<string, unknown>, input: GetObjec
 }
 
 /** The record of an object written whole (PutObject, CopyObject, PostObject): its body as ingested, by the caller. */
-export function writtenRecord(headers: ObjectHeaders, body: IngestedBody, tags: Tag[], ctx: RequestContext): ObjectRecord {
+export function writtenRecord(headers: ObjectHeaders, body: IngestedBody, tags: Tag[], ctx: RequestContext, lock: VersionLock = NO_LOCK): ObjectRecord {
   return newObjectRecord(headers, {
     blob: body.blob,
     inline: body.inline ? true : undefined,
@@ -356,7 +372,18 @@ export function writtenRecord(headers: ObjectHeaders, body: IngestedBody, tags: 
     ownerAccountId: ctx.accountId,
     checksum: { algorithm: body.checksum.algorithm, value: body.checksum.value, type: "FULL_OBJECT" },
     tags,
+    lockMode: lock.lockMode,
+    retainUntil: lock.retainUntil,
+    legalHold: lock.legalHold,
   });
+}
+
+const NO_LOCK: VersionLock = {};
+
+/** What stops a version's removal in a bucket with Object Lock: its retention (unless bypassed) or legal hold. */
+function lockGuard(bucket: BucketRecord, bypass: boolean | undefined, now: number): ((version: ObjectRecord) => boolean) | undefined {
+  if (!bucket.objectLock) return undefined;
+  return (version) => lockedReason(version, bypass === true, now) !== undefined;
 }
 
 export function wholeSeconds(date: Date): number {

@@ -1,0 +1,121 @@
+/**
+ * S3 Object Lock: a bucket created with it keeps versions and may set a
+ * default retention; each object version may carry a retention (GOVERNANCE
+ * or COMPLIANCE, until a date) and a legal hold. A version under either
+ * cannot be deleted or have its lock weakened — GOVERNANCE gives way to a
+ * caller that asks to bypass it, COMPLIANCE and legal holds to no one.
+ */
+import { AwsError } from "../../server/errors.js";
+import { s3Errors } from "./errors.js";
+import type { BucketRecord, ObjectRecord } from "./records.js";
+
+export type LockMode = "GOVERNANCE" | "COMPLIANCE";
+const MODES: ReadonlySet<string> = new Set<LockMode>(["GOVERNANCE", "COMPLIANCE"]);
+const DAY_MS = 86_400_000;
+
+/** A bucket's Object Lock: enabled, with the retention new versions get unless they name one. */
+export interface ObjectLockConfig {
+  defaultRetention?: { mode: LockMode; days?: number; years?: number };
+}
+
+/** What a version carries of Object Lock. */
+export interface VersionLock {
+  lockMode?: LockMode;
+  /** Epoch ms. */
+  retainUntil?: number;
+  legalHold?: boolean;
+}
+
+interface LockConfigurationInput {
+  ObjectLockEnabled?: string;
+  Rule?: { DefaultRetention?: { Mode?: string; Days?: number; Years?: number } };
+}
+
+export const missingLockConfiguration = () => s3Errors.invalidRequest("Bucket is missing Object Lock Configuration");
+
+/** PutObjectLockConfiguration's document, checked as S3 checks it. */
+export function validateLockConfiguration(input: LockConfigurationInput | undefined): ObjectLockConfig {
+  if (input?.ObjectLockEnabled !== "Enabled") throw s3Errors.malformedXml();
+  const retention = input.Rule?.DefaultRetention;
+  if (input.Rule === undefined) return {};
+  if (!retention || !retention.Mode || !MODES.has(retention.Mode)) throw s3Errors.malformedXml();
+  if ((retention.Days === undefined) === (retention.Years === undefined)) throw s3Errors.malformedXml();
+  const period = retention.Days ?? retention.Years ?? 0;
+  if (period <= 0) throw s3Errors.invalidArgument("Default retention period must be a positive integer value", "Days", String(period));
+  return { defaultRetention: { mode: retention.Mode as LockMode, days: retention.Days, years: retention.Years } };
+}
+
+/** The answer of GetObjectLockConfiguration. */
+export function lockConfigurationOutput(config: ObjectLockConfig) {
+  const retention = config.defaultRetention;
+  return {
+    ObjectLockConfiguration: {
+      ObjectLockEnabled: "Enabled",
+      Rule: retention ? { DefaultRetention: { Mode: retention.mode, Days: retention.days, Years: retention.years } } : undefined,
+    },
+  };
+}
+
+export interface LockHeadersInput {
+  ObjectLockMode?: string;
+  ObjectLockRetainUntilDate?: Date;
+  ObjectLockLegalHoldStatus?: string;
+}
+
+/**
+ * The lock a new version gets: the one its write names, else the bucket's
+ * default retention, counted from now. Naming one where the bucket has no
+ * Object Lock is refused.
+ */
+export function newVersionLock(bucket: BucketRecord, input: LockHeadersInput, now: number): VersionLock {
+  const { ObjectLockMode: mode, ObjectLockRetainUntilDate: until, ObjectLockLegalHoldStatus: hold } = input;
+  const named = mode !== undefined || until !== undefined || hold !== undefined;
+  if (named && !bucket.objectLock) throw missingLockConfiguration();
+  if (!bucket.objectLock) return {};
+  if ((mode === undefined) !== (until === undefined)) {
+    throw s3Errors.invalidArgument("x-amz-object-lock-retain-until-date and x-amz-object-lock-mode must both be supplied", "x-amz-object-lock-retain-until-date");
+  }
+  if (mode !== undefined && !MODES.has(mode)) throw s3Errors.invalidArgument("Unknown wormMode directive.", "x-amz-object-lock-mode", mode);
+  if (until !== undefined && until.getTime() <= now) throw s3Errors.invalidArgument("The retain until date must be in the future!", "x-amz-object-lock-retain-until-date");
+  if (hold !== undefined && hold !== "ON" && hold !== "OFF") throw s3Errors.invalidArgument("Legal Hold must be either of 'ON' or 'OFF'", "x-amz-object-lock-legal-hold", hold);
+  const lock: VersionLock = { legalHold: hold === "ON" ? true : undefined };
+  if (mode !== undefined && until !== undefined) return { ...lock, lockMode: mode as LockMode, retainUntil: until.getTime() };
+  const retention = bucket.objectLock.defaultRetention;
+  if (!retention) return lock;
+  const days = retention.days ?? (retention.years ?? 0) * 365;
+  return { ...lock, lockMode: retention.mode, retainUntil: now + days * DAY_MS };
+}
+
+/** The lock headers a read of a version answers. */
+export function lockOutput(record: ObjectRecord): Record<string, unknown> {
+  if (record.lockMode === undefined && record.legalHold === undefined) return {};
+  return {
+    ObjectLockMode: record.lockMode,
+    ObjectLockRetainUntilDate: record.retainUntil === undefined ? undefined : new Date(record.retainUntil),
+    ObjectLockLegalHoldStatus: record.legalHold === undefined ? undefined : record.legalHold ? "ON" : "OFF",
+  };
+}
+
+/** Why a version may not be removed now, if it may not: a legal hold, or a retention not bypassed. */
+export function lockedReason(record: ObjectRecord, bypassGovernance: boolean, now: number): string | undefined {
+  if (record.legalHold) return "legal hold";
+  if (record.retainUntil !== undefined && record.retainUntil > now && !(record.lockMode === "GOVERNANCE" && bypassGovernance)) return "retention";
+  return undefined;
+}
+
+export const lockedVersion = () => new AwsError("AccessDenied", "Access Denied because object protected by object lock.", 403);
+
+/**
+ * A retention change: S3 lets a retention be lengthened, but shortened,
+ * removed or moved from COMPLIANCE only where GOVERNANCE is bypassed.
+ */
+export function checkRetentionChange(record: ObjectRecord, next: { mode?: string; until?: Date }, bypassGovernance: boolean, now: number): void {
+  const active = record.retainUntil !== undefined && record.retainUntil > now;
+  if (next.mode !== undefined && !MODES.has(next.mode)) throw s3Errors.malformedXml();
+  if ((next.mode === undefined) !== (next.until === undefined)) throw s3Errors.malformedXml();
+  if (next.until !== undefined && next.until.getTime() <= now) throw s3Errors.invalidArgument("The retain until date must be in the future!", "RetainUntilDate");
+  if (!active) return;
+  const weakens = next.until === undefined || next.until.getTime() < (record.retainUntil ?? 0) || (record.lockMode === "COMPLIANCE" && next.mode !== "COMPLIANCE");
+  if (!weakens) return;
+  if (record.lockMode === "COMPLIANCE" || !bypassGovernance) throw new AwsError("AccessDenied", "Access Denied because object protected by object lock.", 403);
+}

@@ -1,0 +1,102 @@
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import {
+  CreateBucketCommand,
+  DeleteObjectCommand,
+  DeleteObjectsCommand,
+  GetBucketVersioningCommand,
+  GetObjectLegalHoldCommand,
+  GetObjectLockConfigurationCommand,
+  GetObjectRetentionCommand,
+  HeadObjectCommand,
+  PutBucketVersioningCommand,
+  PutObjectCommand,
+  PutObjectLegalHoldCommand,
+  PutObjectLockConfigurationCommand,
+  PutObjectRetentionCommand,
+  S3Client,
+} from "@aws-sdk/client-s3";
+import { rejectsWith, startCloud, type TestCloud } from "../support/nimbus.js";
+
+const LOCKED = "locked-bucket";
+const DAY = 86_400_000;
+
+describe("S3 Object Lock", () => {
+  let t: TestCloud;
+  let s3: S3Client;
+  const inDays = (days: number) => new Date(Date.now() + days * DAY);
+
+  before(async () => {
+    t = await startCloud({ inMemory: true });
+    s3 = t.s3();
+    await s3.send(new CreateBucketCommand({ Bucket: LOCKED, ObjectLockEnabledForBucket: true }));
+  });
+  after(() => t.stop());
+
+  it("creates a bucket that keeps versions, and keeps its default retention", async () => {
+    assert.equal((await s3.send(new GetBucketVersioningCommand({ Bucket: LOCKED }))).Status, "Enabled");
+    const plain = await s3.send(new GetObjectLockConfigurationCommand({ Bucket: LOCKED }));
+    assert.deepEqual(plain.ObjectLockConfiguration, { ObjectLockEnabled: "Enabled" });
+    await s3.send(
+      new PutObjectLockConfigurationCommand({ Bucket: LOCKED, ObjectLockConfiguration: { ObjectLockEnabled: "Enabled", Rule: { DefaultRetention: { Mode: "GOVERNANCE", Days: 1 } } } }),
+    );
+    const set = await s3.send(new GetObjectLockConfigurationCommand({ Bucket: LOCKED }));
+    assert.deepEqual(set.ObjectLockConfiguration?.Rule, { DefaultRetention: { Mode: "GOVERNANCE", Days: 1 } });
+    await rejectsWith(s3.send(new PutBucketVersioningCommand({ Bucket: LOCKED, VersioningConfiguration: { Status: "Suspended" } })), "InvalidBucketState", 409);
+
+    await s3.send(new CreateBucketCommand({ Bucket: "unlocked-bucket" }));
+    await rejectsWith(s3.send(new GetObjectLockConfigurationCommand({ Bucket: "unlocked-bucket" })), "ObjectLockConfigurationNotFoundError", 404);
+    await rejectsWith(
+      s3.send(new PutObjectLockConfigurationCommand({ Bucket: "unlocked-bucket", ObjectLockConfiguration: { ObjectLockEnabled: "Enabled" } })),
+      "InvalidBucketState",
+      409,
+    );
+    await rejectsWith(
+      s3.send(new PutObjectCommand({ Bucket: "unlocked-bucket", Key: "k", Body: "x", ObjectLockMode: "GOVERNANCE", ObjectLockRetainUntilDate: inDays(1) })),
+      "InvalidRequest",
+      400,
+    );
+  });
+
+  it("keeps a retained version from deletion unless GOVERNANCE is bypassed", async () => {
+    const put = await s3.send(new PutObjectCommand({ Bucket: LOCKED, Key: "retained", Body: "keep me" }));
+    const head = await s3.send(new HeadObjectCommand({ Bucket: LOCKED, Key: "retained" }));
+    assert.equal(head.ObjectLockMode, "GOVERNANCE");
+    assert.ok(head.ObjectLockRetainUntilDate && head.ObjectLockRetainUntilDate.getTime() > Date.now());
+    const retention = await s3.send(new GetObjectRetentionCommand({ Bucket: LOCKED, Key: "retained", VersionId: put.VersionId }));
+    assert.equal(retention.Retention?.Mode, "GOVERNANCE");
+
+    await rejectsWith(s3.send(new DeleteObjectCommand({ Bucket: LOCKED, Key: "retained", VersionId: put.VersionId })), "AccessDenied", 403);
+    const batch = await s3.send(new DeleteObjectsCommand({ Bucket: LOCKED, Delete: { Objects: [{ Key: "retained", VersionId: put.VersionId }] } }));
+    assert.deepEqual(batch.Errors?.map((e) => [e.Key, e.Code]), [["retained", "AccessDenied"]]);
+    // A delete without a version only hides it behind a marker.
+    assert.equal((await s3.send(new DeleteObjectCommand({ Bucket: LOCKED, Key: "retained" }))).DeleteMarker, true);
+
+    // Shortening needs the bypass; lengthening does not.
+    await rejectsWith(
+      s3.send(new PutObjectRetentionCommand({ Bucket: LOCKED, Key: "retained", VersionId: put.VersionId, Retention: { Mode: "GOVERNANCE", RetainUntilDate: new Date(Date.now() + 60_000) } })),
+      "AccessDenied",
+      403,
+    );
+    await s3.send(new PutObjectRetentionCommand({ Bucket: LOCKED, Key: "retained", VersionId: put.VersionId, Retention: { Mode: "GOVERNANCE", RetainUntilDate: inDays(10) } }));
+    await s3.send(new DeleteObjectCommand({ Bucket: LOCKED, Key: "retained", VersionId: put.VersionId, BypassGovernanceRetention: true }));
+  });
+
+  it("holds a version under a legal hold whatever is bypassed, until the hold is lifted", async () => {
+    const put = await s3.send(
+      new PutObjectCommand({ Bucket: LOCKED, Key: "held", Body: "evidence", ObjectLockLegalHoldStatus: "ON", ObjectLockMode: "GOVERNANCE", ObjectLockRetainUntilDate: inDays(1), ChecksumAlgorithm: "CRC32" }),
+    );
+    assert.equal((await s3.send(new GetObjectLegalHoldCommand({ Bucket: LOCKED, Key: "held" }))).LegalHold?.Status, "ON");
+    await rejectsWith(s3.send(new DeleteObjectCommand({ Bucket: LOCKED, Key: "held", VersionId: put.VersionId, BypassGovernanceRetention: true })), "AccessDenied", 403);
+    await s3.send(new PutObjectLegalHoldCommand({ Bucket: LOCKED, Key: "held", VersionId: put.VersionId, LegalHold: { Status: "OFF" } }));
+    await s3.send(new DeleteObjectCommand({ Bucket: LOCKED, Key: "held", VersionId: put.VersionId, BypassGovernanceRetention: true }));
+
+    await s3.send(
+      new PutObjectLockConfigurationCommand({ Bucket: LOCKED, ObjectLockConfiguration: { ObjectLockEnabled: "Enabled" } }),
+    );
+    const plain = await s3.send(new PutObjectCommand({ Bucket: LOCKED, Key: "plain", Body: "x" }));
+    await rejectsWith(s3.send(new GetObjectRetentionCommand({ Bucket: LOCKED, Key: "plain", VersionId: plain.VersionId })), "NoSuchObjectLockConfiguration", 404);
+    await rejectsWith(s3.send(new GetObjectLegalHoldCommand({ Bucket: LOCKED, Key: "plain" })), "NoSuchObjectLockConfiguration", 404);
+    await s3.send(new DeleteObjectCommand({ Bucket: LOCKED, Key: "plain", VersionId: plain.VersionId }));
+  });
+});
