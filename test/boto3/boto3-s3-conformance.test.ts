@@ -3,9 +3,10 @@
  * listing edge cases, bucket names, conditions, ranges, copy, multipart,
  * tagging, error documents (s3_conformance.py); bucket versioning
  * (s3_versioning.py), CORS (s3_cors.py), browser form uploads
- * (s3_post_object.py), lifecycle rules (s3_lifecycle.py) and static
- * website hosting (s3_website.py), each check an answer AWS was recorded
- * giving. Each script runs every check and lists each failure.
+ * (s3_post_object.py), lifecycle rules (s3_lifecycle.py), static website
+ * hosting (s3_website.py) and Object Lock (s3_object_lock.py), each check
+ * an answer AWS was recorded giving. Each script runs every check and
+ * lists each failure.
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
@@ -20,6 +21,7 @@ const CORS = join(ROOT, "test/boto3/s3_cors.py");
 const POST_OBJECT = join(ROOT, "test/boto3/s3_post_object.py");
 const LIFECYCLE = join(ROOT, "test/boto3/s3_lifecycle.py");
 const WEBSITE = join(ROOT, "test/boto3/s3_website.py");
+const OBJECT_LOCK = join(ROOT, "test/boto3/s3_object_lock.py");
 
 describe("boto3: S3 conformance (s3-tests style)", { skip }, () => {
   let t: TestCloud;
@@ -54,6 +56,12 @@ describe("boto3: S3 conformance (s3-tests style)", { skip }, () => {
 
   it("passes every website check", async () => {
     const result = await runTool("python3", [WEBSITE], awsEnv({ AWS_ENDPOINT_URL: t.cloud.endpoint }));
+    assert.equal(result.code, 0, `${result.stdout}\n${result.stderr}`);
+    assert.match(result.stdout, /^summary: \d+ passed, 0 failed/m);
+  });
+
+  it("passes every Object Lock check", async () => {
+    const result = await runTool("python3", [OBJECT_LOCK], awsEnv({ AWS_ENDPOINT_URL: t.cloud.endpoint }));
     assert.equal(result.code, 0, `${result.stdout}\n${result.stderr}`);
     assert.match(result.stdout, /^summary: \d+ passed, 0 failed/m);
   });

@@ -31,6 +31,7 @@ interface LockConfigurationInput {
   Rule?: { DefaultRetention?: { Mode?: string; Days?: number; Years?: number } };
 }
 
+/** What the retention and legal-hold calls answer on a bucket without Object Lock. */
 export const missingLockConfiguration = () => s3Errors.invalidRequest("Bucket is missing Object Lock Configuration");
 
 /** PutObjectLockConfiguration's document, checked as S3 checks it. */
@@ -41,7 +42,7 @@ export function validateLockConfiguration(input: LockConfigurationInput | undefi
   if (!retention || !retention.Mode || !MODES.has(retention.Mode)) throw s3Errors.malformedXml();
   if ((retention.Days === undefined) === (retention.Years === undefined)) throw s3Errors.malformedXml();
   const period = retention.Days ?? retention.Years ?? 0;
-  if (period <= 0) throw s3Errors.invalidArgument("Default retention period must be a positive integer value", "Days", String(period));
+  if (period <= 0) throw new AwsError("InvalidRetentionPeriod", "Default retention period must be a positive integer value", 400);
   return { defaultRetention: { mode: retention.Mode as LockMode, days: retention.Days, years: retention.Years } };
 }
 
@@ -70,7 +71,8 @@ export interface LockHeadersInput {
 export function newVersionLock(bucket: BucketRecord, input: LockHeadersInput, now: number): VersionLock {
   const { ObjectLockMode: mode, ObjectLockRetainUntilDate: until, ObjectLockLegalHoldStatus: hold } = input;
   const named = mode !== undefined || until !== undefined || hold !== undefined;
-  if (named && !bucket.objectLock) throw missingLockConfiguration();
+  // Writes word it without spaces, unlike the retention calls.
+  if (named && !bucket.objectLock) throw s3Errors.invalidRequest("Bucket is missing ObjectLockConfiguration");
   if (!bucket.objectLock) return {};
   if ((mode === undefined) !== (until === undefined)) {
     throw s3Errors.invalidArgument("x-amz-object-lock-retain-until-date and x-amz-object-lock-mode must both be supplied", "x-amz-object-lock-retain-until-date");
@@ -115,7 +117,8 @@ export function checkRetentionChange(record: ObjectRecord, next: { mode?: string
   if ((next.mode === undefined) !== (next.until === undefined)) throw s3Errors.malformedXml();
   if (next.until !== undefined && next.until.getTime() <= now) throw s3Errors.invalidArgument("The retain until date must be in the future!", "RetainUntilDate");
   if (!active) return;
-  const weakens = next.until === undefined || next.until.getTime() < (record.retainUntil ?? 0) || (record.lockMode === "COMPLIANCE" && next.mode !== "COMPLIANCE");
+  // Any change of mode counts as weakening, as does an earlier date or none.
+  const weakens = next.until === undefined || next.until.getTime() < (record.retainUntil ?? 0) || next.mode !== record.lockMode;
   if (!weakens) return;
   if (record.lockMode === "COMPLIANCE" || !bypassGovernance) throw new AwsError("AccessDenied", "Access Denied because object protected by object lock.", 403);
 }

@@ -349,6 +349,7 @@ export function bucketConfigOperations(deps: S3Deps): OperationTable {
       async handle(input, ctx) {
         const bucket = requireBucket(store, input.Bucket);
         requireIntegrityHeader(ctx);
+        if (input.ObjectLockConfiguration === undefined) throw s3Errors.missingRequestBody();
         const lock = validateLockConfiguration(input.ObjectLockConfiguration);
         if (bucket.versioning !== "Enabled") {
           throw new AwsError("InvalidBucketState", "Versioning must be 'Enabled' on the bucket to apply a Object Lock configuration", 409, { BucketName: input.Bucket });

@@ -48,8 +48,9 @@ export function objectLockOperations({ store }: S3Deps): OperationTable {
       ],
       async handle(input, ctx) {
         requireIntegrityHeader(ctx);
+        if (input.Retention === undefined) throw s3Errors.malformedXml();
         const { record } = locked(input, "PUT");
-        const next = { mode: input.Retention?.Mode, until: input.Retention?.RetainUntilDate };
+        const next = { mode: input.Retention.Mode, until: input.Retention.RetainUntilDate };
         const now = ctx.now().getTime();
         checkRetentionChange(record, next, input.BypassGovernanceRetention === true, now);
         await update(input, (r) => ({ ...r, lockMode: next.mode as LockMode | undefined, retainUntil: next.until?.getTime() }));
@@ -70,9 +71,10 @@ export function objectLockOperations({ store }: S3Deps): OperationTable {
       authorize: (i) => [{ action: "s3:PutObjectLegalHold", resource: objectArn(i.Bucket, i.Key) }],
       async handle(input, ctx) {
         requireIntegrityHeader(ctx);
-        locked(input, "PUT");
+        // The document is judged first, even where the bucket has no Object Lock.
         const status = input.LegalHold?.Status;
         if (status !== "ON" && status !== "OFF") throw s3Errors.malformedXml();
+        locked(input, "PUT");
         await update(input, (r) => ({ ...r, legalHold: status === "ON" }));
         return {};
       },

@@ -104,7 +104,8 @@ export function objectOperations({ store }: S3Deps): OperationTable {
         const tags = parseTaggingHeader(input.Tagging);
         const lock = newVersionLock(bucket, input, ctx.now().getTime());
         const declared = declaredDigests(input as unknown as Record<string, unknown>, ctx.headers);
-        if (input.ObjectLockMode !== undefined || input.ObjectLockLegalHoldStatus !== undefined) {
+        // A write that will be locked (by its headers or the bucket's default retention) must be checksummed.
+        if (lock.lockMode !== undefined || lock.legalHold !== undefined) {
           if (declared.contentMd5 === undefined && declared.checksum === undefined && ctx.headers["x-amz-trailer"] === undefined) {
             throw s3Errors.invalidRequest("Content-MD5 OR x-amz-checksum- HTTP header is required for Put Object requests with Object Lock parameters");
           }
