@@ -27,7 +27,9 @@ import {
   GetObjectAclCommand,
   GetObjectLockConfigurationCommand,
   GetPublicAccessBlockCommand,
+  PutBucketAccelerateConfigurationCommand,
   PutBucketEncryptionCommand,
+  PutBucketRequestPaymentCommand,
   PutBucketReplicationCommand,
   PutBucketTaggingCommand,
   PutObjectCommand,
@@ -126,6 +128,20 @@ describe("S3 bucket configuration reads", () => {
     assert.equal((await s3.send(new DeleteBucketEncryptionCommand({ Bucket }))).$metadata.httpStatusCode, 204);
     const reset = await s3.send(new GetBucketEncryptionCommand({ Bucket }));
     assert.equal(reset.ServerSideEncryptionConfiguration?.Rules?.[0]?.BucketKeyEnabled, false);
+  });
+
+  it("keeps who pays for requests and the acceleration status", async () => {
+    await s3.send(new PutBucketRequestPaymentCommand({ Bucket, RequestPaymentConfiguration: { Payer: "Requester" } }));
+    assert.equal((await s3.send(new GetBucketRequestPaymentCommand({ Bucket }))).Payer, "Requester");
+    await s3.send(new PutBucketRequestPaymentCommand({ Bucket, RequestPaymentConfiguration: { Payer: "BucketOwner" } }));
+    assert.equal((await s3.send(new GetBucketRequestPaymentCommand({ Bucket }))).Payer, "BucketOwner");
+    await rejectsWith(s3.send(new PutBucketRequestPaymentCommand({ Bucket, RequestPaymentConfiguration: { Payer: "Nobody" as "Requester" } })), "MalformedXML", 400);
+
+    await s3.send(new PutBucketAccelerateConfigurationCommand({ Bucket, AccelerateConfiguration: { Status: "Enabled" } }));
+    assert.equal((await s3.send(new GetBucketAccelerateConfigurationCommand({ Bucket }))).Status, "Enabled");
+    await s3.send(new CreateBucketCommand({ Bucket: "dotted.bucket" }));
+    const dotted = await rejectsWith(s3.send(new PutBucketAccelerateConfigurationCommand({ Bucket: "dotted.bucket", AccelerateConfiguration: { Status: "Enabled" } })), "InvalidRequest", 400);
+    assert.equal(dotted.message, "Amazon S3 Transfer Acceleration is not supported for buckets with periods (.) in their names.");
   });
 
   it("refuses to set a configuration it does not model", async () => {

@@ -75,6 +75,10 @@ export interface BucketRecord {
   bucketKeyEnabled?: boolean;
   /** Object Lock, enabled when the bucket was created (or later, on a versioned bucket), with its default retention. */
   objectLock?: ObjectLockConfig;
+  /** PutBucketRequestPayment's payer, when it is the requester. */
+  requestPayer?: "Requester";
+  /** PutBucketAccelerateConfiguration's status; absent while never set. */
+  accelerate?: "Enabled" | "Suspended";
   /** PutBucketWebsite's configuration; absent when none is set. */
   website?: WebsiteConfiguration;
   /** PutBucketLifecycleConfiguration's rules; absent when none is set. */

@@ -265,8 +265,31 @@ export function bucketConfigOperations(deps: S3Deps): OperationTable {
       },
     }),
     GetBucketLogging: read("s3:GetBucketLogging", () => ({}), deps),
-    GetBucketRequestPayment: read("s3:GetBucketRequestPayment", () => ({ Payer: "BucketOwner" }), deps),
-    GetBucketAccelerateConfiguration: read("s3:GetAccelerateConfiguration", () => ({}), deps),
+    // Who pays is billing, which Nimbus has none of: the setting is kept and answered.
+    GetBucketRequestPayment: read("s3:GetBucketRequestPayment", (bucket) => ({ Payer: deps.store.bucket(bucket)?.requestPayer ?? "BucketOwner" }), deps),
+    PutBucketRequestPayment: operation<BucketInput & { RequestPaymentConfiguration?: { Payer?: string } }>({
+      authorize: (i) => [{ action: "s3:PutBucketRequestPayment", resource: bucketArn(i.Bucket) }],
+      async handle(input) {
+        requireBucket(store, input.Bucket);
+        const payer = input.RequestPaymentConfiguration?.Payer;
+        if (payer !== "BucketOwner" && payer !== "Requester") throw s3Errors.malformedXml();
+        await store.updateBucket(input.Bucket, ({ requestPayer: _replaced, ...bucket }) => (payer === "Requester" ? { ...bucket, requestPayer: payer } : bucket));
+        return {};
+      },
+    }),
+    // Acceleration is a network path: on one machine the setting is all there is.
+    GetBucketAccelerateConfiguration: read("s3:GetAccelerateConfiguration", (bucket) => ({ Status: deps.store.bucket(bucket)?.accelerate }), deps),
+    PutBucketAccelerateConfiguration: operation<BucketInput & { AccelerateConfiguration?: { Status?: string } }>({
+      authorize: (i) => [{ action: "s3:PutAccelerateConfiguration", resource: bucketArn(i.Bucket) }],
+      async handle(input) {
+        requireBucket(store, input.Bucket);
+        const status = input.AccelerateConfiguration?.Status;
+        if (status !== "Enabled" && status !== "Suspended") throw s3Errors.malformedXml();
+        if (input.Bucket.includes(".")) throw s3Errors.invalidRequest("Amazon S3 Transfer Acceleration is not supported for buckets with periods (.) in their names.");
+        await store.updateBucket(input.Bucket, (bucket) => ({ ...bucket, accelerate: status }));
+        return {};
+      },
+    }),
     GetBucketNotificationConfiguration: read("s3:GetBucketNotification", () => ({}), deps),
     GetBucketCors: read(
       "s3:GetBucketCORS",
