@@ -11,6 +11,8 @@ import { AwsError } from "../server/errors.js";
 
 /** The form fields ahead of the file may take 20 KB together, boundaries and headers aside. */
 export const MAX_PRE_DATA_BYTES = 20 * 1024;
+/** A file sent as a plain field (no file name) is held in memory: up to this much of it. */
+const MAX_FIELD_FILE_BYTES = 5 * 1024 * 1024;
 
 export interface PostForm {
   /** Fields ahead of the file, by lower-cased name (the first of a repeated one), values as sent. */
@@ -32,7 +34,9 @@ export async function readPostForm(headers: IncomingHttpHeaders, body: Readable)
   const { default: busboy } = await import("busboy");
   let parser: ReturnType<typeof busboy>;
   try {
-    parser = busboy({ headers, limits: { fieldSize: MAX_PRE_DATA_BYTES + 1 } });
+    // Field values come as Latin-1, one character a byte, so that a file sent as a plain
+    // field keeps its bytes exactly; other fields are read back as the UTF-8 they are.
+    parser = busboy({ headers, defCharset: "latin1", defParamCharset: "utf8", limits: { fieldSize: MAX_FIELD_FILE_BYTES } });
   } catch {
     throw malformedPost();
   }
@@ -56,15 +60,25 @@ export async function readPostForm(headers: IncomingHttpHeaders, body: Readable)
       settled = true;
       resolve({ form: { fields, names, filename, files }, file });
     };
-    parser.on("field", (name, value) => {
+    parser.on("field", (name: string | undefined, raw, info) => {
       if (settled) return;
-      const lower = name.toLowerCase();
-      // A file sent without a file name comes as a plain field; it is the file all the same.
-      if (lower === "file") {
-        fileCount++;
-        found(new HeldBody(Buffer.from(value, "utf8")));
+      // A part without a name is no field S3 could read.
+      if (!name) {
+        fail(malformedPost());
         return;
       }
+      const lower = name.toLowerCase();
+      // The file sent without a file name ("file or text content"): the bytes as sent.
+      if (lower === "file") {
+        if (info.valueTruncated) {
+          fail(new AwsError("EntityTooLarge", "Your proposed upload exceeds the maximum allowed size", 400, { MaxSizeAllowed: MAX_FIELD_FILE_BYTES }));
+          return;
+        }
+        fileCount++;
+        found(new HeldBody(Buffer.from(raw, "latin1")));
+        return;
+      }
+      const value = Buffer.from(raw, "latin1").toString("utf8");
       preData += Buffer.byteLength(name) + Buffer.byteLength(value);
       if (preData > MAX_PRE_DATA_BYTES) {
         fail(new AwsError("MaxPostPreDataLengthExceeded", "Your POST request fields preceeding the upload file was too large.", 400, { MaxPostPreDataLengthBytes: MAX_PRE_DATA_BYTES }));
@@ -75,10 +89,12 @@ export async function readPostForm(headers: IncomingHttpHeaders, body: Readable)
         names.set(lower, name);
       }
     });
-    parser.on("file", (name, stream, info) => {
-      if (settled || name.toLowerCase() !== "file") {
-        if (name.toLowerCase() === "file") fileCount++;
+    parser.on("file", (name: string | undefined, stream, info) => {
+      const isFile = (name ?? "").toLowerCase() === "file";
+      if (settled || !isFile) {
+        if (isFile) fileCount++;
         stream.resume();
+        if (!settled && !name) fail(malformedPost());
         return;
       }
       fileCount++;

@@ -28,7 +28,10 @@ export function createEdge(deps: PipelineDeps, internal: InternalApi): Edge {
     handle(req, res, deps, internal, state).catch((error: unknown) => {
       deps.log("error", "unhandled edge failure", error);
       if (!res.headersSent) {
-        res.writeHead(500, { "content-type": "text/plain" });
+        // Nothing of the answer that failed may go out with this one (a stale Content-Length would hang the client).
+        for (const name of res.getHeaderNames()) res.removeHeader(name);
+        res.shouldKeepAlive = false;
+        res.writeHead(500, { "content-type": "text/plain", "content-length": "14" });
         res.end("InternalError\n");
       } else {
         res.destroy();
@@ -116,7 +119,7 @@ function writeResponse(req: IncomingMessage, res: ServerResponse, response: Wire
   const disposition = headers["content-disposition"];
   if (typeof disposition === "string") headers["content-disposition"] = dispositionBytes(disposition);
   if (body instanceof Readable) {
-    res.writeHead(response.status, headers);
+    writeHead(res, response.status, headers);
     if (req.method === "HEAD") {
       body.destroy();
       res.end();
@@ -130,7 +133,7 @@ function writeResponse(req: IncomingMessage, res: ServerResponse, response: Wire
     } else if (body === undefined && headers["content-length"] === undefined) {
       headers["content-length"] = "0";
     }
-    res.writeHead(response.status, headers);
+    writeHead(res, response.status, headers);
     res.end(req.method === "HEAD" ? undefined : body);
   }
   // A request whose body was not (fully) read, e.g. refused early: drain it
@@ -139,6 +142,36 @@ function writeResponse(req: IncomingMessage, res: ServerResponse, response: Wire
     req.unpipe();
     req.resume();
   }
+}
+
+/**
+ * Writes the status line and headers. A value Node refuses to send (a
+ * control character, or a character past Latin-1, from a user's metadata
+ * or a stored redirect) goes out RFC 2047-encoded, as S3 sends such
+ * metadata; a name it refuses is left out. Checked only when Node refuses,
+ * so answers that need none of this pay nothing for it.
+ */
+function writeHead(res: ServerResponse, status: number, headers: WireResponse["headers"]): void {
+  try {
+    res.writeHead(status, headers);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== "ERR_INVALID_CHAR" && code !== "ERR_INVALID_HTTP_TOKEN") throw error;
+    for (const name of res.getHeaderNames()) res.removeHeader(name);
+    const safe: Record<string, string | string[]> = {};
+    for (const [name, value] of Object.entries(headers)) {
+      if (!HEADER_TOKEN.test(name)) continue;
+      safe[name] = Array.isArray(value) ? value.map(headerValue) : headerValue(value);
+    }
+    res.writeHead(status, safe);
+  }
+}
+
+const HEADER_TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
+function headerValue(value: string): string {
+  // eslint-disable-next-line no-control-regex
+  return /[^\t\x20-\x7e\x80-\xff]/.test(value) ? `=?UTF-8?B?${Buffer.from(value, "utf8").toString("base64")}?=` : value;
 }
 
 /**

@@ -67,6 +67,9 @@ describe("S3 bucket lifecycle configuration", () => {
       400,
     );
     assert.equal(tagged.message, "AbortIncompleteMultipartUpload cannot be specified with Tags.");
+    // Counts that would make the sweep destroy what it should keep.
+    await rejectsWith(put([{ ID: "a", Status: "Enabled", Filter: {}, AbortIncompleteMultipartUpload: { DaysAfterInitiation: -1 } }]), "InvalidArgument", 400);
+    await rejectsWith(put([{ ID: "a", Status: "Enabled", Filter: {}, NoncurrentVersionExpiration: { NewerNoncurrentVersions: -5 } }]), "InvalidArgument", 400);
 
     // A configuration document whose Content-MD5 is not its own is refused before it is read.
     const body = `<LifecycleConfiguration><Rule><ID>a</ID><Status>Enabled</Status><Filter/><Expiration><Days>1</Days></Expiration></Rule></LifecycleConfiguration>`;
@@ -140,7 +143,9 @@ describe("S3 lifecycle rules applied as days pass", () => {
       await s3.send(new PutObjectCommand({ Bucket, Key: "keep", Body: "new" }));
       await s3.send(new CreateMultipartUploadCommand({ Bucket, Key: "big" }));
     }
-    await s3.send(new PutObjectCommand({ Bucket: "plain-sweep", Key: "cold/archive", Body: "x" }));
+    // Under the default minimum (128 KB) an object transitions nowhere.
+    await s3.send(new PutObjectCommand({ Bucket: "plain-sweep", Key: "cold/archive", Body: Buffer.alloc(130 * 1024, 1) }));
+    await s3.send(new PutObjectCommand({ Bucket: "plain-sweep", Key: "cold/small", Body: "x" }));
     await s3.send(new PutObjectCommand({ Bucket: "versioned-sweep", Key: "gone/x", Body: "x" }));
     await s3.send(new DeleteObjectCommand({ Bucket: "versioned-sweep", Key: "gone/x" }));
 
@@ -149,7 +154,7 @@ describe("S3 lifecycle rules applied as days pass", () => {
     await eventually(async () => {
       const plain = await later.send(new ListObjectsV2Command({ Bucket: "plain-sweep" }));
       const uploads = await later.send(new ListMultipartUploadsCommand({ Bucket: "plain-sweep" }));
-      return plain.Contents?.map((o) => `${o.Key}:${o.StorageClass}`).join() === "cold/archive:GLACIER,keep:STANDARD" && uploads.Uploads === undefined;
+      return plain.Contents?.map((o) => `${o.Key}:${o.StorageClass}`).join() === "cold/archive:GLACIER,cold/small:STANDARD,keep:STANDARD" && uploads.Uploads === undefined;
     });
     // An archived object must be restored before it is read.
     await rejectsWith(later.send(new GetObjectCommand({ Bucket: "plain-sweep", Key: "cold/archive" })), "InvalidObjectState", 403);

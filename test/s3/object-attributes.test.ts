@@ -71,6 +71,7 @@ describe("S3 GetObjectAttributes", () => {
     const unknown = await rejectsWith(s3.send(new GetObjectAttributesCommand({ Bucket: BUCKET, Key: "one", ObjectAttributes: ["Owner" as ObjectAttributes] })), "InvalidArgument", 400);
     assert.equal(unknown.message, "Invalid attribute name specified.");
     await rejectsWith(s3.send(new GetObjectAttributesCommand({ Bucket: BUCKET, Key: "missing", ObjectAttributes: ALL })), "NoSuchKey", 404);
+    await rejectsWith(s3.send(new GetObjectAttributesCommand({ Bucket: BUCKET, Key: "one", ObjectAttributes: ALL, MaxParts: -1 })), "InvalidArgument", 400);
 
     await s3.send(new PutBucketVersioningCommand({ Bucket: BUCKET, VersioningConfiguration: { Status: "Enabled" } }));
     const put = await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: "versioned", Body: "v1" }));

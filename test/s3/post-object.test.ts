@@ -112,5 +112,25 @@ describe("S3 browser form uploads (POST Object)", () => {
       assert.deepEqual([res.status, (await code(res))?.[0]], [400, "MalformedPOSTRequest"]);
     }
     assert.equal((await fetch(`${t.cloud.endpoint}/_nimbus/health`)).status, 200);
+
+    // A part without a name, before any authentication: refused, and the server stays up.
+    const nameless = await fetch(`${t.cloud.endpoint}/${BUCKET}`, {
+      method: "POST",
+      body: "--B\r\nContent-Disposition: form-data\r\n\r\nx\r\n--B--\r\n",
+      headers: { "content-type": "multipart/form-data; boundary=B" },
+    });
+    assert.deepEqual([nameless.status, (await code(nameless))?.[0]], [400, "MalformedPOSTRequest"]);
+    assert.equal((await fetch(`${t.cloud.endpoint}/_nimbus/health`)).status, 200);
+  });
+
+  it("stores a file sent as a plain field (no file name) byte for byte", async () => {
+    const { url, fields } = await createPresignedPost(s3, { Bucket: BUCKET, Key: "raw.bin", Expires: 300 });
+    const bytes = Buffer.from(Array.from({ length: 40_000 }, (_, i) => (i * 7) % 256));
+    const head = Object.entries(fields).map(([name, value]) => `--B\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`);
+    const body = Buffer.concat([Buffer.from(`${head.join("")}--B\r\nContent-Disposition: form-data; name="file"\r\n\r\n`), bytes, Buffer.from("\r\n--B--\r\n")]);
+    const res = await fetch(url, { method: "POST", body, headers: { "content-type": "multipart/form-data; boundary=B" } });
+    assert.equal(res.status, 204);
+    const stored = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: "raw.bin" }));
+    assert.ok(Buffer.from(await stored.Body!.transformToByteArray()).equals(bytes));
   });
 });

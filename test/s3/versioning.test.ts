@@ -193,6 +193,10 @@ describe("S3 bucket versioning", () => {
     const v1 = await s3.send(new PutObjectCommand({ Bucket, Key: "src", Body: "first" }));
     await s3.send(new PutObjectCommand({ Bucket, Key: "src", Body: "second" }));
 
+    // A previous version copied onto its own key is restored as the current one.
+    const restored = await s3.send(new CopyObjectCommand({ Bucket, Key: "src", CopySource: `${Bucket}/src?versionId=${v1.VersionId}` }));
+    assert.equal(restored.CopySourceVersionId, v1.VersionId);
+    assert.equal(await text(Bucket, "src"), "first");
     const copy = await s3.send(new CopyObjectCommand({ Bucket, Key: "dst", CopySource: `${Bucket}/src?versionId=${v1.VersionId}` }));
     assert.equal(copy.CopySourceVersionId, v1.VersionId);
     assert.match(copy.VersionId ?? "", VERSION_ID);

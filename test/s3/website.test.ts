@@ -10,6 +10,7 @@ import {
   PutObjectCommand,
   S3Client,
 } from "@aws-sdk/client-s3";
+import { createPresignedPost } from "@aws-sdk/s3-presigned-post";
 import { rawRequest } from "../support/raw.js";
 import { rejectsWith, startCloud, type TestCloud } from "../support/nimbus.js";
 
@@ -69,6 +70,16 @@ describe("S3 static website hosting", () => {
     const posted = await visit("/", SITE, "POST");
     assert.equal(posted.status, 405);
     assert.match(posted.body, /<li>Code: MethodNotAllowed<\/li>\n<li>Message: The specified method is not allowed against this resource.<\/li>\n<li>Method: POST<\/li>/);
+  });
+
+  it("sends metadata no header could carry as written, RFC 2047-encoded", async () => {
+    const { url, fields } = await createPresignedPost(s3, { Bucket: SITE, Key: "note.txt", Fields: { "x-amz-meta-note": "日本" }, Expires: 300 });
+    const form = new FormData();
+    for (const [name, value] of Object.entries(fields)) form.append(name, value);
+    form.append("file", new Blob(["hello"]), "note.txt");
+    assert.equal((await fetch(url, { method: "POST", body: form })).status, 204);
+    const page = await visit("/note.txt");
+    assert.deepEqual([page.status, page.body, page.headers["x-amz-meta-note"]], [200, "hello", `=?UTF-8?B?${Buffer.from("日本").toString("base64")}?=`]);
   });
 
   it("answers S3's HTML pages for what it cannot serve", async () => {

@@ -60,28 +60,24 @@ export class LifecycleSweeper {
   }
 
   private async currentObjects(bucket: BucketRecord, rules: readonly LifecycleRule[], now: number): Promise<void> {
-    const expired: string[] = [];
-    const moves: [string, string][] = [];
+    // Each change names the object it was decided on: a write since then is left alone.
+    const expired: { key: string; current: string }[] = [];
+    const moves: [string, string, string][] = [];
     for (const [key, record] of this.store.scanObjects(bucket.name)) {
       const subject = { key, size: record.size, tags: record.tags };
       const expiry = expiryOf(rules, subject, record.lastModified);
       if (expiry && expiry.at <= now) {
-        expired.push(key);
+        expired.push({ key, current: record.blob });
         continue;
       }
-      const storageClass = dueTransition(rules, subject, record, now);
-      if (storageClass && storageClass !== (record.storageClass ?? "STANDARD")) moves.push([key, storageClass]);
+      const storageClass = dueTransition(rules, subject, record, now, minimumSize(bucket));
+      if (storageClass && storageClass !== (record.storageClass ?? "STANDARD")) moves.push([key, record.blob, storageClass]);
     }
     if (expired.length > 0) {
-      await this.store.deleteKeys(
-        bucket.name,
-        expired.map((key) => ({ key })),
-        now,
-        bucket.accountId,
-      );
+      await this.store.deleteKeys(bucket.name, expired, now, bucket.accountId);
     }
-    for (const [key, storageClass] of moves) {
-      await this.store.updateObject(bucket.name, key, undefined, (record) => ({ ...record, storageClass }));
+    for (const [key, blob, storageClass] of moves) {
+      await this.store.updateObject(bucket.name, key, undefined, (record) => (record.blob === blob ? { ...record, storageClass } : record));
     }
   }
 
@@ -113,17 +109,35 @@ export class LifecycleSweeper {
         const days = rule.AbortIncompleteMultipartUpload?.DaysAfterInitiation;
         return days !== undefined && ruleApplies(rule, { key: upload.key, size: 0, tags: [] }) && dueDate(upload.initiated, days) <= now;
       });
-      if (due) await this.store.endUpload(upload);
+      if (due && !this.store.completing.has(upload.uploadId)) await this.store.endUpload(upload);
     }
   }
 }
 
+/** Classes that take no object under 128 KB where the minimum size varies by class. */
+const SMALL_OBJECTS_REFUSED: ReadonlySet<string> = new Set(["STANDARD_IA", "ONEZONE_IA", "GLACIER_IR", "INTELLIGENT_TIERING"]);
+const SMALL_OBJECT_BYTES = 128 * 1024;
+
+/** The smallest object each class takes, by the bucket's x-amz-transition-default-minimum-object-size. */
+function minimumSize(bucket: BucketRecord): (storageClass: string) => number {
+  const all = bucket.lifecycle?.minimumObjectSize !== "varies_by_storage_class";
+  return (storageClass) => (all || SMALL_OBJECTS_REFUSED.has(storageClass) ? SMALL_OBJECT_BYTES : 0);
+}
+
 /** The storage class the latest due transition names for a current object, if any. */
-function dueTransition(rules: readonly LifecycleRule[], subject: { key: string; size: number; tags: ObjectRecord["tags"] }, record: ObjectRecord, now: number): string | undefined {
+function dueTransition(
+  rules: readonly LifecycleRule[],
+  subject: { key: string; size: number; tags: ObjectRecord["tags"] },
+  record: ObjectRecord,
+  now: number,
+  minimum: (storageClass: string) => number,
+): string | undefined {
   let latest: { at: number; storageClass: string } | undefined;
   for (const rule of rules) {
     if (!rule.Transitions?.length || !ruleApplies(rule, subject)) continue;
     for (const t of rule.Transitions) {
+      // Objects under the minimum size stay where they are.
+      if (t.StorageClass && record.size < minimum(t.StorageClass)) continue;
       const at = t.Date !== undefined ? Date.parse(t.Date) : dueDate(record.lastModified, t.Days ?? 0);
       if (at <= now && t.StorageClass && (!latest || at >= latest.at)) latest = { at, storageClass: t.StorageClass };
     }

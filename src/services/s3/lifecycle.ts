@@ -13,6 +13,8 @@ import type { ObjectRecord, Tag } from "./records.js";
 const DAY_MS = 86_400_000;
 const MAX_RULES = 1000;
 const MAX_ID_LENGTH = 255;
+/** A rule's days count past which no date can be written (S3's own bound is not documented). */
+const MAX_DAYS = 1_000_000;
 const TRANSITION_CLASSES: ReadonlySet<string> = new Set(["GLACIER", "STANDARD_IA", "ONEZONE_IA", "INTELLIGENT_TIERING", "DEEP_ARCHIVE", "GLACIER_IR"]);
 /** Storage classes S3 lets objects reach only after 30 days. */
 const THIRTY_DAY_CLASSES: ReadonlySet<string> = new Set(["STANDARD_IA", "ONEZONE_IA"]);
@@ -94,14 +96,19 @@ function validateRule(rule: LifecycleRule): LifecycleRule {
     if (marker !== undefined && sized) throw s3Errors.invalidRequest("ExpiredObjectDeleteMarker cannot be specified with Object Size.");
     kept.Expiration = { ...expiration, Date: midnight(date) };
   }
+  if (expiration?.Days !== undefined && expiration.Days > MAX_DAYS) throw s3Errors.invalidArgument(`'Days' for Expiration action must not exceed ${MAX_DAYS}`, "Days", String(expiration.Days));
   if (noncurrent) {
     if (noncurrent.NoncurrentDays === undefined && noncurrent.NewerNoncurrentVersions === undefined) throw s3Errors.malformedXml();
     if (noncurrent.NoncurrentDays !== undefined && noncurrent.NoncurrentDays <= 0) {
       throw s3Errors.invalidArgument("'NoncurrentDays' for NoncurrentVersionExpiration action must be a positive integer", "NoncurrentDays", String(noncurrent.NoncurrentDays));
     }
+    checkNewerVersions(noncurrent.NewerNoncurrentVersions, "NoncurrentVersionExpiration");
   }
   if (abort) {
     if (abort.DaysAfterInitiation === undefined) throw s3Errors.malformedXml();
+    if (abort.DaysAfterInitiation <= 0) {
+      throw s3Errors.invalidArgument("'DaysAfterInitiation' for AbortIncompleteMultipartUpload action must be a positive integer", "DaysAfterInitiation", String(abort.DaysAfterInitiation));
+    }
     if (tags.length > 0) throw s3Errors.invalidRequest("AbortIncompleteMultipartUpload cannot be specified with Tags.");
     if (sized) throw s3Errors.invalidRequest("AbortIncompleteMultipartUpload cannot be specified with Object Size.");
   }
@@ -124,12 +131,22 @@ function validateRule(rule: LifecycleRule): LifecycleRule {
   }
   for (const t of noncurrentTransitions) {
     if (!t.StorageClass || !TRANSITION_CLASSES.has(t.StorageClass) || t.NoncurrentDays === undefined) throw s3Errors.malformedXml();
+    if (t.NoncurrentDays < 0) throw s3Errors.invalidArgument("'NoncurrentDays' in NoncurrentVersionTransition action must be nonnegative", "NoncurrentDays", String(t.NoncurrentDays));
+    checkNewerVersions(t.NewerNoncurrentVersions, "NoncurrentVersionTransition");
   }
   return kept;
 }
 
+/** NewerNoncurrentVersions keeps 1 to 100 versions. */
+function checkNewerVersions(count: number | undefined, action: string): void {
+  if (count !== undefined && (count < 1 || count > 100)) {
+    throw s3Errors.invalidArgument(`'NewerNoncurrentVersions' for ${action} action must be a positive integer up to 100`, "NewerNoncurrentVersions", String(count));
+  }
+}
+
 function checkSizes(bounds: SizeBounds): void {
   const { ObjectSizeGreaterThan: above, ObjectSizeLessThan: below } = bounds;
+  if (above !== undefined && above < 0) throw s3Errors.invalidRequest("'ObjectSizeGreaterThan' should be between 0 and 1099511627776000.");
   if (below !== undefined && (below < 1 || below > 1099511627776000)) throw s3Errors.invalidRequest("'ObjectSizeLessThan' should be between 1 and 1099511627776000.");
   if (above !== undefined && below !== undefined && below <= above) throw s3Errors.invalidRequest("'ObjectSizeLessThan' has to be a value greater than 'ObjectSizeGreaterThan'.");
 }

@@ -23,7 +23,8 @@ const MAX_METADATA_BYTES = 2048;
 
 export function headersFromInput(input: ObjectHeaderInput): ObjectHeaders {
   const redirect = input.WebsiteRedirectLocation;
-  if (redirect !== undefined && !/^(https?:\/\/|\/)/.test(redirect)) {
+  // eslint-disable-next-line no-control-regex
+  if (redirect !== undefined && (!/^(https?:\/\/|\/)/.test(redirect) || /[\x00-\x1f\x7f]/.test(redirect))) {
     throw new AwsError("InvalidRedirectLocation", "The website redirect location must have a prefix of 'http://' or 'https://' or '/'.", 400);
   }
   const metadata = input.Metadata ?? {};

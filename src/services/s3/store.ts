@@ -246,6 +246,9 @@ export class S3Store {
     }
   }
 
+  /** Uploads a Complete is assembling: the lifecycle sweep leaves them be. */
+  readonly completing = new Set<string>();
+
   /**
    * Deletes keys, or single versions of them (`null` names the null
    * version), in one transaction. In a versioned bucket a delete without
@@ -253,7 +256,7 @@ export class S3Store {
    */
   async deleteKeys(
     bucket: string,
-    targets: readonly { key: string; versionId?: string }[],
+    targets: readonly { key: string; versionId?: string; current?: string }[],
     now: number,
     accountId: string,
     locked?: (version: ObjectRecord) => boolean,
@@ -264,14 +267,18 @@ export class S3Store {
         if (versioning !== undefined) {
           const edit = new VersionEdit(this, tx, bucket);
           const marker = { deleteMarker: true as const, lastModified: now, ownerAccountId: accountId };
-          const outcomes = targets.map((t) => (t.versionId === undefined ? edit.markDeleted(t.key, marker, versioning) : edit.removeVersion(t.key, t.versionId, locked)));
+          const outcomes = targets.map((t) => {
+            if (t.current !== undefined && tx.store<ObjectRecord>(OBJECTS).get([bucket, t.key])?.blob !== t.current) return {};
+            return t.versionId === undefined ? edit.markDeleted(t.key, marker, versioning) : edit.removeVersion(t.key, t.versionId, locked);
+          });
           return { outcomes, freed: edit.finish() };
         }
         const objects = tx.store<ObjectRecord>(OBJECTS);
         const freed: string[] = [];
-        for (const { key } of targets) {
+        for (const { key, current } of targets) {
           const old = objects.get([bucket, key]);
-          if (!old) continue;
+          // A target naming the object it expects is removed only while that object is current.
+          if (!old || (current !== undefined && old.blob !== current)) continue;
           objects.remove([bucket, key]);
           if (old.inline) tx.store<Buffer>(BODIES).remove(old.blob);
           else freed.push(old.blob);

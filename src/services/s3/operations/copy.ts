@@ -108,7 +108,8 @@ export function copyOperations({ store }: S3Deps): OperationTable {
         const { source, record: from, sourceVersionId } = resolveCopySource(store, input.CopySource, input, ctx.now().getTime(), "CopyObject");
         const metadataDirective = directive(input.MetadataDirective, "metadata");
         const taggingDirective = directive(input.TaggingDirective, "tagging");
-        const sameObject = source.bucket === input.Bucket && source.key === input.Key;
+        // Copying a version (a previous one, to restore it) onto its own key makes a new version.
+        const sameObject = source.bucket === input.Bucket && source.key === input.Key && source.versionId === undefined;
         // Naming a storage class or checksum counts as a change, even the object's own (S3 does not compare).
         const changesSomething =
           metadataDirective === "REPLACE" || input.StorageClass !== undefined || input.ChecksumAlgorithm !== undefined || input.WebsiteRedirectLocation !== undefined;

@@ -6,6 +6,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import type { RequestBody } from "../../../protocols/shared/body.js";
 import { AwsError, isAwsError } from "../../../server/errors.js";
+import type { RequestContext } from "../../../server/context.js";
 import type { OperationTable } from "../../../server/service.js";
 import { declaredDigests, ingestBody } from "../body.js";
 import { checkWriteConditionHeaders, unquote, type CopySourceConditions } from "../conditions.js";
@@ -102,6 +103,53 @@ export function multipartOperations({ store }: S3Deps): OperationTable {
     if (!done || done.bucket !== input.Bucket || done.key !== input.Key) return undefined;
     return store.object(input.Bucket, input.Key)?.etag === done.output.ETag ? done.output : undefined;
   };
+
+  /** CompleteMultipartUpload's work: the parts joined, checked and stored as the object. */
+  async function completeUpload(input: CompleteInput, ctx: RequestContext): Promise<Record<string, unknown>> {
+    checkWriteConditionHeaders(input);
+    if (store.bucket(input.Bucket) && !store.upload(input.Bucket, input.Key, input.UploadId)) {
+      const repeated = repeatedComplete(input);
+      if (repeated) return repeated;
+    }
+    const upload = requireUpload(input);
+    const requested = input.MultipartUpload?.Parts ?? [];
+    if (requested.length === 0) throw s3Errors.invalidRequest("You must specify at least one part");
+    const declared = declaredObjectChecksum(input, upload);
+    const stored = new Map(store.partsOf(upload.uploadId).map((p) => [p.partNumber, p]));
+    const chosen = chooseParts(upload, requested, stored);
+    const size = chosen.reduce((sum, part) => sum + part.size, 0);
+    if (input.MpuObjectSize !== undefined && input.MpuObjectSize !== size) {
+      throw s3Errors.invalidRequest(`The provided 'x-amz-mp-object-size' header value ${input.MpuObjectSize} does not match what was computed: ${size}`);
+    }
+    const record = await assemble(store, upload, chosen, ctx.now());
+    if (declared !== undefined && record.checksum?.type === "FULL_OBJECT" && declared.value !== record.checksum.value) {
+      await store.discardBody(record);
+      throw s3Errors.checksumMismatch(declared.algorithm.toLowerCase());
+    }
+    let versionId: string | undefined;
+    try {
+      versionId = await storeNewObject(store, input, record, undefined, (previous) => checkNoConflict(input, upload, previous));
+    } catch (error) {
+      // After a conflict the upload is over: S3 wants it started again, every part re-sent.
+      if (isAwsError(error) && error.code === "ConditionalRequestConflict") await store.endUpload(upload);
+      throw error;
+    }
+    await store.endUpload(upload);
+    const output = {
+      // The object's URL, as AWS answers `https://<bucket>.s3.amazonaws.com/<key>`.
+      Location: `${virtualHostUrl(input.Bucket, ctx.headers.host)}${urlEncodeKey(input.Key)}`,
+      Bucket: input.Bucket,
+      Key: input.Key,
+      ETag: record.etag,
+      ...(record.checksum ? { [`Checksum${record.checksum.algorithm}`]: record.checksum.value, ChecksumType: record.checksum.type } : {}),
+      VersionId: versionId,
+      Expiration: expirationHeader(store.bucket(input.Bucket)?.lifecycle, input.Key, record),
+      ...SSE_S3,
+    };
+    completed.set(upload.uploadId, { bucket: input.Bucket, key: input.Key, output });
+    if (completed.size > MAX_REMEMBERED_COMPLETES) completed.delete(completed.keys().next().value ?? "");
+    return output;
+  }
 
   return {
     CreateMultipartUpload: operation<CreateMultipartUploadInput>({
@@ -210,49 +258,13 @@ export function multipartOperations({ store }: S3Deps): OperationTable {
     CompleteMultipartUpload: operation<CompleteInput>({
       authorize: (i) => [{ action: "s3:PutObject", resource: objectArn(i.Bucket, i.Key) }],
       async handle(input, ctx) {
-        checkWriteConditionHeaders(input);
-        if (store.bucket(input.Bucket) && !store.upload(input.Bucket, input.Key, input.UploadId)) {
-          const repeated = repeatedComplete(input);
-          if (repeated) return repeated;
-        }
-        const upload = requireUpload(input);
-        const requested = input.MultipartUpload?.Parts ?? [];
-        if (requested.length === 0) throw s3Errors.invalidRequest("You must specify at least one part");
-        const declared = declaredObjectChecksum(input, upload);
-        const stored = new Map(store.partsOf(upload.uploadId).map((p) => [p.partNumber, p]));
-        const chosen = chooseParts(upload, requested, stored);
-        const size = chosen.reduce((sum, part) => sum + part.size, 0);
-        if (input.MpuObjectSize !== undefined && input.MpuObjectSize !== size) {
-          throw s3Errors.invalidRequest(`The provided 'x-amz-mp-object-size' header value ${input.MpuObjectSize} does not match what was computed: ${size}`);
-        }
-        const record = await assemble(store, upload, chosen, ctx.now());
-        if (declared !== undefined && record.checksum?.type === "FULL_OBJECT" && declared.value !== record.checksum.value) {
-          await store.discardBody(record);
-          throw s3Errors.checksumMismatch(declared.algorithm.toLowerCase());
-        }
-        let versionId: string | undefined;
+        // The lifecycle sweep leaves an upload being completed alone.
+        store.completing.add(input.UploadId);
         try {
-          versionId = await storeNewObject(store, input, record, undefined, (previous) => checkNoConflict(input, upload, previous));
-        } catch (error) {
-          // After a conflict the upload is over: S3 wants it started again, every part re-sent.
-          if (isAwsError(error) && error.code === "ConditionalRequestConflict") await store.endUpload(upload);
-          throw error;
+          return await completeUpload(input, ctx);
+        } finally {
+          store.completing.delete(input.UploadId);
         }
-        await store.endUpload(upload);
-        const output = {
-          // The object's URL, as AWS answers `https://<bucket>.s3.amazonaws.com/<key>`.
-          Location: `${virtualHostUrl(input.Bucket, ctx.headers.host)}${urlEncodeKey(input.Key)}`,
-          Bucket: input.Bucket,
-          Key: input.Key,
-          ETag: record.etag,
-          ...(record.checksum ? { [`Checksum${record.checksum.algorithm}`]: record.checksum.value, ChecksumType: record.checksum.type } : {}),
-          VersionId: versionId,
-          Expiration: expirationHeader(store.bucket(input.Bucket)?.lifecycle, input.Key, record),
-          ...SSE_S3,
-        };
-        completed.set(upload.uploadId, { bucket: input.Bucket, key: input.Key, output });
-        if (completed.size > MAX_REMEMBERED_COMPLETES) completed.delete(completed.keys().next().value ?? "");
-        return output;
       },
     }),
 

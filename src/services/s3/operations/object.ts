@@ -149,6 +149,12 @@ export function objectOperations({ store }: S3Deps): OperationTable {
         { action: objectAction("s3:GetObjectAttributes", i.VersionId), resource: objectArn(i.Bucket, i.Key) },
       ],
       handle(input) {
+        if (input.MaxParts !== undefined && input.MaxParts < 0) {
+          throw s3Errors.invalidArgument("Argument max-parts must be an integer between 0 and 2147483647", "max-parts", String(input.MaxParts));
+        }
+        if (input.PartNumberMarker !== undefined && input.PartNumberMarker < 0) {
+          throw s3Errors.invalidArgument("Argument part-number-marker must be an integer between 0 and 2147483647", "part-number-marker", String(input.PartNumberMarker));
+        }
         const asked = new Set(input.ObjectAttributes ?? []);
         if (asked.size === 0) throw s3Errors.invalidRequest("The x-amz-object-attributes header specifying the attributes to be retrieved is either missing or empty");
         for (const name of asked) {
@@ -324,7 +330,7 @@ function objectAttributes(record: ObjectRecord, asked: ReadonlySet<string>, inpu
       parts.PartNumberMarker = marker;
       parts.MaxParts = max;
       parts.NextPartNumberMarker = max > 0 && marker < checksums.length ? end : 0;
-      parts.IsTruncated = end < checksums.length;
+      parts.IsTruncated = max > 0 && end < checksums.length;
       parts.Parts = checksums.slice(marker, end).map((checksum, i) => ({
         PartNumber: marker + i + 1,
         Size: record.partSizes?.[marker + i],
