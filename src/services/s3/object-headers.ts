@@ -75,7 +75,7 @@ function stripAwsChunked(encoding: string | undefined): string | undefined {
  * bookkeeping).
  */
 export function newObjectRecord(headers: ObjectHeaders, stored: Omit<ObjectRecord, keyof ObjectHeaders>): ObjectRecord {
-  return {
+  const record: ObjectRecord = {
     contentType: headers.contentType,
     contentEncoding: headers.contentEncoding,
     contentDisposition: headers.contentDisposition,
@@ -95,12 +95,13 @@ export function newObjectRecord(headers: ObjectHeaders, stored: Omit<ObjectRecor
     tags: stored.tags,
     partsCount: stored.partsCount,
     partSizes: stored.partSizes,
-    partChecksums: stored.partChecksums,
-    restoredUntil: undefined,
-    lockMode: stored.lockMode,
-    retainUntil: stored.retainUntil,
-    legalHold: stored.legalHold,
   };
+  // What few objects have is added only where they have it: every member costs each read and listing.
+  if (stored.partChecksums !== undefined) record.partChecksums = stored.partChecksums;
+  if (stored.lockMode !== undefined) record.lockMode = stored.lockMode;
+  if (stored.retainUntil !== undefined) record.retainUntil = stored.retainUntil;
+  if (stored.legalHold !== undefined) record.legalHold = stored.legalHold;
+  return record;
 }
 
 /** Output members describing a stored object (GET, HEAD). */

@@ -148,9 +148,10 @@ export function listingOperations({ store }: S3Deps): OperationTable {
  * prefixes. A common prefix that `marker` falls inside was already
  * returned and is skipped; `skip` passes over entries of earlier pages.
  */
-function page<E extends { key: string }>(
+function page<E>(
   scan: (from: string) => Iterable<E>,
-  skip: (entry: E) => boolean,
+  keyOf: (entry: E) => string,
+  skip: (entry: E, key: string) => boolean,
   prefix: string,
   delimiter: string | undefined,
   marker: string | undefined,
@@ -165,8 +166,8 @@ function page<E extends { key: string }>(
 
   scan: for (;;) {
     for (const entry of scan(from)) {
-      const { key } = entry;
-      if (skip(entry)) continue;
+      const key = keyOf(entry);
+      if (skip(entry, key)) continue;
       if (!key.startsWith(prefix)) {
         if (compareUtf8(key, prefix) > 0) break scan;
         continue;
@@ -199,6 +200,8 @@ function page<E extends { key: string }>(
   return out;
 }
 
+const entryKey = (entry: [string, ObjectRecord]): string => entry[0];
+
 /** One page of current objects under `prefix`, after the key `after` (exclusive). */
 export function listKeys(
   store: S3Store,
@@ -208,11 +211,8 @@ export function listKeys(
   after: string | undefined,
   max: number,
 ): Listing {
-  const scan = function* (from: string) {
-    for (const [key, record] of store.scanObjects(bucket, from)) yield { key, record };
-  };
-  const found = page(scan, (e) => e.key === after, prefix, delimiter, after, max);
-  return { contents: found.items.map((e) => [e.key, e.record]), commonPrefixes: found.commonPrefixes, truncated: found.truncated, last: found.last };
+  const found = page((from) => store.scanObjects(bucket, from), entryKey, (_, key) => key === after, prefix, delimiter, after, max);
+  return { contents: found.items, commonPrefixes: found.commonPrefixes, truncated: found.truncated, last: found.last };
 }
 
 type ListedVersion = { key: string; version: VersionRecord; latest: boolean };
@@ -234,28 +234,29 @@ function listVersions(
   versionMarker: string | undefined,
   max: number,
 ): { versions: ListedVersion[]; commonPrefixes: string[]; truncated: boolean; last?: string; lastVersionId?: string } {
-  let scan: (from: string) => Iterable<ListedVersion & { order?: number }>;
-  let skip: (entry: ListedVersion & { order?: number }) => boolean;
   if (bucket.versioning === undefined) {
     // Only `null` versions here: a marker's `null` version is its last, so the page starts after the key either way.
-    scan = function* (from) {
-      for (const [key, version] of store.scanObjects(bucket.name, from)) yield { key, version, latest: true };
-    };
-    skip = (e) => e.key === keyMarker;
-  } else {
-    scan = (from) => store.scanVersions(bucket.name, from);
-    // Within the marker's key, versions up to the version marker were listed already.
-    const markerOrder = versionMarker === undefined || versionMarker === "null" ? undefined : versionOrder(versionMarker);
-    let nullMarkerPassed = false;
-    skip = (e) => {
-      if (e.key !== keyMarker || versionMarker === undefined) return e.key === keyMarker;
-      if (markerOrder !== undefined) return (e.order ?? 0) <= markerOrder;
-      if (nullMarkerPassed) return false;
-      nullMarkerPassed = e.version.versionId === undefined;
-      return true;
+    const keys = listKeys(store, bucket.name, prefix, delimiter, keyMarker, max);
+    const last = keys.contents.at(-1);
+    return {
+      versions: keys.contents.map(([key, version]) => ({ key, version, latest: true })),
+      commonPrefixes: keys.commonPrefixes,
+      truncated: keys.truncated,
+      last: keys.last,
+      lastVersionId: last !== undefined && last[0] === keys.last ? "null" : undefined,
     };
   }
-  const found = page(scan, skip, prefix, delimiter, keyMarker, max);
+  // Within the marker's key, versions up to the version marker were listed already.
+  const markerOrder = versionMarker === undefined || versionMarker === "null" ? undefined : versionOrder(versionMarker);
+  let nullMarkerPassed = false;
+  const skip = (e: { key: string; order: number; version: VersionRecord }): boolean => {
+    if (e.key !== keyMarker || versionMarker === undefined) return e.key === keyMarker;
+    if (markerOrder !== undefined) return e.order <= markerOrder;
+    if (nullMarkerPassed) return false;
+    nullMarkerPassed = e.version.versionId === undefined;
+    return true;
+  };
+  const found = page((from) => store.scanVersions(bucket.name, from), (e) => e.key, skip, prefix, delimiter, keyMarker, max);
   const lastItem = found.items.at(-1);
   return {
     versions: found.items,
