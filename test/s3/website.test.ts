@@ -8,6 +8,7 @@ import {
   PutBucketPolicyCommand,
   PutBucketWebsiteCommand,
   PutObjectCommand,
+  PutPublicAccessBlockCommand,
   S3Client,
 } from "@aws-sdk/client-s3";
 import { createPresignedPost } from "@aws-sdk/s3-presigned-post";
@@ -80,6 +81,22 @@ describe("S3 static website hosting", () => {
     assert.equal((await fetch(url, { method: "POST", body: form })).status, 204);
     const page = await visit("/note.txt");
     assert.deepEqual([page.status, page.body, page.headers["x-amz-meta-note"]], [200, "hello", `=?UTF-8?B?${Buffer.from("日本").toString("base64")}?=`]);
+  });
+
+  it("serves nothing of a public policy while RestrictPublicBuckets is on", async () => {
+    const only = (RestrictPublicBuckets: boolean) =>
+      s3.send(
+        new PutPublicAccessBlockCommand({
+          Bucket: SITE,
+          PublicAccessBlockConfiguration: { BlockPublicAcls: false, IgnorePublicAcls: false, BlockPublicPolicy: false, RestrictPublicBuckets },
+        }),
+      );
+    await only(true);
+    assert.equal((await visit("/")).status, 403);
+    const anonymous = await rawRequest(t.cloud.endpoint, { method: "GET", path: `/${SITE}/index.html`, anonymous: true });
+    assert.equal(anonymous.status, 403);
+    await only(false);
+    assert.equal((await visit("/")).status, 200);
   });
 
   it("answers S3's HTML pages for what it cannot serve", async () => {

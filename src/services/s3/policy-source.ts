@@ -3,6 +3,7 @@
  * from the bucket records.
  */
 import type { NamedPolicy } from "../../policy/evaluate.js";
+import type { PolicyDocument } from "../../policy/document.js";
 import { parseStored } from "../../policy/source.js";
 import type { KvEnvironment, KvStore } from "../../storage/types.js";
 import type { BucketRecord } from "./records.js";
@@ -31,10 +32,26 @@ export class BucketPolicySource {
     }
     let policies = this.cached.get(bucket);
     if (!policies) {
-      const policy = this.buckets.get(bucket)?.policy;
-      policies = policy ? [{ name: `bucket policy of ${bucket}`, document: parseStored(policy, "resource") }] : [];
+      const record = this.buckets.get(bucket);
+      const document = record?.policy ? parseStored(record.policy, "resource") : undefined;
+      // RestrictPublicBuckets: a public policy grants nothing to anyone outside the account (anonymous callers above all).
+      const restricted = document !== undefined && isPublic(document) && (record?.publicAccessBlock === undefined || record.publicAccessBlock?.RestrictPublicBuckets === true);
+      policies = document && !restricted ? [{ name: `bucket policy of ${bucket}`, document }] : [];
       this.cached.set(bucket, policies);
     }
     return policies;
   }
+}
+
+/**
+ * Public: some statement allows everyone (Principal "*"), or everyone but
+ * some (NotPrincipal), with no condition narrowing it.
+ */
+export function isPublic(document: PolicyDocument): boolean {
+  return document.statements.some(
+    (s) =>
+      s.effect === "Allow" &&
+      !s.condition &&
+      (s.principal === "*" || (s.principal !== undefined && s.principal.AWS?.includes("*")) || s.notPrincipal !== undefined),
+  );
 }

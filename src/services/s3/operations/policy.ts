@@ -8,6 +8,7 @@ import { parsePolicy, type PolicyDocument } from "../../../policy/document.js";
 import { wildcardMatch } from "../../../policy/match.js";
 import { AwsError, isAwsError } from "../../../server/errors.js";
 import type { OperationTable } from "../../../server/service.js";
+import { isPublic } from "../policy-source.js";
 import { bucketArn } from "../names.js";
 import { operation, requireBucket, type S3Deps } from "../operation.js";
 import { BLOCK_ALL, type PublicAccessBlock } from "../records.js";
@@ -138,15 +139,4 @@ function inBucket(resource: string, bucket: string): boolean {
   return wildcardMatch(slash < 0 ? rest : rest.slice(0, slash), bucket, false);
 }
 
-/**
- * Public: some statement allows everyone (Principal "*"), or everyone but
- * some (NotPrincipal), with no condition narrowing it.
- */
-function isPublic(document: PolicyDocument): boolean {
-  return document.statements.some(
-    (s) =>
-      s.effect === "Allow" &&
-      !s.condition &&
-      (s.principal === "*" || (s.principal !== undefined && s.principal.AWS?.includes("*")) || s.notPrincipal !== undefined),
-  );
-}
+
