@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import {
+  CopyObjectCommand,
   CreateBucketCommand,
   CreateMultipartUploadCommand,
   DeleteBucketLifecycleCommand,
@@ -187,6 +188,8 @@ describe("S3 RestoreObject", () => {
   it("makes an archived object readable for the days asked, and refuses objects not archived", async () => {
     await s3.send(new PutObjectCommand({ Bucket: "archive", Key: "cold", Body: "frozen", StorageClass: "GLACIER" }));
     await rejectsWith(s3.send(new GetObjectCommand({ Bucket: "archive", Key: "cold" })), "InvalidObjectState", 403);
+    // Nor can it be copied out before it is restored.
+    await rejectsWith(s3.send(new CopyObjectCommand({ Bucket: "archive", Key: "thawed", CopySource: "archive/cold" })), "InvalidObjectState", 403);
 
     const first = await s3.send(new RestoreObjectCommand({ Bucket: "archive", Key: "cold", RestoreRequest: { Days: 2, GlacierJobParameters: { Tier: "Standard" } } }));
     assert.equal(first.$metadata.httpStatusCode, 202);

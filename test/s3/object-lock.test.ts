@@ -43,6 +43,17 @@ describe("S3 Object Lock", () => {
     const set = await s3.send(new GetObjectLockConfigurationCommand({ Bucket: LOCKED }));
     assert.deepEqual(set.ObjectLockConfiguration?.Rule, { DefaultRetention: { Mode: "GOVERNANCE", Days: 1 } });
     await rejectsWith(s3.send(new PutBucketVersioningCommand({ Bucket: LOCKED, VersioningConfiguration: { Status: "Suspended" } })), "InvalidBucketState", 409);
+    // At most 100 years, and never a date no client could read back.
+    await rejectsWith(
+      s3.send(new PutObjectLockConfigurationCommand({ Bucket: LOCKED, ObjectLockConfiguration: { ObjectLockEnabled: "Enabled", Rule: { DefaultRetention: { Mode: "GOVERNANCE", Days: 40_000 } } } })),
+      "InvalidRetentionPeriod",
+      400,
+    );
+    await rejectsWith(
+      s3.send(new PutObjectCommand({ Bucket: LOCKED, Key: "far", Body: "x", ObjectLockMode: "GOVERNANCE", ObjectLockRetainUntilDate: new Date(Date.UTC(20000, 0, 1)), ChecksumAlgorithm: "CRC32" })),
+      "InvalidArgument",
+      400,
+    );
 
     await s3.send(new CreateBucketCommand({ Bucket: "unlocked-bucket" }));
     await rejectsWith(s3.send(new GetObjectLockConfigurationCommand({ Bucket: "unlocked-bucket" })), "ObjectLockConfigurationNotFoundError", 404);

@@ -12,6 +12,8 @@ import type { BucketRecord, ObjectRecord } from "./records.js";
 export type LockMode = "GOVERNANCE" | "COMPLIANCE";
 const MODES: ReadonlySet<string> = new Set<LockMode>(["GOVERNANCE", "COMPLIANCE"]);
 const DAY_MS = 86_400_000;
+/** The last instant an ISO 8601 date of four-digit years can name: later ones no client reads. */
+const LATEST_DATE = Date.UTC(9999, 11, 31, 23, 59, 59);
 
 /** A bucket's Object Lock: enabled, with the retention new versions get unless they name one. */
 export interface ObjectLockConfig {
@@ -43,6 +45,8 @@ export function validateLockConfiguration(input: LockConfigurationInput | undefi
   if ((retention.Days === undefined) === (retention.Years === undefined)) throw s3Errors.malformedXml();
   const period = retention.Days ?? retention.Years ?? 0;
   if (period <= 0) throw new AwsError("InvalidRetentionPeriod", "Default retention period must be a positive integer value", 400);
+  // A default retention is at most 100 years, as on AWS.
+  if ((retention.Days ?? 0) > 36500 || (retention.Years ?? 0) > 100) throw new AwsError("InvalidRetentionPeriod", "Default retention period cannot exceed 100 years", 400);
   return { defaultRetention: { mode: retention.Mode as LockMode, days: retention.Days, years: retention.Years } };
 }
 
@@ -79,6 +83,7 @@ export function newVersionLock(bucket: BucketRecord, input: LockHeadersInput, no
   }
   if (mode !== undefined && !MODES.has(mode)) throw s3Errors.invalidArgument("Unknown wormMode directive.", "x-amz-object-lock-mode", mode);
   if (until !== undefined && until.getTime() <= now) throw s3Errors.invalidArgument("The retain until date must be in the future!", "x-amz-object-lock-retain-until-date");
+  if (until !== undefined && until.getTime() > LATEST_DATE) throw s3Errors.invalidArgument("The retain until date is not valid", "x-amz-object-lock-retain-until-date");
   if (hold !== undefined && hold !== "ON" && hold !== "OFF") throw s3Errors.invalidArgument("Legal Hold must be either of 'ON' or 'OFF'", "x-amz-object-lock-legal-hold", hold);
   const lock: VersionLock = { legalHold: hold === "ON" ? true : undefined };
   if (mode !== undefined && until !== undefined) return { ...lock, lockMode: mode as LockMode, retainUntil: until.getTime() };
@@ -116,6 +121,7 @@ export function checkRetentionChange(record: ObjectRecord, next: { mode?: string
   if (next.mode !== undefined && !MODES.has(next.mode)) throw s3Errors.malformedXml();
   if ((next.mode === undefined) !== (next.until === undefined)) throw s3Errors.malformedXml();
   if (next.until !== undefined && next.until.getTime() <= now) throw s3Errors.invalidArgument("The retain until date must be in the future!", "RetainUntilDate");
+  if (next.until !== undefined && next.until.getTime() > LATEST_DATE) throw s3Errors.malformedXml();
   if (!active) return;
   // Any change of mode counts as weakening, as does an earlier date or none.
   const weakens = next.until === undefined || next.until.getTime() < (record.retainUntil ?? 0) || next.mode !== record.lockMode;

@@ -34,9 +34,11 @@ export class BucketPolicySource {
     if (!policies) {
       const record = this.buckets.get(bucket);
       const document = record?.policy ? parseStored(record.policy, "resource") : undefined;
-      // RestrictPublicBuckets: a public policy grants nothing to anyone outside the account (anonymous callers above all).
+      // RestrictPublicBuckets: a public policy's grants reach no one outside the account (anonymous callers above
+      // all); its denials still stand.
       const restricted = document !== undefined && isPublic(document) && (record?.publicAccessBlock === undefined || record.publicAccessBlock?.RestrictPublicBuckets === true);
-      policies = document && !restricted ? [{ name: `bucket policy of ${bucket}`, document }] : [];
+      const applied = restricted && document ? { ...document, statements: document.statements.filter((s) => s.effect !== "Allow") } : document;
+      policies = applied ? [{ name: `bucket policy of ${bucket}`, document: applied }] : [];
       this.cached.set(bucket, policies);
     }
     return policies;

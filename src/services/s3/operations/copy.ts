@@ -1,6 +1,7 @@
 /**
  * CopyObject, and the copy-source handling UploadPartCopy shares with it.
  */
+import { AwsError } from "../../../server/errors.js";
 import type { OperationTable } from "../../../server/service.js";
 import { ingestBody, INLINE_BODY_BYTES } from "../body.js";
 import { checkCopySourceConditions, checkWriteConditionHeaders, type CopySourceConditions } from "../conditions.js";
@@ -13,7 +14,7 @@ import { isDeleteMarker, type ObjectRecord } from "../records.js";
 import type { S3Store } from "../store.js";
 import { expirationHeader } from "../lifecycle.js";
 import { newVersionLock, type LockHeadersInput } from "../object-lock.js";
-import { storeNewObject, writtenRecord } from "./object.js";
+import { readable, storeNewObject, writtenRecord } from "./object.js";
 
 export interface CopySource {
   bucket: string;
@@ -122,6 +123,9 @@ export function copyOperations({ store }: S3Deps): OperationTable {
         const headers = metadataDirective === "REPLACE" ? headersFromInput(input) : { ...copiedHeaders(from), storageClass: storageClassOf(input.StorageClass) };
         const tags = taggingDirective === "REPLACE" ? parseTaggingHeader(input.Tagging) : from.tags;
         const algorithm = input.ChecksumAlgorithm !== undefined ? checksumAlgorithmOf(input.ChecksumAlgorithm) : from.checksum?.algorithm;
+        if (!readable(from, ctx.now().getTime())) {
+          throw new AwsError("InvalidObjectState", "The source object of the COPY operation is not in the active tier and is only stored in Amazon Glacier.", 403);
+        }
         const body = await ingestBody(store.blobs, store.readBody(from), { algorithm }, new Map(), INLINE_BODY_BYTES);
         const record = writtenRecord(headers, body, tags, ctx, newVersionLock(bucket, input, ctx.now().getTime()));
         const versionId = await storeNewObject(store, input, record, body.inline);

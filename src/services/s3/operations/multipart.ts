@@ -20,7 +20,7 @@ import type { S3Store } from "../store.js";
 import { virtualHostUrl } from "./bucket.js";
 import { parseCopySource, resolveCopySource } from "./copy.js";
 import { encoder } from "./listing.js";
-import { requireContentLength, storeNewObject, wholeSeconds } from "./object.js";
+import { readable, requireContentLength, storeNewObject, wholeSeconds } from "./object.js";
 import { abortOf, expirationHeader } from "../lifecycle.js";
 import { newVersionLock, type LockHeadersInput } from "../object-lock.js";
 import { createChecksum } from "../../../util/checksums.js";
@@ -233,6 +233,9 @@ export function multipartOperations({ store }: S3Deps): OperationTable {
         const upload = requireUpload(input);
         const { record: from, sourceVersionId } = resolveCopySource(store, input.CopySource, input, ctx.now().getTime(), "UploadPartCopy");
         const range = copyRange(input.CopySourceRange, from.size);
+        if (!readable(from, ctx.now().getTime())) {
+          throw new AwsError("InvalidObjectState", "The source object of the COPY operation is not in the active tier and is only stored in Amazon Glacier.", 403);
+        }
         const body = await ingestBody(store.blobs, store.readBody(from, range), { algorithm: upload.checksumAlgorithm }, new Map());
         const part: PartRecord = {
           partNumber: input.PartNumber,

@@ -128,7 +128,7 @@ export function objectOperations({ store }: S3Deps): OperationTable {
       handle(input, ctx) {
         const { record, output, range } = readObject(store, input, ctx, "GET");
         // An archived object's body must be restored first; HeadObject still describes it.
-        if (ARCHIVED.has(record.storageClass ?? "") && !((record.restoredUntil ?? 0) > ctx.now().getTime())) {
+        if (!readable(record, ctx.now().getTime())) {
           throw new AwsError("InvalidObjectState", "The operation is not valid for the object's storage class", 403, { StorageClass: record.storageClass });
         }
         output.Body = store.responseBody(record, range);
@@ -171,7 +171,7 @@ export function objectOperations({ store }: S3Deps): OperationTable {
      * archive to wait for: the copy is ready at once (202 the first time,
      * 200 while a copy is already there, its expiry moved).
      */
-    RestoreObject: operation<ObjectInput & { VersionId?: string; RestoreRequest?: { Days?: number; Type?: string } }>({
+    RestoreObject: operation<ObjectInput & { VersionId?: string; RestoreRequest?: { Days?: number; Type?: string; Tier?: string; GlacierJobParameters?: { Tier?: string } } }>({
       authorize: (i) => [{ action: "s3:RestoreObject", resource: objectArn(i.Bucket, i.Key) }],
       async handle(input, ctx) {
         const bucket = requireBucket(store, input.Bucket);
@@ -181,7 +181,8 @@ export function objectOperations({ store }: S3Deps): OperationTable {
           throw new AwsError("InvalidObjectState", "Restore is not allowed for the object's current storage class", 403, { StorageClass: record.storageClass ?? "STANDARD" });
         }
         const days = input.RestoreRequest?.Days;
-        if (days === undefined || days < 1) throw s3Errors.malformedXml();
+        const tiers = [input.RestoreRequest?.Tier, input.RestoreRequest?.GlacierJobParameters?.Tier].filter((t) => t !== undefined);
+        if (days === undefined || days < 1 || days > 36500 || tiers.some((t) => !RESTORE_TIERS.has(t!))) throw s3Errors.malformedXml();
         const now = ctx.now().getTime();
         const restored = (record.restoredUntil ?? 0) > now;
         const restoredUntil = dueDate(now, days);
@@ -288,7 +289,10 @@ function readObject(store: S3Store, input: GetObjectInput, ctx: RequestContext, 
     range = partRange(record, input.PartNumber);
   }
   const output = headersToOutput(record);
-  if (record.restoredUntil !== undefined) output.Restore = `ongoing-request="false", expiry-date="${new Date(record.restoredUntil).toUTCString()}"`;
+  // A restored copy is told of until it expires.
+  if (record.restoredUntil !== undefined && record.restoredUntil > ctx.now().getTime()) {
+    output.Restore = `ongoing-request="false", expiry-date="${new Date(record.restoredUntil).toUTCString()}"`;
+  }
   const versionId = versionHeader(bucket, record);
   if (versionId !== undefined) output.VersionId = versionId;
   if (record.lockMode !== undefined || record.legalHold !== undefined) Object.assign(output, lockOutput(record));
@@ -345,7 +349,13 @@ function objectAttributes(record: ObjectRecord, asked: ReadonlySet<string>, inpu
 }
 
 /** Storage classes whose objects must be restored before they can be read. */
-const ARCHIVED: ReadonlySet<string> = new Set(["GLACIER", "DEEP_ARCHIVE"]);
+export const ARCHIVED: ReadonlySet<string> = new Set(["GLACIER", "DEEP_ARCHIVE"]);
+const RESTORE_TIERS: ReadonlySet<string> = new Set(["Standard", "Bulk", "Expedited"]);
+
+/** Whether an object's bytes can be read now: not archived, or restored and not yet expired. */
+export function readable(record: ObjectRecord, now: number): boolean {
+  return !ARCHIVED.has(record.storageClass ?? "") || (record.restoredUntil ?? 0) > now;
+}
 
 function partRange(record: ObjectRecord, partNumber: number): { start: number; end: number } | undefined {
   const parts = record.partsCount ?? 1;
