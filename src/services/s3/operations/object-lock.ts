@@ -49,11 +49,14 @@ export function objectLockOperations({ store }: S3Deps): OperationTable {
       async handle(input, ctx) {
         requireIntegrityHeader(ctx);
         if (input.Retention === undefined) throw s3Errors.malformedXml();
-        const { record } = locked(input, "PUT");
+        locked(input, "PUT");
         const next = { mode: input.Retention.Mode, until: input.Retention.RetainUntilDate };
         const now = ctx.now().getTime();
-        checkRetentionChange(record, next, input.BypassGovernanceRetention === true, now);
-        await update(input, (r) => ({ ...r, lockMode: next.mode as LockMode | undefined, retainUntil: next.until?.getTime() }));
+        // Judged against the version as the write finds it, so two changes at once cannot weaken it together.
+        await update(input, (r) => {
+          checkRetentionChange(r, next, input.BypassGovernanceRetention === true, now);
+          return { ...r, lockMode: next.mode as LockMode | undefined, retainUntil: next.until?.getTime() };
+        });
         return {};
       },
     }),
