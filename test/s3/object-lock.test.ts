@@ -16,6 +16,7 @@ import {
   PutObjectRetentionCommand,
   S3Client,
 } from "@aws-sdk/client-s3";
+import { createPresignedPost } from "@aws-sdk/s3-presigned-post";
 import { rejectsWith, startCloud, type TestCloud } from "../support/nimbus.js";
 
 const LOCKED = "locked-bucket";
@@ -109,5 +110,17 @@ describe("S3 Object Lock", () => {
     await rejectsWith(s3.send(new GetObjectRetentionCommand({ Bucket: LOCKED, Key: "plain", VersionId: plain.VersionId })), "NoSuchObjectLockConfiguration", 404);
     await rejectsWith(s3.send(new GetObjectLegalHoldCommand({ Bucket: LOCKED, Key: "plain" })), "NoSuchObjectLockConfiguration", 404);
     await s3.send(new DeleteObjectCommand({ Bucket: LOCKED, Key: "plain", VersionId: plain.VersionId }));
+  });
+
+  it("locks a version uploaded with a browser form as its fields say", async () => {
+    const { url, fields } = await createPresignedPost(s3, { Bucket: LOCKED, Key: "form.txt", Fields: { "x-amz-object-lock-legal-hold": "ON" }, Expires: 300 });
+    const form = new FormData();
+    for (const [name, value] of Object.entries(fields)) form.append(name, value);
+    form.append("file", new Blob(["held"]), "form.txt");
+    assert.equal((await fetch(url, { method: "POST", body: form })).status, 204);
+    const head = await s3.send(new HeadObjectCommand({ Bucket: LOCKED, Key: "form.txt" }));
+    assert.equal(head.ObjectLockLegalHoldStatus, "ON");
+    await rejectsWith(s3.send(new DeleteObjectCommand({ Bucket: LOCKED, Key: "form.txt", VersionId: head.VersionId, BypassGovernanceRetention: true })), "AccessDenied", 403);
+    await s3.send(new PutObjectLegalHoldCommand({ Bucket: LOCKED, Key: "form.txt", LegalHold: { Status: "OFF" } }));
   });
 });

@@ -17,6 +17,7 @@ import { objectArn } from "../names.js";
 import { headersFromInput, validateTags, type ObjectHeaderInput } from "../object-headers.js";
 import { checkEncryption, checkObjectAcl, operation, requireBucket, type S3Deps } from "../operation.js";
 import { checkPostPolicy } from "../post-policy.js";
+import { newVersionLock, type LockHeadersInput } from "../object-lock.js";
 import type { Tag } from "../records.js";
 import { virtualHostUrl } from "./bucket.js";
 import { storeNewObject, writtenRecord } from "./object.js";
@@ -60,9 +61,15 @@ export function postObjectOperations({ store }: S3Deps): OperationTable {
       async handle(input, ctx) {
         const { Form: form, Bucket: bucket, Key: key } = input;
         const fields = form.fields;
-        checkObjectAcl(requireBucket(store, bucket), { ACL: fields.get("acl") });
+        const bucketRecord = requireBucket(store, bucket);
+        checkObjectAcl(bucketRecord, { ACL: fields.get("acl") });
         const range = checkPostPolicy(form, bucket, key, ctx.now().getTime());
-        checkEncryption({ ServerSideEncryption: fields.get("x-amz-server-side-encryption") });
+        checkEncryption({
+          ServerSideEncryption: fields.get("x-amz-server-side-encryption"),
+          SSECustomerAlgorithm: fields.get("x-amz-server-side-encryption-customer-algorithm"),
+          SSECustomerKey: fields.get("x-amz-server-side-encryption-customer-key"),
+        });
+        const lock = newVersionLock(bucketRecord, formLock(fields), ctx.now().getTime());
         const headerInput: ObjectHeaderInput = { ContentType: fields.get("content-type") ?? "binary/octet-stream", Metadata: {} };
         for (const [name, value] of fields) {
           const member = HEADER_FIELDS[name];
@@ -81,7 +88,7 @@ export function postObjectOperations({ store }: S3Deps): OperationTable {
           // The form ended inside the file (no closing boundary): the parser's error is the client's fault.
           throw isAwsError(error) ? error : malformedPost();
         });
-        const record = writtenRecord(headers, body, tags, ctx);
+        const record = writtenRecord(headers, body, tags, ctx, lock);
         try {
           if (range && body.size > range.max) throw s3Errors.entityTooLarge(body.size, range.max);
           if (range && body.size < range.min) {
@@ -99,6 +106,16 @@ export function postObjectOperations({ store }: S3Deps): OperationTable {
       },
     }),
   };
+}
+
+/** The Object Lock fields of a form, as PutObject's headers would name them. */
+function formLock(fields: ReadonlyMap<string, string>): LockHeadersInput {
+  const until = fields.get("x-amz-object-lock-retain-until-date");
+  const date = until === undefined ? undefined : new Date(until);
+  if (date !== undefined && Number.isNaN(date.getTime())) {
+    throw s3Errors.invalidArgument("The retain until date is not valid", "x-amz-object-lock-retain-until-date", until);
+  }
+  return { ObjectLockMode: fields.get("x-amz-object-lock-mode"), ObjectLockRetainUntilDate: date, ObjectLockLegalHoldStatus: fields.get("x-amz-object-lock-legal-hold") };
 }
 
 /** The answer a form asks for: a redirect, 200 or 201 (with a document), else 204. */
