@@ -11,7 +11,7 @@ are only inferred, or backed by emulators/docs paraphrases rather than a
 recorded AWS answer, are SOFT: they print "WARN <test>: ..." and never fail.
 
 Usage:
-    python3 s3_lifecycle.py [name-substring]
+    python3 s3_lifecycle.py
 Environment:
     AWS_ENDPOINT_URL   default http://127.0.0.1:4566
 Credentials test/test, region us-east-1, path-style addressing.
@@ -1092,11 +1092,8 @@ def test_legacy_v1_put_and_get():
 
 # --------------------------------------------------------------------------
 def main():
-    flt = sys.argv[1] if len(sys.argv) > 1 else None
     passed = failed = 0
     for name, source, fn in TESTS:
-        if flt and flt not in name:
-            continue
         _current["name"] = name
         try:
             fn()

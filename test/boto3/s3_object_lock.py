@@ -16,7 +16,7 @@ suite; the source is named in each test's docstring, tagged:
 
 Inferred expectations are *soft*: they print "WARN" lines and never fail a test.
 
-Usage:  python3 s3_object_lock.py [name-substring]
+Usage:  python3 s3_object_lock.py
 Env:    AWS_ENDPOINT_URL (default http://127.0.0.1:4566); credentials test/test; us-east-1.
 """
 import datetime
@@ -1171,9 +1171,8 @@ def default_retention_on_copy_and_multipart(ctx):
 
 
 # ================================================================ runner
-def main(argv):
-    pattern = argv[1] if len(argv) > 1 else ""
-    selected = [t for t in TESTS if pattern in t.__name__]
+def main():
+    selected = TESTS
     passed = failed = 0
     print(f"endpoint: {ENDPOINT}  tests: {len(selected)}")
     for fn in selected:
@@ -1203,4 +1202,4 @@ def main(argv):
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv))
+    sys.exit(main())

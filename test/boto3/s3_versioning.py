@@ -19,7 +19,7 @@ in the session notes of the versioning work). Source tags used in the per-test c
   [docs]      AWS S3 API reference
 
 Usage:
-  python3 s3_versioning.py [name-filter]
+  python3 s3_versioning.py
 Environment:
   AWS_ENDPOINT_URL (default http://127.0.0.1:4566); credentials test/test; us-east-1; path-style.
 """
@@ -1285,12 +1285,8 @@ def test_multipart_version_id(ctx):
 # --------------------------------------------------------------------------- runner
 
 
-def main(argv):
-    flt = argv[1] if len(argv) > 1 else None
-    selected = [t for t in TESTS if not flt or flt in t.__name__]
-    if not selected:
-        print(f"no tests match {flt!r}")
-        return 2
+def main():
+    selected = TESTS
     client = make_client()
     passed, failed = 0, []
     for t in selected:
@@ -1322,4 +1318,4 @@ def main(argv):
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv))
+    sys.exit(main())

@@ -3,8 +3,7 @@
 S3 static-website-hosting conformance harness for Nimbus.
 
 Runs without pytest:
-    python3 s3_website.py            # run everything
-    python3 s3_website.py redirect   # only tests whose name contains "redirect"
+    python3 s3_website.py
 
 Environment:
     AWS_ENDPOINT_URL   REST endpoint (default http://127.0.0.1:4566); credentials test/test, us-east-1, path-style.
@@ -1094,13 +1093,10 @@ def web_response_headers(ctx):
 
 
 # --------------------------------------------------------------------------------------------- main
-def main(argv):
-    name_filter = argv[1] if len(argv) > 1 else None
+def main():
     passed = failed = 0
     total_warnings = 0
     for name, source, fn in TESTS:
-        if name_filter and name_filter not in name:
-            continue
         ctx = Ctx()
         t0 = time.time()
         try:
@@ -1126,4 +1122,4 @@ def main(argv):
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv))
+    sys.exit(main())

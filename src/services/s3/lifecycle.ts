@@ -59,6 +59,7 @@ export function validateLifecycle(rules: readonly LifecycleRule[]): LifecycleRul
   if (legacy.some((v) => v) && legacy.some((v) => !v)) {
     throw s3Errors.invalidRequest(legacy[0] ? "Filter element can only be used in Lifecycle V2." : "Base level prefix cannot be used in Lifecycle V2, prefixes are only supported in the Filter.");
   }
+  if (legacy.every((v) => v)) checkOverlappingPrefixes(rules);
   const ids = new Set<string>();
   return rules.map((rule) => {
     const checked = validateRule(rule);
@@ -66,6 +67,26 @@ export function validateLifecycle(rules: readonly LifecycleRule[]): LifecycleRul
     ids.add(checked.ID!);
     return checked;
   });
+}
+
+/** Lifecycle V1: two rules whose prefixes overlap may not share an action. */
+function checkOverlappingPrefixes(rules: readonly LifecycleRule[]): void {
+  const actions = (rule: LifecycleRule): string[] =>
+    [
+      rule.Expiration && "Expiration",
+      rule.Transitions?.length && "Transition",
+      rule.NoncurrentVersionExpiration && "NoncurrentVersionExpiration",
+      rule.NoncurrentVersionTransitions?.length && "NoncurrentVersionTransition",
+      rule.AbortIncompleteMultipartUpload && "AbortIncompleteMultipartUpload",
+    ].filter((a): a is string => typeof a === "string");
+  for (const [i, a] of rules.entries()) {
+    for (const b of rules.slice(i + 1)) {
+      const [pa, pb] = [a.Prefix ?? "", b.Prefix ?? ""];
+      if (!pa.startsWith(pb) && !pb.startsWith(pa)) continue;
+      const shared = actions(a).find((action) => actions(b).includes(action));
+      if (shared) throw s3Errors.invalidRequest(`Found overlapping prefixes '${pa}' and '${pb}' for same action type '${shared}'`);
+    }
+  }
 }
 
 function validateRule(rule: LifecycleRule): LifecycleRule {
