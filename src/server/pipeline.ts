@@ -180,6 +180,8 @@ class PipelineContext implements RequestContext {
   readonly principal: AuthResult["principal"];
   readonly trailers: ReadonlyMap<string, string>;
   readonly headers: IncomingMessage["headers"];
+  /** An own property, not a method: operations may pass `ctx.now` along on its own. */
+  readonly now: () => Date;
 
   constructor(
     readonly requestId: string,
@@ -188,17 +190,15 @@ class PipelineContext implements RequestContext {
     readonly region: string,
     auth: AuthResult,
     private readonly req: IncomingMessage,
-    private readonly clock: () => number,
+    clock: () => number,
     private readonly abortSignal: () => AbortSignal,
   ) {
     this.principal = auth.principal;
     this.accountId = auth.principal.type === "anonymous" ? "" : auth.principal.accountId;
     this.trailers = auth.trailers;
     this.headers = req.headers;
+    this.now = dateClock(clock);
   }
-
-  /** An own property, not a method: operations may pass `ctx.now` along on its own. */
-  readonly now = (): Date => new Date(this.clock());
 
   /** Made on first use: most requests never look. */
   get signal(): AbortSignal {
@@ -209,6 +209,14 @@ class PipelineContext implements RequestContext {
   get sourceIp(): string | undefined {
     return this.req.socket.remoteAddress?.replace(/^::ffff:/, "");
   }
+}
+
+let lastClock: { clock: () => number; date: () => Date } | undefined;
+
+/** The clock as Dates, made once per clock rather than once per request (a server has one clock). */
+function dateClock(clock: () => number): () => Date {
+  if (lastClock?.clock !== clock) lastClock = { clock, date: () => new Date(clock()) };
+  return lastClock.date;
 }
 
 function renderError(error: AwsError, runtime: ServiceRuntime | undefined, op: Operation | undefined, requestId: string, method: string): WireResponse {

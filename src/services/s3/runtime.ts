@@ -90,9 +90,14 @@ function bucketOfPath(path: string): string {
 /** Operations whose body is an object's bytes, streamed and digested as they are stored. */
 const STREAMED_BODIES: ReadonlySet<string> = new Set(["PutObject", "UploadPart", "PostObject"]);
 
+/** The `x-amz-checksum-*` header names, made once: every request that is not an upload looks for them. */
+const CHECKSUM_HEADERS: readonly string[] = CHECKSUM_ALGORITHMS.map(checksumHeader);
+
 function hasDeclaredDigest(headers: IncomingHttpHeaders, checksums: boolean): boolean {
   if (headers["content-md5"] !== undefined && headers["content-md5"] !== "") return true;
-  return checksums && CHECKSUM_ALGORITHMS.some((algorithm) => headers[checksumHeader(algorithm)] !== undefined);
+  if (!checksums) return false;
+  for (const name of CHECKSUM_HEADERS) if (headers[name] !== undefined) return true;
+  return false;
 }
 
 /** PostObject, which the service model does not describe. */
