@@ -983,12 +983,17 @@ def acls_refused_where_ownership_disables_them():
         eq(r["Error"]["Message"], "The bucket does not allow ACLs", "message")
         expect_error(400, "AccessControlListNotSupported", s3.create_multipart_upload, Bucket=name, Key="mp", **kwargs)
     expect_error(404, "NoSuchKey", s3.get_object, Bucket=name, Key="foo")
-    # A bucket created with ACLs enabled takes them (they are not enforced).
+    # A bucket created with ACLs enabled takes them...
     other = f"conf-{uuid.uuid4().hex[:10]}"
-    s3.create_bucket(Bucket=other, ObjectOwnership="ObjectWriter", ACL="public-read")
+    # ...but not a public one: a new bucket blocks public access.
+    r = expect_error(400, "InvalidBucketAclWithBlockPublicAccessError", s3.create_bucket, Bucket=other, ObjectOwnership="ObjectWriter", ACL="public-read")
+    eq(r["Error"]["Message"], "Bucket cannot have public ACLs set with BlockPublicAccess enabled", "message")
+    s3.create_bucket(Bucket=other, ObjectOwnership="ObjectWriter", ACL="private")
     eq(s3.get_bucket_ownership_controls(Bucket=other)["OwnershipControls"]["Rules"], [{"ObjectOwnership": "ObjectWriter"}], "ownership")
-    s3.put_object(Bucket=other, Key="foo", Body="bar", ACL="public-read")
-    # Changing an ACL: refused where ACLs are disabled, except the owner's full control; not modelled where enabled.
+    # New buckets block public ACLs, as they block all public access.
+    expect_error(403, "AccessDenied", s3.put_object, Bucket=other, Key="foo", Body="bar", ACL="public-read")
+    s3.put_object(Bucket=other, Key="foo", Body="bar", ACL="bucket-owner-full-control")
+    # Changing an ACL: refused where ACLs are disabled, except the owner's full control.
     s3.put_object(Bucket=name, Key="foo", Body="bar")
     expect_error(400, "AccessControlListNotSupported", s3.put_object_acl, Bucket=name, Key="foo", ACL="public-read")
     expect_error(400, "AccessControlListNotSupported", s3.put_bucket_acl, Bucket=name, ACL="public-read")
@@ -997,13 +1002,14 @@ def acls_refused_where_ownership_disables_them():
     eq(r["Error"]["Message"], "Specifying both Canned ACLs and Header Grants is not allowed", "message")
     expect_error(400, "MissingSecurityHeader", s3.put_bucket_acl, Bucket=name)
     expect_error(404, "NoSuchKey", s3.put_object_acl, Bucket=name, Key="missing", ACL="private")
-    expect_error(501, "NotImplemented", s3.put_object_acl, Bucket=other, Key="foo", ACL="public-read")
+    expect_error(403, "AccessDenied", s3.put_object_acl, Bucket=other, Key="foo", ACL="public-read")
+    s3.put_object_acl(Bucket=other, Key="foo", ACL="private")
     # Ownership controls: one rule; deleted, the bucket has none (and takes ACLs).
     expect_error(400, "MalformedXML", s3.put_bucket_ownership_controls, Bucket=name,
                  OwnershipControls={"Rules": [{"ObjectOwnership": "ObjectWriter"}, {"ObjectOwnership": "BucketOwnerPreferred"}]})
     s3.put_bucket_ownership_controls(Bucket=name, OwnershipControls={"Rules": [{"ObjectOwnership": "BucketOwnerPreferred"}]})
     eq(s3.get_bucket_ownership_controls(Bucket=name)["OwnershipControls"]["Rules"], [{"ObjectOwnership": "BucketOwnerPreferred"}], "ownership set")
-    s3.put_object(Bucket=name, Key="foo", Body="bar", ACL="public-read")
+    s3.put_object(Bucket=name, Key="foo", Body="bar", ACL="private")
     s3.delete_bucket_ownership_controls(Bucket=name)
     r = expect_error(404, "OwnershipControlsNotFoundError", s3.get_bucket_ownership_controls, Bucket=name)
     eq(r["Error"]["Message"], "The bucket ownership controls were not found", "message")

@@ -101,6 +101,7 @@ export function newObjectRecord(headers: ObjectHeaders, stored: Omit<ObjectRecor
   if (stored.lockMode !== undefined) record.lockMode = stored.lockMode;
   if (stored.retainUntil !== undefined) record.retainUntil = stored.retainUntil;
   if (stored.legalHold !== undefined) record.legalHold = stored.legalHold;
+  if (stored.acl !== undefined) record.acl = stored.acl;
   return record;
 }
 

@@ -9,6 +9,10 @@ import { AwsError } from "../../server/errors.js";
 import { s3Errors } from "./errors.js";
 import { isDeleteMarker, versionIdOf, type BucketRecord, type DeleteMarker, type ObjectRecord } from "./records.js";
 import { versionOrder } from "./version-ids.js";
+import { aclsEnabled, checkCannedAcl, isPublicAcl, refusePublicAcl, requestedGrants, type AccessControlPolicy, type AclInput, type AclParties, type Grant } from "./acl.js";
+import { DEFAULT_ACCOUNT_ID } from "../../auth/credentials.js";
+
+export type { AclInput };
 
 export interface S3Deps {
   store: S3Store;
@@ -24,61 +28,84 @@ export function requireBucket(store: S3Store, name: string): BucketRecord {
   return bucket;
 }
 
-/** The ACL headers of a write: a canned ACL and the grants. */
-export interface AclInput {
-  ACL?: string;
-  GrantFullControl?: string;
-  GrantRead?: string;
-  GrantReadACP?: string;
-  GrantWrite?: string;
-  GrantWriteACP?: string;
-}
-
-function namesAcl(input: AclInput, allowed: ReadonlySet<string>): boolean {
-  const grants = [input.GrantFullControl, input.GrantRead, input.GrantReadACP, input.GrantWrite, input.GrantWriteACP];
-  return (input.ACL !== undefined && !allowed.has(input.ACL)) || grants.some((g) => g !== undefined);
-}
-
-/** What a bucket with ACLs disabled still takes: no ACL, the default one, or the owner's full control. */
-const OWNER_ONLY_ACLS: ReadonlySet<string> = new Set(["private", "bucket-owner-full-control"]);
+/** PutBucketAcl's and PutObjectAcl's ACL: a canned ACL, grant headers or a document. */
+export type AclChangeInput = AclInput & { AccessControlPolicy?: AccessControlPolicy };
 
 /**
- * An object write naming an ACL. Buckets have ACLs disabled (bucket owner
- * enforced) unless created with another object ownership: they refuse
- * any ACL but the owner's. Where ACLs are enabled they are accepted, not
- * modelled (every object reads back as its owner's).
+ * The parties of an ACL. A canonical user id names an account Nimbus has
+ * seen: the caller's, the owners', the default account, or a bucket owner.
  */
-export function checkObjectAcl(bucket: BucketRecord, input: AclInput): void {
-  const enforced = bucket.objectOwnership === undefined || bucket.objectOwnership === "BucketOwnerEnforced";
-  if (enforced && namesAcl(input, OWNER_ONLY_ACLS)) {
-    throw new AwsError("AccessControlListNotSupported", "The bucket does not allow ACLs", 400);
+export function aclParties(store: S3Store, ctx: RequestContext, owner: string, bucketOwner: string): AclParties {
+  return {
+    owner,
+    bucketOwner,
+    accountOf(id) {
+      for (const account of [ctx.accountId, owner, bucketOwner, DEFAULT_ACCOUNT_ID]) if (account !== "" && canonicalUserId(account) === id) return account;
+      return store.allBuckets().find((bucket) => canonicalUserId(bucket.accountId) === id)?.accountId;
+    },
+  };
+}
+
+const aclsNotSupported = () => new AwsError("AccessControlListNotSupported", "The bucket does not allow ACLs", 400);
+
+/** Whether every grant is the owner's full control: all a bucket with ACLs disabled takes. */
+function ownerOnly(grants: readonly Grant[] | undefined, owner: string): boolean {
+  return grants === undefined || grants.every(({ grantee, permission }) => grantee.account === owner && permission === "FULL_CONTROL");
+}
+
+/**
+ * An object write's ACL: undefined where it names none. With ACLs
+ * disabled (bucket owner enforced, the default) any ACL but the owner's
+ * is refused; otherwise Block Public Access may refuse a public one.
+ */
+export function objectWriteAcl(store: S3Store, bucket: BucketRecord, input: AclInput, ctx: RequestContext): Grant[] | undefined {
+  checkCannedAcl(input.ACL);
+  const grants = requestedGrants(input, aclParties(store, ctx, ctx.accountId, bucket.accountId), "object");
+  if (!aclsEnabled(bucket)) {
+    if (!ownerOnly(grants, ctx.accountId) && !ownerOnly(grants, bucket.accountId)) throw aclsNotSupported();
+    return undefined;
   }
+  refusePublicAcl(bucket, grants);
+  return grants;
 }
 
 /**
- * PutBucketAcl and PutObjectAcl: an ACL given one way (a canned ACL, grant
- * headers or a document). With ACLs disabled only the owner's full control
- * is taken, and changes nothing; where ACLs are enabled they are not
- * modelled, which is said (501) rather than silently ignored.
+ * PutBucketAcl and PutObjectAcl: the ACL given one way (a canned ACL,
+ * grant headers or a document). With ACLs disabled only the owner's full
+ * control is taken, and changes nothing (undefined).
  */
-export function checkAclChange(bucket: BucketRecord, input: AclInput & { AccessControlPolicy?: unknown }): void {
-  const grants = [input.GrantFullControl, input.GrantRead, input.GrantReadACP, input.GrantWrite, input.GrantWriteACP].some((g) => g !== undefined);
-  if (input.ACL !== undefined && grants) throw s3Errors.invalidRequest("Specifying both Canned ACLs and Header Grants is not allowed");
-  if (input.ACL === undefined && !grants && input.AccessControlPolicy === undefined) {
+export function changedGrants(bucket: BucketRecord, input: AclChangeInput, parties: AclParties, target: "bucket" | "object"): Grant[] | undefined {
+  checkCannedAcl(input.ACL);
+  const headerGrants = [input.GrantFullControl, input.GrantRead, input.GrantReadACP, input.GrantWrite, input.GrantWriteACP].some((g) => g !== undefined);
+  if (input.ACL !== undefined && headerGrants) throw s3Errors.invalidRequest("Specifying both Canned ACLs and Header Grants is not allowed");
+  if (input.ACL === undefined && !headerGrants && input.AccessControlPolicy === undefined) {
     throw new AwsError("MissingSecurityHeader", "Your request was missing a required header", 400, { MissingHeaderName: "x-amz-acl" });
   }
-  const enforced = bucket.objectOwnership === undefined || bucket.objectOwnership === "BucketOwnerEnforced";
-  if (!enforced) throw new AwsError("NotImplemented", "Nimbus does not model ACLs: only buckets with ACLs disabled (bucket owner enforced) are supported.", 501);
-  if (input.AccessControlPolicy !== undefined || namesAcl(input, OWNER_ONLY_ACLS)) {
-    throw new AwsError("AccessControlListNotSupported", "The bucket does not allow ACLs", 400);
+  const grants = requestedGrants(input, parties, target);
+  if (!aclsEnabled(bucket)) {
+    if (!ownerOnly(grants, parties.owner) && !ownerOnly(grants, parties.bucketOwner)) throw aclsNotSupported();
+    return undefined;
   }
+  refusePublicAcl(bucket, grants);
+  return grants;
 }
 
-/** CreateBucket naming an ACL while its object ownership disables ACLs. */
-export function checkNewBucketAcl(ownership: string, input: AclInput): void {
-  if (ownership === "BucketOwnerEnforced" && namesAcl(input, new Set(["private"]))) {
+/** CreateBucket's ACL: refused by an object ownership that disables ACLs, unless it is the default one. */
+export function newBucketAcl(store: S3Store, ownership: string, input: AclInput, ctx: RequestContext): Grant[] | undefined {
+  checkCannedAcl(input.ACL);
+  const grants = requestedGrants(input, aclParties(store, ctx, ctx.accountId, ctx.accountId), "bucket");
+  if (ownership === "BucketOwnerEnforced" && (input.ACL ?? "private") !== "private") {
     throw new AwsError("InvalidBucketAclWithObjectOwnership", "Bucket cannot have ACLs set with ObjectOwnership's BucketOwnerEnforced setting", 400);
   }
+  if (ownership === "BucketOwnerEnforced" && !ownerOnly(grants, ctx.accountId)) {
+    throw new AwsError("InvalidBucketAclWithObjectOwnership", "Bucket cannot have ACLs set with ObjectOwnership's BucketOwnerEnforced setting", 400);
+  }
+  if (ownership === "BucketOwnerEnforced") return undefined;
+  // A new bucket blocks public access, so it cannot start out public.
+  if (isPublicAcl(grants)) {
+    throw new AwsError("InvalidBucketAclWithBlockPublicAccessError", "Bucket cannot have public ACLs set with BlockPublicAccess enabled", 400);
+  }
+  return grants;
 }
 
 /** The encryption headers of a write. */

@@ -5,6 +5,7 @@
 import type { LifecycleConfiguration } from "./lifecycle.js";
 import type { WebsiteConfiguration } from "./website.js";
 import type { LockMode, ObjectLockConfig, VersionLock } from "./object-lock.js";
+import type { Grant } from "./acl.js";
 
 export type ChecksumAlgorithm = "CRC32" | "CRC32C" | "CRC64NVME" | "SHA1" | "SHA256";
 export const CHECKSUM_ALGORITHMS: readonly ChecksumAlgorithm[] = ["CRC32", "CRC32C", "CRC64NVME", "SHA1", "SHA256"];
@@ -85,6 +86,8 @@ export interface BucketRecord {
   lifecycle?: LifecycleConfiguration;
   /** PutBucketCors's rules, in order; absent when none is set. */
   cors?: CorsRule[];
+  /** The bucket's ACL where ACLs are enabled; absent is its owner's full control. */
+  acl?: Grant[];
 }
 
 /** Headers that S3 stores with an object and returns on GET/HEAD. */
@@ -128,6 +131,8 @@ export interface ObjectRecord extends ObjectHeaders {
   retainUntil?: number;
   /** An Object Lock legal hold is on. */
   legalHold?: boolean;
+  /** The version's ACL where ACLs are enabled; absent is its owner's full control. */
+  acl?: Grant[];
 }
 
 /** The version a delete leaves in a versioned bucket: the key reads as absent while it is the latest. */
@@ -162,6 +167,8 @@ export interface UploadRecord extends ObjectHeaders {
   checksumType?: "FULL_OBJECT" | "COMPOSITE";
   /** The Object Lock the upload's object gets, as CreateMultipartUpload named it. */
   lock?: VersionLock;
+  /** The ACL the upload's object gets, as CreateMultipartUpload named it. */
+  acl?: Grant[];
   /**
    * The blob of the object the key held when the upload began, null for
    * none: a conditional Complete finds a write or delete in between by it.

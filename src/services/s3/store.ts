@@ -12,7 +12,7 @@ import { MAX_KEY_BYTES } from "./names.js";
 import { newVersionId } from "./version-ids.js";
 
 export const BUCKETS_STORE = "s3.buckets";
-const OBJECTS = "s3.objects";
+export const OBJECTS_STORE = "s3.objects";
 const BODIES = "s3.bodies";
 /**
  * Every version of every key of a bucket that has had versioning, keyed
@@ -40,7 +40,7 @@ export class S3Store {
   ) {
     this.bodies = kv.store<Buffer>(BODIES);
     this.buckets = kv.store<BucketRecord>(BUCKETS_STORE);
-    this.objects = kv.store<ObjectRecord>(OBJECTS);
+    this.objects = kv.store<ObjectRecord>(OBJECTS_STORE);
     this.uploads = kv.store<UploadRecord>("s3.uploads");
     this.parts = kv.store<PartRecord>("s3.parts");
     this.versions = kv.store<VersionRecord>(VERSIONS);
@@ -190,7 +190,7 @@ export class S3Store {
   ): Promise<string | undefined> {
     const outcome = await this.kv
       .transaction((tx) => {
-        const objects = tx.store<ObjectRecord>(OBJECTS);
+        const objects = tx.store<ObjectRecord>(OBJECTS_STORE);
         const old = objects.get([bucket, key]);
         check?.(old);
         if (inlineBody) tx.store<Buffer>(BODIES).put(record.blob, inlineBody);
@@ -268,12 +268,12 @@ export class S3Store {
           const edit = new VersionEdit(this, tx, bucket);
           const marker = { deleteMarker: true as const, lastModified: now, ownerAccountId: accountId };
           const outcomes = targets.map((t) => {
-            if (t.current !== undefined && tx.store<ObjectRecord>(OBJECTS).get([bucket, t.key])?.blob !== t.current) return {};
+            if (t.current !== undefined && tx.store<ObjectRecord>(OBJECTS_STORE).get([bucket, t.key])?.blob !== t.current) return {};
             return t.versionId === undefined ? edit.markDeleted(t.key, marker, versioning) : edit.removeVersion(t.key, t.versionId, locked);
           });
           return { outcomes, freed: edit.finish() };
         }
-        const objects = tx.store<ObjectRecord>(OBJECTS);
+        const objects = tx.store<ObjectRecord>(OBJECTS_STORE);
         const freed: string[] = [];
         for (const { key, current } of targets) {
           const old = objects.get([bucket, key]);
@@ -313,7 +313,7 @@ export class S3Store {
         if (tx.store<BucketRecord>(BUCKETS_STORE).get(bucket)?.versioning !== undefined) {
           return new VersionEdit(this, tx, bucket).update(key, versionId, update);
         }
-        const objects = tx.store<ObjectRecord>(OBJECTS);
+        const objects = tx.store<ObjectRecord>(OBJECTS_STORE);
         const old = objects.get([bucket, key]);
         if (!old) return undefined;
         const record = update(old);
@@ -503,7 +503,7 @@ class VersionEdit {
 
   /** Writes each edited key's current object; answers the blobs to free once committed. */
   finish(): string[] {
-    const objects = this.tx.store<ObjectRecord>(OBJECTS);
+    const objects = this.tx.store<ObjectRecord>(OBJECTS_STORE);
     for (const [key, list] of this.lists) {
       const latest = list[0]?.version;
       if (latest && !isDeleteMarker(latest)) objects.put([this.bucket, key], latest);

@@ -4,14 +4,15 @@
  * (Terraform, CDK, the console) expect these reads to work. Reading
  * answers AWS's defaults or its "not configured" error; setting a
  * configuration Nimbus does not model stays a 501, so nothing is
- * accepted and then ignored. Bucket tags and ACL reads are real.
+ * accepted and then ignored. Bucket tags and ACLs are real.
  */
 import { AwsError } from "../../../server/errors.js";
 import type { OperationTable } from "../../../server/service.js";
 import { validateTags } from "../object-headers.js";
 import { bucketArn, objectArn } from "../names.js";
-import { objectAction, checkAclChange, operation, owner, requireBucket, requireIntegrityHeader, requireVersion, versionHeader, type AclInput, type S3Deps } from "../operation.js";
-import { BLOCK_ALL, OBJECT_OWNERSHIPS, type CorsRule, type ObjectOwnership, type Tag } from "../records.js";
+import { aclParties, changedGrants, notAllowedOnDeleteMarker, objectAction, operation, requireBucket, requireIntegrityHeader, requireVersion, versionHeader, type AclChangeInput, type S3Deps } from "../operation.js";
+import { aclOutput, aclsEnabled } from "../acl.js";
+import { BLOCK_ALL, isDeleteMarker, OBJECT_OWNERSHIPS, type CorsRule, type ObjectOwnership, type Tag } from "../records.js";
 import { validateCorsRules } from "../cors.js";
 import { validateWebsite, type WebsiteConfiguration } from "../website.js";
 import { lockConfigurationOutput, validateLockConfiguration } from "../object-lock.js";
@@ -35,15 +36,6 @@ interface ObjectInput extends BucketInput {
 
 /** An S3 error for a sub-resource the bucket does not have. */
 const notConfigured = (code: string, message: string, bucket: string) => new AwsError(code, message, 404, { BucketName: bucket });
-
-/** The owner's full control: the ACL of every bucket and object here (ACLs are not modelled further). */
-function ownerAcl(accountId: string) {
-  const who = owner(accountId);
-  return {
-    Owner: who,
-    Grants: [{ Grantee: { ...who, Type: "CanonicalUser" }, Permission: "FULL_CONTROL" }],
-  };
-}
 
 /**
  * A read of a sub-resource: its IAM action, and what a bucket without it
@@ -113,24 +105,31 @@ export function bucketConfigOperations(deps: S3Deps): OperationTable {
     GetBucketAcl: operation<BucketInput>({
       authorize: (i) => [{ action: "s3:GetBucketAcl", resource: bucketArn(i.Bucket) }],
       handle(input) {
-        return ownerAcl(requireBucket(store, input.Bucket).accountId);
+        const bucket = requireBucket(store, input.Bucket);
+        return aclOutput(bucket.accountId, aclsEnabled(bucket) ? bucket.acl : undefined);
       },
     }),
 
-    PutBucketAcl: operation<BucketInput & AclInput & { AccessControlPolicy?: unknown }>({
+    PutBucketAcl: operation<BucketInput & AclChangeInput>({
       authorize: (i) => [{ action: "s3:PutBucketAcl", resource: bucketArn(i.Bucket) }],
-      handle(input) {
-        checkAclChange(requireBucket(store, input.Bucket), input);
+      async handle(input, ctx) {
+        const bucket = requireBucket(store, input.Bucket);
+        const grants = changedGrants(bucket, input, aclParties(store, ctx, bucket.accountId, bucket.accountId), "bucket");
+        if (grants) await store.updateBucket(input.Bucket, (b) => ({ ...b, acl: grants }));
         return {};
       },
     }),
 
-    PutObjectAcl: operation<ObjectInput & AclInput & { AccessControlPolicy?: unknown; VersionId?: string }>({
+    PutObjectAcl: operation<ObjectInput & AclChangeInput & { VersionId?: string }>({
       authorize: (i) => [{ action: objectAction("s3:PutObjectAcl", i.VersionId), resource: objectArn(i.Bucket, i.Key) }],
-      handle(input) {
+      async handle(input, ctx) {
         const bucket = requireBucket(store, input.Bucket);
+        // A key whose latest version is a delete marker has no ACL to change.
+        const latest = input.VersionId === undefined && bucket.versioning !== undefined && !store.object(input.Bucket, input.Key) ? store.latestVersion(input.Bucket, input.Key) : undefined;
+        if (latest && isDeleteMarker(latest)) throw notAllowedOnDeleteMarker(latest, "PUT");
         const record = requireVersion(store, bucket, input.Key, input.VersionId, "PUT");
-        checkAclChange(bucket, input);
+        const grants = changedGrants(bucket, input, aclParties(store, ctx, record.ownerAccountId, bucket.accountId), "object");
+        if (grants) await store.updateObject(input.Bucket, input.Key, input.VersionId, (r) => ({ ...r, acl: grants }));
         return { VersionId: versionHeader(bucket, record) };
       },
     }),
@@ -140,7 +139,7 @@ export function bucketConfigOperations(deps: S3Deps): OperationTable {
       handle(input) {
         const bucket = requireBucket(store, input.Bucket);
         const record = requireVersion(store, bucket, input.Key, input.VersionId, "GET");
-        return ownerAcl(record.ownerAccountId);
+        return aclOutput(record.ownerAccountId, aclsEnabled(bucket) ? record.acl : undefined);
       },
     }),
 
@@ -248,10 +247,14 @@ export function bucketConfigOperations(deps: S3Deps): OperationTable {
     PutBucketOwnershipControls: operation<BucketInput & { OwnershipControls: { Rules?: { ObjectOwnership?: string }[] } }>({
       authorize: (i) => [{ action: "s3:PutBucketOwnershipControls", resource: bucketArn(i.Bucket) }],
       async handle(input) {
-        requireBucket(deps.store, input.Bucket);
         const rules = input.OwnershipControls.Rules ?? [];
         const ownership = rules[0]?.ObjectOwnership;
         if (rules.length !== 1 || !OBJECT_OWNERSHIPS.has(ownership ?? "")) throw s3Errors.malformedXml();
+        // ACLs are disabled only once the bucket's own grants no one but its owner.
+        const bucket = requireBucket(deps.store, input.Bucket);
+        if (ownership === "BucketOwnerEnforced" && bucket.acl?.some(({ grantee, permission }) => grantee.account !== bucket.accountId || permission !== "FULL_CONTROL")) {
+          throw new AwsError("InvalidBucketAclWithObjectOwnership", "Bucket cannot have ACLs set with ObjectOwnership's BucketOwnerEnforced setting", 400);
+        }
         await deps.store.updateBucket(input.Bucket, (bucket) => ({ ...bucket, objectOwnership: ownership as ObjectOwnership }));
         return {};
       },

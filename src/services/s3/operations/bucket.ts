@@ -8,7 +8,7 @@ import { AwsError } from "../../../server/errors.js";
 import { s3Errors } from "../errors.js";
 import { assertValidBucketName, bucketArn } from "../names.js";
 import { validateTags } from "../object-headers.js";
-import { checkNewBucketAcl, operation, owner, requireBucket, type AclInput, type S3Deps } from "../operation.js";
+import { newBucketAcl, operation, owner, requireBucket, type AclInput, type S3Deps } from "../operation.js";
 import { OBJECT_OWNERSHIPS, type ObjectOwnership, type Tag } from "../records.js";
 
 interface BucketInput {
@@ -39,7 +39,7 @@ export function bucketOperations({ store }: S3Deps): OperationTable {
           throw s3Errors.invalidArgument(`Invalid x-amz-object-ownership header: ${input.ObjectOwnership}`, "x-amz-object-ownership");
         }
         const ownership = input.ObjectOwnership ?? "BucketOwnerEnforced";
-        checkNewBucketAcl(ownership, input);
+        const acl = newBucketAcl(store, ownership, input, ctx);
         const region = bucketRegion(input.CreateBucketConfiguration?.LocationConstraint, ctx.region);
         const tags = input.CreateBucketConfiguration?.Tags ?? [];
         validateTags(tags, "bucket");
@@ -49,6 +49,7 @@ export function bucketOperations({ store }: S3Deps): OperationTable {
           region,
           createdAt: ctx.now().getTime(),
           ...(tags.length > 0 ? { tags } : {}),
+          ...(acl ? { acl } : {}),
           ...(ownership === "BucketOwnerPreferred" || ownership === "ObjectWriter" ? { objectOwnership: ownership as ObjectOwnership } : {}),
           // Object Lock needs versions: a bucket created with it keeps them from the start.
           ...(input.ObjectLockEnabledForBucket === true ? { versioning: "Enabled" as const, objectLock: {} } : {}),

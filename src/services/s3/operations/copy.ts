@@ -9,7 +9,7 @@ import { s3Errors } from "../errors.js";
 import { assertValidKey, objectArn } from "../names.js";
 import { checksumValue, headersFromInput, parseTaggingHeader, SSE_S3, storageClassOf, type ObjectHeaderInput } from "../object-headers.js";
 import { checksumAlgorithmOf } from "./multipart.js";
-import { objectAction, checkEncryption, checkObjectAcl, operation, isVersionId, requireBucket, requireVersion, versionHeader, type AclInput, type EncryptionInput, type S3Deps } from "../operation.js";
+import { objectAction, checkEncryption, objectWriteAcl, operation, isVersionId, requireBucket, requireVersion, versionHeader, type AclInput, type EncryptionInput, type S3Deps } from "../operation.js";
 import { isDeleteMarker, type ObjectRecord } from "../records.js";
 import type { S3Store } from "../store.js";
 import { expirationHeader } from "../lifecycle.js";
@@ -102,7 +102,7 @@ export function copyOperations({ store }: S3Deps): OperationTable {
       },
       async handle(input, ctx) {
         const bucket = requireBucket(store, input.Bucket);
-        checkObjectAcl(bucket, input);
+        const acl = objectWriteAcl(store, bucket, input, ctx);
         assertValidKey(input.Key);
         checkEncryption(input);
         checkWriteConditionHeaders(input);
@@ -127,7 +127,8 @@ export function copyOperations({ store }: S3Deps): OperationTable {
           throw new AwsError("InvalidObjectState", "The source object of the COPY operation is not in the active tier and is only stored in Amazon Glacier.", 403);
         }
         const body = await ingestBody(store.blobs, store.readBody(from), { algorithm }, new Map(), INLINE_BODY_BYTES);
-        const record = writtenRecord(headers, body, tags, ctx, newVersionLock(bucket, input, ctx.now().getTime()));
+        // A copy gets the ACL its request names, never its source's.
+        const record = writtenRecord(headers, body, tags, ctx, newVersionLock(bucket, input, ctx.now().getTime()), acl);
         const versionId = await storeNewObject(store, input, record, body.inline);
         return {
           VersionId: versionId,

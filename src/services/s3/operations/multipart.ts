@@ -14,7 +14,7 @@ import { s3Errors } from "../errors.js";
 import { compareUtf8, successor, urlEncodeKey } from "../keys.js";
 import { assertValidKey, bucketArn, objectArn } from "../names.js";
 import { headersFromInput, newObjectRecord, parseTaggingHeader, SSE_S3, type ObjectHeaderInput } from "../object-headers.js";
-import { objectAction, checkEncryption, checkObjectAcl, operation, owner, requireBucket, type AclInput, type EncryptionInput, type S3Deps } from "../operation.js";
+import { objectAction, checkEncryption, objectWriteAcl, operation, owner, requireBucket, type AclInput, type EncryptionInput, type S3Deps } from "../operation.js";
 import { CHECKSUM_ALGORITHMS, type ChecksumAlgorithm, type ObjectRecord, type PartRecord, type UploadRecord } from "../records.js";
 import type { S3Store } from "../store.js";
 import { virtualHostUrl } from "./bucket.js";
@@ -156,7 +156,7 @@ export function multipartOperations({ store }: S3Deps): OperationTable {
       authorize: (i) => [{ action: "s3:PutObject", resource: objectArn(i.Bucket, i.Key) }],
       async handle(input, ctx) {
         const bucket = requireBucket(store, input.Bucket);
-        checkObjectAcl(bucket, input);
+        const acl = objectWriteAcl(store, bucket, input, ctx);
         assertValidKey(input.Key);
         checkEncryption(input);
         const checksumAlgorithm = input.ChecksumAlgorithm === undefined ? undefined : checksumAlgorithmOf(input.ChecksumAlgorithm);
@@ -174,6 +174,7 @@ export function multipartOperations({ store }: S3Deps): OperationTable {
           checksumType,
           lock: newVersionLock(bucket, input, ctx.now().getTime()),
         };
+        if (acl) upload.acl = acl;
         await store.createUpload(upload);
         const abort = abortOf(bucket.lifecycle, input.Key, upload.initiated);
         return {
@@ -480,6 +481,7 @@ async function assemble(store: S3Store, upload: UploadRecord, parts: PartRecord[
     lockMode: upload.lock?.lockMode,
     retainUntil: upload.lock?.retainUntil,
     legalHold: upload.lock?.legalHold,
+    acl: upload.acl,
   });
 }
 

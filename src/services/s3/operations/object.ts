@@ -21,7 +21,7 @@ import {
 } from "../object-headers.js";
 import {
   checkEncryption,
-  checkObjectAcl,
+  objectWriteAcl,
   checkVersionId,
   isVersionId,
   operation,
@@ -36,6 +36,7 @@ import {
   objectAction,
 } from "../operation.js";
 import type { BucketRecord, ObjectHeaders, ObjectRecord, Tag } from "../records.js";
+import type { Grant } from "../acl.js";
 import type { S3Store } from "../store.js";
 import { dueDate, expirationHeader } from "../lifecycle.js";
 import { lockedReason, lockedVersion, lockOutput, newVersionLock, type LockHeadersInput, type VersionLock } from "../object-lock.js";
@@ -95,7 +96,7 @@ export function objectOperations({ store }: S3Deps): OperationTable {
       authorize: (i) => [{ action: "s3:PutObject", resource: objectArn(i.Bucket, i.Key) }],
       async handle(input, ctx) {
         const bucket = requireBucket(store, input.Bucket);
-        checkObjectAcl(bucket, input);
+        const acl = objectWriteAcl(store, bucket, input, ctx);
         assertValidKey(input.Key);
         checkEncryption(input);
         checkWriteConditionHeaders(input);
@@ -111,7 +112,7 @@ export function objectOperations({ store }: S3Deps): OperationTable {
           }
         }
         const body = await ingestBody(store.blobs, input.Body, declared, ctx.trailers, INLINE_BODY_BYTES);
-        const record = writtenRecord(headers, body, tags, ctx, lock);
+        const record = writtenRecord(headers, body, tags, ctx, lock, acl);
         const versionId = await storeNewObject(store, input, record, body.inline);
         return {
           ETag: record.etag,
@@ -379,7 +380,7 @@ function applyResponseOverrides(output: Record<string, unknown>, input: GetObjec
 }
 
 /** The record of an object written whole (PutObject, CopyObject, PostObject): its body as ingested, by the caller. */
-export function writtenRecord(headers: ObjectHeaders, body: IngestedBody, tags: Tag[], ctx: RequestContext, lock: VersionLock = NO_LOCK): ObjectRecord {
+export function writtenRecord(headers: ObjectHeaders, body: IngestedBody, tags: Tag[], ctx: RequestContext, lock: VersionLock = NO_LOCK, acl?: Grant[]): ObjectRecord {
   return newObjectRecord(headers, {
     blob: body.blob,
     inline: body.inline ? true : undefined,
@@ -392,6 +393,7 @@ export function writtenRecord(headers: ObjectHeaders, body: IngestedBody, tags: 
     lockMode: lock.lockMode,
     retainUntil: lock.retainUntil,
     legalHold: lock.legalHold,
+    acl,
   });
 }
 

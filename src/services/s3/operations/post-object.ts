@@ -15,7 +15,7 @@ import { declaredDigests, ingestBody, INLINE_BODY_BYTES } from "../body.js";
 import { s3Errors } from "../errors.js";
 import { objectArn } from "../names.js";
 import { headersFromInput, validateTags, type ObjectHeaderInput } from "../object-headers.js";
-import { checkEncryption, checkObjectAcl, operation, requireBucket, type S3Deps } from "../operation.js";
+import { checkEncryption, objectWriteAcl, operation, requireBucket, type S3Deps } from "../operation.js";
 import { checkPostPolicy } from "../post-policy.js";
 import { newVersionLock, type LockHeadersInput } from "../object-lock.js";
 import type { Tag } from "../records.js";
@@ -62,7 +62,7 @@ export function postObjectOperations({ store }: S3Deps): OperationTable {
         const { Form: form, Bucket: bucket, Key: key } = input;
         const fields = form.fields;
         const bucketRecord = requireBucket(store, bucket);
-        checkObjectAcl(bucketRecord, { ACL: fields.get("acl") });
+        const acl = objectWriteAcl(store, bucketRecord, { ACL: fields.get("acl") }, ctx);
         const range = checkPostPolicy(form, bucket, key, ctx.now().getTime());
         checkEncryption({
           ServerSideEncryption: fields.get("x-amz-server-side-encryption"),
@@ -88,7 +88,7 @@ export function postObjectOperations({ store }: S3Deps): OperationTable {
           // The form ended inside the file (no closing boundary): the parser's error is the client's fault.
           throw isAwsError(error) ? error : malformedPost();
         });
-        const record = writtenRecord(headers, body, tags, ctx, lock);
+        const record = writtenRecord(headers, body, tags, ctx, lock, acl);
         try {
           if (range && body.size > range.max) throw s3Errors.entityTooLarge(body.size, range.max);
           if (range && body.size < range.min) {
