@@ -966,8 +966,10 @@ def encryption_methods():
     r = expect_error(501, "NotImplemented", s3.put_object, Bucket=b, Key="kms", Body="x", ServerSideEncryption="aws:kms")
     assert "aws:kms" in r["Error"]["Message"], r["Error"]["Message"]
     expect_error(501, "NotImplemented", s3.create_multipart_upload, Bucket=b, Key="kms", ServerSideEncryption="aws:kms")
-    expect_error(501, "NotImplemented", s3.put_object, Bucket=b, Key="kms", Body="x", SSECustomerAlgorithm="AES256", SSECustomerKey="k" * 32)
     expect_error(404, "NoSuchKey", s3.get_object, Bucket=b, Key="kms")
+    # A customer-provided key (SSE-C) is taken, and asked for again on every read.
+    eq(s3.put_object(Bucket=b, Key="ssec", Body="x", SSECustomerAlgorithm="AES256", SSECustomerKey="k" * 32)["SSECustomerAlgorithm"], "AES256", "SSE-C")
+    expect_error(400, "InvalidRequest", s3.get_object, Bucket=b, Key="ssec")
 
 
 @check

@@ -2,6 +2,7 @@
  * Translating between operation members and the headers S3 stores with an
  * object (Content-Type, metadata, checksum...).
  */
+import { encryptionOutput } from "./sse-c.js";
 import { AwsError } from "../../server/errors.js";
 import type { ObjectHeaders, ObjectRecord, Tag } from "./records.js";
 import { s3Errors } from "./errors.js";
@@ -102,6 +103,7 @@ export function newObjectRecord(headers: ObjectHeaders, stored: Omit<ObjectRecor
   if (stored.retainUntil !== undefined) record.retainUntil = stored.retainUntil;
   if (stored.legalHold !== undefined) record.legalHold = stored.legalHold;
   if (stored.acl !== undefined) record.acl = stored.acl;
+  if (stored.sseCustomerKeyMd5 !== undefined) record.sseCustomerKeyMd5 = stored.sseCustomerKeyMd5;
   return record;
 }
 
@@ -127,7 +129,8 @@ export function headersToOutput(record: ObjectRecord): Record<string, unknown> {
   output.LastModified = new Date(record.lastModified);
   if (record.tags.length > 0) output.TagCount = record.tags.length;
   output.AcceptRanges = "bytes";
-  output.ServerSideEncryption = SSE_S3.ServerSideEncryption;
+  if (record.sseCustomerKeyMd5 === undefined) output.ServerSideEncryption = SSE_S3.ServerSideEncryption;
+  else Object.assign(output, encryptionOutput(record.sseCustomerKeyMd5));
   return output;
 }
 

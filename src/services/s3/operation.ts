@@ -11,6 +11,7 @@ import { isDeleteMarker, versionIdOf, type BucketRecord, type DeleteMarker, type
 import { versionOrder } from "./version-ids.js";
 import { aclsEnabled, checkCannedAcl, isPublicAcl, refusePublicAcl, requestedGrants, type AccessControlPolicy, type AclInput, type AclParties, type Grant } from "./acl.js";
 import { DEFAULT_ACCOUNT_ID } from "../../auth/credentials.js";
+import { presentedKey } from "./sse-c.js";
 
 export type { AclInput };
 
@@ -117,11 +118,12 @@ export interface EncryptionInput {
 }
 
 /**
- * Objects are encrypted with S3-managed keys (SSE-S3), which is all Nimbus
- * does: KMS and customer-provided keys are refused as not implemented
- * rather than reported as AES256, and an unknown method as S3 refuses it.
+ * A write's encryption: S3-managed keys (SSE-S3), or a customer-provided
+ * key (SSE-C), whose MD5 comes back for the record. KMS keys are refused
+ * as not implemented rather than reported as AES256, and an unknown method
+ * as S3 refuses it.
  */
-export function checkEncryption(input: EncryptionInput): void {
+export function checkEncryption(input: EncryptionInput): string | undefined {
   const method = input.ServerSideEncryption;
   if (method !== undefined && method !== "AES256") {
     if (method === "aws:kms" || method === "aws:kms:dsse") {
@@ -129,11 +131,11 @@ export function checkEncryption(input: EncryptionInput): void {
     }
     throw s3Errors.invalidArgument("The encryption method specified is not supported", "x-amz-server-side-encryption", method);
   }
-  if (input.SSECustomerAlgorithm !== undefined || input.SSECustomerKey !== undefined || input.SSECustomerKeyMD5 !== undefined) {
-    throw new AwsError("NotImplemented", "Server-side encryption with customer-provided keys (SSE-C) is not supported by Nimbus yet.", 501, {
-      Header: "x-amz-server-side-encryption-customer-algorithm",
-    });
+  const customer = input.SSECustomerAlgorithm !== undefined || input.SSECustomerKey !== undefined || input.SSECustomerKeyMD5 !== undefined;
+  if (customer && method !== undefined) {
+    throw s3Errors.invalidArgument("Server Side Encryption with Customer provided key is incompatible with the encryption method specified", "x-amz-server-side-encryption", method);
   }
+  return presentedKey(input);
 }
 
 /**

@@ -133,6 +133,8 @@ export interface ObjectRecord extends ObjectHeaders {
   legalHold?: boolean;
   /** The version's ACL where ACLs are enabled; absent is its owner's full control. */
   acl?: Grant[];
+  /** SSE-C: the MD5 (base64) of the customer key every read must present. */
+  sseCustomerKeyMd5?: string;
 }
 
 /** The version a delete leaves in a versioned bucket: the key reads as absent while it is the latest. */
@@ -169,6 +171,8 @@ export interface UploadRecord extends ObjectHeaders {
   lock?: VersionLock;
   /** The ACL the upload's object gets, as CreateMultipartUpload named it. */
   acl?: Grant[];
+  /** SSE-C: the MD5 (base64) of the customer key every part must present. */
+  sseCustomerKeyMd5?: string;
   /**
    * The blob of the object the key held when the upload began, null for
    * none: a conditional Complete finds a write or delete in between by it.

@@ -106,7 +106,10 @@ const POST_OBJECT: Operation = { name: "PostObject", http: { method: "POST", req
 /** A form upload's answer: 303 to its redirect, 201 with a PostResponse document, or an empty 200 or 204. */
 function postObjectResponse(output: Record<string, unknown>): WireResponse {
   const text = (name: string) => String(output[name] ?? "");
-  const headers: Record<string, string> = { location: text("Location"), etag: text("ETag"), "x-amz-server-side-encryption": "AES256" };
+  const headers: Record<string, string> = { location: text("Location"), etag: text("ETag") };
+  // SSE-S3, or the customer key the form named.
+  if (output.SSECustomerKeyMD5 === undefined) headers["x-amz-server-side-encryption"] = "AES256";
+  else Object.assign(headers, { "x-amz-server-side-encryption-customer-algorithm": "AES256", "x-amz-server-side-encryption-customer-key-md5": text("SSECustomerKeyMD5") });
   if (output.VersionId !== undefined) headers["x-amz-version-id"] = text("VersionId");
   const status = Number(output.Status);
   if (status !== 201) return { status, headers };

@@ -1,13 +1,14 @@
 /**
  * CopyObject, and the copy-source handling UploadPartCopy shares with it.
  */
+import { checkPresentedKey, encryptionOutput, presentedSourceKey, type CopySourceKeyInput } from "../sse-c.js";
 import { AwsError } from "../../../server/errors.js";
 import type { OperationTable } from "../../../server/service.js";
 import { ingestBody, INLINE_BODY_BYTES } from "../body.js";
 import { checkCopySourceConditions, checkWriteConditionHeaders, type CopySourceConditions } from "../conditions.js";
 import { s3Errors } from "../errors.js";
 import { assertValidKey, objectArn } from "../names.js";
-import { checksumValue, headersFromInput, parseTaggingHeader, SSE_S3, storageClassOf, type ObjectHeaderInput } from "../object-headers.js";
+import { checksumValue, headersFromInput, parseTaggingHeader, storageClassOf, type ObjectHeaderInput } from "../object-headers.js";
 import { checksumAlgorithmOf } from "./multipart.js";
 import { objectAction, checkEncryption, objectWriteAcl, operation, isVersionId, requireBucket, requireVersion, versionHeader, type AclInput, type EncryptionInput, type S3Deps } from "../operation.js";
 import { isDeleteMarker, type ObjectRecord } from "../records.js";
@@ -22,7 +23,7 @@ export interface CopySource {
   versionId?: string;
 }
 
-interface CopyObjectInput extends ObjectHeaderInput, CopySourceConditions, AclInput, EncryptionInput, LockHeadersInput {
+interface CopyObjectInput extends ObjectHeaderInput, CopySourceConditions, CopySourceKeyInput, AclInput, EncryptionInput, LockHeadersInput {
   Bucket: string;
   Key: string;
   CopySource: string;
@@ -68,7 +69,7 @@ export function parseCopySource(header: string): CopySource {
 export function resolveCopySource(
   store: S3Store,
   header: string,
-  conditions: CopySourceConditions,
+  conditions: CopySourceConditions & CopySourceKeyInput,
   now: number,
   operation: "CopyObject" | "UploadPartCopy",
 ): { source: CopySource; record: ObjectRecord; sourceVersionId: string | undefined } {
@@ -86,6 +87,8 @@ export function resolveCopySource(
     }
   }
   const record = requireVersion(store, bucket, source.key, versionId, "GET");
+  // A source stored with a customer key is read with it.
+  checkPresentedKey(record.sseCustomerKeyMd5, presentedSourceKey(conditions), "GET");
   checkCopySourceConditions(conditions, record, now);
   return { source, record, sourceVersionId: versionHeader(bucket, record) };
 }
@@ -104,7 +107,7 @@ export function copyOperations({ store }: S3Deps): OperationTable {
         const bucket = requireBucket(store, input.Bucket);
         const acl = objectWriteAcl(store, bucket, input, ctx);
         assertValidKey(input.Key);
-        checkEncryption(input);
+        const customerKey = checkEncryption(input);
         checkWriteConditionHeaders(input);
         const { source, record: from, sourceVersionId } = resolveCopySource(store, input.CopySource, input, ctx.now().getTime(), "CopyObject");
         const metadataDirective = directive(input.MetadataDirective, "metadata");
@@ -113,7 +116,13 @@ export function copyOperations({ store }: S3Deps): OperationTable {
         const sameObject = source.bucket === input.Bucket && source.key === input.Key && source.versionId === undefined;
         // Naming a storage class or checksum counts as a change, even the object's own (S3 does not compare).
         const changesSomething =
-          metadataDirective === "REPLACE" || input.StorageClass !== undefined || input.ChecksumAlgorithm !== undefined || input.WebsiteRedirectLocation !== undefined;
+          metadataDirective === "REPLACE" ||
+          input.StorageClass !== undefined ||
+          input.ChecksumAlgorithm !== undefined ||
+          input.WebsiteRedirectLocation !== undefined ||
+          input.ServerSideEncryption !== undefined ||
+          customerKey !== undefined ||
+          from.sseCustomerKeyMd5 !== undefined;
         if (sameObject && !changesSomething) {
           throw s3Errors.invalidRequest(
             "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.",
@@ -128,7 +137,7 @@ export function copyOperations({ store }: S3Deps): OperationTable {
         }
         const body = await ingestBody(store.blobs, store.readBody(from), { algorithm }, new Map(), INLINE_BODY_BYTES);
         // A copy gets the ACL its request names, never its source's.
-        const record = writtenRecord(headers, body, tags, ctx, newVersionLock(bucket, input, ctx.now().getTime()), acl);
+        const record = writtenRecord(headers, body, tags, ctx, newVersionLock(bucket, input, ctx.now().getTime()), acl, customerKey);
         const versionId = await storeNewObject(store, input, record, body.inline);
         return {
           VersionId: versionId,
@@ -136,7 +145,7 @@ export function copyOperations({ store }: S3Deps): OperationTable {
           CopySourceVersionId: sourceVersionId,
           // The copy's checksum, without its type (S3 leaves ChecksumType out here).
           CopyObjectResult: { ETag: record.etag, LastModified: new Date(record.lastModified), ...checksumValue(record) },
-          ...SSE_S3,
+          ...encryptionOutput(customerKey),
         };
       },
     }),

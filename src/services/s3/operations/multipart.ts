@@ -3,6 +3,7 @@
  * CompleteMultipartUpload, AbortMultipartUpload, ListParts,
  * ListMultipartUploads.
  */
+import { checkPresentedKey, encryptionOutput, presentedKey, type CopySourceKeyInput, type CustomerKeyInput } from "../sse-c.js";
 import { createHash, randomBytes } from "node:crypto";
 import type { RequestBody } from "../../../protocols/shared/body.js";
 import { AwsError, isAwsError } from "../../../server/errors.js";
@@ -13,7 +14,7 @@ import { checkWriteConditionHeaders, unquote, type CopySourceConditions } from "
 import { s3Errors } from "../errors.js";
 import { compareUtf8, successor, urlEncodeKey } from "../keys.js";
 import { assertValidKey, bucketArn, objectArn } from "../names.js";
-import { headersFromInput, newObjectRecord, parseTaggingHeader, SSE_S3, type ObjectHeaderInput } from "../object-headers.js";
+import { headersFromInput, newObjectRecord, parseTaggingHeader, type ObjectHeaderInput } from "../object-headers.js";
 import { objectAction, checkEncryption, objectWriteAcl, operation, owner, requireBucket, type AclInput, type EncryptionInput, type S3Deps } from "../operation.js";
 import { CHECKSUM_ALGORITHMS, type ChecksumAlgorithm, type ObjectRecord, type PartRecord, type UploadRecord } from "../records.js";
 import type { S3Store } from "../store.js";
@@ -26,6 +27,11 @@ import { newVersionLock, type LockHeadersInput } from "../object-lock.js";
 import { createChecksum } from "../../../util/checksums.js";
 
 const MIN_PART_BYTES = 5 * 1024 * 1024;
+
+/** Every part of an upload begun with a customer key presents that key, and no part of another upload does. */
+function checkPartKey(upload: UploadRecord, input: CustomerKeyInput): void {
+  checkPresentedKey(upload.sseCustomerKeyMd5, presentedKey(input), "PUT");
+}
 const MAX_PARTS = 10000;
 /** How many finished uploads a repeated Complete can still find. */
 const MAX_REMEMBERED_COMPLETES = 1000;
@@ -44,7 +50,7 @@ interface CreateMultipartUploadInput extends ObjectHeaderInput, AclInput, Encryp
   ChecksumType?: string;
 }
 
-interface UploadPartInput extends UploadInput {
+interface UploadPartInput extends UploadInput, CustomerKeyInput {
   PartNumber: number;
   /** The payload: a stream, or its bytes when authentication read a small one whole. */
   Body: RequestBody;
@@ -52,7 +58,7 @@ interface UploadPartInput extends UploadInput {
   ContentMD5?: string;
 }
 
-interface UploadPartCopyInput extends UploadInput, CopySourceConditions {
+interface UploadPartCopyInput extends UploadInput, CopySourceConditions, CopySourceKeyInput, CustomerKeyInput {
   PartNumber: number;
   CopySource: string;
   CopySourceRange?: string;
@@ -144,7 +150,7 @@ export function multipartOperations({ store }: S3Deps): OperationTable {
       ...(record.checksum ? { [`Checksum${record.checksum.algorithm}`]: record.checksum.value, ChecksumType: record.checksum.type } : {}),
       VersionId: versionId,
       Expiration: expirationHeader(store.bucket(input.Bucket)?.lifecycle, input.Key, record),
-      ...SSE_S3,
+      ...encryptionOutput(upload.sseCustomerKeyMd5),
     };
     completed.set(upload.uploadId, { bucket: input.Bucket, key: input.Key, output });
     if (completed.size > MAX_REMEMBERED_COMPLETES) completed.delete(completed.keys().next().value ?? "");
@@ -158,7 +164,7 @@ export function multipartOperations({ store }: S3Deps): OperationTable {
         const bucket = requireBucket(store, input.Bucket);
         const acl = objectWriteAcl(store, bucket, input, ctx);
         assertValidKey(input.Key);
-        checkEncryption(input);
+        const customerKey = checkEncryption(input);
         const checksumAlgorithm = input.ChecksumAlgorithm === undefined ? undefined : checksumAlgorithmOf(input.ChecksumAlgorithm);
         const checksumType = uploadChecksumType(checksumAlgorithm, input.ChecksumType);
         const upload: UploadRecord = {
@@ -175,6 +181,7 @@ export function multipartOperations({ store }: S3Deps): OperationTable {
           lock: newVersionLock(bucket, input, ctx.now().getTime()),
         };
         if (acl) upload.acl = acl;
+        if (customerKey !== undefined) upload.sseCustomerKeyMd5 = customerKey;
         await store.createUpload(upload);
         const abort = abortOf(bucket.lifecycle, input.Key, upload.initiated);
         return {
@@ -185,7 +192,7 @@ export function multipartOperations({ store }: S3Deps): OperationTable {
           UploadId: upload.uploadId,
           ChecksumAlgorithm: upload.checksumAlgorithm,
           ChecksumType: upload.checksumType,
-          ...SSE_S3,
+          ...encryptionOutput(customerKey),
         };
       },
     }),
@@ -195,6 +202,7 @@ export function multipartOperations({ store }: S3Deps): OperationTable {
       async handle(input, ctx) {
         checkPartNumber(input.PartNumber);
         const upload = requireUpload(input);
+        checkPartKey(upload, input);
         requireContentLength(ctx, input.ContentLength);
         const declared = declaredDigests(input as unknown as Record<string, unknown>, ctx.headers);
         // An upload created with a checksum algorithm takes parts checksummed with it, and only those.
@@ -216,7 +224,7 @@ export function multipartOperations({ store }: S3Deps): OperationTable {
         return {
           ETag: part.etag,
           ...(part.checksum && upload.checksumAlgorithm ? { [`Checksum${upload.checksumAlgorithm}`]: part.checksum } : {}),
-          ...SSE_S3,
+          ...encryptionOutput(upload.sseCustomerKeyMd5),
         };
       },
     }),
@@ -232,6 +240,7 @@ export function multipartOperations({ store }: S3Deps): OperationTable {
       async handle(input, ctx) {
         checkPartNumber(input.PartNumber);
         const upload = requireUpload(input);
+        checkPartKey(upload, input);
         const { record: from, sourceVersionId } = resolveCopySource(store, input.CopySource, input, ctx.now().getTime(), "UploadPartCopy");
         const range = copyRange(input.CopySourceRange, from.size);
         if (!readable(from, ctx.now().getTime())) {
@@ -254,7 +263,7 @@ export function multipartOperations({ store }: S3Deps): OperationTable {
             LastModified: new Date(part.lastModified),
             ...(part.checksum && upload.checksumAlgorithm ? { [`Checksum${upload.checksumAlgorithm}`]: part.checksum } : {}),
           },
-          ...SSE_S3,
+          ...encryptionOutput(upload.sseCustomerKeyMd5),
         };
       },
     }),
@@ -482,6 +491,7 @@ async function assemble(store: S3Store, upload: UploadRecord, parts: PartRecord[
     retainUntil: upload.lock?.retainUntil,
     legalHold: upload.lock?.legalHold,
     acl: upload.acl,
+    sseCustomerKeyMd5: upload.sseCustomerKeyMd5,
   });
 }
 

@@ -16,7 +16,6 @@ import {
   headersToOutput,
   newObjectRecord,
   parseTaggingHeader,
-  SSE_S3,
   type ObjectHeaderInput,
 } from "../object-headers.js";
 import {
@@ -37,6 +36,7 @@ import {
 } from "../operation.js";
 import type { BucketRecord, ObjectHeaders, ObjectRecord, Tag } from "../records.js";
 import type { Grant } from "../acl.js";
+import { checkPresentedKey, encryptionOutput, presentedKey, type CustomerKeyInput } from "../sse-c.js";
 import type { S3Store } from "../store.js";
 import { dueDate, expirationHeader } from "../lifecycle.js";
 import { lockedReason, lockedVersion, lockOutput, newVersionLock, type LockHeadersInput, type VersionLock } from "../object-lock.js";
@@ -56,7 +56,7 @@ interface PutObjectInput extends ObjectInput, ObjectHeaderInput, AclInput, Encry
   Tagging?: string;
 }
 
-interface GetObjectInput extends ObjectInput, ReadConditions {
+interface GetObjectInput extends ObjectInput, ReadConditions, CustomerKeyInput {
   Range?: string;
   PartNumber?: number;
   VersionId?: string;
@@ -69,7 +69,7 @@ interface GetObjectInput extends ObjectInput, ReadConditions {
   ResponseExpires?: Date;
 }
 
-interface GetObjectAttributesInput extends ObjectInput {
+interface GetObjectAttributesInput extends ObjectInput, CustomerKeyInput {
   VersionId?: string;
   ObjectAttributes?: string[];
   MaxParts?: number;
@@ -98,7 +98,7 @@ export function objectOperations({ store }: S3Deps): OperationTable {
         const bucket = requireBucket(store, input.Bucket);
         const acl = objectWriteAcl(store, bucket, input, ctx);
         assertValidKey(input.Key);
-        checkEncryption(input);
+        const customerKey = checkEncryption(input);
         checkWriteConditionHeaders(input);
         requireContentLength(ctx, input.ContentLength);
         const headers = headersFromInput(input);
@@ -112,14 +112,14 @@ export function objectOperations({ store }: S3Deps): OperationTable {
           }
         }
         const body = await ingestBody(store.blobs, input.Body, declared, ctx.trailers, INLINE_BODY_BYTES);
-        const record = writtenRecord(headers, body, tags, ctx, lock, acl);
+        const record = writtenRecord(headers, body, tags, ctx, lock, acl, customerKey);
         const versionId = await storeNewObject(store, input, record, body.inline);
         return {
           ETag: record.etag,
           VersionId: versionId,
           Expiration: expirationHeader(bucket.lifecycle, input.Key, record),
           ...(declared.algorithm ? checksumOutput(record) : {}),
-          ...SSE_S3,
+          ...encryptionOutput(customerKey),
         };
       },
     }),
@@ -163,6 +163,7 @@ export function objectOperations({ store }: S3Deps): OperationTable {
         }
         const bucket = requireBucket(store, input.Bucket);
         const record = requireVersion(store, bucket, input.Key, input.VersionId, "GET");
+        checkPresentedKey(record.sseCustomerKeyMd5, presentedKey(input), "GET");
         return objectAttributes(record, asked, input, versionHeader(bucket, record));
       },
     }),
@@ -283,6 +284,7 @@ export async function storeNewObject(
 function readObject(store: S3Store, input: GetObjectInput, ctx: RequestContext, method: "GET" | "HEAD") {
   const bucket = requireBucket(store, input.Bucket);
   const record = requireVersion(store, bucket, input.Key, input.VersionId, method);
+  checkPresentedKey(record.sseCustomerKeyMd5, presentedKey(input), method);
   checkReadConditions(input, record, ctx.now().getTime());
   let range = parseRange(input.Range, record.size);
   if (input.PartNumber !== undefined) {
@@ -380,7 +382,15 @@ function applyResponseOverrides(output: Record<string, unknown>, input: GetObjec
 }
 
 /** The record of an object written whole (PutObject, CopyObject, PostObject): its body as ingested, by the caller. */
-export function writtenRecord(headers: ObjectHeaders, body: IngestedBody, tags: Tag[], ctx: RequestContext, lock: VersionLock = NO_LOCK, acl?: Grant[]): ObjectRecord {
+export function writtenRecord(
+  headers: ObjectHeaders,
+  body: IngestedBody,
+  tags: Tag[],
+  ctx: RequestContext,
+  lock: VersionLock = NO_LOCK,
+  acl?: Grant[],
+  sseCustomerKeyMd5?: string,
+): ObjectRecord {
   return newObjectRecord(headers, {
     blob: body.blob,
     inline: body.inline ? true : undefined,
@@ -394,6 +404,7 @@ export function writtenRecord(headers: ObjectHeaders, body: IngestedBody, tags: 
     retainUntil: lock.retainUntil,
     legalHold: lock.legalHold,
     acl,
+    sseCustomerKeyMd5,
   });
 }
 

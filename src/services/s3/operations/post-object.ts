@@ -64,10 +64,11 @@ export function postObjectOperations({ store }: S3Deps): OperationTable {
         const bucketRecord = requireBucket(store, bucket);
         const acl = objectWriteAcl(store, bucketRecord, { ACL: fields.get("acl") }, ctx);
         const range = checkPostPolicy(form, bucket, key, ctx.now().getTime());
-        checkEncryption({
+        const customerKey = checkEncryption({
           ServerSideEncryption: fields.get("x-amz-server-side-encryption"),
           SSECustomerAlgorithm: fields.get("x-amz-server-side-encryption-customer-algorithm"),
           SSECustomerKey: fields.get("x-amz-server-side-encryption-customer-key"),
+          SSECustomerKeyMD5: fields.get("x-amz-server-side-encryption-customer-key-md5"),
         });
         const lock = newVersionLock(bucketRecord, formLock(fields), ctx.now().getTime());
         const headerInput: ObjectHeaderInput = { ContentType: fields.get("content-type") ?? "binary/octet-stream", Metadata: {} };
@@ -88,7 +89,7 @@ export function postObjectOperations({ store }: S3Deps): OperationTable {
           // The form ended inside the file (no closing boundary): the parser's error is the client's fault.
           throw isAwsError(error) ? error : malformedPost();
         });
-        const record = writtenRecord(headers, body, tags, ctx, lock, acl);
+        const record = writtenRecord(headers, body, tags, ctx, lock, acl, customerKey);
         try {
           if (range && body.size > range.max) throw s3Errors.entityTooLarge(body.size, range.max);
           if (range && body.size < range.min) {
@@ -102,7 +103,7 @@ export function postObjectOperations({ store }: S3Deps): OperationTable {
           throw error;
         }
         const versionId = await storeNewObject(store, input, record, body.inline);
-        return postAnswer(fields, bucket, key, record.etag, versionId, ctx.headers.host);
+        return { ...postAnswer(fields, bucket, key, record.etag, versionId, ctx.headers.host), SSECustomerKeyMD5: customerKey };
       },
     }),
   };

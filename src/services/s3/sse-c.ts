@@ -1,0 +1,89 @@
+/**
+ * Server-side encryption with customer-provided keys (SSE-C). A write
+ * names a 256-bit AES key with its MD5; S3 keeps only the MD5, and every
+ * later read, part upload or copy of the object must present the same key.
+ * Nimbus checks keys exactly as S3 does and answers the same headers; the
+ * bytes it stores on disk are not themselves encrypted (it is a local
+ * emulator: the key's purpose here is the contract, not secrecy).
+ */
+import { createHash } from "node:crypto";
+import { AwsError } from "../../server/errors.js";
+import { s3Errors } from "./errors.js";
+
+/** SSE-C's request members, under their plain names or the copy source's. */
+export interface CustomerKeyInput {
+  SSECustomerAlgorithm?: string;
+  SSECustomerKey?: string;
+  SSECustomerKeyMD5?: string;
+}
+
+export interface CopySourceKeyInput {
+  CopySourceSSECustomerAlgorithm?: string;
+  CopySourceSSECustomerKey?: string;
+  CopySourceSSECustomerKeyMD5?: string;
+}
+
+const WRITE_HEADER = "x-amz-server-side-encryption-customer-algorithm";
+const COPY_SOURCE_HEADER = "x-amz-copy-source-server-side-encryption-customer-algorithm";
+
+/**
+ * The MD5 (base64) of the key a request presents, or undefined where it
+ * presents none; a key given incompletely, of the wrong size or with the
+ * wrong MD5 is refused as S3 refuses it.
+ */
+export function presentedKey(input: CustomerKeyInput, header = WRITE_HEADER): string | undefined {
+  const { SSECustomerAlgorithm: algorithm, SSECustomerKey: key, SSECustomerKeyMD5: md5 } = input;
+  if (algorithm === undefined && key === undefined && md5 === undefined) return undefined;
+  if (algorithm === undefined) {
+    throw s3Errors.invalidArgument("Requests specifying Server Side Encryption with Customer provided keys must provide a valid encryption algorithm.", header);
+  }
+  if (algorithm !== "AES256") {
+    throw new AwsError("InvalidEncryptionAlgorithmError", "The Encryption request you specified is not valid. Supported value: AES256.", 400, {
+      ArgumentName: header,
+      ArgumentValue: algorithm,
+    });
+  }
+  if (key === undefined) {
+    throw s3Errors.invalidArgument("Requests specifying Server Side Encryption with Customer provided keys must provide an appropriate secret key.", header);
+  }
+  const bytes = Buffer.from(key, "base64");
+  if (bytes.length !== 32 || bytes.toString("base64") !== key) {
+    throw s3Errors.invalidArgument("The secret key was invalid for the specified algorithm.", header.replace(/algorithm$/, "key"));
+  }
+  const actual = createHash("md5").update(bytes).digest("base64");
+  if (md5 === undefined) {
+    throw s3Errors.invalidArgument("Requests specifying Server Side Encryption with Customer provided keys must provide the client calculated MD5 of the secret key.", header);
+  }
+  if (md5 !== actual) {
+    throw s3Errors.invalidArgument("The calculated MD5 hash of the key did not match the hash that was provided.", header);
+  }
+  return actual;
+}
+
+/** The copy source's key, under its own headers. */
+export function presentedSourceKey(input: CopySourceKeyInput): string | undefined {
+  return presentedKey(
+    { SSECustomerAlgorithm: input.CopySourceSSECustomerAlgorithm, SSECustomerKey: input.CopySourceSSECustomerKey, SSECustomerKeyMD5: input.CopySourceSSECustomerKeyMD5 },
+    COPY_SOURCE_HEADER,
+  );
+}
+
+/**
+ * A read of an object (or a part upload to an upload) must present the key
+ * it was written with, and only then: no key, the wrong key, or a key for
+ * an object stored without one are each refused.
+ */
+export function checkPresentedKey(stored: string | undefined, presented: string | undefined, method: string): void {
+  if (stored === presented) return;
+  if (stored === undefined) throw s3Errors.invalidRequest("The encryption parameters are not applicable to this object.");
+  if (presented === undefined) {
+    throw s3Errors.invalidRequest("The object was stored using a form of Server Side Encryption. The correct parameters must be provided to retrieve the object.");
+  }
+  // HEAD answers have no body to say more in.
+  throw new AwsError("AccessDenied", method === "HEAD" ? "" : "Access Denied", 403);
+}
+
+/** The answer's encryption members: the customer key's, or SSE-S3's where the object has none. */
+export function encryptionOutput(keyMd5: string | undefined): Record<string, string> {
+  return keyMd5 === undefined ? { ServerSideEncryption: "AES256" } : { SSECustomerAlgorithm: "AES256", SSECustomerKeyMD5: keyMd5 };
+}
