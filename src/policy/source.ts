@@ -6,8 +6,11 @@ import type { NamedPolicy } from "./evaluate.js";
 export interface PolicySource {
   /** Identity-based policies of the caller (inline and attached, its groups', its role's). */
   identityPolicies(principal: Principal): readonly NamedPolicy[];
-  /** Resource-based policies of the resource (an S3 bucket's policy). */
-  resourcePolicies(resource: string): readonly NamedPolicy[];
+  /**
+   * Resource-based policies of the resource (an S3 bucket's policy), given
+   * the request's own condition keys (`s3:versionid` names an object's version).
+   */
+  resourcePolicies(resource: string, keys?: ReadonlyMap<string, string | string[]>): readonly NamedPolicy[];
 }
 
 const parsed = new Map<string, PolicyDocument>();

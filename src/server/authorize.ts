@@ -71,7 +71,7 @@ export function createAuthorizer({ mode, policies, logDenials }: AuthorizerOptio
       };
       for (const { action, resource, keys: requestKeys } of requirements) {
         requested = requestKeys;
-        const resourcePolicies = policies.resourcePolicies(resource);
+        const resourcePolicies = policies.resourcePolicies(resource, requestKeys);
         // Anonymous callers share one (empty) identity set: their decisions are not remembered.
         const memo = anonymous ? undefined : memoFor(identity, resourcePolicies);
         const memoKey = `${ctx.principal.arn}\n${action}\n${resource}`;

@@ -41,7 +41,7 @@ function policySource(kv: KvEnvironment): PolicySource {
   const buckets = new BucketPolicySource(kv);
   return {
     identityPolicies: (principal) => iam.identityPolicies(principal),
-    resourcePolicies: (resource) => (resource.startsWith("arn:aws:iam::") ? iam.resourcePolicies(resource) : buckets.resourcePolicies(resource)),
+    resourcePolicies: (resource, keys) => (resource.startsWith("arn:aws:iam::") ? iam.resourcePolicies(resource) : buckets.resourcePolicies(resource, keys)),
   };
 }
 

@@ -4,8 +4,9 @@
  * tagging, error documents (s3_conformance.py); bucket versioning
  * (s3_versioning.py), CORS (s3_cors.py), browser form uploads
  * (s3_post_object.py), lifecycle rules (s3_lifecycle.py), static website
- * hosting (s3_website.py), Object Lock (s3_object_lock.py) and ACLs
- * (s3_acl.py), each check an answer AWS was recorded giving. Each script
+ * hosting (s3_website.py), Object Lock (s3_object_lock.py), ACLs
+ * (s3_acl.py) and customer-provided keys (s3_sse_c.py), each check an
+ * answer AWS was recorded giving. Each script
  * runs every check and lists each failure.
  */
 import assert from "node:assert/strict";
@@ -26,6 +27,7 @@ const HARNESSES: [what: string, script: string, passed: RegExp][] = [
   ["website", "s3_website.py", /^summary: \d+ passed, 0 failed/m],
   ["Object Lock", "s3_object_lock.py", /^summary: \d+ passed, 0 failed/m],
   ["ACL", "s3_acl.py", /^summary: \d+ passed, 0 failed/m],
+  ["SSE-C", "s3_sse_c.py", /^summary: \d+ passed, 0 failed/m],
 ];
 
 /** A harness passed: it exited 0, ended with its summary, and warned of nothing (a soft check, an answer only inferred, fails here too). */

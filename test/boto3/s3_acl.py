@@ -17,16 +17,12 @@ Evidence tiers (each test names its tier and source; a hard check inside a test 
   C  = AWS docs / inference (soft: WARN only, never fail)
 """
 import base64
-import contextlib
 import hashlib
 import http.client
 import os
 import re
 import sys
-import time
-import traceback
 import uuid
-from collections import Counter
 from urllib.parse import urlsplit
 
 import boto3
@@ -37,8 +33,8 @@ from botocore.config import Config
 from botocore.credentials import Credentials
 from botocore.exceptions import ClientError
 
-ENDPOINT_URL = os.environ.get("AWS_ENDPOINT_URL", "http://127.0.0.1:4566").rstrip("/")
-REGION = "us-east-1"
+from harness import ENDPOINT_URL, REGION, S3, Ctx, Failure, cleanup_bucket, client, err_of, run, test
+
 
 LS = "LocalStack tests/aws/services/s3/test_s3.py + test_s3.snapshot.json (aws.validated, recorded Aug 2023)"
 CEPH = "ceph/s3-tests s3tests_boto3/functional/test_s3.py (AWS-targeted, not fails_on_aws)"
@@ -60,57 +56,10 @@ ENFORCED = "Bucket cannot have ACLs set with ObjectOwnership's BucketOwnerEnforc
 BPA_CREATE = "Bucket cannot have public ACLs set with BlockPublicAccess enabled"
 NOT_ALLOWED = "The specified method is not allowed against this resource."
 
-def client(**cfg):
-    return boto3.client("s3", endpoint_url=ENDPOINT_URL, region_name=REGION, aws_access_key_id="test",
-                        aws_secret_access_key="test",
-                        config=Config(s3={"addressing_style": "path"}, retries={"max_attempts": 1}, **cfg))
 
-S3 = client()
 ANON = client(signature_version=UNSIGNED)
 
-# --------------------------------------------------------------------------------------------- runner
-class Failure(AssertionError):
-    pass
-
-class Ctx:
-    def __init__(self, tier):
-        self.tier, self.warnings, self.counts = tier, [], Counter()
-
-    def check(self, cond, msg, tier=None):
-        tier = tier or self.tier
-        self.counts[tier] += 1
-        if not cond:
-            raise Failure(f"[{tier}] {msg}")
-
-    def eq(self, actual, expected, what, tier=None):
-        self.check(actual == expected, f"{what}: expected {expected!r}, got {actual!r}", tier)
-
-    def soft(self, cond, msg):
-        self.counts["C"] += 1
-        if not cond:
-            self.warnings.append(f"[C] {msg}")
-        return cond
-
-    def soft_eq(self, actual, expected, what):
-        return self.soft(actual == expected, f"{what}: expected {expected!r}, got {actual!r}")
-
-TESTS = []
-
-def test(tier, source):
-    def deco(fn):
-        TESTS.append((fn.__name__, tier, source, fn))
-        return fn
-    return deco
-
 # --------------------------------------------------------------------------------------------- helpers
-def cleanup_bucket(name):
-    with contextlib.suppress(ClientError):
-        for page in S3.get_paginator("list_object_versions").paginate(Bucket=name):
-            for v in page.get("Versions", []) + page.get("DeleteMarkers", []):
-                S3.delete_object(Bucket=name, Key=v["Key"], VersionId=v["VersionId"])
-    with contextlib.suppress(ClientError):
-        S3.delete_bucket(Bucket=name)
-
 def new_name():
     return f"nimbus-acl-{uuid.uuid4().hex[:20]}"
 
@@ -148,13 +97,6 @@ def grp(uri, perm):
 
 def owner_of(bucket):
     return S3.get_bucket_acl(Bucket=bucket)["Owner"]["ID"]
-
-def err_of(fn, **kw):
-    try:
-        fn(**kw)
-    except ClientError as e:
-        return e.response
-    return None
 
 def expect_err(ctx, resp, status, code, what, message=..., tier=None, **fields):
     ctx.check(resp is not None, f"{what}: expected {status} {code}, but the call succeeded", tier)
@@ -617,33 +559,5 @@ def ownership_enforced_needs_private_acl(ctx):
         ctx.soft(err_of(S3.put_bucket_acl, Bucket=b, ACL="public-read") is None, "BucketOwnerPreferred allows ACLs")
 
 # --------------------------------------------------------------------------------------------- main
-def main():
-    passed = failed = warnings = 0
-    totals = Counter()
-    for name, tier, source, fn in TESTS:
-        ctx = Ctx(tier)
-        t0 = time.time()
-        try:
-            fn(ctx)
-        except Failure as e:
-            failed += 1
-            print(f"FAIL {name} [{tier}] ({time.time() - t0:.1f}s)  [source: {source}]\n    {e}")
-        except Exception as e:  # noqa: BLE001 - unexpected errors are failures
-            failed += 1
-            print(f"FAIL {name} [{tier}] ({time.time() - t0:.1f}s)  [source: {source}]\n    unexpected "
-                  f"{type(e).__name__}: {e}")
-            print("    " + "\n    ".join(traceback.format_exc().strip().splitlines()[-6:]))
-        else:
-            passed += 1
-            print(f"PASS {name} [{tier}] ({time.time() - t0:.1f}s)")
-        for w in ctx.warnings:
-            print(f"    WARN {w}")
-        warnings += len(ctx.warnings)
-        totals.update(ctx.counts)
-    print(f"checks run: A={totals['A']} B={totals['B']} C={totals['C']} (C is soft)")
-    print(f"soft warnings: {warnings}")
-    print(f"summary: {passed} passed, {failed} failed")
-    return 1 if failed else 0
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run())

@@ -18,6 +18,7 @@ import {
   GetObjectCommand,
   PutBucketAclCommand,
   PutBucketOwnershipControlsCommand,
+  PutBucketVersioningCommand,
   PutBucketWebsiteCommand,
   PutObjectAclCommand,
   PutObjectCommand,
@@ -48,7 +49,7 @@ async function aclBucket(s3: S3Client, Bucket: string, open = true): Promise<str
 describe("S3 ACLs", () => {
   let t: TestCloud;
   let s3: S3Client;
-  const anonymousGet = (path: string) => rawRequest(t.cloud.endpoint, { method: "GET", path, anonymous: true });
+  const anonymousGet = (path: string, query?: Record<string, string>) => rawRequest(t.cloud.endpoint, { method: "GET", path, query, anonymous: true });
   before(async () => {
     t = await startCloud();
     s3 = t.s3();
@@ -163,6 +164,47 @@ describe("S3 ACLs", () => {
     assert.equal((await anonymousGet("/acl-blocked/k")).status, 200);
   });
 
+  it("applies each version's own ACL, never lets a bucket WRITE grant remove versions, and takes keys literally", async () => {
+    await aclBucket(s3, "acl-versions");
+    await s3.send(new PutBucketVersioningCommand({ Bucket: "acl-versions", VersioningConfiguration: { Status: "Enabled" } }));
+    const first = await s3.send(new PutObjectCommand({ Bucket: "acl-versions", Key: "k", Body: "private v1" }));
+    const second = await s3.send(new PutObjectCommand({ Bucket: "acl-versions", Key: "k", Body: "public v2", ACL: "public-read" }));
+    assert.equal((await anonymousGet("/acl-versions/k", { versionId: first.VersionId! })).status, 403);
+    assert.equal((await anonymousGet("/acl-versions/k", { versionId: second.VersionId! })).body, "public v2");
+    await s3.send(new PutObjectAclCommand({ Bucket: "acl-versions", Key: "k", VersionId: first.VersionId, ACL: "public-read" }));
+    await s3.send(new PutObjectAclCommand({ Bucket: "acl-versions", Key: "k", ACL: "private" }));
+    assert.equal((await anonymousGet("/acl-versions/k", { versionId: first.VersionId! })).body, "private v1");
+    assert.equal((await anonymousGet("/acl-versions/k")).status, 403);
+
+    await s3.send(new PutBucketAclCommand({ Bucket: "acl-versions", ACL: "public-read-write" }));
+    const erase = await rawRequest(t.cloud.endpoint, { method: "DELETE", path: "/acl-versions/k", query: { versionId: first.VersionId! }, anonymous: true });
+    assert.equal(erase.status, 403);
+    assert.equal((await rawRequest(t.cloud.endpoint, { method: "PUT", path: "/acl-versions/anonymous", anonymous: true, body: "x" })).status, 200);
+    // Setting an ACL takes the permission to set one, which WRITE does not give.
+    const publicWrite = await rawRequest(t.cloud.endpoint, { method: "PUT", path: "/acl-versions/anonymous", anonymous: true, body: "x", headers: { "x-amz-acl": "public-read" } });
+    assert.equal(publicWrite.status, 403);
+
+    for (const Key of ["${aws:userid}", "a*b", "what?", "$dollar"]) {
+      await s3.send(new PutObjectCommand({ Bucket: "acl-versions", Key, Body: Key, ACL: "public-read" }));
+      assert.equal((await anonymousGet(`/acl-versions/${Key}`)).body, Key);
+    }
+    await s3.send(new PutObjectCommand({ Bucket: "acl-versions", Key: "aXb", Body: "private" }));
+    assert.equal((await anonymousGet("/acl-versions/aXb")).status, 403);
+  });
+
+  it("refuses more than 100 grants, and lets another account write to a bucket without ACLs with the bucket owner's full control", async () => {
+    const owner = await aclBucket(s3, "acl-limits");
+    const grants = Array.from({ length: 101 }, () => ({ Grantee: { Type: "CanonicalUser" as const, ID: owner }, Permission: "READ" as const }));
+    await rejectsWith(s3.send(new PutBucketAclCommand({ Bucket: "acl-limits", AccessControlPolicy: { Owner: { ID: owner }, Grants: grants } })), "MalformedACLError", 400);
+
+    const other = t.s3({ credentials: { accessKeyId: "222222222222", secretAccessKey: "test" } });
+    await s3.send(new CreateBucketCommand({ Bucket: "acl-disabled" }));
+    await other.send(new PutObjectCommand({ Bucket: "acl-disabled", Key: "theirs", Body: "x", ACL: "bucket-owner-full-control" }));
+    // With ACLs disabled the bucket owner owns every object.
+    assert.equal((await s3.send(new GetObjectAclCommand({ Bucket: "acl-disabled", Key: "theirs" }))).Owner?.ID, (await s3.send(new GetBucketAclCommand({ Bucket: "acl-disabled" }))).Owner?.ID);
+    await rejectsWith(other.send(new PutObjectCommand({ Bucket: "acl-disabled", Key: "theirs", Body: "x", ACL: "public-read" })), "AccessControlListNotSupported", 400);
+  });
+
   it("stops applying ACLs once ownership is bucket-owner-enforced, which a bucket granting others cannot take", async () => {
     const owner = await aclBucket(s3, "acl-enforced");
     await s3.send(new PutObjectCommand({ Bucket: "acl-enforced", Key: "k", Body: "x", ACL: "public-read" }));
@@ -203,7 +245,9 @@ describe("S3 ACLs in strict mode", () => {
     await rejectsWith(reader.send(new GetObjectAclCommand({ Bucket: "acl-shared", Key: "k" })), "AccessDenied", 403);
     await rejectsWith(reader.send(new PutObjectCommand({ Bucket: "acl-shared", Key: "new", Body: "x" })), "AccessDenied", 403);
 
+    // Naming a public ACL on a write takes s3:PutObjectAcl as well, which the reader's grants do not give.
     await owner.send(new PutBucketAclCommand({ Bucket: "acl-shared", GrantWrite: `uri="${AUTHENTICATED_USERS}"` }));
+    await rejectsWith(reader.send(new PutObjectCommand({ Bucket: "acl-shared", Key: "new", Body: "x", ACL: "public-read" })), "AccessDenied", 403);
     await reader.send(new PutObjectCommand({ Bucket: "acl-shared", Key: "new", Body: "x" }));
     assert.equal((await rawRequest(t.cloud.endpoint, { method: "PUT", path: "/acl-shared/anon", anonymous: true, body: "x" })).status, 403);
   });

@@ -165,6 +165,9 @@ function grantee(type: string, value: string, parties: AclParties, headerKey?: s
   }
 }
 
+/** The most grants an ACL may hold. */
+const MAX_GRANTS = 100;
+
 const malformedAcl = () =>
   new AwsError("MalformedACLError", "The XML you provided was not well-formed or did not validate against our published schema", 400);
 
@@ -193,13 +196,13 @@ export function requestedGrants(input: AclInput & { AccessControlPolicy?: Access
   checkCannedAcl(input.ACL);
   const fromHeaders = headerGrants(input, parties);
   if (input.ACL !== undefined && fromHeaders) throw s3Errors.invalidRequest("Specifying both Canned ACLs and Header Grants is not allowed");
-  if (input.ACL !== undefined && input.AccessControlPolicy !== undefined) {
+  if ((input.ACL !== undefined || fromHeaders) && input.AccessControlPolicy !== undefined) {
     throw new AwsError("UnexpectedContent", "This request does not support content", 400);
   }
   if (input.ACL !== undefined) return cannedGrants(input.ACL, target === "bucket" ? { ...parties, bucketOwner: parties.owner } : parties);
-  if (fromHeaders) return fromHeaders;
-  if (input.AccessControlPolicy !== undefined) return documentGrants(input.AccessControlPolicy, parties);
-  return undefined;
+  const granted = fromHeaders ?? (input.AccessControlPolicy !== undefined ? documentGrants(input.AccessControlPolicy, parties) : undefined);
+  if (granted && granted.length > MAX_GRANTS) throw malformedAcl();
+  return granted;
 }
 
 /** Whether some grant reaches everyone, or every AWS account. */
@@ -233,10 +236,13 @@ export function aclOutput(owner: string, grants: readonly Grant[] | undefined) {
   };
 }
 
+/** A key as a policy's resource takes it literally: `*`, `?` and `$` escaped as policy variables. */
+const literal = (key: string): string => key.replace(/[$*?]/g, (c) => `\${${c}}`);
+
 /** The IAM actions each ACL permission grants, on the bucket or on an object (AWS's mapping of ACL permissions to policy actions). */
 const BUCKET_ACTIONS: Record<Permission, { bucket: string[]; objects: string[] }> = {
   READ: { bucket: ["s3:ListBucket", "s3:ListBucketVersions", "s3:ListBucketMultipartUploads"], objects: [] },
-  WRITE: { bucket: [], objects: ["s3:PutObject", "s3:DeleteObject", "s3:DeleteObjectVersion", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"] },
+  WRITE: { bucket: [], objects: ["s3:PutObject", "s3:DeleteObject"] },
   READ_ACP: { bucket: ["s3:GetBucketAcl"], objects: [] },
   WRITE_ACP: { bucket: ["s3:PutBucketAcl"], objects: [] },
   FULL_CONTROL: { bucket: [], objects: [] },
@@ -272,7 +278,7 @@ export function aclStatements(bucket: BucketRecord, grants: readonly Grant[] | u
     const condition = grantee.group === AUTHENTICATED_USERS ? { Null: { "aws:PrincipalArn": ["false"] } } : undefined;
     const arn = bucketArn(bucket.name);
     const granted: [string[], string][] = resource
-      ? [[OBJECT_ACTIONS[permission], `${arn}/${resource.key}`]]
+      ? [[OBJECT_ACTIONS[permission], `${arn}/${literal(resource.key)}`]]
       : [
           [BUCKET_ACTIONS[permission].bucket, arn],
           [BUCKET_ACTIONS[permission].objects, `${arn}/*`],

@@ -3,14 +3,14 @@
  * canonical owner ids.
  */
 import type { RequestContext } from "../../server/context.js";
-import { defineOperation } from "../../server/service.js";
+import { defineOperation, type AuthorizationRequirement } from "../../server/service.js";
+import { objectArn } from "./names.js";
 import type { S3Store } from "./store.js";
 import { AwsError } from "../../server/errors.js";
 import { s3Errors } from "./errors.js";
 import { isDeleteMarker, versionIdOf, type BucketRecord, type DeleteMarker, type ObjectRecord } from "./records.js";
 import { versionOrder } from "./version-ids.js";
 import { aclsEnabled, checkCannedAcl, isPublicAcl, refusePublicAcl, requestedGrants, type AccessControlPolicy, type AclInput, type AclParties, type Grant } from "./acl.js";
-import { DEFAULT_ACCOUNT_ID } from "../../auth/credentials.js";
 import { presentedKey } from "./sse-c.js";
 
 export type { AclInput };
@@ -32,42 +32,64 @@ export function requireBucket(store: S3Store, name: string): BucketRecord {
 /** PutBucketAcl's and PutObjectAcl's ACL: a canned ACL, grant headers or a document. */
 export type AclChangeInput = AclInput & { AccessControlPolicy?: AccessControlPolicy };
 
-/**
- * The parties of an ACL. A canonical user id names an account Nimbus has
- * seen: the caller's, the owners', the default account, or a bucket owner.
- */
-export function aclParties(store: S3Store, ctx: RequestContext, owner: string, bucketOwner: string): AclParties {
-  return {
-    owner,
-    bucketOwner,
-    accountOf(id) {
-      for (const account of [ctx.accountId, owner, bucketOwner, DEFAULT_ACCOUNT_ID]) if (account !== "" && canonicalUserId(account) === id) return account;
-      return store.allBuckets().find((bucket) => canonicalUserId(bucket.accountId) === id)?.accountId;
-    },
-  };
+/** The parties of an ACL: the resource's owner and its bucket's; a canonical user id names any account. */
+export function aclParties(owner: string, bucketOwner: string): AclParties {
+  return { owner, bucketOwner, accountOf: accountOfCanonicalId };
 }
 
 const aclsNotSupported = () => new AwsError("AccessControlListNotSupported", "The bucket does not allow ACLs", 400);
 
-/** Whether every grant is the owner's full control: all a bucket with ACLs disabled takes. */
-function ownerOnly(grants: readonly Grant[] | undefined, owner: string): boolean {
-  return grants === undefined || grants.every(({ grantee, permission }) => grantee.account === owner && permission === "FULL_CONTROL");
+/**
+ * Whether every grant is full control for the resource's owner or the
+ * bucket's: all a bucket with ACLs disabled takes (`private`,
+ * `bucket-owner-full-control` or a document saying the same).
+ */
+function ownersOnly(grants: readonly Grant[] | undefined, parties: AclParties): boolean {
+  return (
+    grants === undefined ||
+    grants.every(({ grantee, permission }) => permission === "FULL_CONTROL" && (grantee.account === parties.owner || grantee.account === parties.bucketOwner))
+  );
+}
+
+/** A write's ACL and the object's owner. */
+export interface ObjectWriteAcl {
+  /** Undefined where the write names none (the owner's full control). */
+  grants?: Grant[];
+  owner: string;
 }
 
 /**
- * An object write's ACL: undefined where it names none. With ACLs
- * disabled (bucket owner enforced, the default) any ACL but the owner's
- * is refused; otherwise Block Public Access may refuse a public one.
+ * An object write's ACL. With ACLs disabled (bucket owner enforced, the
+ * default) any ACL but the owners' is refused, and the bucket owner owns
+ * the object; otherwise Block Public Access may refuse a public one, and
+ * the writer owns it, unless BucketOwnerPreferred hands an object written
+ * with `bucket-owner-full-control` to the bucket owner. An anonymous
+ * writer's object is the bucket owner's.
  */
-export function objectWriteAcl(store: S3Store, bucket: BucketRecord, input: AclInput, ctx: RequestContext): Grant[] | undefined {
+export function objectWriteAcl(bucket: BucketRecord, input: AclInput, ctx: RequestContext): ObjectWriteAcl {
   checkCannedAcl(input.ACL);
-  const grants = requestedGrants(input, aclParties(store, ctx, ctx.accountId, bucket.accountId), "object");
+  const writer = ctx.accountId === "" ? bucket.accountId : ctx.accountId;
+  const parties = aclParties(writer, bucket.accountId);
+  const grants = requestedGrants(input, parties, "object");
   if (!aclsEnabled(bucket)) {
-    if (!ownerOnly(grants, ctx.accountId) && !ownerOnly(grants, bucket.accountId)) throw aclsNotSupported();
-    return undefined;
+    if (!ownersOnly(grants, parties)) throw aclsNotSupported();
+    return { owner: bucket.accountId };
   }
   refusePublicAcl(bucket, grants);
-  return grants;
+  const handedOver = bucket.objectOwnership === "BucketOwnerPreferred" && input.ACL === "bucket-owner-full-control";
+  return { grants, owner: handedOver ? bucket.accountId : writer };
+}
+
+/** Canned ACLs any write may name without the permission to set an ACL: the default, and the bucket owner's full control. */
+const UNPRIVILEGED_ACLS: ReadonlySet<string> = new Set(["private", "bucket-owner-full-control"]);
+
+/**
+ * A write that sets an ACL needs the permission to set it (`s3:PutObjectAcl`,
+ * `s3:PutBucketAcl`) beside its own.
+ */
+export function aclRequirements(input: AclInput, action: "s3:PutObjectAcl" | "s3:PutBucketAcl", resource: string): AuthorizationRequirement[] {
+  const grants = [input.GrantFullControl, input.GrantRead, input.GrantReadACP, input.GrantWrite, input.GrantWriteACP].some((g) => g !== undefined);
+  return grants || (input.ACL !== undefined && !UNPRIVILEGED_ACLS.has(input.ACL)) ? [{ action, resource }] : [];
 }
 
 /**
@@ -84,7 +106,7 @@ export function changedGrants(bucket: BucketRecord, input: AclChangeInput, parti
   }
   const grants = requestedGrants(input, parties, target);
   if (!aclsEnabled(bucket)) {
-    if (!ownerOnly(grants, parties.owner) && !ownerOnly(grants, parties.bucketOwner)) throw aclsNotSupported();
+    if (!ownersOnly(grants, parties)) throw aclsNotSupported();
     return undefined;
   }
   refusePublicAcl(bucket, grants);
@@ -92,13 +114,14 @@ export function changedGrants(bucket: BucketRecord, input: AclChangeInput, parti
 }
 
 /** CreateBucket's ACL: refused by an object ownership that disables ACLs, unless it is the default one. */
-export function newBucketAcl(store: S3Store, ownership: string, input: AclInput, ctx: RequestContext): Grant[] | undefined {
+export function newBucketAcl(ownership: string, input: AclInput, ctx: RequestContext): Grant[] | undefined {
   checkCannedAcl(input.ACL);
-  const grants = requestedGrants(input, aclParties(store, ctx, ctx.accountId, ctx.accountId), "bucket");
+  const parties = aclParties(ctx.accountId, ctx.accountId);
+  const grants = requestedGrants(input, parties, "bucket");
   if (ownership === "BucketOwnerEnforced" && (input.ACL ?? "private") !== "private") {
     throw new AwsError("InvalidBucketAclWithObjectOwnership", "Bucket cannot have ACLs set with ObjectOwnership's BucketOwnerEnforced setting", 400);
   }
-  if (ownership === "BucketOwnerEnforced" && !ownerOnly(grants, ctx.accountId)) {
+  if (ownership === "BucketOwnerEnforced" && !ownersOnly(grants, parties)) {
     throw new AwsError("InvalidBucketAclWithObjectOwnership", "Bucket cannot have ACLs set with ObjectOwnership's BucketOwnerEnforced setting", 400);
   }
   if (ownership === "BucketOwnerEnforced") return undefined;
@@ -125,15 +148,15 @@ export interface EncryptionInput {
  */
 export function checkEncryption(input: EncryptionInput): string | undefined {
   const method = input.ServerSideEncryption;
+  const customer = input.SSECustomerAlgorithm !== undefined || input.SSECustomerKey !== undefined || input.SSECustomerKeyMD5 !== undefined;
+  if (customer && method !== undefined) {
+    throw s3Errors.invalidArgument("Server Side Encryption with Customer provided key is incompatible with the encryption method specified", "x-amz-server-side-encryption", method);
+  }
   if (method !== undefined && method !== "AES256") {
     if (method === "aws:kms" || method === "aws:kms:dsse") {
       throw new AwsError("NotImplemented", `Server-side encryption with KMS keys (${method}) is not supported by Nimbus yet.`, 501, { Header: "x-amz-server-side-encryption" });
     }
     throw s3Errors.invalidArgument("The encryption method specified is not supported", "x-amz-server-side-encryption", method);
-  }
-  const customer = input.SSECustomerAlgorithm !== undefined || input.SSECustomerKey !== undefined || input.SSECustomerKeyMD5 !== undefined;
-  if (customer && method !== undefined) {
-    throw s3Errors.invalidArgument("Server Side Encryption with Customer provided key is incompatible with the encryption method specified", "x-amz-server-side-encryption", method);
   }
   return presentedKey(input);
 }
@@ -196,6 +219,19 @@ export function objectAction(action: string, versionId: string | undefined): str
   return versionId === undefined ? action : action.replace("Object", "ObjectVersion");
 }
 
+/**
+ * What an object operation needs: its action (the version action where a
+ * version is named) on the object, with the version as `s3:versionid`, so
+ * that the version's own ACL decides.
+ */
+export function objectRequirement(action: string, bucket: string, key: string, versionId: string | undefined): AuthorizationRequirement {
+  return {
+    action: objectAction(action, versionId),
+    resource: objectArn(bucket, key),
+    keys: versionId === undefined ? undefined : new Map([["s3:versionid", versionId]]),
+  };
+}
+
 /** Requests S3 wants protected end to end (DeleteObjects, PutBucketCors) need Content-MD5 or a flexible checksum. */
 export function requireIntegrityHeader(ctx: RequestContext): void {
   const h = ctx.headers;
@@ -214,12 +250,23 @@ export function refuseGovernanceBypass(bucket: BucketRecord, bypass: boolean | u
   }
 }
 
-/** Canonical user id of an account: 64 hex characters, as S3 shows owners. */
+/**
+ * Canonical user id of an account: 64 hex characters, as S3 shows owners.
+ * Deterministic, not secret, and read back by accountOfCanonicalId: its
+ * last 24 characters spell the 12-digit account id (in hex), the first 40
+ * are a hash of it.
+ */
 export function canonicalUserId(accountId: string): string {
   let id = "";
-  // Deterministic and stable across restarts; not secret.
-  for (let i = 0; id.length < 64; i++) id += hash32(`${accountId}:${i}`).toString(16).padStart(8, "0");
-  return id.slice(0, 64);
+  for (let i = 0; id.length < 40; i++) id += hash32(`${accountId}:${i}`).toString(16).padStart(8, "0");
+  return `${id.slice(0, 40)}${Buffer.from(accountId.padStart(12, "0").slice(-12), "latin1").toString("hex")}`;
+}
+
+/** The account a canonical user id was made for, when it is one of Nimbus's. */
+export function accountOfCanonicalId(id: string): string | undefined {
+  if (!/^[0-9a-f]{64}$/.test(id)) return undefined;
+  const account = Buffer.from(id.slice(40), "hex").toString("latin1");
+  return /^\d{12}$/.test(account) && canonicalUserId(account) === id ? account : undefined;
 }
 
 function hash32(text: string): number {

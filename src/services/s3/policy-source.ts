@@ -7,17 +7,20 @@ import type { NamedPolicy } from "../../policy/evaluate.js";
 import type { PolicyDocument } from "../../policy/document.js";
 import { parseStored } from "../../policy/source.js";
 import type { KvEnvironment, KvStore } from "../../storage/types.js";
-import type { BucketRecord, ObjectRecord } from "./records.js";
-import { BUCKETS_STORE, OBJECTS_STORE } from "./store.js";
+import { isDeleteMarker, versionIdOf, type BucketRecord, type ObjectRecord, type VersionRecord } from "./records.js";
+import { BUCKETS_STORE, OBJECTS_STORE, VERSIONS_STORE } from "./store.js";
+import { prefixRange } from "../../storage/index.js";
 import { aclsEnabled, aclStatements } from "./acl.js";
 
 export class BucketPolicySource {
   private readonly buckets: KvStore<BucketRecord>;
   private readonly objects: KvStore<ObjectRecord>;
+  private readonly versions: KvStore<VersionRecord>;
 
   constructor(kv: KvEnvironment) {
     this.buckets = kv.store<BucketRecord>(BUCKETS_STORE);
     this.objects = kv.store<ObjectRecord>(OBJECTS_STORE);
+    this.versions = kv.store<VersionRecord>(VERSIONS_STORE);
   }
 
   /** Each bucket's policies as last read, valid while the buckets store keeps its generation. */
@@ -28,7 +31,7 @@ export class BucketPolicySource {
    * The policy of the bucket an `arn:aws:s3:::bucket[/key]` names, if any,
    * with its ACL's statements and, for an object, the object's ACL's.
    */
-  resourcePolicies(resource: string): readonly NamedPolicy[] {
+  resourcePolicies(resource: string, keys?: ReadonlyMap<string, string | string[]>): readonly NamedPolicy[] {
     if (!resource.startsWith("arn:aws:s3:::")) return [];
     const rest = resource.slice("arn:aws:s3:::".length);
     const slash = rest.indexOf("/");
@@ -45,10 +48,20 @@ export class BucketPolicySource {
     }
     const { policies, aclBucket: record } = cached;
     if (slash < 0 || !record) return policies;
-    // An object's own ACL, where the bucket lets ACLs apply: its record is read each time (objects change often).
+    // An object's own ACL (the version's a request names), where the bucket lets ACLs apply: read each time, as objects change often.
     const key = rest.slice(slash + 1);
-    const statements = aclStatements(record, this.objects.get([bucket, key])?.acl, { key });
+    const versionId = keys?.get("s3:versionid");
+    const object = typeof versionId === "string" ? this.version(bucket, key, versionId) : this.objects.get([bucket, key]);
+    const statements = aclStatements(record, object?.acl, { key });
     return statements.length === 0 ? policies : [...policies, { name: `ACL of ${resource}`, document: { version: "2012-10-17", statements } }];
+  }
+
+  private version(bucket: string, key: string, versionId: string): ObjectRecord | undefined {
+    for (const { value } of this.versions.range(prefixRange([bucket, key]))) {
+      if (versionIdOf(value) === versionId) return isDeleteMarker(value) ? undefined : value;
+    }
+    // A bucket that never had versioning keeps its one (null) version with the objects.
+    return versionId === "null" ? this.objects.get([bucket, key]) : undefined;
   }
 
   /** A bucket's policy, less its public grants under RestrictPublicBuckets, and its ACL's statements. */

@@ -171,6 +171,8 @@ export interface UploadRecord extends ObjectHeaders {
   lock?: VersionLock;
   /** The ACL the upload's object gets, as CreateMultipartUpload named it. */
   acl?: Grant[];
+  /** The object's owner where it is not the upload's initiator (the bucket owner's, by object ownership). */
+  objectOwnerAccountId?: string;
   /** SSE-C: the MD5 (base64) of the customer key every part must present. */
   sseCustomerKeyMd5?: string;
   /**

@@ -23,55 +23,51 @@ export interface CopySourceKeyInput {
   CopySourceSSECustomerKeyMD5?: string;
 }
 
-const WRITE_HEADER = "x-amz-server-side-encryption-customer-algorithm";
-const COPY_SOURCE_HEADER = "x-amz-copy-source-server-side-encryption-customer-algorithm";
+/** Every SSE-C error names this header, whichever header was wrong. */
+const ARGUMENT = "x-amz-server-side-encryption";
+
+/** A key error: its value S3 gives as the text `null`. */
+const invalidKey = (message: string) => s3Errors.invalidArgument(message, ARGUMENT, "null");
 
 /**
  * The MD5 (base64) of the key a request presents, or undefined where it
  * presents none; a key given incompletely, of the wrong size or with the
  * wrong MD5 is refused as S3 refuses it.
  */
-export function presentedKey(input: CustomerKeyInput, header = WRITE_HEADER): string | undefined {
+export function presentedKey(input: CustomerKeyInput): string | undefined {
   const { SSECustomerAlgorithm: algorithm, SSECustomerKey: key, SSECustomerKeyMD5: md5 } = input;
   if (algorithm === undefined && key === undefined && md5 === undefined) return undefined;
-  if (algorithm === undefined) {
-    throw s3Errors.invalidArgument("Requests specifying Server Side Encryption with Customer provided keys must provide a valid encryption algorithm.", header);
-  }
+  if (algorithm === undefined) throw invalidKey("Requests specifying Server Side Encryption with Customer provided keys must provide a valid encryption algorithm.");
   if (algorithm !== "AES256") {
     throw new AwsError("InvalidEncryptionAlgorithmError", "The Encryption request you specified is not valid. Supported value: AES256.", 400, {
-      ArgumentName: header,
+      ArgumentName: ARGUMENT,
       ArgumentValue: algorithm,
     });
   }
-  if (key === undefined) {
-    throw s3Errors.invalidArgument("Requests specifying Server Side Encryption with Customer provided keys must provide an appropriate secret key.", header);
-  }
+  if (key === undefined) throw invalidKey("Requests specifying Server Side Encryption with Customer provided keys must provide an appropriate secret key.");
   const bytes = Buffer.from(key, "base64");
-  if (bytes.length !== 32 || bytes.toString("base64") !== key) {
-    throw s3Errors.invalidArgument("The secret key was invalid for the specified algorithm.", header.replace(/algorithm$/, "key"));
-  }
+  if (bytes.length !== 32 || bytes.toString("base64") !== key) throw invalidKey("The secret key was invalid for the specified algorithm.");
   const actual = createHash("md5").update(bytes).digest("base64");
   if (md5 === undefined) {
-    throw s3Errors.invalidArgument("Requests specifying Server Side Encryption with Customer provided keys must provide the client calculated MD5 of the secret key.", header);
+    throw invalidKey("Requests specifying Server Side Encryption with Customer provided keys must provide the client calculated MD5 of the secret key.");
   }
-  if (md5 !== actual) {
-    throw s3Errors.invalidArgument("The calculated MD5 hash of the key did not match the hash that was provided.", header);
-  }
+  if (md5 !== actual) throw invalidKey("The calculated MD5 hash of the key did not match the hash that was provided.");
   return actual;
 }
 
 /** The copy source's key, under its own headers. */
 export function presentedSourceKey(input: CopySourceKeyInput): string | undefined {
-  return presentedKey(
-    { SSECustomerAlgorithm: input.CopySourceSSECustomerAlgorithm, SSECustomerKey: input.CopySourceSSECustomerKey, SSECustomerKeyMD5: input.CopySourceSSECustomerKeyMD5 },
-    COPY_SOURCE_HEADER,
-  );
+  return presentedKey({
+    SSECustomerAlgorithm: input.CopySourceSSECustomerAlgorithm,
+    SSECustomerKey: input.CopySourceSSECustomerKey,
+    SSECustomerKeyMD5: input.CopySourceSSECustomerKeyMD5,
+  });
 }
 
 /**
- * A read of an object (or a part upload to an upload) must present the key
- * it was written with, and only then: no key, the wrong key, or a key for
- * an object stored without one are each refused.
+ * A read of an object must present the key it was written with, and only
+ * then: no key (400), the wrong key (403), or a key for an object stored
+ * without one (400) are each refused.
  */
 export function checkPresentedKey(stored: string | undefined, presented: string | undefined, method: string): void {
   if (stored === presented) return;
@@ -79,8 +75,26 @@ export function checkPresentedKey(stored: string | undefined, presented: string 
   if (presented === undefined) {
     throw s3Errors.invalidRequest("The object was stored using a form of Server Side Encryption. The correct parameters must be provided to retrieve the object.");
   }
-  // HEAD answers have no body to say more in.
-  throw new AwsError("AccessDenied", method === "HEAD" ? "" : "Access Denied", 403);
+  // HEAD answers have no body to say it in.
+  throw new AwsError("AccessDenied", method === "HEAD" ? "" : "Requests specifying Server Side Encryption with Customer provided keys must provide the correct secret key.", 403);
+}
+
+/** A part of an upload presents the key the upload began with, or none where it began with none. */
+export function checkPartKey(stored: string | undefined, presented: string | undefined): void {
+  if (stored === presented) return;
+  if (stored === undefined || presented === undefined) {
+    throw s3Errors.invalidRequest("The multipart upload initiate requested encryption. Subsequent part requests must include the appropriate encryption parameters.");
+  }
+  throw s3Errors.invalidRequest("The provided encryption parameters did not match the ones used originally.");
+}
+
+/**
+ * An SSE-C object's ETag: S3's is not the MD5 of the bytes (it is taken
+ * over what is stored, encrypted), so it is derived from both the bytes'
+ * MD5 and the key's.
+ */
+export function encryptedEtag(md5Hex: string, keyMd5: string): string {
+  return createHash("md5").update(`${md5Hex}:${keyMd5}`).digest("hex");
 }
 
 /** The answer's encryption members: the customer key's, or SSE-S3's where the object has none. */

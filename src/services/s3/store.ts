@@ -21,7 +21,7 @@ const BODIES = "s3.bodies";
  * key's latest version unless that is a delete marker: reads and listings
  * of current objects never look here.
  */
-const VERSIONS = "s3.versions";
+export const VERSIONS_STORE = "s3.versions";
 /** Hot objects kept in memory: records, and bodies of at most 16 KiB (so at most 16 MiB of them). */
 const OBJECT_CACHE_ENTRIES = 1024;
 
@@ -43,7 +43,7 @@ export class S3Store {
     this.objects = kv.store<ObjectRecord>(OBJECTS_STORE);
     this.uploads = kv.store<UploadRecord>("s3.uploads");
     this.parts = kv.store<PartRecord>("s3.parts");
-    this.versions = kv.store<VersionRecord>(VERSIONS);
+    this.versions = kv.store<VersionRecord>(VERSIONS_STORE);
   }
 
   /**
@@ -137,7 +137,7 @@ export class S3Store {
       const bucket = buckets.get(name);
       if (!bucket) return false;
       if (bucket.versioning === undefined) {
-        const versions = tx.store<VersionRecord>(VERSIONS);
+        const versions = tx.store<VersionRecord>(VERSIONS_STORE);
         for (const { key, value } of this.objects.range(prefixRange([name]))) versions.put([name, keyOf(key), this.nextOrder()], value);
       }
       buckets.put(name, { ...bucket, versioning: status });
@@ -435,7 +435,7 @@ class VersionEdit {
     private readonly tx: KvTransaction,
     private readonly bucket: string,
   ) {
-    this.versions = tx.store<VersionRecord>(VERSIONS);
+    this.versions = tx.store<VersionRecord>(VERSIONS_STORE);
   }
 
   private list(key: string): VersionList {

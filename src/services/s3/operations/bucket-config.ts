@@ -10,7 +10,7 @@ import { AwsError } from "../../../server/errors.js";
 import type { OperationTable } from "../../../server/service.js";
 import { validateTags } from "../object-headers.js";
 import { bucketArn, objectArn } from "../names.js";
-import { aclParties, changedGrants, notAllowedOnDeleteMarker, objectAction, operation, requireBucket, requireIntegrityHeader, requireVersion, versionHeader, type AclChangeInput, type S3Deps } from "../operation.js";
+import { aclParties, changedGrants, notAllowedOnDeleteMarker, objectRequirement, operation, requireBucket, requireIntegrityHeader, requireVersion, versionHeader, type AclChangeInput, type S3Deps } from "../operation.js";
 import { aclOutput, aclsEnabled } from "../acl.js";
 import { BLOCK_ALL, isDeleteMarker, OBJECT_OWNERSHIPS, type CorsRule, type ObjectOwnership, type Tag } from "../records.js";
 import { validateCorsRules } from "../cors.js";
@@ -114,28 +114,28 @@ export function bucketConfigOperations(deps: S3Deps): OperationTable {
       authorize: (i) => [{ action: "s3:PutBucketAcl", resource: bucketArn(i.Bucket) }],
       async handle(input, ctx) {
         const bucket = requireBucket(store, input.Bucket);
-        const grants = changedGrants(bucket, input, aclParties(store, ctx, bucket.accountId, bucket.accountId), "bucket");
+        const grants = changedGrants(bucket, input, aclParties(bucket.accountId, bucket.accountId), "bucket");
         if (grants) await store.updateBucket(input.Bucket, (b) => ({ ...b, acl: grants }));
         return {};
       },
     }),
 
     PutObjectAcl: operation<ObjectInput & AclChangeInput & { VersionId?: string }>({
-      authorize: (i) => [{ action: objectAction("s3:PutObjectAcl", i.VersionId), resource: objectArn(i.Bucket, i.Key) }],
+      authorize: (i) => [objectRequirement("s3:PutObjectAcl", i.Bucket, i.Key, i.VersionId)],
       async handle(input, ctx) {
         const bucket = requireBucket(store, input.Bucket);
         // A key whose latest version is a delete marker has no ACL to change.
         const latest = input.VersionId === undefined && bucket.versioning !== undefined && !store.object(input.Bucket, input.Key) ? store.latestVersion(input.Bucket, input.Key) : undefined;
         if (latest && isDeleteMarker(latest)) throw notAllowedOnDeleteMarker(latest, "PUT");
         const record = requireVersion(store, bucket, input.Key, input.VersionId, "PUT");
-        const grants = changedGrants(bucket, input, aclParties(store, ctx, record.ownerAccountId, bucket.accountId), "object");
+        const grants = changedGrants(bucket, input, aclParties(record.ownerAccountId, bucket.accountId), "object");
         if (grants) await store.updateObject(input.Bucket, input.Key, input.VersionId, (r) => ({ ...r, acl: grants }));
         return { VersionId: versionHeader(bucket, record) };
       },
     }),
 
     GetObjectAcl: operation<ObjectInput & { VersionId?: string }>({
-      authorize: (i) => [{ action: objectAction("s3:GetObjectAcl", i.VersionId), resource: objectArn(i.Bucket, i.Key) }],
+      authorize: (i) => [objectRequirement("s3:GetObjectAcl", i.Bucket, i.Key, i.VersionId)],
       handle(input) {
         const bucket = requireBucket(store, input.Bucket);
         const record = requireVersion(store, bucket, input.Key, input.VersionId, "GET");

@@ -8,7 +8,7 @@ import { AwsError } from "../../../server/errors.js";
 import { s3Errors } from "../errors.js";
 import { assertValidBucketName, bucketArn } from "../names.js";
 import { validateTags } from "../object-headers.js";
-import { newBucketAcl, operation, owner, requireBucket, type AclInput, type S3Deps } from "../operation.js";
+import { aclRequirements, newBucketAcl, operation, owner, requireBucket, type AclInput, type S3Deps } from "../operation.js";
 import { OBJECT_OWNERSHIPS, type ObjectOwnership, type Tag } from "../records.js";
 
 interface BucketInput {
@@ -32,14 +32,14 @@ interface ListBucketsInput {
 export function bucketOperations({ store }: S3Deps): OperationTable {
   return {
     CreateBucket: operation<CreateBucketInput>({
-      authorize: (i) => [{ action: "s3:CreateBucket", resource: bucketArn(i.Bucket) }],
+      authorize: (i) => [{ action: "s3:CreateBucket", resource: bucketArn(i.Bucket) }, ...aclRequirements(i, "s3:PutBucketAcl", bucketArn(i.Bucket))],
       async handle(input, ctx) {
         assertValidBucketName(input.Bucket);
         if (input.ObjectOwnership !== undefined && !OBJECT_OWNERSHIPS.has(input.ObjectOwnership)) {
           throw s3Errors.invalidArgument(`Invalid x-amz-object-ownership header: ${input.ObjectOwnership}`, "x-amz-object-ownership");
         }
         const ownership = input.ObjectOwnership ?? "BucketOwnerEnforced";
-        const acl = newBucketAcl(store, ownership, input, ctx);
+        const acl = newBucketAcl(ownership, input, ctx);
         const region = bucketRegion(input.CreateBucketConfiguration?.LocationConstraint, ctx.region);
         const tags = input.CreateBucketConfiguration?.Tags ?? [];
         validateTags(tags, "bucket");

@@ -10,7 +10,7 @@ import { s3Errors } from "../errors.js";
 import { assertValidKey, objectArn } from "../names.js";
 import { checksumValue, headersFromInput, parseTaggingHeader, storageClassOf, type ObjectHeaderInput } from "../object-headers.js";
 import { checksumAlgorithmOf } from "./multipart.js";
-import { objectAction, checkEncryption, objectWriteAcl, operation, isVersionId, requireBucket, requireVersion, versionHeader, type AclInput, type EncryptionInput, type S3Deps } from "../operation.js";
+import { aclRequirements, objectRequirement, checkEncryption, objectWriteAcl, operation, isVersionId, requireBucket, requireVersion, versionHeader, type AclInput, type EncryptionInput, type S3Deps } from "../operation.js";
 import { isDeleteMarker, type ObjectRecord } from "../records.js";
 import type { S3Store } from "../store.js";
 import { expirationHeader } from "../lifecycle.js";
@@ -99,13 +99,14 @@ export function copyOperations({ store }: S3Deps): OperationTable {
       authorize(i) {
         const source = parseCopySource(i.CopySource);
         return [
-          { action: objectAction("s3:GetObject", source.versionId), resource: objectArn(source.bucket, source.key) },
+          objectRequirement("s3:GetObject", source.bucket, source.key, source.versionId),
           { action: "s3:PutObject", resource: objectArn(i.Bucket, i.Key) },
+          ...aclRequirements(i, "s3:PutObjectAcl", objectArn(i.Bucket, i.Key)),
         ];
       },
       async handle(input, ctx) {
         const bucket = requireBucket(store, input.Bucket);
-        const acl = objectWriteAcl(store, bucket, input, ctx);
+        const acl = objectWriteAcl(bucket, input, ctx);
         assertValidKey(input.Key);
         const customerKey = checkEncryption(input);
         checkWriteConditionHeaders(input);
@@ -137,7 +138,7 @@ export function copyOperations({ store }: S3Deps): OperationTable {
         }
         const body = await ingestBody(store.blobs, store.readBody(from), { algorithm }, new Map(), INLINE_BODY_BYTES);
         // A copy gets the ACL its request names, never its source's.
-        const record = writtenRecord(headers, body, tags, ctx, newVersionLock(bucket, input, ctx.now().getTime()), acl, customerKey);
+        const record = writtenRecord(headers, body, tags, ctx, { lock: newVersionLock(bucket, input, ctx.now().getTime()), acl, customerKey });
         const versionId = await storeNewObject(store, input, record, body.inline);
         return {
           VersionId: versionId,

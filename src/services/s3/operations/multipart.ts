@@ -3,7 +3,7 @@
  * CompleteMultipartUpload, AbortMultipartUpload, ListParts,
  * ListMultipartUploads.
  */
-import { checkPresentedKey, encryptionOutput, presentedKey, type CopySourceKeyInput, type CustomerKeyInput } from "../sse-c.js";
+import { checkPartKey, encryptedEtag, encryptionOutput, presentedKey, type CopySourceKeyInput, type CustomerKeyInput } from "../sse-c.js";
 import { createHash, randomBytes } from "node:crypto";
 import type { RequestBody } from "../../../protocols/shared/body.js";
 import { AwsError, isAwsError } from "../../../server/errors.js";
@@ -15,7 +15,7 @@ import { s3Errors } from "../errors.js";
 import { compareUtf8, successor, urlEncodeKey } from "../keys.js";
 import { assertValidKey, bucketArn, objectArn } from "../names.js";
 import { headersFromInput, newObjectRecord, parseTaggingHeader, type ObjectHeaderInput } from "../object-headers.js";
-import { objectAction, checkEncryption, objectWriteAcl, operation, owner, requireBucket, type AclInput, type EncryptionInput, type S3Deps } from "../operation.js";
+import { aclRequirements, objectRequirement, checkEncryption, objectWriteAcl, operation, owner, requireBucket, type AclInput, type EncryptionInput, type S3Deps } from "../operation.js";
 import { CHECKSUM_ALGORITHMS, type ChecksumAlgorithm, type ObjectRecord, type PartRecord, type UploadRecord } from "../records.js";
 import type { S3Store } from "../store.js";
 import { virtualHostUrl } from "./bucket.js";
@@ -29,8 +29,13 @@ import { createChecksum } from "../../../util/checksums.js";
 const MIN_PART_BYTES = 5 * 1024 * 1024;
 
 /** Every part of an upload begun with a customer key presents that key, and no part of another upload does. */
-function checkPartKey(upload: UploadRecord, input: CustomerKeyInput): void {
-  checkPresentedKey(upload.sseCustomerKeyMd5, presentedKey(input), "PUT");
+function checkUploadKey(upload: UploadRecord, input: CustomerKeyInput): void {
+  checkPartKey(upload.sseCustomerKeyMd5, presentedKey(input));
+}
+
+/** A part's ETag, which for an upload under a customer key is not its bytes' MD5. */
+function partEtag(upload: UploadRecord, md5Hex: string): string {
+  return `"${upload.sseCustomerKeyMd5 === undefined ? md5Hex : encryptedEtag(md5Hex, upload.sseCustomerKeyMd5)}"`;
 }
 const MAX_PARTS = 10000;
 /** How many finished uploads a repeated Complete can still find. */
@@ -159,10 +164,10 @@ export function multipartOperations({ store }: S3Deps): OperationTable {
 
   return {
     CreateMultipartUpload: operation<CreateMultipartUploadInput>({
-      authorize: (i) => [{ action: "s3:PutObject", resource: objectArn(i.Bucket, i.Key) }],
+      authorize: (i) => [{ action: "s3:PutObject", resource: objectArn(i.Bucket, i.Key) }, ...aclRequirements(i, "s3:PutObjectAcl", objectArn(i.Bucket, i.Key))],
       async handle(input, ctx) {
         const bucket = requireBucket(store, input.Bucket);
-        const acl = objectWriteAcl(store, bucket, input, ctx);
+        const acl = objectWriteAcl(bucket, input, ctx);
         assertValidKey(input.Key);
         const customerKey = checkEncryption(input);
         const checksumAlgorithm = input.ChecksumAlgorithm === undefined ? undefined : checksumAlgorithmOf(input.ChecksumAlgorithm);
@@ -180,7 +185,8 @@ export function multipartOperations({ store }: S3Deps): OperationTable {
           checksumType,
           lock: newVersionLock(bucket, input, ctx.now().getTime()),
         };
-        if (acl) upload.acl = acl;
+        if (acl.grants) upload.acl = acl.grants;
+        if (acl.owner !== upload.ownerAccountId) upload.objectOwnerAccountId = acl.owner;
         if (customerKey !== undefined) upload.sseCustomerKeyMd5 = customerKey;
         await store.createUpload(upload);
         const abort = abortOf(bucket.lifecycle, input.Key, upload.initiated);
@@ -202,7 +208,7 @@ export function multipartOperations({ store }: S3Deps): OperationTable {
       async handle(input, ctx) {
         checkPartNumber(input.PartNumber);
         const upload = requireUpload(input);
-        checkPartKey(upload, input);
+        checkUploadKey(upload, input);
         requireContentLength(ctx, input.ContentLength);
         const declared = declaredDigests(input as unknown as Record<string, unknown>, ctx.headers);
         // An upload created with a checksum algorithm takes parts checksummed with it, and only those.
@@ -216,7 +222,7 @@ export function multipartOperations({ store }: S3Deps): OperationTable {
           partNumber: input.PartNumber,
           blob: body.blob,
           size: body.size,
-          etag: `"${body.md5Hex}"`,
+          etag: partEtag(upload, body.md5Hex),
           lastModified: wholeSeconds(ctx.now()),
           checksum: body.checksum.algorithm === upload.checksumAlgorithm ? body.checksum.value : undefined,
         };
@@ -233,14 +239,14 @@ export function multipartOperations({ store }: S3Deps): OperationTable {
       authorize(i) {
         const source = parseCopySource(i.CopySource);
         return [
-          { action: objectAction("s3:GetObject", source.versionId), resource: objectArn(source.bucket, source.key) },
+          objectRequirement("s3:GetObject", source.bucket, source.key, source.versionId),
           { action: "s3:PutObject", resource: objectArn(i.Bucket, i.Key) },
         ];
       },
       async handle(input, ctx) {
         checkPartNumber(input.PartNumber);
         const upload = requireUpload(input);
-        checkPartKey(upload, input);
+        checkUploadKey(upload, input);
         const { record: from, sourceVersionId } = resolveCopySource(store, input.CopySource, input, ctx.now().getTime(), "UploadPartCopy");
         const range = copyRange(input.CopySourceRange, from.size);
         if (!readable(from, ctx.now().getTime())) {
@@ -251,7 +257,7 @@ export function multipartOperations({ store }: S3Deps): OperationTable {
           partNumber: input.PartNumber,
           blob: body.blob,
           size: body.size,
-          etag: `"${body.md5Hex}"`,
+          etag: partEtag(upload, body.md5Hex),
           lastModified: wholeSeconds(ctx.now()),
           checksum: upload.checksumAlgorithm ? body.checksum.value : undefined,
         };
@@ -481,7 +487,7 @@ async function assemble(store: S3Store, upload: UploadRecord, parts: PartRecord[
     size: info.size,
     etag,
     lastModified: wholeSeconds(now),
-    ownerAccountId: upload.ownerAccountId,
+    ownerAccountId: upload.objectOwnerAccountId ?? upload.ownerAccountId,
     checksum: full ? { algorithm: fullAlgorithm, value: full.digest(), type: "FULL_OBJECT" } : compositeChecksum(upload, parts),
     tags: upload.tags,
     partsCount: parts.length,

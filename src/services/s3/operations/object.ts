@@ -21,6 +21,8 @@ import {
 import {
   checkEncryption,
   objectWriteAcl,
+  aclRequirements,
+  type ObjectWriteAcl,
   checkVersionId,
   isVersionId,
   operation,
@@ -32,11 +34,10 @@ import {
   type AclInput,
   type EncryptionInput,
   type S3Deps,
-  objectAction,
+  objectRequirement,
 } from "../operation.js";
 import type { BucketRecord, ObjectHeaders, ObjectRecord, Tag } from "../records.js";
-import type { Grant } from "../acl.js";
-import { checkPresentedKey, encryptionOutput, presentedKey, type CustomerKeyInput } from "../sse-c.js";
+import { checkPresentedKey, encryptedEtag, encryptionOutput, presentedKey, type CustomerKeyInput } from "../sse-c.js";
 import type { S3Store } from "../store.js";
 import { dueDate, expirationHeader } from "../lifecycle.js";
 import { lockedReason, lockedVersion, lockOutput, newVersionLock, type LockHeadersInput, type VersionLock } from "../object-lock.js";
@@ -93,10 +94,10 @@ interface DeleteObjectsInput {
 export function objectOperations({ store }: S3Deps): OperationTable {
   return {
     PutObject: operation<PutObjectInput>({
-      authorize: (i) => [{ action: "s3:PutObject", resource: objectArn(i.Bucket, i.Key) }],
+      authorize: (i) => [{ action: "s3:PutObject", resource: objectArn(i.Bucket, i.Key) }, ...aclRequirements(i, "s3:PutObjectAcl", objectArn(i.Bucket, i.Key))],
       async handle(input, ctx) {
         const bucket = requireBucket(store, input.Bucket);
-        const acl = objectWriteAcl(store, bucket, input, ctx);
+        const acl = objectWriteAcl(bucket, input, ctx);
         assertValidKey(input.Key);
         const customerKey = checkEncryption(input);
         checkWriteConditionHeaders(input);
@@ -112,7 +113,7 @@ export function objectOperations({ store }: S3Deps): OperationTable {
           }
         }
         const body = await ingestBody(store.blobs, input.Body, declared, ctx.trailers, INLINE_BODY_BYTES);
-        const record = writtenRecord(headers, body, tags, ctx, lock, acl, customerKey);
+        const record = writtenRecord(headers, body, tags, ctx, { lock, acl, customerKey });
         const versionId = await storeNewObject(store, input, record, body.inline);
         return {
           ETag: record.etag,
@@ -125,7 +126,7 @@ export function objectOperations({ store }: S3Deps): OperationTable {
     }),
 
     GetObject: operation<GetObjectInput>({
-      authorize: (i) => [{ action: objectAction("s3:GetObject", i.VersionId), resource: objectArn(i.Bucket, i.Key) }],
+      authorize: (i) => [objectRequirement("s3:GetObject", i.Bucket, i.Key, i.VersionId)],
       handle(input, ctx) {
         const { record, output, range } = readObject(store, input, ctx, "GET");
         // An archived object's body must be restored first; HeadObject still describes it.
@@ -138,7 +139,7 @@ export function objectOperations({ store }: S3Deps): OperationTable {
     }),
 
     HeadObject: operation<GetObjectInput>({
-      authorize: (i) => [{ action: objectAction("s3:GetObject", i.VersionId), resource: objectArn(i.Bucket, i.Key) }],
+      authorize: (i) => [objectRequirement("s3:GetObject", i.Bucket, i.Key, i.VersionId)],
       handle(input, ctx) {
         return readObject(store, input, ctx, "HEAD").output;
       },
@@ -146,8 +147,8 @@ export function objectOperations({ store }: S3Deps): OperationTable {
 
     GetObjectAttributes: operation<GetObjectAttributesInput>({
       authorize: (i) => [
-        { action: objectAction("s3:GetObject", i.VersionId), resource: objectArn(i.Bucket, i.Key) },
-        { action: objectAction("s3:GetObjectAttributes", i.VersionId), resource: objectArn(i.Bucket, i.Key) },
+        objectRequirement("s3:GetObject", i.Bucket, i.Key, i.VersionId),
+        objectRequirement("s3:GetObjectAttributes", i.Bucket, i.Key, i.VersionId),
       ],
       handle(input) {
         if (input.MaxParts !== undefined && input.MaxParts < 0) {
@@ -194,7 +195,7 @@ export function objectOperations({ store }: S3Deps): OperationTable {
     }),
 
     DeleteObject: operation<DeleteObjectInput>({
-      authorize: (i) => [{ action: objectAction("s3:DeleteObject", i.VersionId), resource: objectArn(i.Bucket, i.Key) }],
+      authorize: (i) => [objectRequirement("s3:DeleteObject", i.Bucket, i.Key, i.VersionId)],
       async handle(input, ctx) {
         const bucket = requireBucket(store, input.Bucket);
         refuseGovernanceBypass(bucket, input.BypassGovernanceRetention);
@@ -382,29 +383,28 @@ function applyResponseOverrides(output: Record<string, unknown>, input: GetObjec
 }
 
 /** The record of an object written whole (PutObject, CopyObject, PostObject): its body as ingested, by the caller. */
-export function writtenRecord(
-  headers: ObjectHeaders,
-  body: IngestedBody,
-  tags: Tag[],
-  ctx: RequestContext,
-  lock: VersionLock = NO_LOCK,
-  acl?: Grant[],
-  sseCustomerKeyMd5?: string,
-): ObjectRecord {
+/** What a write decided beside its body: the object's lock, ACL, owner and customer key. */
+export interface WrittenProperties {
+  lock?: VersionLock;
+  acl?: ObjectWriteAcl;
+  customerKey?: string;
+}
+
+export function writtenRecord(headers: ObjectHeaders, body: IngestedBody, tags: Tag[], ctx: RequestContext, { lock = NO_LOCK, acl, customerKey }: WrittenProperties): ObjectRecord {
   return newObjectRecord(headers, {
     blob: body.blob,
     inline: body.inline ? true : undefined,
     size: body.size,
-    etag: `"${body.md5Hex}"`,
+    etag: `"${customerKey === undefined ? body.md5Hex : encryptedEtag(body.md5Hex, customerKey)}"`,
     lastModified: wholeSeconds(ctx.now()),
-    ownerAccountId: ctx.accountId,
+    ownerAccountId: acl?.owner ?? ctx.accountId,
     checksum: { algorithm: body.checksum.algorithm, value: body.checksum.value, type: "FULL_OBJECT" },
     tags,
     lockMode: lock.lockMode,
     retainUntil: lock.retainUntil,
     legalHold: lock.legalHold,
-    acl,
-    sseCustomerKeyMd5,
+    acl: acl?.grants,
+    sseCustomerKeyMd5: customerKey,
   });
 }
 

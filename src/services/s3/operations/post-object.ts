@@ -15,7 +15,7 @@ import { declaredDigests, ingestBody, INLINE_BODY_BYTES } from "../body.js";
 import { s3Errors } from "../errors.js";
 import { objectArn } from "../names.js";
 import { headersFromInput, validateTags, type ObjectHeaderInput } from "../object-headers.js";
-import { checkEncryption, objectWriteAcl, operation, requireBucket, type S3Deps } from "../operation.js";
+import { aclRequirements, checkEncryption, objectWriteAcl, operation, requireBucket, type S3Deps } from "../operation.js";
 import { checkPostPolicy } from "../post-policy.js";
 import { newVersionLock, type LockHeadersInput } from "../object-lock.js";
 import type { Tag } from "../records.js";
@@ -57,12 +57,12 @@ export function formKey(form: PostForm): string {
 export function postObjectOperations({ store }: S3Deps): OperationTable {
   return {
     PostObject: operation<PostObjectInput>({
-      authorize: (i) => [{ action: "s3:PutObject", resource: objectArn(i.Bucket, i.Key) }],
+      authorize: (i) => [{ action: "s3:PutObject", resource: objectArn(i.Bucket, i.Key) }, ...aclRequirements({ ACL: i.Form?.fields?.get("acl") }, "s3:PutObjectAcl", objectArn(i.Bucket, i.Key))],
       async handle(input, ctx) {
         const { Form: form, Bucket: bucket, Key: key } = input;
         const fields = form.fields;
         const bucketRecord = requireBucket(store, bucket);
-        const acl = objectWriteAcl(store, bucketRecord, { ACL: fields.get("acl") }, ctx);
+        const acl = objectWriteAcl(bucketRecord, { ACL: fields.get("acl") }, ctx);
         const range = checkPostPolicy(form, bucket, key, ctx.now().getTime());
         const customerKey = checkEncryption({
           ServerSideEncryption: fields.get("x-amz-server-side-encryption"),
@@ -89,7 +89,7 @@ export function postObjectOperations({ store }: S3Deps): OperationTable {
           // The form ended inside the file (no closing boundary): the parser's error is the client's fault.
           throw isAwsError(error) ? error : malformedPost();
         });
-        const record = writtenRecord(headers, body, tags, ctx, lock, acl, customerKey);
+        const record = writtenRecord(headers, body, tags, ctx, { lock, acl, customerKey });
         try {
           if (range && body.size > range.max) throw s3Errors.entityTooLarge(body.size, range.max);
           if (range && body.size < range.min) {

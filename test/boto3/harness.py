@@ -1,0 +1,130 @@
+"""
+What the S3 conformance harnesses share: a boto3 client for the endpoint
+under test, the check context with its evidence tiers, the test registry,
+bucket clean-up and the runner that prints each result and the summary.
+
+Evidence tiers:
+  A  = an answer recorded on AWS (LocalStack's AWS-validated snapshots)
+  B  = other real-AWS evidence (captures, ceph/s3-tests written against AWS)
+  C  = documentation or inference: soft, a WARN line (which CI also refuses)
+"""
+import contextlib
+import os
+import sys
+import time
+import traceback
+from collections import Counter
+
+import boto3
+from botocore.config import Config
+from botocore.exceptions import ClientError
+
+ENDPOINT_URL = os.environ.get("AWS_ENDPOINT_URL", "http://127.0.0.1:4566").rstrip("/")
+REGION = "us-east-1"
+
+
+def client(**cfg):
+    return boto3.client("s3", endpoint_url=ENDPOINT_URL, region_name=REGION, aws_access_key_id="test",
+                        aws_secret_access_key="test",
+                        config=Config(s3={"addressing_style": "path"}, retries={"max_attempts": 1},
+                                      read_timeout=120, **cfg))
+
+
+S3 = client()
+
+
+class Failure(AssertionError):
+    pass
+
+
+class Ctx:
+    def __init__(self, tier):
+        self.tier, self.warnings, self.counts = tier, [], Counter()
+
+    def check(self, cond, msg, tier=None):
+        tier = tier or self.tier
+        if tier == "C":
+            return self.soft(cond, msg)
+        self.counts[tier] += 1
+        if not cond:
+            raise Failure(f"[{tier}] {msg}")
+        return True
+
+    def eq(self, actual, expected, what, tier=None):
+        return self.check(actual == expected, f"{what}: expected {expected!r}, got {actual!r}", tier)
+
+    def soft(self, cond, msg):
+        self.counts["C"] += 1
+        if not cond:
+            self.warnings.append(f"[C] {msg}")
+        return cond
+
+    def soft_eq(self, actual, expected, what):
+        return self.soft(actual == expected, f"{what}: expected {expected!r}, got {actual!r}")
+
+
+TESTS = []
+
+
+def test(tier, source):
+    def deco(fn):
+        TESTS.append((fn.__name__, tier, source, fn))
+        return fn
+    return deco
+
+
+def err_of(fn, **kw):
+    """The error response of a call, or None where it succeeded (its body drained)."""
+    try:
+        resp = fn(**kw)
+    except ClientError as e:
+        return e.response
+    if "Body" in resp and hasattr(resp["Body"], "read"):
+        resp["Body"].read()
+    return None
+
+
+def cleanup_bucket(name):
+    """Removes a bucket with every version, delete marker and upload in it; errors ignored."""
+    with contextlib.suppress(ClientError):
+        for up in S3.list_multipart_uploads(Bucket=name).get("Uploads", []):
+            S3.abort_multipart_upload(Bucket=name, Key=up["Key"], UploadId=up["UploadId"])
+    with contextlib.suppress(ClientError):
+        for page in S3.get_paginator("list_object_versions").paginate(Bucket=name):
+            for v in page.get("Versions", []) + page.get("DeleteMarkers", []):
+                S3.delete_object(Bucket=name, Key=v["Key"], VersionId=v["VersionId"])
+    with contextlib.suppress(ClientError):
+        S3.delete_bucket(Bucket=name)
+
+
+def run():
+    """Runs every registered test; prints PASS/FAIL, WARN lines and the summary; 1 when any failed."""
+    print(f"endpoint: {ENDPOINT_URL}  tests: {len(TESTS)}")
+    passed = failed = warnings = 0
+    totals = Counter()
+    for name, tier, source, fn in TESTS:
+        ctx = Ctx(tier)
+        t0 = time.time()
+        try:
+            fn(ctx)
+        except Failure as e:
+            failed += 1
+            print(f"FAIL {name} [{tier}] ({time.time() - t0:.1f}s)  [source: {source}]\n    {e}")
+        except Exception as e:  # noqa: BLE001 - unexpected errors are failures
+            failed += 1
+            detail = e.response.get("Error") if isinstance(e, ClientError) else e
+            print(f"FAIL {name} [{tier}] ({time.time() - t0:.1f}s)  [source: {source}]\n    unexpected "
+                  f"{type(e).__name__}: {detail}")
+            print("    " + "\n    ".join(traceback.format_exc().strip().splitlines()[-6:]))
+        else:
+            passed += 1
+            print(f"PASS {name} [{tier}] ({time.time() - t0:.1f}s)")
+        for w in ctx.warnings:
+            print(f"    WARN {w}")
+        warnings += len(ctx.warnings)
+        totals.update(ctx.counts)
+        sys.stdout.flush()
+    print(f"checks run: A={totals['A']} B={totals['B']} C={totals['C']} (C is soft)")
+    print(f"soft warnings: {warnings}")
+    print(f"summary: {passed} passed, {failed} failed")
+    return 1 if failed else 0
