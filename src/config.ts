@@ -20,6 +20,8 @@ export interface NimbusConfig {
   logLevel: LogLevel;
   /** Region assumed when a request names none (SigV2, anonymous). */
   defaultRegion: string;
+  /** How often S3 server access logs are delivered to their target buckets (AWS takes hours). */
+  s3LogDeliverySeconds: number;
 }
 
 export type ConfigInput = Partial<NimbusConfig>;
@@ -38,6 +40,7 @@ export function resolveConfig(input: ConfigInput = {}, env: NodeJS.ProcessEnv = 
     logAuth: input.logAuth ?? isTrue(env.NIMBUS_LOG_AUTH),
     logLevel: input.logLevel ?? parseLogLevel(env.NIMBUS_LOG_LEVEL) ?? "info",
     defaultRegion: input.defaultRegion ?? env.NIMBUS_DEFAULT_REGION ?? "us-east-1",
+    s3LogDeliverySeconds: input.s3LogDeliverySeconds ?? parseSeconds(env.NIMBUS_S3_LOG_DELIVERY_SECONDS) ?? 10,
   };
 }
 
@@ -46,6 +49,13 @@ export function parsePort(value: string | undefined): number | undefined {
   const port = Number(value);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`invalid port: ${value}`);
   return port;
+}
+
+export function parseSeconds(value: string | undefined): number | undefined {
+  if (value === undefined || value === "") return undefined;
+  const seconds = Number(value);
+  if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 86_400) throw new Error(`invalid number of seconds: ${value} (expected more than 0, at most 86400)`);
+  return seconds;
 }
 
 export function parseAuth(value: string | undefined): AuthMode | undefined {

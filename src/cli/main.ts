@@ -2,7 +2,7 @@
  * The `nimbus` command: start, status, reset.
  */
 import { parseArgs } from "node:util";
-import { DEFAULT_PORT, parseAuth, parsePort, resolveConfig, type LogLevel } from "../config.js";
+import { DEFAULT_PORT, parseAuth, parsePort, parseSeconds, resolveConfig, type LogLevel } from "../config.js";
 import { startNimbus, type Logger } from "../server/nimbus.js";
 import { VERSION } from "../version.js";
 
@@ -21,6 +21,8 @@ Options for start:
   --auth <mode>       lenient (default) or strict (env NIMBUS_AUTH)
   --log-auth          Log every authorization denial (env NIMBUS_LOG_AUTH=1)
   --log-level <lvl>   error, warn, info (default) or debug (env NIMBUS_LOG_LEVEL)
+  --s3-log-delivery-seconds <n>
+                      How often S3 server access logs are delivered (env NIMBUS_S3_LOG_DELIVERY_SECONDS, default 10)
 
 Options for status and reset:
   --endpoint <url>    Nimbus to talk to (env NIMBUS_ENDPOINT, default http://127.0.0.1:${DEFAULT_PORT})
@@ -62,6 +64,7 @@ async function startCommand(args: string[]): Promise<number> {
       auth: { type: "string" },
       "log-auth": { type: "boolean" },
       "log-level": { type: "string" },
+      "s3-log-delivery-seconds": { type: "string" },
     },
   });
   const config = resolveConfig(
@@ -73,6 +76,7 @@ async function startCommand(args: string[]): Promise<number> {
       auth: parseAuth(values.auth),
       logAuth: values["log-auth"],
       logLevel: values["log-level"] as LogLevel | undefined,
+      s3LogDeliverySeconds: parseSeconds(values["s3-log-delivery-seconds"]),
     },
     process.env,
   );

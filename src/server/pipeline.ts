@@ -8,7 +8,7 @@ import { ANONYMOUS, authenticate } from "../auth/index.js";
 import type { AuthResult, CredentialProvider } from "../auth/types.js";
 import type { NimbusConfig } from "../config.js";
 import type { Operation } from "../protocols/model.js";
-import type { WireRequest, WireResponse } from "../protocols/types.js";
+import type { Structure, WireRequest, WireResponse } from "../protocols/types.js";
 import type { RequestContext } from "./context.js";
 import { AwsError, internalError, isAwsError } from "./errors.js";
 import type { Route, ServiceRouter } from "./router.js";
@@ -51,6 +51,9 @@ export async function runPipeline(req: IncomingMessage, deps: PipelineDeps, sign
   const requestId = service.newRequestId ? service.newRequestId() : newRequestId();
   let runtime: ServiceRuntime | undefined;
   let op: Operation | undefined;
+  let ctx: RequestContext | undefined;
+  let input: Structure | undefined;
+  const started = performance.now();
   let crossOriginHeaders: Record<string, string> | undefined;
   try {
     // Awaited only when pending: a settled value would still cost a turn of the microtask queue.
@@ -78,9 +81,9 @@ export async function runPipeline(req: IncomingMessage, deps: PipelineDeps, sign
     const definition = runtime.operations[op.name];
     if (!definition) throw notImplemented(service, op.name);
 
-    const ctx = createContext(requestId, service, op, auth, req, deps, signal);
+    ctx = createContext(requestId, service, op, auth, req, deps, signal);
     const parsing = runtime.codec.parseInput(op, wire);
-    const input = parsing instanceof Promise ? await parsing : parsing;
+    input = parsing instanceof Promise ? await parsing : parsing;
     runtime.validate?.(op, input, ctx);
     deps.authorizer.authorize(ctx, definition.authorize(input, ctx), service.dialect);
     const handling = definition.handle(input, ctx);
@@ -88,6 +91,7 @@ export async function runPipeline(req: IncomingMessage, deps: PipelineDeps, sign
 
     const response = runtime.codec.serializeOutput(op, output, { requestId, hostId: requestId, method: req.method ?? "GET" });
     Object.assign(response.headers, runtime.responseHeaders(requestId), crossOriginHeaders);
+    if (runtime.observe) observe(runtime, req, ctx, op, input, response, undefined, started);
     return { response, service: service.name, operation: op.name };
   } catch (caught) {
     const error = isAwsError(caught) ? caught : internalError(caught);
@@ -95,8 +99,24 @@ export async function runPipeline(req: IncomingMessage, deps: PipelineDeps, sign
     const response = renderError(error, runtime, op, requestId, req.method ?? "GET");
     // An allowed origin reads errors too (a 404, a denied write).
     if (crossOriginHeaders) Object.assign(response.headers, crossOriginHeaders);
+    if (runtime?.observe && ctx && op && input) observe(runtime, req, ctx, op, input, response, error, started);
     return { response, service: service.name, operation: op?.name, error };
   }
+}
+
+/** Shows a service the request it answered. */
+function observe(
+  runtime: ServiceRuntime,
+  req: IncomingMessage,
+  ctx: RequestContext,
+  op: Operation,
+  input: Structure,
+  response: WireResponse,
+  error: AwsError | undefined,
+  started: number,
+): void {
+  const requestLine = `${req.method ?? "GET"} ${req.url ?? "/"} HTTP/${req.httpVersion}`;
+  runtime.observe!({ ctx, operation: op.name, input, response, error, requestLine, elapsedMs: performance.now() - started });
 }
 
 /** A website request: anonymous, its access decided by the authorizer as an unsigned GetObject's would be. */

@@ -11,6 +11,7 @@ import type { IncomingHttpHeaders } from "node:http";
 import type { ProtocolCodec, Structure, WireResponse } from "../protocols/types.js";
 import type { BlobStore, KvEnvironment } from "../storage/types.js";
 import type { RequestContext } from "./context.js";
+import type { AwsError } from "./errors.js";
 
 /** One operation: what it needs to be allowed, and what it does. */
 export interface OperationDefinition<I extends Structure = Structure, O extends Structure = Structure> {
@@ -83,6 +84,19 @@ export interface WebsiteRequest {
 }
 
 /** A loaded service: codec, operations and lifecycle. */
+/** A request an operation answered, as a service's observer sees it. */
+export interface AnsweredRequest {
+  ctx: RequestContext;
+  operation: string;
+  input: Structure;
+  response: WireResponse;
+  error: AwsError | undefined;
+  /** `GET /bucket/key?x HTTP/1.1`, as received. */
+  requestLine: string;
+  /** How long the answer took to make, in milliseconds. */
+  elapsedMs: number;
+}
+
 export interface ServiceRuntime {
   codec: ProtocolCodec;
   operations: OperationTable;
@@ -98,6 +112,8 @@ export interface ServiceRuntime {
   validate?(op: Operation, input: Structure, ctx: RequestContext): void;
   /** Response headers every answer of this service carries (request ids). */
   responseHeaders(requestId: string): Record<string, string>;
+  /** Sees each request an operation answered, successfully or not (S3's server access logs). */
+  observe?(answered: AnsweredRequest): void;
   /** Drops all state (POST /_nimbus/reset). */
   reset(): Promise<void>;
   close(): Promise<void>;

@@ -5,8 +5,8 @@
  * (s3_versioning.py), CORS (s3_cors.py), browser form uploads
  * (s3_post_object.py), lifecycle rules (s3_lifecycle.py), static website
  * hosting (s3_website.py), Object Lock (s3_object_lock.py), ACLs
- * (s3_acl.py) and customer-provided keys (s3_sse_c.py), each check an
- * answer AWS was recorded giving. Each script
+ * (s3_acl.py), customer-provided keys (s3_sse_c.py) and server access
+ * logging (s3_logging.py), each check an answer AWS was recorded giving. Each script
  * runs every check and lists each failure.
  */
 import assert from "node:assert/strict";
@@ -28,6 +28,7 @@ const HARNESSES: [what: string, script: string, passed: RegExp][] = [
   ["Object Lock", "s3_object_lock.py", /^summary: \d+ passed, 0 failed/m],
   ["ACL", "s3_acl.py", /^summary: \d+ passed, 0 failed/m],
   ["SSE-C", "s3_sse_c.py", /^summary: \d+ passed, 0 failed/m],
+  ["server access logging", "s3_logging.py", /^summary: \d+ passed, 0 failed/m],
 ];
 
 /** A harness passed: it exited 0, ended with its summary, and warned of nothing (a soft check, an answer only inferred, fails here too). */
@@ -40,13 +41,15 @@ function assertPassed(result: { code: number | null; stdout: string; stderr: str
 describe("boto3: S3 conformance (s3-tests style)", { skip }, () => {
   let t: TestCloud;
   before(async () => {
-    t = await startCloud({ inMemory: true });
+    // Access logs are delivered every half second, and the logging harness waits up to ten for them.
+    t = await startCloud({ inMemory: true, s3LogDeliverySeconds: 0.5 });
   });
   after(() => t.stop());
 
   for (const [what, script, passed] of HARNESSES) {
     it(`passes every ${what} check`, async () => {
-      assertPassed(await runTool("python3", [join(ROOT, "test/boto3", script)], awsEnv({ AWS_ENDPOINT_URL: t.cloud.endpoint })), passed);
+      const env = awsEnv({ AWS_ENDPOINT_URL: t.cloud.endpoint, NIMBUS_LOG_WAIT_SECONDS: "10" });
+      assertPassed(await runTool("python3", [join(ROOT, "test/boto3", script)], env), passed);
     });
   }
 

@@ -8,23 +8,31 @@ Evidence tiers:
   B  = other real-AWS evidence (captures, ceph/s3-tests written against AWS)
   C  = documentation or inference: soft, a WARN line (which CI also refuses)
 """
+import base64
 import contextlib
+import hashlib
+import http.client
 import os
 import sys
 import time
 import traceback
 from collections import Counter
 
+from urllib.parse import urlsplit
+
 import boto3
+from botocore.auth import S3SigV4Auth
+from botocore.awsrequest import AWSRequest
 from botocore.config import Config
+from botocore.credentials import Credentials
 from botocore.exceptions import ClientError
 
 ENDPOINT_URL = os.environ.get("AWS_ENDPOINT_URL", "http://127.0.0.1:4566").rstrip("/")
 REGION = "us-east-1"
 
 
-def client(**cfg):
-    return boto3.client("s3", endpoint_url=ENDPOINT_URL, region_name=REGION, aws_access_key_id="test",
+def client(region=REGION, key="test", **cfg):
+    return boto3.client("s3", endpoint_url=ENDPOINT_URL, region_name=region, aws_access_key_id=key,
                         aws_secret_access_key="test",
                         config=Config(s3={"addressing_style": "path"}, retries={"max_attempts": 1},
                                       read_timeout=120, **cfg))
@@ -84,24 +92,70 @@ def err_of(fn, **kw):
     return None
 
 
-def cleanup_bucket(name):
-    """Removes a bucket with every version, delete marker and upload in it; errors ignored."""
+def expect_err(ctx, resp, status, code, what, message=..., tier=None, **fields):
+    """An error response (from err_of) with this status and code, and, where given, message and other fields."""
+    ctx.check(resp is not None, f"{what}: expected {status} {code}, but the call succeeded", tier)
+    if resp is None:
+        return
+    e = resp["Error"]
+    ctx.eq((resp["ResponseMetadata"]["HTTPStatusCode"], e.get("Code")), (status, code), f"{what} status/code", tier)
+    if message is not ...:
+        ctx.check("Message" in e if message is None else True, f"{what}: <Message> element missing", tier)
+        ctx.eq(e.get("Message"), message, f"{what} Message", tier)
+    for k, v in fields.items():
+        ctx.eq(e.get(k), v, f"{what} <{k}>", tier)
+
+
+def raw(method, bucket, query, body=b"", headers=None):
+    """A SigV4-signed request with an arbitrary body (malformed documents, raw response shapes): (status, text)."""
+    hdrs = dict(headers or {})
+    if body:
+        hdrs["Content-MD5"] = base64.b64encode(hashlib.md5(body).digest()).decode()
+    req = AWSRequest(method=method, url=f"{ENDPOINT_URL}/{bucket}?{query}", data=body, headers=hdrs)
+    S3SigV4Auth(Credentials("test", "test"), "s3", REGION).add_auth(req)
+    u = urlsplit(ENDPOINT_URL)
+    cls = http.client.HTTPSConnection if u.scheme == "https" else http.client.HTTPConnection
+    conn = cls(u.hostname, u.port or (443 if u.scheme == "https" else 80), timeout=30)
+    try:
+        conn.request(method, f"/{bucket}?{query}", body=body or None, headers=dict(req.headers.items()))
+        r = conn.getresponse()
+        return r.status, r.read().decode("utf-8", "replace")
+    finally:
+        conn.close()
+
+
+def cleanup_bucket(name, c=None):
+    """Removes a bucket (as client `c`, by default S3) with every version, delete marker and upload in it; errors ignored."""
+    c = c or S3
     with contextlib.suppress(ClientError):
-        for up in S3.list_multipart_uploads(Bucket=name).get("Uploads", []):
-            S3.abort_multipart_upload(Bucket=name, Key=up["Key"], UploadId=up["UploadId"])
+        for up in c.list_multipart_uploads(Bucket=name).get("Uploads", []):
+            c.abort_multipart_upload(Bucket=name, Key=up["Key"], UploadId=up["UploadId"])
     with contextlib.suppress(ClientError):
-        for page in S3.get_paginator("list_object_versions").paginate(Bucket=name):
+        for page in c.get_paginator("list_object_versions").paginate(Bucket=name):
             for v in page.get("Versions", []) + page.get("DeleteMarkers", []):
-                S3.delete_object(Bucket=name, Key=v["Key"], VersionId=v["VersionId"])
+                c.delete_object(Bucket=name, Key=v["Key"], VersionId=v["VersionId"])
     with contextlib.suppress(ClientError):
-        S3.delete_bucket(Bucket=name)
+        c.delete_bucket(Bucket=name)
 
 
-def run():
-    """Runs every registered test; prints PASS/FAIL, WARN lines and the summary; 1 when any failed."""
+def run(after=None):
+    """Runs every registered test, then `after` (clean-up); prints PASS/FAIL, WARN lines and the summary; 1 when any failed."""
     print(f"endpoint: {ENDPOINT_URL}  tests: {len(TESTS)}")
     passed = failed = warnings = 0
     totals = Counter()
+    try:
+        failed, passed, warnings = _run_all(totals)
+    finally:
+        if after:
+            after()
+    print(f"checks run: A={totals['A']} B={totals['B']} C={totals['C']} (C is soft)")
+    print(f"soft warnings: {warnings}")
+    print(f"summary: {passed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+def _run_all(totals):
+    passed = failed = warnings = 0
     for name, tier, source, fn in TESTS:
         ctx = Ctx(tier)
         t0 = time.time()
@@ -124,7 +178,4 @@ def run():
         warnings += len(ctx.warnings)
         totals.update(ctx.counts)
         sys.stdout.flush()
-    print(f"checks run: A={totals['A']} B={totals['B']} C={totals['C']} (C is soft)")
-    print(f"soft warnings: {warnings}")
-    print(f"summary: {passed} passed, {failed} failed")
-    return 1 if failed else 0
+    return failed, passed, warnings

@@ -33,7 +33,7 @@ from botocore.config import Config
 from botocore.credentials import Credentials
 from botocore.exceptions import ClientError
 
-from harness import ENDPOINT_URL, REGION, S3, Ctx, Failure, cleanup_bucket, client, err_of, run, test
+from harness import ENDPOINT_URL, REGION, S3, Ctx, Failure, cleanup_bucket, client, err_of, expect_err, raw, run, test
 
 
 LS = "LocalStack tests/aws/services/s3/test_s3.py + test_s3.snapshot.json (aws.validated, recorded Aug 2023)"
@@ -98,16 +98,6 @@ def grp(uri, perm):
 def owner_of(bucket):
     return S3.get_bucket_acl(Bucket=bucket)["Owner"]["ID"]
 
-def expect_err(ctx, resp, status, code, what, message=..., tier=None, **fields):
-    ctx.check(resp is not None, f"{what}: expected {status} {code}, but the call succeeded", tier)
-    e = resp["Error"]
-    ctx.eq((resp["ResponseMetadata"]["HTTPStatusCode"], e.get("Code")), (status, code), f"{what} status/code", tier)
-    if message is not ...:
-        ctx.check("Message" in e if message is None else True, f"{what}: <Message> element missing", tier)
-        ctx.eq(e.get("Message"), message, f"{what} Message", tier)
-    for k, v in fields.items():
-        ctx.eq(e.get(k), v, f"{what} {k}", tier)
-
 def soft_err(ctx, resp, status, code, what, message=None, **fields):
     if not ctx.soft(resp is not None, f"{what}: expected {status} {code}, but the call succeeded"):
         return
@@ -117,23 +107,6 @@ def soft_err(ctx, resp, status, code, what, message=None, **fields):
         ctx.soft_eq(e.get("Message"), message, f"{what} Message")
     for k, v in fields.items():
         ctx.soft_eq(e.get(k), v, f"{what} {k}")
-
-def raw(method, bucket, query, body=b"", headers=None):
-    """SigV4-signed request with an arbitrary body (for malformed XML and raw response shape)."""
-    hdrs = dict(headers or {})
-    if body:
-        hdrs["Content-MD5"] = base64.b64encode(hashlib.md5(body).digest()).decode()
-    req = AWSRequest(method=method, url=f"{ENDPOINT_URL}/{bucket}?{query}", data=body, headers=hdrs)
-    S3SigV4Auth(Credentials("test", "test"), "s3", REGION).add_auth(req)
-    u = urlsplit(ENDPOINT_URL)
-    cls = http.client.HTTPSConnection if u.scheme == "https" else http.client.HTTPConnection
-    conn = cls(u.hostname, u.port or (443 if u.scheme == "https" else 80), timeout=30)
-    try:
-        conn.request(method, f"/{bucket}?{query}", body=body or None, headers=dict(req.headers.items()))
-        r = conn.getresponse()
-        return r.status, r.read().decode("utf-8", "replace")
-    finally:
-        conn.close()
 
 def xml_field(text, tag):
     m = re.search(rf"<{tag}>(.*?)</{tag}>", text, re.S)

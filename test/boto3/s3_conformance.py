@@ -1155,7 +1155,6 @@ def unsupported_operations():
     s3 = client()
     b = new_bucket(s3)
     for fn, kwargs, name in [
-        (s3.put_bucket_logging, {"Bucket": b, "BucketLoggingStatus": {"LoggingEnabled": {"TargetBucket": b, "TargetPrefix": "logs/"}}}, "PutBucketLogging"),
         (s3.put_bucket_replication, {"Bucket": b, "ReplicationConfiguration": {"Role": "arn:aws:iam::000000000000:role/r", "Rules": [{"Status": "Enabled", "Destination": {"Bucket": "arn:aws:s3:::other"}}]}}, "PutBucketReplication"),
     ]:
         r = expect_error(501, "NotImplemented", fn, **kwargs)

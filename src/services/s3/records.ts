@@ -6,6 +6,7 @@ import type { LifecycleConfiguration } from "./lifecycle.js";
 import type { WebsiteConfiguration } from "./website.js";
 import type { LockMode, ObjectLockConfig, VersionLock } from "./object-lock.js";
 import type { Grant } from "./acl.js";
+import type { LoggingEnabled } from "./access-log.js";
 
 export type ChecksumAlgorithm = "CRC32" | "CRC32C" | "CRC64NVME" | "SHA1" | "SHA256";
 export const CHECKSUM_ALGORITHMS: readonly ChecksumAlgorithm[] = ["CRC32", "CRC32C", "CRC64NVME", "SHA1", "SHA256"];
@@ -88,6 +89,8 @@ export interface BucketRecord {
   cors?: CorsRule[];
   /** The bucket's ACL where ACLs are enabled; absent is its owner's full control. */
   acl?: Grant[];
+  /** PutBucketLogging's `LoggingEnabled`: where its server access logs go; absent when it logs nothing. */
+  logging?: LoggingEnabled;
 }
 
 /** Headers that S3 stores with an object and returns on GET/HEAD. */

@@ -2,6 +2,7 @@
  * S3's runtime: its codec (rest-xml with S3's own error and status
  * conventions) and its operation table.
  */
+import { AccessLogger } from "./access-log.js";
 import { loadModel, type Operation } from "../../protocols/model.js";
 import { escapeText, XML_DECLARATION } from "../../protocols/shared/xml.js";
 import { createCodec } from "../../protocols/index.js";
@@ -37,6 +38,9 @@ export async function createS3Runtime(env: ServiceEnvironment): Promise<ServiceR
   await store.collectOrphanBlobs();
   const deps = { store };
   const sweeper = new LifecycleSweeper(store, () => env.now().getTime(), (error) => env.log?.("error", "s3 lifecycle sweep failed", error));
+  const accessLog = new AccessLogger(store, env.config.s3LogDeliverySeconds, () => env.now().getTime(), (error) =>
+    env.log?.("error", "s3 access log delivery failed", error),
+  );
   return {
     codec: s3Codec(createCodec(loadModel("s3"), {
       errorWrapping: false,
@@ -69,11 +73,16 @@ export async function createS3Runtime(env: ServiceEnvironment): Promise<ServiceR
     crossOrigin: (req) => crossOrigin(store, req),
     website: (req) => serveWebsite(store, req),
     responseHeaders: (requestId) => ({ "x-amz-request-id": requestId, "x-amz-id-2": requestId, server: "AmazonS3" }),
+    observe: (answered) => accessLog.observe(answered),
     reset: async () => {
       await sweeper.settled();
+      accessLog.clear();
       store.forgetCaches();
     },
-    close: () => sweeper.close(),
+    close: async () => {
+      await accessLog.close();
+      await sweeper.close();
+    },
   };
 }
 

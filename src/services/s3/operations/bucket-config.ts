@@ -12,7 +12,9 @@ import { validateTags } from "../object-headers.js";
 import { bucketArn, objectArn } from "../names.js";
 import { aclParties, changedGrants, notAllowedOnDeleteMarker, objectRequirement, operation, requireBucket, requireIntegrityHeader, requireVersion, versionHeader, type AclChangeInput, type S3Deps } from "../operation.js";
 import { aclOutput, aclsEnabled } from "../acl.js";
-import { BLOCK_ALL, isDeleteMarker, OBJECT_OWNERSHIPS, type CorsRule, type ObjectOwnership, type Tag } from "../records.js";
+import type { LoggingEnabled } from "../access-log.js";
+import type { S3Store } from "../store.js";
+import { BLOCK_ALL, isDeleteMarker, OBJECT_OWNERSHIPS, type BucketRecord, type CorsRule, type ObjectOwnership, type Tag } from "../records.js";
 import { validateCorsRules } from "../cors.js";
 import { validateWebsite, type WebsiteConfiguration } from "../website.js";
 import { lockConfigurationOutput, validateLockConfiguration } from "../object-lock.js";
@@ -36,6 +38,36 @@ interface ObjectInput extends BucketInput {
 
 /** An S3 error for a sub-resource the bucket does not have. */
 const notConfigured = (code: string, message: string, bucket: string) => new AwsError(code, message, 404, { BucketName: bucket });
+
+/**
+ * Where a bucket's access logs may go: an existing bucket of the same
+ * owner in the same region; grants in the configuration only where the
+ * target has ACLs.
+ */
+function checkLoggingTarget(store: S3Store, source: BucketRecord, enabled: LoggingEnabled): void {
+  // One key format at most, and a partition date S3 knows.
+  const format = enabled.TargetObjectKeyFormat;
+  const dateSource = format?.PartitionedPrefix?.PartitionDateSource;
+  if ((format?.SimplePrefix && format.PartitionedPrefix) || (dateSource !== undefined && dateSource !== "EventTime" && dateSource !== "DeliveryTime")) {
+    throw s3Errors.malformedXml();
+  }
+  const target = store.bucket(enabled.TargetBucket);
+  if (!target) {
+    throw new AwsError("InvalidTargetBucketForLogging", "The target bucket for logging does not exist", 400, { TargetBucket: enabled.TargetBucket });
+  }
+  if (target.region !== source.region) {
+    const where = source.region === "us-east-1" ? { TargetBucketLocation: target.region } : { SourceBucketLocation: source.region, TargetBucketLocation: target.region };
+    throw new AwsError("CrossLocationLoggingProhibitted", "Cross S3 location logging not allowed. ", 403, where);
+  }
+  if (target.accountId !== source.accountId) {
+    throw new AwsError("InvalidTargetBucketForLogging", "The owner for the bucket to be logged and the target bucket must be the same.", 400, {
+      TargetBucket: enabled.TargetBucket,
+    });
+  }
+  if (enabled.TargetGrants !== undefined && enabled.TargetGrants.length > 0 && !aclsEnabled(target)) {
+    throw new AwsError("AccessControlListNotSupported", "Target grants not allowed for bucket owner enforced buckets", 400);
+  }
+}
 
 /**
  * A read of a sub-resource: its IAM action, and what a bucket without it
@@ -267,7 +299,20 @@ export function bucketConfigOperations(deps: S3Deps): OperationTable {
         return {};
       },
     }),
-    GetBucketLogging: read("s3:GetBucketLogging", () => ({}), deps),
+    GetBucketLogging: read("s3:GetBucketLogging", (bucket) => ({ LoggingEnabled: deps.store.bucket(bucket)?.logging }), deps),
+    PutBucketLogging: operation<BucketInput & { BucketLoggingStatus?: { LoggingEnabled?: LoggingEnabled } }>({
+      authorize: (i) => [{ action: "s3:PutBucketLogging", resource: bucketArn(i.Bucket) }],
+      async handle(input, ctx) {
+        const bucket = requireBucket(store, input.Bucket);
+        requireIntegrityHeader(ctx);
+        const enabled = input.BucketLoggingStatus?.LoggingEnabled;
+        if (enabled) checkLoggingTarget(store, bucket, enabled);
+        await store.updateBucket(input.Bucket, ({ logging: _replaced, ...rest }) =>
+          enabled ? { ...rest, logging: { ...enabled, TargetPrefix: enabled.TargetPrefix ?? "" } } : rest,
+        );
+        return {};
+      },
+    }),
     // Who pays is billing, which Nimbus has none of: the setting is kept and answered.
     GetBucketRequestPayment: read("s3:GetBucketRequestPayment", (bucket) => ({ Payer: deps.store.bucket(bucket)?.requestPayer ?? "BucketOwner" }), deps),
     PutBucketRequestPayment: operation<BucketInput & { RequestPaymentConfiguration?: { Payer?: string } }>({

@@ -1,0 +1,331 @@
+/**
+ * S3 server access logging: each request answered for a bucket with
+ * logging enabled becomes a record in S3's log format, and the records
+ * are delivered as objects to the target bucket every few seconds (AWS
+ * takes hours; `--s3-log-delivery-seconds` sets the pace here), named by
+ * the target prefix and the key format. Deliveries are not themselves
+ * logged. A record is made for requests that reached an operation: those
+ * refused before (a bad signature) are not logged.
+ */
+import { conditionsHold, type ContextKeys } from "../../policy/conditions.js";
+import { wildcardMatch } from "../../policy/match.js";
+import { parseStored } from "../../policy/source.js";
+import { HeldBody } from "../../protocols/shared/body.js";
+import type { Structure } from "../../protocols/types.js";
+import type { AnsweredRequest } from "../../server/service.js";
+import { randomHex } from "../../util/ids.js";
+import { ingestBody, INLINE_BODY_BYTES } from "./body.js";
+import { newObjectRecord } from "./object-headers.js";
+import { aclsEnabled, LOG_DELIVERY } from "./acl.js";
+import { bucketArn } from "./names.js";
+import { canonicalUserId } from "./operation.js";
+import type { BucketRecord } from "./records.js";
+import type { S3Store } from "./store.js";
+
+/** PutBucketLogging's `LoggingEnabled`, as given. */
+export interface LoggingEnabled {
+  TargetBucket: string;
+  TargetPrefix: string;
+  TargetGrants?: unknown[];
+  TargetObjectKeyFormat?: { SimplePrefix?: Record<string, never>; PartitionedPrefix?: { PartitionDateSource?: "EventTime" | "DeliveryTime" } };
+}
+
+/** The resource part of each operation's name in the log (`REST.GET.OBJECT`); the method comes from the request. */
+const RESOURCES: Readonly<Record<string, string>> = {
+  GetObject: "OBJECT",
+  HeadObject: "OBJECT",
+  PutObject: "OBJECT",
+  DeleteObject: "OBJECT",
+  PostObject: "OBJECT",
+  CopyObject: "OBJECT",
+  GetObjectAttributes: "OBJECT_ATTRIBUTES",
+  RestoreObject: "RESTORE",
+  ListObjects: "BUCKET",
+  ListObjectsV2: "BUCKET",
+  HeadBucket: "BUCKET",
+  CreateBucket: "BUCKET",
+  DeleteBucket: "BUCKET",
+  ListObjectVersions: "BUCKETVERSIONS",
+  DeleteObjects: "MULTI_OBJECT_DELETE",
+  GetBucketLocation: "LOCATION",
+  GetBucketLogging: "LOGGING_STATUS",
+  PutBucketLogging: "LOGGING_STATUS",
+  GetBucketVersioning: "VERSIONING",
+  PutBucketVersioning: "VERSIONING",
+  GetBucketAcl: "ACL",
+  PutBucketAcl: "ACL",
+  GetObjectAcl: "ACL",
+  PutObjectAcl: "ACL",
+  GetBucketPolicy: "BUCKETPOLICY",
+  PutBucketPolicy: "BUCKETPOLICY",
+  DeleteBucketPolicy: "BUCKETPOLICY",
+  GetBucketPolicyStatus: "BUCKETPOLICYSTATUS",
+  GetBucketTagging: "TAGGING",
+  PutBucketTagging: "TAGGING",
+  DeleteBucketTagging: "TAGGING",
+  GetObjectTagging: "TAGGING",
+  PutObjectTagging: "TAGGING",
+  DeleteObjectTagging: "TAGGING",
+  GetBucketCors: "CORS",
+  PutBucketCors: "CORS",
+  DeleteBucketCors: "CORS",
+  GetBucketWebsite: "WEBSITE",
+  PutBucketWebsite: "WEBSITE",
+  DeleteBucketWebsite: "WEBSITE",
+  GetBucketLifecycle: "LIFECYCLE",
+  GetBucketLifecycleConfiguration: "LIFECYCLE",
+  PutBucketLifecycle: "LIFECYCLE",
+  PutBucketLifecycleConfiguration: "LIFECYCLE",
+  DeleteBucketLifecycle: "LIFECYCLE",
+  GetBucketEncryption: "ENCRYPTION",
+  PutBucketEncryption: "ENCRYPTION",
+  DeleteBucketEncryption: "ENCRYPTION",
+  GetBucketOwnershipControls: "OWNERSHIP_CONTROLS",
+  PutBucketOwnershipControls: "OWNERSHIP_CONTROLS",
+  DeleteBucketOwnershipControls: "OWNERSHIP_CONTROLS",
+  GetPublicAccessBlock: "PUBLIC_ACCESS_BLOCK",
+  PutPublicAccessBlock: "PUBLIC_ACCESS_BLOCK",
+  DeletePublicAccessBlock: "PUBLIC_ACCESS_BLOCK",
+  GetObjectLockConfiguration: "OBJECT_LOCK_CONFIGURATION",
+  PutObjectLockConfiguration: "OBJECT_LOCK_CONFIGURATION",
+  GetObjectRetention: "RETENTION",
+  PutObjectRetention: "RETENTION",
+  GetObjectLegalHold: "LEGAL_HOLD",
+  PutObjectLegalHold: "LEGAL_HOLD",
+  GetBucketAccelerateConfiguration: "ACCELERATE",
+  PutBucketAccelerateConfiguration: "ACCELERATE",
+  GetBucketRequestPayment: "REQUEST_PAYMENT",
+  PutBucketRequestPayment: "REQUEST_PAYMENT",
+  GetBucketNotificationConfiguration: "NOTIFICATION",
+  GetBucketReplication: "REPLICATION",
+  CreateMultipartUpload: "UPLOADS",
+  ListMultipartUploads: "UPLOADS",
+  UploadPart: "PART",
+  UploadPartCopy: "PART",
+  CompleteMultipartUpload: "UPLOAD",
+  AbortMultipartUpload: "UPLOAD",
+  ListParts: "UPLOAD",
+};
+
+const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+const two = (n: number) => String(n).padStart(2, "0");
+
+/** `06/Feb/2019:00:00:38 +0000`. */
+function logTime(ms: number): string {
+  const d = new Date(ms);
+  return `${two(d.getUTCDate())}/${MONTHS[d.getUTCMonth()]}/${d.getUTCFullYear()}:${two(d.getUTCHours())}:${two(d.getUTCMinutes())}:${two(d.getUTCSeconds())} +0000`;
+}
+
+/** A field as the log writes it: `-` for nothing, and quoted fields with their quotes escaped. */
+const field = (value: string | number | undefined): string => (value === undefined || value === "" ? "-" : String(value));
+const quoted = (value: string | undefined): string => `"${value === undefined || value === "" ? "-" : value.replaceAll('"', '\\"')}"`;
+
+function header(answered: AnsweredRequest, name: string): string | undefined {
+  const value = answered.ctx.headers[name];
+  return Array.isArray(value) ? value.join(",") : value;
+}
+
+/** Who asked: `-` when anonymous, an account's canonical id for its root, an identity's ARN otherwise. */
+function requester({ ctx: { principal } }: AnsweredRequest): string {
+  if (principal.type === "anonymous") return "-";
+  return principal.type === "root" ? canonicalUserId(principal.accountId) : principal.arn;
+}
+
+/** The whole object's size where the operation names one object's bytes. */
+function objectSize(answered: AnsweredRequest): number | undefined {
+  const { operation, response, ctx } = answered;
+  if (operation === "GetObject" || operation === "HeadObject") {
+    const range = response.headers["content-range"];
+    const total = typeof range === "string" ? Number(range.slice(range.lastIndexOf("/") + 1)) : Number(response.headers["content-length"]);
+    return response.status < 300 && Number.isFinite(total) ? total : undefined;
+  }
+  if (operation === "PutObject" || operation === "UploadPart") {
+    const declared = Number(ctx.headers["x-amz-decoded-content-length"] ?? ctx.headers["content-length"]);
+    return Number.isFinite(declared) ? declared : undefined;
+  }
+  return undefined;
+}
+
+/** The log's lines for one answered request (a batch delete adds one per key). */
+export function logRecords(answered: AnsweredRequest, bucket: BucketRecord, now: number): string[] {
+  const { ctx, input, response, error, operation } = answered;
+  const method = answered.requestLine.slice(0, answered.requestLine.indexOf(" "));
+  const verb = operation === "CopyObject" || operation === "UploadPartCopy" ? "COPY" : method;
+  const key = typeof input.Key === "string" ? encodeURIComponent(input.Key).replaceAll("%2F", "/") : undefined;
+  const length = Number(response.headers["content-length"]);
+  const sent = method !== "HEAD" && length > 0 ? length : undefined;
+  const elapsed = Math.max(0, Math.round(answered.elapsedMs));
+  const head = `${canonicalUserId(bucket.accountId)} ${bucket.name} [${logTime(now - elapsed)}] ${field(ctx.sourceIp)} ${requester(answered)} ${ctx.requestId}`;
+  const signature = ctx.principal.type === "anonymous" ? "-" : ctx.headers.authorization?.startsWith("AWS ") || answered.requestLine.includes("AWSAccessKeyId=") ? "SigV2" : "SigV4";
+  const authType = ctx.principal.type === "anonymous" ? "-" : ctx.headers.authorization !== undefined ? "AuthHeader" : "QueryString";
+  const tail = `${signature} - ${authType} ${field(header(answered, "host"))} - - -`;
+  const lines = [
+    `${head} REST.${verb}.${RESOURCES[operation] ?? (key ? "OBJECT" : "BUCKET")} ${field(key)} ${quoted(answered.requestLine)} ${response.status} ${field(error?.code)} ` +
+      `${field(sent)} ${field(objectSize(answered))} ${elapsed} ${elapsed} ${quoted(header(answered, "referer"))} ${quoted(header(answered, "user-agent"))} ` +
+      `${field(typeof input.VersionId === "string" ? input.VersionId : undefined)} ${ctx.requestId} ${tail}`,
+  ];
+  // A batch delete also logs each key it removed.
+  if (operation === "DeleteObjects" && response.status === 200 && !error) {
+    const objects = ((input.Delete as Structure | undefined)?.Objects ?? []) as { Key?: string }[];
+    for (const { Key } of objects) {
+      lines.push(`${head} BATCH.DELETE.OBJECT ${field(Key && encodeURIComponent(Key).replaceAll("%2F", "/"))} - 204 - - - - - - - - ${ctx.requestId} ${tail}`);
+    }
+  }
+  return lines;
+}
+
+/** A CopySource header's bucket and key (`bucket/key?versionId=…`, URL-encoded, an optional leading slash). */
+function copySourceOf(value: unknown): { bucket: string; key: string } | undefined {
+  if (typeof value !== "string") return undefined;
+  const path = (value.startsWith("/") ? value.slice(1) : value).split("?")[0]!;
+  const slash = path.indexOf("/");
+  if (slash <= 0) return undefined;
+  try {
+    return { bucket: decodeURIComponent(path.slice(0, slash)), key: decodeURIComponent(path.slice(slash + 1)) };
+  } catch {
+    return undefined;
+  }
+}
+
+/** The record a copy leaves in its source bucket's log: the read half, `REST.COPY.OBJECT_GET`. */
+function copySourceRecord(answered: AnsweredRequest, source: BucketRecord, key: string, now: number): string {
+  const [line] = logRecords({ ...answered, input: { Bucket: source.name, Key: key } }, source, now);
+  return line!.replace(" REST.COPY.OBJECT ", " REST.COPY.OBJECT_GET ");
+}
+
+/** A log object's key: `prefix2026-11-29-14-03-05-0123456789ABCDEF`, or partitioned by account, region, bucket and date. */
+export function logObjectKey(config: LoggingEnabled, source: BucketRecord, deliveredAt: number, firstEventAt: number): string {
+  const unique = randomHex(8).toUpperCase();
+  const stamp = (ms: number, time: boolean) => {
+    const d = new Date(ms);
+    const date = `${d.getUTCFullYear()}-${two(d.getUTCMonth() + 1)}-${two(d.getUTCDate())}`;
+    return time ? `${date}-${two(d.getUTCHours())}-${two(d.getUTCMinutes())}-${two(d.getUTCSeconds())}` : `${date}-00-00-00`;
+  };
+  const partitioned = config.TargetObjectKeyFormat?.PartitionedPrefix;
+  if (!partitioned) return `${config.TargetPrefix}${stamp(deliveredAt, true)}-${unique}`;
+  const byEvent = partitioned.PartitionDateSource !== "DeliveryTime";
+  const day = new Date(byEvent ? firstEventAt : deliveredAt);
+  const path = `${source.accountId}/${source.region}/${source.name}/${day.getUTCFullYear()}/${two(day.getUTCMonth() + 1)}/${two(day.getUTCDate())}`;
+  return `${config.TargetPrefix}${path}/${stamp(byEvent ? firstEventAt : deliveredAt, !byEvent)}-${unique}`;
+}
+
+/**
+ * Whether the target lets S3's log delivery write there: its bucket policy
+ * allows the logging service principal `s3:PutObject` on the log's key
+ * (with conditions on the source met), or, where it has ACLs, they grant
+ * the LogDelivery group WRITE.
+ */
+export function deliveryAllowed(target: BucketRecord, source: BucketRecord, key: string): boolean {
+  const byAcl = aclsEnabled(target) && target.acl?.some(({ grantee, permission }) => grantee.group === LOG_DELIVERY && (permission === "WRITE" || permission === "FULL_CONTROL"));
+  if (byAcl) return true;
+  if (!target.policy) return false;
+  const sourceKeys: Record<string, string> = { "aws:sourcearn": bucketArn(source.name), "aws:sourceaccount": source.accountId };
+  const keys: ContextKeys = { get: (name) => sourceKeys[name.toLowerCase()] };
+  const resource = `${bucketArn(target.name)}/${key}`;
+  let allowed = false;
+  for (const statement of parseStored(target.policy, "resource").statements) {
+    const services = statement.principal === "*" ? ["*"] : (statement.principal?.Service ?? []);
+    if (!services.some((service) => service === "*" || service === "logging.s3.amazonaws.com")) continue;
+    if (!statement.action?.some((action) => wildcardMatch(action, "s3:PutObject", true))) continue;
+    if (!statement.resource?.some((pattern) => wildcardMatch(pattern, resource, false))) continue;
+    if (!conditionsHold(statement.condition, keys)) continue;
+    if (statement.effect === "Deny") return false;
+    allowed = true;
+  }
+  return allowed;
+}
+
+/** Collects records per source bucket and delivers them on a timer. */
+export class AccessLogger {
+  private pending = new Map<string, { lines: string[]; firstEventAt: number }>();
+  private readonly timer: NodeJS.Timeout;
+  private delivering: Promise<void> | undefined;
+
+  constructor(
+    private readonly store: S3Store,
+    intervalSeconds: number,
+    private readonly now: () => number,
+    private readonly log: (error: unknown) => void,
+  ) {
+    this.timer = setInterval(() => void this.deliver(), intervalSeconds * 1000);
+    this.timer.unref();
+  }
+
+  /** Notes a request answered for a bucket that logs (and a copy's read of a source that does); the rest cost a bucket lookup. */
+  observe(answered: AnsweredRequest): void {
+    const name = answered.input.Bucket;
+    if (typeof name !== "string") return;
+    const bucket = this.store.bucket(name);
+    const copied = answered.operation === "CopyObject" && answered.response.status === 200 ? copySourceOf(answered.input.CopySource) : undefined;
+    if (!bucket?.logging && !copied) return;
+    try {
+      const now = this.now();
+      if (bucket?.logging) this.add(name, logRecords(answered, bucket, now), now);
+      const source = copied && this.store.bucket(copied.bucket);
+      if (copied && source?.logging) this.add(copied.bucket, [copySourceRecord(answered, source, copied.key, now)], now);
+    } catch (error) {
+      this.log(error);
+    }
+  }
+
+  private add(bucket: string, lines: string[], now: number): void {
+    const batch = this.pending.get(bucket) ?? { lines: [], firstEventAt: now };
+    batch.lines.push(...lines);
+    this.pending.set(bucket, batch);
+  }
+
+  /** Writes every pending batch to its target bucket, as logging is configured now (a batch whose target is gone is dropped). */
+  async deliver(): Promise<void> {
+    await this.delivering;
+    if (this.pending.size === 0) return;
+    const batches = this.pending;
+    this.pending = new Map();
+    this.delivering = this.write(batches).catch(this.log);
+    await this.delivering;
+    this.delivering = undefined;
+  }
+
+  private async write(batches: Map<string, { lines: string[]; firstEventAt: number }>): Promise<void> {
+    for (const [name, { lines, firstEventAt }] of batches) {
+      const source = this.store.bucket(name);
+      const config = source?.logging;
+      const target = config && this.store.bucket(config.TargetBucket);
+      if (!source || !config || !target) continue;
+      const deliveredAt = this.now();
+      const key = logObjectKey(config, source, deliveredAt, firstEventAt);
+      // As on AWS, a target that does not let log delivery write gets nothing.
+      if (!deliveryAllowed(target, source, key)) continue;
+      const body = await ingestBody(this.store.blobs, new HeldBody(Buffer.from(`${lines.join("\n")}\n`)), {}, new Map(), INLINE_BODY_BYTES);
+      const record = newObjectRecord(
+        { contentType: "text/plain", metadata: {} },
+        {
+          blob: body.blob,
+          inline: body.inline ? true : undefined,
+          size: body.size,
+          etag: `"${body.md5Hex}"`,
+          lastModified: Math.floor(deliveredAt / 1000) * 1000,
+          ownerAccountId: target.accountId,
+          checksum: { algorithm: body.checksum.algorithm, value: body.checksum.value, type: "FULL_OBJECT" },
+          tags: [],
+        },
+      );
+      try {
+        await this.store.putObject(target.name, key, record, body.inline);
+      } catch (error) {
+        await this.store.discardBody(record);
+        throw error;
+      }
+    }
+  }
+
+  /** Stops the timer and delivers what is pending. */
+  async close(): Promise<void> {
+    clearInterval(this.timer);
+    await this.deliver();
+  }
+
+  /** Forgets what is pending (a reset). */
+  clear(): void {
+    this.pending.clear();
+  }
+}
