@@ -115,8 +115,8 @@ function observe(
   error: AwsError | undefined,
   started: number,
 ): void {
-  const requestLine = `${req.method ?? "GET"} ${req.url ?? "/"} HTTP/${req.httpVersion}`;
-  runtime.observe!({ ctx, operation: op.name, input, response, error, requestLine, elapsedMs: performance.now() - started });
+  const elapsedMs = performance.now() - started;
+  runtime.observe!({ ctx, operation: op.name, input, response, error, method: req.method ?? "GET", url: req.url ?? "/", httpVersion: req.httpVersion, elapsedMs });
 }
 
 /** A website request: anonymous, its access decided by the authorizer as an unsigned GetObject's would be. */

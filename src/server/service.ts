@@ -91,8 +91,10 @@ export interface AnsweredRequest {
   input: Structure;
   response: WireResponse;
   error: AwsError | undefined;
-  /** `GET /bucket/key?x HTTP/1.1`, as received. */
-  requestLine: string;
+  /** The request line's parts, as received. */
+  method: string;
+  url: string;
+  httpVersion: string;
   /** How long the answer took to make, in milliseconds. */
   elapsedMs: number;
 }

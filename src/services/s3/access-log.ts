@@ -149,18 +149,19 @@ function objectSize(answered: AnsweredRequest): number | undefined {
 /** The log's lines for one answered request (a batch delete adds one per key). */
 export function logRecords(answered: AnsweredRequest, bucket: BucketRecord, now: number): string[] {
   const { ctx, input, response, error, operation } = answered;
-  const method = answered.requestLine.slice(0, answered.requestLine.indexOf(" "));
+  const { method } = answered;
+  const requestLine = `${method} ${answered.url} HTTP/${answered.httpVersion}`;
   const verb = operation === "CopyObject" || operation === "UploadPartCopy" ? "COPY" : method;
   const key = typeof input.Key === "string" ? encodeURIComponent(input.Key).replaceAll("%2F", "/") : undefined;
   const length = Number(response.headers["content-length"]);
   const sent = method !== "HEAD" && length > 0 ? length : undefined;
   const elapsed = Math.max(0, Math.round(answered.elapsedMs));
   const head = `${canonicalUserId(bucket.accountId)} ${bucket.name} [${logTime(now - elapsed)}] ${field(ctx.sourceIp)} ${requester(answered)} ${ctx.requestId}`;
-  const signature = ctx.principal.type === "anonymous" ? "-" : ctx.headers.authorization?.startsWith("AWS ") || answered.requestLine.includes("AWSAccessKeyId=") ? "SigV2" : "SigV4";
+  const signature = ctx.principal.type === "anonymous" ? "-" : ctx.headers.authorization?.startsWith("AWS ") || answered.url.includes("AWSAccessKeyId=") ? "SigV2" : "SigV4";
   const authType = ctx.principal.type === "anonymous" ? "-" : ctx.headers.authorization !== undefined ? "AuthHeader" : "QueryString";
   const tail = `${signature} - ${authType} ${field(header(answered, "host"))} - - -`;
   const lines = [
-    `${head} REST.${verb}.${RESOURCES[operation] ?? (key ? "OBJECT" : "BUCKET")} ${field(key)} ${quoted(answered.requestLine)} ${response.status} ${field(error?.code)} ` +
+    `${head} REST.${verb}.${RESOURCES[operation] ?? (key ? "OBJECT" : "BUCKET")} ${field(key)} ${quoted(requestLine)} ${response.status} ${field(error?.code)} ` +
       `${field(sent)} ${field(objectSize(answered))} ${elapsed} ${elapsed} ${quoted(header(answered, "referer"))} ${quoted(header(answered, "user-agent"))} ` +
       `${field(typeof input.VersionId === "string" ? input.VersionId : undefined)} ${ctx.requestId} ${tail}`,
   ];
