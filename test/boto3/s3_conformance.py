@@ -1155,7 +1155,7 @@ def unsupported_operations():
     s3 = client()
     b = new_bucket(s3)
     for fn, kwargs, name in [
-        (s3.put_bucket_replication, {"Bucket": b, "ReplicationConfiguration": {"Role": "arn:aws:iam::000000000000:role/r", "Rules": [{"Status": "Enabled", "Destination": {"Bucket": "arn:aws:s3:::other"}}]}}, "PutBucketReplication"),
+        (s3.put_bucket_inventory_configuration, {"Bucket": b, "Id": "inv", "InventoryConfiguration": {"Id": "inv", "IsEnabled": True, "IncludedObjectVersions": "All", "Schedule": {"Frequency": "Daily"}, "Destination": {"S3BucketDestination": {"Bucket": "arn:aws:s3:::other", "Format": "CSV"}}}}, "PutBucketInventoryConfiguration"),
     ]:
         r = expect_error(501, "NotImplemented", fn, **kwargs)
         assert name in r["Error"]["Message"], r["Error"]["Message"]

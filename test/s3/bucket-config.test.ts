@@ -30,7 +30,7 @@ import {
   PutBucketAccelerateConfigurationCommand,
   PutBucketEncryptionCommand,
   PutBucketRequestPaymentCommand,
-  PutBucketReplicationCommand,
+  PutBucketNotificationConfigurationCommand,
   PutBucketTaggingCommand,
   PutObjectCommand,
   S3Client,
@@ -147,14 +147,14 @@ describe("S3 bucket configuration reads", () => {
   it("refuses to set a configuration it does not model", async () => {
     const error = await rejectsWith(
       s3.send(
-        new PutBucketReplicationCommand({
+        new PutBucketNotificationConfigurationCommand({
           Bucket,
-          ReplicationConfiguration: { Role: "arn:aws:iam::000000000000:role/replication", Rules: [{ Status: "Enabled", Destination: { Bucket: "arn:aws:s3:::elsewhere" } }] },
+          NotificationConfiguration: { QueueConfigurations: [{ QueueArn: "arn:aws:sqs:us-east-1:000000000000:events", Events: ["s3:ObjectCreated:*"] }] },
         }),
       ),
       "NotImplemented",
       501,
     );
-    assert.match(error.message, /PutBucketReplication/);
+    assert.match(error.message, /PutBucketNotificationConfiguration/);
   });
 });

@@ -136,10 +136,10 @@ describe("S3 bad input", () => {
   });
 
   it("names an unsupported operation in a 501", async () => {
-    const res = await rawRequest(t.cloud.endpoint, { method: "PUT", path: `/${BUCKET}`, query: { replication: "" }, body: "<ReplicationConfiguration><Role>r</Role></ReplicationConfiguration>" });
+    const res = await rawRequest(t.cloud.endpoint, { method: "PUT", path: `/${BUCKET}`, query: { inventory: "", id: "i1" }, body: "<InventoryConfiguration><Id>i1</Id></InventoryConfiguration>" });
     assert.equal(res.status, 501);
     assert.match(res.body, /<Code>NotImplemented<\/Code>/);
-    assert.match(res.body, /PutBucketReplication/);
+    assert.match(res.body, /PutBucketInventoryConfiguration/);
   });
 
   it("refuses a payload that does not match its signed SHA-256, once the bucket is found, small or large", async () => {

@@ -104,6 +104,7 @@ export function newObjectRecord(headers: ObjectHeaders, stored: Omit<ObjectRecor
   if (stored.legalHold !== undefined) record.legalHold = stored.legalHold;
   if (stored.acl !== undefined) record.acl = stored.acl;
   if (stored.sseCustomerKeyMd5 !== undefined) record.sseCustomerKeyMd5 = stored.sseCustomerKeyMd5;
+  if (stored.replicationStatus !== undefined) record.replicationStatus = stored.replicationStatus;
   return record;
 }
 
@@ -128,6 +129,7 @@ export function headersToOutput(record: ObjectRecord): Record<string, unknown> {
   output.ETag = record.etag;
   output.LastModified = new Date(record.lastModified);
   if (record.tags.length > 0) output.TagCount = record.tags.length;
+  if (record.replicationStatus !== undefined) output.ReplicationStatus = record.replicationStatus;
   output.AcceptRanges = "bytes";
   if (record.sseCustomerKeyMd5 === undefined) output.ServerSideEncryption = SSE_S3.ServerSideEncryption;
   else Object.assign(output, encryptionOutput(record.sseCustomerKeyMd5));

@@ -7,6 +7,7 @@ import type { WebsiteConfiguration } from "./website.js";
 import type { LockMode, ObjectLockConfig, VersionLock } from "./object-lock.js";
 import type { Grant } from "./acl.js";
 import type { LoggingEnabled } from "./access-log.js";
+import type { ReplicationConfiguration } from "./replication.js";
 
 export type ChecksumAlgorithm = "CRC32" | "CRC32C" | "CRC64NVME" | "SHA1" | "SHA256";
 export const CHECKSUM_ALGORITHMS: readonly ChecksumAlgorithm[] = ["CRC32", "CRC32C", "CRC64NVME", "SHA1", "SHA256"];
@@ -91,6 +92,8 @@ export interface BucketRecord {
   acl?: Grant[];
   /** PutBucketLogging's `LoggingEnabled`: where its server access logs go; absent when it logs nothing. */
   logging?: LoggingEnabled;
+  /** PutBucketReplication's configuration; absent when none is set. */
+  replication?: ReplicationConfiguration;
 }
 
 /** Headers that S3 stores with an object and returns on GET/HEAD. */
@@ -138,6 +141,8 @@ export interface ObjectRecord extends ObjectHeaders {
   acl?: Grant[];
   /** SSE-C: the MD5 (base64) of the customer key every read must present. */
   sseCustomerKeyMd5?: string;
+  /** Where replication has got to with this version, or REPLICA for a copy made by it. */
+  replicationStatus?: "PENDING" | "COMPLETED" | "FAILED" | "REPLICA";
 }
 
 /** The version a delete leaves in a versioned bucket: the key reads as absent while it is the latest. */

@@ -3,6 +3,7 @@
  * conventions) and its operation table.
  */
 import { AccessLogger } from "./access-log.js";
+import { Replicator } from "./replication.js";
 import { loadModel, type Operation } from "../../protocols/model.js";
 import { escapeText, XML_DECLARATION } from "../../protocols/shared/xml.js";
 import { createCodec } from "../../protocols/index.js";
@@ -38,6 +39,8 @@ export async function createS3Runtime(env: ServiceEnvironment): Promise<ServiceR
   await store.collectOrphanBlobs();
   const deps = { store };
   const sweeper = new LifecycleSweeper(store, () => env.now().getTime(), (error) => env.log?.("error", "s3 lifecycle sweep failed", error));
+  const replicator = new Replicator(store, (error) => env.log?.("error", "s3 replication failed", error));
+  store.onReplicable = (bucket, key, versionId) => replicator.enqueue(bucket, key, versionId);
   const accessLog = new AccessLogger(store, env.config.s3LogDeliverySeconds, () => env.now().getTime(), (error) =>
     env.log?.("error", "s3 access log delivery failed", error),
   );
@@ -76,10 +79,13 @@ export async function createS3Runtime(env: ServiceEnvironment): Promise<ServiceR
     observe: (answered) => accessLog.observe(answered),
     reset: async () => {
       await sweeper.settled();
+      replicator.clear();
+      await replicator.settled();
       accessLog.clear();
       store.forgetCaches();
     },
     close: async () => {
+      await replicator.settled();
       await accessLog.close();
       await sweeper.close();
     },

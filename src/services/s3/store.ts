@@ -9,7 +9,8 @@ import { prefixRange } from "../../storage/index.js";
 import { isDeleteMarker, versionIdOf, type BucketRecord, type DeleteMarker, type ObjectRecord, type PartRecord, type UploadRecord, type Versioning, type VersionRecord } from "./records.js";
 import { compareUtf8 } from "./keys.js";
 import { MAX_KEY_BYTES } from "./names.js";
-import { newVersionId } from "./version-ids.js";
+import { newVersionId, versionOrder } from "./version-ids.js";
+import { destinationsOf } from "./replication.js";
 
 export const BUCKETS_STORE = "s3.buckets";
 export const OBJECTS_STORE = "s3.objects";
@@ -194,15 +195,44 @@ export class S3Store {
         const old = objects.get([bucket, key]);
         check?.(old);
         if (inlineBody) tx.store<Buffer>(BODIES).put(record.blob, inlineBody);
-        const versioning = tx.store<BucketRecord>(BUCKETS_STORE).get(bucket)?.versioning;
-        if (versioning !== undefined) return new VersionEdit(this, tx, bucket).put(key, record, versioning);
+        const bucketRecord = tx.store<BucketRecord>(BUCKETS_STORE).get(bucket);
+        const versioning = bucketRecord?.versioning;
+        if (versioning !== undefined) {
+          // A version some replication rule covers waits to be replicated.
+          const replicated = record.replicationStatus === undefined && destinationsOf(bucketRecord?.replication, key, record.tags).length > 0;
+          const outcome = new VersionEdit(this, tx, bucket).put(key, replicated ? { ...record, replicationStatus: "PENDING" } : record, versioning);
+          return { ...outcome, replicated };
+        }
         objects.put([bucket, key], record);
         if (old?.inline && old.blob !== record.blob) tx.store<Buffer>(BODIES).remove(old.blob);
-        return { versionId: undefined, freed: old && !old.inline && old.blob !== record.blob ? [old.blob] : [] };
+        return { versionId: undefined, freed: old && !old.inline && old.blob !== record.blob ? [old.blob] : [], replicated: false };
       })
       .finally(() => this.forgetObject(bucket, key));
     await this.free(outcome.freed);
+    if (outcome.replicated && outcome.versionId !== undefined) this.onReplicable?.(bucket, key, outcome.versionId);
     return outcome.versionId;
+  }
+
+  /** Told of each new version (or delete marker) of a bucket with replication, once committed. */
+  onReplicable?: (bucket: string, key: string, versionId: string) => void;
+
+  /**
+   * Stores a replica as the version it copies (same id, so the same place
+   * among the key's versions); false where the bucket is gone or does not
+   * keep versions.
+   */
+  async putReplica(bucket: string, key: string, replica: VersionRecord, inlineBody?: Buffer): Promise<boolean> {
+    const outcome = await this.kv
+      .transaction((tx) => {
+        if (tx.store<BucketRecord>(BUCKETS_STORE).get(bucket)?.versioning !== "Enabled" || replica.versionId === undefined) return undefined;
+        if (inlineBody && !isDeleteMarker(replica)) tx.store<Buffer>(BODIES).put(replica.blob, inlineBody);
+        const edit = new VersionEdit(this, tx, bucket);
+        edit.insert(key, replica);
+        return edit.finish();
+      })
+      .finally(() => this.forgetObject(bucket, key));
+    if (outcome) await this.free(outcome);
+    return outcome !== undefined;
   }
 
   private async free(blobs: readonly string[]): Promise<void> {
@@ -261,7 +291,7 @@ export class S3Store {
     accountId: string,
     locked?: (version: ObjectRecord) => boolean,
   ): Promise<DeleteOutcome[]> {
-    const { outcomes, freed } = await this.kv
+    const { outcomes, freed, replicated } = await this.kv
       .transaction((tx) => {
         const versioning = tx.store<BucketRecord>(BUCKETS_STORE).get(bucket)?.versioning;
         if (versioning !== undefined) {
@@ -271,7 +301,8 @@ export class S3Store {
             if (t.current !== undefined && tx.store<ObjectRecord>(OBJECTS_STORE).get([bucket, t.key])?.blob !== t.current) return {};
             return t.versionId === undefined ? edit.markDeleted(t.key, marker, versioning) : edit.removeVersion(t.key, t.versionId, locked);
           });
-          return { outcomes, freed: edit.finish() };
+          const replicated = tx.store<BucketRecord>(BUCKETS_STORE).get(bucket)?.replication !== undefined;
+          return { outcomes, freed: edit.finish(), replicated };
         }
         const objects = tx.store<ObjectRecord>(OBJECTS_STORE);
         const freed: string[] = [];
@@ -283,12 +314,19 @@ export class S3Store {
           if (old.inline) tx.store<Buffer>(BODIES).remove(old.blob);
           else freed.push(old.blob);
         }
-        return { outcomes: targets.map((t): DeleteOutcome => ({ versionId: t.versionId })), freed };
+        return { outcomes: targets.map((t): DeleteOutcome => ({ versionId: t.versionId })), freed, replicated: false };
       })
       .finally(() => {
         for (const { key } of targets) this.forgetObject(bucket, key);
       });
     await this.free(freed);
+    // Delete markers made without a version id may be replicated (by rules that say so).
+    if (replicated) {
+      outcomes.forEach((outcome, i) => {
+        const target = targets[i]!;
+        if (outcome.deleteMarker && target.versionId === undefined && outcome.versionId !== undefined) this.onReplicable?.(bucket, target.key, outcome.versionId);
+      });
+    }
     return outcomes;
   }
 
@@ -445,6 +483,17 @@ class VersionEdit {
       this.lists.set(key, list);
     }
     return list;
+  }
+
+  /** Puts a replica in its place among the key's versions, by the order its id carries (replacing an earlier copy of it). */
+  insert(key: string, replica: VersionRecord): void {
+    const list = this.list(key);
+    const order = versionOrder(replica.versionId!) ?? this.store.nextOrder(list[0]?.order);
+    const existing = list.findIndex((entry) => entry.order === order);
+    if (existing >= 0) this.drop(key, list, (v) => v === list[existing]!.version);
+    const at = list.findIndex((entry) => entry.order > order);
+    list.splice(at < 0 ? list.length : at, 0, { order, version: replica });
+    this.versions.put([this.bucket, key, order], replica);
   }
 
   /** Adds a version on top: a new id while versioning is enabled, else the null version, which it replaces. */

@@ -13,6 +13,7 @@ import { bucketArn, objectArn } from "../names.js";
 import { aclParties, changedGrants, notAllowedOnDeleteMarker, objectRequirement, operation, requireBucket, requireIntegrityHeader, requireVersion, versionHeader, type AclChangeInput, type S3Deps } from "../operation.js";
 import { aclOutput, aclsEnabled } from "../acl.js";
 import type { LoggingEnabled } from "../access-log.js";
+import { refuseVersioningChange, validateReplication, type ReplicationConfiguration } from "../replication.js";
 import type { S3Store } from "../store.js";
 import { BLOCK_ALL, isDeleteMarker, OBJECT_OWNERSHIPS, type BucketRecord, type CorsRule, type ObjectOwnership, type Tag } from "../records.js";
 import { validateCorsRules } from "../cors.js";
@@ -219,6 +220,7 @@ export function bucketConfigOperations(deps: S3Deps): OperationTable {
           throw new AwsError("NotImplemented", "MFA delete is not supported by Nimbus yet.", 501, { Header: "x-amz-mfa" });
         }
         if (status === undefined) throw new AwsError("IllegalVersioningConfigurationException", "The Versioning element must be specified", 400);
+        if (status === "Suspended") refuseVersioningChange(requireBucket(store, input.Bucket));
         if (status === "Suspended" && store.bucket(input.Bucket)?.objectLock) {
           throw new AwsError("InvalidBucketState", "An Object Lock configuration is present on this bucket, so the versioning state cannot be changed.", 409, { BucketName: input.Bucket });
         }
@@ -433,9 +435,29 @@ export function bucketConfigOperations(deps: S3Deps): OperationTable {
     GetBucketReplication: read(
       "s3:GetReplicationConfiguration",
       (bucket) => {
-        throw notConfigured("ReplicationConfigurationNotFoundError", "The replication configuration was not found", bucket);
+        const replication = store.bucket(bucket)?.replication;
+        if (!replication) throw notConfigured("ReplicationConfigurationNotFoundError", "The replication configuration was not found", bucket);
+        return { ReplicationConfiguration: replication };
       },
       deps,
     ),
+    PutBucketReplication: operation<BucketInput & { ReplicationConfiguration: ReplicationConfiguration; Token?: string }>({
+      authorize: (i) => [{ action: "s3:PutReplicationConfiguration", resource: bucketArn(i.Bucket) }],
+      async handle(input, ctx) {
+        const bucket = requireBucket(store, input.Bucket);
+        requireIntegrityHeader(ctx);
+        const replication = validateReplication(input.ReplicationConfiguration, bucket, store);
+        await store.updateBucket(input.Bucket, (b) => ({ ...b, replication }));
+        return {};
+      },
+    }),
+    DeleteBucketReplication: operation<BucketInput>({
+      authorize: (i) => [{ action: "s3:PutReplicationConfiguration", resource: bucketArn(i.Bucket) }],
+      async handle(input) {
+        requireBucket(store, input.Bucket);
+        await store.updateBucket(input.Bucket, ({ replication: _dropped, ...bucket }) => bucket);
+        return {};
+      },
+    }),
   };
 }

@@ -1,0 +1,193 @@
+/**
+ * S3 replication: a versioned bucket's rules copy each new version that
+ * matches them, shortly after it is written, to the destination bucket
+ * named by ARN, as a replica with the same version id, bytes, metadata,
+ * tags and times. The source version reads `x-amz-replication-status:
+ * PENDING`, then `COMPLETED` (or `FAILED` where the destination is gone
+ * or unversioned); the replica reads `REPLICA` and is not replicated again.
+ * With DeleteMarkerReplication enabled, a delete marker made without a
+ * version id is replicated too; deletes of a version never are. Versions
+ * written before the configuration are left alone, as on AWS.
+ */
+import { AwsError } from "../../server/errors.js";
+import { ingestBody, INLINE_BODY_BYTES } from "./body.js";
+import { s3Errors } from "./errors.js";
+import { isDeleteMarker, type BucketRecord, type DeleteMarker, type ObjectRecord, type Tag } from "./records.js";
+import type { S3Store } from "./store.js";
+
+export interface ReplicationRule {
+  ID?: string;
+  Priority?: number;
+  /** V1: the rule's own prefix. */
+  Prefix?: string;
+  /** V2: a prefix, a tag, or both with tags. */
+  Filter?: { Prefix?: string; Tag?: Tag; And?: { Prefix?: string; Tags?: Tag[] } };
+  Status: string;
+  Destination: { Bucket: string; StorageClass?: string; Account?: string; [other: string]: unknown };
+  DeleteMarkerReplication?: { Status?: string };
+  [other: string]: unknown;
+}
+
+export interface ReplicationConfiguration {
+  Role: string;
+  Rules: ReplicationRule[];
+}
+
+const MAX_RULES = 1000;
+const BUCKET_ARN = /^arn:aws:s3:::([^/]+)$/;
+
+const invalidRequest = (message: string) => s3Errors.invalidRequest(message);
+
+/** A configuration as PutBucketReplication takes it, checked as S3 checks it, its rules given ids. */
+export function validateReplication(config: ReplicationConfiguration, source: BucketRecord, store: S3Store): ReplicationConfiguration {
+  if (source.versioning !== "Enabled") throw invalidRequest("Versioning must be 'Enabled' on the bucket to apply a replication configuration");
+  const rules = config.Rules ?? [];
+  if (rules.length === 0 || rules.length > MAX_RULES || typeof config.Role !== "string" || config.Role === "") throw s3Errors.malformedXml();
+  const ids = new Set<string>();
+  const priorities = new Set<number>();
+  const checked = rules.map((rule) => {
+    if (rule.Status !== "Enabled" && rule.Status !== "Disabled") throw s3Errors.malformedXml();
+    const v2 = rule.Filter !== undefined;
+    if (v2 && rule.Prefix !== undefined) throw s3Errors.malformedXml();
+    if (v2 && rule.Priority === undefined) {
+      throw s3Errors.invalidArgument("Priority must be specified for this version of Cross Region Replication configuration schema.", "Priority");
+    }
+    if (v2 && rule.DeleteMarkerReplication === undefined) {
+      throw s3Errors.invalidArgument("DeleteMarkerReplication must be specified for this version of Cross Region Replication configuration schema.", "DeleteMarkerReplication");
+    }
+    if (rule.Priority !== undefined) {
+      if (priorities.has(rule.Priority)) throw invalidRequest("Found duplicate priority " + rule.Priority + " in replication configuration. Priorities must be unique.");
+      priorities.add(rule.Priority);
+    }
+    const id = rule.ID ?? randomRuleId();
+    if (ids.has(id)) throw s3Errors.invalidArgument("Rule Id must be unique.", "ID", id);
+    ids.add(id);
+    const target = BUCKET_ARN.exec(rule.Destination?.Bucket ?? "")?.[1];
+    if (target === undefined) throw s3Errors.invalidArgument("Invalid bucket ARN.", "Destination.Bucket", rule.Destination?.Bucket);
+    const destination = store.bucket(target);
+    if (!destination) throw invalidRequest("Destination bucket must exist.");
+    if (destination.versioning !== "Enabled") throw invalidRequest("Destination bucket must have versioning enabled.");
+    return { ...rule, ID: id };
+  });
+  return { Role: config.Role, Rules: checked };
+}
+
+/** S3 names a rule given without an id with 48 random characters. */
+function randomRuleId(): string {
+  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+  let id = "";
+  for (let i = 0; i < 48; i++) id += alphabet[Math.floor(Math.random() * alphabet.length)];
+  return id;
+}
+
+function hasTags(wanted: readonly Tag[], tags: readonly Tag[]): boolean {
+  return wanted.every((w) => tags.some((t) => t.Key === w.Key && t.Value === w.Value));
+}
+
+/** Whether an enabled rule covers a key with these tags. */
+function covers(rule: ReplicationRule, key: string, tags: readonly Tag[]): boolean {
+  if (rule.Status !== "Enabled") return false;
+  const filter = rule.Filter;
+  if (filter === undefined) return key.startsWith(rule.Prefix ?? "");
+  if (filter.And) return key.startsWith(filter.And.Prefix ?? "") && hasTags(filter.And.Tags ?? [], tags);
+  if (filter.Tag) return hasTags([filter.Tag], tags);
+  return key.startsWith(filter.Prefix ?? "");
+}
+
+/**
+ * The destinations a new version goes to: for each destination bucket,
+ * the covering rule of highest priority.
+ */
+export function destinationsOf(config: ReplicationConfiguration | undefined, key: string, tags: readonly Tag[]): ReplicationRule[] {
+  if (!config) return [];
+  const chosen = new Map<string, ReplicationRule>();
+  for (const rule of config.Rules) {
+    if (!covers(rule, key, tags)) continue;
+    const current = chosen.get(rule.Destination.Bucket);
+    if (!current || (rule.Priority ?? 0) > (current.Priority ?? 0)) chosen.set(rule.Destination.Bucket, rule);
+  }
+  return [...chosen.values()];
+}
+
+const bucketOfArn = (arn: string): string => BUCKET_ARN.exec(arn)?.[1] ?? "";
+
+/** Replicates versions in the background, one at a time, in the order they were written. */
+export class Replicator {
+  private readonly queue: { bucket: string; key: string; versionId: string }[] = [];
+  private running: Promise<void> | undefined;
+
+  constructor(
+    private readonly store: S3Store,
+    private readonly log: (error: unknown) => void,
+  ) {}
+
+  /** A version was written (or a delete marker made) that some rule may cover. */
+  enqueue(bucket: string, key: string, versionId: string): void {
+    this.queue.push({ bucket, key, versionId });
+    this.running ??= new Promise<void>((resolve) => setImmediate(resolve))
+      .then(() => this.drain())
+      .catch(this.log)
+      .finally(() => (this.running = undefined));
+  }
+
+  /** Waits for the queue to empty (tests, shutdown). */
+  async settled(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
+  clear(): void {
+    this.queue.length = 0;
+  }
+
+  private async drain(): Promise<void> {
+    for (let task = this.queue.shift(); task; task = this.queue.shift()) {
+      try {
+        await this.replicate(task.bucket, task.key, task.versionId);
+      } catch (error) {
+        this.log(error);
+      }
+    }
+  }
+
+  private async replicate(bucketName: string, key: string, versionId: string): Promise<void> {
+    const source = this.store.bucket(bucketName);
+    const version = source && this.store.version(bucketName, key, versionId);
+    if (!source || !version) return;
+    if (isDeleteMarker(version)) {
+      for (const rule of destinationsOf(source.replication, key, [])) {
+        if (rule.DeleteMarkerReplication?.Status !== "Enabled") continue;
+        await this.store.putReplica(bucketOfArn(rule.Destination.Bucket), key, { ...version } satisfies DeleteMarker);
+      }
+      return;
+    }
+    const rules = destinationsOf(source.replication, key, version.tags);
+    let failed = rules.length === 0;
+    for (const rule of rules) {
+      const body = await ingestBody(this.store.blobs, this.store.readBody(version), {}, new Map(), INLINE_BODY_BYTES);
+      const replica: ObjectRecord = {
+        ...version,
+        blob: body.blob,
+        inline: body.inline ? true : undefined,
+        replicationStatus: "REPLICA",
+        ...(rule.Destination.StorageClass ? { storageClass: rule.Destination.StorageClass } : {}),
+      };
+      if (!(await this.store.putReplica(bucketOfArn(rule.Destination.Bucket), key, replica, body.inline))) {
+        await this.store.discardBody(replica);
+        failed = true;
+      }
+    }
+    await this.store.updateObject(bucketName, key, versionId, (record) => ({ ...record, replicationStatus: failed ? "FAILED" : "COMPLETED" }));
+  }
+}
+
+/** Suspending versioning is refused while replication is configured. */
+export function refuseVersioningChange(bucket: BucketRecord): void {
+  if (bucket.replication) {
+    throw new AwsError(
+      "InvalidBucketState",
+      "Replication configuration is present on this bucket, so you cannot change the versioning state. To change the versioning state, first delete the replication configuration.",
+      409,
+      { BucketName: bucket.name },
+    );
+  }
+}

@@ -1,0 +1,124 @@
+/**
+ * S3 replication: PutBucketReplication's checks, and new versions copied
+ * to the destination as replicas with the same version id, the source
+ * reading COMPLETED (or FAILED) and the replica REPLICA.
+ */
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import {
+  CreateBucketCommand,
+  DeleteBucketCommand,
+  DeleteBucketReplicationCommand,
+  DeleteObjectCommand,
+  GetBucketReplicationCommand,
+  GetObjectCommand,
+  GetObjectTaggingCommand,
+  HeadObjectCommand,
+  ListObjectVersionsCommand,
+  PutBucketReplicationCommand,
+  PutBucketVersioningCommand,
+  PutObjectCommand,
+  type ReplicationRule,
+  type S3Client,
+} from "@aws-sdk/client-s3";
+import { rejectsWith, startCloud, type TestCloud } from "../support/nimbus.js";
+
+const ROLE = "arn:aws:iam::000000000000:role/replication";
+
+/** A V2 rule to `destination`, everything or a prefix, delete markers too unless told. */
+const rule = (destination: string, extra: Partial<ReplicationRule> = {}): ReplicationRule => ({
+  Status: "Enabled",
+  Priority: 1,
+  Filter: {},
+  DeleteMarkerReplication: { Status: "Enabled" },
+  Destination: { Bucket: `arn:aws:s3:::${destination}` },
+  ...extra,
+});
+
+/** Polls until `check` holds (replication is asynchronous). */
+async function eventually<T>(read: () => Promise<T>, check: (value: T) => boolean): Promise<T> {
+  let value = await read();
+  for (let i = 0; i < 100 && !check(value); i++) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    value = await read();
+  }
+  return value;
+}
+
+describe("S3 replication", () => {
+  let t: TestCloud;
+  let s3: S3Client;
+  const versioned = async (Bucket: string) => {
+    await s3.send(new CreateBucketCommand({ Bucket }));
+    await s3.send(new PutBucketVersioningCommand({ Bucket, VersioningConfiguration: { Status: "Enabled" } }));
+  };
+  before(async () => {
+    t = await startCloud();
+    s3 = t.s3();
+    await versioned("repl-source");
+    await versioned("repl-dest");
+  });
+  after(() => t.stop());
+
+  it("refuses a configuration on an unversioned bucket or to a destination that is missing or unversioned", async () => {
+    await s3.send(new CreateBucketCommand({ Bucket: "repl-plain" }));
+    const put = (Bucket: string, destination: string) =>
+      s3.send(new PutBucketReplicationCommand({ Bucket, ReplicationConfiguration: { Role: ROLE, Rules: [rule(destination)] } }));
+    const unversioned = await rejectsWith(put("repl-plain", "repl-dest"), "InvalidRequest", 400);
+    assert.equal(unversioned.message, "Versioning must be 'Enabled' on the bucket to apply a replication configuration");
+    await rejectsWith(put("repl-source", "repl-missing"), "InvalidRequest", 400);
+    await rejectsWith(put("repl-source", "repl-plain"), "InvalidRequest", 400);
+    const noPriority = { ...rule("repl-dest"), Priority: undefined };
+    await rejectsWith(s3.send(new PutBucketReplicationCommand({ Bucket: "repl-source", ReplicationConfiguration: { Role: ROLE, Rules: [noPriority] } })), "InvalidArgument", 400);
+    await rejectsWith(s3.send(new GetBucketReplicationCommand({ Bucket: "repl-source" })), "ReplicationConfigurationNotFoundError", 404);
+  });
+
+  it("copies each new version to the destination as a replica with its id, metadata and tags", async () => {
+    await s3.send(new PutBucketReplicationCommand({ Bucket: "repl-source", ReplicationConfiguration: { Role: ROLE, Rules: [rule("repl-dest", { ID: "all" })] } }));
+    const stored = await s3.send(new GetBucketReplicationCommand({ Bucket: "repl-source" }));
+    assert.equal(stored.ReplicationConfiguration?.Rules?.[0]?.ID, "all");
+
+    const put = await s3.send(new PutObjectCommand({ Bucket: "repl-source", Key: "docs/a.txt", Body: "replicate me", Metadata: { team: "blue" }, Tagging: "env=test" }));
+    const source = await eventually(
+      () => s3.send(new HeadObjectCommand({ Bucket: "repl-source", Key: "docs/a.txt" })),
+      (head) => head.ReplicationStatus === "COMPLETED",
+    );
+    assert.equal(source.ReplicationStatus, "COMPLETED");
+    const replica = await s3.send(new GetObjectCommand({ Bucket: "repl-dest", Key: "docs/a.txt" }));
+    assert.equal(await replica.Body?.transformToString(), "replicate me");
+    assert.deepEqual([replica.VersionId, replica.ETag, replica.ReplicationStatus, replica.Metadata?.team], [put.VersionId, put.ETag, "REPLICA", "blue"]);
+    assert.deepEqual((await s3.send(new GetObjectTaggingCommand({ Bucket: "repl-dest", Key: "docs/a.txt" }))).TagSet, [{ Key: "env", Value: "test" }]);
+
+    // A delete marker follows where the rule says so; deleting a version by id is never replicated.
+    await s3.send(new DeleteObjectCommand({ Bucket: "repl-source", Key: "docs/a.txt" }));
+    const markers = await eventually(
+      () => s3.send(new ListObjectVersionsCommand({ Bucket: "repl-dest", Prefix: "docs/" })),
+      (listed) => (listed.DeleteMarkers ?? []).length === 1,
+    );
+    assert.equal(markers.DeleteMarkers?.length, 1);
+    await s3.send(new DeleteObjectCommand({ Bucket: "repl-source", Key: "docs/a.txt", VersionId: put.VersionId }));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    assert.equal((await s3.send(new ListObjectVersionsCommand({ Bucket: "repl-dest", Prefix: "docs/" }))).Versions?.length, 1);
+  });
+
+  it("leaves keys outside every rule alone, marks what cannot be delivered FAILED, and refuses to suspend versioning", async () => {
+    await versioned("repl-doomed");
+    const rules = [rule("repl-dest", { ID: "logs", Filter: { Prefix: "logs/" } }), rule("repl-doomed", { ID: "tmp", Priority: 2, Filter: { Prefix: "tmp/" } })];
+    await s3.send(new PutBucketReplicationCommand({ Bucket: "repl-source", ReplicationConfiguration: { Role: ROLE, Rules: rules } }));
+    await s3.send(new PutObjectCommand({ Bucket: "repl-source", Key: "other/x", Body: "x" }));
+    assert.equal((await s3.send(new HeadObjectCommand({ Bucket: "repl-source", Key: "other/x" }))).ReplicationStatus, undefined);
+
+    await s3.send(new DeleteBucketCommand({ Bucket: "repl-doomed" }));
+    await s3.send(new PutObjectCommand({ Bucket: "repl-source", Key: "tmp/y", Body: "y" }));
+    const failed = await eventually(
+      () => s3.send(new HeadObjectCommand({ Bucket: "repl-source", Key: "tmp/y" })),
+      (head) => head.ReplicationStatus === "FAILED",
+    );
+    assert.equal(failed.ReplicationStatus, "FAILED");
+
+    const suspend = new PutBucketVersioningCommand({ Bucket: "repl-source", VersioningConfiguration: { Status: "Suspended" } });
+    await rejectsWith(s3.send(suspend), "InvalidBucketState", 409);
+    await s3.send(new DeleteBucketReplicationCommand({ Bucket: "repl-source" }));
+    await s3.send(suspend);
+  });
+});
