@@ -5,8 +5,9 @@
  * (s3_versioning.py), CORS (s3_cors.py), browser form uploads
  * (s3_post_object.py), lifecycle rules (s3_lifecycle.py), static website
  * hosting (s3_website.py), Object Lock (s3_object_lock.py), ACLs
- * (s3_acl.py), customer-provided keys (s3_sse_c.py) and server access
- * logging (s3_logging.py), each check an answer AWS was recorded giving. Each script
+ * (s3_acl.py), customer-provided keys (s3_sse_c.py), server access
+ * logging (s3_logging.py) and replication (s3_replication.py), each check
+ * an answer AWS was recorded giving. Each script
  * runs every check and lists each failure.
  */
 import assert from "node:assert/strict";
@@ -29,6 +30,7 @@ const HARNESSES: [what: string, script: string, passed: RegExp][] = [
   ["ACL", "s3_acl.py", /^summary: \d+ passed, 0 failed/m],
   ["SSE-C", "s3_sse_c.py", /^summary: \d+ passed, 0 failed/m],
   ["server access logging", "s3_logging.py", /^summary: \d+ passed, 0 failed/m],
+  ["replication", "s3_replication.py", /^summary: \d+ passed, 0 failed/m],
 ];
 
 /** A harness passed: it exited 0, ended with its summary, and warned of nothing (a soft check, an answer only inferred, fails here too). */
@@ -48,7 +50,7 @@ describe("boto3: S3 conformance (s3-tests style)", { skip }, () => {
 
   for (const [what, script, passed] of HARNESSES) {
     it(`passes every ${what} check`, async () => {
-      const env = awsEnv({ AWS_ENDPOINT_URL: t.cloud.endpoint, NIMBUS_LOG_WAIT_SECONDS: "10" });
+      const env = awsEnv({ AWS_ENDPOINT_URL: t.cloud.endpoint, NIMBUS_LOG_WAIT_SECONDS: "10", NIMBUS_REPLICATION_WAIT_SECONDS: "10" });
       assertPassed(await runTool("python3", [join(ROOT, "test/boto3", script)], env), passed);
     });
   }

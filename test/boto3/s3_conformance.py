@@ -968,6 +968,10 @@ def encryption_methods():
     expect_error(501, "NotImplemented", s3.create_multipart_upload, Bucket=b, Key="kms", ServerSideEncryption="aws:kms")
     expect_error(404, "NoSuchKey", s3.get_object, Bucket=b, Key="kms")
     # A customer-provided key (SSE-C) is taken, and asked for again on every read.
+    # ...where the bucket allows it: since April 2026 new buckets block SSE-C writes (403) until told otherwise.
+    expect_error(403, "AccessDenied", s3.put_object, Bucket=b, Key="ssec", Body="x", SSECustomerAlgorithm="AES256", SSECustomerKey="k" * 32)
+    eq(s3.get_bucket_encryption(Bucket=b)["ServerSideEncryptionConfiguration"]["Rules"][0]["BlockedEncryptionTypes"], {"EncryptionType": ["SSE-C"]}, "SSE-C blocked")
+    s3.put_bucket_encryption(Bucket=b, ServerSideEncryptionConfiguration={"Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}, "BlockedEncryptionTypes": {"EncryptionType": ["NONE"]}}]})
     eq(s3.put_object(Bucket=b, Key="ssec", Body="x", SSECustomerAlgorithm="AES256", SSECustomerKey="k" * 32)["SSECustomerAlgorithm"], "AES256", "SSE-C")
     expect_error(400, "InvalidRequest", s3.get_object, Bucket=b, Key="ssec")
 

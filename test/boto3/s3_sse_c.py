@@ -107,6 +107,9 @@ class Bucket:
 
     def __enter__(self):
         S3.create_bucket(Bucket=self.name)
+        # Buckets made since April 2026 block SSE-C writes until their encryption configuration allows them.
+        S3.put_bucket_encryption(Bucket=self.name, ServerSideEncryptionConfiguration={"Rules": [{
+            "ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}, "BlockedEncryptionTypes": {"EncryptionType": ["NONE"]}}]})
         if self.versioned:
             S3.put_bucket_versioning(Bucket=self.name, VersioningConfiguration={"Status": "Enabled"})
         return self.name

@@ -53,7 +53,9 @@ describe("S3 bucket configuration reads", () => {
     const versioning = await s3.send(new GetBucketVersioningCommand({ Bucket }));
     assert.equal(versioning.Status, undefined);
     const encryption = await s3.send(new GetBucketEncryptionCommand({ Bucket }));
-    assert.deepEqual(encryption.ServerSideEncryptionConfiguration?.Rules, [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: "AES256" }, BucketKeyEnabled: false }]);
+    assert.deepEqual(encryption.ServerSideEncryptionConfiguration?.Rules, [
+      { ApplyServerSideEncryptionByDefault: { SSEAlgorithm: "AES256" }, BucketKeyEnabled: false, BlockedEncryptionTypes: { EncryptionType: ["SSE-C"] } },
+    ]);
     const ownership = await s3.send(new GetBucketOwnershipControlsCommand({ Bucket }));
     assert.deepEqual(ownership.OwnershipControls?.Rules, [{ ObjectOwnership: "BucketOwnerEnforced" }]);
     assert.equal((await s3.send(new GetBucketRequestPaymentCommand({ Bucket }))).Payer, "BucketOwner");
@@ -117,7 +119,9 @@ describe("S3 bucket configuration reads", () => {
     });
     await s3.send(new PutBucketEncryptionCommand(rules(true)));
     const set = await s3.send(new GetBucketEncryptionCommand({ Bucket }));
-    assert.deepEqual(set.ServerSideEncryptionConfiguration?.Rules, [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: "AES256" }, BucketKeyEnabled: true }]);
+    assert.deepEqual(set.ServerSideEncryptionConfiguration?.Rules, [
+      { ApplyServerSideEncryptionByDefault: { SSEAlgorithm: "AES256" }, BucketKeyEnabled: true, BlockedEncryptionTypes: { EncryptionType: ["SSE-C"] } },
+    ]);
 
     await rejectsWith(s3.send(new PutBucketEncryptionCommand(rules(false, "aws:kms"))), "NotImplemented", 501);
     const keyed = await rejectsWith(s3.send(new PutBucketEncryptionCommand(rules(false, "AES256", "alias/key"))), "InvalidArgument", 400);

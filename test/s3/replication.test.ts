@@ -69,7 +69,7 @@ describe("S3 replication", () => {
     await rejectsWith(put("repl-source", "repl-missing"), "InvalidRequest", 400);
     await rejectsWith(put("repl-source", "repl-plain"), "InvalidRequest", 400);
     const noPriority = { ...rule("repl-dest"), Priority: undefined };
-    await rejectsWith(s3.send(new PutBucketReplicationCommand({ Bucket: "repl-source", ReplicationConfiguration: { Role: ROLE, Rules: [noPriority] } })), "InvalidArgument", 400);
+    await rejectsWith(s3.send(new PutBucketReplicationCommand({ Bucket: "repl-source", ReplicationConfiguration: { Role: ROLE, Rules: [noPriority] } })), "InvalidRequest", 400);
     await rejectsWith(s3.send(new GetBucketReplicationCommand({ Bucket: "repl-source" })), "ReplicationConfigurationNotFoundError", 404);
   });
 

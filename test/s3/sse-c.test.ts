@@ -12,6 +12,9 @@ import {
   CopyObjectCommand,
   CreateBucketCommand,
   CreateMultipartUploadCommand,
+  DeleteBucketEncryptionCommand,
+  GetBucketEncryptionCommand,
+  PutBucketEncryptionCommand,
   GetObjectAttributesCommand,
   GetObjectCommand,
   HeadObjectCommand,
@@ -24,6 +27,7 @@ import { rawRequest } from "../support/raw.js";
 import { rejectsWith, startCloud, type TestCloud } from "../support/nimbus.js";
 
 const Bucket = "ssec-bucket";
+const SSE_S3 = { ApplyServerSideEncryptionByDefault: { SSEAlgorithm: "AES256" as const } };
 
 /** A key as the SDK takes it, and the MD5 S3 answers for it. */
 function customerKey() {
@@ -38,8 +42,26 @@ describe("S3 SSE-C", () => {
     t = await startCloud();
     s3 = t.s3();
     await s3.send(new CreateBucketCommand({ Bucket }));
+    await s3.send(new PutBucketEncryptionCommand({ Bucket, ServerSideEncryptionConfiguration: { Rules: [{ ...SSE_S3, BlockedEncryptionTypes: { EncryptionType: ["NONE"] } }] } }));
   });
   after(() => t.stop());
+
+  it("blocks SSE-C writes on a new bucket until its encryption configuration allows them, and again once deleted", async () => {
+    await s3.send(new CreateBucketCommand({ Bucket: "ssec-blocked" }));
+    const { headers } = customerKey();
+    await rejectsWith(s3.send(new PutObjectCommand({ Bucket: "ssec-blocked", Key: "k", Body: "x", ...headers })), "AccessDenied", 403);
+    await rejectsWith(s3.send(new CreateMultipartUploadCommand({ Bucket: "ssec-blocked", Key: "k", ...headers })), "AccessDenied", 403);
+    const rules = (await s3.send(new GetBucketEncryptionCommand({ Bucket: "ssec-blocked" }))).ServerSideEncryptionConfiguration?.Rules;
+    assert.deepEqual(rules?.[0]?.BlockedEncryptionTypes, { EncryptionType: ["SSE-C"] });
+    await s3.send(new PutBucketEncryptionCommand({ Bucket: "ssec-blocked", ServerSideEncryptionConfiguration: { Rules: [{ ...SSE_S3, BlockedEncryptionTypes: { EncryptionType: ["NONE"] } }] } }));
+    await s3.send(new PutObjectCommand({ Bucket: "ssec-blocked", Key: "k", Body: "x", ...headers }));
+    // A configuration that does not name the setting leaves it; deleting the configuration blocks SSE-C again, and what was written stays readable.
+    await s3.send(new PutBucketEncryptionCommand({ Bucket: "ssec-blocked", ServerSideEncryptionConfiguration: { Rules: [{ ...SSE_S3, BucketKeyEnabled: true }] } }));
+    await s3.send(new PutObjectCommand({ Bucket: "ssec-blocked", Key: "k2", Body: "x", ...headers }));
+    await s3.send(new DeleteBucketEncryptionCommand({ Bucket: "ssec-blocked" }));
+    await rejectsWith(s3.send(new PutObjectCommand({ Bucket: "ssec-blocked", Key: "k3", Body: "x", ...headers })), "AccessDenied", 403);
+    assert.equal(await (await s3.send(new GetObjectCommand({ Bucket: "ssec-blocked", Key: "k", ...headers }))).Body?.transformToString(), "x");
+  });
 
   it("keeps a write's key and reads the object only with it", async () => {
     const { md5, headers } = customerKey();

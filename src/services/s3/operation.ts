@@ -146,7 +146,7 @@ export interface EncryptionInput {
  * as not implemented rather than reported as AES256, and an unknown method
  * as S3 refuses it.
  */
-export function checkEncryption(input: EncryptionInput): string | undefined {
+export function checkEncryption(input: EncryptionInput, bucket: BucketRecord): string | undefined {
   const method = input.ServerSideEncryption;
   const customer = input.SSECustomerAlgorithm !== undefined || input.SSECustomerKey !== undefined || input.SSECustomerKeyMD5 !== undefined;
   if (customer && method !== undefined) {
@@ -158,7 +158,10 @@ export function checkEncryption(input: EncryptionInput): string | undefined {
     }
     throw s3Errors.invalidArgument("The encryption method specified is not supported", "x-amz-server-side-encryption", method);
   }
-  return presentedKey(input);
+  const customerKey = presentedKey(input);
+  // Buckets block SSE-C writes unless their encryption configuration allows them.
+  if (customerKey !== undefined && bucket.sseCustomerKeys !== "allowed") throw s3Errors.accessDenied();
+  return customerKey;
 }
 
 /**

@@ -76,6 +76,8 @@ export interface BucketRecord {
   versioning?: Versioning;
   /** PutBucketEncryption's bucket key setting (SSE-S3 being the only default encryption). */
   bucketKeyEnabled?: boolean;
+  /** SSE-C writes are allowed (BlockedEncryptionTypes NONE); absent, they are blocked, as on every bucket made since April 2026. */
+  sseCustomerKeys?: "allowed";
   /** Object Lock, enabled when the bucket was created (or later, on a versioned bucket), with its default retention. */
   objectLock?: ObjectLockConfig;
   /** PutBucketRequestPayment's payer, when it is the requester. */

@@ -37,30 +37,36 @@ const MAX_RULES = 1000;
 const BUCKET_ARN = /^arn:aws:s3:::([^/]+)$/;
 
 const invalidRequest = (message: string) => s3Errors.invalidRequest(message);
+const schemaError = (message: string) => invalidRequest(`${message} Please refer to S3 Developer Guide for more information.`);
 
 /** A configuration as PutBucketReplication takes it, checked as S3 checks it, its rules given ids. */
 export function validateReplication(config: ReplicationConfiguration, source: BucketRecord, store: S3Store): ReplicationConfiguration {
-  if (source.versioning !== "Enabled") throw invalidRequest("Versioning must be 'Enabled' on the bucket to apply a replication configuration");
+  if (source.versioning !== "Enabled") {
+    throw new AwsError("InvalidRequest", "Versioning must be 'Enabled' on the bucket to apply a replication configuration", 400, { BucketName: source.name });
+  }
   const rules = config.Rules ?? [];
   if (rules.length === 0 || rules.length > MAX_RULES || typeof config.Role !== "string" || config.Role === "") throw s3Errors.malformedXml();
   const ids = new Set<string>();
   const priorities = new Set<number>();
   const checked = rules.map((rule) => {
     if (rule.Status !== "Enabled" && rule.Status !== "Disabled") throw s3Errors.malformedXml();
+    // A rule is V1 (its own Prefix) or V2 (a Filter), never both or neither; existing objects are not replicated here.
     const v2 = rule.Filter !== undefined;
-    if (v2 && rule.Prefix !== undefined) throw s3Errors.malformedXml();
-    if (v2 && rule.Priority === undefined) {
-      throw s3Errors.invalidArgument("Priority must be specified for this version of Cross Region Replication configuration schema.", "Priority");
-    }
+    if ((v2 && rule.Prefix !== undefined) || (!v2 && rule.Prefix === undefined)) throw s3Errors.malformedXml();
+    if ((rule.ExistingObjectReplication as { Status?: string } | undefined)?.Status === "Enabled") throw s3Errors.malformedXml();
+    if (!v2 && rule.DeleteMarkerReplication !== undefined) throw schemaError("DeleteMarkerReplication cannot be used for this version of Cross Region Replication configuration schema.");
+    if (v2 && rule.Priority === undefined) throw schemaError("Priority must be specified for this version of Cross Region Replication configuration schema.");
     if (v2 && rule.DeleteMarkerReplication === undefined) {
-      throw s3Errors.invalidArgument("DeleteMarkerReplication must be specified for this version of Cross Region Replication configuration schema.", "DeleteMarkerReplication");
+      throw schemaError("DeleteMarkerReplication must be specified for this version of Cross Region Replication configuration schema.");
     }
+    const tagged = rule.Filter?.Tag !== undefined || (rule.Filter?.And?.Tags ?? []).length > 0;
+    if (tagged && rule.DeleteMarkerReplication?.Status === "Enabled") throw schemaError("Delete marker replication is not supported if any Tag filter is specified.");
     if (rule.Priority !== undefined) {
-      if (priorities.has(rule.Priority)) throw invalidRequest("Found duplicate priority " + rule.Priority + " in replication configuration. Priorities must be unique.");
+      if (priorities.has(rule.Priority)) throw invalidRequest(`Found duplicate priority ${rule.Priority} in replication configuration. Priorities must be unique.`);
       priorities.add(rule.Priority);
     }
     const id = rule.ID ?? randomRuleId();
-    if (ids.has(id)) throw s3Errors.invalidArgument("Rule Id must be unique.", "ID", id);
+    if (ids.has(id)) throw invalidRequest("Rule Id must be unique.");
     ids.add(id);
     const target = BUCKET_ARN.exec(rule.Destination?.Bucket ?? "")?.[1];
     if (target === undefined) throw s3Errors.invalidArgument("Invalid bucket ARN.", "Destination.Bucket", rule.Destination?.Bucket);
@@ -155,7 +161,8 @@ export class Replicator {
     if (!source || !version) return;
     if (isDeleteMarker(version)) {
       for (const rule of destinationsOf(source.replication, key, [])) {
-        if (rule.DeleteMarkerReplication?.Status !== "Enabled") continue;
+        // V1 rules replicate the markers of deletes; V2 rules only where they say so.
+        if (rule.Filter !== undefined && rule.DeleteMarkerReplication?.Status !== "Enabled") continue;
         await this.store.putReplica(bucketOfArn(rule.Destination.Bucket), key, { ...version } satisfies DeleteMarker);
       }
       return;
@@ -185,7 +192,7 @@ export function refuseVersioningChange(bucket: BucketRecord): void {
   if (bucket.replication) {
     throw new AwsError(
       "InvalidBucketState",
-      "Replication configuration is present on this bucket, so you cannot change the versioning state. To change the versioning state, first delete the replication configuration.",
+      "A replication configuration is present on this bucket, so you cannot change the versioning state. To change the versioning state, first delete the replication configuration.",
       409,
       { BucketName: bucket.name },
     );

@@ -30,6 +30,7 @@ interface BucketInput {
 interface EncryptionRule {
   ApplyServerSideEncryptionByDefault?: { SSEAlgorithm?: string; KMSMasterKeyID?: string };
   BucketKeyEnabled?: boolean;
+  BlockedEncryptionTypes?: { EncryptionType?: string[] };
 }
 
 interface ObjectInput extends BucketInput {
@@ -233,7 +234,12 @@ export function bucketConfigOperations(deps: S3Deps): OperationTable {
       "s3:GetEncryptionConfiguration",
       (bucket) => {
         const bucketKey = deps.store.bucket(bucket)?.bucketKeyEnabled ?? false;
-        return { ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: "AES256" }, BucketKeyEnabled: bucketKey }] } };
+        const blocked = { EncryptionType: [deps.store.bucket(bucket)?.sseCustomerKeys === "allowed" ? "NONE" : "SSE-C"] };
+        return {
+          ServerSideEncryptionConfiguration: {
+            Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: "AES256" }, BucketKeyEnabled: bucketKey, BlockedEncryptionTypes: blocked }],
+          },
+        };
       },
       deps,
     ),
@@ -254,16 +260,22 @@ export function bucketConfigOperations(deps: S3Deps): OperationTable {
           throw new AwsError("NotImplemented", `Default encryption with KMS keys (${algorithm}) is not supported by Nimbus yet.`, 501);
         }
         const bucketKeyEnabled = rules[0]?.BucketKeyEnabled === true ? true : undefined;
-        await store.updateBucket(input.Bucket, ({ bucketKeyEnabled: _replaced, ...bucket }) => (bucketKeyEnabled ? { ...bucket, bucketKeyEnabled } : bucket));
+        // SSE-C stays as it was unless the rule names it: blocked (SSE-C) or allowed (NONE).
+        const types = rules[0]?.BlockedEncryptionTypes?.EncryptionType;
+        if (types !== undefined && (types.length !== 1 || (types[0] !== "NONE" && types[0] !== "SSE-C"))) throw s3Errors.malformedXml();
+        await store.updateBucket(input.Bucket, ({ bucketKeyEnabled: _replaced, sseCustomerKeys, ...bucket }) => {
+          const allowed = types === undefined ? sseCustomerKeys === "allowed" : types[0] === "NONE";
+          return { ...bucket, ...(bucketKeyEnabled ? { bucketKeyEnabled } : {}), ...(allowed ? { sseCustomerKeys: "allowed" as const } : {}) };
+        });
         return {};
       },
     }),
-    // Back to the default every bucket has: SSE-S3.
+    // Back to the default every new bucket has: SSE-S3, SSE-C blocked.
     DeleteBucketEncryption: operation<BucketInput>({
       authorize: (i) => [{ action: "s3:PutEncryptionConfiguration", resource: bucketArn(i.Bucket) }],
       async handle(input) {
         requireBucket(store, input.Bucket);
-        await store.updateBucket(input.Bucket, ({ bucketKeyEnabled: _dropped, ...bucket }) => bucket);
+        await store.updateBucket(input.Bucket, ({ bucketKeyEnabled: _dropped, sseCustomerKeys: _blocked, ...bucket }) => bucket);
         return {};
       },
     }),

@@ -108,7 +108,7 @@ export function copyOperations({ store }: S3Deps): OperationTable {
         const bucket = requireBucket(store, input.Bucket);
         const acl = objectWriteAcl(bucket, input, ctx);
         assertValidKey(input.Key);
-        const customerKey = checkEncryption(input);
+        const customerKey = checkEncryption(input, bucket);
         checkWriteConditionHeaders(input);
         const { source, record: from, sourceVersionId } = resolveCopySource(store, input.CopySource, input, ctx.now().getTime(), "CopyObject");
         const metadataDirective = directive(input.MetadataDirective, "metadata");

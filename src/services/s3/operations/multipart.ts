@@ -169,7 +169,7 @@ export function multipartOperations({ store }: S3Deps): OperationTable {
         const bucket = requireBucket(store, input.Bucket);
         const acl = objectWriteAcl(bucket, input, ctx);
         assertValidKey(input.Key);
-        const customerKey = checkEncryption(input);
+        const customerKey = checkEncryption(input, bucket);
         const checksumAlgorithm = input.ChecksumAlgorithm === undefined ? undefined : checksumAlgorithmOf(input.ChecksumAlgorithm);
         const checksumType = uploadChecksumType(checksumAlgorithm, input.ChecksumType);
         const upload: UploadRecord = {

@@ -99,7 +99,7 @@ export function objectOperations({ store }: S3Deps): OperationTable {
         const bucket = requireBucket(store, input.Bucket);
         const acl = objectWriteAcl(bucket, input, ctx);
         assertValidKey(input.Key);
-        const customerKey = checkEncryption(input);
+        const customerKey = checkEncryption(input, bucket);
         checkWriteConditionHeaders(input);
         requireContentLength(ctx, input.ContentLength);
         const headers = headersFromInput(input);
