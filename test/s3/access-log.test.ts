@@ -16,6 +16,7 @@ import {
   PutObjectCommand,
   type S3Client,
 } from "@aws-sdk/client-s3";
+import { rawRequest } from "../support/raw.js";
 import { rejectsWith, startCloud, type TestCloud } from "../support/nimbus.js";
 
 /** The policy AWS's documentation gives a target bucket for server access logs. */
@@ -42,7 +43,7 @@ async function deliveredLines(s3: S3Client, Bucket: string, Prefix: string, atLe
 }
 
 /** A record's fields: quoted and bracketed fields kept whole. */
-const fields = (line: string) => line.match(/"[^"]*"|\[[^\]]*\]|\S+/g) ?? [];
+const fields = (line: string) => line.match(/"(?:[^"\\]|\\.)*"|\[[^\]]*\]|\S+/g) ?? [];
 
 describe("S3 server access logging", () => {
   let t: TestCloud;
@@ -104,6 +105,24 @@ describe("S3 server access logging", () => {
     assert.deepEqual([miss[7], miss[9], miss[10]], ["missing", "404", "NoSuchKey"]);
     // The deliveries themselves are not logged, and the target's own requests go nowhere.
     assert.equal(records.filter((r) => r[1] === "log-target").length, 0);
+  });
+
+  it("keeps each record on one line whatever a request carries", async () => {
+    await s3.send(new PutBucketLoggingCommand({ Bucket: "logged", BucketLoggingStatus: { LoggingEnabled: { TargetBucket: "log-target", TargetPrefix: "forged/" } } }));
+    const forged = await rawRequest(t.cloud.endpoint, {
+      method: "GET",
+      path: "/logged/k",
+      query: { versionId: 'abc def\n1 2 3 "evil' },
+      anonymous: true,
+      headers: { "user-agent": 'agent "quoted"' },
+    });
+    assert.equal(forged.status, 403);
+    // Two records: the PutBucketLogging call (logged where it now sends logs) and the GET, each on its own line.
+    const { lines } = await deliveredLines(s3, "log-target", "forged/", 2);
+    assert.equal(lines.length, 2);
+    const record = fields(lines.find((line) => line.includes("REST.GET.OBJECT"))!);
+    assert.equal(record[17], "abc%20def%0A1%202%203%20%22evil");
+    assert.equal(record[16], '"agent \\"quoted\\""');
   });
 
   it("delivers nothing to a target that does not let log delivery write, and stops when logging is turned off", async () => {

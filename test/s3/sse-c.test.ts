@@ -15,6 +15,9 @@ import {
   DeleteBucketEncryptionCommand,
   GetBucketEncryptionCommand,
   PutBucketEncryptionCommand,
+  PutBucketPolicyCommand,
+  PutBucketWebsiteCommand,
+  PutPublicAccessBlockCommand,
   GetObjectAttributesCommand,
   GetObjectCommand,
   HeadObjectCommand,
@@ -85,6 +88,15 @@ describe("S3 SSE-C", () => {
     await rejectsWith(s3.send(new GetObjectAttributesCommand({ Bucket, Key: "secret", ObjectAttributes: ["ObjectSize"] })), "InvalidRequest", 400);
     const attributes = await s3.send(new GetObjectAttributesCommand({ Bucket, Key: "secret", ObjectAttributes: ["ObjectSize"], ...headers }));
     assert.equal(attributes.ObjectSize, 5);
+
+    // A website cannot present the key: it never serves the object.
+    await s3.send(new PutBucketWebsiteCommand({ Bucket, WebsiteConfiguration: { IndexDocument: { Suffix: "index.html" } } }));
+    await s3.send(new PutPublicAccessBlockCommand({ Bucket, PublicAccessBlockConfiguration: { BlockPublicPolicy: false, RestrictPublicBuckets: false } }));
+    const publicRead = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: `arn:aws:s3:::${Bucket}/*` }] };
+    await s3.send(new PutBucketPolicyCommand({ Bucket, Policy: JSON.stringify(publicRead) }));
+    const site = await rawRequest(t.cloud.endpoint, { method: "GET", path: "/secret", anonymous: true, headers: { host: `${Bucket}.s3-website.localhost:${new URL(t.cloud.endpoint).port}` } });
+    assert.equal(site.status, 400);
+    assert.doesNotMatch(site.body, /hello/);
 
     await s3.send(new PutObjectCommand({ Bucket, Key: "plain", Body: "x" }));
     const notApplicable = await rejectsWith(s3.send(new GetObjectCommand({ Bucket, Key: "plain", ...headers })), "InvalidRequest", 400);

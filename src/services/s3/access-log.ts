@@ -116,9 +116,17 @@ function logTime(ms: number): string {
   return `${two(d.getUTCDate())}/${MONTHS[d.getUTCMonth()]}/${d.getUTCFullYear()}:${two(d.getUTCHours())}:${two(d.getUTCMinutes())}:${two(d.getUTCSeconds())} +0000`;
 }
 
-/** A field as the log writes it: `-` for nothing, and quoted fields with their quotes escaped. */
-const field = (value: string | number | undefined): string => (value === undefined || value === "" ? "-" : String(value));
-const quoted = (value: string | undefined): string => `"${value === undefined || value === "" ? "-" : value.replaceAll('"', '\\"')}"`;
+/** A character that would end a field or a record, as `%XX`. */
+const percent = (c: string): string => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`;
+
+/** A field as the log writes it: `-` for nothing, and nothing from a request that could end the field or the record. */
+// eslint-disable-next-line no-control-regex
+const field = (value: string | number | undefined): string => (value === undefined || value === "" ? "-" : String(value).replace(/[\x00-\x20"\x7f]/g, percent));
+
+/** A quoted field keeps its spaces, and escapes its quotes. */
+const quoted = (value: string | undefined): string =>
+  // eslint-disable-next-line no-control-regex
+  `"${value === undefined || value === "" ? "-" : value.replace(/[\x00-\x1f\x7f]/g, percent).replaceAll('"', '\\"')}"`;
 
 function header(answered: AnsweredRequest, name: string): string | undefined {
   const value = answered.ctx.headers[name];
@@ -236,9 +244,19 @@ export function deliveryAllowed(target: BucketRecord, source: BucketRecord, key:
   return allowed;
 }
 
+/** The records waiting for delivery from one bucket: the bucket as it was when they were made (a bucket deleted and made again is another). */
+interface Batch {
+  source: BucketRecord;
+  lines: string[];
+  firstEventAt: number;
+}
+
+/** Records kept per bucket between deliveries; beyond, new ones are dropped (AWS's logs are best effort too). */
+const MAX_PENDING_LINES = 100_000;
+
 /** Collects records per source bucket and delivers them on a timer. */
 export class AccessLogger {
-  private pending = new Map<string, { lines: string[]; firstEventAt: number }>();
+  private pending = new Map<string, Batch>();
   private readonly timer: NodeJS.Timeout;
   private delivering: Promise<void> | undefined;
 
@@ -261,18 +279,19 @@ export class AccessLogger {
     if (!bucket?.logging && !copied) return;
     try {
       const now = this.now();
-      if (bucket?.logging) this.add(name, logRecords(answered, bucket, now), now);
+      if (bucket?.logging) this.add(bucket, logRecords(answered, bucket, now), now);
       const source = copied && this.store.bucket(copied.bucket);
-      if (copied && source?.logging) this.add(copied.bucket, [copySourceRecord(answered, source, copied.key, now)], now);
+      if (copied && source?.logging) this.add(source, [copySourceRecord(answered, source, copied.key, now)], now);
     } catch (error) {
       this.log(error);
     }
   }
 
-  private add(bucket: string, lines: string[], now: number): void {
-    const batch = this.pending.get(bucket) ?? { lines: [], firstEventAt: now };
-    batch.lines.push(...lines);
-    this.pending.set(bucket, batch);
+  private add(source: BucketRecord, lines: string[], now: number): void {
+    const id = `${source.name}\n${source.accountId}\n${source.createdAt}`;
+    let batch = this.pending.get(id);
+    if (!batch) this.pending.set(id, (batch = { source, lines: [], firstEventAt: now }));
+    if (batch.lines.length + lines.length <= MAX_PENDING_LINES) batch.lines.push(...lines);
   }
 
   /** Writes every pending batch to its target bucket, as logging is configured now (a batch whose target is gone is dropped). */
@@ -281,41 +300,51 @@ export class AccessLogger {
     if (this.pending.size === 0) return;
     const batches = this.pending;
     this.pending = new Map();
-    this.delivering = this.write(batches).catch(this.log);
+    this.delivering = this.write([...batches.values()]);
     await this.delivering;
     this.delivering = undefined;
   }
 
-  private async write(batches: Map<string, { lines: string[]; firstEventAt: number }>): Promise<void> {
-    for (const [name, { lines, firstEventAt }] of batches) {
-      const source = this.store.bucket(name);
-      const config = source?.logging;
-      const target = config && this.store.bucket(config.TargetBucket);
-      if (!source || !config || !target) continue;
-      const deliveredAt = this.now();
-      const key = logObjectKey(config, source, deliveredAt, firstEventAt);
-      // As on AWS, a target that does not let log delivery write gets nothing.
-      if (!deliveryAllowed(target, source, key)) continue;
-      const body = await ingestBody(this.store.blobs, new HeldBody(Buffer.from(`${lines.join("\n")}\n`)), {}, new Map(), INLINE_BODY_BYTES);
-      const record = newObjectRecord(
-        { contentType: "text/plain", metadata: {} },
-        {
-          blob: body.blob,
-          inline: body.inline ? true : undefined,
-          size: body.size,
-          etag: `"${body.md5Hex}"`,
-          lastModified: Math.floor(deliveredAt / 1000) * 1000,
-          ownerAccountId: target.accountId,
-          checksum: { algorithm: body.checksum.algorithm, value: body.checksum.value, type: "FULL_OBJECT" },
-          tags: [],
-        },
-      );
+  private async write(batches: Batch[]): Promise<void> {
+    for (const batch of batches) {
       try {
-        await this.store.putObject(target.name, key, record, body.inline);
+        await this.writeOne(batch);
       } catch (error) {
-        await this.store.discardBody(record);
-        throw error;
+        this.log(error);
       }
+    }
+  }
+
+  private async writeOne({ source: then, lines, firstEventAt }: Batch): Promise<void> {
+    // Only the bucket the records were made for, still logging, to a target that is there.
+    const source = this.store.bucket(then.name);
+    if (!source || source.accountId !== then.accountId || source.createdAt !== then.createdAt) return;
+    const config = source.logging;
+    const target = config && this.store.bucket(config.TargetBucket);
+    if (!config || !target) return;
+    const deliveredAt = this.now();
+    const key = logObjectKey(config, source, deliveredAt, firstEventAt);
+    // As on AWS, a target that does not let log delivery write gets nothing.
+    if (!deliveryAllowed(target, source, key)) return;
+    const body = await ingestBody(this.store.blobs, new HeldBody(Buffer.from(`${lines.join("\n")}\n`)), {}, new Map(), INLINE_BODY_BYTES);
+    const record = newObjectRecord(
+      { contentType: "text/plain", metadata: {} },
+      {
+        blob: body.blob,
+        inline: body.inline ? true : undefined,
+        size: body.size,
+        etag: `"${body.md5Hex}"`,
+        lastModified: Math.floor(deliveredAt / 1000) * 1000,
+        ownerAccountId: target.accountId,
+        checksum: { algorithm: body.checksum.algorithm, value: body.checksum.value, type: "FULL_OBJECT" },
+        tags: [],
+      },
+    );
+    try {
+      await this.store.putObject(target.name, key, record, body.inline);
+    } catch (error) {
+      await this.store.discardBody(record);
+      throw error;
     }
   }
 
@@ -325,8 +354,9 @@ export class AccessLogger {
     await this.deliver();
   }
 
-  /** Forgets what is pending (a reset). */
-  clear(): void {
+  /** Forgets what is pending (a reset), once a delivery under way is done. */
+  async clear(): Promise<void> {
     this.pending.clear();
+    await this.delivering;
   }
 }

@@ -81,7 +81,7 @@ export async function createS3Runtime(env: ServiceEnvironment): Promise<ServiceR
       await sweeper.settled();
       replicator.clear();
       await replicator.settled();
-      accessLog.clear();
+      await accessLog.clear();
       store.forgetCaches();
     },
     close: async () => {

@@ -11,6 +11,7 @@ import { compareUtf8 } from "./keys.js";
 import { MAX_KEY_BYTES } from "./names.js";
 import { newVersionId, versionOrder } from "./version-ids.js";
 import { destinationsOf } from "./replication.js";
+import { s3Errors } from "./errors.js";
 
 export const BUCKETS_STORE = "s3.buckets";
 export const OBJECTS_STORE = "s3.objects";
@@ -196,10 +197,12 @@ export class S3Store {
         check?.(old);
         if (inlineBody) tx.store<Buffer>(BODIES).put(record.blob, inlineBody);
         const bucketRecord = tx.store<BucketRecord>(BUCKETS_STORE).get(bucket);
-        const versioning = bucketRecord?.versioning;
+        // The bucket may have been deleted while the body was read: nothing is stored then.
+        if (!bucketRecord) throw s3Errors.noSuchBucket(bucket);
+        const versioning = bucketRecord.versioning;
         if (versioning !== undefined) {
           // A version some replication rule covers waits to be replicated.
-          const replicated = record.replicationStatus === undefined && destinationsOf(bucketRecord?.replication, key, record.tags).length > 0;
+          const replicated = record.replicationStatus === undefined && destinationsOf(bucketRecord.replication, key, record.tags).length > 0;
           const outcome = new VersionEdit(this, tx, bucket).put(key, replicated ? { ...record, replicationStatus: "PENDING" } : record, versioning);
           return { ...outcome, replicated };
         }

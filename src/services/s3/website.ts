@@ -136,7 +136,12 @@ export async function serveWebsite(store: S3Store, req: WebsiteRequest): Promise
 function lookup(store: S3Store, req: WebsiteRequest, key: string): ObjectRecord | WebsiteError {
   if (!req.allowed("s3:GetObject", objectArn(req.bucket, key))) return new WebsiteError(403, "AccessDenied", "Access Denied");
   const record = store.object(req.bucket, key);
-  return record ?? new WebsiteError(404, "NoSuchKey", "The specified key does not exist.", { Key: key });
+  if (!record) return new WebsiteError(404, "NoSuchKey", "The specified key does not exist.", { Key: key });
+  // A website request cannot present a customer key, so an object stored with one is never served.
+  if (record.sseCustomerKeyMd5 !== undefined) {
+    return new WebsiteError(400, "InvalidRequest", "The object was stored using a form of Server Side Encryption. The correct parameters must be provided to retrieve the object.");
+  }
+  return record;
 }
 
 /** An error: a routing rule for its code, else the error document (with the error's status), else S3's page. */
