@@ -57,7 +57,12 @@ export class S3Store {
     const live = new Set<string>();
     for (const { value } of this.objects.range()) if (!value.inline) live.add(value.blob);
     for (const { value } of this.parts.range()) live.add(value.blob);
-    for (const { value } of this.versions.range()) if (!isDeleteMarker(value) && !value.inline) live.add(value.blob);
+    for (const { key, value } of this.versions.range()) {
+      if (isDeleteMarker(value)) continue;
+      if (!value.inline) live.add(value.blob);
+      // Replication a shutdown interrupted is taken up again.
+      if (value.replicationStatus === "PENDING" && value.versionId !== undefined) this.unreplicated.push({ bucket: bucketOf(key), key: keyOf(key), versionId: value.versionId });
+    }
     const orphans = (await this.blobs.list()).filter((id) => !live.has(id));
     await Promise.all(orphans.map((id) => this.blobs.delete(id)));
     return orphans.length;
@@ -215,6 +220,9 @@ export class S3Store {
     if (outcome.replicated && outcome.versionId !== undefined) this.onReplicable?.(bucket, key, outcome.versionId);
     return outcome.versionId;
   }
+
+  /** Versions found PENDING when the service loaded (collectOrphanBlobs): their replication was cut short. */
+  readonly unreplicated: { bucket: string; key: string; versionId: string }[] = [];
 
   /** Told of each new version (or delete marker) of a bucket with replication, once committed. */
   onReplicable?: (bucket: string, key: string, versionId: string) => void;
@@ -572,6 +580,11 @@ function orderOf(key: unknown): number {
 
 function cacheId(bucket: string, key: string): string {
   return `${bucket}/${key}`;
+}
+
+function bucketOf(key: unknown): string {
+  if (Array.isArray(key) && typeof key[0] === "string") return key[0];
+  throw new Error("s3: malformed store key");
 }
 
 function keyOf(key: unknown): string {
