@@ -15,6 +15,7 @@ import {
   GetObjectTaggingCommand,
   HeadObjectCommand,
   ListObjectVersionsCommand,
+  PutBucketPolicyCommand,
   PutBucketReplicationCommand,
   PutBucketVersioningCommand,
   PutObjectCommand,
@@ -115,6 +116,22 @@ describe("S3 replication", () => {
       (head) => head.ReplicationStatus === "FAILED",
     );
     assert.equal(failed.ReplicationStatus, "FAILED");
+
+    // Replicating into another account's bucket takes that bucket's consent: its policy allows the role s3:ReplicateObject.
+    const other = t.s3({ credentials: { accessKeyId: "444444444444", secretAccessKey: "test" } });
+    await other.send(new CreateBucketCommand({ Bucket: "repl-foreign" }));
+    await other.send(new PutBucketVersioningCommand({ Bucket: "repl-foreign", VersioningConfiguration: { Status: "Enabled" } }));
+    await s3.send(new PutBucketReplicationCommand({ Bucket: "repl-source", ReplicationConfiguration: { Role: ROLE, Rules: [rule("repl-foreign", { Filter: { Prefix: "x/" } })] } }));
+    const replicated = (Key: string) => eventually(() => s3.send(new HeadObjectCommand({ Bucket: "repl-source", Key })), (head) => head.ReplicationStatus !== "PENDING");
+    await s3.send(new PutObjectCommand({ Bucket: "repl-source", Key: "x/refused", Body: "x" }));
+    assert.equal((await replicated("x/refused")).ReplicationStatus, "FAILED");
+    const consent = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: ROLE }, Action: "s3:ReplicateObject", Resource: "arn:aws:s3:::repl-foreign/*" }] };
+    await other.send(new PutBucketPolicyCommand({ Bucket: "repl-foreign", Policy: JSON.stringify(consent) }));
+    await s3.send(new PutObjectCommand({ Bucket: "repl-source", Key: "x/allowed", Body: "x" }));
+    assert.equal((await replicated("x/allowed")).ReplicationStatus, "COMPLETED");
+    assert.equal((await other.send(new HeadObjectCommand({ Bucket: "repl-foreign", Key: "x/allowed" }))).ReplicationStatus, "REPLICA");
+    const self = s3.send(new PutBucketReplicationCommand({ Bucket: "repl-source", ReplicationConfiguration: { Role: ROLE, Rules: [rule("repl-source")] } }));
+    assert.equal((await rejectsWith(self, "InvalidRequest", 400)).message, "Destination bucket cannot be the same as the source bucket.");
 
     const suspend = new PutBucketVersioningCommand({ Bucket: "repl-source", VersioningConfiguration: { Status: "Suspended" } });
     await rejectsWith(s3.send(suspend), "InvalidBucketState", 409);

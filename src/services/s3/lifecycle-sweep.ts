@@ -74,7 +74,7 @@ export class LifecycleSweeper {
       if (storageClass && storageClass !== (record.storageClass ?? "STANDARD")) moves.push([key, record.blob, storageClass]);
     }
     if (expired.length > 0) {
-      await this.store.deleteKeys(bucket.name, expired, now, bucket.accountId);
+      await this.store.deleteKeys(bucket.name, expired, now, bucket.accountId, undefined, false);
     }
     for (const [key, blob, storageClass] of moves) {
       await this.store.updateObject(bucket.name, key, undefined, (record) => (record.blob === blob ? { ...record, storageClass } : record));
@@ -100,7 +100,7 @@ export class LifecycleSweeper {
     flush();
     // A version under Object Lock outlives its lifecycle rules.
     const locked = (version: ObjectRecord) => lockedReason(version, false, now) !== undefined;
-    if (removals.length > 0) await this.store.deleteKeys(bucket.name, removals, now, bucket.accountId, locked);
+    if (removals.length > 0) await this.store.deleteKeys(bucket.name, removals, now, bucket.accountId, locked, false);
   }
 
   private async uploads(bucket: BucketRecord, rules: readonly LifecycleRule[], now: number): Promise<void> {

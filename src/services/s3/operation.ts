@@ -160,7 +160,7 @@ export function checkEncryption(input: EncryptionInput, bucket: BucketRecord): s
   }
   const customerKey = presentedKey(input);
   // Buckets block SSE-C writes unless their encryption configuration allows them.
-  if (customerKey !== undefined && bucket.sseCustomerKeys !== "allowed") throw s3Errors.accessDenied();
+  if (customerKey !== undefined && bucket.sseCustomerKeys === "blocked") throw s3Errors.accessDenied();
   return customerKey;
 }
 

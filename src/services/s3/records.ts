@@ -76,8 +76,12 @@ export interface BucketRecord {
   versioning?: Versioning;
   /** PutBucketEncryption's bucket key setting (SSE-S3 being the only default encryption). */
   bucketKeyEnabled?: boolean;
-  /** SSE-C writes are allowed (BlockedEncryptionTypes NONE); absent, they are blocked, as on every bucket made since April 2026. */
-  sseCustomerKeys?: "allowed";
+  /**
+   * SSE-C writes: blocked on every bucket made since April 2026 (as AWS's
+   * are) until BlockedEncryptionTypes says NONE; absent on buckets made
+   * before Nimbus had the setting, which keep taking them.
+   */
+  sseCustomerKeys?: "allowed" | "blocked";
   /** Object Lock, enabled when the bucket was created (or later, on a versioned bucket), with its default retention. */
   objectLock?: ObjectLockConfig;
   /** PutBucketRequestPayment's payer, when it is the requester. */

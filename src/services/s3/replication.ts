@@ -10,9 +10,16 @@
  * written before the configuration are left alone, as on AWS.
  */
 import { AwsError } from "../../server/errors.js";
-import { ingestBody, INLINE_BODY_BYTES } from "./body.js";
 import { s3Errors } from "./errors.js";
 import { isDeleteMarker, type BucketRecord, type DeleteMarker, type ObjectRecord, type Tag } from "./records.js";
+import { aclsEnabled } from "./acl.js";
+import { parseStored } from "../../policy/source.js";
+import { principalMatches } from "../../policy/evaluate.js";
+import type { Principal } from "../../auth/types.js";
+import { randomHex } from "../../util/ids.js";
+import { wildcardMatch } from "../../policy/match.js";
+import { storageClassOf } from "./object-headers.js";
+import { newVersionLock } from "./object-lock.js";
 import type { S3Store } from "./store.js";
 
 export interface ReplicationRule {
@@ -35,6 +42,7 @@ export interface ReplicationConfiguration {
 
 const MAX_RULES = 1000;
 const BUCKET_ARN = /^arn:aws:s3:::([^/]+)$/;
+const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/;
 
 const invalidRequest = (message: string) => s3Errors.invalidRequest(message);
 const schemaError = (message: string) => invalidRequest(`${message} Please refer to S3 Developer Guide for more information.`);
@@ -46,6 +54,7 @@ export function validateReplication(config: ReplicationConfiguration, source: Bu
   }
   const rules = config.Rules ?? [];
   if (rules.length === 0 || rules.length > MAX_RULES || typeof config.Role !== "string" || config.Role === "") throw s3Errors.malformedXml();
+  if (!ROLE_ARN.test(config.Role)) throw s3Errors.invalidArgument("Invalid ReplicationConfiguration Role: " + config.Role, "Role", config.Role);
   const ids = new Set<string>();
   const priorities = new Set<number>();
   const checked = rules.map((rule) => {
@@ -70,8 +79,10 @@ export function validateReplication(config: ReplicationConfiguration, source: Bu
     ids.add(id);
     const target = BUCKET_ARN.exec(rule.Destination?.Bucket ?? "")?.[1];
     if (target === undefined) throw s3Errors.invalidArgument("Invalid bucket ARN.", "Destination.Bucket", rule.Destination?.Bucket);
+    if (target === source.name) throw invalidRequest("Destination bucket cannot be the same as the source bucket.");
     const destination = store.bucket(target);
     if (!destination) throw invalidRequest("Destination bucket must exist.");
+    storageClassOf(rule.Destination.StorageClass);
     if (destination.versioning !== "Enabled") throw invalidRequest("Destination bucket must have versioning enabled.");
     return { ...rule, ID: id };
   });
@@ -117,6 +128,29 @@ export function destinationsOf(config: ReplicationConfiguration | undefined, key
 
 const bucketOfArn = (arn: string): string => BUCKET_ARN.exec(arn)?.[1] ?? "";
 
+/**
+ * Whether the replication role may write into a destination of another
+ * account: that bucket's policy must allow the role (or its account)
+ * `s3:ReplicateObject` there. Same-account destinations need nothing
+ * more than the role PutBucketReplication was allowed to pass.
+ */
+function destinationAllows(destination: BucketRecord, source: BucketRecord, role: string, key: string): boolean {
+  if (destination.accountId === source.accountId) return true;
+  if (!destination.policy) return false;
+  const roleAccount = role.split(":")[4] ?? "";
+  const principal = { type: "assumed-role", accountId: roleAccount, arn: role, userId: role } as unknown as Principal;
+  const resource = `arn:aws:s3:::${destination.name}/${key}`;
+  let allowed = false;
+  for (const statement of parseStored(destination.policy, "resource").statements) {
+    if (statement.principal === undefined || !principalMatches(statement.principal, principal)) continue;
+    if (!statement.action?.some((action) => wildcardMatch(action, "s3:ReplicateObject", true))) continue;
+    if (!statement.resource?.some((pattern) => wildcardMatch(pattern, resource, false))) continue;
+    if (statement.effect === "Deny") return false;
+    allowed = true;
+  }
+  return allowed;
+}
+
 /** Replicates versions in the background, one at a time, in the order they were written. */
 export class Replicator {
   private readonly queue: { bucket: string; key: string; versionId: string }[] = [];
@@ -124,16 +158,24 @@ export class Replicator {
 
   constructor(
     private readonly store: S3Store,
+    private readonly now: () => number,
     private readonly log: (error: unknown) => void,
   ) {}
 
   /** A version was written (or a delete marker made) that some rule may cover. */
   enqueue(bucket: string, key: string, versionId: string): void {
     this.queue.push({ bucket, key, versionId });
-    this.running ??= new Promise<void>((resolve) => setImmediate(resolve))
-      .then(() => this.drain())
-      .catch(this.log)
-      .finally(() => (this.running = undefined));
+    this.running ??= this.run();
+  }
+
+  private async run(): Promise<void> {
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    try {
+      for (let task = this.queue.shift(); task; task = this.queue.shift()) await this.replicateOrFail(task.bucket, task.key, task.versionId);
+    } finally {
+      // A task queued while the last one finished is taken up rather than left waiting for the next write.
+      this.running = this.queue.length > 0 ? this.run() : undefined;
+    }
   }
 
   /** Waits for the queue to empty (tests, shutdown). */
@@ -145,46 +187,78 @@ export class Replicator {
     this.queue.length = 0;
   }
 
-  private async drain(): Promise<void> {
-    for (let task = this.queue.shift(); task; task = this.queue.shift()) {
-      try {
-        await this.replicate(task.bucket, task.key, task.versionId);
-      } catch (error) {
-        this.log(error);
-      }
+  private async replicateOrFail(bucket: string, key: string, versionId: string): Promise<void> {
+    try {
+      await this.replicate(bucket, key, versionId);
+    } catch (error) {
+      this.log(error);
+      await this.store.updateObject(bucket, key, versionId, (record) => ({ ...record, replicationStatus: "FAILED" })).catch(this.log);
     }
   }
 
   private async replicate(bucketName: string, key: string, versionId: string): Promise<void> {
     const source = this.store.bucket(bucketName);
     const version = source && this.store.version(bucketName, key, versionId);
-    if (!source || !version) return;
+    const config = source?.replication;
+    if (!source || !version || !config) return;
     if (isDeleteMarker(version)) {
-      for (const rule of destinationsOf(source.replication, key, [])) {
+      for (const rule of destinationsOf(config, key, [])) {
         // V1 rules replicate the markers of deletes; V2 rules only where they say so.
         if (rule.Filter !== undefined && rule.DeleteMarkerReplication?.Status !== "Enabled") continue;
-        await this.store.putReplica(bucketOfArn(rule.Destination.Bucket), key, { ...version } satisfies DeleteMarker);
+        const destination = this.store.bucket(bucketOfArn(rule.Destination.Bucket));
+        if (destination && destinationAllows(destination, source, config.Role, key)) {
+          await this.store.putReplica(destination.name, key, { ...version, ownerAccountId: destination.accountId } satisfies DeleteMarker);
+        }
       }
       return;
     }
-    const rules = destinationsOf(source.replication, key, version.tags);
+    const rules = destinationsOf(config, key, version.tags);
     let failed = rules.length === 0;
     for (const rule of rules) {
-      const body = await ingestBody(this.store.blobs, this.store.readBody(version), {}, new Map(), INLINE_BODY_BYTES);
+      const destination = this.store.bucket(bucketOfArn(rule.Destination.Bucket));
+      if (!destination || !this.deliverable(version, destination, source, config.Role, key)) {
+        failed = true;
+        continue;
+      }
+      // The bytes are copied, never shared: either copy can be deleted alone.
+      const inline = version.inline ? await bytesOf(this.store, version) : undefined;
+      const blob = inline ? randomHex(16) : (await this.store.blobs.write(this.store.readBody(version))).id;
+      const lock = destination.objectLock && version.lockMode === undefined && version.legalHold === undefined ? newVersionLock(destination, {}, this.now()) : {};
       const replica: ObjectRecord = {
         ...version,
-        blob: body.blob,
-        inline: body.inline ? true : undefined,
+        ...lock,
+        blob,
+        inline: inline ? true : undefined,
         replicationStatus: "REPLICA",
-        ...(rule.Destination.StorageClass ? { storageClass: rule.Destination.StorageClass } : {}),
+        // With ACLs disabled the destination's owner owns every object, replicas included.
+        ownerAccountId: aclsEnabled(destination) ? version.ownerAccountId : destination.accountId,
+        ...(rule.Destination.StorageClass ? { storageClass: storageClassOf(rule.Destination.StorageClass) } : {}),
       };
-      if (!(await this.store.putReplica(bucketOfArn(rule.Destination.Bucket), key, replica, body.inline))) {
+      if (!(await this.store.putReplica(destination.name, key, replica, inline))) {
         await this.store.discardBody(replica);
         failed = true;
       }
     }
     await this.store.updateObject(bucketName, key, versionId, (record) => ({ ...record, replicationStatus: failed ? "FAILED" : "COMPLETED" }));
   }
+
+  /**
+   * Whether a version may land in a destination: one the role may write
+   * to, that takes SSE-C objects if this is one, and keeps Object Lock if
+   * this version is locked.
+   */
+  private deliverable(version: ObjectRecord, destination: BucketRecord, source: BucketRecord, role: string, key: string): boolean {
+    if (!destinationAllows(destination, source, role, key)) return false;
+    if (version.sseCustomerKeyMd5 !== undefined && destination.sseCustomerKeys === "blocked") return false;
+    if ((version.lockMode !== undefined || version.legalHold !== undefined) && !destination.objectLock) return false;
+    return true;
+  }
+}
+
+async function bytesOf(store: S3Store, record: ObjectRecord): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of store.readBody(record)) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
 }
 
 /** Suspending versioning is refused while replication is configured. */

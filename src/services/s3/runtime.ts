@@ -39,7 +39,7 @@ export async function createS3Runtime(env: ServiceEnvironment): Promise<ServiceR
   await store.collectOrphanBlobs();
   const deps = { store };
   const sweeper = new LifecycleSweeper(store, () => env.now().getTime(), (error) => env.log?.("error", "s3 lifecycle sweep failed", error));
-  const replicator = new Replicator(store, (error) => env.log?.("error", "s3 replication failed", error));
+  const replicator = new Replicator(store, () => env.now().getTime(), (error) => env.log?.("error", "s3 replication failed", error));
   store.onReplicable = (bucket, key, versionId) => replicator.enqueue(bucket, key, versionId);
   for (const { bucket, key, versionId } of store.unreplicated.splice(0)) replicator.enqueue(bucket, key, versionId);
   const accessLog = new AccessLogger(store, env.config.s3LogDeliverySeconds, () => env.now().getTime(), (error) =>

@@ -301,6 +301,8 @@ export class S3Store {
     now: number,
     accountId: string,
     locked?: (version: ObjectRecord) => boolean,
+    /** Delete markers made here may be replicated; a lifecycle rule's never are. */
+    replicate = true,
   ): Promise<DeleteOutcome[]> {
     const { outcomes, freed, replicated } = await this.kv
       .transaction((tx) => {
@@ -332,7 +334,7 @@ export class S3Store {
       });
     await this.free(freed);
     // Delete markers made without a version id may be replicated (by rules that say so).
-    if (replicated) {
+    if (replicated && replicate) {
       outcomes.forEach((outcome, i) => {
         const target = targets[i]!;
         if (outcome.deleteMarker && target.versionId === undefined && outcome.versionId !== undefined) this.onReplicable?.(bucket, target.key, outcome.versionId);

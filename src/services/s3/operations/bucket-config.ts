@@ -234,7 +234,7 @@ export function bucketConfigOperations(deps: S3Deps): OperationTable {
       "s3:GetEncryptionConfiguration",
       (bucket) => {
         const bucketKey = deps.store.bucket(bucket)?.bucketKeyEnabled ?? false;
-        const blocked = { EncryptionType: [deps.store.bucket(bucket)?.sseCustomerKeys === "allowed" ? "NONE" : "SSE-C"] };
+        const blocked = { EncryptionType: [deps.store.bucket(bucket)?.sseCustomerKeys === "blocked" ? "SSE-C" : "NONE"] };
         return {
           ServerSideEncryptionConfiguration: {
             Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: "AES256" }, BucketKeyEnabled: bucketKey, BlockedEncryptionTypes: blocked }],
@@ -264,8 +264,8 @@ export function bucketConfigOperations(deps: S3Deps): OperationTable {
         const types = rules[0]?.BlockedEncryptionTypes?.EncryptionType;
         if (types !== undefined && (types.length !== 1 || (types[0] !== "NONE" && types[0] !== "SSE-C"))) throw s3Errors.malformedXml();
         await store.updateBucket(input.Bucket, ({ bucketKeyEnabled: _replaced, sseCustomerKeys, ...bucket }) => {
-          const allowed = types === undefined ? sseCustomerKeys === "allowed" : types[0] === "NONE";
-          return { ...bucket, ...(bucketKeyEnabled ? { bucketKeyEnabled } : {}), ...(allowed ? { sseCustomerKeys: "allowed" as const } : {}) };
+          const setting = types === undefined ? sseCustomerKeys : types[0] === "NONE" ? "allowed" : "blocked";
+          return { ...bucket, ...(bucketKeyEnabled ? { bucketKeyEnabled } : {}), ...(setting ? { sseCustomerKeys: setting } : {}) };
         });
         return {};
       },
@@ -275,7 +275,7 @@ export function bucketConfigOperations(deps: S3Deps): OperationTable {
       authorize: (i) => [{ action: "s3:PutEncryptionConfiguration", resource: bucketArn(i.Bucket) }],
       async handle(input) {
         requireBucket(store, input.Bucket);
-        await store.updateBucket(input.Bucket, ({ bucketKeyEnabled: _dropped, sseCustomerKeys: _blocked, ...bucket }) => bucket);
+        await store.updateBucket(input.Bucket, ({ bucketKeyEnabled: _dropped, ...bucket }) => ({ ...bucket, sseCustomerKeys: "blocked" as const }));
         return {};
       },
     }),
@@ -454,7 +454,12 @@ export function bucketConfigOperations(deps: S3Deps): OperationTable {
       deps,
     ),
     PutBucketReplication: operation<BucketInput & { ReplicationConfiguration: ReplicationConfiguration; Token?: string }>({
-      authorize: (i) => [{ action: "s3:PutReplicationConfiguration", resource: bucketArn(i.Bucket) }],
+      // Replication acts as its role: whoever configures it must be allowed to pass that role.
+      authorize: (i) => {
+        const role = i.ReplicationConfiguration?.Role;
+        const passRole = typeof role === "string" && role.startsWith("arn:") ? [{ action: "iam:PassRole", resource: role }] : [];
+        return [{ action: "s3:PutReplicationConfiguration", resource: bucketArn(i.Bucket) }, ...passRole];
+      },
       async handle(input, ctx) {
         const bucket = requireBucket(store, input.Bucket);
         requireIntegrityHeader(ctx);

@@ -50,6 +50,8 @@ export function bucketOperations({ store }: S3Deps): OperationTable {
           createdAt: ctx.now().getTime(),
           ...(tags.length > 0 ? { tags } : {}),
           ...(acl ? { acl } : {}),
+          // SSE-C writes are blocked on new buckets, as on AWS since April 2026.
+          sseCustomerKeys: "blocked",
           ...(ownership === "BucketOwnerPreferred" || ownership === "ObjectWriter" ? { objectOwnership: ownership as ObjectOwnership } : {}),
           // Object Lock needs versions: a bucket created with it keeps them from the start.
           ...(input.ObjectLockEnabledForBucket === true ? { versioning: "Enabled" as const, objectLock: {} } : {}),
