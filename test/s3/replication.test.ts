@@ -19,6 +19,7 @@ import {
   PutBucketReplicationCommand,
   PutBucketVersioningCommand,
   PutObjectCommand,
+  PutObjectTaggingCommand,
   type ReplicationRule,
   type S3Client,
 } from "@aws-sdk/client-s3";
@@ -89,6 +90,15 @@ describe("S3 replication", () => {
     assert.equal(await replica.Body?.transformToString(), "replicate me");
     assert.deepEqual([replica.VersionId, replica.ETag, replica.ReplicationStatus, replica.Metadata?.team], [put.VersionId, put.ETag, "REPLICA", "blue"]);
     assert.deepEqual((await s3.send(new GetObjectTaggingCommand({ Bucket: "repl-dest", Key: "docs/a.txt" }))).TagSet, [{ Key: "env", Value: "test" }]);
+
+    // A change to the source's tags reaches the replica.
+    await s3.send(new PutObjectTaggingCommand({ Bucket: "repl-source", Key: "docs/a.txt", Tagging: { TagSet: [{ Key: "env", Value: "prod" }] } }));
+    const retagged = await eventually(
+      () => s3.send(new GetObjectTaggingCommand({ Bucket: "repl-dest", Key: "docs/a.txt" })),
+      (tags) => tags.TagSet?.[0]?.Value === "prod",
+    );
+    assert.deepEqual(retagged.TagSet, [{ Key: "env", Value: "prod" }]);
+    assert.equal(retagged.VersionId, put.VersionId);
 
     // A delete marker follows where the rule says so; deleting a version by id is never replicated.
     await s3.send(new DeleteObjectCommand({ Bucket: "repl-source", Key: "docs/a.txt" }));

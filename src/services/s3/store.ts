@@ -353,16 +353,26 @@ export class S3Store {
    * version named. Answers the record updated, the delete marker found
    * instead, or undefined when there is neither.
    */
-  updateObject(
+  async updateObject(
     bucket: string,
     key: string,
     versionId: string | undefined,
     update: (record: ObjectRecord) => ObjectRecord,
   ): Promise<VersionRecord | undefined> {
-    return this.kv
+    let replicable: string | undefined;
+    const updated = await this.kv
       .transaction((tx) => {
-        if (tx.store<BucketRecord>(BUCKETS_STORE).get(bucket)?.versioning !== undefined) {
-          return new VersionEdit(this, tx, bucket).update(key, versionId, update);
+        const bucketRecord = tx.store<BucketRecord>(BUCKETS_STORE).get(bucket);
+        if (bucketRecord?.versioning !== undefined) {
+          // A replicated version whose tags or ACL change is replicated again, as S3 carries such changes to replicas.
+          const carried = (record: ObjectRecord): ObjectRecord => {
+            const changed = update(record);
+            const metadataChanged = changed.tags !== record.tags || changed.acl !== record.acl;
+            if (!metadataChanged || !bucketRecord.replication || (record.replicationStatus !== "COMPLETED" && record.replicationStatus !== "FAILED")) return changed;
+            replicable = changed.versionId;
+            return { ...changed, replicationStatus: "PENDING" };
+          };
+          return new VersionEdit(this, tx, bucket).update(key, versionId, carried);
         }
         const objects = tx.store<ObjectRecord>(OBJECTS_STORE);
         const old = objects.get([bucket, key]);
@@ -372,6 +382,8 @@ export class S3Store {
         return record;
       })
       .finally(() => this.forgetObject(bucket, key));
+    if (replicable !== undefined) this.onReplicable?.(bucket, key, replicable);
+    return updated;
   }
 
   /** Objects of a bucket in key order, from `from` (inclusive) on. */
