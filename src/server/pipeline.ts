@@ -129,6 +129,7 @@ function websiteRequest(req: IncomingMessage, rawPath: string, bucket: string, r
     headers: req.headers,
     bucket,
     requestId,
+    sourceIp: ctx.sourceIp,
     now: deps.now,
     allowed(action, resource) {
       try {

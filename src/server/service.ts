@@ -77,6 +77,8 @@ export interface WebsiteRequest {
   headers: IncomingHttpHeaders;
   bucket: string;
   requestId: string;
+  /** The caller's address. */
+  sourceIp?: string;
   /** Nimbus's clock (epoch ms). */
   now(): number;
   /** Whether an anonymous caller may do `action` on `resource` (a bucket policy grants it). */

@@ -13,6 +13,7 @@ import {
   ListObjectsV2Command,
   PutBucketLoggingCommand,
   PutBucketPolicyCommand,
+  PutBucketWebsiteCommand,
   PutObjectCommand,
   type S3Client,
 } from "@aws-sdk/client-s3";
@@ -123,6 +124,16 @@ describe("S3 server access logging", () => {
     const record = fields(lines.find((line) => line.includes("REST.GET.OBJECT"))!);
     assert.equal(record[17], "abc%20def%0A1%202%203%20%22evil");
     assert.equal(record[16], '"agent \\"quoted\\""');
+  });
+
+  it("logs a website endpoint's answers as WEBSITE operations", async () => {
+    await s3.send(new PutBucketLoggingCommand({ Bucket: "logged", BucketLoggingStatus: { LoggingEnabled: { TargetBucket: "log-target", TargetPrefix: "site/" } } }));
+    await s3.send(new PutBucketWebsiteCommand({ Bucket: "logged", WebsiteConfiguration: { IndexDocument: { Suffix: "index.html" } } }));
+    const host = `logged.s3-website.localhost:${new URL(t.cloud.endpoint).port}`;
+    assert.equal((await rawRequest(t.cloud.endpoint, { method: "GET", path: "/page.html", anonymous: true, headers: { host } })).status, 403);
+    const { lines } = await deliveredLines(s3, "log-target", "site/", 3);
+    const visit = lines.map(fields).find((r) => r[6] === "WEBSITE.GET.OBJECT");
+    assert.deepEqual([visit?.[3], visit?.[4], visit?.[7], visit?.[9]], ["127.0.0.1", "-", "page.html", "403"]);
   });
 
   it("delivers nothing to a target that does not let log delivery write, and stops when logging is turned off", async () => {

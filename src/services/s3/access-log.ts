@@ -12,7 +12,11 @@ import { wildcardMatch } from "../../policy/match.js";
 import { parseStored } from "../../policy/source.js";
 import { HeldBody } from "../../protocols/shared/body.js";
 import type { Structure } from "../../protocols/types.js";
-import type { AnsweredRequest } from "../../server/service.js";
+import type { AnsweredRequest, WebsiteRequest } from "../../server/service.js";
+import type { RequestContext } from "../../server/context.js";
+import { AwsError } from "../../server/errors.js";
+import { ANONYMOUS } from "../../auth/index.js";
+import type { WireResponse } from "../../protocols/types.js";
 import { randomHex } from "../../util/ids.js";
 import { ingestBody, INLINE_BODY_BYTES } from "./body.js";
 import { newObjectRecord } from "./object-headers.js";
@@ -160,6 +164,7 @@ export function logRecords(answered: AnsweredRequest, bucket: BucketRecord, now:
   const { method } = answered;
   const requestLine = `${method} ${answered.url} HTTP/${answered.httpVersion}`;
   const verb = operation === "CopyObject" || operation === "UploadPartCopy" ? "COPY" : method;
+  const kind = operation === "Website" ? "WEBSITE" : "REST";
   const key = typeof input.Key === "string" ? encodeURIComponent(input.Key).replaceAll("%2F", "/") : undefined;
   const length = Number(response.headers["content-length"]);
   const sent = method !== "HEAD" && length > 0 ? length : undefined;
@@ -169,7 +174,7 @@ export function logRecords(answered: AnsweredRequest, bucket: BucketRecord, now:
   const authType = ctx.principal.type === "anonymous" ? "-" : ctx.headers.authorization !== undefined ? "AuthHeader" : "QueryString";
   const tail = `${signature} - ${authType} ${field(header(answered, "host"))} - - -`;
   const lines = [
-    `${head} REST.${verb}.${RESOURCES[operation] ?? (key ? "OBJECT" : "BUCKET")} ${field(key)} ${quoted(requestLine)} ${response.status} ${field(error?.code)} ` +
+    `${head} ${kind}.${verb}.${RESOURCES[operation] ?? (key ? "OBJECT" : "BUCKET")} ${field(key)} ${quoted(requestLine)} ${response.status} ${field(error?.code)} ` +
       `${field(sent)} ${field(objectSize(answered))} ${elapsed} ${elapsed} ${quoted(header(answered, "referer"))} ${quoted(header(answered, "user-agent"))} ` +
       `${field(typeof input.VersionId === "string" ? input.VersionId : undefined)} ${ctx.requestId} ${tail}`,
   ];
@@ -285,6 +290,24 @@ export class AccessLogger {
     } catch (error) {
       this.log(error);
     }
+  }
+
+  /** Notes a website endpoint's answer (`WEBSITE.GET.OBJECT`) for a bucket that logs. */
+  observeWebsite(req: WebsiteRequest, response: WireResponse, elapsedMs: number): void {
+    const bucket = this.store.bucket(req.bucket);
+    if (!bucket?.logging) return;
+    let key: string;
+    try {
+      key = decodeURIComponent(req.path.slice(1));
+    } catch {
+      key = req.path.slice(1);
+    }
+    const ctx = { requestId: req.requestId, headers: req.headers, principal: ANONYMOUS, sourceIp: req.sourceIp } as unknown as RequestContext;
+    const code = response.headers["x-amz-error-code"];
+    const error = typeof code === "string" ? new AwsError(code, "", response.status) : undefined;
+    const answered: AnsweredRequest = { ctx, operation: "Website", input: { Bucket: bucket.name, Key: key }, response, error, method: req.method, url: req.path, httpVersion: "1.1", elapsedMs };
+    const now = this.now();
+    this.add(bucket, logRecords(answered, bucket, now), now);
   }
 
   private add(source: BucketRecord, lines: string[], now: number): void {

@@ -75,7 +75,12 @@ export async function createS3Runtime(env: ServiceEnvironment): Promise<ServiceR
       if (!store.bucket(input.Bucket)) throw s3Errors.noSuchBucket(input.Bucket);
     },
     crossOrigin: (req) => crossOrigin(store, req),
-    website: (req) => serveWebsite(store, req),
+    website: async (req) => {
+      const started = performance.now();
+      const response = await serveWebsite(store, req);
+      accessLog.observeWebsite(req, response, performance.now() - started);
+      return response;
+    },
     responseHeaders: (requestId) => ({ "x-amz-request-id": requestId, "x-amz-id-2": requestId, server: "AmazonS3" }),
     observe: (answered) => accessLog.observe(answered),
     reset: async () => {
