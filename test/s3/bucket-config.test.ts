@@ -148,6 +148,11 @@ describe("S3 bucket configuration reads", () => {
     assert.equal(dotted.message, "Amazon S3 Transfer Acceleration is not supported for buckets with periods (.) in their names.");
   });
 
+  it("takes a notification configuration of none, as tools send to clear one", async () => {
+    await s3.send(new PutBucketNotificationConfigurationCommand({ Bucket, NotificationConfiguration: {} }));
+    assert.deepEqual(Object.keys(await s3.send(new GetBucketNotificationConfigurationCommand({ Bucket }))).filter((k) => k !== "$metadata"), []);
+  });
+
   it("refuses to set a configuration it does not model", async () => {
     const error = await rejectsWith(
       s3.send(

@@ -353,6 +353,19 @@ export function bucketConfigOperations(deps: S3Deps): OperationTable {
       },
     }),
     GetBucketNotificationConfiguration: read("s3:GetBucketNotification", () => ({}), deps),
+    // No destination (queue, topic, function, EventBridge) exists here to send events to: only a configuration of none is taken.
+    PutBucketNotificationConfiguration: operation<BucketInput & { NotificationConfiguration?: Record<string, unknown> }>({
+      authorize: (i) => [{ action: "s3:PutBucketNotification", resource: bucketArn(i.Bucket) }],
+      handle(input) {
+        requireBucket(store, input.Bucket);
+        const config = input.NotificationConfiguration ?? {};
+        const named = ["TopicConfigurations", "QueueConfigurations", "LambdaFunctionConfigurations"].some((list) => ((config[list] as unknown[] | undefined) ?? []).length > 0);
+        if (named || config.EventBridgeConfiguration !== undefined) {
+          throw new AwsError("NotImplemented", "The PutBucketNotificationConfiguration operation of s3 is not supported by Nimbus yet: event notifications need SQS, SNS, Lambda or EventBridge, which Nimbus does not have.", 501);
+        }
+        return {};
+      },
+    }),
     GetBucketCors: read(
       "s3:GetBucketCORS",
       (bucket) => {
