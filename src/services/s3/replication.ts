@@ -223,7 +223,7 @@ export class Replicator {
       // The bytes are copied, never shared: either copy can be deleted alone.
       const inline = version.inline ? await bytesOf(this.store, version) : undefined;
       const blob = inline ? randomHex(16) : (await this.store.blobs.write(this.store.readBody(version))).id;
-      const lock = destination.objectLock && version.lockMode === undefined && version.legalHold === undefined ? newVersionLock(destination, {}, this.now()) : {};
+      const lock = destination.objectLock && !this.locked(version) ? newVersionLock(destination, {}, this.now()) : {};
       const replica: ObjectRecord = {
         ...version,
         ...lock,
@@ -239,7 +239,13 @@ export class Replicator {
         failed = true;
       }
     }
-    await this.store.updateObject(bucketName, key, versionId, (record) => ({ ...record, replicationStatus: failed ? "FAILED" : "COMPLETED" }));
+    // Tags or an ACL changed while the copy was made are carried by one more replication.
+    let changedMeanwhile = false;
+    await this.store.updateObject(bucketName, key, versionId, (record) => {
+      changedMeanwhile = !failed && (JSON.stringify(record.tags) !== JSON.stringify(version.tags) || JSON.stringify(record.acl) !== JSON.stringify(version.acl));
+      return { ...record, replicationStatus: failed ? "FAILED" : changedMeanwhile ? "PENDING" : "COMPLETED" };
+    });
+    if (changedMeanwhile) this.enqueue(bucketName, key, versionId);
   }
 
   /**
@@ -250,8 +256,13 @@ export class Replicator {
   private deliverable(version: ObjectRecord, destination: BucketRecord, source: BucketRecord, role: string, key: string): boolean {
     if (!destinationAllows(destination, source, role, key)) return false;
     if (version.sseCustomerKeyMd5 !== undefined && destination.sseCustomerKeys === "blocked") return false;
-    if ((version.lockMode !== undefined || version.legalHold !== undefined) && !destination.objectLock) return false;
+    if (this.locked(version) && !destination.objectLock) return false;
     return true;
+  }
+
+  /** Under a legal hold, or a retention not yet run out. */
+  private locked(version: ObjectRecord): boolean {
+    return version.legalHold === true || (version.lockMode !== undefined && (version.retainUntil ?? 0) > this.now());
   }
 }
 
