@@ -138,6 +138,16 @@ def cleanup_bucket(name, c=None):
         c.delete_bucket(Bucket=name)
 
 
+class ChecksFailed(Exception):
+    """Raised at the end of a harness with failures: the uncaught exception gives the process a non-zero status."""
+
+
+def conclude(failed):
+    """Ends a harness: quietly when every check passed, else with ChecksFailed (so CI sees a failed run)."""
+    if failed:
+        raise ChecksFailed(f"{failed} failed: see the FAIL lines above")
+
+
 def run(after=None):
     """Runs every registered test, then `after` (clean-up); prints PASS/FAIL, WARN lines and the summary; 1 when any failed."""
     print(f"endpoint: {ENDPOINT_URL}  tests: {len(TESTS)}")

@@ -33,7 +33,7 @@ from botocore.config import Config
 from botocore.credentials import Credentials
 from botocore.exceptions import ClientError
 
-from harness import ENDPOINT_URL, REGION, S3, Ctx, Failure, cleanup_bucket, client, err_of, expect_err, raw, run, test
+from harness import Ctx, ENDPOINT_URL, Failure, REGION, S3, cleanup_bucket, client, conclude, err_of, expect_err, raw, run, test
 
 
 LS = "LocalStack tests/aws/services/s3/test_s3.py + test_s3.snapshot.json (aws.validated, recorded Aug 2023)"
@@ -533,4 +533,4 @@ def ownership_enforced_needs_private_acl(ctx):
 
 # --------------------------------------------------------------------------------------------- main
 if __name__ == "__main__":
-    sys.exit(run())
+    conclude(run())

@@ -50,6 +50,7 @@ from botocore.awsrequest import AWSRequest
 from botocore.config import Config
 from botocore.credentials import Credentials
 from botocore.exceptions import ClientError
+from harness import conclude
 
 # --------------------------------------------------------------------------------------
 # configuration
@@ -1249,4 +1250,4 @@ def main():
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    conclude(main())

@@ -37,6 +37,7 @@ from botocore.awsrequest import AWSRequest
 from botocore.config import Config
 from botocore.credentials import Credentials
 from botocore.exceptions import ClientError
+from harness import conclude
 
 ENDPOINT = os.environ.get("AWS_ENDPOINT_URL", "http://127.0.0.1:4566").rstrip("/")
 REGION = "us-east-1"
@@ -1115,7 +1116,7 @@ def main():
             passed += 1
             print(f"PASS {name}")
     print(f"summary: {passed} passed, {failed} failed")
-    sys.exit(1 if failed else 0)
+    conclude(failed)
 
 
 if __name__ == "__main__":

@@ -28,7 +28,7 @@ from botocore.config import Config
 from botocore.credentials import Credentials
 from botocore.exceptions import ClientError
 
-from harness import ENDPOINT_URL, REGION, S3, cleanup_bucket, client, err_of, expect_err, raw, run, test
+from harness import ENDPOINT_URL, REGION, S3, cleanup_bucket, client, conclude, err_of, expect_err, raw, run, test
 WAIT = float(os.environ.get("NIMBUS_LOG_WAIT_SECONDS", "30"))
 DEADLINE_SLACK = 15.0
 MARK = f"nimbus-logtest/{uuid.uuid4().hex[:12]}"
@@ -450,4 +450,4 @@ def cleanup():
                 fn(UserName=user, **kw)
 
 if __name__ == "__main__":
-    sys.exit(run(after=cleanup))
+    conclude(run(after=cleanup))

@@ -30,6 +30,7 @@ import uuid
 import boto3
 from botocore.config import Config
 from botocore.exceptions import ClientError
+from harness import conclude
 
 ENDPOINT = os.environ.get("AWS_ENDPOINT_URL", "http://127.0.0.1:4566")
 REGION = "us-east-1"
@@ -1202,4 +1203,4 @@ def main():
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    conclude(main())

@@ -28,6 +28,7 @@ import xml.etree.ElementTree as ET
 import boto3
 from botocore.config import Config
 from botocore.exceptions import ClientError
+from harness import conclude
 
 ENDPOINT = os.environ.get("AWS_ENDPOINT_URL", "http://127.0.0.1:4566").rstrip("/")
 ACCESS_KEY = "test"
@@ -1374,7 +1375,7 @@ def main():
     for w in WARNINGS:
         print(w)
     print(f"summary: {passed} passed, {failed} failed")
-    sys.exit(1 if failed else 0)
+    conclude(failed)
 
 
 if __name__ == "__main__":

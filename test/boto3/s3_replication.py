@@ -20,7 +20,7 @@ Evidence tiers (each test names its tier and source; a check inside a test may n
 """
 import contextlib, os, sys, time, uuid
 
-from harness import S3, Failure, cleanup_bucket, err_of, expect_err, run, test
+from harness import Failure, S3, cleanup_bucket, conclude, err_of, expect_err, run, test
 
 WAIT = float(os.environ.get("NIMBUS_REPLICATION_WAIT_SECONDS", "10"))
 POLL = 0.2
@@ -397,4 +397,4 @@ def cleanup():
         cleanup_bucket(b)
 
 if __name__ == "__main__":
-    sys.exit(run(after=cleanup))
+    conclude(run(after=cleanup))

@@ -36,7 +36,7 @@ import boto3
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from harness import ENDPOINT_URL, REGION, S3, Ctx, Failure, cleanup_bucket, client, err_of, run, test
+from harness import Ctx, ENDPOINT_URL, Failure, REGION, S3, cleanup_bucket, client, conclude, err_of, run, test
 
 
 LS = "LocalStack test_s3.py TestS3SSECEncryption (aws.validated 2024-08-14) + validation.py/provider.py"
@@ -516,4 +516,4 @@ def copy_wrong_source_key(ctx):
 
 # --------------------------------------------------------------------------------------------- main
 if __name__ == "__main__":
-    sys.exit(run())
+    conclude(run())

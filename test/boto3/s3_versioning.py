@@ -37,6 +37,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 import boto3
 from botocore.config import Config
 from botocore.exceptions import ClientError
+from harness import conclude
 
 ENDPOINT = os.environ.get("AWS_ENDPOINT_URL", "http://127.0.0.1:4566")
 REGION = "us-east-1"
@@ -1318,4 +1319,4 @@ def main():
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    conclude(main())

@@ -28,6 +28,7 @@ from urllib.parse import urlsplit
 import boto3
 from botocore.config import Config
 from botocore.exceptions import ClientError, ParamValidationError
+from harness import conclude
 
 ENDPOINT_URL = os.environ.get("AWS_ENDPOINT_URL", "http://127.0.0.1:4566").rstrip("/")
 REGION = "us-east-1"
@@ -1122,4 +1123,4 @@ def main():
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    conclude(main())
