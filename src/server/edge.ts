@@ -106,6 +106,10 @@ async function handle(req: IncomingMessage, res: ServerResponse, deps: PipelineD
   const started = deps.config.logLevel === "debug" ? performance.now() : 0;
   const result = await runPipeline(req, deps, signal);
   if (state.closing) res.shouldKeepAlive = false;
+  // Node dates answers by the system clock. A server going by another clock
+  // (a test's) dates them by its own, or an SDK's clock-skew correction
+  // would pull its signatures back to the system time.
+  if (deps.now !== Date.now) result.response.headers.date ??= new Date(deps.now()).toUTCString();
   writeResponse(req, res, result.response);
   if (deps.config.logLevel === "debug") {
     const ms = (performance.now() - started).toFixed(1);

@@ -8,7 +8,7 @@ import { randomUUID } from "node:crypto";
 import { shareJson } from "../../protocols/shared/json-shared.js";
 import { deepFreeze } from "../../util/frozen.js";
 import { compareKeys, prefixRange } from "../../storage/index.js";
-import type { Key, KeyBound, KvEnvironment, KvStore, KvTransaction } from "../../storage/types.js";
+import type { Entry, Key, KeyBound, KvEnvironment, KvStore, KvTransaction } from "../../storage/types.js";
 import { indexEntryKey, itemKey, keyOf, type StorageKey } from "./keys.js";
 import { isExpired } from "./ttl.js";
 import { allIndexes, emptyStats, type IndexRecord, type StreamViewType, type TableRecord, type TableStats } from "./tables.js";
@@ -21,6 +21,9 @@ const STATS = "dynamodb.stats";
 const STREAMS = "dynamodb.streams";
 const STREAM_RECORDS = "dynamodb.stream-records";
 const TOKENS = "dynamodb.tokens";
+
+/** DynamoDB Streams keeps a record 24 hours, and a stream 24 hours after it ends. */
+export const STREAM_RETENTION_MS = 24 * 60 * 60 * 1000;
 
 /** A stream's lasting record: it outlives its table's stream setting, and its table, for 24 hours. */
 export interface StreamMeta {
@@ -35,6 +38,8 @@ export interface StreamMeta {
   createdAt: number;
   /** Set when the stream was disabled (or its table deleted). */
   endedAt?: number;
+  /** The sequence number of the last record trimmed for its age: iterators before it read trimmed data. */
+  trimmedThrough?: number;
 }
 
 export interface StreamRecordStored {
@@ -178,7 +183,7 @@ export class DynamoStore {
   }
 
   /** Removes every entry of a range, a thousand per transaction. */
-  async removeRange(store: KvStore<Item>, range: { start: Key; end: KeyBound }): Promise<void> {
+  async removeRange<V>(store: KvStore<V>, range: { start: Key; end: KeyBound }): Promise<void> {
     for (;;) {
       const keys = [...store.range({ ...range, limit: 1000 })].map((e) => e.key);
       if (keys.length === 0) return;
@@ -194,6 +199,46 @@ export class DynamoStore {
 
   *streamsOf(accountId: string, region: string): Iterable<StreamMeta> {
     for (const { value } of this.streams.range(prefixRange([accountId, region]))) yield value;
+  }
+
+  /**
+   * Trims a stream to what DynamoDB Streams still holds at `now`: records
+   * older than 24 hours go, oldest first; a stream ended more than 24 hours
+   * ago goes with all its records. Answers the stream as it stands after,
+   * or undefined once it is gone. Costs one range read when nothing is due.
+   */
+  async trimStream(meta: StreamMeta, now: number): Promise<StreamMeta | undefined> {
+    const cutoff = now - STREAM_RETENTION_MS;
+    const key = [meta.accountId, meta.region, meta.arn];
+    if (meta.endedAt !== undefined && meta.endedAt < cutoff) {
+      await this.streams.transaction((tx) => tx.remove(key));
+      await this.removeRange(this.streamRecords, prefixRange([meta.arn]));
+      return undefined;
+    }
+    let current = meta;
+    for (;;) {
+      const due: Entry<StreamRecordStored>[] = [];
+      for (const entry of this.streamRecords.range({ ...prefixRange([meta.arn]), limit: 1000 })) {
+        if (entry.value.at >= cutoff) break;
+        due.push(entry);
+      }
+      const last = due[due.length - 1];
+      if (!last) return current;
+      current = await this.kv.transaction((tx) => {
+        const records = tx.store<StreamRecordStored>(STREAM_RECORDS);
+        for (const entry of due) records.remove(entry.key);
+        const streams = tx.store<StreamMeta>(STREAMS);
+        const stored = streams.get(key) ?? current;
+        const next = { ...stored, trimmedThrough: Math.max(stored.trimmedThrough ?? 0, last.value.seq) };
+        streams.put(key, next);
+        return next;
+      });
+    }
+  }
+
+  /** Trims every stream of every account (see trimStream). */
+  async trimStreams(now: number): Promise<void> {
+    for (const { value } of [...this.streams.range()]) await this.trimStream(value, now);
   }
 
   // ── items ───────────────────────────────────────────────────────────

@@ -93,11 +93,12 @@ export class TtlSweeper {
     });
   }
 
-  /** Deletes every expired item reads met, then walks each TTL table a slice further. */
+  /** Deletes every expired item reads met, walks each TTL table a slice further, and trims streams past their 24 hours. */
   sweep(): Promise<void> {
     return this.enqueue(async () => {
       await this.deletePending();
       await this.sweepTables();
+      await this.store.trimStreams(this.now());
     });
   }
 

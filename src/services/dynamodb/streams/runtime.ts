@@ -11,7 +11,10 @@ import type { RequestContext } from "../../../server/context.js";
 import { defineOperation, type ServiceEnvironment, type ServiceRuntime } from "../../../server/service.js";
 import { prefixRange } from "../../../storage/index.js";
 import { ddbErrors } from "../errors.js";
-import { DynamoStore, type StreamMeta, type StreamRecordStored } from "../store.js";
+import { DynamoStore, STREAM_RETENTION_MS, type StreamMeta, type StreamRecordStored } from "../store.js";
+
+/** GetRecords answers at most 1 MB of records. */
+const MAX_PAGE_BYTES = 1024 * 1024;
 
 /** Shard iterators stop working after 15 minutes, as DynamoDB's do. */
 const ITERATOR_MS = 15 * 60 * 1000;
@@ -56,20 +59,25 @@ export function createStreamsRuntime(env: ServiceEnvironment): ServiceRuntime {
   const model = loadModel("dynamodbstreams");
   const store = new DynamoStore(env.kv);
 
-  const streamOf = (arn: string, ctx: RequestContext): StreamMeta => {
+  /** The stream as DynamoDB Streams holds it now: records past 24 hours trimmed, a stream ended that long ago gone. */
+  const streamOf = async (arn: string, ctx: RequestContext): Promise<StreamMeta> => {
     checkStreamArn(arn);
-    const meta = store.streamMeta(ctx.accountId, ctx.region, arn);
+    const stored = store.streamMeta(ctx.accountId, ctx.region, arn);
+    const meta = stored && (await store.trimStream(stored, ctx.now().getTime()));
     if (!meta) throw ddbErrors.resourceNotFound(`Requested resource not found: Stream: ${arn} not found`);
     return meta;
   };
+  // An empty shard (never written, or trimmed to nothing) starts right after its last trimmed record.
   const lastSeq = (meta: StreamMeta): number => {
     for (const { value } of store.streamRecords.range({ ...prefixRange([meta.arn]), reverse: true, limit: 1 })) return value.seq;
-    return 0;
+    return meta.trimmedThrough ?? 0;
   };
   const firstSeq = (meta: StreamMeta): number => {
     for (const { value } of store.streamRecords.range({ ...prefixRange([meta.arn]), limit: 1 })) return value.seq;
-    return 1;
+    return (meta.trimmedThrough ?? 0) + 1;
   };
+  const isTrimmed = (meta: StreamMeta, seq: number): boolean => meta.trimmedThrough !== undefined && seq <= meta.trimmedThrough;
+  const trimmed = () => ddbErrors.trimmedData("The operation attempted to read past the oldest stream record in a shard.");
   const onStream = (action: string) => (input: { StreamArn?: unknown }, ctx: RequestContext) => [
     {
       action: `dynamodb:${action}`,
@@ -103,8 +111,9 @@ export function createStreamsRuntime(env: ServiceEnvironment): ServiceRuntime {
       ListStreams: defineOperation<{ TableName?: string; Limit?: number; ExclusiveStartStreamArn?: string }>({
         authorize: (_input, ctx) => [{ action: "dynamodb:ListStreams", resource: `arn:aws:dynamodb:${ctx.region}:${ctx.accountId}:table/*/stream/*` }],
         handle(input, ctx) {
+          const cutoff = ctx.now().getTime() - STREAM_RETENTION_MS;
           const all = [...store.streamsOf(ctx.accountId, ctx.region)]
-            .filter((s) => input.TableName === undefined || s.tableName === input.TableName)
+            .filter((s) => (input.TableName === undefined || s.tableName === input.TableName) && !(s.endedAt !== undefined && s.endedAt < cutoff))
             .sort((a, b) => a.tableName.localeCompare(b.tableName) || a.createdAt - b.createdAt);
           let startAt = 0;
           if (input.ExclusiveStartStreamArn !== undefined) {
@@ -120,8 +129,8 @@ export function createStreamsRuntime(env: ServiceEnvironment): ServiceRuntime {
 
       DescribeStream: defineOperation<{ StreamArn: string; Limit?: number; ExclusiveStartShardId?: string }>({
         authorize: onStream("DescribeStream"),
-        handle(input, ctx) {
-          const meta = streamOf(input.StreamArn, ctx);
+        async handle(input, ctx) {
+          const meta = await streamOf(input.StreamArn, ctx);
           const shardId = shardIdOf(meta);
           // A shard starts just before its first record, as DynamoDB's do.
           const range: Record<string, string> = { StartingSequenceNumber: sequenceNumber(firstSeq(meta) - 1) };
@@ -146,8 +155,8 @@ export function createStreamsRuntime(env: ServiceEnvironment): ServiceRuntime {
 
       GetShardIterator: defineOperation<{ StreamArn: string; ShardId: string; ShardIteratorType: string; SequenceNumber?: string }>({
         authorize: onStream("GetShardIterator"),
-        handle(input, ctx) {
-          const meta = streamOf(input.StreamArn, ctx);
+        async handle(input, ctx) {
+          const meta = await streamOf(input.StreamArn, ctx);
           if (input.ShardId !== shardIdOf(meta)) {
             throw ddbErrors.resourceNotFound(`Requested resource not found: Shard does not exist`);
           }
@@ -165,8 +174,10 @@ export function createStreamsRuntime(env: ServiceEnvironment): ServiceRuntime {
           else {
             const seq = Number(input.SequenceNumber);
             if (!/^\d+$/.test(input.SequenceNumber ?? "") || !Number.isSafeInteger(seq)) throw ddbErrors.validation(`Invalid SequenceNumber: ${input.SequenceNumber}`);
+            const at = type === "AT_SEQUENCE_NUMBER" ? seq : seq + 1;
+            if (isTrimmed(meta, at)) throw trimmed();
             // The shard's StartingSequenceNumber, just before its first record, is a start too.
-            next = Math.max(type === "AT_SEQUENCE_NUMBER" ? seq : seq + 1, firstSeq(meta));
+            next = Math.max(at, firstSeq(meta));
           }
           return { ShardIterator: encodeIterator({ arn: meta.arn, shard: input.ShardId, next, at: ctx.now().getTime() }) };
         },
@@ -179,19 +190,25 @@ export function createStreamsRuntime(env: ServiceEnvironment): ServiceRuntime {
             resource: (typeof input.ShardIterator === "string" ? decodeIterator(input.ShardIterator)?.arn : undefined) ?? `arn:aws:dynamodb:${ctx.region}:${ctx.accountId}:table/*/stream/*`,
           },
         ],
-        handle(input, ctx) {
+        async handle(input, ctx) {
           const it = decodeIterator(input.ShardIterator);
           if (!it) throw ddbErrors.validation("Invalid ShardIterator");
           const now = ctx.now().getTime();
           if (now - it.at > ITERATOR_MS) throw ddbErrors.expiredIterator("Iterator expired. The iterator was created at time " + new Date(it.at).toISOString() + " while right now it is " + new Date(now).toISOString() + " which is further in the future than the tolerated delay of 900000 milliseconds.");
-          const meta = streamOf(it.arn, ctx);
+          const meta = await streamOf(it.arn, ctx);
           if (input.Limit !== undefined && input.Limit > 1000) {
             throw ddbErrors.validation(`1 validation error detected: Value '${input.Limit}' at 'limit' failed to satisfy constraint: Member must have value less than or equal to 1000`);
           }
+          // Records trimmed since the iterator was made: AWS's own account of this case.
+          if (isTrimmed(meta, it.next)) throw trimmed();
           const limit = input.Limit ?? 1000;
           const records: ReturnType<typeof toRecord>[] = [];
           let next = it.next;
+          let bytes = 0;
           for (const { value } of store.streamRecords.range({ start: [meta.arn, it.next], end: prefixRange([meta.arn]).end, limit })) {
+            // A page holds 1 MB of records at most (always at least one).
+            bytes += value.sizeBytes;
+            if (bytes > MAX_PAGE_BYTES && records.length > 0) break;
             records.push(toRecord(meta, value));
             next = value.seq + 1;
           }
