@@ -10,9 +10,8 @@
  *   comes back from a range as the bare element.
  *
  * The in-memory store encodes and decodes with the same functions, so the
- * two agree by construction. One quirk is inherited: ordered-binary escapes
- * U+0000..U+0004 only in strings shorter than 64 UTF-16 units, so keys
- * with those characters in long strings may order or collide unexpectedly.
+ * two agree by construction. Both go through `storedKey` first, which
+ * fills a gap in ordered-binary (see there).
  */
 import { fromBufferKey, MAXIMUM_KEY, toBufferKey } from "ordered-binary";
 import type { Key, KeyBound, KeyPart } from "./types.js";
@@ -20,7 +19,46 @@ import type { Key, KeyBound, KeyPart } from "./types.js";
 /** A key (or bound) in its stored byte form; byte order is key order. */
 export function encodeKey(key: KeyBound): Buffer {
   // ordered-binary's Key type wants mutable arrays; it never mutates ours.
-  return toBufferKey(key as Parameters<typeof toBufferKey>[0]);
+  return toBufferKey(storedKey(key) as Parameters<typeof toBufferKey>[0]);
+}
+
+/**
+ * ordered-binary escapes U+0000..U+0004 (as the bytes 0x04, c) only in
+ * strings shorter than 64 UTF-16 units; a longer string goes out as its
+ * raw UTF-8, whose 0x00..0x03 bytes then read as the end of the element.
+ * Such keys would collide and misorder (a 70-character DynamoDB sort key
+ * holding a NUL, an S3 key with a control character). A long string
+ * holding one of those characters is handed over with each of them spelled
+ * as U+0004 then itself, whose raw UTF-8 is exactly the escape a short
+ * string gets: every string then encodes alike, and decodes to itself.
+ * Keys without them (nearly all) are returned as they are.
+ */
+export function storedKey(key: KeyBound): KeyBound {
+  if (typeof key === "string") return needsEscape(key) ? escapeLow(key) : key;
+  if (typeof key === "number") return key;
+  let escaped: (KeyPart | Uint8Array)[] | undefined;
+  for (let i = 0; i < key.length; i++) {
+    const part = key[i]!;
+    if (typeof part !== "string" || !needsEscape(part)) continue;
+    escaped ??= [...key];
+    escaped[i] = escapeLow(part);
+  }
+  return escaped ?? key;
+}
+
+/** The length from which ordered-binary stops escaping. */
+const ESCAPE_FROM = 64;
+// eslint-disable-next-line no-control-regex
+const LOW = /[\u0000-\u0004]/;
+// eslint-disable-next-line no-control-regex
+const EVERY_LOW = /[\u0000-\u0004]/g;
+
+function needsEscape(s: string): boolean {
+  return s.length >= ESCAPE_FROM && LOW.test(s);
+}
+
+function escapeLow(s: string): string {
+  return s.replace(EVERY_LOW, (c) => `\u0004${c}`);
 }
 
 /** The key as lmdb hands it back: a one-element array comes back bare. */

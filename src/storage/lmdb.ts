@@ -9,6 +9,7 @@
  * contract promises durability when it resolves.
  */
 import { open, type Database, type Key as LmdbKey, type RootDatabase } from "lmdb";
+import { storedKey } from "./keys.js";
 import { StagedWrites } from "./staged.js";
 import type { Entry, Key, KeyBound, KvEnvironment, KvStore, KvTransaction, KvWriter, RangeOptions } from "./types.js";
 
@@ -140,9 +141,9 @@ class LmdbStore<V> implements KvStore<V> {
   }
 }
 
-/** lmdb's Key type wants mutable arrays; it never mutates ours. */
+/** lmdb encodes keys with ordered-binary itself: they go through the same `storedKey` as the in-memory store's. lmdb's Key type wants mutable arrays; it never mutates ours. */
 function lmdbKey(key: KeyBound): LmdbKey {
-  return key as LmdbKey;
+  return storedKey(key) as LmdbKey;
 }
 
 function optionalKey(key: KeyBound | undefined): LmdbKey | undefined {

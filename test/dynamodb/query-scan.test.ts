@@ -136,6 +136,44 @@ describe("DynamoDB Query and Scan", () => {
     assert.deepEqual(rest.Items?.map((i) => i.at!.N), ["1", "10"]);
   });
 
+  it("orders long string sort keys holding control characters by their bytes", async () => {
+    await ddb.send(
+      new CreateTableCommand({
+        TableName: "names",
+        AttributeDefinitions: [{ AttributeName: "user", AttributeType: "S" }, { AttributeName: "name", AttributeType: "S" }],
+        KeySchema: [{ AttributeName: "user", KeyType: "HASH" }, { AttributeName: "name", KeyType: "RANGE" }],
+        BillingMode: "PAY_PER_REQUEST",
+      }),
+    );
+    const long = "A".repeat(70);
+    const names = [long, `${long}\u0000b`, `${long}\u0001`, `${long}b`];
+    await ddb.send(
+      new BatchWriteItemCommand({
+        RequestItems: { names: names.map((name, i) => ({ PutRequest: { Item: { user: { S: "cat" }, at: { N: String(i) }, name: { S: name } } } })) },
+      }),
+    );
+    const byName = (condition: string, values: Record<string, AttributeValue>, limit?: number, start?: Record<string, AttributeValue>) =>
+      ddb.send(new QueryCommand({
+        TableName: "names",
+        KeyConditionExpression: `#u = :u AND ${condition}`,
+        ExpressionAttributeNames: { "#u": "user", "#n": "name" },
+        ExpressionAttributeValues: { ":u": { S: "cat" }, ...values },
+        Limit: limit,
+        ExclusiveStartKey: start,
+      }));
+    assert.deepEqual(ats((await byName("#n = :n", { ":n": { S: long } })).Items), ["0"]);
+    assert.deepEqual(ats((await byName("#n > :n", { ":n": { S: long } })).Items), ["1", "2", "3"]);
+    assert.deepEqual(ats((await byName("begins_with(#n, :n)", { ":n": { S: `${long}\u0000` } })).Items), ["1"]);
+    const seen: string[] = [];
+    let start: Record<string, AttributeValue> | undefined;
+    do {
+      const page = await byName("#n >= :n", { ":n": { S: long } }, 1, start);
+      seen.push(...ats(page.Items));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    assert.deepEqual(seen, ["0", "1", "2", "3"]);
+  });
+
   it("answers DynamoDB's errors for bad queries", async () => {
     const e1 = await rejectsWith(query({ IndexName: "nope", KeyConditionExpression: "kind = :k", ExpressionAttributeValues: { ":k": { S: "x" } } }), "ValidationException", 400);
     assert.equal(e1.message, "The table does not have the specified index: nope");

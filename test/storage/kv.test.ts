@@ -66,6 +66,36 @@ for (const kind of ["lmdb", "memory"] as const) {
       assert.equal(store.get("a"), store.get(["a"]));
     });
 
+    it("orders and tells apart long strings holding U+0000..U+0004 as short ones", async () => {
+      const store = env.store<number>("low-characters");
+      const long = "A".repeat(70);
+      // In UTF-8 byte order, a string before its extensions, element by element.
+      const sorted: Key[] = [
+        ["p", long],
+        ["p", long, "z"],
+        ["p", `${long}\u0000`],
+        ["p", `${long}\u0000b`],
+        ["p", `${long}\u0001`],
+        ["p", `${long}\u0004\u0004`],
+        ["p", `${long}\u0005`],
+        ["p", `${long}b`],
+        ["p", `\u0000${long}`.slice(0, 66)],
+        ["q", "a\u0000"],
+        ["q", `a\u0003${"\u0003".repeat(70)}`],
+      ];
+      await store.transaction((tx) => [...sorted].reverse().forEach((k, i) => tx.put(k, i)));
+      assert.deepEqual(keysOf(store.range()), [...sorted.slice(8, 9), ...sorted.slice(0, 8), ...sorted.slice(9)]);
+      assert.equal(store.get(["p", long]), sorted.length - 1);
+      assert.equal(store.get(["p", `${long}\u0000b`]), sorted.length - 4);
+      assert.deepEqual(keysOf(store.range(prefixRange(["p", `${long}\u0000`]))), [["p", `${long}\u0000`]]);
+      assert.deepEqual(keysOf(store.range({ start: ["p", `${long}\u0000`], end: ["p", `${long}\u0005`] })), sorted.slice(2, 6));
+      // A key read back and written again lands on itself.
+      const [first] = keysOf(store.range({ start: ["p", `${long}\u0000b`], limit: 1 }));
+      await store.transaction((tx) => tx.put(first!, 99));
+      assert.equal(store.get(["p", `${long}\u0000b`]), 99);
+      assert.equal(keysOf(store.range()).length, sorted.length);
+    });
+
     it("bounds a prefix past every extension, however long its last element", async () => {
       const store = env.store<number>("prefixes");
       const long = "b".repeat(63); // a bucket name at S3's maximum length
