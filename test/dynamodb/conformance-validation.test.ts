@@ -244,6 +244,23 @@ describe("DynamoDB validation conformance", () => {
     }
   });
 
+  it("refuses binary values that are not canonical base64, as Coral's decoder does", async () => {
+    const cases: [string, string][] = [
+      ["23456", "Base64 encoded length is expected a multiple of 4 bytes but found: 5"],
+      ["=+/=", "Invalid last non-pad Base64 character dectected"],
+      ["+/+=", "Invalid last non-pad Base64 character dectected"],
+      ["!!!!", "Invalid last non-pad Base64 character dectected"],
+      ["YQ", "Base64 encoded length is expected a multiple of 4 bytes but found: 2"],
+    ];
+    for (const [text, message] of cases) {
+      const answer = await call("PutItem", { TableName: "hash", Item: { a: { S: "blob" }, b: { B: text } } });
+      assert.equal(answer.status, 400, text);
+      assert.deepEqual(answer.body, { __type: SERIALIZATION, Message: message }, text);
+    }
+    assert.equal((await call("PutItem", { TableName: "hash", Item: { a: { S: "blob" }, b: { B: "YQ==" }, s: { BS: ["AAE=", "/w=="] } } })).status, 200);
+    assert.deepEqual((await call("GetItem", { TableName: "hash", Key: { a: { S: "blob" } } })).body, { Item: { a: { S: "blob" }, b: { B: "YQ==" }, s: { BS: ["AAE=", "/w=="] } } });
+  });
+
   it("checks a PutItem in DynamoDB's order: parameters, item, size, placeholders, table", async () => {
     await validation(
       "PutItem",

@@ -63,6 +63,41 @@ describe("DynamoDB write conformance", () => {
     assert.equal(failed.body.__type, "com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException");
   });
 
+  it("measures a string's size() in UTF-16 code units, as DynamoDB does", async () => {
+    await call("PutItem", { Item: { p: { S: "sized" }, s: { S: "é𝄞" } } });
+    const touch = (n: string) => call("UpdateItem", { Key: { p: { S: "sized" } }, UpdateExpression: "SET touched = :n", ConditionExpression: "size(s) = :n", ExpressionAttributeValues: { ":n": { N: n } } });
+    assert.equal((await touch("6")).status, 400);
+    assert.equal((await touch("3")).status, 200);
+  });
+
+  it("refuses a projection a global index cannot answer, naming what it lacks", async () => {
+    const created = await send("CreateTable", {
+      TableName: "projected",
+      AttributeDefinitions: [{ AttributeName: "p", AttributeType: "S" }, { AttributeName: "g", AttributeType: "S" }],
+      KeySchema: [{ AttributeName: "p", KeyType: "HASH" }],
+      GlobalSecondaryIndexes: [{ IndexName: "gkx", KeySchema: [{ AttributeName: "g", KeyType: "HASH" }], Projection: { ProjectionType: "INCLUDE", NonKeyAttributes: ["i"] } }],
+      BillingMode: "PAY_PER_REQUEST",
+    });
+    assert.equal(created.status, 200, created.body);
+    await send("PutItem", { TableName: "projected", Item: { p: { S: "1" }, g: { S: "x" }, i: { N: "1" }, x: { N: "2" } } });
+    const query = async (projection: string) => {
+      const answer = await send("Query", {
+        TableName: "projected",
+        IndexName: "gkx",
+        KeyConditionExpression: "g = :g",
+        ProjectionExpression: projection,
+        ExpressionAttributeValues: { ":g": { S: "x" } },
+      });
+      return { status: answer.status, body: JSON.parse(answer.body) as Record<string, unknown> };
+    };
+    assert.deepEqual((await query("p, g, i")).body.Items, [{ p: { S: "1" }, g: { S: "x" }, i: { N: "1" } }]);
+    const refusedQuery = await query("i, x, y.z");
+    assert.equal(refusedQuery.status, 400);
+    assert.equal(refusedQuery.body.message, "One or more parameter values were invalid: Global secondary index gkx does not project [x, y]");
+    const scan = await send("Scan", { TableName: "projected", IndexName: "gkx", ProjectionExpression: "x" });
+    assert.equal((JSON.parse(scan.body) as { message: string }).message, "One or more parameter values were invalid: Global secondary index gkx does not project [x]");
+  });
+
   it("lets attribute_type test a constant, and refuses update functions in conditions and nested list_append", async () => {
     const typed = await call("PutItem", {
       Item: { p: { S: "typed" } },

@@ -204,7 +204,9 @@ function compileReader(model: ServiceModel, ref: ShapeRef): Convert {
       return (v) => {
         if (v === null) return undefined;
         if (typeof v !== "string") throw MISMATCH;
-        return Buffer.from(v, "base64");
+        const bytes = strictBase64(v);
+        if (!bytes) throw MISMATCH;
+        return bytes;
       };
     default:
       return (v) => (v === null ? undefined : v);
@@ -319,4 +321,15 @@ function prefixOf(record: Record<string, unknown>, key: string): Record<string, 
 export function setEntry(out: Record<string, unknown>, key: string, value: unknown): void {
   if (key === "__proto__") throw new AwsError("ValidationException", "One or more parameter values were invalid: Nimbus does not support the map key __proto__", 400);
   out[key] = value;
+}
+
+/**
+ * The bytes of padded, canonical base64 text, or undefined. Node's own
+ * decoder skips what it cannot read, so "23456" or "!!!!" would quietly
+ * become other bytes; Coral services refuse such text instead.
+ */
+export function strictBase64(text: string): Buffer | undefined {
+  if (text.length % 4 !== 0) return undefined;
+  const bytes = Buffer.from(text, "base64");
+  return bytes.toString("base64") === text ? bytes : undefined;
 }

@@ -8,7 +8,7 @@
 import { AwsError } from "../../server/errors.js";
 import type { ServiceModel, Shape, ShapeRef } from "../model.js";
 import { resolveShape } from "../model.js";
-import { compiledReader, compiledWriter, setEntry } from "./json-compiled.js";
+import { compiledReader, compiledWriter, setEntry, strictBase64 } from "./json-compiled.js";
 import { parseTimestamp } from "./timestamps.js";
 
 /** A JSON value of the wrong type for its shape. */
@@ -86,11 +86,20 @@ function readChecked(model: ServiceModel, ref: ShapeRef, value: unknown, path: s
       if (!date) throw mismatch(path, "a timestamp", value);
       return date;
     }
-    case "blob":
+    case "blob": {
       if (typeof value !== "string") {
         throw mismatch(path, "base64 text", value, typeof value === "object" && value !== null ? coralScalar("ByteBuffer", value) : "only base-64-encoded strings are convertible to bytes");
       }
-      return Buffer.from(value, "base64");
+      const bytes = strictBase64(value);
+      if (bytes) return bytes;
+      // Coral's decoder names the length first, then any other fault as its last character's.
+      throw mismatch(
+        path,
+        "base64 text",
+        value,
+        value.length % 4 !== 0 ? `Base64 encoded length is expected a multiple of 4 bytes but found: ${value.length}` : "Invalid last non-pad Base64 character dectected",
+      );
+    }
     default:
       return value;
   }

@@ -239,3 +239,10 @@ export function describeTable(table: TableRecord, stats: TableStats, now: number
 export function streamLabel(at: number): string {
   return new Date(at).toISOString().replace(/Z$/, "");
 }
+
+/** The attributes an index holds when it does not project them all: the table's and its own key, and what it includes. */
+export function projectedNames(table: TableRecord, index: IndexRecord): Set<string> {
+  const projected = new Set([...table.keySchema, ...index.keySchema].map((k) => k.AttributeName));
+  for (const name of index.projection.NonKeyAttributes ?? []) projected.add(name);
+  return projected;
+}

@@ -361,7 +361,8 @@ function valueText(value: AttributeValue): string {
 
 /** What `size()` answers for a value (also used at evaluation). */
 export function sizeOfValue(value: AttributeValue): number | undefined {
-  if ("S" in value) return Buffer.byteLength(value.S, "utf8");
+  // DynamoDB counts a string's UTF-16 code units ("é𝄞" is 3), not its UTF-8 bytes.
+  if ("S" in value) return value.S.length;
   if ("B" in value) return value.B.length;
   if ("SS" in value) return value.SS.length;
   if ("NS" in value) return value.NS.length;

@@ -33,7 +33,7 @@ import { checkKeyValueSize, checkScalarKeyPaths, indexEntryKey, itemKey, keyOf, 
 import { dataTable, onTable, type DynamoDeps } from "../operation.js";
 import { checkedItem, checkedValue, checkExpressionParams, expressionContext, finishExpressions, type ExpressionInput } from "../requests.js";
 import { compareStorageKeys } from "../store.js";
-import { attributeType, findIndex, keyColumns, keyNames, type IndexRecord, type KeySchemaElement, type TableRecord } from "../tables.js";
+import { attributeType, findIndex, keyColumns, keyNames, projectedNames, type IndexRecord, type KeySchemaElement, type TableRecord } from "../tables.js";
 import { compareValues, itemSize, type AttributeValue, type Item } from "../values.js";
 
 /** Value refusals DynamoDB words without the "starting key is invalid" prefix: number and set normalisation. */
@@ -252,10 +252,16 @@ export function queryOperations(deps: DynamoDeps): OperationTable {
     return out;
   }
 
-  function checkGlobalSelect(target: Target, select: string | undefined): void {
-    if (target.index && target.global && select === "ALL_ATTRIBUTES" && (target.index.projection.ProjectionType ?? "ALL") !== "ALL") {
+  /** A global index holds only what it projects: a read may neither select all attributes nor name one it lacks. */
+  function checkGlobalSelect(target: Target, select: string | undefined, projection: Projection | undefined): void {
+    if (!target.index || !target.global || (target.index.projection.ProjectionType ?? "ALL") === "ALL") return;
+    if (select === "ALL_ATTRIBUTES") {
       throw ddbErrors.invalid(`Select type ALL_ATTRIBUTES is not supported for global secondary index ${target.index.name} because its projection type is not ALL`);
     }
+    if (!projection) return;
+    const projected = projectedNames(target.table, target.index);
+    const missing = [...new Set(projection.paths.map((path) => String(path[0])))].filter((name) => !projected.has(name));
+    if (missing.length > 0) throw ddbErrors.invalid(`Global secondary index ${target.index.name} does not project [${missing.join(", ")}]`);
   }
 
   return {
@@ -289,7 +295,7 @@ export function queryOperations(deps: DynamoDeps): OperationTable {
         const target = targetOf(input, ctx);
         // A legacy QueryFilter's key attributes are refused before the index's projection; a FilterExpression's after the key condition.
         if (input.FilterExpression === undefined) checkFilterKeys(filter, target, "QueryFilter");
-        checkGlobalSelect(target, input.Select);
+        checkGlobalSelect(target, input.Select, projection);
         const start = startKey(target, startValues, "Query");
         const condition = keyConditionFromParts(parts, target.key, (name) => attributeType(target.table, name));
         // A filter naming a key attribute is refused as such, even through a path into it.
@@ -331,7 +337,7 @@ export function queryOperations(deps: DynamoDeps): OperationTable {
         finishExpressions(exprs);
 
         const target = targetOf(input, ctx);
-        checkGlobalSelect(target, input.Select);
+        checkGlobalSelect(target, input.Select, projection);
         const prefix: StorageKey = target.index ? [target.table.id, target.index.name] : [target.table.id];
         const whole = prefixRange(prefix);
         let start: KeyBound = whole.start;

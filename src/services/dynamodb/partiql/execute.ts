@@ -16,7 +16,7 @@ import { getPath } from "../expressions/document.js";
 import { itemKey, keyOf, partitionPart, validateItemKeys, validateKey, type StorageKey } from "../keys.js";
 import { dataTable, type DynamoDeps } from "../operation.js";
 import { checkedItem, checkItemSize } from "../requests.js";
-import { attributeType, findIndex, keyColumns, keyNames, type IndexRecord, type TableRecord } from "../tables.js";
+import { attributeType, findIndex, keyColumns, keyNames, projectedNames, type IndexRecord, type TableRecord } from "../tables.js";
 import { itemSize, type AttributeValue, type Item } from "../values.js";
 import type { PreparedWrite } from "../writes.js";
 import { partiqlErrors } from "./errors.js";
@@ -187,12 +187,6 @@ function bindSelect(table: TableRecord, statement: SelectStatement): BoundSelect
 }
 
 /** The attributes an index holds: the table's and its own key attributes, and those its projection names. */
-function projectedNames(table: TableRecord, index: IndexRecord): Set<string> {
-  const projected = new Set([...table.keySchema, ...index.keySchema].map((k) => k.AttributeName));
-  for (const name of index.projection.NonKeyAttributes ?? []) projected.add(name);
-  return projected;
-}
-
 /** Whether a SELECT names attributes an index does not project (a `*` takes what the index holds). */
 function selectsUnprojected(table: TableRecord, index: IndexRecord, statement: SelectStatement): boolean {
   if (index.projection.ProjectionType === "ALL" || !statement.projection) return false;
