@@ -312,7 +312,12 @@ export class DynamoStore {
       if (batch.length === 0) return;
       await this.kv.transaction((tx) => {
         const writer = new ItemWriter(tx, now);
-        for (const { value } of batch) writer.addIndexEntry(table, index, value);
+        // The batch was read outside the transaction: each item is indexed as it stands now
+        // (a write since may have changed or deleted it, and then indexed it itself).
+        for (const { key } of batch) {
+          const current = writer.get(key as StorageKey);
+          if (current) writer.addIndexEntry(table, index, current);
+        }
       });
       after = batch[batch.length - 1]!.key;
     }
@@ -368,6 +373,9 @@ export class ItemWriter {
   private readonly indexesTx;
   private readonly statsTx;
   private readonly recordsTx;
+  private readonly tablesTx;
+  /** Each table's record as this transaction reads it, by table id. */
+  private readonly latest = new Map<string, TableRecord>();
 
   constructor(
     private readonly tx: KvTransaction,
@@ -377,6 +385,23 @@ export class ItemWriter {
     this.indexesTx = tx.store<Item>(INDEXES);
     this.statsTx = tx.store<TableStats>(STATS);
     this.recordsTx = tx.store<StreamRecordStored>(STREAM_RECORDS);
+    this.tablesTx = tx.store<TableRecord>(TABLES);
+  }
+
+  /**
+   * The table's record as this transaction sees it. Callers read theirs
+   * before the transaction began; an UpdateTable committed in between (an
+   * index added or dropped, a stream turned on or off) must still shape
+   * this write, or the index would miss it or keep a stale entry.
+   */
+  private latestOf(table: TableRecord): TableRecord {
+    let latest = this.latest.get(table.id);
+    if (!latest) {
+      const stored = this.tablesTx.get([table.accountId, table.region, table.name]);
+      latest = stored && stored.id === table.id ? stored : table;
+      this.latest.set(table.id, latest);
+    }
+    return latest;
   }
 
   get(key: StorageKey): Item | undefined {
@@ -411,7 +436,8 @@ export class ItemWriter {
     this.statsTx.put(table.id, stats);
   }
 
-  private change(table: TableRecord, old: Item | undefined, item: Item | undefined, byTtl = false): void {
+  private change(caller: TableRecord, old: Item | undefined, item: Item | undefined, byTtl = false): void {
+    const table = this.latestOf(caller);
     const stats = this.statsTx.get(table.id) ?? emptyStats();
     stats.count += (item ? 1 : 0) - (old ? 1 : 0);
     stats.bytes += (item ? itemSize(item) : 0) - (old ? itemSize(old) : 0);
@@ -419,7 +445,8 @@ export class ItemWriter {
       const s = stats.indexes[index.name] ?? { count: 0, bytes: 0 };
       const oldKey = old ? indexEntryKey(table, index, old) : undefined;
       const newKey = item ? indexEntryKey(table, index, item) : undefined;
-      if (oldKey) {
+      // An index still being filled may not hold the old item yet: only an entry that is there is counted out.
+      if (oldKey && this.indexesTx.get(oldKey) !== undefined) {
         this.indexesTx.remove(oldKey);
         s.count -= 1;
         s.bytes -= itemSize(projectForIndex(table, index, old!));
