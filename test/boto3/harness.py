@@ -7,11 +7,17 @@ Evidence tiers:
   A  = an answer recorded on AWS (LocalStack's AWS-validated snapshots)
   B  = other real-AWS evidence (captures, ceph/s3-tests written against AWS)
   C  = documentation or inference: soft, a WARN line (which CI also refuses)
+A harness that names its evidence per test rather than per tier registers its tests without a tier:
+their checks are hard, but for soft() and soft_eq().
+
+A test takes the check context, fn(ctx), or nothing, fn(): then it checks through the module-level
+check / eq / soft / soft_eq, which act on the context of the test running.
 """
 import base64
 import contextlib
 import hashlib
 import http.client
+import inspect
 import os
 import sys
 import time
@@ -31,8 +37,9 @@ ENDPOINT_URL = os.environ.get("AWS_ENDPOINT_URL", "http://127.0.0.1:4566").rstri
 REGION = "us-east-1"
 
 
-def client(region=REGION, key="test", **cfg):
-    return boto3.client("s3", endpoint_url=ENDPOINT_URL, region_name=region, aws_access_key_id=key,
+def client(region=REGION, key="test", endpoint=None, **cfg):
+    """An S3 client for the endpoint under test (or `endpoint`), path-style, one attempt; `cfg` adds to its Config."""
+    return boto3.client("s3", endpoint_url=endpoint or ENDPOINT_URL, region_name=region, aws_access_key_id=key,
                         aws_secret_access_key="test",
                         config=Config(s3={"addressing_style": "path"}, retries={"max_attempts": 1},
                                       read_timeout=120, **cfg))
@@ -46,19 +53,22 @@ class Failure(AssertionError):
 
 
 class Ctx:
-    def __init__(self, tier):
-        self.tier, self.warnings, self.counts = tier, [], Counter()
+    """One test's checks: hard ones raise Failure, soft ones (tier C) collect warnings. A harness may
+    subclass it (keeping the (tier, name) signature) for what its tests make and cleanup() removes."""
+
+    def __init__(self, tier=None, name=None):
+        self.tier, self.name, self.warnings, self.counts = tier, name, [], Counter()
 
     def check(self, cond, msg, tier=None):
         tier = tier or self.tier
         if tier == "C":
             return self.soft(cond, msg)
-        self.counts[tier] += 1
+        self.counts[tier or "hard"] += 1
         if not cond:
-            raise Failure(f"[{tier}] {msg}")
+            raise Failure(f"[{tier}] {msg}" if tier else msg)
         return True
 
-    def eq(self, actual, expected, what, tier=None):
+    def eq(self, actual, expected, what="", tier=None):
         return self.check(actual == expected, f"{what}: expected {expected!r}, got {actual!r}", tier)
 
     def soft(self, cond, msg):
@@ -67,14 +77,40 @@ class Ctx:
             self.warnings.append(f"[C] {msg}")
         return cond
 
-    def soft_eq(self, actual, expected, what):
+    def soft_eq(self, actual, expected, what=""):
         return self.soft(actual == expected, f"{what}: expected {expected!r}, got {actual!r}")
+
+    def cleanup(self):
+        """Runs after the test, passed or not."""
+
+
+_current = None  # the context of the test running
+
+
+def check(cond, msg, tier=None):
+    return _current.check(cond, msg, tier)
+
+
+def eq(actual, expected, what="", tier=None):
+    return _current.eq(actual, expected, what, tier)
+
+
+def soft(cond, msg):
+    return _current.soft(cond, msg)
+
+
+def soft_eq(actual, expected, what=""):
+    return _current.soft_eq(actual, expected, what)
 
 
 TESTS = []
 
 
-def test(tier, source):
+def test(tier=None, source=None):
+    """Registers a test: @test("A", "where AWS's answer was recorded"), @test(source="...") or a bare @test."""
+    if callable(tier):
+        return test()(tier)
+
     def deco(fn):
         TESTS.append((fn.__name__, tier, source, fn))
         return fn
@@ -148,44 +184,60 @@ def conclude(failed):
         raise ChecksFailed(f"{failed} failed: see the FAIL lines above")
 
 
-def run(after=None):
-    """Runs every registered test, then `after` (clean-up); prints PASS/FAIL, WARN lines and the summary; 1 when any failed."""
+SUMMARY = "summary: {passed} passed, {failed} failed"
+
+
+def run(after=None, summary=SUMMARY, context=Ctx):
+    """Runs every registered test, each with its own context(tier, name), then `after` (clean-up); prints
+    PASS/FAIL, WARN lines, the checks run and `summary`, formatted with passed, failed (failures + errors),
+    failures (a check refuted), errors (anything else raised), warnings and total; returns how many failed."""
     print(f"endpoint: {ENDPOINT_URL}  tests: {len(TESTS)}")
-    passed = failed = warnings = 0
-    totals = Counter()
+    totals, n = Counter(), Counter()
     try:
-        failed, passed, warnings = _run_all(totals)
+        _run_all(totals, n, context)
     finally:
         if after:
             after()
-    print(f"checks run: A={totals['A']} B={totals['B']} C={totals['C']} (C is soft)")
-    print(f"soft warnings: {warnings}")
-    print(f"summary: {passed} passed, {failed} failed")
-    return 1 if failed else 0
+    graded = any(tier for _, tier, _, _ in TESTS)
+    checks = (f"A={totals['A']} B={totals['B']} C={totals['C']} (C is soft)" if graded
+              else f"{totals['hard']} hard, {totals['C']} soft")
+    print(f"checks run: {checks}")
+    print(f"soft warnings: {n['warnings']}")
+    failed = n["failures"] + n["errors"]
+    print(summary.format(passed=n["passed"], failed=failed, failures=n["failures"], errors=n["errors"],
+                         warnings=n["warnings"], total=len(TESTS)))
+    return failed
 
 
-def _run_all(totals):
-    passed = failed = warnings = 0
+def _run_all(totals, n, context):
+    global _current
     for name, tier, source, fn in TESTS:
-        ctx = Ctx(tier)
+        ctx = _current = context(tier, name)
+        label = f"{name} [{tier}]" if tier else name
+        cited = f"  [source: {source}]" if source else ""
         t0 = time.time()
         try:
-            fn(ctx)
-        except Failure as e:
-            failed += 1
-            print(f"FAIL {name} [{tier}] ({time.time() - t0:.1f}s)  [source: {source}]\n    {e}")
+            try:
+                fn(ctx) if inspect.signature(fn).parameters else fn()
+            finally:
+                ctx.cleanup()
+        except AssertionError as e:
+            n["failures"] += 1
+            print(f"FAIL {label} ({time.time() - t0:.1f}s){cited}\n    {e}")
+            if not isinstance(e, Failure):  # a bare assert: where it stands
+                at = traceback.extract_tb(e.__traceback__)[-1]
+                print(f"    at {os.path.basename(at.filename)}:{at.lineno}: {at.line}")
         except Exception as e:  # noqa: BLE001 - unexpected errors are failures
-            failed += 1
+            n["errors"] += 1
             detail = e.response.get("Error") if isinstance(e, ClientError) else e
-            print(f"FAIL {name} [{tier}] ({time.time() - t0:.1f}s)  [source: {source}]\n    unexpected "
-                  f"{type(e).__name__}: {detail}")
+            print(f"FAIL {label} ({time.time() - t0:.1f}s){cited}\n    unexpected {type(e).__name__}: {detail}")
             print("    " + "\n    ".join(traceback.format_exc().strip().splitlines()[-6:]))
         else:
-            passed += 1
-            print(f"PASS {name} [{tier}] ({time.time() - t0:.1f}s)")
+            n["passed"] += 1
+            print(f"PASS {label} ({time.time() - t0:.1f}s)")
         for w in ctx.warnings:
             print(f"    WARN {w}")
-        warnings += len(ctx.warnings)
+        n["warnings"] += len(ctx.warnings)
         totals.update(ctx.counts)
         sys.stdout.flush()
-    return failed, passed, warnings
+    _current = None

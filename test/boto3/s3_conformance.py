@@ -2,29 +2,23 @@
 boto3-s3-conformance.test.ts.
 
 Usage: python3 s3_conformance.py [name-filter]. The endpoint comes from
-AWS_ENDPOINT_URL. Every check runs; failures are listed and the exit code is
-non-zero. Prints OK when all pass.
+AWS_ENDPOINT_URL. Every check runs (harness.py's runner); failures are listed
+and the exit code is non-zero. Prints OK when all pass.
 """
 import datetime
 import http.client
 import sys
-import traceback
 import urllib.parse
 import uuid
 import xml.etree.ElementTree as ET
 
 import boto3
 from botocore.exceptions import ClientError
-
-CHECKS = []
-
-
-def check(fn):
-    CHECKS.append(fn)
-    return fn
+from harness import TESTS, conclude, eq, run, test
 
 
 def client():
+    """The SDK's default client (endpoint, region and keys from the environment), unlike harness.client()."""
     return boto3.client("s3")
 
 
@@ -49,10 +43,6 @@ def keys_of(response):
 
 def prefixes_of(response):
     return [p["Prefix"] for p in response.get("CommonPrefixes", [])]
-
-
-def eq(actual, expected, what=""):
-    assert actual == expected, f"{what}: expected {expected!r}, got {actual!r}"
 
 
 def error_of(fn, *args, **kwargs):
@@ -109,7 +99,7 @@ def validate_listv2(bucket, prefix, delimiter, token, max_keys, truncated, objs,
     return response.get("NextContinuationToken")
 
 
-@check
+@test
 def list_delimiter_prefix():
     b = create_objects(["asdf", "boo/bar", "boo/baz/xyzzy", "cquux/thud", "cquux/bla"])
     m = validate_list(b, "", "/", "", 1, True, ["asdf"], [], "asdf")
@@ -122,7 +112,7 @@ def list_delimiter_prefix():
     validate_list(b, "boo/", "/", "", 2, False, ["boo/bar"], ["boo/baz/"], None)
 
 
-@check
+@test
 def listv2_delimiter_prefix():
     b = create_objects(["asdf", "boo/bar", "boo/baz/xyzzy", "cquux/thud", "cquux/bla"])
     t = validate_listv2(b, "", "/", None, 1, True, ["asdf"], [])
@@ -134,14 +124,14 @@ def listv2_delimiter_prefix():
     validate_listv2(b, "boo/", "/", t, 1, False, [], ["boo/baz/"], last=True)
 
 
-@check
+@test
 def list_prefix_ends_with_delimiter():
     b = create_objects(["asdf/"])
     validate_list(b, "asdf/", "/", "", 1000, False, ["asdf/"], [], None)
     validate_listv2(b, "asdf/", "/", None, 1000, False, ["asdf/"], [], last=True)
 
 
-@check
+@test
 def list_delimiters_alt():
     for delim, keys, want_keys, want_prefixes in [
         ("a", ["bar", "baz", "cab", "foo"], ["foo"], ["ba", "ca"]),
@@ -158,7 +148,7 @@ def list_delimiters_alt():
             eq(prefixes_of(r), want_prefixes, f"prefixes for {delim!r}")
 
 
-@check
+@test
 def list_delimiter_empty_and_none():
     b = create_objects(["bar", "baz", "cab", "foo"])
     for fn in (client().list_objects, client().list_objects_v2):
@@ -169,7 +159,7 @@ def list_delimiter_empty_and_none():
         eq("Delimiter" in r, False, "absent Delimiter echoed")
 
 
-@check
+@test
 def list_prefix_edge_cases():
     b = create_objects(["foo/bar", "foo/baz", "quux"])
     for fn in (client().list_objects, client().list_objects_v2):
@@ -189,7 +179,7 @@ def list_prefix_edge_cases():
     eq((keys_of(r), prefixes_of(r)), ([], []), "unmatched prefix")
 
 
-@check
+@test
 def list_max_keys():
     b = create_objects(["bar", "baz", "foo", "quxx"])
     s3 = client()
@@ -204,7 +194,7 @@ def list_max_keys():
     eq("NextMarker" in r, False, "no NextMarker without delimiter")
 
 
-@check
+@test
 def list_max_keys_invalid():
     s3 = client()
     b = new_bucket(s3)
@@ -216,7 +206,7 @@ def list_max_keys_invalid():
     expect_error(400, "InvalidArgument", s3.list_objects, Bucket=b)
 
 
-@check
+@test
 def list_markers():
     b = create_objects(["bar", "baz", "foo", "quxx"])
     s3 = client()
@@ -237,7 +227,7 @@ def list_markers():
     eq((r["StartAfter"], len(keys_of(r))), ("\x0a", 4), "unreadable start-after")
 
 
-@check
+@test
 def listv2_continuation_tokens():
     b = create_objects(["bar", "baz", "foo", "quxx"])
     s3 = client()
@@ -255,7 +245,7 @@ def listv2_continuation_tokens():
                  message="The continuation token provided is incorrect")
 
 
-@check
+@test
 def list_encoding_url():
     b = create_objects(["foo+1/bar", "foo/bar/xyzzy", "quux ab/thud", "asdf+b"])
     for fn in (client().list_objects, client().list_objects_v2):
@@ -267,7 +257,7 @@ def list_encoding_url():
         eq(prefixes_of(r), ["foo%2B1/", "foo/", "quux%20ab/"], "prefixes")
 
 
-@check
+@test
 def list_fetch_owner():
     b = create_objects(["foo/bar", "foo/baz", "quux"])
     s3 = client()
@@ -277,7 +267,7 @@ def list_fetch_owner():
     eq("Owner" in s3.list_objects(Bucket=b)["Contents"][0], True, "v1 has owners")
 
 
-@check
+@test
 def list_delimiter_not_skip_special():
     s3 = client()
     b = new_bucket(s3)
@@ -289,7 +279,7 @@ def list_delimiter_not_skip_special():
     eq((keys_of(r), prefixes_of(r)), (tail, ["0/"]), "special keys")
 
 
-@check
+@test
 def list_return_data():
     b = create_objects(["bar", "baz", "foo"])
     s3 = client()
@@ -300,7 +290,7 @@ def list_return_data():
         eq(obj["LastModified"], head["LastModified"], "LastModified")
 
 
-@check
+@test
 def list_special_key_names():
     names = [" ", '"', "$", "%", "&", "'", "<", ">", "_", "_ ", "_ _", "__"]
     b = create_objects(names)
@@ -310,7 +300,7 @@ def list_special_key_names():
         eq(s3.get_object(Bucket=b, Key=name)["Body"].read().decode(), name, "body")
 
 
-@check
+@test
 def list_missing_bucket():
     s3 = client()
     for fn in (s3.list_objects, s3.list_objects_v2):
@@ -320,7 +310,7 @@ def list_missing_bucket():
 # ---------------------------------------------------------------- buckets
 
 
-@check
+@test
 def bucket_names():
     s3 = client()
     for name in ["a", "aa", "192.168.5.123", "foo..bar", "foo.-bar", "foo-.bar", "foo-", "-foo", "Foo", "a" * 64]:
@@ -330,7 +320,7 @@ def bucket_names():
     s3.create_bucket(Bucket="c" + uuid.uuid4().hex[:8] + "a" * 54)
 
 
-@check
+@test
 def bucket_name_with_underscore():
     s3 = client()
     valid = f"conf-{uuid.uuid4().hex[:10]}"
@@ -342,7 +332,7 @@ def bucket_name_with_underscore():
     expect_error(400, "InvalidBucketName", s3.create_bucket, Bucket=valid)
 
 
-@check
+@test
 def bucket_errors():
     s3 = client()
     name = f"conf-{uuid.uuid4().hex[:10]}"
@@ -357,7 +347,7 @@ def bucket_errors():
     eq(keys_of(s3.list_objects(Bucket=b)), ["foo"], "recreate keeps objects")
 
 
-@check
+@test
 def bucket_location():
     s3 = client()
     b = new_bucket(s3)
@@ -367,7 +357,7 @@ def bucket_location():
 # ---------------------------------------------------------------- objects
 
 
-@check
+@test
 def object_basics():
     s3 = client()
     b = new_bucket(s3)
@@ -383,7 +373,7 @@ def object_basics():
     expect_error(404, "NoSuchKey", s3.get_object, Bucket=b, Key="missing")
 
 
-@check
+@test
 def object_metadata():
     s3 = client()
     b = new_bucket(s3)
@@ -395,7 +385,7 @@ def object_metadata():
     eq(s3.get_object(Bucket=b, Key="foo")["Metadata"], {}, "metadata replaced on put")
 
 
-@check
+@test
 def object_request_id_on_error():
     s3 = client()
     b = new_bucket(s3)
@@ -417,7 +407,7 @@ def object_request_id_on_error():
     eq((root.findtext("Code"), root.findtext("BucketName")), ("NoSuchBucket", "no-such-bucket-conf"), "NoSuchBucket")
 
 
-@check
+@test
 def object_response_headers():
     s3 = client()
     b = new_bucket(s3)
@@ -433,7 +423,7 @@ def object_response_headers():
     eq(headers["cache-control"], "no-cache", "cache-control")
 
 
-@check
+@test
 def object_head_headers():
     s3 = client()
     b = new_bucket(s3)
@@ -449,7 +439,7 @@ def object_head_headers():
     assert h.get("x-amz-request-id"), "x-amz-request-id"
 
 
-@check
+@test
 def conditional_get():
     s3 = client()
     b = new_bucket(s3)
@@ -479,7 +469,7 @@ def conditional_get():
     expect_error(304, "304", s3.head_object, Bucket=b, Key="foo", IfNoneMatch=etag)
 
 
-@check
+@test
 def conditional_put():
     s3 = client()
     b = new_bucket(s3)
@@ -497,7 +487,7 @@ def conditional_put():
     eq(s3.get_object(Bucket=b, Key="foo")["Body"].read(), b"zar", "body kept")
 
 
-@check
+@test
 def ranges():
     s3 = client()
     b = new_bucket(s3)
@@ -534,7 +524,7 @@ def ranges():
         eq((r["ResponseMetadata"]["HTTPStatusCode"], r["ContentLength"]), (200, 11), f"HEAD {rng} ignored")
 
 
-@check
+@test
 def get_part_number_of_simple_object():
     s3 = client()
     b = new_bucket(s3)
@@ -544,7 +534,7 @@ def get_part_number_of_simple_object():
     expect_error(416, "InvalidPartNumber", s3.get_object, Bucket=b, Key="foo", PartNumber=2)
 
 
-@check
+@test
 def key_edge_cases():
     s3 = client()
     b = new_bucket(s3)
@@ -562,7 +552,7 @@ def key_edge_cases():
 # ---------------------------------------------------------------- delete
 
 
-@check
+@test
 def multi_object_delete():
     keys = ["key0", "key1", "key2"]
     b = create_objects(keys)
@@ -582,7 +572,7 @@ def multi_object_delete():
 # ---------------------------------------------------------------- copy
 
 
-@check
+@test
 def copy_object():
     s3 = client()
     b = new_bucket(s3)
@@ -608,7 +598,7 @@ def copy_object():
         s3.head_object(Bucket=b, Key=key + "-copy")
 
 
-@check
+@test
 def copy_conditions():
     s3 = client()
     b = new_bucket(s3)
@@ -634,7 +624,7 @@ def copy_conditions():
     expect_error(412, "PreconditionFailed", s3.copy_object, Bucket=b, CopySource=src, CopySourceIfNoneMatch=etag, CopySourceIfModifiedSince=old, Key="bar")
 
 
-@check
+@test
 def copy_result_shape():
     s3 = client()
     b = new_bucket(s3)
@@ -661,7 +651,7 @@ def multipart_upload(s3, bucket, key, sizes, **create):
     return upload_id, data, parts
 
 
-@check
+@test
 def multipart_errors():
     s3 = client()
     b = new_bucket(s3)
@@ -693,7 +683,7 @@ def multipart_errors():
     s3.upload_part(Bucket=b, Key="k", UploadId=upload_id, PartNumber=10000, Body="x")
 
 
-@check
+@test
 def multipart_complete_and_recomplete():
     s3 = client()
     b = new_bucket(s3)
@@ -712,7 +702,7 @@ def multipart_complete_and_recomplete():
     eq(s3.head_object(Bucket=b, Key="mp")["ResponseMetadata"]["HTTPHeaders"]["etag"], r2["ETag"], "HEAD etag")
 
 
-@check
+@test
 def multipart_single_small_part():
     s3 = client()
     b = new_bucket(s3)
@@ -722,7 +712,7 @@ def multipart_single_small_part():
     s3.complete_multipart_upload(Bucket=b, Key="one", UploadId=upload_id, MultipartUpload={"Parts": parts})
 
 
-@check
+@test
 def multipart_resend_part():
     s3 = client()
     b = new_bucket(s3)
@@ -733,7 +723,7 @@ def multipart_resend_part():
     eq(s3.get_object(Bucket=b, Key="k")["Body"].read(), b"second", "resent part wins")
 
 
-@check
+@test
 def list_parts_paging():
     s3 = client()
     b = new_bucket(s3)
@@ -749,7 +739,7 @@ def list_parts_paging():
     eq(r["Parts"][0]["ETag"], '"c4ca4238a0b923820dcc509a6f75849b"', "part ETag quoted")
 
 
-@check
+@test
 def list_multipart_uploads():
     s3 = client()
     b = new_bucket(s3)
@@ -765,7 +755,7 @@ def list_multipart_uploads():
     eq("Uploads" in s3.list_multipart_uploads(Bucket=b), False, "aborted")
 
 
-@check
+@test
 def upload_part_copy():
     s3 = client()
     b = new_bucket(s3)
@@ -791,7 +781,7 @@ def upload_part_copy():
         eq(s3.get_object(Bucket=b, Key="d2")["Body"].read(), b"a", f"special key {key!r}")
 
 
-@check
+@test
 def abort_keeps_original():
     s3 = client()
     b = new_bucket(s3)
@@ -804,7 +794,7 @@ def abort_keeps_original():
 # ---------------------------------------------------------------- tagging
 
 
-@check
+@test
 def object_tagging():
     s3 = client()
     b = new_bucket(s3)
@@ -832,7 +822,7 @@ def object_tagging():
 # ---------------------------------------------------------------- auth
 
 
-@check
+@test
 def anonymous_and_presigned():
     s3 = client()
     b = new_bucket(s3)
@@ -864,7 +854,7 @@ def presigned(url, method, headers=None, body=None):
     return raw(method, f"{parts.path}?{parts.query}", headers=headers, body=body)
 
 
-@check
+@test
 def presigned_urls_carry_metadata_and_refuse_unsigned_headers():
     s3 = client()
     b = new_bucket(s3)
@@ -893,7 +883,7 @@ def presigned_urls_carry_metadata_and_refuse_unsigned_headers():
     assert root.findtext("StringToSign").startswith("AWS4-HMAC-SHA256\n"), root.findtext("StringToSign")
 
 
-@check
+@test
 def expired_presigned_urls_tell_when():
     s3 = client()
     b = new_bucket(s3)
@@ -911,7 +901,7 @@ def expired_presigned_urls_tell_when():
     datetime.datetime.strptime(root.findtext("Expires"), "%Y-%m-%dT%H:%M:%SZ")
 
 
-@check
+@test
 def bucket_owned_by_another_account():
     s3 = client()
     b = new_bucket(s3)
@@ -922,7 +912,7 @@ def bucket_owned_by_another_account():
 # ---------------------------------------------------------------- round two
 
 
-@check
+@test
 def list_encoded_markers():
     s3 = client()
     b = create_objects(["a b/1", "a b/2", "c+d", "e f"])
@@ -936,7 +926,7 @@ def list_encoded_markers():
     expect_error(400, "InvalidArgument", s3.list_objects_v2, Bucket=b, EncodingType="base64")
 
 
-@check
+@test
 def list_max_keys_negative():
     s3 = client()
     b = new_bucket(s3)
@@ -944,7 +934,7 @@ def list_max_keys_negative():
     eq(r["Error"]["Message"], "Argument maxKeys must be an integer between 0 and 2147483647", "message")
 
 
-@check
+@test
 def acl_headers_tolerated():
     s3 = client()
     name = f"conf-{uuid.uuid4().hex[:10]}"
@@ -955,7 +945,7 @@ def acl_headers_tolerated():
     s3.create_multipart_upload(Bucket=name, Key="mp", ACL="private")
 
 
-@check
+@test
 def encryption_methods():
     s3 = client()
     b = new_bucket(s3)
@@ -976,7 +966,7 @@ def encryption_methods():
     expect_error(400, "InvalidRequest", s3.get_object, Bucket=b, Key="ssec")
 
 
-@check
+@test
 def acls_refused_where_ownership_disables_them():
     s3 = client()
     name = f"conf-{uuid.uuid4().hex[:10]}"
@@ -1021,7 +1011,7 @@ def acls_refused_where_ownership_disables_them():
     eq(r["Error"]["Message"], "The bucket ownership controls were not found", "message")
 
 
-@check
+@test
 def put_digests():
     s3 = client()
     b = new_bucket(s3)
@@ -1031,7 +1021,7 @@ def put_digests():
     expect_error(404, "NoSuchKey", s3.get_object, Bucket=b, Key="foo")
 
 
-@check
+@test
 def copy_bad_arguments():
     s3 = client()
     b = new_bucket(s3)
@@ -1044,7 +1034,7 @@ def copy_bad_arguments():
     eq(s3.head_object(Bucket=b, Key="foo")["StorageClass"], "STANDARD_IA", "storage class")
 
 
-@check
+@test
 def multipart_listing_details():
     s3 = client()
     b = new_bucket(s3)
@@ -1059,7 +1049,7 @@ def multipart_listing_details():
     eq(upload["StorageClass"], "STANDARD", "StorageClass")
 
 
-@check
+@test
 def multipart_complete_errors_shape():
     s3 = client()
     b = new_bucket(s3)
@@ -1075,7 +1065,7 @@ def multipart_complete_errors_shape():
     eq(s3.get_object(Bucket=b, Key="k")["Body"].read(), b"A", "only the named part")
 
 
-@check
+@test
 def delete_objects_errors():
     s3 = client()
     b = new_bucket(s3)
@@ -1084,7 +1074,7 @@ def delete_objects_errors():
     eq(status, 403, "anonymous delete")
 
 
-@check
+@test
 def anonymous_missing_bucket():
     # s3-tests' test_object_raw_get_bucket_gone and test_object_delete_key_bucket_gone.
     missing = f"conf-gone-{uuid.uuid4().hex[:10]}"
@@ -1097,7 +1087,7 @@ def anonymous_missing_bucket():
     eq(raw("GET", f"/{b}/foo")[0], 403, "anonymous GET of an existing bucket")
 
 
-@check
+@test
 def unicode_metadata_and_headers():
     s3 = client()
     b = new_bucket(s3)
@@ -1107,7 +1097,7 @@ def unicode_metadata_and_headers():
     eq(h["ContentType"], "binary/octet-stream", "default content type")
 
 
-@check
+@test
 def presigned_limits():
     s3 = boto3.client("s3", config=boto3.session.Config(signature_version="s3v4"))
     b = new_bucket(s3)
@@ -1121,7 +1111,7 @@ def presigned_limits():
     eq(raw("GET", f"{parts.path}?{parts.query}")[0], 200, "a week")
 
 
-@check
+@test
 def integer_arguments():
     s3 = client()
     b = new_bucket(s3)
@@ -1154,7 +1144,7 @@ def integer_arguments():
 # ---------------------------------------------------------------- unsupported
 
 
-@check
+@test
 def unsupported_operations():
     s3 = client()
     b = new_bucket(s3)
@@ -1165,22 +1155,10 @@ def unsupported_operations():
         assert name in r["Error"]["Message"], r["Error"]["Message"]
 
 
-def main():
-    wanted = sys.argv[1] if len(sys.argv) > 1 else ""
-    failures = []
-    for fn in CHECKS:
-        if wanted not in fn.__name__:
-            continue
-        try:
-            fn()
-        except Exception:  # noqa: BLE001 - report every failure
-            failures.append((fn.__name__, traceback.format_exc(limit=3)))
-    for name, trace in failures:
-        print(f"FAIL {name}\n{trace}")
-    # Every check ran; any failure fails the script (non-zero exit) after all are listed.
-    assert not failures, f"{len(failures)} failed"
-    print("OK")
-
-
 if __name__ == "__main__":
-    main()
+    wanted = sys.argv[1] if len(sys.argv) > 1 else ""
+    TESTS[:] = [t for t in TESTS if wanted in t[0]]
+    failed = run()
+    if not failed:
+        print("OK")
+    conclude(failed)

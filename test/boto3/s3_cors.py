@@ -20,7 +20,7 @@ Main sources (abbreviations used in the per-test comments):
 How sure each check is:
   * Hard checks (eq / check) rest on LS-SNAP, S3TESTS, AWSDOC or a raw AWS capture. A
     mismatch is a FAIL.
-  * Soft checks (soft_eq / soft_check) rest only on S3-compatible servers that say they copy
+  * Soft checks (soft_eq) rest only on S3-compatible servers that say they copy
     AWS (MinIO, Scality, NooBaa) or on old captures. A mismatch is printed as WARN and does
     not fail the test.
 
@@ -37,27 +37,22 @@ import base64
 import hashlib
 import http.client
 import os
-import sys
 import time
-import traceback
 import urllib.parse
 import uuid
 import xml.etree.ElementTree as ET
 
-import boto3
 from botocore.auth import S3SigV4Auth
 from botocore.awsrequest import AWSRequest
-from botocore.config import Config
 from botocore.credentials import Credentials
 from botocore.exceptions import ClientError
-from harness import conclude
+from harness import ENDPOINT_URL as ENDPOINT
+from harness import REGION, S3, Failure, check, cleanup_bucket, client, conclude, eq, run, soft_eq, test
 
 # --------------------------------------------------------------------------------------
 # configuration
 # --------------------------------------------------------------------------------------
 
-ENDPOINT = os.environ.get("AWS_ENDPOINT_URL", "http://127.0.0.1:4566").rstrip("/")
-REGION = "us-east-1"
 ACCESS_KEY = "test"
 SECRET_KEY = "test"
 SETTLE_SECONDS = float(os.environ.get("CORS_SETTLE_SECONDS", "0") or 0)
@@ -87,63 +82,8 @@ BODY = b"test-cors"
 
 
 # --------------------------------------------------------------------------------------
-# tiny test framework
+# helpers (the client, checks and runner are harness.py's)
 # --------------------------------------------------------------------------------------
-
-TESTS = []
-_WARNINGS = []
-
-
-def test(fn):
-    TESTS.append(fn)
-    return fn
-
-
-class Failure(AssertionError):
-    pass
-
-
-def check(cond, what):
-    if not cond:
-        raise Failure(what)
-
-
-def eq(actual, expected, what):
-    if actual != expected:
-        raise Failure(f"{what}: expected {expected!r}, got {actual!r}")
-
-
-def soft_check(cond, what):
-    if not cond:
-        _WARNINGS.append(what)
-
-
-def soft_eq(actual, expected, what):
-    if actual != expected:
-        _WARNINGS.append(f"{what}: expected {expected!r}, got {actual!r}")
-
-
-# --------------------------------------------------------------------------------------
-# clients and helpers
-# --------------------------------------------------------------------------------------
-
-
-def s3_client(**extra_config):
-    return boto3.client(
-        "s3",
-        endpoint_url=ENDPOINT,
-        aws_access_key_id=ACCESS_KEY,
-        aws_secret_access_key=SECRET_KEY,
-        region_name=REGION,
-        config=Config(
-            s3={"addressing_style": "path"},
-            retries={"max_attempts": 1, "mode": "standard"},
-            **extra_config,
-        ),
-    )
-
-
-S3 = s3_client()
 
 
 def new_bucket_name():
@@ -163,26 +103,8 @@ class TempBucket:
         return self.name
 
     def __exit__(self, *exc):
-        if not self.create:
-            return False
-        try:
-            token = None
-            while True:
-                kw = {"Bucket": self.name}
-                if token:
-                    kw["ContinuationToken"] = token
-                resp = S3.list_objects_v2(**kw)
-                for obj in resp.get("Contents", []):
-                    S3.delete_object(Bucket=self.name, Key=obj["Key"])
-                if not resp.get("IsTruncated"):
-                    break
-                token = resp.get("NextContinuationToken")
-        except Exception:
-            pass
-        try:
-            S3.delete_bucket(Bucket=self.name)
-        except Exception:
-            pass
+        if self.create:
+            cleanup_bucket(self.name)
         return False
 
 
@@ -517,7 +439,7 @@ def test_put_cors_missing_origin_or_method_or_empty_rule():
     # this message. AWSDOC API_CORSRule marks AllowedMethods and AllowedOrigins Required.
     # boto3 checks required members on the client side, so parameter_validation is turned off
     # here to send the bad XML.
-    loose = s3_client(parameter_validation=False)
+    loose = client(parameter_validation=False)
     with TempBucket() as b:
         for label, rule in [
             ("no AllowedOrigin", {"AllowedMethods": ["GET"]}),
@@ -576,7 +498,7 @@ def test_put_cors_empty_method_soft():
     # An empty <AllowedMethod/> is refused with InvalidRequest "... Unsupported method is "
     # (trailing space, empty name). Sources: versity/versitygw#1863 (AWS capture, as retold in
     # its fix PR #1885) and MinIO cmd/bucket-cors-handlers_test.go. Only the 400 is hard.
-    loose = s3_client(parameter_validation=False)
+    loose = client(parameter_validation=False)
     with TempBucket() as b:
         resp = client_error(
             loose.put_bucket_cors,
@@ -654,7 +576,7 @@ def test_put_cors_without_any_checksum():
     # With neither Content-MD5 nor x-amz-checksum-*, AWS answered 400 InvalidRequest
     # "Missing required header for this request: Content-MD5" (aws/aws-cli#229, and
     # brendanhay/amazonka#610 in 2021 with Server: AmazonS3).
-    c = s3_client()
+    c = client()
     c.meta.events.register_first("before-sign.s3.PutBucketCors", _strip_checksums)
     with TempBucket() as b:
         resp = client_error(
@@ -669,7 +591,7 @@ def test_put_cors_without_any_checksum():
 def test_put_cors_with_content_md5_only():
     # AWSDOC API_PutBucketCors: the Content-MD5 header (what older SDKs send); boto3 >= 1.36
     # sends x-amz-checksum-crc32 instead (the other tests use that). Both must be accepted.
-    c = s3_client()
+    c = client()
     c.meta.events.register_first("before-sign.s3.PutBucketCors", _md5_instead_of_crc)
     with TempBucket() as b:
         r = c.put_bucket_cors(
@@ -1218,36 +1140,9 @@ def test_origin_match_is_case_sensitive_soft():
 
 
 # --------------------------------------------------------------------------------------
-# runner
+# main: harness.py's runner, with this harness's summary (a crash counted apart as an error)
 # --------------------------------------------------------------------------------------
 
-
-def main():
-    selected = TESTS
-    print(f"endpoint: {ENDPOINT}  ({len(selected)} tests)")
-    passed = failed = errored = warned = 0
-    for t in selected:
-        _WARNINGS.clear()
-        try:
-            t()
-        except Failure as e:
-            failed += 1
-            print(f"FAIL  {t.__name__}: {e}")
-        except Exception as e:  # noqa: BLE001
-            errored += 1
-            print(f"ERROR {t.__name__}: {type(e).__name__}: {e}")
-            if os.environ.get("CORS_TRACEBACK"):
-                traceback.print_exc()
-        else:
-            passed += 1
-            print(f"PASS  {t.__name__}")
-        for w in _WARNINGS:
-            warned += 1
-            print(f"      WARN (secondary evidence) {w}")
-    print()
-    print(f"summary: {passed} passed, {failed} failed, {errored} errors, {warned} warnings, {len(selected)} total")
-    return 0 if failed == 0 and errored == 0 else 1
-
-
 if __name__ == "__main__":
-    conclude(main())
+    conclude(run(summary="summary: {passed} passed, {failures} failed, {errors} errors, {warnings} warnings, "
+                         "{total} total"))

@@ -8,39 +8,34 @@ DeleteBucketLifecycle) and the lifecycle-derived object headers
 Every HARD assertion is backed by evidence of what real AWS answers (each
 test names its source).  Assertions that
 are only inferred, or backed by emulators/docs paraphrases rather than a
-recorded AWS answer, are SOFT: they print "WARN <test>: ..." and never fail.
+recorded AWS answer, are SOFT: they print a WARN line and never fail.
 
 Usage:
     python3 s3_lifecycle.py
 Environment:
     AWS_ENDPOINT_URL   default http://127.0.0.1:4566
 Credentials test/test, region us-east-1, path-style addressing.
-Last line printed: "summary: N passed, M failed"; exit code 1 on any failure.
+The runner is harness.py's; last line printed: "summary: N passed, M failed"; a failed run exits non-zero.
 """
 
 import base64
 import datetime as dt
 import email.utils
 import hashlib
-import os
 import re
-import sys
-import traceback
 import urllib.error
 import urllib.request
 import uuid
 import xml.etree.ElementTree as ET
 
-import boto3
 from botocore.auth import S3SigV4Auth
 from botocore.awsrequest import AWSRequest
-from botocore.config import Config
 from botocore.credentials import Credentials
 from botocore.exceptions import ClientError
-from harness import conclude
+from harness import ENDPOINT_URL as ENDPOINT
+from harness import S3 as s3
+from harness import REGION, Failure, check, cleanup_bucket, conclude, eq, run, soft, soft_eq, test
 
-ENDPOINT = os.environ.get("AWS_ENDPOINT_URL", "http://127.0.0.1:4566").rstrip("/")
-REGION = "us-east-1"
 ACCESS_KEY = "test"
 SECRET_KEY = "test"
 
@@ -50,66 +45,6 @@ MALFORMED_XML_MSG = (
 UTC = dt.timezone.utc
 
 
-def make_client():
-    return boto3.client(
-        "s3",
-        endpoint_url=ENDPOINT,
-        region_name=REGION,
-        aws_access_key_id=ACCESS_KEY,
-        aws_secret_access_key=SECRET_KEY,
-        config=Config(
-            s3={"addressing_style": "path"},
-            retries={"max_attempts": 1, "mode": "standard"},
-            connect_timeout=10,
-            read_timeout=30,
-        ),
-    )
-
-
-s3 = make_client()
-
-# --------------------------------------------------------------------------
-# tiny runner
-# --------------------------------------------------------------------------
-TESTS = []
-_current = {"name": None, "warnings": 0}
-
-
-def test(source):
-    """Register a test; `source` names the evidence for its hard assertions."""
-
-    def deco(fn):
-        TESTS.append((fn.__name__, source, fn))
-        return fn
-
-    return deco
-
-
-class Failure(AssertionError):
-    pass
-
-
-def check(cond, msg):
-    if not cond:
-        raise Failure(msg)
-
-
-def eq(actual, expected, what):
-    if actual != expected:
-        raise Failure(f"{what}: expected {expected!r}, got {actual!r}")
-
-
-def soft(cond, msg):
-    if not cond:
-        _current["warnings"] += 1
-        print(f"WARN {_current['name']}: {msg}")
-    return cond
-
-
-def soft_eq(actual, expected, what):
-    return soft(actual == expected, f"{what}: expected {expected!r}, got {actual!r}")
-
-
 # --------------------------------------------------------------------------
 # helpers
 # --------------------------------------------------------------------------
@@ -117,34 +52,6 @@ def new_bucket(tag="lc"):
     name = f"{tag}-{uuid.uuid4().hex[:12]}"
     s3.create_bucket(Bucket=name)
     return name
-
-
-def cleanup_bucket(bucket):
-    try:
-        try:
-            s3.delete_bucket_lifecycle(Bucket=bucket)
-        except ClientError:
-            pass
-        try:
-            ups = s3.list_multipart_uploads(Bucket=bucket).get("Uploads", [])
-            for u in ups:
-                s3.abort_multipart_upload(Bucket=bucket, Key=u["Key"], UploadId=u["UploadId"])
-        except ClientError:
-            pass
-        try:
-            resp = s3.list_object_versions(Bucket=bucket)
-            for v in resp.get("Versions", []) + resp.get("DeleteMarkers", []):
-                s3.delete_object(Bucket=bucket, Key=v["Key"], VersionId=v["VersionId"])
-        except ClientError:
-            pass
-        try:
-            for o in s3.list_objects_v2(Bucket=bucket).get("Contents", []):
-                s3.delete_object(Bucket=bucket, Key=o["Key"])
-        except ClientError:
-            pass
-        s3.delete_bucket(Bucket=bucket)
-    except Exception as exc:  # cleanup must never fail a test
-        print(f"  (cleanup of {bucket} failed: {exc})")
 
 
 class Bucket:
@@ -293,7 +200,7 @@ SIMPLE_RULE_XML = (
 # ==========================================================================
 # A. CRUD, not-found and round-trip shape
 # ==========================================================================
-@test("LocalStack tests/aws/services/s3/test_s3.py TestS3BucketLifecycle::test_delete_bucket_lifecycle_configuration "
+@test(source="LocalStack tests/aws/services/s3/test_s3.py TestS3BucketLifecycle::test_delete_bucket_lifecycle_configuration "
       "(aws.validated, snapshot get-bucket-lifecycle-exc-1) + provider.py NoSuchLifecycleConfiguration")
 def test_get_without_config_is_no_such_lifecycle():
     with Bucket() as b:
@@ -306,7 +213,7 @@ def test_get_without_config_is_no_such_lifecycle():
         )
 
 
-@test("LocalStack test_delete_bucket_lifecycle_configuration (snapshot delete-bucket-lifecycle-no-bucket, "
+@test(source="LocalStack test_delete_bucket_lifecycle_configuration (snapshot delete-bucket-lifecycle-no-bucket, "
       "get-bucket-lifecycle-exc-2); AWS API_DeleteBucketLifecycle (204 No Content)")
 def test_delete_is_204_even_without_config_and_removes_config():
     with Bucket() as b:
@@ -325,7 +232,7 @@ def test_delete_is_204_even_without_config_and_removes_config():
         eq(status_of(r), 204, "second DeleteBucketLifecycle status")
 
 
-@test("ceph/s3-tests s3tests_boto3/functional/test_s3.py test_lifecycle_set (HTTPStatusCode 200)")
+@test(source="ceph/s3-tests s3tests_boto3/functional/test_s3.py test_lifecycle_set (HTTPStatusCode 200)")
 def test_put_returns_200_two_rules_one_disabled():
     with Bucket() as b:
         r = put_lc(b, [
@@ -335,7 +242,7 @@ def test_put_returns_200_two_rules_one_disabled():
         eq(status_of(r), 200, "PutBucketLifecycleConfiguration status")
 
 
-@test("Filter {Prefix:''} echoed: real AWS CLI output in dev.classmethod.jp 'check-the-expiration-date-of-the-object-with-awscli'; "
+@test(source="Filter {Prefix:''} echoed: real AWS CLI output in dev.classmethod.jp 'check-the-expiration-date-of-the-object-with-awscli'; "
       "LocalStack test_delete_bucket_lifecycle_configuration get-bucket-lifecycle-conf")
 def test_get_roundtrip_filter_empty_prefix():
     with Bucket() as b:
@@ -347,7 +254,7 @@ def test_get_roundtrip_filter_empty_prefix():
         eq(got["Rules"], rules, "Rules round trip")
 
 
-@test("LocalStack test_bucket_lifecycle_configuration_object_expiry_versioned snapshot "
+@test(source="LocalStack test_bucket_lifecycle_configuration_object_expiry_versioned snapshot "
       "(Filter {} comes back as {}, NoncurrentVersionExpiration {NoncurrentDays:1})")
 def test_get_roundtrip_empty_filter_and_noncurrent():
     with Bucket() as b:
@@ -363,7 +270,7 @@ def test_get_roundtrip_empty_filter_and_noncurrent():
         soft_eq(rule.get("Expiration"), {"Days": 3}, "Expiration")
 
 
-@test("LocalStack test_bucket_lifecycle_configuration_date snapshot (Expiration.Date, Filter {})")
+@test(source="LocalStack test_bucket_lifecycle_configuration_date snapshot (Expiration.Date, Filter {})")
 def test_get_roundtrip_expiration_date():
     with Bucket() as b:
         put_lc(b, [{"Expiration": {"Date": dt.datetime(2023, 1, 1, tzinfo=UTC)},
@@ -377,7 +284,7 @@ def test_get_roundtrip_expiration_date():
         eq(date.astimezone(UTC), dt.datetime(2023, 1, 1, tzinfo=UTC), "Expiration.Date")
 
 
-@test("LocalStack test_bucket_lifecycle_multiple_rules snapshot (overlapping Filter prefixes accepted, order kept)")
+@test(source="LocalStack test_bucket_lifecycle_multiple_rules snapshot (overlapping Filter prefixes accepted, order kept)")
 def test_get_roundtrip_multiple_overlapping_filter_rules():
     with Bucket() as b:
         rules = [
@@ -392,7 +299,7 @@ def test_get_roundtrip_multiple_overlapping_filter_rules():
         soft_eq(got, rules, "Rules round trip")
 
 
-@test("LocalStack test_bucket_lifecycle_object_size_rules snapshot")
+@test(source="LocalStack test_bucket_lifecycle_object_size_rules snapshot")
 def test_get_roundtrip_size_filters():
     with Bucket() as b:
         put_lc(b, [
@@ -405,7 +312,7 @@ def test_get_roundtrip_size_filters():
             ("rule_two", {"ObjectSizeLessThan": 10}, "Enabled")], "rules")
 
 
-@test("LocalStack test_bucket_lifecycle_tag_rules snapshot")
+@test(source="LocalStack test_bucket_lifecycle_tag_rules snapshot")
 def test_get_roundtrip_tag_filters():
     with Bucket() as b:
         f1 = {"Tag": {"Key": "testlifecycle", "Value": "positive"}}
@@ -419,7 +326,7 @@ def test_get_roundtrip_tag_filters():
         eq([(r["ID"], r["Filter"]) for r in got], [("rule_one", f1), ("rule_two", f2)], "rules")
 
 
-@test("ceph/s3-tests test_lifecycle_get (legacy rule-level Prefix echoed verbatim, no Filter added)")
+@test(source="ceph/s3-tests test_lifecycle_get (legacy rule-level Prefix echoed verbatim, no Filter added)")
 def test_get_roundtrip_legacy_prefix():
     with Bucket() as b:
         rules = [{"ID": "test1/", "Expiration": {"Days": 31}, "Prefix": "test1/", "Status": "Enabled"},
@@ -429,7 +336,7 @@ def test_get_roundtrip_legacy_prefix():
         eq(got["Rules"], rules, "Rules round trip")
 
 
-@test("ceph/s3-tests test_lifecycle_get_no_id (AWS assigns an ID when none is sent)")
+@test(source="ceph/s3-tests test_lifecycle_get_no_id (AWS assigns an ID when none is sent)")
 def test_get_generates_id_when_missing():
     with Bucket() as b:
         put_lc(b, [{"Expiration": {"Days": 31}, "Prefix": "test1/", "Status": "Enabled"},
@@ -443,7 +350,7 @@ def test_get_generates_id_when_missing():
         soft(got[0]["ID"] != got[1]["ID"], "generated IDs should differ")
 
 
-@test("x-amz-transition-default-minimum-object-size always returned on GET: hashicorp/terraform-provider-aws "
+@test(source="x-amz-transition-default-minimum-object-size always returned on GET: hashicorp/terraform-provider-aws "
       "#41073/#49019/#49902, floci-io/floci#441, faiscadev/fakecloud#975, getmoto/moto#9719; AWS docs default "
       "all_storage_classes_128K (CDK: since Sept 2024)")
 def test_transition_default_minimum_object_size_default():
@@ -456,7 +363,7 @@ def test_transition_default_minimum_object_size_default():
                 "PUT response TransitionDefaultMinimumObjectSize")
 
 
-@test("terraform-provider-aws #41073 (AWS returns the stored 'varies_by_storage_class'); floci#615 / fakecloud#975 round trip")
+@test(source="terraform-provider-aws #41073 (AWS returns the stored 'varies_by_storage_class'); floci#615 / fakecloud#975 round trip")
 def test_transition_default_minimum_object_size_explicit():
     with Bucket() as b:
         put = put_lc(b, [{"ID": "r", "Filter": {}, "Status": "Enabled", "Expiration": {"Days": 1}}],
@@ -471,7 +378,7 @@ def test_transition_default_minimum_object_size_explicit():
                 "GET after header-less PUT")
 
 
-@test("inferred only (mantle-like emulator list: 'Invalid TransitionDefaultMinimumObjectSize found')")
+@test(source="inferred only (mantle-like emulator list: 'Invalid TransitionDefaultMinimumObjectSize found')")
 def test_transition_default_minimum_object_size_invalid_soft():
     with Bucket() as b:
         expect_soft_error(lambda: put_lc(b, [{"ID": "r", "Filter": {}, "Status": "Enabled",
@@ -480,7 +387,7 @@ def test_transition_default_minimum_object_size_invalid_soft():
                           400, "InvalidRequest", "Invalid TransitionDefaultMinimumObjectSize found")
 
 
-@test("AWS API_PutBucketLifecycleConfiguration: 'this will overwrite an existing lifecycle configuration'")
+@test(source="AWS API_PutBucketLifecycleConfiguration: 'this will overwrite an existing lifecycle configuration'")
 def test_put_replaces_whole_configuration():
     with Bucket() as b:
         put_lc(b, [{"ID": "a", "Filter": {"Prefix": "a/"}, "Status": "Enabled", "Expiration": {"Days": 1}},
@@ -490,7 +397,7 @@ def test_put_replaces_whole_configuration():
         eq([r["ID"] for r in got], ["c"], "rule IDs after overwrite")
 
 
-@test("LocalStack test_delete_lifecycle_configuration_on_bucket_deletion (snapshot get-bucket-lifecycle-exc)")
+@test(source="LocalStack test_delete_lifecycle_configuration_on_bucket_deletion (snapshot get-bucket-lifecycle-exc)")
 def test_config_removed_when_bucket_deleted_and_recreated():
     name = f"lc-recreate-{uuid.uuid4().hex[:10]}"
     s3.create_bucket(Bucket=name)
@@ -507,7 +414,7 @@ def test_config_removed_when_bucket_deleted_and_recreated():
         cleanup_bucket(name)
 
 
-@test("LocalStack TestS3::test_bucket_availability (aws.validated, lifecycle on missing bucket); "
+@test(source="LocalStack TestS3::test_bucket_availability (aws.validated, lifecycle on missing bucket); "
       "scality/cloudserver putBucketLifecycle.js 'NoSuchBucket if bucket does not exist'")
 def test_missing_bucket_is_no_such_bucket():
     missing = f"lc-missing-{uuid.uuid4().hex}"
@@ -522,7 +429,7 @@ def test_missing_bucket_is_no_such_bucket():
 # ==========================================================================
 # B. PutBucketLifecycleConfiguration validation
 # ==========================================================================
-@test("ceph/s3-tests test_lifecycle_id_too_long (400 InvalidArgument; not fails_on_aws)")
+@test(source="ceph/s3-tests test_lifecycle_id_too_long (400 InvalidArgument; not fails_on_aws)")
 def test_id_longer_than_255_is_invalid_argument():
     with Bucket() as b:
         expect_error(lambda: put_lc(b, [{"ID": 256 * "a", "Expiration": {"Days": 2},
@@ -533,7 +440,7 @@ def test_id_longer_than_255_is_invalid_argument():
         soft_eq(status_of(r), 200, "255-char ID accepted")
 
 
-@test("ceph/s3-tests test_lifecycle_same_id (400 InvalidArgument; not fails_on_aws)")
+@test(source="ceph/s3-tests test_lifecycle_same_id (400 InvalidArgument; not fails_on_aws)")
 def test_duplicate_rule_id_is_invalid_argument():
     with Bucket() as b:
         expect_error(lambda: put_lc(b, [
@@ -543,7 +450,7 @@ def test_duplicate_rule_id_is_invalid_argument():
             soft_message="Rule ID must be unique. Found same ID for more than one rule")
 
 
-@test("ceph/s3-tests test_lifecycle_invalid_status (400 MalformedXML, also via legacy put_bucket_lifecycle); "
+@test(source="ceph/s3-tests test_lifecycle_invalid_status (400 MalformedXML, also via legacy put_bucket_lifecycle); "
       "MalformedXML message text from LocalStack test_put_bucket_lifecycle_conf_exc snapshot")
 def test_invalid_status_is_malformed_xml():
     with Bucket() as b:
@@ -557,7 +464,7 @@ def test_invalid_status_is_malformed_xml():
             status=400, code="MalformedXML")
 
 
-@test("LocalStack test_put_bucket_lifecycle_conf_exc snapshot: missing-id, missing-filter (MalformedXML)")
+@test(source="LocalStack test_put_bucket_lifecycle_conf_exc snapshot: missing-id, missing-filter (MalformedXML)")
 def test_rule_without_filter_or_prefix_is_malformed_xml():
     with Bucket() as b:
         expect_error(lambda: put_lc(b, [{"Expiration": {"Days": 7}, "Status": "Enabled"}]),
@@ -566,7 +473,7 @@ def test_rule_without_filter_or_prefix_is_malformed_xml():
                      status=400, code="MalformedXML", message=MALFORMED_XML_MSG)
 
 
-@test("LocalStack test_put_bucket_lifecycle_conf_exc snapshot: missing-noncurrent-version-expiration-data")
+@test(source="LocalStack test_put_bucket_lifecycle_conf_exc snapshot: missing-noncurrent-version-expiration-data")
 def test_empty_noncurrent_version_expiration_is_malformed_xml():
     with Bucket() as b:
         expect_error(lambda: put_lc(b, [{"Expiration": {"Days": 7}, "Filter": {}, "ID": "wholebucket",
@@ -574,7 +481,7 @@ def test_empty_noncurrent_version_expiration_is_malformed_xml():
                      status=400, code="MalformedXML", message=MALFORMED_XML_MSG)
 
 
-@test("LocalStack test_put_bucket_lifecycle_conf_exc snapshot: wrong-filter-and-plus-prefix, wrong-filter-and-and-object-size")
+@test(source="LocalStack test_put_bucket_lifecycle_conf_exc snapshot: wrong-filter-and-plus-prefix, wrong-filter-and-and-object-size")
 def test_filter_with_two_predicates_is_malformed_xml():
     with Bucket() as b:
         expect_error(lambda: put_lc(b, [{"Expiration": {"Days": 7}, "ID": "wholebucket", "Status": "Enabled",
@@ -585,7 +492,7 @@ def test_filter_with_two_predicates_is_malformed_xml():
                      status=400, code="MalformedXML", message=MALFORMED_XML_MSG)
 
 
-@test("noobaa/noobaa-core#8870 ('AWS do not allow to specify multiple filter actions without And'); "
+@test(source="noobaa/noobaa-core#8870 ('AWS do not allow to specify multiple filter actions without And'); "
       "code by analogy with LocalStack snapshot (soft)")
 def test_filter_prefix_plus_tag_is_rejected():
     with Bucket() as b:
@@ -594,7 +501,7 @@ def test_filter_prefix_plus_tag_is_rejected():
                      status=400, soft_code="MalformedXML")
 
 
-@test("LocalStack test_put_bucket_lifecycle_conf_exc snapshot: wrong-data-no-midnight; "
+@test(source="LocalStack test_put_bucket_lifecycle_conf_exc snapshot: wrong-data-no-midnight; "
       "real AWS CLI output quoted in noobaa/noobaa-core#8870")
 def test_date_not_midnight_is_invalid_argument():
     with Bucket() as b:
@@ -606,7 +513,7 @@ def test_date_not_midnight_is_invalid_argument():
         check(resp["Error"].get("ArgumentValue"), "Error.ArgumentValue must be present")
 
 
-@test("ceph/s3-tests test_lifecycle_set_invalid_date ('20200101' -> botocore sends 1970-08-22T19:08:21Z -> 400)")
+@test(source="ceph/s3-tests test_lifecycle_set_invalid_date ('20200101' -> botocore sends 1970-08-22T19:08:21Z -> 400)")
 def test_set_invalid_date_is_400():
     with Bucket() as b:
         expect_error(lambda: put_lc(b, [{"ID": "rule1", "Expiration": {"Date": "20200101"},
@@ -614,7 +521,7 @@ def test_set_invalid_date_is_400():
                      status=400, soft_code="InvalidArgument")
 
 
-@test("ceph/s3-tests test_lifecycle_transition_set_invalid_date (400; not fails_on_aws)")
+@test(source="ceph/s3-tests test_lifecycle_transition_set_invalid_date (400; not fails_on_aws)")
 def test_transition_invalid_date_is_400():
     with Bucket() as b:
         expect_error(lambda: put_lc(b, [{"ID": "rule1", "Expiration": {"Date": "2023-09-27"},
@@ -623,7 +530,7 @@ def test_transition_invalid_date_is_400():
                      status=400)
 
 
-@test("LocalStack test_put_bucket_lifecycle_conf_exc snapshot: duplicate-tag-keys")
+@test(source="LocalStack test_put_bucket_lifecycle_conf_exc snapshot: duplicate-tag-keys")
 def test_duplicate_tag_keys_is_invalid_request():
     with Bucket() as b:
         expect_error(lambda: put_lc(b, [{"ID": "duplicate-tag-keys", "Status": "Enabled",
@@ -634,7 +541,7 @@ def test_duplicate_tag_keys_is_invalid_request():
                      status=400, code="InvalidRequest", message="Duplicate Tag Keys are not allowed.")
 
 
-@test("LocalStack test_put_bucket_lifecycle_conf_exc snapshot: expired-delete-marker-and-days; "
+@test(source="LocalStack test_put_bucket_lifecycle_conf_exc snapshot: expired-delete-marker-and-days; "
       "AWS API_LifecycleExpiration ('cannot be specified with Days or Date')")
 def test_expired_delete_marker_with_days_is_malformed_xml():
     with Bucket() as b:
@@ -648,7 +555,7 @@ def test_expired_delete_marker_with_days_is_malformed_xml():
                           400, "MalformedXML")
 
 
-@test("ceph/s3-tests test_lifecycle_expiration_days0 (InvalidArgument; not fails_on_aws); "
+@test(source="ceph/s3-tests test_lifecycle_expiration_days0 (InvalidArgument; not fails_on_aws); "
       "AWS API_LifecycleExpiration 'non-zero positive integer'")
 def test_expiration_days_zero_is_invalid_argument():
     with Bucket() as b:
@@ -658,7 +565,7 @@ def test_expiration_days_zero_is_invalid_argument():
                      soft_message="'Days' for Expiration action must be a positive integer")
 
 
-@test("AWS API_LifecycleExpiration ('non-zero positive integer') -> 400; code/message from "
+@test(source="AWS API_LifecycleExpiration ('non-zero positive integer') -> 400; code/message from "
       "scality/cloudserver putBucketLifecycle.js (soft)")
 def test_expiration_days_negative_is_400():
     with Bucket() as b:
@@ -668,7 +575,7 @@ def test_expiration_days_negative_is_400():
                      soft_message="'Days' for Expiration action must be a positive integer")
 
 
-@test("real AWS CLI error quoted in noobaa/noobaa-core#8870: "
+@test(source="real AWS CLI error quoted in noobaa/noobaa-core#8870: "
       "'(InvalidRequest) ... AbortIncompleteMultipartUpload cannot be specified with Tags.'")
 def test_abort_mpu_with_tag_filter_is_invalid_request():
     with Bucket() as b:
@@ -679,7 +586,7 @@ def test_abort_mpu_with_tag_filter_is_invalid_request():
                      message="AbortIncompleteMultipartUpload cannot be specified with Tags.")
 
 
-@test("inferred from emulators (mantle list, seaweedfs, s3proxy...) mirroring the AIMU message (soft)")
+@test(source="inferred from emulators (mantle list, seaweedfs, s3proxy...) mirroring the AIMU message (soft)")
 def test_expired_delete_marker_with_tag_filter_soft():
     with Bucket() as b:
         expect_soft_error(lambda: put_lc(b, [{"ID": "r", "Status": "Enabled",
@@ -692,7 +599,7 @@ def test_expired_delete_marker_with_tag_filter_soft():
                           400, "InvalidRequest", "AbortIncompleteMultipartUpload cannot be specified with Object Size.")
 
 
-@test("real AWS errors 'Filter element can only be used in Lifecycle V2.' (InvalidRequest) in ansible/ansible#53751, "
+@test(source="real AWS errors 'Filter element can only be used in Lifecycle V2.' (InvalidRequest) in ansible/ansible#53751, "
       "cloud-custodian#5826, aws-sdk-ruby#1653; 'Base level prefix cannot be used in Lifecycle V2...' in "
       "terraform-provider-aws#23299. Which message for which order is inferred (soft).")
 def test_mixing_legacy_prefix_and_filter_rules_is_invalid_request():
@@ -709,7 +616,7 @@ def test_mixing_legacy_prefix_and_filter_rules_is_invalid_request():
             soft_message="Base level prefix cannot be used in Lifecycle V2, prefixes are only supported in the Filter.")
 
 
-@test("scality/cloudserver putBucketLifecycle.js 'Prefix and Filter' + moto models.py (weak; soft)")
+@test(source="scality/cloudserver putBucketLifecycle.js 'Prefix and Filter' + moto models.py (weak; soft)")
 def test_prefix_and_filter_in_same_rule_soft():
     with Bucket() as b:
         expect_soft_error(lambda: put_lc(b, [{"ID": "r", "Prefix": "", "Filter": {"Prefix": "foo"},
@@ -717,7 +624,7 @@ def test_prefix_and_filter_in_same_rule_soft():
                           400, "MalformedXML")
 
 
-@test("terraform-provider-aws PR #6201 ('AWS requires at least 30' for IA transitions) -> 400; "
+@test(source="terraform-provider-aws PR #6201 ('AWS requires at least 30' for IA transitions) -> 400; "
       "code/message from emulator lists (soft)")
 def test_transition_standard_ia_under_30_days_is_400():
     with Bucket() as b:
@@ -733,7 +640,7 @@ def test_transition_standard_ia_under_30_days_is_400():
                                   "for storageClass 'ONEZONE_IA'")
 
 
-@test("AWS docs lifecycle-configuration-examples ('Archive all object same-day upon creation', Transition Days 0); "
+@test(source="AWS docs lifecycle-configuration-examples ('Archive all object same-day upon creation', Transition Days 0); "
       "ceph/s3-tests test_lifecycle_expiration_days0 comment ('days: 0 is legal in a transition rule')")
 def test_transition_days_zero_glacier_accepted():
     with Bucket() as b:
@@ -744,7 +651,7 @@ def test_transition_days_zero_glacier_accepted():
         soft_eq(got.get("Transitions"), [{"Days": 0, "StorageClass": "GLACIER"}], "Transitions round trip")
 
 
-@test("inferred (schema enum / emulator lists): unknown StorageClass, duplicate class, mixed Date/Days (soft)")
+@test(source="inferred (schema enum / emulator lists): unknown StorageClass, duplicate class, mixed Date/Days (soft)")
 def test_transition_misc_validation_soft():
     with Bucket() as b:
         expect_soft_error(lambda: put_lc(b, [{"ID": "r", "Filter": {}, "Status": "Enabled",
@@ -760,7 +667,7 @@ def test_transition_misc_validation_soft():
                           400, "InvalidRequest")
 
 
-@test("AWS API_PutBucketLifecycleConfiguration ('up to 1,000 rules. This limit is not adjustable') -> 400; code soft")
+@test(source="AWS API_PutBucketLifecycleConfiguration ('up to 1,000 rules. This limit is not adjustable') -> 400; code soft")
 def test_more_than_1000_rules_is_400():
     with Bucket() as b:
         rules = [{"ID": f"r{i}", "Filter": {"Prefix": f"p{i}/"}, "Status": "Enabled",
@@ -771,13 +678,13 @@ def test_more_than_1000_rules_is_400():
         soft_eq(status_of(r), 200, "exactly 1000 rules accepted")
 
 
-@test("inferred (schema requires >=1 Rule) (soft)")
+@test(source="inferred (schema requires >=1 Rule) (soft)")
 def test_empty_rules_soft():
     with Bucket() as b:
         expect_soft_error(lambda: put_lc(b, []), 400, "MalformedXML")
 
 
-@test("inferred: legacy (V1) overlapping prefixes 'Found overlapping prefixes ... for same action type' (soft)")
+@test(source="inferred: legacy (V1) overlapping prefixes 'Found overlapping prefixes ... for same action type' (soft)")
 def test_legacy_overlapping_prefixes_soft():
     with Bucket() as b:
         expect_soft_error(lambda: put_lc(b, [
@@ -786,7 +693,7 @@ def test_legacy_overlapping_prefixes_soft():
             400, "InvalidRequest")
 
 
-@test("ceph/s3-tests test_lifecycle_set_date (past date accepted, 200)")
+@test(source="ceph/s3-tests test_lifecycle_set_date (past date accepted, 200)")
 def test_set_date_accepted():
     with Bucket() as b:
         r = put_lc(b, [{"ID": "rule1", "Expiration": {"Date": "2017-09-27"}, "Prefix": "test1/",
@@ -794,7 +701,7 @@ def test_set_date_accepted():
         eq(status_of(r), 200, "status")
 
 
-@test("ceph/s3-tests test_lifecycle_set_noncurrent")
+@test(source="ceph/s3-tests test_lifecycle_set_noncurrent")
 def test_set_noncurrent_accepted():
     with Bucket() as b:
         r = put_lc(b, [
@@ -803,7 +710,7 @@ def test_set_noncurrent_accepted():
         eq(status_of(r), 200, "status")
 
 
-@test("ceph/s3-tests test_lifecycle_set_deletemarker / test_lifecycle_set_filter / test_lifecycle_set_empty_filter")
+@test(source="ceph/s3-tests test_lifecycle_set_deletemarker / test_lifecycle_set_filter / test_lifecycle_set_empty_filter")
 def test_set_expired_object_delete_marker_variants_accepted():
     with Bucket() as b:
         for rule in (
@@ -818,7 +725,7 @@ def test_set_expired_object_delete_marker_variants_accepted():
         soft_eq(got.get("Expiration"), {"ExpiredObjectDeleteMarker": True}, "Expiration round trip")
 
 
-@test("ceph/s3-tests test_lifecycle_set_multipart")
+@test(source="ceph/s3-tests test_lifecycle_set_multipart")
 def test_set_multipart_abort_accepted():
     with Bucket() as b:
         r = put_lc(b, [
@@ -833,7 +740,7 @@ def test_set_multipart_abort_accepted():
                 "AbortIncompleteMultipartUpload round trip")
 
 
-@test("AWS API_NoncurrentVersionExpiration (NewerNoncurrentVersions) - acceptance; round trip soft")
+@test(source="AWS API_NoncurrentVersionExpiration (NewerNoncurrentVersions) - acceptance; round trip soft")
 def test_newer_noncurrent_versions_accepted():
     with Bucket() as b:
         r = put_lc(b, [{"ID": "r", "Filter": {"Prefix": "logs/"}, "Status": "Enabled",
@@ -844,7 +751,7 @@ def test_newer_noncurrent_versions_accepted():
                 "NoncurrentVersionExpiration round trip")
 
 
-@test("Content-MD5 required: real AWS 400 InvalidRequest 'Missing required header for this request: Content-MD5' "
+@test(source="Content-MD5 required: real AWS 400 InvalidRequest 'Missing required header for this request: Content-MD5' "
       "(aws/aws-cli#229, boto/botocore#1888, brendanhay/amazonka#369, awslabs/aws-sdk-rust#121); "
       "checksum header accepted instead (botocore >=1.36 sends x-amz-checksum-crc32 only)")
 def test_put_without_content_md5_or_checksum_is_invalid_request():
@@ -868,7 +775,7 @@ def test_put_without_content_md5_or_checksum_is_invalid_request():
 # ==========================================================================
 # C. Lifecycle-derived object headers
 # ==========================================================================
-@test("LocalStack test_bucket_lifecycle_configuration_object_expiry (Head/Get Expiration, rule-id); "
+@test(source="LocalStack test_bucket_lifecycle_configuration_object_expiry (Head/Get Expiration, rule-id); "
       "format from real AWS CLI output (dev.classmethod.jp): "
       "expiry-date=\"Sun, 14 Oct 2018 00:00:00 GMT\", rule-id=\"lifecycle-test-rule\"; rounding per "
       "AWS re:Post knowledge-center s3-lifecycle-rule-delay and ceph/ceph commit 0c57b20")
@@ -885,7 +792,7 @@ def test_expiration_header_on_put_head_get():
             check_expiry(resp["Expiration"], head["LastModified"], 7, "rule_number_one")
 
 
-@test("LocalStack test_object_expiry_after_bucket_lifecycle_configuration snapshot "
+@test(source="LocalStack test_object_expiry_after_bucket_lifecycle_configuration snapshot "
       "(object written before the rule gets the header on Head)")
 def test_expiration_header_for_object_created_before_rule():
     with Bucket() as b:
@@ -899,7 +806,7 @@ def test_expiration_header_for_object_created_before_rule():
         check("Expiration" in put2, "PutObject after rule lacks x-amz-expiration")
 
 
-@test("LocalStack test_bucket_lifecycle_multiple_rules snapshot (first matching rule reported; no match -> no header)")
+@test(source="LocalStack test_bucket_lifecycle_multiple_rules snapshot (first matching rule reported; no match -> no header)")
 def test_expiration_header_multiple_rules():
     with Bucket() as b:
         put_lc(b, [
@@ -915,7 +822,7 @@ def test_expiration_header_multiple_rules():
         check("Expiration" not in p3, "no x-amz-expiration expected for non-matching key")
 
 
-@test("LocalStack test_bucket_lifecycle_object_size_rules snapshot")
+@test(source="LocalStack test_bucket_lifecycle_object_size_rules snapshot")
 def test_expiration_header_size_rules():
     with Bucket() as b:
         put_lc(b, [
@@ -930,7 +837,7 @@ def test_expiration_header_size_rules():
         check("Expiration" not in p3, "15-byte object must match no rule")
 
 
-@test("LocalStack test_bucket_lifecycle_tag_rules snapshot (Put with Tagging header, Get)")
+@test(source="LocalStack test_bucket_lifecycle_tag_rules snapshot (Put with Tagging header, Get)")
 def test_expiration_header_tag_rules():
     with Bucket() as b:
         put_lc(b, [
@@ -959,7 +866,7 @@ def test_expiration_header_tag_rules():
         check("Expiration" not in p, "untagged object must give no header")
 
 
-@test("ceph/s3-tests test_lifecycle_expiration_header_tags_head and test_lifecycle_expiration_header_and_tags_head "
+@test(source="ceph/s3-tests test_lifecycle_expiration_header_tags_head and test_lifecycle_expiration_header_and_tags_head "
       "(not fails_on_aws; tags set with PutObjectTagging after upload)")
 def test_expiration_header_head_follows_object_tagging():
     with Bucket() as b:
@@ -982,7 +889,7 @@ def test_expiration_header_head_follows_object_tagging():
         check("Expiration" not in head, "And-filter with one mismatching tag must not match")
 
 
-@test("ceph/s3-tests test_lifecycle_expiration_header_put / _head (legacy Prefix rule, Days 1, "
+@test(source="ceph/s3-tests test_lifecycle_expiration_header_put / _head (legacy Prefix rule, Days 1, "
       "(expiry - now).days == 1)")
 def test_expiration_header_legacy_prefix_rule_days1():
     with Bucket() as b:
@@ -997,7 +904,7 @@ def test_expiration_header_legacy_prefix_rule_days1():
             eq((when - now).days, 1, f"{name} whole days until expiry")
 
 
-@test("LocalStack test_bucket_lifecycle_configuration_object_expiry_versioned snapshot "
+@test(source="LocalStack test_bucket_lifecycle_configuration_object_expiry_versioned snapshot "
       "(header only on current version fetched without VersionId)")
 def test_expiration_header_versioned_bucket():
     with Bucket(versioned=True) as b:
@@ -1018,7 +925,7 @@ def test_expiration_header_versioned_bucket():
         check_expiry(head["Expiration"], head["LastModified"], 3, "rule2")
 
 
-@test("LocalStack test_lifecycle_expired_object_delete_marker snapshot (EODM-only rule: no header)")
+@test(source="LocalStack test_lifecycle_expired_object_delete_marker snapshot (EODM-only rule: no header)")
 def test_no_expiration_header_for_delete_marker_only_rule():
     with Bucket() as b:
         put_lc(b, [{"Expiration": {"ExpiredObjectDeleteMarker": True}, "ID": "rule-marker",
@@ -1029,7 +936,7 @@ def test_no_expiration_header_for_delete_marker_only_rule():
         check("Expiration" not in head, "HeadObject must not carry x-amz-expiration")
 
 
-@test("inferred: Disabled rule gives no header; Date rule reports the Date; rule-id URL-encoded "
+@test(source="inferred: Disabled rule gives no header; Date rule reports the Date; rule-id URL-encoded "
       "(AWS PutObject/HeadObject docs: 'The value of the rule-id is URL-encoded') (soft)")
 def test_expiration_header_misc_soft():
     with Bucket() as b:
@@ -1050,7 +957,7 @@ def test_expiration_header_misc_soft():
                  f"rule-id should be URL-encoded, got {rid!r}")
 
 
-@test("AWS API_CreateMultipartUpload docs (x-amz-abort-date + x-amz-abort-rule-id when an "
+@test(source="AWS API_CreateMultipartUpload docs (x-amz-abort-date + x-amz-abort-rule-id when an "
       "AbortIncompleteMultipartUpload rule's prefix matches); exact date soft")
 def test_abort_headers_on_create_multipart_upload():
     with Bucket() as b:
@@ -1076,7 +983,7 @@ def test_abort_headers_on_create_multipart_upload():
 # ==========================================================================
 # D. Legacy V1 API (PutBucketLifecycle / GetBucketLifecycle): same wire endpoint
 # ==========================================================================
-@test("ceph/s3-tests test_lifecycle_invalid_status uses client.put_bucket_lifecycle (same PUT ?lifecycle); "
+@test(source="ceph/s3-tests test_lifecycle_invalid_status uses client.put_bucket_lifecycle (same PUT ?lifecycle); "
       "V1 and V2 share the subresource, so V1 get reads the V2-stored legacy rule")
 def test_legacy_v1_put_and_get():
     with Bucket() as b:
@@ -1092,32 +999,5 @@ def test_legacy_v1_put_and_get():
 
 
 # --------------------------------------------------------------------------
-def main():
-    passed = failed = 0
-    for name, source, fn in TESTS:
-        _current["name"] = name
-        try:
-            fn()
-        except Failure as exc:
-            failed += 1
-            print(f"FAIL {name}: {exc}")
-            print(f"     evidence: {source}")
-        except ClientError as exc:
-            failed += 1
-            err = exc.response.get("Error", {})
-            print(f"FAIL {name}: unexpected ClientError {err.get('Code')}: {err.get('Message')} "
-                  f"(status {exc.response['ResponseMetadata'].get('HTTPStatusCode')})")
-            print(f"     evidence: {source}")
-        except Exception as exc:  # noqa: BLE001
-            failed += 1
-            print(f"FAIL {name}: {type(exc).__name__}: {exc}")
-            traceback.print_exc(limit=3)
-        else:
-            passed += 1
-            print(f"PASS {name}")
-    print(f"summary: {passed} passed, {failed} failed")
-    conclude(failed)
-
-
 if __name__ == "__main__":
-    main()
+    conclude(run())

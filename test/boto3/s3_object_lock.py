@@ -20,20 +20,13 @@ Usage:  python3 s3_object_lock.py
 Env:    AWS_ENDPOINT_URL (default http://127.0.0.1:4566); credentials test/test; us-east-1.
 """
 import datetime
-import os
 import re
-import sys
 import time
-import traceback
 import uuid
 
-import boto3
-from botocore.config import Config
 from botocore.exceptions import ClientError
-from harness import conclude
-
-ENDPOINT = os.environ.get("AWS_ENDPOINT_URL", "http://127.0.0.1:4566")
-REGION = "us-east-1"
+from harness import Ctx as Checks
+from harness import S3, check, client, conclude, run, test
 
 # ---------------------------------------------------------------- exact AWS strings
 MALFORMED = (
@@ -80,31 +73,7 @@ LOCK_HEADERS = (
 ISO_MS_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$")
 
 
-def make_client(**extra):
-    return boto3.client(
-        "s3",
-        endpoint_url=ENDPOINT,
-        region_name=REGION,
-        aws_access_key_id="test",
-        aws_secret_access_key="test",
-        config=Config(
-            s3={"addressing_style": "path"},
-            retries={"max_attempts": 1, "mode": "standard"},
-            connect_timeout=10,
-            read_timeout=60,
-            **extra,
-        ),
-    )
-
-
-S3 = make_client()
-
-
 # ---------------------------------------------------------------- small helpers
-class Soft(Exception):
-    pass
-
-
 def now_utc():
     return datetime.datetime.now(datetime.timezone.utc)
 
@@ -112,11 +81,6 @@ def now_utc():
 def future(seconds=0, days=0, whole=True):
     value = now_utc() + datetime.timedelta(seconds=seconds, days=days)
     return value.replace(microsecond=0) if whole else value
-
-
-def check(cond, msg):
-    if not cond:
-        raise AssertionError(msg)
 
 
 def status_of(resp):
@@ -175,11 +139,12 @@ def same_instant(a, b, tolerance_s=0.0):
 
 
 # ---------------------------------------------------------------- per-test context
-class Ctx:
-    def __init__(self, name):
-        self.name = name
+class Ctx(Checks):
+    """A test's checks (harness.py's) and the buckets it made, which cleanup() removes, Object Lock or not."""
+
+    def __init__(self, tier, name):
+        super().__init__(tier, name)
         self.buckets = []
-        self.warnings = []
 
     def new_name(self):
         return f"ol-{uuid.uuid4().hex[:20]}"
@@ -198,11 +163,6 @@ class Ctx:
                 VersioningConfiguration={"Status": versioning},
             )
         return name
-
-    def soft(self, cond, msg):
-        if not cond:
-            self.warnings.append(msg)
-        return cond
 
     def soft_error(self, what, fn, *, status=None, code=None, messages=None, **kwargs):
         """Soft expectation of an error; records a WARN instead of failing."""
@@ -332,15 +292,7 @@ class Ctx:
             self.warnings.append(f"delete_bucket({bucket}) failed: {exc.response.get('Error')}")
 
 
-# ---------------------------------------------------------------- registry / runner
-TESTS = []
-
-
-def test(fn):
-    TESTS.append(fn)
-    return fn
-
-
+# ---------------------------------------------------------------- test helpers
 def put(bucket, key="obj", body=b"data", **kwargs):
     return call_ok(S3.put_object, Bucket=bucket, Key=key, Body=body, **kwargs)
 
@@ -610,7 +562,7 @@ def put_object_lock_requires_checksum(ctx):
     """(soft) Lock parameters without Content-MD5/x-amz-checksum-* -> 400 InvalidRequest.
     [REPORT supabase#423, cyberduck#15557, kopia#711, aws-sdk-php#1694]"""
     b = ctx.bucket(lock=True)
-    bare = make_client(request_checksum_calculation="when_required")
+    bare = client(request_checksum_calculation="when_required")
     ctx.soft_error("PutObject lock headers without checksum", bare.put_object, Bucket=b, Key="k",
                    Body=b"x", ObjectLockMode="GOVERNANCE", ObjectLockRetainUntilDate=future(days=1),
                    status=400, code="InvalidRequest", messages=MD5_MSGS)
@@ -1171,36 +1123,6 @@ def default_retention_on_copy_and_multipart(ctx):
         ctx.warnings.append(f"multipart under default retention failed: {exc}")
 
 
-# ================================================================ runner
-def main():
-    selected = TESTS
-    passed = failed = 0
-    print(f"endpoint: {ENDPOINT}  tests: {len(selected)}")
-    for fn in selected:
-        ctx = Ctx(fn.__name__)
-        error = None
-        try:
-            fn(ctx)
-        except AssertionError as exc:
-            error = str(exc) or "assertion failed"
-        except ClientError as exc:
-            error = f"unexpected ClientError {status_of(exc.response)} {exc.response.get('Error')}"
-        except Exception as exc:  # noqa: BLE001 - report any crash as a failure
-            error = f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=3)}"
-        finally:
-            ctx.cleanup()
-        if error is None:
-            passed += 1
-            print(f"PASS {fn.__name__}")
-        else:
-            failed += 1
-            print(f"FAIL {fn.__name__}: {error}")
-        for w in ctx.warnings:
-            print(f"  WARN: {w}")
-        sys.stdout.flush()
-    print(f"summary: {passed} passed, {failed} failed")
-    return 1 if failed else 0
-
-
+# ================================================================ main
 if __name__ == "__main__":
-    conclude(main())
+    conclude(run(context=Ctx))

@@ -9,8 +9,8 @@ Usage: python3 s3_post_object.py
 
 Hard assertions are backed by a recorded AWS answer (the source is cited per test).
 Anything only inferred goes through soft(), which prints a WARN line and never fails.
-Output: one "PASS <name>" / "FAIL <name>: ..." line per test, WARN
-lines, then "summary: N passed, M failed". Exit status 1 on any failure.
+The runner is harness.py's: one PASS/FAIL line per test, WARN lines, then
+"summary: N passed, M failed"; a failed run raises (non-zero exit status).
 """
 import base64
 import datetime
@@ -19,21 +19,16 @@ import hmac
 import http.client
 import json
 import os
-import sys
-import traceback
 import urllib.parse
 import uuid
 import xml.etree.ElementTree as ET
 
-import boto3
-from botocore.config import Config
 from botocore.exceptions import ClientError
-from harness import conclude
+from harness import ENDPOINT_URL, REGION, cleanup_bucket, client, conclude, eq, run, soft, soft_eq, test
 
-ENDPOINT = os.environ.get("AWS_ENDPOINT_URL", "http://127.0.0.1:4566").rstrip("/")
+ENDPOINT = ENDPOINT_URL  # test_invalid_access_key points it at the strict-mode server for a while
 ACCESS_KEY = "test"
 SECRET_KEY = "test"
-REGION = "us-east-1"
 
 # Message strings recorded from AWS
 MSG_EXPIRED = "Invalid according to Policy: Policy expired."
@@ -62,59 +57,17 @@ def msg_missing_field(name):
     )
 
 
-# --------------------------------------------------------------------------- runner
-TESTS = []
-WARNINGS = []
-_current = {"name": None}
-
-
-def test(fn):
-    TESTS.append(fn)
-    return fn
-
-
-
-def soft(cond, message):
-    """An inferred expectation: report, never fail."""
-    if not cond:
-        WARNINGS.append(f"WARN {_current['name']}: {message}")
-    return cond
-
-
-def eq(actual, expected, what=""):
-    assert actual == expected, f"{what}: expected {expected!r}, got {actual!r}"
-
-
-def soft_eq(actual, expected, what=""):
-    return soft(actual == expected, f"{what}: expected {expected!r}, got {actual!r} (inferred)")
-
-
 # --------------------------------------------------------------------------- clients
 def s3():
-    return boto3.client(
-        "s3",
-        endpoint_url=ENDPOINT,
-        region_name=REGION,
-        aws_access_key_id=ACCESS_KEY,
-        aws_secret_access_key=SECRET_KEY,
-        config=Config(s3={"addressing_style": "path"}),
-    )
+    return client(endpoint=ENDPOINT)
 
 
 def presigner(signature_version=None):
     """signature_version=None is boto3's default signer, which for S3 presigned POST in a
     known SigV2 region is SigV2 (botocore/client.py _default_s3_presign_to_sigv2)."""
-    cfg = Config(s3={"addressing_style": "path"})
     if signature_version:
-        cfg = cfg.merge(Config(signature_version=signature_version))
-    return boto3.client(
-        "s3",
-        endpoint_url=ENDPOINT,
-        region_name=REGION,
-        aws_access_key_id=ACCESS_KEY,
-        aws_secret_access_key=SECRET_KEY,
-        config=cfg,
-    )
+        return client(endpoint=ENDPOINT, signature_version=signature_version)
+    return s3()
 
 
 SIGNERS = {"v2": None, "v4": "s3v4"}
@@ -155,24 +108,7 @@ class Bucket:
         return self.name
 
     def __exit__(self, *exc):
-        c = s3()
-        try:
-            paginator = c.get_paginator("list_object_versions")
-            for page in paginator.paginate(Bucket=self.name):
-                for v in page.get("Versions", []) + page.get("DeleteMarkers", []):
-                    c.delete_object(Bucket=self.name, Key=v["Key"], VersionId=v["VersionId"])
-        except ClientError:
-            pass
-        try:
-            for page in c.get_paginator("list_objects_v2").paginate(Bucket=self.name):
-                for o in page.get("Contents", []):
-                    c.delete_object(Bucket=self.name, Key=o["Key"])
-        except ClientError:
-            pass
-        try:
-            c.delete_bucket(Bucket=self.name)
-        except ClientError:
-            pass
+        cleanup_bucket(self.name, s3())
         return False
 
 
@@ -1354,29 +1290,5 @@ def test_error_body_shape():
 
 
 # --------------------------------------------------------------------------- main
-def main():
-    passed = failed = 0
-    for fn in TESTS:
-        name = fn.__name__
-        _current["name"] = name
-        try:
-            fn()
-        except AssertionError as e:
-            failed += 1
-            print(f"FAIL {name}: {e}")
-            continue
-        except Exception as e:  # noqa: BLE001 - report any crash as a failure
-            failed += 1
-            tb = traceback.format_exc().strip().splitlines()
-            print(f"FAIL {name}: {type(e).__name__}: {e} [{tb[-3].strip() if len(tb) > 2 else ''}]")
-            continue
-        passed += 1
-        print(f"PASS {name}")
-    for w in WARNINGS:
-        print(w)
-    print(f"summary: {passed} passed, {failed} failed")
-    conclude(failed)
-
-
 if __name__ == "__main__":
-    main()
+    conclude(run())

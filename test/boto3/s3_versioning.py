@@ -25,22 +25,16 @@ Environment:
 """
 
 import hashlib
-import os
 import re
 import string
-import sys
-import traceback
 import uuid
 import xml.etree.ElementTree as ET
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-import boto3
-from botocore.config import Config
 from botocore.exceptions import ClientError
-from harness import conclude
+from harness import Ctx as Checks
+from harness import S3, Failure, check, cleanup_bucket, conclude, eq, run, test
 
-ENDPOINT = os.environ.get("AWS_ENDPOINT_URL", "http://127.0.0.1:4566")
-REGION = "us-east-1"
 NS = "{http://s3.amazonaws.com/doc/2006-03-01/}"
 
 FAKE_VERSION_ID = "HPniJFCxqTsMuIH9KX8K8wEjNUgmABCD"  # used verbatim by [LS-api]
@@ -65,31 +59,6 @@ MSG_COPY_FROM_DM = (
 # --------------------------------------------------------------------------- helpers
 
 
-class Fail(Exception):
-    pass
-
-
-def check(cond, msg):
-    if not cond:
-        raise Fail(msg)
-
-
-def eq(actual, expected, what):
-    if actual != expected:
-        raise Fail(f"{what}: expected {expected!r}, got {actual!r}")
-
-
-def make_client():
-    return boto3.client(
-        "s3",
-        endpoint_url=ENDPOINT,
-        region_name=REGION,
-        aws_access_key_id="test",
-        aws_secret_access_key="test",
-        config=Config(s3={"addressing_style": "path"}, retries={"max_attempts": 1}),
-    )
-
-
 def headers(resp):
     return resp["ResponseMetadata"]["HTTPHeaders"]
 
@@ -111,7 +80,7 @@ def expect_error(fn, http_status, code=None, message=None, **kwargs):
         if message is not None:
             eq(r["Error"].get("Message"), message, "Error.Message")
         return r
-    raise Fail(f"expected error {http_status} {code}, call succeeded")
+    raise Failure(f"expected error {http_status} {code}, call succeeded")
 
 
 def md5_etag(data: bytes) -> str:
@@ -168,10 +137,13 @@ def child_text(el, name):
 # --------------------------------------------------------------------------- bucket lifecycle
 
 
-class Ctx:
-    def __init__(self, client, test_name):
-        self.c = client
-        self.test_name = test_name
+class Ctx(Checks):
+    """A test's checks (harness.py's), client, and the buckets it made, which cleanup() removes."""
+
+    def __init__(self, tier, name):
+        super().__init__(tier, name)
+        self.c = S3
+        self.test_name = name.replace("test_", "")
         self.buckets = []
 
     def bucket(self, versioning=None):
@@ -187,53 +159,7 @@ class Ctx:
 
     def cleanup(self):
         for b in self.buckets:
-            empty_and_delete(self.c, b)
-
-
-def empty_and_delete(c, bucket):
-    try:
-        # delete every version and delete marker (including "null" ones)
-        for _ in range(50):
-            try:
-                resp = c.list_object_versions(Bucket=bucket)
-            except ClientError:
-                break
-            entries = resp.get("Versions", []) + resp.get("DeleteMarkers", [])
-            if not entries:
-                break
-            for e in entries:
-                try:
-                    c.delete_object(Bucket=bucket, Key=e["Key"], VersionId=e["VersionId"])
-                except ClientError:
-                    pass
-        # fallback for servers without ListObjectVersions
-        try:
-            for o in c.list_objects_v2(Bucket=bucket).get("Contents", []):
-                try:
-                    c.delete_object(Bucket=bucket, Key=o["Key"])
-                except ClientError:
-                    pass
-        except ClientError:
-            pass
-        try:
-            for u in c.list_multipart_uploads(Bucket=bucket).get("Uploads", []):
-                c.abort_multipart_upload(Bucket=bucket, Key=u["Key"], UploadId=u["UploadId"])
-        except ClientError:
-            pass
-        c.delete_bucket(Bucket=bucket)
-    except ClientError as e:
-        if e.response["Error"].get("Code") != "NoSuchBucket":
-            print(f"    (cleanup of {bucket} failed: {e})")
-
-
-# --------------------------------------------------------------------------- registry
-
-TESTS = []
-
-
-def test(fn):
-    TESTS.append(fn)
-    return fn
+            cleanup_bucket(b, self.c)
 
 
 # =========================================================================== 1. bucket config
@@ -1283,40 +1209,6 @@ def test_multipart_version_id(ctx):
           "suspended PutObject: no VersionId")
 
 
-# --------------------------------------------------------------------------- runner
-
-
-def main():
-    selected = TESTS
-    client = make_client()
-    passed, failed = 0, []
-    for t in selected:
-        ctx = Ctx(client, t.__name__.replace("test_", ""))
-        try:
-            t(ctx)
-            print(f"PASS {t.__name__}")
-            passed += 1
-        except Fail as e:
-            print(f"FAIL {t.__name__}: {e}")
-            failed.append(t.__name__)
-        except ClientError as e:
-            err = e.response.get("Error", {})
-            print(f"FAIL {t.__name__}: unexpected ClientError "
-                  f"{e.response.get('ResponseMetadata', {}).get('HTTPStatusCode')} "
-                  f"{err.get('Code')}: {err.get('Message')}")
-            failed.append(t.__name__)
-        except Exception as e:  # noqa: BLE001
-            print(f"FAIL {t.__name__}: {type(e).__name__}: {e}")
-            if os.environ.get("VERBOSE"):
-                traceback.print_exc()
-            failed.append(t.__name__)
-        finally:
-            ctx.cleanup()
-    print(f"\n{passed} passed, {len(failed)} failed, {len(selected)} total")
-    if failed:
-        print("failed: " + ", ".join(failed))
-    return 0 if not failed else 1
-
-
+# --------------------------------------------------------------------------- main
 if __name__ == "__main__":
-    conclude(main())
+    conclude(run(summary="{passed} passed, {failed} failed, {total} total", context=Ctx))

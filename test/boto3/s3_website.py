@@ -17,21 +17,13 @@ Evidence tiers:
 """
 import http.client
 import json
-import os
 import re
-import sys
-import time
-import traceback
 import uuid
 from urllib.parse import urlsplit
 
-import boto3
-from botocore.config import Config
 from botocore.exceptions import ClientError, ParamValidationError
-from harness import conclude
+from harness import ENDPOINT_URL, S3, Failure, cleanup_bucket, client, conclude, run, test
 
-ENDPOINT_URL = os.environ.get("AWS_ENDPOINT_URL", "http://127.0.0.1:4566").rstrip("/")
-REGION = "us-east-1"
 WEBSITE_HOST = "{bucket}.s3-website.localhost:{port}"
 # Set to True if Nimbus decides 404-vs-403 for missing keys through s3:ListBucket (REST semantics).
 # AWS docs say the website endpoint returns 404 for a missing key with only s3:GetObject granted.
@@ -50,60 +42,7 @@ CAPTURE = "real AWS website-endpoint captures quoted in public issues and write-
 DOCS = "AWS docs (inferred)"
 
 
-def s3_client(validate=True):
-    return boto3.client(
-        "s3",
-        endpoint_url=ENDPOINT_URL,
-        region_name=REGION,
-        aws_access_key_id="test",
-        aws_secret_access_key="test",
-        config=Config(
-            s3={"addressing_style": "path"},
-            parameter_validation=validate,
-            retries={"max_attempts": 1},
-        ),
-    )
-
-
-S3 = s3_client()
-S3_NOVALIDATE = s3_client(validate=False)
-
-
-# --------------------------------------------------------------------------------------------- runner
-class Failure(AssertionError):
-    pass
-
-
-class Ctx:
-    def __init__(self):
-        self.warnings = []
-
-    def check(self, cond, msg):
-        if not cond:
-            raise Failure(msg)
-
-    def eq(self, actual, expected, what):
-        if actual != expected:
-            raise Failure(f"{what}: expected {expected!r}, got {actual!r}")
-
-    def soft(self, cond, msg):
-        if not cond:
-            self.warnings.append(msg)
-        return cond
-
-    def soft_eq(self, actual, expected, what):
-        return self.soft(actual == expected, f"{what}: expected {expected!r}, got {actual!r}")
-
-
-TESTS = []
-
-
-def test(source):
-    def deco(fn):
-        TESTS.append((fn.__name__, source, fn))
-        return fn
-
-    return deco
+S3_NOVALIDATE = client(parameter_validation=False)
 
 
 # --------------------------------------------------------------------------------------------- helpers
@@ -233,31 +172,6 @@ def make_public(bucket, resources=None, list_bucket=None):
     S3.put_bucket_policy(Bucket=bucket, Policy=json.dumps({"Version": "2012-10-17", "Statement": statements}))
 
 
-def cleanup_bucket(bucket):
-    try:
-        token = None
-        while True:
-            kw = {"Bucket": bucket}
-            if token:
-                kw["ContinuationToken"] = token
-            resp = S3.list_objects_v2(**kw)
-            keys = [{"Key": o["Key"]} for o in resp.get("Contents", [])]
-            for k in keys:
-                try:
-                    S3.delete_object(Bucket=bucket, Key=k["Key"])
-                except ClientError:
-                    pass
-            if not resp.get("IsTruncated"):
-                break
-            token = resp.get("NextContinuationToken")
-    except ClientError:
-        pass
-    try:
-        S3.delete_bucket(Bucket=bucket)
-    except ClientError:
-        pass
-
-
 def put(bucket, key, body="", content_type=None, **kw):
     args = {"Bucket": bucket, "Key": key, "Body": body.encode() if isinstance(body, str) else body}
     if content_type:
@@ -326,7 +240,7 @@ def no_such_key_items(key):
 
 
 # ============================================================================================= REST API
-@test(LS_SNAP + "::test_crud_website_configuration [A]")
+@test(source=LS_SNAP + "::test_crud_website_configuration [A]")
 def api_crud_website_configuration(ctx):
     with Bucket(public=False) as b:
         err = client_error(S3.get_bucket_website, Bucket=b)
@@ -370,19 +284,19 @@ def _invalid_config(ctx, config, status, code, message, arg_name=None, arg_value
             ctx.eq(err["Error"].get("ArgumentValue"), arg_value, "ArgumentValue")
 
 
-@test(LS_SNAP + "::test_validate_website_configuration invalid-website-conf-0 [A]")
+@test(source=LS_SNAP + "::test_validate_website_configuration invalid-website-conf-0 [A]")
 def api_validate_index_suffix_with_slash(ctx):
     _invalid_config(ctx, {"IndexDocument": {"Suffix": "/index.html"}}, 400, "InvalidArgument",
                     "The IndexDocument Suffix is not well formed", "IndexDocument", "/index.html")
 
 
-@test(LS_SNAP + "::test_validate_website_configuration invalid-website-conf-1 [A]")
+@test(source=LS_SNAP + "::test_validate_website_configuration invalid-website-conf-1 [A]")
 def api_validate_index_suffix_empty(ctx):
     _invalid_config(ctx, {"IndexDocument": {"Suffix": ""}}, 400, "InvalidArgument",
                     "The IndexDocument Suffix is not well formed", "IndexDocument")
 
 
-@test(LS_SNAP + "::test_validate_website_configuration invalid-website-conf-2 [A]")
+@test(source=LS_SNAP + "::test_validate_website_configuration invalid-website-conf-2 [A]")
 def api_validate_redirect_all_with_other_fields(ctx):
     _invalid_config(ctx, {"RedirectAllRequestsTo": {"HostName": "test"}, "IndexDocument": {"Suffix": "/index.html"}},
                     400, "InvalidArgument",
@@ -390,14 +304,14 @@ def api_validate_redirect_all_with_other_fields(ctx):
                     "RedirectAllRequestsTo", "not null")
 
 
-@test(LS_SNAP + "::test_validate_website_configuration invalid-website-conf-3 [A]")
+@test(source=LS_SNAP + "::test_validate_website_configuration invalid-website-conf-3 [A]")
 def api_validate_missing_index_document(ctx):
     _invalid_config(ctx, {"ErrorDocument": {"Key": "/index.html"}}, 400, "InvalidArgument",
                     "A value for IndexDocument Suffix must be provided if RedirectAllRequestsTo is empty",
                     "IndexDocument", "null")
 
 
-@test(LS_SNAP + "::test_validate_website_configuration invalid-website-conf-4 [A]")
+@test(source=LS_SNAP + "::test_validate_website_configuration invalid-website-conf-4 [A]")
 def api_validate_invalid_protocol(ctx):
     _invalid_config(ctx, {"IndexDocument": {"Suffix": "index.html"},
                           "RoutingRules": [{"Redirect": {"Protocol": "protocol"}}]},
@@ -406,7 +320,7 @@ def api_validate_invalid_protocol(ctx):
                     "selected automatically.")
 
 
-@test(LS_SNAP + "::test_validate_website_configuration invalid-website-conf-5 [A]")
+@test(source=LS_SNAP + "::test_validate_website_configuration invalid-website-conf-5 [A]")
 def api_validate_replace_key_and_prefix_both(ctx):
     _invalid_config(ctx, {"IndexDocument": {"Suffix": "index.html"},
                           "RoutingRules": [{"Redirect": {"ReplaceKeyPrefixWith": "prefix",
@@ -414,7 +328,7 @@ def api_validate_replace_key_and_prefix_both(ctx):
                     400, "InvalidRequest", "You can only define ReplaceKeyPrefix or ReplaceKey but not both.")
 
 
-@test(LS_SNAP + "::test_validate_website_configuration invalid-website-conf-6 [A]")
+@test(source=LS_SNAP + "::test_validate_website_configuration invalid-website-conf-6 [A]")
 def api_validate_empty_condition(ctx):
     _invalid_config(ctx, {"IndexDocument": {"Suffix": "index.html"},
                           "RoutingRules": [{"Redirect": {"ReplaceKeyPrefixWith": "prefix"}, "Condition": {}}]},
@@ -423,14 +337,14 @@ def api_validate_empty_condition(ctx):
                     "element shouldn't be present.")
 
 
-@test(LS_SNAP + "::test_validate_website_configuration invalid-website-conf-7 [A]")
+@test(source=LS_SNAP + "::test_validate_website_configuration invalid-website-conf-7 [A]")
 def api_validate_empty_routing_rules(ctx):
     _invalid_config(ctx, {"IndexDocument": {"Suffix": "index.html"}, "RoutingRules": []},
                     400, "MalformedXML",
                     "The XML you provided was not well-formed or did not validate against our published schema")
 
 
-@test("ceph/ceph PR #23429 (boto3 vs AWS) + AWS S3Exception quote; limit in AWS docs how-to-page-redirect [B]")
+@test(source="ceph/ceph PR #23429 (boto3 vs AWS) + AWS S3Exception quote; limit in AWS docs how-to-page-redirect [B]")
 def api_validate_more_than_50_routing_rules(ctx):
     rules = [{"Condition": {"KeyPrefixEquals": f"v1/{i}/"}, "Redirect": {"ReplaceKeyPrefixWith": f"v2/{i}/"}}
              for i in range(51)]
@@ -446,7 +360,7 @@ def api_validate_more_than_50_routing_rules(ctx):
         ctx.eq(len(got.get("RoutingRules", [])), 50, "50 rules stored")
 
 
-@test(CEPH + " VALID_AMZ_REDIRECT comment [B: status; C: code/message]")
+@test(source=CEPH + " VALID_AMZ_REDIRECT comment [B: status; C: code/message]")
 def api_validate_http_redirect_code(ctx):
     for code in ("300", "314", "200"):
         with Bucket(public=False) as b:
@@ -468,7 +382,7 @@ def api_validate_http_redirect_code(ctx):
             ctx.eq(resp["ResponseMetadata"]["HTTPStatusCode"], 200, f"HttpRedirectCode {code} accepted")
 
 
-@test("scality Arsenal + versitygw validation (impl) [C]")
+@test(source="scality Arsenal + versitygw validation (impl) [C]")
 def api_validate_http_error_code(ctx):
     with Bucket(public=False) as b:
         err = client_error(S3.put_bucket_website, Bucket=b, WebsiteConfiguration={
@@ -482,7 +396,7 @@ def api_validate_http_error_code(ctx):
                         "The provided HTTP error code (200) is not valid. Valid codes are 4XX or 5XX.", "[C] message")
 
 
-@test("AWS docs: a RoutingRule must have a Redirect element (inferred MalformedXML) [C]")
+@test(source="AWS docs: a RoutingRule must have a Redirect element (inferred MalformedXML) [C]")
 def api_validate_routing_rule_without_redirect(ctx):
     with Bucket(public=False) as b:
         err = client_error(S3_NOVALIDATE.put_bucket_website, Bucket=b, WebsiteConfiguration={
@@ -493,7 +407,7 @@ def api_validate_routing_rule_without_redirect(ctx):
             ctx.soft_eq(err["Error"]["Code"], "MalformedXML", "[C] code")
 
 
-@test("ceph/s3-tests _test_website_prep (GET echoes PUT) [B: accepted; C: exact echo]")
+@test(source="ceph/s3-tests _test_website_prep (GET echoes PUT) [B: accepted; C: exact echo]")
 def api_roundtrip_full_config(ctx):
     config = {
         "IndexDocument": {"Suffix": "index.html"},
@@ -522,7 +436,7 @@ def api_roundtrip_full_config(ctx):
         ctx.soft("IndexDocument" not in got, "[C] no IndexDocument when only RedirectAllRequestsTo set")
 
 
-@test("standard S3 NoSuchBucket (inferred) [C]")
+@test(source="standard S3 NoSuchBucket (inferred) [C]")
 def api_website_ops_no_such_bucket(ctx):
     name = unique_bucket()
     for fn, kw in ((S3.get_bucket_website, {}), (S3.delete_bucket_website, {}),
@@ -533,7 +447,7 @@ def api_website_ops_no_such_bucket(ctx):
             ctx.soft_eq(err["ResponseMetadata"]["HTTPStatusCode"], 404, f"[C] {fn.__name__} status")
 
 
-@test("aws/aws-cli issue #1130 (AWS output) + scality/Arsenal PR #212 [B]")
+@test(source="aws/aws-cli issue #1130 (AWS output) + scality/Arsenal PR #212 [B]")
 def api_put_object_invalid_redirect_location(ctx):
     with Bucket(public=False) as b:
         err = client_error(S3.put_object, Bucket=b, Key="page", Body=b"x", WebsiteRedirectLocation="example.com/x")
@@ -548,7 +462,7 @@ def api_put_object_invalid_redirect_location(ctx):
 
 
 # ============================================================================================= website endpoint
-@test(LS + "::test_s3_static_website_index [A]")
+@test(source=LS + "::test_s3_static_website_index [A]")
 def web_index_root(ctx):
     with Bucket(website={"IndexDocument": {"Suffix": "index.html"}}) as b:
         put(b, "index.html", "index", "text/html")
@@ -559,7 +473,7 @@ def web_index_root(ctx):
         ctx.eq(r.status, 200, "GET (empty) status")
 
 
-@test(LS + "::test_s3_static_website_hosting [A]")
+@test(source=LS + "::test_s3_static_website_hosting [A]")
 def web_static_hosting_full(ctx):
     with Bucket(website={"IndexDocument": {"Suffix": "index.html"},
                          "ErrorDocument": {"Key": "test/error.html"}}) as b:
@@ -609,7 +523,7 @@ def web_static_hosting_full(ctx):
         ctx.eq(r.headers.get("etag"), actual["ETag"], "followed object redirect etag")
 
 
-@test(LS_SNAP + "::test_website_hosting_no_such_website no-such-bucket [A]")
+@test(source=LS_SNAP + "::test_website_hosting_no_such_website no-such-bucket [A]")
 def web_no_such_bucket_html(ctx):
     name = unique_bucket()
     r = web(name, "/")
@@ -618,7 +532,7 @@ def web_no_such_bucket_html(ctx):
                                              ("BucketName", name)]), "NoSuchBucket page")
 
 
-@test(LS_SNAP + "::test_website_hosting_no_such_website no-such-website-config(-key) [A]")
+@test(source=LS_SNAP + "::test_website_hosting_no_such_website no-such-website-config(-key) [A]")
 def web_no_such_website_config_html(ctx):
     with Bucket() as b:
         put(b, "actual/key.html", "key", "text/html")
@@ -634,7 +548,7 @@ def web_no_such_website_config_html(ctx):
         ctx.check("<li>Code: NoSuchWebsiteConfiguration</li>" in r.text, "[B ceph] NoSuchWebsiteConfiguration page")
 
 
-@test(LS_SNAP + "::test_website_hosting_http_methods not-allowed-post/delete [A]")
+@test(source=LS_SNAP + "::test_website_hosting_http_methods not-allowed-post/delete [A]")
 def web_method_not_allowed(ctx):
     with Bucket(website={"IndexDocument": {"Suffix": "index.html"}}) as b:
         for method, body in (("POST", "test"), ("DELETE", None)):
@@ -650,7 +564,7 @@ def web_method_not_allowed(ctx):
         ctx.soft_eq(r.status, 405, "[C] PATCH on website endpoint")
 
 
-@test(LS + "::test_website_hosting_http_methods (405 not replaced by ErrorDocument) [A]")
+@test(source=LS + "::test_website_hosting_http_methods (405 not replaced by ErrorDocument) [A]")
 def web_method_not_allowed_with_error_document(ctx):
     with Bucket(website={"IndexDocument": {"Suffix": "index.html"}, "ErrorDocument": {"Key": "error.html"}}) as b:
         put(b, "error.html", "error", "text/html")
@@ -659,7 +573,7 @@ def web_method_not_allowed_with_error_document(ctx):
         ctx.soft(r.text != "error", "[C] 405 must not serve the error document body")
 
 
-@test(LS_SNAP + "::test_website_hosting_index_lookup [A]")
+@test(source=LS_SNAP + "::test_website_hosting_index_lookup [A]")
 def web_index_lookup_and_trailing_slash(ctx):
     with Bucket(website={"IndexDocument": {"Suffix": "index.html"}}) as b:
         put(b, "index.html", "index", "text/html")
@@ -682,7 +596,7 @@ def web_index_lookup_and_trailing_slash(ctx):
         ctx.soft_eq((r.status, r.text), (200, "file-named-directory"), "[C] exact key wins over folder redirect")
 
 
-@test(LS_SNAP + "::test_website_hosting_404 [A]")
+@test(source=LS_SNAP + "::test_website_hosting_404 [A]")
 def web_404_default_and_custom_error_document(ctx):
     with Bucket(website={"IndexDocument": {"Suffix": "index.html"}}) as b:
         check_page(ctx, web(b, "/"), 404, page(NOT_FOUND, no_such_key_items("index.html")), "404-no-such-key")
@@ -697,7 +611,7 @@ def web_404_default_and_custom_error_document(ctx):
         ctx.eq(r.headers.get("content-type"), "text/html", "custom error document content-type")
 
 
-@test(LS + "::test_object_website_redirect_location [A]")
+@test(source=LS + "::test_object_website_redirect_location [A]")
 def web_object_redirect_chain_via_error_document(ctx):
     with Bucket(website={"IndexDocument": {"Suffix": "index.html"}, "ErrorDocument": {"Key": "error.html"}}) as b:
         put(b, "index.html", "", WebsiteRedirectLocation="/another/index.html")
@@ -711,7 +625,7 @@ def web_object_redirect_chain_via_error_document(ctx):
         ctx.eq(chain[1].headers.get("location"), "/another/error.html", "[B ceph] hop 2")
 
 
-@test(LS + "::test_routing_rules_conditions [A]")
+@test(source=LS + "::test_routing_rules_conditions [A]")
 def web_routing_rules_conditions(ctx):
     cfg = {
         "IndexDocument": {"Suffix": "index.html"},
@@ -742,7 +656,7 @@ def web_routing_rules_conditions(ctx):
         ctx.eq((r.status, r.text), (200, "redirected-both"), "prefix+404 rule")
 
 
-@test(LS + "::test_routing_rules_redirects [A]")
+@test(source=LS + "::test_routing_rules_redirects [A]")
 def web_routing_rules_redirects(ctx):
     cfg = {
         "IndexDocument": {"Suffix": "index.html"},
@@ -770,7 +684,7 @@ def web_routing_rules_redirects(ctx):
         ctx.soft_eq(r.headers.get("location"), f"{website_url(b)}/code/key", "[C] HttpRedirectCode-only Location")
 
 
-@test(LS + "::test_routing_rules_empty_replace_prefix [A]")
+@test(source=LS + "::test_routing_rules_empty_replace_prefix [A]")
 def web_routing_rules_empty_replace_prefix(ctx):
     with Bucket() as b:
         put(b, "index.html", "index")
@@ -795,7 +709,7 @@ def web_routing_rules_empty_replace_prefix(ctx):
         ctx.eq((r.status, r.text), (404, "error"), "no rule -> error document")
 
 
-@test(LS + "::test_routing_rules_order [A]")
+@test(source=LS + "::test_routing_rules_order [A]")
 def web_routing_rules_order(ctx):
     cfg = {
         "IndexDocument": {"Suffix": "index.html"},
@@ -816,7 +730,7 @@ def web_routing_rules_order(ctx):
         ctx.eq((r.status, r.text), (200, "index"), "root not matched by prefix rule 'index'")
 
 
-@test("scality websiteHead.js 'redirect with multiple redirect rules' (first rule wins) [B]")
+@test(source="scality websiteHead.js 'redirect with multiple redirect rules' (first rule wins) [B]")
 def web_routing_rules_first_match_wins(ctx):
     cfg = {"IndexDocument": {"Suffix": "index.html"},
            "RoutingRules": [{"Condition": {"KeyPrefixEquals": "about/"}, "Redirect": {"HostName": "www.google.com"}},
@@ -827,7 +741,7 @@ def web_routing_rules_first_match_wins(ctx):
             ctx.eq((r.status, r.headers.get("location")), (301, "http://www.google.com/about/"), f"{method} first rule")
 
 
-@test(LS + "::test_website_hosting_redirect_all [A] + Location form from " + CEPH + " / " + SCALITY + " [B]")
+@test(source=LS + "::test_website_hosting_redirect_all [A] + Location form from " + CEPH + " / " + SCALITY + " [B]")
 def web_redirect_all_requests(ctx):
     with Bucket(website={"IndexDocument": {"Suffix": "index.html"}}) as target, Bucket() as src:
         put(target, "index.html", "index", "text/html")
@@ -848,7 +762,7 @@ def web_redirect_all_requests(ctx):
                "[B scality] HEAD redirect-all")
 
 
-@test(CEPH + " redirectall_path_upgrade / private bucket [B]")
+@test(source=CEPH + " redirectall_path_upgrade / private bucket [B]")
 def web_redirect_all_https_private_bucket(ctx):
     with Bucket(public=False, website={"RedirectAllRequestsTo": {"HostName": "www.example.com",
                                                                   "Protocol": "https"}}) as b:
@@ -860,7 +774,7 @@ def web_redirect_all_https_private_bucket(ctx):
         ctx.soft_eq(r.reason, "Moved Permanently", "[C] reason phrase")
 
 
-@test(CAPTURE + " (403 page: jhashimoto/ot-nemoto curl) + " + CEPH + " + " + SCALITY + " [B]")
+@test(source=CAPTURE + " (403 page: jhashimoto/ot-nemoto curl) + " + CEPH + " + " + SCALITY + " [B]")
 def web_access_denied_private_object(ctx):
     with Bucket(public=False, website={"IndexDocument": {"Suffix": "index.html"}}) as b:
         put(b, "index.html", "index", "text/html")
@@ -877,7 +791,7 @@ def web_access_denied_private_object(ctx):
         ctx.eq(r.headers.get("x-amz-error-message"), "Access Denied", "HEAD x-amz-error-message")
 
 
-@test(CAPTURE + " (nested AccessDenied section) + scality 403-retrieve-error-document [B fields; C layout]")
+@test(source=CAPTURE + " (nested AccessDenied section) + scality 403-retrieve-error-document [B fields; C layout]")
 def web_access_denied_error_document_missing(ctx):
     with Bucket(public=False, website={"IndexDocument": {"Suffix": "index.html"},
                                        "ErrorDocument": {"Key": "error.html"}}) as b:
@@ -895,7 +809,7 @@ def web_access_denied_error_document_missing(ctx):
                     "[C] exact nested 403 layout")
 
 
-@test(CEPH + " private_bucket_list_empty_gooderrordoc + scality 'error-user' (error doc served with 403) [B]")
+@test(source=CEPH + " private_bucket_list_empty_gooderrordoc + scality 'error-user' (error doc served with 403) [B]")
 def web_access_denied_serves_error_document(ctx):
     with Bucket(public=False, website={"IndexDocument": {"Suffix": "index.html"},
                                        "ErrorDocument": {"Key": "error.html"}}) as b:
@@ -909,7 +823,7 @@ def web_access_denied_serves_error_document(ctx):
         ctx.eq((r.status, r.text), (200, "<h1>custom error</h1>"), "error document directly readable")
 
 
-@test(CEPH + " public_bucket_list_empty_blockederrordoc [B status; C nested fields]")
+@test(source=CEPH + " public_bucket_list_empty_blockederrordoc [B status; C nested fields]")
 def web_404_with_unreadable_error_document(ctx):
     with Bucket(public=False, website={"IndexDocument": {"Suffix": "index.html"},
                                        "ErrorDocument": {"Key": "error.html"}}) as b:
@@ -932,7 +846,7 @@ def web_404_with_unreadable_error_document(ctx):
                  and "<li>Code: AccessDenied</li>" in r.text, "[C] nested AccessDenied section for errordoc")
 
 
-@test(SCALITY + " websiteHead.js [B]; HEAD 404 headers from real captures (blog.tmtk.net) [C]")
+@test(source=SCALITY + " websiteHead.js [B]; HEAD 404 headers from real captures (blog.tmtk.net) [C]")
 def web_head_requests(ctx):
     with Bucket(website={"IndexDocument": {"Suffix": "index.html"}}) as b:
         obj = put(b, "index.html", "<html>hi</html>", "text/html", Metadata={"test": "value"})
@@ -966,7 +880,7 @@ def web_head_requests(ctx):
                     "[B scality] HEAD NoSuchWebsiteConfiguration message")
 
 
-@test(CEPH + " test_website_xredirect_public_relative/abs + private [B]")
+@test(source=CEPH + " test_website_xredirect_public_relative/abs + private [B]")
 def web_object_redirect_location_exact(ctx):
     with Bucket(website={"IndexDocument": {"Suffix": "index.html"}}) as b:
         put(b, "page", "wrong-content", WebsiteRedirectLocation="/relative")
@@ -982,7 +896,7 @@ def web_object_redirect_location_exact(ctx):
         ctx.check("<li>Code: AccessDenied</li>" in r.text, "403 page")
 
 
-@test(CEPH + " ROUTING_RULES_TESTS (AmazonExample1/2/3) [B]")
+@test(source=CEPH + " ROUTING_RULES_TESTS (AmazonExample1/2/3) [B]")
 def web_routing_rule_examples(ctx):
     base = {"IndexDocument": {"Suffix": "index.html"}, "ErrorDocument": {"Key": "error.html"}}
     with Bucket(website=base) as b:
@@ -1021,7 +935,7 @@ def web_routing_rule_examples(ctx):
                     ctx.eq(r.text, "<h1>ErrorDoc</h1>", f"{path} error document")
 
 
-@test(CEPH + " VALID_AMZ_REDIRECT {301,302,303,307,308} [B]; 304/305 [C]")
+@test(source=CEPH + " VALID_AMZ_REDIRECT {301,302,303,307,308} [B]; 304/305 [C]")
 def web_routing_rule_http_redirect_codes(ctx):
     with Bucket(website={"IndexDocument": {"Suffix": "index.html"}}) as b:
         for code in (301, 302, 303, 307, 308, 304, 305):
@@ -1043,7 +957,7 @@ def web_routing_rule_http_redirect_codes(ctx):
                 ctx.eq(got, expected, f"HttpRedirectCode {code}")
 
 
-@test("AWS docs CustomErrorDocSupport (304/412) + Range (inferred) [C]")
+@test(source="AWS docs CustomErrorDocSupport (304/412) + Range (inferred) [C]")
 def web_conditional_and_range(ctx):
     with Bucket(website={"IndexDocument": {"Suffix": "index.html"}}) as b:
         obj = put(b, "data.txt", "0123456789", "text/plain")
@@ -1063,7 +977,7 @@ def web_conditional_and_range(ctx):
         ctx.soft_eq(r.headers.get("content-range"), "bytes 2-4/10", "[C] Content-Range")
 
 
-@test("user reports: 302 folder redirect drops query (cloud-gov/pages-core #804, gatsby-plugin-s3 #51) [C]")
+@test(source="user reports: 302 folder redirect drops query (cloud-gov/pages-core #804, gatsby-plugin-s3 #51) [C]")
 def web_query_strings(ctx):
     with Bucket(website={"IndexDocument": {"Suffix": "index.html"}}) as b:
         put(b, "index.html", "index", "text/html")
@@ -1077,7 +991,7 @@ def web_query_strings(ctx):
         ctx.soft_eq(r.headers.get("location"), "/search/", "[C] folder redirect drops query string")
 
 
-@test(CAPTURE + " headers on object GET (Server/x-amz-request-id/x-amz-id-2) [C]")
+@test(source=CAPTURE + " headers on object GET (Server/x-amz-request-id/x-amz-id-2) [C]")
 def web_response_headers(ctx):
     with Bucket(website={"IndexDocument": {"Suffix": "index.html"}}) as b:
         put(b, "index.html", "index", "text/html")
@@ -1094,33 +1008,5 @@ def web_response_headers(ctx):
 
 
 # --------------------------------------------------------------------------------------------- main
-def main():
-    passed = failed = 0
-    total_warnings = 0
-    for name, source, fn in TESTS:
-        ctx = Ctx()
-        t0 = time.time()
-        try:
-            fn(ctx)
-        except Failure as e:
-            failed += 1
-            print(f"FAIL {name} ({time.time() - t0:.1f}s)  [source: {source}]\n    {e}")
-        except Exception as e:  # noqa: BLE001 - report unexpected errors as failures
-            failed += 1
-            print(f"FAIL {name} ({time.time() - t0:.1f}s)  [source: {source}]\n    unexpected "
-                  f"{type(e).__name__}: {e}")
-            tb = traceback.format_exc().strip().splitlines()
-            print("    " + "\n    ".join(tb[-6:]))
-        else:
-            passed += 1
-            print(f"PASS {name} ({time.time() - t0:.1f}s)")
-        for w in ctx.warnings:
-            print(f"    WARN {w}")
-        total_warnings += len(ctx.warnings)
-    print(f"soft warnings: {total_warnings}")
-    print(f"summary: {passed} passed, {failed} failed")
-    return 1 if failed else 0
-
-
 if __name__ == "__main__":
-    conclude(main())
+    conclude(run())
