@@ -148,6 +148,19 @@ describe("DynamoDB write conformance", () => {
     await refused("PutItem", { Item: { p: { S: "deep" }, v: nested(32) } }, "Nesting Levels have exceeded supported limits: Attributes in the item have nested levels beyond supported limit");
     assert.equal((await call("GetItem", { Key: { p: { S: "deep" } }, ProjectionExpression: "a" + ".b".repeat(31) })).status, 200);
     await refused("GetItem", { Key: { p: { S: "deep" } }, ProjectionExpression: "a" + ".b".repeat(32) }, "Invalid ProjectionExpression: The document path has too many nesting levels; nesting levels: 33");
+    // An update that nests a value inside a deep one is held to the same limit.
+    const maps = (wraps: number) => {
+      let value: Record<string, unknown> = { S: "leaf" };
+      for (let i = 0; i < wraps; i++) value = { M: { a: value } };
+      return value;
+    };
+    assert.equal((await call("PutItem", { Item: { p: { S: "deeper" }, m: maps(20) } })).status, 200);
+    const setAt = (levels: number, wraps: number) =>
+      call("UpdateItem", { Key: { p: { S: "deeper" } }, UpdateExpression: `SET m${".a".repeat(levels)} = :v`, ExpressionAttributeValues: { ":v": maps(wraps) } });
+    assert.equal((await setAt(19, 12)).status, 200);
+    const tooDeep = await setAt(19, 13);
+    assert.equal(tooDeep.status, 400);
+    assert.equal(tooDeep.body.message, "Nesting Levels have exceeded supported limits: Attributes in the item have nested levels beyond supported limit");
   });
 
   it("answers TagResource and UntagResource with an empty body", async () => {

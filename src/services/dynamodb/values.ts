@@ -385,6 +385,27 @@ function findDuplicate(members: readonly string[]): boolean {
 /** Maps and lists may hold one another 31 deep: with the item itself, DynamoDB's 32 nesting levels. */
 const MAX_CONTAINER_DEPTH = 31;
 
+/** How many maps and lists nest in `value`, itself included (0 for a scalar or a set). */
+function containerDepth(value: AttributeValue): number {
+  let deepest = 0;
+  if ("M" in value) for (const inner of Object.values(value.M)) deepest = Math.max(deepest, containerDepth(inner));
+  else if ("L" in value) for (const inner of value.L) deepest = Math.max(deepest, containerDepth(inner));
+  else return 0;
+  return deepest + 1;
+}
+
+/**
+ * An update can nest a value deeper than any request value was (SET a.b.c
+ * = :deep): the item it makes is held to the same 32 levels as a put's.
+ */
+export function checkItemNesting(item: Item): void {
+  for (const value of Object.values(item)) {
+    if (containerDepth(value) > MAX_CONTAINER_DEPTH) {
+      throw validation("Nesting Levels have exceeded supported limits: Attributes in the item have nested levels beyond supported limit");
+    }
+  }
+}
+
 /** `depth`: how many maps and lists hold the value. */
 export function validateItemValue(value: AttributeValue, depth = 0): AttributeValue {
   if ("N" in value) {

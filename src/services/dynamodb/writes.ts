@@ -30,7 +30,7 @@ import { checkAttributeName, checkedItem, checkedValue, checkExpressionParams, c
 import { projectForIndex, type ItemWriter } from "./store.js";
 import { allIndexes, attributeType, keyNames, type TableRecord } from "./tables.js";
 import { isExpired } from "./ttl.js";
-import { itemSize, valuesEqual, type AttributeValue, type Item } from "./values.js";
+import { checkItemNesting, itemSize, valuesEqual, type AttributeValue, type Item } from "./values.js";
 
 export interface ConditionInput extends ExpressionInput {
   TableName: string;
@@ -200,6 +200,7 @@ export function applyWrite(w: ItemWriter, p: PreparedWrite): WriteResult {
         item = old ?? p.keyItem;
       }
       validateItemKeys(p.table, item, !p.update || p.update.legacy ? "put" : p.transacted ? "transacted-update" : "update");
+      if (p.update && !p.update.legacy) checkItemNesting(item);
       checkItemSize(item, "update");
       w.put(p.table, p.key, item, stored);
       return {
