@@ -191,6 +191,9 @@ describe("DynamoDB batches, transactions and streams", () => {
       // What is no stream ARN is invalid; a shard id past the last gives an empty page.
       await rejectsWith(streams.send(new DescribeStreamCommand({ StreamArn: "sdfadfsdfnlfkajakfgjalksfgklasjklasdjfklasdfasdfgasf" })), "ValidationException", 400);
       await rejectsWith(streams.send(new ListStreamsCommand({ ExclusiveStartStreamArn: "kossaapaaasdafsdaasdasdasdasasdasfadfadfasdasdas" })), "ValidationException", 400);
+      // ListStreams pages at most 100 streams, refused beyond as GetRecords' Limit is.
+      const tooMany = await rejectsWith(streams.send(new ListStreamsCommand({ Limit: 101 })), "ValidationException", 400);
+      assert.equal(tooMany.message, "1 validation error detected: Value '101' at 'limit' failed to satisfy constraint: Member must have value less than or equal to 100");
       const past = await streams.send(new DescribeStreamCommand({ StreamArn: TableDescription!.LatestStreamArn!, ExclusiveStartShardId: "z".repeat(40) }));
       assert.deepEqual(past.StreamDescription!.Shards, []);
     } finally {

@@ -238,7 +238,8 @@ describe("DynamoDB write conformance", () => {
       BillingMode: "PAY_PER_REQUEST",
       Tags: tags,
     });
-    assert.equal(JSON.parse(many.body).message, "One or more parameter values were invalid: The number of tags exceeds the limit of 50");
+    // AWS's words for the 50-tag limit, at CreateTable as at TagResource and UntagResource (AWS probes, 2026).
+    assert.equal(JSON.parse(many.body).message, "Number of Tags exceed the current limit for the provided ResourceArn");
     assert.equal(JSON.parse((await send("DescribeTable", { TableName: "tagged-too-much" })).body).__type, "com.amazonaws.dynamodb.v20120810#ResourceNotFoundException");
     const arn = ((await call("DescribeTable", {})).body.Table as { TableArn: string }).TableArn;
     const odd = await send("TagResource", { ResourceArn: arn, Tags: [{ Key: "ok", Value: "#!%^&" }] });

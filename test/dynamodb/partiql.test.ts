@@ -130,6 +130,11 @@ describe("DynamoDB PartiQL", () => {
   it("answers DynamoDB's errors for malformed statements", async () => {
     assert.equal(await message(run(`SELECT * FROM "music" WHERE artist = 'a' foo`)), "Statement wasn't well formed, can't be processed: Unexpected token after expression");
     assert.equal(await message(run(`SELECT * FROM "music" m WHERE artist = 'a'`)), "Aliasing is not supported");
+    // An unquoted hyphenated name leaves the UPDATE without its SET (as AWS answers it).
+    assert.equal(
+      await message(run(`UPDATE Payment-abc123-dev SET active=? WHERE subscriptionId=?`, [{ BOOL: false }, { S: "sub_123" }])),
+      "Statement wasn't well formed, can't be processed: Expected data manipulation",
+    );
     assert.equal(await message(run(`SELECT * FROM "music" WHERE artist = ? AND track = ?`, [{ S: "a" }])), "Number of parameters in request and statement don't match.");
     assert.equal(await message(run(`INSERT INTO "music" VALUE {'artist': 'a', 'track': 1} RETURNING ALL OLD *`)), "RETURNING is not supported in INSERT");
     assert.equal(await message(run(`INSERT INTO "music" VALUE {'artist': 'a', 'track': 1, 's': <<>>}`)), "Empty bags are not supported");

@@ -185,6 +185,12 @@ describe("DynamoDB Query and Scan", () => {
       400,
     );
     assert.equal(e3.message, "Filter Expression can only contain non-primary key attributes: Primary key attribute: at");
+    // An empty key value is refused as a write's would be: a table's key by name, an index's own key with the index.
+    const empty = "The AttributeValue for a key attribute cannot contain an empty string value.";
+    const e4 = await rejectsWith(query({ KeyConditionExpression: "#u = :u", ExpressionAttributeNames: { "#u": "user" }, ExpressionAttributeValues: { ":u": { S: "" } } }), "ValidationException", 400);
+    assert.equal(e4.message, `One or more parameter values are not valid. ${empty} Key: user`);
+    const e5 = await rejectsWith(query({ IndexName: "by-kind", KeyConditionExpression: "kind = :k", ExpressionAttributeValues: { ":k": { S: "" } } }), "ValidationException", 400);
+    assert.equal(e5.message, `One or more parameter values are not valid. A value specified for a secondary index key is not supported. ${empty} IndexName: by-kind, IndexKey: kind`);
     await rejectsWith(ddb.send(new QueryCommand({ TableName: "ghost", KeyConditionExpression: "a = :a", ExpressionAttributeValues: { ":a": { S: "x" } } })), "ResourceNotFoundException", 400);
   });
 

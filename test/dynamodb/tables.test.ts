@@ -139,8 +139,26 @@ describe("DynamoDB tables", () => {
         "One or more parameter values were invalid: Number of attributes in KeySchema does not exactly match number of attributes defined in AttributeDefinitions",
       ],
       [
+        // CreateTable words the view type rules its own way (AWS probes, 2026); UpdateTable's are below.
         { ...simple("bad6"), StreamSpecification: { StreamEnabled: true } },
-        "One or more parameter values were invalid: You must specify a StreamViewType when enabling a stream",
+        "One or more parameter values were invalid: Table is being created with a stream enabled, UpdateViewType is required",
+      ],
+      [
+        { ...simple("bad8"), StreamSpecification: { StreamEnabled: false, StreamViewType: "KEYS_ONLY" } },
+        "One or more parameter values were invalid: Table is being created with a stream disabled, UpdateViewType should not be specified",
+      ],
+      [
+        { ...simple("bad9"), AttributeDefinitions: [{ AttributeName: "id", AttributeType: "S" }, { AttributeName: "id", AttributeType: "N" }] },
+        "Attribute Name is duplicated: id",
+      ],
+      [
+        // With an index, an unused definition is named, beside the keys used (both sorted).
+        {
+          ...simple("bad10"),
+          AttributeDefinitions: ["id", "user", "created_at"].map((name) => ({ AttributeName: name, AttributeType: "S" as const })),
+          GlobalSecondaryIndexes: [{ IndexName: "by-user", KeySchema: [{ AttributeName: "user", KeyType: "HASH" }], Projection: { ProjectionType: "ALL" } }],
+        },
+        "One or more parameter values were invalid: Some AttributeDefinitions are not used. AttributeDefinitions: [created_at, id, user], keys used: [id, user]",
       ],
     ];
     for (const [input, expected] of cases) assert.equal(await message(ddb.send(new CreateTableCommand(input)), "ValidationException"), expected);
@@ -186,7 +204,10 @@ describe("DynamoDB tables", () => {
     );
     const updated = await ddb.send(new UpdateTableCommand({ TableName: "evolving", ProvisionedThroughput: { ReadCapacityUnits: 2, WriteCapacityUnits: 1 } }));
     assert.equal(updated.TableDescription!.TableStatus, "UPDATING");
-    assert.equal(updated.TableDescription!.ProvisionedThroughput!.ReadCapacityUnits, 2);
+    // The answer echoes the capacity as it was, with the date of the increase; DescribeTable has the new one.
+    assert.equal(updated.TableDescription!.ProvisionedThroughput!.ReadCapacityUnits, 1);
+    assert.ok(updated.TableDescription!.ProvisionedThroughput!.LastIncreaseDateTime instanceof Date);
+    assert.equal((await ddb.send(new DescribeTableCommand({ TableName: "evolving" }))).Table!.ProvisionedThroughput!.ReadCapacityUnits, 2);
 
     const adding = await ddb.send(
       new UpdateTableCommand({
@@ -233,8 +254,82 @@ describe("DynamoDB tables", () => {
     assert.match(managed.TableDescription?.SSEDescription?.KMSMasterKeyArn ?? "", /^arn:aws:kms:us-east-1:000000000000:key\/[0-9a-f-]{36}$/);
     const own = await ddb.send(new CreateTableCommand({ ...simple("own-keys"), SSESpecification: { Enabled: true, SSEType: "KMS", KMSMasterKeyId: "alias/mine" } }));
     assert.equal(own.TableDescription?.SSEDescription?.KMSMasterKeyArn, "arn:aws:kms:us-east-1:000000000000:alias/mine");
-    await ddb.send(new UpdateTableCommand({ TableName: "own-keys", SSESpecification: { Enabled: false } }));
+    const disabling = await ddb.send(new UpdateTableCommand({ TableName: "own-keys", SSESpecification: { Enabled: false } }));
+    assert.deepEqual(disabling.TableDescription?.SSEDescription, { Status: "UPDATING", SSEType: "KMS", KMSMasterKeyArn: "arn:aws:kms:us-east-1:000000000000:alias/mine" });
     assert.equal((await ddb.send(new DescribeTableCommand({ TableName: "own-keys" }))).Table?.SSEDescription, undefined);
+    assert.equal(
+      await message(ddb.send(new UpdateTableCommand({ TableName: "plain-keys", SSESpecification: { Enabled: false } })), "ValidationException"),
+      "One or more parameter values were invalid: Table is already encrypted by default",
+    );
+  });
+
+  it("describes warm throughput: on demand 12000/4000, provisioned the highest capacity, absent from CreateTable's answer", async () => {
+    const created = await ddb.send(
+      new CreateTableCommand({
+        ...simple("warm-demand"),
+        AttributeDefinitions: [{ AttributeName: "id", AttributeType: "S" }, { AttributeName: "g", AttributeType: "S" }],
+        GlobalSecondaryIndexes: [{ IndexName: "by-g", KeySchema: [{ AttributeName: "g", KeyType: "HASH" }], Projection: { ProjectionType: "ALL" } }],
+      }),
+    );
+    assert.equal(created.TableDescription?.WarmThroughput, undefined);
+    assert.deepEqual(created.TableDescription?.BillingModeSummary, { BillingMode: "PAY_PER_REQUEST" });
+    const onDemand = { ReadUnitsPerSecond: 12000, WriteUnitsPerSecond: 4000, Status: "ACTIVE" };
+    const demand = (await ddb.send(new DescribeTableCommand({ TableName: "warm-demand" }))).Table!;
+    assert.deepEqual([demand.WarmThroughput, demand.GlobalSecondaryIndexes?.[0]?.WarmThroughput], [onDemand, onDemand]);
+    assert.ok(demand.BillingModeSummary?.LastUpdateToPayPerRequestDateTime instanceof Date);
+
+    await ddb.send(new CreateTableCommand({ ...simple("warm-provisioned"), BillingMode: "PROVISIONED", ProvisionedThroughput: { ReadCapacityUnits: 3, WriteCapacityUnits: 3 } }));
+    await ddb.send(new UpdateTableCommand({ TableName: "warm-provisioned", ProvisionedThroughput: { ReadCapacityUnits: 1, WriteCapacityUnits: 1 } }));
+    const warm = async () => (await ddb.send(new DescribeTableCommand({ TableName: "warm-provisioned" }))).Table!.WarmThroughput;
+    assert.deepEqual(await warm(), { ReadUnitsPerSecond: 3, WriteUnitsPerSecond: 3, Status: "ACTIVE" }, "a decrease keeps the highest");
+    assert.equal(
+      await message(ddb.send(new UpdateTableCommand({ TableName: "warm-provisioned", WarmThroughput: { ReadUnitsPerSecond: 2 } })), "ValidationException"),
+      "One or more parameter values were invalid: Requested ReadUnitsPerSecond for WarmThroughput for table is lower than current WarmThroughput, decreasing WarmThroughput is not supported",
+    );
+    const raising = await ddb.send(new UpdateTableCommand({ TableName: "warm-provisioned", WarmThroughput: { ReadUnitsPerSecond: 50, WriteUnitsPerSecond: 50 } }));
+    assert.equal(raising.TableDescription?.TableStatus, "ACTIVE");
+    assert.deepEqual(raising.TableDescription?.WarmThroughput, { ReadUnitsPerSecond: 3, WriteUnitsPerSecond: 3, Status: "UPDATING" });
+    assert.deepEqual(await warm(), { ReadUnitsPerSecond: 50, WriteUnitsPerSecond: 50, Status: "ACTIVE" });
+  });
+
+  it("answers DeleteTable without the schema, indexes or creation date", async () => {
+    await ddb.send(new CreateTableCommand(simple("short-lived")));
+    const { TableDescription } = await ddb.send(new DeleteTableCommand({ TableName: "short-lived" }));
+    assert.deepEqual(
+      ["CreationDateTime", "KeySchema", "AttributeDefinitions", "GlobalSecondaryIndexes", "WarmThroughput"].filter((k) => k in (TableDescription ?? {})),
+      [],
+    );
+    assert.deepEqual([TableDescription?.TableName, TableDescription?.TableStatus], ["short-lived", "DELETING"]);
+  });
+
+  it("makes one change a call and words what there is nothing to change", async () => {
+    await ddb.send(new CreateTableCommand(simple("single-minded")));
+    const refusals: [Omit<ConstructorParameters<typeof UpdateTableCommand>[0], "TableName">, string][] = [
+      [{ DeletionProtectionEnabled: true, SSESpecification: { Enabled: true } }, "Server-Side Encryption modification must be the only operation in the request"],
+      [{ DeletionProtectionEnabled: true, TableClass: "STANDARD" }, "TableClass modification must be the only operation in the request"],
+      [{ DeletionProtectionEnabled: true, BillingMode: "PAY_PER_REQUEST" }, "DeletionProtection modification must be the only operation in the request"],
+      [{ WarmThroughput: { ReadUnitsPerSecond: 13000 }, BillingMode: "PAY_PER_REQUEST" }, "WarmThroughput must be the only operation in the request"],
+    ];
+    for (const [change, expected] of refusals) {
+      assert.equal(
+        await message(ddb.send(new UpdateTableCommand({ TableName: "single-minded", ...change })), "ValidationException"),
+        `One or more parameter values were invalid: ${expected}`,
+      );
+    }
+    assert.equal(
+      await message(ddb.send(new UpdateTableCommand({ TableName: "single-minded" })), "ValidationException"),
+      "At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, GlobalSecondaryIndexUpdates, SSESpecification, ReplicaUpdates, MultiAccountReplicaReady, ReplicaTransitRoleArn, MultiRegionConsistency, DeletionProtectionEnabled, OnDemandThroughput, WarmThroughput or TableClass is required",
+    );
+  });
+
+  it("words UpdateTable's stream rules", async () => {
+    await ddb.send(new CreateTableCommand({ ...simple("streamy"), StreamSpecification: { StreamEnabled: true, StreamViewType: "KEYS_ONLY" } }));
+    const update = (StreamEnabled: boolean, StreamViewType?: "KEYS_ONLY") =>
+      message(ddb.send(new UpdateTableCommand({ TableName: "streamy", StreamSpecification: { StreamEnabled, ...(StreamViewType ? { StreamViewType } : {}) } })), "ValidationException");
+    assert.equal(await update(true), "One or more parameter values were invalid: If stream is being enabled then UpdateViewType is required");
+    assert.equal(await update(false, "KEYS_ONLY"), "One or more parameter values were invalid: If stream is being disabled, then UpdateViewType must not be specified");
+    await ddb.send(new UpdateTableCommand({ TableName: "streamy", StreamSpecification: { StreamEnabled: false } }));
+    assert.equal(await update(false), "Table has no stream to disable: TableName: streamy");
   });
 
   it("tags tables by ARN", async () => {
@@ -245,6 +340,19 @@ describe("DynamoDB tables", () => {
     assert.deepEqual((await ddb.send(new ListTagsOfResourceCommand({ ResourceArn: arn }))).Tags, [{ Key: "b", Value: "2" }]);
     assert.equal(await message(ddb.send(new TagResourceCommand({ ResourceArn: arn, Tags: [] })), "ValidationException"), "Atleast one Tag needs to be provided as Input.");
     assert.equal(await message(ddb.send(new UntagResourceCommand({ ResourceArn: arn, TagKeys: [] })), "ValidationException"), "Atleast one Tag Key needs to be provided as Input.");
+    const refusedTags: [{ Key: string; Value: string }[], string][] = [
+      [[{ Key: "aws:foo", Value: "x" }], "Tag Key cannot be prefixed with aws:, Key: aws:foo"],
+      [[{ Key: "dup", Value: "a" }, { Key: "dup", Value: "b" }], "Duplicate Tag Keys provided as input: Duplicate Tag Key found dup"],
+      [[{ Key: "k".repeat(129), Value: "v" }], `The Tag Key provided is invalid, Key: ${"k".repeat(129)}`],
+      [[{ Key: "k", Value: "bad#char" }], "The Tag Value provided is invalid, Value: bad#char"],
+    ];
+    for (const [Tags, expected] of refusedTags) {
+      assert.equal(await message(ddb.send(new TagResourceCommand({ ResourceArn: arn, Tags })), "ValidationException"), expected);
+    }
+    assert.equal(
+      await message(ddb.send(new ListTagsOfResourceCommand({ ResourceArn: "tagged" })), "ValidationException"),
+      "One or more parameter values were invalid: ARNs must start with 'arn:': tagged",
+    );
     const missing = "arn:aws:dynamodb:us-east-1:000000000000:table/ghost";
     assert.equal(
       await message(ddb.send(new ListTagsOfResourceCommand({ ResourceArn: missing })), "ResourceNotFoundException"),
@@ -260,6 +368,10 @@ describe("DynamoDB tables", () => {
     assert.equal(
       await message(ddb.send(new UpdateTimeToLiveCommand({ TableName: "ttl-table", TimeToLiveSpecification: { Enabled: true, AttributeName: "expires" } })), "ValidationException"),
       "TimeToLive is already enabled",
+    );
+    assert.equal(
+      await message(ddb.send(new UpdateTimeToLiveCommand({ TableName: "ttl-table", TimeToLiveSpecification: { Enabled: true, AttributeName: "other" } })), "ValidationException"),
+      "TimeToLive is active on a different AttributeName: current AttributeName is expires",
     );
     // A change settles for an hour, as on AWS; another change meanwhile is refused.
     assert.equal(

@@ -207,6 +207,24 @@ export function checkKeyValueSize(value: AttributeValue, isHash: boolean): void 
 }
 
 /**
+ * A value a Query's key condition compares a key attribute with: never
+ * empty (worded as a write's table key, or index key on an index's own
+ * attribute), and within the size limits.
+ */
+export function checkQueryKeyValue(table: TableRecord, value: AttributeValue, name: string, isHash: boolean, indexName?: string): void {
+  if (isEmptyKey(value)) {
+    const empty = `The AttributeValue for a key attribute cannot contain an empty ${"S" in value ? "string" : "binary"} value.`;
+    const tableKey = indexName === undefined || table.keySchema.some((k) => k.AttributeName === name);
+    throw ddbErrors.validation(
+      tableKey
+        ? `One or more parameter values are not valid. ${empty} Key: ${name}`
+        : `One or more parameter values are not valid. A value specified for a secondary index key is not supported. ${empty} IndexName: ${indexName}, IndexKey: ${name}`,
+    );
+  }
+  checkKeyValueSize(value, isHash);
+}
+
+/**
  * A `Key` parameter (GetItem, DeleteItem, UpdateItem...): exactly the
  * table's key attributes with their defined types.
  */

@@ -35,6 +35,14 @@ const MEMBER_ORDER: Readonly<Record<string, readonly string[]>> = {
   ListTables: ["Limit", "ExclusiveStartTableName"],
 };
 
+/** Where tags are sent: DynamoDB words a bad tag itself ("The Tag Key provided is invalid, …"), the operations check them. */
+const TAG_MEMBERS: Readonly<Record<string, string>> = { CreateTable: "tags", TagResource: "tags", UntagResource: "tagKeys" };
+
+function isTagProblem(operation: string, p: ValidationProblem): boolean {
+  const member = TAG_MEMBERS[operation];
+  return member !== undefined && p.path.startsWith(`${member}.`);
+}
+
 /** Enum shapes whose values DynamoDB lists in another order than the model. */
 const ENUM_ORDER: Readonly<Record<string, readonly string[]>> = {
   ReturnValue: ["ALL_NEW", "UPDATED_OLD", "ALL_OLD", "NONE", "UPDATED_NEW"],
@@ -65,7 +73,7 @@ export function createDynamoValidator(model: ServiceModel): DynamoValidator {
   };
 
   return {
-    check(operation, input, modelProblems) {
+    check(operation, input, allModelProblems) {
       // A batch with no tables at all is refused before anything else.
       if ((operation === "BatchGetItem" || operation === "BatchWriteItem") && isEmptyMap(input.RequestItems)) {
         throw ddbErrors.validation(`The requestItems parameter is required for ${operation}`);
@@ -74,6 +82,7 @@ export function createDynamoValidator(model: ServiceModel): DynamoValidator {
       if (controlPlane) checkControlPlaneTableName(input);
       const nameProblems = tableNameProblems(input, controlPlane);
       const missing = requiredProblems(operation, input);
+      const modelProblems = allModelProblems.length === 0 ? allModelProblems : allModelProblems.filter((p) => !isTagProblem(operation, p));
       // Most requests are valid: nothing to gather, word or order.
       if (nameProblems.length === 0 && missing.length === 0 && modelProblems.length === 0) return;
       const problems = [

@@ -3,7 +3,7 @@
  * DynamoDB's order and words. Pure functions: they return the message of
  * the first rule broken, or undefined.
  */
-import type { AttributeDefinition, KeySchemaElement, ProjectionSpec } from "./tables.js";
+import { warmThroughput, type AttributeDefinition, type KeySchemaElement, type ProjectionSpec, type TableRecord } from "./tables.js";
 
 export interface ThroughputInput {
   ReadCapacityUnits?: number;
@@ -31,6 +31,31 @@ export interface CreateTableInput {
   SSESpecification?: { Enabled?: boolean; SSEType?: string; KMSMasterKeyId?: string };
   DeletionProtectionEnabled?: boolean;
   OnDemandThroughput?: OnDemandThroughput;
+}
+
+export interface UpdateTableInput {
+  TableName: string;
+  AttributeDefinitions?: AttributeDefinition[];
+  BillingMode?: "PROVISIONED" | "PAY_PER_REQUEST";
+  ProvisionedThroughput?: ThroughputInput;
+  GlobalSecondaryIndexUpdates?: {
+    Create?: IndexInput;
+    Update?: { IndexName: string; ProvisionedThroughput?: ThroughputInput };
+    Delete?: { IndexName: string };
+  }[];
+  StreamSpecification?: { StreamEnabled: boolean; StreamViewType?: string };
+  SSESpecification?: { Enabled?: boolean; SSEType?: string; KMSMasterKeyId?: string };
+  ReplicaUpdates?: unknown;
+  TableClass?: string;
+  DeletionProtectionEnabled?: boolean;
+  OnDemandThroughput?: OnDemandThroughput;
+  WarmThroughput?: WarmThroughputInput;
+  MultiRegionConsistency?: string;
+}
+
+export interface WarmThroughputInput {
+  ReadUnitsPerSecond?: number;
+  WriteUnitsPerSecond?: number;
 }
 
 /** The most request units an on-demand table may consume per second (-1 or absent: no limit). */
@@ -87,7 +112,8 @@ export function checkCreateTable(input: CreateTableInput): string | undefined {
     if (bounds) return bounds;
   }
   const defined = definitions.map((d) => d.AttributeName);
-  if (new Set(defined).size !== defined.length) return `${INVALID}Cannot have two attributes with the same name`;
+  const duplicate = defined.find((name, i) => defined.indexOf(name) !== i);
+  if (duplicate !== undefined) return `Attribute Name is duplicated: ${duplicate}`;
   if (keySchema.length > defined.length) return "Invalid KeySchema: Some index key attribute have no definition";
   const keyProblem = checkKeySchema(keySchema, defined);
   if (keyProblem) return keyProblem;
@@ -130,11 +156,13 @@ export function checkCreateTable(input: CreateTableInput): string | undefined {
     if (gsis.length > 20) return `${INVALID}GlobalSecondaryIndex count exceeds the per-table limit of 20`;
   }
   if (used.size !== defined.length) {
-    return `${INVALID}Number of attributes in KeySchema does not exactly match number of attributes defined in AttributeDefinitions`;
+    // With indexes, DynamoDB names what is defined and what the keys use, both sorted.
+    if (!lsis && !gsis) return `${INVALID}Number of attributes in KeySchema does not exactly match number of attributes defined in AttributeDefinitions`;
+    return `${INVALID}Some AttributeDefinitions are not used. AttributeDefinitions: [${[...defined].sort().join(", ")}], keys used: [${[...used].sort().join(", ")}]`;
   }
   const stream = input.StreamSpecification;
   if (stream) {
-    const problem = checkStreamSpecification(stream);
+    const problem = checkStreamSpecification(stream, "CreateTable");
     if (problem) return problem;
   }
   return undefined;
@@ -176,8 +204,109 @@ export function checkGlobalIndex(index: IndexInput, defined: readonly string[], 
   return index.ProvisionedThroughput ? checkThroughput(index.ProvisionedThroughput) : undefined;
 }
 
-export function checkStreamSpecification(stream: { StreamEnabled: boolean; StreamViewType?: string }): string | undefined {
-  if (stream.StreamEnabled && !stream.StreamViewType) return `${INVALID}You must specify a StreamViewType when enabling a stream`;
-  if (!stream.StreamEnabled && stream.StreamViewType) return `${INVALID}You cannot specify a StreamViewType when disabling a stream`;
+/** A StreamSpecification's view type: given when enabling, not when disabling (worded apart for a new table and an update). */
+export function checkStreamSpecification(
+  stream: { StreamEnabled: boolean; StreamViewType?: string },
+  operation: "CreateTable" | "UpdateTable",
+): string | undefined {
+  const creating = operation === "CreateTable";
+  if (stream.StreamEnabled && !stream.StreamViewType) {
+    return creating
+      ? `${INVALID}Table is being created with a stream enabled, UpdateViewType is required`
+      : `${INVALID}If stream is being enabled then UpdateViewType is required`;
+  }
+  if (!stream.StreamEnabled && stream.StreamViewType) {
+    return creating
+      ? `${INVALID}Table is being created with a stream disabled, UpdateViewType should not be specified`
+      : `${INVALID}If stream is being disabled, then UpdateViewType must not be specified`;
+  }
+  return undefined;
+}
+
+/** The members that make an UpdateTable do something, as DynamoDB lists them when none is there. */
+const UPDATE_MEMBERS = [
+  "ProvisionedThroughput", "BillingMode", "UpdateStreamEnabled", "GlobalSecondaryIndexUpdates", "SSESpecification", "ReplicaUpdates",
+  "MultiAccountReplicaReady", "ReplicaTransitRoleArn", "MultiRegionConsistency", "DeletionProtectionEnabled", "OnDemandThroughput",
+  "WarmThroughput", "TableClass",
+];
+
+/**
+ * Changes an UpdateTable makes only on their own, in the order DynamoDB
+ * picks the one it names when several are sent together.
+ */
+const ALONE: readonly (readonly [string, string])[] = [
+  ["SSESpecification", `${INVALID}Server-Side Encryption modification must be the only operation in the request`],
+  ["TableClass", `${INVALID}TableClass modification must be the only operation in the request`],
+  ["DeletionProtectionEnabled", `${INVALID}DeletionProtection modification must be the only operation in the request`],
+  ["WarmThroughput", `${INVALID}WarmThroughput must be the only operation in the request`],
+];
+
+/** An empty WarmThroughput counts as absent: DynamoDB ignores `{}` beside other changes. */
+export function asksWarm(input: UpdateTableInput): boolean {
+  return input.WarmThroughput?.ReadUnitsPerSecond !== undefined || input.WarmThroughput?.WriteUnitsPerSecond !== undefined;
+}
+
+/** The changes an UpdateTable asks for, by member name. */
+export function changesAsked(input: UpdateTableInput): string[] {
+  const asked: Record<string, boolean> = {
+    ProvisionedThroughput: input.ProvisionedThroughput !== undefined,
+    BillingMode: input.BillingMode !== undefined,
+    StreamSpecification: input.StreamSpecification !== undefined,
+    GlobalSecondaryIndexUpdates: (input.GlobalSecondaryIndexUpdates?.length ?? 0) > 0,
+    SSESpecification: input.SSESpecification !== undefined,
+    ReplicaUpdates: input.ReplicaUpdates !== undefined,
+    TableClass: input.TableClass !== undefined,
+    DeletionProtectionEnabled: input.DeletionProtectionEnabled !== undefined,
+    OnDemandThroughput: input.OnDemandThroughput !== undefined,
+    WarmThroughput: asksWarm(input),
+  };
+  return Object.keys(asked).filter((member) => asked[member]);
+}
+
+/**
+ * An UpdateTable asks for something, and for one change a call:
+ * encryption, table class, deletion protection and warm throughput each
+ * go alone. With nothing asked, the list of what could be leaves out the
+ * members the request has (a MultiRegionConsistency alone, say).
+ */
+export function checkUpdateTableChanges(input: UpdateTableInput, asked: readonly string[]): string | undefined {
+  if (asked.length === 0) {
+    const names = UPDATE_MEMBERS.filter((name) => !(name in input));
+    return `At least one of ${names.slice(0, -1).join(", ")} or ${names[names.length - 1]} is required`;
+  }
+  for (const [member, message] of ALONE) {
+    if (!asked.includes(member) || asked.length === 1) continue;
+    if (member === "WarmThroughput") {
+      const updates = input.GlobalSecondaryIndexUpdates ?? [];
+      if (updates.some((u) => u.Create)) return `${INVALID}Create global secondary index cannot be specified when updating WarmThroughput`;
+      // An index's own updates may go with the table's warm throughput (AWS's example sends both).
+      if (asked.length === 2 && asked.includes("GlobalSecondaryIndexUpdates") && updates.every((u) => u.Update)) continue;
+    }
+    return message;
+  }
+  return undefined;
+}
+
+/**
+ * Disabling encryption that is the AWS-owned key's already, or enabling
+ * it with the key in use, changes nothing and is refused.
+ */
+export function checkSseChange(table: TableRecord, sse: { kmsKeyArn: string } | undefined): string | undefined {
+  if (!sse && !table.sse) return `${INVALID}Table is already encrypted by default`;
+  if (sse && sse.kmsKeyArn === table.sse?.kmsKeyArn) {
+    return `${INVALID}Table is already encrypted with given KMSMasterKeyId. Use KMSMasterKeyId parameter if you want to change Master Key`;
+  }
+  return undefined;
+}
+
+/** Warm throughput only ever increases. */
+export function checkWarmIncrease(table: TableRecord, asked: WarmThroughputInput): string | undefined {
+  const current = warmThroughput(table.warm, table.throughput, table.billingMode === "PAY_PER_REQUEST");
+  const units = [["ReadUnitsPerSecond", asked.ReadUnitsPerSecond, current.read], ["WriteUnitsPerSecond", asked.WriteUnitsPerSecond, current.write]] as const;
+  for (const [member, wanted, now] of units) {
+    if (wanted !== undefined && wanted < now) {
+      return `${INVALID}Requested ${member} for WarmThroughput for table is lower than current WarmThroughput, decreasing WarmThroughput is not supported`;
+    }
+  }
   return undefined;
 }

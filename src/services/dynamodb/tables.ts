@@ -28,12 +28,20 @@ export interface Throughput {
   decreasesToday: number;
 }
 
+/** Read and write units per second a table or global index can take at once (DescribeTable's WarmThroughput). */
+export interface WarmUnits {
+  read: number;
+  write: number;
+}
+
 export interface IndexRecord {
   name: string;
   keySchema: KeySchemaElement[];
   projection: ProjectionSpec;
   /** GSIs of PROVISIONED tables. */
   throughput?: Throughput;
+  /** A global index's warm throughput, once a change has raised it above what its capacity gives. */
+  warm?: WarmUnits;
   /** Epoch ms until which a new GSI answers CREATING (it is usable at once). */
   creatingUntil?: number;
 }
@@ -65,6 +73,8 @@ export interface TableRecord {
   /** When the table last switched to PAY_PER_REQUEST. */
   payPerRequestSince?: number;
   throughput: Throughput;
+  /** The warm throughput, once a change has raised it above what the capacity gives (it never decreases). */
+  warm?: WarmUnits;
   gsis: IndexRecord[];
   lsis: IndexRecord[];
   /** The latest stream, enabled or not (DescribeTable keeps naming it). */
@@ -168,6 +178,43 @@ function throughputDescription(t: Throughput | undefined, payPerRequest: boolean
   };
 }
 
+/** On-demand capacity starts warm at these units per second, and a table once on demand keeps them. */
+const ON_DEMAND_WARM: WarmUnits = { read: 12000, write: 4000 };
+
+function higher(a: WarmUnits | undefined, b: WarmUnits | undefined): WarmUnits | undefined {
+  if (!a || !b) return a ?? b;
+  return { read: Math.max(a.read, b.read), write: Math.max(a.write, b.write) };
+}
+
+/**
+ * The warm throughput of a table or global index: the highest it reached,
+ * and at least what its capacity gives now (on demand 12,000 reads and
+ * 4,000 writes a second; provisioned, its capacity units). It never
+ * decreases, not even when provisioned capacity does.
+ * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/warm-throughput.html
+ */
+export function warmThroughput(reached: WarmUnits | undefined, throughput: Throughput | undefined, payPerRequest: boolean): WarmUnits {
+  const floor = payPerRequest ? ON_DEMAND_WARM : { read: throughput?.read ?? 0, write: throughput?.write ?? 0 };
+  return higher(reached, floor) ?? floor;
+}
+
+/** A table after a change, its warm throughput and its global indexes' kept at the highest reached before or now. */
+export function keepWarm(before: TableRecord, after: TableRecord): TableRecord {
+  const wasOnDemand = before.billingMode === "PAY_PER_REQUEST";
+  const onDemand = after.billingMode === "PAY_PER_REQUEST";
+  const reached = warmThroughput(before.warm, before.throughput, wasOnDemand);
+  const gsis = after.gsis.map((index) => {
+    const old = before.gsis.find((g) => g.name === index.name);
+    const oldWarm = old ? warmThroughput(old.warm, old.throughput, wasOnDemand) : undefined;
+    return { ...index, warm: warmThroughput(higher(index.warm, oldWarm), index.throughput, onDemand) };
+  });
+  return { ...after, warm: warmThroughput(higher(after.warm, reached), after.throughput, onDemand), gsis };
+}
+
+function warmDescription(warm: WarmUnits, status = "ACTIVE") {
+  return { ReadUnitsPerSecond: warm.read, WriteUnitsPerSecond: warm.write, Status: status };
+}
+
 /** DynamoDB's TableDescription of a table, as of `now`. */
 export function describeTable(table: TableRecord, stats: TableStats, now: number, status?: string): Record<string, unknown> {
   const arn = tableArn(table);
@@ -215,6 +262,7 @@ export function describeTable(table: TableRecord, stats: TableStats, now: number
         IndexSizeBytes: indexStats(index.name).bytes,
         ItemCount: indexStats(index.name).count,
         IndexArn: `${arn}/index/${index.name}`,
+        WarmThroughput: warmDescription(warmThroughput(index.warm, index.throughput, payPerRequest)),
       };
     });
   }
@@ -232,7 +280,40 @@ export function describeTable(table: TableRecord, stats: TableStats, now: number
   if (table.sse) description.SSEDescription = { Status: "ENABLED", SSEType: "KMS", KMSMasterKeyArn: table.sse.kmsKeyArn };
   if (table.onDemand) description.OnDemandThroughput = table.onDemand;
   description.DeletionProtectionEnabled = table.deletionProtection;
+  description.WarmThroughput = warmDescription(warmThroughput(table.warm, table.throughput, payPerRequest));
   return description;
+}
+
+/**
+ * CreateTable's answer: the description without what DynamoDB adds
+ * only later, the warm throughput and the date the table went on demand.
+ */
+export function creationDescription(description: Record<string, unknown>): Record<string, unknown> {
+  const { WarmThroughput: _warm, ...rest } = description;
+  const billing = rest.BillingModeSummary as { BillingMode?: string } | undefined;
+  if (billing) rest.BillingModeSummary = { BillingMode: billing.BillingMode };
+  const gsis = rest.GlobalSecondaryIndexes as Record<string, unknown>[] | undefined;
+  if (gsis) rest.GlobalSecondaryIndexes = gsis.map(({ WarmThroughput: _indexWarm, ...index }) => index);
+  return rest;
+}
+
+/** DeleteTable's answer says less than DescribeTable: no schema, indexes, creation date or warm throughput. */
+export function deletionDescription(description: Record<string, unknown>): Record<string, unknown> {
+  const {
+    CreationDateTime: _created,
+    KeySchema: _keys,
+    AttributeDefinitions: _definitions,
+    GlobalSecondaryIndexes: _gsis,
+    LocalSecondaryIndexes: _lsis,
+    WarmThroughput: _warm,
+    ...rest
+  } = description;
+  return rest;
+}
+
+/** UpdateTable's answer while a warm throughput increase is under way: the values it had, UPDATING. */
+export function warmUpdating(table: TableRecord): Record<string, unknown> {
+  return warmDescription(warmThroughput(table.warm, table.throughput, table.billingMode === "PAY_PER_REQUEST"), "UPDATING");
 }
 
 /** A stream label as DynamoDB makes them: the creation time, ISO 8601 with milliseconds, no zone. */

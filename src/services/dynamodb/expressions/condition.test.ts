@@ -115,10 +115,11 @@ describe("condition evaluation", () => {
     assert.equal(evaluateCondition(parseCondition("contains(lst, :one)", ctx, "FilterExpression"), item), true);
   });
 
-  it("measures strings in UTF-8 bytes and maps in entries", () => {
-    const ctx = createContext(undefined, { ":two": { N: "2" }, ":one": { N: "1" } });
-    const item: Item = { s: { S: "é" }, m: { M: { a: { NULL: true } } } };
-    assert.equal(evaluateCondition(parseCondition("size(s) = :two", ctx, "FilterExpression"), item), true);
+  it("measures strings in UTF-16 code units and maps in entries", () => {
+    const ctx = createContext(undefined, { ":two": { N: "2" }, ":one": { N: "1" }, ":three": { N: "3" } });
+    const item: Item = { s: { S: "é" }, u: { S: "é𝄞" }, m: { M: { a: { NULL: true } } } };
+    assert.equal(evaluateCondition(parseCondition("size(s) = :one", ctx, "FilterExpression"), item), true);
+    assert.equal(evaluateCondition(parseCondition("size(u) = :three", ctx, "FilterExpression"), item), true);
     assert.equal(evaluateCondition(parseCondition("size(m) = :one", ctx, "FilterExpression"), item), true);
   });
 

@@ -29,7 +29,7 @@ import {
   type Projection,
 } from "../expressions/index.js";
 import type { LegacyCondition } from "../expressions/legacy.js";
-import { checkKeyValueSize, checkScalarKeyPaths, indexEntryKey, itemKey, keyOf, partitionPart, rangePart, segmentBounds, type StorageKey } from "../keys.js";
+import { checkKeyValueSize, checkQueryKeyValue, checkScalarKeyPaths, indexEntryKey, itemKey, keyOf, partitionPart, rangePart, segmentBounds, type StorageKey } from "../keys.js";
 import { dataTable, onTable, type DynamoDeps } from "../operation.js";
 import { checkedItem, checkedValue, checkExpressionParams, expressionContext, finishExpressions, type ExpressionInput } from "../requests.js";
 import { compareStorageKeys } from "../store.js";
@@ -361,9 +361,19 @@ export function queryOperations(deps: DynamoDeps): OperationTable {
     }),
   };
 
+  /** Every value the key condition compares a key attribute with, partition key first. */
+  function checkKeyConditionValues(target: Target, condition: KeyCondition): void {
+    const { hashes, ranges } = target.key;
+    const check = (value: AttributeValue, name: string | undefined, isHash: boolean) =>
+      checkQueryKeyValue(target.table, value, name ?? "", isHash, target.index?.name);
+    (condition.hashValues ?? [condition.hashValue]).forEach((value, i) => check(value, hashes[i], true));
+    const equals = condition.rangeEquals ?? [];
+    equals.forEach((value, i) => check(value, ranges[i], false));
+    for (const value of condition.range?.values ?? []) check(value, ranges[equals.length], false);
+  }
+
   function queryPlan(target: Target, condition: KeyCondition, reverse: boolean): Plan {
-    for (const value of condition.hashValues ?? [condition.hashValue]) checkKeyValueSize(value, true);
-    for (const value of [...(condition.rangeEquals ?? []), ...(condition.range?.values ?? [])]) checkKeyValueSize(value, false);
+    checkKeyConditionValues(target, condition);
     // A multi-attribute index key's leading sort key equalities narrow the partition further.
     const partition: StorageKey = [
       ...(target.index ? [target.table.id, target.index.name] : [target.table.id]),

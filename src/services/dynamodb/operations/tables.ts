@@ -9,44 +9,34 @@ import { ddbErrors } from "../errors.js";
 import { describedTable, onTable, tableScope, type DynamoDeps } from "../operation.js";
 import { checkedTags } from "./tags.js";
 import {
+  asksWarm,
+  changesAsked,
   checkCreateTable,
   checkGlobalIndex,
+  checkSseChange,
   checkStreamSpecification,
   checkThroughput,
+  checkUpdateTableChanges,
+  checkWarmIncrease,
   type CreateTableInput,
   type IndexInput,
-  type OnDemandThroughput,
   type ThroughputInput,
+  type UpdateTableInput,
 } from "../table-validation.js";
 import {
+  creationDescription,
+  deletionDescription,
   describeTable,
+  keepWarm,
   sseOf,
   streamLabel,
   tableArn,
-  type AttributeDefinition,
   type IndexRecord,
   type StreamViewType,
   type TableRecord,
   type Throughput,
+  warmUpdating,
 } from "../tables.js";
-
-interface UpdateTableInput {
-  TableName: string;
-  AttributeDefinitions?: AttributeDefinition[];
-  BillingMode?: "PROVISIONED" | "PAY_PER_REQUEST";
-  ProvisionedThroughput?: ThroughputInput;
-  GlobalSecondaryIndexUpdates?: {
-    Create?: IndexInput;
-    Update?: { IndexName: string; ProvisionedThroughput?: ThroughputInput };
-    Delete?: { IndexName: string };
-  }[];
-  StreamSpecification?: { StreamEnabled: boolean; StreamViewType?: string };
-  SSESpecification?: { Enabled?: boolean; SSEType?: string; KMSMasterKeyId?: string };
-  ReplicaUpdates?: unknown;
-  TableClass?: string;
-  DeletionProtectionEnabled?: boolean;
-  OnDemandThroughput?: OnDemandThroughput;
-}
 
 const INVALID = "One or more parameter values were invalid: ";
 
@@ -70,6 +60,7 @@ function managedKeyId(accountId: string, region: string): string {
   const h = createHash("sha256").update(`aws/dynamodb\0${accountId}\0${region}`).digest("hex");
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
+
 
 /** DynamoDB builds or drops one global index of a table at a time. */
 const ONE_ONLINE_INDEX = "Subscriber limit exceeded: Only 1 online index can be created or deleted simultaneously per table";
@@ -112,7 +103,7 @@ export function tableOperations(deps: DynamoDeps): OperationTable {
         if (sse) table.sse = sse;
         if (input.StreamSpecification?.StreamEnabled) table.stream = streamOf(table, input.StreamSpecification.StreamViewType ?? "", now);
         if (!(await store.createTable(table))) throw ddbErrors.resourceInUse(`Table already exists: ${scope.name}`);
-        return { TableDescription: describe(table, ctx, "CREATING") };
+        return { TableDescription: creationDescription(describe(table, ctx, "CREATING")) };
       },
     }),
 
@@ -147,7 +138,7 @@ export function tableOperations(deps: DynamoDeps): OperationTable {
         if (table.deletionProtection) {
           throw ddbErrors.validation("Resource cannot be deleted as it is currently protected against deletion. Disable deletion protection first.");
         }
-        const description = describe(table, ctx, "DELETING");
+        const description = deletionDescription(describe(table, ctx, "DELETING"));
         await store.deleteTable(table, ctx.now().getTime());
         return { TableDescription: description };
       },
@@ -159,12 +150,13 @@ export function tableOperations(deps: DynamoDeps): OperationTable {
         const table = describedTable(deps, input.TableName, ctx);
         const now = ctx.now().getTime();
         const changes = planUpdate(table, input, now);
-        const updated = await store.updateTable(table, now, (current) => changes.apply(current));
+        const updated = await store.updateTable(table, now, (current) => keepWarm(current, changes.apply(current)));
         if (!updated) throw ddbErrors.tableNotFound(table.name);
         for (const index of changes.created) await store.backfillIndex(updated, index, now);
         for (const name of changes.deleted) await store.dropIndex(updated, name);
+        // A warm throughput increase leaves the table ACTIVE; every other change answers UPDATING.
+        const description = answerAsUpdating(table, input, describe(updated, ctx, changes.warmOnly ? undefined : "UPDATING"));
         // The answer shows the indexes as DynamoDB's does at that moment: a new one CREATING, a removed one DELETING.
-        const description = describe(updated, ctx, "UPDATING");
         const created = new Set(changes.created.map((index) => index.name));
         const gsis = ((description.GlobalSecondaryIndexes ?? []) as Record<string, unknown>[]).map((gsi) =>
           created.has(gsi.IndexName as string) ? { ...gsi, IndexStatus: "CREATING", Backfilling: false } : gsi,
@@ -198,15 +190,9 @@ export function tableOperations(deps: DynamoDeps): OperationTable {
   /** UpdateTable's checks, in DynamoDB's order, and the change they allow. */
   function planUpdate(table: TableRecord, input: UpdateTableInput, now: number) {
     const gsiUpdates = input.GlobalSecondaryIndexUpdates ?? [];
-    if (
-      !input.ProvisionedThroughput && !input.BillingMode && !input.StreamSpecification && gsiUpdates.length === 0 &&
-      !input.SSESpecification && !input.ReplicaUpdates && !input.TableClass && input.DeletionProtectionEnabled === undefined &&
-      !input.OnDemandThroughput
-    ) {
-      throw ddbErrors.validation(
-        "At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, GlobalSecondaryIndexUpdates or SSESpecification or ReplicaUpdates is required",
-      );
-    }
+    const asked = changesAsked(input);
+    const changeProblem = checkUpdateTableChanges(input, asked);
+    if (changeProblem) throw ddbErrors.validation(changeProblem);
     const billingMode = input.BillingMode ?? table.billingMode;
     const payPerRequest = billingMode === "PAY_PER_REQUEST";
     if (input.ProvisionedThroughput) {
@@ -225,15 +211,21 @@ export function tableOperations(deps: DynamoDeps): OperationTable {
       throw ddbErrors.validation(`${INVALID}ProvisionedThroughput must be specified when BillingMode is PROVISIONED`);
     }
     if (input.StreamSpecification) {
-      const problem = checkStreamSpecification(input.StreamSpecification);
+      const problem = checkStreamSpecification(input.StreamSpecification, "UpdateTable");
       if (problem) throw ddbErrors.validation(problem);
       if (input.StreamSpecification.StreamEnabled && table.stream?.enabled) {
         throw ddbErrors.validation(`Table already has an enabled stream: TableName: ${table.name}`);
       }
+      // A stream once disabled, or never there, is worded alike.
       if (!input.StreamSpecification.StreamEnabled && !table.stream?.enabled) {
-        throw ddbErrors.validation(`Table already has a disabled stream: TableName: ${table.name}`);
+        throw ddbErrors.validation(`Table has no stream to disable: TableName: ${table.name}`);
       }
     }
+    const sse = input.SSESpecification && sseOf(table, input.SSESpecification, managedKeyId(table.accountId, table.region));
+    const sseProblem = input.SSESpecification && checkSseChange(table, sse);
+    if (sseProblem) throw ddbErrors.validation(sseProblem);
+    const warmProblem = asksWarm(input) && checkWarmIncrease(table, input.WarmThroughput ?? {});
+    if (warmProblem) throw ddbErrors.validation(warmProblem);
     const definitions = [...table.attributeDefinitions];
     for (const d of input.AttributeDefinitions ?? []) {
       const existing = definitions.find((e) => e.AttributeName === d.AttributeName);
@@ -295,8 +287,9 @@ export function tableOperations(deps: DynamoDeps): OperationTable {
     for (const k of [...table.keySchema, ...remaining.flatMap((i) => i.keySchema)]) used.add(k.AttributeName);
     const attributeDefinitions = definitions.filter((d) => used.has(d.AttributeName));
 
+    const warmOnly = asked.length === 1 && asked[0] === "WarmThroughput";
     const apply = (current: TableRecord): TableRecord => {
-      const next: TableRecord = { ...current, attributeDefinitions, busyUntil: now + deps.creatingMs, busyStatus: "UPDATING" };
+      const next: TableRecord = warmOnly ? { ...current } : { ...current, attributeDefinitions, busyUntil: now + deps.creatingMs, busyStatus: "UPDATING" };
       if (input.BillingMode && input.BillingMode !== current.billingMode) {
         next.billingMode = input.BillingMode;
         if (input.BillingMode === "PAY_PER_REQUEST") next.payPerRequestSince = now;
@@ -334,13 +327,38 @@ export function tableOperations(deps: DynamoDeps): OperationTable {
       if (input.DeletionProtectionEnabled !== undefined) next.deletionProtection = input.DeletionProtectionEnabled;
       if (input.OnDemandThroughput) next.onDemand = { ...current.onDemand, ...input.OnDemandThroughput };
       if (input.SSESpecification) {
-        const sse = sseOf(current, input.SSESpecification, managedKeyId(current.accountId, current.region));
         if (sse) next.sse = sse;
         else delete next.sse;
       }
+      // The units asked for; keepWarm holds them to at least what the table had.
+      if (warmOnly) next.warm = { read: input.WarmThroughput?.ReadUnitsPerSecond ?? 0, write: input.WarmThroughput?.WriteUnitsPerSecond ?? 0 };
       return next;
     };
-    return { apply, created, deleted };
+    return { apply, created, deleted, warmOnly };
   }
 }
 
+/**
+ * UpdateTable answers with the table as the change starts, not as it
+ * ends: provisioned capacity at its old units (with the new increase or
+ * decrease date), a billing switch without its date, encryption and warm
+ * throughput UPDATING.
+ */
+function answerAsUpdating(before: TableRecord, input: UpdateTableInput, description: Record<string, unknown>): Record<string, unknown> {
+  const after = { ...description };
+  const provisioned = before.billingMode === "PROVISIONED" && (input.BillingMode ?? "PROVISIONED") === "PROVISIONED";
+  if (input.ProvisionedThroughput && provisioned) {
+    after.ProvisionedThroughput = {
+      ...(description.ProvisionedThroughput as Record<string, unknown>),
+      ReadCapacityUnits: before.throughput.read,
+      WriteCapacityUnits: before.throughput.write,
+    };
+  }
+  if (input.BillingMode && input.BillingMode !== before.billingMode) after.BillingModeSummary = { BillingMode: input.BillingMode };
+  if (input.SSESpecification) {
+    const key = (description.SSEDescription as { KMSMasterKeyArn?: string } | undefined)?.KMSMasterKeyArn ?? before.sse?.kmsKeyArn;
+    after.SSEDescription = { Status: "UPDATING", SSEType: "KMS", ...(key ? { KMSMasterKeyArn: key } : {}) };
+  }
+  if (asksWarm(input)) after.WarmThroughput = warmUpdating(before);
+  return after;
+}

@@ -9,35 +9,67 @@ import { describedTable, onTable, type DynamoDeps } from "../operation.js";
 import type { Tag, TableRecord } from "../tables.js";
 
 const RESOURCE_ARN = /^arn:aws[a-z-]*:dynamodb:([a-z0-9-]+):(\d{12}):table\/([a-zA-Z0-9_.-]{3,255})$/;
+/** Table sub-resources that are not taggable: an index is refused as such, a backup as no DynamoDB resource at all. */
+const INDEX_ARN = /^arn:[^:]*:dynamodb:[^:]*:[^:]*:table\/[^/]+\/index\//;
+const BACKUP_ARN = /^arn:[^:]*:dynamodb:[^:]*:[^:]*:table\/[^/]+\/backup\//;
 const MAX_TAGS = 50;
 /** How long an UpdateTimeToLive takes to settle, during which another is refused. */
 const TTL_SETTLE_MS = 60 * 60 * 1000;
 /** The characters AWS allows in tag keys and values: letters, digits, white space and `_ . : / = + - @`, in any script. */
 const TAG_TEXT = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
-const TAG_PATTERN = "[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*";
+
+/** A tag key: 1 to 128 allowed characters, not in the `aws:` namespace (whatever its case). */
+function checkedTagKey(key: string | undefined): string {
+  if (key === undefined || key.length === 0 || key.length > 128 || !TAG_TEXT.test(key)) {
+    throw ddbErrors.validation(`The Tag Key provided is invalid, Key: ${key ?? "null"}`);
+  }
+  if (key.toLowerCase().startsWith("aws:")) throw ddbErrors.validation(`Tag Key cannot be prefixed with aws:, Key: ${key}`);
+  return key;
+}
+
+/** A tag value: up to 256 allowed characters (an empty one is fine). */
+function checkedTagValue(value: string | undefined): string {
+  if (value === undefined || value.length > 256 || !TAG_TEXT.test(value)) {
+    throw ddbErrors.validation(`The Tag Value provided is invalid, Value: ${value ?? "null"}`);
+  }
+  return value;
+}
 
 /**
- * A table's tags after a change: keys and values in the allowed characters,
- * at most 50 in all (CreateTable's and TagResource's refusal alike).
+ * The tags of a request (CreateTable, TagResource), each key and value
+ * checked, then no key twice. DynamoDB words these itself, not as model
+ * constraints (request-validation.ts leaves them to this).
  */
-export function checkedTags(tags: readonly Tag[]): Tag[] {
-  tags.forEach((tag, i) => {
-    for (const [member, text] of [["key", tag.Key], ["value", tag.Value]] as const) {
-      if (!TAG_TEXT.test(text)) {
-        throw ddbErrors.validation(
-          `1 validation error detected: Value '${text}' at 'tags.${i + 1}.member.${member}' failed to satisfy constraint: Member must satisfy regular expression pattern: ${TAG_PATTERN}`,
-        );
-      }
-    }
-  });
-  if (tags.length > MAX_TAGS) throw ddbErrors.validation("One or more parameter values were invalid: The number of tags exceeds the limit of 50");
-  return [...tags];
+export function checkRequestTags(tags: readonly Partial<Tag>[]): Tag[] {
+  const checked = tags.map((tag) => ({ Key: checkedTagKey(tag.Key), Value: checkedTagValue(tag.Value) }));
+  const seen = new Set<string>();
+  for (const { Key } of checked) {
+    if (seen.has(Key)) throw ddbErrors.validation(`Duplicate Tag Keys provided as input: Duplicate Tag Key found ${Key}`);
+    seen.add(Key);
+  }
+  return checked;
+}
+
+/** A table keeps at most 50 tags, however many a request sends or the table had. */
+function checkTagCount(count: number): void {
+  if (count > MAX_TAGS) throw ddbErrors.validation("Number of Tags exceed the current limit for the provided ResourceArn");
+}
+
+/** CreateTable's tags: valid, and at most 50. */
+export function checkedTags(tags: readonly Partial<Tag>[]): Tag[] {
+  const checked = checkRequestTags(tags);
+  checkTagCount(checked.length);
+  return checked;
 }
 
 export function tagOperations(deps: DynamoDeps): OperationTable {
   const { store } = deps;
 
+  /** The table a tagging call's ResourceArn names, refusing other shapes in DynamoDB's words. */
   function tableOfArn(arn: string, ctx: RequestContext): TableRecord {
+    if (!arn.startsWith("arn:")) throw ddbErrors.invalid(`ARNs must start with 'arn:': ${arn}`);
+    if (arn.split(":")[2] !== "dynamodb" || BACKUP_ARN.test(arn)) throw ddbErrors.invalid(`Provided Arn is not a DynamoDB resource arn: ${arn}`);
+    if (INDEX_ARN.test(arn)) throw ddbErrors.invalid(`Invalid resource arn provided, only table or stream is accepted. Provided resource arn: ${arn}`);
     const match = RESOURCE_ARN.exec(arn);
     if (!match) throw ddbErrors.validation(`Invalid TableArn: Invalid ResourceArn provided as input ${arn}`);
     const table = store.table(match[2]!, match[1]!, match[3]!);
@@ -57,11 +89,14 @@ export function tagOperations(deps: DynamoDeps): OperationTable {
       authorize: onArn("TagResource"),
       async handle(input, ctx) {
         if (input.Tags.length === 0) throw ddbErrors.validation("Atleast one Tag needs to be provided as Input.");
+        const requested = checkRequestTags(input.Tags);
         const table = tableOfArn(input.ResourceArn, ctx);
         const updated = await store.updateTable(table, ctx.now().getTime(), (current) => {
           const tags = new Map(current.tags.map((t) => [t.Key, t.Value]));
-          for (const t of input.Tags) tags.set(t.Key, t.Value);
-          return { ...current, tags: checkedTags([...tags].map(([Key, Value]) => ({ Key, Value }))) };
+          for (const t of requested) tags.set(t.Key, t.Value);
+          // The limit holds for the tags the table would have: an overwrite does not count twice.
+          checkTagCount(tags.size);
+          return { ...current, tags: [...tags].map(([Key, Value]) => ({ Key, Value })) };
         });
         if (!updated) throw ddbErrors.resourceNotFound(`Requested resource not found: ResourcArn: ${input.ResourceArn} not found`);
         return {};
@@ -72,6 +107,9 @@ export function tagOperations(deps: DynamoDeps): OperationTable {
       authorize: onArn("UntagResource"),
       async handle(input, ctx) {
         if (input.TagKeys.length === 0) throw ddbErrors.validation("Atleast one Tag Key needs to be provided as Input.");
+        for (const key of input.TagKeys) checkedTagKey(key);
+        // More keys than a table can hold is refused, though removing them would be harmless.
+        checkTagCount(input.TagKeys.length);
         const table = tableOfArn(input.ResourceArn, ctx);
         await store.updateTable(table, ctx.now().getTime(), (current) => ({
           ...current,
@@ -94,6 +132,9 @@ export function tagOperations(deps: DynamoDeps): OperationTable {
         const table = describedTable(deps, input.TableName, ctx);
         const spec = input.TimeToLiveSpecification;
         const enabled = table.ttl?.enabled ?? false;
+        if (spec.Enabled && enabled && table.ttl?.attributeName !== spec.AttributeName) {
+          throw ddbErrors.validation(`TimeToLive is active on a different AttributeName: current AttributeName is ${table.ttl?.attributeName}`);
+        }
         if (spec.Enabled && enabled) throw ddbErrors.validation("TimeToLive is already enabled");
         if (!spec.Enabled && !enabled) throw ddbErrors.validation("TimeToLive is already disabled");
         if (!spec.Enabled && table.ttl && table.ttl.attributeName !== spec.AttributeName) {

@@ -117,6 +117,8 @@ class Parser {
 
   private update(): Statement {
     const from = this.tableRef(true);
+    // An UPDATE's target is followed by its SET or REMOVE clauses, whatever else comes (an unquoted `a-b` name, say).
+    if (!this.peekKeyword("SET") && !this.peekKeyword("REMOVE")) throw statementError("Expected data manipulation");
     const actions = this.updateClauses();
     const where = this.keyword("WHERE") ? this.condition() : undefined;
     const returning = this.returning();

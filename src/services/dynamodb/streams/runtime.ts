@@ -16,6 +16,9 @@ import { DynamoStore, STREAM_RETENTION_MS, type StreamMeta, type StreamRecordSto
 /** GetRecords answers at most 1 MB of records. */
 const MAX_PAGE_BYTES = 1024 * 1024;
 
+/** ListStreams answers at most 100 streams a page, its documented maximum Limit. */
+const MAX_LIST_STREAMS = 100;
+
 /** Shard iterators stop working after 15 minutes, as DynamoDB's do. */
 const ITERATOR_MS = 15 * 60 * 1000;
 
@@ -111,6 +114,10 @@ export function createStreamsRuntime(env: ServiceEnvironment): ServiceRuntime {
       ListStreams: defineOperation<{ TableName?: string; Limit?: number; ExclusiveStartStreamArn?: string }>({
         authorize: (_input, ctx) => [{ action: "dynamodb:ListStreams", resource: `arn:aws:dynamodb:${ctx.region}:${ctx.accountId}:table/*/stream/*` }],
         handle(input, ctx) {
+          // The model sets no maximum; DynamoDB Streams refuses more than 100 in its model-constraint words.
+          if (input.Limit !== undefined && input.Limit > MAX_LIST_STREAMS) {
+            throw ddbErrors.validation(`1 validation error detected: Value '${input.Limit}' at 'limit' failed to satisfy constraint: Member must have value less than or equal to ${MAX_LIST_STREAMS}`);
+          }
           const cutoff = ctx.now().getTime() - STREAM_RETENTION_MS;
           const all = [...store.streamsOf(ctx.accountId, ctx.region)]
             .filter((s) => (input.TableName === undefined || s.tableName === input.TableName) && !(s.endedAt !== undefined && s.endedAt < cutoff))
@@ -120,7 +127,7 @@ export function createStreamsRuntime(env: ServiceEnvironment): ServiceRuntime {
             checkStreamArn(input.ExclusiveStartStreamArn);
             startAt = all.findIndex((s) => s.arn === input.ExclusiveStartStreamArn) + 1;
           }
-          const limit = input.Limit ?? 100;
+          const limit = input.Limit ?? MAX_LIST_STREAMS;
           const page = all.slice(startAt, startAt + limit);
           const streams = page.map((s) => ({ StreamArn: s.arn, TableName: s.tableName, StreamLabel: s.label }));
           return startAt + limit < all.length ? { Streams: streams, LastEvaluatedStreamArn: page[page.length - 1]?.arn } : { Streams: streams };
