@@ -39,6 +39,15 @@ export function createEdge(deps: PipelineDeps, internal: InternalApi): Edge {
     });
   });
 
+  // Node answers `Expect: 100-continue` by itself unless told otherwise. A
+  // request refused before its body is read (an anonymous PUT to a private
+  // bucket) must get its final answer instead, so the 100 waits for the first
+  // read of the body; the request then goes the way of every other.
+  server.on("checkContinue", (req: IncomingMessage, res: ServerResponse) => {
+    continueOnFirstRead(req, res);
+    server.emit("request", req, res);
+  });
+
   // Garbage on the socket, oversized headers, bad framing: answer if we
   // still can, then close. Never let it reach the process.
   server.on("clientError", (error: NodeJS.ErrnoException, socket: Socket) => {
@@ -115,6 +124,20 @@ async function handle(req: IncomingMessage, res: ServerResponse, deps: PipelineD
     const ms = (performance.now() - started).toFixed(1);
     deps.log("debug", `${req.method} ${url} → ${result.service}.${result.operation ?? "?"} ${result.response.status}${result.error ? ` ${result.error.code}` : ""} ${ms}ms`);
   }
+}
+
+/**
+ * Sends `100 Continue` when the body is first pulled (whoever reads it: the
+ * signature check, a codec, an upload), unless the answer has gone out
+ * first, e.g. when a refused request's unread body is drained.
+ */
+function continueOnFirstRead(req: IncomingMessage, res: ServerResponse): void {
+  const read = req._read;
+  req._read = function readAfterContinue(this: IncomingMessage, size: number): void {
+    req._read = read;
+    if (!res.headersSent) res.writeContinue();
+    read.call(this, size);
+  };
 }
 
 function writeResponse(req: IncomingMessage, res: ServerResponse, response: WireResponse): void {

@@ -6,7 +6,8 @@
  * (s3_post_object.py), lifecycle rules (s3_lifecycle.py), static website
  * hosting (s3_website.py), Object Lock (s3_object_lock.py), ACLs
  * (s3_acl.py), customer-provided keys (s3_sse_c.py), server access
- * logging (s3_logging.py) and replication (s3_replication.py), each check
+ * logging (s3_logging.py), replication (s3_replication.py) and more of
+ * s3-tests' core cases (s3_core_ceph.py), each check
  * an answer AWS was recorded giving. Each script
  * runs every check and lists each failure.
  */
@@ -31,6 +32,7 @@ const HARNESSES: [what: string, script: string, passed: RegExp][] = [
   ["SSE-C", "s3_sse_c.py", /^summary: \d+ passed, 0 failed/m],
   ["server access logging", "s3_logging.py", /^summary: \d+ passed, 0 failed/m],
   ["replication", "s3_replication.py", /^summary: \d+ passed, 0 failed/m],
+  ["core s3-tests", "s3_core_ceph.py", /^summary: \d+ passed, 0 failed/m],
 ];
 
 /** A harness passed: it exited 0, ended with its summary, and warned of nothing (a soft check, an answer only inferred, fails here too). */

@@ -3,7 +3,7 @@ import { request } from "node:http";
 import { readdir, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { CreateBucketCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { CreateBucketCommand, CreateMultipartUploadCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { clientConfig, rejectsWith, spawnCloud, startCloud, tempDir, type TestCloud } from "../support/nimbus.js";
 import { md5Base64, rawRequest, rawSocket, signRequest } from "../support/raw.js";
 
@@ -107,18 +107,92 @@ describe("S3 bad input", () => {
   });
 
   it("answers a PUT without a length with 411 MissingContentLength", async () => {
-    const signed = await signRequest(t.cloud.endpoint, { method: "PUT", path: `/${BUCKET}/chunked`, headers: { "transfer-encoding": "chunked", "x-amz-content-sha256": "UNSIGNED-PAYLOAD" } });
+    const signed = await signRequest(t.cloud.endpoint, { method: "PUT", path: `/${BUCKET}/unsized`, headers: { "x-amz-content-sha256": "UNSIGNED-PAYLOAD" } });
+    const head = Object.entries(signed.headers).map(([name, value]) => `${name}: ${value}\r\n`).join("");
+    const reply = await rawSocket(t.cloud.endpoint, `PUT ${signed.path} HTTP/1.1\r\n${head}Connection: close\r\n\r\n`);
+    assert.match(reply, /^HTTP\/1\.1 411 /);
+    assert.match(reply, /<Code>MissingContentLength<\/Code><Message>You must provide the Content-Length HTTP header\.<\/Message>/);
+    await rejectsWith(s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: "unsized" })), "NotFound", 404);
+  });
+
+  it("answers a plain body framed by Transfer-Encoding: chunked with 501 naming the header, as S3 does", async () => {
+    const send = async (key: string, query: Record<string, string> = {}) => {
+      const signed = await signRequest(t.cloud.endpoint, { method: "PUT", path: `/${BUCKET}/${key}`, query, headers: { "transfer-encoding": "chunked", "x-amz-content-sha256": "UNSIGNED-PAYLOAD" } });
+      const search = new URLSearchParams(signed.query as Record<string, string>).toString();
+      return new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const req = request({ host: signed.hostname, port: signed.port, method: "PUT", path: `${signed.path}${search ? `?${search}` : ""}`, headers: signed.headers }, (res) => {
+          let body = "";
+          res.setEncoding("utf8");
+          res.on("data", (d: string) => (body += d));
+          res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+        });
+        req.on("error", reject);
+        req.write("some bytes");
+        req.end();
+      });
+    };
+    const notImplemented = /<Code>NotImplemented<\/Code><Message>A header you provided implies functionality that is not implemented<\/Message><Header>Transfer-Encoding<\/Header>/;
+    const put = await send("chunked");
+    assert.equal(put.status, 501);
+    assert.match(put.body, notImplemented);
+    await rejectsWith(s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: "chunked" })), "NotFound", 404);
+    const { UploadId } = await s3.send(new CreateMultipartUploadCommand({ Bucket: BUCKET, Key: "chunked-part" }));
+    const part = await send("chunked-part", { partNumber: "1", uploadId: UploadId ?? "" });
+    assert.equal(part.status, 501);
+    assert.match(part.body, notImplemented);
+  });
+
+  it("takes an aws-chunked body framed by Transfer-Encoding: chunked, which names its length", async () => {
+    const payload = "hello world";
+    const chunks = `${payload.length.toString(16)}\r\n${payload}\r\n0\r\n\r\n`;
+    const signed = await signRequest(t.cloud.endpoint, {
+      method: "PUT",
+      path: `/${BUCKET}/aws-chunked`,
+      headers: { "transfer-encoding": "chunked", "content-encoding": "aws-chunked", "x-amz-content-sha256": "STREAMING-UNSIGNED-PAYLOAD-TRAILER", "x-amz-decoded-content-length": String(payload.length) },
+    });
     const status = await new Promise<number>((resolve, reject) => {
       const req = request({ host: signed.hostname, port: signed.port, method: "PUT", path: signed.path, headers: signed.headers }, (res) => {
         res.resume();
         resolve(res.statusCode ?? 0);
       });
       req.on("error", reject);
-      req.write("some bytes");
-      req.end();
+      req.end(chunks);
     });
-    assert.equal(status, 411);
-    await rejectsWith(s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: "chunked" })), "NotFound", 404);
+    assert.equal(status, 200);
+    const got = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: "aws-chunked" }));
+    assert.equal(await got.Body?.transformToString(), payload);
+  });
+
+  it("answers an anonymous PUT that expects 100-continue with its 403 before the body is sent", async () => {
+    const reply = await rawSocket(t.cloud.endpoint, `PUT /${BUCKET}/expecting HTTP/1.1\r\nHost: localhost\r\nContent-Length: 123\r\nExpect: 100-continue\r\n\r\n`, 1000);
+    assert.match(reply, /^HTTP\/1\.1 403 /);
+    assert.doesNotMatch(reply, /100 Continue/);
+    assert.match(reply, /<Code>AccessDenied<\/Code>/);
+  });
+
+  it("sends 100 Continue to an accepted PUT that expects it, and stores the body sent after it", async () => {
+    const body = Buffer.alloc(64 * 1024, 3);
+    const signed = await signRequest(t.cloud.endpoint, {
+      method: "PUT",
+      path: `/${BUCKET}/continued`,
+      headers: { "content-length": String(body.length), expect: "100-continue", "x-amz-content-sha256": "UNSIGNED-PAYLOAD" },
+    });
+    const outcome = await new Promise<{ continued: boolean; status: number }>((resolve, reject) => {
+      let continued = false;
+      const req = request({ host: signed.hostname, port: signed.port, method: "PUT", path: signed.path, headers: signed.headers }, (res) => {
+        res.resume();
+        resolve({ continued, status: res.statusCode ?? 0 });
+      });
+      // The body goes only once the server asks for it.
+      req.on("continue", () => {
+        continued = true;
+        req.end(body);
+      });
+      req.on("error", reject);
+    });
+    assert.deepEqual(outcome, { continued: true, status: 200 });
+    const got = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: "continued" }));
+    assert.ok(Buffer.from((await got.Body?.transformToByteArray()) ?? []).equals(body));
   });
 
   it("answers oversized headers with 400", async () => {

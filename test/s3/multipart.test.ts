@@ -7,6 +7,7 @@ import {
   CreateBucketCommand,
   CreateMultipartUploadCommand,
   GetObjectCommand,
+  HeadObjectCommand,
   ListMultipartUploadsCommand,
   ListPartsCommand,
   PutObjectCommand,
@@ -15,6 +16,7 @@ import {
   UploadPartCopyCommand,
 } from "@aws-sdk/client-s3";
 import { rejectsWith, startCloud, type TestCloud } from "../support/nimbus.js";
+import { rawRequest } from "../support/raw.js";
 
 const BUCKET = "multipart-bucket";
 const MiB = 1024 * 1024;
@@ -100,4 +102,54 @@ describe("S3 multipart uploads", () => {
       400,
     );
   });
+
+  it("compares a COMPOSITE checksum named on Complete, well formed or not, and completes nothing on a mismatch", async () => {
+    const body = Buffer.alloc(1024, "A");
+    const partSum = createHash("sha256").update(body).digest("base64");
+    const composite = createHash("sha256").update(Buffer.from(partSum, "base64")).digest("base64");
+    const upload = async (Key: string) => {
+      const { UploadId } = await s3.send(new CreateMultipartUploadCommand({ Bucket: BUCKET, Key, ChecksumAlgorithm: "SHA256" }));
+      const part = await s3.send(new UploadPartCommand({ Bucket: BUCKET, Key, UploadId, PartNumber: 1, Body: body, ChecksumSHA256: partSum }));
+      const Parts = [{ PartNumber: 1, ETag: part.ETag, ChecksumSHA256: partSum }];
+      return (ChecksumSHA256: string) => s3.send(new CompleteMultipartUploadCommand({ Bucket: BUCKET, Key, UploadId, ChecksumSHA256, MultipartUpload: { Parts } }));
+    };
+    const complete = await upload("composite");
+    for (const wrong of [`${partSum}-1`, partSum, `${composite}-2`, "bad"]) {
+      const e = await rejectsWith(complete(wrong), "BadDigest", 400);
+      assert.equal(e.message, "The sha256 you specified did not match the calculated checksum.", wrong);
+    }
+    await rejectsWith(s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: "composite" })), "NotFound", 404);
+    const done = await complete(`${composite}-1`);
+    assert.deepEqual([done.ChecksumSHA256, done.ChecksumType], [`${composite}-1`, "COMPOSITE"]);
+    // The digest alone names the same object.
+    const bare = await (await upload("composite-bare"))(composite);
+    assert.equal(bare.ChecksumSHA256, `${composite}-1`);
+  });
+
+  it("refuses x-amz-server-side-encryption on a part or a Complete: an upload's encryption is chosen when it is created", async () => {
+    const UploadId = await create("sse-parts");
+    const part = await s3.send(new UploadPartCommand({ Bucket: BUCKET, Key: "sse-parts", UploadId, PartNumber: 1, Body: "x" }));
+    const headers = { "x-amz-server-side-encryption": "AES256" };
+    const refusal =
+      /<Code>InvalidArgument<\/Code><Message>x-amz-server-side-encryption header is not supported for this operation.<\/Message><ArgumentName>x-amz-server-side-encryption<\/ArgumentName><ArgumentValue>AES256<\/ArgumentValue>/;
+    const put = await rawRequest(t.cloud.endpoint, { method: "PUT", path: `/${BUCKET}/sse-parts`, query: { partNumber: "2", uploadId: UploadId }, headers, body: "y" });
+    assert.equal(put.status, 400);
+    assert.match(put.body, refusal);
+    const document = `<CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>${part.ETag}</ETag></Part></CompleteMultipartUpload>`;
+    const complete = await rawRequest(t.cloud.endpoint, { method: "POST", path: `/${BUCKET}/sse-parts`, query: { uploadId: UploadId }, headers, body: document });
+    assert.equal(complete.status, 400);
+    assert.match(complete.body, refusal);
+    await rejectsWith(s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: "sse-parts" })), "NotFound", 404);
+  });
+
+  it("refuses UploadPartCopy whose source bucket is not the expected source owner's", async () => {
+    await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: "owned-source", Body: "0123456789" }));
+    const UploadId = await create("owned-copy");
+    const copy = (ExpectedSourceBucketOwner: string) =>
+      s3.send(new UploadPartCopyCommand({ Bucket: BUCKET, Key: "owned-copy", UploadId, PartNumber: 1, CopySource: `${BUCKET}/owned-source`, ExpectedSourceBucketOwner }));
+    const e = await rejectsWith(copy("999988887777"), "AccessDenied", 403);
+    assert.equal(e.message, "Access Denied");
+    assert.ok((await copy("000000000000")).CopyPartResult?.ETag);
+  });
 });
+

@@ -6,14 +6,17 @@ import {
   CreateBucketCommand,
   DeleteObjectCommand,
   DeleteObjectsCommand,
+  GetBucketTaggingCommand,
   GetObjectCommand,
   HeadObjectCommand,
+  ListObjectsCommand,
   ListObjectsV2Command,
   PutObjectCommand,
   PutObjectTaggingCommand,
   S3Client,
 } from "@aws-sdk/client-s3";
 import { rejectsWith, startCloud, type TestCloud } from "../support/nimbus.js";
+import { rawRequest } from "../support/raw.js";
 
 const BUCKET = "objects-bucket";
 
@@ -196,6 +199,64 @@ describe("S3 objects", () => {
     await rejectsWith(s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: "once", Body: "2", IfNoneMatch: "*" })), "PreconditionFailed", 412);
     const got = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: "once" }));
     assert.equal(await got.Body?.transformToString(), "1");
+  });
+
+  it("keeps a Content-Encoding as sent, less its aws-chunked token", async () => {
+    for (const [sent, kept] of [
+      ["gzip", "gzip"],
+      ["deflate, gzip", "deflate, gzip"],
+      ["gzip, aws-chunked", "gzip"],
+      ["aws-chunked, gzip", "gzip"],
+      ["deflate, aws-chunked, gzip", "deflate, gzip"],
+      ["aws-chunked", undefined],
+    ] as const) {
+      await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: "encoded", Body: "x", ContentEncoding: sent }));
+      const head = await s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: "encoded" }));
+      assert.equal(head.ContentEncoding, kept, sent);
+    }
+  });
+
+  it("refuses a GET or HEAD that names SSE-S3 or SSE-KMS, as S3 does", async () => {
+    await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: "sse-read", Body: "A".repeat(100), ServerSideEncryption: "AES256" }));
+    for (const method of ["aws:kms", "AES256"]) {
+      const headers = { "x-amz-server-side-encryption": method, "x-amz-server-side-encryption-aws-kms-key-id": "testkey-1" };
+      const get = await rawRequest(t.cloud.endpoint, { method: "GET", path: `/${BUCKET}/sse-read`, headers });
+      assert.equal(get.status, 400);
+      assert.match(
+        get.body,
+        new RegExp(
+          `<Code>InvalidArgument</Code><Message>x-amz-server-side-encryption header is not supported for this operation.</Message><ArgumentName>x-amz-server-side-encryption</ArgumentName><ArgumentValue>${method}</ArgumentValue>`,
+        ),
+      );
+      const head = await rawRequest(t.cloud.endpoint, { method: "HEAD", path: `/${BUCKET}/sse-read`, headers: { "x-amz-server-side-encryption": method } });
+      assert.equal(head.status, 400);
+    }
+    const plain = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: "sse-read" }));
+    assert.equal(plain.ServerSideEncryption, "AES256");
+  });
+
+  it("refuses a request whose expected bucket owner, or copy source owner, is another account", async () => {
+    const owner = "000000000000";
+    const other = "999988887777";
+    await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: "owned", Body: "mine" }));
+    const listed = await s3.send(new ListObjectsCommand({ Bucket: BUCKET, Prefix: "owned", ExpectedBucketOwner: owner }));
+    assert.deepEqual(listed.Contents?.map((o) => o.Key), ["owned"]);
+    const denied = [
+      () => s3.send(new ListObjectsCommand({ Bucket: BUCKET, ExpectedBucketOwner: other })),
+      () => s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: "owned", ExpectedBucketOwner: other })),
+      () => s3.send(new GetBucketTaggingCommand({ Bucket: BUCKET, ExpectedBucketOwner: other })),
+      () => s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: "refused-owner", Body: "x", ExpectedBucketOwner: other })),
+      () => s3.send(new CopyObjectCommand({ Bucket: BUCKET, Key: "refused-copy", CopySource: `${BUCKET}/owned`, ExpectedSourceBucketOwner: other })),
+      () => s3.send(new CopyObjectCommand({ Bucket: BUCKET, Key: "refused-copy", CopySource: `${BUCKET}/owned`, ExpectedBucketOwner: other, ExpectedSourceBucketOwner: owner })),
+    ];
+    for (const call of denied) {
+      const e = await rejectsWith(call(), "AccessDenied", 403);
+      assert.equal(e.message, "Access Denied");
+    }
+    for (const key of ["refused-owner", "refused-copy"]) await rejectsWith(s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: key })), "NotFound", 404);
+    await s3.send(new CopyObjectCommand({ Bucket: BUCKET, Key: "copied-owner", CopySource: `${BUCKET}/owned`, ExpectedBucketOwner: owner, ExpectedSourceBucketOwner: owner }));
+    // A bucket that does not exist is still NoSuchBucket.
+    await rejectsWith(s3.send(new ListObjectsCommand({ Bucket: "no-such-owned-bucket", ExpectedBucketOwner: other })), "NoSuchBucket", 404);
   });
 
   it("round-trips a 20 MiB body", async () => {

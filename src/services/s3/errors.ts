@@ -56,6 +56,9 @@ export const s3Errors = {
       400,
     ),
   missingContentLength: () => new AwsError("MissingContentLength", "You must provide the Content-Length HTTP header.", 411),
+  /** A header S3 reads as asking for something it does not do (a chunked upload body). */
+  headerNotImplemented: (header: string) =>
+    new AwsError("NotImplemented", "A header you provided implies functionality that is not implemented", 501, { Header: header }),
   entityTooLarge: (size: number, max: number) =>
     new AwsError("EntityTooLarge", "Your proposed upload exceeds the maximum allowed size", 400, {
       ProposedSize: size,

@@ -59,14 +59,19 @@ export function storageClassOf(requested: string | undefined): string | undefine
   return requested;
 }
 
-/** `aws-chunked` is transport framing, not part of the object's encoding. */
+/**
+ * `aws-chunked` is transport framing, not part of the object's encoding:
+ * its token is taken out, and the rest is kept as sent (`deflate, gzip`
+ * keeps its space, s3-tests test_object_content_encoding_aws_chunked).
+ */
 function stripAwsChunked(encoding: string | undefined): string | undefined {
   if (encoding === undefined) return undefined;
   const rest = encoding
     .split(",")
-    .map((e) => e.trim())
-    .filter((e) => e !== "" && e !== "aws-chunked");
-  return rest.length === 0 ? undefined : rest.join(",");
+    .filter((e) => e.trim() !== "aws-chunked")
+    .join(",")
+    .trim();
+  return rest === "" ? undefined : rest;
 }
 
 /**

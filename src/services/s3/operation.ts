@@ -165,6 +165,21 @@ export function checkEncryption(input: EncryptionInput, bucket: BucketRecord): s
 }
 
 /**
+ * SSE-S3 and SSE-KMS are chosen when an object is written (PutObject,
+ * CopyObject, CreateMultipartUpload); a read or a part that names one is
+ * refused: "Encryption request headers should not be sent for GET requests
+ * and HEAD requests ... or you'll get an HTTP 400 BadRequest error"
+ * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/specifying-s3-encryption.html),
+ * in S3's words below (captured from S3 on CompleteMultipartUpload, ClickHouse/ClickHouse#64570).
+ */
+export function refuseEncryptionHeader(ctx: RequestContext): void {
+  const method = ctx.headers["x-amz-server-side-encryption"];
+  if (typeof method === "string") {
+    throw s3Errors.invalidArgument("x-amz-server-side-encryption header is not supported for this operation.", "x-amz-server-side-encryption", method);
+  }
+}
+
+/**
  * A version id as S3 takes it: `null`, or, in a bucket that has had
  * versioning, an id of the form S3 gives (any other names no version).
  */

@@ -19,6 +19,7 @@ import { CHECKSUM_ALGORITHMS } from "./records.js";
 import { HeldBody, readBody } from "../../protocols/shared/body.js";
 import type { IncomingHttpHeaders } from "node:http";
 import { assertValidKey } from "./names.js";
+import { checkExpectedOwners } from "./expected-owner.js";
 import { bucketConfigOperations } from "./operations/bucket-config.js";
 import { bucketOperations } from "./operations/bucket.js";
 import { copyOperations } from "./operations/copy.js";
@@ -71,8 +72,11 @@ export async function createS3Runtime(env: ServiceEnvironment): Promise<ServiceR
       sweeper.poke();
       // No key is longer: every operation on one refuses it, reads and deletes too.
       if (typeof input.Key === "string") assertValidKey(input.Key);
-      if (ctx.principal.type !== "anonymous" || op.name === "CreateBucket" || typeof input.Bucket !== "string") return;
-      if (!store.bucket(input.Bucket)) throw s3Errors.noSuchBucket(input.Bucket);
+      if (ctx.principal.type === "anonymous" && op.name !== "CreateBucket" && typeof input.Bucket === "string" && !store.bucket(input.Bucket)) {
+        throw s3Errors.noSuchBucket(input.Bucket);
+      }
+      // Every operation that takes a bucket owner condition checks it here, before its handler reads the bucket.
+      checkExpectedOwners(store, input);
     },
     crossOrigin: (req) => crossOrigin(store, req),
     website: async (req) => {

@@ -26,6 +26,7 @@ import {
   checkVersionId,
   isVersionId,
   operation,
+  refuseEncryptionHeader,
   refuseGovernanceBypass,
   requireBucket,
   requireIntegrityHeader,
@@ -251,9 +252,18 @@ export function objectOperations({ store }: S3Deps): OperationTable {
   };
 }
 
-/** A PUT must say how long its body is (chunked uploads give the decoded length). */
+/**
+ * A PUT must say how long its body is (chunked uploads give the decoded length).
+ * HTTP chunked framing is taken only around an aws-chunked body, which
+ * names its length in `x-amz-decoded-content-length`
+ * (https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-streaming.html); S3
+ * answers any other 501 naming the header (captured in Automattic/knox#43,
+ * chilts/awssum#30 for UploadPart, aws/aws-sdk-js-v3#3383).
+ */
 export function requireContentLength(ctx: RequestContext, declared: number | undefined): void {
   const decoded = ctx.headers["x-amz-decoded-content-length"];
+  const framing = ctx.headers["transfer-encoding"];
+  if (framing !== undefined && framing.toLowerCase() !== "identity" && decoded === undefined) throw s3Errors.headerNotImplemented("Transfer-Encoding");
   if (ctx.headers["content-length"] === undefined && decoded === undefined) throw s3Errors.missingContentLength();
   const size = decoded !== undefined ? Number(decoded) : (declared ?? 0);
   if (size > MAX_PUT_BYTES) throw s3Errors.entityTooLarge(size, MAX_PUT_BYTES);
@@ -283,6 +293,7 @@ export async function storeNewObject(
 }
 
 function readObject(store: S3Store, input: GetObjectInput, ctx: RequestContext, method: "GET" | "HEAD") {
+  refuseEncryptionHeader(ctx);
   const bucket = requireBucket(store, input.Bucket);
   const record = requireVersion(store, bucket, input.Key, input.VersionId, method);
   checkPresentedKey(record.sseCustomerKeyMd5, presentedKey(input), method);
