@@ -215,7 +215,14 @@ describe("DynamoDB items", () => {
       ],
     });
     const transaction = await ddb.send(
-      new TransactWriteItemsCommand({ TransactItems: [{ Put: { TableName: "collections", Item: { ...key("e", 1), at: { N: "8" } } } }], ReturnItemCollectionMetrics: "SIZE" }),
+      new TransactWriteItemsCommand({
+        TransactItems: [
+          { Put: { TableName: "collections", Item: { ...key("e", 1), at: { N: "8" } } } },
+          // A condition check writes nothing: its collection is not among those affected.
+          { ConditionCheck: { TableName: "collections", Key: key("d", 1), ConditionExpression: "attribute_exists(pk)" } },
+        ],
+        ReturnItemCollectionMetrics: "SIZE",
+      }),
     );
     assert.deepEqual(transaction.ItemCollectionMetrics, { collections: [{ ItemCollectionKey: { pk: { S: "e" } }, SizeEstimateRangeGB: [0, 1] }] });
   });

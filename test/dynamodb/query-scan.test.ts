@@ -136,6 +136,29 @@ describe("DynamoDB Query and Scan", () => {
     assert.deepEqual(rest.Items?.map((i) => i.at!.N), ["1", "10"]);
   });
 
+  it("filters an index's reads on the table's own key, and a local index's on what it does not project", async () => {
+    // On a global index the table's key attributes are attributes like any other.
+    const anns = await query({ IndexName: "by-kind", KeyConditionExpression: "kind = :k", FilterExpression: "#u = :u", ExpressionAttributeNames: { "#u": "user" }, ExpressionAttributeValues: { ":k": { S: "view" }, ":u": { S: "ann" } } });
+    assert.deepEqual(anns.Items?.map((i) => i.at!.N), ["-10", "0", "10"]);
+    assert.equal(anns.ScannedCount, 4);
+    // A local index keyed on user and name may filter on the table's sort key, and reads `size` from the table to filter on it.
+    const names = await query({
+      IndexName: "by-name",
+      KeyConditionExpression: "#u = :u",
+      FilterExpression: "#at > :zero AND #size >= :three",
+      ExpressionAttributeNames: { "#u": "user", "#at": "at", "#size": "size" },
+      ExpressionAttributeValues: { ":u": { S: "ann" }, ":zero": { N: "0" }, ":three": { N: "3" } },
+    });
+    assert.deepEqual(names.Items?.map((i) => i.name!.S), ["n0", "n1", "n2"]);
+    // Read whole to be filtered, the items still answer what the index projects.
+    assert.deepEqual(Object.keys(names.Items![0]!).sort(), ["at", "name", "user"]);
+    await rejectsWith(
+      query({ IndexName: "by-name", KeyConditionExpression: "#u = :u", FilterExpression: "#n = :n", ExpressionAttributeNames: { "#u": "user", "#n": "name" }, ExpressionAttributeValues: { ":u": { S: "ann" }, ":n": { S: "n1" } } }),
+      "ValidationException",
+      400,
+    );
+  });
+
   it("orders long string sort keys holding control characters by their bytes", async () => {
     await ddb.send(
       new CreateTableCommand({

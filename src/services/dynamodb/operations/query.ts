@@ -32,7 +32,7 @@ import type { LegacyCondition } from "../expressions/legacy.js";
 import { checkKeyValueSize, checkQueryKeyValue, checkScalarKeyPaths, indexEntryKey, itemKey, keyOf, partitionPart, rangePart, segmentBounds, type StorageKey } from "../keys.js";
 import { dataTable, onTable, type DynamoDeps } from "../operation.js";
 import { checkedItem, checkedValue, checkExpressionParams, expressionContext, finishExpressions, type ExpressionInput } from "../requests.js";
-import { compareStorageKeys } from "../store.js";
+import { compareStorageKeys, projectForIndex } from "../store.js";
 import { attributeType, findIndex, keyColumns, keyNames, projectedNames, type IndexRecord, type KeySchemaElement, type TableRecord } from "../tables.js";
 import { compareValues, itemSize, type AttributeValue, type Item } from "../values.js";
 
@@ -135,7 +135,8 @@ export function queryOperations(deps: DynamoDeps): OperationTable {
 
   function checkFilterKeys(filter: Condition | undefined, target: Target, parameter: "QueryFilter" | "Filter Expression"): void {
     if (!filter) return;
-    const keys = [...target.table.keySchema, ...(target.index?.keySchema ?? [])].map((k) => k.AttributeName);
+    // The key of what is read: on an index, the table's own key attributes are attributes like any other.
+    const keys = (target.index?.keySchema ?? target.table.keySchema).map((k) => k.AttributeName);
     for (const name of pathHeads(filter)) {
       if (keys.includes(name)) throw ddbErrors.validation(`${parameter} can only contain non-primary key attributes: Primary key attribute: ${name}`);
     }
@@ -232,17 +233,30 @@ export function queryOperations(deps: DynamoDeps): OperationTable {
   }
 
   function respond(target: Target, input: ReadInput, page: ReturnType<typeof readPage>, shape: { select: ReadInput["Select"]; projection?: Projection; filter?: Condition }) {
-    let items = shape.filter ? page.items.filter((item) => evaluateCondition(shape.filter!, item)) : page.items;
+    // A local index reads what its projection lacks from the table, as DynamoDB does: before
+    // filtering when the filter names such an attribute, else only for what the answer shows.
+    const local = target.index && !target.global && (target.index.projection.ProjectionType ?? "ALL") !== "ALL" ? target.index : undefined;
+    const fromTable = (items: Item[]) => items.map((item) => store.item(target.table, itemKey(target.table, item)) ?? item);
+    let items = page.items;
+    let whole = false;
+    if (local && shape.filter) {
+      const projected = projectedNames(target.table, local);
+      if (pathHeads(shape.filter).some((name) => !projected.has(name))) {
+        items = fromTable(items);
+        whole = true;
+      }
+    }
+    if (shape.filter) items = items.filter((item) => evaluateCondition(shape.filter!, item));
     const count = items.length;
     const consistent = input.ConsistentRead ?? false;
     const units = readUnits(page.bytes, consistent);
     const consumed = consumedCapacity(target.table, input.ReturnConsumedCapacity, target.index ? { table: 0, indexes: { [target.index.name]: units } } : { table: units });
     const out: Record<string, unknown> = { Count: count, ScannedCount: page.scannedCount };
     if (shape.select !== "COUNT") {
-      // An LSI reads what its projection lacks from the table, as DynamoDB does.
-      if (target.index && !target.global && (target.index.projection.ProjectionType ?? "ALL") !== "ALL" && (shape.select === "ALL_ATTRIBUTES" || shape.projection)) {
-        items = items.map((item) => store.item(target.table, itemKey(target.table, item)) ?? item);
-      }
+      const wanted = shape.select === "ALL_ATTRIBUTES" || shape.projection !== undefined;
+      if (local && !whole && wanted) items = fromTable(items);
+      // Items read whole for the filter still answer only what the index projects, unless more was asked for.
+      if (local && whole && !wanted) items = items.map((item) => projectForIndex(target.table, local, item));
       out.Items = shape.projection ? items.map((item) => project(item, shape.projection!)) : items;
     }
     if (page.last) {

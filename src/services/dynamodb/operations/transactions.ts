@@ -102,7 +102,8 @@ export function transactionOperations(deps: DynamoDeps): OperationTable {
             try {
               const result = applyWrite(w, write);
               addUnits(totals, write.table.name, { table: result.consumed.table * 2, indexes: doubled(result.consumed.indexes) });
-              collections.add(write.table, result.item ?? result.old);
+              // A condition check writes nothing: its item collection is not one the transaction affected.
+              if (write.kind !== "check") collections.add(write.table, result.item ?? result.old);
               tables.set(write.table.name, write.table);
               reasons.push({ Code: "None" });
             } catch (error) {
