@@ -73,9 +73,11 @@ describe("DynamoDB limits", () => {
       await ddb.send(new BatchWriteItemCommand({ RequestItems: { big: chunk } }));
     }
     const keys = ids.map((id) => ({ id: { S: id } }));
-    const first = await ddb.send(new BatchGetItemCommand({ RequestItems: { big: { Keys: keys, ConsistentRead: true } } }));
+    const first = await ddb.send(new BatchGetItemCommand({ RequestItems: { big: { Keys: keys, ConsistentRead: true } }, ReturnConsumedCapacity: "TOTAL" }));
     const got = first.Responses?.big?.length ?? 0;
     assert.ok(got > 0 && got < 45, `got ${got}`);
+    // Only what was read is charged: 390 KB strongly consistent is 98 units an item.
+    assert.equal(first.ConsumedCapacity?.[0]?.CapacityUnits, got * 98);
     assert.ok(got * 390 * 1024 <= 16 * 1024 * 1024);
     const left = first.UnprocessedKeys?.big;
     assert.equal(left?.Keys?.length, 45 - got);

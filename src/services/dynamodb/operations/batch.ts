@@ -94,16 +94,20 @@ export function batchOperations(deps: DynamoDeps): OperationTable {
               continue;
             }
             const item = deps.ttl.visible(table, store.item(table, storageKey), now);
-            units += readUnits(item ? itemSize(item) : 0, request.ConsistentRead ?? false);
-            if (!item) continue;
+            const read = readUnits(item ? itemSize(item) : 0, request.ConsistentRead ?? false);
+            if (!item) {
+              units += read;
+              continue;
+            }
             const out = projection ? project(item, projection) : item;
             const size = itemSize(out);
-            // The item that would pass 16 MB is left for the next call, as DynamoDB leaves it.
+            // The item that would pass 16 MB is left for the next call, as DynamoDB leaves it, and charged then.
             if (responseBytes + size > MAX_RESPONSE_BYTES && responseBytes > 0) {
               responseBytes = MAX_RESPONSE_BYTES;
               left.push(key);
               continue;
             }
+            units += read;
             responseBytes += size;
             found.push(out);
           }
