@@ -81,8 +81,14 @@ export const s3Errors = {
     new AwsError("InvalidDigest", "The Content-MD5 you specified was invalid.", 400, { "Content-MD5": value }),
   checksumMismatch: (algorithm: string) =>
     new AwsError("BadDigest", `The ${algorithm} you specified did not match the calculated checksum.`, 400),
+  /** A part named on Complete with a checksum of another algorithm than its upload's. */
+  partChecksumMismatch: (algorithm: string, partNumber: number) =>
+    new AwsError("BadDigest", `The ${algorithm.toLowerCase()} you specified for part ${partNumber} did not match what we received.`, 400),
   invalidChecksum: (algorithm: string) =>
     new AwsError("InvalidRequest", `Value for x-amz-checksum-${algorithm.toLowerCase()} header is invalid.`, 400),
+  /** An aws-chunked body's trailers other than x-amz-trailer announced. */
+  malformedTrailer: () =>
+    new AwsError("MalformedTrailerError", "The request contained trailing data that was not well-formed or did not conform to our published schema.", 400),
   invalidRange: (range: string, size: number) =>
     new AwsError("InvalidRange", "The requested range is not satisfiable", 416, {
       RangeRequested: range,

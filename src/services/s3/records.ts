@@ -203,5 +203,8 @@ export interface PartRecord {
   size: number;
   etag: string;
   lastModified: number;
+  /** Base64 digest: in the upload's checksum algorithm, or in `checksumAlgorithm` where the upload has none. */
   checksum?: string;
+  /** The algorithm of `checksum` in an upload without one of its own: the part's, as sent (S3's default CRC64NVME otherwise). */
+  checksumAlgorithm?: ChecksumAlgorithm;
 }
