@@ -14,8 +14,10 @@ import { queryOperations } from "./operations/query.js";
 import { createDynamoValidator } from "./request-validation.js";
 import { tableOperations } from "./operations/tables.js";
 import { backupOperations } from "./operations/backups.js";
+import { restoreOperations } from "./operations/restores.js";
 import { tagOperations } from "./operations/tags.js";
 import { transactionOperations } from "./operations/transactions.js";
+import { BackupStore } from "./backup-store.js";
 import { DynamoStore } from "./store.js";
 import { TtlSweeper } from "./ttl.js";
 
@@ -48,6 +50,9 @@ export function createDynamoRuntime(env: ServiceEnvironment): ServiceRuntime {
   const ttl = new TtlSweeper(store, () => env.now().getTime());
   ttl.start();
   const deps: DynamoDeps = { store, creatingMs: 0, ttl };
+  const backups = new BackupStore(store);
+  // A backup or restore cut short by a stop left a partial copy behind; its caller got no answer.
+  void backups.dropUnfinished().catch((error: unknown) => env.log?.("warn", "dynamodb: dropping unfinished backup copies failed", error));
   const validator = createDynamoValidator(model);
   return {
     codec: createCodec(model, {
@@ -59,7 +64,8 @@ export function createDynamoRuntime(env: ServiceEnvironment): ServiceRuntime {
     operations: {
       ...tableOperations(deps),
       ...tagOperations(deps),
-      ...backupOperations(deps),
+      ...backupOperations(deps, backups),
+      ...restoreOperations(deps, backups),
       ...itemOperations(deps),
       ...queryOperations(deps),
       ...batchOperations(deps),

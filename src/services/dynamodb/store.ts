@@ -129,6 +129,24 @@ export class DynamoStore {
     });
   }
 
+  /**
+   * Stores a table whose items, index entries and counters were written
+   * beforehand under its id (a restore), with `also`'s writes in the same
+   * transaction; returns false, writing nothing, if the name is taken.
+   */
+  async publishTable(table: TableRecord, also: (tx: KvTransaction) => void): Promise<boolean> {
+    return this.kv.transaction((tx) => {
+      const tables = tx.store<TableRecord>(TABLES);
+      const key = [table.accountId, table.region, table.name];
+      if (tables.get(key)) return false;
+      tables.put(key, table);
+      const stats = tx.store<TableStats>(STATS);
+      if (!stats.get(table.id)) stats.put(table.id, emptyStats());
+      also(tx);
+      return true;
+    });
+  }
+
   /** Rewrites a table's record; the change sees the latest committed record. */
   async updateTable(table: TableRecord, now: number, change: (t: TableRecord) => TableRecord): Promise<TableRecord | undefined> {
     return this.kv.transaction((tx) => {
@@ -441,6 +459,7 @@ export class ItemWriter {
     const stats = this.statsTx.get(table.id) ?? emptyStats();
     stats.count += (item ? 1 : 0) - (old ? 1 : 0);
     stats.bytes += (item ? itemSize(item) : 0) - (old ? itemSize(old) : 0);
+    stats.changedAt = this.now;
     for (const { index } of allIndexes(table)) {
       const s = stats.indexes[index.name] ?? { count: 0, bytes: 0 };
       const oldKey = old ? indexEntryKey(table, index, old) : undefined;

@@ -95,6 +95,8 @@ export interface TableRecord {
   /** Epoch ms until which DescribeTable answers CREATING / UPDATING. */
   busyUntil?: number;
   busyStatus?: "CREATING" | "UPDATING";
+  /** Set on a table made by RestoreTableFromBackup or RestoreTableToPointInTime (DescribeTable's RestoreSummary). */
+  restore?: { sourceBackupArn?: string; sourceTableArn: string; restoredAt: number };
 }
 
 /** Counters kept beside the table and updated in every write's transaction. */
@@ -104,6 +106,8 @@ export interface TableStats {
   indexes: Record<string, { count: number; bytes: number }>;
   /** Last stream sequence number handed out. */
   seq: number;
+  /** When an item last changed: a point-in-time restore to an earlier time is exact only if none has since. */
+  changedAt?: number;
 }
 
 export const emptyStats = (): TableStats => ({ count: 0, bytes: 0, indexes: {}, seq: 0 });
@@ -237,6 +241,14 @@ export function describeTable(table: TableRecord, stats: TableStats, now: number
     description.BillingModeSummary = {
       BillingMode: table.billingMode,
       ...(table.payPerRequestSince !== undefined ? { LastUpdateToPayPerRequestDateTime: new Date(table.payPerRequestSince) } : {}),
+    };
+  }
+  if (table.restore) {
+    description.RestoreSummary = {
+      ...(table.restore.sourceBackupArn !== undefined ? { SourceBackupArn: table.restore.sourceBackupArn } : {}),
+      SourceTableArn: table.restore.sourceTableArn,
+      RestoreDateTime: new Date(table.restore.restoredAt),
+      RestoreInProgress: tableStatus === "CREATING",
     };
   }
   if (table.lsis.length > 0) {

@@ -1,20 +1,23 @@
 /**
- * Continuous backups: DescribeContinuousBackups and UpdateContinuousBackups.
- * Nimbus keeps no history to restore from; it records whether point-in-time
- * recovery is on, and for how many days, and answers as DynamoDB does
- * (infrastructure tools such as Terraform read this for every table).
- * Restores and on-demand backups stay unsupported.
+ * Backups: point-in-time recovery (DescribeContinuousBackups,
+ * UpdateContinuousBackups) and on-demand backups (CreateBackup,
+ * DescribeBackup, ListBackups, DeleteBackup). An on-demand backup is a
+ * copy of the table's items and of its record as they were; restores are
+ * in restores.ts. Nimbus keeps no history of a table's items: point-in-time
+ * recovery records its window, and restores serve the present state.
  */
+import { randomUUID } from "node:crypto";
 import type { RequestContext } from "../../../server/context.js";
-import { defineOperation, type OperationTable } from "../../../server/service.js";
+import { defineOperation, type AuthorizationRequirement, type OperationTable } from "../../../server/service.js";
 import { AwsError } from "../../../server/errors.js";
+import { randomHex } from "../../../util/ids.js";
+import type { BackupRecord, BackupStore } from "../backup-store.js";
 import { onTable, tableScope, type DynamoDeps } from "../operation.js";
-import type { TableRecord } from "../tables.js";
+import { tableArn, type TableRecord } from "../tables.js";
 
 /** DynamoDB's default, and longest, recovery window. */
 const DEFAULT_RECOVERY_DAYS = 35;
-/** The latest restorable time trails the present by about five minutes. */
-const RESTORE_LAG_MS = 5 * 60 * 1000;
+const DAY_MS = 24 * 60 * 60 * 1000;
 /**
  * A new table reports continuous backups DISABLED at first and ENABLED a
  * little later, as DynamoDB does (seen by ScyllaDB's suite run against it).
@@ -26,29 +29,76 @@ interface PointInTimeRecoverySpecification {
   RecoveryPeriodInDays?: number;
 }
 
-export function backupOperations(deps: DynamoDeps): OperationTable {
+interface ListBackupsInput {
+  TableName?: string;
+  Limit?: number;
+  TimeRangeLowerBound?: Date;
+  TimeRangeUpperBound?: Date;
+  ExclusiveStartBackupArn?: string;
+  BackupType?: "USER" | "SYSTEM" | "AWS_BACKUP" | "ALL";
+}
+
+/**
+ * The errors of the backup calls, in DynamoDB's words (moto's backup tests,
+ * whose messages were checked against DynamoDB; a DescribeBackup answer
+ * from DynamoDB quoted in turbot/steampipe-plugin-aws#1913).
+ */
+export const backupErrors = {
+  /** These calls name a missing table with their own exception, not ResourceNotFoundException. */
+  tableNotFound: (name: string) => new AwsError("TableNotFoundException", `Table not found: ${name}`, 400),
+  backupNotFound: (arn: string) => new AwsError("BackupNotFoundException", `Backup not found: ${arn}`, 400),
+  tableAlreadyExists: (name: string) => new AwsError("TableAlreadyExistsException", `Table already exists: ${name}`, 400),
+};
+
+/** The table a backup call names (a name or an ARN), or TableNotFoundException. */
+export function backedTable(deps: DynamoDeps, tableName: string, ctx: RequestContext): TableRecord {
+  const scope = tableScope(tableName, ctx);
+  const table = deps.store.table(scope.accountId, scope.region, scope.name);
+  if (!table) throw backupErrors.tableNotFound(scope.name);
+  return table;
+}
+
+/** `authorize` of a call on one backup: its ARN is the resource. */
+function onBackup(action: string) {
+  return (input: { BackupArn?: unknown }): AuthorizationRequirement[] => [
+    { action: `dynamodb:${action}`, resource: typeof input.BackupArn === "string" ? input.BackupArn : "*" },
+  ];
+}
+
+/**
+ * The times a table with point-in-time recovery can be restored to. The
+ * window opens when recovery was turned on, at most its recovery period
+ * ago. DynamoDB's latest restorable time trails the present by about five
+ * minutes while its continuous backups catch up; Nimbus restores from its
+ * committed state, so the present itself is restorable.
+ */
+export function restorableWindow(pitr: NonNullable<TableRecord["pitr"]>, now: number): { earliest: number; latest: number } {
+  const earliest = Math.max(pitr.since, now - pitr.recoveryPeriodInDays * DAY_MS);
+  return { earliest, latest: Math.max(earliest, now) };
+}
+
+export function backupOperations(deps: DynamoDeps, backups: BackupStore): OperationTable {
   const { store } = deps;
 
-  /** These calls name a missing table with their own exception. */
-  function backedTable(tableName: string, ctx: RequestContext): TableRecord {
-    const scope = tableScope(tableName, ctx);
-    const table = store.table(scope.accountId, scope.region, scope.name);
-    if (!table) throw new AwsError("TableNotFoundException", `Table not found: ${scope.name}`, 400);
-    return table;
+  /** The backup an ARN names in the caller's account and region, or BackupNotFoundException. */
+  function namedBackup(arn: string, ctx: RequestContext): BackupRecord {
+    const backup = backups.backup(ctx.accountId, ctx.region, arn);
+    if (!backup) throw backupErrors.backupNotFound(arn);
+    return backup;
   }
 
   return {
     DescribeContinuousBackups: defineOperation<{ TableName: string }>({
       authorize: onTable("DescribeContinuousBackups"),
       handle(input, ctx) {
-        return { ContinuousBackupsDescription: continuousBackups(backedTable(input.TableName, ctx), ctx.now().getTime()) };
+        return { ContinuousBackupsDescription: continuousBackups(backedTable(deps, input.TableName, ctx), ctx.now().getTime()) };
       },
     }),
 
     UpdateContinuousBackups: defineOperation<{ TableName: string; PointInTimeRecoverySpecification: PointInTimeRecoverySpecification }>({
       authorize: onTable("UpdateContinuousBackups"),
       async handle(input, ctx) {
-        const table = backedTable(input.TableName, ctx);
+        const table = backedTable(deps, input.TableName, ctx);
         const spec = input.PointInTimeRecoverySpecification;
         const now = ctx.now().getTime();
         const updated = await store.updateTable(table, now, (current) => ({
@@ -61,8 +111,72 @@ export function backupOperations(deps: DynamoDeps): OperationTable {
               }
             : undefined,
         }));
-        if (!updated) throw new AwsError("TableNotFoundException", `Table not found: ${table.name}`, 400);
+        if (!updated) throw backupErrors.tableNotFound(table.name);
         return { ContinuousBackupsDescription: continuousBackups(updated, now) };
+      },
+    }),
+
+    CreateBackup: defineOperation<{ TableName: string; BackupName: string }>({
+      authorize: onTable("CreateBackup"),
+      async handle(input, ctx) {
+        const table = backedTable(deps, input.TableName, ctx);
+        const now = ctx.now().getTime();
+        const backup = await backups.createBackup({
+          arn: backupArn(table, now),
+          id: randomUUID(),
+          name: input.BackupName,
+          accountId: table.accountId,
+          region: table.region,
+          createdAt: now,
+          table,
+        });
+        // DynamoDB answers CREATING and makes the backup AVAILABLE moments
+        // later (as recorded in cloud-custodian's placebo data); Nimbus's
+        // is AVAILABLE by the time this answer leaves.
+        return { BackupDetails: backupDetails(backup, "CREATING") };
+      },
+    }),
+
+    DescribeBackup: defineOperation<{ BackupArn: string }>({
+      authorize: onBackup("DescribeBackup"),
+      handle(input, ctx) {
+        return { BackupDescription: backupDescription(namedBackup(input.BackupArn, ctx), "AVAILABLE") };
+      },
+    }),
+
+    ListBackups: defineOperation<ListBackupsInput>({
+      // ListBackups names no resource in the Service Authorization Reference.
+      authorize: (_input, ctx) => [{ action: "dynamodb:ListBackups", resource: `arn:aws:dynamodb:${ctx.region}:${ctx.accountId}:*` }],
+      handle(input, ctx) {
+        // Every backup Nimbus makes is a USER backup.
+        if (input.BackupType === "SYSTEM" || input.BackupType === "AWS_BACKUP") return { BackupSummaries: [] };
+        const scope = input.TableName === undefined ? undefined : tableScope(input.TableName, ctx);
+        const lower = input.TimeRangeLowerBound?.getTime();
+        const upper = input.TimeRangeUpperBound?.getTime();
+        const limit = input.Limit ?? Number.POSITIVE_INFINITY;
+        const page: BackupRecord[] = [];
+        let more = false;
+        for (const backup of backups.list(scope?.accountId ?? ctx.accountId, scope?.region ?? ctx.region, scope?.name, input.ExclusiveStartBackupArn)) {
+          // The lower bound is inclusive, the upper exclusive (ListBackups' API reference).
+          if ((lower !== undefined && backup.createdAt < lower) || (upper !== undefined && backup.createdAt >= upper)) continue;
+          if (page.length === limit) {
+            more = true;
+            break;
+          }
+          page.push(backup);
+        }
+        const summaries = page.map(backupSummary);
+        const last = page[page.length - 1];
+        return more && last ? { BackupSummaries: summaries, LastEvaluatedBackupArn: last.arn } : { BackupSummaries: summaries };
+      },
+    }),
+
+    DeleteBackup: defineOperation<{ BackupArn: string }>({
+      authorize: onBackup("DeleteBackup"),
+      async handle(input, ctx) {
+        const backup = namedBackup(input.BackupArn, ctx);
+        if (!(await backups.deleteBackup(backup))) throw backupErrors.backupNotFound(input.BackupArn);
+        return { BackupDescription: backupDescription(backup, "DELETED") };
       },
     }),
   };
@@ -76,14 +190,96 @@ function continuousBackups(table: TableRecord, now: number): Record<string, unkn
       PointInTimeRecoveryDescription: { PointInTimeRecoveryStatus: "DISABLED" },
     };
   }
-  const earliest = Math.max(pitr.since, now - pitr.recoveryPeriodInDays * 24 * 60 * 60 * 1000);
+  const window = restorableWindow(pitr, now);
   return {
     ContinuousBackupsStatus: "ENABLED",
     PointInTimeRecoveryDescription: {
       PointInTimeRecoveryStatus: "ENABLED",
       RecoveryPeriodInDays: pitr.recoveryPeriodInDays,
-      EarliestRestorableDateTime: new Date(earliest),
-      LatestRestorableDateTime: new Date(Math.max(earliest, now - RESTORE_LAG_MS)),
+      EarliestRestorableDateTime: new Date(window.earliest),
+      LatestRestorableDateTime: new Date(window.latest),
     },
   };
+}
+
+/**
+ * A backup's ARN: the table's, then `/backup/`, the creation time in
+ * milliseconds zero-padded to 14 digits and 8 random hex digits, as in
+ * every DynamoDB backup ARN on record (e.g. `01576616366715-b4e58d3a` in
+ * the AWS CLI's examples).
+ */
+function backupArn(table: TableRecord, at: number): string {
+  return `${tableArn(table)}/backup/${String(at).padStart(14, "0")}-${randomHex(4)}`;
+}
+
+function backupDetails(backup: BackupRecord, status: "CREATING" | "AVAILABLE" | "DELETED"): Record<string, unknown> {
+  return {
+    BackupArn: backup.arn,
+    BackupName: backup.name,
+    BackupSizeBytes: backup.sizeBytes,
+    BackupStatus: status,
+    BackupType: "USER",
+    BackupCreationDateTime: new Date(backup.createdAt),
+  };
+}
+
+function backupSummary(backup: BackupRecord): Record<string, unknown> {
+  return {
+    TableName: backup.table.name,
+    TableId: backup.table.id,
+    TableArn: tableArn(backup.table),
+    BackupArn: backup.arn,
+    BackupName: backup.name,
+    BackupCreationDateTime: new Date(backup.createdAt),
+    BackupStatus: "AVAILABLE",
+    BackupType: "USER",
+    BackupSizeBytes: backup.sizeBytes,
+  };
+}
+
+function backupDescription(backup: BackupRecord, status: "AVAILABLE" | "DELETED"): Record<string, unknown> {
+  const table = backup.table;
+  const features = sourceFeatures(table);
+  return {
+    BackupDetails: backupDetails(backup, status),
+    SourceTableDetails: {
+      TableName: table.name,
+      TableId: table.id,
+      TableArn: tableArn(table),
+      TableSizeBytes: backup.sizeBytes,
+      KeySchema: table.keySchema,
+      TableCreationDateTime: new Date(table.createdAt),
+      ProvisionedThroughput: capacity(table, table.throughput),
+      ...(table.onDemand ? { OnDemandThroughput: table.onDemand } : {}),
+      ItemCount: backup.itemCount,
+      BillingMode: table.billingMode,
+    },
+    ...(features ? { SourceTableFeatureDetails: features } : {}),
+  };
+}
+
+/** A table's or index's read and write capacity units; an on-demand table's are 0. */
+function capacity(table: TableRecord, throughput: TableRecord["throughput"] | undefined): { ReadCapacityUnits: number; WriteCapacityUnits: number } {
+  const provisioned = table.billingMode === "PROVISIONED" && throughput;
+  return provisioned ? { ReadCapacityUnits: throughput.read, WriteCapacityUnits: throughput.write } : { ReadCapacityUnits: 0, WriteCapacityUnits: 0 };
+}
+
+/** The features the source table had on: its indexes, stream, time to live and KMS encryption; undefined if none. */
+function sourceFeatures(table: TableRecord): Record<string, unknown> | undefined {
+  const features: Record<string, unknown> = {};
+  if (table.lsis.length > 0) {
+    features.LocalSecondaryIndexes = table.lsis.map((index) => ({ IndexName: index.name, KeySchema: index.keySchema, Projection: index.projection }));
+  }
+  if (table.gsis.length > 0) {
+    features.GlobalSecondaryIndexes = table.gsis.map((index) => ({
+      IndexName: index.name,
+      KeySchema: index.keySchema,
+      Projection: index.projection,
+      ...(table.billingMode === "PROVISIONED" ? { ProvisionedThroughput: capacity(table, index.throughput) } : {}),
+    }));
+  }
+  if (table.stream?.enabled) features.StreamDescription = { StreamEnabled: true, StreamViewType: table.stream.viewType };
+  if (table.ttl?.enabled) features.TimeToLiveDescription = { TimeToLiveStatus: "ENABLED", AttributeName: table.ttl.attributeName };
+  if (table.sse) features.SSEDescription = { Status: "ENABLED", SSEType: "KMS", KMSMasterKeyArn: table.sse.kmsKeyArn };
+  return Object.keys(features).length > 0 ? features : undefined;
 }

@@ -56,7 +56,7 @@ function streamOf(table: Pick<TableRecord, "accountId" | "region" | "name">, vie
 }
 
 /** The id of an account's AWS-managed `aws/dynamodb` KMS key in a region: stable, UUID-shaped. */
-function managedKeyId(accountId: string, region: string): string {
+export function managedKeyId(accountId: string, region: string): string {
   const h = createHash("sha256").update(`aws/dynamodb\0${accountId}\0${region}`).digest("hex");
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
