@@ -2,6 +2,7 @@
  * The control plane: CreateTable, DescribeTable, ListTables, UpdateTable,
  * DeleteTable, DescribeLimits and DescribeEndpoints.
  */
+import { AwsError } from "../../../server/errors.js";
 import { createHash, randomUUID } from "node:crypto";
 import type { RequestContext } from "../../../server/context.js";
 import { defineOperation, type OperationTable } from "../../../server/service.js";
@@ -148,6 +149,10 @@ export function tableOperations(deps: DynamoDeps): OperationTable {
       authorize: onTable("UpdateTable"),
       async handle(input, ctx) {
         const table = describedTable(deps, input.TableName, ctx);
+        // Global tables replicate across regions, which Nimbus does not do: say so rather than accept and do nothing.
+        if (input.ReplicaUpdates !== undefined) {
+          throw new AwsError("NotImplemented", "UpdateTable with ReplicaUpdates (global table replicas) is not supported by Nimbus yet.", 501);
+        }
         const now = ctx.now().getTime();
         const changes = planUpdate(table, input, now);
         const updated = await store.updateTable(table, now, (current) => keepWarm(current, changes.apply(current)));
