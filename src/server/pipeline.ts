@@ -15,6 +15,7 @@ import type { Route, ServiceRouter } from "./router.js";
 import type { ServiceDefinition, ServiceRuntime, WebsiteRequest } from "./service.js";
 import type { Authorizer } from "./authorize.js";
 import { randomHex } from "../util/ids.js";
+import { KeyTooLargeError } from "../storage/staged.js";
 import { unsupportedService } from "./unsupported.js";
 
 export interface PipelineDeps {
@@ -94,8 +95,9 @@ export async function runPipeline(req: IncomingMessage, deps: PipelineDeps, sign
     if (runtime.observe) observe(runtime, req, ctx, op, input, response, undefined, started);
     return { response, service: service.name, operation: op.name };
   } catch (caught) {
-    const error = isAwsError(caught) ? caught : internalError(caught);
-    if (!isAwsError(caught)) deps.log("error", `${service.name}${op ? `.${op.name}` : ""} failed`, caught);
+    const stored = caught instanceof KeyTooLargeError ? runtime?.keyTooLarge?.() : undefined;
+    const error = isAwsError(caught) ? caught : (stored ?? internalError(caught));
+    if (!isAwsError(caught) && !stored) deps.log("error", `${service.name}${op ? `.${op.name}` : ""} failed`, caught);
     const response = renderError(error, runtime, op, requestId, req.method ?? "GET");
     // An allowed origin reads errors too (a 404, a denied write).
     if (crossOriginHeaders) Object.assign(response.headers, crossOriginHeaders);

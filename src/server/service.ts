@@ -118,6 +118,8 @@ export interface ServiceRuntime {
   responseHeaders(requestId: string): Record<string, string>;
   /** Sees each request an operation answered, successfully or not (S3's server access logs). */
   observe?(answered: AnsweredRequest): void;
+  /** What a key too long for the store answers (an S3 key of control characters, escaped past LMDB's limit). */
+  keyTooLarge?(): AwsError;
   /** Drops all state (POST /_nimbus/reset). */
   reset(): Promise<void>;
   close(): Promise<void>;

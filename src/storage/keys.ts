@@ -57,6 +57,15 @@ function needsEscape(s: string): boolean {
   return s.length >= ESCAPE_FROM && LOW.test(s);
 }
 
+/** The bytes a string key part takes once stored (its UTF-8, plus one per escaped character). */
+export function storedBytes(part: string): number {
+  const bytes = Buffer.byteLength(part);
+  if (!needsEscape(part)) return bytes;
+  let escaped = 0;
+  for (let i = 0; i < part.length; i++) if (part.charCodeAt(i) <= 4) escaped++;
+  return bytes + escaped;
+}
+
 function escapeLow(s: string): string {
   return s.replace(EVERY_LOW, (c) => `\u0004${c}`);
 }

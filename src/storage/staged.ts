@@ -10,6 +10,9 @@ import type { Key, KvWriter } from "./types.js";
 /** LMDB's limit on an encoded key (its default build). */
 export const MAX_KEY_BYTES = 1978;
 
+/** A key longer than the store can hold: services answer it in their own words. */
+export class KeyTooLargeError extends RangeError {}
+
 export class StagedWrites<V> implements KvWriter<V> {
   private readonly staged = new Map<string, { key: Key; value: V | undefined }>();
 
@@ -27,7 +30,7 @@ export class StagedWrites<V> implements KvWriter<V> {
    */
   put(key: Key, value: V): void {
     const encoded = id(key);
-    if (encoded.length > MAX_KEY_BYTES) throw new RangeError(`key of ${encoded.length} bytes is over the ${MAX_KEY_BYTES}-byte limit`);
+    if (encoded.length > MAX_KEY_BYTES) throw new KeyTooLargeError(`key of ${encoded.length} bytes is over the ${MAX_KEY_BYTES}-byte limit`);
     this.staged.set(encoded, { key, value });
   }
 

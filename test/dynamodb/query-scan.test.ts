@@ -8,6 +8,8 @@ import {
   BatchWriteItemCommand,
   CreateTableCommand,
   DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
   QueryCommand,
   ScanCommand,
   type AttributeValue,
@@ -175,6 +177,17 @@ describe("DynamoDB Query and Scan", () => {
         RequestItems: { names: names.map((name, i) => ({ PutRequest: { Item: { user: { S: "cat" }, at: { N: String(i) }, name: { S: name } } } })) },
       }),
     );
+    const byDan = async (condition: string, values: Record<string, AttributeValue>) =>
+      (
+        await ddb.send(
+          new QueryCommand({
+            TableName: "names",
+            KeyConditionExpression: `#u = :u AND ${condition}`,
+            ExpressionAttributeNames: { "#u": "user", "#n": "name" },
+            ExpressionAttributeValues: { ":u": { S: "dan" }, ...values },
+          }),
+        )
+      ).Items;
     const byName = (condition: string, values: Record<string, AttributeValue>, limit?: number, start?: Record<string, AttributeValue>) =>
       ddb.send(new QueryCommand({
         TableName: "names",
@@ -195,6 +208,14 @@ describe("DynamoDB Query and Scan", () => {
       start = page.LastEvaluatedKey;
     } while (start);
     assert.deepEqual(seen, ["0", "1", "2", "3"]);
+
+    // A 1 KB key of control characters, which the store escapes past its own key limit, is kept and found.
+    const control = "\u0001".repeat(1024);
+    await ddb.send(new PutItemCommand({ TableName: "names", Item: { user: { S: "dan" }, name: { S: control }, at: { N: "1" } } }));
+    await ddb.send(new PutItemCommand({ TableName: "names", Item: { user: { S: "dan" }, name: { S: `${"\u0001".repeat(1023)}\u0002` }, at: { N: "2" } } }));
+    const got = await ddb.send(new GetItemCommand({ TableName: "names", Key: { user: { S: "dan" }, name: { S: control } } }));
+    assert.equal(got.Item?.at?.N, "1");
+    assert.deepEqual(ats((await byDan("#n = :n", { ":n": { S: control } }))), ["1"]);
   });
 
   it("answers DynamoDB's errors for bad queries", async () => {

@@ -101,6 +101,12 @@ describe("DynamoDB Streams retention and page size", () => {
     const trimmedAt = await rejection(iterator(arn, "AT_SEQUENCE_NUMBER", oldSeq));
     assert.equal(trimmedAt.name, "TrimmedDataAccessException");
 
+    // The shard's advertised start, just before the first record kept, still starts a read.
+    const { StreamDescription } = await streams.send(new DescribeStreamCommand({ StreamArn: arn }));
+    const start = StreamDescription!.Shards![0]!.SequenceNumberRange!.StartingSequenceNumber!;
+    const fromStart = (await streams.send(new GetRecordsCommand({ ShardIterator: await iterator(arn, "AT_SEQUENCE_NUMBER", start) }))).Records!;
+    assert.deepEqual(fromStart.map((r) => r.dynamodb?.Keys?.id?.S), ["new"]);
+
     // After the trimmed record: the first record kept.
     const after = (await streams.send(new GetRecordsCommand({ ShardIterator: await iterator(arn, "AFTER_SEQUENCE_NUMBER", oldSeq) }))).Records!;
     assert.deepEqual(after.map((r) => r.dynamodb?.Keys?.id?.S), ["new"]);

@@ -9,12 +9,16 @@
  * parallel Scan split the digest space into segments. The range part
  * preserves DynamoDB's sort order: S as the string itself (the store orders
  * strings by UTF-8 bytes, as DynamoDB does), N and B as the hex of
- * `encodeKeyValue`'s order-preserving bytes.
+ * `encodeKeyValue`'s order-preserving bytes. A part too long for the store
+ * (a binary past 800 bytes, a string of control characters, which the
+ * store escapes) keeps its first bytes and a digest of the whole: it
+ * orders by those bytes, and by digest among keys sharing them.
  *
  * Index entries live at [tableId, indexName, partitionPart(index hashes),
  * …rangePart(index ranges), hashPart(table hash), rangePart(table range)?].
  */
 import * as crypto from "node:crypto";
+import { storedBytes } from "../../storage/keys.js";
 import { ddbErrors } from "./errors.js";
 import { allIndexes, attributeType, keyColumns, keyNames, type IndexRecord, type KeySchemaElement, type TableRecord } from "./tables.js";
 import { encodeKeyValue, type AttributeValue, type Item, type KeyType } from "./values.js";
@@ -53,8 +57,11 @@ export function hashPart(value: AttributeValue): string {
   return digest;
 }
 
+/** Stored bytes of a string range part kept whole; a longer one (a 1 KB key of control characters, which the store escapes) is cut. */
+const MAX_RANGE_STRING_BYTES = 1600;
+
 export function rangePart(value: AttributeValue): string {
-  if ("S" in value) return value.S;
+  if ("S" in value) return storedBytes(value.S) <= MAX_RANGE_STRING_BYTES ? value.S : cutPart(value.S, 800);
   const hex = encodeKeyValue(value).toString("hex");
   if (hex.length <= MAX_RANGE_HEX) return hex;
   // "~" sorts after every hex digit: a cut key stays after the keys it
@@ -116,7 +123,7 @@ const MAX_ENTRY_KEY_BYTES = 1900;
 
 function storedLength(parts: StorageKey): number {
   let bytes = 0;
-  for (const part of parts) bytes += (typeof part === "string" ? Buffer.byteLength(part) : 8) + 1;
+  for (const part of parts) bytes += (typeof part === "string" ? storedBytes(part) : 8) + 1;
   return bytes;
 }
 
@@ -138,12 +145,13 @@ function compactEntryKey(parts: StorageKey, tableParts: number): StorageKey {
   return compact;
 }
 
-/** A prefix of at most `maxBytes` UTF-8 bytes, then a mark that sorts after any continuation, then the digest. */
+/** A prefix of at most `maxBytes` stored bytes, then a mark that sorts after any continuation, then the digest. */
 function cutPart(part: string, maxBytes: number): string {
   let prefix = "";
   let bytes = 0;
   for (const char of part) {
-    bytes += Buffer.byteLength(char);
+    // U+0000..U+0004 may be stored escaped, as two bytes.
+    bytes += char.charCodeAt(0) <= 4 ? 2 : Buffer.byteLength(char);
     if (bytes > maxBytes) break;
     prefix += char;
   }

@@ -40,6 +40,8 @@ export interface StreamMeta {
   endedAt?: number;
   /** The sequence number of the last record trimmed for its age: iterators before it read trimmed data. */
   trimmedThrough?: number;
+  /** The shard's StartingSequenceNumber, kept from the first trim on (until then, just before the first record). */
+  startSeq?: number;
 }
 
 export interface StreamRecordStored {
@@ -229,8 +231,9 @@ export class DynamoStore {
     const cutoff = now - STREAM_RETENTION_MS;
     const key = [meta.accountId, meta.region, meta.arn];
     if (meta.endedAt !== undefined && meta.endedAt < cutoff) {
-      await this.streams.transaction((tx) => tx.remove(key));
+      // Records first: a crash between the two leaves the stream to be trimmed again, never records nothing reaches.
       await this.removeRange(this.streamRecords, prefixRange([meta.arn]));
+      await this.streams.transaction((tx) => tx.remove(key));
       return undefined;
     }
     let current = meta;
@@ -247,7 +250,7 @@ export class DynamoStore {
         for (const entry of due) records.remove(entry.key);
         const streams = tx.store<StreamMeta>(STREAMS);
         const stored = streams.get(key) ?? current;
-        const next = { ...stored, trimmedThrough: Math.max(stored.trimmedThrough ?? 0, last.value.seq) };
+        const next = { ...stored, startSeq: stored.startSeq ?? due[0]!.value.seq - 1, trimmedThrough: Math.max(stored.trimmedThrough ?? 0, last.value.seq) };
         streams.put(key, next);
         return next;
       });

@@ -86,6 +86,7 @@ export async function createS3Runtime(env: ServiceEnvironment): Promise<ServiceR
       return response;
     },
     responseHeaders: (requestId) => ({ "x-amz-request-id": requestId, "x-amz-id-2": requestId, server: "AmazonS3" }),
+    keyTooLarge: () => s3Errors.keyTooLong(),
     observe: (answered) => accessLog.observe(answered),
     reset: async () => {
       await sweeper.settled();

@@ -79,6 +79,8 @@ export function createStreamsRuntime(env: ServiceEnvironment): ServiceRuntime {
     for (const { value } of store.streamRecords.range({ ...prefixRange([meta.arn]), limit: 1 })) return value.seq;
     return (meta.trimmedThrough ?? 0) + 1;
   };
+  // A shard starts just before its first record, as DynamoDB's do, and keeps that start once records are trimmed.
+  const shardStart = (meta: StreamMeta): number => meta.startSeq ?? firstSeq(meta) - 1;
   const isTrimmed = (meta: StreamMeta, seq: number): boolean => meta.trimmedThrough !== undefined && seq <= meta.trimmedThrough;
   const trimmed = () => ddbErrors.trimmedData("The operation attempted to read past the oldest stream record in a shard.");
   const onStream = (action: string) => (input: { StreamArn?: unknown }, ctx: RequestContext) => [
@@ -139,8 +141,7 @@ export function createStreamsRuntime(env: ServiceEnvironment): ServiceRuntime {
         async handle(input, ctx) {
           const meta = await streamOf(input.StreamArn, ctx);
           const shardId = shardIdOf(meta);
-          // A shard starts just before its first record, as DynamoDB's do.
-          const range: Record<string, string> = { StartingSequenceNumber: sequenceNumber(firstSeq(meta) - 1) };
+          const range: Record<string, string> = { StartingSequenceNumber: sequenceNumber(shardStart(meta)) };
           if (meta.endedAt !== undefined) range.EndingSequenceNumber = sequenceNumber(lastSeq(meta));
           // Shards after the one named, in shard-id order (an unknown id still pages by its place).
           const start = input.ExclusiveStartShardId;
@@ -182,9 +183,10 @@ export function createStreamsRuntime(env: ServiceEnvironment): ServiceRuntime {
             const seq = Number(input.SequenceNumber);
             if (!/^\d+$/.test(input.SequenceNumber ?? "") || !Number.isSafeInteger(seq)) throw ddbErrors.validation(`Invalid SequenceNumber: ${input.SequenceNumber}`);
             const at = type === "AT_SEQUENCE_NUMBER" ? seq : seq + 1;
-            if (isTrimmed(meta, at)) throw trimmed();
-            // The shard's StartingSequenceNumber, just before its first record, is a start too.
-            next = Math.max(at, firstSeq(meta));
+            // The shard's StartingSequenceNumber is a start too: its oldest record kept, trimmed or not.
+            if (type === "AT_SEQUENCE_NUMBER" && seq === shardStart(meta)) next = firstSeq(meta);
+            else if (isTrimmed(meta, at)) throw trimmed();
+            else next = Math.max(at, firstSeq(meta));
           }
           return { ShardIterator: encodeIterator({ arn: meta.arn, shard: input.ShardId, next, at: ctx.now().getTime() }) };
         },
