@@ -305,4 +305,18 @@ describe("S3 flexible checksums", () => {
       await rejectsWith(full.complete([{ ...full.parts[0], ChecksumCRC32: "z/Q5Jg==" }], { ChecksumCRC32: CRC32 }), "InvalidPart", 400);
     });
   });
+
+  it("computes a full-object upload's part checksum when the part names none, and refuses that in a composite upload", async () => {
+    const bare = t.s3({ requestChecksumCalculation: "WHEN_REQUIRED" });
+    const start = async (Key: string, ChecksumType: ChecksumType) =>
+      (await s3.send(new CreateMultipartUploadCommand({ Bucket, Key, ChecksumAlgorithm: "CRC32", ChecksumType }))).UploadId!;
+    const fullId = await start("bare-full", "FULL_OBJECT");
+    const part = await bare.send(new UploadPartCommand({ Bucket, Key: "bare-full", UploadId: fullId, PartNumber: 1, Body: BODY }));
+    assert.equal(part.ChecksumCRC32, CRC32);
+    const done = await s3.send(new CompleteMultipartUploadCommand({ Bucket, Key: "bare-full", UploadId: fullId, MultipartUpload: { Parts: [{ PartNumber: 1, ETag: part.ETag }] } }));
+    assert.deepEqual([done.ChecksumCRC32, done.ChecksumType], [CRC32, "FULL_OBJECT"]);
+    const compositeId = await start("bare-composite", "COMPOSITE");
+    const refused = await rejectsWith(bare.send(new UploadPartCommand({ Bucket, Key: "bare-composite", UploadId: compositeId, PartNumber: 1, Body: BODY })), "InvalidRequest", 400);
+    assert.equal(refused.message, "Checksum Type mismatch occurred, expected checksum Type: crc32, actual checksum Type: null");
+  });
 });

@@ -220,7 +220,11 @@ export function multipartOperations({ store }: S3Deps): OperationTable {
         const upload = requireUpload(input);
         checkUploadKey(upload, input);
         requireContentLength(ctx, input.ContentLength);
-        const declared = declaredDigests(input as unknown as Record<string, unknown>, ctx.headers);
+        let declared = declaredDigests(input as unknown as Record<string, unknown>, ctx.headers);
+        // A full-object upload's part sent without a checksum gets one computed here, as S3 computes it.
+        if (upload.checksumAlgorithm && upload.checksumType === "FULL_OBJECT" && declared.algorithm === undefined) {
+          declared = { ...declared, algorithm: upload.checksumAlgorithm };
+        }
         // An upload created with a checksum algorithm takes parts checksummed with it, and only those.
         if (upload.checksumAlgorithm && declared.algorithm !== upload.checksumAlgorithm) {
           throw s3Errors.invalidRequest(
