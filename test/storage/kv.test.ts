@@ -147,6 +147,34 @@ for (const kind of ["lmdb", "memory"] as const) {
       assert.deepEqual(keysOf(store.range()), [1, 3, 4]);
     });
 
+    it("reads one snapshot through a range once its first entry is read, however many commits land before its end", async () => {
+      // DynamoDB's backups and restores copy a table from one range iteration, a batch per transaction, on this.
+      const store = env.store<number>("held-snapshot");
+      await store.transaction((tx) => Array.from({ length: 2000 }, (_, i) => tx.put(i, 0)));
+      const entries = store.range()[Symbol.iterator]();
+      const seen = [entries.next().value];
+      await store.transaction((tx) => Array.from({ length: 2000 }, (_, i) => tx.put(i, 1)));
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      for (let next = entries.next(), n = 1; !next.done; next = entries.next(), n++) {
+        seen.push(next.value);
+        if (n % 500 === 0) {
+          await store.transaction((tx) => {
+            tx.remove(n + 1);
+            tx.put(5000 + n, 1);
+          });
+          await new Promise((resolve) => setTimeout(resolve, 1));
+        }
+      }
+      assert.deepEqual(
+        seen.map((e) => e && [e.key, e.value]),
+        Array.from({ length: 2000 }, (_, i) => [i, 0]),
+      );
+      // The commits did land: three keys removed, three added, all rewritten to 1.
+      assert.deepEqual([...store.range()].filter((e) => e.value !== 1), []);
+      assert.equal(store.get(501), undefined);
+      assert.equal(store.get(5500), 1);
+    });
+
     it("stores Buffers, byte arrays and Dates as LMDB's msgpack does", async () => {
       const store = env.store<{ b: Buffer; u: Uint8Array; d: Date; gone?: undefined; nested: { list: unknown[] } }>("values");
       await store.transaction((tx) => tx.put("v", { b: Buffer.from("bin"), u: new Uint8Array([1, 2]), d: new Date(5), gone: undefined, nested: { list: [null, true, 1.5, "s"] } }));

@@ -5,11 +5,17 @@
  * were) and a copy of the table's items under the backup's own id. A
  * restore writes a new table's items, index entries and counters under
  * the new table's id first and stores its record last, so the table
- * appears whole. Copies go in batches, each its own transaction; a copy
- * under way is marked, and what a copy interrupted by a stop left behind
- * is dropped when Nimbus starts again (`dropUnfinished`).
+ * appears whole; it holds the table's name from the start (see
+ * `DynamoStore.reserveName`), and the backup it reads from cannot be
+ * deleted meanwhile (BackupInUseException).
+ *
+ * A copy reads one snapshot of its source, the source as it stood when the
+ * request was taken (see `Snapshot`), and writes it in batches, each its
+ * own transaction; a copy under way is marked, a copy that fails drops what
+ * it wrote at once, and what a copy interrupted by a stop left behind is
+ * dropped when the service loads again (`dropUnfinished`).
  */
-import { compareKeys, prefixRange } from "../../storage/index.js";
+import { prefixRange, compareKeys } from "../../storage/index.js";
 import type { Entry, KeyBound, KeyPart, KvStore } from "../../storage/types.js";
 import type { StorageKey } from "./keys.js";
 import type { DynamoStore } from "./store.js";
@@ -63,6 +69,8 @@ export class BackupStore {
   private readonly backups: KvStore<BackupRecord>;
   private readonly backupItems: KvStore<Item>;
   private readonly unfinished: KvStore<UnfinishedCopy>;
+  /** Restores under way, by the id of the backup each reads: such a backup is not deleted under them. */
+  private readonly readers = new Map<string, number>();
 
   constructor(private readonly store: DynamoStore) {
     this.backups = store.kv.store<BackupRecord>(BACKUPS);
@@ -90,69 +98,121 @@ export class BackupStore {
   }
 
   /**
-   * Copies the table's items into a new backup and stores its record,
-   * AVAILABLE, once all are copied. Items already expired by TTL are
-   * left out: Nimbus reads them as absent, and a restored table has no
-   * TTL to keep hiding them.
+   * Copies the table's items, as they stand when this is called, into a
+   * new backup and stores its record, AVAILABLE, once all are copied.
+   * Items already expired by TTL are left out: Nimbus reads them as
+   * absent, and a restored table has no TTL to keep hiding them.
    */
   async createBackup(draft: Omit<BackupRecord, "sizeBytes" | "itemCount">): Promise<BackupRecord> {
-    await this.unfinished.transaction((tx) => tx.put(draft.id, { kind: "backup", id: draft.id }));
-    let sizeBytes = 0;
-    let itemCount = 0;
-    await eachBatch(this.store.items, [draft.table.id], async (batch) => {
-      await this.backupItems.transaction((tx) => {
-        for (const { key, value } of batch) {
-          if (isExpired(draft.table, value, draft.createdAt)) continue;
-          tx.put([draft.id, ...(key as StorageKey).slice(1)], value);
-          sizeBytes += itemSize(value);
-          itemCount += 1;
-        }
+    // Before any await: the backup is the table as it stood at the request,
+    // whatever writes, or a DeleteTable, land while it is copied.
+    const snapshot = new Snapshot(this.store.items, [draft.table.id]);
+    try {
+      await this.unfinished.transaction((tx) => tx.put(draft.id, { kind: "backup", id: draft.id }));
+      let sizeBytes = 0;
+      let itemCount = 0;
+      for (const batch of snapshot.batches()) {
+        await this.backupItems.transaction((tx) => {
+          for (const { key, value } of batch) {
+            if (isExpired(draft.table, value, draft.createdAt)) continue;
+            tx.put([draft.id, ...(key as StorageKey).slice(1)], value);
+            sizeBytes += itemSize(value);
+            itemCount += 1;
+          }
+        });
+      }
+      const backup: BackupRecord = { ...draft, sizeBytes, itemCount };
+      await this.store.kv.transaction((tx) => {
+        tx.store<BackupRecord>(BACKUPS).put(backupKey(backup), backup);
+        tx.store<UnfinishedCopy>(UNFINISHED).remove(backup.id);
       });
-    });
-    const backup: BackupRecord = { ...draft, sizeBytes, itemCount };
-    await this.store.kv.transaction((tx) => {
-      tx.store<BackupRecord>(BACKUPS).put(backupKey(backup), backup);
-      tx.store<UnfinishedCopy>(UNFINISHED).remove(backup.id);
-    });
-    return backup;
+      return backup;
+    } catch (error) {
+      snapshot.close();
+      await this.dropCopy({ kind: "backup", id: draft.id });
+      throw error;
+    } finally {
+      snapshot.close();
+    }
   }
 
-  /** Removes a backup's record, then its items; false if it was already gone. */
-  async deleteBackup(backup: BackupRecord): Promise<boolean> {
-    const removed = await this.store.kv.transaction((tx) => {
+  /**
+   * Removes a backup's record, then its items: "in use" while a restore
+   * reads it, as DynamoDB refuses then (BackupInUseException), "missing"
+   * if it was already gone.
+   */
+  async deleteBackup(backup: BackupRecord): Promise<"deleted" | "in use" | "missing"> {
+    const outcome = await this.store.kv.transaction((tx) => {
       const backups = tx.store<BackupRecord>(BACKUPS);
-      if (!backups.get(backupKey(backup))) return false;
+      if (!backups.get(backupKey(backup))) return "missing";
+      // Read inside the transaction: a restore's own first transaction sees this one's removal, or this sees its mark.
+      if (this.readers.has(backup.id)) return "in use";
       backups.remove(backupKey(backup));
       tx.store<UnfinishedCopy>(UNFINISHED).put(backup.id, { kind: "backup", id: backup.id });
-      return true;
+      return "deleted";
     });
-    if (removed) await this.dropCopy({ kind: "backup", id: backup.id });
-    return removed;
+    if (outcome === "deleted") await this.dropCopy({ kind: "backup", id: backup.id });
+    return outcome;
   }
 
   /**
    * Makes `table`, a new record not yet stored, from a backup's items or
-   * from a live table's items as they stand (those not expired at
-   * `asOf`), building its index entries and counters as they land, then
-   * stores the record. False, leaving nothing behind, if the table's name
-   * was taken meanwhile.
+   * from a live table's items as they stand when this is called (those not
+   * expired at `asOf`), building its index entries and counters as they
+   * land, then stores the record. "name taken", leaving nothing behind, if
+   * a table or another restore has the name; "backup gone" if the backup
+   * was deleted before the restore could hold it.
+   *
+   * A point-in-time restore's caller checks the source's last change in
+   * the same synchronous turn as this call: the snapshot taken here, before
+   * any await, is then the state that check saw.
    */
-  async restoreTable(table: TableRecord, source: { backup: BackupRecord } | { table: TableRecord; asOf: number }, now: number): Promise<boolean> {
-    await this.unfinished.transaction((tx) => tx.put(table.id, { kind: "table", id: table.id }));
-    const copy = async (batch: Entry<Item>[]) => {
-      await this.store.write(now, (writer) => {
-        for (const { key, value } of batch) {
-          if ("asOf" in source && isExpired(source.table, value, source.asOf)) continue;
-          // The key schema is the source's: every part of the storage key but the table's id carries over.
-          writer.put(table, [table.id, ...(key as StorageKey).slice(1)], value, undefined);
-        }
+  async restoreTable(
+    table: TableRecord,
+    source: { backup: BackupRecord } | { table: TableRecord; asOf: number },
+    now: number,
+  ): Promise<"restored" | "name taken" | "backup gone"> {
+    const backup = "backup" in source ? source.backup : undefined;
+    if (backup) this.readers.set(backup.id, (this.readers.get(backup.id) ?? 0) + 1);
+    const snapshot = "backup" in source ? new Snapshot(this.backupItems, [source.backup.id]) : new Snapshot(this.store.items, [source.table.id]);
+    let held = false;
+    try {
+      const start = await this.store.kv.transaction((tx) => {
+        if (backup && !tx.store<BackupRecord>(BACKUPS).get(backupKey(backup))) return "backup gone";
+        if (!this.store.reserveName(tx, table)) return "name taken";
+        held = true;
+        tx.store<UnfinishedCopy>(UNFINISHED).put(table.id, { kind: "table", id: table.id });
+        return "held";
       });
-    };
-    if ("backup" in source) await eachBatch(this.backupItems, [source.backup.id], copy);
-    else await eachBatch(this.store.items, [source.table.id], copy);
-    const stored = await this.store.publishTable(table, (tx) => tx.store<UnfinishedCopy>(UNFINISHED).remove(table.id));
-    if (!stored) await this.dropCopy({ kind: "table", id: table.id });
-    return stored;
+      if (start !== "held") return start;
+      try {
+        for (const batch of snapshot.batches()) {
+          await this.store.write(now, (writer) => {
+            for (const { key, value } of batch) {
+              if ("asOf" in source && isExpired(source.table, value, source.asOf)) continue;
+              // The key schema is the source's: every part of the storage key but the table's id carries over.
+              writer.put(table, [table.id, ...(key as StorageKey).slice(1)], value, undefined);
+            }
+          });
+        }
+        if (await this.store.publishTable(table, (tx) => tx.store<UnfinishedCopy>(UNFINISHED).remove(table.id))) return "restored";
+        // Only a table stored around the held name gets here.
+        await this.dropCopy({ kind: "table", id: table.id });
+        return "name taken";
+      } catch (error) {
+        snapshot.close();
+        await this.dropCopy({ kind: "table", id: table.id });
+        throw error;
+      }
+    } finally {
+      snapshot.close();
+      if (held) this.store.releaseName(table);
+      if (backup) {
+        const left = (this.readers.get(backup.id) ?? 1) - 1;
+        if (left > 0) this.readers.set(backup.id, left);
+        else this.readers.delete(backup.id);
+      }
+    }
   }
 
   /** Drops what copies interrupted by a stop left behind; called once, as the service loads. */
@@ -174,15 +234,48 @@ export class BackupStore {
   }
 }
 
-/** Hands every entry under `prefix` to `fn`, a batch at a time; each batch is read after the previous one was handled. */
-async function eachBatch<V>(store: KvStore<V>, prefix: readonly KeyPart[], fn: (batch: Entry<V>[]) => Promise<void>): Promise<void> {
-  const range = prefixRange(prefix);
-  let start: KeyBound = range.start;
-  for (;;) {
-    const batch = [...store.range({ start, end: range.end, limit: BATCH })];
-    const last = batch[batch.length - 1];
-    if (!last) return;
-    await fn(batch);
-    start = prefixRange(last.key as StorageKey).end;
+/**
+ * One consistent snapshot of the entries under a prefix, handed out a batch
+ * at a time, so a copy never holds more than a batch in memory and writes
+ * each batch in its own transaction (no write waits on a whole copy).
+ *
+ * It rests on one range iteration being a snapshot from its first entry to
+ * its last, on both stores (the KvStore contract suite holds them to it):
+ * LMDB's cursor keeps the read transaction it started in, and the memory
+ * store's range keeps the arrays it started on, which writes copy before
+ * changing. So the first entry is read here, at once: whatever commits
+ * land while the batches are written (a DeleteTable, later writes, one half
+ * of a TransactWriteItems) is not seen, and a transaction's writes are all
+ * in the copy or none. Reading batch after batch with fresh range calls
+ * would instead see each commit made between them.
+ *
+ * LMDB keeps the pages the snapshot reads until it is closed, so the file
+ * may grow while a long copy runs; `close` must be called (it is
+ * idempotent), or the read transaction stays open.
+ */
+class Snapshot<V> {
+  private readonly entries: Iterator<Entry<V>>;
+  private next: IteratorResult<Entry<V>>;
+
+  constructor(store: KvStore<V>, prefix: readonly KeyPart[]) {
+    this.entries = store.range(prefixRange(prefix))[Symbol.iterator]();
+    this.next = this.entries.next();
+  }
+
+  *batches(): Iterable<Entry<V>[]> {
+    while (!this.next.done) {
+      const batch: Entry<V>[] = [];
+      while (!this.next.done && batch.length < BATCH) {
+        batch.push(this.next.value);
+        this.next = this.entries.next();
+      }
+      yield batch;
+    }
+  }
+
+  close(): void {
+    if (this.next.done) return;
+    this.next = { done: true, value: undefined };
+    this.entries.return?.();
   }
 }

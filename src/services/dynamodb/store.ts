@@ -118,12 +118,40 @@ export class DynamoStore {
     for (const { value } of this.tables.range({ start, end: range.end })) yield value.name;
   }
 
-  /** Stores a new table unless the name is taken; returns false if it is. */
+  /**
+   * Names held by restores under way, by account, region and name, to the
+   * id of the table each restore makes. A restore stores its table's record
+   * only when its copy is done, and holds the name meanwhile, so CreateTable
+   * and other restores find it taken at once. Kept in memory: a restore does
+   * not outlive its process (what it left behind is dropped at start).
+   */
+  private readonly reservedNames = new Map<string, string>();
+
+  /**
+   * Inside a transaction: holds `table`'s name for a restore unless a table
+   * or another restore has it; true if held (again, when the transaction
+   * function runs twice).
+   */
+  reserveName(tx: KvTransaction, table: TableRecord): boolean {
+    const name = nameKey(table);
+    const holder = this.reservedNames.get(name);
+    if (holder !== undefined) return holder === table.id;
+    if (tx.store<TableRecord>(TABLES).get([table.accountId, table.region, table.name])) return false;
+    this.reservedNames.set(name, table.id);
+    return true;
+  }
+
+  /** Lets go of a name `reserveName` held for `table`. */
+  releaseName(table: TableRecord): void {
+    if (this.reservedNames.get(nameKey(table)) === table.id) this.reservedNames.delete(nameKey(table));
+  }
+
+  /** Stores a new table unless the name is taken (by a table, or a restore under way); returns false if it is. */
   async createTable(table: TableRecord): Promise<boolean> {
     return this.kv.transaction((tx) => {
       const tables = tx.store<TableRecord>(TABLES);
       const key = [table.accountId, table.region, table.name];
-      if (tables.get(key)) return false;
+      if (tables.get(key) || this.reservedNames.has(nameKey(table))) return false;
       tables.put(key, table);
       tx.store<TableStats>(STATS).put(table.id, emptyStats());
       if (table.stream) this.putStreamMeta(tx, table);
@@ -133,8 +161,9 @@ export class DynamoStore {
 
   /**
    * Stores a table whose items, index entries and counters were written
-   * beforehand under its id (a restore), with `also`'s writes in the same
-   * transaction; returns false, writing nothing, if the name is taken.
+   * beforehand under its id (a restore, which holds its name through
+   * `reserveName`), with `also`'s writes in the same transaction; returns
+   * false, writing nothing, if the name is taken.
    */
   async publishTable(table: TableRecord, also: (tx: KvTransaction) => void): Promise<boolean> {
     return this.kv.transaction((tx) => {
@@ -356,6 +385,11 @@ export class DynamoStore {
       }
     });
   }
+}
+
+/** A table's account, region and name as one string (account ids and regions hold no NUL). */
+function nameKey(table: TableRecord): string {
+  return `${table.accountId}\0${table.region}\0${table.name}`;
 }
 
 /** Bounds the table cache (names that do not exist are cached too). */

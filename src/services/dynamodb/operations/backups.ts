@@ -48,6 +48,16 @@ export const backupErrors = {
   tableNotFound: (name: string) => new AwsError("TableNotFoundException", `Table not found: ${name}`, 400),
   backupNotFound: (arn: string) => new AwsError("BackupNotFoundException", `Backup not found: ${arn}`, 400),
   tableAlreadyExists: (name: string) => new AwsError("TableAlreadyExistsException", `Table already exists: ${name}`, 400),
+  /**
+   * A backup a restore is reading. No answer of DynamoDB's with this code is
+   * on record: the text is the exception's own documentation in the model.
+   */
+  backupInUse: () =>
+    new AwsError(
+      "BackupInUseException",
+      "There is another ongoing conflicting backup control plane operation on the table. The backup is either being created, deleted or restored to a table.",
+      400,
+    ),
 };
 
 /** The table a backup call names (a name or an ARN), or TableNotFoundException. */
@@ -121,6 +131,7 @@ export function backupOperations(deps: DynamoDeps, backups: BackupStore): Operat
       async handle(input, ctx) {
         const table = backedTable(deps, input.TableName, ctx);
         const now = ctx.now().getTime();
+        // No await before createBackup takes its snapshot: the backup is the table as it stands now.
         const backup = await backups.createBackup({
           arn: backupArn(table, now),
           id: randomUUID(),
@@ -175,7 +186,10 @@ export function backupOperations(deps: DynamoDeps, backups: BackupStore): Operat
       authorize: onBackup("DeleteBackup"),
       async handle(input, ctx) {
         const backup = namedBackup(input.BackupArn, ctx);
-        if (!(await backups.deleteBackup(backup))) throw backupErrors.backupNotFound(input.BackupArn);
+        const outcome = await backups.deleteBackup(backup);
+        if (outcome === "missing") throw backupErrors.backupNotFound(input.BackupArn);
+        // DynamoDB refuses to delete a backup while a table is being restored from it.
+        if (outcome === "in use") throw backupErrors.backupInUse();
         return { BackupDescription: backupDescription(backup, "DELETED") };
       },
     }),

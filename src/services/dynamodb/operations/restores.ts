@@ -126,7 +126,9 @@ export function restoreOperations(deps: DynamoDeps, backups: BackupStore): Opera
           // A backup restores the table as it was when the backup was taken (RestoreSummary in the AWS CLI's example).
           restoredAt: backup.createdAt,
         });
-        if (!(await backups.restoreTable(table, { backup }, now))) throw backupErrors.tableAlreadyExists(scope.name);
+        const outcome = await backups.restoreTable(table, { backup }, now);
+        if (outcome === "backup gone") throw backupErrors.backupNotFound(input.BackupArn);
+        if (outcome === "name taken") throw backupErrors.tableAlreadyExists(scope.name);
         return answer(table, now);
       },
     }),
@@ -146,7 +148,9 @@ export function restoreOperations(deps: DynamoDeps, backups: BackupStore): Opera
         const at = restorePoint(source, source.pitr, input, now);
         const scope = freeTarget(input.TargetTableName, ctx);
         const table = restoredTable(source, scope, input, now, { sourceTableArn: tableArn(source), restoredAt: at });
-        if (!(await backups.restoreTable(table, { table: source, asOf: at }, now))) throw backupErrors.tableAlreadyExists(scope.name);
+        // restorePoint's look at the source's last change and the snapshot restoreTable takes
+        // before its first await fall in one synchronous turn: the copy is the state that was checked.
+        if ((await backups.restoreTable(table, { table: source, asOf: at }, now)) !== "restored") throw backupErrors.tableAlreadyExists(scope.name);
         return answer(table, now);
       },
     }),
