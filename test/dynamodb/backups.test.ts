@@ -659,6 +659,43 @@ describe("DynamoDB restores that fail part way", () => {
   });
 });
 
+describe("DynamoDB backups cut short by a stop", { timeout: 60_000 }, () => {
+  it("stops cleanly while a backup is copying, and the next start keeps no partial backup", async () => {
+    const first = await startCloud();
+    const ddb = new DynamoDBClient({ ...first.cloud.clientConfig, maxAttempts: 1 });
+    await ddb.send(new CreateTableCommand(stringKeyedTable("stopped")));
+    for (let i = 0; i < 4000; i += 25) {
+      const puts = Array.from({ length: 25 }, (_, j) => ({ PutRequest: { Item: { id: { S: `i${i + j}` }, pad: { S: "x".repeat(500) } } } }));
+      await ddb.send(new BatchWriteItemCommand({ RequestItems: { stopped: puts } }));
+    }
+    // The client gives up at once, so the stop does not wait for the answer while the copy goes on.
+    const abort = new AbortController();
+    const backup = ddb.send(new CreateBackupCommand({ TableName: "stopped", BackupName: "cut" }), { abortSignal: abort.signal }).then(
+      () => "answered",
+      () => "abandoned",
+    );
+    setTimeout(() => abort.abort(), 5);
+    await backup;
+    await first.cloud.stop();
+    ddb.destroy();
+
+    const second = await startCloud({ dataDir: first.dataDir });
+    try {
+      const again = new DynamoDBClient(second.cloud.clientConfig);
+      const { BackupSummaries } = await again.send(new ListBackupsCommand({ TableName: "stopped" }));
+      // A backup either finished before the stop, whole, or left nothing.
+      for (const summary of BackupSummaries ?? []) {
+        const { BackupDescription } = await again.send(new DescribeBackupCommand({ BackupArn: summary.BackupArn }));
+        assert.equal(BackupDescription?.SourceTableDetails?.ItemCount, 4000);
+      }
+      again.destroy();
+    } finally {
+      await second.stop();
+      await first.stop().catch(() => {});
+    }
+  });
+});
+
 describe("DynamoDB restores across a restart", () => {
   it("keeps backups and restored tables, and restores from a backup taken before the restart", async () => {
     const first = await startCloud();

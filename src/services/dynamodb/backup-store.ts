@@ -71,6 +71,9 @@ export class BackupStore {
   private readonly unfinished: KvStore<UnfinishedCopy>;
   /** Restores under way, by the id of the backup each reads: such a backup is not deleted under them. */
   private readonly readers = new Map<string, number>();
+  /** Copies under way: each reads an open snapshot, which must not outlive the store (see close). */
+  private readonly copies = new Set<Promise<unknown>>();
+  private closing = false;
 
   constructor(private readonly store: DynamoStore) {
     this.backups = store.kv.store<BackupRecord>(BACKUPS);
@@ -103,10 +106,14 @@ export class BackupStore {
    * Items already expired by TTL are left out: Nimbus reads them as
    * absent, and a restored table has no TTL to keep hiding them.
    */
-  async createBackup(draft: Omit<BackupRecord, "sizeBytes" | "itemCount">): Promise<BackupRecord> {
+  createBackup(draft: Omit<BackupRecord, "sizeBytes" | "itemCount">): Promise<BackupRecord> {
+    return this.tracked(this.copyToBackup(draft));
+  }
+
+  private async copyToBackup(draft: Omit<BackupRecord, "sizeBytes" | "itemCount">): Promise<BackupRecord> {
     // Before any await: the backup is the table as it stood at the request,
     // whatever writes, or a DeleteTable, land while it is copied.
-    const snapshot = new Snapshot(this.store.items, [draft.table.id]);
+    const snapshot = new Snapshot(this.store.items, [draft.table.id], () => this.closing);
     try {
       await this.unfinished.transaction((tx) => tx.put(draft.id, { kind: "backup", id: draft.id }));
       let sizeBytes = 0;
@@ -167,14 +174,23 @@ export class BackupStore {
    * the same synchronous turn as this call: the snapshot taken here, before
    * any await, is then the state that check saw.
    */
-  async restoreTable(
+  restoreTable(
+    table: TableRecord,
+    source: { backup: BackupRecord } | { table: TableRecord; asOf: number },
+    now: number,
+  ): Promise<"restored" | "name taken" | "backup gone"> {
+    return this.tracked(this.copyToTable(table, source, now));
+  }
+
+  private async copyToTable(
     table: TableRecord,
     source: { backup: BackupRecord } | { table: TableRecord; asOf: number },
     now: number,
   ): Promise<"restored" | "name taken" | "backup gone"> {
     const backup = "backup" in source ? source.backup : undefined;
     if (backup) this.readers.set(backup.id, (this.readers.get(backup.id) ?? 0) + 1);
-    const snapshot = "backup" in source ? new Snapshot(this.backupItems, [source.backup.id]) : new Snapshot(this.store.items, [source.table.id]);
+    const stopping = () => this.closing;
+    const snapshot = "backup" in source ? new Snapshot(this.backupItems, [source.backup.id], stopping) : new Snapshot(this.store.items, [source.table.id], stopping);
     let held = false;
     try {
       const start = await this.store.kv.transaction((tx) => {
@@ -216,10 +232,32 @@ export class BackupStore {
   }
 
   /** Drops what copies interrupted by a stop left behind; called once, as the service loads. */
-  async dropUnfinished(): Promise<void> {
+  dropUnfinished(): Promise<void> {
     // Read before any await: copies begun after this call are not this call's to drop.
     const copies = [...this.unfinished.range()].map((entry) => entry.value);
-    for (const copy of copies) await this.dropCopy(copy);
+    return this.tracked(
+      (async () => {
+        for (const copy of copies) if (!this.closing) await this.dropCopy(copy);
+      })(),
+    );
+  }
+
+  /**
+   * Stops the copies under way and waits for them: each drops what it
+   * wrote (the next start would too) and lets go of its snapshot while the
+   * store is still open. An LMDB iterator read after its environment closed
+   * takes the process down with it.
+   */
+  async close(): Promise<void> {
+    this.closing = true;
+    await Promise.allSettled([...this.copies]);
+  }
+
+  private tracked<T>(copy: Promise<T>): Promise<T> {
+    this.copies.add(copy);
+    const forget = () => this.copies.delete(copy);
+    copy.then(forget, forget);
+    return copy;
   }
 
   private async dropCopy(copy: UnfinishedCopy): Promise<void> {
@@ -257,13 +295,18 @@ class Snapshot<V> {
   private readonly entries: Iterator<Entry<V>>;
   private next: IteratorResult<Entry<V>>;
 
-  constructor(store: KvStore<V>, prefix: readonly KeyPart[]) {
+  constructor(
+    store: KvStore<V>,
+    prefix: readonly KeyPart[],
+    private readonly stopping: () => boolean,
+  ) {
     this.entries = store.range(prefixRange(prefix))[Symbol.iterator]();
     this.next = this.entries.next();
   }
 
   *batches(): Iterable<Entry<V>[]> {
     while (!this.next.done) {
+      if (this.stopping()) throw new Error("the service is stopping: copy abandoned");
       const batch: Entry<V>[] = [];
       while (!this.next.done && batch.length < BATCH) {
         batch.push(this.next.value);

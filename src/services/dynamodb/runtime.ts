@@ -77,7 +77,10 @@ export function createDynamoRuntime(env: ServiceEnvironment): ServiceRuntime {
     },
     responseHeaders: (requestId) => ({ "x-amzn-requestid": requestId }),
     reset: async () => {},
-    close: () => ttl.stop(),
+    close: async () => {
+      await backups.close();
+      await ttl.stop();
+    },
   };
 }
 
