@@ -40,12 +40,6 @@ import {
   type CreateTableCommandInput,
 } from "@aws-sdk/client-dynamodb";
 import { CreateAccessKeyCommand, CreateUserCommand, IAMClient, PutUserPolicyCommand } from "@aws-sdk/client-iam";
-import { BackupStore } from "../../src/services/dynamodb/backup-store.js";
-import { itemKey } from "../../src/services/dynamodb/keys.js";
-import { DynamoStore } from "../../src/services/dynamodb/store.js";
-import type { TableRecord } from "../../src/services/dynamodb/tables.js";
-import { prefixRange } from "../../src/storage/index.js";
-import { openMemoryEnvironment } from "../../src/storage/memory-kv.js";
 import { rejectsWith, startCloud, type TestCloud } from "../support/nimbus.js";
 import { stringKeyedTable } from "../support/dynamodb.js";
 
@@ -621,41 +615,6 @@ describe("DynamoDB backups and restores meeting other calls", { timeout: 60_000 
     await ddb.send(new DeleteTableCommand({ TableName: "doomed-pitr" }));
     await restore;
     assert.equal((await itemsOf("doomed-pitr-back")).size, N);
-  });
-});
-
-describe("DynamoDB restores that fail part way", () => {
-  it("drop what they copied at once, and let go of the table's name", async () => {
-    const store = new DynamoStore(openMemoryEnvironment());
-    const table = (name: string, id: string): TableRecord => ({
-      accountId: ACCOUNT,
-      region: REGION,
-      name,
-      id,
-      createdAt: 0,
-      attributeDefinitions: [{ AttributeName: "id", AttributeType: "S" }],
-      keySchema: [{ AttributeName: "id", KeyType: "HASH" }],
-      billingMode: "PAY_PER_REQUEST",
-      throughput: { read: 0, write: 0, decreasesToday: 0 },
-      gsis: [],
-      lsis: [],
-      tags: [],
-      deletionProtection: false,
-    });
-    const source = table("source", "source-id");
-    await store.createTable(source);
-    await store.write(1, (w) => {
-      for (let i = 0; i < 1200; i++) w.put(source, itemKey(source, { id: { S: `i${i}` } }), { id: { S: `i${i}` } }, undefined);
-    });
-    // The second batch's transaction fails, as a full disk would make it.
-    const write = store.write.bind(store);
-    let batches = 0;
-    store.write = (now, fn) => (++batches === 2 ? Promise.reject(new Error("disk full")) : write(now, fn));
-    const target = table("target", "target-id");
-    await assert.rejects(new BackupStore(store).restoreTable(target, { table: source, asOf: 1 }, 2), /disk full/);
-    assert.equal([...store.items.range(prefixRange([target.id]))].length, 0);
-    assert.equal(store.stats.get(target.id), undefined);
-    assert.equal(await store.createTable(table("target", "another-id")), true);
   });
 });
 

@@ -5,25 +5,7 @@ import { prefixRange } from "../../storage/index.js";
 import { BackupStore, parseBackupArn } from "./backup-store.js";
 import { itemKey } from "./keys.js";
 import { DynamoStore } from "./store.js";
-import type { TableRecord } from "./tables.js";
-
-function tableRecord(name: string, id: string): TableRecord {
-  return {
-    accountId: "000000000000",
-    region: "us-east-1",
-    name,
-    id,
-    createdAt: 0,
-    attributeDefinitions: [{ AttributeName: "id", AttributeType: "S" }],
-    keySchema: [{ AttributeName: "id", KeyType: "HASH" }],
-    billingMode: "PAY_PER_REQUEST",
-    throughput: { read: 0, write: 0, decreasesToday: 0 },
-    gsis: [],
-    lsis: [],
-    tags: [],
-    deletionProtection: false,
-  };
-}
+import { tableRecord } from "../../../test/support/dynamodb.js";
 
 const count = (entries: Iterable<unknown>) => [...entries].length;
 
@@ -78,5 +60,25 @@ describe("BackupStore", () => {
     assert.equal(count(backupItems.range(prefixRange(["finished-backup"]))), 3);
     assert.equal(backups.backup("000000000000", "us-east-1", finished.arn)?.name, "finished");
     assert.equal(backups.backup("000000000000", "eu-west-1", finished.arn), undefined);
+  });
+});
+
+describe("DynamoDB restores that fail part way", () => {
+  it("drop what they copied at once, and let go of the table's name", async () => {
+    const store = new DynamoStore(openMemoryEnvironment());
+    const source = tableRecord("source", "source-id");
+    await store.createTable(source);
+    await store.write(1, (w) => {
+      for (let i = 0; i < 1200; i++) w.put(source, itemKey(source, { id: { S: `i${i}` } }), { id: { S: `i${i}` } }, undefined);
+    });
+    // The second batch's transaction fails, as a full disk would make it.
+    const write = store.write.bind(store);
+    let batches = 0;
+    store.write = (now, fn) => (++batches === 2 ? Promise.reject(new Error("disk full")) : write(now, fn));
+    const target = tableRecord("target", "target-id");
+    await assert.rejects(new BackupStore(store).restoreTable(target, { table: source, asOf: 1 }, 2), /disk full/);
+    assert.equal([...store.items.range(prefixRange([target.id]))].length, 0);
+    assert.equal(store.stats.get(target.id), undefined);
+    assert.equal(await store.createTable(tableRecord("target", "another-id")), true);
   });
 });

@@ -2,25 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { openMemoryEnvironment } from "../../storage/memory-kv.js";
 import { DynamoStore } from "./store.js";
-import type { TableRecord } from "./tables.js";
-
-function tableRecord(name: string, id: string): TableRecord {
-  return {
-    accountId: "000000000000",
-    region: "us-east-1",
-    name,
-    id,
-    createdAt: 0,
-    attributeDefinitions: [{ AttributeName: "id", AttributeType: "S" }],
-    keySchema: [{ AttributeName: "id", KeyType: "HASH" }],
-    billingMode: "PAY_PER_REQUEST",
-    throughput: { read: 0, write: 0, decreasesToday: 0 },
-    gsis: [],
-    lsis: [],
-    tags: [],
-    deletionProtection: false,
-  };
-}
+import { tableRecord } from "../../../test/support/dynamodb.js";
 
 describe("DynamoStore table records", () => {
   it("answers from its cache until a table write commits", async () => {

@@ -6,45 +6,29 @@ import { DynamoStore } from "./store.js";
 import { emptyStats, type TableRecord } from "./tables.js";
 import { isExpired, TtlSweeper } from "./ttl.js";
 import type { Item } from "./values.js";
+import { tableRecord } from "../../../test/support/dynamodb.js";
 
 const NOW = 1_800_000_000_000;
 
-function tableRecord(ttl = true): TableRecord {
-  return {
-    accountId: "000000000000",
-    region: "us-east-1",
-    name: "t",
-    id: "table-id",
-    createdAt: NOW,
-    attributeDefinitions: [{ AttributeName: "id", AttributeType: "S" }],
-    keySchema: [{ AttributeName: "id", KeyType: "HASH" }],
-    billingMode: "PAY_PER_REQUEST",
-    throughput: { read: 0, write: 0, decreasesToday: 0 },
-    gsis: [],
-    lsis: [],
-    ttl: { attributeName: "exp", enabled: ttl },
-    tags: [],
-    deletionProtection: false,
-  };
-}
+const ttlTable = (ttl = true): TableRecord => tableRecord("t", "table-id", { createdAt: NOW, ttl: { attributeName: "exp", enabled: ttl } });
 
 const item = (id: string, exp?: number): Item => ({ id: { S: id }, ...(exp === undefined ? {} : { exp: { N: String(exp) } }) });
 
 describe("DynamoDB TTL", () => {
   it("expires items whose TTL attribute is a past epoch second within five years", () => {
-    const table = tableRecord();
+    const table = ttlTable();
     assert.equal(isExpired(table, item("a", NOW / 1000 - 1), NOW), true);
     assert.equal(isExpired(table, item("a", NOW / 1000), NOW), true);
     assert.equal(isExpired(table, item("a", NOW / 1000 + 1), NOW), false);
     assert.equal(isExpired(table, item("a", NOW / 1000 - 6 * 365 * 86400), NOW), false);
     assert.equal(isExpired(table, item("a"), NOW), false);
     assert.equal(isExpired(table, { id: { S: "a" }, exp: { S: "1" } }, NOW), false);
-    assert.equal(isExpired(tableRecord(false), item("a", NOW / 1000 - 1), NOW), false);
+    assert.equal(isExpired(ttlTable(false), item("a", NOW / 1000 - 1), NOW), false);
   });
 
   it("sweeps every TTL table a slice at a time, keeping counters right", async () => {
     const store = new DynamoStore(openMemoryEnvironment());
-    const table = tableRecord();
+    const table = ttlTable();
     await store.createTable(table);
     await store.write(NOW, (w) => {
       for (let i = 0; i < 7; i++) {
@@ -69,7 +53,7 @@ describe("DynamoDB TTL", () => {
 
   it("leaves items alone once TTL is turned off", async () => {
     const store = new DynamoStore(openMemoryEnvironment());
-    const table = tableRecord();
+    const table = ttlTable();
     await store.createTable(table);
     const it = item("a", NOW / 1000 - 10);
     await store.write(NOW - 60_000, (w) => w.put(table, itemKey(table, it), it, undefined));

@@ -8,7 +8,6 @@
  * https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_RestoreTableFromBackup.html
  * https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_RestoreTableToPointInTime.html
  */
-import { randomUUID } from "node:crypto";
 import type { RequestContext } from "../../../server/context.js";
 import { defineOperation, type AuthorizationRequirement, type OperationTable } from "../../../server/service.js";
 import { AwsError } from "../../../server/errors.js";
@@ -20,14 +19,13 @@ import {
   creationDescription,
   describeTable,
   emptyStats,
-  sseOf,
   tableArn,
   type IndexRecord,
   type TableRecord,
   type Throughput,
 } from "../tables.js";
 import { backedTable, backupErrors, restorableWindow } from "./backups.js";
-import { managedKeyId } from "./tables.js";
+import { newTableRecord } from "./tables.js";
 
 interface RestoreOverrides {
   BillingModeOverride?: "PROVISIONED" | "PAY_PER_REQUEST";
@@ -187,6 +185,7 @@ export function restoreOperations(deps: DynamoDeps, backups: BackupStore): Opera
     const lsis = o.LocalSecondaryIndexOverride ?? source.lsis.map((index) => indexInput(index, true));
     // Only the attributes the remaining keys use stay defined.
     const used = new Set([...source.keySchema, ...gsis.flatMap((i) => i.KeySchema), ...lsis.flatMap((i) => i.KeySchema)].map((k) => k.AttributeName));
+    const onDemand = o.OnDemandThroughputOverride ?? source.onDemand;
     const definition: CreateTableInput = {
       TableName: scope.name,
       AttributeDefinitions: source.attributeDefinitions.filter((d) => used.has(d.AttributeName)),
@@ -198,30 +197,14 @@ export function restoreOperations(deps: DynamoDeps, backups: BackupStore): Opera
     };
     const problem = checkCreateTable(definition);
     if (problem) throw ddbErrors.validation(problem);
+    // No tags, stream, TTL or deletion protection carry over, as AWS documents.
     const table: TableRecord = {
-      accountId: scope.accountId,
-      region: scope.region,
-      name: scope.name,
-      id: randomUUID(),
-      createdAt: now,
-      attributeDefinitions: definition.AttributeDefinitions ?? [],
-      keySchema: source.keySchema,
-      billingMode,
-      ...(payPerRequest ? { payPerRequestSince: now } : {}),
-      throughput: throughputOf(throughput),
-      gsis: gsis.map((index) => indexRecord(index, payPerRequest)),
-      lsis: lsis.map((index) => indexRecord(index, true)),
-      tags: [],
-      deletionProtection: false,
-      busyUntil: now + deps.creatingMs,
-      busyStatus: "CREATING",
+      ...newTableRecord({ ...definition, SSESpecification: o.SSESpecificationOverride }, scope, now, deps.creatingMs),
       restore,
     };
     if (source.tableClass) table.tableClass = source.tableClass;
-    const onDemand = o.OnDemandThroughputOverride ?? source.onDemand;
     if (onDemand) table.onDemand = onDemand;
-    const sse = o.SSESpecificationOverride ? sseOf(table, o.SSESpecificationOverride, managedKeyId(table.accountId, table.region)) : source.sse;
-    if (sse) table.sse = sse;
+    if (!o.SSESpecificationOverride && source.sse) table.sse = source.sse;
     return table;
   }
 }
@@ -230,18 +213,9 @@ function capacityInput(t: Throughput | undefined): ThroughputInput | undefined {
   return t ? { ReadCapacityUnits: t.read, WriteCapacityUnits: t.write } : undefined;
 }
 
-function throughputOf(t: ThroughputInput | undefined): Throughput {
-  return { read: t?.ReadCapacityUnits ?? 0, write: t?.WriteCapacityUnits ?? 0, decreasesToday: 0 };
-}
-
 /** A source index as a restore request would name it; a global index keeps its capacity unless the table goes on demand. */
 function indexInput(index: IndexRecord, withoutCapacity: boolean): IndexInput {
   const capacity = withoutCapacity ? undefined : capacityInput(index.throughput);
   return { IndexName: index.name, KeySchema: index.keySchema, Projection: index.projection, ...(capacity ? { ProvisionedThroughput: capacity } : {}) };
 }
 
-function indexRecord(index: IndexInput, withoutCapacity: boolean): IndexRecord {
-  const record: IndexRecord = { name: index.IndexName, keySchema: index.KeySchema, projection: { ...index.Projection } };
-  if (!withoutCapacity) record.throughput = throughputOf(index.ProvisionedThroughput);
-  return record;
-}

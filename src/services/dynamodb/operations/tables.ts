@@ -7,7 +7,7 @@ import { createHash, randomUUID } from "node:crypto";
 import type { RequestContext } from "../../../server/context.js";
 import { defineOperation, type OperationTable } from "../../../server/service.js";
 import { ddbErrors } from "../errors.js";
-import { describedTable, onTable, tableScope, type DynamoDeps } from "../operation.js";
+import { describedTable, onTable, tableScope, type DynamoDeps, type TableScope } from "../operation.js";
 import { checkedTags } from "./tags.js";
 import {
   asksWarm,
@@ -56,6 +56,38 @@ function streamOf(table: Pick<TableRecord, "accountId" | "region" | "name">, vie
   return { arn: `${tableArn(table)}/stream/${label}`, label, viewType: viewType as StreamViewType, enabled: true };
 }
 
+/**
+ * A new table's record, as CreateTable makes it from a definition its
+ * checks passed: a restore makes its table the same way.
+ */
+export function newTableRecord(input: CreateTableInput, scope: TableScope, now: number, creatingMs: number): TableRecord {
+  const payPerRequest = input.BillingMode === "PAY_PER_REQUEST";
+  const table: TableRecord = {
+    accountId: scope.accountId,
+    region: scope.region,
+    name: scope.name,
+    id: randomUUID(),
+    createdAt: now,
+    attributeDefinitions: input.AttributeDefinitions ?? [],
+    keySchema: input.KeySchema ?? [],
+    billingMode: payPerRequest ? "PAY_PER_REQUEST" : "PROVISIONED",
+    ...(payPerRequest ? { payPerRequestSince: now } : {}),
+    throughput: throughputOf(input.ProvisionedThroughput),
+    gsis: (input.GlobalSecondaryIndexes ?? []).map((i) => indexOf(i, true, payPerRequest)),
+    lsis: (input.LocalSecondaryIndexes ?? []).map((i) => indexOf(i, false, payPerRequest)),
+    tags: checkedTags(input.Tags ?? []),
+    ...(input.OnDemandThroughput ? { onDemand: input.OnDemandThroughput } : {}),
+    deletionProtection: input.DeletionProtectionEnabled ?? false,
+    busyUntil: now + creatingMs,
+    busyStatus: "CREATING",
+  };
+  if (input.TableClass) table.tableClass = input.TableClass;
+  const sse = sseOf(table, input.SSESpecification, managedKeyId(table.accountId, table.region));
+  if (sse) table.sse = sse;
+  if (input.StreamSpecification?.StreamEnabled) table.stream = streamOf(table, input.StreamSpecification.StreamViewType ?? "", now);
+  return table;
+}
+
 /** The id of an account's AWS-managed `aws/dynamodb` KMS key in a region: stable, UUID-shaped. */
 export function managedKeyId(accountId: string, region: string): string {
   const h = createHash("sha256").update(`aws/dynamodb\0${accountId}\0${region}`).digest("hex");
@@ -79,30 +111,7 @@ export function tableOperations(deps: DynamoDeps): OperationTable {
         if (problem) throw ddbErrors.validation(problem);
         const scope = tableScope(input.TableName, ctx);
         const now = ctx.now().getTime();
-        const payPerRequest = input.BillingMode === "PAY_PER_REQUEST";
-        const table: TableRecord = {
-          accountId: scope.accountId,
-          region: scope.region,
-          name: scope.name,
-          id: randomUUID(),
-          createdAt: now,
-          attributeDefinitions: input.AttributeDefinitions ?? [],
-          keySchema: input.KeySchema ?? [],
-          billingMode: payPerRequest ? "PAY_PER_REQUEST" : "PROVISIONED",
-          ...(payPerRequest ? { payPerRequestSince: now } : {}),
-          throughput: throughputOf(input.ProvisionedThroughput),
-          gsis: (input.GlobalSecondaryIndexes ?? []).map((i) => indexOf(i, true, payPerRequest)),
-          lsis: (input.LocalSecondaryIndexes ?? []).map((i) => indexOf(i, false, payPerRequest)),
-          tags: checkedTags(input.Tags ?? []),
-          ...(input.OnDemandThroughput ? { onDemand: input.OnDemandThroughput } : {}),
-          deletionProtection: input.DeletionProtectionEnabled ?? false,
-          busyUntil: now + deps.creatingMs,
-          busyStatus: "CREATING",
-        };
-        if (input.TableClass) table.tableClass = input.TableClass;
-        const sse = sseOf(table, input.SSESpecification, managedKeyId(table.accountId, table.region));
-        if (sse) table.sse = sse;
-        if (input.StreamSpecification?.StreamEnabled) table.stream = streamOf(table, input.StreamSpecification.StreamViewType ?? "", now);
+        const table = newTableRecord(input, scope, now, deps.creatingMs);
         if (!(await store.createTable(table))) throw ddbErrors.resourceInUse(`Table already exists: ${scope.name}`);
         return { TableDescription: creationDescription(describe(table, ctx, "CREATING")) };
       },
