@@ -1,12 +1,14 @@
 /**
  * DynamoDB batch and paging limits through the AWS SDK: BatchGetItem's
  * 16 MB answers with UnprocessedKeys, BatchWriteItem's validations, and
- * ExclusiveStartKey checks of Query and Scan.
+ * ExclusiveStartKey checks of Query and Scan; an expression's 300
+ * operators and what deep nesting answers.
  */
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import {
   BatchGetItemCommand,
+  UpdateItemCommand,
   BatchWriteItemCommand,
   CreateTableCommand,
   DeleteItemCommand,
@@ -165,5 +167,27 @@ describe("DynamoDB limits", () => {
       await message(ddb.send(new ScanCommand({ TableName: "ranged", ExclusiveStartKey: { pk: { S: "p" } } }))),
       "The provided starting key is invalid: The provided key element does not match the schema",
     );
+  });
+
+  it("limits a condition to 300 operators and answers deep nesting with the parser's own errors", async () => {
+    // The expressions of ScyllaDB's AWS-verified test_deeply_nested_expression_* tests, with AWS's answers.
+    await ddb.send(new PutItemCommand({ TableName: "big", Item: { id: { S: "nested" }, a: { N: "1" }, b: { N: "2" } } }));
+    const update = (ConditionExpression: string) =>
+      ddb.send(new UpdateItemCommand({ TableName: "big", Key: { id: { S: "nested" } }, UpdateExpression: "SET z = :v", ConditionExpression, ExpressionAttributeValues: { ":v": { N: "1" } } }));
+    // 150 comparisons and 149 ORs: 299 operators.
+    await update("a<b " + "or (a<b ".repeat(149) + ")".repeat(149));
+    const tooMany = "Invalid ConditionExpression: The expression contains too many operators; operator count: 301";
+    assert.equal(await message(update("a<b " + "or (a<b ".repeat(150) + ")".repeat(150))), tooMany);
+    assert.equal(await message(update("a<b " + "or a<b ".repeat(584))), tooMany);
+    assert.equal(await message(update("not ".repeat(1000) + "a<b")), tooMany);
+    assert.equal(await message(update("a < " + "size(".repeat(680) + "b" + ")".repeat(680))), tooMany);
+    assert.equal(
+      await message(ddb.send(new ScanCommand({ TableName: "big", FilterExpression: "a<b " + "or a<b ".repeat(300) }))),
+      "Invalid FilterExpression: The expression contains too many operators; operator count: 301",
+    );
+    // Nesting as deep as 4096 bytes allow reaches the checks after parsing; deeper can never close.
+    assert.equal(await message(update("(".repeat(2046) + "a<b" + ")".repeat(2046))), "Invalid ConditionExpression: The expression has redundant parentheses;");
+    assert.equal(await message(update("a < " + "f(".repeat(1355) + "b" + ")".repeat(1355))), "Invalid ConditionExpression: Invalid function name; function: f");
+    assert.equal(await message(update("(".repeat(4096))), 'Invalid ConditionExpression: Syntax error; token: "<EOF>", near: "("');
   });
 });

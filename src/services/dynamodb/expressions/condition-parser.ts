@@ -12,7 +12,7 @@
  */
 import { compareValues, typeOf, type AttributeValue } from "../values.js";
 import type { Comparator, Condition, DocumentPath, Operand } from "./ast.js";
-import type { ExpressionKind } from "./errors.js";
+import { invalidExpression, type ExpressionKind } from "./errors.js";
 import type { ConditionKind, ExpressionContext } from "./index.js";
 import { Parser, Problems, pathText, samePath } from "./parser.js";
 
@@ -59,9 +59,16 @@ const ATTRIBUTE_TYPES: ReadonlySet<string> = new Set(["S", "N", "B", "NULL", "SS
 /** DynamoDB's IN limit. */
 const MAX_IN_OPERANDS = 100;
 
+/**
+ * DynamoDB's limit on a condition's operators: AND, OR, NOT, each
+ * comparison, BETWEEN and IN, and each call of a known function.
+ */
+const MAX_OPERATORS = 300;
+
 class ConditionParser extends Parser<Slot> {
   /** Conditions that were written in parentheses, to spot "((…))". */
   private readonly grouped = new WeakSet<Condition>();
+  private operators = 0;
 
   constructor(kind: ExpressionKind, text: string, ctx: ExpressionContext) {
     super(kind, text, ctx, new Problems(ORDER), KEYWORDS);
@@ -78,6 +85,7 @@ class ConditionParser extends Parser<Slot> {
     let left = this.parseAnd();
     while (this.isKeyword("OR")) {
       this.next();
+      this.countOperator();
       left = { kind: "or", left, right: this.parseAnd() };
     }
     return left;
@@ -87,6 +95,7 @@ class ConditionParser extends Parser<Slot> {
     let left = this.parseNot();
     while (this.isKeyword("AND")) {
       this.next();
+      this.countOperator();
       left = { kind: "and", left, right: this.parseNot() };
     }
     return left;
@@ -95,6 +104,7 @@ class ConditionParser extends Parser<Slot> {
   private parseNot(): Condition {
     if (this.isKeyword("NOT")) {
       this.next();
+      this.countOperator();
       this.enter();
       const condition = this.parseNot();
       this.leave();
@@ -118,11 +128,13 @@ class ConditionParser extends Parser<Slot> {
     const token = this.peek();
     if (token.kind === "punct" && COMPARATORS.has(token.text)) {
       this.next();
+      this.countOperator();
       const right = this.parseOperand();
       return this.comparison(token.text as Comparator, left, right);
     }
     if (this.isKeyword("BETWEEN")) {
       this.next();
+      this.countOperator();
       const low = this.parseOperand();
       if (!this.isKeyword("AND")) throw this.syntaxError();
       this.next();
@@ -131,6 +143,7 @@ class ConditionParser extends Parser<Slot> {
     }
     if (this.isKeyword("IN")) {
       this.next();
+      this.countOperator();
       this.expectPunct("(");
       const list = [this.parseOperand()];
       while (this.isPunct(",")) {
@@ -174,6 +187,7 @@ class ConditionParser extends Parser<Slot> {
     if (token.kind === "ident" && this.isPunct("(", 1) && !this.isAnyKeyword()) {
       this.next();
       this.next();
+      if (token.text === "size" || CONDITION_FUNCTIONS.has(token.text)) this.countOperator();
       this.enter();
       const args = [this.parseOperand()];
       while (this.isPunct(",")) {
@@ -185,6 +199,13 @@ class ConditionParser extends Parser<Slot> {
       return { k: "call", name: token.text, args };
     }
     return { k: "path", path: this.parsePath() };
+  }
+
+  /** Reported as soon as the count passes the limit, as DynamoDB's parser does. */
+  private countOperator(): void {
+    if (++this.operators > MAX_OPERATORS) {
+      throw invalidExpression(this.kind, `The expression contains too many operators; operator count: ${this.operators}`);
+    }
   }
 
   // -- checks and conversion to the AST --------------------------------------

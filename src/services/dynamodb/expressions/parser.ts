@@ -21,8 +21,13 @@ export const MAX_EXPRESSION_BYTES = 4096;
 /** A document path reaches 32 levels deep at most, as items do. */
 const MAX_PATH_LEVELS = 32;
 
-/** How deep parentheses may nest before we refuse (keeps recursion bounded). */
-const MAX_NESTING = 256;
+/**
+ * How deep groups (parentheses, NOTs, function calls) may nest. A group
+ * takes at least two bytes of the 4096 an expression may have, so deeper
+ * nesting can never be closed: it is a syntax error at the end of the text,
+ * reported at once rather than after recursing further.
+ */
+const MAX_NESTING = MAX_EXPRESSION_BYTES / 2;
 
 /** `[a, b, [2]]`: how DynamoDB prints a document path in messages. */
 export function pathText(path: DocumentPath): string {
@@ -134,9 +139,7 @@ export class Parser<Slot extends string> {
   }
 
   enter(): void {
-    if (++this.depth > MAX_NESTING) {
-      throw invalidExpression(this.kind, "The expression has exceeded the maximum nesting depth;");
-    }
+    if (++this.depth > MAX_NESTING) throw this.syntaxError(this.tokens.list.length - 1);
   }
 
   leave(): void {
