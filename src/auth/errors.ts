@@ -95,7 +95,7 @@ export function missingAuthentication(dialect: AuthDialect): AwsError {
 }
 
 /** A request signed too far from now (header signatures; 15 minutes either way), its time as sent. */
-export function tooSkewed(dialect: AuthDialect, requestTime: string, now: number): AwsError {
+export function tooSkewed(dialect: AuthDialect, requestTime: string, requestMs: number, now: number): AwsError {
   if (dialect === "s3") {
     return new AwsError("RequestTimeTooSkewed", "The difference between the request time and the current time is too large.", 403, {
       RequestTime: requestTime,
@@ -103,8 +103,12 @@ export function tooSkewed(dialect: AuthDialect, requestTime: string, now: number
       MaxAllowedSkewMilliseconds: 900000,
     });
   }
-  const serverTime = isoSeconds(now).replace(/[-:]/g, "");
-  const message = `Signature expired: ${requestTime} is now earlier than ${serverTime} (${serverTime} - 15 min.)`;
+  // "… is now earlier than <now − 15 min> (<now> - 15 min.)", or "still later than" its future twin.
+  const compact = (ms: number) => isoSeconds(ms).replace(/[-:]/g, "");
+  const message =
+    requestMs > now
+      ? `Signature not yet current: ${requestTime} is still later than ${compact(now + SKEW_MS)} (${compact(now)} + 15 min.)`
+      : `Signature expired: ${requestTime} is now earlier than ${compact(now - SKEW_MS)} (${compact(now)} - 15 min.)`;
   return dialect === "json" ? new AwsError("InvalidSignatureException", message, 400) : new AwsError("SignatureDoesNotMatch", message, 403);
 }
 
@@ -124,6 +128,9 @@ export function requestExpired(dialect: AuthDialect, expiredAt: number, now: num
 }
 
 /** `2026-11-29T10:00:00Z`, as S3 tells times in its errors. */
+/** The clock skew AWS allows a signed request. */
+const SKEW_MS = 15 * 60 * 1000;
+
 function isoSeconds(ms: number): string {
   return new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
 }

@@ -108,10 +108,10 @@ function authenticateV4(req: AuthRequest, options: AuthOptions, sig: V4Signature
     const expiresAt = sig.expires === undefined ? Infinity : requestTime + sig.expires * 1000;
     if (now > expiresAt) throw requestExpired(dialect, expiresAt, now, sig.expires);
     if (requestTime - now > MAX_SKEW_MS) {
-      throw dialect === "s3" ? new AwsError("AccessDenied", "Request is not valid yet", 403) : tooSkewed(dialect, sig.amzDate, now);
+      throw dialect === "s3" ? new AwsError("AccessDenied", "Request is not valid yet", 403) : tooSkewed(dialect, sig.amzDate, requestTime, now);
     }
   } else if (Math.abs(now - requestTime) > MAX_SKEW_MS) {
-    throw tooSkewed(dialect, sig.amzDate, now);
+    throw tooSkewed(dialect, sig.amzDate, requestTime, now);
   }
 
   const known = resolveKey(sig.accessKeyId, options);
@@ -252,7 +252,7 @@ function authenticateV2Header(req: AuthRequest, options: AuthOptions, credential
   const time = Date.parse(date);
   const now = options.now();
   if (Number.isNaN(time)) throw new AwsError("AccessDenied", "AWS authentication requires a valid Date or x-amz-date header", 403);
-  if (Math.abs(now - time) > MAX_SKEW_MS) throw tooSkewed(options.dialect, date, now);
+  if (Math.abs(now - time) > MAX_SKEW_MS) throw tooSkewed(options.dialect, date, time, now);
   const known = resolveKey(accessKeyId, options);
   if (known) {
     checkToken(known, req, options);

@@ -26,11 +26,15 @@ function options(overrides: Partial<AuthOptions> = {}): AuthOptions {
 }
 
 /** `authenticate` answers at once when it can; its failures always come as a rejection. */
-const rejectsCode = (promise: unknown, code: string, status: number) =>
-  assert.rejects(promise as Promise<unknown>, (e: AwsError) => {
+async function rejectsCode(promise: unknown, code: string, status: number): Promise<AwsError> {
+  let refusal: AwsError | undefined;
+  await assert.rejects(promise as Promise<unknown>, (e: AwsError) => {
     assert.equal(`${e.code} ${e.status}`, `${code} ${status}`);
+    refusal = e;
     return true;
   });
+  return refusal!;
+}
 
 /** The payload as an operation reads it (a held one runs the check it owes). */
 async function drain(body: RequestBody): Promise<Buffer> {
@@ -156,6 +160,19 @@ describe("SigV4 headers and presigned URLs", () => {
     await rejectsCode(authenticate(json, options({ dialect: "json" })), "InvalidSignatureException", 400);
     const query = await sign({ method: "POST", path: "/", body: "Action=GetCallerIdentity" }, { service: "sts", secret: "wrong" });
     await rejectsCode(authenticate(query, options({ dialect: "query" })), "SignatureDoesNotMatch", 403);
+  });
+
+  it("tells a JSON or query client its signature expired, or is not yet current, in AWS's words", async () => {
+    const json = await sign({ method: "POST", path: "/", body: "{}" }, { service: "dynamodb" });
+    const signedAt = Date.parse(json.headers["x-amz-date"]!.replace(/^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/, "$1-$2-$3T$4:$5:$6Z"));
+    const compact = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z").replace(/[-:]/g, "");
+    const late = signedAt + 20 * 60_000;
+    const expired = await rejectsCode(authenticate(json, options({ dialect: "json", now: () => late })), "InvalidSignatureException", 400);
+    assert.equal(expired.message, `Signature expired: ${compact(signedAt)} is now earlier than ${compact(late - 15 * 60_000)} (${compact(late)} - 15 min.)`);
+    const early = signedAt - 20 * 60_000;
+    const query = await sign({ method: "POST", path: "/", body: "Action=GetCallerIdentity" }, { service: "sts" });
+    const future = await rejectsCode(authenticate(query, options({ dialect: "query", now: () => early })), "SignatureDoesNotMatch", 403);
+    assert.equal(future.message, `Signature not yet current: ${compact(signedAt)} is still later than ${compact(early + 15 * 60_000)} (${compact(early)} + 15 min.)`);
   });
 
   it("treats unknown keys by mode: lenient roots, strict refusals", async () => {
