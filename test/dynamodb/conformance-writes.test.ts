@@ -314,6 +314,13 @@ describe("DynamoDB write conformance", () => {
       GlobalSecondaryIndexUpdates: [{ Create: { IndexName: "by-h", KeySchema: [{ AttributeName: "h", KeyType: "HASH" }], Projection: { ProjectionType: "INCLUDE" } } }],
     });
     assert.equal(JSON.parse(include.body).message, "One or more parameter values were invalid: ProjectionType is INCLUDE, but NonKeyAttributes is not specified");
+    const twice = await send("UpdateTable", {
+      TableName: "charged",
+      AttributeDefinitions: [{ AttributeName: "h", AttributeType: "S" }],
+      GlobalSecondaryIndexUpdates: [{ Create: { IndexName: "by-h", KeySchema: [{ AttributeName: "h", KeyType: "HASH" }], Projection: { ProjectionType: "INCLUDE", NonKeyAttributes: ["a", "b", "a"] } } }],
+    });
+    assert.equal(twice.status, 400);
+    assert.equal(JSON.parse(twice.body).message, "One or more parameter values were invalid: Duplicate element in NonKeyAttributes: a");
   });
 
   it("takes NULL false as NULL true, as DynamoDB does since mid-2026", async () => {

@@ -1,7 +1,8 @@
 /**
  * A global secondary index added or dropped while writes go on: once the
  * dust settles the index holds exactly the table's current items, each
- * once, and counts them right.
+ * once, and counts them right; items whose values cannot be its keys are
+ * left out of it.
  */
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
@@ -107,5 +108,42 @@ describe("DynamoDB index changes under concurrent writes", () => {
     })();
     await churn("churned", recreated);
     await assertIndexMatchesTable("churned");
+  });
+
+  it("leaves out of a new index the items whose values are too long to be its keys", async () => {
+    // ScyllaDB's AWS-verified test_gsi_backfill_key_limits: a partition key keeps 2048 bytes, a sort key 1024.
+    await ddb.send(
+      new CreateTableCommand({
+        TableName: "long-values",
+        AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }],
+        KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }],
+        BillingMode: "PAY_PER_REQUEST",
+      }),
+    );
+    const lengths = [1024, 1025, 2048, 2049, 66_500];
+    for (const length of lengths) {
+      await ddb.send(new PutItemCommand({ TableName: "long-values", Item: { pk: { S: `len${length}` }, x: { S: "é".repeat(length / 2) + "x".repeat(length % 2) } } }));
+    }
+    await ddb.send(
+      new UpdateTableCommand({
+        TableName: "long-values",
+        AttributeDefinitions: [{ AttributeName: "x", AttributeType: "S" }, { AttributeName: "pk", AttributeType: "S" }],
+        GlobalSecondaryIndexUpdates: [
+          { Create: { IndexName: "by-x", KeySchema: [{ AttributeName: "x", KeyType: "HASH" }], Projection: { ProjectionType: "KEYS_ONLY" } } },
+        ],
+      }),
+    );
+    await ddb.send(
+      new UpdateTableCommand({
+        TableName: "long-values",
+        AttributeDefinitions: [{ AttributeName: "x", AttributeType: "S" }, { AttributeName: "pk", AttributeType: "S" }],
+        GlobalSecondaryIndexUpdates: [
+          { Create: { IndexName: "pk-x", KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }, { AttributeName: "x", KeyType: "RANGE" }], Projection: { ProjectionType: "KEYS_ONLY" } } },
+        ],
+      }),
+    );
+    const indexed = async (indexName: string) => (await scan("long-values", indexName)).map((item) => item.pk!.S).sort();
+    assert.deepEqual(await indexed("by-x"), ["len1024", "len1025", "len2048"]);
+    assert.deepEqual(await indexed("pk-x"), ["len1024"]);
   });
 });

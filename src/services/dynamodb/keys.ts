@@ -100,17 +100,19 @@ export function partitionPart(values: readonly AttributeValue[]): string {
  */
 export function indexEntryKey(table: TableRecord, index: IndexRecord, item: Item): StorageKey | undefined {
   const { hashes, ranges } = keyColumns(index.keySchema);
-  const values = (names: readonly string[]): AttributeValue[] | undefined => {
+  // An item whose value cannot be an index key (absent, mistyped, empty, or past the key size
+  // limits, which only an index added over existing items meets) is left out of the index.
+  const values = (names: readonly string[], maxBytes: number): AttributeValue[] | undefined => {
     const found: AttributeValue[] = [];
     for (const name of names) {
       const value = item[name];
-      if (!value || !(attributeType(table, name) in value) || isEmptyKey(value)) return undefined;
+      if (!value || !(attributeType(table, name) in value) || isEmptyKey(value) || !fitsKey(value, maxBytes)) return undefined;
       found.push(value);
     }
     return found;
   };
-  const hashValues = values(hashes);
-  const rangeValues = values(ranges);
+  const hashValues = values(hashes, MAX_HASH_KEY_BYTES);
+  const rangeValues = values(ranges, MAX_RANGE_KEY_BYTES);
   if (!hashValues || !rangeValues) return undefined;
   const parts: StorageKey = [table.id, index.name, partitionPart(hashValues), ...rangeValues.map(rangePart)];
   const tableKey = itemKey(table, item);
@@ -212,6 +214,12 @@ function checkKeyBytes(size: number, isHash: boolean): void {
 export function checkKeyValueSize(value: AttributeValue, isHash: boolean): void {
   if ("S" in value) checkKeyBytes(Buffer.byteLength(value.S), isHash);
   else if ("B" in value) checkKeyBytes(value.B.length, isHash);
+}
+
+/** Whether a string or binary key value is within `maxBytes` (a short string is, without measuring it). */
+function fitsKey(value: AttributeValue, maxBytes: number): boolean {
+  if ("S" in value) return value.S.length * 3 <= maxBytes || Buffer.byteLength(value.S) <= maxBytes;
+  return !("B" in value) || value.B.length <= maxBytes;
 }
 
 /**

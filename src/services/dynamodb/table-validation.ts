@@ -93,6 +93,9 @@ export function checkProjection(projection: ProjectionSpec): string | undefined 
   if (projection.NonKeyAttributes && projection.ProjectionType !== "INCLUDE") {
     return `${INVALID}ProjectionType is ${projection.ProjectionType}, but NonKeyAttributes is specified`;
   }
+  const names = projection.NonKeyAttributes ?? [];
+  const repeated = names.find((name, i) => names.indexOf(name) !== i);
+  if (repeated !== undefined) return `${INVALID}Duplicate element in NonKeyAttributes: ${repeated}`;
   return undefined;
 }
 
@@ -178,15 +181,15 @@ function checkGlobalKeySchema(keySchema: readonly KeySchemaElement[], defined: r
   if (keySchema.length <= 1 || (keySchema.length === 2 && hashCount < 2)) return checkKeySchema(keySchema, defined);
   const keys = keySchema.map((k) => k.AttributeName);
   if (keys.some((k) => !defined.includes(k))) return checkKeySchema(keySchema, defined);
-  if (new Set(keys).size !== keys.length) return "Invalid KeySchema: Some key attributes are repeated in the KeySchema";
+  if (new Set(keys).size !== keys.length) return "The KeySchema contains multiple key attributes with the same name";
   if (keySchema[0]?.KeyType !== "HASH") return "Invalid KeySchema: The first KeySchemaElement is not a HASH key type";
   const firstRange = keySchema.findIndex((k) => k.KeyType === "RANGE");
   if (firstRange >= 0 && keySchema.slice(firstRange).some((k) => k.KeyType !== "RANGE")) {
-    return "Invalid KeySchema: HASH KeySchemaElements must all come before the RANGE KeySchemaElements";
+    return `${INVALID}All HASH key attributes must precede RANGE key attributes in the KeySchema`;
   }
   const hashes = firstRange < 0 ? keySchema.length : firstRange;
-  if (hashes > 4) return `${INVALID}An index key can have at most 4 HASH KeySchemaElements`;
-  if (keySchema.length - hashes > 4) return `${INVALID}An index key can have at most 4 RANGE KeySchemaElements`;
+  if (hashes > 4) return `${INVALID}The KeySchema exceeds the maximum allowed number of HASH key attributes`;
+  if (keySchema.length - hashes > 4) return `${INVALID}The KeySchema exceeds the maximum allowed number of RANGE key attributes`;
   return undefined;
 }
 

@@ -140,29 +140,35 @@ function checkKeyTypes(parts: readonly KeyPart[], typeOf: (name: string) => stri
 /**
  * A global index keyed by several attributes: equality on every partition
  * key attribute, and conditions on a leading run of its sort key
- * attributes, each but the last an equality.
+ * attributes, each but the last an equality. DynamoDB names the sort key
+ * attribute that lacks its equality and the one whose condition needs it;
+ * its words for a partition key attribute are not on record, and follow
+ * the sort key's here.
  */
 function multiKeyCondition(parts: readonly KeyPart[], key: Required<KeyNames>, typeOf?: (name: string) => string): KeyCondition {
   const of = (name: string) => parts.find((p) => p.name === name);
   const stray = parts.find((p) => !key.hashes.includes(p.name) && !key.ranges.includes(p.name));
   if (stray) throw validation(`Query condition missed key schema element: ${key.hashes.find((h) => !of(h)) ?? key.ranges.find((r) => !of(r)) ?? stray.name}`);
-  const missingHash = key.hashes.find((h) => !of(h));
-  if (missingHash !== undefined) throw validation(`Query condition missed key schema element: ${missingHash}`);
-  const ranged = key.ranges.filter((r) => of(r));
-  // The sort key attributes conditioned must be the first ones: no gap before the last.
-  const gap = key.ranges.slice(0, ranged.length).find((r) => !of(r));
-  if (gap !== undefined) throw validation(`Query condition missed key schema element: ${gap}`);
+  const hashWithout = (equal: (part: KeyPart | undefined) => boolean) => {
+    const name = key.hashes.find((h) => !equal(of(h)));
+    if (name !== undefined) throw validation(`HASH key attributes ${name} must have equality conditions specified in the query`);
+  };
+  hashWithout((part) => part !== undefined);
+  const last = key.ranges.reduce<number>((found, r, i) => (of(r) ? i : found), -1);
+  const unequal = key.ranges.slice(0, Math.max(last, 0)).find((r) => of(r)?.op !== "=");
+  if (unequal !== undefined) {
+    throw validation(`RANGE key attributes ${unequal} must have equality conditions specified in the query because a condition is present on key attribute ${key.ranges[last]}`);
+  }
   if (parts.some((p) => p.op === undefined)) throw validation("Attempted conditional constraint is not an indexable operation");
   if (typeOf) checkKeyTypes(parts, typeOf);
-  const hashValues = key.hashes.map((h) => of(h)!);
-  const leading = ranged.slice(0, -1).map((r) => of(r)!);
-  if (hashValues.some((p) => p.op !== "=") || leading.some((p) => p.op !== "=")) throw validation("Query key condition not supported");
-  const last = ranged.length > 0 ? of(ranged[ranged.length - 1]!)! : undefined;
+  hashWithout((part) => part?.op === "=");
+  const ranged = key.ranges.slice(0, last + 1).map((r) => of(r)!);
+  const final = ranged.pop();
   return {
-    hashValue: hashValues[0]!.values[0]!,
-    hashValues: hashValues.map((p) => p.values[0]!),
-    rangeEquals: leading.map((p) => p.values[0]!),
-    ...(last ? { range: { op: last.op!, values: last.values } } : {}),
+    hashValue: of(key.hashes[0]!)!.values[0]!,
+    hashValues: key.hashes.map((h) => of(h)!.values[0]!),
+    rangeEquals: ranged.map((p) => p.values[0]!),
+    ...(final ? { range: { op: final.op!, values: final.values } } : {}),
   };
 }
 

@@ -143,6 +143,20 @@ export function queryOperations(deps: DynamoDeps): OperationTable {
   }
 
   /**
+   * A Query of an index may filter only on what the index holds: DynamoDB
+   * refuses any other attribute, a local index's too (though it could read
+   * it from the table), so that it can filter before fetching.
+   */
+  function checkFilterProjected(filter: Condition | undefined, target: Target): void {
+    if (!filter || !target.index || (target.index.projection.ProjectionType ?? "ALL") === "ALL") return;
+    const projected = projectedNames(target.table, target.index);
+    const missing = [...new Set(pathHeads(filter))].filter((name) => !projected.has(name)).sort();
+    if (missing.length > 0) {
+      throw ddbErrors.invalid(`Secondary index ${target.index.name} does not project one or more filter attributes: [${missing.join(", ")}]`);
+    }
+  }
+
+  /**
    * The storage key of an ExclusiveStartKey, after checking it names the
    * table's (and index's) key attributes with their types, as dynalite
    * (checked against DynamoDB) words each refusal.
@@ -234,7 +248,8 @@ export function queryOperations(deps: DynamoDeps): OperationTable {
 
   function respond(target: Target, input: ReadInput, page: ReturnType<typeof readPage>, shape: { select: ReadInput["Select"]; projection?: Projection; filter?: Condition }) {
     // A local index reads what its projection lacks from the table, as DynamoDB does: before
-    // filtering when the filter names such an attribute, else only for what the answer shows.
+    // filtering when a Scan's filter names such an attribute (a Query's is refused), else only
+    // for what the answer shows.
     const local = target.index && !target.global && (target.index.projection.ProjectionType ?? "ALL") !== "ALL" ? target.index : undefined;
     const fromTable = (items: Item[]) => items.map((item) => store.item(target.table, itemKey(target.table, item)) ?? item);
     let items = page.items;
@@ -314,6 +329,7 @@ export function queryOperations(deps: DynamoDeps): OperationTable {
         const condition = keyConditionFromParts(parts, target.key, (name) => attributeType(target.table, name));
         // A filter naming a key attribute is refused as such, even through a path into it.
         if (input.FilterExpression !== undefined) checkFilterKeys(filter, target, "Filter Expression");
+        checkFilterProjected(filter, target);
         checkScalarKeyPaths(target.table, [...(filter ? conditionPaths(filter) : []), ...(projection?.paths ?? [])]);
         const plan = queryPlan(target, condition, input.ScanIndexForward === false);
         if (start) checkQueryStart(target, condition, start.item);
