@@ -174,6 +174,11 @@ describe("DynamoDB write conformance", () => {
     }
   });
 
+  it("says `Server: Server` on answers and errors alike, as DynamoDB does", async () => {
+    assert.equal((await send("DescribeTable", { TableName: "absent-table" })).headers.server, "Server");
+    assert.equal((await send("ListTables", {})).headers.server, "Server");
+  });
+
   it("compares any type for equality in legacy conditions", async () => {
     await call("PutItem", { Item: { p: { S: "legacy-eq" }, l: { L: [{ N: "1" }] }, b: { BOOL: true } } });
     const scanned = await call("Scan", {

@@ -75,7 +75,8 @@ export function createDynamoRuntime(env: ServiceEnvironment): ServiceRuntime {
     validate(op, input) {
       validator.check(op.name, input, validateInput(model, op, input));
     },
-    responseHeaders: (requestId) => ({ "x-amzn-requestid": requestId }),
+    // DynamoDB names no server software: its answers say `Server: Server`.
+    responseHeaders: (requestId) => ({ "x-amzn-requestid": requestId, server: "Server" }),
     reset: async () => {},
     close: async () => {
       await backups.close();
