@@ -305,6 +305,40 @@ describe("DynamoDB tables", () => {
     assert.deepEqual(await warm(), { ReadUnitsPerSecond: 50, WriteUnitsPerSecond: 50, Status: "ACTIVE" });
   });
 
+  it("starts a table and its indexes at the warm throughput CreateTable asks for, never below what the capacity gives", async () => {
+    // ScyllaDB's AWS-verified test_warm_throughput.py: the units asked for (an absent one from the capacity),
+    // answered UPDATING at creation, never decreased afterwards, refused below the capacity's.
+    const created = await ddb.send(
+      new CreateTableCommand({
+        ...simple("warm-asked"),
+        AttributeDefinitions: [{ AttributeName: "id", AttributeType: "S" }, { AttributeName: "g", AttributeType: "S" }],
+        WarmThroughput: { ReadUnitsPerSecond: 12240 },
+        GlobalSecondaryIndexes: [
+          { IndexName: "warm-g", KeySchema: [{ AttributeName: "g", KeyType: "HASH" }], Projection: { ProjectionType: "ALL" }, WarmThroughput: { WriteUnitsPerSecond: 4080 } },
+        ],
+      }),
+    );
+    assert.deepEqual(created.TableDescription?.WarmThroughput, { ReadUnitsPerSecond: 12240, WriteUnitsPerSecond: 4000, Status: "UPDATING" });
+    assert.deepEqual(created.TableDescription?.GlobalSecondaryIndexes?.[0]?.WarmThroughput, { ReadUnitsPerSecond: 12000, WriteUnitsPerSecond: 4080, Status: "UPDATING" });
+    const described = (await ddb.send(new DescribeTableCommand({ TableName: "warm-asked" }))).Table!;
+    assert.deepEqual(described.WarmThroughput, { ReadUnitsPerSecond: 12240, WriteUnitsPerSecond: 4000, Status: "ACTIVE" });
+    assert.equal(
+      await message(ddb.send(new UpdateTableCommand({ TableName: "warm-asked", WarmThroughput: { ReadUnitsPerSecond: 12120 } })), "ValidationException"),
+      "One or more parameter values were invalid: Requested ReadUnitsPerSecond for WarmThroughput for table is lower than current WarmThroughput, decreasing WarmThroughput is not supported",
+    );
+    assert.equal(
+      await message(ddb.send(new CreateTableCommand({ ...simple("warm-low"), WarmThroughput: { ReadUnitsPerSecond: 12000, WriteUnitsPerSecond: 3999 } })), "ValidationException"),
+      "One or more parameter values were invalid: Requested WriteUnitsPerSecond for WarmThroughput for table is lower than initial throughput for OnDemand. See: https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/warm-throughput.html",
+    );
+    assert.equal(
+      await message(
+        ddb.send(new CreateTableCommand({ ...simple("warm-low"), BillingMode: "PROVISIONED", ProvisionedThroughput: { ReadCapacityUnits: 5, WriteCapacityUnits: 5 }, WarmThroughput: { ReadUnitsPerSecond: 4 } })),
+        "ValidationException",
+      ),
+      "One or more parameter values were invalid: Requested ReadUnitsPerSecond for WarmThroughput for table is lower than ReadCapacityUnits of ProvisionedThroughput",
+    );
+  });
+
   it("answers DeleteTable without the schema, indexes or creation date", async () => {
     await ddb.send(new CreateTableCommand(simple("short-lived")));
     const { TableDescription } = await ddb.send(new DeleteTableCommand({ TableName: "short-lived" }));

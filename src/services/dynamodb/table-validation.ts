@@ -3,7 +3,7 @@
  * DynamoDB's order and words. Pure functions: they return the message of
  * the first rule broken, or undefined.
  */
-import { warmThroughput, type AttributeDefinition, type KeySchemaElement, type ProjectionSpec, type TableRecord } from "./tables.js";
+import { initialWarm, warmThroughput, type AttributeDefinition, type KeySchemaElement, type ProjectionSpec, type TableRecord } from "./tables.js";
 
 export interface ThroughputInput {
   ReadCapacityUnits?: number;
@@ -15,6 +15,7 @@ export interface IndexInput {
   KeySchema: KeySchemaElement[];
   Projection: ProjectionSpec;
   ProvisionedThroughput?: ThroughputInput;
+  WarmThroughput?: WarmThroughputInput;
 }
 
 export interface CreateTableInput {
@@ -31,6 +32,7 @@ export interface CreateTableInput {
   SSESpecification?: { Enabled?: boolean; SSEType?: string; KMSMasterKeyId?: string };
   DeletionProtectionEnabled?: boolean;
   OnDemandThroughput?: OnDemandThroughput;
+  WarmThroughput?: WarmThroughputInput;
 }
 
 export interface UpdateTableInput {
@@ -167,6 +169,33 @@ export function checkCreateTable(input: CreateTableInput): string | undefined {
   if (stream) {
     const problem = checkStreamSpecification(stream, "CreateTable");
     if (problem) return problem;
+  }
+  const payPerRequest = input.BillingMode === "PAY_PER_REQUEST";
+  const warm = checkInitialWarm("table", input.WarmThroughput, input.ProvisionedThroughput, payPerRequest);
+  if (warm) return warm;
+  for (const index of gsis ?? []) {
+    const problem = checkInitialWarm(`index ${index.IndexName}`, index.WarmThroughput, index.ProvisionedThroughput, payPerRequest);
+    if (problem) return problem;
+  }
+  return undefined;
+}
+
+/**
+ * A warm throughput asked for at creation starts no lower than the
+ * capacity gives: on demand 12,000 reads and 4,000 writes a second,
+ * provisioned its capacity units.
+ */
+function checkInitialWarm(of: string, warm: WarmThroughputInput | undefined, throughput: ThroughputInput | undefined, payPerRequest: boolean): string | undefined {
+  if (!warm) return undefined;
+  const floor = initialWarm(undefined, throughput, payPerRequest);
+  for (const [member, asked, least, capacity] of [
+    ["ReadUnitsPerSecond", warm.ReadUnitsPerSecond, floor.read, "ReadCapacityUnits"],
+    ["WriteUnitsPerSecond", warm.WriteUnitsPerSecond, floor.write, "WriteCapacityUnits"],
+  ] as const) {
+    if (asked === undefined || asked >= least) continue;
+    return payPerRequest
+      ? `${INVALID}Requested ${member} for WarmThroughput for ${of} is lower than initial throughput for OnDemand. See: https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/warm-throughput.html`
+      : `${INVALID}Requested ${member} for WarmThroughput for ${of} is lower than ${capacity} of ProvisionedThroughput`;
   }
   return undefined;
 }

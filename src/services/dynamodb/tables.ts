@@ -202,6 +202,16 @@ export function warmThroughput(reached: WarmUnits | undefined, throughput: Throu
   return higher(reached, floor) ?? floor;
 }
 
+/** The warm throughput a table or global index starts with: what its creation asked for, the rest from its capacity. */
+export function initialWarm(
+  asked: { ReadUnitsPerSecond?: number; WriteUnitsPerSecond?: number } | undefined,
+  throughput: { ReadCapacityUnits?: number; WriteCapacityUnits?: number } | undefined,
+  payPerRequest: boolean,
+): WarmUnits {
+  const floor = payPerRequest ? ON_DEMAND_WARM : { read: throughput?.ReadCapacityUnits ?? 0, write: throughput?.WriteCapacityUnits ?? 0 };
+  return { read: asked?.ReadUnitsPerSecond ?? floor.read, write: asked?.WriteUnitsPerSecond ?? floor.write };
+}
+
 /** A table after a change, its warm throughput and its global indexes' kept at the highest reached before or now. */
 export function keepWarm(before: TableRecord, after: TableRecord): TableRecord {
   const wasOnDemand = before.billingMode === "PAY_PER_REQUEST";
@@ -300,13 +310,26 @@ export function describeTable(table: TableRecord, stats: TableStats, now: number
  * CreateTable's answer: the description without what DynamoDB adds
  * only later, the warm throughput and the date the table went on demand.
  */
-export function creationDescription(description: Record<string, unknown>): Record<string, unknown> {
+export function creationDescription(description: Record<string, unknown>, warmAsked: CreationWarm = {}): Record<string, unknown> {
   const { WarmThroughput: _warm, ...rest } = description;
+  // A warm throughput asked for is answered as being reached.
+  if (warmAsked.table) rest.WarmThroughput = warmDescription(warmAsked.table, "UPDATING");
   const billing = rest.BillingModeSummary as { BillingMode?: string } | undefined;
   if (billing) rest.BillingModeSummary = { BillingMode: billing.BillingMode };
   const gsis = rest.GlobalSecondaryIndexes as Record<string, unknown>[] | undefined;
-  if (gsis) rest.GlobalSecondaryIndexes = gsis.map(({ WarmThroughput: _indexWarm, ...index }) => index);
+  if (gsis) {
+    rest.GlobalSecondaryIndexes = gsis.map(({ WarmThroughput: _indexWarm, ...index }) => {
+      const warm = warmAsked.indexes?.get(index.IndexName as string);
+      return warm ? { ...index, WarmThroughput: warmDescription(warm, "UPDATING") } : index;
+    });
+  }
   return rest;
+}
+
+/** The warm throughputs a CreateTable asked for: the table's, and its global indexes' by name. */
+export interface CreationWarm {
+  table?: WarmUnits;
+  indexes?: ReadonlyMap<string, WarmUnits>;
 }
 
 /** DeleteTable's answer says less than DescribeTable: no schema, indexes, creation date or warm throughput. */

@@ -27,6 +27,7 @@ import {
 import {
   creationDescription,
   deletionDescription,
+  initialWarm,
   describeTable,
   keepWarm,
   sseOf,
@@ -48,6 +49,7 @@ function throughputOf(t: ThroughputInput | undefined): Throughput {
 function indexOf(input: IndexInput, global: boolean, payPerRequest: boolean): IndexRecord {
   const index: IndexRecord = { name: input.IndexName, keySchema: input.KeySchema, projection: { ...input.Projection } };
   if (global && !payPerRequest) index.throughput = throughputOf(input.ProvisionedThroughput);
+  if (global && input.WarmThroughput) index.warm = initialWarm(input.WarmThroughput, input.ProvisionedThroughput, payPerRequest);
   return index;
 }
 
@@ -82,6 +84,7 @@ export function newTableRecord(input: CreateTableInput, scope: TableScope, now: 
     busyStatus: "CREATING",
   };
   if (input.TableClass) table.tableClass = input.TableClass;
+  if (input.WarmThroughput) table.warm = initialWarm(input.WarmThroughput, input.ProvisionedThroughput, payPerRequest);
   const sse = sseOf(table, input.SSESpecification, managedKeyId(table.accountId, table.region));
   if (sse) table.sse = sse;
   if (input.StreamSpecification?.StreamEnabled) table.stream = streamOf(table, input.StreamSpecification.StreamViewType ?? "", now);
@@ -113,7 +116,8 @@ export function tableOperations(deps: DynamoDeps): OperationTable {
         const now = ctx.now().getTime();
         const table = newTableRecord(input, scope, now, deps.creatingMs);
         if (!(await store.createTable(table))) throw ddbErrors.resourceInUse(`Table already exists: ${scope.name}`);
-        return { TableDescription: creationDescription(describe(table, ctx, "CREATING")) };
+        const indexes = new Map(table.gsis.flatMap((index) => (index.warm ? [[index.name, index.warm] as const] : [])));
+        return { TableDescription: creationDescription(describe(table, ctx, "CREATING"), { table: table.warm, indexes }) };
       },
     }),
 
