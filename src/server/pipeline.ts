@@ -80,12 +80,14 @@ export async function runPipeline(req: IncomingMessage, deps: PipelineDeps, sign
     op = runtime.codec.resolve(wire);
     if (!op) throw unknownOperation(service, wire);
     const definition = runtime.operations[op.name];
-    if (!definition) throw notImplemented(service, op.name);
+    // An operation Nimbus lacks is a 501, after the checks of its input a JSON or query service makes first.
+    if (!definition && service.dialect !== "json" && service.dialect !== "query") throw notImplemented(service, op.name);
 
     ctx = createContext(requestId, service, op, auth, req, deps, signal);
     const parsing = runtime.codec.parseInput(op, wire);
     input = parsing instanceof Promise ? await parsing : parsing;
     runtime.validate?.(op, input, ctx);
+    if (!definition) throw notImplemented(service, op.name);
     deps.authorizer.authorize(ctx, definition.authorize(input, ctx), service.dialect);
     const handling = definition.handle(input, ctx);
     const output = handling instanceof Promise ? await handling : handling;

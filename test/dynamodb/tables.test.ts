@@ -5,7 +5,14 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import {
+  CreateGlobalTableCommand,
   CreateTableCommand,
+  DescribeGlobalTableCommand,
+  DescribeGlobalTableSettingsCommand,
+  ExportTableToPointInTimeCommand,
+  ListGlobalTablesCommand,
+  UpdateGlobalTableCommand,
+  UpdateGlobalTableSettingsCommand,
   DeleteTableCommand,
   DescribeContinuousBackupsCommand,
   DescribeEndpointsCommand,
@@ -195,6 +202,38 @@ describe("DynamoDB tables", () => {
     const { Table } = await ddb.send(new DescribeTableCommand({ TableName: "regional" }));
     assert.equal(Table!.TableStatus, "ACTIVE");
     assert.equal(Table!.Replicas, undefined);
+    const local = await rejectsWith(
+      ddb.send(new UpdateTableCommand({ TableName: "regional", ReplicaUpdates: [{ Create: { RegionName: "us-east-1" } }] })),
+      "ValidationException",
+      400,
+    );
+    assert.equal(local.message, "Cannot add or delete the local region through ReplicaUpdates. Use CreateTable, DeleteTable, or UpdateTable as required.");
+  });
+
+  it("answers the legacy global tables API as DynamoDB does: no such tables, and none created", async () => {
+    // ScyllaDB's AWS-verified test_global_tables.py.
+    const legacy = await rejectsWith(
+      ddb.send(new CreateGlobalTableCommand({ GlobalTableName: "regional", ReplicationGroup: [{ RegionName: "us-east-2" }] })),
+      "ValidationException",
+      400,
+    );
+    assert.equal(
+      legacy.message,
+      "One or more parameter values were invalid: DynamoDB global tables version 2017.11.29 is not supported. We recommend using DynamoDB global tables version 2019.11.21, instead of version 2017.11.29 (Legacy).",
+    );
+    for (const call of [
+      new DescribeGlobalTableCommand({ GlobalTableName: "regional" }),
+      new DescribeGlobalTableSettingsCommand({ GlobalTableName: "regional" }),
+      new UpdateGlobalTableCommand({ GlobalTableName: "regional", ReplicaUpdates: [{ Create: { RegionName: "us-east-2" } }] }),
+      new UpdateGlobalTableSettingsCommand({ GlobalTableName: "regional", GlobalTableBillingMode: "PAY_PER_REQUEST" }),
+    ]) {
+      const missing = await rejectsWith(ddb.send(call as DescribeGlobalTableCommand), "GlobalTableNotFoundException", 400);
+      assert.equal(missing.message, "Global table with name: 'regional' does not exist.");
+    }
+    assert.deepEqual((await ddb.send(new ListGlobalTablesCommand({}))).GlobalTables, []);
+    // An unsupported operation's input is checked before it is refused as such.
+    await rejectsWith(ddb.send(new ExportTableToPointInTimeCommand({} as never)), "ValidationException", 400);
+    await rejectsWith(ddb.send(new ExportTableToPointInTimeCommand({ TableArn: "arn:aws:dynamodb:us-east-1:000000000000:table/regional", S3Bucket: "exports" })), "NotImplemented", 501);
   });
 
   it("deletes tables and their items", async () => {

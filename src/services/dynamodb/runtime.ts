@@ -9,6 +9,7 @@ import { ddbErrors } from "./errors.js";
 import type { DynamoDeps } from "./operation.js";
 import { batchOperations } from "./operations/batch.js";
 import { itemOperations } from "./operations/items.js";
+import { globalTableOperations } from "./operations/global-tables.js";
 import { partiqlOperations } from "./operations/partiql.js";
 import { queryOperations } from "./operations/query.js";
 import { createDynamoValidator } from "./request-validation.js";
@@ -71,6 +72,7 @@ export function createDynamoRuntime(env: ServiceEnvironment): ServiceRuntime {
       ...batchOperations(deps),
       ...transactionOperations(deps),
       ...partiqlOperations(deps),
+      ...globalTableOperations(),
     },
     validate(op, input) {
       validator.check(op.name, input, validateInput(model, op, input));

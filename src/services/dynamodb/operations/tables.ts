@@ -164,6 +164,10 @@ export function tableOperations(deps: DynamoDeps): OperationTable {
         const table = describedTable(deps, input.TableName, ctx);
         // Global tables replicate across regions, which Nimbus does not do: say so rather than accept and do nothing.
         if (input.ReplicaUpdates !== undefined) {
+          const local = (input.ReplicaUpdates as { Create?: { RegionName?: string }; Delete?: { RegionName?: string } }[]).some(
+            (update) => (update.Create ?? update.Delete)?.RegionName === table.region,
+          );
+          if (local) throw ddbErrors.validation("Cannot add or delete the local region through ReplicaUpdates. Use CreateTable, DeleteTable, or UpdateTable as required.");
           throw new AwsError("NotImplemented", "UpdateTable with ReplicaUpdates (global table replicas) is not supported by Nimbus yet.", 501);
         }
         const now = ctx.now().getTime();
