@@ -78,7 +78,10 @@ export async function readPostForm(headers: IncomingHttpHeaders, body: Readable)
         found(new HeldBody(Buffer.from(raw, "latin1")));
         return;
       }
-      const value = Buffer.from(raw, "latin1").toString("utf8");
+      addField(name, Buffer.from(raw, "latin1").toString("utf8"));
+    });
+    const addField = (name: string, value: string) => {
+      const lower = name.toLowerCase();
       preData += Buffer.byteLength(name) + Buffer.byteLength(value);
       if (preData > MAX_PRE_DATA_BYTES) {
         fail(new AwsError("MaxPostPreDataLengthExceeded", "Your POST request fields preceeding the upload file was too large.", 400, { MaxPostPreDataLengthBytes: MAX_PRE_DATA_BYTES }));
@@ -88,23 +91,46 @@ export async function readPostForm(headers: IncomingHttpHeaders, body: Readable)
         fields.set(lower, value);
         names.set(lower, name);
       }
-    });
+    };
+    // Fields sent as files (a file name on every part, as `requests` sends `files=`) are fields still; the upload waits for them.
+    const fieldFiles: Promise<void>[] = [];
+    let fileSeen = false;
     parser.on("file", (name: string | undefined, stream, info) => {
       const isFile = (name ?? "").toLowerCase() === "file";
       if (settled || !isFile) {
         if (isFile) fileCount++;
+        if (!settled && name) {
+          fieldFiles.push(fieldFromFile(name, stream));
+          return;
+        }
         stream.resume();
         if (!settled && !name) fail(malformedPost());
         return;
       }
       fileCount++;
+      fileSeen = true;
       // The form may end inside the file before anyone reads it; whoever reads it then meets the error.
       stream.on("error", () => {});
-      found(stream, info.filename);
+      if (fieldFiles.length === 0) found(stream, info.filename);
+      else void Promise.all(fieldFiles).then(() => settled || found(stream, info.filename));
     });
+    const fieldFromFile = (name: string, stream: Readable) =>
+      new Promise<void>((resolve) => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        stream.on("data", (chunk: Buffer) => {
+          size += chunk.length;
+          if (size <= MAX_PRE_DATA_BYTES) chunks.push(chunk);
+        });
+        stream.on("error", () => resolve());
+        stream.on("end", () => {
+          if (!settled) addField(name, Buffer.concat(chunks).toString("utf8"));
+          resolve();
+        });
+      });
     parser.on("close", () => {
       countFiles(fileCount);
-      if (!settled) fail(new AwsError("InvalidArgument", "POST requires exactly one file upload per request.", 400, { ArgumentName: "file", ArgumentValue: "0" }));
+      if (!settled && !fileSeen) fail(new AwsError("InvalidArgument", "POST requires exactly one file upload per request.", 400, { ArgumentName: "file", ArgumentValue: "0" }));
     });
     parser.on("error", () => {
       countFiles(-1);

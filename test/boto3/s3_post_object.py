@@ -328,6 +328,18 @@ def test_v4_basic_upload_204():
 
 
 @test
+def test_fields_sent_as_files_204():
+    # ceph s3-tests posts every field through requests' files=, so each part carries filename="<name>"
+    # (test_post_object_authenticated_request and the whole test_post_object_* family, not fails_on_aws).
+    with Bucket() as b:
+        p = presigner("s3v4").generate_presigned_post(b, "as-files", ExpiresIn=60)
+        parts = [Part(k, v, filename=k) for k, v in p["fields"].items()]
+        r = post(p["url"], parts + [file_part(b"bar")])
+        eq(r.status, 204, f"status {r!r}")
+        eq(get_body(b, "as-files"), b"bar", "stored body")
+
+
+@test
 def test_v2_default_signer_upload_204():
     # botocore/client.py _default_s3_presign_to_sigv2: default client -> SigV2 fields.
     # ceph test_post_object_authenticated_request (SigV2 form): 204 and body reads back.
@@ -353,6 +365,22 @@ def test_v2_ceph_form_larger_than_chunk():
         r = post(bucket_url(b), parts_from(form, file_part(data)))
         eq(r.status, 204, f"status {r!r}")
         eq(get_body(b, "foo.txt"), data, "stored body")
+
+
+@test
+def test_starts_with_empty_allows_an_absent_field():
+    # AWS's POST policy docs: ["starts-with", "$field", ""] allows any content; ceph
+    # test_sse_s3_default_post_object_authenticated_request sends no such field and expects 204
+    # (LocalStack's _verify_condition agrees). A non-empty prefix still needs the field.
+    with Bucket() as b:
+        pol = {"expiration": expiration(), "conditions": [
+            {"bucket": b}, ["starts-with", "$key", "foo"], {"acl": "private"},
+            ["starts-with", "$x-amz-server-side-encryption", ""]]}
+        form = v2_form(pol, {"key": "foo.txt", "acl": "private"})
+        eq(post(bucket_url(b), parts_from(form, file_part(b"bar"))).status, 204, "empty prefix, field absent")
+        pol["conditions"][-1] = ["starts-with", "$Content-Type", "text/"]
+        form = v2_form(pol, {"key": "foo.txt", "acl": "private"})
+        eq(post(bucket_url(b), parts_from(form, file_part(b"bar"))).status, 403, "prefix, field absent")
 
 
 @test

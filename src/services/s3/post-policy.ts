@@ -41,7 +41,8 @@ export function checkPostPolicy(form: PostForm, bucket: string, key: string, now
     }
     named.add(condition.field);
     const actual = condition.field === "bucket" ? bucket : condition.field === "key" ? key : form.fields.get(condition.field);
-    const holds = actual !== undefined && (condition.op === "eq" ? actual === condition.value : actual.startsWith(condition.value));
+    // `["starts-with", "$field", ""]` allows any content, none included (s3-tests' SSE POST, LocalStack).
+    const holds = condition.op === "eq" ? actual === condition.value : condition.value === "" || (actual !== undefined && actual.startsWith(condition.value));
     if (!holds) throw notAllowed(`Policy Condition failed: ${condition.echo}`);
   }
   for (const [name] of form.fields) {
