@@ -71,6 +71,10 @@ describe("S3 server access logging", () => {
     const grants = { TargetGrants: [{ Grantee: { Type: "Group" as const, URI: "http://acs.amazonaws.com/groups/global/AllUsers" }, Permission: "READ" as const }] };
     await rejectsWith(logTo("log-target", grants), "AccessControlListNotSupported", 400);
     await rejectsWith(logTo("log-target", { TargetObjectKeyFormat: { SimplePrefix: {}, PartitionedPrefix: { PartitionDateSource: "EventTime" } } }), "MalformedXML", 400);
+    // Without its target bucket or prefix (which S3's schema requires) the configuration is malformed, not a crash.
+    for (const LoggingEnabled of [{ TargetPrefix: "logs/" }, { TargetBucket: "log-target" }, {}]) {
+      await rejectsWith(s3.send(new PutBucketLoggingCommand({ Bucket: "logged", BucketLoggingStatus: { LoggingEnabled: LoggingEnabled as never } })), "MalformedXML", 400);
+    }
     assert.equal((await s3.send(new GetBucketLoggingCommand({ Bucket: "logged" }))).LoggingEnabled, undefined);
   });
 

@@ -47,6 +47,8 @@ const notConfigured = (code: string, message: string, bucket: string) => new Aws
  * target has ACLs.
  */
 function checkLoggingTarget(store: S3Store, source: BucketRecord, enabled: LoggingEnabled): void {
+  // A target bucket and prefix, both required by S3's schema.
+  if (typeof enabled.TargetBucket !== "string" || typeof enabled.TargetPrefix !== "string") throw s3Errors.malformedXml();
   // One key format at most, and a partition date S3 knows.
   const format = enabled.TargetObjectKeyFormat;
   const dateSource = format?.PartitionedPrefix?.PartitionDateSource;
