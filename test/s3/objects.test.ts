@@ -241,6 +241,19 @@ describe("S3 objects", () => {
     assert.equal(plain.ServerSideEncryption, "AES256");
   });
 
+  it("refuses a write naming a KMS key without KMS encryption", async () => {
+    // LocalStack's AWS-validated test_s3_sse_validate_kms_key; ceph s3-tests' test_put_obj_enc_conflict_s3_kms.
+    for (const method of [undefined, "AES256" as const]) {
+      const refused = await rejectsWith(
+        s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: "kms-keyed", Body: "x", ServerSideEncryption: method, SSEKMSKeyId: "testkey-1" })),
+        "InvalidArgument",
+        400,
+      );
+      assert.equal(refused.message, "Server Side Encryption with AWS KMS managed key requires HTTP header x-amz-server-side-encryption : aws:kms");
+    }
+    await rejectsWith(s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: "kms-keyed" })), "NotFound", 404);
+  });
+
   it("refuses a request whose expected bucket owner, or copy source owner, is another account", async () => {
     const owner = "000000000000";
     const other = "999988887777";

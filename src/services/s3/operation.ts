@@ -135,6 +135,7 @@ export function newBucketAcl(ownership: string, input: AclInput, ctx: RequestCon
 /** The encryption headers of a write. */
 export interface EncryptionInput {
   ServerSideEncryption?: string;
+  SSEKMSKeyId?: string;
   SSECustomerAlgorithm?: string;
   SSECustomerKey?: string;
   SSECustomerKeyMD5?: string;
@@ -151,6 +152,14 @@ export function checkEncryption(input: EncryptionInput, bucket: BucketRecord): s
   const customer = input.SSECustomerAlgorithm !== undefined || input.SSECustomerKey !== undefined || input.SSECustomerKeyMD5 !== undefined;
   if (customer && method !== undefined) {
     throw s3Errors.invalidArgument("Server Side Encryption with Customer provided key is incompatible with the encryption method specified", "x-amz-server-side-encryption", method);
+  }
+  // A KMS key belongs to KMS encryption only.
+  if (input.SSEKMSKeyId !== undefined && method !== "aws:kms" && method !== "aws:kms:dsse") {
+    throw s3Errors.invalidArgument(
+      "Server Side Encryption with AWS KMS managed key requires HTTP header x-amz-server-side-encryption : aws:kms",
+      "x-amz-server-side-encryption-aws-kms-key-id",
+      input.SSEKMSKeyId,
+    );
   }
   if (method !== undefined && method !== "AES256") {
     if (method === "aws:kms" || method === "aws:kms:dsse") {
