@@ -21,7 +21,7 @@ import {
 } from "./errors.js";
 import { ChunkedDecoder, Sha256Verifier, sha256Mismatch } from "./payload.js";
 import { isPostForm, readPostForm } from "./post-form.js";
-import { signatureV2, stringToSignV2 } from "./sigv2.js";
+import { isPathStyleBucketRoot, signatureV2, stringToSignV2 } from "./sigv2.js";
 import {
   ALGORITHM,
   canonicalRequest,
@@ -256,10 +256,8 @@ function authenticateV2Header(req: AuthRequest, options: AuthOptions, credential
   const known = resolveKey(accessKeyId, options);
   if (known) {
     checkToken(known, req, options);
-    const stringToSign = stringToSignV2(req, amzDate === undefined ? date : "");
-    if (!sameText(signatureV2(known.secretAccessKey, stringToSign), signature)) {
-      throw signatureMismatch(options.dialect, { accessKeyId, stringToSign, signatureProvided: signature });
-    }
+    const stringToSign = mismatchedV2(known.secretAccessKey, req, amzDate === undefined ? date : "", signature);
+    if (stringToSign !== undefined) throw signatureMismatch(options.dialect, { accessKeyId, stringToSign, signatureProvided: signature });
     options.credentials.noteUse?.(accessKeyId, "s3", "", now);
   }
   return plainResult(req, known?.principal ?? lenientPrincipal(accessKeyId), "v2-header");
@@ -284,13 +282,19 @@ function authenticateV2Query(req: AuthRequest, options: AuthOptions): AuthResult
   const known = resolveKey(accessKeyId, options);
   if (known) {
     checkToken(known, req, options);
-    const stringToSign = stringToSignV2(req, expires);
-    if (!sameText(signatureV2(known.secretAccessKey, stringToSign), signature)) {
-      throw signatureMismatch(options.dialect, { accessKeyId, stringToSign, signatureProvided: signature });
-    }
+    const stringToSign = mismatchedV2(known.secretAccessKey, req, expires, signature);
+    if (stringToSign !== undefined) throw signatureMismatch(options.dialect, { accessKeyId, stringToSign, signatureProvided: signature });
     options.credentials.noteUse?.(accessKeyId, "s3", "", options.now());
   }
   return plainResult(req, known?.principal ?? lenientPrincipal(accessKeyId), "v2-query");
+}
+
+/** The string a SigV2 signature should have signed, when it does not match; undefined when it does. */
+function mismatchedV2(secret: string, req: AuthRequest, date: string, signature: string): string | undefined {
+  const stringToSign = stringToSignV2(req, date);
+  if (sameText(signatureV2(secret, stringToSign), signature)) return undefined;
+  if (isPathStyleBucketRoot(req) && sameText(signatureV2(secret, stringToSignV2(req, date, true)), signature)) return undefined;
+  return stringToSign;
 }
 
 // ── POST forms (S3 browser uploads) ─────────────────────────────────────

@@ -30,7 +30,7 @@ export interface V2Input {
  * The string to sign. `date` is the Date header for header auth (empty
  * when x-amz-date is sent) or the Expires value for query auth.
  */
-export function stringToSignV2(req: V2Input, date: string): string {
+export function stringToSignV2(req: V2Input, date: string, bucketRootSlash = false): string {
   const amzHeaders = Object.keys(req.headers)
     .filter((name) => name.startsWith("x-amz-"))
     .sort()
@@ -39,11 +39,21 @@ export function stringToSignV2(req: V2Input, date: string): string {
       return `${name}:${(Array.isArray(value) ? value.join(",") : (value ?? "")).trim()}\n`;
     })
     .join("");
-  return `${req.method}\n${header(req.headers, "content-md5") ?? ""}\n${header(req.headers, "content-type") ?? ""}\n${date}\n${amzHeaders}${canonicalResource(req)}`;
+  return `${req.method}\n${header(req.headers, "content-md5") ?? ""}\n${header(req.headers, "content-type") ?? ""}\n${date}\n${amzHeaders}${canonicalResource(req, bucketRootSlash)}`;
 }
 
-function canonicalResource(req: V2Input): string {
-  const path = req.virtualHostBucket === undefined ? req.path : `/${req.virtualHostBucket}${req.path}`;
+/**
+ * A path-style request for a bucket itself names it `/bucket`, and botocore
+ * signs it as `/bucket/`: S3 takes either, so the second form is checked
+ * when the first fails.
+ */
+export function isPathStyleBucketRoot(req: V2Input): boolean {
+  return req.virtualHostBucket === undefined && /^\/[^/]+$/.test(req.path);
+}
+
+function canonicalResource(req: V2Input, bucketRootSlash: boolean): string {
+  const base = req.virtualHostBucket === undefined ? req.path : `/${req.virtualHostBucket}${req.path}`;
+  const path = bucketRootSlash ? `${base}/` : base;
   const subresources = queryPairs(req.rawQuery)
     .filter(([name]) => SIGNED_SUBRESOURCES.has(name))
     .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))

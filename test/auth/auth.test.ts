@@ -3,6 +3,7 @@
  * SigV2 examples) and signatures made by the SDK's own signer.
  */
 import assert from "node:assert/strict";
+import { createHmac } from "node:crypto";
 import { Readable } from "node:stream";
 import { describe, it } from "node:test";
 import { SignatureV4 } from "@smithy/signature-v4";
@@ -269,6 +270,18 @@ describe("SigV2 (S3)", () => {
     assert.equal(result.method, "v2-header");
     assert.equal(result.principal.accountId, "123456789012");
     await rejectsCode(authenticate({ ...req, path: "/photos/kitten.jpg" }, options({ now: () => Date.parse(date) })), "SignatureDoesNotMatch", 403);
+  });
+
+  it("takes a bucket's own path signed with or without its trailing slash, as botocore signs `/bucket/?policy`", async () => {
+    const date = new Date().toUTCString();
+    const signed = (resource: string) => {
+      const signature = createHmac("sha1", "test").update(`PUT\n\n\n${date}\n${resource}`).digest("base64");
+      return { method: "PUT", path: "/photos", rawQuery: "policy", headers: { date, authorization: `AWS test:${signature}` }, body: Readable.from([]) } as AuthRequest;
+    };
+    assert.equal((await authenticate(signed("/photos?policy"), options())).method, "v2-header");
+    assert.equal((await authenticate(signed("/photos/?policy"), options())).method, "v2-header");
+    await rejectsCode(authenticate(signed("/photos//?policy"), options()), "SignatureDoesNotMatch", 403);
+    await rejectsCode(authenticate({ ...signed("/photos/?policy"), path: "/photos/x" }, options()), "SignatureDoesNotMatch", 403);
   });
 
   it("refuses an expired query signature", async () => {
