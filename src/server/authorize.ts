@@ -69,7 +69,8 @@ export function createAuthorizer({ mode, policies, logDenials }: AuthorizerOptio
           return built.get(key);
         },
       };
-      for (const { action, resource, keys: requestKeys } of requirements) {
+      for (const declared of requirements) {
+        const { action, resource, keys: requestKeys } = declared.ifMissing?.missing() ? declared.ifMissing.requirement : declared;
         requested = requestKeys;
         const resourcePolicies = policies.resourcePolicies(resource, requestKeys);
         // Anonymous callers share one (empty) identity set: their decisions are not remembered.

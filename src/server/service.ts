@@ -28,6 +28,12 @@ export interface AuthorizationRequirement {
   resource: string;
   /** Condition keys of this request beyond the global ones (`sts:ExternalId`...), named in lower case. */
   keys?: ReadonlyMap<string, string | string[]>;
+  /**
+   * What is required instead when the resource turns out not to exist
+   * (S3 answers a read of a missing key 404 to who may list the bucket,
+   * 403 to others). Asked only where policies are evaluated.
+   */
+  ifMissing?: { missing(): boolean; requirement: AuthorizationRequirement };
 }
 
 /**

@@ -105,6 +105,27 @@ for (const auth of ["lenient", "strict"] as const) {
       assert.equal(write.status, 403);
     });
 
+    it("tells a missing key (404) only to who may list the bucket, and 403 to others", async () => {
+      // GetObject's permissions: without s3:ListBucket a missing key is 403 AccessDenied, with it 404 NoSuchKey.
+      const get = (path: string, method = "GET") => rawRequest(t.cloud.endpoint, { method, path, anonymous: true });
+      assert.equal((await get("/site/public/missing")).status, 403, "s3:GetObject alone: a missing key is hidden");
+      assert.equal((await get("/site/public/missing", "HEAD")).status, 403);
+      const listable = JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [
+          JSON.parse(publicRead("site")).Statement[0],
+          { Sid: "List", Effect: "Allow", Principal: "*", Action: "s3:ListBucket", Resource: "arn:aws:s3:::site" },
+        ],
+      });
+      await s3.send(new PutBucketPolicyCommand({ Bucket: "site", Policy: listable }));
+      const missing = await get("/site/public/missing");
+      assert.equal(missing.status, 404);
+      assert.match(missing.body, /<Code>NoSuchKey<\/Code>/);
+      assert.equal((await get("/site/private/missing", "HEAD")).status, 404, "s3:ListBucket alone: a missing key is told");
+      assert.equal((await get("/site/private/secret")).status, 403, "s3:ListBucket alone: an existing key stays closed");
+      await s3.send(new PutBucketPolicyCommand({ Bucket: "site", Policy: publicRead("site") }));
+    });
+
     it("stops public access when the policy is deleted", async () => {
       await s3.send(new DeleteBucketPolicyCommand({ Bucket: "site" }));
       const gone = await rawRequest(t.cloud.endpoint, { method: "GET", path: "/site/public/index.html", anonymous: true });

@@ -3,7 +3,7 @@
  * DeleteObjects.
  */
 import type { RequestBody } from "../../../protocols/shared/body.js";
-import type { OperationTable } from "../../../server/service.js";
+import type { AuthorizationRequirement, OperationTable } from "../../../server/service.js";
 import type { RequestContext } from "../../../server/context.js";
 import { AwsError } from "../../../server/errors.js";
 import { declaredDigests, ingestBody, INLINE_BODY_BYTES, MAX_PUT_BYTES, type IngestedBody } from "../body.js";
@@ -127,7 +127,7 @@ export function objectOperations({ store }: S3Deps): OperationTable {
     }),
 
     GetObject: operation<GetObjectInput>({
-      authorize: (i) => [objectRequirement("s3:GetObject", i.Bucket, i.Key, i.VersionId)],
+      authorize: (i) => [readRequirement(store, i)],
       handle(input, ctx) {
         const { record, output, range } = readObject(store, input, ctx, "GET");
         // An archived object's body must be restored first; HeadObject still describes it.
@@ -140,7 +140,7 @@ export function objectOperations({ store }: S3Deps): OperationTable {
     }),
 
     HeadObject: operation<GetObjectInput>({
-      authorize: (i) => [objectRequirement("s3:GetObject", i.Bucket, i.Key, i.VersionId)],
+      authorize: (i) => [readRequirement(store, i)],
       handle(input, ctx) {
         return readObject(store, input, ctx, "HEAD").output;
       },
@@ -290,6 +290,26 @@ export async function storeNewObject(
     await store.discardBody(record);
     throw error;
   }
+}
+
+/**
+ * A read of an object needs s3:GetObject; a read of a key (or version)
+ * that is not there needs s3:ListBucket instead, so that only who may list
+ * the bucket learns the key is missing (404); anyone else gets 403
+ * (https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html, Permissions).
+ */
+function readRequirement(store: S3Store, input: GetObjectInput): AuthorizationRequirement {
+  const requirement = objectRequirement("s3:GetObject", input.Bucket, input.Key, input.VersionId);
+  requirement.ifMissing = {
+    missing() {
+      const bucket = store.bucket(input.Bucket);
+      if (!bucket) return false;
+      if (input.VersionId === undefined || bucket.versioning === undefined) return store.object(bucket.name, input.Key) === undefined;
+      return store.version(bucket.name, input.Key, input.VersionId) === undefined;
+    },
+    requirement: { action: "s3:ListBucket", resource: bucketArn(input.Bucket) },
+  };
+  return requirement;
 }
 
 function readObject(store: S3Store, input: GetObjectInput, ctx: RequestContext, method: "GET" | "HEAD") {
