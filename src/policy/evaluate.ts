@@ -224,13 +224,18 @@ export function principalMatches(spec: PrincipalSpec, principal: Principal, acco
 }
 
 /** The condition keys every request has, from the caller and the request. */
-export function globalContextKeys(principal: Principal, request: { now: Date; sourceIp?: string; secure: boolean; region: string }): Map<string, string | string[]> {
+export function globalContextKeys(
+  principal: Principal,
+  request: { now: Date; sourceIp?: string; secure: boolean; region: string; referer?: string; userAgent?: string },
+): Map<string, string | string[]> {
   const keys = new Map<string, string | string[]>();
   keys.set("aws:currenttime", request.now.toISOString().replace(/\.\d{3}Z$/, "Z"));
   keys.set("aws:epochtime", String(Math.floor(request.now.getTime() / 1000)));
   keys.set("aws:securetransport", String(request.secure));
   keys.set("aws:requestedregion", request.region);
   if (request.sourceIp) keys.set("aws:sourceip", request.sourceIp);
+  if (request.referer !== undefined) keys.set("aws:referer", request.referer);
+  if (request.userAgent !== undefined) keys.set("aws:useragent", request.userAgent);
   if (principal.type === "anonymous") return keys;
   keys.set("aws:principalarn", principal.arn);
   keys.set("aws:principalaccount", principal.accountId);

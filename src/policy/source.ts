@@ -1,4 +1,5 @@
 /** Where the authorizer finds the policies that apply to a request. */
+import type { RequestKeys } from "../server/service.js";
 import type { Principal } from "../auth/types.js";
 import { parsePolicy, type PolicyDocument, type PolicyKind } from "./document.js";
 import type { NamedPolicy } from "./evaluate.js";
@@ -10,7 +11,7 @@ export interface PolicySource {
    * Resource-based policies of the resource (an S3 bucket's policy), given
    * the request's own condition keys (`s3:versionid` names an object's version).
    */
-  resourcePolicies(resource: string, keys?: ReadonlyMap<string, string | string[]>): readonly NamedPolicy[];
+  resourcePolicies(resource: string, keys?: RequestKeys): readonly NamedPolicy[];
 }
 
 const parsed = new Map<string, PolicyDocument>();

@@ -65,7 +65,14 @@ export function createAuthorizer({ mode, policies, logDenials }: AuthorizerOptio
           consulted = true;
           const own = requested?.get(key);
           if (own !== undefined) return own;
-          built ??= globalContextKeys(ctx.principal, { now: ctx.now(), sourceIp: ctx.sourceIp, secure: false, region: ctx.region });
+          built ??= globalContextKeys(ctx.principal, {
+            now: ctx.now(),
+            sourceIp: ctx.sourceIp,
+            secure: false,
+            region: ctx.region,
+            referer: singleHeader(ctx.headers.referer),
+            userAgent: singleHeader(ctx.headers["user-agent"]),
+          });
           return built.get(key);
         },
       };
@@ -91,6 +98,10 @@ export function createAuthorizer({ mode, policies, logDenials }: AuthorizerOptio
 }
 
 const NO_POLICIES: readonly NamedPolicy[] = [];
+
+function singleHeader(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
 
 function deniedMessage(arn: string, action: string, resource: string, decision: Decision): string {
   const why =

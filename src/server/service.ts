@@ -23,11 +23,16 @@ export interface OperationDefinition<I extends Structure = Structure, O extends 
   handle(input: I, ctx: RequestContext): Promise<O> | O;
 }
 
+/** A request's own condition keys, looked up by lower-case name (a Map, or keys worked out when asked). */
+export interface RequestKeys {
+  get(key: string): string | string[] | undefined;
+}
+
 export interface AuthorizationRequirement {
   action: string;
   resource: string;
   /** Condition keys of this request beyond the global ones (`sts:ExternalId`...), named in lower case. */
-  keys?: ReadonlyMap<string, string | string[]>;
+  keys?: RequestKeys;
   /**
    * What is required instead when the resource turns out not to exist
    * (S3 answers a read of a missing key 404 to who may list the bucket,

@@ -126,6 +126,39 @@ for (const auth of ["lenient", "strict"] as const) {
       await s3.send(new PutBucketPolicyCommand({ Bucket: "site", Policy: publicRead("site") }));
     });
 
+    it("gives a policy's conditions S3's keys: encryption and ACL headers, object tags, a listing's prefix, the referer", async () => {
+      // The classic policies of S3's user guide, met by unsigned callers (whom both auth modes judge by policy).
+      await s3.send(new CreateBucketCommand({ Bucket: "conditioned" }));
+      await s3.send(new DeletePublicAccessBlockCommand({ Bucket: "conditioned" }));
+      await s3.send(new PutObjectCommand({ Bucket: "conditioned", Key: "tagged/open", Body: "open", Tagging: "class=public" }));
+      await s3.send(new PutObjectCommand({ Bucket: "conditioned", Key: "tagged/closed", Body: "closed", Tagging: "class=secret" }));
+      const statement = (Sid: string, Action: string, Resource: string, Condition: object, Effect = "Allow") => ({ Sid, Effect, Principal: "*", Action, Resource, Condition });
+      const policy = {
+        Version: "2012-10-17",
+        Statement: [
+          statement("Writes", "s3:PutObject", "arn:aws:s3:::conditioned/uploads/*", { StringEquals: { "s3:x-amz-acl": "bucket-owner-full-control" } }),
+          statement("Encrypted", "s3:PutObject", "arn:aws:s3:::conditioned/*", { Null: { "s3:x-amz-server-side-encryption": "true" } }, "Deny"),
+          statement("Tagged", "s3:GetObject", "arn:aws:s3:::conditioned/*", { StringEquals: { "s3:ExistingObjectTag/class": "public" } }),
+          statement("Listing", "s3:ListBucket", "arn:aws:s3:::conditioned", { StringLike: { "s3:prefix": "tagged/*" } }),
+          statement("Referred", "s3:GetObject", "arn:aws:s3:::conditioned/site/*", { StringLike: { "aws:Referer": "https://example.com/*" } }),
+        ],
+      };
+      await s3.send(new PutBucketPolicyCommand({ Bucket: "conditioned", Policy: JSON.stringify(policy) }));
+      const send = (method: string, path: string, headers: Record<string, string> = {}, query?: Record<string, string>) =>
+        rawRequest(t.cloud.endpoint, { method, path, headers, query, anonymous: true, body: method === "PUT" ? "x" : undefined });
+      const owner = { "x-amz-acl": "bucket-owner-full-control" };
+      assert.equal((await send("PUT", "/conditioned/uploads/a", owner)).status, 403, "unencrypted: the Null deny applies");
+      assert.equal((await send("PUT", "/conditioned/uploads/a", { ...owner, "x-amz-server-side-encryption": "AES256" })).status, 200);
+      assert.equal((await send("PUT", "/conditioned/uploads/b", { "x-amz-server-side-encryption": "AES256" })).status, 403, "no owner ACL");
+      assert.equal((await send("GET", "/conditioned/tagged/open")).status, 200);
+      assert.equal((await send("GET", "/conditioned/tagged/closed")).status, 403);
+      assert.equal((await send("GET", "/conditioned", {}, { prefix: "tagged/" })).status, 200);
+      assert.equal((await send("GET", "/conditioned", {}, { prefix: "uploads/" })).status, 403);
+      await s3.send(new PutObjectCommand({ Bucket: "conditioned", Key: "site/page", Body: "page", ServerSideEncryption: "AES256" }));
+      assert.equal((await send("GET", "/conditioned/site/page", { referer: "https://example.com/home" })).status, 200);
+      assert.equal((await send("GET", "/conditioned/site/page", { referer: "https://elsewhere.example/" })).status, 403);
+    });
+
     it("stops public access when the policy is deleted", async () => {
       await s3.send(new DeleteBucketPolicyCommand({ Bucket: "site" }));
       const gone = await rawRequest(t.cloud.endpoint, { method: "GET", path: "/site/public/index.html", anonymous: true });

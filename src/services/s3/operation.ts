@@ -3,12 +3,14 @@
  * canonical owner ids.
  */
 import type { RequestContext } from "../../server/context.js";
-import { defineOperation, type AuthorizationRequirement } from "../../server/service.js";
+import { defineOperation, type AuthorizationRequirement, type RequestKeys } from "../../server/service.js";
+import { S3ConditionKeys, type S3KeySources } from "./condition-keys.js";
+import { parseTaggingHeader } from "./object-headers.js";
 import { objectArn } from "./names.js";
 import type { S3Store } from "./store.js";
 import { AwsError } from "../../server/errors.js";
 import { s3Errors } from "./errors.js";
-import { isDeleteMarker, versionIdOf, type BucketRecord, type DeleteMarker, type ObjectRecord } from "./records.js";
+import { isDeleteMarker, versionIdOf, type BucketRecord, type DeleteMarker, type ObjectRecord, type Tag, type VersionRecord } from "./records.js";
 import { versionOrder } from "./version-ids.js";
 import { aclsEnabled, checkCannedAcl, isPublicAcl, refusePublicAcl, requestedGrants, type AccessControlPolicy, type AclInput, type AclParties, type Grant } from "./acl.js";
 import { presentedKey } from "./sse-c.js";
@@ -87,9 +89,9 @@ const UNPRIVILEGED_ACLS: ReadonlySet<string> = new Set(["private", "bucket-owner
  * A write that sets an ACL needs the permission to set it (`s3:PutObjectAcl`,
  * `s3:PutBucketAcl`) beside its own.
  */
-export function aclRequirements(input: AclInput, action: "s3:PutObjectAcl" | "s3:PutBucketAcl", resource: string): AuthorizationRequirement[] {
+export function aclRequirements(input: AclInput, action: "s3:PutObjectAcl" | "s3:PutBucketAcl", resource: string, keys?: RequestKeys): AuthorizationRequirement[] {
   const grants = [input.GrantFullControl, input.GrantRead, input.GrantReadACP, input.GrantWrite, input.GrantWriteACP].some((g) => g !== undefined);
-  return grants || (input.ACL !== undefined && !UNPRIVILEGED_ACLS.has(input.ACL)) ? [{ action, resource }] : [];
+  return grants || (input.ACL !== undefined && !UNPRIVILEGED_ACLS.has(input.ACL)) ? [{ action, resource, keys }] : [];
 }
 
 /**
@@ -251,12 +253,51 @@ export function objectAction(action: string, versionId: string | undefined): str
  * version is named) on the object, with the version as `s3:versionid`, so
  * that the version's own ACL decides.
  */
-export function objectRequirement(action: string, bucket: string, key: string, versionId: string | undefined): AuthorizationRequirement {
+export function objectRequirement(action: string, bucket: string, key: string, versionId: string | undefined, sources?: S3KeySources): AuthorizationRequirement {
   return {
     action: objectAction(action, versionId),
     resource: objectArn(bucket, key),
-    keys: versionId === undefined ? undefined : new Map([["s3:versionid", versionId]]),
+    keys: sources ? new S3ConditionKeys({ ...sources, versionId }) : versionId === undefined ? undefined : new Map([["s3:versionid", versionId]]),
   };
+}
+
+/** The version a request names (the current one if none), if the bucket and it exist. */
+export function storedVersion(store: S3Store, bucketName: string, key: string, versionId: string | undefined): ObjectRecord | VersionRecord | undefined {
+  const bucket = store.bucket(bucketName);
+  if (!bucket) return undefined;
+  if (versionId === undefined || bucket.versioning === undefined) return store.object(bucket.name, key);
+  return store.version(bucket.name, key, versionId);
+}
+
+/** A request header by lower-case name, several values joined as Node joins them. */
+export function headerOf(ctx: RequestContext, name: string): string | undefined {
+  const value = ctx.headers[name];
+  return Array.isArray(value) ? value.join(", ") : value;
+}
+
+/** An object request's condition keys: its headers, and the object's tags should a policy ask for them. */
+export function objectKeySources(store: S3Store, ctx: RequestContext, bucket: string, key: string, versionId: string | undefined): S3KeySources {
+  return {
+    header: (name) => headerOf(ctx, name),
+    existingTags: () => {
+      const record = storedVersion(store, bucket, key, versionId);
+      return record && "tags" in record ? record.tags : undefined;
+    },
+  };
+}
+
+/** A write's condition keys: its headers and the tags its `x-amz-tagging` asks for. */
+export function writeKeys(ctx: RequestContext): S3ConditionKeys {
+  return new S3ConditionKeys({ header: (name) => headerOf(ctx, name), requestTags: () => taggingHeaderTags(headerOf(ctx, "x-amz-tagging")) });
+}
+
+/** The tags of an `x-amz-tagging` header, or none where it is malformed (the write refuses it later). */
+function taggingHeaderTags(header: string | undefined): Tag[] | undefined {
+  try {
+    return parseTaggingHeader(header);
+  } catch {
+    return undefined;
+  }
 }
 
 /** Requests S3 wants protected end to end (DeleteObjects, PutBucketCors) need Content-MD5 or a flexible checksum. */

@@ -3,6 +3,7 @@
  * policies for the authorizer, read straight from the bucket and object
  * records.
  */
+import type { RequestKeys } from "../../server/service.js";
 import type { NamedPolicy } from "../../policy/evaluate.js";
 import type { PolicyDocument } from "../../policy/document.js";
 import { parseStored } from "../../policy/source.js";
@@ -31,7 +32,7 @@ export class BucketPolicySource {
    * The policy of the bucket an `arn:aws:s3:::bucket[/key]` names, if any,
    * with its ACL's statements and, for an object, the object's ACL's.
    */
-  resourcePolicies(resource: string, keys?: ReadonlyMap<string, string | string[]>): readonly NamedPolicy[] {
+  resourcePolicies(resource: string, keys?: RequestKeys): readonly NamedPolicy[] {
     if (!resource.startsWith("arn:aws:s3:::")) return [];
     const rest = resource.slice("arn:aws:s3:::".length);
     const slash = rest.indexOf("/");

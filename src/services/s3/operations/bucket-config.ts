@@ -10,7 +10,7 @@ import { AwsError } from "../../../server/errors.js";
 import type { OperationTable } from "../../../server/service.js";
 import { validateTags } from "../object-headers.js";
 import { bucketArn, objectArn } from "../names.js";
-import { aclParties, changedGrants, notAllowedOnDeleteMarker, objectRequirement, operation, requireBucket, requireIntegrityHeader, requireVersion, versionHeader, type AclChangeInput, type S3Deps } from "../operation.js";
+import { aclParties, changedGrants, notAllowedOnDeleteMarker, objectKeySources, objectRequirement, operation, requireBucket, requireIntegrityHeader, requireVersion, versionHeader, type AclChangeInput, type S3Deps } from "../operation.js";
 import { aclOutput, aclsEnabled } from "../acl.js";
 import type { LoggingEnabled } from "../access-log.js";
 import { refuseVersioningChange, validateReplication, type ReplicationConfiguration } from "../replication.js";
@@ -157,7 +157,7 @@ export function bucketConfigOperations(deps: S3Deps): OperationTable {
     }),
 
     PutObjectAcl: operation<ObjectInput & AclChangeInput & { VersionId?: string }>({
-      authorize: (i) => [objectRequirement("s3:PutObjectAcl", i.Bucket, i.Key, i.VersionId)],
+      authorize: (i, ctx) => [objectRequirement("s3:PutObjectAcl", i.Bucket, i.Key, i.VersionId, objectKeySources(store, ctx, i.Bucket, i.Key, i.VersionId))],
       async handle(input, ctx) {
         const bucket = requireBucket(store, input.Bucket);
         // A key whose latest version is a delete marker has no ACL to change.
@@ -171,7 +171,7 @@ export function bucketConfigOperations(deps: S3Deps): OperationTable {
     }),
 
     GetObjectAcl: operation<ObjectInput & { VersionId?: string }>({
-      authorize: (i) => [objectRequirement("s3:GetObjectAcl", i.Bucket, i.Key, i.VersionId)],
+      authorize: (i, ctx) => [objectRequirement("s3:GetObjectAcl", i.Bucket, i.Key, i.VersionId, objectKeySources(store, ctx, i.Bucket, i.Key, i.VersionId))],
       handle(input) {
         const bucket = requireBucket(store, input.Bucket);
         const record = requireVersion(store, bucket, input.Key, input.VersionId, "GET");

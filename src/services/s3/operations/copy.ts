@@ -10,7 +10,7 @@ import { s3Errors } from "../errors.js";
 import { assertValidKey, objectArn } from "../names.js";
 import { checksumValue, headersFromInput, parseTaggingHeader, storageClassOf, type ObjectHeaderInput } from "../object-headers.js";
 import { checksumAlgorithmOf } from "./multipart.js";
-import { aclRequirements, objectRequirement, checkEncryption, objectWriteAcl, operation, isVersionId, requireBucket, requireVersion, versionHeader, type AclInput, type EncryptionInput, type S3Deps } from "../operation.js";
+import { aclRequirements, objectKeySources, objectRequirement, checkEncryption, objectWriteAcl, operation, isVersionId, writeKeys, requireBucket, requireVersion, versionHeader, type AclInput, type EncryptionInput, type S3Deps } from "../operation.js";
 import { isDeleteMarker, type ObjectRecord } from "../records.js";
 import type { S3Store } from "../store.js";
 import { expirationHeader } from "../lifecycle.js";
@@ -96,12 +96,13 @@ export function resolveCopySource(
 export function copyOperations({ store }: S3Deps): OperationTable {
   return {
     CopyObject: operation<CopyObjectInput>({
-      authorize(i) {
+      authorize(i, ctx) {
         const source = parseCopySource(i.CopySource);
+        const keys = writeKeys(ctx);
         return [
-          objectRequirement("s3:GetObject", source.bucket, source.key, source.versionId),
-          { action: "s3:PutObject", resource: objectArn(i.Bucket, i.Key) },
-          ...aclRequirements(i, "s3:PutObjectAcl", objectArn(i.Bucket, i.Key)),
+          objectRequirement("s3:GetObject", source.bucket, source.key, source.versionId, objectKeySources(store, ctx, source.bucket, source.key, source.versionId)),
+          { action: "s3:PutObject", resource: objectArn(i.Bucket, i.Key), keys },
+          ...aclRequirements(i, "s3:PutObjectAcl", objectArn(i.Bucket, i.Key), keys),
         ];
       },
       async handle(input, ctx) {

@@ -5,7 +5,8 @@
  * object is its own one version, `null`, the latest.
  */
 import { XML_SEQUENCE, type XmlSequence } from "../../../protocols/shared/xml-shapes.js";
-import type { OperationTable } from "../../../server/service.js";
+import type { AuthorizationRequirement, OperationTable } from "../../../server/service.js";
+import { S3ConditionKeys } from "../condition-keys.js";
 import { s3Errors } from "../errors.js";
 import { compareUtf8, successor, urlEncodeKey } from "../keys.js";
 import { bucketArn } from "../names.js";
@@ -47,10 +48,15 @@ export interface Listing {
 
 const MAX_KEYS = 1000;
 
+/** A listing's requirement, with its prefix, delimiter and max-keys for policies' conditions. */
+function listRequirement(action: string, input: { Bucket: string; Prefix?: string; Delimiter?: string; MaxKeys?: number }): AuthorizationRequirement {
+  return { action, resource: bucketArn(input.Bucket), keys: new S3ConditionKeys({ listing: { prefix: input.Prefix, delimiter: input.Delimiter, maxKeys: input.MaxKeys } }) };
+}
+
 export function listingOperations({ store }: S3Deps): OperationTable {
   return {
     ListObjects: operation<ListObjectsInput>({
-      authorize: (i) => [{ action: "s3:ListBucket", resource: bucketArn(i.Bucket) }],
+      authorize: (i) => [listRequirement("s3:ListBucket", i)],
       handle(input) {
         requireBucket(store, input.Bucket);
         const encode = encoder(input.EncodingType);
@@ -72,7 +78,7 @@ export function listingOperations({ store }: S3Deps): OperationTable {
     }),
 
     ListObjectVersions: operation<ListObjectVersionsInput>({
-      authorize: (i) => [{ action: "s3:ListBucketVersions", resource: bucketArn(i.Bucket) }],
+      authorize: (i) => [listRequirement("s3:ListBucketVersions", i)],
       handle(input) {
         const bucket = requireBucket(store, input.Bucket);
         const max = maxKeys(input.MaxKeys);
@@ -116,7 +122,7 @@ export function listingOperations({ store }: S3Deps): OperationTable {
     }),
 
     ListObjectsV2: operation<ListObjectsV2Input>({
-      authorize: (i) => [{ action: "s3:ListBucket", resource: bucketArn(i.Bucket) }],
+      authorize: (i) => [listRequirement("s3:ListBucket", i)],
       handle(input) {
         requireBucket(store, input.Bucket);
         const encode = encoder(input.EncodingType);

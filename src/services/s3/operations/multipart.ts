@@ -15,7 +15,7 @@ import { s3Errors } from "../errors.js";
 import { compareUtf8, successor, urlEncodeKey } from "../keys.js";
 import { assertValidKey, bucketArn, objectArn } from "../names.js";
 import { headersFromInput, newObjectRecord, parseTaggingHeader, type ObjectHeaderInput } from "../object-headers.js";
-import { aclRequirements, objectRequirement, checkEncryption, objectWriteAcl, operation, owner, refuseEncryptionHeader, requireBucket, type AclInput, type EncryptionInput, type S3Deps } from "../operation.js";
+import { aclRequirements, objectRequirement, checkEncryption, objectWriteAcl, operation, owner, refuseEncryptionHeader, writeKeys, requireBucket, type AclInput, type EncryptionInput, type S3Deps } from "../operation.js";
 import { CHECKSUM_ALGORITHMS, type ChecksumAlgorithm, type ObjectRecord, type PartRecord, type UploadRecord } from "../records.js";
 import {
   checkNamedComposite,
@@ -173,7 +173,10 @@ export function multipartOperations({ store }: S3Deps): OperationTable {
 
   return {
     CreateMultipartUpload: operation<CreateMultipartUploadInput>({
-      authorize: (i) => [{ action: "s3:PutObject", resource: objectArn(i.Bucket, i.Key) }, ...aclRequirements(i, "s3:PutObjectAcl", objectArn(i.Bucket, i.Key))],
+      authorize(i, ctx) {
+        const keys = writeKeys(ctx);
+        return [{ action: "s3:PutObject", resource: objectArn(i.Bucket, i.Key), keys }, ...aclRequirements(i, "s3:PutObjectAcl", objectArn(i.Bucket, i.Key), keys)];
+      },
       async handle(input, ctx) {
         const bucket = requireBucket(store, input.Bucket);
         const acl = objectWriteAcl(bucket, input, ctx);

@@ -35,7 +35,10 @@ import {
   type AclInput,
   type EncryptionInput,
   type S3Deps,
+  objectKeySources,
   objectRequirement,
+  storedVersion,
+  writeKeys,
 } from "../operation.js";
 import type { BucketRecord, ObjectHeaders, ObjectRecord, StoredChecksum, Tag } from "../records.js";
 import { checkPresentedKey, encryptedEtag, encryptionOutput, presentedKey, type CustomerKeyInput } from "../sse-c.js";
@@ -95,7 +98,10 @@ interface DeleteObjectsInput {
 export function objectOperations({ store }: S3Deps): OperationTable {
   return {
     PutObject: operation<PutObjectInput>({
-      authorize: (i) => [{ action: "s3:PutObject", resource: objectArn(i.Bucket, i.Key) }, ...aclRequirements(i, "s3:PutObjectAcl", objectArn(i.Bucket, i.Key))],
+      authorize(i, ctx) {
+        const keys = writeKeys(ctx);
+        return [{ action: "s3:PutObject", resource: objectArn(i.Bucket, i.Key), keys }, ...aclRequirements(i, "s3:PutObjectAcl", objectArn(i.Bucket, i.Key), keys)];
+      },
       async handle(input, ctx) {
         const bucket = requireBucket(store, input.Bucket);
         const acl = objectWriteAcl(bucket, input, ctx);
@@ -127,7 +133,7 @@ export function objectOperations({ store }: S3Deps): OperationTable {
     }),
 
     GetObject: operation<GetObjectInput>({
-      authorize: (i) => [readRequirement(store, i)],
+      authorize: (i, ctx) => [readRequirement(store, i, ctx)],
       handle(input, ctx) {
         const { record, output, range } = readObject(store, input, ctx, "GET");
         // An archived object's body must be restored first; HeadObject still describes it.
@@ -140,7 +146,7 @@ export function objectOperations({ store }: S3Deps): OperationTable {
     }),
 
     HeadObject: operation<GetObjectInput>({
-      authorize: (i) => [readRequirement(store, i)],
+      authorize: (i, ctx) => [readRequirement(store, i, ctx)],
       handle(input, ctx) {
         return readObject(store, input, ctx, "HEAD").output;
       },
@@ -298,15 +304,10 @@ export async function storeNewObject(
  * the bucket learns the key is missing (404); anyone else gets 403
  * (https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html, Permissions).
  */
-function readRequirement(store: S3Store, input: GetObjectInput): AuthorizationRequirement {
-  const requirement = objectRequirement("s3:GetObject", input.Bucket, input.Key, input.VersionId);
+function readRequirement(store: S3Store, input: GetObjectInput, ctx: RequestContext): AuthorizationRequirement {
+  const requirement = objectRequirement("s3:GetObject", input.Bucket, input.Key, input.VersionId, objectKeySources(store, ctx, input.Bucket, input.Key, input.VersionId));
   requirement.ifMissing = {
-    missing() {
-      const bucket = store.bucket(input.Bucket);
-      if (!bucket) return false;
-      if (input.VersionId === undefined || bucket.versioning === undefined) return store.object(bucket.name, input.Key) === undefined;
-      return store.version(bucket.name, input.Key, input.VersionId) === undefined;
-    },
+    missing: () => store.bucket(input.Bucket) !== undefined && storedVersion(store, input.Bucket, input.Key, input.VersionId) === undefined,
     requirement: { action: "s3:ListBucket", resource: bucketArn(input.Bucket) },
   };
   return requirement;

@@ -17,6 +17,7 @@ import { objectArn } from "../names.js";
 import { headersFromInput, validateTags, type ObjectHeaderInput } from "../object-headers.js";
 import { aclRequirements, checkEncryption, objectWriteAcl, operation, requireBucket, type S3Deps } from "../operation.js";
 import { checkPostPolicy } from "../post-policy.js";
+import { S3ConditionKeys } from "../condition-keys.js";
 import { newVersionLock, type LockHeadersInput } from "../object-lock.js";
 import type { Tag } from "../records.js";
 import { virtualHostUrl } from "./bucket.js";
@@ -57,7 +58,12 @@ export function formKey(form: PostForm): string {
 export function postObjectOperations({ store }: S3Deps): OperationTable {
   return {
     PostObject: operation<PostObjectInput>({
-      authorize: (i) => [{ action: "s3:PutObject", resource: objectArn(i.Bucket, i.Key) }, ...aclRequirements({ ACL: i.Form?.fields?.get("acl") }, "s3:PutObjectAcl", objectArn(i.Bucket, i.Key))],
+      authorize(i) {
+        // A form's fields stand for the headers of a PUT (`x-amz-server-side-encryption`, `acl` for `x-amz-acl`).
+        const keys = new S3ConditionKeys({ header: (name) => i.Form?.fields?.get(name === "x-amz-acl" ? "acl" : name) });
+        const resource = objectArn(i.Bucket, i.Key);
+        return [{ action: "s3:PutObject", resource, keys }, ...aclRequirements({ ACL: i.Form?.fields?.get("acl") }, "s3:PutObjectAcl", resource, keys)];
+      },
       async handle(input, ctx) {
         const { Form: form, Bucket: bucket, Key: key } = input;
         const fields = form.fields;

@@ -5,7 +5,7 @@ import type { OperationTable } from "../../../server/service.js";
 import { s3Errors } from "../errors.js";
 import { objectArn } from "../names.js";
 import { validateTags } from "../object-headers.js";
-import { objectRequirement, checkVersionId, notAllowedOnDeleteMarker, operation, requireBucket, requireVersion, versionHeader, type S3Deps } from "../operation.js";
+import { objectKeySources, objectRequirement, checkVersionId, notAllowedOnDeleteMarker, operation, requireBucket, requireVersion, versionHeader, type S3Deps } from "../operation.js";
 import { isDeleteMarker, type Tag, type VersionRecord } from "../records.js";
 
 interface ObjectInput {
@@ -39,7 +39,12 @@ export function taggingOperations({ store }: S3Deps): OperationTable {
   };
   return {
     PutObjectTagging: operation<PutObjectTaggingInput>({
-      authorize: (i) => [objectRequirement("s3:PutObjectTagging", i.Bucket, i.Key, i.VersionId)],
+      authorize: (i, ctx) => [
+        objectRequirement("s3:PutObjectTagging", i.Bucket, i.Key, i.VersionId, {
+          ...objectKeySources(store, ctx, i.Bucket, i.Key, i.VersionId),
+          requestTags: () => i.Tagging?.TagSet,
+        }),
+      ],
       async handle(input) {
         const tags = input.Tagging.TagSet ?? [];
         validateTags(tags);
@@ -48,7 +53,7 @@ export function taggingOperations({ store }: S3Deps): OperationTable {
     }),
 
     GetObjectTagging: operation<ObjectInput>({
-      authorize: (i) => [objectRequirement("s3:GetObjectTagging", i.Bucket, i.Key, i.VersionId)],
+      authorize: (i, ctx) => [objectRequirement("s3:GetObjectTagging", i.Bucket, i.Key, i.VersionId, objectKeySources(store, ctx, i.Bucket, i.Key, i.VersionId))],
       handle(input) {
         const bucket = requireBucket(store, input.Bucket);
         // Here alone S3 names the missing key with its bucket.
@@ -64,7 +69,7 @@ export function taggingOperations({ store }: S3Deps): OperationTable {
     }),
 
     DeleteObjectTagging: operation<ObjectInput>({
-      authorize: (i) => [objectRequirement("s3:DeleteObjectTagging", i.Bucket, i.Key, i.VersionId)],
+      authorize: (i, ctx) => [objectRequirement("s3:DeleteObjectTagging", i.Bucket, i.Key, i.VersionId, objectKeySources(store, ctx, i.Bucket, i.Key, i.VersionId))],
       async handle(input) {
         return update(input, [], "DELETE");
       },
