@@ -34,9 +34,17 @@ describe("query (IAM, STS)", () => {
   });
 
   it("refuses values that do not fit their shape", async () => {
-    const req = form("Action=ListUsers&Version=2010-05-08&MaxItems=many");
+    for (const bad of ["MaxItems=many", "MaxItems=2147483648"]) {
+      const req = form(`Action=ListUsers&Version=2010-05-08&${bad}`);
+      await iam.prepare!(req);
+      await assert.rejects(async () => iam.parseInput(iam.resolve(req)!, req), (e: AwsError) => e.code === "MalformedInput", bad);
+    }
+  });
+
+  it("reads an item of a structure list that names none of its members as an empty structure", async () => {
+    const req = form("Action=CreateUser&Version=2010-05-08&UserName=alice&Tags.member.1=x");
     await iam.prepare!(req);
-    await assert.rejects(async () => iam.parseInput(iam.resolve(req)!, req), (e: AwsError) => e.code === "MalformedInput");
+    assert.deepEqual(await iam.parseInput(iam.resolve(req)!, req), { UserName: "alice", Tags: [{}] });
   });
 
   it("wraps results in <XResponse><XResult> with wrapped lists and metadata", async () => {

@@ -4,6 +4,7 @@ import { describe, it } from "node:test";
 import { validateInput } from "../../src/protocols/index.js";
 import { loadModel } from "../../src/protocols/model.js";
 import { formatValidationMessage } from "../../src/protocols/shared/validate.js";
+import { parseTimestamp } from "../../src/protocols/shared/timestamps.js";
 
 const dynamodb = loadModel("dynamodb");
 const iam = loadModel("iam");
@@ -31,5 +32,14 @@ describe("validateInput", () => {
       ["maxItems", "Member must have value greater than or equal to 1"],
     ]);
     assert.deepEqual(validateInput(iam, iam.operations.ListUsers!, { PathPrefix: "/ok/", MaxItems: 10 }), []);
+  });
+});
+
+describe("timestamps", () => {
+  it("takes no time a Date cannot hold, in any form", () => {
+    assert.equal(parseTimestamp("99999999999999999999"), undefined);
+    assert.equal(parseTimestamp(1e20), undefined);
+    assert.equal(parseTimestamp("+275761-01-01T00:00:00Z"), undefined);
+    assert.equal(parseTimestamp("1700000000")?.toISOString(), "2023-11-14T22:13:20.000Z");
   });
 });

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
 import { after, before, describe, it } from "node:test";
 import {
   CreateBucketCommand,
@@ -18,6 +19,7 @@ import {
 } from "@aws-sdk/client-s3";
 import { createPresignedPost } from "@aws-sdk/s3-presigned-post";
 import { rejectsWith, startCloud, type TestCloud } from "../support/nimbus.js";
+import { rawRequest } from "../support/raw.js";
 
 const LOCKED = "locked-bucket";
 const DAY = 86_400_000;
@@ -55,6 +57,15 @@ describe("S3 Object Lock", () => {
       "InvalidArgument",
       400,
     );
+    // A time no date can hold is no time at all: refused, not kept as a lock that reads back as a 500 and protects nothing.
+    const headers = { "x-amz-object-lock-mode": "GOVERNANCE", "x-amz-object-lock-retain-until-date": "99999999999999999999", "content-md5": createHash("md5").update("x").digest("base64") };
+    const refused = await rawRequest(t.cloud.endpoint, { method: "PUT", path: `/${LOCKED}/epoch-far`, headers, body: "x" });
+    assert.match(refused.body, /<Code>InvalidArgument<\/Code>.*ObjectLockRetainUntilDate/);
+    const retention = `<Retention xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Mode>GOVERNANCE</Mode><RetainUntilDate>99999999999999999999</RetainUntilDate></Retention>`;
+    await s3.send(new PutObjectCommand({ Bucket: LOCKED, Key: "epoch-far", Body: "x", ChecksumAlgorithm: "CRC32" }));
+    const put = await rawRequest(t.cloud.endpoint, { method: "PUT", path: `/${LOCKED}/epoch-far`, query: { retention: "" }, headers: { "content-md5": createHash("md5").update(retention).digest("base64") }, body: retention });
+    assert.equal(put.status, 400);
+    assert.match(put.body, /<Code>MalformedXML<\/Code>/);
 
     await s3.send(new CreateBucketCommand({ Bucket: "unlocked-bucket" }));
     await rejectsWith(s3.send(new GetObjectLockConfigurationCommand({ Bucket: "unlocked-bucket" })), "ObjectLockConfigurationNotFoundError", 404);

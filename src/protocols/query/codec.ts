@@ -122,7 +122,13 @@ function readList(model: ServiceModel, shape: Shape, form: URLSearchParams, pref
   // `Name.member=` (empty) is how the query protocol sends an empty list.
   if (form.get(prefix) === "" && !hasPrefix(form, `${prefix}.`)) return [];
   const items: unknown[] = [];
-  for (let i = 1; hasKeyOrPrefix(form, `${prefix}.${i}`); i++) items.push(readValue(model, shape.member!, form, `${prefix}.${i}`));
+  const structures = resolveShape(model, shape.member!).type === "structure";
+  for (let i = 1; hasKeyOrPrefix(form, `${prefix}.${i}`); i++) {
+    // An item of a structure list that names none of its members (`Tags.member.1=x`) is an empty structure,
+    // whose required members validation then reports, as AWS does.
+    const item = readValue(model, shape.member!, form, `${prefix}.${i}`);
+    items.push(item === undefined && structures ? {} : item);
+  }
   return items.length > 0 ? items : undefined;
 }
 

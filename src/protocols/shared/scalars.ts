@@ -22,7 +22,10 @@ export function coerceScalar(shape: Shape, text: string, path: string, _source: 
     case "long": {
       const trimmed = text.trim();
       if (!/^[-+]?\d+$/.test(trimmed)) throw new ScalarError(path, "an integer", text);
-      return Number(trimmed);
+      const n = Number(trimmed);
+      // An integer is 32 bits, a long 64 (here as far as a double holds it exactly).
+      if (shape.type === "integer" ? n < -2147483648 || n > 2147483647 : !Number.isSafeInteger(n)) throw new ScalarError(path, "an integer", text);
+      return n;
     }
     case "float":
     case "double": {

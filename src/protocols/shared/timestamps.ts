@@ -39,9 +39,14 @@ export function formatTimestamp(date: Date, format: TimestampFormat): string | n
  * location accepts each). Returns undefined for an unparseable value.
  */
 export function parseTimestamp(value: string | number): Date | undefined {
-  if (typeof value === "number") return Number.isFinite(value) ? new Date(value * 1000) : undefined;
+  if (typeof value === "number") return validDate(value * 1000);
   const text = value.trim();
-  if (/^-?\d+(\.\d+)?$/.test(text)) return new Date(Number(text) * 1000);
-  const ms = Date.parse(text);
-  return Number.isNaN(ms) ? undefined : new Date(ms);
+  if (/^-?\d+(\.\d+)?$/.test(text)) return validDate(Number(text) * 1000);
+  return validDate(Date.parse(text));
+}
+
+/** A date only where the time is one a Date can hold (±8.64e15 ms): past that, as for NaN, none. */
+function validDate(ms: number): Date | undefined {
+  const date = new Date(ms);
+  return Number.isNaN(date.getTime()) ? undefined : date;
 }

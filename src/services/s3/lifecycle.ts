@@ -177,7 +177,7 @@ function midnight(date: string | Date | undefined): string | undefined {
   if (date === undefined) return undefined;
   const time = new Date(date);
   if (Number.isNaN(time.getTime()) || time.getTime() % DAY_MS !== 0) {
-    throw new AwsError("InvalidArgument", "'Date' must be at midnight GMT", 400, { ArgumentName: "Date", ArgumentValue: String(date instanceof Date ? date.toISOString() : date) });
+    throw new AwsError("InvalidArgument", "'Date' must be at midnight GMT", 400, { ArgumentName: "Date", ArgumentValue: date instanceof Date && !Number.isNaN(date.getTime()) ? date.toISOString() : String(date) });
   }
   return time.toISOString();
 }
@@ -218,8 +218,12 @@ export function ruleApplies(rule: LifecycleRule, subject: Subject): boolean {
 
 /** The midnight UTC a count of days from `from` ends on, rounded up as S3 rounds it. */
 export function dueDate(from: number, days: number): number {
-  return Math.floor((from + days * DAY_MS) / DAY_MS) * DAY_MS + DAY_MS;
+  // A day count past the calendar's end (a Date holds 100,000,000 days either side of 1970) falls due at its end.
+  return Math.min(Math.floor((from + days * DAY_MS) / DAY_MS) * DAY_MS + DAY_MS, LAST_TIME);
 }
+
+/** The last moment a Date can hold, a midnight. */
+const LAST_TIME = 8.64e15;
 
 /** When the current version of an object expires, and by which rule (the earliest; the first of equals). */
 export function expiryOf(rules: readonly LifecycleRule[], subject: Subject, created: number): { at: number; ruleId: string } | undefined {
