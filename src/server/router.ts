@@ -30,9 +30,13 @@ export class ServiceRouter {
       for (const name of service.signingNames) this.bySigningName.set(name, service);
       for (const prefix of service.targetPrefixes ?? []) this.byTarget.set(prefix, service);
     }
+    this.preflightTarget = services.find((service) => service.targetPrefixes?.length);
   }
 
-  route(headers: IncomingHttpHeaders, rawQuery: string): Route {
+  /** The JSON service that answers preflights of calls naming an X-Amz-Target. */
+  private readonly preflightTarget: ServiceDefinition | undefined;
+
+  route(headers: IncomingHttpHeaders, rawQuery: string, method?: string): Route {
     const website = websiteBucket(headers.host);
     if (website !== undefined) return { service: this.fallback, websiteBucket: website };
     const bucket = virtualHostBucket(headers.host);
@@ -47,6 +51,10 @@ export class ServiceRouter {
       if (service) return { service };
     }
 
+    // A browser's preflight carries no target, only the headers the call will send: one that
+    // will send X-Amz-Target calls a JSON service (DynamoDB's, which answers for them all).
+    if (method === "OPTIONS" && this.preflightTarget && asksForTarget(headers)) return { service: this.preflightTarget };
+
     const scope = credentialScopeService(headers.authorization, rawQuery);
     if (scope !== undefined) {
       const service = this.bySigningName.get(scope);
@@ -60,6 +68,11 @@ export class ServiceRouter {
   bySigning(name: string): ServiceDefinition | undefined {
     return this.bySigningName.get(name);
   }
+}
+
+function asksForTarget(headers: IncomingHttpHeaders): boolean {
+  const requested = headers["access-control-request-headers"];
+  return typeof requested === "string" && /(^|[\s,])x-amz-target([\s,]|$)/i.test(requested);
 }
 
 /**

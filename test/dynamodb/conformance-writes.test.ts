@@ -174,6 +174,41 @@ describe("DynamoDB write conformance", () => {
     }
   });
 
+  it("lets a browser on any origin call it: preflights answered, answers readable", async () => {
+    // DynamoDB's CORS (ScyllaDB's AWS-verified test_cors.py): every origin, the request's method and headers allowed.
+    const requested = "amz-sdk-invocation-id,authorization,content-type,x-amz-date,x-amz-target,x-amz-user-agent";
+    const preflight = await rawRequest(t.cloud.endpoint, {
+      method: "OPTIONS",
+      path: "/",
+      anonymous: true,
+      headers: { origin: "http://localhost:3000", "access-control-request-method": "POST", "access-control-request-headers": requested },
+    });
+    assert.equal(preflight.status, 200);
+    assert.deepEqual(
+      Object.fromEntries(Object.entries(preflight.headers).filter(([name]) => name.startsWith("access-control-"))),
+      {
+        "access-control-allow-origin": "*",
+        "access-control-expose-headers": "x-amzn-RequestId,x-amzn-ErrorType,x-amzn-ErrorMessage,Date",
+        "access-control-max-age": "172800",
+        "access-control-allow-methods": "POST",
+        "access-control-allow-headers": requested,
+      },
+    );
+    const fromPage = (operation: string, body: unknown) =>
+      rawRequest(t.cloud.endpoint, {
+        method: "POST",
+        path: "/",
+        service: "dynamodb",
+        headers: { origin: "http://localhost:3000", "x-amz-target": `DynamoDB_20120810.${operation}`, "content-type": "application/x-amz-json-1.0" },
+        body: JSON.stringify(body),
+      });
+    for (const answer of [await fromPage("ListTables", {}), await fromPage("DescribeTable", { TableName: "absent-table" })]) {
+      assert.equal(answer.headers["access-control-allow-origin"], "*");
+      assert.equal(answer.headers["access-control-max-age"], undefined);
+    }
+    assert.equal((await send("ListTables", {})).headers["access-control-allow-origin"], undefined, "no origin, no CORS");
+  });
+
   it("says `Server: Server` on answers and errors alike, as DynamoDB does", async () => {
     assert.equal((await send("DescribeTable", { TableName: "absent-table" })).headers.server, "Server");
     assert.equal((await send("ListTables", {})).headers.server, "Server");

@@ -10,6 +10,7 @@ import type { DynamoDeps } from "./operation.js";
 import { batchOperations } from "./operations/batch.js";
 import { itemOperations } from "./operations/items.js";
 import { globalTableOperations } from "./operations/global-tables.js";
+import { anyOriginCors } from "../../server/json-cors.js";
 import { partiqlOperations } from "./operations/partiql.js";
 import { queryOperations } from "./operations/query.js";
 import { createDynamoValidator } from "./request-validation.js";
@@ -77,6 +78,7 @@ export function createDynamoRuntime(env: ServiceEnvironment): ServiceRuntime {
     validate(op, input) {
       validator.check(op.name, input, validateInput(model, op, input));
     },
+    crossOrigin: anyOriginCors,
     // DynamoDB names no server software: its answers say `Server: Server`.
     responseHeaders: (requestId) => ({ "x-amzn-requestid": requestId, server: "Server" }),
     reset: async () => {},

@@ -3,6 +3,7 @@
  * GetRecords over the stream records DynamoDB writes in each item write's
  * transaction. Each stream has one shard, whose records are in write order.
  */
+import { anyOriginCors } from "../../../server/json-cors.js";
 import { createHash } from "node:crypto";
 import { createCodec, validateInput } from "../../../protocols/index.js";
 import { loadModel } from "../../../protocols/model.js";
@@ -230,7 +231,8 @@ export function createStreamsRuntime(env: ServiceEnvironment): ServiceRuntime {
       const problems = validateInput(model, op, input);
       if (problems.length > 0) throw ddbErrors.validation(formatValidationMessage(problems.slice(0, 10)));
     },
-    responseHeaders: (requestId) => ({ "x-amzn-requestid": requestId }),
+    crossOrigin: anyOriginCors,
+    responseHeaders: (requestId) => ({ "x-amzn-requestid": requestId, server: "Server" }),
     reset: async () => {},
     close: async () => {},
   };
