@@ -77,9 +77,13 @@ export function createJsonCodec(model: ServiceModel, options: CodecOptions = {})
     },
 
     parseInput(op: Operation, req) {
+      const encoding = req.headers["content-encoding"];
       // Authentication holds a json document whole (it hashed it): decode it now, without a promise.
-      if (req.body instanceof HeldBody) return decode(op, takeHeld(req.body, maxBody));
-      return readBody(req.body, maxBody).then((body) => decode(op, body));
+      if (req.body instanceof HeldBody) {
+        const body = takeHeld(req.body, maxBody);
+        return decode(op, encoding === undefined ? body : decompressed(body, encoding, maxBody));
+      }
+      return readBody(req.body, maxBody).then((body) => decode(op, encoding === undefined ? body : decompressed(body, encoding, maxBody)));
     },
 
     serializeOutput(op, output, ctx) {
@@ -118,4 +122,25 @@ function crc32(data: Buffer): number {
     for (let k = 0; k < 8; k++) c = c & 1 ? (c >>> 1) ^ 0xedb88320 : c >>> 1;
   }
   return ~c >>> 0;
+}
+
+/**
+ * A document sent compressed (`Content-Encoding: gzip`, as a client may
+ * send DynamoDB requests; its signature covers the compressed bytes). An
+ * encoding DynamoDB does not know, or bytes that are not what the header
+ * says, fail as DynamoDB fails them: a 500.
+ */
+function decompressed(body: Buffer, encoding: string | string[], maxBody: number): Buffer {
+  const name = String(encoding).trim().toLowerCase();
+  if (name === "identity" || name === "") return body;
+  const failed = () => new AwsError("InternalServerError", "The request body could not be decoded as its Content-Encoding says.", 500);
+  if (name !== "gzip") throw failed();
+  try {
+    return zlib.gunzipSync(body, { maxOutputLength: maxBody });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ERR_BUFFER_TOO_LARGE") {
+      throw new AwsError("RequestEntityTooLarge", `Request body exceeds the limit of ${maxBody} bytes once decompressed.`, 413);
+    }
+    throw failed();
+  }
 }
