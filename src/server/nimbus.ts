@@ -56,6 +56,10 @@ export async function startNimbus(config: NimbusConfig, log: Logger, now: () => 
   /** Runtimes that finished loading, handed out without a promise. */
   const ready = new Map<ServiceDefinition, ServiceRuntime>();
   const states = new Map<string, ServiceState>(catalog.all.map((s) => [s.name, "available"]));
+  env.peer = (name) => {
+    const service = catalog.all.find((s) => s.name === name);
+    return service ? Promise.resolve(runtime(service)) : Promise.reject(new Error(`no service named ${name}`));
+  };
   const runtime = (service: ServiceDefinition): ServiceRuntime | Promise<ServiceRuntime> => {
     const done = ready.get(service);
     if (done) return done;

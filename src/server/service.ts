@@ -66,6 +66,16 @@ export interface ServiceEnvironment {
   keyUsage?: KeyUsage;
   /** The server's log, for work a service does outside any request. */
   log?: (level: "error" | "warn" | "info" | "debug", message: string, detail?: unknown) => void;
+  /** Another service of the same instance, loaded if it was not (DynamoDB's exports write to S3). */
+  peer?(name: string): Promise<ServiceRuntime>;
+}
+
+/** How another service writes objects into S3, as an account writes them (DynamoDB's exports). */
+export interface ObjectWriter {
+  /** The owner and region of a bucket, if it exists. */
+  bucket(name: string): { accountId: string; region: string } | undefined;
+  /** Writes an object as a PUT of `accountId` would, the bucket's defaults applied; answers its ETag (quoted). */
+  put(accountId: string, bucket: string, key: string, body: Buffer, contentType: string): Promise<string>;
 }
 
 /** What a service sees of a request that may be cross-origin: it carries an Origin, or is a preflight. */
@@ -131,6 +141,8 @@ export interface ServiceRuntime {
   observe?(answered: AnsweredRequest): void;
   /** What a key too long for the store answers (an S3 key of control characters, escaped past LMDB's limit). */
   keyTooLarge?(): AwsError;
+  /** Objects written by other services (S3's). */
+  objectWriter?: ObjectWriter;
   /** Drops all state (POST /_nimbus/reset). */
   reset(): Promise<void>;
   close(): Promise<void>;

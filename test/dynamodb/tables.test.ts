@@ -9,7 +9,7 @@ import {
   CreateTableCommand,
   DescribeGlobalTableCommand,
   DescribeGlobalTableSettingsCommand,
-  ExportTableToPointInTimeCommand,
+  ImportTableCommand,
   ListGlobalTablesCommand,
   UpdateGlobalTableCommand,
   UpdateGlobalTableSettingsCommand,
@@ -232,8 +232,13 @@ describe("DynamoDB tables", () => {
     }
     assert.deepEqual((await ddb.send(new ListGlobalTablesCommand({}))).GlobalTables, []);
     // An unsupported operation's input is checked before it is refused as such.
-    await rejectsWith(ddb.send(new ExportTableToPointInTimeCommand({} as never)), "ValidationException", 400);
-    await rejectsWith(ddb.send(new ExportTableToPointInTimeCommand({ TableArn: "arn:aws:dynamodb:us-east-1:000000000000:table/regional", S3Bucket: "exports" })), "NotImplemented", 501);
+    await rejectsWith(ddb.send(new ImportTableCommand({} as never)), "ValidationException", 400);
+    const importing = {
+      S3BucketSource: { S3Bucket: "imports" },
+      InputFormat: "DYNAMODB_JSON" as const,
+      TableCreationParameters: { TableName: "imported", AttributeDefinitions: [{ AttributeName: "id", AttributeType: "S" as const }], KeySchema: [{ AttributeName: "id", KeyType: "HASH" as const }], BillingMode: "PAY_PER_REQUEST" as const },
+    };
+    await rejectsWith(ddb.send(new ImportTableCommand(importing)), "NotImplemented", 501);
   });
 
   it("deletes tables and their items", async () => {

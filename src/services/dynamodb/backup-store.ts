@@ -291,7 +291,7 @@ export class BackupStore {
  * may grow while a long copy runs; `close` must be called (it is
  * idempotent), or the read transaction stays open.
  */
-class Snapshot<V> {
+export class Snapshot<V> {
   private readonly entries: Iterator<Entry<V>>;
   private next: IteratorResult<Entry<V>>;
 

@@ -10,6 +10,8 @@ import type { DynamoDeps } from "./operation.js";
 import { batchOperations } from "./operations/batch.js";
 import { itemOperations } from "./operations/items.js";
 import { globalTableOperations } from "./operations/global-tables.js";
+import { exportOperations } from "./operations/exports.js";
+import { ExportStore } from "./export-store.js";
 import { anyOriginCors } from "../../server/json-cors.js";
 import { partiqlOperations } from "./operations/partiql.js";
 import { queryOperations } from "./operations/query.js";
@@ -55,6 +57,9 @@ export function createDynamoRuntime(env: ServiceEnvironment): ServiceRuntime {
   const backups = new BackupStore(store);
   // A backup or restore cut short by a stop left a partial copy behind; its caller got no answer.
   void backups.dropUnfinished().catch((error: unknown) => env.log?.("warn", "dynamodb: dropping unfinished backup copies failed", error));
+  // Exports write into S3, loaded when the first export needs it.
+  const exports = new ExportStore(store, async () => (await env.peer?.("s3"))?.objectWriter, () => env.now().getTime());
+  void exports.failUnfinished().catch((error: unknown) => env.log?.("warn", "dynamodb: failing interrupted exports failed", error));
   const validator = createDynamoValidator(model);
   return {
     codec: createCodec(model, {
@@ -74,6 +79,7 @@ export function createDynamoRuntime(env: ServiceEnvironment): ServiceRuntime {
       ...transactionOperations(deps),
       ...partiqlOperations(deps),
       ...globalTableOperations(),
+      ...exportOperations(deps, exports),
     },
     validate(op, input) {
       validator.check(op.name, input, validateInput(model, op, input));
@@ -83,6 +89,7 @@ export function createDynamoRuntime(env: ServiceEnvironment): ServiceRuntime {
     responseHeaders: (requestId) => ({ "x-amzn-requestid": requestId, server: "Server" }),
     reset: async () => {},
     close: async () => {
+      await exports.close();
       await backups.close();
       await ttl.stop();
     },

@@ -10,7 +10,6 @@
 import { conditionsHold, type ContextKeys } from "../../policy/conditions.js";
 import { wildcardMatch } from "../../policy/match.js";
 import { parseStored } from "../../policy/source.js";
-import { HeldBody } from "../../protocols/shared/body.js";
 import type { Structure } from "../../protocols/types.js";
 import type { AnsweredRequest, WebsiteRequest } from "../../server/service.js";
 import type { RequestContext } from "../../server/context.js";
@@ -18,8 +17,7 @@ import { AwsError } from "../../server/errors.js";
 import { ANONYMOUS } from "../../auth/index.js";
 import type { WireResponse } from "../../protocols/types.js";
 import { randomHex } from "../../util/ids.js";
-import { ingestBody, INLINE_BODY_BYTES } from "./body.js";
-import { newObjectRecord } from "./object-headers.js";
+import { storeWholeObject } from "./object-writer.js";
 import { aclsEnabled, LOG_DELIVERY } from "./acl.js";
 import { bucketArn } from "./names.js";
 import { canonicalUserId } from "./operation.js";
@@ -349,26 +347,7 @@ export class AccessLogger {
     const key = logObjectKey(config, source, deliveredAt, firstEventAt);
     // As on AWS, a target that does not let log delivery write gets nothing.
     if (!deliveryAllowed(target, source, key)) return;
-    const body = await ingestBody(this.store.blobs, new HeldBody(Buffer.from(`${lines.join("\n")}\n`)), {}, new Map(), INLINE_BODY_BYTES);
-    const record = newObjectRecord(
-      { contentType: "text/plain", metadata: {} },
-      {
-        blob: body.blob,
-        inline: body.inline ? true : undefined,
-        size: body.size,
-        etag: `"${body.md5Hex}"`,
-        lastModified: Math.floor(deliveredAt / 1000) * 1000,
-        ownerAccountId: target.accountId,
-        checksum: { algorithm: body.checksum.algorithm, value: body.checksum.value, type: "FULL_OBJECT" },
-        tags: [],
-      },
-    );
-    try {
-      await this.store.putObject(target.name, key, record, body.inline);
-    } catch (error) {
-      await this.store.discardBody(record);
-      throw error;
-    }
+    await storeWholeObject(this.store, target.name, key, Buffer.from(`${lines.join("\n")}\n`), "text/plain", target.accountId, deliveredAt);
   }
 
   /** Stops the timer and delivers what is pending. */
