@@ -30,8 +30,8 @@ const EXPORTS = "dynamodb-exports";
 const TOKENS = "dynamodb-export-tokens";
 /** How long a ClientToken names its export (DynamoDB: eight hours). */
 export const TOKEN_LIFETIME_MS = 8 * 60 * 60 * 1000;
-/** Items a data file holds at most. */
-const ITEMS_PER_FILE = 100_000;
+/** A data file is written once its text reaches this size (so an export holds no more in memory). */
+const FILE_TEXT_BYTES = 8 * 1024 * 1024;
 
 export type ExportStatus = "IN_PROGRESS" | "COMPLETED" | "FAILED";
 
@@ -162,6 +162,7 @@ export class ExportStore {
     let itemCount = 0;
     let billedSizeBytes = 0;
     let lines: string[] = [];
+    let textBytes = 0;
     const flush = async () => {
       if (lines.length === 0 && manifestLines.length > 0) return;
       const key = `${root}data/${randomBase32Hex(26).toLowerCase()}${format.extension}`;
@@ -169,13 +170,16 @@ export class ExportStore {
       const etag = await put(key, body, "application/octet-stream");
       manifestLines.push(JSON.stringify({ itemCount: lines.length, md5Checksum: md5(body), etag: etag.replace(/"/g, ""), dataFileS3Key: key }));
       lines = [];
+      textBytes = 0;
     };
     for (const batch of snapshot.batches()) {
       for (const { value } of batch) {
-        lines.push(itemLine(value, record.exportFormat));
+        const line = itemLine(value, record.exportFormat);
+        lines.push(line);
+        textBytes += line.length + 1;
         itemCount++;
         billedSizeBytes += itemSize(value);
-        if (lines.length >= ITEMS_PER_FILE) await flush();
+        if (textBytes >= FILE_TEXT_BYTES) await flush();
       }
     }
     await flush();
