@@ -70,10 +70,14 @@ export interface ServiceEnvironment {
   peer?(name: string): Promise<ServiceRuntime>;
 }
 
-/** How another service writes objects into S3, as an account writes them (DynamoDB's exports). */
-export interface ObjectWriter {
+/** How another service reads and writes objects of S3, as an account would (DynamoDB's exports and imports). */
+export interface SharedObjects {
   /** The owner and region of a bucket, if it exists. */
   bucket(name: string): { accountId: string; region: string } | undefined;
+  /** The keys of a bucket's current objects under `prefix`, in key order. */
+  keys(bucket: string, prefix: string): Iterable<string>;
+  /** An object's bytes, or undefined if it is gone. */
+  read(bucket: string, key: string): Promise<Buffer | undefined>;
   /** Writes an object as a PUT of `accountId` would, the bucket's defaults applied; answers its ETag (quoted). */
   put(accountId: string, bucket: string, key: string, body: Buffer, contentType: string): Promise<string>;
 }
@@ -142,7 +146,7 @@ export interface ServiceRuntime {
   /** What a key too long for the store answers (an S3 key of control characters, escaped past LMDB's limit). */
   keyTooLarge?(): AwsError;
   /** Objects written by other services (S3's). */
-  objectWriter?: ObjectWriter;
+  sharedObjects?: SharedObjects;
   /** Drops all state (POST /_nimbus/reset). */
   reset(): Promise<void>;
   close(): Promise<void>;

@@ -9,7 +9,7 @@ import {
   CreateTableCommand,
   DescribeGlobalTableCommand,
   DescribeGlobalTableSettingsCommand,
-  ImportTableCommand,
+  EnableKinesisStreamingDestinationCommand,
   ListGlobalTablesCommand,
   UpdateGlobalTableCommand,
   UpdateGlobalTableSettingsCommand,
@@ -232,13 +232,9 @@ describe("DynamoDB tables", () => {
     }
     assert.deepEqual((await ddb.send(new ListGlobalTablesCommand({}))).GlobalTables, []);
     // An unsupported operation's input is checked before it is refused as such.
-    await rejectsWith(ddb.send(new ImportTableCommand({} as never)), "ValidationException", 400);
-    const importing = {
-      S3BucketSource: { S3Bucket: "imports" },
-      InputFormat: "DYNAMODB_JSON" as const,
-      TableCreationParameters: { TableName: "imported", AttributeDefinitions: [{ AttributeName: "id", AttributeType: "S" as const }], KeySchema: [{ AttributeName: "id", KeyType: "HASH" as const }], BillingMode: "PAY_PER_REQUEST" as const },
-    };
-    await rejectsWith(ddb.send(new ImportTableCommand(importing)), "NotImplemented", 501);
+    await rejectsWith(ddb.send(new EnableKinesisStreamingDestinationCommand({} as never)), "ValidationException", 400);
+    const kinesis = { TableName: "regional", StreamArn: "arn:aws:kinesis:us-east-1:000000000000:stream/changes" };
+    await rejectsWith(ddb.send(new EnableKinesisStreamingDestinationCommand(kinesis)), "NotImplemented", 501);
   });
 
   it("deletes tables and their items", async () => {

@@ -17,7 +17,7 @@
  */
 import { createHash } from "node:crypto";
 import { gzipSync } from "node:zlib";
-import type { ObjectWriter } from "../../server/service.js";
+import type { SharedObjects } from "../../server/service.js";
 import type { KvStore } from "../../storage/types.js";
 import { prefixRange } from "../../storage/index.js";
 import { randomBase32Hex } from "../../util/ids.js";
@@ -79,7 +79,7 @@ export class ExportStore {
 
   constructor(
     private readonly store: DynamoStore,
-    private readonly writer: () => Promise<ObjectWriter | undefined>,
+    private readonly writer: () => Promise<SharedObjects | undefined>,
     private readonly now: () => number,
   ) {
     this.exports = store.kv.store<ExportRecord>(EXPORTS);

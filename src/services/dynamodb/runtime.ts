@@ -12,6 +12,8 @@ import { itemOperations } from "./operations/items.js";
 import { globalTableOperations } from "./operations/global-tables.js";
 import { exportOperations } from "./operations/exports.js";
 import { ExportStore } from "./export-store.js";
+import { importOperations } from "./operations/imports.js";
+import { ImportStore } from "./import-store.js";
 import { anyOriginCors } from "../../server/json-cors.js";
 import { partiqlOperations } from "./operations/partiql.js";
 import { queryOperations } from "./operations/query.js";
@@ -58,8 +60,10 @@ export function createDynamoRuntime(env: ServiceEnvironment): ServiceRuntime {
   // A backup or restore cut short by a stop left a partial copy behind; its caller got no answer.
   void backups.dropUnfinished().catch((error: unknown) => env.log?.("warn", "dynamodb: dropping unfinished backup copies failed", error));
   // Exports write into S3, loaded when the first export needs it.
-  const exports = new ExportStore(store, async () => (await env.peer?.("s3"))?.objectWriter, () => env.now().getTime());
+  const exports = new ExportStore(store, async () => (await env.peer?.("s3"))?.sharedObjects, () => env.now().getTime());
   void exports.failUnfinished().catch((error: unknown) => env.log?.("warn", "dynamodb: failing interrupted exports failed", error));
+  const imports = new ImportStore(store, async () => (await env.peer?.("s3"))?.sharedObjects, () => env.now().getTime());
+  void imports.failUnfinished().catch((error: unknown) => env.log?.("warn", "dynamodb: failing interrupted imports failed", error));
   const validator = createDynamoValidator(model);
   return {
     codec: createCodec(model, {
@@ -80,6 +84,7 @@ export function createDynamoRuntime(env: ServiceEnvironment): ServiceRuntime {
       ...partiqlOperations(deps),
       ...globalTableOperations(),
       ...exportOperations(deps, exports),
+      ...importOperations(deps, imports),
     },
     validate(op, input) {
       validator.check(op.name, input, validateInput(model, op, input));
@@ -90,6 +95,7 @@ export function createDynamoRuntime(env: ServiceEnvironment): ServiceRuntime {
     reset: async () => {},
     close: async () => {
       await exports.close();
+      await imports.close();
       await backups.close();
       await ttl.stop();
     },

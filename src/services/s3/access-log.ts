@@ -17,7 +17,7 @@ import { AwsError } from "../../server/errors.js";
 import { ANONYMOUS } from "../../auth/index.js";
 import type { WireResponse } from "../../protocols/types.js";
 import { randomHex } from "../../util/ids.js";
-import { storeWholeObject } from "./object-writer.js";
+import { storeWholeObject } from "./shared-objects.js";
 import { aclsEnabled, LOG_DELIVERY } from "./acl.js";
 import { bucketArn } from "./names.js";
 import { canonicalUserId } from "./operation.js";

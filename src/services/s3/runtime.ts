@@ -2,7 +2,7 @@
  * S3's runtime: its codec (rest-xml with S3's own error and status
  * conventions) and its operation table.
  */
-import { objectWriter } from "./object-writer.js";
+import { sharedObjects } from "./shared-objects.js";
 import { AccessLogger } from "./access-log.js";
 import { Replicator } from "./replication.js";
 import { loadModel, type Operation } from "../../protocols/model.js";
@@ -88,7 +88,7 @@ export async function createS3Runtime(env: ServiceEnvironment): Promise<ServiceR
     },
     responseHeaders: (requestId) => ({ "x-amz-request-id": requestId, "x-amz-id-2": requestId, server: "AmazonS3" }),
     keyTooLarge: () => s3Errors.keyTooLong(),
-    objectWriter: objectWriter(store, () => env.now().getTime()),
+    sharedObjects: sharedObjects(store, () => env.now().getTime()),
     observe: (answered) => accessLog.observe(answered),
     reset: async () => {
       await sweeper.settled();

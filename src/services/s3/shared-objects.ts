@@ -4,7 +4,7 @@
  * PUT of its writer would store it, with S3's default checksum.
  */
 import { HeldBody } from "../../protocols/shared/body.js";
-import type { ObjectWriter } from "../../server/service.js";
+import type { SharedObjects } from "../../server/service.js";
 import { ingestBody, INLINE_BODY_BYTES } from "./body.js";
 import { s3Errors } from "./errors.js";
 import { newObjectRecord } from "./object-headers.js";
@@ -42,12 +42,27 @@ export async function storeWholeObject(store: S3Store, bucket: string, key: stri
   return object.etag;
 }
 
-/** S3's writer for other services. */
-export function objectWriter(store: S3Store, now: () => number): ObjectWriter {
+/** S3's objects as other services see them. */
+export function sharedObjects(store: S3Store, now: () => number): SharedObjects {
   return {
     bucket(name) {
       const record = store.bucket(name);
       return record && { accountId: record.accountId, region: record.region };
+    },
+    *keys(bucket, prefix) {
+      for (const [key] of store.scanObjects(bucket, prefix)) {
+        if (!key.startsWith(prefix)) return;
+        yield key;
+      }
+    },
+    async read(bucket, key) {
+      const record = store.object(bucket, key);
+      if (!record) return undefined;
+      const body = store.responseBody(record);
+      if (Buffer.isBuffer(body)) return body;
+      const chunks: Buffer[] = [];
+      for await (const chunk of body) chunks.push(chunk as Buffer);
+      return Buffer.concat(chunks);
     },
     put: (accountId, bucket, key, body, contentType) => storeWholeObject(store, bucket, key, body, contentType, accountId, now()),
   };
