@@ -72,7 +72,7 @@ export function authenticate(req: AuthRequest, options: AuthOptions): AuthResult
 
 function authenticateNow(req: AuthRequest, options: AuthOptions): AuthResult | Promise<AuthResult> {
   const authorization = header(req.headers, "authorization");
-  if (authorization?.startsWith(ALGORITHM)) return authenticateV4(req, options, parseV4Header(authorization, req.headers, options.dialect));
+  if (authorization?.startsWith(ALGORITHM)) return authenticateV4(req, options, parsedV4Header(req, options, authorization));
   if (authorization?.startsWith("AWS ") && options.allowV2) return authenticateV2Header(req, options, authorization.slice(4));
   if (authorization !== undefined && authorization !== "") throw malformedAuth(options.dialect, "unsupported authorization type");
 
@@ -92,6 +92,23 @@ function authenticateNow(req: AuthRequest, options: AuthOptions): AuthResult | P
 }
 
 // ── SigV4 ───────────────────────────────────────────────────────────────
+
+/**
+ * The Authorization header's parts. A JSON or query service checks the
+ * request's date before the header's form: a malformed header on a request
+ * from too far in the past or future is refused for its time.
+ */
+function parsedV4Header(req: AuthRequest, options: AuthOptions, authorization: string): V4Signature {
+  try {
+    return parseV4Header(authorization, req.headers, options.dialect);
+  } catch (error) {
+    const amzDate = options.dialect === "s3" ? undefined : header(req.headers, "x-amz-date");
+    const time = amzDate === undefined ? NaN : parseAmzDate(amzDate);
+    const now = options.now();
+    if (amzDate !== undefined && !Number.isNaN(time) && Math.abs(now - time) > MAX_SKEW_MS) throw tooSkewed(options.dialect, amzDate, time, now);
+    throw error;
+  }
+}
 
 function authenticateV4(req: AuthRequest, options: AuthOptions, sig: V4Signature): AuthResult | Promise<AuthResult> {
   const { dialect } = options;

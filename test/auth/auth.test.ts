@@ -176,6 +176,21 @@ describe("SigV4 headers and presigned URLs", () => {
     assert.equal(future.message, `Signature not yet current: ${compact(signedAt)} is still later than ${compact(early + 15 * 60_000)} (${compact(early)} + 15 min.)`);
   });
 
+  it("refuses a JSON request from another time for its time, before the form of its Authorization header", async () => {
+    // ScyllaDB's AWS-verified test_expired_signature: a malformed credential scope, fields without commas.
+    const stale: AuthRequest = {
+      method: "POST",
+      path: "/",
+      rawQuery: "",
+      headers: { "x-amz-date": "20170101T010101Z", authorization: "AWS4-HMAC-SHA256 Credential=cassandra/2/3/4/aws4_request SignedHeaders=x-amz-date;host Signature=123" },
+      body: Readable.from([]),
+    };
+    const refused = await rejectsCode(authenticate(stale, options({ dialect: "json" })), "InvalidSignatureException", 400);
+    assert.match(refused.message, /^Signature expired: 20170101T010101Z is now earlier than /);
+    const current = { ...stale, headers: { ...stale.headers, "x-amz-date": new Date().toISOString().replace(/[-:]|\.\d{3}/g, "") } };
+    await rejectsCode(authenticate(current, options({ dialect: "json" })), "IncompleteSignatureException", 400);
+  });
+
   it("treats unknown keys by mode: lenient roots, strict refusals", async () => {
     const req = () => sign({ method: "GET", path: "/", headers: { "x-amz-content-sha256": "UNSIGNED-PAYLOAD" } }, { key: "210987654321", secret: "anything" });
     assert.equal((await authenticate(await req(), options())).principal.arn, "arn:aws:iam::210987654321:root");
