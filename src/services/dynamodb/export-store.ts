@@ -18,24 +18,19 @@
 import { createHash } from "node:crypto";
 import { gzipSync } from "node:zlib";
 import type { SharedObjects } from "../../server/service.js";
-import type { KvStore } from "../../storage/types.js";
-import { prefixRange } from "../../storage/index.js";
 import { randomBase32Hex } from "../../util/ids.js";
 import { Snapshot } from "./backup-store.js";
 import { FORMAT_FILES, itemLine, type ExportFormat } from "./export-formats.js";
+import { JobLedger, type JobRecord } from "./job-ledger.js";
 import type { DynamoStore } from "./store.js";
 import { itemSize, type Item } from "./values.js";
 
-const EXPORTS = "dynamodb-exports";
-const TOKENS = "dynamodb-export-tokens";
-/** How long a ClientToken names its export (DynamoDB: eight hours). */
-export const TOKEN_LIFETIME_MS = 8 * 60 * 60 * 1000;
 /** A data file is written once its text reaches this size (so an export holds no more in memory). */
 const FILE_TEXT_BYTES = 8 * 1024 * 1024;
 
 export type ExportStatus = "IN_PROGRESS" | "COMPLETED" | "FAILED";
 
-export interface ExportRecord {
+export interface ExportRecord extends JobRecord {
   arn: string;
   id: string;
   accountId: string;
@@ -63,68 +58,32 @@ export interface ExportRecord {
   manifest?: string;
 }
 
-interface TokenRecord {
-  arn: string;
-  /** The request's parameters: a token reused with others is a conflict. */
-  fingerprint: string;
-  at: number;
-}
-
 export class ExportStore {
-  private readonly exports: KvStore<ExportRecord>;
-  private readonly tokens: KvStore<TokenRecord>;
-  /** Copies under way, each reading an open snapshot that must not outlive the store. */
-  private readonly copies = new Set<Promise<void>>();
-  private closing = false;
+  readonly ledger: JobLedger<ExportRecord, { arn: string; fingerprint: string }>;
 
   constructor(
     private readonly store: DynamoStore,
     private readonly writer: () => Promise<SharedObjects | undefined>,
     private readonly now: () => number,
   ) {
-    this.exports = store.kv.store<ExportRecord>(EXPORTS);
-    this.tokens = store.kv.store<TokenRecord>(TOKENS);
-  }
-
-  get(accountId: string, region: string, arn: string): ExportRecord | undefined {
-    return this.exports.get([accountId, region, arn]);
-  }
-
-  /** An account's exports in a region (of one table, if named), newest first within each table, after the ARN `after`. */
-  *list(accountId: string, region: string, tableArn: string | undefined, after: string | undefined): Iterable<ExportRecord> {
-    const range = prefixRange([accountId, region]);
-    const entries = this.exports.range({ ...range, reverse: true, ...(after !== undefined ? { end: [accountId, region, after] } : {}) });
-    for (const { value } of entries) {
-      if (tableArn === undefined || value.tableArn === tableArn) yield value;
-    }
-  }
-
-  /** The export a live ClientToken names, with the parameters it was given. */
-  token(accountId: string, region: string, token: string): TokenRecord | undefined {
-    const found = this.tokens.get([accountId, region, token]);
-    return found && this.now() - found.at < TOKEN_LIFETIME_MS ? found : undefined;
+    this.ledger = new JobLedger(store.kv, { records: "dynamodb-exports", tokens: "dynamodb-export-tokens" }, now);
   }
 
   /**
-   * Records a new export (and its token) and starts its copy from the
-   * table's items as they are now: the snapshot is taken in this call.
+   * Records a new export (and its token, with the request's parameters) and
+   * starts its copy from the table's items as they are now: the snapshot is
+   * taken in this call.
    */
   async start(record: ExportRecord, fingerprint: string): Promise<void> {
-    const snapshot = new Snapshot<Item>(this.store.items, [record.tableId], () => this.closing);
+    const ledger = this.ledger;
+    const snapshot = new Snapshot<Item>(this.store.items, [record.tableId], () => ledger.closing);
     try {
-      await this.store.kv.transaction((tx) => {
-        tx.store<ExportRecord>(EXPORTS).put([record.accountId, record.region, record.arn], record);
-        tx.store<TokenRecord>(TOKENS).put([record.accountId, record.region, record.clientToken], { arn: record.arn, fingerprint, at: record.startTime });
-      });
+      await ledger.open(record, { arn: record.arn, fingerprint });
     } catch (error) {
       snapshot.close();
       throw error;
     }
-    const copy = this.copy(record, snapshot).finally(() => {
-      snapshot.close();
-      this.copies.delete(copy);
-    });
-    this.copies.add(copy);
+    ledger.track(this.copy(record, snapshot).finally(() => snapshot.close()));
   }
 
   private async copy(record: ExportRecord, snapshot: Snapshot<Item>): Promise<void> {
@@ -132,16 +91,9 @@ export class ExportStore {
     try {
       outcome = await this.write(record, snapshot);
     } catch (error) {
-      if (this.closing) return;
       outcome = { status: "FAILED", failureCode: "UnknownInternalFailure", failureMessage: error instanceof Error ? error.message : String(error) };
     }
-    if (this.closing) return;
-    const endTime = Math.max(this.now(), record.startTime + 1);
-    await this.exports.transaction((tx) => {
-      const key = [record.accountId, record.region, record.arn];
-      const current = tx.get(key);
-      if (current) tx.put(key, { ...current, ...outcome, endTime });
-    });
+    await this.ledger.settle(record, outcome);
   }
 
   private async write(record: ExportRecord, snapshot: Snapshot<Item>): Promise<Partial<ExportRecord>> {
@@ -215,22 +167,6 @@ export class ExportStore {
     return { status: "COMPLETED", itemCount, billedSizeBytes, manifest };
   }
 
-  /** Exports a stop cut short are failed, as their copies will not go on. */
-  async failUnfinished(): Promise<void> {
-    const unfinished = [...this.exports.range()].filter((entry) => entry.value.status === "IN_PROGRESS");
-    if (unfinished.length === 0) return;
-    await this.exports.transaction((tx) => {
-      for (const { key, value } of unfinished) {
-        tx.put(key, { ...value, status: "FAILED", failureCode: "UnknownInternalFailure", failureMessage: "The export was interrupted by a stop of the server.", endTime: this.now() });
-      }
-    });
-  }
-
-  /** Stops the copies under way (each drops its snapshot) and waits for them. */
-  async close(): Promise<void> {
-    this.closing = true;
-    await Promise.allSettled([...this.copies]);
-  }
 }
 
 /** An S3 prefix as a key's start: `a/b` and `a/b/` both put files under `a/b/`. */

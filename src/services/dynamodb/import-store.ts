@@ -16,18 +16,13 @@
  */
 import { gunzipSync } from "node:zlib";
 import type { SharedObjects } from "../../server/service.js";
-import type { KvStore } from "../../storage/types.js";
-import { prefixRange } from "../../storage/index.js";
+import { JobLedger, type JobRecord } from "./job-ledger.js";
 import { itemKey, validateItemKeys } from "./keys.js";
 import { checkedItem, checkItemSize } from "./requests.js";
 import type { DynamoStore } from "./store.js";
 import type { TableRecord } from "./tables.js";
 import type { AttributeValue, Item } from "./values.js";
 
-const IMPORTS = "dynamodb-imports";
-const TOKENS = "dynamodb-import-tokens";
-/** How long a ClientToken names its import (as for exports: eight hours). */
-const TOKEN_LIFETIME_MS = 8 * 60 * 60 * 1000;
 /** Items written per transaction. */
 const BATCH = 256;
 /**
@@ -39,7 +34,7 @@ const MIN_IMPORT_MS = 1000;
 
 export type ImportStatus = "IN_PROGRESS" | "COMPLETED" | "FAILED";
 
-export interface ImportRecord {
+export interface ImportRecord extends JobRecord {
   arn: string;
   accountId: string;
   region: string;
@@ -65,50 +60,21 @@ export interface ImportRecord {
   failureMessage?: string;
 }
 
-interface TokenRecord {
-  arn: string;
-  tableName: string;
-  at: number;
-}
-
 export class ImportStore {
-  private readonly imports: KvStore<ImportRecord>;
-  private readonly tokens: KvStore<TokenRecord>;
-  private readonly runs = new Set<Promise<void>>();
-  private closing = false;
+  readonly ledger: JobLedger<ImportRecord, { arn: string; tableName: string }>;
 
   constructor(
     private readonly store: DynamoStore,
     private readonly objects: () => Promise<SharedObjects | undefined>,
     private readonly now: () => number,
   ) {
-    this.imports = store.kv.store<ImportRecord>(IMPORTS);
-    this.tokens = store.kv.store<TokenRecord>(TOKENS);
-  }
-
-  get(accountId: string, region: string, arn: string): ImportRecord | undefined {
-    return this.imports.get([accountId, region, arn]);
-  }
-
-  /** An account's imports in a region, newest first within each table, after the ARN `after`. */
-  *list(accountId: string, region: string, after: string | undefined): Iterable<ImportRecord> {
-    const range = prefixRange([accountId, region]);
-    for (const { value } of this.imports.range({ ...range, reverse: true, ...(after !== undefined ? { end: [accountId, region, after] } : {}) })) yield value;
-  }
-
-  token(accountId: string, region: string, token: string): TokenRecord | undefined {
-    const found = this.tokens.get([accountId, region, token]);
-    return found && this.now() - found.at < TOKEN_LIFETIME_MS ? found : undefined;
+    this.ledger = new JobLedger(store.kv, { records: "dynamodb-imports", tokens: "dynamodb-import-tokens" }, now);
   }
 
   /** Records a new import (and its token) and starts it; `table` is the table it will create, not yet stored. */
   async start(record: ImportRecord, table: TableRecord): Promise<void> {
-    await this.store.kv.transaction((tx) => {
-      tx.store<ImportRecord>(IMPORTS).put([record.accountId, record.region, record.arn], record);
-      tx.store<TokenRecord>(TOKENS).put([record.accountId, record.region, record.clientToken], { arn: record.arn, tableName: table.name, at: record.startTime });
-    });
-    const run = this.run(record, table).finally(() => this.runs.delete(run));
-    this.runs.add(run);
+    await this.ledger.open(record, { arn: record.arn, tableName: table.name });
+    this.ledger.track(this.run(record, table));
   }
 
   private async run(record: ImportRecord, table: TableRecord): Promise<void> {
@@ -126,8 +92,8 @@ export class ImportStore {
         } else {
           outcome = await this.load(record, table, objects);
           const wait = record.startTime + MIN_IMPORT_MS - this.now();
-          if (wait > 0 && !this.closing) await new Promise((resolve) => setTimeout(resolve, wait));
-          if (!this.closing) await this.store.publishTable(table, () => {});
+          if (wait > 0 && !this.ledger.closing) await new Promise((resolve) => setTimeout(resolve, wait));
+          if (!this.ledger.closing) await this.store.publishTable(table, () => {});
         }
       }
     } catch (error) {
@@ -135,12 +101,7 @@ export class ImportStore {
     } finally {
       if (held) this.store.releaseName(table);
     }
-    if (this.closing) return;
-    await this.imports.transaction((tx) => {
-      const key = [record.accountId, record.region, record.arn];
-      const current = tx.get(key);
-      if (current) tx.put(key, { ...current, ...outcome, endTime: Math.max(this.now(), record.startTime) });
-    });
+    await this.ledger.settle(record, outcome);
   }
 
   /** Writes the items of every object under the prefix into the (unpublished) table. */
@@ -148,7 +109,7 @@ export class ImportStore {
     const source = record.request.S3BucketSource;
     const counts = { processedItemCount: 0, importedItemCount: 0, errorCount: 0, processedSizeBytes: 0 };
     for (const key of [...objects.keys(source.S3Bucket, source.S3KeyPrefix ?? "")]) {
-      if (this.closing) throw new Error("the service is stopping: import abandoned");
+      if (this.ledger.closing) throw new Error("the service is stopping: import abandoned");
       const stored = await objects.read(source.S3Bucket, key);
       if (stored === undefined) continue;
       let text: string;
@@ -198,21 +159,6 @@ export class ImportStore {
     };
   }
 
-  /** Imports a stop cut short are failed; their tables were never published. */
-  async failUnfinished(): Promise<void> {
-    const unfinished = [...this.imports.range()].filter((entry) => entry.value.status === "IN_PROGRESS");
-    if (unfinished.length === 0) return;
-    await this.imports.transaction((tx) => {
-      for (const { key, value } of unfinished) {
-        tx.put(key, { ...value, status: "FAILED", failureCode: "UnknownInternalFailure", failureMessage: "The import was interrupted by a stop of the server.", endTime: this.now() });
-      }
-    });
-  }
-
-  async close(): Promise<void> {
-    this.closing = true;
-    await Promise.allSettled([...this.runs]);
-  }
 }
 
 /** One line of DynamoDB JSON as an item of `table`, or undefined if it is none. */

@@ -61,9 +61,9 @@ export function createDynamoRuntime(env: ServiceEnvironment): ServiceRuntime {
   void backups.dropUnfinished().catch((error: unknown) => env.log?.("warn", "dynamodb: dropping unfinished backup copies failed", error));
   // Exports write into S3, loaded when the first export needs it.
   const exports = new ExportStore(store, async () => (await env.peer?.("s3"))?.sharedObjects, () => env.now().getTime());
-  void exports.failUnfinished().catch((error: unknown) => env.log?.("warn", "dynamodb: failing interrupted exports failed", error));
+  void exports.ledger.failUnfinished("export").catch((error: unknown) => env.log?.("warn", "dynamodb: failing interrupted exports failed", error));
   const imports = new ImportStore(store, async () => (await env.peer?.("s3"))?.sharedObjects, () => env.now().getTime());
-  void imports.failUnfinished().catch((error: unknown) => env.log?.("warn", "dynamodb: failing interrupted imports failed", error));
+  void imports.ledger.failUnfinished("import").catch((error: unknown) => env.log?.("warn", "dynamodb: failing interrupted imports failed", error));
   const validator = createDynamoValidator(model);
   return {
     codec: createCodec(model, {
@@ -94,8 +94,8 @@ export function createDynamoRuntime(env: ServiceEnvironment): ServiceRuntime {
     responseHeaders: (requestId) => ({ "x-amzn-requestid": requestId, server: "Server" }),
     reset: async () => {},
     close: async () => {
-      await exports.close();
-      await imports.close();
+      await exports.ledger.close();
+      await imports.ledger.close();
       await backups.close();
       await ttl.stop();
     },

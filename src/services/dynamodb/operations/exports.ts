@@ -100,9 +100,9 @@ export function exportOperations(deps: DynamoDeps, exports: ExportStore): Operat
           input.ExportTime?.getTime(),
         ]);
         const clientToken = input.ClientToken ?? randomUUID();
-        const earlier = exports.token(ctx.accountId, ctx.region, clientToken);
+        const earlier = exports.ledger.token(ctx.accountId, ctx.region, clientToken);
         if (earlier) {
-          const record = earlier.fingerprint === fingerprint ? exports.get(ctx.accountId, ctx.region, earlier.arn) : undefined;
+          const record = earlier.fingerprint === fingerprint ? exports.ledger.get(ctx.accountId, ctx.region, earlier.arn) : undefined;
           if (!record) throw exportErrors.conflict();
           return { ExportDescription: describeExport(record) };
         }
@@ -159,7 +159,7 @@ export function exportOperations(deps: DynamoDeps, exports: ExportStore): Operat
         const summaries: Record<string, unknown>[] = [];
         let last: ExportRecord | undefined;
         let more = false;
-        for (const record of exports.list(ctx.accountId, ctx.region, undefined, after)) {
+        for (const record of exports.ledger.list(ctx.accountId, ctx.region, after)) {
           if (tableFilter !== undefined && record.tableId !== tableFilter) continue;
           if (summaries.length === limit) {
             more = true;
@@ -188,7 +188,7 @@ function namedExport(exports: ExportStore, arn: string, ctx: RequestContext): Ex
     }
   }
   if (!EXPORT_ARN.test(arn)) throw ddbErrors.validation("Invalid Export ARN");
-  const record = exports.get(ctx.accountId, ctx.region, arn);
+  const record = exports.ledger.get(ctx.accountId, ctx.region, arn);
   if (!record) throw exportErrors.notFound(arn);
   return record;
 }

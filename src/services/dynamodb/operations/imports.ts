@@ -54,9 +54,9 @@ export function importOperations(deps: DynamoDeps, imports: ImportStore): Operat
         if (store.table(ctx.accountId, ctx.region, name)) throw ddbErrors.resourceInUse(`Table already exists: ${name}`);
 
         // A token names its import: the same table gives the import back, whatever else changed; another table conflicts.
-        const earlier = imports.token(ctx.accountId, ctx.region, input.ClientToken);
+        const earlier = imports.ledger.token(ctx.accountId, ctx.region, input.ClientToken);
         if (earlier) {
-          const record = earlier.tableName === name ? imports.get(ctx.accountId, ctx.region, earlier.arn) : undefined;
+          const record = earlier.tableName === name ? imports.ledger.get(ctx.accountId, ctx.region, earlier.arn) : undefined;
           if (!record) throw new AwsError("ImportConflictException", "Duplicate request detected with conflicting parameters", 400);
           return { ImportTableDescription: describeImport(record) };
         }
@@ -97,7 +97,7 @@ export function importOperations(deps: DynamoDeps, imports: ImportStore): Operat
       authorize: (i) => [{ action: "dynamodb:DescribeImport", resource: typeof i.ImportArn === "string" ? i.ImportArn : "*" }],
       handle(input, ctx) {
         if (!IMPORT_ARN.test(input.ImportArn)) throw ddbErrors.validation("Invalid Import ARN");
-        const record = imports.get(ctx.accountId, ctx.region, input.ImportArn);
+        const record = imports.ledger.get(ctx.accountId, ctx.region, input.ImportArn);
         if (!record) throw new AwsError("ImportNotFoundException", `Import not found: ${input.ImportArn}`, 400);
         return { ImportTableDescription: describeImport(record) };
       },
@@ -112,7 +112,7 @@ export function importOperations(deps: DynamoDeps, imports: ImportStore): Operat
         const summaries: Record<string, unknown>[] = [];
         let last: ImportRecord | undefined;
         let more = false;
-        for (const record of imports.list(ctx.accountId, ctx.region, after)) {
+        for (const record of imports.ledger.list(ctx.accountId, ctx.region, after)) {
           if (input.TableArn !== undefined && record.tableArn !== input.TableArn) continue;
           if (summaries.length === limit) {
             more = true;
