@@ -44,7 +44,7 @@ export async function runPipeline(req: IncomingMessage, deps: PipelineDeps, sign
   const rawPath = q < 0 ? rawUrl : rawUrl.slice(0, q);
   const rawQuery = q < 0 ? "" : rawUrl.slice(q + 1);
 
-  const route = deps.router.route(req.headers, rawQuery, req.method);
+  const route = deps.router.route(req.headers, rawQuery, req.method, rawPath);
   if (route.unsupported !== undefined) {
     return { response: await unsupportedService(req, rawQuery, route.unsupported, newRequestId()), service: route.unsupported };
   }

@@ -36,7 +36,7 @@ export class ServiceRouter {
   /** The JSON service that answers preflights of calls naming an X-Amz-Target. */
   private readonly preflightTarget: ServiceDefinition | undefined;
 
-  route(headers: IncomingHttpHeaders, rawQuery: string, method?: string): Route {
+  route(headers: IncomingHttpHeaders, rawQuery: string, method?: string, path?: string): Route {
     const website = websiteBucket(headers.host);
     if (website !== undefined) return { service: this.fallback, websiteBucket: website };
     const bucket = virtualHostBucket(headers.host);
@@ -51,9 +51,9 @@ export class ServiceRouter {
       if (service) return { service };
     }
 
-    // A browser's preflight carries no target, only the headers the call will send: one that
-    // will send X-Amz-Target calls a JSON service (DynamoDB's, which answers for them all).
-    if (method === "OPTIONS" && this.preflightTarget && asksForTarget(headers)) return { service: this.preflightTarget };
+    // A browser's preflight carries no target, only the headers the call will send: one to `/`
+    // that will send X-Amz-Target calls a JSON service (DynamoDB's, which answers for them all).
+    if (method === "OPTIONS" && path === "/" && this.preflightTarget && asksForTarget(headers)) return { service: this.preflightTarget };
 
     const scope = credentialScopeService(headers.authorization, rawQuery);
     if (scope !== undefined) {

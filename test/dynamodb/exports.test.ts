@@ -129,6 +129,10 @@ describe("DynamoDB exports to S3", () => {
     assert.equal(again.ExportDescription!.ExportArn, first.ExportDescription!.ExportArn);
     const conflict = await rejectsWith(ddb.send(new ExportTableToPointInTimeCommand({ TableArn: tableArn, S3Bucket: "exports", ClientToken: token, ExportFormat: "ION" })), "ExportConflictException", 400);
     assert.match(conflict.message, /^Duplicate request detected/);
+    // Two requests with one token at once still make one export.
+    const racing = () => ddb.send(new ExportTableToPointInTimeCommand({ TableArn: tableArn, S3Bucket: "exports", ClientToken: "raced" }));
+    const [one, two] = await Promise.all([racing(), racing()]);
+    assert.equal(one.ExportDescription!.ExportArn, two.ExportDescription!.ExportArn);
 
     const arns: string[] = [];
     let NextToken: string | undefined;
@@ -141,9 +145,9 @@ describe("DynamoDB exports to S3", () => {
       }
       NextToken = page.NextToken;
     } while (NextToken);
-    assert.equal(arns.length, 3);
+    assert.equal(arns.length, 4);
     assert.deepEqual(arns, [...arns].sort().reverse(), "newest first");
-    assert.equal(arns[0], first.ExportDescription!.ExportArn);
+    assert.equal(arns[0], one.ExportDescription!.ExportArn);
     await rejectsWith(ddb.send(new ListExportsCommand({ NextToken: "0123456789abcdef" })), "ValidationException", 400);
   });
 
@@ -173,6 +177,7 @@ describe("DynamoDB exports to S3", () => {
       "NotImplemented",
       501,
     );
+    await rejectsWith(ddb.send(new ExportTableToPointInTimeCommand({ TableArn: tableArn, S3Bucket: "exports", S3SseAlgorithm: "KMS" })), "NotImplemented", 501);
     await rejectsWith(ddb.send(new DescribeExportCommand({ ExportArn: tableArn })), "ValidationException", 400);
     await rejectsWith(ddb.send(new DescribeExportCommand({ ExportArn: `${tableArn}/export/01234567890123-abcdef01` })), "ExportNotFoundException", 400);
   });

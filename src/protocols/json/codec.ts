@@ -132,7 +132,8 @@ function crc32(data: Buffer): number {
  */
 function decompressed(body: Buffer, encoding: string | string[], maxBody: number): Buffer {
   const name = String(encoding).trim().toLowerCase();
-  if (name === "identity" || name === "") return body;
+  // `amz-1.0` is what older AWS JSON clients name their (plain) bodies with.
+  if (name === "identity" || name === "" || name === "amz-1.0") return body;
   const failed = () => new AwsError("InternalServerError", "The request body could not be decoded as its Content-Encoding says.", 500);
   if (name !== "gzip") throw failed();
   try {

@@ -16,12 +16,14 @@
  * background and ends COMPLETED or FAILED (a bucket that is not there).
  */
 import { createHash } from "node:crypto";
-import { gzipSync } from "node:zlib";
+import { promisify } from "node:util";
+import { gzip } from "node:zlib";
+import { isAwsError } from "../../server/errors.js";
 import type { SharedObjects } from "../../server/service.js";
 import { randomBase32Hex } from "../../util/ids.js";
 import { Snapshot } from "./backup-store.js";
 import { FORMAT_FILES, itemLine, type ExportFormat } from "./export-formats.js";
-import { JobLedger, type JobRecord } from "./job-ledger.js";
+import { JobLedger, yieldTurn, type JobRecord } from "./job-ledger.js";
 import type { DynamoStore } from "./store.js";
 import { itemSize, type Item } from "./values.js";
 
@@ -74,16 +76,23 @@ export class ExportStore {
    * starts its copy from the table's items as they are now: the snapshot is
    * taken in this call.
    */
-  async start(record: ExportRecord, fingerprint: string): Promise<void> {
+  async start(record: ExportRecord, fingerprint: string, earlier: (token: { fingerprint: string }, job: ExportRecord | undefined) => ExportRecord): Promise<ExportRecord> {
     const ledger = this.ledger;
     const snapshot = new Snapshot<Item>(this.store.items, [record.tableId], () => ledger.closing);
+    let opened: { record: ExportRecord; opened: boolean };
     try {
-      await ledger.open(record, { arn: record.arn, fingerprint });
+      opened = await ledger.open(record, { arn: record.arn, fingerprint }, earlier);
     } catch (error) {
       snapshot.close();
       throw error;
     }
+    // Another request with the same token recorded its export first: that one is the answer.
+    if (!opened.opened) {
+      snapshot.close();
+      return opened.record;
+    }
     ledger.track(this.copy(record, snapshot).finally(() => snapshot.close()));
+    return record;
   }
 
   private async copy(record: ExportRecord, snapshot: Snapshot<Item>): Promise<void> {
@@ -91,7 +100,9 @@ export class ExportStore {
     try {
       outcome = await this.write(record, snapshot);
     } catch (error) {
-      outcome = { status: "FAILED", failureCode: "UnknownInternalFailure", failureMessage: error instanceof Error ? error.message : String(error) };
+      // The bucket deleted while the export wrote to it fails it as a missing bucket does.
+      const failureCode = isAwsError(error) && error.code === "NoSuchBucket" ? "S3NoSuchBucket" : "UnknownInternalFailure";
+      outcome = { status: "FAILED", failureCode, failureMessage: error instanceof Error ? error.message : String(error) };
     }
     await this.ledger.settle(record, outcome);
   }
@@ -118,7 +129,7 @@ export class ExportStore {
     const flush = async () => {
       if (lines.length === 0 && manifestLines.length > 0) return;
       const key = `${root}data/${randomBase32Hex(26).toLowerCase()}${format.extension}`;
-      const body = gzipSync(format.header + lines.map((line) => `${line}\n`).join(""));
+      const body = await gzipped(format.header + lines.map((line) => `${line}\n`).join(""));
       const etag = await put(key, body, "application/octet-stream");
       manifestLines.push(JSON.stringify({ itemCount: lines.length, md5Checksum: md5(body), etag: etag.replace(/"/g, ""), dataFileS3Key: key }));
       lines = [];
@@ -133,6 +144,8 @@ export class ExportStore {
         billedSizeBytes += itemSize(value);
         if (textBytes >= FILE_TEXT_BYTES) await flush();
       }
+      // Other requests get their turn between batches.
+      await yieldTurn();
     }
     await flush();
 
@@ -174,6 +187,8 @@ function prefixOf(prefix: string | undefined): string {
   if (prefix === undefined || prefix === "") return "";
   return prefix.endsWith("/") ? prefix : `${prefix}/`;
 }
+
+const gzipped = promisify(gzip);
 
 function md5(body: Buffer): string {
   return createHash("md5").update(body).digest("base64");

@@ -16,7 +16,7 @@
  */
 import { gunzipSync } from "node:zlib";
 import type { SharedObjects } from "../../server/service.js";
-import { JobLedger, type JobRecord } from "./job-ledger.js";
+import { JobLedger, yieldTurn, type JobRecord } from "./job-ledger.js";
 import { itemKey, validateItemKeys } from "./keys.js";
 import { checkedItem, checkItemSize } from "./requests.js";
 import type { DynamoStore } from "./store.js";
@@ -72,9 +72,11 @@ export class ImportStore {
   }
 
   /** Records a new import (and its token) and starts it; `table` is the table it will create, not yet stored. */
-  async start(record: ImportRecord, table: TableRecord): Promise<void> {
-    await this.ledger.open(record, { arn: record.arn, tableName: table.name });
-    this.ledger.track(this.run(record, table));
+  async start(record: ImportRecord, table: TableRecord, earlier: (token: { tableName: string }, job: ImportRecord | undefined) => ImportRecord): Promise<ImportRecord> {
+    const opened = await this.ledger.open(record, { arn: record.arn, tableName: table.name }, earlier);
+    // Another request with the same token recorded its import first: that one is the answer.
+    if (opened.opened) this.ledger.track(this.run(record, table));
+    return opened.record;
   }
 
   private async run(record: ImportRecord, table: TableRecord): Promise<void> {
@@ -145,7 +147,11 @@ export class ImportStore {
         }
         counts.importedItemCount++;
         batch.push(item);
-        if (batch.length >= BATCH) await flush();
+        if (batch.length >= BATCH) {
+          await flush();
+          // Other requests get their turn between batches.
+          await yieldTurn();
+        }
       }
       await flush();
     }

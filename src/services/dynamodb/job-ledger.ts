@@ -53,11 +53,24 @@ export class JobLedger<R extends JobRecord, T extends object> {
     return found && this.now() - found.at < TOKEN_LIFETIME_MS ? found : undefined;
   }
 
-  /** Records a new job and its token in one transaction. */
-  async open(record: R, token: T): Promise<void> {
-    await this.kv.transaction((tx) => {
-      tx.store<R>(this.names.records).put([record.accountId, record.region, record.arn], record);
-      tx.store<T & { at: number }>(this.names.tokens).put([record.accountId, record.region, record.clientToken], { ...token, at: record.startTime });
+  /**
+   * Records a new job and its token in one transaction, unless a request
+   * with the same token got there first: then `earlier` decides, from what
+   * that token was given with and its job's record, what this request gets
+   * (that job, or a thrown conflict), and nothing is recorded.
+   */
+  async open(record: R, token: T, earlier: (token: T & { at: number }, job: R | undefined) => R): Promise<{ record: R; opened: boolean }> {
+    return this.kv.transaction((tx) => {
+      const tokens = tx.store<T & { at: number }>(this.names.tokens);
+      const records = tx.store<R>(this.names.records);
+      const tokenKey = [record.accountId, record.region, record.clientToken];
+      const held = tokens.get(tokenKey);
+      if (held && this.now() - held.at < TOKEN_LIFETIME_MS) {
+        return { record: earlier(held, records.get([record.accountId, record.region, (held as { arn?: string }).arn ?? ""])), opened: false };
+      }
+      records.put([record.accountId, record.region, record.arn], record);
+      tokens.put(tokenKey, { ...token, at: record.startTime });
+      return { record, opened: true };
     });
   }
 
@@ -94,4 +107,15 @@ export class JobLedger<R extends JobRecord, T extends object> {
     this.closing = true;
     await Promise.allSettled([...this.running]);
   }
+
+  /** Stops the jobs under way (a reset), and takes new ones again. */
+  async interrupt(): Promise<void> {
+    await this.close();
+    this.closing = false;
+  }
+}
+
+/** Lets the event loop run what waits (requests) before a job goes on. */
+export function yieldTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }

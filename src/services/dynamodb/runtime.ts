@@ -50,7 +50,7 @@ const CORAL_ERRORS: Readonly<Record<string, { type: string; messageName: "messag
 /** A failed condition that hands back the old item names its message `Message`, as DynamoDB does. */
 const OLD_ITEM_CONDITION_FAILURE = { type: "com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException", messageName: "Message" } as const;
 
-export function createDynamoRuntime(env: ServiceEnvironment): ServiceRuntime {
+export async function createDynamoRuntime(env: ServiceEnvironment): Promise<ServiceRuntime> {
   const model = withTableKeyLimit(loadModel("dynamodb"));
   const store = new DynamoStore(env.kv);
   const ttl = new TtlSweeper(store, () => env.now().getTime());
@@ -61,9 +61,11 @@ export function createDynamoRuntime(env: ServiceEnvironment): ServiceRuntime {
   void backups.dropUnfinished().catch((error: unknown) => env.log?.("warn", "dynamodb: dropping unfinished backup copies failed", error));
   // Exports write into S3, loaded when the first export needs it.
   const exports = new ExportStore(store, async () => (await env.peer?.("s3"))?.sharedObjects, () => env.now().getTime());
-  void exports.ledger.failUnfinished("export").catch((error: unknown) => env.log?.("warn", "dynamodb: failing interrupted exports failed", error));
+
   const imports = new ImportStore(store, async () => (await env.peer?.("s3"))?.sharedObjects, () => env.now().getTime());
-  void imports.ledger.failUnfinished("import").catch((error: unknown) => env.log?.("warn", "dynamodb: failing interrupted imports failed", error));
+  // Jobs a stop cut short read FAILED before any request can see them.
+  await exports.ledger.failUnfinished("export");
+  await imports.ledger.failUnfinished("import");
   const validator = createDynamoValidator(model);
   return {
     codec: createCodec(model, {
@@ -92,7 +94,11 @@ export function createDynamoRuntime(env: ServiceEnvironment): ServiceRuntime {
     crossOrigin: anyOriginCors,
     // DynamoDB names no server software: its answers say `Server: Server`.
     responseHeaders: (requestId) => ({ "x-amzn-requestid": requestId, server: "Server" }),
-    reset: async () => {},
+    // A reset stops the jobs under way: none writes into what the reset left.
+    reset: async () => {
+      await exports.ledger.interrupt();
+      await imports.ledger.interrupt();
+    },
     close: async () => {
       await exports.ledger.close();
       await imports.ledger.close();

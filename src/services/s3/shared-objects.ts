@@ -5,16 +5,21 @@
  */
 import { HeldBody } from "../../protocols/shared/body.js";
 import type { SharedObjects } from "../../server/service.js";
+import { aclsEnabled } from "./acl.js";
 import { ingestBody, INLINE_BODY_BYTES } from "./body.js";
 import { s3Errors } from "./errors.js";
 import { newObjectRecord } from "./object-headers.js";
 import { newVersionLock } from "./object-lock.js";
 import type { S3Store } from "./store.js";
 
+/** S3's longest key, in UTF-8 bytes. */
+const MAX_KEY_BYTES = 1024;
+
 /** Stores `bytes` under `key` of bucket `bucket`, written by `accountId` at `now`; answers the quoted ETag. */
 export async function storeWholeObject(store: S3Store, bucket: string, key: string, bytes: Buffer, contentType: string, accountId: string, now: number): Promise<string> {
   const record = store.bucket(bucket);
   if (!record) throw s3Errors.noSuchBucket(bucket);
+  if (Buffer.byteLength(key) > MAX_KEY_BYTES) throw s3Errors.keyTooLong();
   const body = await ingestBody(store.blobs, new HeldBody(bytes), {}, new Map(), INLINE_BODY_BYTES);
   const lock = newVersionLock(record, {}, now);
   const object = newObjectRecord(
@@ -25,7 +30,8 @@ export async function storeWholeObject(store: S3Store, bucket: string, key: stri
       size: body.size,
       etag: `"${body.md5Hex}"`,
       lastModified: Math.floor(now / 1000) * 1000,
-      ownerAccountId: accountId,
+      // With ACLs disabled (bucket owner enforced), the bucket's owner owns every object written to it.
+      ownerAccountId: aclsEnabled(record) ? accountId : record.accountId,
       checksum: { algorithm: body.checksum.algorithm, value: body.checksum.value, type: "FULL_OBJECT" },
       tags: [],
       lockMode: lock.lockMode,

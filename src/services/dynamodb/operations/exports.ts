@@ -100,11 +100,15 @@ export function exportOperations(deps: DynamoDeps, exports: ExportStore): Operat
           input.ExportTime?.getTime(),
         ]);
         const clientToken = input.ClientToken ?? randomUUID();
+        // A token names one export: the same request gets it back, another is a conflict.
+        const sameExport = (token: { fingerprint: string }, job: ExportRecord | undefined) => {
+          if (token.fingerprint !== fingerprint || !job) throw exportErrors.conflict();
+          return job;
+        };
         const earlier = exports.ledger.token(ctx.accountId, ctx.region, clientToken);
-        if (earlier) {
-          const record = earlier.fingerprint === fingerprint ? exports.ledger.get(ctx.accountId, ctx.region, earlier.arn) : undefined;
-          if (!record) throw exportErrors.conflict();
-          return { ExportDescription: describeExport(record) };
+        if (earlier) return { ExportDescription: describeExport(sameExport(earlier, exports.ledger.get(ctx.accountId, ctx.region, earlier.arn))) };
+        if (input.S3SseAlgorithm === "KMS") {
+          throw new AwsError("NotImplemented", "Exports encrypted with KMS keys (S3SseAlgorithm KMS) are not supported by Nimbus yet.", 501);
         }
 
         const id = `0${now}-${randomUUID().slice(0, 8)}`;
@@ -129,8 +133,7 @@ export function exportOperations(deps: DynamoDeps, exports: ExportStore): Operat
         if (input.S3SseAlgorithm !== undefined) record.s3SseAlgorithm = input.S3SseAlgorithm;
         if (input.S3SseKmsKeyId !== undefined) record.s3SseKmsKeyId = input.S3SseKmsKeyId;
         if (input.ExportType !== undefined) record.exportType = input.ExportType;
-        await exports.start(record, fingerprint);
-        return { ExportDescription: describeExport(record) };
+        return { ExportDescription: describeExport(await exports.start(record, fingerprint, sameExport)) };
       },
     }),
 

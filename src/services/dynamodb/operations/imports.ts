@@ -54,12 +54,12 @@ export function importOperations(deps: DynamoDeps, imports: ImportStore): Operat
         if (store.table(ctx.accountId, ctx.region, name)) throw ddbErrors.resourceInUse(`Table already exists: ${name}`);
 
         // A token names its import: the same table gives the import back, whatever else changed; another table conflicts.
+        const sameImport = (token: { tableName: string }, job: ImportRecord | undefined) => {
+          if (token.tableName !== name || !job) throw new AwsError("ImportConflictException", "Duplicate request detected with conflicting parameters", 400);
+          return job;
+        };
         const earlier = imports.ledger.token(ctx.accountId, ctx.region, input.ClientToken);
-        if (earlier) {
-          const record = earlier.tableName === name ? imports.ledger.get(ctx.accountId, ctx.region, earlier.arn) : undefined;
-          if (!record) throw new AwsError("ImportConflictException", "Duplicate request detected with conflicting parameters", 400);
-          return { ImportTableDescription: describeImport(record) };
-        }
+        if (earlier) return { ImportTableDescription: describeImport(sameImport(earlier, imports.ledger.get(ctx.accountId, ctx.region, earlier.arn))) };
         if (input.InputFormat !== "DYNAMODB_JSON" || input.InputCompressionType === "ZSTD") {
           const what = input.InputFormat !== "DYNAMODB_JSON" ? `${input.InputFormat} objects` : "ZSTD-compressed objects";
           throw new AwsError("NotImplemented", `Importing ${what} is not supported by Nimbus yet: it imports DYNAMODB_JSON, plain or GZIP.`, 501);
@@ -88,8 +88,7 @@ export function importOperations(deps: DynamoDeps, imports: ImportStore): Operat
           importedItemCount: 0,
           errorCount: 0,
         };
-        await imports.start(record, table);
-        return { ImportTableDescription: describeImport(record) };
+        return { ImportTableDescription: describeImport(await imports.start(record, table, sameImport)) };
       },
     }),
 

@@ -15,7 +15,7 @@ import { s3Errors } from "../errors.js";
 import { compareUtf8, successor, urlEncodeKey } from "../keys.js";
 import { assertValidKey, bucketArn, objectArn } from "../names.js";
 import { headersFromInput, newObjectRecord, parseTaggingHeader, type ObjectHeaderInput } from "../object-headers.js";
-import { aclRequirements, objectRequirement, checkEncryption, objectWriteAcl, operation, owner, refuseEncryptionHeader, writeKeys, requireBucket, type AclInput, type EncryptionInput, type S3Deps } from "../operation.js";
+import { aclRequirements, objectKeySources, objectRequirement, checkEncryption, objectWriteAcl, operation, owner, refuseEncryptionHeader, writeKeys, requireBucket, type AclInput, type EncryptionInput, type S3Deps } from "../operation.js";
 import { CHECKSUM_ALGORITHMS, type ChecksumAlgorithm, type ObjectRecord, type PartRecord, type UploadRecord } from "../records.js";
 import {
   checkNamedComposite,
@@ -253,11 +253,11 @@ export function multipartOperations({ store }: S3Deps): OperationTable {
     }),
 
     UploadPartCopy: operation<UploadPartCopyInput>({
-      authorize(i) {
+      authorize(i, ctx) {
         const source = parseCopySource(i.CopySource);
         return [
-          objectRequirement("s3:GetObject", source.bucket, source.key, source.versionId),
-          { action: "s3:PutObject", resource: objectArn(i.Bucket, i.Key) },
+          objectRequirement("s3:GetObject", source.bucket, source.key, source.versionId, objectKeySources(store, ctx, source.bucket, source.key, source.versionId)),
+          { action: "s3:PutObject", resource: objectArn(i.Bucket, i.Key), keys: writeKeys(ctx) },
         ];
       },
       async handle(input, ctx) {
