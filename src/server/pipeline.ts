@@ -9,6 +9,7 @@ import type { AuthResult, CredentialProvider } from "../auth/types.js";
 import type { NimbusConfig } from "../config.js";
 import type { Operation } from "../protocols/model.js";
 import type { Structure, WireRequest, WireResponse } from "../protocols/types.js";
+import { compressAnswer } from "./answer-compression.js";
 import type { RequestContext } from "./context.js";
 import { AwsError, internalError, isAwsError } from "./errors.js";
 import type { Route, ServiceRouter } from "./router.js";
@@ -93,6 +94,7 @@ export async function runPipeline(req: IncomingMessage, deps: PipelineDeps, sign
     const output = handling instanceof Promise ? await handling : handling;
 
     const response = runtime.codec.serializeOutput(op, output, { requestId, hostId: requestId, method: req.method ?? "GET" });
+    if (runtime.compressesAnswers) compressAnswer(req.headers["accept-encoding"], response);
     Object.assign(response.headers, runtime.responseHeaders(requestId), crossOriginHeaders);
     if (runtime.observe) observe(runtime, req, ctx, op, input, response, undefined, started);
     return { response, service: service.name, operation: op.name };

@@ -145,6 +145,8 @@ export interface ServiceRuntime {
   observe?(answered: AnsweredRequest): void;
   /** What a key too long for the store answers (an S3 key of control characters, escaped past LMDB's limit). */
   keyTooLarge?(): AwsError;
+  /** Large answers are compressed when the request's Accept-Encoding allows it (DynamoDB's). */
+  compressesAnswers?: boolean;
   /** Objects written by other services (S3's). */
   sharedObjects?: SharedObjects;
   /** Drops all state (POST /_nimbus/reset). */

@@ -51,6 +51,8 @@ export interface RawResponse {
   status: number;
   headers: Record<string, string | string[] | undefined>;
   body: string;
+  /** The body as received, for answers that are not text. */
+  bytes: Buffer;
 }
 
 export async function signRequest(endpoint: string, r: RawRequest) {
@@ -76,10 +78,12 @@ export async function rawRequest(endpoint: string, r: RawRequest): Promise<RawRe
     const req = request(
       { host: signed.hostname, port: signed.port, method: signed.method, path: `${encodePath(signed.path)}${query ? `?${query}` : ""}`, headers: signed.headers },
       (res) => {
-        let body = "";
-        res.setEncoding("utf8");
-        res.on("data", (d: string) => (body += d));
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+        const chunks: Buffer[] = [];
+        res.on("data", (d: Buffer) => chunks.push(d));
+        res.on("end", () => {
+          const bytes = Buffer.concat(chunks);
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: bytes.toString("utf8"), bytes });
+        });
       },
     );
     req.on("error", reject);

@@ -114,7 +114,8 @@ export function createJsonCodec(model: ServiceModel, options: CodecOptions = {})
 
 const nativeCrc32 = (zlib as { crc32?: (data: Buffer) => number }).crc32;
 
-function crc32(data: Buffer): number {
+/** The CRC32 DynamoDB's clients check (x-amz-crc32). */
+export function crc32(data: Buffer): number {
   if (nativeCrc32) return nativeCrc32(data) >>> 0;
   let c = ~0;
   for (const byte of data) {

@@ -92,6 +92,7 @@ export async function createDynamoRuntime(env: ServiceEnvironment): Promise<Serv
       validator.check(op.name, input, validateInput(model, op, input));
     },
     crossOrigin: anyOriginCors,
+    compressesAnswers: true,
     // DynamoDB names no server software: its answers say `Server: Server`.
     responseHeaders: (requestId) => ({ "x-amzn-requestid": requestId, server: "Server" }),
     // A reset stops the jobs under way: none writes into what the reset left.
