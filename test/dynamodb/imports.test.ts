@@ -132,4 +132,28 @@ describe("DynamoDB imports from S3", () => {
     await rejectsWith(ddb.send(new DescribeImportCommand({ ImportArn: "arn:aws:dynamodb:us-east-1:000000000000:table/x/import/01658528578619-c4d4e311" })), "ValidationException", 400);
     await rejectsWith(ddb.send(new ImportTableCommand({ ...request("ion", "tiny/"), InputFormat: "ION" })), "NotImplemented", 501);
   });
+
+  it("imports CSV: strings but for key attributes, a header per object unless the request names one", async () => {
+    await s3.send(new PutObjectCommand({ Bucket: "imports", Key: "csv/1.csv", Body: 'id,n,note\n1,10,"quoted, with comma"\n2,20,"a ""quote"""\n' }));
+    await s3.send(new PutObjectCommand({ Bucket: "imports", Key: "csv/2.csv", Body: "id,n,note\n3,30,plain\n" }));
+    const numbered = {
+      TableName: "from-csv",
+      AttributeDefinitions: [{ AttributeName: "id", AttributeType: "N" as const }],
+      KeySchema: [{ AttributeName: "id", KeyType: "HASH" as const }],
+      BillingMode: "PAY_PER_REQUEST" as const,
+    };
+    const { ImportTableDescription: started } = await ddb.send(new ImportTableCommand({ ...request("from-csv", "csv/"), InputFormat: "CSV", TableCreationParameters: numbered }));
+    const done = await finished(started!.ImportArn!);
+    assert.deepEqual([done.ImportStatus, done.ImportedItemCount], ["COMPLETED", 3]);
+    const items = (await ddb.send(new ScanCommand({ TableName: "from-csv" }))).Items!.sort((a, b) => Number(a.id!.N) - Number(b.id!.N));
+    assert.deepEqual(items[0], { id: { N: "1" }, n: { S: "10" }, note: { S: "quoted, with comma" } });
+    assert.deepEqual(items[1]!.note, { S: 'a "quote"' });
+
+    await s3.send(new PutObjectCommand({ Bucket: "imports", Key: "piped/1.csv", Body: "k|v\nk2|v2\n" }));
+    const { ImportTableDescription: piped } = await ddb.send(
+      new ImportTableCommand({ ...request("piped", "piped/"), InputFormat: "CSV", InputFormatOptions: { Csv: { Delimiter: "|", HeaderList: ["id", "value"] } } }),
+    );
+    assert.equal((await finished(piped!.ImportArn!)).ImportedItemCount, 2);
+    assert.deepEqual(await scanIds("piped"), ["k", "k2"]);
+  });
 });

@@ -136,10 +136,9 @@ export class ImportStore {
           }
         });
       };
-      for (const line of text.split("\n")) {
-        if (line.trim() === "") continue;
+      for (const read of readItems(text, record.request, table)) {
         counts.processedItemCount++;
-        const item = importedItem(line, table);
+        const item = read();
         // The first line that is no item abandons the rest of its object.
         if (!item) {
           counts.errorCount++;
@@ -167,16 +166,34 @@ export class ImportStore {
 
 }
 
-/** One line of DynamoDB JSON as an item of `table`, or undefined if it is none. */
-function importedItem(line: string, table: TableRecord): Item | undefined {
-  try {
-    const parsed = JSON.parse(line) as { Item?: unknown };
-    if (typeof parsed !== "object" || parsed === null || typeof parsed.Item !== "object" || parsed.Item === null || Array.isArray(parsed.Item)) return undefined;
-    const item: Item = {};
-    for (const [name, value] of Object.entries(parsed.Item as Record<string, unknown>)) {
-      if (name === "") return undefined;
-      item[name] = fromWire(value);
+/**
+ * The items an object holds, each read when asked for (undefined for one
+ * that is no item): DynamoDB JSON, a line each (blank lines skipped), or
+ * CSV, a record each after the header (the object's first record, unless
+ * the request gives one).
+ */
+function* readItems(text: string, request: ImportRecord["request"], table: TableRecord): Iterable<() => Item | undefined> {
+  if (request.InputFormat !== "CSV") {
+    for (const line of text.split("\n")) if (line.trim() !== "") yield () => checkedImport(table, () => jsonItem(line));
+    return;
+  }
+  const options = (request.InputFormatOptions as { Csv?: { Delimiter?: string; HeaderList?: string[] } } | undefined)?.Csv;
+  let header = options?.HeaderList;
+  for (const row of csvRows(text, options?.Delimiter ?? ",")) {
+    if (!header) {
+      header = row;
+      continue;
     }
+    const names = header;
+    yield () => checkedImport(table, () => csvItem(names, row, table));
+  }
+}
+
+/** An item made by `make` if it is one `table` can hold: its values, size and keys as a PutItem's. */
+function checkedImport(table: TableRecord, make: () => Item | undefined): Item | undefined {
+  try {
+    const item = make();
+    if (!item) return undefined;
     const checked = checkedItem(item);
     checkItemSize(checked);
     validateItemKeys(table, checked);
@@ -184,6 +201,61 @@ function importedItem(line: string, table: TableRecord): Item | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** A line of DynamoDB JSON: `{"Item": {…}}`. */
+function jsonItem(line: string): Item | undefined {
+  const parsed = JSON.parse(line) as { Item?: unknown };
+  if (typeof parsed !== "object" || parsed === null || typeof parsed.Item !== "object" || parsed.Item === null || Array.isArray(parsed.Item)) return undefined;
+  const item: Item = {};
+  for (const [name, value] of Object.entries(parsed.Item as Record<string, unknown>)) {
+    if (name === "") return undefined;
+    item[name] = fromWire(value);
+  }
+  return item;
+}
+
+/**
+ * A CSV record under its header: every value a string, but for the key
+ * attributes of the table and its indexes, which take their defined types
+ * (binary from base64), as DynamoDB imports CSV.
+ */
+function csvItem(header: readonly string[], row: readonly string[], table: TableRecord): Item | undefined {
+  if (row.length !== header.length) return undefined;
+  const keys = new Set([...table.keySchema, ...table.gsis.flatMap((i) => i.keySchema), ...table.lsis.flatMap((i) => i.keySchema)].map((k) => k.AttributeName));
+  const item: Item = {};
+  header.forEach((name, i) => {
+    const value = row[i]!;
+    const type = keys.has(name) ? table.attributeDefinitions.find((d) => d.AttributeName === name)?.AttributeType : undefined;
+    item[name] = type === "N" ? { N: value } : type === "B" ? { B: base64(value) } : { S: value };
+  });
+  return item;
+}
+
+/** RFC 4180 records: fields split by `delimiter`, double quotes around a field holding it, a quote or a line break. */
+function* csvRows(text: string, delimiter: string): Iterable<string[]> {
+  let row: string[] = [];
+  let field = "";
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (quoted) {
+      if (c !== '"') field += c;
+      else if (text[i + 1] === '"') field += text[++i];
+      else quoted = false;
+    } else if (c === '"' && field === "") quoted = true;
+    else if (c === delimiter) {
+      row.push(field);
+      field = "";
+    } else if (c === "\n" || c === "\r") {
+      if (c === "\r" && text[i + 1] === "\n") i++;
+      row.push(field);
+      field = "";
+      if (row.length > 1 || row[0] !== "") yield row;
+      row = [];
+    } else field += c;
+  }
+  if (field !== "" || row.length > 0) yield [...row, field];
 }
 
 /** A DynamoDB JSON value as an attribute value (binary values from base64); throws on anything else. */

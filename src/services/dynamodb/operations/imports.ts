@@ -60,9 +60,9 @@ export function importOperations(deps: DynamoDeps, imports: ImportStore): Operat
         };
         const earlier = imports.ledger.token(ctx.accountId, ctx.region, input.ClientToken);
         if (earlier) return { ImportTableDescription: describeImport(sameImport(earlier, imports.ledger.get(ctx.accountId, ctx.region, earlier.arn))) };
-        if (input.InputFormat !== "DYNAMODB_JSON" || input.InputCompressionType === "ZSTD") {
-          const what = input.InputFormat !== "DYNAMODB_JSON" ? `${input.InputFormat} objects` : "ZSTD-compressed objects";
-          throw new AwsError("NotImplemented", `Importing ${what} is not supported by Nimbus yet: it imports DYNAMODB_JSON, plain or GZIP.`, 501);
+        if (input.InputFormat === "ION" || input.InputCompressionType === "ZSTD") {
+          const what = input.InputFormat === "ION" ? "Amazon Ion objects" : "ZSTD-compressed objects";
+          throw new AwsError("NotImplemented", `Importing ${what} is not supported by Nimbus yet: it imports DynamoDB JSON and CSV, plain or GZIP.`, 501);
         }
 
         const now = ctx.now().getTime();
