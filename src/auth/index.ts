@@ -260,15 +260,19 @@ function hoistHeader(req: AuthRequest, name: string, value: string): void {
 // ── SigV2 (S3 only) ─────────────────────────────────────────────────────
 
 function authenticateV2Header(req: AuthRequest, options: AuthOptions, credential: string): AuthResult {
+  // S3's words for a SigV2 header of the wrong form (ceph s3-tests, openstack/swift's s3api).
+  const invalid = (message: string) => new AwsError("InvalidArgument", message, 400, { ArgumentName: "Authorization", ArgumentValue: `AWS ${credential}` });
+  if (credential.startsWith(" ")) throw invalid("Authorization header is invalid -- one and only one ' ' (space) required");
   const colon = credential.lastIndexOf(":");
-  if (colon <= 0) throw malformedAuth(options.dialect, "expected AWS AccessKeyId:Signature");
+  if (colon <= 0) throw invalid("AWS authorization header is invalid.  Expected AwsAccessKeyId:signature");
   const accessKeyId = credential.slice(0, colon);
   const signature = credential.slice(colon + 1);
   const amzDate = header(req.headers, "x-amz-date");
   const date = amzDate ?? header(req.headers, "date") ?? "";
   const time = Date.parse(date);
   const now = options.now();
-  if (Number.isNaN(time)) throw new AwsError("AccessDenied", "AWS authentication requires a valid Date or x-amz-date header", 403);
+  // A date before 1970 is no valid date to S3, rather than a skewed one.
+  if (Number.isNaN(time) || time < 0) throw new AwsError("AccessDenied", "AWS authentication requires a valid Date or x-amz-date header", 403);
   if (Math.abs(now - time) > MAX_SKEW_MS) throw tooSkewed(options.dialect, date, time, now);
   const known = resolveKey(accessKeyId, options);
   if (known) {

@@ -47,11 +47,20 @@ export function createEdge(deps: PipelineDeps, internal: InternalApi): Edge {
     continueOnFirstRead(req, res);
     server.emit("request", req, res);
   });
+  // Any other Expect is ignored, as S3 ignores it (Node would answer 417 itself).
+  server.on("checkExpectation", (req: IncomingMessage, res: ServerResponse) => server.emit("request", req, res));
 
   // Garbage on the socket, oversized headers, bad framing: answer if we
   // still can, then close. Never let it reach the process.
   server.on("clientError", (error: NodeJS.ErrnoException, socket: Socket) => {
-    if (!socket.writable || (socket as Socket & { _httpMessage?: unknown })._httpMessage) {
+    // Bytes past a request's body while its answer is being made (more than its Content-Length
+    // said): that answer still goes out, and closes the connection.
+    const pending = (socket as Socket & { _httpMessage?: ServerResponse })._httpMessage;
+    if (pending && error.code?.startsWith("HPE_") && pending.req.complete && socket.writable && !pending.writableEnded) {
+      pending.shouldKeepAlive = false;
+      return;
+    }
+    if (!socket.writable || pending) {
       socket.destroy();
       return;
     }

@@ -19,6 +19,14 @@ import {
   DeleteUserCommand,
   DetachRolePolicyCommand,
   GetGroupCommand,
+  GetGroupPolicyCommand,
+  ListAccessKeysCommand,
+  PutGroupPolicyCommand,
+  UpdateGroupCommand,
+  UpdateRoleCommand,
+  UpdateRoleDescriptionCommand,
+  type GetGroupCommandOutput,
+  type ListAccessKeysCommandOutput,
   GetRoleCommand,
   GetRolePolicyCommand,
   IAMClient,
@@ -71,6 +79,52 @@ describe("IAM groups, roles and STS AssumeRole (strict mode)", () => {
     await rejectsWith(iam.send(new DeleteGroupCommand({ GroupName: "readers" })), "DeleteConflictException", 409);
     await iam.send(new RemoveUserFromGroupCommand({ GroupName: "readers", UserName: "dev" }));
     await rejectsWith(devS3.send(new ListBucketsCommand({})), "AccessDenied", 403);
+  });
+
+  it("renames a group with its members and inline policies, pages its members in name order, and updates roles", async () => {
+    // ceph s3-tests' test_account_group_update, test_account_role_update and test_account_user_access_key_list.
+    await iam.send(new CreateGroupCommand({ GroupName: "before" }));
+    for (const name of ["zed", "amy", "bob"]) {
+      await iam.send(new CreateUserCommand({ UserName: name }));
+      await iam.send(new AddUserToGroupCommand({ GroupName: "before", UserName: name }));
+    }
+    await iam.send(new PutGroupPolicyCommand({ GroupName: "before", PolicyName: "list", PolicyDocument: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "s3:ListAllMyBuckets", Resource: "arn:aws:s3:::*" }] }) }));
+    const { GroupId } = (await iam.send(new GetGroupCommand({ GroupName: "before" }))).Group!;
+    await iam.send(new UpdateGroupCommand({ GroupName: "before", NewGroupName: "after", NewPath: "/team/" }));
+    await rejectsWith(iam.send(new GetGroupCommand({ GroupName: "before" })), "NoSuchEntityException", 404);
+    const renamed = await iam.send(new GetGroupCommand({ GroupName: "after" }));
+    assert.deepEqual([renamed.Group!.GroupId, renamed.Group!.Path], [GroupId, "/team/"]);
+    assert.equal((await iam.send(new GetGroupPolicyCommand({ GroupName: "after", PolicyName: "list" }))).PolicyName, "list");
+    const members: string[] = [];
+    let Marker: string | undefined;
+    do {
+      const page: GetGroupCommandOutput = await iam.send(new GetGroupCommand({ GroupName: "after", MaxItems: 1, Marker }));
+      members.push(...page.Users!.map((u) => u.UserName!));
+      Marker = page.Marker;
+    } while (Marker);
+    assert.deepEqual(members, ["amy", "bob", "zed"]);
+    // The renamed group's policy still reaches its members; `arn:aws:s3:::*` names every bucket for ListAllMyBuckets.
+    const key = (await iam.send(new CreateAccessKeyCommand({ UserName: "amy" }))).AccessKey!;
+    const amyS3 = t.s3({ credentials: { accessKeyId: key.AccessKeyId!, secretAccessKey: key.SecretAccessKey! } });
+    assert.ok((await amyS3.send(new ListBucketsCommand({}))).Buckets);
+    await iam.send(new CreateAccessKeyCommand({ UserName: "amy" }));
+    const keys: string[] = [];
+    Marker = undefined;
+    do {
+      const listed: ListAccessKeysCommandOutput = await iam.send(new ListAccessKeysCommand({ UserName: "amy", MaxItems: 1, Marker }));
+      keys.push(...listed.AccessKeyMetadata!.map((k) => k.AccessKeyId!));
+      Marker = listed.Marker;
+    } while (Marker);
+    assert.equal(keys.length, 2);
+
+    await iam.send(new CreateRoleCommand({ RoleName: "updated", AssumeRolePolicyDocument: trust({ AWS: "arn:aws:iam::000000000000:root" }) }));
+    await iam.send(new UpdateRoleCommand({ RoleName: "updated", Description: "for tests", MaxSessionDuration: 43200 }));
+    const role = (await iam.send(new GetRoleCommand({ RoleName: "updated" }))).Role!;
+    assert.deepEqual([role.Description, role.MaxSessionDuration], ["for tests", 43200]);
+    const described = await iam.send(new UpdateRoleDescriptionCommand({ RoleName: "updated", Description: "again" }));
+    assert.equal(described.Role!.Description, "again");
+    await rejectsWith(iam.send(new UpdateRoleCommand({ RoleName: "absent-role", Description: "x" })), "NoSuchEntityException", 404);
+    await iam.send(new DeleteRoleCommand({ RoleName: "updated" }));
   });
 
   it("checks trust policies, and signs as the assumed role", async () => {

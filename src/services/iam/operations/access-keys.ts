@@ -90,7 +90,11 @@ export function accessKeyOperations(store: IamStore, usage?: KeyUsage): Operatio
         const userName = targetUser(ctx, input.UserName);
         const user = store.user(ctx.accountId, userName);
         if (!user) throw iamErrors.noSuchEntity("user", userName);
-        const keys = user.accessKeyIds.map((id) => store.keys.get(id)).filter((k): k is AccessKeyRecord => k !== undefined);
+        // In key order, as the marker resumes after a key id.
+        const keys = user.accessKeyIds
+          .map((id) => store.keys.get(id))
+          .filter((k): k is AccessKeyRecord => k !== undefined)
+          .sort((a, b) => (a.accessKeyId < b.accessKeyId ? -1 : a.accessKeyId > b.accessKeyId ? 1 : 0));
         const { items, marker } = pageOf(keys, input, (k) => k.accessKeyId);
         return {
           AccessKeyMetadata: items.map((k) => ({ UserName: user.userName, AccessKeyId: k.accessKeyId, Status: k.status, CreateDate: new Date(k.createdAt) })),

@@ -1,12 +1,12 @@
 /**
  * Groups: CreateGroup, GetGroup (with its members), ListGroups,
- * AddUserToGroup, RemoveUserFromGroup, ListGroupsForUser, DeleteGroup.
+ * AddUserToGroup, RemoveUserFromGroup, ListGroupsForUser, UpdateGroup, DeleteGroup.
  */
 import type { RequestContext } from "../../../server/context.js";
 import { defineOperation, type OperationTable } from "../../../server/service.js";
 import { iamErrors } from "../errors.js";
 import { newGroupId } from "../ids.js";
-import { type GroupRecord, type IamStore, userArn } from "../store.js";
+import { GROUPS_STORE, INLINE_POLICIES_STORE, type GroupRecord, type IamStore, type InlinePolicyRecord, userArn } from "../store.js";
 import { pageOf, type Paging } from "./paging.js";
 import { wholeSeconds } from "./users.js";
 
@@ -71,7 +71,11 @@ export function groupOperations(store: IamStore): OperationTable {
       authorize: (i, ctx) => [{ action: "iam:GetGroup", resource: resource(ctx, i.GroupName) }],
       handle(input, ctx) {
         const group = requireGroup(ctx, input.GroupName);
-        const users = group.members.map((m) => store.user(ctx.accountId, m)).filter((u) => u !== undefined);
+        // In name order, as the marker resumes after a name.
+        const users = group.members
+          .map((m) => store.user(ctx.accountId, m))
+          .filter((u) => u !== undefined)
+          .sort((a, b) => (a.userName.toLowerCase() < b.userName.toLowerCase() ? -1 : a.userName.toLowerCase() > b.userName.toLowerCase() ? 1 : 0));
         const { items, marker } = pageOf(users, input, (u) => u.userName.toLowerCase());
         return {
           Group: groupOutput(group),
@@ -114,6 +118,34 @@ export function groupOperations(store: IamStore): OperationTable {
         const groups = groupsOfUser(store, ctx.accountId, input.UserName);
         const { items, marker } = pageOf(groups, input, (g) => g.groupName.toLowerCase());
         return { Groups: items.map(groupOutput), IsTruncated: marker !== undefined, Marker: marker };
+      },
+    }),
+
+    UpdateGroup: defineOperation<GroupInput & { NewGroupName?: string; NewPath?: string }>({
+      // Renaming takes the action on both the group as it is and as it will be.
+      authorize: (i, ctx) => [
+        { action: "iam:UpdateGroup", resource: resource(ctx, i.GroupName) },
+        ...(i.NewGroupName !== undefined || i.NewPath !== undefined ? [{ action: "iam:UpdateGroup", resource: resource(ctx, i.NewGroupName ?? i.GroupName, i.NewPath) }] : []),
+      ],
+      async handle(input, ctx) {
+        await store.kv.transaction((tx) => {
+          const groups = tx.store<GroupRecord>(GROUPS_STORE);
+          const group = groups.get(key(ctx, input.GroupName));
+          if (!group) throw iamErrors.noSuchNamedEntity("group", input.GroupName);
+          const name = input.NewGroupName ?? group.groupName;
+          const renamed = name.toLowerCase() !== group.groupName.toLowerCase();
+          if (renamed && groups.get(key(ctx, name))) throw iamErrors.entityAlreadyExists(name, "Group");
+          groups.remove(key(ctx, group.groupName));
+          groups.put(key(ctx, name), { ...group, groupName: name, path: input.NewPath ?? group.path });
+          if (!renamed) return;
+          // The group's inline policies go with it.
+          const inline = tx.store<InlinePolicyRecord>(INLINE_POLICIES_STORE);
+          for (const policy of store.inlinePoliciesOf(ctx.accountId, "group", group.groupName)) {
+            inline.remove([ctx.accountId, "group", group.groupName.toLowerCase(), policy.policyName]);
+            inline.put([ctx.accountId, "group", name.toLowerCase(), policy.policyName], policy);
+          }
+        });
+        return {};
       },
     }),
 

@@ -1,6 +1,6 @@
 /**
  * Roles: CreateRole (the trust policy is checked), GetRole, ListRoles,
- * UpdateAssumeRolePolicy, DeleteRole, and their tags. STS's AssumeRole
+ * UpdateAssumeRolePolicy, UpdateRole, UpdateRoleDescription, DeleteRole, and their tags. STS's AssumeRole
  * reads them.
  */
 import { parsePolicy, policySize } from "../../../policy/document.js";
@@ -86,6 +86,15 @@ export function roleOutput(role: RoleRecord, view: RoleView) {
 export function roleOperations(store: IamStore): OperationTable {
   const resource = (ctx: RequestContext, name: string, path = "/") => roleArn({ accountId: ctx.accountId, path, roleName: name });
   const key = (ctx: RequestContext, name: string) => [ctx.accountId, name.toLowerCase()];
+  /** Changes a role in one transaction; answers the role as changed. */
+  const changeRole = (ctx: RequestContext, name: string, change: (role: RoleRecord) => RoleRecord) =>
+    store.roles.transaction((tx) => {
+      const role = tx.get(key(ctx, name));
+      if (!role) throw iamErrors.noSuchNamedEntity("role", name);
+      const changed = change(role);
+      tx.put(key(ctx, name), changed);
+      return changed;
+    });
   const requireRole = (ctx: RequestContext, name: string) => {
     const role = store.role(ctx.accountId, name);
     if (!role) throw iamErrors.noSuchNamedEntity("role", name);
@@ -142,12 +151,27 @@ export function roleOperations(store: IamStore): OperationTable {
       authorize: (i, ctx) => [{ action: "iam:UpdateAssumeRolePolicy", resource: resource(ctx, i.RoleName) }],
       async handle(input, ctx) {
         parseTrustPolicy(input.PolicyDocument);
-        await store.roles.transaction((tx) => {
-          const role = tx.get(key(ctx, input.RoleName));
-          if (!role) throw iamErrors.noSuchNamedEntity("role", input.RoleName);
-          tx.put(key(ctx, input.RoleName), { ...role, assumeRolePolicy: input.PolicyDocument });
-        });
+        await changeRole(ctx, input.RoleName, (role) => ({ ...role, assumeRolePolicy: input.PolicyDocument }));
         return {};
+      },
+    }),
+
+    UpdateRole: defineOperation<RoleInput & { Description?: string; MaxSessionDuration?: number }>({
+      authorize: (i, ctx) => [{ action: "iam:UpdateRole", resource: resource(ctx, i.RoleName) }],
+      async handle(input, ctx) {
+        await changeRole(ctx, input.RoleName, (role) => ({
+          ...role,
+          ...(input.Description !== undefined ? { description: input.Description } : {}),
+          ...(input.MaxSessionDuration !== undefined ? { maxSessionDuration: input.MaxSessionDuration } : {}),
+        }));
+        return {};
+      },
+    }),
+
+    UpdateRoleDescription: defineOperation<RoleInput & { Description: string }>({
+      authorize: (i, ctx) => [{ action: "iam:UpdateRoleDescription", resource: resource(ctx, i.RoleName) }],
+      async handle(input, ctx) {
+        return { Role: roleOutput(await changeRole(ctx, input.RoleName, (role) => ({ ...role, description: input.Description })), "full") };
       },
     }),
 

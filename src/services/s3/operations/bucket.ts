@@ -83,7 +83,8 @@ export function bucketOperations({ store }: S3Deps): OperationTable {
     }),
 
     ListBuckets: operation<ListBucketsInput>({
-      authorize: () => [{ action: "s3:ListAllMyBuckets", resource: "*" }],
+      // No bucket is named: a statement on `*` or on every bucket (`arn:aws:s3:::*`, as IAM's examples write it) applies.
+      authorize: () => [{ action: "s3:ListAllMyBuckets", resource: "arn:aws:s3:::*" }],
       handle(input, ctx) {
         const max = input.MaxBuckets ?? 10000;
         if (!Number.isInteger(max) || max < 1 || max > 10000) {
