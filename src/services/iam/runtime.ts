@@ -11,6 +11,7 @@ import { accessKeyOperations } from "./operations/access-keys.js";
 import { entityPolicyOperations } from "./operations/entity-policies.js";
 import { groupOperations } from "./operations/groups.js";
 import { instanceProfileOperations } from "./operations/instance-profiles.js";
+import { oidcProviderOperations } from "./operations/oidc-providers.js";
 import { roleOperations } from "./operations/roles.js";
 import { policyOperations } from "./operations/policies.js";
 import { userOperations } from "./operations/users.js";
@@ -29,6 +30,7 @@ export function createIamRuntime(env: ServiceEnvironment): ServiceRuntime {
       ...groupOperations(store),
       ...roleOperations(store),
       ...instanceProfileOperations(store),
+      ...oidcProviderOperations(store),
     },
     validate(op, input) {
       const problems = validateInput(model, op, input);

@@ -1,0 +1,106 @@
+/**
+ * OpenID Connect identity providers: CreateOpenIDConnectProvider,
+ * GetOpenIDConnectProvider, ListOpenIDConnectProviders,
+ * DeleteOpenIDConnectProvider. A provider is named by its URL without the
+ * scheme (`arn:aws:iam::<account>:oidc-provider/<host and path>`), which
+ * is also how IAM answers an https URL; its client ids and thumbprints are
+ * kept as given.
+ */
+import type { RequestContext } from "../../../server/context.js";
+import { AwsError } from "../../../server/errors.js";
+import { defineOperation, type OperationTable } from "../../../server/service.js";
+import { prefixRange } from "../../../storage/index.js";
+import type { IamStore, Tag } from "../store.js";
+import { checkTags } from "./tags.js";
+import { wholeSeconds } from "./users.js";
+
+const PROVIDERS = "iam.oidc-providers";
+
+interface ProviderRecord {
+  accountId: string;
+  arn: string;
+  url: string;
+  clientIds: string[];
+  thumbprints: string[];
+  tags: Tag[];
+  createdAt: number;
+}
+
+interface ProviderInput {
+  OpenIDConnectProviderArn: string;
+}
+
+/** The URL as IAM answers it: an https URL without its scheme, any other as given. */
+function answeredUrl(url: string): string {
+  return url.startsWith("https://") ? url.slice("https://".length) : url;
+}
+
+export function oidcProviderOperations(store: IamStore): OperationTable {
+  const providers = store.kv.store<ProviderRecord>(PROVIDERS);
+  const key = (ctx: RequestContext, arn: string) => [ctx.accountId, arn];
+  const notFound = (arn: string) => new AwsError("NoSuchEntity", `OpenIDConnect Provider not found for arn ${arn}`, 404);
+  const requireProvider = (ctx: RequestContext, arn: string) => {
+    const provider = providers.get(key(ctx, arn));
+    if (!provider) throw notFound(arn);
+    return provider;
+  };
+  const onProvider = (action: string) => (i: ProviderInput) => [{ action: `iam:${action}`, resource: typeof i.OpenIDConnectProviderArn === "string" ? i.OpenIDConnectProviderArn : "*" }];
+
+  return {
+    CreateOpenIDConnectProvider: defineOperation<{ Url: string; ClientIDList?: string[]; ThumbprintList?: string[]; Tags?: Tag[] }>({
+      authorize: (i, ctx) => [{ action: "iam:CreateOpenIDConnectProvider", resource: `arn:aws:iam::${ctx.accountId}:oidc-provider/${String(i.Url).replace(/^[a-z]+:\/\//i, "")}` }],
+      async handle(input, ctx) {
+        const tags = checkTags(input.Tags ?? [], "TagsPerOpenIdConnectProvider");
+        const name = input.Url.replace(/^[a-z]+:\/\//i, "");
+        const arn = `arn:aws:iam::${ctx.accountId}:oidc-provider/${name}`;
+        const record: ProviderRecord = {
+          accountId: ctx.accountId,
+          arn,
+          url: answeredUrl(input.Url),
+          clientIds: input.ClientIDList ?? [],
+          thumbprints: input.ThumbprintList ?? [],
+          tags,
+          createdAt: wholeSeconds(ctx.now()),
+        };
+        await providers.transaction((tx) => {
+          if (tx.get(key(ctx, arn))) throw new AwsError("EntityAlreadyExists", `Provider with url ${input.Url} already exists.`, 409);
+          tx.put(key(ctx, arn), record);
+        });
+        return { OpenIDConnectProviderArn: arn, ...(tags.length > 0 ? { Tags: tags } : {}) };
+      },
+    }),
+
+    GetOpenIDConnectProvider: defineOperation<ProviderInput>({
+      authorize: onProvider("GetOpenIDConnectProvider"),
+      handle(input, ctx) {
+        const provider = requireProvider(ctx, input.OpenIDConnectProviderArn);
+        return {
+          Url: provider.url,
+          ClientIDList: provider.clientIds,
+          ThumbprintList: provider.thumbprints,
+          CreateDate: new Date(provider.createdAt),
+          Tags: provider.tags,
+        };
+      },
+    }),
+
+    ListOpenIDConnectProviders: defineOperation<Record<string, never>>({
+      authorize: (_i, ctx) => [{ action: "iam:ListOpenIDConnectProviders", resource: `arn:aws:iam::${ctx.accountId}:oidc-provider/*` }],
+      handle(_input, ctx) {
+        const listed = [...providers.range(prefixRange([ctx.accountId]))];
+        return { OpenIDConnectProviderList: listed.map(({ value }) => ({ Arn: value.arn })) };
+      },
+    }),
+
+    DeleteOpenIDConnectProvider: defineOperation<ProviderInput>({
+      authorize: onProvider("DeleteOpenIDConnectProvider"),
+      async handle(input, ctx) {
+        await providers.transaction((tx) => {
+          if (!tx.get(key(ctx, input.OpenIDConnectProviderArn))) throw notFound(input.OpenIDConnectProviderArn);
+          tx.remove(key(ctx, input.OpenIDConnectProviderArn));
+        });
+        return {};
+      },
+    }),
+  };
+}
