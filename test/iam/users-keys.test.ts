@@ -127,6 +127,22 @@ describe("IAM users and access keys", () => {
     await iam().send(new DeleteUserCommand({ UserName: "renamed" }));
   });
 
+  it("lets the root manage its own access keys, which sign as the root (ceph s3-tests' test_account_current_user_access_key_*)", async () => {
+    const root = iam();
+    await rejectsWith(root.send(new UpdateAccessKeyCommand({ AccessKeyId: "AKIAUNKNOWNKEY000000", Status: "Active" })), "NoSuchEntityException", 404);
+    const created = (await root.send(new CreateAccessKeyCommand({}))).AccessKey!;
+    assert.equal(created.Status, "Active");
+    const own = { accessKeyId: created.AccessKeyId!, secretAccessKey: created.SecretAccessKey! };
+    assert.equal((await sts(own).send(new GetCallerIdentityCommand({}))).Arn, "arn:aws:iam::000000000000:root");
+    await root.send(new UpdateAccessKeyCommand({ AccessKeyId: own.accessKeyId, Status: "Inactive" }));
+    assert.deepEqual((await root.send(new ListAccessKeysCommand({}))).AccessKeyMetadata?.map((k) => [k.AccessKeyId, k.Status]), [[own.accessKeyId, "Inactive"]]);
+    await root.send(new CreateAccessKeyCommand({}));
+    await rejectsWith(root.send(new CreateAccessKeyCommand({})), "LimitExceededException", 409);
+    for (const key of (await root.send(new ListAccessKeysCommand({}))).AccessKeyMetadata!) await root.send(new DeleteAccessKeyCommand({ AccessKeyId: key.AccessKeyId! }));
+    await rejectsWith(root.send(new DeleteAccessKeyCommand({ AccessKeyId: own.accessKeyId })), "NoSuchEntityException", 404);
+    assert.deepEqual((await root.send(new ListAccessKeysCommand({}))).AccessKeyMetadata, []);
+  });
+
   it("answers GetUser without a name for the root, and refuses it for a role session", async () => {
     assert.equal((await iam().send(new GetUserCommand({}))).User?.Arn, "arn:aws:iam::000000000000:root");
     const trust = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: "arn:aws:iam::000000000000:root" }, Action: "sts:AssumeRole" }] });

@@ -4,6 +4,7 @@
  * DeleteAccessKey and GetAccessKeyLastUsed. Keys are written where
  * authentication reads them, in the same transaction as their user.
  */
+import { rootPrincipal } from "../../../auth/index.js";
 import { ACCESS_KEY_USAGE_STORE, type KeyUsage } from "../../../auth/key-usage.js";
 import { ACCESS_KEYS_STORE, type AccessKeyRecord } from "../../../auth/stored-keys.js";
 import type { RequestContext } from "../../../server/context.js";
@@ -32,6 +33,22 @@ interface UpdateKeyInput extends KeyInput {
 
 /** `usage` knows when keys were last used (absent when IAM runs without authentication, as in unit tests). */
 export function accessKeyOperations(store: IamStore, usage?: KeyUsage): OperationTable {
+  /**
+   * The account root's own keys, managed by the root itself (a call without
+   * UserName signed as root): stored like users' keys, but for no user.
+   */
+  const forRoot = (ctx: RequestContext, name: string | undefined) => name === undefined && ctx.principal.type === "root";
+  const rootKeys = (ctx: RequestContext): AccessKeyRecord[] =>
+    [...store.keys.range()]
+      .map((entry) => entry.value)
+      .filter((k) => k.userName === undefined && k.sessionToken === undefined && k.principal.type === "root" && k.principal.accountId === ctx.accountId)
+      .sort((a, b) => (a.accessKeyId < b.accessKeyId ? -1 : a.accessKeyId > b.accessKeyId ? 1 : 0));
+  const requireRootKey = (ctx: RequestContext, id: string): AccessKeyRecord => {
+    const key = rootKeys(ctx).find((k) => k.accessKeyId === id);
+    if (!key) throw iamErrors.noSuchEntity("access key", id);
+    return key;
+  };
+
   /** The user a key call is about: the one named, or the calling user. */
   const targetUser = (ctx: RequestContext, name: string | undefined): string => {
     if (name !== undefined) return name;
@@ -53,6 +70,19 @@ export function accessKeyOperations(store: IamStore, usage?: KeyUsage): Operatio
     CreateAccessKey: defineOperation<UserNameInput>({
       authorize: (i, ctx) => [{ action: "iam:CreateAccessKey", resource: resource(ctx, i.UserName) }],
       async handle(input, ctx) {
+        if (forRoot(ctx, input.UserName)) {
+          if (rootKeys(ctx).length >= KEYS_PER_USER) throw iamErrors.limitExceeded("AccessKeysPerUser", KEYS_PER_USER);
+          const accessKeyId = newAccessKeyId();
+          const record: AccessKeyRecord = {
+            accessKeyId,
+            secretAccessKey: newSecretAccessKey(),
+            status: "Active",
+            createdAt: wholeSeconds(ctx.now()),
+            principal: rootPrincipal(ctx.accountId, accessKeyId),
+          };
+          await store.keys.transaction((tx) => tx.put(accessKeyId, record));
+          return { AccessKey: { AccessKeyId: accessKeyId, Status: record.status, SecretAccessKey: record.secretAccessKey, CreateDate: new Date(record.createdAt) } };
+        }
         const userName = targetUser(ctx, input.UserName);
         const key = await store.kv.transaction((tx) => {
           const users = tx.store<UserRecord>(USERS_STORE);
@@ -87,6 +117,14 @@ export function accessKeyOperations(store: IamStore, usage?: KeyUsage): Operatio
     ListAccessKeys: defineOperation<UserNameInput & Paging>({
       authorize: (i, ctx) => [{ action: "iam:ListAccessKeys", resource: resource(ctx, i.UserName) }],
       handle(input, ctx) {
+        if (forRoot(ctx, input.UserName)) {
+          const { items, marker } = pageOf(rootKeys(ctx), input, (k) => k.accessKeyId);
+          return {
+            AccessKeyMetadata: items.map((k) => ({ AccessKeyId: k.accessKeyId, Status: k.status, CreateDate: new Date(k.createdAt) })),
+            IsTruncated: marker !== undefined,
+            Marker: marker,
+          };
+        }
         const userName = targetUser(ctx, input.UserName);
         const user = store.user(ctx.accountId, userName);
         if (!user) throw iamErrors.noSuchEntity("user", userName);
@@ -107,6 +145,11 @@ export function accessKeyOperations(store: IamStore, usage?: KeyUsage): Operatio
     UpdateAccessKey: defineOperation<UpdateKeyInput>({
       authorize: (i, ctx) => [{ action: "iam:UpdateAccessKey", resource: resource(ctx, i.UserName) }],
       async handle(input, ctx) {
+        if (forRoot(ctx, input.UserName)) {
+          const key = requireRootKey(ctx, input.AccessKeyId);
+          await store.keys.transaction((tx) => tx.put(key.accessKeyId, { ...key, status: input.Status }));
+          return {};
+        }
         const userName = targetUser(ctx, input.UserName);
         const key = requireKey(ctx, store.user(ctx.accountId, userName), userName, input.AccessKeyId);
         await store.keys.transaction((tx) => tx.put(key.accessKeyId, { ...key, status: input.Status }));
@@ -117,6 +160,15 @@ export function accessKeyOperations(store: IamStore, usage?: KeyUsage): Operatio
     DeleteAccessKey: defineOperation<KeyInput>({
       authorize: (i, ctx) => [{ action: "iam:DeleteAccessKey", resource: resource(ctx, i.UserName) }],
       async handle(input, ctx) {
+        if (forRoot(ctx, input.UserName)) {
+          requireRootKey(ctx, input.AccessKeyId);
+          await store.kv.transaction((tx) => {
+            tx.store<AccessKeyRecord>(ACCESS_KEYS_STORE).remove(input.AccessKeyId);
+            tx.store(ACCESS_KEY_USAGE_STORE).remove(input.AccessKeyId);
+          });
+          usage?.forget(input.AccessKeyId);
+          return {};
+        }
         const userName = targetUser(ctx, input.UserName);
         await store.kv.transaction((tx) => {
           const users = tx.store<UserRecord>(USERS_STORE);
