@@ -115,6 +115,15 @@ export class JobLedger<R extends JobRecord, T extends object> {
   }
 }
 
+/** What a job's description tells of its end, once it has one: when, and why it failed. */
+export function jobEnd(record: JobRecord): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (record.endTime !== undefined) out.EndTime = new Date(record.endTime);
+  if (record.failureCode !== undefined) out.FailureCode = record.failureCode;
+  if (record.failureMessage !== undefined) out.FailureMessage = record.failureMessage;
+  return out;
+}
+
 /** Lets the event loop run what waits (requests) before a job goes on. */
 export function yieldTurn(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));

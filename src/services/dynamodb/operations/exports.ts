@@ -11,6 +11,7 @@ import { AwsError } from "../../../server/errors.js";
 import { defineOperation, type OperationTable } from "../../../server/service.js";
 import type { ExportFormat } from "../export-formats.js";
 import type { ExportRecord, ExportStore } from "../export-store.js";
+import { jobEnd } from "../job-ledger.js";
 import { ddbErrors } from "../errors.js";
 import type { DynamoDeps } from "../operation.js";
 import { tableArn } from "../tables.js";
@@ -214,15 +215,13 @@ function describeExport(record: ExportRecord): Record<string, unknown> {
     ClientToken: record.clientToken,
     S3Bucket: record.s3Bucket,
     ExportFormat: record.exportFormat,
+    ...jobEnd(record),
   };
-  if (record.endTime !== undefined) out.EndTime = new Date(record.endTime);
   if (record.manifest !== undefined) out.ExportManifest = record.manifest;
   if (record.s3BucketOwner !== undefined) out.S3BucketOwner = record.s3BucketOwner;
   if (record.s3Prefix !== undefined) out.S3Prefix = record.s3Prefix;
   if (record.s3SseAlgorithm !== undefined) out.S3SseAlgorithm = record.s3SseAlgorithm;
   if (record.s3SseKmsKeyId !== undefined) out.S3SseKmsKeyId = record.s3SseKmsKeyId;
-  if (record.failureCode !== undefined) out.FailureCode = record.failureCode;
-  if (record.failureMessage !== undefined) out.FailureMessage = record.failureMessage;
   if (record.itemCount !== undefined) out.ItemCount = record.itemCount;
   if (record.billedSizeBytes !== undefined) out.BilledSizeBytes = record.billedSizeBytes;
   if (record.exportType !== undefined) out.ExportType = record.exportType;

@@ -10,6 +10,7 @@ import { AwsError } from "../../../server/errors.js";
 import { defineOperation, type OperationTable } from "../../../server/service.js";
 import { ddbErrors } from "../errors.js";
 import type { ImportRecord, ImportStore } from "../import-store.js";
+import { jobEnd } from "../job-ledger.js";
 import type { DynamoDeps } from "../operation.js";
 import { checkCreateTable, type CreateTableInput } from "../table-validation.js";
 import { tableArn } from "../tables.js";
@@ -144,11 +145,9 @@ function describeImport(record: ImportRecord): Record<string, unknown> {
     ProcessedItemCount: record.processedItemCount,
     ImportedItemCount: record.importedItemCount,
     ErrorCount: record.errorCount,
+    ...jobEnd(record),
   };
-  if (record.endTime !== undefined) out.EndTime = new Date(record.endTime);
   if (record.processedSizeBytes !== undefined) out.ProcessedSizeBytes = record.processedSizeBytes;
-  if (record.failureCode !== undefined) out.FailureCode = record.failureCode;
-  if (record.failureMessage !== undefined) out.FailureMessage = record.failureMessage;
   return out;
 }
 
