@@ -156,4 +156,29 @@ describe("DynamoDB imports from S3", () => {
     assert.equal((await finished(piped!.ImportArn!)).ImportedItemCount, 2);
     assert.deepEqual(await scanIds("piped"), ["k", "k2"]);
   });
+  it("holds the table's name while importing, and fails on another owner's bucket, a gzip that is not, or a quote left open", async () => {
+    const line = JSON.stringify({ Item: { id: { S: "bom" } } });
+    await s3.send(new PutObjectCommand({ Bucket: "imports", Key: "held/1.json", Body: `\ufeff${line}\n` }));
+    const { ImportTableDescription: held } = await ddb.send(new ImportTableCommand(request("held", "held/")));
+    await rejectsWith(ddb.send(new ImportTableCommand(request("held", "held/"))), "ResourceInUseException", 400);
+    await rejectsWith(ddb.send(new CreateTableCommand(stringKeyedTable("held"))), "ResourceInUseException", 400);
+    const done = await finished(held!.ImportArn!);
+    assert.deepEqual([done.ImportStatus, done.ImportedItemCount], ["COMPLETED", 1], "a leading byte order mark is no part of the first line");
+    assert.deepEqual(await scanIds("held"), ["bom"]);
+
+    const { ImportTableDescription: foreign } = await ddb.send(new ImportTableCommand({ ...request("foreign", "held/"), S3BucketSource: { S3Bucket: "imports", S3KeyPrefix: "held/", S3BucketOwner: "111122223333" } }));
+    const denied = await finished(foreign!.ImportArn!);
+    assert.deepEqual([denied.ImportStatus, denied.FailureCode], ["FAILED", "S3AccessDenied"]);
+    await rejectsWith(ddb.send(new DescribeTableCommand({ TableName: "foreign" })), "ResourceNotFoundException", 400);
+
+    const { ImportTableDescription: notGzip } = await ddb.send(new ImportTableCommand(request("not-gzip", "held/", { InputCompressionType: "GZIP" })));
+    const broken = await finished(notGzip!.ImportArn!);
+    assert.deepEqual([broken.ImportStatus, broken.FailureCode, broken.ErrorCount], ["FAILED", "ItemValidationError", 1]);
+
+    await s3.send(new PutObjectCommand({ Bucket: "imports", Key: "open-quote/1.csv", Body: 'id,note\na,fine\nb,"never closed\n' }));
+    const { ImportTableDescription: open } = await ddb.send(new ImportTableCommand({ ...request("open-quote", "open-quote/"), InputFormat: "CSV" }));
+    const unclosed = await finished(open!.ImportArn!);
+    assert.deepEqual([unclosed.ImportStatus, unclosed.ProcessedItemCount, unclosed.ImportedItemCount, unclosed.ErrorCount], ["FAILED", 2, 1, 1]);
+    assert.deepEqual(await scanIds("open-quote"), ["a"]);
+  });
 });

@@ -14,8 +14,10 @@
  * counts uncompressed bytes; the counters count writes (duplicate keys
  * included).
  */
-import { gunzipSync } from "node:zlib";
+import { promisify } from "node:util";
+import { gunzip } from "node:zlib";
 import type { SharedObjects } from "../../server/service.js";
+import { ddbErrors } from "./errors.js";
 import { JobLedger, yieldTurn, type JobRecord } from "./job-ledger.js";
 import { itemKey, validateItemKeys } from "./keys.js";
 import { checkedItem, checkItemSize } from "./requests.js";
@@ -31,6 +33,14 @@ const BATCH = 256;
  * its table absent, only in that window.
  */
 const MIN_IMPORT_MS = 1000;
+/** The most text an import reads of one object (uncompressed); an object past it counts as one error. */
+const MAX_OBJECT_TEXT = 128 * 1024 * 1024;
+/** Records read between two turns given to other requests. */
+const YIELD_EVERY = 4096;
+/** A blank line (JSON) or empty record (CSV): skipped, not counted. */
+const BLANK = Symbol("blank");
+
+const gunzipAsync = promisify(gunzip);
 
 export type ImportStatus = "IN_PROGRESS" | "COMPLETED" | "FAILED";
 
@@ -71,9 +81,16 @@ export class ImportStore {
     this.ledger = new JobLedger(store.kv, { records: "dynamodb-imports", tokens: "dynamodb-import-tokens" }, now);
   }
 
-  /** Records a new import (and its token) and starts it; `table` is the table it will create, not yet stored. */
+  /**
+   * Records a new import (and its token) and starts it; `table` is the table
+   * it will create, not yet stored, whose name the import holds from now
+   * on, as a table being created holds it (a second import or CreateTable of
+   * that name is ResourceInUseException).
+   */
   async start(record: ImportRecord, table: TableRecord, earlier: (token: { tableName: string }, job: ImportRecord | undefined) => ImportRecord): Promise<ImportRecord> {
-    const opened = await this.ledger.open(record, { arn: record.arn, tableName: table.name }, earlier);
+    const opened = await this.ledger.open(record, { arn: record.arn, tableName: table.name }, earlier, (tx) => {
+      if (!this.store.reserveName(tx, table)) throw ddbErrors.resourceInUse(`Table already exists: ${table.name}`);
+    });
     // Another request with the same token recorded its import first: that one is the answer.
     if (opened.opened) this.ledger.track(this.run(record, table));
     return opened.record;
@@ -81,27 +98,24 @@ export class ImportStore {
 
   private async run(record: ImportRecord, table: TableRecord): Promise<void> {
     let outcome: Partial<ImportRecord>;
-    let held = false;
     try {
       const objects = await this.objects();
       const source = record.request.S3BucketSource;
-      if (!objects?.bucket(source.S3Bucket)) {
+      const bucket = objects?.bucket(source.S3Bucket);
+      if (!objects || !bucket) {
         outcome = { status: "FAILED", failureCode: "S3NoSuchBucket", failureMessage: `The specified bucket does not exist (Service: Amazon S3; Status Code: 404; Error Code: NoSuchBucket): ${source.S3Bucket}` };
+      } else if (source.S3BucketOwner !== undefined && source.S3BucketOwner !== bucket.accountId) {
+        outcome = { status: "FAILED", failureCode: "S3AccessDenied", failureMessage: `Access Denied (Service: Amazon S3; Status Code: 403; Error Code: AccessDenied): ${source.S3Bucket}` };
       } else {
-        held = await this.store.kv.transaction((tx) => this.store.reserveName(tx, table));
-        if (!held) {
-          outcome = { status: "FAILED", failureCode: "ResourceInUse", failureMessage: `Table already exists: ${table.name}` };
-        } else {
-          outcome = await this.load(record, table, objects);
-          const wait = record.startTime + MIN_IMPORT_MS - this.now();
-          if (wait > 0 && !this.ledger.closing) await new Promise((resolve) => setTimeout(resolve, wait));
-          if (!this.ledger.closing) await this.store.publishTable(table, () => {});
-        }
+        outcome = await this.load(record, table, objects);
+        const wait = record.startTime + MIN_IMPORT_MS - this.now();
+        if (wait > 0 && !this.ledger.closing) await new Promise((resolve) => setTimeout(resolve, wait));
+        if (!this.ledger.closing) await this.store.publishTable(table, () => {});
       }
     } catch (error) {
       outcome = { status: "FAILED", failureCode: "UnknownInternalFailure", failureMessage: error instanceof Error ? error.message : String(error) };
     } finally {
-      if (held) this.store.releaseName(table);
+      this.store.releaseName(table);
     }
     await this.ledger.settle(record, outcome);
   }
@@ -110,20 +124,20 @@ export class ImportStore {
   private async load(record: ImportRecord, table: TableRecord, objects: SharedObjects): Promise<Partial<ImportRecord>> {
     const source = record.request.S3BucketSource;
     const counts = { processedItemCount: 0, importedItemCount: 0, errorCount: 0, processedSizeBytes: 0 };
+    const goOn = () => {
+      if (this.ledger.closing) throw new Error("The import was interrupted by a stop of the server.");
+    };
     for (const key of [...objects.keys(source.S3Bucket, source.S3KeyPrefix ?? "")]) {
-      if (this.ledger.closing) throw new Error("the service is stopping: import abandoned");
-      const stored = await objects.read(source.S3Bucket, key);
-      if (stored === undefined) continue;
-      let text: string;
-      try {
-        const bytes = record.request.InputCompressionType === "GZIP" && stored.length > 0 ? gunzipSync(stored) : stored;
-        counts.processedSizeBytes += bytes.length;
-        text = bytes.toString("utf8");
-      } catch {
+      goOn();
+      const text = await objectText(await objects.read(source.S3Bucket, key), record.request.InputCompressionType === "GZIP");
+      if (text === undefined) continue;
+      if (text === null) {
+        // An object that does not decompress (or decompresses past the limit) counts as one item in error.
         counts.processedItemCount++;
         counts.errorCount++;
         continue;
       }
+      counts.processedSizeBytes += Buffer.byteLength(text);
       let batch: Item[] = [];
       const flush = async () => {
         if (batch.length === 0) return;
@@ -136,21 +150,25 @@ export class ImportStore {
           }
         });
       };
+      let steps = 0;
       for (const read of readItems(text, record.request, table)) {
+        // Other requests get their turn now and then, blank lines or not.
+        if (++steps % YIELD_EVERY === 0) {
+          await flush();
+          await yieldTurn();
+          goOn();
+        }
+        if (read === BLANK) continue;
         counts.processedItemCount++;
         const item = read();
-        // The first line that is no item abandons the rest of its object.
+        // The first record that is no item abandons the rest of its object.
         if (!item) {
           counts.errorCount++;
           break;
         }
         counts.importedItemCount++;
         batch.push(item);
-        if (batch.length >= BATCH) {
-          await flush();
-          // Other requests get their turn between batches.
-          await yieldTurn();
-        }
+        if (batch.length >= BATCH) await flush();
       }
       await flush();
     }
@@ -163,29 +181,57 @@ export class ImportStore {
         : { status: "COMPLETED" }),
     };
   }
+}
 
+/**
+ * An object's text (a leading byte order mark dropped), gunzipped if
+ * `gzip`: undefined if the object is gone, null if it does not gunzip or
+ * holds more than an import reads of one object.
+ */
+async function objectText(stored: Buffer | undefined, gzip: boolean): Promise<string | undefined | null> {
+  if (stored === undefined) return undefined;
+  let bytes = stored;
+  if (gzip && stored.length > 0) {
+    try {
+      bytes = await gunzipAsync(stored, { maxOutputLength: MAX_OBJECT_TEXT });
+    } catch {
+      return null;
+    }
+  }
+  if (bytes.length > MAX_OBJECT_TEXT) return null;
+  const text = bytes.toString("utf8");
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
 /**
  * The items an object holds, each read when asked for (undefined for one
- * that is no item): DynamoDB JSON, a line each (blank lines skipped), or
+ * that is no item): DynamoDB JSON, a line each (a blank line is BLANK), or
  * CSV, a record each after the header (the object's first record, unless
  * the request gives one).
  */
-function* readItems(text: string, request: ImportRecord["request"], table: TableRecord): Iterable<() => Item | undefined> {
+function* readItems(text: string, request: ImportRecord["request"], table: TableRecord): Iterable<(() => Item | undefined) | typeof BLANK> {
   if (request.InputFormat !== "CSV") {
-    for (const line of text.split("\n")) if (line.trim() !== "") yield () => checkedImport(table, () => jsonItem(line));
+    for (let start = 0; start < text.length; ) {
+      const end = text.indexOf("\n", start);
+      const line = text.slice(start, end === -1 ? text.length : end);
+      start = end === -1 ? text.length : end + 1;
+      yield line.trim() === "" ? BLANK : () => checkedImport(table, () => jsonItem(line));
+    }
     return;
   }
   const options = (request.InputFormatOptions as { Csv?: { Delimiter?: string; HeaderList?: string[] } } | undefined)?.Csv;
   let header = options?.HeaderList;
   for (const row of csvRows(text, options?.Delimiter ?? ",")) {
-    if (!header) {
+    if (row === BLANK) {
+      yield BLANK;
+      continue;
+    }
+    if (!header && row !== undefined) {
       header = row;
       continue;
     }
     const names = header;
-    yield () => checkedImport(table, () => csvItem(names, row, table));
+    yield () => (row === undefined || !names ? undefined : checkedImport(table, () => csvItem(names, row, table)));
   }
 }
 
@@ -232,8 +278,12 @@ function csvItem(header: readonly string[], row: readonly string[], table: Table
   return item;
 }
 
-/** RFC 4180 records: fields split by `delimiter`, double quotes around a field holding it, a quote or a line break. */
-function* csvRows(text: string, delimiter: string): Iterable<string[]> {
+/**
+ * RFC 4180 records: fields split by `delimiter`, double quotes around a
+ * field holding it, a quote or a line break. An empty line is BLANK; a
+ * quote left open at the end is a record in error (undefined).
+ */
+function* csvRows(text: string, delimiter: string): Iterable<string[] | undefined | typeof BLANK> {
   let row: string[] = [];
   let field = "";
   let quoted = false;
@@ -251,11 +301,12 @@ function* csvRows(text: string, delimiter: string): Iterable<string[]> {
       if (c === "\r" && text[i + 1] === "\n") i++;
       row.push(field);
       field = "";
-      if (row.length > 1 || row[0] !== "") yield row;
+      yield row.length > 1 || row[0] !== "" ? row : BLANK;
       row = [];
     } else field += c;
   }
-  if (field !== "" || row.length > 0) yield [...row, field];
+  if (quoted) yield undefined;
+  else if (field !== "" || row.length > 0) yield [...row, field];
 }
 
 /** A DynamoDB JSON value as an attribute value (binary values from base64); throws on anything else. */

@@ -5,7 +5,7 @@
  * the service waits for; and the records a stop cut short, failed when the
  * service loads again.
  */
-import type { KvEnvironment, KvStore } from "../../storage/types.js";
+import type { KvEnvironment, KvStore, KvTransaction } from "../../storage/types.js";
 import { prefixRange } from "../../storage/index.js";
 
 /** How long a ClientToken names its job (DynamoDB: eight hours). */
@@ -57,9 +57,11 @@ export class JobLedger<R extends JobRecord, T extends object> {
    * Records a new job and its token in one transaction, unless a request
    * with the same token got there first: then `earlier` decides, from what
    * that token was given with and its job's record, what this request gets
-   * (that job, or a thrown conflict), and nothing is recorded.
+   * (that job, or a thrown conflict), and nothing is recorded. `claim`
+   * takes, in the same transaction, what the new job needs to itself (it
+   * throws, recording nothing, if that is taken).
    */
-  async open(record: R, token: T, earlier: (token: T & { at: number }, job: R | undefined) => R): Promise<{ record: R; opened: boolean }> {
+  async open(record: R, token: T, earlier: (token: T & { at: number }, job: R | undefined) => R, claim?: (tx: KvTransaction) => void): Promise<{ record: R; opened: boolean }> {
     return this.kv.transaction((tx) => {
       const tokens = tx.store<T & { at: number }>(this.names.tokens);
       const records = tx.store<R>(this.names.records);
@@ -68,6 +70,7 @@ export class JobLedger<R extends JobRecord, T extends object> {
       if (held && this.now() - held.at < TOKEN_LIFETIME_MS) {
         return { record: earlier(held, records.get([record.accountId, record.region, (held as { arn?: string }).arn ?? ""])), opened: false };
       }
+      claim?.(tx);
       records.put([record.accountId, record.region, record.arn], record);
       tokens.put(tokenKey, { ...token, at: record.startTime });
       return { record, opened: true };
