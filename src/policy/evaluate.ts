@@ -40,39 +40,60 @@ export interface Decision {
   /** The policy and statement that decided. */
   policy?: string;
   sid?: string;
+  /** For an implicit deny of another account's resource: whose allow is missing. */
+  missing?: "resource" | "identity";
 }
 
 export interface EvaluateOptions {
   /** The account root is allowed without an identity policy (true, except for trust policies, which must name the caller). */
   rootAllowed?: boolean;
+  /**
+   * The resource belongs to another account than the caller's: both
+   * accounts must allow the request, the resource's by its resource policy
+   * naming the caller (or the caller's account), the caller's by an
+   * identity policy (or the caller being its root).
+   */
+  crossAccount?: boolean;
+  /** The caller's own account is taken to allow it (lenient mode, which does not enforce identity policies). */
+  identityTrusted?: boolean;
 }
 
 export function evaluate(
   facts: RequestFacts,
   identity: readonly NamedPolicy[],
   resource: readonly NamedPolicy[] = [],
-  { rootAllowed = true }: EvaluateOptions = {},
+  { rootAllowed = true, crossAccount = false, identityTrusted = false }: EvaluateOptions = {},
 ): Decision {
   const action = facts.action.toLowerCase();
-  const fromIdentity = scan(identity, "identity", facts, action);
+  const fromIdentity = scan(identity, "identity", facts, action, false);
   if (fromIdentity?.kind === "explicit-deny") return fromIdentity;
-  const fromResource = resource.length > 0 ? scan(resource, "resource", facts, action) : undefined;
+  const fromResource = resource.length > 0 ? scan(resource, "resource", facts, action, crossAccount) : undefined;
   if (fromResource?.kind === "explicit-deny") return fromResource;
+  if (crossAccount) {
+    if (!fromResource) return { kind: "implicit-deny", missing: "resource" };
+    const ownAccountAllows = fromIdentity !== undefined || identityTrusted || (rootAllowed && facts.principal.type === "root");
+    return ownAccountAllows ? fromResource : { kind: "implicit-deny", missing: "identity" };
+  }
   const allow = fromIdentity ?? fromResource;
   if (allow) return allow;
   if (rootAllowed && facts.principal.type === "root") return { kind: "allow", source: "root" };
   return { kind: "implicit-deny" };
 }
 
-/** The first explicit deny among the policies, else the first allow, else undefined. */
-function scan(policies: readonly NamedPolicy[], source: "identity" | "resource", facts: RequestFacts, action: string): Decision | undefined {
+/**
+ * The first explicit deny among the policies, else the first allow, else
+ * undefined. A trust policy naming an account delegates to that account's
+ * identity policies (`accountDelegates`) only within the account: from
+ * another account, naming the account is its half of the grant.
+ */
+function scan(policies: readonly NamedPolicy[], source: "identity" | "resource", facts: RequestFacts, action: string, crossAccount: boolean): Decision | undefined {
   let allow: Decision | undefined;
   const service = action.slice(0, action.indexOf(":") + 1);
   for (const policy of policies) {
     const statements = statementsFor(policy.document, service);
     for (let i = 0; i < statements.length; i++) {
       const statement = statements[i]!;
-      if (!applies(statement, facts, action, source === "resource", policy.accountDelegates === true && statement.effect === "Allow")) continue;
+      if (!applies(statement, facts, action, source === "resource", !crossAccount && policy.accountDelegates === true && statement.effect === "Allow")) continue;
       if (statement.effect === "Deny") return { kind: "explicit-deny", source, policy: policy.name, sid: statement.sid };
       allow ??= { kind: "allow", source, policy: policy.name, sid: statement.sid };
     }

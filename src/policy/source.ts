@@ -12,6 +12,14 @@ export interface PolicySource {
    * the request's own condition keys (`s3:versionid` names an object's version).
    */
   resourcePolicies(resource: string, keys?: RequestKeys): readonly NamedPolicy[];
+  /** The account a resource belongs to (an S3 bucket's owner; the account in other ARNs), if it exists and names one. */
+  resourceAccount(resource: string): string | undefined;
+}
+
+/** The account field of an ARN (`arn:aws:iam::123456789012:role/x`), if it has one. */
+export function arnAccount(arn: string): string | undefined {
+  const parts = arn.split(":", 5);
+  return parts.length === 5 && parts[0] === "arn" && /^\d{12}$/.test(parts[4]!) ? parts[4] : undefined;
 }
 
 const parsed = new Map<string, PolicyDocument>();

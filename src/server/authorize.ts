@@ -3,10 +3,13 @@
  * declares? Every operation lists the IAM actions and resources it needs;
  * here they meet the policy engine.
  *
- * - Lenient mode (the default) allows every signed request: identities are
- *   real, policies are not enforced.
+ * - Lenient mode (the default) allows every signed request in the
+ *   caller's own account: identities are real, identity policies are not
+ *   enforced. Another account's resource (an S3 bucket it owns) needs, as
+ *   on AWS, a grant from that account: its bucket policy or ACL.
  * - Strict mode evaluates the caller's identity policies for each
- *   requirement, and refuses with the service's AccessDenied error in
+ *   requirement (and, for another account's resource, that account's
+ *   resource policy as well), and refuses with the service's AccessDenied error in
  *   AWS's current message form.
  * - Unsigned (anonymous) requests, in both modes, pass only where a
  *   resource policy (an S3 bucket policy) grants them.
@@ -53,9 +56,9 @@ export function createAuthorizer({ mode, policies, logDenials }: AuthorizerOptio
     authorize(ctx, requirements, dialect) {
       if (requirements.length === 0) return;
       const anonymous = ctx.principal.type === "anonymous";
-      // Lenient mode trusts every signed caller; unsigned ones need a grant.
-      if (mode === "lenient" && !anonymous) return;
-      const identity = anonymous ? NO_POLICIES : policies.identityPolicies(ctx.principal);
+      const lenient = mode === "lenient";
+      // Lenient mode does not enforce identity policies: its signed callers are refused only another account's resources.
+      let identity: readonly NamedPolicy[] | undefined;
       // Context keys are built on the first look, and the look is noted.
       let built: ContextKeys | undefined;
       let consulted = false;
@@ -77,21 +80,27 @@ export function createAuthorizer({ mode, policies, logDenials }: AuthorizerOptio
         },
       };
       for (const declared of requirements) {
+        const owner = anonymous || declared.ownAccount ? undefined : policies.resourceAccount(declared.resource);
+        const crossAccount = owner !== undefined && owner !== ctx.principal.accountId;
+        if (lenient && !anonymous && !crossAccount) continue;
         const { action, resource, keys: requestKeys } = declared.ifMissing?.missing() ? declared.ifMissing.requirement : declared;
         requested = requestKeys;
+        identity ??= anonymous || lenient ? NO_POLICIES : policies.identityPolicies(ctx.principal);
         const resourcePolicies = policies.resourcePolicies(resource, requestKeys);
         // Anonymous callers share one (empty) identity set: their decisions are not remembered.
         const memo = anonymous ? undefined : memoFor(identity, resourcePolicies);
-        const memoKey = `${ctx.principal.arn}\n${action}\n${resource}`;
+        const memoKey = `${ctx.principal.arn}\n${action}\n${resource}\n${crossAccount}`;
         let decision = memo?.get(memoKey);
         if (!decision) {
           consulted = false;
-          decision = evaluate({ principal: ctx.principal, action, resource, keys }, identity, resourcePolicies);
+          decision = evaluate({ principal: ctx.principal, action, resource, keys }, identity, resourcePolicies, { crossAccount, identityTrusted: lenient });
           if (!consulted) memo?.set(memoKey, decision);
         }
         if (decision.kind === "allow") continue;
         logDenials?.(`denied ${anonymous ? "anonymous" : ctx.principal.arn} ${action} on ${resource}: ${explain(decision)}`);
-        throw accessDenied(dialect, anonymous ? "Access Denied" : deniedMessage(ctx.principal.arn, action, resource, decision));
+        // S3 tells only callers in the bucket's own account why they were refused.
+        const plain = anonymous || (crossAccount && dialect === "s3");
+        throw accessDenied(dialect, plain ? "Access Denied" : deniedMessage(ctx.principal.arn, action, resource, decision));
       }
     },
   };
@@ -107,12 +116,15 @@ function deniedMessage(arn: string, action: string, resource: string, decision: 
   const why =
     decision.kind === "explicit-deny"
       ? `with an explicit deny in ${decision.source === "resource" ? "a resource-based" : "an identity-based"} policy`
-      : `because no identity-based policy allows the ${action} action`;
+      : `because no ${decision.missing === "resource" ? "resource-based" : "identity-based"} policy allows the ${action} action`;
   return `User: ${arn} is not authorized to perform: ${action} on resource: ${resource} ${why}`;
 }
 
 function explain(decision: Decision): string {
-  if (decision.kind === "implicit-deny") return "no statement allows it";
+  if (decision.kind === "implicit-deny") {
+    if (decision.missing === "resource") return "another account's resource, and no resource-based policy allows it";
+    return decision.missing === "identity" ? "another account's resource, and no identity-based policy of the caller's allows it" : "no statement allows it";
+  }
   return `explicit deny by ${decision.policy}${decision.sid ? ` (statement ${decision.sid})` : ""}`;
 }
 

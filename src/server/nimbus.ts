@@ -42,6 +42,7 @@ function policySource(kv: KvEnvironment): PolicySource {
   return {
     identityPolicies: (principal) => iam.identityPolicies(principal),
     resourcePolicies: (resource, keys) => (resource.startsWith("arn:aws:iam::") ? iam.resourcePolicies(resource) : buckets.resourcePolicies(resource, keys)),
+    resourceAccount: (resource) => (resource.startsWith("arn:aws:s3:::") ? buckets.resourceAccount(resource) : iam.resourceAccount(resource)),
   };
 }
 

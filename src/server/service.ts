@@ -39,6 +39,12 @@ export interface AuthorizationRequirement {
    * 403 to others). Asked only where policies are evaluated.
    */
   ifMissing?: { missing(): boolean; requirement: AuthorizationRequirement };
+  /**
+   * The resource is judged as the caller's own, whoever holds it now
+   * (CreateBucket: a name taken by another account answers
+   * BucketAlreadyExists, not AccessDenied).
+   */
+  ownAccount?: boolean;
 }
 
 /**

@@ -174,6 +174,43 @@ describe("role trust policies as resource policies", () => {
   });
 });
 
+describe("another account's resources", () => {
+  const bob: Principal = { type: "user", accountId: "444455556666", arn: "arn:aws:iam::444455556666:user/bob", userId: "AIDABOB" };
+  const bobRoot: Principal = { type: "root", accountId: "444455556666", arn: "arn:aws:iam::444455556666:root", userId: "444455556666" };
+  const policyOf = (statements: Statement[], kind: "identity" | "resource") =>
+    statements.length === 0 ? [] : [{ name: kind, document: parsePolicy(JSON.stringify({ Version: "2012-10-17", Statement: statements }), kind) }];
+  const decide = (principal: Principal, identity: Statement[], bucketPolicy: Statement[], identityTrusted = false) => {
+    const keys = globalContextKeys(principal, { now: new Date(), secure: false, region: "us-east-1" });
+    const decision = evaluate({ principal, action: "s3:GetObject", resource: "arn:aws:s3:::theirs/k", keys }, policyOf(identity, "identity"), policyOf(bucketPolicy, "resource"), { crossAccount: true, identityTrusted });
+    return decision.kind === "implicit-deny" ? `implicit-deny (${decision.missing})` : decision.kind;
+  };
+  const granting = (AWS: string) => allow("s3:GetObject", "arn:aws:s3:::theirs/*", { Principal: { AWS } });
+
+  it("needs the resource's account to grant, whatever the caller's own policies allow", () => {
+    assert.equal(decide(bob, [allow("s3:*")], []), "implicit-deny (resource)");
+    assert.equal(decide(bobRoot, [], []), "implicit-deny (resource)");
+    assert.equal(decide(bob, [], [], true), "implicit-deny (resource)");
+  });
+  it("needs the caller's account to allow too: an identity policy, or being its root", () => {
+    assert.equal(decide(bob, [], [granting("444455556666")]), "implicit-deny (identity)");
+    assert.equal(decide(bob, [], [granting(bob.arn)]), "implicit-deny (identity)");
+    assert.equal(decide(bob, [allow("s3:GetObject")], [granting("444455556666")]), "allow");
+    assert.equal(decide(bobRoot, [], [granting("arn:aws:iam::444455556666:root")]), "allow");
+    assert.equal(decide(bob, [], [granting("444455556666")], true), "allow", "lenient mode takes the caller's account to allow");
+  });
+  it("lets a deny from either account win", () => {
+    assert.equal(decide(bob, [allow("s3:*"), deny("s3:GetObject")], [granting("444455556666")]), "explicit-deny");
+    assert.equal(decide(bobRoot, [], [granting("444455556666"), deny("s3:GetObject", "*", { Principal: "*" })]), "explicit-deny");
+  });
+  it("makes a trust policy naming the account its half of the grant", () => {
+    const trust = [{ name: "trust", document: parsePolicy(JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: "444455556666" }, Action: "sts:AssumeRole" }] }), "trust"), accountDelegates: true }];
+    const assume = (identity: Statement[]) =>
+      evaluate({ principal: bob, action: "sts:AssumeRole", resource: "arn:aws:iam::111122223333:role/deploy", keys: globalContextKeys(bob, { now: new Date(), secure: false, region: "us-east-1" }) }, policyOf(identity, "identity"), trust, { crossAccount: true }).kind;
+    assert.equal(assume([allow("sts:AssumeRole")]), "allow");
+    assert.equal(assume([]), "implicit-deny");
+  });
+});
+
 describe("policy documents", () => {
   const malformed = (document: unknown, kind: "identity" | "resource" | "trust" = "identity") => {
     try {

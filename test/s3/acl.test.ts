@@ -18,6 +18,7 @@ import {
   GetObjectCommand,
   PutBucketAclCommand,
   PutBucketOwnershipControlsCommand,
+  PutBucketPolicyCommand,
   PutBucketVersioningCommand,
   PutBucketWebsiteCommand,
   PutObjectAclCommand,
@@ -199,6 +200,10 @@ describe("S3 ACLs", () => {
 
     const other = t.s3({ credentials: { accessKeyId: "222222222222", secretAccessKey: "test" } });
     await s3.send(new CreateBucketCommand({ Bucket: "acl-disabled" }));
+    const put = new PutObjectCommand({ Bucket: "acl-disabled", Key: "theirs", Body: "x", ACL: "bucket-owner-full-control" });
+    await rejectsWith(other.send(put), "AccessDenied", 403);
+    const Policy = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: "222222222222" }, Action: ["s3:PutObject", "s3:PutObjectAcl"], Resource: "arn:aws:s3:::acl-disabled/*" }] });
+    await s3.send(new PutBucketPolicyCommand({ Bucket: "acl-disabled", Policy }));
     await other.send(new PutObjectCommand({ Bucket: "acl-disabled", Key: "theirs", Body: "x", ACL: "bucket-owner-full-control" }));
     // With ACLs disabled the bucket owner owns every object.
     assert.equal((await s3.send(new GetObjectAclCommand({ Bucket: "acl-disabled", Key: "theirs" }))).Owner?.ID, (await s3.send(new GetBucketAclCommand({ Bucket: "acl-disabled" }))).Owner?.ID);

@@ -7,7 +7,7 @@
 import type { Principal } from "../../auth/types.js";
 import type { PolicyDocument } from "../../policy/document.js";
 import type { NamedPolicy } from "../../policy/evaluate.js";
-import { parseStored, type PolicySource } from "../../policy/source.js";
+import { arnAccount, parseStored, type PolicySource } from "../../policy/source.js";
 import type { KvEnvironment } from "../../storage/types.js";
 import { awsManagedPolicy } from "./managed-policies.js";
 import { groupsOfUser } from "./operations/groups.js";
@@ -52,6 +52,11 @@ export class IamPolicySource implements PolicySource {
     const role = this.store.role(match[1]!, match[2]!);
     if (!role || roleArn(role) !== resource) return [];
     return [{ name: `trust policy of role ${role.roleName}`, document: parseStored(role.assumeRolePolicy, "trust"), accountDelegates: true }];
+  }
+
+  /** IAM's resources belong to the account their ARN names. */
+  resourceAccount(resource: string): string | undefined {
+    return arnAccount(resource);
   }
 
   private read(principal: Principal): NamedPolicy[] {

@@ -13,6 +13,13 @@ import { BUCKETS_STORE, OBJECTS_STORE, VERSIONS_STORE } from "./store.js";
 import { prefixRange } from "../../storage/index.js";
 import { aclsEnabled, aclStatements } from "./acl.js";
 
+interface CachedBucket {
+  policies: readonly NamedPolicy[];
+  /** The bucket, where ACLs apply to its objects. */
+  aclBucket: BucketRecord | undefined;
+  owner: string | undefined;
+}
+
 export class BucketPolicySource {
   private readonly buckets: KvStore<BucketRecord>;
   private readonly objects: KvStore<ObjectRecord>;
@@ -25,7 +32,7 @@ export class BucketPolicySource {
   }
 
   /** Each bucket's policies as last read, valid while the buckets store keeps its generation. */
-  private cached = new Map<string, { policies: readonly NamedPolicy[]; aclBucket: BucketRecord | undefined }>();
+  private cached = new Map<string, CachedBucket>();
   private cachedGeneration = -1;
 
   /**
@@ -36,25 +43,37 @@ export class BucketPolicySource {
     if (!resource.startsWith("arn:aws:s3:::")) return [];
     const rest = resource.slice("arn:aws:s3:::".length);
     const slash = rest.indexOf("/");
-    const bucket = slash < 0 ? rest : rest.slice(0, slash);
-    if (this.cachedGeneration !== this.buckets.generation || this.cached.size >= 1000) {
-      this.cached = new Map();
-      this.cachedGeneration = this.buckets.generation;
-    }
-    let cached = this.cached.get(bucket);
-    if (!cached) {
-      const record = this.buckets.get(bucket);
-      cached = { policies: this.bucketPolicies(record), aclBucket: record && aclsEnabled(record) ? record : undefined };
-      this.cached.set(bucket, cached);
-    }
-    const { policies, aclBucket: record } = cached;
+    const { policies, aclBucket: record } = this.bucket(slash < 0 ? rest : rest.slice(0, slash));
     if (slash < 0 || !record) return policies;
     // An object's own ACL (the version's a request names), where the bucket lets ACLs apply: read each time, as objects change often.
     const key = rest.slice(slash + 1);
+    const bucket = record.name;
     const versionId = keys?.get("s3:versionid");
     const object = typeof versionId === "string" ? this.version(bucket, key, versionId) : this.objects.get([bucket, key]);
     const statements = aclStatements(record, object?.acl, { key });
     return statements.length === 0 ? policies : [...policies, { name: `ACL of ${resource}`, document: { version: "2012-10-17", statements } }];
+  }
+
+  /** The account owning the bucket an `arn:aws:s3:::bucket[/key]` names, if the bucket exists. */
+  resourceAccount(resource: string): string | undefined {
+    if (!resource.startsWith("arn:aws:s3:::")) return undefined;
+    const rest = resource.slice("arn:aws:s3:::".length);
+    const slash = rest.indexOf("/");
+    return this.bucket(slash < 0 ? rest : rest.slice(0, slash)).owner;
+  }
+
+  private bucket(name: string): CachedBucket {
+    if (this.cachedGeneration !== this.buckets.generation || this.cached.size >= 1000) {
+      this.cached = new Map();
+      this.cachedGeneration = this.buckets.generation;
+    }
+    let cached = this.cached.get(name);
+    if (!cached) {
+      const record = this.buckets.get(name);
+      cached = { policies: this.bucketPolicies(record), aclBucket: record && aclsEnabled(record) ? record : undefined, owner: record?.accountId };
+      this.cached.set(name, cached);
+    }
+    return cached;
   }
 
   private version(bucket: string, key: string, versionId: string): ObjectRecord | undefined {

@@ -32,7 +32,9 @@ interface ListBucketsInput {
 export function bucketOperations({ store }: S3Deps): OperationTable {
   return {
     CreateBucket: operation<CreateBucketInput>({
-      authorize: (i) => [{ action: "s3:CreateBucket", resource: bucketArn(i.Bucket) }, ...aclRequirements(i, "s3:PutBucketAcl", bucketArn(i.Bucket))],
+      // A name another account holds is BucketAlreadyExists, so the request is judged as on a bucket of the caller's.
+      authorize: (i) =>
+        [{ action: "s3:CreateBucket", resource: bucketArn(i.Bucket) }, ...aclRequirements(i, "s3:PutBucketAcl", bucketArn(i.Bucket))].map((r) => ({ ...r, ownAccount: true })),
       async handle(input, ctx) {
         assertValidBucketName(input.Bucket);
         if (input.ObjectOwnership !== undefined && !OBJECT_OWNERSHIPS.has(input.ObjectOwnership)) {

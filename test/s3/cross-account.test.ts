@@ -1,0 +1,75 @@
+/**
+ * Another account's bucket, in the default (lenient) mode: a caller signing
+ * as account 222233334444 reaches a bucket of the default account only
+ * where that bucket's policy grants it, as on AWS, and learns no more than
+ * "Access Denied"; a name the other account holds is BucketAlreadyExists.
+ */
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import {
+  CopyObjectCommand,
+  CreateBucketCommand,
+  DeleteBucketCommand,
+  DeleteObjectCommand,
+  GetBucketPolicyCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListBucketsCommand,
+  ListObjectsV2Command,
+  PutBucketPolicyCommand,
+  PutObjectCommand,
+  type S3Client,
+} from "@aws-sdk/client-s3";
+import { rejectsWith, startCloud, type TestCloud } from "../support/nimbus.js";
+
+const OTHER = "222233334444";
+
+describe("S3 buckets of another account", () => {
+  let t: TestCloud;
+  let owner: S3Client;
+  let other: S3Client;
+  before(async () => {
+    t = await startCloud({ inMemory: true });
+    owner = t.s3();
+    other = t.s3({ credentials: { accessKeyId: OTHER, secretAccessKey: "test" } });
+    await owner.send(new CreateBucketCommand({ Bucket: "owned" }));
+    await owner.send(new PutObjectCommand({ Bucket: "owned", Key: "shared/report.csv", Body: "a,b" }));
+    await owner.send(new PutObjectCommand({ Bucket: "owned", Key: "private/secret", Body: "no" }));
+    await other.send(new CreateBucketCommand({ Bucket: "others-own" }));
+  });
+  after(() => t.stop());
+
+  it("refuses every request on a bucket that grants the account nothing, saying only Access Denied", async () => {
+    const refused = [
+      () => other.send(new GetObjectCommand({ Bucket: "owned", Key: "private/secret" })),
+      () => other.send(new ListObjectsV2Command({ Bucket: "owned" })),
+      () => other.send(new PutObjectCommand({ Bucket: "owned", Key: "private/secret", Body: "overwritten" })),
+      () => other.send(new DeleteObjectCommand({ Bucket: "owned", Key: "private/secret" })),
+      () => other.send(new GetBucketPolicyCommand({ Bucket: "owned" })),
+      () => other.send(new DeleteBucketCommand({ Bucket: "owned" })),
+    ];
+    for (const attempt of refused) assert.equal((await rejectsWith(attempt(), "AccessDenied", 403)).message, "Access Denied");
+    // A HEAD answer has no body: the SDK sees the status alone.
+    await rejectsWith(other.send(new HeadObjectCommand({ Bucket: "owned", Key: "private/secret" })), "Unknown", 403);
+    const { Body } = await owner.send(new GetObjectCommand({ Bucket: "owned", Key: "private/secret" }));
+    assert.equal(await Body!.transformToString(), "no", "nothing refused changed the object");
+    await rejectsWith(other.send(new CreateBucketCommand({ Bucket: "owned" })), "BucketAlreadyExists", 409);
+    assert.deepEqual((await other.send(new ListBucketsCommand({}))).Buckets?.map((b) => b.Name), ["others-own"]);
+  });
+
+  it("lets the account do what the bucket policy grants it, and nothing more", async () => {
+    const Policy = JSON.stringify({
+      Version: "2012-10-17",
+      Statement: [{ Effect: "Allow", Principal: { AWS: `arn:aws:iam::${OTHER}:root` }, Action: "s3:GetObject", Resource: "arn:aws:s3:::owned/shared/*" }],
+    });
+    await owner.send(new PutBucketPolicyCommand({ Bucket: "owned", Policy }));
+    const { Body } = await other.send(new GetObjectCommand({ Bucket: "owned", Key: "shared/report.csv" }));
+    assert.equal(await Body!.transformToString(), "a,b");
+    await other.send(new CopyObjectCommand({ Bucket: "others-own", Key: "copy.csv", CopySource: "owned/shared/report.csv" }));
+    await rejectsWith(other.send(new CopyObjectCommand({ Bucket: "others-own", Key: "copy", CopySource: "owned/private/secret" })), "AccessDenied", 403);
+    await rejectsWith(other.send(new GetObjectCommand({ Bucket: "owned", Key: "private/secret" })), "AccessDenied", 403);
+    // A missing key answers 404 only to who may list the bucket.
+    await rejectsWith(other.send(new GetObjectCommand({ Bucket: "owned", Key: "shared/missing" })), "AccessDenied", 403);
+    await rejectsWith(other.send(new ListObjectsV2Command({ Bucket: "owned", Prefix: "shared/" })), "AccessDenied", 403);
+  });
+});
