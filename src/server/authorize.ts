@@ -98,9 +98,9 @@ export function createAuthorizer({ mode, policies, logDenials }: AuthorizerOptio
         }
         if (decision.kind === "allow") continue;
         logDenials?.(`denied ${anonymous ? "anonymous" : ctx.principal.arn} ${action} on ${resource}: ${explain(decision)}`);
-        // S3 tells only callers in the bucket's own account why they were refused.
-        const plain = anonymous || (crossAccount && dialect === "s3");
-        throw accessDenied(dialect, plain ? "Access Denied" : deniedMessage(ctx.principal.arn, action, resource, decision));
+        // Another account is not told which policy refused it: S3 says no more than Access Denied, STS no reason.
+        if (anonymous || (crossAccount && dialect === "s3")) throw accessDenied(dialect, "Access Denied");
+        throw accessDenied(dialect, deniedMessage(ctx.principal.arn, action, resource, crossAccount ? undefined : decision));
       }
     },
   };
@@ -112,12 +112,14 @@ function singleHeader(value: string | string[] | undefined): string | undefined 
   return Array.isArray(value) ? value[0] : value;
 }
 
-function deniedMessage(arn: string, action: string, resource: string, decision: Decision): string {
+function deniedMessage(arn: string, action: string, resource: string, decision: Decision | undefined): string {
+  const refused = `User: ${arn} is not authorized to perform: ${action} on resource: ${resource}`;
+  if (!decision) return refused;
   const why =
     decision.kind === "explicit-deny"
       ? `with an explicit deny in ${decision.source === "resource" ? "a resource-based" : "an identity-based"} policy`
-      : `because no ${decision.missing === "resource" ? "resource-based" : "identity-based"} policy allows the ${action} action`;
-  return `User: ${arn} is not authorized to perform: ${action} on resource: ${resource} ${why}`;
+      : `because no identity-based policy allows the ${action} action`;
+  return `${refused} ${why}`;
 }
 
 function explain(decision: Decision): string {

@@ -140,7 +140,9 @@ export function createStsRuntime(env: ServiceEnvironment): ServiceRuntime {
           const keysOf = globalContextKeys(ctx.principal, { now: ctx.now(), sourceIp: ctx.sourceIp, secure: false, region: ctx.region });
           for (const [key, value] of assumeRoleKeys(input)) keysOf.set(key, value);
           const facts = { principal: ctx.principal, action: "sts:AssumeRole", resource: input.RoleArn, keys: keysOf };
-          const decision = evaluate(facts, [], [trust], { rootAllowed: false });
+          // From another account, naming that account in the trust policy is its half of the grant; the caller's
+          // own half (its identity policy) is the authorizer's to check, in strict mode.
+          const decision = evaluate(facts, [], [trust], { rootAllowed: false, crossAccount: role.accountId !== ctx.principal.accountId, identityTrusted: true });
           if (decision.kind !== "allow") throw refused();
           const session = input.RoleSessionName;
           const principal: Principal = {

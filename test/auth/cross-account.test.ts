@@ -1,8 +1,10 @@
 /**
- * Another account's bucket, in the default (lenient) mode: a caller signing
- * as account 222233334444 reaches a bucket of the default account only
- * where that bucket's policy grants it, as on AWS, and learns no more than
- * "Access Denied"; a name the other account holds is BucketAlreadyExists.
+ * Another account's resources, in the default (lenient) mode: a caller
+ * signing as account 222233334444 reaches a bucket of the default account
+ * only where that bucket's policy grants it, as on AWS, and learns no more
+ * than "Access Denied" (a name the other account holds is
+ * BucketAlreadyExists); it assumes a role of the default account where the
+ * role's trust policy names it or its account.
  */
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
@@ -20,6 +22,8 @@ import {
   PutObjectCommand,
   type S3Client,
 } from "@aws-sdk/client-s3";
+import { CreateAccessKeyCommand, CreateRoleCommand, CreateUserCommand, IAMClient } from "@aws-sdk/client-iam";
+import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import { rejectsWith, startCloud, type TestCloud } from "../support/nimbus.js";
 
 const OTHER = "222233334444";
@@ -71,5 +75,31 @@ describe("S3 buckets of another account", () => {
     // A missing key answers 404 only to who may list the bucket.
     await rejectsWith(other.send(new GetObjectCommand({ Bucket: "owned", Key: "shared/missing" })), "AccessDenied", 403);
     await rejectsWith(other.send(new ListObjectsV2Command({ Bucket: "owned", Prefix: "shared/" })), "AccessDenied", 403);
+  });
+});
+
+describe("roles of another account", () => {
+  let t: TestCloud;
+  before(async () => {
+    t = await startCloud({ inMemory: true });
+  });
+  after(() => t.stop());
+
+  it("are assumed by the accounts and callers their trust policy names", async () => {
+    const config = (accessKeyId: string, secretAccessKey = "test") => ({ ...t.cloud.clientConfig, credentials: { accessKeyId, secretAccessKey } });
+    const iam = new IAMClient(t.cloud.clientConfig);
+    const trust = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: `arn:aws:iam::${OTHER}:root` }, Action: "sts:AssumeRole" }] });
+    const { Role } = await iam.send(new CreateRoleCommand({ RoleName: "shared-deploy", AssumeRolePolicyDocument: trust }));
+    const assume = (accessKeyId: string, secretAccessKey?: string) =>
+      new STSClient(config(accessKeyId, secretAccessKey)).send(new AssumeRoleCommand({ RoleArn: Role!.Arn, RoleSessionName: "ci" }));
+
+    assert.equal((await assume(OTHER)).AssumedRoleUser?.Arn, "arn:aws:sts::000000000000:assumed-role/shared-deploy/ci");
+    // Naming the account admits its users too (their own policies are lenient mode's to trust).
+    const otherIam = new IAMClient(config(OTHER));
+    await otherIam.send(new CreateUserCommand({ UserName: "builder" }));
+    const { AccessKey } = await otherIam.send(new CreateAccessKeyCommand({ UserName: "builder" }));
+    await assume(AccessKey!.AccessKeyId!, AccessKey!.SecretAccessKey!);
+    const refused = await rejectsWith(assume("333344445555"), "AccessDenied", 403);
+    assert.equal(refused.message, `User: arn:aws:iam::333344445555:root is not authorized to perform: sts:AssumeRole on resource: ${Role!.Arn}`);
   });
 });
