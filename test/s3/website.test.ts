@@ -115,5 +115,14 @@ describe("S3 static website hosting", () => {
     const unconfigured = await visit("/", "private-site");
     assert.equal(unconfigured.status, 404);
     assert.match(unconfigured.body, /<li>Code: NoSuchWebsiteConfiguration<\/li>/);
+
+    const beyond = await rawRequest(t.cloud.endpoint, {
+      method: "GET",
+      path: "/index.html",
+      anonymous: true,
+      headers: { host: `${SITE}.s3-website.localhost:${new URL(t.cloud.endpoint).port}`, range: "bytes=100-200" },
+    });
+    assert.equal(beyond.status, 416);
+    assert.match(beyond.body, /<title>416 Requested Range Not Satisfiable<\/title>[\s\S]*<li>Code: InvalidRange<\/li>\n<li>Message: The requested range is not satisfiable<\/li>\n<li>RangeRequested: bytes=100-200<\/li>\n<li>ActualObjectSize: 13<\/li>/);
   });
 });

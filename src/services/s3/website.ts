@@ -90,7 +90,7 @@ class WebsiteError {
   ) {}
 }
 
-const TITLES: Record<number, string> = { 403: "403 Forbidden", 404: "404 Not Found", 405: "405 Method Not Allowed" };
+const TITLES: Record<number, string> = { 403: "403 Forbidden", 404: "404 Not Found", 405: "405 Method Not Allowed", 416: "416 Requested Range Not Satisfiable" };
 
 /** Serves one request to a bucket's website endpoint. */
 export async function serveWebsite(store: S3Store, req: WebsiteRequest): Promise<WireResponse> {
@@ -188,8 +188,15 @@ function objectResponse(store: S3Store, record: ObjectRecord, req: WebsiteReques
       throw error;
     }
   }
-  // A satisfiable range of an object served as itself answers 206, as GetObject's does.
-  const range = status === 200 ? parseRange(header(req, "range"), record.size) : undefined;
+  // A satisfiable range of an object served as itself answers 206, as GetObject's does; another, S3's 416 page.
+  let range: ReturnType<typeof parseRange>;
+  try {
+    range = status === 200 ? parseRange(header(req, "range"), record.size) : undefined;
+  } catch (error) {
+    if (!(error instanceof AwsError) || error.code !== "InvalidRange") throw error;
+    const detail = Object.fromEntries(Object.entries(error.fields ?? {}).map(([name, value]) => [name, String(value)]));
+    return errorPage(new WebsiteError(error.status, error.code, error.message, detail), req, head);
+  }
   const output = headersToOutput(record);
   const headers: Record<string, string> = {
     "content-type": String(output.ContentType),
