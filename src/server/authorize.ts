@@ -98,9 +98,9 @@ export function createAuthorizer({ mode, policies, logDenials }: AuthorizerOptio
         }
         if (decision.kind === "allow") continue;
         logDenials?.(`denied ${anonymous ? "anonymous" : ctx.principal.arn} ${action} on ${resource}: ${explain(decision)}`);
-        // Another account is not told which policy refused it: S3 says no more than Access Denied, STS no reason.
+        // Another account is told less: S3 says no more than Access Denied, STS gives no reason.
         if (anonymous || (crossAccount && dialect === "s3")) throw accessDenied(dialect, "Access Denied");
-        throw accessDenied(dialect, deniedMessage(ctx.principal.arn, action, resource, crossAccount ? undefined : decision));
+        throw accessDenied(dialect, deniedMessage(ctx.principal.arn, action, resource, crossAccount && dialect === "query" ? undefined : decision));
       }
     },
   };
@@ -118,7 +118,7 @@ function deniedMessage(arn: string, action: string, resource: string, decision: 
   const why =
     decision.kind === "explicit-deny"
       ? `with an explicit deny in ${decision.source === "resource" ? "a resource-based" : "an identity-based"} policy`
-      : `because no identity-based policy allows the ${action} action`;
+      : `because no ${decision.missing === "resource" ? "resource-based" : "identity-based"} policy allows the ${action} action`;
   return `${refused} ${why}`;
 }
 

@@ -7,6 +7,7 @@ import type { NimbusConfig } from "../config.js";
 import type { PolicySource } from "../policy/source.js";
 import { IamPolicySource } from "../services/iam/policy-source.js";
 import { BucketPolicySource } from "../services/s3/policy-source.js";
+import { TablePolicySource } from "../services/dynamodb/policy-source.js";
 import type { KvEnvironment } from "../storage/types.js";
 import { builtinServices } from "../services/index.js";
 import { openStorage } from "../storage/index.js";
@@ -33,15 +34,21 @@ export interface RunningNimbus {
 }
 
 /**
- * Identity policies from IAM; resource policies from S3 buckets and IAM
- * roles (trust policies): read from storage, whichever service is loaded.
+ * Identity policies from IAM; resource policies from S3 buckets, DynamoDB
+ * tables and streams, and IAM roles (trust policies): read from storage,
+ * whichever service is loaded.
  */
 function policySource(kv: KvEnvironment): PolicySource {
   const iam = new IamPolicySource(kv);
   const buckets = new BucketPolicySource(kv);
+  const tables = new TablePolicySource(kv);
   return {
     identityPolicies: (principal) => iam.identityPolicies(principal),
-    resourcePolicies: (resource, keys) => (resource.startsWith("arn:aws:iam::") ? iam.resourcePolicies(resource) : buckets.resourcePolicies(resource, keys)),
+    resourcePolicies: (resource, keys) => {
+      if (resource.startsWith("arn:aws:iam::")) return iam.resourcePolicies(resource);
+      if (resource.startsWith("arn:aws:dynamodb:")) return tables.resourcePolicies(resource);
+      return buckets.resourcePolicies(resource, keys);
+    },
     resourceAccount: (resource) => (resource.startsWith("arn:aws:s3:::") ? buckets.resourceAccount(resource) : iam.resourceAccount(resource)),
   };
 }

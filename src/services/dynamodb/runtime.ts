@@ -22,6 +22,7 @@ import { tableOperations } from "./operations/tables.js";
 import { backupOperations } from "./operations/backups.js";
 import { restoreOperations } from "./operations/restores.js";
 import { tagOperations } from "./operations/tags.js";
+import { resourcePolicyOperations } from "./operations/resource-policies.js";
 import { transactionOperations } from "./operations/transactions.js";
 import { BackupStore } from "./backup-store.js";
 import { DynamoStore } from "./store.js";
@@ -77,6 +78,7 @@ export async function createDynamoRuntime(env: ServiceEnvironment): Promise<Serv
     operations: {
       ...tableOperations(deps),
       ...tagOperations(deps),
+      ...resourcePolicyOperations(deps),
       ...backupOperations(deps, backups),
       ...restoreOperations(deps, backups),
       ...itemOperations(deps),

@@ -4,6 +4,7 @@
  * of one write land in one transaction, so an acknowledged write is
  * durable with its indexes and its stream record.
  */
+import { TABLES_STORE } from "./store-names.js";
 import { randomUUID } from "node:crypto";
 import { shareJson } from "../../protocols/shared/json-shared.js";
 import { deepFreeze } from "../../util/frozen.js";
@@ -14,7 +15,7 @@ import { isExpired } from "./ttl.js";
 import { allIndexes, emptyStats, type IndexRecord, type StreamViewType, type TableRecord, type TableStats } from "./tables.js";
 import { itemSize, valuesEqual, type Item } from "./values.js";
 
-const TABLES = "dynamodb.tables";
+const TABLES = TABLES_STORE;
 const ITEMS = "dynamodb.items";
 const INDEXES = "dynamodb.indexes";
 const STATS = "dynamodb.stats";

@@ -20,6 +20,8 @@ export interface IndexInput {
 
 export interface CreateTableInput {
   TableName: string;
+  /** A resource-based policy for the new table. */
+  ResourcePolicy?: string;
   AttributeDefinitions?: AttributeDefinition[];
   KeySchema?: KeySchemaElement[];
   LocalSecondaryIndexes?: IndexInput[];

@@ -3,6 +3,7 @@
  * table (key schema, indexes, billing, stream, TTL, tags), its ARNs, and
  * the TableDescription every control-plane call answers.
  */
+import type { StoredPolicy } from "./resource-policy.js";
 import type { KeyType } from "./values.js";
 
 export interface KeySchemaElement {
@@ -95,6 +96,10 @@ export interface TableRecord {
   /** Epoch ms until which DescribeTable answers CREATING / UPDATING. */
   busyUntil?: number;
   busyStatus?: "CREATING" | "UPDATING";
+  /** The table's resource-based policy (PutResourcePolicy, CreateTable's ResourcePolicy); its indexes share it. */
+  resourcePolicy?: StoredPolicy;
+  /** Each stream's own resource-based policy, by stream label. */
+  streamPolicies?: Record<string, StoredPolicy>;
   /** Set on a table made by RestoreTableFromBackup or RestoreTableToPointInTime (DescribeTable's RestoreSummary). */
   restore?: { sourceBackupArn?: string; sourceTableArn: string; restoredAt: number };
 }

@@ -7,6 +7,7 @@ import { createHash, randomUUID } from "node:crypto";
 import type { RequestContext } from "../../../server/context.js";
 import { defineOperation, type OperationTable } from "../../../server/service.js";
 import { ddbErrors } from "../errors.js";
+import { canonicalPolicy } from "../resource-policy.js";
 import { describedTable, onTable, tableScope, type DynamoDeps, type TableScope } from "../operation.js";
 import { checkedTags } from "./tags.js";
 import {
@@ -114,7 +115,8 @@ export function tableOperations(deps: DynamoDeps): OperationTable {
         if (problem) throw ddbErrors.validation(problem);
         const scope = tableScope(input.TableName, ctx);
         const now = ctx.now().getTime();
-        const table = newTableRecord(input, scope, now, deps.creatingMs);
+        const policy = input.ResourcePolicy === undefined ? undefined : canonicalPolicy(input.ResourcePolicy, "table");
+        const table = { ...newTableRecord(input, scope, now, deps.creatingMs), ...(policy ? { resourcePolicy: { document: policy, revisionId: String(now) } } : {}) };
         if (!(await store.createTable(table))) throw ddbErrors.resourceInUse(`Table already exists: ${scope.name}`);
         const indexes = new Map(table.gsis.flatMap((index) => (index.warm ? [[index.name, index.warm] as const] : [])));
         return { TableDescription: creationDescription(describe(table, ctx, "CREATING"), { table: table.warm, indexes }) };
