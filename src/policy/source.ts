@@ -12,8 +12,12 @@ export interface PolicySource {
    * the request's own condition keys (`s3:versionid` names an object's version).
    */
   resourcePolicies(resource: string, keys?: RequestKeys): readonly NamedPolicy[];
-  /** The account a resource belongs to (an S3 bucket's owner; the account in other ARNs), if it exists and names one. */
-  resourceAccount(resource: string): string | undefined;
+  /**
+   * The account a request for `action` on a resource is judged against (an
+   * S3 bucket's or object's owner; the account in other ARNs), if the
+   * resource exists and names one.
+   */
+  resourceAccount(resource: string, action: string): string | undefined;
 }
 
 /** The account field of an ARN (`arn:aws:iam::123456789012:role/x`), if it has one. */

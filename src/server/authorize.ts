@@ -4,9 +4,11 @@
  * here they meet the policy engine.
  *
  * - Lenient mode (the default) allows every signed request in the
- *   caller's own account: identities are real, identity policies are not
- *   enforced. Another account's resource (an S3 bucket it owns) needs, as
- *   on AWS, a grant from that account: its bucket policy or ACL.
+ *   caller's own account that no resource policy explicitly denies:
+ *   identities are real, identity policies are not enforced. Another
+ *   account's resource (an S3 bucket it owns, a DynamoDB table it names by
+ *   ARN) needs, as on AWS, a grant from that account: its resource policy
+ *   or ACL.
  * - Strict mode evaluates the caller's identity policies for each
  *   requirement (and, for another account's resource, that account's
  *   resource policy as well), and refuses with the service's AccessDenied error in
@@ -80,13 +82,15 @@ export function createAuthorizer({ mode, policies, logDenials }: AuthorizerOptio
         },
       };
       for (const declared of requirements) {
-        const owner = anonymous || declared.ownAccount ? undefined : policies.resourceAccount(declared.resource);
+        const owner = anonymous || declared.ownAccount ? undefined : policies.resourceAccount(declared.resource, declared.action);
         const crossAccount = owner !== undefined && owner !== ctx.principal.accountId;
-        if (lenient && !anonymous && !crossAccount) continue;
-        const { action, resource, keys: requestKeys } = declared.ifMissing?.missing() ? declared.ifMissing.requirement : declared;
+        // Lenient mode trusts the caller's own account, up to a resource policy's explicit deny.
+        const trusted = lenient && !anonymous && !crossAccount;
+        const { action, resource, keys: requestKeys } = !trusted && declared.ifMissing?.missing() ? declared.ifMissing.requirement : declared;
+        const resourcePolicies = policies.resourcePolicies(resource, requestKeys);
+        if (trusted && resourcePolicies.length === 0) continue;
         requested = requestKeys;
         identity ??= anonymous || lenient ? NO_POLICIES : policies.identityPolicies(ctx.principal);
-        const resourcePolicies = policies.resourcePolicies(resource, requestKeys);
         // Anonymous callers share one (empty) identity set: their decisions are not remembered.
         const memo = anonymous ? undefined : memoFor(identity, resourcePolicies);
         const memoKey = `${ctx.principal.arn}\n${action}\n${resource}\n${crossAccount}`;
@@ -96,7 +100,9 @@ export function createAuthorizer({ mode, policies, logDenials }: AuthorizerOptio
           decision = evaluate({ principal: ctx.principal, action, resource, keys }, identity, resourcePolicies, { crossAccount, identityTrusted: lenient });
           if (!consulted) memo?.set(memoKey, decision);
         }
-        if (decision.kind === "allow") continue;
+        if (decision.kind === "allow" || (trusted && decision.kind !== "explicit-deny")) continue;
+        // An account's root keeps the right to read and replace the policy that denies it.
+        if (ctx.principal.type === "root" && !crossAccount && ROOT_KEEPS.has(action)) continue;
         logDenials?.(`denied ${anonymous ? "anonymous" : ctx.principal.arn} ${action} on ${resource}: ${explain(decision)}`);
         // Another account is told less: S3 says no more than Access Denied, STS gives no reason.
         if (anonymous || (crossAccount && dialect === "s3")) throw accessDenied(dialect, "Access Denied");
@@ -107,6 +113,21 @@ export function createAuthorizer({ mode, policies, logDenials }: AuthorizerOptio
 }
 
 const NO_POLICIES: readonly NamedPolicy[] = [];
+
+/**
+ * What an account's root may do on its own resources whatever their
+ * policies deny: S3's bucket policy calls, as S3 documents, and DynamoDB's
+ * resource policy calls, so a policy cannot shut a table to its account
+ * for good.
+ */
+const ROOT_KEEPS: ReadonlySet<string> = new Set([
+  "s3:GetBucketPolicy",
+  "s3:PutBucketPolicy",
+  "s3:DeleteBucketPolicy",
+  "dynamodb:GetResourcePolicy",
+  "dynamodb:PutResourcePolicy",
+  "dynamodb:DeleteResourcePolicy",
+]);
 
 function singleHeader(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;

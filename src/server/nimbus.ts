@@ -49,7 +49,7 @@ function policySource(kv: KvEnvironment): PolicySource {
       if (resource.startsWith("arn:aws:dynamodb:")) return tables.resourcePolicies(resource);
       return buckets.resourcePolicies(resource, keys);
     },
-    resourceAccount: (resource) => (resource.startsWith("arn:aws:s3:::") ? buckets.resourceAccount(resource) : iam.resourceAccount(resource)),
+    resourceAccount: (resource, action) => (resource.startsWith("arn:aws:s3:::") ? buckets.resourceAccount(resource, action) : iam.resourceAccount(resource)),
   };
 }
 

@@ -14,11 +14,13 @@ import {
   DeleteBucketCommand,
   DeleteObjectCommand,
   GetBucketPolicyCommand,
+  GetObjectAclCommand,
   GetObjectCommand,
   HeadObjectCommand,
   ListBucketsCommand,
   ListObjectsV2Command,
   PutBucketPolicyCommand,
+  PutObjectAclCommand,
   PutObjectCommand,
   type S3Client,
 } from "@aws-sdk/client-s3";
@@ -75,6 +77,38 @@ describe("S3 buckets of another account", () => {
     // A missing key answers 404 only to who may list the bucket.
     await rejectsWith(other.send(new GetObjectCommand({ Bucket: "owned", Key: "shared/missing" })), "AccessDenied", 403);
     await rejectsWith(other.send(new ListObjectsV2Command({ Bucket: "owned", Prefix: "shared/" })), "AccessDenied", 403);
+  });
+});
+
+describe("objects another account writes where ACLs apply", () => {
+  let t: TestCloud;
+  before(async () => {
+    t = await startCloud({ inMemory: true });
+  });
+  after(() => t.stop());
+
+  it("belong to the writer: the bucket's owner reads them only where their ACL grants it, and the writer deletes them only where the bucket allows it", async () => {
+    const owner = t.s3();
+    const other = t.s3({ credentials: { accessKeyId: OTHER, secretAccessKey: "test" } });
+    await owner.send(new CreateBucketCommand({ Bucket: "drop-box", ObjectOwnership: "ObjectWriter" }));
+    const Policy = JSON.stringify({
+      Version: "2012-10-17",
+      Statement: [{ Effect: "Allow", Principal: { AWS: OTHER }, Action: ["s3:PutObject", "s3:PutObjectAcl"], Resource: "arn:aws:s3:::drop-box/*" }],
+    });
+    await owner.send(new PutBucketPolicyCommand({ Bucket: "drop-box", Policy }));
+    await other.send(new PutObjectCommand({ Bucket: "drop-box", Key: "private", Body: "theirs" }));
+    await other.send(new PutObjectCommand({ Bucket: "drop-box", Key: "shared", Body: "for the owner", ACL: "bucket-owner-full-control" }));
+
+    const { Body } = await other.send(new GetObjectCommand({ Bucket: "drop-box", Key: "private" }));
+    assert.equal(await Body!.transformToString(), "theirs");
+    assert.equal((await other.send(new GetObjectAclCommand({ Bucket: "drop-box", Key: "private" }))).Grants?.length, 1);
+    await rejectsWith(owner.send(new GetObjectCommand({ Bucket: "drop-box", Key: "private" })), "AccessDenied", 403);
+    await rejectsWith(owner.send(new PutObjectAclCommand({ Bucket: "drop-box", Key: "private", ACL: "public-read" })), "AccessDenied", 403);
+    const shared = await owner.send(new GetObjectCommand({ Bucket: "drop-box", Key: "shared" }));
+    assert.equal(await shared.Body!.transformToString(), "for the owner");
+
+    await rejectsWith(other.send(new DeleteObjectCommand({ Bucket: "drop-box", Key: "private" })), "AccessDenied", 403);
+    await owner.send(new DeleteObjectCommand({ Bucket: "drop-box", Key: "private" }));
   });
 });
 

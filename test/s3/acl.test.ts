@@ -221,6 +221,9 @@ describe("S3 ACLs", () => {
     assert.deepEqual(brief((await s3.send(new GetObjectAclCommand({ Bucket: "acl-enforced", Key: "k" }))).Grants), [`${owner} FULL_CONTROL`]);
     assert.equal((await anonymousGet("/acl-enforced/k")).status, 403);
     await rejectsWith(s3.send(new PutObjectAclCommand({ Bucket: "acl-enforced", Key: "k", ACL: "public-read" })), "AccessControlListNotSupported", 400);
+    // An ACL of no grants would take the owner's own control away.
+    const none = { Owner: { ID: owner }, Grants: [] };
+    await rejectsWith(s3.send(new PutBucketAclCommand({ Bucket: "acl-enforced", AccessControlPolicy: none })), "AccessControlListNotSupported", 400);
     await rejectsWith(s3.send(new PutObjectCommand({ Bucket: "acl-enforced", Key: "k", Body: "x", ACL: "public-reed" as never })), "InvalidArgument", 400);
   });
 });

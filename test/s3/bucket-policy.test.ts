@@ -159,6 +159,26 @@ for (const auth of ["lenient", "strict"] as const) {
       assert.equal((await send("GET", "/conditioned/site/page", { referer: "https://elsewhere.example/" })).status, 403);
     });
 
+    it("holds the bucket's own account to its explicit denies, though its root may still read and replace the policy", async () => {
+      await s3.send(new CreateBucketCommand({ Bucket: "guarded" }));
+      const deny = (Action: string, Resource: string, Condition?: object) => ({ Effect: "Deny", Principal: "*", Action, Resource, ...(Condition ? { Condition } : {}) });
+      const Policy = JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [
+          deny("s3:PutObject", "arn:aws:s3:::guarded/*", { Null: { "s3:x-amz-server-side-encryption": "true" } }),
+          deny("s3:GetBucketPolicy", "arn:aws:s3:::guarded"),
+          deny("s3:DeleteBucketPolicy", "arn:aws:s3:::guarded"),
+        ],
+      });
+      await s3.send(new PutBucketPolicyCommand({ Bucket: "guarded", Policy }));
+      const refused = await rejectsWith(s3.send(new PutObjectCommand({ Bucket: "guarded", Key: "plain", Body: "x" })), "AccessDenied", 403);
+      assert.equal(refused.message, "User: arn:aws:iam::000000000000:root is not authorized to perform: s3:PutObject on resource: arn:aws:s3:::guarded/plain with an explicit deny in a resource-based policy");
+      await s3.send(new PutObjectCommand({ Bucket: "guarded", Key: "sealed", Body: "x", ServerSideEncryption: "AES256" }));
+      assert.equal((await s3.send(new GetBucketPolicyCommand({ Bucket: "guarded" }))).Policy, Policy);
+      await s3.send(new DeleteBucketPolicyCommand({ Bucket: "guarded" }));
+      await s3.send(new PutObjectCommand({ Bucket: "guarded", Key: "plain", Body: "x" }));
+    });
+
     it("stops public access when the policy is deleted", async () => {
       await s3.send(new DeleteBucketPolicyCommand({ Bucket: "site" }));
       const gone = await rawRequest(t.cloud.endpoint, { method: "GET", path: "/site/public/index.html", anonymous: true });

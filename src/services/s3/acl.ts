@@ -266,13 +266,14 @@ for (const name of ["READ", "WRITE", "READ_ACP", "WRITE_ACP"] as const) {
  * with a bucket policy); AuthenticatedUsers is every signed caller.
  * Public grants are left out under IgnorePublicAcls.
  */
-export function aclStatements(bucket: BucketRecord, grants: readonly Grant[] | undefined, resource: { key: string } | undefined): Statement[] {
+export function aclStatements(bucket: BucketRecord, grants: readonly Grant[] | undefined, resource: { key: string; owner: string } | undefined): Statement[] {
   if (!grants || !aclsEnabled(bucket)) return [];
   const ignorePublic = publicAccessBlockOf(bucket)?.IgnorePublicAcls === true;
+  const owner = resource?.owner ?? bucket.accountId;
   const statements: Statement[] = [];
   for (const { grantee, permission } of grants) {
-    // The bucket owner's account has its access already (its identities by their own policies); log delivery is not a caller here.
-    if (grantee.account === bucket.accountId || grantee.id !== undefined || grantee.group === LOG_DELIVERY) continue;
+    // The resource owner's account has its access already (its identities by their own policies); log delivery is not a caller here.
+    if (grantee.account === owner || grantee.id !== undefined || grantee.group === LOG_DELIVERY) continue;
     if (ignorePublic && grantee.group !== undefined) continue;
     const principal = grantee.account !== undefined ? { AWS: [`arn:aws:iam::${grantee.account}:root`] } : { AWS: ["*"] };
     const condition = grantee.group === AUTHENTICATED_USERS ? { Null: { "aws:PrincipalArn": ["false"] } } : undefined;

@@ -47,9 +47,11 @@ const aclsNotSupported = () => new AwsError("AccessControlListNotSupported", "Th
  * `bucket-owner-full-control` or a document saying the same).
  */
 function ownersOnly(grants: readonly Grant[] | undefined, parties: AclParties): boolean {
+  // An ACL of no grants at all would take the owner's full control away: it is no owner's ACL either.
   return (
     grants === undefined ||
-    grants.every(({ grantee, permission }) => permission === "FULL_CONTROL" && (grantee.account === parties.owner || grantee.account === parties.bucketOwner))
+    (grants.length > 0 &&
+      grants.every(({ grantee, permission }) => permission === "FULL_CONTROL" && (grantee.account === parties.owner || grantee.account === parties.bucketOwner)))
   );
 }
 

@@ -13,6 +13,9 @@ import { BUCKETS_STORE, OBJECTS_STORE, VERSIONS_STORE } from "./store.js";
 import { prefixRange } from "../../storage/index.js";
 import { aclsEnabled, aclStatements } from "./acl.js";
 
+/** What a bucket's owner does to any object in it, whoever owns the object. */
+const BUCKET_OWNER_ACTIONS: ReadonlySet<string> = new Set(["s3:PutObject", "s3:DeleteObject", "s3:DeleteObjectVersion", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"]);
+
 interface CachedBucket {
   policies: readonly NamedPolicy[];
   /** The bucket, where ACLs apply to its objects. */
@@ -50,16 +53,23 @@ export class BucketPolicySource {
     const bucket = record.name;
     const versionId = keys?.get("s3:versionid");
     const object = typeof versionId === "string" ? this.version(bucket, key, versionId) : this.objects.get([bucket, key]);
-    const statements = aclStatements(record, object?.acl, { key });
+    const statements = aclStatements(record, object?.acl, { key, owner: object?.ownerAccountId ?? record.accountId });
     return statements.length === 0 ? policies : [...policies, { name: `ACL of ${resource}`, document: { version: "2012-10-17", statements } }];
   }
 
-  /** The account owning the bucket an `arn:aws:s3:::bucket[/key]` names, if the bucket exists. */
-  resourceAccount(resource: string): string | undefined {
+  /**
+   * The account a request on an `arn:aws:s3:::bucket[/key]` is judged
+   * against: the bucket's owner, if the bucket exists, but for an object
+   * another account wrote where ACLs apply, which that account owns (its
+   * bucket's owner keeps only writing over it and deleting it).
+   */
+  resourceAccount(resource: string, action: string): string | undefined {
     if (!resource.startsWith("arn:aws:s3:::")) return undefined;
     const rest = resource.slice("arn:aws:s3:::".length);
     const slash = rest.indexOf("/");
-    return this.bucket(slash < 0 ? rest : rest.slice(0, slash)).owner;
+    const { owner, aclBucket } = this.bucket(slash < 0 ? rest : rest.slice(0, slash));
+    if (slash < 0 || !aclBucket || BUCKET_OWNER_ACTIONS.has(action)) return owner;
+    return this.objects.get([aclBucket.name, rest.slice(slash + 1)])?.ownerAccountId ?? owner;
   }
 
   private bucket(name: string): CachedBucket {
