@@ -6,6 +6,7 @@ import { createDefaultCredentials, CredentialChain, KeyUsage, StoredKeys } from 
 import type { NimbusConfig } from "../config.js";
 import type { PolicySource } from "../policy/source.js";
 import { IamPolicySource } from "../services/iam/policy-source.js";
+import { IamStore, principalDirectory } from "../services/iam/store.js";
 import { BucketPolicySource } from "../services/s3/policy-source.js";
 import { TablePolicySource } from "../services/dynamodb/policy-source.js";
 import type { KvEnvironment } from "../storage/types.js";
@@ -58,7 +59,15 @@ export async function startNimbus(config: NimbusConfig, log: Logger, now: () => 
   const storage = await openStorage({ dataDir: config.dataDir, inMemory: config.inMemory });
   const catalog = builtinServices();
   const keyUsage = new KeyUsage(storage.kv, now);
-  const env: ServiceEnvironment = { config, kv: storage.kv, blobs: storage.blobs, now: () => new Date(now()), keyUsage, log };
+  const env: ServiceEnvironment = {
+    config,
+    kv: storage.kv,
+    blobs: storage.blobs,
+    now: () => new Date(now()),
+    keyUsage,
+    log,
+    principals: principalDirectory(new IamStore(storage.kv)),
+  };
 
   const runtimes = new Map<ServiceDefinition, Promise<ServiceRuntime>>();
   /** Runtimes that finished loading, handed out without a promise. */

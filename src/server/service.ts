@@ -3,6 +3,7 @@
  * its store; routing, authentication, parsing, authorization and
  * serialization are shared steps of the pipeline.
  */
+import type { PrincipalDirectory } from "../policy/principals.js";
 import type { KeyUsage } from "../auth/key-usage.js";
 import type { AuthDialect } from "../auth/types.js";
 import type { NimbusConfig } from "../config.js";
@@ -74,6 +75,8 @@ export interface ServiceEnvironment {
   log?: (level: "error" | "warn" | "info" | "debug", message: string, detail?: unknown) => void;
   /** Another service of the same instance, loaded if it was not (DynamoDB's exports write to S3). */
   peer?(name: string): Promise<ServiceRuntime>;
+  /** The users and roles IAM holds, which resource policies may name as principals. */
+  principals?: PrincipalDirectory;
 }
 
 /** How another service reads and writes objects of S3, as an account would (DynamoDB's exports and imports). */

@@ -93,6 +93,7 @@ describe("DynamoDB resource-based policies", () => {
       [() => put(arn, policy([{ Effect: "Allow", Principal: { AWS: OTHER }, Action: "dynamodb:GetItem" }])), "ValidationException", "One or more parameter values were invalid: Invalid policy document: Missing required field Resource"],
       [() => put(arn, policy([{ ...allow(OTHER, "dynamodb:GetItem", arn), Sid: "a" }, { ...allow(OTHER, "dynamodb:Query", arn), Sid: "a" }])), "ValidationException", "One or more parameter values were invalid: Invalid policy document: The Statement Ids in the policy are not unique"],
       [() => put(arn, policy([allow(OTHER, ["dynamodb:GetRecords", "dynamodb:DescribeStream"], "*")])), "ValidationException", 'One or more parameter values were invalid: Invalid policy document: The following action names are invalid: "dynamodb:GetRecords", "dynamodb:DescribeStream"'],
+      [() => put(arn, policy([allow(`arn:aws:iam::${ACCOUNT}:role/nobody`, "dynamodb:GetItem", arn)])), "ValidationException", "One or more parameter values were invalid: Invalid principal in policy document."],
       [() => put(arn, policy([allow("*", "dynamodb:GetItem", arn)])), "ValidationException", "Resource-based policy grants unbounded access in one or more elements. Please revise the policy to ensure least-privilege form of access"],
       [() => put(arn, `${policy([allow(OTHER, "dynamodb:GetItem", arn)])}${" ".repeat(20_480)}`), "ValidationException", "One or more parameter values were invalid: Maximum policy size of 20480 bytes exceeded"],
     ];

@@ -129,6 +129,11 @@ describe("IAM groups, roles and STS AssumeRole (strict mode)", () => {
 
   it("checks trust policies, and signs as the assumed role", async () => {
     await rejectsWith(iam.send(new CreateRoleCommand({ RoleName: "bad", AssumeRolePolicyDocument: "{" })), "MalformedPolicyDocumentException", 400);
+    // IAM resolves each principal when the policy is saved: one that names no identity is refused.
+    for (const principal of ["arn:aws:iam::000000000000:user/nobody", "arn:aws:iam:::user/dev", "dev", "arn:aws:sts::000000000000:assumed-role/writer/*"]) {
+      const refused = await rejectsWith(iam.send(new CreateRoleCommand({ RoleName: "bad", AssumeRolePolicyDocument: trust({ AWS: principal }) })), "MalformedPolicyDocumentException", 400);
+      assert.equal(refused.message, `Invalid principal in policy: "AWS":"${principal}"`);
+    }
     const created = await iam.send(
       new CreateRoleCommand({ RoleName: "writer", AssumeRolePolicyDocument: trust({ AWS: "arn:aws:iam::000000000000:user/dev" }), Description: "writes" }),
     );

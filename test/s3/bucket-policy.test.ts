@@ -69,6 +69,11 @@ for (const auth of ["lenient", "strict"] as const) {
     });
 
     it("refuses malformed policies", async () => {
+      const naming = (AWS: string) => JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS }, Action: "s3:GetObject", Resource: "arn:aws:s3:::site/*" }] });
+      for (const principal of ["arn:aws:iam::000000000000:user/nobody", "not-an-arn"]) {
+        const refused = await rejectsWith(s3.send(new PutBucketPolicyCommand({ Bucket: "site", Policy: naming(principal) })), "MalformedPolicy", 400);
+        assert.equal(refused.message, "Invalid principal in policy");
+      }
       await rejectsWith(s3.send(new PutBucketPolicyCommand({ Bucket: "site", Policy: "not json" })), "MalformedPolicy", 400);
       const foreign = publicRead("site").replace("arn:aws:s3:::site/", "arn:aws:s3:::elsewhere/");
       const error = await rejectsWith(s3.send(new PutBucketPolicyCommand({ Bucket: "site", Policy: foreign })), "MalformedPolicy", 400);

@@ -23,6 +23,7 @@ import {
   type ReplicationRule,
   type S3Client,
 } from "@aws-sdk/client-s3";
+import { CreateRoleCommand, IAMClient } from "@aws-sdk/client-iam";
 import { rejectsWith, startCloud, type TestCloud } from "../support/nimbus.js";
 
 const ROLE = "arn:aws:iam::000000000000:role/replication";
@@ -57,6 +58,11 @@ describe("S3 replication", () => {
   before(async () => {
     t = await startCloud();
     s3 = t.s3();
+    // The role a destination's bucket policy names must exist, as IAM resolves principals when a policy is saved.
+    const iam = new IAMClient(t.cloud.clientConfig);
+    const trust = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "s3.amazonaws.com" }, Action: "sts:AssumeRole" }] };
+    await iam.send(new CreateRoleCommand({ RoleName: "replication", AssumeRolePolicyDocument: JSON.stringify(trust) }));
+    iam.destroy();
     await versioned("repl-source");
     await versioned("repl-dest");
   });

@@ -3,6 +3,7 @@
  * `TableName` (a name or a table ARN) within the caller's account and
  * region, and the IAM resources operations declare.
  */
+import type { PrincipalDirectory } from "../../policy/principals.js";
 import type { RequestContext } from "../../server/context.js";
 import type { AuthorizationRequirement } from "../../server/service.js";
 import { ddbErrors } from "./errors.js";
@@ -16,6 +17,8 @@ export interface DynamoDeps {
   creatingMs: number;
   /** Deletes expired items; reads ask it whether an item is still visible. */
   ttl: TtlSweeper;
+  /** The users and roles a resource-based policy may name. */
+  principals?: PrincipalDirectory;
 }
 
 export interface TableScope {

@@ -13,7 +13,8 @@
  * document without Version read back as 2008-10-17.
  */
 import { AwsError } from "../../server/errors.js";
-import { parsePolicy } from "../../policy/document.js";
+import { parsePolicy, type PolicyDocument } from "../../policy/document.js";
+import { unknownPrincipal, type PrincipalDirectory } from "../../policy/principals.js";
 import { ddbErrors } from "./errors.js";
 
 /** A policy as stored: its canonical text and revision. */
@@ -35,7 +36,7 @@ const invalidDocument = (detail: string) => ddbErrors.invalid(`Invalid policy do
  * checked, and answered in canonical form. Throws DynamoDB's
  * ValidationException for what it refuses.
  */
-export function canonicalPolicy(text: string, target: "table" | "stream"): string {
+export function canonicalPolicy(text: string, target: "table" | "stream", principals: PrincipalDirectory | undefined): string {
   if (Buffer.byteLength(text) > MAX_POLICY_BYTES) throw ddbErrors.invalid(`Maximum policy size of ${MAX_POLICY_BYTES} bytes exceeded`);
   let raw: unknown;
   try {
@@ -51,12 +52,14 @@ export function canonicalPolicy(text: string, target: "table" | "stream"): strin
   const canonical = JSON.stringify(document);
 
   // The generic reader checks the rest (effects, actions, principals, conditions) in IAM's words.
+  let parsed: PolicyDocument;
   try {
-    parsePolicy(canonical, "resource");
+    parsed = parsePolicy(canonical, "resource");
   } catch (error) {
     if (error instanceof AwsError) throw invalidDocument(error.message);
     throw error;
   }
+  if (principals && unknownPrincipal(parsed, principals) !== undefined) throw ddbErrors.invalid("Invalid principal in policy document.");
   const sids = statements.flatMap((s) => (typeof s.Sid === "string" ? [s.Sid] : []));
   if (new Set(sids).size !== sids.length) throw invalidDocument("The Statement Ids in the policy are not unique");
   if (target === "table") {

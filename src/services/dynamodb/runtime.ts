@@ -56,7 +56,7 @@ export async function createDynamoRuntime(env: ServiceEnvironment): Promise<Serv
   const store = new DynamoStore(env.kv);
   const ttl = new TtlSweeper(store, () => env.now().getTime());
   ttl.start();
-  const deps: DynamoDeps = { store, creatingMs: 0, ttl };
+  const deps: DynamoDeps = { store, creatingMs: 0, ttl, principals: env.principals };
   const backups = new BackupStore(store);
   // A backup or restore cut short by a stop left a partial copy behind; its caller got no answer.
   void backups.dropUnfinished().catch((error: unknown) => env.log?.("warn", "dynamodb: dropping unfinished backup copies failed", error));

@@ -5,6 +5,7 @@
  * authentication reads (src/auth/stored-keys.ts).
  */
 import { ACCESS_KEYS_STORE, type AccessKeyRecord } from "../../auth/stored-keys.js";
+import type { PrincipalDirectory } from "../../policy/principals.js";
 import { prefixRange } from "../../storage/index.js";
 import type { KvEnvironment, KvStore } from "../../storage/types.js";
 
@@ -173,4 +174,15 @@ export class IamStore {
 
 export function userKey(user: Pick<UserRecord, "accountId" | "userName">): [string, string] {
   return [user.accountId, user.userName.toLowerCase()];
+}
+
+/** The users and roles a policy may name as principals, as this store holds them. */
+export function principalDirectory(store: IamStore): PrincipalDirectory {
+  return {
+    user: (accountId, path, name) => store.user(accountId, name)?.path === path,
+    role: (accountId, path, name) => {
+      const role = store.role(accountId, name);
+      return role !== undefined && (path === undefined || role.path === path);
+    },
+  };
 }

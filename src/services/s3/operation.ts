@@ -2,6 +2,7 @@
  * What S3's operations share: typed definitions, the bucket lookup and
  * canonical owner ids.
  */
+import type { PrincipalDirectory } from "../../policy/principals.js";
 import type { RequestContext } from "../../server/context.js";
 import { defineOperation, type AuthorizationRequirement, type RequestKeys } from "../../server/service.js";
 import { S3ConditionKeys, type S3KeySources } from "./condition-keys.js";
@@ -19,6 +20,8 @@ export type { AclInput };
 
 export interface S3Deps {
   store: S3Store;
+  /** The users and roles a bucket policy may name. */
+  principals?: PrincipalDirectory;
 }
 
 /** S3's operations are typed views of their model inputs. */

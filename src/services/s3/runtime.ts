@@ -39,7 +39,7 @@ const MAX_XML_BODY = 2 * 1024 * 1024;
 export async function createS3Runtime(env: ServiceEnvironment): Promise<ServiceRuntime> {
   const store = new S3Store(env.kv, env.blobs);
   await store.collectOrphanBlobs();
-  const deps = { store };
+  const deps = { store, principals: env.principals };
   const sweeper = new LifecycleSweeper(store, () => env.now().getTime(), (error) => env.log?.("error", "s3 lifecycle sweep failed", error));
   const replicator = new Replicator(store, () => env.now().getTime(), (error) => env.log?.("error", "s3 replication failed", error));
   store.onReplicable = (bucket, key, versionId) => replicator.enqueue(bucket, key, versionId);

@@ -55,7 +55,7 @@ function checkExpected(expected: string | undefined, held: StoredPolicy | undefi
   }
 }
 
-export function resourcePolicyOperations({ store }: DynamoDeps): OperationTable {
+export function resourcePolicyOperations({ store, principals }: DynamoDeps): OperationTable {
   /** The table or stream an ARN names, refused in DynamoDB's words. */
   function target(arn: string, ctx: RequestContext): PolicyTarget {
     if (!arn.startsWith("arn:")) throw ddbErrors.invalid(`ARNs must start with 'arn:': ${arn}`);
@@ -94,7 +94,7 @@ export function resourcePolicyOperations({ store }: DynamoDeps): OperationTable 
       authorize: onPolicy("PutResourcePolicy"),
       async handle(input, ctx) {
         const { table, stream } = target(input.ResourceArn, ctx);
-        const document = canonicalPolicy(input.Policy, stream === undefined ? "table" : "stream");
+        const document = canonicalPolicy(input.Policy, stream === undefined ? "table" : "stream", principals);
         if (!input.ConfirmRemoveSelfResourceAccess && deniesCaller(document, input.ResourceArn, ctx)) {
           throw new AwsError("AccessDeniedException", "The new resource policy will not allow you to update the resource policy in the future.", 400);
         }

@@ -115,7 +115,7 @@ export function tableOperations(deps: DynamoDeps): OperationTable {
         if (problem) throw ddbErrors.validation(problem);
         const scope = tableScope(input.TableName, ctx);
         const now = ctx.now().getTime();
-        const policy = input.ResourcePolicy === undefined ? undefined : canonicalPolicy(input.ResourcePolicy, "table");
+        const policy = input.ResourcePolicy === undefined ? undefined : canonicalPolicy(input.ResourcePolicy, "table", deps.principals);
         const table = { ...newTableRecord(input, scope, now, deps.creatingMs), ...(policy ? { resourcePolicy: { document: policy, revisionId: String(now) } } : {}) };
         if (!(await store.createTable(table))) throw ddbErrors.resourceInUse(`Table already exists: ${scope.name}`);
         const indexes = new Map(table.gsis.flatMap((index) => (index.warm ? [[index.name, index.warm] as const] : [])));

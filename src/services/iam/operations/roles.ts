@@ -9,7 +9,8 @@ import { AwsError } from "../../../server/errors.js";
 import { defineOperation, type OperationTable } from "../../../server/service.js";
 import { iamErrors } from "../errors.js";
 import { newRoleId } from "../ids.js";
-import { type IamStore, type RoleRecord, ROLES_STORE, type Tag } from "../store.js";
+import { type IamStore, principalDirectory, type RoleRecord, ROLES_STORE, type Tag } from "../store.js";
+import { unknownPrincipal, type PrincipalDirectory } from "../../../policy/principals.js";
 import { pageOf, type Paging } from "./paging.js";
 import { encodeDocument } from "./policies.js";
 import { checkTags, mergeTags, tagPage, withoutTags } from "./tags.js";
@@ -37,7 +38,7 @@ export function roleArn(role: Pick<RoleRecord, "accountId" | "path" | "roleName"
  * JSON, worded as IAM words trust policies; granting only the actions of
  * assuming a role (and what goes with it: session tags, source identity).
  */
-function parseTrustPolicy(text: string): void {
+function parseTrustPolicy(text: string, directory: PrincipalDirectory): void {
   if (policySize(text) > MAX_TRUST_POLICY_SIZE) throw iamErrors.limitExceeded("ACLSizePerRole", MAX_TRUST_POLICY_SIZE);
   try {
     JSON.parse(text);
@@ -45,6 +46,8 @@ function parseTrustPolicy(text: string): void {
     throw new AwsError("MalformedPolicyDocument", "This policy contains invalid Json", 400);
   }
   const document = parsePolicy(text, "trust");
+  const unknown = unknownPrincipal(document, directory);
+  if (unknown !== undefined) throw new AwsError("MalformedPolicyDocument", `Invalid principal in policy: "AWS":"${unknown}"`, 400);
   for (const statement of document.statements) {
     for (const action of statement.action ?? []) {
       if (!TRUST_ACTION.test(action)) throw new AwsError("MalformedPolicyDocument", "AssumeRole policy may only specify STS AssumeRole actions.", 400);
@@ -113,7 +116,7 @@ export function roleOperations(store: IamStore): OperationTable {
       authorize: (i, ctx) => [{ action: "iam:CreateRole", resource: resource(ctx, i.RoleName, i.Path) }],
       async handle(input, ctx) {
         if (input.PermissionsBoundary !== undefined) throw iamErrors.boundaryUnsupported("CreateRole");
-        parseTrustPolicy(input.AssumeRolePolicyDocument);
+        parseTrustPolicy(input.AssumeRolePolicyDocument, principalDirectory(store));
         const role: RoleRecord = {
           accountId: ctx.accountId,
           roleName: input.RoleName,
@@ -150,7 +153,7 @@ export function roleOperations(store: IamStore): OperationTable {
     UpdateAssumeRolePolicy: defineOperation<RoleInput & { PolicyDocument: string }>({
       authorize: (i, ctx) => [{ action: "iam:UpdateAssumeRolePolicy", resource: resource(ctx, i.RoleName) }],
       async handle(input, ctx) {
-        parseTrustPolicy(input.PolicyDocument);
+        parseTrustPolicy(input.PolicyDocument, principalDirectory(store));
         await changeRole(ctx, input.RoleName, (role) => ({ ...role, assumeRolePolicy: input.PolicyDocument }));
         return {};
       },

@@ -4,6 +4,7 @@
  * decision on the bucket (src/services/s3/policy-source.ts), anonymous
  * requests included.
  */
+import { unknownPrincipal, type PrincipalDirectory } from "../../../policy/principals.js";
 import { parsePolicy, type PolicyDocument } from "../../../policy/document.js";
 import { wildcardMatch } from "../../../policy/match.js";
 import { AwsError, isAwsError } from "../../../server/errors.js";
@@ -22,7 +23,7 @@ interface BucketInput {
 
 const malformedPolicy = (message: string) => new AwsError("MalformedPolicy", message, 400);
 
-export function policyOperations({ store }: S3Deps): OperationTable {
+export function policyOperations({ store, principals }: S3Deps): OperationTable {
   return {
     PutBucketPolicy: operation<BucketInput & { Policy?: string }>({
       authorize: (i) => [{ action: "s3:PutBucketPolicy", resource: bucketArn(i.Bucket) }],
@@ -30,7 +31,7 @@ export function policyOperations({ store }: S3Deps): OperationTable {
         const bucket = requireBucket(store, input.Bucket);
         const text = input.Policy ?? "";
         if (Buffer.byteLength(text) > MAX_POLICY_BYTES) throw malformedPolicy("Policies cannot exceed 20480 characters");
-        const document = checkBucketPolicy(text, input.Bucket);
+        const document = checkBucketPolicy(text, input.Bucket, principals);
         if ((bucket.publicAccessBlock === undefined ? BLOCK_ALL : bucket.publicAccessBlock)?.BlockPublicPolicy && isPublic(document)) {
           throw new AwsError(
             "AccessDenied",
@@ -104,7 +105,7 @@ function noSuchBucketPolicy(bucket: string): AwsError {
 }
 
 /** S3's checks: valid JSON, a valid resource policy, resources in this bucket. */
-function checkBucketPolicy(text: string, bucket: string): PolicyDocument {
+function checkBucketPolicy(text: string, bucket: string, principals: PrincipalDirectory | undefined): PolicyDocument {
   if (!text.trimStart().startsWith("{")) throw malformedPolicy("Policies must be valid JSON and the first byte must be '{'");
   let document: PolicyDocument;
   try {
@@ -113,6 +114,7 @@ function checkBucketPolicy(text: string, bucket: string): PolicyDocument {
     if (isAwsError(error)) throw malformedPolicy(error.message);
     throw error;
   }
+  if (principals && unknownPrincipal(document, principals) !== undefined) throw malformedPolicy("Invalid principal in policy");
   for (const statement of document.statements) {
     // A bucket policy grants S3's actions only (`s3:…`, or everything).
     for (const action of [...(statement.action ?? []), ...(statement.notAction ?? [])]) {
