@@ -9,21 +9,34 @@ export interface PolicySource {
   identityPolicies(principal: Principal): readonly NamedPolicy[];
   /**
    * Resource-based policies of the resource (an S3 bucket's policy), given
-   * the request's own condition keys (`s3:versionid` names an object's version).
+   * the request's own condition keys (`s3:versionid` names an object's
+   * version) and the action asked.
    */
-  resourcePolicies(resource: string, keys?: RequestKeys): readonly NamedPolicy[];
+  resourcePolicies(resource: string, keys?: RequestKeys, action?: string): readonly NamedPolicy[];
   /**
    * The account a request for `action` on a resource is judged against (an
    * S3 bucket's or object's owner; the account in other ARNs), if the
    * resource exists and names one.
    */
-  resourceAccount(resource: string, action: string): string | undefined;
+  resourceAccount(resource: string, action: string, keys?: RequestKeys): string | undefined;
 }
 
-/** The account field of an ARN (`arn:aws:iam::123456789012:role/x`), if it has one. */
+/** The account field of an ARN (`arn:aws:iam::123456789012:role/x`), if it has one; read on every request, so without a regex. */
 export function arnAccount(arn: string): string | undefined {
-  const parts = arn.split(":", 5);
-  return parts.length === 5 && parts[0] === "arn" && /^\d{12}$/.test(parts[4]!) ? parts[4] : undefined;
+  if (!arn.startsWith("arn:")) return undefined;
+  let at = 4;
+  // Past the partition, the service and the region.
+  for (let field = 0; field < 3; field++) {
+    at = arn.indexOf(":", at) + 1;
+    if (at === 0) return undefined;
+  }
+  const end = arn.indexOf(":", at);
+  if (end - at !== 12) return undefined;
+  for (let i = at; i < end; i++) {
+    const c = arn.charCodeAt(i);
+    if (c < 48 || c > 57) return undefined;
+  }
+  return arn.slice(at, end);
 }
 
 const parsed = new Map<string, PolicyDocument>();

@@ -73,7 +73,7 @@ export function createAuthorizer({ mode, policies, logDenials }: AuthorizerOptio
           built ??= globalContextKeys(ctx.principal, {
             now: ctx.now(),
             sourceIp: ctx.sourceIp,
-            secure: false,
+            secure: secureTransport(ctx.sourceIp),
             region: ctx.region,
             referer: singleHeader(ctx.headers.referer),
             userAgent: singleHeader(ctx.headers["user-agent"]),
@@ -82,13 +82,20 @@ export function createAuthorizer({ mode, policies, logDenials }: AuthorizerOptio
         },
       };
       for (const declared of requirements) {
-        const owner = anonymous || declared.ownAccount ? undefined : policies.resourceAccount(declared.resource, declared.action);
-        const crossAccount = owner !== undefined && owner !== ctx.principal.accountId;
+        const owner = anonymous ? undefined : policies.resourceAccount(declared.resource, declared.action, declared.keys);
+        const foreign = owner !== undefined && owner !== ctx.principal.accountId;
+        // A call judged as on the caller's own resource (CreateBucket of a name another account holds) leaves that
+        // account's policies out: the operation itself answers.
+        const unowned = foreign && declared.ownAccount === true;
+        const crossAccount = foreign && !unowned;
+        const policiesOf = (r: AuthorizationRequirement) => (unowned ? NO_POLICIES : policies.resourcePolicies(r.resource, r.keys, r.action));
         // Lenient mode trusts the caller's own account, up to a resource policy's explicit deny.
         const trusted = lenient && !anonymous && !crossAccount;
-        const { action, resource, keys: requestKeys } = !trusted && declared.ifMissing?.missing() ? declared.ifMissing.requirement : declared;
-        const resourcePolicies = policies.resourcePolicies(resource, requestKeys);
+        let resourcePolicies = policiesOf(declared);
         if (trusted && resourcePolicies.length === 0) continue;
+        const current = declared.ifMissing?.missing() ? declared.ifMissing.requirement : declared;
+        if (current !== declared) resourcePolicies = policiesOf(current);
+        const { action, resource, keys: requestKeys } = current;
         requested = requestKeys;
         identity ??= anonymous || lenient ? NO_POLICIES : policies.identityPolicies(ctx.principal);
         // Anonymous callers share one (empty) identity set: their decisions are not remembered.
@@ -113,6 +120,17 @@ export function createAuthorizer({ mode, policies, logDenials }: AuthorizerOptio
 }
 
 const NO_POLICIES: readonly NamedPolicy[] = [];
+
+/**
+ * `aws:SecureTransport`. Nimbus listens on plain HTTP only; a request from
+ * this machine's loopback never crosses a network, so it counts as secure,
+ * and the common policy that denies requests without TLS (CDK's
+ * `enforceSSL`) does not shut out a local client that on AWS would have
+ * used HTTPS. A request from another machine does not.
+ */
+export function secureTransport(sourceIp: string | undefined): boolean {
+  return sourceIp === "127.0.0.1" || sourceIp === "::1" || sourceIp?.startsWith("127.") === true;
+}
 
 /**
  * What an account's root may do on its own resources whatever their

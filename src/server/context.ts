@@ -2,6 +2,7 @@
  * What an operation knows about the request it serves. Operations never see
  * HTTP; everything they need beyond their typed input is here.
  */
+import type { AuthorizationRequirement } from "./service.js";
 import type { IncomingHttpHeaders } from "node:http";
 import type { Principal } from "../auth/types.js";
 
@@ -29,4 +30,10 @@ export interface RequestContext {
   signal: AbortSignal;
   /** The caller's address (aws:SourceIp). */
   sourceIp?: string;
+  /**
+   * Whether the caller may do what `requirement` names, for an operation
+   * that decides part by part (DeleteObjects answers each key's refusal in
+   * its own entry).
+   */
+  permits?(requirement: AuthorizationRequirement): boolean;
 }

@@ -45,12 +45,12 @@ function policySource(kv: KvEnvironment): PolicySource {
   const tables = new TablePolicySource(kv);
   return {
     identityPolicies: (principal) => iam.identityPolicies(principal),
-    resourcePolicies: (resource, keys) => {
+    resourcePolicies: (resource, keys, action) => {
       if (resource.startsWith("arn:aws:iam::")) return iam.resourcePolicies(resource);
       if (resource.startsWith("arn:aws:dynamodb:")) return tables.resourcePolicies(resource);
-      return buckets.resourcePolicies(resource, keys);
+      return buckets.resourcePolicies(resource, keys, action);
     },
-    resourceAccount: (resource, action) => (resource.startsWith("arn:aws:s3:::") ? buckets.resourceAccount(resource, action) : iam.resourceAccount(resource)),
+    resourceAccount: (resource, action, keys) => (resource.startsWith("arn:aws:s3:::") ? buckets.resourceAccount(resource, action, keys) : iam.resourceAccount(resource)),
   };
 }
 

@@ -13,7 +13,7 @@ import { compressAnswer } from "./answer-compression.js";
 import type { RequestContext } from "./context.js";
 import { AwsError, internalError, isAwsError } from "./errors.js";
 import type { Route, ServiceRouter } from "./router.js";
-import type { ServiceDefinition, ServiceRuntime, WebsiteRequest } from "./service.js";
+import type { AuthorizationRequirement, ServiceDefinition, ServiceRuntime, WebsiteRequest } from "./service.js";
 import type { Authorizer } from "./authorize.js";
 import { randomHex } from "../util/ids.js";
 import { KeyTooLargeError } from "../storage/staged.js";
@@ -128,7 +128,7 @@ function observe(
 /** A website request: anonymous, its access decided by the authorizer as an unsigned GetObject's would be. */
 function websiteRequest(req: IncomingMessage, rawPath: string, bucket: string, requestId: string, service: ServiceDefinition, deps: PipelineDeps, signal: () => AbortSignal): WebsiteRequest {
   const auth: AuthResult = { principal: ANONYMOUS, method: "none", body: req, trailers: new Map(), form: undefined };
-  const ctx = new PipelineContext(requestId, service.name, "GetObject", deps.config.defaultRegion, auth, req, deps.now, signal);
+  const ctx = new PipelineContext(requestId, service.name, "GetObject", deps.config.defaultRegion, auth, req, deps.now, signal, () => false);
   return {
     method: req.method ?? "GET",
     path: rawPath,
@@ -198,7 +198,16 @@ function createContext(
   deps: PipelineDeps,
   signal: () => AbortSignal,
 ): RequestContext {
-  return new PipelineContext(requestId, service.name, op.name, auth.region || deps.config.defaultRegion, auth, req, deps.now, signal);
+  const permits = (ctx: RequestContext, requirement: AuthorizationRequirement): boolean => {
+    try {
+      deps.authorizer.authorize(ctx, [requirement], service.dialect);
+      return true;
+    } catch (error) {
+      if (error instanceof AwsError && (error.code === "AccessDenied" || error.code === "AccessDeniedException")) return false;
+      throw error;
+    }
+  };
+  return new PipelineContext(requestId, service.name, op.name, auth.region || deps.config.defaultRegion, auth, req, deps.now, signal, permits);
 }
 
 /** A class rather than a literal with getters: its instances share one shape, made cheaply. */
@@ -219,12 +228,17 @@ class PipelineContext implements RequestContext {
     private readonly req: IncomingMessage,
     clock: () => number,
     private readonly abortSignal: () => AbortSignal,
+    private readonly allows: (ctx: RequestContext, requirement: AuthorizationRequirement) => boolean,
   ) {
     this.principal = auth.principal;
     this.accountId = auth.principal.type === "anonymous" ? "" : auth.principal.accountId;
     this.trailers = auth.trailers;
     this.headers = req.headers;
     this.now = dateClock(clock);
+  }
+
+  permits(requirement: AuthorizationRequirement): boolean {
+    return this.allows(this, requirement);
   }
 
   /** Made on first use: most requests never look. */

@@ -41,9 +41,10 @@ export interface AuthorizationRequirement {
    */
   ifMissing?: { missing(): boolean; requirement: AuthorizationRequirement };
   /**
-   * The resource is judged as the caller's own, whoever holds it now
-   * (CreateBucket: a name taken by another account answers
-   * BucketAlreadyExists, not AccessDenied).
+   * The resource is judged as the caller's own, whoever holds it now: where
+   * another account holds it, that account's policies have no say and the
+   * operation answers (CreateBucket of a taken name is BucketAlreadyExists,
+   * not AccessDenied; an upload's initiator aborts it in another's bucket).
    */
   ownAccount?: boolean;
 }

@@ -9,7 +9,12 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import {
+  AbortMultipartUploadCommand,
   CopyObjectCommand,
+  CreateMultipartUploadCommand,
+  DeleteObjectsCommand,
+  ListPartsCommand,
+  PutBucketVersioningCommand,
   CreateBucketCommand,
   DeleteBucketCommand,
   DeleteObjectCommand,
@@ -109,6 +114,92 @@ describe("objects another account writes where ACLs apply", () => {
 
     await rejectsWith(other.send(new DeleteObjectCommand({ Bucket: "drop-box", Key: "private" })), "AccessDenied", 403);
     await owner.send(new DeleteObjectCommand({ Bucket: "drop-box", Key: "private" }));
+  });
+});
+
+describe("what each account may do, decided request by request", () => {
+  let t: TestCloud;
+  let owner: S3Client;
+  let other: S3Client;
+  let third: S3Client;
+  const policy = (...Statement: object[]) => JSON.stringify({ Version: "2012-10-17", Statement });
+  before(async () => {
+    t = await startCloud({ inMemory: true });
+    owner = t.s3();
+    other = t.s3({ credentials: { accessKeyId: OTHER, secretAccessKey: "test" } });
+    third = t.s3({ credentials: { accessKeyId: "333344445555", secretAccessKey: "test" } });
+  });
+  after(() => t.stop());
+
+  it("authorizes each key of a DeleteObjects, a version's delete as s3:DeleteObjectVersion", async () => {
+    await owner.send(new CreateBucketCommand({ Bucket: "multi-delete" }));
+    await owner.send(new PutBucketVersioningCommand({ Bucket: "multi-delete", VersioningConfiguration: { Status: "Enabled" } }));
+    const written = await owner.send(new PutObjectCommand({ Bucket: "multi-delete", Key: "open/versioned", Body: "x" }));
+    for (const Key of ["open/a", "protected/b"]) await owner.send(new PutObjectCommand({ Bucket: "multi-delete", Key, Body: "x" }));
+    await owner.send(new PutBucketPolicyCommand({
+      Bucket: "multi-delete",
+      Policy: policy(
+        { Effect: "Allow", Principal: { AWS: OTHER }, Action: "s3:DeleteObject", Resource: "arn:aws:s3:::multi-delete/*" },
+        { Effect: "Deny", Principal: "*", Action: "s3:DeleteObject", Resource: "arn:aws:s3:::multi-delete/protected/*" },
+      ),
+    }));
+    const objects = [{ Key: "open/a" }, { Key: "protected/b" }, { Key: "open/versioned", VersionId: written.VersionId }];
+    const answer = await other.send(new DeleteObjectsCommand({ Bucket: "multi-delete", Delete: { Objects: objects } }));
+    assert.deepEqual(answer.Deleted?.map((d) => d.Key), ["open/a"]);
+    assert.deepEqual(answer.Errors?.map((e) => [e.Key, e.Code]).sort(), [["open/versioned", "AccessDenied"], ["protected/b", "AccessDenied"]]);
+    // The bucket's own account is held to the deny too, one key as many.
+    const own = await owner.send(new DeleteObjectsCommand({ Bucket: "multi-delete", Delete: { Objects: [{ Key: "protected/b" }] } }));
+    assert.deepEqual(own.Errors?.map((e) => e.Code), ["AccessDenied"]);
+    await owner.send(new HeadObjectCommand({ Bucket: "multi-delete", Key: "protected/b" }));
+  });
+
+  it("lets an object's own ACL, not the bucket's policy, grant what another account wrote, version by version", async () => {
+    await owner.send(new CreateBucketCommand({ Bucket: "writers", ObjectOwnership: "ObjectWriter" }));
+    await owner.send(new PutBucketVersioningCommand({ Bucket: "writers", VersioningConfiguration: { Status: "Enabled" } }));
+    const readers = ["000000000000", OTHER, "333344445555"];
+    await owner.send(new PutBucketPolicyCommand({
+      Bucket: "writers",
+      Policy: policy(
+        { Effect: "Allow", Principal: { AWS: OTHER }, Action: "s3:PutObject", Resource: "arn:aws:s3:::writers/*" },
+        { Effect: "Allow", Principal: { AWS: readers }, Action: ["s3:GetObject", "s3:GetObjectVersion"], Resource: "arn:aws:s3:::writers/*" },
+      ),
+    }));
+    const mine = await other.send(new PutObjectCommand({ Bucket: "writers", Key: "doc", Body: "other's" }));
+    await rejectsWith(third.send(new GetObjectCommand({ Bucket: "writers", Key: "doc" })), "AccessDenied", 403);
+    await rejectsWith(owner.send(new GetObjectCommand({ Bucket: "writers", Key: "doc" })), "AccessDenied", 403);
+    const ownersVersion = await owner.send(new PutObjectCommand({ Bucket: "writers", Key: "doc", Body: "owner's" }));
+    // Each version is its writer's.
+    await rejectsWith(owner.send(new GetObjectCommand({ Bucket: "writers", Key: "doc", VersionId: mine.VersionId })), "AccessDenied", 403);
+    const back = await other.send(new GetObjectCommand({ Bucket: "writers", Key: "doc", VersionId: mine.VersionId }));
+    assert.equal(await back.Body!.transformToString(), "other's");
+    const current = await third.send(new GetObjectCommand({ Bucket: "writers", Key: "doc", VersionId: ownersVersion.VersionId }));
+    assert.equal(await current.Body!.transformToString(), "owner's");
+  });
+
+  it("lets an upload's initiator list and abort it in another account's bucket", async () => {
+    await owner.send(new CreateBucketCommand({ Bucket: "uploads-in" }));
+    await owner.send(new PutBucketPolicyCommand({ Bucket: "uploads-in", Policy: policy({ Effect: "Allow", Principal: { AWS: OTHER }, Action: "s3:PutObject", Resource: "arn:aws:s3:::uploads-in/*" }) }));
+    const { UploadId } = await other.send(new CreateMultipartUploadCommand({ Bucket: "uploads-in", Key: "big" }));
+    assert.deepEqual((await other.send(new ListPartsCommand({ Bucket: "uploads-in", Key: "big", UploadId }))).Parts ?? [], []);
+    await rejectsWith(third.send(new AbortMultipartUploadCommand({ Bucket: "uploads-in", Key: "big", UploadId })), "AccessDenied", 403);
+    await other.send(new AbortMultipartUploadCommand({ Bucket: "uploads-in", Key: "big", UploadId }));
+  });
+
+  it("leaves a taken name's policy out of CreateBucket, and holds a missing key's 404 to s3:ListBucket", async () => {
+    await owner.send(new CreateBucketCommand({ Bucket: "fenced" }));
+    await owner.send(new PutBucketPolicyCommand({
+      Bucket: "fenced",
+      Policy: policy(
+        { Effect: "Deny", Principal: "*", Action: "s3:*", Resource: ["arn:aws:s3:::fenced", "arn:aws:s3:::fenced/*"], Condition: { StringNotEquals: { "aws:PrincipalAccount": "000000000000" } } },
+        { Effect: "Deny", Principal: "*", Action: "s3:ListBucket", Resource: "arn:aws:s3:::fenced" },
+        // The policy that refuses requests without TLS: a client on this machine is not shut out by it.
+        { Effect: "Deny", Principal: "*", Action: "s3:*", Resource: ["arn:aws:s3:::fenced", "arn:aws:s3:::fenced/*"], Condition: { Bool: { "aws:SecureTransport": "false" } } },
+      ),
+    }));
+    await rejectsWith(other.send(new CreateBucketCommand({ Bucket: "fenced" })), "BucketAlreadyExists", 409);
+    await rejectsWith(owner.send(new GetObjectCommand({ Bucket: "fenced", Key: "missing" })), "AccessDenied", 403);
+    await owner.send(new PutObjectCommand({ Bucket: "fenced", Key: "present", Body: "x" }));
+    await owner.send(new GetObjectCommand({ Bucket: "fenced", Key: "present" }));
   });
 });
 

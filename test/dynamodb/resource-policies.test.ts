@@ -21,6 +21,7 @@ import {
   UpdateTableCommand,
 } from "@aws-sdk/client-dynamodb";
 import { CreateAccessKeyCommand, CreateUserCommand, IAMClient } from "@aws-sdk/client-iam";
+import { DescribeStreamCommand, DynamoDBStreamsClient, GetShardIteratorCommand } from "@aws-sdk/client-dynamodb-streams";
 import { stringKeyedTable } from "../support/dynamodb.js";
 import { rejectsWith, startCloud, type TestCloud } from "../support/nimbus.js";
 
@@ -105,6 +106,12 @@ describe("DynamoDB resource-based policies", () => {
     const streamArn = TableDescription!.LatestStreamArn!;
     await ddb.send(new PutResourcePolicyCommand({ ResourceArn: streamArn, Policy: policy([allow(OTHER, ["dynamodb:GetRecords", "dynamodb:DescribeStream"], streamArn)]) }));
     assert.match((await ddb.send(new GetResourcePolicyCommand({ ResourceArn: streamArn }))).Policy!, /GetRecords/);
+    // The account it names reads the stream.
+    const otherStreams = new DynamoDBStreamsClient({ ...t.cloud.clientConfig, credentials: { accessKeyId: OTHER, secretAccessKey: "test" } });
+    assert.equal((await otherStreams.send(new DescribeStreamCommand({ StreamArn: streamArn }))).StreamDescription?.StreamArn, streamArn);
+    const refused = await rejectsWith(otherStreams.send(new GetShardIteratorCommand({ StreamArn: streamArn, ShardId: "shardId-00000000000000000000-00000000", ShardIteratorType: "LATEST" })), "AccessDeniedException", 400);
+    assert.match(refused.message, /because no resource-based policy allows the dynamodb:GetShardIterator action$/);
+    otherStreams.destroy();
     await rejectsWith(ddb.send(new GetResourcePolicyCommand({ ResourceArn: arn })), "PolicyNotFoundException", 400);
   });
 

@@ -11,34 +11,40 @@ import type { TableRecord } from "./tables.js";
 
 const RESOURCE = /^arn:aws:dynamodb:([^:]+):(\d{12}):table\/([^/]+)(?:\/(index|stream)\/([^/]+))?/;
 
+const NONE: readonly NamedPolicy[] = [];
+
 export class TablePolicySource {
   private readonly tables: KvStore<TableRecord>;
-  /** Each table's record as last read, valid while the tables store keeps its generation. */
-  private cached = new Map<string, TableRecord | undefined>();
+  /** Each resource's policies as last read, valid while the tables store keeps its generation. */
+  private cached = new Map<string, readonly NamedPolicy[]>();
   private cachedGeneration = -1;
 
   constructor(kv: KvEnvironment) {
     this.tables = kv.store<TableRecord>(TABLES_STORE);
   }
 
+  /** The policies of a table, index or stream ARN, as last worked out: every request on a table asks. */
   resourcePolicies(resource: string): readonly NamedPolicy[] {
-    const match = RESOURCE.exec(resource);
-    if (!match) return [];
-    const [, region, accountId, name, kind, label] = match;
-    const table = this.table(accountId!, region!, name!);
-    const stored = kind === "stream" ? table?.streamPolicies?.[label!] : table?.resourcePolicy;
-    if (!stored) return [];
-    const owner = kind === "stream" ? `stream ${label} of table ${name}` : `table ${name}`;
-    return [{ name: `resource-based policy of ${owner}`, document: parseStored(stored.document, "resource") }];
-  }
-
-  private table(accountId: string, region: string, name: string): TableRecord | undefined {
     if (this.cachedGeneration !== this.tables.generation || this.cached.size >= 1000) {
       this.cached = new Map();
       this.cachedGeneration = this.tables.generation;
     }
-    const id = `${accountId}\n${region}\n${name}`;
-    if (!this.cached.has(id)) this.cached.set(id, this.tables.get([accountId, region, name]));
-    return this.cached.get(id);
+    let policies = this.cached.get(resource);
+    if (!policies) {
+      policies = this.read(resource);
+      this.cached.set(resource, policies);
+    }
+    return policies;
+  }
+
+  private read(resource: string): readonly NamedPolicy[] {
+    const match = RESOURCE.exec(resource);
+    if (!match) return NONE;
+    const [, region, accountId, name, kind, label] = match;
+    const table = this.tables.get([accountId!, region!, name!]);
+    const stored = kind === "stream" ? table?.streamPolicies?.[label!] : table?.resourcePolicy;
+    if (!stored) return NONE;
+    const owner = kind === "stream" ? `stream ${label} of table ${name}` : `table ${name}`;
+    return [{ name: `resource-based policy of ${owner}`, document: parseStored(stored.document, "resource") }];
   }
 }

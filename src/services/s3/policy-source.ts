@@ -18,6 +18,8 @@ const BUCKET_OWNER_ACTIONS: ReadonlySet<string> = new Set(["s3:PutObject", "s3:D
 
 interface CachedBucket {
   policies: readonly NamedPolicy[];
+  /** The policies' denials alone, made when first needed. */
+  denials?: readonly NamedPolicy[];
   /** The bucket, where ACLs apply to its objects. */
   aclBucket: BucketRecord | undefined;
   owner: string | undefined;
@@ -40,36 +42,60 @@ export class BucketPolicySource {
 
   /**
    * The policy of the bucket an `arn:aws:s3:::bucket[/key]` names, if any,
-   * with its ACL's statements and, for an object, the object's ACL's.
+   * with its ACL's statements and, for an object, the object's ACL's. An
+   * object another account owns (where ACLs apply) is that account's to
+   * grant: for what is not its bucket owner's to do to any object, the
+   * bucket's policy keeps only its denials, and the object's ACL grants.
    */
-  resourcePolicies(resource: string, keys?: RequestKeys): readonly NamedPolicy[] {
+  resourcePolicies(resource: string, keys?: RequestKeys, action?: string): readonly NamedPolicy[] {
     if (!resource.startsWith("arn:aws:s3:::")) return [];
     const rest = resource.slice("arn:aws:s3:::".length);
     const slash = rest.indexOf("/");
-    const { policies, aclBucket: record } = this.bucket(slash < 0 ? rest : rest.slice(0, slash));
-    if (slash < 0 || !record) return policies;
-    // An object's own ACL (the version's a request names), where the bucket lets ACLs apply: read each time, as objects change often.
+    const cached = this.bucket(slash < 0 ? rest : rest.slice(0, slash));
+    const record = cached.aclBucket;
+    if (slash < 0 || !record) return cached.policies;
     const key = rest.slice(slash + 1);
-    const bucket = record.name;
-    const versionId = keys?.get("s3:versionid");
-    const object = typeof versionId === "string" ? this.version(bucket, key, versionId) : this.objects.get([bucket, key]);
-    const statements = aclStatements(record, object?.acl, { key, owner: object?.ownerAccountId ?? record.accountId });
+    const object = this.object(record.name, key, keys);
+    const owner = object?.ownerAccountId ?? record.accountId;
+    const foreign = owner !== record.accountId && (action === undefined || !BUCKET_OWNER_ACTIONS.has(action));
+    const policies = foreign ? (cached.denials ??= denialsOf(cached.policies)) : cached.policies;
+    const statements = aclStatements(record, object?.acl, { key, owner });
     return statements.length === 0 ? policies : [...policies, { name: `ACL of ${resource}`, document: { version: "2012-10-17", statements } }];
   }
 
   /**
    * The account a request on an `arn:aws:s3:::bucket[/key]` is judged
    * against: the bucket's owner, if the bucket exists, but for an object
-   * another account wrote where ACLs apply, which that account owns (its
-   * bucket's owner keeps only writing over it and deleting it).
+   * (or the version a request names) another account wrote where ACLs
+   * apply, which that account owns (its bucket's owner keeps only writing
+   * over it and deleting it).
    */
-  resourceAccount(resource: string, action: string): string | undefined {
+  resourceAccount(resource: string, action: string, keys?: RequestKeys): string | undefined {
     if (!resource.startsWith("arn:aws:s3:::")) return undefined;
     const rest = resource.slice("arn:aws:s3:::".length);
     const slash = rest.indexOf("/");
     const { owner, aclBucket } = this.bucket(slash < 0 ? rest : rest.slice(0, slash));
     if (slash < 0 || !aclBucket || BUCKET_OWNER_ACTIONS.has(action)) return owner;
-    return this.objects.get([aclBucket.name, rest.slice(slash + 1)])?.ownerAccountId ?? owner;
+    return this.object(aclBucket.name, rest.slice(slash + 1), keys)?.ownerAccountId ?? owner;
+  }
+
+  /** Objects (or versions) as last read, valid while neither store changes: a request asks twice. */
+  private objectCache = new Map<string, ObjectRecord | undefined>();
+  private objectGeneration = -1;
+
+  /** The object, or the version the request names. */
+  private object(bucket: string, key: string, keys: RequestKeys | undefined): ObjectRecord | undefined {
+    const generation = this.objects.generation + this.versions.generation;
+    if (this.objectGeneration !== generation || this.objectCache.size >= 1000) {
+      this.objectCache = new Map();
+      this.objectGeneration = generation;
+    }
+    const versionId = keys?.get("s3:versionid");
+    const id = `${bucket}\n${key}\n${typeof versionId === "string" ? versionId : ""}`;
+    if (this.objectCache.has(id)) return this.objectCache.get(id);
+    const object = typeof versionId === "string" ? this.version(bucket, key, versionId) : this.objects.get([bucket, key]);
+    this.objectCache.set(id, object);
+    return object;
   }
 
   private bucket(name: string): CachedBucket {
@@ -110,6 +136,11 @@ export class BucketPolicySource {
     if (acl.length > 0) policies.push({ name: `ACL of ${record.name}`, document: { version: "2012-10-17", statements: acl } });
     return policies;
   }
+}
+
+/** Policies with their Allow statements left out. */
+function denialsOf(policies: readonly NamedPolicy[]): readonly NamedPolicy[] {
+  return policies.map((p) => ({ ...p, document: { ...p.document, statements: p.document.statements.filter((s) => s.effect === "Deny") } }));
 }
 
 /**

@@ -3,6 +3,7 @@
  * decides; temporary ASIA… keys with a session token that expire) and
  * GetSessionToken. Temporary keys go where authentication reads keys.
  */
+import { secureTransport } from "../../server/authorize.js";
 import { ACCESS_KEYS_STORE, type AccessKeyRecord } from "../../auth/stored-keys.js";
 import type { Principal } from "../../auth/types.js";
 import { parseStored } from "../../policy/source.js";
@@ -137,7 +138,7 @@ export function createStsRuntime(env: ServiceEnvironment): ServiceRuntime {
           }
           // The trust policy is the role's resource policy: it must name the caller.
           const trust = { name: `trust policy of role ${role.roleName}`, document: parseStored(role.assumeRolePolicy, "trust") };
-          const keysOf = globalContextKeys(ctx.principal, { now: ctx.now(), sourceIp: ctx.sourceIp, secure: false, region: ctx.region });
+          const keysOf = globalContextKeys(ctx.principal, { now: ctx.now(), sourceIp: ctx.sourceIp, secure: secureTransport(ctx.sourceIp), region: ctx.region });
           for (const [key, value] of assumeRoleKeys(input)) keysOf.set(key, value);
           const facts = { principal: ctx.principal, action: "sts:AssumeRole", resource: input.RoleArn, keys: keysOf };
           // From another account, naming that account in the trust policy is its half of the grant; the caller's

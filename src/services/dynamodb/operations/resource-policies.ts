@@ -5,6 +5,7 @@
  * Nimbus applies a policy at once: AWS's eventual consistency (reads that
  * lag, a 15-second throttle between changes) is not reproduced.
  */
+import { secureTransport } from "../../../server/authorize.js";
 import type { RequestContext } from "../../../server/context.js";
 import { AwsError } from "../../../server/errors.js";
 import { defineOperation, type AuthorizationRequirement, type OperationTable } from "../../../server/service.js";
@@ -145,7 +146,7 @@ export function resourcePolicyOperations({ store, principals }: DynamoDeps): Ope
 
 /** Would `document` refuse its own author a later PutResourcePolicy (ConfirmRemoveSelfResourceAccess guards against it)? */
 function deniesCaller(document: string, resource: string, ctx: RequestContext): boolean {
-  const keys = globalContextKeys(ctx.principal, { now: ctx.now(), sourceIp: ctx.sourceIp, secure: false, region: ctx.region });
+  const keys = globalContextKeys(ctx.principal, { now: ctx.now(), sourceIp: ctx.sourceIp, secure: secureTransport(ctx.sourceIp), region: ctx.region });
   const policy = { name: "the new resource-based policy", document: parsePolicy(document, "resource") };
   return evaluate({ principal: ctx.principal, action: "dynamodb:PutResourcePolicy", resource, keys }, [], [policy]).kind === "explicit-deny";
 }

@@ -66,7 +66,8 @@ export function createStreamsRuntime(env: ServiceEnvironment): ServiceRuntime {
   /** The stream as DynamoDB Streams holds it now: records past 24 hours trimmed, a stream ended that long ago gone. */
   const streamOf = async (arn: string, ctx: RequestContext): Promise<StreamMeta> => {
     checkStreamArn(arn);
-    const stored = store.streamMeta(ctx.accountId, ctx.region, arn);
+    // The stream of the account its ARN names: another account's where its stream policy let the caller in.
+    const stored = store.streamMeta(arn.split(":")[4] ?? ctx.accountId, ctx.region, arn);
     const meta = stored && (await store.trimStream(stored, ctx.now().getTime()));
     if (!meta) throw ddbErrors.resourceNotFound(`Requested resource not found: Stream: ${arn} not found`);
     return meta;

@@ -8,7 +8,7 @@ import { createHash, randomBytes } from "node:crypto";
 import type { RequestBody } from "../../../protocols/shared/body.js";
 import { AwsError, isAwsError } from "../../../server/errors.js";
 import type { RequestContext } from "../../../server/context.js";
-import type { OperationTable } from "../../../server/service.js";
+import type { AuthorizationRequirement, OperationTable } from "../../../server/service.js";
 import { declaredDigests, ingestBody } from "../body.js";
 import { checkWriteConditionHeaders, unquote, type CopySourceConditions } from "../conditions.js";
 import { s3Errors } from "../errors.js";
@@ -103,6 +103,14 @@ interface ListUploadsInput {
 }
 
 export function multipartOperations({ store }: S3Deps): OperationTable {
+  /**
+   * An upload's initiator may abort it and list its parts, whoever owns the
+   * bucket: for its account, the call is judged as on its own resource.
+   */
+  const initiated = (input: UploadInput, ctx: RequestContext, requirement: AuthorizationRequirement): AuthorizationRequirement => {
+    const upload = typeof input.UploadId === "string" ? store.upload(input.Bucket, input.Key, input.UploadId) : undefined;
+    return upload !== undefined && ctx.accountId !== "" && upload.ownerAccountId === ctx.accountId ? { ...requirement, ownAccount: true } : requirement;
+  };
   const requireUpload = (input: UploadInput): UploadRecord => {
     requireBucket(store, input.Bucket);
     const upload = store.upload(input.Bucket, input.Key, input.UploadId);
@@ -305,7 +313,7 @@ export function multipartOperations({ store }: S3Deps): OperationTable {
     }),
 
     AbortMultipartUpload: operation<UploadInput>({
-      authorize: (i) => [{ action: "s3:AbortMultipartUpload", resource: objectArn(i.Bucket, i.Key) }],
+      authorize: (i, ctx) => [initiated(i, ctx, { action: "s3:AbortMultipartUpload", resource: objectArn(i.Bucket, i.Key) })],
       async handle(input) {
         await store.endUpload(requireUpload(input));
         return {};
@@ -313,7 +321,7 @@ export function multipartOperations({ store }: S3Deps): OperationTable {
     }),
 
     ListParts: operation<ListPartsInput>({
-      authorize: (i) => [{ action: "s3:ListMultipartUploadParts", resource: objectArn(i.Bucket, i.Key) }],
+      authorize: (i, ctx) => [initiated(i, ctx, { action: "s3:ListMultipartUploadParts", resource: objectArn(i.Bucket, i.Key) })],
       handle(input) {
         const upload = requireUpload(input);
         const max = Math.min(nonNegative(input.MaxParts, "max-parts") ?? 1000, 1000);

@@ -215,7 +215,9 @@ export function objectOperations({ store }: S3Deps): OperationTable {
     }),
 
     DeleteObjects: operation<DeleteObjectsInput>({
-      authorize: (i) => [{ action: "s3:DeleteObject", resource: `${bucketArn(i.Bucket)}/*` }],
+      // A signed caller's keys are authorized each on its own (s3:DeleteObject, or s3:DeleteObjectVersion for a
+      // version), a refusal answered in the key's entry; an unsigned caller needs the grant on the whole bucket.
+      authorize: (i, ctx) => (ctx.accountId === "" ? [{ action: "s3:DeleteObject", resource: `${bucketArn(i.Bucket)}/*` }] : []),
       async handle(input, ctx) {
         const bucket = requireBucket(store, input.Bucket);
         const objects = input.Delete.Objects ?? [];
@@ -233,7 +235,9 @@ export function objectOperations({ store }: S3Deps): OperationTable {
           named.add(id);
           if (Buffer.byteLength(Key) > 1024) errors.push({ Key, Code: "KeyTooLongError", Message: "Your key is too long" });
           else if (VersionId !== undefined && !isVersionId(bucket, VersionId)) errors.push({ Key, VersionId, Code: "NoSuchVersion", Message: "The specified version does not exist." });
-          else targets.push({ key: Key, versionId: VersionId });
+          else if (ctx.permits && !ctx.permits(objectRequirement("s3:DeleteObject", input.Bucket, Key, VersionId))) {
+            errors.push({ Key, ...(VersionId !== undefined ? { VersionId } : {}), Code: "AccessDenied", Message: "Access Denied" });
+          } else targets.push({ key: Key, versionId: VersionId });
         }
         const guard = lockGuard(bucket, input.BypassGovernanceRetention, ctx.now().getTime());
         const outcomes = await store.deleteKeys(input.Bucket, targets, wholeSeconds(ctx.now()), ctx.accountId, guard);
