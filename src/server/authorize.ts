@@ -59,13 +59,15 @@ export function createAuthorizer({ mode, policies, logDenials }: AuthorizerOptio
       if (requirements.length === 0) return;
       const anonymous = ctx.principal.type === "anonymous";
       const lenient = mode === "lenient";
-      // Lenient mode does not enforce identity policies: its signed callers are refused only another account's resources.
+      // Lenient mode does not enforce identity policies: its signed callers are refused only another account's
+      // resources, and what a resource policy denies.
       let identity: readonly NamedPolicy[] | undefined;
-      // Context keys are built on the first look, and the look is noted.
+      // Context keys are built on the first look, and the look is noted; most requests never need them.
       let built: ContextKeys | undefined;
       let consulted = false;
       let requested: AuthorizationRequirement["keys"];
-      const keys: ContextKeys = {
+      let keys: ContextKeys | undefined;
+      const contextKeys = (): ContextKeys => ({
         get(key) {
           consulted = true;
           const own = requested?.get(key);
@@ -80,7 +82,7 @@ export function createAuthorizer({ mode, policies, logDenials }: AuthorizerOptio
           });
           return built.get(key);
         },
-      };
+      });
       for (const declared of requirements) {
         const owner = anonymous ? undefined : policies.resourceAccount(declared.resource, declared.action, declared.keys);
         const foreign = owner !== undefined && owner !== ctx.principal.accountId;
@@ -88,13 +90,12 @@ export function createAuthorizer({ mode, policies, logDenials }: AuthorizerOptio
         // account's policies out: the operation itself answers.
         const unowned = foreign && declared.ownAccount === true;
         const crossAccount = foreign && !unowned;
-        const policiesOf = (r: AuthorizationRequirement) => (unowned ? NO_POLICIES : policies.resourcePolicies(r.resource, r.keys, r.action));
         // Lenient mode trusts the caller's own account, up to a resource policy's explicit deny.
         const trusted = lenient && !anonymous && !crossAccount;
-        let resourcePolicies = policiesOf(declared);
+        let resourcePolicies = unowned ? NO_POLICIES : policies.resourcePolicies(declared.resource, declared.keys, declared.action);
         if (trusted && resourcePolicies.length === 0) continue;
         const current = declared.ifMissing?.missing() ? declared.ifMissing.requirement : declared;
-        if (current !== declared) resourcePolicies = policiesOf(current);
+        if (current !== declared && !unowned) resourcePolicies = policies.resourcePolicies(current.resource, current.keys, current.action);
         const { action, resource, keys: requestKeys } = current;
         requested = requestKeys;
         identity ??= anonymous || lenient ? NO_POLICIES : policies.identityPolicies(ctx.principal);
@@ -104,6 +105,7 @@ export function createAuthorizer({ mode, policies, logDenials }: AuthorizerOptio
         let decision = memo?.get(memoKey);
         if (!decision) {
           consulted = false;
+          keys ??= contextKeys();
           decision = evaluate({ principal: ctx.principal, action, resource, keys }, identity, resourcePolicies, { crossAccount, identityTrusted: lenient });
           if (!consulted) memo?.set(memoKey, decision);
         }
