@@ -92,10 +92,11 @@ export function createAuthorizer({ mode, policies, logDenials }: AuthorizerOptio
         const crossAccount = foreign && !unowned;
         // Lenient mode trusts the caller's own account, up to a resource policy's explicit deny.
         const trusted = lenient && !anonymous && !crossAccount;
-        let resourcePolicies = unowned ? NO_POLICIES : policies.resourcePolicies(declared.resource, declared.keys, declared.action);
+        const ungrantable = unowned || (crossAccount && declared.sameAccountOnly === true);
+        let resourcePolicies = ungrantable ? NO_POLICIES : policies.resourcePolicies(declared.resource, declared.keys, declared.action);
         if (trusted && resourcePolicies.length === 0) continue;
         const current = declared.ifMissing?.missing() ? declared.ifMissing.requirement : declared;
-        if (current !== declared && !unowned) resourcePolicies = policies.resourcePolicies(current.resource, current.keys, current.action);
+        if (current !== declared && !ungrantable) resourcePolicies = policies.resourcePolicies(current.resource, current.keys, current.action);
         const { action, resource, keys: requestKeys } = current;
         requested = requestKeys;
         identity ??= anonymous || lenient ? NO_POLICIES : policies.identityPolicies(ctx.principal);

@@ -47,6 +47,12 @@ export interface AuthorizationRequirement {
    * not AccessDenied; an upload's initiator aborts it in another's bucket).
    */
   ownAccount?: boolean;
+  /**
+   * No resource policy can grant this to another account (DynamoDB's
+   * PartiQL and table settings such as time to live): from another
+   * account it is refused, whatever the resource's policy says.
+   */
+  sameAccountOnly?: boolean;
 }
 
 /**

@@ -12,7 +12,9 @@ import { after, before, describe, it } from "node:test";
 import {
   CreateTableCommand,
   DeleteResourcePolicyCommand,
+  DescribeTimeToLiveCommand,
   DynamoDBClient,
+  ExecuteStatementCommand,
   GetItemCommand,
   GetResourcePolicyCommand,
   PutItemCommand,
@@ -147,6 +149,11 @@ describe("DynamoDB resource-based policies", () => {
     assert.deepEqual((await other.send(new GetItemCommand({ TableName: arn, Key: { id: { S: "1" } } }))).Item?.kind, { S: "report" });
     await rejectsWith(other.send(new PutItemCommand({ TableName: arn, Item: { id: { S: "2" } } })), "AccessDeniedException", 400);
     await rejectsWith(other.send(new GetResourcePolicyCommand({ ResourceArn: arn })), "ValidationException", 400);
+    // PartiQL and table settings are not for another account, whatever the policy grants.
+    await ddb.send(new PutResourcePolicyCommand({ ResourceArn: arn, Policy: policy([allow(OTHER, ["dynamodb:GetItem", "dynamodb:PartiQLSelect", "dynamodb:DescribeTimeToLive"], arn)]) }));
+    await rejectsWith(other.send(new ExecuteStatementCommand({ Statement: `SELECT * FROM "${arn}"` })), "AccessDeniedException", 400);
+    await rejectsWith(other.send(new DescribeTimeToLiveCommand({ TableName: arn })), "AccessDeniedException", 400);
+    assert.deepEqual((await other.send(new GetItemCommand({ TableName: arn, Key: { id: { S: "1" } } }))).Item?.kind, { S: "report" });
     other.destroy();
   });
 });

@@ -42,13 +42,36 @@ export function tableResource(tableName: unknown, ctx: RequestContext, suffix = 
   return `${tableArnOf(scope.region, scope.accountId, scope.name)}${suffix}`;
 }
 
+/**
+ * What another account may be granted by a table's resource-based policy,
+ * as DynamoDB documents it: items, queries and scans, and DescribeTable,
+ * UpdateTable and DeleteTable; not table settings (time to live, backups)
+ * nor PartiQL.
+ */
+const CROSS_ACCOUNT_ACTIONS: ReadonlySet<string> = new Set([
+  "dynamodb:GetItem",
+  "dynamodb:PutItem",
+  "dynamodb:UpdateItem",
+  "dynamodb:DeleteItem",
+  "dynamodb:Query",
+  "dynamodb:Scan",
+  "dynamodb:BatchGetItem",
+  "dynamodb:BatchWriteItem",
+  "dynamodb:ConditionCheckItem",
+  "dynamodb:DescribeTable",
+  "dynamodb:UpdateTable",
+  "dynamodb:DeleteTable",
+]);
+
+/** A requirement on a table's ARN, marked where no other account can be granted it. */
+export function tableRequirement(action: string, resource: string): AuthorizationRequirement {
+  return CROSS_ACCOUNT_ACTIONS.has(action) ? { action, resource } : { action, resource, sameAccountOnly: true };
+}
+
 /** `authorize` of an operation on one table (and, with IndexName, one of its indexes). */
 export function onTable(action: string) {
   return (input: { TableName?: unknown; IndexName?: unknown }, ctx: RequestContext): AuthorizationRequirement[] => [
-    {
-      action: `dynamodb:${action}`,
-      resource: tableResource(input.TableName, ctx, typeof input.IndexName === "string" ? `/index/${input.IndexName}` : ""),
-    },
+    tableRequirement(`dynamodb:${action}`, tableResource(input.TableName, ctx, typeof input.IndexName === "string" ? `/index/${input.IndexName}` : "")),
   ];
 }
 

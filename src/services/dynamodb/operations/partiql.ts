@@ -47,7 +47,8 @@ function statementRequirement(request: { Statement?: unknown; Parameters?: unkno
     const parameters = Array.isArray(request.Parameters) ? (request.Parameters as AttributeValue[]) : [];
     const statement = parseStatement(String(request.Statement), parameters);
     const suffix = statement.kind === "select" && statement.from.index !== undefined ? `/index/${statement.from.index}` : "";
-    return { action: ACTIONS[statement.kind], resource: tableResource(statement.from.table, ctx, suffix) };
+    // PartiQL reaches the caller's own tables only: another account's table policy cannot grant it.
+    return { action: ACTIONS[statement.kind], resource: tableResource(statement.from.table, ctx, suffix), sameAccountOnly: true };
   } catch {
     return { action: ACTIONS.select, resource: tableResource("*", ctx) };
   }

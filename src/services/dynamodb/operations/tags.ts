@@ -77,10 +77,12 @@ export function tagOperations(deps: DynamoDeps): OperationTable {
     return table;
   }
 
+  // Tags are the table's own account's business: no resource policy grants them to another.
   const onArn = (action: string) => (input: { ResourceArn?: unknown }, ctx: RequestContext) => [
     {
       action: `dynamodb:${action}`,
       resource: typeof input.ResourceArn === "string" && input.ResourceArn.startsWith("arn:") ? input.ResourceArn : `arn:aws:dynamodb:${ctx.region}:${ctx.accountId}:table/*`,
+      sameAccountOnly: true,
     },
   ];
 
