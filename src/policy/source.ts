@@ -39,6 +39,11 @@ export function arnAccount(arn: string): string | undefined {
   return arn.slice(at, end);
 }
 
+/** Policies with their Allow statements left out: what a policy may refuse where it cannot grant. */
+export function denialsOf(policies: readonly NamedPolicy[]): readonly NamedPolicy[] {
+  return policies.map((p) => ({ ...p, document: { ...p.document, statements: p.document.statements.filter((s) => s.effect === "Deny") } }));
+}
+
 const parsed = new Map<string, PolicyDocument>();
 
 /**

@@ -19,7 +19,7 @@
 import type { AuthDialect, AuthMode } from "../auth/types.js";
 import type { ContextKeys } from "../policy/conditions.js";
 import { evaluate, globalContextKeys, type Decision, type NamedPolicy } from "../policy/evaluate.js";
-import type { PolicySource } from "../policy/source.js";
+import { denialsOf, type PolicySource } from "../policy/source.js";
 import type { RequestContext } from "./context.js";
 import { AwsError } from "./errors.js";
 import type { AuthorizationRequirement } from "./service.js";
@@ -83,21 +83,26 @@ export function createAuthorizer({ mode, policies, logDenials }: AuthorizerOptio
           return built.get(key);
         },
       });
-      for (const declared of requirements) {
-        const owner = anonymous ? undefined : policies.resourceAccount(declared.resource, declared.action, declared.keys);
+      /**
+       * Throws the refusal, if any; answers TRUSTED where nothing could refuse
+       * it (lenient, own account, no resource policy). With `deferred`, a
+       * refusal for want of a grant is answered rather than thrown, for the
+       * caller to weigh against a missing resource's fallback.
+       */
+      const check = (required: AuthorizationRequirement, deferred: boolean): typeof TRUSTED | AwsError | undefined => {
+        const owner = anonymous ? undefined : policies.resourceAccount(required.resource, required.action, required.keys);
         const foreign = owner !== undefined && owner !== ctx.principal.accountId;
-        // A call judged as on the caller's own resource (CreateBucket of a name another account holds) leaves that
-        // account's policies out: the operation itself answers.
-        const unowned = foreign && declared.ownAccount === true;
+        // A call judged as on the caller's own resource leaves out the policies of the account that holds it
+        // (CreateBucket of a taken name: the operation answers), or keeps only their denials (an upload's initiator).
+        const unowned = foreign && (required.ownAccount === true || required.actsAsOwner === true);
         const crossAccount = foreign && !unowned;
         // Lenient mode trusts the caller's own account, up to a resource policy's explicit deny.
         const trusted = lenient && !anonymous && !crossAccount;
-        const ungrantable = unowned || (crossAccount && declared.sameAccountOnly === true);
-        let resourcePolicies = ungrantable ? NO_POLICIES : policies.resourcePolicies(declared.resource, declared.keys, declared.action);
-        if (trusted && resourcePolicies.length === 0) continue;
-        const current = declared.ifMissing?.missing() ? declared.ifMissing.requirement : declared;
-        if (current !== declared && !ungrantable) resourcePolicies = policies.resourcePolicies(current.resource, current.keys, current.action);
-        const { action, resource, keys: requestKeys } = current;
+        const ungrantable = (unowned && required.ownAccount === true) || (crossAccount && required.sameAccountOnly === true);
+        let resourcePolicies = ungrantable ? NO_POLICIES : policies.resourcePolicies(required.resource, required.keys, required.action);
+        if (unowned && required.actsAsOwner === true) resourcePolicies = denialsOf(resourcePolicies);
+        if (trusted && resourcePolicies.length === 0) return TRUSTED;
+        const { action, resource, keys: requestKeys } = required;
         requested = requestKeys;
         identity ??= anonymous || lenient ? NO_POLICIES : policies.identityPolicies(ctx.principal);
         // Anonymous callers share one (empty) identity set: their decisions are not remembered.
@@ -110,19 +115,32 @@ export function createAuthorizer({ mode, policies, logDenials }: AuthorizerOptio
           decision = evaluate({ principal: ctx.principal, action, resource, keys }, identity, resourcePolicies, { crossAccount, identityTrusted: lenient });
           if (!consulted) memo?.set(memoKey, decision);
         }
-        if (decision.kind === "allow" || (trusted && decision.kind !== "explicit-deny")) continue;
+        if (decision.kind === "allow" || (trusted && decision.kind !== "explicit-deny")) return undefined;
         // An account's root keeps the right to read and replace the policy that denies it.
-        if (ctx.principal.type === "root" && !crossAccount && ROOT_KEEPS.has(action)) continue;
+        if (ctx.principal.type === "root" && !crossAccount && ROOT_KEEPS.has(action)) return undefined;
         logDenials?.(`denied ${anonymous ? "anonymous" : ctx.principal.arn} ${action} on ${resource}: ${explain(decision)}`);
         // Another account is told less: S3 says no more than Access Denied, STS gives no reason.
-        if (anonymous || (crossAccount && dialect === "s3")) throw accessDenied(dialect, "Access Denied");
-        throw accessDenied(dialect, deniedMessage(ctx.principal.arn, action, resource, crossAccount && dialect === "query" ? undefined : decision));
+        const refusal =
+          anonymous || (crossAccount && dialect === "s3")
+            ? accessDenied(dialect, "Access Denied")
+            : accessDenied(dialect, deniedMessage(ctx.principal.arn, action, resource, crossAccount && dialect === "query" ? undefined : decision));
+        if (deferred && decision.kind === "implicit-deny") return refusal;
+        throw refusal;
+      };
+      for (const declared of requirements) {
+        const outcome = check(declared, declared.ifMissing !== undefined);
+        if (outcome === TRUSTED) continue;
+        // A missing resource is answered as such (S3's 404) only to who may also do what its fallback names
+        // (s3:ListBucket), which alone suffices where nothing denies the declared action.
+        if (declared.ifMissing?.missing()) check(declared.ifMissing.requirement, false);
+        else if (outcome) throw outcome;
       }
     },
   };
 }
 
 const NO_POLICIES: readonly NamedPolicy[] = [];
+const TRUSTED = Symbol("trusted");
 
 /**
  * `aws:SecureTransport`. Nimbus listens on plain HTTP only; a request from

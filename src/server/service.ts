@@ -44,7 +44,7 @@ export interface AuthorizationRequirement {
    * The resource is judged as the caller's own, whoever holds it now: where
    * another account holds it, that account's policies have no say and the
    * operation answers (CreateBucket of a taken name is BucketAlreadyExists,
-   * not AccessDenied; an upload's initiator aborts it in another's bucket).
+   * not AccessDenied).
    */
   ownAccount?: boolean;
   /**
@@ -53,6 +53,12 @@ export interface AuthorizationRequirement {
    * account it is refused, whatever the resource's policy says.
    */
   sameAccountOnly?: boolean;
+  /**
+   * The caller acts as the resource's owner would (an upload's initiator
+   * aborting it in another account's bucket): the account that holds the
+   * resource need not grant it, but its explicit denials stand.
+   */
+  actsAsOwner?: boolean;
 }
 
 /**

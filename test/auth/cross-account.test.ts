@@ -32,6 +32,7 @@ import {
 import { CreateAccessKeyCommand, CreateRoleCommand, CreateUserCommand, IAMClient } from "@aws-sdk/client-iam";
 import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import { rejectsWith, startCloud, type TestCloud } from "../support/nimbus.js";
+import { rawRequest } from "../support/raw.js";
 
 const OTHER = "222233334444";
 
@@ -167,6 +168,11 @@ describe("what each account may do, decided request by request", () => {
     const mine = await other.send(new PutObjectCommand({ Bucket: "writers", Key: "doc", Body: "other's" }));
     await rejectsWith(third.send(new GetObjectCommand({ Bucket: "writers", Key: "doc" })), "AccessDenied", 403);
     await rejectsWith(owner.send(new GetObjectCommand({ Bucket: "writers", Key: "doc" })), "AccessDenied", 403);
+    // An empty version id is not the current version: asking for it first (after a write) changes nothing.
+    await owner.send(new PutObjectCommand({ Bucket: "writers", Key: "unrelated", Body: "x" }));
+    const emptyVersion = await rawRequest(t.cloud.endpoint, { method: "GET", path: "/writers/doc", query: { versionId: "" } });
+    assert.equal(emptyVersion.status, 400);
+    await rejectsWith(owner.send(new GetObjectCommand({ Bucket: "writers", Key: "doc" })), "AccessDenied", 403);
     const ownersVersion = await owner.send(new PutObjectCommand({ Bucket: "writers", Key: "doc", Body: "owner's" }));
     // Each version is its writer's.
     await rejectsWith(owner.send(new GetObjectCommand({ Bucket: "writers", Key: "doc", VersionId: mine.VersionId })), "AccessDenied", 403);
@@ -178,7 +184,15 @@ describe("what each account may do, decided request by request", () => {
 
   it("lets an upload's initiator list and abort it in another account's bucket", async () => {
     await owner.send(new CreateBucketCommand({ Bucket: "uploads-in" }));
-    await owner.send(new PutBucketPolicyCommand({ Bucket: "uploads-in", Policy: policy({ Effect: "Allow", Principal: { AWS: OTHER }, Action: "s3:PutObject", Resource: "arn:aws:s3:::uploads-in/*" }) }));
+    await owner.send(new PutBucketPolicyCommand({
+      Bucket: "uploads-in",
+      Policy: policy(
+        { Effect: "Allow", Principal: { AWS: OTHER }, Action: "s3:PutObject", Resource: "arn:aws:s3:::uploads-in/*" },
+        { Effect: "Deny", Principal: "*", Action: ["s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"], Resource: "arn:aws:s3:::uploads-in/locked/*" },
+      ),
+    }));
+    const locked = await other.send(new CreateMultipartUploadCommand({ Bucket: "uploads-in", Key: "locked/big" }));
+    await rejectsWith(other.send(new AbortMultipartUploadCommand({ Bucket: "uploads-in", Key: "locked/big", UploadId: locked.UploadId })), "AccessDenied", 403);
     const { UploadId } = await other.send(new CreateMultipartUploadCommand({ Bucket: "uploads-in", Key: "big" }));
     assert.deepEqual((await other.send(new ListPartsCommand({ Bucket: "uploads-in", Key: "big", UploadId }))).Parts ?? [], []);
     await rejectsWith(third.send(new AbortMultipartUploadCommand({ Bucket: "uploads-in", Key: "big", UploadId })), "AccessDenied", 403);
@@ -198,6 +212,11 @@ describe("what each account may do, decided request by request", () => {
     }));
     await rejectsWith(other.send(new CreateBucketCommand({ Bucket: "fenced" })), "BucketAlreadyExists", 409);
     await rejectsWith(owner.send(new GetObjectCommand({ Bucket: "fenced", Key: "missing" })), "AccessDenied", 403);
+    // Nor does s3:ListBucket reveal a missing key under a denied s3:GetObject.
+    await owner.send(new CreateBucketCommand({ Bucket: "half-open" }));
+    await owner.send(new PutBucketPolicyCommand({ Bucket: "half-open", Policy: policy({ Effect: "Deny", Principal: "*", Action: "s3:GetObject", Resource: "arn:aws:s3:::half-open/secret/*" }) }));
+    await rejectsWith(owner.send(new GetObjectCommand({ Bucket: "half-open", Key: "secret/missing" })), "AccessDenied", 403);
+    await rejectsWith(owner.send(new GetObjectCommand({ Bucket: "half-open", Key: "open/missing" })), "NoSuchKey", 404);
     await owner.send(new PutObjectCommand({ Bucket: "fenced", Key: "present", Body: "x" }));
     await owner.send(new GetObjectCommand({ Bucket: "fenced", Key: "present" }));
   });

@@ -6,7 +6,7 @@
 import type { RequestKeys } from "../../server/service.js";
 import type { NamedPolicy } from "../../policy/evaluate.js";
 import type { PolicyDocument } from "../../policy/document.js";
-import { parseStored } from "../../policy/source.js";
+import { denialsOf, parseStored } from "../../policy/source.js";
 import type { KvEnvironment, KvStore } from "../../storage/types.js";
 import { isDeleteMarker, versionIdOf, type BucketRecord, type ObjectRecord, type VersionRecord } from "./records.js";
 import { BUCKETS_STORE, OBJECTS_STORE, VERSIONS_STORE } from "./store.js";
@@ -91,7 +91,8 @@ export class BucketPolicySource {
       this.objectGeneration = generation;
     }
     const versionId = keys?.get("s3:versionid");
-    const id = `${bucket}\n${key}\n${typeof versionId === "string" ? versionId : ""}`;
+    // A key may hold any character, and an empty version id is not the absence of one: the id cannot run them together.
+    const id = JSON.stringify([bucket, key, typeof versionId === "string" ? versionId : null]);
     if (this.objectCache.has(id)) return this.objectCache.get(id);
     const object = typeof versionId === "string" ? this.version(bucket, key, versionId) : this.objects.get([bucket, key]);
     this.objectCache.set(id, object);
@@ -136,11 +137,6 @@ export class BucketPolicySource {
     if (acl.length > 0) policies.push({ name: `ACL of ${record.name}`, document: { version: "2012-10-17", statements: acl } });
     return policies;
   }
-}
-
-/** Policies with their Allow statements left out. */
-function denialsOf(policies: readonly NamedPolicy[]): readonly NamedPolicy[] {
-  return policies.map((p) => ({ ...p, document: { ...p.document, statements: p.document.statements.filter((s) => s.effect === "Deny") } }));
 }
 
 /**

@@ -105,11 +105,11 @@ interface ListUploadsInput {
 export function multipartOperations({ store }: S3Deps): OperationTable {
   /**
    * An upload's initiator may abort it and list its parts, whoever owns the
-   * bucket: for its account, the call is judged as on its own resource.
+   * bucket: the bucket's owner need not grant it, though its denials stand.
    */
   const initiated = (input: UploadInput, ctx: RequestContext, requirement: AuthorizationRequirement): AuthorizationRequirement => {
     const upload = typeof input.UploadId === "string" ? store.upload(input.Bucket, input.Key, input.UploadId) : undefined;
-    return upload !== undefined && ctx.accountId !== "" && upload.ownerAccountId === ctx.accountId ? { ...requirement, ownAccount: true } : requirement;
+    return upload !== undefined && ctx.accountId !== "" && upload.ownerAccountId === ctx.accountId ? { ...requirement, actsAsOwner: true } : requirement;
   };
   const requireUpload = (input: UploadInput): UploadRecord => {
     requireBucket(store, input.Bucket);
