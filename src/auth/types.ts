@@ -65,7 +65,7 @@ export interface AuthRequest {
 export interface AuthResult {
   principal: Principal;
   /** How the request was signed; `none` for anonymous requests. */
-  method: "v4-header" | "v4-query" | "v2-header" | "v2-query" | "v4-form" | "v2-form" | "none";
+  method: SignatureMethod;
   /** Region and service of the SigV4 credential scope, when signed with v4. */
   region?: string;
   service?: string;
@@ -97,3 +97,6 @@ export interface AuthOptions {
   /** Signature version 2 is accepted (S3 only). */
   allowV2: boolean;
 }
+
+/** How a request was signed: Signature Version 4 or 2, in its header, query string or POST form; `none` when unsigned. */
+export type SignatureMethod = "v4-header" | "v4-query" | "v2-header" | "v2-query" | "v4-form" | "v2-form" | "none";

@@ -4,7 +4,7 @@
  */
 import type { AuthorizationRequirement } from "./service.js";
 import type { IncomingHttpHeaders } from "node:http";
-import type { Principal } from "../auth/types.js";
+import type { Principal, SignatureMethod } from "../auth/types.js";
 
 export interface RequestContext {
   requestId: string;
@@ -17,6 +17,8 @@ export interface RequestContext {
   /** Account the request acts in: the caller's. */
   accountId: string;
   principal: Principal;
+  /** How the request was signed (`none` for an anonymous one). */
+  signedWith: SignatureMethod;
   /** The injected clock: operations read time only through it. */
   now(): Date;
   /**

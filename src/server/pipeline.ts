@@ -214,6 +214,7 @@ function createContext(
 class PipelineContext implements RequestContext {
   readonly accountId: string;
   readonly principal: AuthResult["principal"];
+  readonly signedWith: AuthResult["method"];
   readonly trailers: ReadonlyMap<string, string>;
   readonly headers: IncomingMessage["headers"];
   /** An own property, not a method: operations may pass `ctx.now` along on its own. */
@@ -231,6 +232,7 @@ class PipelineContext implements RequestContext {
     private readonly allows: (ctx: RequestContext, requirement: AuthorizationRequirement) => boolean,
   ) {
     this.principal = auth.principal;
+    this.signedWith = auth.method;
     this.accountId = auth.principal.type === "anonymous" ? "" : auth.principal.accountId;
     this.trailers = auth.trailers;
     this.headers = req.headers;

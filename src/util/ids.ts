@@ -2,7 +2,7 @@
  * Random identifiers (request ids, blob ids) from a pool of random bytes
  * refilled in bulk: one system call per few hundred ids instead of one each.
  */
-import { randomFillSync } from "node:crypto";
+import { createHash, randomFillSync } from "node:crypto";
 
 const pool = Buffer.alloc(4096);
 let offset = pool.length;
@@ -34,4 +34,13 @@ export function randomBase32Hex(length: number): string {
   const start = take(length);
   for (let i = 0; i < length; i++) spelled[i] = BASE32HEX[pool[start + i]! & 31]!;
   return spelled.toString("latin1", 0, length);
+}
+
+/**
+ * The id of an account's AWS-managed KMS key for a service in a region
+ * (`aws/s3`, `aws/dynamodb`): stable, and shaped as KMS shapes key ids.
+ */
+export function managedKeyId(alias: string, accountId: string, region: string): string {
+  const h = createHash("sha256").update(`${alias}\0${accountId}\0${region}`).digest("hex");
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }

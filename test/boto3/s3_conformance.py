@@ -6,6 +6,7 @@ AWS_ENDPOINT_URL. Every check runs (harness.py's runner); failures are listed
 and the exit code is non-zero. Prints OK when all pass.
 """
 import datetime
+import re
 import http.client
 import sys
 import urllib.parse
@@ -13,6 +14,7 @@ import uuid
 import xml.etree.ElementTree as ET
 
 import boto3
+from botocore.client import Config
 from botocore.exceptions import ClientError
 from harness import TESTS, conclude, eq, run, test
 
@@ -845,7 +847,6 @@ def anonymous_and_presigned():
 
 
 def presigning_client(version):
-    from botocore.client import Config
     return boto3.client("s3", config=Config(signature_version=version))
 
 
@@ -952,11 +953,18 @@ def encryption_methods():
     eq(s3.put_object(Bucket=b, Key="sse", Body="x", ServerSideEncryption="AES256")["ServerSideEncryption"], "AES256", "SSE-S3")
     r = expect_error(400, "InvalidArgument", s3.put_object, Bucket=b, Key="sse", Body="x", ServerSideEncryption="FOO")
     eq(r["Error"]["Message"], "The encryption method specified is not supported", "message")
-    # KMS is not modelled: refused by name, never reported as AES256.
-    r = expect_error(501, "NotImplemented", s3.put_object, Bucket=b, Key="kms", Body="x", ServerSideEncryption="aws:kms")
-    assert "aws:kms" in r["Error"]["Message"], r["Error"]["Message"]
-    expect_error(501, "NotImplemented", s3.create_multipart_upload, Bucket=b, Key="kms", ServerSideEncryption="aws:kms")
-    expect_error(404, "NoSuchKey", s3.get_object, Bucket=b, Key="kms")
+    # SSE-KMS: the AWS-managed key where none is named, answered as its ARN on writes and reads.
+    kms = s3.put_object(Bucket=b, Key="kms", Body="x", ServerSideEncryption="aws:kms")
+    eq(kms["ServerSideEncryption"], "aws:kms", "SSE-KMS")
+    assert re.fullmatch(r"arn:aws:kms:us-east-1:\d{12}:key/[0-9a-f-]{36}", kms["SSEKMSKeyId"]), kms["SSEKMSKeyId"]
+    got = s3.get_object(Bucket=b, Key="kms")
+    eq((got["ServerSideEncryption"], got["SSEKMSKeyId"], got["Body"].read()), ("aws:kms", kms["SSEKMSKeyId"], b"x"), "SSE-KMS read")
+    r = expect_error(400, "KMS.NotFoundException", s3.put_object, Bucket=b, Key="kms", Body="x", ServerSideEncryption="aws:kms", SSEKMSKeyId="testkey-1")
+    eq(r["Error"]["Message"], "Invalid keyId 'testkey-1'", "unknown key")
+    # Reading it takes Signature Version 4.
+    v2 = boto3.client("s3", config=Config(signature_version="s3", s3={"addressing_style": "path"}))
+    r = expect_error(400, "InvalidArgument", v2.get_object, Bucket=b, Key="kms")
+    eq(r["Error"]["Message"], "Requests specifying Server Side Encryption with AWS KMS managed keys require AWS Signature Version 4.", "SigV2 read")
     # A customer-provided key (SSE-C) is taken, and asked for again on every read.
     # ...where the bucket allows it: since April 2026 new buckets block SSE-C writes (403) until told otherwise.
     expect_error(403, "AccessDenied", s3.put_object, Bucket=b, Key="ssec", Body="x", SSECustomerAlgorithm="AES256", SSECustomerKey="k" * 32)

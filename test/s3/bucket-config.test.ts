@@ -112,7 +112,7 @@ describe("S3 bucket configuration reads", () => {
     await rejectsWith(s3.send(new GetObjectAclCommand({ Bucket, Key: "missing" })), "NoSuchKey", 404);
   });
 
-  it("sets default encryption to SSE-S3, refuses KMS as not implemented, and deletes back to the default", async () => {
+  it("sets default encryption to SSE-S3 or a KMS key, and deletes back to the default", async () => {
     const rules = (BucketKeyEnabled: boolean, SSEAlgorithm = "AES256", KMSMasterKeyID?: string) => ({
       Bucket,
       ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: SSEAlgorithm as "AES256", KMSMasterKeyID }, BucketKeyEnabled }] },
@@ -123,7 +123,9 @@ describe("S3 bucket configuration reads", () => {
       { ApplyServerSideEncryptionByDefault: { SSEAlgorithm: "AES256" }, BucketKeyEnabled: true, BlockedEncryptionTypes: { EncryptionType: ["SSE-C"] } },
     ]);
 
-    await rejectsWith(s3.send(new PutBucketEncryptionCommand(rules(false, "aws:kms"))), "NotImplemented", 501);
+    await s3.send(new PutBucketEncryptionCommand(rules(false, "aws:kms:dsse", "alias/key")));
+    const kms = await s3.send(new GetBucketEncryptionCommand({ Bucket }));
+    assert.deepEqual(kms.ServerSideEncryptionConfiguration?.Rules?.[0]?.ApplyServerSideEncryptionByDefault, { SSEAlgorithm: "aws:kms:dsse", KMSMasterKeyID: "alias/key" });
     const keyed = await rejectsWith(s3.send(new PutBucketEncryptionCommand(rules(false, "AES256", "alias/key"))), "InvalidArgument", 400);
     assert.equal(keyed.message, "a KMSMasterKeyID is not applicable if the default sse algorithm is not aws:kms or aws:kms:dsse");
     await rejectsWith(s3.send(new PutBucketEncryptionCommand(rules(false, "AES"))), "MalformedXML", 400);

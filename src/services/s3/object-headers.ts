@@ -109,6 +109,7 @@ export function newObjectRecord(headers: ObjectHeaders, stored: Omit<ObjectRecor
   if (stored.legalHold !== undefined) record.legalHold = stored.legalHold;
   if (stored.acl !== undefined) record.acl = stored.acl;
   if (stored.sseCustomerKeyMd5 !== undefined) record.sseCustomerKeyMd5 = stored.sseCustomerKeyMd5;
+  if (stored.kms !== undefined) record.kms = stored.kms;
   if (stored.replicationStatus !== undefined) record.replicationStatus = stored.replicationStatus;
   return record;
 }
@@ -136,8 +137,8 @@ export function headersToOutput(record: ObjectRecord): Record<string, unknown> {
   if (record.tags.length > 0) output.TagCount = record.tags.length;
   if (record.replicationStatus !== undefined) output.ReplicationStatus = record.replicationStatus;
   output.AcceptRanges = "bytes";
-  if (record.sseCustomerKeyMd5 === undefined) output.ServerSideEncryption = SSE_S3.ServerSideEncryption;
-  else Object.assign(output, encryptionOutput(record.sseCustomerKeyMd5));
+  if (record.sseCustomerKeyMd5 === undefined && record.kms === undefined) output.ServerSideEncryption = SSE_S3.ServerSideEncryption;
+  else Object.assign(output, encryptionOutput(record));
   return output;
 }
 

@@ -11,10 +11,11 @@ import { objectArn } from "./names.js";
 import type { S3Store } from "./store.js";
 import { AwsError } from "../../server/errors.js";
 import { s3Errors } from "./errors.js";
-import { isDeleteMarker, versionIdOf, type BucketRecord, type DeleteMarker, type ObjectRecord, type Tag, type VersionRecord } from "./records.js";
+import { isDeleteMarker, versionIdOf, type BucketRecord, type DeleteMarker, type Encryption, type ObjectRecord, type Tag, type VersionRecord } from "./records.js";
 import { versionOrder } from "./version-ids.js";
 import { aclsEnabled, checkCannedAcl, isPublicAcl, refusePublicAcl, requestedGrants, type AccessControlPolicy, type AclInput, type AclParties, type Grant } from "./acl.js";
 import { presentedKey } from "./sse-c.js";
+import { isKmsMethod, kmsEncryption, type KmsInput } from "./sse-kms.js";
 
 export type { AclInput };
 
@@ -140,45 +141,46 @@ export function newBucketAcl(ownership: string, input: AclInput, ctx: RequestCon
 }
 
 /** The encryption headers of a write. */
-export interface EncryptionInput {
-  ServerSideEncryption?: string;
-  SSEKMSKeyId?: string;
+export interface EncryptionInput extends KmsInput {
   SSECustomerAlgorithm?: string;
   SSECustomerKey?: string;
   SSECustomerKeyMD5?: string;
 }
 
 /**
- * A write's encryption: S3-managed keys (SSE-S3), or a customer-provided
- * key (SSE-C), whose MD5 comes back for the record. KMS keys are refused
- * as not implemented rather than reported as AES256, and an unknown method
- * as S3 refuses it.
+ * A write's encryption: S3-managed keys (SSE-S3, neither member), a
+ * customer-provided key (SSE-C), whose MD5 is kept for the record, or a
+ * KMS key, named or the bucket's default. An unknown method is refused as
+ * S3 refuses it.
  */
-export function checkEncryption(input: EncryptionInput, bucket: BucketRecord): string | undefined {
+export function checkEncryption(input: EncryptionInput, bucket: BucketRecord): Encryption {
   const method = input.ServerSideEncryption;
   const customer = input.SSECustomerAlgorithm !== undefined || input.SSECustomerKey !== undefined || input.SSECustomerKeyMD5 !== undefined;
   if (customer && method !== undefined) {
     throw s3Errors.invalidArgument("Server Side Encryption with Customer provided key is incompatible with the encryption method specified", "x-amz-server-side-encryption", method);
   }
   // A KMS key belongs to KMS encryption only.
-  if (input.SSEKMSKeyId !== undefined && method !== "aws:kms" && method !== "aws:kms:dsse") {
+  if (input.SSEKMSKeyId !== undefined && !isKmsMethod(method)) {
     throw s3Errors.invalidArgument(
       "Server Side Encryption with AWS KMS managed key requires HTTP header x-amz-server-side-encryption : aws:kms",
       "x-amz-server-side-encryption-aws-kms-key-id",
       input.SSEKMSKeyId,
     );
   }
-  if (method !== undefined && method !== "AES256") {
-    if (method === "aws:kms" || method === "aws:kms:dsse") {
-      throw new AwsError("NotImplemented", `Server-side encryption with KMS keys (${method}) is not supported by Nimbus yet.`, 501, { Header: "x-amz-server-side-encryption" });
-    }
+  if (method !== undefined && method !== "AES256" && !isKmsMethod(method)) {
     throw s3Errors.invalidArgument("The encryption method specified is not supported", "x-amz-server-side-encryption", method);
   }
   const customerKey = presentedKey(input);
-  // Buckets block SSE-C writes unless their encryption configuration allows them.
-  if (customerKey !== undefined && bucket.sseCustomerKeys === "blocked") throw s3Errors.accessDenied();
-  return customerKey;
+  if (customerKey !== undefined) {
+    // Buckets block SSE-C writes unless their encryption configuration allows them.
+    if (bucket.sseCustomerKeys === "blocked") throw s3Errors.accessDenied();
+    return { sseCustomerKeyMd5: customerKey };
+  }
+  const kms = kmsEncryption(input, { region: bucket.region, accountId: bucket.accountId, bucketKeyEnabled: bucket.bucketKeyEnabled, kmsDefault: bucket.kmsDefault });
+  return kms === undefined ? SSE_S3_WRITE : { kms };
 }
+
+const SSE_S3_WRITE: Encryption = Object.freeze({});
 
 /**
  * SSE-S3 and SSE-KMS are chosen when an object is written (PutObject,

@@ -8,6 +8,7 @@ import type { LockMode, ObjectLockConfig, VersionLock } from "./object-lock.js";
 import type { Grant } from "./acl.js";
 import type { LoggingEnabled } from "./access-log.js";
 import type { ReplicationConfiguration } from "./replication.js";
+import type { KmsDefault, KmsEncryption } from "./sse-kms.js";
 
 export type ChecksumAlgorithm = "CRC32" | "CRC32C" | "CRC64NVME" | "SHA1" | "SHA256";
 export const CHECKSUM_ALGORITHMS: readonly ChecksumAlgorithm[] = ["CRC32", "CRC32C", "CRC64NVME", "SHA1", "SHA256"];
@@ -74,8 +75,10 @@ export interface BucketRecord {
   objectOwnership?: ObjectOwnership | null;
   /** PutBucketVersioning's status; absent while versioning was never set. */
   versioning?: Versioning;
-  /** PutBucketEncryption's bucket key setting (SSE-S3 being the only default encryption). */
+  /** PutBucketEncryption's bucket key setting. */
   bucketKeyEnabled?: boolean;
+  /** PutBucketEncryption's default encryption where it is a KMS key; absent is SSE-S3. */
+  kmsDefault?: KmsDefault;
   /**
    * SSE-C writes: blocked on every bucket made since April 2026 (as AWS's
    * are) until BlockedEncryptionTypes says NONE; absent on buckets made
@@ -147,9 +150,14 @@ export interface ObjectRecord extends ObjectHeaders {
   acl?: Grant[];
   /** SSE-C: the MD5 (base64) of the customer key every read must present. */
   sseCustomerKeyMd5?: string;
+  /** SSE-KMS: the KMS key the object is encrypted under; absent with SSE-S3 or SSE-C. */
+  kms?: KmsEncryption;
   /** Where replication has got to with this version, or REPLICA for a copy made by it. */
   replicationStatus?: "PENDING" | "COMPLETED" | "FAILED" | "REPLICA";
 }
+
+/** How an object is encrypted at rest: SSE-S3 where it has neither a customer key (SSE-C) nor a KMS key. */
+export type Encryption = Pick<ObjectRecord, "sseCustomerKeyMd5" | "kms">;
 
 /** The version a delete leaves in a versioned bucket: the key reads as absent while it is the latest. */
 export interface DeleteMarker {
@@ -189,6 +197,8 @@ export interface UploadRecord extends ObjectHeaders {
   objectOwnerAccountId?: string;
   /** SSE-C: the MD5 (base64) of the customer key every part must present. */
   sseCustomerKeyMd5?: string;
+  /** SSE-KMS: the KMS key the upload's parts and object are encrypted under. */
+  kms?: KmsEncryption;
   /**
    * The blob of the object the key held when the upload began, null for
    * none: a conditional Complete finds a write or delete in between by it.

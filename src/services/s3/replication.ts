@@ -30,8 +30,9 @@ export interface ReplicationRule {
   /** V2: a prefix, a tag, or both with tags. */
   Filter?: { Prefix?: string; Tag?: Tag; And?: { Prefix?: string; Tags?: Tag[] } };
   Status: string;
-  Destination: { Bucket: string; StorageClass?: string; Account?: string; [other: string]: unknown };
+  Destination: { Bucket: string; StorageClass?: string; Account?: string; EncryptionConfiguration?: { ReplicaKmsKeyID?: string }; [other: string]: unknown };
   DeleteMarkerReplication?: { Status?: string };
+  SourceSelectionCriteria?: { SseKmsEncryptedObjects?: { Status?: string }; [other: string]: unknown };
   [other: string]: unknown;
 }
 
@@ -41,6 +42,7 @@ export interface ReplicationConfiguration {
 }
 
 const MAX_RULES = 1000;
+const NO_TAGS: Replicable = { tags: [] };
 const BUCKET_ARN = /^arn:aws:s3:::([^/]+)$/;
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/;
 
@@ -101,9 +103,17 @@ function hasTags(wanted: readonly Tag[], tags: readonly Tag[]): boolean {
   return wanted.every((w) => tags.some((t) => t.Key === w.Key && t.Value === w.Value));
 }
 
-/** Whether an enabled rule covers a key with these tags. */
-function covers(rule: ReplicationRule, key: string, tags: readonly Tag[]): boolean {
+/** What of a version decides which rules cover it. */
+type Replicable = Pick<ObjectRecord, "tags" | "kms">;
+
+/**
+ * Whether an enabled rule covers a key with these tags; an object under a
+ * KMS key only where the rule opts in to those
+ * (`SourceSelectionCriteria/SseKmsEncryptedObjects`), as S3 replicates them.
+ */
+function covers(rule: ReplicationRule, key: string, { tags, kms }: Replicable): boolean {
   if (rule.Status !== "Enabled") return false;
+  if (kms !== undefined && rule.SourceSelectionCriteria?.SseKmsEncryptedObjects?.Status !== "Enabled") return false;
   const filter = rule.Filter;
   if (filter === undefined) return key.startsWith(rule.Prefix ?? "");
   if (filter.And) return key.startsWith(filter.And.Prefix ?? "") && hasTags(filter.And.Tags ?? [], tags);
@@ -115,11 +125,11 @@ function covers(rule: ReplicationRule, key: string, tags: readonly Tag[]): boole
  * The destinations a new version goes to: for each destination bucket,
  * the covering rule of highest priority.
  */
-export function destinationsOf(config: ReplicationConfiguration | undefined, key: string, tags: readonly Tag[]): ReplicationRule[] {
+export function destinationsOf(config: ReplicationConfiguration | undefined, key: string, version: Replicable): ReplicationRule[] {
   if (!config) return [];
   const chosen = new Map<string, ReplicationRule>();
   for (const rule of config.Rules) {
-    if (!covers(rule, key, tags)) continue;
+    if (!covers(rule, key, version)) continue;
     const current = chosen.get(rule.Destination.Bucket);
     if (!current || (rule.Priority ?? 0) > (current.Priority ?? 0)) chosen.set(rule.Destination.Bucket, rule);
   }
@@ -202,7 +212,7 @@ export class Replicator {
     const config = source?.replication;
     if (!source || !version || !config) return;
     if (isDeleteMarker(version)) {
-      for (const rule of destinationsOf(config, key, [])) {
+      for (const rule of destinationsOf(config, key, NO_TAGS)) {
         // V1 rules replicate the markers of deletes; V2 rules only where they say so.
         if (rule.Filter !== undefined && rule.DeleteMarkerReplication?.Status !== "Enabled") continue;
         const destination = this.store.bucket(bucketOfArn(rule.Destination.Bucket));
@@ -212,7 +222,7 @@ export class Replicator {
       }
       return;
     }
-    const rules = destinationsOf(config, key, version.tags);
+    const rules = destinationsOf(config, key, version);
     let failed = rules.length === 0;
     for (const rule of rules) {
       const destination = this.store.bucket(bucketOfArn(rule.Destination.Bucket));
@@ -233,6 +243,8 @@ export class Replicator {
         // With ACLs disabled the destination's owner owns every object, replicas included.
         ownerAccountId: aclsEnabled(destination) ? version.ownerAccountId : destination.accountId,
         ...(rule.Destination.StorageClass ? { storageClass: storageClassOf(rule.Destination.StorageClass) } : {}),
+        // An object under a KMS key is encrypted at the destination under the key the rule names.
+        ...(version.kms && rule.Destination.EncryptionConfiguration?.ReplicaKmsKeyID ? { kms: { ...version.kms, keyArn: rule.Destination.EncryptionConfiguration.ReplicaKmsKeyID } } : {}),
       };
       if (!(await this.store.putReplica(destination.name, key, replica, inline))) {
         await this.store.discardBody(replica);

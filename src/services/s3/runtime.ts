@@ -135,9 +135,11 @@ const POST_OBJECT: Operation = { name: "PostObject", http: { method: "POST", req
 function postObjectResponse(output: Record<string, unknown>): WireResponse {
   const text = (name: string) => String(output[name] ?? "");
   const headers: Record<string, string> = { location: text("Location"), etag: text("ETag") };
-  // SSE-S3, or the customer key the form named.
-  if (output.SSECustomerKeyMD5 === undefined) headers["x-amz-server-side-encryption"] = "AES256";
+  // SSE-S3, a KMS key, or the customer key the form named.
+  if (output.SSECustomerKeyMD5 === undefined) headers["x-amz-server-side-encryption"] = text("ServerSideEncryption");
   else Object.assign(headers, { "x-amz-server-side-encryption-customer-algorithm": "AES256", "x-amz-server-side-encryption-customer-key-md5": text("SSECustomerKeyMD5") });
+  if (output.SSEKMSKeyId !== undefined) headers["x-amz-server-side-encryption-aws-kms-key-id"] = text("SSEKMSKeyId");
+  if (output.BucketKeyEnabled === true) headers["x-amz-server-side-encryption-bucket-key-enabled"] = "true";
   if (output.VersionId !== undefined) headers["x-amz-version-id"] = text("VersionId");
   const status = Number(output.Status);
   if (status !== 201) return { status, headers };

@@ -9,6 +9,8 @@
 import { createHash } from "node:crypto";
 import { AwsError } from "../../server/errors.js";
 import { s3Errors } from "./errors.js";
+import type { Encryption } from "./records.js";
+import { kmsEtag, kmsOutput } from "./sse-kms.js";
 
 /** SSE-C's request members, under their plain names or the copy source's. */
 export interface CustomerKeyInput {
@@ -93,11 +95,22 @@ export function checkPartKey(stored: string | undefined, presented: string | und
  * over what is stored, encrypted), so it is derived from both the bytes'
  * MD5 and the key's.
  */
-export function encryptedEtag(md5Hex: string, keyMd5: string): string {
+function encryptedEtag(md5Hex: string, keyMd5: string): string {
   return createHash("md5").update(`${md5Hex}:${keyMd5}`).digest("hex");
 }
 
-/** The answer's encryption members: the customer key's, or SSE-S3's where the object has none. */
-export function encryptionOutput(keyMd5: string | undefined): Record<string, string> {
-  return keyMd5 === undefined ? { ServerSideEncryption: "AES256" } : { SSECustomerAlgorithm: "AES256", SSECustomerKeyMD5: keyMd5 };
+/** The answer's encryption members: the customer key's, the KMS key's, or SSE-S3's where the object has neither. */
+export function encryptionOutput({ sseCustomerKeyMd5, kms }: Encryption): Record<string, unknown> {
+  if (sseCustomerKeyMd5 !== undefined) return { SSECustomerAlgorithm: "AES256", SSECustomerKeyMD5: sseCustomerKeyMd5 };
+  return kms === undefined ? { ServerSideEncryption: "AES256" } : kmsOutput(kms);
+}
+
+/**
+ * An object's or part's ETag, quoted: the MD5 of its bytes under SSE-S3,
+ * something else under a customer or KMS key (S3 takes it over what it
+ * stores, encrypted).
+ */
+export function etagOf(md5Hex: string, { sseCustomerKeyMd5, kms }: Encryption): string {
+  if (sseCustomerKeyMd5 !== undefined) return `"${encryptedEtag(md5Hex, sseCustomerKeyMd5)}"`;
+  return `"${kms === undefined ? md5Hex : kmsEtag()}"`;
 }

@@ -207,7 +207,7 @@ export class S3Store {
         const versioning = bucketRecord.versioning;
         if (versioning !== undefined) {
           // A version some replication rule covers waits to be replicated.
-          const replicated = record.replicationStatus === undefined && destinationsOf(bucketRecord.replication, key, record.tags).length > 0;
+          const replicated = record.replicationStatus === undefined && destinationsOf(bucketRecord.replication, key, record).length > 0;
           const outcome = new VersionEdit(this, tx, bucket).put(key, replicated ? { ...record, replicationStatus: "PENDING" } : record, versioning);
           return { ...outcome, replicated };
         }

@@ -141,6 +141,8 @@ function lookup(store: S3Store, req: WebsiteRequest, key: string): ObjectRecord 
   if (record.sseCustomerKeyMd5 !== undefined) {
     return new WebsiteError(400, "InvalidRequest", "The object was stored using a form of Server Side Encryption. The correct parameters must be provided to retrieve the object.");
   }
+  // Nor can it be signed: an object under a KMS key is read only with Signature Version 4.
+  if (record.kms !== undefined) return new WebsiteError(400, "InvalidArgument", "Requests specifying Server Side Encryption with AWS KMS managed keys require AWS Signature Version 4.");
   return record;
 }
 

@@ -3,7 +3,8 @@
  * DeleteTable, DescribeLimits and DescribeEndpoints.
  */
 import { AwsError } from "../../../server/errors.js";
-import { createHash, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
+import { managedKeyId } from "../../../util/ids.js";
 import type { RequestContext } from "../../../server/context.js";
 import { defineOperation, type OperationTable } from "../../../server/service.js";
 import { ddbErrors } from "../errors.js";
@@ -86,17 +87,12 @@ export function newTableRecord(input: CreateTableInput, scope: TableScope, now: 
   };
   if (input.TableClass) table.tableClass = input.TableClass;
   if (input.WarmThroughput) table.warm = initialWarm(input.WarmThroughput, input.ProvisionedThroughput, payPerRequest);
-  const sse = sseOf(table, input.SSESpecification, managedKeyId(table.accountId, table.region));
+  const sse = sseOf(table, input.SSESpecification, managedKeyId("aws/dynamodb", table.accountId, table.region));
   if (sse) table.sse = sse;
   if (input.StreamSpecification?.StreamEnabled) table.stream = streamOf(table, input.StreamSpecification.StreamViewType ?? "", now);
   return table;
 }
 
-/** The id of an account's AWS-managed `aws/dynamodb` KMS key in a region: stable, UUID-shaped. */
-export function managedKeyId(accountId: string, region: string): string {
-  const h = createHash("sha256").update(`aws/dynamodb\0${accountId}\0${region}`).digest("hex");
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
-}
 
 
 /** DynamoDB builds or drops one global index of a table at a time. */
@@ -245,7 +241,7 @@ export function tableOperations(deps: DynamoDeps): OperationTable {
         throw ddbErrors.validation(`Table has no stream to disable: TableName: ${table.name}`);
       }
     }
-    const sse = input.SSESpecification && sseOf(table, input.SSESpecification, managedKeyId(table.accountId, table.region));
+    const sse = input.SSESpecification && sseOf(table, input.SSESpecification, managedKeyId("aws/dynamodb", table.accountId, table.region));
     const sseProblem = input.SSESpecification && checkSseChange(table, sse);
     if (sseProblem) throw ddbErrors.validation(sseProblem);
     const warmProblem = asksWarm(input) && checkWarmIncrease(table, input.WarmThroughput ?? {});

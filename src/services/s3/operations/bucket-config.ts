@@ -22,6 +22,7 @@ import { lockConfigurationOutput, validateLockConfiguration } from "../object-lo
 import { objectLockOperations } from "./object-lock.js";
 import { MINIMUM_OBJECT_SIZES, rulesForOutput, validateLifecycle, type LifecycleRule } from "../lifecycle.js";
 import { s3Errors } from "../errors.js";
+import { isKmsMethod, type KmsDefault } from "../sse-kms.js";
 
 interface BucketInput {
   Bucket: string;
@@ -231,21 +232,24 @@ export function bucketConfigOperations(deps: S3Deps): OperationTable {
         return {};
       },
     }),
-    // Since January 2023 every bucket encrypts with SSE-S3 by default; a bucket key setting is kept as set.
+    // Since January 2023 every bucket encrypts with SSE-S3 unless set otherwise; a KMS key is answered as it was named.
     GetBucketEncryption: read(
       "s3:GetEncryptionConfiguration",
       (bucket) => {
-        const bucketKey = deps.store.bucket(bucket)?.bucketKeyEnabled ?? false;
-        const blocked = { EncryptionType: [deps.store.bucket(bucket)?.sseCustomerKeys === "blocked" ? "SSE-C" : "NONE"] };
+        const record = deps.store.bucket(bucket);
+        const bucketKey = record?.bucketKeyEnabled ?? false;
+        const blocked = { EncryptionType: [record?.sseCustomerKeys === "blocked" ? "SSE-C" : "NONE"] };
+        const kms = record?.kmsDefault;
+        const byDefault = kms === undefined ? { SSEAlgorithm: "AES256" } : { SSEAlgorithm: kms.method, KMSMasterKeyID: kms.keyId };
         return {
           ServerSideEncryptionConfiguration: {
-            Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: "AES256" }, BucketKeyEnabled: bucketKey, BlockedEncryptionTypes: blocked }],
+            Rules: [{ ApplyServerSideEncryptionByDefault: byDefault, BucketKeyEnabled: bucketKey, BlockedEncryptionTypes: blocked }],
           },
         };
       },
       deps,
     ),
-    // One rule; SSE-S3 is what every object here has, so only KMS is beyond Nimbus.
+    // One rule: SSE-S3, or a KMS key (the AWS-managed one where none is named).
     PutBucketEncryption: operation<BucketInput & { ServerSideEncryptionConfiguration: { Rules?: EncryptionRule[] } }>({
       authorize: (i) => [{ action: "s3:PutEncryptionConfiguration", resource: bucketArn(i.Bucket) }],
       async handle(input, ctx) {
@@ -258,16 +262,14 @@ export function bucketConfigOperations(deps: S3Deps): OperationTable {
         if (algorithm === "AES256" && byDefault.KMSMasterKeyID !== undefined) {
           throw s3Errors.invalidArgument("a KMSMasterKeyID is not applicable if the default sse algorithm is not aws:kms or aws:kms:dsse", "ApplyServerSideEncryptionByDefault");
         }
-        if (algorithm !== "AES256") {
-          throw new AwsError("NotImplemented", `Default encryption with KMS keys (${algorithm}) is not supported by Nimbus yet.`, 501);
-        }
+        const kmsDefault: KmsDefault | undefined = isKmsMethod(algorithm) ? { method: algorithm, ...(byDefault.KMSMasterKeyID === undefined ? {} : { keyId: byDefault.KMSMasterKeyID }) } : undefined;
         const bucketKeyEnabled = rules[0]?.BucketKeyEnabled === true ? true : undefined;
         // SSE-C stays as it was unless the rule names it: blocked (SSE-C) or allowed (NONE).
         const types = rules[0]?.BlockedEncryptionTypes?.EncryptionType;
         if (types !== undefined && (types.length !== 1 || (types[0] !== "NONE" && types[0] !== "SSE-C"))) throw s3Errors.malformedXml();
-        await store.updateBucket(input.Bucket, ({ bucketKeyEnabled: _replaced, sseCustomerKeys, ...bucket }) => {
+        await store.updateBucket(input.Bucket, ({ bucketKeyEnabled: _replaced, kmsDefault: _replacedKey, sseCustomerKeys, ...bucket }) => {
           const setting = types === undefined ? sseCustomerKeys : types[0] === "NONE" ? "allowed" : "blocked";
-          return { ...bucket, ...(bucketKeyEnabled ? { bucketKeyEnabled } : {}), ...(setting ? { sseCustomerKeys: setting } : {}) };
+          return { ...bucket, ...(bucketKeyEnabled ? { bucketKeyEnabled } : {}), ...(kmsDefault ? { kmsDefault } : {}), ...(setting ? { sseCustomerKeys: setting } : {}) };
         });
         return {};
       },
@@ -277,7 +279,7 @@ export function bucketConfigOperations(deps: S3Deps): OperationTable {
       authorize: (i) => [{ action: "s3:PutEncryptionConfiguration", resource: bucketArn(i.Bucket) }],
       async handle(input) {
         requireBucket(store, input.Bucket);
-        await store.updateBucket(input.Bucket, ({ bucketKeyEnabled: _dropped, ...bucket }) => ({ ...bucket, sseCustomerKeys: "blocked" as const }));
+        await store.updateBucket(input.Bucket, ({ bucketKeyEnabled: _dropped, kmsDefault: _droppedKey, ...bucket }) => ({ ...bucket, sseCustomerKeys: "blocked" as const }));
         return {};
       },
     }),

@@ -109,7 +109,7 @@ export function copyOperations({ store }: S3Deps): OperationTable {
         const bucket = requireBucket(store, input.Bucket);
         const acl = objectWriteAcl(bucket, input, ctx);
         assertValidKey(input.Key);
-        const customerKey = checkEncryption(input, bucket);
+        const encryption = checkEncryption(input, bucket);
         checkWriteConditionHeaders(input);
         const { source, record: from, sourceVersionId } = resolveCopySource(store, input.CopySource, input, ctx.now().getTime(), "CopyObject");
         const metadataDirective = directive(input.MetadataDirective, "metadata");
@@ -123,8 +123,10 @@ export function copyOperations({ store }: S3Deps): OperationTable {
           input.ChecksumAlgorithm !== undefined ||
           input.WebsiteRedirectLocation !== undefined ||
           input.ServerSideEncryption !== undefined ||
-          customerKey !== undefined ||
-          from.sseCustomerKeyMd5 !== undefined;
+          encryption.sseCustomerKeyMd5 !== undefined ||
+          // A copy without encryption headers turns an object under a customer or KMS key into an SSE-S3 one.
+          from.sseCustomerKeyMd5 !== undefined ||
+          from.kms !== undefined;
         if (sameObject && !changesSomething) {
           throw s3Errors.invalidRequest(
             "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.",
@@ -139,7 +141,7 @@ export function copyOperations({ store }: S3Deps): OperationTable {
         }
         const body = await ingestBody(store.blobs, store.readBody(from), { algorithm }, new Map(), INLINE_BODY_BYTES);
         // A copy gets the ACL its request names, never its source's.
-        const record = writtenRecord(headers, body, tags, ctx, { lock: newVersionLock(bucket, input, ctx.now().getTime()), acl, customerKey });
+        const record = writtenRecord(headers, body, tags, ctx, { lock: newVersionLock(bucket, input, ctx.now().getTime()), acl, encryption });
         const versionId = await storeNewObject(store, input, record, body.inline);
         return {
           VersionId: versionId,
@@ -147,7 +149,8 @@ export function copyOperations({ store }: S3Deps): OperationTable {
           CopySourceVersionId: sourceVersionId,
           // The copy's checksum, without its type (S3 leaves ChecksumType out here).
           CopyObjectResult: { ETag: record.etag, LastModified: new Date(record.lastModified), ...checksumValue(record) },
-          ...encryptionOutput(customerKey),
+          ...encryptionOutput(encryption),
+          ...(encryption.kms ? { SSEKMSEncryptionContext: input.SSEKMSEncryptionContext } : {}),
         };
       },
     }),

@@ -3,7 +3,7 @@
  * CompleteMultipartUpload, AbortMultipartUpload, ListParts,
  * ListMultipartUploads.
  */
-import { checkPartKey, encryptedEtag, encryptionOutput, presentedKey, type CopySourceKeyInput, type CustomerKeyInput } from "../sse-c.js";
+import { checkPartKey, encryptionOutput, etagOf, presentedKey, type CopySourceKeyInput, type CustomerKeyInput } from "../sse-c.js";
 import { createHash, randomBytes } from "node:crypto";
 import type { RequestBody } from "../../../protocols/shared/body.js";
 import { AwsError, isAwsError } from "../../../server/errors.js";
@@ -42,9 +42,9 @@ function checkUploadKey(upload: UploadRecord, input: CustomerKeyInput): void {
   checkPartKey(upload.sseCustomerKeyMd5, presentedKey(input));
 }
 
-/** A part's ETag, which for an upload under a customer key is not its bytes' MD5. */
+/** A part's ETag, which for an upload under a customer or KMS key is not its bytes' MD5. */
 function partEtag(upload: UploadRecord, md5Hex: string): string {
-  return `"${upload.sseCustomerKeyMd5 === undefined ? md5Hex : encryptedEtag(md5Hex, upload.sseCustomerKeyMd5)}"`;
+  return etagOf(md5Hex, upload);
 }
 const MAX_PARTS = 10000;
 /** How many finished uploads a repeated Complete can still find. */
@@ -172,7 +172,7 @@ export function multipartOperations({ store }: S3Deps): OperationTable {
       ...(record.checksum ? { [`Checksum${record.checksum.algorithm}`]: record.checksum.value, ChecksumType: record.checksum.type } : {}),
       VersionId: versionId,
       Expiration: expirationHeader(store.bucket(input.Bucket)?.lifecycle, input.Key, record),
-      ...encryptionOutput(upload.sseCustomerKeyMd5),
+      ...encryptionOutput(upload),
     };
     completed.set(upload.uploadId, { bucket: input.Bucket, key: input.Key, output });
     if (completed.size > MAX_REMEMBERED_COMPLETES) completed.delete(completed.keys().next().value ?? "");
@@ -189,7 +189,7 @@ export function multipartOperations({ store }: S3Deps): OperationTable {
         const bucket = requireBucket(store, input.Bucket);
         const acl = objectWriteAcl(bucket, input, ctx);
         assertValidKey(input.Key);
-        const customerKey = checkEncryption(input, bucket);
+        const encryption = checkEncryption(input, bucket);
         const checksumAlgorithm = input.ChecksumAlgorithm === undefined ? undefined : checksumAlgorithmOf(input.ChecksumAlgorithm);
         const checksumType = uploadChecksumType(checksumAlgorithm, input.ChecksumType);
         const upload: UploadRecord = {
@@ -207,7 +207,8 @@ export function multipartOperations({ store }: S3Deps): OperationTable {
         };
         if (acl.grants) upload.acl = acl.grants;
         if (acl.owner !== upload.ownerAccountId) upload.objectOwnerAccountId = acl.owner;
-        if (customerKey !== undefined) upload.sseCustomerKeyMd5 = customerKey;
+        if (encryption.sseCustomerKeyMd5 !== undefined) upload.sseCustomerKeyMd5 = encryption.sseCustomerKeyMd5;
+        if (encryption.kms !== undefined) upload.kms = encryption.kms;
         await store.createUpload(upload);
         const abort = abortOf(bucket.lifecycle, input.Key, upload.initiated);
         return {
@@ -218,7 +219,8 @@ export function multipartOperations({ store }: S3Deps): OperationTable {
           UploadId: upload.uploadId,
           ChecksumAlgorithm: upload.checksumAlgorithm,
           ChecksumType: upload.checksumType,
-          ...encryptionOutput(customerKey),
+          ...encryptionOutput(encryption),
+          ...(encryption.kms ? { SSEKMSEncryptionContext: input.SSEKMSEncryptionContext } : {}),
         };
       },
     }),
@@ -255,7 +257,7 @@ export function multipartOperations({ store }: S3Deps): OperationTable {
         return {
           ETag: part.etag,
           ...(part.checksum && upload.checksumAlgorithm ? { [`Checksum${upload.checksumAlgorithm}`]: part.checksum } : {}),
-          ...encryptionOutput(upload.sseCustomerKeyMd5),
+          ...encryptionOutput(upload),
         };
       },
     }),
@@ -294,7 +296,7 @@ export function multipartOperations({ store }: S3Deps): OperationTable {
             LastModified: new Date(part.lastModified),
             ...(part.checksum && upload.checksumAlgorithm ? { [`Checksum${upload.checksumAlgorithm}`]: part.checksum } : {}),
           },
-          ...encryptionOutput(upload.sseCustomerKeyMd5),
+          ...encryptionOutput(upload),
         };
       },
     }),
@@ -510,6 +512,7 @@ async function assemble(store: S3Store, upload: UploadRecord, parts: PartRecord[
     legalHold: upload.lock?.legalHold,
     acl: upload.acl,
     sseCustomerKeyMd5: upload.sseCustomerKeyMd5,
+    kms: upload.kms,
   });
 }
 

@@ -40,8 +40,9 @@ import {
   storedVersion,
   writeKeys,
 } from "../operation.js";
-import type { BucketRecord, ObjectHeaders, ObjectRecord, StoredChecksum, Tag } from "../records.js";
-import { checkPresentedKey, encryptedEtag, encryptionOutput, presentedKey, type CustomerKeyInput } from "../sse-c.js";
+import type { BucketRecord, Encryption, ObjectHeaders, ObjectRecord, StoredChecksum, Tag } from "../records.js";
+import { checkPresentedKey, encryptionOutput, etagOf, presentedKey, type CustomerKeyInput } from "../sse-c.js";
+import { requireSigV4 } from "../sse-kms.js";
 import type { S3Store } from "../store.js";
 import { dueDate, expirationHeader } from "../lifecycle.js";
 import { lockedReason, lockedVersion, lockOutput, newVersionLock, type LockHeadersInput, type VersionLock } from "../object-lock.js";
@@ -106,7 +107,7 @@ export function objectOperations({ store }: S3Deps): OperationTable {
         const bucket = requireBucket(store, input.Bucket);
         const acl = objectWriteAcl(bucket, input, ctx);
         assertValidKey(input.Key);
-        const customerKey = checkEncryption(input, bucket);
+        const encryption = checkEncryption(input, bucket);
         checkWriteConditionHeaders(input);
         requireContentLength(ctx, input.ContentLength);
         const headers = headersFromInput(input);
@@ -120,14 +121,15 @@ export function objectOperations({ store }: S3Deps): OperationTable {
           }
         }
         const body = await ingestBody(store.blobs, input.Body, declared, ctx.trailers, INLINE_BODY_BYTES);
-        const record = writtenRecord(headers, body, tags, ctx, { lock, acl, customerKey });
+        const record = writtenRecord(headers, body, tags, ctx, { lock, acl, encryption });
         const versionId = await storeNewObject(store, input, record, body.inline);
         return {
           ETag: record.etag,
           VersionId: versionId,
           Expiration: expirationHeader(bucket.lifecycle, input.Key, record),
           ...(declared.algorithm ? checksumOutput(record) : {}),
-          ...encryptionOutput(customerKey),
+          ...encryptionOutput(encryption),
+          ...(encryption.kms ? { SSEKMSEncryptionContext: input.SSEKMSEncryptionContext } : {}),
         };
       },
     }),
@@ -157,7 +159,7 @@ export function objectOperations({ store }: S3Deps): OperationTable {
         objectRequirement("s3:GetObject", i.Bucket, i.Key, i.VersionId),
         objectRequirement("s3:GetObjectAttributes", i.Bucket, i.Key, i.VersionId),
       ],
-      handle(input) {
+      handle(input, ctx) {
         if (input.MaxParts !== undefined && input.MaxParts < 0) {
           throw s3Errors.invalidArgument("Argument max-parts must be an integer between 0 and 2147483647", "max-parts", String(input.MaxParts));
         }
@@ -172,6 +174,7 @@ export function objectOperations({ store }: S3Deps): OperationTable {
         const bucket = requireBucket(store, input.Bucket);
         const record = requireVersion(store, bucket, input.Key, input.VersionId, "GET");
         checkPresentedKey(record.sseCustomerKeyMd5, presentedKey(input), "GET");
+        if (record.kms !== undefined) requireSigV4(ctx);
         return objectAttributes(record, asked, input, versionHeader(bucket, record));
       },
     }),
@@ -323,6 +326,7 @@ function readObject(store: S3Store, input: GetObjectInput, ctx: RequestContext, 
   const bucket = requireBucket(store, input.Bucket);
   const record = requireVersion(store, bucket, input.Key, input.VersionId, method);
   checkPresentedKey(record.sseCustomerKeyMd5, presentedKey(input), method);
+  if (record.kms !== undefined) requireSigV4(ctx);
   checkReadConditions(input, record, ctx.now().getTime());
   let range = parseRange(input.Range, record.size);
   if (input.PartNumber !== undefined) {
@@ -450,19 +454,19 @@ function applyResponseOverrides(output: Record<string, unknown>, input: GetObjec
 }
 
 /** The record of an object written whole (PutObject, CopyObject, PostObject): its body as ingested, by the caller. */
-/** What a write decided beside its body: the object's lock, ACL, owner and customer key. */
+/** What a write decided beside its body: the object's lock, ACL, owner and encryption. */
 export interface WrittenProperties {
   lock?: VersionLock;
   acl?: ObjectWriteAcl;
-  customerKey?: string;
+  encryption: Encryption;
 }
 
-export function writtenRecord(headers: ObjectHeaders, body: IngestedBody, tags: Tag[], ctx: RequestContext, { lock = NO_LOCK, acl, customerKey }: WrittenProperties): ObjectRecord {
+export function writtenRecord(headers: ObjectHeaders, body: IngestedBody, tags: Tag[], ctx: RequestContext, { lock = NO_LOCK, acl, encryption }: WrittenProperties): ObjectRecord {
   return newObjectRecord(headers, {
     blob: body.blob,
     inline: body.inline ? true : undefined,
     size: body.size,
-    etag: `"${customerKey === undefined ? body.md5Hex : encryptedEtag(body.md5Hex, customerKey)}"`,
+    etag: etagOf(body.md5Hex, encryption),
     lastModified: wholeSeconds(ctx.now()),
     ownerAccountId: acl?.owner ?? ctx.accountId,
     checksum: { algorithm: body.checksum.algorithm, value: body.checksum.value, type: "FULL_OBJECT" },
@@ -471,7 +475,8 @@ export function writtenRecord(headers: ObjectHeaders, body: IngestedBody, tags: 
     retainUntil: lock.retainUntil,
     legalHold: lock.legalHold,
     acl: acl?.grants,
-    sseCustomerKeyMd5: customerKey,
+    sseCustomerKeyMd5: encryption.sseCustomerKeyMd5,
+    kms: encryption.kms,
   });
 }
 

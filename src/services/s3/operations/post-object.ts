@@ -16,6 +16,7 @@ import { s3Errors } from "../errors.js";
 import { objectArn } from "../names.js";
 import { headersFromInput, validateTags, type ObjectHeaderInput } from "../object-headers.js";
 import { aclRequirements, checkEncryption, objectWriteAcl, operation, requireBucket, type S3Deps } from "../operation.js";
+import { encryptionOutput } from "../sse-c.js";
 import { checkPostPolicy } from "../post-policy.js";
 import { S3ConditionKeys } from "../condition-keys.js";
 import { newVersionLock, type LockHeadersInput } from "../object-lock.js";
@@ -70,8 +71,11 @@ export function postObjectOperations({ store }: S3Deps): OperationTable {
         const bucketRecord = requireBucket(store, bucket);
         const acl = objectWriteAcl(bucketRecord, { ACL: fields.get("acl") }, ctx);
         const range = checkPostPolicy(form, bucket, key, ctx.now().getTime());
-        const customerKey = checkEncryption({
+        const encryption = checkEncryption({
           ServerSideEncryption: fields.get("x-amz-server-side-encryption"),
+          SSEKMSKeyId: fields.get("x-amz-server-side-encryption-aws-kms-key-id"),
+          SSEKMSEncryptionContext: fields.get("x-amz-server-side-encryption-context"),
+          BucketKeyEnabled: booleanField(fields.get("x-amz-server-side-encryption-bucket-key-enabled")),
           SSECustomerAlgorithm: fields.get("x-amz-server-side-encryption-customer-algorithm"),
           SSECustomerKey: fields.get("x-amz-server-side-encryption-customer-key"),
           SSECustomerKeyMD5: fields.get("x-amz-server-side-encryption-customer-key-md5"),
@@ -95,7 +99,7 @@ export function postObjectOperations({ store }: S3Deps): OperationTable {
           // The form ended inside the file (no closing boundary): the parser's error is the client's fault.
           throw isAwsError(error) ? error : malformedPost();
         });
-        const record = writtenRecord(headers, body, tags, ctx, { lock, acl, customerKey });
+        const record = writtenRecord(headers, body, tags, ctx, { lock, acl, encryption });
         try {
           if (range && body.size > range.max) throw s3Errors.entityTooLarge(body.size, range.max);
           if (range && body.size < range.min) {
@@ -109,10 +113,15 @@ export function postObjectOperations({ store }: S3Deps): OperationTable {
           throw error;
         }
         const versionId = await storeNewObject(store, input, record, body.inline);
-        return { ...postAnswer(fields, bucket, key, record.etag, versionId, ctx.headers.host), SSECustomerKeyMD5: customerKey };
+        return { ...postAnswer(fields, bucket, key, record.etag, versionId, ctx.headers.host), ...encryptionOutput(encryption) };
       },
     }),
   };
+}
+
+/** A form's `true` or `false`, as a header's would be read. */
+function booleanField(value: string | undefined): boolean | undefined {
+  return value === undefined ? undefined : value.toLowerCase() === "true";
 }
 
 /** The Object Lock fields of a form, as PutObject's headers would name them. */
