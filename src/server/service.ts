@@ -100,8 +100,12 @@ export interface SharedObjects {
   keys(bucket: string, prefix: string): Iterable<string>;
   /** An object's bytes, or undefined if it is gone. */
   read(bucket: string, key: string): Promise<Buffer | undefined>;
-  /** Writes an object as a PUT of `accountId` would, the bucket's defaults applied; answers its ETag (quoted). */
-  put(accountId: string, bucket: string, key: string, body: Buffer, contentType: string): Promise<string>;
+  /**
+   * Writes an object as a PUT of `accountId` would, the bucket's defaults
+   * applied, or under a KMS key where `kms` says so (the AWS-managed key
+   * where it names none); answers its ETag (quoted).
+   */
+  put(accountId: string, bucket: string, key: string, body: Buffer, contentType: string, kms?: { keyId?: string }): Promise<string>;
 }
 
 /** What a service sees of a request that may be cross-origin: it carries an Origin, or is a preflight. */

@@ -18,7 +18,7 @@ import {
   UpdateContinuousBackupsCommand,
   type ExportDescription,
 } from "@aws-sdk/client-dynamodb";
-import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, type S3Client } from "@aws-sdk/client-s3";
+import { CreateBucketCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, type S3Client } from "@aws-sdk/client-s3";
 import { stringKeyedTable } from "../support/dynamodb.js";
 import { rejectsWith, startCloud, type TestCloud } from "../support/nimbus.js";
 
@@ -177,8 +177,19 @@ describe("DynamoDB exports to S3", () => {
       "NotImplemented",
       501,
     );
-    await rejectsWith(ddb.send(new ExportTableToPointInTimeCommand({ TableArn: tableArn, S3Bucket: "exports", S3SseAlgorithm: "KMS" })), "NotImplemented", 501);
     await rejectsWith(ddb.send(new DescribeExportCommand({ ExportArn: tableArn })), "ValidationException", 400);
     await rejectsWith(ddb.send(new DescribeExportCommand({ ExportArn: `${tableArn}/export/01234567890123-abcdef01` })), "ExportNotFoundException", 400);
+  });
+
+  it("writes every object of an export encrypted with a KMS key under that key", async () => {
+    const keyId = "1234abcd-12ab-34cd-56ef-1234567890ab";
+    const { ExportDescription: started } = await ddb.send(
+      new ExportTableToPointInTimeCommand({ TableArn: tableArn, S3Bucket: "exports", S3Prefix: "kms", S3SseAlgorithm: "KMS", S3SseKmsKeyId: keyId }),
+    );
+    const done = await finished(started!.ExportArn!);
+    assert.deepEqual([done.ExportStatus, done.S3SseAlgorithm, done.S3SseKmsKeyId], ["COMPLETED", "KMS", keyId]);
+    const head = await s3.send(new HeadObjectCommand({ Bucket: "exports", Key: done.ExportManifest! }));
+    assert.deepEqual([head.ServerSideEncryption, head.SSEKMSKeyId], ["aws:kms", `arn:aws:kms:us-east-1:000000000000:key/${keyId}`]);
+    assert.equal(JSON.parse((await read(done.ExportManifest!)).toString()).s3SseAlgorithm, "KMS");
   });
 });

@@ -62,8 +62,17 @@ describe("S3 server-side encryption with KMS keys", () => {
     assert.deepEqual([head.SSEKMSKeyId, head.BucketKeyEnabled], [KEY_ARN, true]);
     const byArn = await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: "by-arn", Body: "x", ServerSideEncryption: "aws:kms", SSEKMSKeyId: KEY_ARN }));
     assert.equal(byArn.SSEKMSKeyId, KEY_ARN);
-    const byAlias = await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: "by-alias", Body: "x", ServerSideEncryption: "aws:kms:dsse", SSEKMSKeyId: "alias/app-data" }));
-    assert.deepEqual([byAlias.ServerSideEncryption, byAlias.SSEKMSKeyId], ["aws:kms:dsse", "arn:aws:kms:us-east-1:000000000000:alias/app-data"]);
+    // An alias is answered as the key it names; DSSE-KMS uses no bucket key.
+    const byAlias = await s3.send(
+      new PutObjectCommand({ Bucket: BUCKET, Key: "by-alias", Body: "x", ServerSideEncryption: "aws:kms:dsse", SSEKMSKeyId: "alias/app-data", BucketKeyEnabled: true }),
+    );
+    assert.deepEqual([byAlias.ServerSideEncryption, byAlias.BucketKeyEnabled], ["aws:kms:dsse", undefined]);
+    assert.match(byAlias.SSEKMSKeyId ?? "", /^arn:aws:kms:us-east-1:000000000000:key\/[0-9a-f-]{36}$/);
+    const aliasArn = await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: "by-alias", Body: "x", ServerSideEncryption: "aws:kms", SSEKMSKeyId: "arn:aws:kms:us-east-1:000000000000:alias/app-data" }));
+    assert.equal(aliasArn.SSEKMSKeyId, byAlias.SSEKMSKeyId);
+    const managed = await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: "by-alias", Body: "x", ServerSideEncryption: "aws:kms" }));
+    const managedAlias = await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: "by-alias", Body: "x", ServerSideEncryption: "aws:kms", SSEKMSKeyId: "alias/aws/s3" }));
+    assert.equal(managedAlias.SSEKMSKeyId, managed.SSEKMSKeyId);
 
     const invalid = await rejectsWith(
       s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: "bad-key", Body: "x", ServerSideEncryption: "aws:kms", SSEKMSKeyId: "testkey-1" })),
@@ -109,6 +118,8 @@ describe("S3 server-side encryption with KMS keys", () => {
 
     const put = await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "plain", Body: "x" }));
     assert.deepEqual([put.ServerSideEncryption, put.SSEKMSKeyId, put.BucketKeyEnabled], ["aws:kms", KEY_ARN, true]);
+    // A context sent with a write the default puts under a KMS key is checked as a named one is.
+    await rejectsWith(s3.send(new PutObjectCommand({ Bucket: bucket, Key: "plain", Body: "x", SSEKMSEncryptionContext: "!!garbage!!" })), "InvalidArgument", 400);
     // A write naming SSE-S3 keeps it.
     const aes = await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "aes", Body: "x", ServerSideEncryption: "AES256" }));
     assert.deepEqual([aes.ServerSideEncryption, aes.SSEKMSKeyId, aes.ETag], ["AES256", undefined, md5("x")]);
@@ -155,7 +166,7 @@ describe("S3 server-side encryption with KMS keys", () => {
     assert.deepEqual([head.ServerSideEncryption, head.SSEKMSKeyId, head.BucketKeyEnabled], ["aws:kms", KEY_ARN, true]);
   });
 
-  it("refuses a read signed with Signature Version 2", async () => {
+  it("refuses a read or a write signed with Signature Version 2", async () => {
     await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: "v2-read", Body: "x", ServerSideEncryption: "aws:kms" }));
     await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: "v2-plain", Body: "x" }));
     const date = new Date().toUTCString();
@@ -169,6 +180,17 @@ describe("S3 server-side encryption with KMS keys", () => {
     assert.match(refused.body, /<Code>InvalidArgument<\/Code>/);
     assert.match(refused.body, /<Message>Requests specifying Server Side Encryption with AWS KMS managed keys require AWS Signature Version 4.<\/Message>/);
     assert.match(refused.body, /<ArgumentName>Authorization<\/ArgumentName>/);
+    const putSignature = createHmac("sha1", "test").update(`PUT\n\n\n${date}\nx-amz-server-side-encryption:aws:kms\n/${BUCKET}/v2-write`).digest("base64");
+    const write = await rawRequest(t.cloud.endpoint, {
+      method: "PUT",
+      path: `/${BUCKET}/v2-write`,
+      anonymous: true,
+      headers: { date, authorization: `AWS test:${putSignature}`, "x-amz-server-side-encryption": "aws:kms", "content-length": "1" },
+      body: "x",
+    });
+    assert.equal(write.status, 400);
+    assert.match(write.body, /require AWS Signature Version 4/);
+    await rejectsWith(s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: "v2-write" })), "NotFound", 404);
   });
 
   it("replicates an object under a KMS key only where the rule opts in", async () => {
@@ -197,6 +219,31 @@ describe("S3 server-side encryption with KMS keys", () => {
         },
       }),
     );
+    // Opting in takes a key for the replicas.
+    const unkeyed = await rejectsWith(
+      s3.send(
+        new PutBucketReplicationCommand({
+          Bucket: "kms-source",
+          ReplicationConfiguration: {
+            Role: "arn:aws:iam::000000000000:role/replication",
+            Rules: [
+              {
+                ID: "unkeyed",
+                Priority: 1,
+                Status: "Enabled",
+                Filter: {},
+                DeleteMarkerReplication: { Status: "Disabled" },
+                SourceSelectionCriteria: { SseKmsEncryptedObjects: { Status: "Enabled" } },
+                Destination: { Bucket: "arn:aws:s3:::kms-replica-opted" },
+              },
+            ],
+          },
+        }),
+      ),
+      "InvalidRequest",
+      400,
+    );
+    assert.equal(unkeyed.message, "ReplicaKmsKeyID must be specified if SseKmsEncryptedObjects tag is present.");
     await s3.send(new PutObjectCommand({ Bucket: "kms-source", Key: "doc", Body: "x", ServerSideEncryption: "aws:kms" }));
     let source = await s3.send(new HeadObjectCommand({ Bucket: "kms-source", Key: "doc" }));
     for (let i = 0; i < 50 && source.ReplicationStatus === "PENDING"; i++) {

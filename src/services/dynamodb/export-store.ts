@@ -117,7 +117,9 @@ export class ExportStore {
       return { status: "FAILED", failureCode: "S3AccessDenied", failureMessage: `Access Denied (Service: Amazon S3; Status Code: 403; Error Code: AccessDenied): ${record.s3Bucket}` };
     }
     const root = `${prefixOf(record.s3Prefix)}AWSDynamoDB/${record.id}/`;
-    const put = (key: string, body: Buffer, type: string) => writer.put(record.accountId, record.s3Bucket, key, body, type);
+    // Every object of an export encrypted with a KMS key is written under it.
+    const kms = record.s3SseAlgorithm === "KMS" ? { keyId: record.s3SseKmsKeyId } : undefined;
+    const put = (key: string, body: Buffer, type: string) => writer.put(record.accountId, record.s3Bucket, key, body, type, kms);
     await put(`${root}_started`, Buffer.alloc(0), "binary/octet-stream");
 
     const format = FORMAT_FILES[record.exportFormat];

@@ -15,7 +15,7 @@ import { isDeleteMarker, versionIdOf, type BucketRecord, type DeleteMarker, type
 import { versionOrder } from "./version-ids.js";
 import { aclsEnabled, checkCannedAcl, isPublicAcl, refusePublicAcl, requestedGrants, type AccessControlPolicy, type AclInput, type AclParties, type Grant } from "./acl.js";
 import { presentedKey } from "./sse-c.js";
-import { isKmsMethod, kmsEncryption, type KmsInput } from "./sse-kms.js";
+import { isKmsMethod, kmsEncryption, requireSigV4, type KmsInput } from "./sse-kms.js";
 
 export type { AclInput };
 
@@ -153,7 +153,7 @@ export interface EncryptionInput extends KmsInput {
  * KMS key, named or the bucket's default. An unknown method is refused as
  * S3 refuses it.
  */
-export function checkEncryption(input: EncryptionInput, bucket: BucketRecord): Encryption {
+export function checkEncryption(input: EncryptionInput, bucket: BucketRecord, ctx: RequestContext): Encryption {
   const method = input.ServerSideEncryption;
   const customer = input.SSECustomerAlgorithm !== undefined || input.SSECustomerKey !== undefined || input.SSECustomerKeyMD5 !== undefined;
   if (customer && method !== undefined) {
@@ -177,7 +177,10 @@ export function checkEncryption(input: EncryptionInput, bucket: BucketRecord): E
     return { sseCustomerKeyMd5: customerKey };
   }
   const kms = kmsEncryption(input, { region: bucket.region, accountId: bucket.accountId, bucketKeyEnabled: bucket.bucketKeyEnabled, kmsDefault: bucket.kmsDefault });
-  return kms === undefined ? SSE_S3_WRITE : { kms };
+  if (kms === undefined) return SSE_S3_WRITE;
+  // Writing under a KMS key takes Signature Version 4, as reading does.
+  requireSigV4(ctx);
+  return { kms };
 }
 
 const SSE_S3_WRITE: Encryption = Object.freeze({});

@@ -21,6 +21,7 @@ import { wildcardMatch } from "../../policy/match.js";
 import { storageClassOf } from "./object-headers.js";
 import { newVersionLock } from "./object-lock.js";
 import type { S3Store } from "./store.js";
+import { kmsKeyArn } from "./sse-kms.js";
 
 export interface ReplicationRule {
   ID?: string;
@@ -86,6 +87,9 @@ export function validateReplication(config: ReplicationConfiguration, source: Bu
     if (!destination) throw invalidRequest("Destination bucket must exist.");
     storageClassOf(rule.Destination.StorageClass);
     if (destination.versioning !== "Enabled") throw invalidRequest("Destination bucket must have versioning enabled.");
+    if (rule.SourceSelectionCriteria?.SseKmsEncryptedObjects?.Status === "Enabled" && rule.Destination.EncryptionConfiguration?.ReplicaKmsKeyID === undefined) {
+      throw invalidRequest("ReplicaKmsKeyID must be specified if SseKmsEncryptedObjects tag is present.");
+    }
     return { ...rule, ID: id };
   });
   return { Role: config.Role, Rules: checked };
@@ -230,6 +234,16 @@ export class Replicator {
         failed = true;
         continue;
       }
+      // An object under a KMS key is encrypted at the destination under the key the rule names (a key no KMS could have fails it).
+      let kms = version.kms;
+      if (kms !== undefined) {
+        try {
+          kms = { ...kms, keyArn: kmsKeyArn(rule.Destination.EncryptionConfiguration?.ReplicaKmsKeyID, destination) };
+        } catch {
+          failed = true;
+          continue;
+        }
+      }
       // The bytes are copied, never shared: either copy can be deleted alone.
       const inline = version.inline ? await bytesOf(this.store, version) : undefined;
       const blob = inline ? randomHex(16) : (await this.store.blobs.write(this.store.readBody(version))).id;
@@ -243,8 +257,7 @@ export class Replicator {
         // With ACLs disabled the destination's owner owns every object, replicas included.
         ownerAccountId: aclsEnabled(destination) ? version.ownerAccountId : destination.accountId,
         ...(rule.Destination.StorageClass ? { storageClass: storageClassOf(rule.Destination.StorageClass) } : {}),
-        // An object under a KMS key is encrypted at the destination under the key the rule names.
-        ...(version.kms && rule.Destination.EncryptionConfiguration?.ReplicaKmsKeyID ? { kms: { ...version.kms, keyArn: rule.Destination.EncryptionConfiguration.ReplicaKmsKeyID } } : {}),
+        ...(kms ? { kms } : {}),
       };
       if (!(await this.store.putReplica(destination.name, key, replica, inline))) {
         await this.store.discardBody(replica);

@@ -11,15 +11,27 @@ import { s3Errors } from "./errors.js";
 import { newObjectRecord } from "./object-headers.js";
 import { newVersionLock } from "./object-lock.js";
 import type { S3Store } from "./store.js";
+import { etagOf } from "./sse-c.js";
+import { kmsEncryption } from "./sse-kms.js";
 
 /** S3's longest key, in UTF-8 bytes. */
 const MAX_KEY_BYTES = 1024;
 
 /** Stores `bytes` under `key` of bucket `bucket`, written by `accountId` at `now`; answers the quoted ETag. */
-export async function storeWholeObject(store: S3Store, bucket: string, key: string, bytes: Buffer, contentType: string, accountId: string, now: number): Promise<string> {
+export async function storeWholeObject(
+  store: S3Store,
+  bucket: string,
+  key: string,
+  bytes: Buffer,
+  contentType: string,
+  accountId: string,
+  now: number,
+  kmsKey?: { keyId?: string },
+): Promise<string> {
   const record = store.bucket(bucket);
   if (!record) throw s3Errors.noSuchBucket(bucket);
   if (Buffer.byteLength(key) > MAX_KEY_BYTES) throw s3Errors.keyTooLong();
+  const kms = kmsEncryption(kmsKey ? { ServerSideEncryption: "aws:kms", SSEKMSKeyId: kmsKey.keyId } : {}, record);
   const body = await ingestBody(store.blobs, new HeldBody(bytes), {}, new Map(), INLINE_BODY_BYTES);
   const lock = newVersionLock(record, {}, now);
   const object = newObjectRecord(
@@ -28,7 +40,7 @@ export async function storeWholeObject(store: S3Store, bucket: string, key: stri
       blob: body.blob,
       inline: body.inline ? true : undefined,
       size: body.size,
-      etag: `"${body.md5Hex}"`,
+      etag: etagOf(body.md5Hex, { kms }),
       lastModified: Math.floor(now / 1000) * 1000,
       // With ACLs disabled (bucket owner enforced), the bucket's owner owns every object written to it.
       ownerAccountId: aclsEnabled(record) ? accountId : record.accountId,
@@ -37,6 +49,7 @@ export async function storeWholeObject(store: S3Store, bucket: string, key: stri
       lockMode: lock.lockMode,
       retainUntil: lock.retainUntil,
       legalHold: lock.legalHold,
+      kms,
     },
   );
   try {
@@ -70,6 +83,6 @@ export function sharedObjects(store: S3Store, now: () => number): SharedObjects 
       for await (const chunk of body) chunks.push(chunk as Buffer);
       return Buffer.concat(chunks);
     },
-    put: (accountId, bucket, key, body, contentType) => storeWholeObject(store, bucket, key, body, contentType, accountId, now()),
+    put: (accountId, bucket, key, body, contentType, kms) => storeWholeObject(store, bucket, key, body, contentType, accountId, now(), kms),
   };
 }

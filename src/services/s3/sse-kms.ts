@@ -66,11 +66,22 @@ export function kmsKeyArn(keyId: string | undefined, scope: KeyScope): string {
   const prefix = `arn:aws:kms:${scope.region}:${scope.accountId}:`;
   if (keyId === undefined) return `${prefix}key/${managedKeyId("aws/s3", scope.accountId, scope.region)}`;
   if (KEY_ID.test(keyId)) return `${prefix}key/${keyId}`;
-  if (ALIAS_NAME.test(keyId)) return `${prefix}${keyId}`;
+  if (ALIAS_NAME.test(keyId)) return `${prefix}key/${aliasedKeyId(keyId, scope)}`;
   const arn = KMS_ARN.exec(keyId);
   if (arn && arn[1] !== scope.region) throw notFound(`Invalid arn ${scope.region}`);
-  if (arn && (ALIAS_NAME.test(arn[3]!) || KEY_ID.test(arn[3]!.slice("key/".length)))) return keyId;
+  const resource = arn?.[3];
+  if (resource !== undefined && ALIAS_NAME.test(resource)) return `arn:aws:kms:${arn![1]}:${arn![2]}:key/${aliasedKeyId(resource, { region: arn![1]!, accountId: arn![2]! })}`;
+  if (resource !== undefined && KEY_ID.test(resource.slice("key/".length))) return keyId;
   throw notFound(`Invalid keyId '${keyId}'`);
+}
+
+/**
+ * The key an alias names. S3 answers the key's ARN, never the alias; with
+ * no KMS to look it up, each alias stands for a key of its own, stable,
+ * and `alias/aws/s3` for the AWS-managed key it names on AWS.
+ */
+function aliasedKeyId(alias: string, scope: Pick<KeyScope, "region" | "accountId">): string {
+  return managedKeyId(alias === "alias/aws/s3" ? "aws/s3" : alias, scope.accountId, scope.region);
 }
 
 const notFound = (message: string) => new AwsError("KMS.NotFoundException", message, 400);
@@ -86,14 +97,15 @@ export function kmsEncryption(input: KmsInput, scope: KeyScope): KmsEncryption |
   const method = input.ServerSideEncryption;
   let encryption: KmsEncryption;
   if (isKmsMethod(method)) {
-    if (input.SSEKMSEncryptionContext !== undefined) checkEncryptionContext(input.SSEKMSEncryptionContext);
     encryption = { method, keyArn: kmsKeyArn(input.SSEKMSKeyId, scope) };
   } else if (method === undefined && scope.kmsDefault !== undefined) {
     encryption = { method: scope.kmsDefault.method, keyArn: kmsKeyArn(scope.kmsDefault.keyId, scope) };
   } else {
     return undefined;
   }
-  if (input.BucketKeyEnabled ?? scope.bucketKeyEnabled) encryption.bucketKey = true;
+  if (input.SSEKMSEncryptionContext !== undefined) checkEncryptionContext(input.SSEKMSEncryptionContext);
+  // S3 Bucket Keys are not used with DSSE-KMS.
+  if (encryption.method !== "aws:kms:dsse" && (input.BucketKeyEnabled ?? scope.bucketKeyEnabled)) encryption.bucketKey = true;
   return encryption;
 }
 

@@ -108,9 +108,6 @@ export function exportOperations(deps: DynamoDeps, exports: ExportStore): Operat
         };
         const earlier = exports.ledger.token(ctx.accountId, ctx.region, clientToken);
         if (earlier) return { ExportDescription: describeExport(sameExport(earlier, exports.ledger.get(ctx.accountId, ctx.region, earlier.arn))) };
-        if (input.S3SseAlgorithm === "KMS") {
-          throw new AwsError("NotImplemented", "Exports encrypted with KMS keys (S3SseAlgorithm KMS) are not supported by Nimbus yet.", 501);
-        }
 
         const id = `0${now}-${randomUUID().slice(0, 8)}`;
         const arn = `${tableArn(table)}/export/${id}`;

@@ -2,6 +2,7 @@
  * CopyObject, and the copy-source handling UploadPartCopy shares with it.
  */
 import { checkPresentedKey, encryptionOutput, presentedSourceKey, type CopySourceKeyInput } from "../sse-c.js";
+import { requireSigV4 } from "../sse-kms.js";
 import { AwsError } from "../../../server/errors.js";
 import type { OperationTable } from "../../../server/service.js";
 import { ingestBody, INLINE_BODY_BYTES } from "../body.js";
@@ -109,9 +110,10 @@ export function copyOperations({ store }: S3Deps): OperationTable {
         const bucket = requireBucket(store, input.Bucket);
         const acl = objectWriteAcl(bucket, input, ctx);
         assertValidKey(input.Key);
-        const encryption = checkEncryption(input, bucket);
+        const encryption = checkEncryption(input, bucket, ctx);
         checkWriteConditionHeaders(input);
         const { source, record: from, sourceVersionId } = resolveCopySource(store, input.CopySource, input, ctx.now().getTime(), "CopyObject");
+        if (from.kms !== undefined) requireSigV4(ctx);
         const metadataDirective = directive(input.MetadataDirective, "metadata");
         const taggingDirective = directive(input.TaggingDirective, "tagging");
         // Copying a version (a previous one, to restore it) onto its own key makes a new version.

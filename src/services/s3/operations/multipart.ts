@@ -4,6 +4,7 @@
  * ListMultipartUploads.
  */
 import { checkPartKey, encryptionOutput, etagOf, presentedKey, type CopySourceKeyInput, type CustomerKeyInput } from "../sse-c.js";
+import { requireSigV4 } from "../sse-kms.js";
 import { createHash, randomBytes } from "node:crypto";
 import type { RequestBody } from "../../../protocols/shared/body.js";
 import { AwsError, isAwsError } from "../../../server/errors.js";
@@ -37,9 +38,14 @@ import { createChecksum } from "../../../util/checksums.js";
 
 const MIN_PART_BYTES = 5 * 1024 * 1024;
 
-/** Every part of an upload begun with a customer key presents that key, and no part of another upload does. */
-function checkUploadKey(upload: UploadRecord, input: CustomerKeyInput): void {
+/**
+ * Every part of an upload begun with a customer key presents that key, and
+ * no part of another upload does; a part of an upload under a KMS key is
+ * signed with Signature Version 4.
+ */
+function checkUploadKey(upload: UploadRecord, input: CustomerKeyInput, ctx: RequestContext): void {
   checkPartKey(upload.sseCustomerKeyMd5, presentedKey(input));
+  if (upload.kms !== undefined) requireSigV4(ctx);
 }
 
 /** A part's ETag, which for an upload under a customer or KMS key is not its bytes' MD5. */
@@ -189,7 +195,7 @@ export function multipartOperations({ store }: S3Deps): OperationTable {
         const bucket = requireBucket(store, input.Bucket);
         const acl = objectWriteAcl(bucket, input, ctx);
         assertValidKey(input.Key);
-        const encryption = checkEncryption(input, bucket);
+        const encryption = checkEncryption(input, bucket, ctx);
         const checksumAlgorithm = input.ChecksumAlgorithm === undefined ? undefined : checksumAlgorithmOf(input.ChecksumAlgorithm);
         const checksumType = uploadChecksumType(checksumAlgorithm, input.ChecksumType);
         const upload: UploadRecord = {
@@ -231,7 +237,7 @@ export function multipartOperations({ store }: S3Deps): OperationTable {
         refuseEncryptionHeader(ctx);
         checkPartNumber(input.PartNumber);
         const upload = requireUpload(input);
-        checkUploadKey(upload, input);
+        checkUploadKey(upload, input, ctx);
         requireContentLength(ctx, input.ContentLength);
         let declared = declaredDigests(input as unknown as Record<string, unknown>, ctx.headers);
         // A full-object upload's part sent without a checksum gets one computed here, as S3 computes it.
@@ -273,8 +279,9 @@ export function multipartOperations({ store }: S3Deps): OperationTable {
       async handle(input, ctx) {
         checkPartNumber(input.PartNumber);
         const upload = requireUpload(input);
-        checkUploadKey(upload, input);
+        checkUploadKey(upload, input, ctx);
         const { record: from, sourceVersionId } = resolveCopySource(store, input.CopySource, input, ctx.now().getTime(), "UploadPartCopy");
+        if (from.kms !== undefined) requireSigV4(ctx);
         const range = copyRange(input.CopySourceRange, from.size);
         if (!readable(from, ctx.now().getTime())) {
           throw new AwsError("InvalidObjectState", "The source object of the COPY operation is not in the active tier and is only stored in Amazon Glacier.", 403);

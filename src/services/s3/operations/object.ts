@@ -107,7 +107,7 @@ export function objectOperations({ store }: S3Deps): OperationTable {
         const bucket = requireBucket(store, input.Bucket);
         const acl = objectWriteAcl(bucket, input, ctx);
         assertValidKey(input.Key);
-        const encryption = checkEncryption(input, bucket);
+        const encryption = checkEncryption(input, bucket, ctx);
         checkWriteConditionHeaders(input);
         requireContentLength(ctx, input.ContentLength);
         const headers = headersFromInput(input);

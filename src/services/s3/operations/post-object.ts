@@ -79,7 +79,7 @@ export function postObjectOperations({ store }: S3Deps): OperationTable {
           SSECustomerAlgorithm: fields.get("x-amz-server-side-encryption-customer-algorithm"),
           SSECustomerKey: fields.get("x-amz-server-side-encryption-customer-key"),
           SSECustomerKeyMD5: fields.get("x-amz-server-side-encryption-customer-key-md5"),
-        }, bucketRecord);
+        }, bucketRecord, ctx);
         const lock = newVersionLock(bucketRecord, formLock(fields), ctx.now().getTime());
         const headerInput: ObjectHeaderInput = { ContentType: fields.get("content-type") ?? "binary/octet-stream", Metadata: {} };
         for (const [name, value] of fields) {
