@@ -13,6 +13,7 @@ import { globalTableOperations } from "./operations/global-tables.js";
 import { exportOperations } from "./operations/exports.js";
 import { ExportStore } from "./export-store.js";
 import { importOperations } from "./operations/imports.js";
+import { insightsOperations } from "./operations/insights.js";
 import { ImportStore } from "./import-store.js";
 import { anyOriginCors } from "../../server/json-cors.js";
 import { partiqlOperations } from "./operations/partiql.js";
@@ -78,6 +79,7 @@ export async function createDynamoRuntime(env: ServiceEnvironment): Promise<Serv
     operations: {
       ...tableOperations(deps),
       ...tagOperations(deps),
+      ...insightsOperations(deps),
       ...resourcePolicyOperations(deps),
       ...backupOperations(deps, backups),
       ...restoreOperations(deps, backups),

@@ -100,8 +100,20 @@ export interface TableRecord {
   resourcePolicy?: StoredPolicy;
   /** Each stream's own resource-based policy, by stream label. */
   streamPolicies?: Record<string, StoredPolicy>;
+  /** Contributor Insights, by global index name ("" for the table itself), once turned on. */
+  insights?: Record<string, InsightsSetting>;
   /** Set on a table made by RestoreTableFromBackup or RestoreTableToPointInTime (DescribeTable's RestoreSummary). */
   restore?: { sourceBackupArn?: string; sourceTableArn: string; restoredAt: number };
+}
+
+/** UpdateContributorInsights's setting for a table or one of its global indexes. */
+export interface InsightsSetting {
+  enabled: boolean;
+  mode: "ACCESSED_AND_THROTTLED_KEYS" | "THROTTLED_KEYS";
+  /** When it was last turned on or off: each takes a moment to settle. */
+  changedAt: number;
+  /** When it was last turned on: the CloudWatch rules are named by it. */
+  rulesAt: number;
 }
 
 /** Counters kept beside the table and updated in every write's transaction. */
