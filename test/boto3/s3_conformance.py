@@ -1157,7 +1157,7 @@ def unsupported_operations():
     s3 = client()
     b = new_bucket(s3)
     for fn, kwargs, name in [
-        (s3.put_bucket_inventory_configuration, {"Bucket": b, "Id": "inv", "InventoryConfiguration": {"Id": "inv", "IsEnabled": True, "IncludedObjectVersions": "All", "Schedule": {"Frequency": "Daily"}, "Destination": {"S3BucketDestination": {"Bucket": "arn:aws:s3:::other", "Format": "CSV"}}}}, "PutBucketInventoryConfiguration"),
+        (s3.get_object_torrent, {"Bucket": b, "Key": "k"}, "GetObjectTorrent"),
     ]:
         r = expect_error(501, "NotImplemented", fn, **kwargs)
         assert name in r["Error"]["Message"], r["Error"]["Message"]

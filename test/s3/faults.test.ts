@@ -29,9 +29,9 @@ describe("S3 bad input", () => {
   });
 
   it("names unsupported operations in a 501", async () => {
-    const res = await rawRequest(t.cloud.endpoint, { method: "GET", path: `/${BUCKET}`, query: { metrics: "", id: "m1" } });
+    const res = await rawRequest(t.cloud.endpoint, { method: "GET", path: `/${BUCKET}/some-key`, query: { torrent: "" } });
     assert.equal(res.status, 501);
-    assert.match(res.body, /<Code>NotImplemented<\/Code><Message>The GetBucketMetricsConfiguration operation of s3 is not supported by Nimbus yet\.<\/Message>/);
+    assert.match(res.body, /<Code>NotImplemented<\/Code><Message>The GetObjectTorrent operation of s3 is not supported by Nimbus yet\.<\/Message>/);
   });
 
   it("survives a signed body whose framing node refuses (Transfer-Encoding other than chunked)", async () => {
@@ -235,10 +235,10 @@ describe("S3 bad input", () => {
   });
 
   it("names an unsupported operation in a 501", async () => {
-    const res = await rawRequest(t.cloud.endpoint, { method: "PUT", path: `/${BUCKET}`, query: { inventory: "", id: "i1" }, body: "<InventoryConfiguration><Id>i1</Id></InventoryConfiguration>" });
+    const res = await rawRequest(t.cloud.endpoint, { method: "PUT", path: `/${BUCKET}`, query: { abac: "" }, body: '<AbacStatus xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Status>Enabled</Status></AbacStatus>' });
     assert.equal(res.status, 501);
     assert.match(res.body, /<Code>NotImplemented<\/Code>/);
-    assert.match(res.body, /PutBucketInventoryConfiguration/);
+    assert.match(res.body, /PutBucketAbac/);
   });
 
   it("refuses a payload that does not match its signed SHA-256, once the bucket is found, small or large", async () => {

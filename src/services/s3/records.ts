@@ -103,7 +103,12 @@ export interface BucketRecord {
   logging?: LoggingEnabled;
   /** PutBucketReplication's configuration; absent when none is set. */
   replication?: ReplicationConfiguration;
+  /** Reporting configurations (metrics, analytics, inventory, Intelligent-Tiering), each kind by id, as put. */
+  reports?: Partial<Record<ReportKind, Record<string, Record<string, unknown>>>>;
 }
+
+/** The kinds of a bucket's reporting configurations, as their operations name them. */
+export type ReportKind = "Metrics" | "Analytics" | "Inventory" | "IntelligentTiering";
 
 /** Headers that S3 stores with an object and returns on GET/HEAD. */
 export interface ObjectHeaders {

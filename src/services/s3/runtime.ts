@@ -22,6 +22,7 @@ import type { IncomingHttpHeaders } from "node:http";
 import { assertValidKey } from "./names.js";
 import { checkExpectedOwners } from "./expected-owner.js";
 import { bucketConfigOperations } from "./operations/bucket-config.js";
+import { reportConfigOperations } from "./operations/report-configs.js";
 import { bucketOperations } from "./operations/bucket.js";
 import { copyOperations } from "./operations/copy.js";
 import { listingOperations } from "./operations/listing.js";
@@ -60,6 +61,7 @@ export async function createS3Runtime(env: ServiceEnvironment): Promise<ServiceR
     operations: {
       ...bucketOperations(deps),
       ...bucketConfigOperations(deps),
+      ...reportConfigOperations(deps),
       ...objectOperations(deps),
       ...copyOperations(deps),
       ...taggingOperations(deps),
@@ -128,6 +130,16 @@ function hasDeclaredDigest(headers: IncomingHttpHeaders, checksums: boolean): bo
   return false;
 }
 
+/** Writes S3 answers with 204 where the model says 200. */
+const NO_CONTENT_PUTS: ReadonlySet<string> = new Set([
+  "PutBucketPolicy",
+  "PutBucketTagging",
+  "PutBucketMetricsConfiguration",
+  "PutBucketAnalyticsConfiguration",
+  "PutBucketInventoryConfiguration",
+  "PutBucketIntelligentTieringConfiguration",
+]);
+
 /** PostObject, which the service model does not describe. */
 const POST_OBJECT: Operation = { name: "PostObject", http: { method: "POST", requestUri: "/{Bucket}" } };
 
@@ -193,8 +205,8 @@ function s3Codec(codec: ProtocolCodec): ProtocolCodec {
       const response = codec.serializeOutput(op, output, ctx);
       // A satisfiable Range answers 206 on HEAD as on GET.
       if ((op.name === "GetObject" || op.name === "HeadObject") && output.ContentRange !== undefined) response.status = 206;
-      // S3 answers a stored bucket policy or tag set with 204, and a bucket's HEAD as XML.
-      if (op.name === "PutBucketPolicy" || op.name === "PutBucketTagging") response.status = 204;
+      // S3 answers a stored bucket policy, tag set or reporting configuration with 204, and a bucket's HEAD as XML.
+      if (NO_CONTENT_PUTS.has(op.name)) response.status = 204;
       if (op.name === "HeadBucket") response.headers["content-type"] = "application/xml";
       // A restore begun answers 202; one of a copy already restored, 200.
       if (op.name === "RestoreObject" && output.Accepted === true) response.status = 202;

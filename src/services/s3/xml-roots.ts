@@ -23,6 +23,10 @@ export const S3_XML_ROOTS: Readonly<Record<string, string>> = {
   GetBucketRequestPaymentOutput: "RequestPaymentConfiguration",
   GetBucketAccelerateConfigurationOutput: "AccelerateConfiguration",
   GetObjectAttributesOutput: "GetObjectAttributesResponse",
+  ListBucketMetricsConfigurationsOutput: "ListMetricsConfigurationsResult",
+  ListBucketAnalyticsConfigurationsOutput: "ListBucketAnalyticsConfigurationsResult",
+  ListBucketInventoryConfigurationsOutput: "ListInventoryConfigurationsResult",
+  ListBucketIntelligentTieringConfigurationsOutput: "ListIntelligentTieringConfigurationsResult",
   CopyObjectResult: "CopyObjectResult",
   CopyPartResult: "CopyPartResult",
 };
