@@ -22,6 +22,8 @@ export interface NimbusConfig {
   defaultRegion: string;
   /** How often S3 server access logs are delivered to their target buckets (AWS takes hours). */
   s3LogDeliverySeconds: number;
+  /** How long an S3 upload's body may stall before the request is answered RequestTimeout (S3's is about 20 s). */
+  requestIdleSeconds: number;
 }
 
 export type ConfigInput = Partial<NimbusConfig>;
@@ -41,6 +43,7 @@ export function resolveConfig(input: ConfigInput = {}, env: NodeJS.ProcessEnv = 
     logLevel: input.logLevel ?? parseLogLevel(env.NIMBUS_LOG_LEVEL) ?? "info",
     defaultRegion: input.defaultRegion ?? env.NIMBUS_DEFAULT_REGION ?? "us-east-1",
     s3LogDeliverySeconds: input.s3LogDeliverySeconds ?? parseSeconds(env.NIMBUS_S3_LOG_DELIVERY_SECONDS) ?? 10,
+    requestIdleSeconds: input.requestIdleSeconds ?? parseSeconds(env.NIMBUS_REQUEST_IDLE_SECONDS) ?? 20,
   };
 }
 

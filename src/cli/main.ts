@@ -23,6 +23,8 @@ Options for start:
   --log-level <lvl>   error, warn, info (default) or debug (env NIMBUS_LOG_LEVEL)
   --s3-log-delivery-seconds <n>
                       How often S3 server access logs are delivered (env NIMBUS_S3_LOG_DELIVERY_SECONDS, default 10)
+  --request-idle-seconds <n>
+                      How long an upload's body may stall before S3's RequestTimeout (env NIMBUS_REQUEST_IDLE_SECONDS, default 20)
 
 Options for status and reset:
   --endpoint <url>    Nimbus to talk to (env NIMBUS_ENDPOINT, default http://127.0.0.1:${DEFAULT_PORT})
@@ -65,6 +67,7 @@ async function startCommand(args: string[]): Promise<number> {
       "log-auth": { type: "boolean" },
       "log-level": { type: "string" },
       "s3-log-delivery-seconds": { type: "string" },
+      "request-idle-seconds": { type: "string" },
     },
   });
   const config = resolveConfig(
@@ -77,6 +80,7 @@ async function startCommand(args: string[]): Promise<number> {
       logAuth: values["log-auth"],
       logLevel: values["log-level"] as LogLevel | undefined,
       s3LogDeliverySeconds: parseSeconds(values["s3-log-delivery-seconds"]),
+      requestIdleSeconds: parseSeconds(values["request-idle-seconds"]),
     },
     process.env,
   );

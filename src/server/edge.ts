@@ -122,7 +122,13 @@ async function handle(req: IncomingMessage, res: ServerResponse, deps: PipelineD
     return controller.signal;
   };
   const started = deps.config.logLevel === "debug" ? performance.now() : 0;
+  watchStalledBody(req, res, deps.config.requestIdleSeconds * 1000);
   const result = await runPipeline(req, deps, signal);
+  // Answered already: the body stalled (RequestTimeout), and the operation ended when the connection did.
+  if (res.headersSent) {
+    if (result.response.body instanceof Readable) result.response.body.destroy();
+    return;
+  }
   if (state.closing) res.shouldKeepAlive = false;
   // Node dates answers by the system clock. A server going by another clock
   // (a test's) dates them by its own, or an SDK's clock-skew correction
@@ -133,6 +139,38 @@ async function handle(req: IncomingMessage, res: ServerResponse, deps: PipelineD
     const ms = (performance.now() - started).toFixed(1);
     deps.log("debug", `${req.method} ${url} → ${result.service}.${result.operation ?? "?"} ${result.response.status}${result.error ? ` ${result.error.code}` : ""} ${ms}ms`);
   }
+}
+
+/**
+ * An S3 upload whose body stops arriving is answered 400 RequestTimeout
+ * once no byte has come for `idleMs`, and its connection closed, as S3
+ * answers it, rather than held open. Requests of the JSON and query
+ * protocols (X-Amz-Target, form-encoded posts) are not S3's: theirs is left
+ * to the connection. Once an answer has gone out (a request refused
+ * before its body was read), Node's keep-alive timeout takes over, and a
+ * body still stalled then closes the connection.
+ */
+function watchStalledBody(req: IncomingMessage, res: ServerResponse, idleMs: number): void {
+  const { headers } = req;
+  if ((req.method !== "PUT" && req.method !== "POST") || headers["x-amz-target"] !== undefined) return;
+  if (headers["content-length"] === "0" || (headers["content-length"] === undefined && headers["transfer-encoding"] === undefined)) return;
+  if (headers["content-type"]?.startsWith("application/x-www-form-urlencoded")) return;
+  req.setTimeout(idleMs, () => {
+    if (req.complete) return;
+    if (res.headersSent) {
+      req.socket.destroy();
+      return;
+    }
+    const requestId = newRequestId();
+    const body =
+      `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>RequestTimeout</Code>` +
+      `<Message>Your socket connection to the server was not read from or written to within the timeout period. Idle connections will be closed.</Message>` +
+      `<RequestId>${requestId}</RequestId><HostId>${requestId}</HostId></Error>`;
+    res.shouldKeepAlive = false;
+    res.writeHead(400, { "content-type": "application/xml", "content-length": Buffer.byteLength(body), "x-amz-request-id": requestId, "x-amz-id-2": requestId });
+    res.end(body);
+  });
+  req.once("end", () => req.setTimeout(0));
 }
 
 /**
