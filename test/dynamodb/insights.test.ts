@@ -13,6 +13,7 @@ import {
   DynamoDBClient,
   ListContributorInsightsCommand,
   UpdateContributorInsightsCommand,
+  UpdateTableCommand,
 } from "@aws-sdk/client-dynamodb";
 import { rejectsWith, startCloud, type TestCloud } from "../support/nimbus.js";
 
@@ -102,6 +103,22 @@ describe("DynamoDB Contributor Insights and other settings", () => {
       (await ddb.send(new ListContributorInsightsCommand({}))).ContributorInsightsSummaries?.map((s) => s.IndexName),
       ["by-album"],
     );
+  });
+
+  it("forgets an index's Contributor Insights with the index", async () => {
+    assert.equal((await ddb.send(new DescribeContributorInsightsCommand({ TableName: "music", IndexName: "by-album" }))).ContributorInsightsStatus, "ENABLED");
+    await ddb.send(new UpdateTableCommand({ TableName: "music", GlobalSecondaryIndexUpdates: [{ Delete: { IndexName: "by-album" } }] }));
+    later(60_000);
+    await ddb.send(
+      new UpdateTableCommand({
+        TableName: "music",
+        AttributeDefinitions: [{ AttributeName: "album", AttributeType: "S" }],
+        GlobalSecondaryIndexUpdates: [{ Create: { IndexName: "by-album", KeySchema: [{ AttributeName: "album", KeyType: "HASH" }], Projection: { ProjectionType: "ALL" } } }],
+      }),
+    );
+    const recreated = await ddb.send(new DescribeContributorInsightsCommand({ TableName: "music", IndexName: "by-album" }));
+    assert.deepEqual([recreated.ContributorInsightsStatus, recreated.LastUpdateDateTime], ["DISABLED", undefined]);
+    assert.deepEqual((await ddb.send(new ListContributorInsightsCommand({}))).ContributorInsightsSummaries, []);
   });
 
   it("names a missing table or index, local indexes included, as DynamoDB does", async () => {

@@ -85,6 +85,21 @@ describe("S3 bucket reporting configurations", () => {
     const mismatch = await rejectsWith(s3.send(new PutBucketInventoryConfigurationCommand({ Bucket, Id: "one", InventoryConfiguration: inventory("two") })), "IdMismatch", 400);
     assert.equal(mismatch.message, "Document ID does not match the specified configuration ID.");
     await rejectsWith(s3.send(new GetBucketMetricsConfigurationCommand({ Bucket: "no-such-reporting-bucket", Id: "x" })), "NoSuchBucket", 404);
+    // Ids that name an object's own properties in JavaScript are ids like any other.
+    for (const Id of ["constructor", "__proto__", "toString"]) {
+      await rejectsWith(s3.send(new GetBucketMetricsConfigurationCommand({ Bucket, Id })), "NoSuchConfiguration", 404);
+    }
+    await s3.send(new PutBucketMetricsConfigurationCommand({ Bucket, Id: "__proto__", MetricsConfiguration: { Id: "__proto__", Filter: { Prefix: "p/" } } }));
+    assert.deepEqual((await s3.send(new GetBucketMetricsConfigurationCommand({ Bucket, Id: "__proto__" }))).MetricsConfiguration, { Id: "__proto__", Filter: { Prefix: "p/" } });
+    await s3.send(new DeleteBucketMetricsConfigurationCommand({ Bucket, Id: "__proto__" }));
+    // A filter is one predicate or an And of them, each tag whole.
+    const both = { Id: "both", Filter: { Prefix: "a/", Tag: { Key: "k", Value: "v" } } as never };
+    await rejectsWith(s3.send(new PutBucketMetricsConfigurationCommand({ Bucket, Id: "both", MetricsConfiguration: both })), "MalformedXML", 400);
+    await rejectsWith(
+      s3.send(new PutBucketMetricsConfigurationCommand({ Bucket, Id: "tagless", MetricsConfiguration: { Id: "tagless", Filter: { Tag: { Key: "k" } as never } } })),
+      "MalformedXML",
+      400,
+    );
   });
 
   it("keeps inventory configurations, their destination a bucket ARN without an account", async () => {
@@ -116,6 +131,11 @@ describe("S3 bucket reporting configurations", () => {
       400,
     );
     assert.equal(early.message, "Days specified in ARCHIVE_ACCESS tier should not be less than 90.");
+    await rejectsWith(
+      s3.send(new PutBucketIntelligentTieringConfigurationCommand({ Bucket, Id: "odd", IntelligentTieringConfiguration: { ...tiering, Id: "odd", Tierings: [{ Days: 90, AccessTier: "toString" as never }] } })),
+      "MalformedXML",
+      400,
+    );
     await s3.send(new DeleteBucketIntelligentTieringConfigurationCommand({ Bucket, Id: "archive" }));
     assert.equal((await s3.send(new ListBucketIntelligentTieringConfigurationsCommand({ Bucket }))).IntelligentTieringConfigurationList, undefined);
   });
@@ -129,7 +149,8 @@ describe("S3 bucket reporting configurations", () => {
     await s3.send(new PutBucketAnalyticsConfigurationCommand({ Bucket, Id: "classes", AnalyticsConfiguration: analytics }));
     assert.deepEqual((await s3.send(new GetBucketAnalyticsConfigurationCommand({ Bucket, Id: "classes" }))).AnalyticsConfiguration, analytics);
     assert.deepEqual((await s3.send(new ListBucketAnalyticsConfigurationsCommand({ Bucket }))).AnalyticsConfigurationList?.map((c) => c.Id), ["classes"]);
-    // An And of one predicate is not a filter S3 takes.
+    // Without its storage class analysis, or with an And of one predicate, it is not a configuration S3 takes.
+    await rejectsWith(s3.send(new PutBucketAnalyticsConfigurationCommand({ Bucket, Id: "bare", AnalyticsConfiguration: { Id: "bare" } as never })), "MalformedXML", 400);
     await rejectsWith(
       s3.send(new PutBucketAnalyticsConfigurationCommand({ Bucket, Id: "one", AnalyticsConfiguration: { Id: "one", Filter: { And: { Prefix: "a/" } }, StorageClassAnalysis: {} } })),
       "MalformedXML",

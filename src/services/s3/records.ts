@@ -103,8 +103,8 @@ export interface BucketRecord {
   logging?: LoggingEnabled;
   /** PutBucketReplication's configuration; absent when none is set. */
   replication?: ReplicationConfiguration;
-  /** Reporting configurations (metrics, analytics, inventory, Intelligent-Tiering), each kind by id, as put. */
-  reports?: Partial<Record<ReportKind, Record<string, Record<string, unknown>>>>;
+  /** Reporting configurations (metrics, analytics, inventory, Intelligent-Tiering), each kind's as put, in id order. */
+  reports?: Partial<Record<ReportKind, Record<string, unknown>[]>>;
 }
 
 /** The kinds of a bucket's reporting configurations, as their operations name them. */

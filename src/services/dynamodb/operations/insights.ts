@@ -11,7 +11,7 @@
 import type { RequestContext } from "../../../server/context.js";
 import { defineOperation, type OperationTable } from "../../../server/service.js";
 import { ddbErrors } from "../errors.js";
-import { describedTable, onTable, type DynamoDeps } from "../operation.js";
+import { describedTable, onTable, tableScope, type DynamoDeps } from "../operation.js";
 import type { InsightsSetting, TableRecord } from "../tables.js";
 
 type InsightsMode = "ACCESSED_AND_THROTTLED_KEYS" | "THROTTLED_KEYS";
@@ -21,8 +21,20 @@ type InsightsStatus = "ENABLING" | "ENABLED" | "DISABLING" | "DISABLED";
 const SETTLE_MS = 1000;
 /** ListContributorInsights's page when MaxResults is not given (the model's largest). */
 const DEFAULT_PAGE = 100;
-/** The key of the table's own setting among its indexes'. */
-const TABLE = "";
+/** The key of the table's own setting; an index's is `index:<name>`, so no name meets an object's own properties. */
+const TABLE = "table";
+const indexKey = (name: string) => `index:${name}`;
+
+/** A table's settings without those of the global indexes named (an index's go with it when it is deleted). */
+export function withoutIndexInsights(insights: TableRecord["insights"], indexes: readonly string[]): TableRecord["insights"] {
+  if (insights === undefined) return undefined;
+  const dropped = new Set(indexes.map(indexKey));
+  return Object.fromEntries(Object.entries(insights).filter(([key]) => !dropped.has(key)));
+}
+
+function settingOf(table: TableRecord, key: string): InsightsSetting | undefined {
+  return table.insights !== undefined && Object.hasOwn(table.insights, key) ? table.insights[key] : undefined;
+}
 
 interface UpdateInput {
   TableName: string;
@@ -50,24 +62,30 @@ function insightsTarget(deps: DynamoDeps, input: { TableName: string; IndexName?
   const index = input.IndexName;
   if (index === undefined) return { table, key: TABLE };
   if (!table.gsis.some((gsi) => gsi.name === index)) throw ddbErrors.resourceNotFound(`Requested resource not found: Index: ${index} not found for table: ${table.name}`);
-  return { table, key: index };
+  return { table, key: indexKey(index) };
 }
 
 /** The CloudWatch rules DynamoDB makes: partition (and sort) key, most accessed (C) and most throttled (T). */
 function ruleNames(table: TableRecord, key: string, setting: InsightsSetting): string[] {
-  const schema = key === TABLE ? table.keySchema : (table.gsis.find((gsi) => gsi.name === key)?.keySchema ?? []);
+  const index = indexName(key);
+  const schema = index === undefined ? table.keySchema : (table.gsis.find((gsi) => gsi.name === index)?.keySchema ?? []);
   const sorted = schema.some((element) => element.KeyType === "RANGE");
   const kinds = setting.mode === "THROTTLED_KEYS" ? ["PKT", ...(sorted ? ["SKT"] : [])] : ["PKC", ...(sorted ? ["SKC"] : []), "PKT", ...(sorted ? ["SKT"] : [])];
-  const resource = key === TABLE ? table.name : `${table.name}-${key}`;
+  const resource = index === undefined ? table.name : `${table.name}-${index}`;
   return kinds.map((kind) => `DynamoDBContributorInsights-${kind}-${resource}-${setting.rulesAt}`);
 }
 
+function indexName(key: string): string | undefined {
+  return key === TABLE ? undefined : key.slice("index:".length);
+}
+
 function named(table: TableRecord, key: string): { TableName: string; IndexName?: string } {
-  return key === TABLE ? { TableName: table.name } : { TableName: table.name, IndexName: key };
+  const index = indexName(key);
+  return index === undefined ? { TableName: table.name } : { TableName: table.name, IndexName: index };
 }
 
 function describeInsights(table: TableRecord, key: string, now: number): Record<string, unknown> {
-  const setting = table.insights?.[key];
+  const setting = settingOf(table, key);
   const status = statusOf(setting, now);
   if (setting === undefined) return { ...named(table, key), ContributorInsightsStatus: status };
   return {
@@ -86,8 +104,8 @@ export function insightsOperations(deps: DynamoDeps): OperationTable {
   function listed(tables: Iterable<TableRecord>, now: number): Record<string, unknown>[] {
     const summaries: Record<string, unknown>[] = [];
     for (const table of tables) {
-      for (const key of [TABLE, ...table.gsis.map((gsi) => gsi.name)]) {
-        const setting = table.insights?.[key];
+      for (const key of [TABLE, ...table.gsis.map((gsi) => indexKey(gsi.name))]) {
+        const setting = settingOf(table, key);
         const status = statusOf(setting, now);
         if (setting === undefined || status === "DISABLED") continue;
         summaries.push({ ...named(table, key), ContributorInsightsStatus: status, ContributorInsightsMode: setting.mode });
@@ -109,7 +127,7 @@ export function insightsOperations(deps: DynamoDeps): OperationTable {
       async handle(input, ctx) {
         const { table, key } = insightsTarget(deps, input, ctx);
         const now = ctx.now().getTime();
-        const current = table.insights?.[key];
+        const current = settingOf(table, key);
         const enable = input.ContributorInsightsAction === "ENABLE";
         const mode = input.ContributorInsightsMode ?? "ACCESSED_AND_THROTTLED_KEYS";
         // Asking for what is already so changes nothing (the same mode, or off).
@@ -122,7 +140,8 @@ export function insightsOperations(deps: DynamoDeps): OperationTable {
           throw ddbErrors.validation("Table or Index is not in a valid state to update Key Access Insights: TableStatus must be ACTIVE to enable ContributorInsights.");
         }
         const setting: InsightsSetting = enable ? { enabled: true, mode, changedAt: now, rulesAt: now } : { ...current!, enabled: false, changedAt: now };
-        await store.updateTable(table, now, (latest) => ({ ...latest, insights: { ...latest.insights, [key]: setting } }));
+        const updated = await store.updateTable(table, now, (latest) => ({ ...latest, insights: { ...latest.insights, [key]: setting } }));
+        if (!updated) throw ddbErrors.tableNotFound(table.name);
         return { ...named(table, key), ContributorInsightsStatus: statusOf(setting, now), ...(enable ? { ContributorInsightsMode: mode } : {}) };
       },
     }),
@@ -136,10 +155,8 @@ export function insightsOperations(deps: DynamoDeps): OperationTable {
     }),
 
     ListContributorInsights: defineOperation<ListInput>({
-      authorize: (input, ctx) =>
-        input.TableName === undefined
-          ? [{ action: "dynamodb:ListContributorInsights", resource: "*" }]
-          : onTable("ListContributorInsights")({ TableName: input.TableName }, ctx),
+      // An action on no resource in particular, as IAM defines it, with or without a table named.
+      authorize: () => [{ action: "dynamodb:ListContributorInsights", resource: "*" }],
       handle(input, ctx) {
         const tables = input.TableName === undefined ? tablesOf(ctx) : [describedTable(deps, input.TableName, ctx)];
         const summaries = listed(tables, ctx.now().getTime());
@@ -162,9 +179,9 @@ export function insightsOperations(deps: DynamoDeps): OperationTable {
 
     DescribeTableReplicaAutoScaling: defineOperation<{ TableName: string }>({
       authorize: onTable("DescribeTableReplicaAutoScaling"),
-      handle(input) {
+      handle(input, ctx) {
         // Only global tables (version 2019.11.21) have replicas to scale, and a Nimbus table has none.
-        throw ddbErrors.resourceNotFound(`Global table with name: '${input.TableName}' does not exist.`);
+        throw ddbErrors.resourceNotFound(`Global table with name: '${tableScope(input.TableName, ctx).name}' does not exist.`);
       },
     }),
   };

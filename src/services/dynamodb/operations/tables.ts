@@ -5,6 +5,7 @@
 import { AwsError } from "../../../server/errors.js";
 import { randomUUID } from "node:crypto";
 import { managedKeyId } from "../../../util/ids.js";
+import { withoutIndexInsights } from "./insights.js";
 import type { RequestContext } from "../../../server/context.js";
 import { defineOperation, type OperationTable } from "../../../server/service.js";
 import { ddbErrors } from "../errors.js";
@@ -336,6 +337,8 @@ export function tableOperations(deps: DynamoDeps): OperationTable {
           }),
         ...created,
       ];
+      // A deleted index's Contributor Insights go with it.
+      if (deleted.length > 0) next.insights = withoutIndexInsights(current.insights, deleted);
       if (input.StreamSpecification) {
         if (input.StreamSpecification.StreamEnabled) next.stream = streamOf(current, input.StreamSpecification.StreamViewType ?? "", now);
         else if (current.stream) next.stream = { ...current.stream, enabled: false };

@@ -60,13 +60,35 @@ const KINDS: Record<ReportKind, Kind> = {
 
 const noSuchConfiguration = () => new AwsError("NoSuchConfiguration", "The specified configuration does not exist.", 404);
 
-/** A filter is one predicate, or an And of them (what each kind allows is the model's; an And of fewer than two is not a schema S3 takes). */
+/**
+ * A filter is one predicate (a prefix, a tag, an access point), or an And
+ * of two or more (an empty one filters nothing); anything else is not a
+ * schema S3 takes. Which predicates
+ * each kind allows is the model's.
+ */
 function checkFilter(filter: unknown): void {
   if (filter === undefined) return;
-  const and = (filter as { And?: Record<string, unknown> }).And;
-  if (and === undefined) return;
-  const predicates = (and.Prefix === undefined ? 0 : 1) + (Array.isArray(and.Tags) ? and.Tags.length : 0) + (and.AccessPointArn === undefined ? 0 : 1);
-  if (predicates < 2) throw s3Errors.malformedXml();
+  if (!isObject(filter)) throw s3Errors.malformedXml();
+  const { And: and, ...single } = filter;
+  if (and === undefined) {
+    if (Object.keys(single).length > 1) throw s3Errors.malformedXml();
+    checkPredicates(single);
+    return;
+  }
+  if (Object.keys(single).length > 0 || !isObject(and)) throw s3Errors.malformedXml();
+  checkPredicates(and);
+  const tags = Array.isArray(and.Tags) ? and.Tags.length : 0;
+  if ((and.Prefix === undefined ? 0 : 1) + tags + (and.AccessPointArn === undefined ? 0 : 1) < 2) throw s3Errors.malformedXml();
+}
+
+/** Each tag of a filter has its key and value. */
+function checkPredicates(predicates: Record<string, unknown>): void {
+  const tags = predicates.Tag !== undefined ? [predicates.Tag] : Array.isArray(predicates.Tags) ? predicates.Tags : [];
+  for (const tag of tags) if (!isObject(tag) || typeof tag.Key !== "string" || typeof tag.Value !== "string") throw s3Errors.malformedXml();
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 function validateMetrics(configuration: Configuration): void {
@@ -75,8 +97,9 @@ function validateMetrics(configuration: Configuration): void {
 
 function validateAnalytics(configuration: Configuration): void {
   checkFilter(configuration.Filter);
-  const analysis = configuration.StorageClassAnalysis as { DataExport?: { OutputSchemaVersion?: string; Destination?: { S3BucketDestination?: S3Destination } } } | undefined;
-  const exported = analysis?.DataExport;
+  if (!isObject(configuration.StorageClassAnalysis)) throw s3Errors.malformedXml();
+  const analysis = configuration.StorageClassAnalysis as { DataExport?: { OutputSchemaVersion?: string; Destination?: { S3BucketDestination?: S3Destination } } };
+  const exported = analysis.DataExport;
   if (exported === undefined) return;
   if (exported.OutputSchemaVersion !== "V_1") throw s3Errors.malformedXml();
   checkDestination(exported.Destination?.S3BucketDestination, ["CSV"]);
@@ -141,7 +164,7 @@ function validateIntelligentTiering(configuration: Configuration): void {
   if (tierings.length === 0) throw s3Errors.malformedXml();
   const seen = new Set<string>();
   for (const { Days: days, AccessTier: tier } of tierings) {
-    const minimum = tier === undefined ? undefined : TIER_MINIMUM_DAYS[tier];
+    const minimum = tier !== undefined && Object.hasOwn(TIER_MINIMUM_DAYS, tier) ? TIER_MINIMUM_DAYS[tier] : undefined;
     if (minimum === undefined || days === undefined || seen.has(tier!)) throw s3Errors.malformedXml();
     seen.add(tier!);
     if (days < minimum) throw s3Errors.invalidArgument(`Days specified in ${tier} tier should not be less than ${minimum}.`, "Days", String(days));
@@ -162,7 +185,9 @@ interface ListInput {
 export function reportConfigOperations({ store }: S3Deps): OperationTable {
   const table: Record<string, OperationTable[string]> = {};
   for (const [name, kind] of Object.entries(KINDS) as [ReportKind, Kind][]) {
-    const stored = (bucket: string): Readonly<Record<string, Configuration>> => store.bucket(bucket)?.reports?.[name] ?? {};
+    /** The bucket's configurations of this kind, in id order. */
+    const stored = (bucket: string): readonly Configuration[] => store.bucket(bucket)?.reports?.[name] ?? [];
+    const find = (bucket: string, id: string) => stored(bucket).find((configuration) => configuration.Id === id);
 
     table[`PutBucket${name}Configuration`] = operation<IdInput & Record<string, unknown>>({
       authorize: (i) => [{ action: kind.put, resource: bucketArn(i.Bucket) }],
@@ -175,11 +200,14 @@ export function reportConfigOperations({ store }: S3Deps): OperationTable {
           throw name === "Inventory" ? new AwsError("IdMismatch", "Document ID does not match the specified configuration ID.", 400) : s3Errors.malformedXml();
         }
         kind.validate(configuration);
-        const current = stored(input.Bucket);
-        if (current[input.Id] === undefined && Object.keys(current).length >= MAX_CONFIGURATIONS) {
-          throw new AwsError("TooManyConfigurations", "You are attempting to create a new configuration but have already reached the 1,000-configuration limit.", 400);
-        }
-        await store.updateBucket(input.Bucket, (bucket) => ({ ...bucket, reports: { ...bucket.reports, [name]: { ...bucket.reports?.[name], [input.Id]: configuration } } }));
+        const tooMany = () => new AwsError("TooManyConfigurations", "You are attempting to create a new configuration but have already reached the 1,000-configuration limit.", 400);
+        if (find(input.Bucket, input.Id) === undefined && stored(input.Bucket).length >= MAX_CONFIGURATIONS) throw tooMany();
+        await store.updateBucket(input.Bucket, (bucket) => {
+          const others = (bucket.reports?.[name] ?? []).filter((c) => c.Id !== input.Id);
+          if (others.length >= MAX_CONFIGURATIONS) throw tooMany();
+          const next = [...others, configuration].sort((a, b) => (String(a.Id) < String(b.Id) ? -1 : 1));
+          return { ...bucket, reports: { ...bucket.reports, [name]: next } };
+        });
         return {};
       },
     });
@@ -188,7 +216,7 @@ export function reportConfigOperations({ store }: S3Deps): OperationTable {
       authorize: (i) => [{ action: kind.get, resource: bucketArn(i.Bucket) }],
       handle(input) {
         requireBucket(store, input.Bucket);
-        const configuration = stored(input.Bucket)[input.Id];
+        const configuration = find(input.Bucket, input.Id);
         if (configuration === undefined) throw noSuchConfiguration();
         return { [kind.member]: configuration };
       },
@@ -198,11 +226,8 @@ export function reportConfigOperations({ store }: S3Deps): OperationTable {
       authorize: (i) => [{ action: kind.put, resource: bucketArn(i.Bucket) }],
       async handle(input) {
         requireBucket(store, input.Bucket);
-        if (stored(input.Bucket)[input.Id] === undefined) throw noSuchConfiguration();
-        await store.updateBucket(input.Bucket, (bucket) => {
-          const { [input.Id]: _removed, ...rest } = bucket.reports?.[name] ?? {};
-          return { ...bucket, reports: { ...bucket.reports, [name]: rest } };
-        });
+        if (find(input.Bucket, input.Id) === undefined) throw noSuchConfiguration();
+        await store.updateBucket(input.Bucket, (bucket) => ({ ...bucket, reports: { ...bucket.reports, [name]: (bucket.reports?.[name] ?? []).filter((c) => c.Id !== input.Id) } }));
         return {};
       },
     });
@@ -212,16 +237,15 @@ export function reportConfigOperations({ store }: S3Deps): OperationTable {
       handle(input) {
         requireBucket(store, input.Bucket);
         // In id order, 100 a page; a token names the last id of the page before.
-        const ids = Object.keys(stored(input.Bucket)).sort();
         const after = input.ContinuationToken === undefined ? undefined : tokenId(input.ContinuationToken);
-        const rest = after === undefined ? ids : ids.filter((id) => id > after);
+        const rest = after === undefined ? stored(input.Bucket) : stored(input.Bucket).filter((c) => String(c.Id) > after);
         const page = rest.slice(0, PAGE);
         const truncated = rest.length > PAGE;
         return {
           IsTruncated: truncated,
           ContinuationToken: input.ContinuationToken,
-          NextContinuationToken: truncated ? Buffer.from(page[page.length - 1]!).toString("base64") : undefined,
-          ...(page.length > 0 ? { [kind.list]: page.map((id) => stored(input.Bucket)[id]) } : {}),
+          NextContinuationToken: truncated ? Buffer.from(String(page[page.length - 1]!.Id)).toString("base64") : undefined,
+          ...(page.length > 0 ? { [kind.list]: page } : {}),
         };
       },
     });
