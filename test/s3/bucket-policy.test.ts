@@ -43,6 +43,12 @@ for (const auth of ["lenient", "strict"] as const) {
       const everything = { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true };
       assert.deepEqual((await s3.send(new GetPublicAccessBlockCommand({ Bucket: "site" }))).PublicAccessBlockConfiguration, everything);
       const blocked = await rejectsWith(s3.send(new PutBucketPolicyCommand({ Bucket: "site", Policy: publicRead("site") })), "AccessDenied", 403);
+      // A condition on the referer does not make a grant to everyone less public (ceph s3-tests' IfExists case).
+      const referer = JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [{ Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: "arn:aws:s3:::site/*", Condition: { StringLikeIfExists: { "aws:Referer": "http://www.example.com/*" } } }],
+      });
+      await rejectsWith(s3.send(new PutBucketPolicyCommand({ Bucket: "site", Policy: referer })), "AccessDenied", 403);
       assert.equal(
         blocked.message,
         'User: arn:aws:iam::000000000000:root is not authorized to perform: s3:PutBucketPolicy on resource: "arn:aws:s3:::site" because public policies are blocked by the BlockPublicPolicy block public access setting.',
@@ -94,6 +100,14 @@ for (const auth of ["lenient", "strict"] as const) {
       assert.equal(await status({ Principal: account, Resource: ["arn:aws:s3:::si*", "arn:aws:s3:::s?te/logs/*"] }), false);
       // Everyone but one account is everyone, as far as "public" goes.
       assert.equal(await status({ NotPrincipal: account, Resource: "arn:aws:s3:::site" }), true);
+      // A grant to everyone is public unless its condition fixes a key that ties the request to known callers.
+      const everyone = { Principal: "*", Resource: "arn:aws:s3:::site" };
+      assert.equal(await status({ ...everyone, Condition: { StringLike: { "aws:Referer": "http://www.example.com/*" } } }), true);
+      assert.equal(await status({ ...everyone, Condition: { StringEquals: { "aws:SourceAccount": "111122223333" } } }), false);
+      assert.equal(await status({ ...everyone, Condition: { IpAddress: { "aws:SourceIp": "192.0.2.0/24" } } }), false);
+      assert.equal(await status({ ...everyone, Condition: { IpAddress: { "aws:SourceIp": "0.0.0.0/0" } } }), true);
+      assert.equal(await status({ ...everyone, Condition: { ArnLike: { "aws:SourceArn": "arn:aws:s3:::*" } } }), true);
+      assert.equal(await status({ ...everyone, Condition: { StringEqualsIfExists: { "aws:SourceVpce": "vpce-1a2b3c4d" } } }), true);
       const other = await rejectsWith(s3.send(new PutBucketPolicyCommand({ Bucket: "site", Policy: policy({ Principal: account, Resource: "arn:aws:s3:::other*" }) })), "MalformedPolicy", 400);
       assert.equal(other.message, "Policy has invalid resource");
       await s3.send(new PutBucketPolicyCommand({ Bucket: "site", Policy: publicRead("site") }));

@@ -5,7 +5,7 @@
  */
 import type { RequestKeys } from "../../server/service.js";
 import type { NamedPolicy } from "../../policy/evaluate.js";
-import type { PolicyDocument } from "../../policy/document.js";
+import type { ConditionBlock, PolicyDocument } from "../../policy/document.js";
 import { denialsOf, parseStored } from "../../policy/source.js";
 import type { KvEnvironment, KvStore } from "../../storage/types.js";
 import { isDeleteMarker, versionIdOf, type BucketRecord, type ObjectRecord, type VersionRecord } from "./records.js";
@@ -140,14 +140,45 @@ export class BucketPolicySource {
 }
 
 /**
- * Public: some statement allows everyone (Principal "*"), or everyone but
- * some (NotPrincipal), with no condition narrowing it.
+ * Public, as S3 means it: some statement allows everyone (Principal "*"),
+ * or everyone but some (NotPrincipal), unless its condition pins one of the
+ * keys that tie a request to known callers to fixed values (The meaning of
+ * "public", S3 User Guide). A condition on anything else, such as
+ * aws:Referer, leaves the policy public.
  */
 export function isPublic(document: PolicyDocument): boolean {
   return document.statements.some(
     (s) =>
       s.effect === "Allow" &&
-      !s.condition &&
+      !narrowedToKnownCallers(s.condition) &&
       (s.principal === "*" || (s.principal !== undefined && s.principal.AWS?.includes("*")) || s.notPrincipal !== undefined),
   );
+}
+
+/** The keys whose fixed values make a grant to everyone non-public (lower case: condition keys ignore case). */
+const NARROWING_KEYS: ReadonlySet<string> = new Set([
+  "aws:sourcearn",
+  "aws:sourcevpc",
+  "aws:sourcevpce",
+  "aws:sourceowner",
+  "aws:sourceaccount",
+  "aws:userid",
+  "s3:x-amz-server-side-encryption-aws-kms-key-id",
+]);
+/** Operators that hold a key to the values given (their IfExists forms let a request without the key through). */
+const FIXING_OPERATORS: ReadonlySet<string> = new Set(["stringequals", "stringequalsignorecase", "stringlike", "arnequals", "arnlike"]);
+
+function narrowedToKnownCallers(condition: ConditionBlock | undefined): boolean {
+  if (condition === undefined) return false;
+  for (const [operator, keys] of Object.entries(condition)) {
+    const op = operator.toLowerCase();
+    for (const [key, values] of Object.entries(keys)) {
+      const name = key.toLowerCase();
+      if (name === "aws:sourceip" && op === "ipaddress" && values.length > 0 && values.every((cidr) => !/^(0\.0\.0\.0|::)\/0$/.test(cidr))) return true;
+      if (!NARROWING_KEYS.has(name) || !FIXING_OPERATORS.has(op) || values.length === 0) continue;
+      // Fixed: no wildcard (so no aws:userid of a role's every session, `AROLEID:*`), no policy variable.
+      if (values.every((value) => !/[*?]|\$\{/.test(value))) return true;
+    }
+  }
+  return false;
 }
