@@ -22,7 +22,7 @@ export interface Edge {
 export function createEdge(deps: PipelineDeps, internal: InternalApi): Edge {
   const server: Server = createServer({ maxHeaderSize: MAX_HEADER_BYTES, keepAliveTimeout: 65_000, requestTimeout: 0 });
   // Once closing, every answer still to be written closes its connection.
-  const state = { closing: false };
+  const state: EdgeState = { closing: false, send: answerBatch(deps) };
 
   server.on("request", (req: IncomingMessage, res: ServerResponse) => {
     handle(req, res, deps, internal, state).catch((error: unknown) => {
@@ -102,12 +102,49 @@ export function createEdge(deps: PipelineDeps, internal: InternalApi): Edge {
   };
 }
 
-async function handle(req: IncomingMessage, res: ServerResponse, deps: PipelineDeps, internal: InternalApi, state: { closing: boolean }): Promise<void> {
+interface EdgeState {
+  closing: boolean;
+  /** Ends an answer whose head is written, with its whole body (see answerBatch). */
+  send: (res: ServerResponse, body: string | Buffer | undefined) => void;
+}
+
+/**
+ * Answers made during one turn of the event loop leave together at its end,
+ * not each as it is made. Under load a turn works through the requests of
+ * many connections. Sent one at a time, each answer wakes the client's
+ * waiting thread; on one machine that is a cross-core interrupt per answer,
+ * the largest single cost of a small request here (a tenth of the server's
+ * time on a DynamoDB GetItem). Sent together, one wake-up serves them all:
+ * small S3 GETs and DynamoDB GetItems run half again to twice as fast. An
+ * answer waits at most for the rest of its turn's requests; on a quiet
+ * server, for nothing. Streamed bodies are not held: they leave as they are read.
+ */
+function answerBatch(deps: PipelineDeps): EdgeState["send"] {
+  let queued: { res: ServerResponse; body: string | Buffer | undefined }[] = [];
+  const flush = (): void => {
+    const answers = queued;
+    queued = [];
+    for (const { res, body } of answers) {
+      try {
+        res.end(body);
+      } catch (error) {
+        deps.log("error", "answer could not be sent", error);
+        res.destroy();
+      }
+    }
+  };
+  return (res, body) => {
+    if (queued.length === 0) setImmediate(flush);
+    queued.push({ res, body });
+  };
+}
+
+async function handle(req: IncomingMessage, res: ServerResponse, deps: PipelineDeps, internal: InternalApi, state: EdgeState): Promise<void> {
   const url = req.url ?? "/";
   if (url.startsWith(INTERNAL_PREFIX)) {
     const answer = await handleInternal(req, internal);
     if (state.closing) res.shouldKeepAlive = false;
-    writeResponse(req, res, answer);
+    writeResponse(req, res, answer, state.send);
     return;
   }
   // The abort signal (client went away) is made only if an operation asks.
@@ -134,7 +171,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, deps: PipelineD
   // (a test's) dates them by its own, or an SDK's clock-skew correction
   // would pull its signatures back to the system time.
   if (deps.now !== Date.now) result.response.headers.date ??= new Date(deps.now()).toUTCString();
-  writeResponse(req, res, result.response);
+  writeResponse(req, res, result.response, state.send);
   if (deps.config.logLevel === "debug") {
     const ms = (performance.now() - started).toFixed(1);
     deps.log("debug", `${req.method} ${url} → ${result.service}.${result.operation ?? "?"} ${result.response.status}${result.error ? ` ${result.error.code}` : ""} ${ms}ms`);
@@ -187,7 +224,7 @@ function continueOnFirstRead(req: IncomingMessage, res: ServerResponse): void {
   };
 }
 
-function writeResponse(req: IncomingMessage, res: ServerResponse, response: WireResponse): void {
+function writeResponse(req: IncomingMessage, res: ServerResponse, response: WireResponse, send: EdgeState["send"]): void {
   const { body } = response;
   const headers = response.headers;
   const disposition = headers["content-disposition"];
@@ -208,7 +245,7 @@ function writeResponse(req: IncomingMessage, res: ServerResponse, response: Wire
       headers["content-length"] = "0";
     }
     writeHead(res, response.status, headers);
-    res.end(req.method === "HEAD" ? undefined : body);
+    send(res, req.method === "HEAD" ? undefined : body);
   }
   // A request whose body was not (fully) read, e.g. refused early: drain it
   // so the keep-alive connection stays usable.
