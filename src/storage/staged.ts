@@ -19,6 +19,8 @@ export class StagedWrites<V> implements KvWriter<V> {
   constructor(private readonly read: (key: Key) => V | undefined) {}
 
   get(key: Key): V | undefined {
+    // Most reads come before any write: they skip encoding the key.
+    if (this.staged.size === 0) return this.read(key);
     const write = this.staged.get(id(key));
     return write ? write.value : this.read(key);
   }
