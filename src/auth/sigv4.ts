@@ -194,7 +194,8 @@ export interface CanonicalInput {
 }
 
 export function canonicalRequest(req: CanonicalInput, sig: V4Signature, payloadHash: string): string {
-  const path = sig.service === "s3" ? req.path || "/" : normalizedPath(req.path);
+  // S3 (and S3 Express's s3express) sign the path as sent; other services its normalized form.
+  const path = sig.service === "s3" || sig.service === "s3express" ? req.path || "/" : normalizedPath(req.path);
   const query = req.rawQuery === "" ? "" : canonicalQuery(req.rawQuery, sig.presigned);
   let headers = "";
   for (const name of sig.signedHeaders) headers += `${name}:${canonicalHeaderValue(req.headers[name])}\n`;

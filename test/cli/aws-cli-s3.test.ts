@@ -114,6 +114,11 @@ describe("AWS CLI: s3 and s3api", { skip }, () => {
     assert.match(bad.stderr, /InvalidBucketName|Invalid bucket name/);
   });
 
+  it("s3api list-directory-buckets lists none (botocore sends no x-id)", async () => {
+    await ok(["s3", "mb", "s3://cli-general-bucket"]);
+    assert.deepEqual(JSON.parse(await ok(["s3api", "list-directory-buckets"])), { Buckets: [] });
+  });
+
   it("works with AWS_ENDPOINT_URL instead of --endpoint-url", async () => {
     const env = awsEnv({ AWS_ENDPOINT_URL: t.cloud.endpoint });
     const ls = await runTool("aws", ["s3", "ls", "s3://cli-bucket/dir/"], env);

@@ -2,10 +2,12 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import {
   CreateBucketCommand,
+  CreateSessionCommand,
   DeleteBucketCommand,
   GetBucketLocationCommand,
   HeadBucketCommand,
   ListBucketsCommand,
+  ListDirectoryBucketsCommand,
   PutObjectCommand,
   S3Client,
 } from "@aws-sdk/client-s3";
@@ -109,5 +111,20 @@ describe("S3 buckets", () => {
     const second = await client.send(new ListBucketsCommand({ MaxBuckets: 2, ContinuationToken: first.ContinuationToken }));
     assert.deepEqual(second.Buckets?.map((b) => b.Name), ["page-c"]);
     assert.equal(second.ContinuationToken, undefined);
+  });
+
+  it("has no directory buckets, and says so when asked to make or use one", async () => {
+    // ListDirectoryBuckets is signed for s3express and must not list general purpose buckets.
+    await s3.send(new CreateBucketCommand({ Bucket: "general-purpose-one" }));
+    const listed = await s3.send(new ListDirectoryBucketsCommand({}));
+    assert.equal(listed.$metadata.httpStatusCode, 200);
+    assert.deepEqual(listed.Buckets ?? [], []);
+    const directory = { Location: { Type: "AvailabilityZone" as const, Name: "use1-az4" }, Bucket: { Type: "Directory" as const, DataRedundancy: "SingleAvailabilityZone" as const } };
+    await rejectsWith(s3.send(new CreateBucketCommand({ Bucket: "plain-name-dir", CreateBucketConfiguration: { Bucket: directory.Bucket } })), "NotImplemented", 501);
+    // A directory bucket's name sends the SDK to CreateSession first (signed for s3express): a 501 in S3's XML, which the SDK reads.
+    await rejectsWith(s3.send(new CreateBucketCommand({ Bucket: "express--use1-az4--x-s3", CreateBucketConfiguration: directory })), "NotImplemented", 501);
+    await rejectsWith(s3.send(new CreateSessionCommand({ Bucket: "express--use1-az4--x-s3" })), "NotImplemented", 501);
+    const buckets = await s3.send(new ListBucketsCommand({}));
+    assert.ok(!buckets.Buckets?.some((b) => b.Name === "plain-name-dir" || b.Name === "express--use1-az4--x-s3"));
   });
 });

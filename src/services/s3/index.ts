@@ -6,7 +6,8 @@ import type { ServiceDefinition, ServiceEnvironment, ServiceRuntime } from "../.
 
 export const s3Service: ServiceDefinition = {
   name: "s3",
-  signingNames: ["s3"],
+  // S3 Express One Zone's control calls (ListDirectoryBuckets, CreateSession) are signed for `s3express`.
+  signingNames: ["s3", "s3express"],
   dialect: "s3",
   allowAnonymous: true,
   allowV2: true,

@@ -11,6 +11,7 @@ import { createCodec } from "../../protocols/index.js";
 import type { ProtocolCodec, WireResponse } from "../../protocols/types.js";
 import type { ServiceEnvironment, ServiceRuntime } from "../../server/service.js";
 import { AwsError } from "../../server/errors.js";
+import { credentialScopeService } from "../../server/router.js";
 import { crossOrigin } from "./cors.js";
 import { LifecycleSweeper } from "./lifecycle-sweep.js";
 import { serveWebsite } from "./website.js";
@@ -174,6 +175,8 @@ function s3Codec(codec: ProtocolCodec): ProtocolCodec {
       // Browser form uploads are not in the service model: authentication read their form.
       if (req.form) return POST_OBJECT;
       const op = codec.resolve(req);
+      // `GET /` signed for s3express without an x-id (botocore sends none) lists directory buckets.
+      if (op?.name === "ListBuckets" && credentialScopeService(req.headers.authorization, req.rawQuery) === "s3express") return codec.model.operations.ListDirectoryBuckets;
       if (op === undefined && req.method === "POST" && req.rawQuery === "" && /^\/[^/]+\/?$/.test(req.path)) {
         throw new AwsError("PreconditionFailed", "At least one of the pre-conditions you specified did not hold", 412, {
           Condition: "Bucket POST must be of the enclosure-type multipart/form-data",

@@ -6,6 +6,7 @@
  */
 export const S3_XML_ROOTS: Readonly<Record<string, string>> = {
   ListBucketsOutput: "ListAllMyBucketsResult",
+  ListDirectoryBucketsOutput: "ListAllMyDirectoryBucketsResult",
   ListObjectsOutput: "ListBucketResult",
   ListObjectsV2Output: "ListBucketResult",
   ListObjectVersionsOutput: "ListVersionsResult",

@@ -16,9 +16,14 @@ interface BucketInput {
 }
 
 interface CreateBucketInput extends BucketInput, AclInput {
-  CreateBucketConfiguration?: { LocationConstraint?: string; Tags?: Tag[] };
+  CreateBucketConfiguration?: { LocationConstraint?: string; Location?: { Type?: string; Name?: string }; Bucket?: { Type?: string; DataRedundancy?: string }; Tags?: Tag[] };
   ObjectOwnership?: string;
   ObjectLockEnabledForBucket?: boolean;
+}
+
+interface ListDirectoryBucketsInput {
+  MaxDirectoryBuckets?: number;
+  ContinuationToken?: string;
 }
 
 interface ListBucketsInput {
@@ -36,6 +41,8 @@ export function bucketOperations({ store }: S3Deps): OperationTable {
       authorize: (i) =>
         [{ action: "s3:CreateBucket", resource: bucketArn(i.Bucket) }, ...aclRequirements(i, "s3:PutBucketAcl", bucketArn(i.Bucket))].map((r) => ({ ...r, ownAccount: true })),
       async handle(input, ctx) {
+        const configuration = input.CreateBucketConfiguration;
+        if (configuration?.Location !== undefined || configuration?.Bucket !== undefined) throw directoryBucketsNotImplemented();
         assertValidBucketName(input.Bucket);
         if (input.ObjectOwnership !== undefined && !OBJECT_OWNERSHIPS.has(input.ObjectOwnership)) {
           throw s3Errors.invalidArgument(`Invalid x-amz-object-ownership header: ${input.ObjectOwnership}`, "x-amz-object-ownership");
@@ -113,6 +120,14 @@ export function bucketOperations({ store }: S3Deps): OperationTable {
       },
     }),
 
+    // Nimbus has general purpose buckets only, so every account's list of directory buckets is empty.
+    ListDirectoryBuckets: operation<ListDirectoryBucketsInput>({
+      authorize: () => [{ action: "s3express:ListAllMyDirectoryBuckets", resource: "*" }],
+      handle() {
+        return { Buckets: [] };
+      },
+    }),
+
     GetBucketLocation: operation<BucketInput>({
       authorize: (i) => [{ action: "s3:GetBucketLocation", resource: bucketArn(i.Bucket) }],
       handle(input) {
@@ -122,6 +137,15 @@ export function bucketOperations({ store }: S3Deps): OperationTable {
       },
     }),
   };
+}
+
+/**
+ * A CreateBucket asking for a directory bucket (S3 Express One Zone: a
+ * Location of an Availability or Local Zone, a Bucket of type Directory)
+ * is refused rather than answered with a general purpose bucket.
+ */
+function directoryBucketsNotImplemented(): AwsError {
+  return new AwsError("NotImplemented", "Directory buckets (CreateBucketConfiguration Location and Bucket) are not supported by Nimbus yet.", 501);
 }
 
 /**
