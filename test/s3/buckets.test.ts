@@ -120,9 +120,11 @@ describe("S3 buckets", () => {
     assert.equal(listed.$metadata.httpStatusCode, 200);
     assert.deepEqual(listed.Buckets ?? [], []);
     const directory = { Location: { Type: "AvailabilityZone" as const, Name: "use1-az4" }, Bucket: { Type: "Directory" as const, DataRedundancy: "SingleAvailabilityZone" as const } };
-    await rejectsWith(s3.send(new CreateBucketCommand({ Bucket: "plain-name-dir", CreateBucketConfiguration: { Bucket: directory.Bucket } })), "NotImplemented", 501);
+    const refused = await rejectsWith(s3.send(new CreateBucketCommand({ Bucket: "plain-name-dir", CreateBucketConfiguration: { Bucket: directory.Bucket } })), "NotImplemented", 501);
+    assert.match(refused.message, /^Directory buckets .* are not supported by Nimbus yet\.$/);
     // A directory bucket's name sends the SDK to CreateSession first (signed for s3express): a 501 in S3's XML, which the SDK reads.
-    await rejectsWith(s3.send(new CreateBucketCommand({ Bucket: "express--use1-az4--x-s3", CreateBucketConfiguration: directory })), "NotImplemented", 501);
+    const viaSession = await rejectsWith(s3.send(new CreateBucketCommand({ Bucket: "express--use1-az4--x-s3", CreateBucketConfiguration: directory })), "NotImplemented", 501);
+    assert.equal(viaSession.message, "The CreateSession operation of s3 is not supported by Nimbus yet.");
     await rejectsWith(s3.send(new CreateSessionCommand({ Bucket: "express--use1-az4--x-s3" })), "NotImplemented", 501);
     const buckets = await s3.send(new ListBucketsCommand({}));
     assert.ok(!buckets.Buckets?.some((b) => b.Name === "plain-name-dir" || b.Name === "express--use1-az4--x-s3"));

@@ -177,6 +177,8 @@ function s3Codec(codec: ProtocolCodec): ProtocolCodec {
       const op = codec.resolve(req);
       // `GET /` signed for s3express without an x-id (botocore sends none) lists directory buckets.
       if (op?.name === "ListBuckets" && credentialScopeService(req.headers.authorization, req.rawQuery) === "s3express") return codec.model.operations.ListDirectoryBuckets;
+      // S3 Express's CreateSession, as SDKs send it path-style (`/bucket//?session`): named in its 501.
+      if (op === undefined && req.method === "GET" && req.query.has("session")) return codec.model.operations.CreateSession;
       if (op === undefined && req.method === "POST" && req.rawQuery === "" && /^\/[^/]+\/?$/.test(req.path)) {
         throw new AwsError("PreconditionFailed", "At least one of the pre-conditions you specified did not hold", 412, {
           Condition: "Bucket POST must be of the enclosure-type multipart/form-data",
