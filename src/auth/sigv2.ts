@@ -62,5 +62,6 @@ function canonicalResource(req: V2Input, bucketRootSlash: boolean): string {
 }
 
 export function signatureV2(secret: string, stringToSign: string): string {
-  return createHmac("sha1", secret).update(stringToSign, "utf8").digest("base64");
+  // Header values in the text are Latin-1 text standing for the bytes received (see wireBytes).
+  return createHmac("sha1", secret).update(stringToSign, "latin1").digest("base64");
 }

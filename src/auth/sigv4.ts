@@ -302,7 +302,18 @@ export function requestSignature(key: SigningKey, sig: V4Signature, canonical: s
 }
 
 export function stringToSignV4(sig: V4Signature, canonical: string): string {
-  return `${ALGORITHM}\n${sig.amzDate}\n${scopeOf(sig)}\n${sha256Hex(canonical)}`;
+  return `${ALGORITHM}\n${sig.amzDate}\n${scopeOf(sig)}\n${sha256Hex(wireBytes(canonical))}`;
+}
+
+/**
+ * Text built from the request as received, as the bytes it came in. Node
+ * hands header values over as Latin-1 text, a character a byte, so a
+ * value sent as UTF-8 (`é` from botocore, signed as its UTF-8) must be
+ * hashed as those bytes again, not re-encoded. Most requests are ASCII and
+ * are hashed as they are.
+ */
+export function wireBytes(text: string): string | Buffer {
+  return Buffer.byteLength(text) === text.length ? text : Buffer.from(text, "latin1");
 }
 
 export function hmac(key: string | Buffer, data: string): Buffer {

@@ -424,6 +424,19 @@ def object_lifecycle(ctx):
     ctx.eq(S3.get_object(Bucket=b, Key="foo")["Metadata"], {"meta1": ""}, "metadata overwritten to empty")
 
 
+@ceph("test_object_set_get_unicode_metadata")
+def object_unicode_metadata_signed(ctx):
+    b = new_bucket()
+    c = client()
+    # botocore signs the value as UTF-8 and sends it as UTF-8: the signature is over the bytes received.
+    c.meta.events.register("before-call.s3.PutObject",
+                           lambda params, **kw: params["headers"].__setitem__("x-amz-meta-meta1", "Hello World\xe9"))
+    ctx.eq(status_code(c.put_object(Bucket=b, Key="foo", Body="bar")), 200, "PUT with UTF-8 metadata, signed as UTF-8")
+    # What S3 answers such a value with is not settled here (s3-tests' own TODO); its bytes come back as sent.
+    got = S3.get_object(Bucket=b, Key="foo")["Metadata"]["meta1"]
+    ctx.eq(got.encode("latin-1").decode("utf-8"), "Hello World\xe9", "metadata bytes")
+
+
 @ceph("test_object_write_with_chunked_transfer_encoding")
 def object_write_chunked_transfer_encoding(ctx):
     b = new_bucket()
