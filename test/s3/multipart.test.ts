@@ -86,6 +86,20 @@ describe("S3 multipart uploads", () => {
     await rejectsWith(s3.send(new AbortMultipartUploadCommand({ Bucket: BUCKET, Key: "aborted", UploadId: "nope" })), "NoSuchUpload", 404);
   });
 
+  it("answers 204 to an abort of an upload already completed, and keeps its object", async () => {
+    const UploadId = await create("finished");
+    const part = await s3.send(new UploadPartCommand({ Bucket: BUCKET, Key: "finished", UploadId, PartNumber: 1, Body: "only part" }));
+    await s3.send(new CompleteMultipartUploadCommand({ Bucket: BUCKET, Key: "finished", UploadId, MultipartUpload: { Parts: [{ PartNumber: 1, ETag: part.ETag }] } }));
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const out = await s3.send(new AbortMultipartUploadCommand({ Bucket: BUCKET, Key: "finished", UploadId }));
+      assert.equal(out.$metadata.httpStatusCode, 204);
+    }
+    const got = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: "finished" }));
+    assert.equal(await got.Body?.transformToString(), "only part");
+    // The id names that upload of that key only.
+    await rejectsWith(s3.send(new AbortMultipartUploadCommand({ Bucket: BUCKET, Key: "other-key", UploadId })), "NoSuchUpload", 404);
+  });
+
   it("copies a byte range of an object into a part", async () => {
     await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: "source", Body: "0123456789" }));
     const UploadId = await create("copied");
