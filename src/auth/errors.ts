@@ -5,6 +5,7 @@
  */
 import { AwsError } from "../server/errors.js";
 import type { AuthDialect } from "./types.js";
+import { wireBytes } from "./wire.js";
 
 const SIGNATURE_MISMATCH =
   "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.";
@@ -46,8 +47,10 @@ function signedTextFields(signed: SignedText): Record<string, string> {
   return fields;
 }
 
+/** The bytes that were hashed (see wireBytes), as AWS lists them. */
 function spacedHex(text: string): string {
-  return Buffer.from(text, "utf8").toString("hex").replace(/(..)(?!$)/g, "$1 ");
+  const bytes = wireBytes(text);
+  return (typeof bytes === "string" ? Buffer.from(bytes) : bytes).toString("hex").replace(/(..)(?!$)/g, "$1 ");
 }
 
 export function unknownAccessKey(dialect: AuthDialect, accessKeyId: string): AwsError {

@@ -22,6 +22,7 @@ import {
 import { ChunkedDecoder, Sha256Verifier, sha256Mismatch } from "./payload.js";
 import { isPostForm, readPostForm } from "./post-form.js";
 import { isPathStyleBucketRoot, signatureV2, stringToSignV2 } from "./sigv2.js";
+import { asWireText } from "./wire.js";
 import {
   ALGORITHM,
   canonicalRequest,
@@ -254,7 +255,8 @@ const HEADER_TOKEN = /^[!#$%&'*+.^_`|~0-9a-z-]+$/;
 /** A header carried in a presigned URL's query, refused unless it could have been sent as a header. */
 function hoistHeader(req: AuthRequest, name: string, value: string): void {
   if (!HEADER_TOKEN.test(name)) throw new AwsError("InvalidArgument", `${name} is not a valid header name`, 400, { ArgumentName: name });
-  req.headers[name] = value;
+  // As if sent as a header: its UTF-8 bytes as Latin-1 text, as signatures and services read headers.
+  req.headers[name] = asWireText(value);
 }
 
 // ── SigV2 (S3 only) ─────────────────────────────────────────────────────

@@ -7,6 +7,7 @@
 import { createHmac } from "node:crypto";
 import type { IncomingHttpHeaders } from "node:http";
 import { header } from "./sigv4.js";
+import { asWireText, trimSpaces } from "./wire.js";
 import { queryPairs } from "./uri.js";
 
 /** Query parameters that are part of the signed resource (botocore's list). */
@@ -36,7 +37,7 @@ export function stringToSignV2(req: V2Input, date: string, bucketRootSlash = fal
     .sort()
     .map((name) => {
       const value = req.headers[name];
-      return `${name}:${(Array.isArray(value) ? value.join(",") : (value ?? "")).trim()}\n`;
+      return `${name}:${trimSpaces(Array.isArray(value) ? value.join(",") : (value ?? ""))}\n`;
     })
     .join("");
   return `${req.method}\n${header(req.headers, "content-md5") ?? ""}\n${header(req.headers, "content-type") ?? ""}\n${date}\n${amzHeaders}${canonicalResource(req, bucketRootSlash)}`;
@@ -57,7 +58,7 @@ function canonicalResource(req: V2Input, bucketRootSlash: boolean): string {
   const subresources = queryPairs(req.rawQuery)
     .filter(([name]) => SIGNED_SUBRESOURCES.has(name))
     .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
-    .map(([name, value]) => (value === "" ? name : `${name}=${value}`));
+    .map(([name, value]) => (value === "" ? name : `${name}=${asWireText(value)}`));
   return subresources.length === 0 ? path : `${path}?${subresources.join("&")}`;
 }
 

@@ -8,6 +8,7 @@ import * as crypto from "node:crypto";
 import { createHash, createHmac } from "node:crypto";
 import type { IncomingHttpHeaders } from "node:http";
 import { malformedAuth, malformedQueryAuth } from "./errors.js";
+import { collapseSpaces, wireBytes } from "./wire.js";
 import type { AuthDialect } from "./types.js";
 import { queryPairs, uriEncode } from "./uri.js";
 
@@ -226,7 +227,7 @@ function canonicalQuery(rawQuery: string, presigned: boolean): string {
 function canonicalHeaderValue(value: string | string[] | undefined): string {
   if (value === undefined) return "";
   const joined = Array.isArray(value) ? value.join(",") : value;
-  return isCanonicalValue(joined) ? joined : joined.trim().replace(/\s+/g, " ");
+  return isCanonicalValue(joined) ? joined : collapseSpaces(joined);
 }
 
 /** No whitespace at the ends, none but single spaces inside: the value is its own canonical form (most are). */
@@ -237,8 +238,8 @@ function isCanonicalValue(value: string): boolean {
     if (c === 0x20) {
       if (previousSpace) return false;
       previousSpace = true;
-    } else if (c < 0x20 || c === 0xa0 || c > 0xff) {
-      return false; // tabs and line breaks, and what else \s counts as whitespace: left to the full rule
+    } else if (c < 0x20 || c > 0xff) {
+      return false; // tabs and line breaks: left to the full rule
     } else {
       previousSpace = false;
     }
@@ -303,17 +304,6 @@ export function requestSignature(key: SigningKey, sig: V4Signature, canonical: s
 
 export function stringToSignV4(sig: V4Signature, canonical: string): string {
   return `${ALGORITHM}\n${sig.amzDate}\n${scopeOf(sig)}\n${sha256Hex(wireBytes(canonical))}`;
-}
-
-/**
- * Text built from the request as received, as the bytes it came in. Node
- * hands header values over as Latin-1 text, a character a byte, so a
- * value sent as UTF-8 (`é` from botocore, signed as its UTF-8) must be
- * hashed as those bytes again, not re-encoded. Most requests are ASCII and
- * are hashed as they are.
- */
-export function wireBytes(text: string): string | Buffer {
-  return Buffer.byteLength(text) === text.length ? text : Buffer.from(text, "latin1");
 }
 
 export function hmac(key: string | Buffer, data: string): Buffer {

@@ -57,7 +57,9 @@ export function createEdge(deps: PipelineDeps, internal: InternalApi): Edge {
     // said): that answer still goes out, and closes the connection.
     const pending = (socket as Socket & { _httpMessage?: ServerResponse })._httpMessage;
     if (pending && error.code?.startsWith("HPE_") && pending.req.complete && socket.writable && !pending.writableEnded) {
-      pending.shouldKeepAlive = false;
+      // Its head may already be written, waiting for the turn's end (answerBatch): then it closes once sent.
+      if (pending.headersSent) pending.once("finish", () => socket.destroySoon());
+      else pending.shouldKeepAlive = false;
       return;
     }
     if (!socket.writable || pending) {
@@ -195,7 +197,9 @@ function watchStalledBody(req: IncomingMessage, res: ServerResponse, idleMs: num
   req.setTimeout(idleMs, () => {
     if (req.complete) return;
     if (res.headersSent) {
-      req.socket.destroy();
+      // An answer made but not yet sent (see answerBatch) goes out first.
+      if (res.writableEnded) req.socket.destroy();
+      else res.once("finish", () => req.socket.destroy());
       return;
     }
     const requestId = newRequestId();
