@@ -4,13 +4,16 @@ import {
   CreateBucketCommand,
   CreateSessionCommand,
   DeleteBucketCommand,
+  GetObjectCommand,
   GetBucketLocationCommand,
   HeadBucketCommand,
   ListBucketsCommand,
   ListDirectoryBucketsCommand,
+  ListObjectsV2Command,
   PutObjectCommand,
   S3Client,
 } from "@aws-sdk/client-s3";
+import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import { rejectsWith, startCloud, type TestCloud } from "../support/nimbus.js";
 import { rawRequest } from "../support/raw.js";
 
@@ -128,5 +131,42 @@ describe("S3 buckets", () => {
     await rejectsWith(s3.send(new CreateSessionCommand({ Bucket: "express--use1-az4--x-s3" })), "NotImplemented", 501);
     const buckets = await s3.send(new ListBucketsCommand({}));
     assert.ok(!buckets.Buckets?.some((b) => b.Name === "plain-name-dir" || b.Name === "express--use1-az4--x-s3"));
+  });
+
+  it("sends a request signed for another region than its bucket's there, as a region's endpoint does", async () => {
+    const west = t.s3({ region: "eu-west-1" });
+    await west.send(new CreateBucketCommand({ Bucket: "west-only-bucket", CreateBucketConfiguration: { LocationConstraint: "eu-west-1" } }));
+    await west.send(new PutObjectCommand({ Bucket: "west-only-bucket", Key: "k", Body: "west" }));
+    const port = new URL(t.cloud.endpoint).port;
+    for (const call of [
+      () => s3.send(new GetObjectCommand({ Bucket: "west-only-bucket", Key: "k" })),
+      () => s3.send(new PutObjectCommand({ Bucket: "west-only-bucket", Key: "k", Body: "east" })),
+      () => s3.send(new ListObjectsV2Command({ Bucket: "west-only-bucket" })),
+      () => s3.send(new DeleteBucketCommand({ Bucket: "west-only-bucket" })),
+    ]) {
+      const error = (await rejectsWith(call(), "PermanentRedirect", 301)) as Error & { Endpoint?: string; Bucket?: string; $response?: { headers: Record<string, string> } };
+      assert.equal(error.message, "The bucket you are attempting to access must be addressed using the specified endpoint. Please send all future requests to this endpoint.");
+      assert.deepEqual([error.Endpoint, error.Bucket], [`west-only-bucket.s3.localhost:${port}`, "west-only-bucket"]);
+      assert.equal(error.$response?.headers["x-amz-bucket-region"], "eu-west-1");
+    }
+    // HEAD answers without a body; its header names the region.
+    const head = (await s3.send(new HeadBucketCommand({ Bucket: "west-only-bucket" })).catch((e: unknown) => e)) as {
+      $metadata?: { httpStatusCode?: number };
+      $response?: { headers: Record<string, string> };
+    };
+    assert.equal(head.$metadata?.httpStatusCode, 301);
+    assert.equal(head.$response?.headers["x-amz-bucket-region"], "eu-west-1");
+    // GetBucketLocation finds the region from anywhere, and CreateBucket answers for the name.
+    assert.equal((await s3.send(new GetBucketLocationCommand({ Bucket: "west-only-bucket" }))).LocationConstraint, "eu-west-1");
+    await rejectsWith(s3.send(new CreateBucketCommand({ Bucket: "west-only-bucket" })), "BucketAlreadyOwnedByYou", 409);
+    // An SDK that follows redirects gets its answer; so does a presigned URL signed for the bucket's region.
+    const following = t.s3({ followRegionRedirects: true });
+    const got = await following.send(new GetObjectCommand({ Bucket: "west-only-bucket", Key: "k" }));
+    assert.equal(await got.Body?.transformToString(), "west");
+    const wrong = await fetch(await getSignedUrl(s3, new GetObjectCommand({ Bucket: "west-only-bucket", Key: "k" }), { expiresIn: 60 }), { redirect: "manual" });
+    assert.equal(wrong.status, 301);
+    assert.match(await wrong.text(), /<Code>PermanentRedirect<\/Code>/);
+    const right = await fetch(await getSignedUrl(west, new GetObjectCommand({ Bucket: "west-only-bucket", Key: "k" }), { expiresIn: 60 }));
+    assert.equal(await right.text(), "west");
   });
 });

@@ -114,6 +114,20 @@ export const s3Errors = {
       { UploadId: uploadId },
     ),
   invalidTag: (message: string, fields: Record<string, string> = {}) => new AwsError("InvalidTag", message, 400, fields),
+  /**
+   * A signed request for a bucket of another region, as a region's endpoint
+   * answers it: 301, naming the bucket's endpoint and, in
+   * x-amz-bucket-region, its region, which SDKs follow (botocore at once,
+   * the JavaScript SDK with followRegionRedirects).
+   */
+  permanentRedirect: (bucket: string, bucketRegion: string, endpoint: string) =>
+    new AwsError(
+      "PermanentRedirect",
+      "The bucket you are attempting to access must be addressed using the specified endpoint. Please send all future requests to this endpoint.",
+      301,
+      { Endpoint: endpoint, Bucket: bucket },
+      { "x-amz-bucket-region": bucketRegion },
+    ),
   illegalLocationConstraint: (constraint: string | undefined) =>
     new AwsError(
       "IllegalLocationConstraintException",

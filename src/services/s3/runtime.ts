@@ -24,7 +24,7 @@ import { assertValidKey } from "./names.js";
 import { checkExpectedOwners } from "./expected-owner.js";
 import { bucketConfigOperations } from "./operations/bucket-config.js";
 import { reportConfigOperations } from "./operations/report-configs.js";
-import { bucketOperations } from "./operations/bucket.js";
+import { bucketOperations, virtualHost } from "./operations/bucket.js";
 import { copyOperations } from "./operations/copy.js";
 import { listingOperations } from "./operations/listing.js";
 import { multipartOperations } from "./operations/multipart.js";
@@ -37,6 +37,9 @@ import { S3_XML_ROOTS } from "./xml-roots.js";
 
 /** Largest XML request body S3 reads (DeleteObjects with 1,000 long keys fits). */
 const MAX_XML_BODY = 2 * 1024 * 1024;
+
+/** Operations answered whatever region their bucket is in. */
+const REGION_FREE = new Set(["CreateBucket", "GetBucketLocation"]);
 
 export async function createS3Runtime(env: ServiceEnvironment): Promise<ServiceRuntime> {
   const store = new S3Store(env.kv, env.blobs);
@@ -78,6 +81,12 @@ export async function createS3Runtime(env: ServiceEnvironment): Promise<ServiceR
       if (typeof input.Key === "string") assertValidKey(input.Key);
       if (ctx.principal.type === "anonymous" && op.name !== "CreateBucket" && typeof input.Bucket === "string" && !store.bucket(input.Bucket)) {
         throw s3Errors.noSuchBucket(input.Bucket);
+      }
+      // A request signed (SigV4) for another region than its bucket's is sent there, as a region's endpoint sends it.
+      // CreateBucket answers for the name itself, and GetBucketLocation is how a caller finds the region.
+      if ((ctx.signedWith === "v4-header" || ctx.signedWith === "v4-query") && typeof input.Bucket === "string" && !REGION_FREE.has(op.name)) {
+        const region = store.bucket(input.Bucket)?.region;
+        if (region !== undefined && region !== ctx.region) throw s3Errors.permanentRedirect(input.Bucket, region, virtualHost(input.Bucket, ctx.headers.host));
       }
       // Every operation that takes a bucket owner condition checks it here, before its handler reads the bucket.
       checkExpectedOwners(store, input);

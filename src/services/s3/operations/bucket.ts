@@ -160,8 +160,13 @@ function bucketLocation(bucket: string, region: string, host: string | undefined
 
 /** `http://<bucket>.s3.localhost:<port>/`: the bucket's address on this endpoint, as AWS names `<bucket>.s3.amazonaws.com`. */
 export function virtualHostUrl(bucket: string, host: string | undefined): string {
+  return `http://${virtualHost(bucket, host)}/`;
+}
+
+/** `<bucket>.s3.localhost:<port>`, the host of virtualHostUrl. */
+export function virtualHost(bucket: string, host: string | undefined): string {
   const port = /:(\d+)$/.exec(host ?? "")?.[1];
-  return `http://${bucket}.s3.localhost${port ? `:${port}` : ""}/`;
+  return `${bucket}.s3.localhost${port ? `:${port}` : ""}`;
 }
 
 /**
