@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { crc32 } from "node:zlib";
 import { createHash } from "node:crypto";
 import { after, before, describe, it } from "node:test";
 import {
@@ -98,6 +99,18 @@ describe("S3 multipart uploads", () => {
     assert.equal(await got.Body?.transformToString(), "only part");
     // The id names that upload of that key only.
     await rejectsWith(s3.send(new AbortMultipartUploadCommand({ Bucket: BUCKET, Key: "other-key", UploadId })), "NoSuchUpload", 404);
+  });
+
+  it("answers the checksum a part was sent with when its upload names no algorithm", async () => {
+    const UploadId = await create("unnamed-algorithm");
+    const body = "part body";
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(crc32(Buffer.from(body)));
+    // The SDK sends a CRC32 of every part by default.
+    const part = await s3.send(new UploadPartCommand({ Bucket: BUCKET, Key: "unnamed-algorithm", UploadId, PartNumber: 1, Body: body }));
+    assert.equal(part.ChecksumCRC32, crc.toString("base64"));
+    const parts = await s3.send(new ListPartsCommand({ Bucket: BUCKET, Key: "unnamed-algorithm", UploadId }));
+    assert.equal(parts.Parts?.[0]?.ChecksumCRC32, undefined);
   });
 
   it("copies a byte range of an object into a part", async () => {

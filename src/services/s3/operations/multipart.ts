@@ -268,6 +268,9 @@ export function multipartOperations({ store }: S3Deps): OperationTable {
         return {
           ETag: part.etag,
           ...(part.checksum && upload.checksumAlgorithm ? { [`Checksum${upload.checksumAlgorithm}`]: part.checksum } : {}),
+          // An upload created without an algorithm still answers the checksum a part was sent with, once checked
+          // (SDKs send one by default); ListParts does not show it.
+          ...(!upload.checksumAlgorithm && declared.algorithm ? { [`Checksum${declared.algorithm}`]: body.checksum.value } : {}),
           ...encryptionOutput(upload),
         };
       },
