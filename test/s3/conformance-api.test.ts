@@ -254,6 +254,42 @@ describe("S3 conformance: recorded API answers", () => {
     assert.equal(done.$metadata.httpStatusCode, 200);
   });
 
+  it("judges a conditional Complete's condition before a conflict: 412 or NoSuchKey leave the upload open", async () => {
+    const Key = "judged-first";
+    const begin = async () => {
+      const { UploadId } = await s3.send(new CreateMultipartUploadCommand({ Bucket, Key }));
+      const part = await s3.send(new UploadPartCommand({ Bucket, Key, UploadId, PartNumber: 1, Body: "joined" }));
+      const parts = { Parts: [{ PartNumber: 1, ETag: part.ETag }] };
+      return (conditions: { IfMatch?: string; IfNoneMatch?: string }) =>
+        s3.send(new CompleteMultipartUploadCommand({ Bucket, Key, UploadId, MultipartUpload: parts, ...conditions }));
+    };
+    const failed = async (call: Promise<unknown>, condition: string) => {
+      const refused = fields(await rejectsWith(call, "PreconditionFailed", 412));
+      assert.equal(refused.Condition, condition);
+    };
+
+    // Written since the upload began, under an If-Match naming the old object: the condition fails first.
+    const old = await s3.send(new PutObjectCommand({ Bucket, Key, Body: "old" }));
+    const overwritten = await begin();
+    await s3.send(new PutObjectCommand({ Bucket, Key, Body: "new" }));
+    await failed(overwritten({ IfMatch: old.ETag }), "If-Match");
+    assert.equal((await overwritten({})).$metadata.httpStatusCode, 200);
+
+    // Created since the upload began, under If-None-Match: *.
+    await s3.send(new DeleteObjectCommand({ Bucket, Key }));
+    const created = await begin();
+    await s3.send(new PutObjectCommand({ Bucket, Key, Body: "now here" }));
+    await failed(created({ IfNoneMatch: "*" }), "If-None-Match");
+
+    // Deleted since: If-Match finds no object (NoSuchKey); once it is back, the condition holds and the conflict shows.
+    const current = await s3.send(new PutObjectCommand({ Bucket, Key, Body: "current" }));
+    const deleted = await begin();
+    await s3.send(new DeleteObjectCommand({ Bucket, Key }));
+    await rejectsWith(deleted({ IfMatch: current.ETag }), "NoSuchKey", 404);
+    const back = await s3.send(new PutObjectCommand({ Bucket, Key, Body: "back" }));
+    await rejectsWith(deleted({ IfMatch: back.ETag }), "ConditionalRequestConflict", 409);
+  });
+
   it("applies the tags CreateBucket is given", async () => {
     const tagged = "born-tagged";
     await s3.send(new CreateBucketCommand({ Bucket: tagged, CreateBucketConfiguration: { Tags: [{ Key: "team", Value: "blue" }] } }));

@@ -45,7 +45,9 @@ describe("S3 Object Lock", () => {
     );
     const set = await s3.send(new GetObjectLockConfigurationCommand({ Bucket: LOCKED }));
     assert.deepEqual(set.ObjectLockConfiguration?.Rule, { DefaultRetention: { Mode: "GOVERNANCE", Days: 1 } });
-    await rejectsWith(s3.send(new PutBucketVersioningCommand({ Bucket: LOCKED, VersioningConfiguration: { Status: "Suspended" } })), "InvalidBucketState", 409);
+    const locked = await rejectsWith(s3.send(new PutBucketVersioningCommand({ Bucket: LOCKED, VersioningConfiguration: { Status: "Suspended" } })), "InvalidBucketState", 409);
+    // Code and message only, as AWS answers (LocalStack's AWS-recorded snapshots).
+    assert.equal((locked as Error & { BucketName?: string }).BucketName, undefined);
     // At most 100 years, and never a date no client could read back.
     await rejectsWith(
       s3.send(new PutObjectLockConfigurationCommand({ Bucket: LOCKED, ObjectLockConfiguration: { ObjectLockEnabled: "Enabled", Rule: { DefaultRetention: { Mode: "GOVERNANCE", Days: 40_000 } } } })),

@@ -226,7 +226,7 @@ export function bucketConfigOperations(deps: S3Deps): OperationTable {
         if (status === undefined) throw new AwsError("IllegalVersioningConfigurationException", "The Versioning element must be specified", 400);
         if (status === "Suspended") refuseVersioningChange(requireBucket(store, input.Bucket));
         if (status === "Suspended" && store.bucket(input.Bucket)?.objectLock) {
-          throw new AwsError("InvalidBucketState", "An Object Lock configuration is present on this bucket, so the versioning state cannot be changed.", 409, { BucketName: input.Bucket });
+          throw new AwsError("InvalidBucketState", "An Object Lock configuration is present on this bucket, so the versioning state cannot be changed.", 409);
         }
         await store.setVersioning(input.Bucket, status);
         return {};
@@ -349,9 +349,10 @@ export function bucketConfigOperations(deps: S3Deps): OperationTable {
       authorize: (i) => [{ action: "s3:PutAccelerateConfiguration", resource: bucketArn(i.Bucket) }],
       async handle(input) {
         requireBucket(store, input.Bucket);
+        // The name is judged before the document, in S3's own words (which differ from its documentation's).
+        if (input.Bucket.includes(".")) throw s3Errors.invalidRequest("S3 Transfer Acceleration is not supported for buckets with periods (.) in their names");
         const status = input.AccelerateConfiguration?.Status;
         if (status !== "Enabled" && status !== "Suspended") throw s3Errors.malformedXml();
-        if (input.Bucket.includes(".")) throw s3Errors.invalidRequest("Amazon S3 Transfer Acceleration is not supported for buckets with periods (.) in their names.");
         await store.updateBucket(input.Bucket, (bucket) => ({ ...bucket, accelerate: status }));
         return {};
       },
@@ -454,7 +455,7 @@ export function bucketConfigOperations(deps: S3Deps): OperationTable {
         if (input.ObjectLockConfiguration === undefined) throw s3Errors.missingRequestBody();
         const lock = validateLockConfiguration(input.ObjectLockConfiguration);
         if (bucket.versioning !== "Enabled") {
-          throw new AwsError("InvalidBucketState", "Versioning must be 'Enabled' on the bucket to apply a Object Lock configuration", 409, { BucketName: input.Bucket });
+          throw new AwsError("InvalidBucketState", "Versioning must be 'Enabled' on the bucket to apply a Object Lock configuration", 409);
         }
         await store.updateBucket(input.Bucket, (b) => ({ ...b, objectLock: lock }));
         return {};

@@ -167,6 +167,8 @@ export function multipartOperations({ store }: S3Deps): OperationTable {
     }
     let versionId: string | undefined;
     try {
+      // The condition is judged first (412, or NoSuchKey for If-Match, leaves the upload to try again); one that
+      // holds of a key written since the upload began is a conflict.
       versionId = await storeNewObject(store, input, record, undefined, (previous) => checkNoConflict(input, upload, previous));
     } catch (error) {
       // After a conflict the upload is over: S3 wants it started again, every part re-sent.

@@ -284,7 +284,7 @@ export function requireContentLength(ctx: RequestContext, declared: number | und
 
 /**
  * Stores a freshly written object, honouring conditional-write headers
- * (after `checkFirst`, given the object it would replace); frees the blob
+ * (then `checkAfter`, given the object it would replace); frees the blob
  * if refused.
  */
 export async function storeNewObject(
@@ -292,12 +292,12 @@ export async function storeNewObject(
   input: ObjectInput & { IfMatch?: string; IfNoneMatch?: string },
   record: ObjectRecord,
   inlineBody: Buffer | undefined,
-  checkFirst?: (previous: ObjectRecord | undefined) => void,
+  checkAfter?: (previous: ObjectRecord | undefined) => void,
 ): Promise<string | undefined> {
   try {
     return await store.putObject(input.Bucket, input.Key, record, inlineBody, (previous) => {
-      checkFirst?.(previous);
       checkWriteConditions(input, input.Key, previous);
+      checkAfter?.(previous);
     });
   } catch (error) {
     await store.discardBody(record);
