@@ -220,15 +220,18 @@ describe("S3 conformance: recorded API answers", () => {
     }
   });
 
+  /** Starts a one-part upload of `Key`; the function it answers completes it under the conditions given. */
+  const beginUpload = async (Key: string) => {
+    const { UploadId } = await s3.send(new CreateMultipartUploadCommand({ Bucket, Key }));
+    const part = await s3.send(new UploadPartCommand({ Bucket, Key, UploadId, PartNumber: 1, Body: "joined" }));
+    const parts = { Parts: [{ PartNumber: 1, ETag: part.ETag }] };
+    return (conditions: { IfMatch?: string; IfNoneMatch?: string }) =>
+      s3.send(new CompleteMultipartUploadCommand({ Bucket, Key, UploadId, MultipartUpload: parts, ...conditions }));
+  };
+
   it("refuses a conditional Complete with 409, ending the upload, when the key was written or deleted since the upload began", async () => {
     const Key = "contended";
-    const begin = async () => {
-      const { UploadId } = await s3.send(new CreateMultipartUploadCommand({ Bucket, Key }));
-      const part = await s3.send(new UploadPartCommand({ Bucket, Key, UploadId, PartNumber: 1, Body: "joined" }));
-      const parts = { Parts: [{ PartNumber: 1, ETag: part.ETag }] };
-      return (conditions: { IfMatch?: string; IfNoneMatch?: string }) =>
-        s3.send(new CompleteMultipartUploadCommand({ Bucket, Key, UploadId, MultipartUpload: parts, ...conditions }));
-    };
+    const begin = () => beginUpload(Key);
     const conflict = async (call: Promise<unknown>, condition: string) => {
       const refused = fields(await rejectsWith(call, "ConditionalRequestConflict", 409));
       assert.equal(refused.message, "The conditional request cannot succeed due to a conflicting operation against this resource.");
@@ -256,13 +259,7 @@ describe("S3 conformance: recorded API answers", () => {
 
   it("judges a conditional Complete's condition before a conflict: 412 or NoSuchKey leave the upload open", async () => {
     const Key = "judged-first";
-    const begin = async () => {
-      const { UploadId } = await s3.send(new CreateMultipartUploadCommand({ Bucket, Key }));
-      const part = await s3.send(new UploadPartCommand({ Bucket, Key, UploadId, PartNumber: 1, Body: "joined" }));
-      const parts = { Parts: [{ PartNumber: 1, ETag: part.ETag }] };
-      return (conditions: { IfMatch?: string; IfNoneMatch?: string }) =>
-        s3.send(new CompleteMultipartUploadCommand({ Bucket, Key, UploadId, MultipartUpload: parts, ...conditions }));
-    };
+    const begin = () => beginUpload(Key);
     const failed = async (call: Promise<unknown>, condition: string) => {
       const refused = fields(await rejectsWith(call, "PreconditionFailed", 412));
       assert.equal(refused.Condition, condition);
