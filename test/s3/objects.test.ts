@@ -173,6 +173,37 @@ describe("S3 objects", () => {
     await rejectsWith(s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: "del" })), "NoSuchKey", 404);
   });
 
+  it("deletes an object only while it matches the If-Match it is given", async () => {
+    const { ETag } = await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: "cond-del", Body: "one" }));
+    const refused = await rejectsWith(s3.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: "cond-del", IfMatch: '"00000000000000000000000000000000"' })), "PreconditionFailed", 412);
+    assert.equal((refused as Error & { Condition?: string }).Condition, "If-Match");
+    assert.equal(await (await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: "cond-del" }))).Body?.transformToString(), "one");
+    assert.equal((await s3.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: "cond-del", IfMatch: ETag }))).$metadata.httpStatusCode, 204);
+    await rejectsWith(s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: "cond-del" })), "NoSuchKey", 404);
+    // `*` asks that it exist.
+    await rejectsWith(s3.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: "cond-del", IfMatch: "*" })), "NoSuchKey", 404);
+    await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: "cond-del", Body: "two" }));
+    assert.equal((await s3.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: "cond-del", IfMatch: "*" }))).$metadata.httpStatusCode, 204);
+  });
+
+  it("deletes each of many objects only while it matches the ETag named with it", async () => {
+    const kept = await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: "etag-kept", Body: "kept" }));
+    const gone = await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: "etag-gone", Body: "gone" }));
+    const out = await s3.send(
+      new DeleteObjectsCommand({
+        Bucket: BUCKET,
+        Delete: { Objects: [{ Key: "etag-gone", ETag: gone.ETag }, { Key: "etag-kept", ETag: '"0123456789abcdef0123456789abcdef"' }, { Key: "etag-never", ETag: kept.ETag }] },
+      }),
+    );
+    assert.deepEqual(out.Deleted?.map((d) => d.Key), ["etag-gone"]);
+    assert.deepEqual(
+      out.Errors?.map((e) => [e.Key, e.Code]),
+      [["etag-kept", "PreconditionFailed"], ["etag-never", "NoSuchKey"]],
+    );
+    assert.equal(await (await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: "etag-kept" }))).Body?.transformToString(), "kept");
+    await rejectsWith(s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: "etag-gone" })), "NoSuchKey", 404);
+  });
+
   it("deletes many objects, verbose and quiet", async () => {
     for (const k of ["m1", "m2", "m3"]) await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: k, Body: k }));
     const verbose = await s3.send(new DeleteObjectsCommand({ Bucket: BUCKET, Delete: { Objects: [{ Key: "m1" }, { Key: "m2" }, { Key: "never" }] } }));

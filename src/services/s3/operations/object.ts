@@ -7,7 +7,7 @@ import type { AuthorizationRequirement, OperationTable } from "../../../server/s
 import type { RequestContext } from "../../../server/context.js";
 import { AwsError } from "../../../server/errors.js";
 import { declaredDigests, ingestBody, INLINE_BODY_BYTES, MAX_PUT_BYTES, type IngestedBody } from "../body.js";
-import { checkReadConditions, checkWriteConditionHeaders, checkWriteConditions, parseRange, type ReadConditions } from "../conditions.js";
+import { checkReadConditions, checkWriteConditionHeaders, checkWriteConditions, etagMatches, parseRange, type ReadConditions } from "../conditions.js";
 import { s3Errors } from "../errors.js";
 import { assertValidKey, bucketArn, objectArn } from "../names.js";
 import {
@@ -88,11 +88,12 @@ const OBJECT_ATTRIBUTES: ReadonlySet<string> = new Set(["ETag", "Checksum", "Obj
 interface DeleteObjectInput extends ObjectInput {
   VersionId?: string;
   BypassGovernanceRetention?: boolean;
+  IfMatch?: string;
 }
 
 interface DeleteObjectsInput {
   Bucket: string;
-  Delete: { Objects?: { Key: string; VersionId?: string }[]; Quiet?: boolean };
+  Delete: { Objects?: { Key: string; VersionId?: string; ETag?: string }[]; Quiet?: boolean };
   BypassGovernanceRetention?: boolean;
 }
 
@@ -205,13 +206,31 @@ export function objectOperations({ store }: S3Deps): OperationTable {
     }),
 
     DeleteObject: operation<DeleteObjectInput>({
-      authorize: (i) => [objectRequirement("s3:DeleteObject", i.Bucket, i.Key, i.VersionId)],
+      // A delete conditional on an ETag reads the object too (S3's conditional deletes need s3:GetObject).
+      authorize: (i) => [
+        objectRequirement("s3:DeleteObject", i.Bucket, i.Key, i.VersionId),
+        ...(i.IfMatch !== undefined && i.IfMatch.trim() !== "*" ? [objectRequirement("s3:GetObject", i.Bucket, i.Key, undefined)] : []),
+      ],
       async handle(input, ctx) {
         const bucket = requireBucket(store, input.Bucket);
         refuseGovernanceBypass(bucket, input.BypassGovernanceRetention);
         checkVersionId(bucket, input.VersionId);
+        // If-Match is judged against the current version: 412 when its ETag differs, NoSuchKey when there is none;
+        // the delete then applies only while that version is still current.
+        let current: string | undefined;
+        if (input.IfMatch !== undefined) {
+          const object = store.object(input.Bucket, input.Key);
+          checkWriteConditions({ IfMatch: input.IfMatch }, input.Key, object);
+          current = object?.blob;
+        }
         const guard = lockGuard(bucket, input.BypassGovernanceRetention, ctx.now().getTime());
-        const [outcome] = await store.deleteKeys(input.Bucket, [{ key: input.Key, versionId: input.VersionId }], wholeSeconds(ctx.now()), ctx.accountId, guard);
+        const target = { key: input.Key, versionId: input.VersionId, ...(current !== undefined ? { current } : {}) };
+        const [outcome] = await store.deleteKeys(input.Bucket, [target], wholeSeconds(ctx.now()), ctx.accountId, guard);
+        // Replaced between the check and the delete: the delete was not applied.
+        if (current !== undefined) {
+          const after = store.object(input.Bucket, input.Key);
+          if (after !== undefined && after.blob !== current) throw s3Errors.preconditionFailed("If-Match");
+        }
         if (outcome?.locked) throw lockedVersion();
         return { DeleteMarker: outcome?.deleteMarker, VersionId: outcome?.versionId };
       },
@@ -228,11 +247,11 @@ export function objectOperations({ store }: S3Deps): OperationTable {
         requireIntegrityHeader(ctx);
         refuseGovernanceBypass(bucket, input.BypassGovernanceRetention);
         const errors: { Key: string; VersionId?: string; Code: string; Message: string }[] = [];
-        const targets: { key: string; versionId?: string }[] = [];
+        const targets: { key: string; versionId?: string; current?: string }[] = [];
         if (objects.some((o) => o.Key === undefined)) throw s3Errors.malformedXml();
         // A key named twice (with the same version, or none) is deleted, and answered, once.
         const named = new Set<string>();
-        for (const { Key, VersionId } of objects) {
+        for (const { Key, VersionId, ETag } of objects) {
           const id = `${VersionId ?? ""}/${Key}`;
           if (named.has(id)) continue;
           named.add(id);
@@ -240,6 +259,13 @@ export function objectOperations({ store }: S3Deps): OperationTable {
           else if (VersionId !== undefined && !isVersionId(bucket, VersionId)) errors.push({ Key, VersionId, Code: "NoSuchVersion", Message: "The specified version does not exist." });
           else if (ctx.permits && !ctx.permits(objectRequirement("s3:DeleteObject", input.Bucket, Key, VersionId))) {
             errors.push({ Key, ...(VersionId !== undefined ? { VersionId } : {}), Code: "AccessDenied", Message: "Access Denied" });
+          } else if (ETag !== undefined) {
+            // A conditional delete, as DeleteObject's If-Match: of the current version, while it stays current.
+            const current = store.object(input.Bucket, Key);
+            if (ctx.permits && !ctx.permits(objectRequirement("s3:GetObject", input.Bucket, Key, undefined))) errors.push({ Key, Code: "AccessDenied", Message: "Access Denied" });
+            else if (!current) errors.push({ Key, Code: "NoSuchKey", Message: "The specified key does not exist." });
+            else if (!etagMatches(ETag, current.etag)) errors.push({ Key, Code: "PreconditionFailed", Message: "At least one of the pre-conditions you specified did not hold" });
+            else targets.push({ key: Key, versionId: VersionId, current: current.blob });
           } else targets.push({ key: Key, versionId: VersionId });
         }
         const guard = lockGuard(bucket, input.BypassGovernanceRetention, ctx.now().getTime());
