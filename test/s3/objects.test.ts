@@ -9,8 +9,10 @@ import {
   GetBucketTaggingCommand,
   GetObjectCommand,
   HeadObjectCommand,
+  ListObjectVersionsCommand,
   ListObjectsCommand,
   ListObjectsV2Command,
+  PutBucketVersioningCommand,
   PutObjectCommand,
   PutObjectTaggingCommand,
   S3Client,
@@ -184,6 +186,17 @@ describe("S3 objects", () => {
     await rejectsWith(s3.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: "cond-del", IfMatch: "*" })), "NoSuchKey", 404);
     await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: "cond-del", Body: "two" }));
     assert.equal((await s3.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: "cond-del", IfMatch: "*" }))).$metadata.httpStatusCode, 204);
+  });
+
+  it("deletes the current version named by id under an If-Match of its own ETag, bringing back the one before", async () => {
+    await s3.send(new CreateBucketCommand({ Bucket: "cond-versions" }));
+    await s3.send(new PutBucketVersioningCommand({ Bucket: "cond-versions", VersioningConfiguration: { Status: "Enabled" } }));
+    const v1 = await s3.send(new PutObjectCommand({ Bucket: "cond-versions", Key: "k", Body: "1" }));
+    const v2 = await s3.send(new PutObjectCommand({ Bucket: "cond-versions", Key: "k", Body: "2" }));
+    const out = await s3.send(new DeleteObjectCommand({ Bucket: "cond-versions", Key: "k", VersionId: v2.VersionId, IfMatch: v2.ETag }));
+    assert.equal(out.$metadata.httpStatusCode, 204);
+    const versions = await s3.send(new ListObjectVersionsCommand({ Bucket: "cond-versions" }));
+    assert.deepEqual(versions.Versions?.map((v) => v.VersionId), [v1.VersionId]);
   });
 
   it("deletes each of many objects only while it matches the ETag named with it", async () => {

@@ -215,8 +215,9 @@ export function objectOperations({ store }: S3Deps): OperationTable {
         const bucket = requireBucket(store, input.Bucket);
         refuseGovernanceBypass(bucket, input.BypassGovernanceRetention);
         checkVersionId(bucket, input.VersionId);
-        // If-Match is judged against the current version: 412 when its ETag differs, NoSuchKey when there is none;
-        // the delete then applies only while that version is still current.
+        // If-Match is judged against the current version (S3: "conditional delete evaluations only apply to the
+        // current version"): 412 when its ETag differs, NoSuchKey when there is none; the delete then applies only
+        // while that version is still current.
         let current: string | undefined;
         if (input.IfMatch !== undefined) {
           const object = store.object(input.Bucket, input.Key);
@@ -226,11 +227,6 @@ export function objectOperations({ store }: S3Deps): OperationTable {
         const guard = lockGuard(bucket, input.BypassGovernanceRetention, ctx.now().getTime());
         const target = { key: input.Key, versionId: input.VersionId, ...(current !== undefined ? { current } : {}) };
         const [outcome] = await store.deleteKeys(input.Bucket, [target], wholeSeconds(ctx.now()), ctx.accountId, guard);
-        // Replaced between the check and the delete: the delete was not applied.
-        if (current !== undefined) {
-          const after = store.object(input.Bucket, input.Key);
-          if (after !== undefined && after.blob !== current) throw s3Errors.preconditionFailed("If-Match");
-        }
         if (outcome?.locked) throw lockedVersion();
         return { DeleteMarker: outcome?.deleteMarker, VersionId: outcome?.versionId };
       },
@@ -262,9 +258,10 @@ export function objectOperations({ store }: S3Deps): OperationTable {
           } else if (ETag !== undefined) {
             // A conditional delete, as DeleteObject's If-Match: of the current version, while it stays current.
             const current = store.object(input.Bucket, Key);
-            if (ctx.permits && !ctx.permits(objectRequirement("s3:GetObject", input.Bucket, Key, undefined))) errors.push({ Key, Code: "AccessDenied", Message: "Access Denied" });
-            else if (!current) errors.push({ Key, Code: "NoSuchKey", Message: "The specified key does not exist." });
-            else if (!etagMatches(ETag, current.etag)) errors.push({ Key, Code: "PreconditionFailed", Message: "At least one of the pre-conditions you specified did not hold" });
+            const entry = { Key, ...(VersionId !== undefined ? { VersionId } : {}) };
+            if (ctx.permits && !ctx.permits(objectRequirement("s3:GetObject", input.Bucket, Key, undefined))) errors.push({ ...entry, Code: "AccessDenied", Message: "Access Denied" });
+            else if (!current) errors.push({ ...entry, Code: "NoSuchKey", Message: "The specified key does not exist." });
+            else if (!etagMatches(ETag, current.etag)) errors.push({ ...entry, Code: "PreconditionFailed", Message: "At least one of the pre-conditions you specified did not hold" });
             else targets.push({ key: Key, versionId: VersionId, current: current.blob });
           } else targets.push({ key: Key, versionId: VersionId });
         }
