@@ -40,6 +40,24 @@ describe("IAM OpenID Connect providers", () => {
     await iam.send(new DeleteOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: arn }));
     assert.deepEqual((await iam.send(new ListOpenIDConnectProvidersCommand({}))).OpenIDConnectProviderList, []);
     await rejectsWith(iam.send(new GetOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: arn })), "NoSuchEntityException", 404);
-    await rejectsWith(iam.send(new DeleteOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: arn })), "NoSuchEntityException", 404);
+    const gone = await rejectsWith(iam.send(new DeleteOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: arn })), "NoSuchEntityException", 404);
+    assert.equal(gone.message, `OpenId connect Provider ${arn} cannot be found.`);
+  });
+
+  it("refuses what IAM refuses, in its words (LocalStack's AWS-recorded OIDC snapshots)", async () => {
+    const create = (input: { Url: string; ThumbprintList?: string[]; ClientIDList?: string[] }) => iam.send(new CreateOpenIDConnectProviderCommand(input));
+    const cases: [Promise<unknown>, string, number, string][] = [
+      [create({ Url: "example.org", ThumbprintList: ["a".repeat(40)] }), "ValidationError", 400, "Invalid Open ID Connect Provider URL"],
+      [create({ Url: "http://example.org", ThumbprintList: ["a".repeat(40)] }), "ValidationError", 400, "Invalid Open ID Connect Provider URL"],
+      [create({ Url: "https://thumbs.example.com", ThumbprintList: "abcdef".split("").map((c) => c.repeat(40)) }), "InvalidInputException", 400, "Thumbprint list must contain fewer than 5 entries."],
+      [
+        create({ Url: "https://clients.example.com", ThumbprintList: ["a".repeat(40)], ClientIDList: Array.from({ length: 101 }, (_, i) => String(i)) }),
+        "LimitExceededException",
+        409,
+        "Cannot exceed quota for ClientIdsPerOpenIdConnectProvider: 100",
+      ],
+    ];
+    for (const [call, code, status, message] of cases) assert.equal((await rejectsWith(call, code, status)).message, message);
+    assert.deepEqual((await iam.send(new ListOpenIDConnectProvidersCommand({}))).OpenIDConnectProviderList, []);
   });
 });

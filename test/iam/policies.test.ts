@@ -102,6 +102,10 @@ describe("IAM policies", () => {
     assert.deepEqual((await iam.send(new ListAttachedUserPoliciesCommand({ UserName: "pat", PathPrefix: "/nothing/" }))).AttachedPolicies, []);
     await iam.send(new DetachUserPolicyCommand({ UserName: "pat", PolicyArn: arn }));
     await rejectsWith(iam.send(new DetachUserPolicyCommand({ UserName: "pat", PolicyArn: arn })), "NoSuchEntityException", 404);
+    // A policy that does not exist is worded as one not attached (LocalStack's AWS-recorded detach-nonexistent-policy-error).
+    const absent = "arn:aws:iam::aws:policy/Nonexistent";
+    const detached = await rejectsWith(iam.send(new DetachUserPolicyCommand({ UserName: "pat", PolicyArn: absent })), "NoSuchEntityException", 404);
+    assert.equal(detached.message, `Policy ${absent} was not found.`);
     await iam.send(new DeletePolicyCommand({ PolicyArn: arn }));
     await rejectsWith(iam.send(new GetPolicyCommand({ PolicyArn: arn })), "NoSuchEntityException", 404);
     await rejectsWith(iam.send(new AttachUserPolicyCommand({ UserName: "pat", PolicyArn: "arn:aws:iam::aws:policy/NoSuchPolicy" })), "NoSuchEntityException", 404);

@@ -162,7 +162,8 @@ function operationsFor(store: IamStore, { kind, label, member }: Kind): Operatio
       const isArn = arn.startsWith("arn:") && arn.split(":").length >= 6;
       throw isArn ? iamErrors.invalidInput(`ARN ${arn} is not valid.`) : iamErrors.validation(`ARN ${arn} is not valid.`);
     }
-    const policy = findPolicyIn(store, ctx, arn);
+    // Detaching a policy that does not exist is worded as detaching one that is not attached.
+    const policy = findPolicyIn(store, ctx, arn, attach ? undefined : () => iamErrors.notAttached(arn));
     await store.kv.transaction((tx) => {
       const entities = tx.store<Entity>(ENTITY_STORES[kind]);
       const entity = entities.get(entityKey(ctx, name));

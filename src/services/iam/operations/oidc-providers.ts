@@ -3,11 +3,12 @@
  * GetOpenIDConnectProvider, ListOpenIDConnectProviders,
  * DeleteOpenIDConnectProvider. A provider is named by its URL without the
  * scheme (`arn:aws:iam::<account>:oidc-provider/<host and path>`), which
- * is also how IAM answers an https URL; its client ids and thumbprints are
- * kept as given.
+ * is also how IAM answers its URL (which must be https); its client ids
+ * and thumbprints are kept as given, within IAM's quotas.
  */
 import type { RequestContext } from "../../../server/context.js";
 import { AwsError } from "../../../server/errors.js";
+import { iamErrors } from "../errors.js";
 import { defineOperation, type OperationTable } from "../../../server/service.js";
 import { prefixRange } from "../../../storage/index.js";
 import type { IamStore, Tag } from "../store.js";
@@ -30,10 +31,9 @@ interface ProviderInput {
   OpenIDConnectProviderArn: string;
 }
 
-/** The URL as IAM answers it: an https URL without its scheme, any other as given. */
-function answeredUrl(url: string): string {
-  return url.startsWith("https://") ? url.slice("https://".length) : url;
-}
+/** IAM's quotas on a provider's thumbprints and client ids. */
+const MAX_THUMBPRINTS = 5;
+const MAX_CLIENT_IDS = 100;
 
 export function oidcProviderOperations(store: IamStore): OperationTable {
   const providers = store.kv.store<ProviderRecord>(PROVIDERS);
@@ -50,13 +50,16 @@ export function oidcProviderOperations(store: IamStore): OperationTable {
     CreateOpenIDConnectProvider: defineOperation<{ Url: string; ClientIDList?: string[]; ThumbprintList?: string[]; Tags?: Tag[] }>({
       authorize: (i, ctx) => [{ action: "iam:CreateOpenIDConnectProvider", resource: `arn:aws:iam::${ctx.accountId}:oidc-provider/${String(i.Url).replace(/^[a-z]+:\/\//i, "")}` }],
       async handle(input, ctx) {
+        if (!/^https:\/\/[^/]/i.test(input.Url)) throw iamErrors.validation("Invalid Open ID Connect Provider URL");
+        if ((input.ThumbprintList?.length ?? 0) > MAX_THUMBPRINTS) throw iamErrors.invalidInput(`Thumbprint list must contain fewer than ${MAX_THUMBPRINTS} entries.`);
+        if ((input.ClientIDList?.length ?? 0) > MAX_CLIENT_IDS) throw iamErrors.limitExceeded("ClientIdsPerOpenIdConnectProvider", MAX_CLIENT_IDS);
         const tags = checkTags(input.Tags ?? [], "TagsPerOpenIdConnectProvider");
         const name = input.Url.replace(/^[a-z]+:\/\//i, "");
         const arn = `arn:aws:iam::${ctx.accountId}:oidc-provider/${name}`;
         const record: ProviderRecord = {
           accountId: ctx.accountId,
           arn,
-          url: answeredUrl(input.Url),
+          url: name,
           clientIds: input.ClientIDList ?? [],
           thumbprints: input.ThumbprintList ?? [],
           tags,
@@ -96,8 +99,9 @@ export function oidcProviderOperations(store: IamStore): OperationTable {
       authorize: onProvider("DeleteOpenIDConnectProvider"),
       async handle(input, ctx) {
         await providers.transaction((tx) => {
-          if (!tx.get(key(ctx, input.OpenIDConnectProviderArn))) throw notFound(input.OpenIDConnectProviderArn);
-          tx.remove(key(ctx, input.OpenIDConnectProviderArn));
+          const arn = input.OpenIDConnectProviderArn;
+          if (!tx.get(key(ctx, arn))) throw new AwsError("NoSuchEntity", `OpenId connect Provider ${arn} cannot be found.`, 404);
+          tx.remove(key(ctx, arn));
         });
         return {};
       },

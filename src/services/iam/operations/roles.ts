@@ -63,9 +63,10 @@ const MAX_TRUST_POLICY_SIZE = 2048;
 /**
  * How a role is described depends on where: CreateRole and instance
  * profiles give the bare role (CreateRole with its tags), ListRoles adds
- * its description and session length, GetRole everything it knows.
+ * its description and session length, GetRole everything it knows, and
+ * UpdateRoleDescription the description without session length or last use.
  */
-export type RoleView = "created" | "profile" | "listed" | "full";
+export type RoleView = "created" | "profile" | "listed" | "full" | "described";
 
 export function roleOutput(role: RoleRecord, view: RoleView) {
   const output: Record<string, unknown> = {
@@ -76,11 +77,9 @@ export function roleOutput(role: RoleRecord, view: RoleView) {
     CreateDate: new Date(role.createdAt),
     AssumeRolePolicyDocument: encodeDocument(role.assumeRolePolicy),
   };
-  if (view === "listed" || view === "full") {
-    output.Description = role.description;
-    output.MaxSessionDuration = role.maxSessionDuration;
-  }
-  if ((view === "created" || view === "full") && role.tags.length > 0) output.Tags = role.tags;
+  if (view === "listed" || view === "full" || view === "described") output.Description = role.description;
+  if (view === "listed" || view === "full") output.MaxSessionDuration = role.maxSessionDuration;
+  if ((view === "created" || view === "full" || view === "described") && role.tags.length > 0) output.Tags = role.tags;
   // GetRole always answers when the role was last used; Nimbus does not track it, as for a role never used.
   if (view === "full") output.RoleLastUsed = {};
   return output;
@@ -174,7 +173,7 @@ export function roleOperations(store: IamStore): OperationTable {
     UpdateRoleDescription: defineOperation<RoleInput & { Description: string }>({
       authorize: (i, ctx) => [{ action: "iam:UpdateRoleDescription", resource: resource(ctx, i.RoleName) }],
       async handle(input, ctx) {
-        return { Role: roleOutput(await changeRole(ctx, input.RoleName, (role) => ({ ...role, description: input.Description })), "full") };
+        return { Role: roleOutput(await changeRole(ctx, input.RoleName, (role) => ({ ...role, description: input.Description })), "described") };
       },
     }),
 
