@@ -3,7 +3,9 @@
  * snapshots of listing, bucket and precondition cases), through the AWS SDK
  * for JavaScript v3: multipart-upload listing markers, ListParts and
  * ListObjectsV2 paging details, ListBuckets' region check, SSE-S3 on every
- * object, and a copy condition dated in the future.
+ * object, a copy condition dated in the future, and (from test_s3.py's
+ * snapshots) the listings' element order and region header, copies in
+ * place and replication refusals.
  */
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
@@ -18,6 +20,9 @@ import {
   ListMultipartUploadsCommand,
   ListObjectsV2Command,
   ListPartsCommand,
+  PutBucketEncryptionCommand,
+  PutBucketReplicationCommand,
+  PutBucketVersioningCommand,
   PutObjectCommand,
   UploadPartCommand,
   type S3Client,
@@ -178,6 +183,82 @@ describe("S3 conformance: recorded AWS answers", () => {
     const again = await upload(Bucket, "none");
     const none = await rejectsWith(s3.send(new CompleteMultipartUploadCommand({ Bucket, Key: "none", UploadId: again })), "InvalidRequest", 400);
     assert.equal(none.message, "You must specify at least one part");
+  });
+
+  it("lists in S3's element order, naming the bucket's region (test_response_structure, test_region_header_exists)", async () => {
+    const Bucket = await bucket("wire-order");
+    await s3.send(new PutObjectCommand({ Bucket, Key: "k", Body: "x" }));
+    const elements = (xml: string, root: string) => [...xml.slice(xml.indexOf(`<${root}`)).matchAll(/<([A-Za-z]+)>/g)].map((m) => m[1]);
+    const top = (xml: string, root: string, children: string[]) => elements(xml, root).filter((name) => children.includes(name));
+    const v1 = await rawRequest(t.cloud.endpoint, { method: "GET", path: `/${Bucket}` });
+    assert.deepEqual(top(v1.body, "ListBucketResult", ["Name", "Prefix", "Marker", "MaxKeys", "IsTruncated", "Contents"]), ["Name", "Prefix", "Marker", "MaxKeys", "IsTruncated", "Contents"]);
+    const v2 = await rawRequest(t.cloud.endpoint, { method: "GET", path: `/${Bucket}`, query: { "list-type": "2", "start-after": "a" } });
+    assert.deepEqual(top(v2.body, "ListBucketResult", ["Name", "Prefix", "StartAfter", "KeyCount", "MaxKeys", "IsTruncated", "Contents"]), [
+      "Name",
+      "Prefix",
+      "StartAfter",
+      "KeyCount",
+      "MaxKeys",
+      "IsTruncated",
+      "Contents",
+    ]);
+    const versions = await rawRequest(t.cloud.endpoint, { method: "GET", path: `/${Bucket}`, query: { versions: "" } });
+    assert.deepEqual(top(versions.body, "ListVersionsResult", ["Name", "Prefix", "KeyMarker", "VersionIdMarker", "MaxKeys", "IsTruncated", "Version"]), [
+      "Name",
+      "Prefix",
+      "KeyMarker",
+      "VersionIdMarker",
+      "MaxKeys",
+      "IsTruncated",
+      "Version",
+    ]);
+    for (const answer of [v1, v2, versions]) assert.equal(answer.headers["x-amz-bucket-region"], "us-east-1");
+    const buckets = await rawRequest(t.cloud.endpoint, { method: "GET", path: "/" });
+    assert.deepEqual(top(buckets.body, "ListAllMyBucketsResult", ["Owner", "Buckets"]), ["Owner", "Buckets"]);
+    // Creation times are kept to the second (test_s3_timestamp_precision).
+    assert.match(buckets.body, /<CreationDate>\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.000Z<\/CreationDate>/);
+  });
+
+  it("copies in place under a bucket's own default encryption, and reads + in a copy source as a space", async () => {
+    const Bucket = await bucket("copy-in-place");
+    await s3.send(new PutObjectCommand({ Bucket, Key: "test key.txt", Body: "spaced" }));
+    // test_copy_object_special_character_plus_for_space
+    await s3.send(new CopyObjectCommand({ Bucket, Key: "plus", CopySource: `${Bucket}/test+key.txt` }));
+    assert.equal(await (await s3.send(new GetObjectCommand({ Bucket, Key: "plus" }))).Body?.transformToString(), "spaced");
+    const self = { Bucket, Key: "plus", CopySource: `${Bucket}/plus` };
+    await rejectsWith(s3.send(new CopyObjectCommand(self)), "InvalidRequest", 400);
+    // test_copy_in_place_with_bucket_encryption: a default encryption the bucket was given counts as a change, even SSE-S3.
+    await s3.send(new PutBucketEncryptionCommand({ Bucket, ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: "AES256" }, BucketKeyEnabled: false }] } }));
+    assert.equal((await s3.send(new CopyObjectCommand(self))).$metadata.httpStatusCode, 200);
+  });
+
+  it("heads a part without a Content-Range (test_get_object_part)", async () => {
+    const Bucket = await bucket("head-part");
+    const UploadId = await upload(Bucket, "multi");
+    const parts = [];
+    for (const [PartNumber, Body] of [[1, Buffer.alloc(5 * 1024 * 1024, 1)], [2, Buffer.from("tail")]] as const) {
+      parts.push({ PartNumber, ETag: (await s3.send(new UploadPartCommand({ Bucket, Key: "multi", UploadId, PartNumber, Body }))).ETag });
+    }
+    await s3.send(new CompleteMultipartUploadCommand({ Bucket, Key: "multi", UploadId, MultipartUpload: { Parts: parts } }));
+    const head = await s3.send(new HeadObjectCommand({ Bucket, Key: "multi", PartNumber: 2 }));
+    assert.deepEqual([head.$metadata.httpStatusCode, head.PartsCount, head.ContentLength, head.ContentRange], [206, 2, 4, undefined]);
+    const get = await s3.send(new GetObjectCommand({ Bucket, Key: "multi", PartNumber: 2 }));
+    assert.deepEqual([get.$metadata.httpStatusCode, get.ContentRange], [206, `bytes ${5 * 1024 * 1024}-${5 * 1024 * 1024 + 3}/${5 * 1024 * 1024 + 4}`]);
+    await get.Body?.transformToString();
+  });
+
+  it("refuses replication in S3's words (test_replication_config, test_replication_config_without_filter)", async () => {
+    const Bucket = await bucket("repl-source");
+    const rule = (destination: string) => ({
+      Role: "arn:aws:iam::000000000000:role/replication",
+      Rules: [{ ID: "r", Priority: 1, Status: "Enabled" as const, Filter: {}, DeleteMarkerReplication: { Status: "Disabled" as const }, Destination: { Bucket: `arn:aws:s3:::${destination}` } }],
+    });
+    const unversioned = await rejectsWith(s3.send(new PutBucketReplicationCommand({ Bucket, ReplicationConfiguration: rule("repl-missing") })), "InvalidRequest", 400);
+    assert.equal(unversioned.message, "Versioning must be 'Enabled' on the bucket to apply a replication configuration");
+    assert.equal((unversioned as Error & { BucketName?: string }).BucketName, undefined);
+    await s3.send(new PutBucketVersioningCommand({ Bucket, VersioningConfiguration: { Status: "Enabled" } }));
+    const missing = await rejectsWith(s3.send(new PutBucketReplicationCommand({ Bucket, ReplicationConfiguration: rule("repl-missing") })), "InvalidRequest", 400);
+    assert.equal(missing.message, "Destination bucket must have versioning enabled.");
   });
 
   it("ignores a copy-source modified-since date still to come", async () => {

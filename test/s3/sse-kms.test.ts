@@ -85,7 +85,7 @@ describe("S3 server-side encryption with KMS keys", () => {
       "KMS.NotFoundException",
       400,
     );
-    assert.equal(elsewhere.message, "Invalid arn us-east-1");
+    assert.equal(elsewhere.message, "Invalid arn eu-west-1");
   });
 
   it("checks and echoes an encryption context", async () => {

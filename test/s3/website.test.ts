@@ -5,6 +5,7 @@ import {
   DeleteBucketWebsiteCommand,
   DeletePublicAccessBlockCommand,
   GetBucketWebsiteCommand,
+  PutBucketAclCommand,
   PutBucketPolicyCommand,
   PutBucketWebsiteCommand,
   PutObjectCommand,
@@ -97,6 +98,24 @@ describe("S3 static website hosting", () => {
     assert.equal(anonymous.status, 403);
     await only(false);
     assert.equal((await visit("/")).status, 200);
+  });
+
+  it("serves a bucket made public by ACLs, telling missing pages as missing (LocalStack's AWS-recorded test_website_hosting_404)", async () => {
+    const Bucket = "acl-site";
+    await s3.send(new CreateBucketCommand({ Bucket, ObjectOwnership: "ObjectWriter" }));
+    await s3.send(new DeletePublicAccessBlockCommand({ Bucket }));
+    await s3.send(new PutBucketAclCommand({ Bucket, ACL: "public-read" }));
+    await s3.send(new PutBucketWebsiteCommand({ Bucket, WebsiteConfiguration: { IndexDocument: { Suffix: "index.html" }, ErrorDocument: { Key: "error.html" } } }));
+    await s3.send(new PutObjectCommand({ Bucket, Key: "docs/index.html", Body: "<h1>docs</h1>", ACL: "public-read" }));
+    const missing = await visit("/", Bucket);
+    assert.equal(missing.status, 404);
+    assert.match(missing.body, /<li>Code: NoSuchKey<\/li>\n<li>Message: The specified key does not exist.<\/li>\n<li>Key: index.html<\/li>/);
+    assert.match(missing.body, /<li>Code: NoSuchKey<\/li>\n<li>Message: The specified key does not exist.<\/li>\n<li>Key: error.html<\/li>/);
+    const folder = await visit("/docs", Bucket);
+    assert.deepEqual([folder.status, folder.headers.location], [302, "/docs/"]);
+    await s3.send(new PutObjectCommand({ Bucket, Key: "error.html", Body: "<h1>oops</h1>", ACL: "public-read" }));
+    const documented = await visit("/nowhere.html", Bucket);
+    assert.deepEqual([documented.status, documented.body], [404, "<h1>oops</h1>"]);
   });
 
   it("answers S3's HTML pages for what it cannot serve", async () => {

@@ -75,6 +75,8 @@ export interface BucketRecord {
   objectOwnership?: ObjectOwnership | null;
   /** PutBucketVersioning's status; absent while versioning was never set. */
   versioning?: Versioning;
+  /** Whether PutBucketEncryption has set a default encryption (else the bucket has S3's own SSE-S3 default). */
+  encryptionConfigured?: true;
   /** PutBucketEncryption's bucket key setting. */
   bucketKeyEnabled?: boolean;
   /** PutBucketEncryption's default encryption where it is a KMS key; absent is SSE-S3. */

@@ -52,9 +52,7 @@ const schemaError = (message: string) => invalidRequest(`${message} Please refer
 
 /** A configuration as PutBucketReplication takes it, checked as S3 checks it, its rules given ids. */
 export function validateReplication(config: ReplicationConfiguration, source: BucketRecord, store: S3Store): ReplicationConfiguration {
-  if (source.versioning !== "Enabled") {
-    throw new AwsError("InvalidRequest", "Versioning must be 'Enabled' on the bucket to apply a replication configuration", 400, { BucketName: source.name });
-  }
+  if (source.versioning !== "Enabled") throw invalidRequest("Versioning must be 'Enabled' on the bucket to apply a replication configuration");
   const rules = config.Rules ?? [];
   if (rules.length === 0 || rules.length > MAX_RULES || typeof config.Role !== "string" || config.Role === "") throw s3Errors.malformedXml();
   if (!ROLE_ARN.test(config.Role)) throw s3Errors.invalidArgument("Invalid ReplicationConfiguration Role: " + config.Role, "Role", config.Role);
@@ -84,9 +82,9 @@ export function validateReplication(config: ReplicationConfiguration, source: Bu
     if (target === undefined) throw s3Errors.invalidArgument("Invalid bucket ARN.", "Destination.Bucket", rule.Destination?.Bucket);
     if (target === source.name) throw invalidRequest("Destination bucket cannot be the same as the source bucket.");
     const destination = store.bucket(target);
-    if (!destination) throw invalidRequest("Destination bucket must exist.");
     storageClassOf(rule.Destination.StorageClass);
-    if (destination.versioning !== "Enabled") throw invalidRequest("Destination bucket must have versioning enabled.");
+    // A destination that does not exist is refused in the same words as one unversioned (LocalStack's AWS-recorded snapshots).
+    if (destination?.versioning !== "Enabled") throw invalidRequest("Destination bucket must have versioning enabled.");
     if (rule.SourceSelectionCriteria?.SseKmsEncryptedObjects?.Status === "Enabled" && rule.Destination.EncryptionConfiguration?.ReplicaKmsKeyID === undefined) {
       throw invalidRequest("ReplicaKmsKeyID must be specified if SseKmsEncryptedObjects tag is present.");
     }

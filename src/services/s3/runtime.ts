@@ -6,6 +6,7 @@ import { sharedObjects } from "./shared-objects.js";
 import { AccessLogger } from "./access-log.js";
 import { Replicator } from "./replication.js";
 import { loadModel, type Operation } from "../../protocols/model.js";
+import { inWireOrder } from "./wire-order.js";
 import { escapeText, XML_DECLARATION } from "../../protocols/shared/xml.js";
 import { createCodec } from "../../protocols/index.js";
 import type { ProtocolCodec, WireResponse } from "../../protocols/types.js";
@@ -38,6 +39,9 @@ import { S3_XML_ROOTS } from "./xml-roots.js";
 /** Largest XML request body S3 reads (DeleteObjects with 1,000 long keys fits). */
 const MAX_XML_BODY = 2 * 1024 * 1024;
 
+/** Operations whose answers carry `x-amz-bucket-region`, given by their handlers as BucketRegion. */
+const LISTINGS = new Set(["ListObjects", "ListObjectsV2", "ListObjectVersions"]);
+
 /** Operations answered whatever region their bucket is in. */
 const REGION_FREE = new Set(["CreateBucket", "GetBucketLocation"]);
 
@@ -53,7 +57,7 @@ export async function createS3Runtime(env: ServiceEnvironment): Promise<ServiceR
     env.log?.("error", "s3 access log delivery failed", error),
   );
   return {
-    codec: s3Codec(createCodec(loadModel("s3"), {
+    codec: s3Codec(createCodec(inWireOrder(loadModel("s3")), {
       errorWrapping: false,
       xmlRootNames: S3_XML_ROOTS,
       maxBodyBytes: MAX_XML_BODY,
@@ -217,11 +221,13 @@ function s3Codec(codec: ProtocolCodec): ProtocolCodec {
         return { status: 200, headers: { "content-type": "application/xml" }, body };
       }
       const response = codec.serializeOutput(op, output, ctx);
-      // A satisfiable Range answers 206 on HEAD as on GET.
-      if ((op.name === "GetObject" || op.name === "HeadObject") && output.ContentRange !== undefined) response.status = 206;
+      // A satisfiable Range answers 206 on HEAD as on GET, and so does a part (whose HEAD has no Content-Range).
+      if ((op.name === "GetObject" || op.name === "HeadObject") && (output.ContentRange !== undefined || output.PartsCount !== undefined)) response.status = 206;
       // S3 answers a stored bucket policy, tag set or reporting configuration with 204, and a bucket's HEAD as XML.
       if (NO_CONTENT_PUTS.has(op.name)) response.status = 204;
       if (op.name === "HeadBucket") response.headers["content-type"] = "application/xml";
+      // The listings name their bucket's region as HeadBucket does, though their model has no member for it.
+      if (LISTINGS.has(op.name) && typeof output.BucketRegion === "string") response.headers["x-amz-bucket-region"] = output.BucketRegion;
       // A restore begun answers 202; one of a copy already restored, 200.
       if (op.name === "RestoreObject" && output.Accepted === true) response.status = 202;
       return response;

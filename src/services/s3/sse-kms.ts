@@ -68,7 +68,8 @@ export function kmsKeyArn(keyId: string | undefined, scope: KeyScope): string {
   if (KEY_ID.test(keyId)) return `${prefix}key/${keyId}`;
   if (ALIAS_NAME.test(keyId)) return `${prefix}key/${aliasedKeyId(keyId, scope)}`;
   const arn = KMS_ARN.exec(keyId);
-  if (arn && arn[1] !== scope.region) throw notFound(`Invalid arn ${scope.region}`);
+  // KMS names the region of the ARN it could not use.
+  if (arn && arn[1] !== scope.region) throw notFound(`Invalid arn ${arn[1]}`);
   const resource = arn?.[3];
   if (resource !== undefined && ALIAS_NAME.test(resource)) return `arn:aws:kms:${arn![1]}:${arn![2]}:key/${aliasedKeyId(resource, { region: arn![1]!, accountId: arn![2]! })}`;
   if (resource !== undefined && KEY_ID.test(resource.slice("key/".length))) return keyId;

@@ -10,7 +10,7 @@ import type { WebsiteRequest } from "../../server/service.js";
 import { AwsError } from "../../server/errors.js";
 import { checkReadConditions, parseRange } from "./conditions.js";
 import { s3Errors } from "./errors.js";
-import { objectArn } from "./names.js";
+import { bucketArn, objectArn } from "./names.js";
 import { headersToOutput } from "./object-headers.js";
 import type { ObjectRecord } from "./records.js";
 import type { S3Store } from "./store.js";
@@ -123,7 +123,7 @@ export async function serveWebsite(store: S3Store, req: WebsiteRequest): Promise
   const found = lookup(store, req, wanted);
   if (found instanceof WebsiteError) {
     // `/dir` names a folder whose index exists: S3 sends the browser to `/dir/`.
-    if (found.status === 404 && wanted === key && !(lookup(store, req, `${key}/${suffix}`) instanceof WebsiteError)) {
+    if (wanted === key && store.object(req.bucket, key) === undefined && !(lookup(store, req, `${key}/${suffix}`) instanceof WebsiteError)) {
       return redirect(302, `/${encodePath(key)}/`);
     }
     return failure(store, req, found, key, config.ErrorDocument?.Key, head);
@@ -132,11 +132,21 @@ export async function serveWebsite(store: S3Store, req: WebsiteRequest): Promise
   return objectResponse(store, found, req, head, 200);
 }
 
-/** An object anonymous callers may read, or the error the endpoint answers instead. */
+/**
+ * An object anonymous callers may read, or the error the endpoint answers
+ * instead. A missing key is told as missing to callers a bucket policy
+ * lets read it, and to those who may list the bucket (a public-read
+ * bucket ACL, whose objects' own ACLs grant the reads); to others it is denied.
+ */
 function lookup(store: S3Store, req: WebsiteRequest, key: string): ObjectRecord | WebsiteError {
-  if (!req.allowed("s3:GetObject", objectArn(req.bucket, key))) return new WebsiteError(403, "AccessDenied", "Access Denied");
   const record = store.object(req.bucket, key);
-  if (!record) return new WebsiteError(404, "NoSuchKey", "The specified key does not exist.", { Key: key });
+  const readable = req.allowed("s3:GetObject", objectArn(req.bucket, key));
+  if (!record) {
+    return readable || req.allowed("s3:ListBucket", bucketArn(req.bucket))
+      ? new WebsiteError(404, "NoSuchKey", "The specified key does not exist.", { Key: key })
+      : new WebsiteError(403, "AccessDenied", "Access Denied");
+  }
+  if (!readable) return new WebsiteError(403, "AccessDenied", "Access Denied");
   // A website request cannot present a customer key, so an object stored with one is never served.
   if (record.sseCustomerKeyMd5 !== undefined) {
     return new WebsiteError(400, "InvalidRequest", "The object was stored using a form of Server Side Encryption. The correct parameters must be provided to retrieve the object.");

@@ -269,7 +269,13 @@ export function bucketConfigOperations(deps: S3Deps): OperationTable {
         if (types !== undefined && (types.length !== 1 || (types[0] !== "NONE" && types[0] !== "SSE-C"))) throw s3Errors.malformedXml();
         await store.updateBucket(input.Bucket, ({ bucketKeyEnabled: _replaced, kmsDefault: _replacedKey, sseCustomerKeys, ...bucket }) => {
           const setting = types === undefined ? sseCustomerKeys : types[0] === "NONE" ? "allowed" : "blocked";
-          return { ...bucket, ...(bucketKeyEnabled ? { bucketKeyEnabled } : {}), ...(kmsDefault ? { kmsDefault } : {}), ...(setting ? { sseCustomerKeys: setting } : {}) };
+          return {
+            ...bucket,
+            encryptionConfigured: true as const,
+            ...(bucketKeyEnabled ? { bucketKeyEnabled } : {}),
+            ...(kmsDefault ? { kmsDefault } : {}),
+            ...(setting ? { sseCustomerKeys: setting } : {}),
+          };
         });
         return {};
       },
@@ -279,7 +285,10 @@ export function bucketConfigOperations(deps: S3Deps): OperationTable {
       authorize: (i) => [{ action: "s3:PutEncryptionConfiguration", resource: bucketArn(i.Bucket) }],
       async handle(input) {
         requireBucket(store, input.Bucket);
-        await store.updateBucket(input.Bucket, ({ bucketKeyEnabled: _dropped, kmsDefault: _droppedKey, ...bucket }) => ({ ...bucket, sseCustomerKeys: "blocked" as const }));
+        await store.updateBucket(input.Bucket, ({ encryptionConfigured: _unset, bucketKeyEnabled: _dropped, kmsDefault: _droppedKey, ...bucket }) => ({
+          ...bucket,
+          sseCustomerKeys: "blocked" as const,
+        }));
         return {};
       },
     }),

@@ -56,7 +56,8 @@ export function bucketOperations({ store }: S3Deps): OperationTable {
           name: input.Bucket,
           accountId: ctx.accountId,
           region,
-          createdAt: ctx.now().getTime(),
+          // S3 keeps a bucket's creation time to the second (ListBuckets answers `.000Z`).
+          createdAt: Math.floor(ctx.now().getTime() / 1000) * 1000,
           ...(tags.length > 0 ? { tags } : {}),
           ...(acl ? { acl } : {}),
           // SSE-C writes are blocked on new buckets, as on AWS since April 2026.

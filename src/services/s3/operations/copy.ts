@@ -36,7 +36,7 @@ interface CopyObjectInput extends ObjectHeaderInput, CopySourceConditions, CopyS
   ChecksumAlgorithm?: string;
 }
 
-/** `x-amz-copy-source`: `[/]bucket/key[?versionId=id]`, URL-encoded. */
+/** `x-amz-copy-source`: `[/]bucket/key[?versionId=id]`, URL-encoded (form-encoded: `+` for a space). */
 export function parseCopySource(header: string): CopySource {
   let value = header;
   let versionId: string | undefined;
@@ -47,7 +47,8 @@ export function parseCopySource(header: string): CopySource {
       versionId = decodeURIComponent(value.slice(q + 11));
       value = value.slice(0, q);
     }
-    decoded = decodeURIComponent(value);
+    // S3 reads the source form-encoded: `+` is a space (a plus is sent as %2B).
+    decoded = decodeURIComponent(value.replaceAll("+", " "));
   } catch {
     throw s3Errors.invalidArgument("Invalid copy source encoding", "x-amz-copy-source", header);
   }
@@ -128,7 +129,9 @@ export function copyOperations({ store }: S3Deps): OperationTable {
           encryption.sseCustomerKeyMd5 !== undefined ||
           // A copy without encryption headers turns an object under a customer or KMS key into an SSE-S3 one.
           from.sseCustomerKeyMd5 !== undefined ||
-          from.kms !== undefined;
+          from.kms !== undefined ||
+          // A default encryption the bucket was given (even SSE-S3, S3's own) re-encrypts in place (LocalStack's AWS-recorded test_copy_in_place_with_bucket_encryption).
+          bucket.encryptionConfigured === true;
         if (sameObject && !changesSomething) {
           throw s3Errors.invalidRequest(
             "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.",

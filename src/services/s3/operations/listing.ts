@@ -58,10 +58,11 @@ export function listingOperations({ store }: S3Deps): OperationTable {
     ListObjects: operation<ListObjectsInput>({
       authorize: (i) => [listRequirement("s3:ListBucket", i)],
       handle(input) {
-        requireBucket(store, input.Bucket);
+        const bucket = requireBucket(store, input.Bucket);
         const encode = encoder(input.EncodingType);
         const listing = listKeys(store, input.Bucket, input.Prefix ?? "", input.Delimiter, input.Marker, maxKeys(input.MaxKeys));
         return {
+          BucketRegion: bucket.region,
           Name: input.Bucket,
           Prefix: encode(input.Prefix ?? ""),
           Marker: encode(input.Marker ?? ""),
@@ -104,6 +105,7 @@ export function listingOperations({ store }: S3Deps): OperationTable {
         return {
           // On the wire, versions and delete markers come as one sequence, newest first within each key.
           [XML_SEQUENCE]: { members: ["Versions", "DeleteMarkers"], items: entries } satisfies XmlSequence,
+          BucketRegion: bucket.region,
           Name: input.Bucket,
           Prefix: encode(input.Prefix ?? ""),
           KeyMarker: encode(input.KeyMarker ?? ""),
@@ -124,11 +126,12 @@ export function listingOperations({ store }: S3Deps): OperationTable {
     ListObjectsV2: operation<ListObjectsV2Input>({
       authorize: (i) => [listRequirement("s3:ListBucket", i)],
       handle(input) {
-        requireBucket(store, input.Bucket);
+        const bucket = requireBucket(store, input.Bucket);
         const encode = encoder(input.EncodingType);
         const resume = input.ContinuationToken !== undefined ? decodeToken(input.ContinuationToken) : input.StartAfter;
         const listing = listKeys(store, input.Bucket, input.Prefix ?? "", input.Delimiter, resume, maxKeys(input.MaxKeys));
         return {
+          BucketRegion: bucket.region,
           Name: input.Bucket,
           Prefix: encode(input.Prefix ?? ""),
           MaxKeys: maxKeys(input.MaxKeys),

@@ -369,7 +369,8 @@ function readObject(store: S3Store, input: GetObjectInput, ctx: RequestContext, 
   // The part count is told to who asks for a part.
   if (input.PartNumber !== undefined && record.partsCount !== undefined) output.PartsCount = record.partsCount;
   output.ContentLength = range ? range.end - range.start + 1 : record.size;
-  if (range) output.ContentRange = `bytes ${range.start}-${range.end}/${record.size}`;
+  // A HEAD of a multipart object's part gives its part count and length, no Content-Range (still a 206).
+  if (range && !(method === "HEAD" && output.PartsCount !== undefined)) output.ContentRange = `bytes ${range.start}-${range.end}/${record.size}`;
   const checksum = checksumMode ? readChecksum(record, range, input.PartNumber) : undefined;
   if (checksum) {
     output[`Checksum${checksum.algorithm}`] = checksum.value;
