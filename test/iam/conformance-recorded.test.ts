@@ -15,6 +15,7 @@ import {
   CreatePolicyCommand,
   CreateRoleCommand,
   CreateUserCommand,
+  DeletePolicyCommand,
   GetInstanceProfileCommand,
   GetPolicyCommand,
   GetPolicyVersionCommand,
@@ -129,6 +130,11 @@ describe("IAM conformance: recorded AWS answers", () => {
     assert.equal(setDefault.message, `Policy ${arn} version v1 does not exist or is not attachable.`);
     const tag = await rejectsWith(iam.send(new TagPolicyCommand({ PolicyArn: arn, Tags: [{ Key: "k", Value: "v" }] })), "NoSuchEntityException", 404);
     assert.equal(tag.message, `Policy ${arn} was not found.`);
+    // As AWS answers GetPolicy and DeletePolicy (CLI captures in localstack/localstack#4298 and in EKS setup logs).
+    const got = await rejectsWith(iam.send(new GetPolicyCommand({ PolicyArn: arn })), "NoSuchEntityException", 404);
+    assert.equal(got.message, `Policy ${arn} was not found.`);
+    const deleted = await rejectsWith(iam.send(new DeletePolicyCommand({ PolicyArn: arn })), "NoSuchEntityException", 404);
+    assert.equal(deleted.message, `Policy ${arn} was not found.`);
   });
 
   it("removes a user who is no longer in a group without complaint", async () => {

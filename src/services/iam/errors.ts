@@ -13,10 +13,11 @@ export const iamErrors = {
       ? new AwsError("NoSuchEntity", `The Access Key with id ${name} cannot be found.`, 404)
       : new AwsError("NoSuchEntity", `The ${KIND_NAME[kind]} with name ${name} cannot be found.`, 404),
   entityAlreadyExists: (name: string, kind = "User") => new AwsError("EntityAlreadyExists", `${kind} with name ${name} already exists.`, 409),
+  /** How attaching (and the version calls) name a policy that does not exist. */
   noSuchPolicy: (arn: string) => entity(`Policy ${arn} does not exist or is not attachable.`),
   noSuchPolicyVersion: (arn: string, version: string) => entity(`Policy ${arn} version ${version} does not exist or is not attachable.`),
   notAttached: (arn: string) => entity(`Policy ${arn} was not found.`),
-  /** How the tagging calls name a policy that does not exist. */
+  /** How GetPolicy, DeletePolicy and the tagging calls name a policy that does not exist. */
   policyNotFound: (arn: string) => entity(`Policy ${arn} was not found.`),
   noSuchInlinePolicy: (kind: string, name: string) => entity(`The ${kind} policy with name ${name} cannot be found.`),
   noSuchNamedEntity: (kind: string, name: string) => entity(`The ${kind} with name ${name} cannot be found.`),

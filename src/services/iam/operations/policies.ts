@@ -115,7 +115,7 @@ export function policyOperations(store: IamStore): OperationTable {
       authorize: (i) => [{ action: "iam:GetPolicy", resource: i.PolicyArn }],
       handle(input, ctx) {
         // GetPolicy answers a policy's tags, maybe none; ListPolicies does not.
-        const policy = findPolicy(ctx, input.PolicyArn);
+        const policy = findPolicy(ctx, input.PolicyArn, () => iamErrors.policyNotFound(input.PolicyArn));
         // Only GetPolicy tells the description: CreatePolicy and ListPolicies leave it out.
         return { Policy: { ...policyOutput(ctx, policy), Description: policy.description, Tags: policy.tags } };
       },
@@ -215,7 +215,7 @@ export function policyOperations(store: IamStore): OperationTable {
       async handle(input, ctx) {
         await store.policies.transaction((tx) => {
           const policy = tx.get(input.PolicyArn);
-          if (!policy || policy.accountId !== ctx.accountId) throw iamErrors.noSuchPolicy(input.PolicyArn);
+          if (!policy || policy.accountId !== ctx.accountId) throw iamErrors.policyNotFound(input.PolicyArn);
           if (policy.attachmentCount > 0) throw iamErrors.policyConflict("Cannot delete a policy attached to entities.");
           if (policy.versions.length > 1) {
             throw iamErrors.policyConflict(
