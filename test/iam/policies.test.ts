@@ -88,6 +88,14 @@ describe("IAM policies", () => {
     assert.equal((await iam.send(new GetPolicyCommand({ PolicyArn: arn }))).Policy?.AttachmentCount, 1);
     const attached = await iam.send(new ListAttachedUserPoliciesCommand({ UserName: "pat" }));
     assert.deepEqual(attached.AttachedPolicies?.map((p) => p.PolicyName), ["Reader", "ReadOnlyAccess"]);
+    // Listed in the order attached, not by name (as AWS lists an eksctl node role's policies), and paged in that order.
+    const admin = "arn:aws:iam::aws:policy/AdministratorAccess";
+    await iam.send(new AttachUserPolicyCommand({ UserName: "pat", PolicyArn: admin }));
+    const first = await iam.send(new ListAttachedUserPoliciesCommand({ UserName: "pat", MaxItems: 2 }));
+    assert.deepEqual([first.AttachedPolicies?.map((p) => p.PolicyName), first.IsTruncated], [["Reader", "ReadOnlyAccess"], true]);
+    const rest = await iam.send(new ListAttachedUserPoliciesCommand({ UserName: "pat", MaxItems: 2, Marker: first.Marker }));
+    assert.deepEqual([rest.AttachedPolicies?.map((p) => p.PolicyName), rest.IsTruncated], [["AdministratorAccess"], false]);
+    await iam.send(new DetachUserPolicyCommand({ UserName: "pat", PolicyArn: admin }));
     const onlyAttached = await iam.send(new ListPoliciesCommand({ OnlyAttached: true }));
     assert.deepEqual(onlyAttached.Policies?.map((p) => p.PolicyName).sort(), ["ReadOnlyAccess", "Reader"]);
     const local = await iam.send(new ListPoliciesCommand({ Scope: "Local" }));

@@ -145,12 +145,13 @@ function operationsFor(store: IamStore, { kind, label, member }: Kind): Operatio
       handle(input, ctx) {
         const entity = requireEntity(ctx, nameOf(input));
         const prefix = input.PathPrefix ?? "/";
-        const attached = [...(entity.attachedPolicies ?? [])]
-          .filter((arn) => policyPath(arn).startsWith(prefix))
-          .sort()
-          .map((arn) => ({ PolicyArn: arn, PolicyName: arn.slice(arn.lastIndexOf("/") + 1) }));
-        const { items, marker } = pageOf(attached, input, (p) => p.PolicyArn);
-        return { AttachedPolicies: items, IsTruncated: marker !== undefined, Marker: marker };
+        // Listed in the order attached, as IAM lists them (not by name); pages are marked by position.
+        const attached = (entity.attachedPolicies ?? [])
+          .map((arn, position) => ({ arn, position }))
+          .filter(({ arn }) => policyPath(arn).startsWith(prefix));
+        const { items, marker } = pageOf(attached, input, ({ position }) => String(position).padStart(6, "0"));
+        const policies = items.map(({ arn }) => ({ PolicyArn: arn, PolicyName: arn.slice(arn.lastIndexOf("/") + 1) }));
+        return { AttachedPolicies: policies, IsTruncated: marker !== undefined, Marker: marker };
       },
     }),
   };
