@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { waitForQuiet } from "./lib/cpu.js";
-import { settle, step, type Log, type Measured } from "./lib/measure.js";
+import { paired, settle, step, type Log, type Measured } from "./lib/measure.js";
 import { drain, replay, type LoadOptions, type LoadResult, type Replay } from "./lib/load.js";
 import { signS3, type Credentials } from "./lib/sign.js";
 import { ROOT, rssMegabytes, startFloor, startNimbus, startS3rver, type Server } from "./lib/servers.js";
@@ -181,23 +181,31 @@ export async function runS3Suite(log: Log): Promise<SuiteResult> {
     const nimbusPrepared = await prepare(nimbus.server, NIMBUS);
     await Promise.all([settle(peer.server.pid), settle(nimbus.server.pid)]);
 
-    log("floor");
-    const floorRequest = (method: string, path: string, body?: Buffer): Replay => ({ method, path, headers: body ? { "content-length": String(body.length) } : {}, body });
+    log("s3rver");
+    const p = await measure("s3rver", peer.server, peerPrepared.requests, log, notes);
+    await peer.server.stop();
+
+    log("floor and Nimbus");
     const floorServer = floor.server;
+    const floorRequest = (method: string, path: string, body?: Buffer): Replay => ({ method, path, headers: body ? { "content-length": String(body.length) } : {}, body });
+    const onFloor = (what: string, request: Replay) => step("floor", what, floorServer, (o) => replay(floorServer.origin, request, { ...SMALL_LOAD, ...o }), log, notes);
+    const onNimbus = (what: string, request: Replay) => step("Nimbus", what, nimbus.server, (o) => replay(nimbus.server.origin, request, { ...SMALL_LOAD, ...o }), log, notes);
+    const requests = nimbusPrepared.requests;
+    const put = await paired("PutObject 1 KiB", () => onFloor("PUT 1 KiB", floorRequest("PUT", "/x", SMALL)), () => onNimbus("PutObject 1 KiB", requests.put), notes);
+    const get = await paired("GetObject 1 KiB", () => onFloor("GET (2-byte body)", floorRequest("GET", "/x")), () => onNimbus("GetObject 1 KiB", requests.get), notes);
     const f: Figures = {
-      put: await step("floor", "PUT 1 KiB", floorServer, (o) => replay(floorServer.origin, floorRequest("PUT", "/x", SMALL), { ...SMALL_LOAD, ...o }), log, notes),
-      get: await step("floor", "GET (2-byte body)", floorServer, (o) => replay(floorServer.origin, floorRequest("GET", "/x"), { ...SMALL_LOAD, ...o }), log, notes),
-      list: await step("floor", `GET (${nimbusPrepared.listBytes}-byte body)`, floorServer, (o) => replay(floorServer.origin, floorRequest("GET", `/bytes/${nimbusPrepared.listBytes}`), { ...SMALL_LOAD, ...o }), log, notes),
+      put: put.floor,
+      get: get.floor,
+      list: await onFloor(`GET (${nimbusPrepared.listBytes}-byte body)`, floorRequest("GET", `/bytes/${nimbusPrepared.listBytes}`)),
       large: await step("floor", "GET 64 MiB", floorServer, (o) => drain(floorServer.origin, floorRequest("GET", `/bytes/${LARGE.length}`), { ...LARGE_LOAD, ...o }), log, notes),
     };
     await floorServer.stop();
-
-    log("s3rver");
-    await settle(nimbus.server.pid);
-    const p = await measure("s3rver", peer.server, peerPrepared.requests, log, notes);
-    await peer.server.stop();
-    log("Nimbus");
-    const n = await measure("Nimbus", nimbus.server, nimbusPrepared.requests, log, notes);
+    const n: Figures = {
+      put: put.nimbus,
+      get: get.nimbus,
+      list: await onNimbus("ListObjectsV2", requests.list),
+      large: await step("Nimbus", "GetObject 64 MiB", nimbus.server, (o) => drain(nimbus.server.origin, requests.large, { ...LARGE_LOAD, ...o }), log, notes),
+    };
 
     notes.push(
       `ListObjectsV2 floor: the floor answering a body as large as Nimbus's listing (${nimbusPrepared.listBytes.toLocaleString("en-US")} bytes; s3rver's: ${peerPrepared.listBytes.toLocaleString("en-US")}).`,

@@ -73,3 +73,31 @@ export async function settle(pid: number): Promise<void> {
   }
 }
 
+
+/** Rounds of back-to-back floor and Nimbus measurements behind each figure rated against the floor. */
+const PAIRS = Math.max(1, Number(process.env.BENCH_PAIRS ?? 3));
+
+export interface Pair {
+  floor: Measured;
+  nimbus: Measured;
+}
+
+/**
+ * A figure rated against the floor: the floor, then Nimbus, measured back
+ * to back, PAIRS times over. This machine's speed drifts by a fifth or more
+ * within minutes (the floor alone has read 43,000 and 61,000 req/s in one
+ * evening), so a floor measured minutes away from Nimbus makes the ratio
+ * as much a reading of the drift as of Nimbus. Each pair shares its
+ * moment; the pair whose ratio is the median is kept, and every pair's
+ * ratio is noted.
+ */
+export async function paired(what: string, floor: () => Promise<Measured>, nimbus: () => Promise<Measured>, notes: string[]): Promise<Pair> {
+  const pairs: Pair[] = [];
+  for (let i = 0; i < PAIRS; i++) pairs.push({ floor: await floor(), nimbus: await nimbus() });
+  const ratio = (p: Pair) => p.nimbus.requestsPerSecond / p.floor.requestsPerSecond;
+  if (pairs.length > 1) {
+    const each = pairs.map((p) => `${(ratio(p) * 100).toFixed(1)}% (${Math.round(p.nimbus.requestsPerSecond).toLocaleString("en-US")} / ${Math.round(p.floor.requestsPerSecond).toLocaleString("en-US")})`);
+    notes.push(`${what}: Nimbus / floor in ${pairs.length} back-to-back pairs: ${each.join(", ")}; the table shows the median pair.`);
+  }
+  return [...pairs].sort((a, b) => ratio(a) - ratio(b))[Math.floor(pairs.length / 2)]!;
+}
