@@ -213,6 +213,32 @@ describe("S3 conformance: recorded AWS answers", () => {
       "Version",
     ]);
     for (const answer of [v1, v2, versions]) assert.equal(answer.headers["x-amz-bucket-region"], "us-east-1");
+    const UploadId = await upload(Bucket, "up");
+    await s3.send(new UploadPartCommand({ Bucket, Key: "up", UploadId, PartNumber: 1, Body: "p" }));
+    const uploads = await rawRequest(t.cloud.endpoint, { method: "GET", path: `/${Bucket}`, query: { uploads: "" } });
+    assert.deepEqual(top(uploads.body, "ListMultipartUploadsResult", ["Bucket", "KeyMarker", "UploadIdMarker", "MaxUploads", "IsTruncated", "Upload"]), [
+      "Bucket",
+      "KeyMarker",
+      "UploadIdMarker",
+      "MaxUploads",
+      "IsTruncated",
+      "Upload",
+    ]);
+    const entry = uploads.body.slice(uploads.body.indexOf("<Upload>"));
+    assert.deepEqual(top(entry, "Upload", ["Key", "UploadId", "Initiator", "Owner", "StorageClass", "Initiated"]).slice(0, 6), ["Key", "UploadId", "Initiator", "Owner", "StorageClass", "Initiated"]);
+    const parts = await rawRequest(t.cloud.endpoint, { method: "GET", path: `/${Bucket}/up`, query: { uploadId: UploadId } });
+    assert.deepEqual(top(parts.body, "ListPartsResult", ["Bucket", "Key", "UploadId", "Initiator", "Owner", "StorageClass", "PartNumberMarker", "MaxParts", "IsTruncated", "Part"]), [
+      "Bucket",
+      "Key",
+      "UploadId",
+      "Initiator",
+      "Owner",
+      "StorageClass",
+      "PartNumberMarker",
+      "MaxParts",
+      "IsTruncated",
+      "Part",
+    ]);
     const buckets = await rawRequest(t.cloud.endpoint, { method: "GET", path: "/" });
     assert.deepEqual(top(buckets.body, "ListAllMyBucketsResult", ["Owner", "Buckets"]), ["Owner", "Buckets"]);
     // Creation times are kept to the second (test_s3_timestamp_precision).
