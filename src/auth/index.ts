@@ -393,8 +393,11 @@ async function authenticatePostForm(req: AuthRequest, options: AuthOptions): Pro
 
 /** Temporary credentials sign forms too, their token a field of the form. */
 function checkFormToken(known: KnownCredentials, fields: ReadonlyMap<string, string>, options: AuthOptions): void {
-  if (known.sessionToken === undefined) return;
   const token = fields.get("x-amz-security-token");
+  if (known.sessionToken === undefined) {
+    if (token !== undefined && token !== "") throw invalidToken(options.dialect, token);
+    return;
+  }
   if (token !== known.sessionToken) throw invalidToken(options.dialect, token);
   if (known.expiresAt !== undefined && options.now() >= known.expiresAt) throw expiredToken(options.dialect);
 }
@@ -409,9 +412,17 @@ function resolveKey(accessKeyId: string, options: AuthOptions): KnownCredentials
   return undefined;
 }
 
-/** Temporary credentials must come with their session token, before they expire. */
+/**
+ * Temporary credentials must come with their session token, before they
+ * expire; a long-term key must come with none (AWS refuses a token it did
+ * not issue for the key: botocore's test_bad_request_on_invalid_credentials).
+ */
 function checkToken(known: KnownCredentials, req: AuthRequest, options: AuthOptions): void {
-  if (known.sessionToken === undefined) return;
+  if (known.sessionToken === undefined) {
+    const token = header(req.headers, "x-amz-security-token") ?? (req.rawQuery.includes("X-Amz-Security-Token") ? queryMap(req.rawQuery).get("X-Amz-Security-Token") : undefined);
+    if (token !== undefined && token !== "") throw invalidToken(options.dialect, token);
+    return;
+  }
   const token = header(req.headers, "x-amz-security-token") ?? queryMap(req.rawQuery).get("X-Amz-Security-Token");
   if (token !== known.sessionToken) throw invalidToken(options.dialect, token);
   if (known.expiresAt !== undefined && options.now() >= known.expiresAt) throw expiredToken(options.dialect);

@@ -32,6 +32,7 @@ import {
 } from "@aws-sdk/client-iam";
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { ListBucketsCommand, S3Client } from "@aws-sdk/client-s3";
+import { DynamoDBClient, ListTablesCommand } from "@aws-sdk/client-dynamodb";
 import { start } from "../../src/index.js";
 import { rejectsWith, startCloud, type TestCloud } from "../support/nimbus.js";
 import { rawRequest } from "../support/raw.js";
@@ -82,6 +83,18 @@ describe("IAM users and access keys", () => {
     const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
     assert.match(other.$metadata.requestId ?? "", uuid);
     assert.match((await iam().send(new ListUsersCommand({}))).$metadata.requestId ?? "", uuid);
+  });
+
+  it("refuses a session token sent with a long-term key, in each service's words (botocore's test_bad_request_on_invalid_credentials)", async () => {
+    const forged = { accessKeyId: "test", secretAccessKey: "test", sessionToken: "bad-token-causes-400" };
+    await rejectsWith(sts(forged).send(new GetCallerIdentityCommand({})), "InvalidClientTokenId", 403);
+    const bucket = await rejectsWith(s3(forged).send(new ListBucketsCommand({})), "InvalidToken", 400);
+    assert.equal(bucket.message, "The provided token is malformed or otherwise invalid.");
+    const table = await rejectsWith(track(new DynamoDBClient({ ...t.cloud.clientConfig, credentials: forged })).send(new ListTablesCommand({})), "UnrecognizedClientException", 400);
+    assert.equal(table.message, "The security token included in the request is invalid.");
+    // A key Nimbus does not know is taken as it comes in lenient mode, token and all.
+    const unknown = await sts({ accessKeyId: "444455556666", secretAccessKey: "x", sessionToken: "anything" }).send(new GetCallerIdentityCommand({}));
+    assert.equal(unknown.Account, "444455556666");
   });
 
   it("creates, reads, renames, tags and deletes users", async () => {

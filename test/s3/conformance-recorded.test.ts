@@ -240,7 +240,20 @@ describe("S3 conformance: recorded AWS answers", () => {
       "Part",
     ]);
     const buckets = await rawRequest(t.cloud.endpoint, { method: "GET", path: "/" });
+    assert.deepEqual(top(buckets.body, "ListAllMyBucketsResult", ["Owner", "Buckets", "ID", "DisplayName"]).slice(0, 2), ["Owner", "ID"]);
     assert.deepEqual(top(buckets.body, "ListAllMyBucketsResult", ["Owner", "Buckets"]), ["Owner", "Buckets"]);
+    const copied = await rawRequest(t.cloud.endpoint, { method: "PUT", path: `/${Bucket}/copy`, headers: { "x-amz-copy-source": `/${Bucket}/k` } });
+    assert.deepEqual(top(copied.body, "CopyObjectResult", ["LastModified", "ETag"]), ["LastModified", "ETag"]);
+    assert.deepEqual(top(versions.body, "Version", ["Key", "VersionId", "IsLatest", "LastModified", "ETag", "Size", "StorageClass", "Owner"]), [
+      "Key",
+      "VersionId",
+      "IsLatest",
+      "LastModified",
+      "ETag",
+      "Size",
+      "StorageClass",
+      "Owner",
+    ]);
     // Creation times are kept to the second (test_s3_timestamp_precision).
     assert.match(buckets.body, /<CreationDate>\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.000Z<\/CreationDate>/);
   });

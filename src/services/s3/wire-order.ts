@@ -1,14 +1,21 @@
 /**
- * The order S3 sends the elements of its listings in. The serializer
- * follows the model's member order, and botocore's model lists these
- * members otherwise (IsTruncated and Contents before the bucket's Name,
- * Buckets before their Owner, a part listing's Initiator after its parts). Clients that read the XML as a stream, and
- * tests that compare documents with AWS's, see AWS's order instead; the
- * orders are those of S3's API reference examples.
+ * The order S3 sends the elements of its listings and copy results in.
+ * The serializer follows the model's member order, and botocore's model
+ * lists these members otherwise: IsTruncated and Contents before the
+ * bucket's Name, Buckets before their Owner, a part listing's Initiator
+ * after its parts, an owner's DisplayName before its ID, a copy's ETag
+ * before its time. Clients that read the XML as a stream, and tests that
+ * compare documents with AWS's, see AWS's order instead; the orders are
+ * those of S3's API reference examples.
  */
 import type { ServiceModel, ShapeRef } from "../../protocols/model.js";
 
 const WIRE_ORDER: Record<string, readonly string[]> = {
+  Owner: ["ID", "DisplayName"],
+  CopyObjectResult: ["LastModified", "ETag"],
+  CopyPartResult: ["LastModified", "ETag"],
+  ObjectVersion: ["Key", "VersionId", "IsLatest", "LastModified", "ETag", "ChecksumAlgorithm", "ChecksumType", "Size", "StorageClass", "Owner"],
+  DeleteMarkerEntry: ["Key", "VersionId", "IsLatest", "LastModified", "Owner"],
   ListMultipartUploadsOutput: ["Bucket", "KeyMarker", "UploadIdMarker", "NextKeyMarker", "NextUploadIdMarker", "Delimiter", "Prefix", "MaxUploads", "IsTruncated", "Uploads", "CommonPrefixes"],
   MultipartUpload: ["Key", "UploadId", "Initiator", "Owner", "StorageClass", "Initiated"],
   ListPartsOutput: ["Bucket", "Key", "UploadId", "Initiator", "Owner", "StorageClass", "PartNumberMarker", "NextPartNumberMarker", "MaxParts", "IsTruncated", "Parts"],
