@@ -1195,6 +1195,24 @@ def integer_arguments():
         expect_error(400, "InvalidArgument", fn, **kwargs)
 
 
+@test
+def sigv2_refused_where_only_sigv4_is_taken():
+    # botocore's integration test_region_redirect_sigv2_to_sigv4_raises_error: regions opened since 2014
+    # (eu-central-1 among them) take Signature Version 4 only; the older ones still take SigV2.
+    for region, refused in [("eu-central-1", True), ("us-west-2", False)]:
+        v4 = boto3.client("s3", region_name=region, config=Config(s3={"addressing_style": "path"}))
+        b = f"conf-v2-{uuid.uuid4().hex[:16]}"
+        v4.create_bucket(Bucket=b, CreateBucketConfiguration={"LocationConstraint": region})
+        v2 = boto3.client("s3", region_name=region, config=Config(signature_version="s3", s3={"addressing_style": "path"}))
+        if refused:
+            expect_error(400, "InvalidRequest", v2.list_objects, Bucket=b,
+                         message="The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256.")
+            expect_error(400, "InvalidRequest", v2.put_object, Bucket=b, Key="k", Body=b"x")
+        else:
+            eq(v2.list_objects(Bucket=b)["ResponseMetadata"]["HTTPStatusCode"], 200, f"SigV2 in {region}")
+        v4.delete_bucket(Bucket=b)
+
+
 # ---------------------------------------------------------------- unsupported
 
 

@@ -42,6 +42,9 @@ const MAX_XML_BODY = 2 * 1024 * 1024;
 /** Operations whose answers carry `x-amz-bucket-region`, given by their handlers as BucketRegion. */
 const LISTINGS = new Set(["ListObjects", "ListObjectsV2", "ListObjectVersions"]);
 
+/** The regions that still take Signature Version 2 (those opened before 2014); the others answer it InvalidRequest. */
+const SIGV2_REGIONS: ReadonlySet<string> = new Set(["us-east-1", "us-west-1", "us-west-2", "eu-west-1", "ap-northeast-1", "ap-southeast-1", "ap-southeast-2", "sa-east-1"]);
+
 /** Operations answered whatever region their bucket is in. */
 const REGION_FREE = new Set(["CreateBucket", "GetBucketLocation"]);
 
@@ -91,6 +94,11 @@ export async function createS3Runtime(env: ServiceEnvironment): Promise<ServiceR
       if ((ctx.signedWith === "v4-header" || ctx.signedWith === "v4-query") && typeof input.Bucket === "string" && !REGION_FREE.has(op.name)) {
         const region = store.bucket(input.Bucket)?.region;
         if (region !== undefined && region !== ctx.region) throw s3Errors.permanentRedirect(input.Bucket, region, virtualHost(input.Bucket, ctx.headers.host));
+      }
+      // Regions opened since 2014 take Signature Version 4 only.
+      if ((ctx.signedWith === "v2-header" || ctx.signedWith === "v2-query" || ctx.signedWith === "v2-form") && typeof input.Bucket === "string") {
+        const region = store.bucket(input.Bucket)?.region;
+        if (region !== undefined && !SIGV2_REGIONS.has(region)) throw s3Errors.invalidRequest("The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256.");
       }
       // Every operation that takes a bucket owner condition checks it here, before its handler reads the bucket.
       checkExpectedOwners(store, input);
