@@ -75,7 +75,7 @@ export async function settle(pid: number): Promise<void> {
 
 
 /** Rounds of back-to-back floor and Nimbus measurements behind each figure rated against the floor. */
-const PAIRS = Math.max(1, Number(process.env.BENCH_PAIRS ?? 3));
+const PAIRS = Math.max(1, Math.floor(Number(process.env.BENCH_PAIRS ?? 3)) || 3);
 
 export interface Pair {
   floor: Measured;
@@ -99,5 +99,6 @@ export async function paired(what: string, floor: () => Promise<Measured>, nimbu
     const each = pairs.map((p) => `${(ratio(p) * 100).toFixed(1)}% (${Math.round(p.nimbus.requestsPerSecond).toLocaleString("en-US")} / ${Math.round(p.floor.requestsPerSecond).toLocaleString("en-US")})`);
     notes.push(`${what}: Nimbus / floor in ${pairs.length} back-to-back pairs: ${each.join(", ")}; the table shows the median pair.`);
   }
-  return [...pairs].sort((a, b) => ratio(a) - ratio(b))[Math.floor(pairs.length / 2)]!;
+  // The median pair; of an even number, the lower of the middle two.
+  return [...pairs].sort((a, b) => ratio(a) - ratio(b))[Math.floor((pairs.length - 1) / 2)]!;
 }

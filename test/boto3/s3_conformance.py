@@ -1208,6 +1208,9 @@ def sigv2_refused_where_only_sigv4_is_taken():
             expect_error(400, "InvalidRequest", v2.list_objects, Bucket=b,
                          message="The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256.")
             expect_error(400, "InvalidRequest", v2.put_object, Bucket=b, Key="k", Body=b"x")
+            # GetBucketLocation, how a SigV2 tool finds the region to switch to, is answered globally.
+            legacy = boto3.client("s3", region_name="us-east-1", config=Config(signature_version="s3", s3={"addressing_style": "path"}))
+            eq(legacy.get_bucket_location(Bucket=b).get("LocationConstraint"), region, "SigV2 GetBucketLocation")
         else:
             eq(v2.list_objects(Bucket=b)["ResponseMetadata"]["HTTPStatusCode"], 200, f"SigV2 in {region}")
         v4.delete_bucket(Bucket=b)

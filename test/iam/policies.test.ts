@@ -95,6 +95,12 @@ describe("IAM policies", () => {
     assert.deepEqual([first.AttachedPolicies?.map((p) => p.PolicyName), first.IsTruncated], [["Reader", "ReadOnlyAccess"], true]);
     const rest = await iam.send(new ListAttachedUserPoliciesCommand({ UserName: "pat", MaxItems: 2, Marker: first.Marker }));
     assert.deepEqual([rest.AttachedPolicies?.map((p) => p.PolicyName), rest.IsTruncated], [["AdministratorAccess"], false]);
+    // A cleanup that detaches each page before asking for the next still reaches every policy.
+    const readOnly = "arn:aws:iam::aws:policy/ReadOnlyAccess";
+    await iam.send(new DetachUserPolicyCommand({ UserName: "pat", PolicyArn: readOnly }));
+    const afterDetach = await iam.send(new ListAttachedUserPoliciesCommand({ UserName: "pat", MaxItems: 2, Marker: first.Marker }));
+    assert.deepEqual(afterDetach.AttachedPolicies?.map((p) => p.PolicyName), ["Reader", "AdministratorAccess"]);
+    await iam.send(new AttachUserPolicyCommand({ UserName: "pat", PolicyArn: readOnly }));
     await iam.send(new DetachUserPolicyCommand({ UserName: "pat", PolicyArn: admin }));
     const onlyAttached = await iam.send(new ListPoliciesCommand({ OnlyAttached: true }));
     assert.deepEqual(onlyAttached.Policies?.map((p) => p.PolicyName).sort(), ["ReadOnlyAccess", "Reader"]);

@@ -21,6 +21,7 @@ import { storeWholeObject } from "./shared-objects.js";
 import { aclsEnabled, LOG_DELIVERY } from "./acl.js";
 import { bucketArn } from "./names.js";
 import { canonicalUserId } from "./operation.js";
+import { parseCopySource } from "./operations/copy.js";
 import type { BucketRecord } from "./records.js";
 import type { S3Store } from "./store.js";
 
@@ -186,14 +187,12 @@ export function logRecords(answered: AnsweredRequest, bucket: BucketRecord, now:
   return lines;
 }
 
-/** A CopySource header's bucket and key (`bucket/key?versionId=…`, URL-encoded, an optional leading slash). */
+/** A CopySource header's bucket and key, read as the copy reads them; undefined for one the copy refused. */
 function copySourceOf(value: unknown): { bucket: string; key: string } | undefined {
   if (typeof value !== "string") return undefined;
-  const path = (value.startsWith("/") ? value.slice(1) : value).split("?")[0]!;
-  const slash = path.indexOf("/");
-  if (slash <= 0) return undefined;
   try {
-    return { bucket: decodeURIComponent(path.slice(0, slash)), key: decodeURIComponent(path.slice(slash + 1)) };
+    const { bucket, key } = parseCopySource(value);
+    return { bucket, key };
   } catch {
     return undefined;
   }

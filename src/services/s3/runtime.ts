@@ -95,8 +95,8 @@ export async function createS3Runtime(env: ServiceEnvironment): Promise<ServiceR
         const region = store.bucket(input.Bucket)?.region;
         if (region !== undefined && region !== ctx.region) throw s3Errors.permanentRedirect(input.Bucket, region, virtualHost(input.Bucket, ctx.headers.host));
       }
-      // Regions opened since 2014 take Signature Version 4 only.
-      if ((ctx.signedWith === "v2-header" || ctx.signedWith === "v2-query" || ctx.signedWith === "v2-form") && typeof input.Bucket === "string") {
+      // Regions opened since 2014 take Signature Version 4 only (GetBucketLocation, which finds the region, is answered globally).
+      if ((ctx.signedWith === "v2-header" || ctx.signedWith === "v2-query" || ctx.signedWith === "v2-form") && typeof input.Bucket === "string" && !REGION_FREE.has(op.name)) {
         const region = store.bucket(input.Bucket)?.region;
         if (region !== undefined && !SIGV2_REGIONS.has(region)) throw s3Errors.invalidRequest("The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256.");
       }

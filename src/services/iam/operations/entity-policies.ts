@@ -16,7 +16,7 @@ import {
   type ManagedPolicyRecord,
   POLICIES_STORE,
 } from "../store.js";
-import { pageOf, type Paging } from "./paging.js";
+import { pageAfter, pageOf, type Paging } from "./paging.js";
 import { encodeDocument, findPolicyIn } from "./policies.js";
 
 /** IAM's quota of managed policies attached to one identity. */
@@ -145,12 +145,10 @@ function operationsFor(store: IamStore, { kind, label, member }: Kind): Operatio
       handle(input, ctx) {
         const entity = requireEntity(ctx, nameOf(input));
         const prefix = input.PathPrefix ?? "/";
-        // Listed in the order attached, as IAM lists them (not by name); pages are marked by position.
-        const attached = (entity.attachedPolicies ?? [])
-          .map((arn, position) => ({ arn, position }))
-          .filter(({ arn }) => policyPath(arn).startsWith(prefix));
-        const { items, marker } = pageOf(attached, input, ({ position }) => String(position).padStart(6, "0"));
-        const policies = items.map(({ arn }) => ({ PolicyArn: arn, PolicyName: arn.slice(arn.lastIndexOf("/") + 1) }));
+        // Listed in the order attached, as IAM lists them (not by name).
+        const attached = (entity.attachedPolicies ?? []).filter((arn) => policyPath(arn).startsWith(prefix));
+        const { items, marker } = pageAfter(attached, input, (arn) => arn);
+        const policies = items.map((arn) => ({ PolicyArn: arn, PolicyName: arn.slice(arn.lastIndexOf("/") + 1) }));
         return { AttachedPolicies: policies, IsTruncated: marker !== undefined, Marker: marker };
       },
     }),

@@ -25,6 +25,24 @@ export function pageOf<T>(items: readonly T[], paging: Paging, keyOf: (item: T) 
   return { items: page, marker: more ? encodeMarker(keyOf(page[page.length - 1]!)) : undefined };
 }
 
+/**
+ * The page of `items` (in an order of their own, not by key) after the
+ * item the marker names. An item gone since the marker was made (a
+ * policy detached while its list was paged through, as a cleanup does)
+ * leaves nothing to resume after: the page starts from the first item again.
+ */
+export function pageAfter<T>(items: readonly T[], paging: Paging, keyOf: (item: T) => string): { items: T[]; marker?: string } {
+  const max = paging.MaxItems ?? DEFAULT_MAX_ITEMS;
+  let start = 0;
+  if (paging.Marker !== undefined) {
+    const after = decodeMarker(paging.Marker);
+    start = items.findIndex((item) => keyOf(item) === after) + 1;
+  }
+  const page = items.slice(start, start + max);
+  const more = start + max < items.length;
+  return { items: page, marker: more ? encodeMarker(keyOf(page[page.length - 1]!)) : undefined };
+}
+
 function encodeMarker(key: string): string {
   return Buffer.from(key, "utf8").toString("base64url");
 }

@@ -56,8 +56,7 @@ export function bucketOperations({ store }: S3Deps): OperationTable {
           name: input.Bucket,
           accountId: ctx.accountId,
           region,
-          // S3 keeps a bucket's creation time to the second (ListBuckets answers `.000Z`).
-          createdAt: Math.floor(ctx.now().getTime() / 1000) * 1000,
+          createdAt: ctx.now().getTime(),
           ...(tags.length > 0 ? { tags } : {}),
           ...(acl ? { acl } : {}),
           // SSE-C writes are blocked on new buckets, as on AWS since April 2026.
@@ -113,7 +112,8 @@ export function bucketOperations({ store }: S3Deps): OperationTable {
         const page = mine.slice(0, max);
         const truncated = mine.length > page.length;
         return {
-          Buckets: page.map((b) => ({ Name: b.name, CreationDate: new Date(b.createdAt), BucketRegion: b.region })),
+          // S3 answers a bucket's creation time to the second (`.000Z`); the milliseconds kept tell a bucket from one of the same name made again.
+          Buckets: page.map((b) => ({ Name: b.name, CreationDate: new Date(Math.floor(b.createdAt / 1000) * 1000), BucketRegion: b.region })),
           Owner: owner(ctx.accountId),
           Prefix: input.Prefix,
           ContinuationToken: truncated ? encodeToken(page[page.length - 1]?.name ?? "") : undefined,

@@ -131,7 +131,10 @@ export function copyOperations({ store }: S3Deps): OperationTable {
           from.sseCustomerKeyMd5 !== undefined ||
           from.kms !== undefined ||
           // A default encryption the bucket was given (even SSE-S3, S3's own) re-encrypts in place (LocalStack's AWS-recorded test_copy_in_place_with_bucket_encryption).
-          bucket.encryptionConfigured === true;
+          bucket.encryptionConfigured === true ||
+          // Buckets recorded before the flag: a KMS default or a bucket key tells of a configuration.
+          bucket.kmsDefault !== undefined ||
+          bucket.bucketKeyEnabled === true;
         if (sameObject && !changesSomething) {
           throw s3Errors.invalidRequest(
             "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.",
