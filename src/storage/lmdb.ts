@@ -134,9 +134,10 @@ class LmdbStore<V> implements KvStore<V> {
 
   /** Applies staged writes; call only inside an lmdb write transaction. */
   apply(staged: StagedWrites<V>): void {
-    for (const { key, value } of staged.writes()) {
-      if (value === undefined) this.db.removeSync(lmdbKey(key));
-      else this.db.putSync(lmdbKey(key), value);
+    // The staged bytes are the key's stored form (`encodeKey`): lmdb writes a byte key as it is, without encoding it again.
+    for (const { encoded, value } of staged.writes()) {
+      if (value === undefined) this.db.removeSync(encoded);
+      else this.db.putSync(encoded, value);
     }
   }
 }

@@ -84,9 +84,9 @@ class MemoryStore<V> implements KvStore<V> {
   }
 
   apply(staged: StagedWrites<V>): void {
-    for (const { key, value } of staged.writes()) {
-      if (value === undefined) this.delete(encodeKey(key));
-      else this.set(encodeKey(key), copy(value));
+    for (const { encoded, value } of staged.writes()) {
+      if (value === undefined) this.delete(encoded);
+      else this.set(encoded, copy(value));
     }
     if (staged.size > 0) this.generation++;
   }

@@ -13,15 +13,22 @@ export const MAX_KEY_BYTES = 1978;
 /** A key longer than the store can hold: services answer it in their own words. */
 export class KeyTooLargeError extends RangeError {}
 
+/** One staged write: the key, its stored bytes (which LMDB then writes as they are), and the value (undefined: remove). */
+export interface StagedWrite<V> {
+  key: Key;
+  encoded: Buffer;
+  value: V | undefined;
+}
+
 export class StagedWrites<V> implements KvWriter<V> {
-  private readonly staged = new Map<string, { key: Key; value: V | undefined }>();
+  private readonly staged = new Map<string, StagedWrite<V>>();
 
   constructor(private readonly read: (key: Key) => V | undefined) {}
 
   get(key: Key): V | undefined {
     // Most reads come before any write: they skip encoding the key.
     if (this.staged.size === 0) return this.read(key);
-    const write = this.staged.get(id(key));
+    const write = this.staged.get(encodeKey(key).toString("latin1"));
     return write ? write.value : this.read(key);
   }
 
@@ -31,13 +38,14 @@ export class StagedWrites<V> implements KvWriter<V> {
    * in-memory store refuses it too, so both behave the same.
    */
   put(key: Key, value: V): void {
-    const encoded = id(key);
+    const encoded = encodeKey(key);
     if (encoded.length > MAX_KEY_BYTES) throw new KeyTooLargeError(`key of ${encoded.length} bytes is over the ${MAX_KEY_BYTES}-byte limit`);
-    this.staged.set(encoded, { key, value });
+    this.staged.set(encoded.toString("latin1"), { key, encoded, value });
   }
 
   remove(key: Key): void {
-    this.staged.set(id(key), { key, value: undefined });
+    const encoded = encodeKey(key);
+    this.staged.set(encoded.toString("latin1"), { key, encoded, value: undefined });
   }
 
   get size(): number {
@@ -45,11 +53,7 @@ export class StagedWrites<V> implements KvWriter<V> {
   }
 
   /** Writes in the order first made; `value` undefined means remove. */
-  writes(): Iterable<{ key: Key; value: V | undefined }> {
+  writes(): Iterable<StagedWrite<V>> {
     return this.staged.values();
   }
-}
-
-function id(key: Key): string {
-  return encodeKey(key).toString("latin1");
 }
