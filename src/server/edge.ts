@@ -9,6 +9,7 @@ import { Readable, pipeline } from "node:stream";
 import type { WireResponse } from "../protocols/types.js";
 import { newRequestId, runPipeline, type PipelineDeps } from "./pipeline.js";
 import { handleInternal, INTERNAL_PREFIX, type InternalApi } from "./internal.js";
+import { mailSafe } from "../protocols/shared/mail-safe.js";
 
 /** Node's default; larger header sections get S3's 400 rather than a bare 431. */
 const MAX_HEADER_BYTES = 16 * 1024;
@@ -286,7 +287,7 @@ const HEADER_TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
 function headerValue(value: string): string {
   // eslint-disable-next-line no-control-regex
-  return /[^\t\x20-\x7e\x80-\xff]/.test(value) ? `=?UTF-8?B?${Buffer.from(value, "utf8").toString("base64")}?=` : value;
+  return /[^\t\x20-\x7e\x80-\xff]/.test(value) ? mailSafe(value) : value;
 }
 
 /**

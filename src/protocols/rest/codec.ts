@@ -11,6 +11,7 @@ import { resolveShape } from "../model.js";
 import { DEFAULT_MAX_BODY_BYTES, drainBody, readBody } from "../shared/body.js";
 import { coerceScalar, ScalarError } from "../shared/scalars.js";
 import { formatTimestamp } from "../shared/timestamps.js";
+import { mailSafe } from "../shared/mail-safe.js";
 import type { CodecOptions, ProtocolCodec, SerializeContext, Structure, WireRequest, WireResponse } from "../types.js";
 import { RestRouter } from "./router.js";
 
@@ -283,7 +284,7 @@ function writeHttpMembers(model: ServiceModel, shape: Shape, output: Structure, 
       case "headers":
         for (const [key, v] of Object.entries(value as Record<string, string>)) {
           // A name node would refuse (none arrives as a header) is left out rather than fail the answer.
-          if (HEADER_NAME.test(key)) response.headers[`${binding.name}${key}`] = headerSafe(String(v));
+          if (HEADER_NAME.test(key)) response.headers[`${binding.name}${key}`] = mailSafe(String(v));
         }
         break;
       case "statusCode":
@@ -304,18 +305,16 @@ function headerText(model: ServiceModel, shape: Shape, ref: ShapeRef, value: unk
   return String(value);
 }
 
-/**
- * Node refuses header values with control characters or code points past
- * Latin-1 (UTF-8 received from a client arrives as Latin-1 and goes back
- * out byte for byte). Other text is sent the way S3 sends non-ASCII
- * metadata: RFC 2047 encoded, `=?UTF-8?B?…?=`.
- */
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
+/**
+ * Node refuses header values with control characters or code points past
+ * Latin-1; UTF-8 received from a client arrives as Latin-1 and goes back
+ * out byte for byte. Other text goes out mail-safe, as S3 sends metadata.
+ */
 function headerSafe(value: string): string {
   // eslint-disable-next-line no-control-regex
-  if (!/[^\t\x20-\x7e\x80-\xff]/.test(value)) return value;
-  return `=?UTF-8?B?${Buffer.from(value, "utf8").toString("base64")}?=`;
+  return /[^\t\x20-\x7e\x80-\xff]/.test(value) ? mailSafe(value) : value;
 }
 
 function hasAnyBodyValue(shape: Shape, output: Structure): boolean {

@@ -11,6 +11,7 @@ import { AwsError } from "../../server/errors.js";
 import { checkReadConditions, parseRange } from "./conditions.js";
 import { s3Errors } from "./errors.js";
 import { bucketArn, objectArn } from "./names.js";
+import { mailSafe } from "../../protocols/shared/mail-safe.js";
 import { headersToOutput } from "./object-headers.js";
 import type { ObjectRecord } from "./records.js";
 import type { S3Store } from "./store.js";
@@ -217,7 +218,7 @@ function objectResponse(store: S3Store, record: ObjectRecord, req: WebsiteReques
     "content-length": String(range ? range.end - range.start + 1 : record.size),
   };
   if (range) headers["content-range"] = `bytes ${range.start}-${range.end}/${record.size}`;
-  for (const [name, value] of Object.entries(record.metadata)) headers[`x-amz-meta-${name}`] = value;
+  for (const [name, value] of Object.entries(record.metadata)) headers[`x-amz-meta-${name}`] = mailSafe(value);
   if (record.cacheControl !== undefined) headers["cache-control"] = record.cacheControl;
   if (record.contentEncoding !== undefined) headers["content-encoding"] = record.contentEncoding;
   if (record.contentDisposition !== undefined) headers["content-disposition"] = record.contentDisposition;
