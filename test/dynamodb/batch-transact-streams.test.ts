@@ -12,6 +12,7 @@ import {
   DynamoDBClient,
   GetItemCommand,
   PutItemCommand,
+  ScanCommand,
   TransactGetItemsCommand,
   TransactionCanceledException,
   TransactWriteItemsCommand,
@@ -284,6 +285,8 @@ describe("DynamoDB durability", () => {
     try {
       await c1.send(table("crashy"));
       for (let i = 0; i < 20; i++) await c1.send(new PutItemCommand({ TableName: "crashy", Item: { id: { S: `k${i}` }, v: { N: String(i) } } }));
+      // A burst, killed as soon as its last answer is in: its final batches are committed, their sync likely still running.
+      await Promise.all(Array.from({ length: 100 }, (_, i) => c1.send(new PutItemCommand({ TableName: "crashy", Item: { id: { S: `burst${i}` }, v: { N: String(i) } } }))));
     } finally {
       c1.destroy();
       const exited = new Promise((resolve) => child.process.once("exit", resolve));
@@ -295,6 +298,8 @@ describe("DynamoDB durability", () => {
     try {
       const { Item } = await c2.send(new GetItemCommand({ TableName: "crashy", Key: { id: { S: "k19" } } }));
       assert.equal(Item?.v?.N, "19");
+      const { Count } = await c2.send(new ScanCommand({ TableName: "crashy", Select: "COUNT" }));
+      assert.equal(Count, 120);
     } finally {
       c2.destroy();
       await again.stop();
