@@ -14,6 +14,7 @@ import { instanceProfileOperations } from "./operations/instance-profiles.js";
 import { oidcProviderOperations } from "./operations/oidc-providers.js";
 import { roleOperations } from "./operations/roles.js";
 import { policyOperations } from "./operations/policies.js";
+import { signingCertificateOperations } from "./operations/signing-certificates.js";
 import { userOperations } from "./operations/users.js";
 import { IamStore } from "./store.js";
 
@@ -25,6 +26,7 @@ export function createIamRuntime(env: ServiceEnvironment): ServiceRuntime {
     operations: {
       ...userOperations(store),
       ...accessKeyOperations(store, env.keyUsage),
+      ...signingCertificateOperations(store),
       ...policyOperations(store),
       ...entityPolicyOperations(store),
       ...groupOperations(store),

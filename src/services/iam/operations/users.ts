@@ -23,6 +23,7 @@ import type { KvTransaction } from "../../../storage/types.js";
 import { groupsOfUser } from "./groups.js";
 import { pageOf, type Paging } from "./paging.js";
 import { checkTags as checkTagsOf, mergeTags, tagPage, withoutTags } from "./tags.js";
+import { holdsSigningCertificates } from "./signing-certificates.js";
 
 const checkTags = (tags: Tag[]) => checkTagsOf(tags, "TagsPerUser");
 
@@ -144,6 +145,7 @@ export function userOperations(store: IamStore): OperationTable {
           const user = tx.get([ctx.accountId, input.UserName.toLowerCase()]);
           if (!user) throw iamErrors.noSuchEntity("user", input.UserName);
           if (user.accessKeyIds.length > 0) throw iamErrors.deleteConflict("delete access keys");
+          if (holdsSigningCertificates(store, ctx.accountId, user.userId)) throw iamErrors.deleteConflict("delete signing certificates");
           if ((user.attachedPolicies ?? []).length > 0) throw iamErrors.deleteConflict("detach all policies");
           if (groupsOfUser(store, ctx.accountId, user.userName).length > 0) throw iamErrors.deleteConflict("remove users from group");
           if (store.inlinePoliciesOf(ctx.accountId, "user", user.userName).length > 0) throw iamErrors.deleteConflict("delete policies");
