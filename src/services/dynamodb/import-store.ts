@@ -172,10 +172,8 @@ export class ImportStore {
       }
       await flush();
     }
-    const { processedSizeBytes, ...rest } = counts;
     return {
-      ...rest,
-      ...(processedSizeBytes > 0 ? { processedSizeBytes } : {}),
+      ...counts,
       ...(counts.errorCount > 0
         ? { status: "FAILED", failureCode: "ItemValidationError", failureMessage: "Some of the items failed validation checks and were not imported. Please check CloudWatch error logs for more details." }
         : { status: "COMPLETED" }),
@@ -211,11 +209,8 @@ async function objectText(stored: Buffer | undefined, gzip: boolean): Promise<st
  */
 function* readItems(text: string, request: ImportRecord["request"], table: TableRecord): Iterable<(() => Item | undefined) | typeof BLANK> {
   if (request.InputFormat !== "CSV") {
-    for (let start = 0; start < text.length; ) {
-      const end = text.indexOf("\n", start);
-      const line = text.slice(start, end === -1 ? text.length : end);
-      start = end === -1 ? text.length : end + 1;
-      yield line.trim() === "" ? BLANK : () => checkedImport(table, () => jsonItem(line));
+    for (const record of jsonRecords(text)) {
+      yield record === BLANK ? BLANK : () => checkedImport(table, () => jsonItem(record));
     }
     return;
   }
@@ -233,6 +228,61 @@ function* readItems(text: string, request: ImportRecord["request"], table: Table
     const names = header;
     yield () => (row === undefined || !names ? undefined : checkedImport(table, () => csvItem(names, row, table)));
   }
+}
+
+/**
+ * The records of a DynamoDB JSON object: each top-level JSON object, whether
+ * on a line of its own or run together with the next on one line (as
+ * DynamoDB reads `{"Item":…}{"Item":…}`), a blank line BLANK; text that does
+ * not open an object, or an object never closed, is one record to the end of
+ * its line (the end of the text for an unclosed object).
+ */
+function* jsonRecords(text: string): Iterable<string | typeof BLANK> {
+  let i = 0;
+  let lineHasRecord = false;
+  while (i < text.length) {
+    const c = text[i]!;
+    if (c === "\n") {
+      if (!lineHasRecord) yield BLANK;
+      lineHasRecord = false;
+      i++;
+      continue;
+    }
+    if (c === " " || c === "\t" || c === "\r") {
+      i++;
+      continue;
+    }
+    lineHasRecord = true;
+    const end = c === "{" ? objectEnd(text, i) : -1;
+    if (end !== -1) {
+      yield text.slice(i, end);
+      i = end;
+      continue;
+    }
+    const eol = c === "{" ? -1 : text.indexOf("\n", i);
+    const stop = eol === -1 ? text.length : eol;
+    yield text.slice(i, stop);
+    i = stop;
+  }
+}
+
+/** The index just past the JSON object opening at `start`, or -1 if it never closes. */
+function objectEnd(text: string, start: number): number {
+  let depth = 0;
+  let inString = false;
+  for (let i = start; i < text.length; i++) {
+    const c = text[i];
+    if (inString) {
+      if (c === "\\") i++;
+      else if (c === '"') inString = false;
+    } else if (c === '"') inString = true;
+    else if (c === "{" || c === "[") depth++;
+    else if (c === "}" || c === "]") {
+      depth--;
+      if (depth === 0) return i + 1;
+    }
+  }
+  return -1;
 }
 
 /** An item made by `make` if it is one `table` can hold: its values, size and keys as a PutItem's. */
