@@ -8,6 +8,7 @@ import { formatValidationMessage, type ValidationProblem } from "../../protocols
 import type { ServiceEnvironment, ServiceRuntime } from "../../server/service.js";
 import { iamErrors } from "./errors.js";
 import { accessKeyOperations } from "./operations/access-keys.js";
+import { accountSettingOperations } from "./operations/account-settings.js";
 import { entityPolicyOperations } from "./operations/entity-policies.js";
 import { groupOperations } from "./operations/groups.js";
 import { instanceProfileOperations } from "./operations/instance-profiles.js";
@@ -27,6 +28,7 @@ export function createIamRuntime(env: ServiceEnvironment): ServiceRuntime {
       ...userOperations(store),
       ...accessKeyOperations(store, env.keyUsage),
       ...signingCertificateOperations(store),
+      ...accountSettingOperations(store),
       ...policyOperations(store),
       ...entityPolicyOperations(store),
       ...groupOperations(store),

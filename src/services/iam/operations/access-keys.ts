@@ -14,7 +14,7 @@ import { iamErrors } from "../errors.js";
 import { newAccessKeyId, newSecretAccessKey } from "../ids.js";
 import { type IamStore, type UserRecord, userArn, userKey, USERS_STORE } from "../store.js";
 import { pageOf, type Paging } from "./paging.js";
-import { wholeSeconds } from "./users.js";
+import { targetUserName, targetUserResource, wholeSeconds } from "./users.js";
 
 /** IAM's quota: two access keys per user. */
 const KEYS_PER_USER = 2;
@@ -49,14 +49,6 @@ export function accessKeyOperations(store: IamStore, usage?: KeyUsage): Operatio
     return key;
   };
 
-  /** The user a key call is about: the one named, or the calling user. */
-  const targetUser = (ctx: RequestContext, name: string | undefined): string => {
-    if (name !== undefined) return name;
-    if (ctx.principal.type === "user") return ctx.principal.arn.slice(ctx.principal.arn.lastIndexOf("/") + 1);
-    throw iamErrors.validation("Must specify userName when calling with non-User credentials");
-  };
-  const resource = (ctx: RequestContext, name: string | undefined) =>
-    name === undefined ? ctx.principal.arn : userArn({ accountId: ctx.accountId, path: "/", userName: name });
 
   /** The key, checked to belong to the user (IAM answers NoSuchEntity otherwise). */
   const requireKey = (ctx: RequestContext, user: UserRecord | undefined, userName: string, id: string): AccessKeyRecord => {
@@ -68,7 +60,7 @@ export function accessKeyOperations(store: IamStore, usage?: KeyUsage): Operatio
 
   return {
     CreateAccessKey: defineOperation<UserNameInput>({
-      authorize: (i, ctx) => [{ action: "iam:CreateAccessKey", resource: resource(ctx, i.UserName) }],
+      authorize: (i, ctx) => [{ action: "iam:CreateAccessKey", resource: targetUserResource(ctx, i.UserName) }],
       async handle(input, ctx) {
         if (forRoot(ctx, input.UserName)) {
           if (rootKeys(ctx).length >= KEYS_PER_USER) throw iamErrors.limitExceeded("AccessKeysPerUser", KEYS_PER_USER);
@@ -83,7 +75,7 @@ export function accessKeyOperations(store: IamStore, usage?: KeyUsage): Operatio
           await store.keys.transaction((tx) => tx.put(accessKeyId, record));
           return { AccessKey: { AccessKeyId: accessKeyId, Status: record.status, SecretAccessKey: record.secretAccessKey, CreateDate: new Date(record.createdAt) } };
         }
-        const userName = targetUser(ctx, input.UserName);
+        const userName = targetUserName(ctx, input.UserName);
         const key = await store.kv.transaction((tx) => {
           const users = tx.store<UserRecord>(USERS_STORE);
           const user = users.get([ctx.accountId, userName.toLowerCase()]);
@@ -115,7 +107,7 @@ export function accessKeyOperations(store: IamStore, usage?: KeyUsage): Operatio
     }),
 
     ListAccessKeys: defineOperation<UserNameInput & Paging>({
-      authorize: (i, ctx) => [{ action: "iam:ListAccessKeys", resource: resource(ctx, i.UserName) }],
+      authorize: (i, ctx) => [{ action: "iam:ListAccessKeys", resource: targetUserResource(ctx, i.UserName) }],
       handle(input, ctx) {
         if (forRoot(ctx, input.UserName)) {
           const { items, marker } = pageOf(rootKeys(ctx), input, (k) => k.accessKeyId);
@@ -125,7 +117,7 @@ export function accessKeyOperations(store: IamStore, usage?: KeyUsage): Operatio
             Marker: marker,
           };
         }
-        const userName = targetUser(ctx, input.UserName);
+        const userName = targetUserName(ctx, input.UserName);
         const user = store.user(ctx.accountId, userName);
         if (!user) throw iamErrors.noSuchEntity("user", userName);
         // In key order, as the marker resumes after a key id.
@@ -143,14 +135,14 @@ export function accessKeyOperations(store: IamStore, usage?: KeyUsage): Operatio
     }),
 
     UpdateAccessKey: defineOperation<UpdateKeyInput>({
-      authorize: (i, ctx) => [{ action: "iam:UpdateAccessKey", resource: resource(ctx, i.UserName) }],
+      authorize: (i, ctx) => [{ action: "iam:UpdateAccessKey", resource: targetUserResource(ctx, i.UserName) }],
       async handle(input, ctx) {
         if (forRoot(ctx, input.UserName)) {
           const key = requireRootKey(ctx, input.AccessKeyId);
           await store.keys.transaction((tx) => tx.put(key.accessKeyId, { ...key, status: input.Status }));
           return {};
         }
-        const userName = targetUser(ctx, input.UserName);
+        const userName = targetUserName(ctx, input.UserName);
         const key = requireKey(ctx, store.user(ctx.accountId, userName), userName, input.AccessKeyId);
         await store.keys.transaction((tx) => tx.put(key.accessKeyId, { ...key, status: input.Status }));
         return {};
@@ -158,7 +150,7 @@ export function accessKeyOperations(store: IamStore, usage?: KeyUsage): Operatio
     }),
 
     DeleteAccessKey: defineOperation<KeyInput>({
-      authorize: (i, ctx) => [{ action: "iam:DeleteAccessKey", resource: resource(ctx, i.UserName) }],
+      authorize: (i, ctx) => [{ action: "iam:DeleteAccessKey", resource: targetUserResource(ctx, i.UserName) }],
       async handle(input, ctx) {
         if (forRoot(ctx, input.UserName)) {
           requireRootKey(ctx, input.AccessKeyId);
@@ -169,7 +161,7 @@ export function accessKeyOperations(store: IamStore, usage?: KeyUsage): Operatio
           usage?.forget(input.AccessKeyId);
           return {};
         }
-        const userName = targetUser(ctx, input.UserName);
+        const userName = targetUserName(ctx, input.UserName);
         await store.kv.transaction((tx) => {
           const users = tx.store<UserRecord>(USERS_STORE);
           const user = users.get([ctx.accountId, userName.toLowerCase()]);

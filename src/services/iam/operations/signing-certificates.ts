@@ -12,9 +12,9 @@ import { defineOperation, type OperationTable } from "../../../server/service.js
 import { prefixRange } from "../../../storage/index.js";
 import { iamErrors } from "../errors.js";
 import { newCertificateId } from "../ids.js";
-import { type IamStore, userArn } from "../store.js";
+import type { IamStore } from "../store.js";
 import { pageOf, type Paging } from "./paging.js";
-import { wholeSeconds } from "./users.js";
+import { targetUserName, targetUserResource, wholeSeconds } from "./users.js";
 
 /** Keyed [account, owner (a user's id, or ROOT), certificate id]: a renamed user keeps its certificates. */
 export const SIGNING_CERTIFICATES_STORE = "iam.signing-certificates";
@@ -58,19 +58,13 @@ export function signingCertificateOperations(store: IamStore): OperationTable {
   const certificates = store.kv.store<SigningCertificateRecord>(SIGNING_CERTIFICATES_STORE);
 
   /** Whose certificates a call is about: the user named, the calling user, or (the root calling without a name) the root. */
-  const ownerOf = (ctx: RequestContext, name: string | undefined): { owner: string; userName?: string; arn: string } => {
-    if (name === undefined && ctx.principal.type === "root") return { owner: ROOT, arn: ctx.principal.arn };
-    let userName = name;
-    if (userName === undefined) {
-      if (ctx.principal.type !== "user") throw iamErrors.validation("Must specify userName when calling with non-User credentials");
-      userName = ctx.principal.arn.slice(ctx.principal.arn.lastIndexOf("/") + 1);
-    }
+  const ownerOf = (ctx: RequestContext, name: string | undefined): { owner: string; userName?: string } => {
+    if (name === undefined && ctx.principal.type === "root") return { owner: ROOT };
+    const userName = targetUserName(ctx, name);
     const user = store.user(ctx.accountId, userName);
     if (!user) throw iamErrors.noSuchEntity("user", userName);
-    return { owner: user.userId, userName: user.userName, arn: userArn(user) };
+    return { owner: user.userId, userName: user.userName };
   };
-  const resource = (ctx: RequestContext, name: string | undefined) =>
-    name === undefined ? ctx.principal.arn : userArn({ accountId: ctx.accountId, path: "/", userName: name });
   const ownedBy = (ctx: RequestContext, owner: string) => [...certificates.range(prefixRange([ctx.accountId, owner]))].map((e) => e.value);
   const view = (c: SigningCertificateRecord, userName: string | undefined) => ({
     UserName: userName,
@@ -82,7 +76,7 @@ export function signingCertificateOperations(store: IamStore): OperationTable {
 
   return {
     UploadSigningCertificate: defineOperation<OwnerInput & { CertificateBody: string }>({
-      authorize: (i, ctx) => [{ action: "iam:UploadSigningCertificate", resource: resource(ctx, i.UserName) }],
+      authorize: (i, ctx) => [{ action: "iam:UploadSigningCertificate", resource: targetUserResource(ctx, i.UserName) }],
       async handle(input, ctx) {
         const { owner, userName } = ownerOf(ctx, input.UserName);
         const fingerprint = parseCertificate(input.CertificateBody).fingerprint256;
@@ -104,7 +98,7 @@ export function signingCertificateOperations(store: IamStore): OperationTable {
     }),
 
     ListSigningCertificates: defineOperation<OwnerInput & Paging>({
-      authorize: (i, ctx) => [{ action: "iam:ListSigningCertificates", resource: resource(ctx, i.UserName) }],
+      authorize: (i, ctx) => [{ action: "iam:ListSigningCertificates", resource: targetUserResource(ctx, i.UserName) }],
       handle(input, ctx) {
         const { owner, userName } = ownerOf(ctx, input.UserName);
         const { items, marker } = pageOf(ownedBy(ctx, owner), input, (c) => c.certificateId);
@@ -113,7 +107,7 @@ export function signingCertificateOperations(store: IamStore): OperationTable {
     }),
 
     UpdateSigningCertificate: defineOperation<CertificateInput & { Status: "Active" | "Inactive" }>({
-      authorize: (i, ctx) => [{ action: "iam:UpdateSigningCertificate", resource: resource(ctx, i.UserName) }],
+      authorize: (i, ctx) => [{ action: "iam:UpdateSigningCertificate", resource: targetUserResource(ctx, i.UserName) }],
       async handle(input, ctx) {
         const { owner } = ownerOf(ctx, input.UserName);
         const key = [ctx.accountId, owner, input.CertificateId];
@@ -127,7 +121,7 @@ export function signingCertificateOperations(store: IamStore): OperationTable {
     }),
 
     DeleteSigningCertificate: defineOperation<CertificateInput>({
-      authorize: (i, ctx) => [{ action: "iam:DeleteSigningCertificate", resource: resource(ctx, i.UserName) }],
+      authorize: (i, ctx) => [{ action: "iam:DeleteSigningCertificate", resource: targetUserResource(ctx, i.UserName) }],
       async handle(input, ctx) {
         const { owner } = ownerOf(ctx, input.UserName);
         const key = [ctx.accountId, owner, input.CertificateId];

@@ -23,6 +23,7 @@ import type { KvTransaction } from "../../../storage/types.js";
 import { groupsOfUser } from "./groups.js";
 import { pageOf, type Paging } from "./paging.js";
 import { checkTags as checkTagsOf, mergeTags, tagPage, withoutTags } from "./tags.js";
+import { hasLoginProfile } from "./account-settings.js";
 import { holdsSigningCertificates } from "./signing-certificates.js";
 
 const checkTags = (tags: Tag[]) => checkTagsOf(tags, "TagsPerUser");
@@ -59,6 +60,18 @@ interface UntagUserInput {
 }
 
 const userResource = (ctx: RequestContext, name: string, path = "/") => userArn({ accountId: ctx.accountId, path, userName: name });
+
+/** The user a call about a user's credentials is about: the one it names, or else the calling user. */
+export function targetUserName(ctx: RequestContext, name: string | undefined): string {
+  if (name !== undefined) return name;
+  if (ctx.principal.type === "user") return ctx.principal.arn.slice(ctx.principal.arn.lastIndexOf("/") + 1);
+  throw iamErrors.validation("Must specify userName when calling with non-User credentials");
+}
+
+/** What such a call authorizes against: the user named, or the caller. */
+export function targetUserResource(ctx: RequestContext, name: string | undefined): string {
+  return name === undefined ? ctx.principal.arn : userResource(ctx, name);
+}
 
 export function userOperations(store: IamStore): OperationTable {
   const requireUser = (ctx: RequestContext, name: string): UserRecord => {
@@ -144,6 +157,7 @@ export function userOperations(store: IamStore): OperationTable {
         await store.users.transaction((tx) => {
           const user = tx.get([ctx.accountId, input.UserName.toLowerCase()]);
           if (!user) throw iamErrors.noSuchEntity("user", input.UserName);
+          if (hasLoginProfile(store, ctx.accountId, user.userId)) throw iamErrors.deleteConflict("delete login profile");
           if (user.accessKeyIds.length > 0) throw iamErrors.deleteConflict("delete access keys");
           if (holdsSigningCertificates(store, ctx.accountId, user.userId)) throw iamErrors.deleteConflict("delete signing certificates");
           if ((user.attachedPolicies ?? []).length > 0) throw iamErrors.deleteConflict("detach all policies");

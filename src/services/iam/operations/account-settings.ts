@@ -1,0 +1,228 @@
+/**
+ * The console side of IAM that courses walk through: a user's login
+ * profile (CreateLoginProfile and its Get/Update/Delete), the account's
+ * password policy (Update/Get/DeleteAccountPasswordPolicy, which a login
+ * profile's password must meet) and its alias (Create/List/DeleteAccountAlias).
+ * Nimbus has no console: a password is checked against the policy and
+ * then forgotten, never stored.
+ */
+import type { RequestContext } from "../../../server/context.js";
+import { AwsError } from "../../../server/errors.js";
+import { defineOperation, type OperationTable } from "../../../server/service.js";
+import { iamErrors } from "../errors.js";
+import type { IamStore, UserRecord } from "../store.js";
+import { targetUserName, targetUserResource, wholeSeconds } from "./users.js";
+
+/** Login profiles keyed [account, user id] (a renamed user keeps its own); account settings keyed [account, setting]. */
+export const LOGIN_PROFILES_STORE = "iam.login-profiles";
+export const ACCOUNT_SETTINGS_STORE = "iam.account-settings";
+
+interface LoginProfileRecord {
+  createdAt: number;
+  passwordResetRequired: boolean;
+}
+
+interface PasswordPolicy {
+  MinimumPasswordLength: number;
+  RequireSymbols: boolean;
+  RequireNumbers: boolean;
+  RequireUppercaseCharacters: boolean;
+  RequireLowercaseCharacters: boolean;
+  AllowUsersToChangePassword: boolean;
+  MaxPasswordAge?: number;
+  PasswordReusePrevention?: number;
+  HardExpiry?: boolean;
+}
+
+type AccountSetting = PasswordPolicy | { alias: string };
+
+const PASSWORD_POLICY = "password-policy";
+const ALIAS = "alias";
+
+/** The symbols a password policy counts as such. */
+const SYMBOLS = /[!@#$%^&*()_+\-=[\]{}|']/;
+
+interface LoginProfileInput {
+  UserName?: string;
+  Password?: string;
+  PasswordResetRequired?: boolean;
+}
+
+const noProfile = (userName: string) => new AwsError("NoSuchEntity", `Login Profile for User ${userName} cannot be found.`, 404);
+
+export function accountSettingOperations(store: IamStore): OperationTable {
+  const profiles = store.kv.store<LoginProfileRecord>(LOGIN_PROFILES_STORE);
+  const settings = store.kv.store<AccountSetting>(ACCOUNT_SETTINGS_STORE);
+
+  /** The user a login-profile call is about: the one named, or the calling user. */
+  const userOf = (ctx: RequestContext, name: string | undefined): UserRecord => {
+    const userName = targetUserName(ctx, name);
+    const user = store.user(ctx.accountId, userName);
+    if (!user) throw iamErrors.noSuchEntity("user", userName);
+    return user;
+  };
+  const accountResource = (ctx: RequestContext) => `arn:aws:iam::${ctx.accountId}:*`;
+  const policyOf = (ctx: RequestContext) => settings.get([ctx.accountId, PASSWORD_POLICY]) as PasswordPolicy | undefined;
+
+  /** Refuses a password the account's policy does not allow, naming the first rule it breaks. */
+  const checkPassword = (ctx: RequestContext, password: string | undefined) => {
+    const policy = policyOf(ctx);
+    if (!policy || password === undefined) return;
+    const violation = (rule: string) => new AwsError("PasswordPolicyViolation", `Password should ${rule}`, 400);
+    if (password.length < policy.MinimumPasswordLength) throw violation(`have a minimum length of ${policy.MinimumPasswordLength}`);
+    if (policy.RequireSymbols && !SYMBOLS.test(password)) throw violation("have at least one symbol");
+    if (policy.RequireNumbers && !/[0-9]/.test(password)) throw violation("have at least one number");
+    if (policy.RequireUppercaseCharacters && !/[A-Z]/.test(password)) throw violation("have at least one uppercase letter");
+    if (policy.RequireLowercaseCharacters && !/[a-z]/.test(password)) throw violation("have at least one lowercase letter");
+  };
+
+  const profileView = (user: UserRecord, p: LoginProfileRecord) => ({
+    UserName: user.userName,
+    CreateDate: new Date(p.createdAt),
+    PasswordResetRequired: p.passwordResetRequired,
+  });
+
+  return {
+    CreateLoginProfile: defineOperation<LoginProfileInput>({
+      authorize: (i, ctx) => [{ action: "iam:CreateLoginProfile", resource: targetUserResource(ctx, i.UserName) }],
+      async handle(input, ctx) {
+        const user = userOf(ctx, input.UserName);
+        checkPassword(ctx, input.Password);
+        const record: LoginProfileRecord = { createdAt: wholeSeconds(ctx.now()), passwordResetRequired: input.PasswordResetRequired ?? false };
+        await profiles.transaction((tx) => {
+          if (tx.get([ctx.accountId, user.userId])) {
+            throw new AwsError("EntityAlreadyExists", `Login Profile for user ${user.userName} already exists.`, 409);
+          }
+          tx.put([ctx.accountId, user.userId], record);
+        });
+        return { LoginProfile: profileView(user, record) };
+      },
+    }),
+
+    GetLoginProfile: defineOperation<LoginProfileInput>({
+      authorize: (i, ctx) => [{ action: "iam:GetLoginProfile", resource: targetUserResource(ctx, i.UserName) }],
+      handle(input, ctx) {
+        const user = userOf(ctx, input.UserName);
+        const profile = profiles.get([ctx.accountId, user.userId]);
+        if (!profile) throw noProfile(user.userName);
+        return { LoginProfile: profileView(user, profile) };
+      },
+    }),
+
+    UpdateLoginProfile: defineOperation<LoginProfileInput>({
+      authorize: (i, ctx) => [{ action: "iam:UpdateLoginProfile", resource: targetUserResource(ctx, i.UserName) }],
+      async handle(input, ctx) {
+        const user = userOf(ctx, input.UserName);
+        await profiles.transaction((tx) => {
+          const profile = tx.get([ctx.accountId, user.userId]);
+          if (!profile) throw noProfile(user.userName);
+          checkPassword(ctx, input.Password);
+          tx.put([ctx.accountId, user.userId], { ...profile, passwordResetRequired: input.PasswordResetRequired ?? profile.passwordResetRequired });
+        });
+        return {};
+      },
+    }),
+
+    DeleteLoginProfile: defineOperation<LoginProfileInput>({
+      authorize: (i, ctx) => [{ action: "iam:DeleteLoginProfile", resource: targetUserResource(ctx, i.UserName) }],
+      async handle(input, ctx) {
+        const user = userOf(ctx, input.UserName);
+        await profiles.transaction((tx) => {
+          if (!tx.get([ctx.accountId, user.userId])) throw noProfile(user.userName);
+          tx.remove([ctx.accountId, user.userId]);
+        });
+        return {};
+      },
+    }),
+
+    UpdateAccountPasswordPolicy: defineOperation<Partial<PasswordPolicy>>({
+      authorize: (_i, ctx) => [{ action: "iam:UpdateAccountPasswordPolicy", resource: accountResource(ctx) }],
+      async handle(input, ctx) {
+        // What the call leaves out takes IAM's default, not the value set before.
+        const policy: PasswordPolicy = {
+          MinimumPasswordLength: input.MinimumPasswordLength ?? 6,
+          RequireSymbols: input.RequireSymbols ?? false,
+          RequireNumbers: input.RequireNumbers ?? false,
+          RequireUppercaseCharacters: input.RequireUppercaseCharacters ?? false,
+          RequireLowercaseCharacters: input.RequireLowercaseCharacters ?? false,
+          AllowUsersToChangePassword: input.AllowUsersToChangePassword ?? false,
+          MaxPasswordAge: input.MaxPasswordAge,
+          PasswordReusePrevention: input.PasswordReusePrevention,
+          HardExpiry: input.HardExpiry,
+        };
+        await settings.transaction((tx) => tx.put([ctx.accountId, PASSWORD_POLICY], policy));
+        return {};
+      },
+    }),
+
+    GetAccountPasswordPolicy: defineOperation<Record<string, never>>({
+      authorize: (_i, ctx) => [{ action: "iam:GetAccountPasswordPolicy", resource: accountResource(ctx) }],
+      handle(_input, ctx) {
+        const policy = policyOf(ctx);
+        if (!policy) throw noPasswordPolicy(ctx.accountId);
+        return { PasswordPolicy: { ...policy, ExpirePasswords: (policy.MaxPasswordAge ?? 0) > 0 } };
+      },
+    }),
+
+    DeleteAccountPasswordPolicy: defineOperation<Record<string, never>>({
+      authorize: (_i, ctx) => [{ action: "iam:DeleteAccountPasswordPolicy", resource: accountResource(ctx) }],
+      async handle(_input, ctx) {
+        await settings.transaction((tx) => {
+          if (!tx.get([ctx.accountId, PASSWORD_POLICY])) throw noPasswordPolicy(ctx.accountId);
+          tx.remove([ctx.accountId, PASSWORD_POLICY]);
+        });
+        return {};
+      },
+    }),
+
+    CreateAccountAlias: defineOperation<{ AccountAlias: string }>({
+      authorize: (_i, ctx) => [{ action: "iam:CreateAccountAlias", resource: accountResource(ctx) }],
+      async handle(input, ctx) {
+        await settings.transaction((tx) => {
+          // Aliases are unique across accounts; an account's one alias is replaced by a new one.
+          for (const { key, value } of settings.range()) {
+            if ("alias" in value && value.alias === input.AccountAlias && (key as readonly string[])[0] !== ctx.accountId) {
+              throw new AwsError("EntityAlreadyExists", `The account alias ${input.AccountAlias} already exists.`, 409);
+            }
+          }
+          tx.put([ctx.accountId, ALIAS], { alias: input.AccountAlias });
+        });
+        return {};
+      },
+    }),
+
+    ListAccountAliases: defineOperation<Record<string, never>>({
+      authorize: (_i, ctx) => [{ action: "iam:ListAccountAliases", resource: accountResource(ctx) }],
+      handle(_input, ctx) {
+        const alias = aliasOf(settings.get([ctx.accountId, ALIAS]));
+        return { AccountAliases: alias === undefined ? [] : [alias], IsTruncated: false };
+      },
+    }),
+
+    DeleteAccountAlias: defineOperation<{ AccountAlias: string }>({
+      authorize: (_i, ctx) => [{ action: "iam:DeleteAccountAlias", resource: accountResource(ctx) }],
+      async handle(input, ctx) {
+        await settings.transaction((tx) => {
+          if (aliasOf(tx.get([ctx.accountId, ALIAS])) !== input.AccountAlias) {
+            throw new AwsError("NoSuchEntity", `The account alias ${input.AccountAlias} cannot be found.`, 404);
+          }
+          tx.remove([ctx.accountId, ALIAS]);
+        });
+        return {};
+      },
+    }),
+  };
+}
+
+function aliasOf(setting: AccountSetting | undefined): string | undefined {
+  return setting && "alias" in setting ? setting.alias : undefined;
+}
+
+function noPasswordPolicy(accountId: string): AwsError {
+  return new AwsError("NoSuchEntity", `The Password Policy with domain name ${accountId} cannot be found.`, 404);
+}
+
+/** Whether a user has a login profile (DeleteUser refuses while one does). */
+export function hasLoginProfile(store: IamStore, accountId: string, userId: string): boolean {
+  return store.kv.store<LoginProfileRecord>(LOGIN_PROFILES_STORE).get([accountId, userId]) !== undefined;
+}

@@ -1,0 +1,113 @@
+/**
+ * Login profiles, the account password policy and the account alias
+ * through the AWS SDK, in IAM's words.
+ */
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import {
+  CreateAccountAliasCommand,
+  CreateLoginProfileCommand,
+  CreateUserCommand,
+  DeleteAccountAliasCommand,
+  DeleteAccountPasswordPolicyCommand,
+  DeleteLoginProfileCommand,
+  DeleteUserCommand,
+  GetAccountPasswordPolicyCommand,
+  GetLoginProfileCommand,
+  IAMClient,
+  ListAccountAliasesCommand,
+  UpdateAccountPasswordPolicyCommand,
+  UpdateLoginProfileCommand,
+} from "@aws-sdk/client-iam";
+import { rejectsWith, startCloud, type TestCloud } from "../support/nimbus.js";
+
+describe("IAM login profiles, password policy and account alias", () => {
+  let t: TestCloud;
+  let iam: IAMClient;
+  before(async () => {
+    t = await startCloud({ inMemory: true });
+    iam = new IAMClient(t.cloud.clientConfig);
+  });
+  after(async () => {
+    iam.destroy();
+    await t.stop();
+  });
+
+  it("creates, reads, updates and deletes a user's login profile", async () => {
+    await iam.send(new CreateUserCommand({ UserName: "console" }));
+    const { LoginProfile } = await iam.send(new CreateLoginProfileCommand({ UserName: "console", Password: "Str0ng!pass", PasswordResetRequired: true }));
+    assert.equal(LoginProfile?.UserName, "console");
+    assert.equal(LoginProfile?.PasswordResetRequired, true);
+    assert.ok(LoginProfile?.CreateDate instanceof Date);
+    const again = await rejectsWith(iam.send(new CreateLoginProfileCommand({ UserName: "console", Password: "x" })), "EntityAlreadyExistsException", 409);
+    assert.equal(again.message, "Login Profile for user console already exists.");
+
+    await iam.send(new UpdateLoginProfileCommand({ UserName: "console", PasswordResetRequired: false }));
+    const got = await iam.send(new GetLoginProfileCommand({ UserName: "console" }));
+    assert.equal(got.LoginProfile?.PasswordResetRequired, false);
+
+    const conflict = await rejectsWith(iam.send(new DeleteUserCommand({ UserName: "console" })), "DeleteConflictException", 409);
+    assert.equal(conflict.message, "Cannot delete entity, must delete login profile first.");
+    await iam.send(new DeleteLoginProfileCommand({ UserName: "console" }));
+    const gone = await rejectsWith(iam.send(new GetLoginProfileCommand({ UserName: "console" })), "NoSuchEntityException", 404);
+    assert.equal(gone.message, "Login Profile for User console cannot be found.");
+    await rejectsWith(iam.send(new DeleteLoginProfileCommand({ UserName: "console" })), "NoSuchEntityException", 404);
+    await iam.send(new DeleteUserCommand({ UserName: "console" }));
+    const noUser = await rejectsWith(iam.send(new CreateLoginProfileCommand({ UserName: "console", Password: "x" })), "NoSuchEntityException", 404);
+    assert.equal(noUser.message, "The user with name console cannot be found.");
+  });
+
+  it("keeps a password policy, and holds login passwords to it", async () => {
+    const missing = await rejectsWith(iam.send(new GetAccountPasswordPolicyCommand({})), "NoSuchEntityException", 404);
+    assert.equal(missing.message, "The Password Policy with domain name 000000000000 cannot be found.");
+    await iam.send(new UpdateAccountPasswordPolicyCommand({ MinimumPasswordLength: 12, RequireNumbers: true, RequireSymbols: true, MaxPasswordAge: 90 }));
+    const { PasswordPolicy } = await iam.send(new GetAccountPasswordPolicyCommand({}));
+    assert.deepEqual(PasswordPolicy, {
+      MinimumPasswordLength: 12,
+      RequireSymbols: true,
+      RequireNumbers: true,
+      RequireUppercaseCharacters: false,
+      RequireLowercaseCharacters: false,
+      AllowUsersToChangePassword: false,
+      ExpirePasswords: true,
+      MaxPasswordAge: 90,
+    });
+
+    await iam.send(new CreateUserCommand({ UserName: "weak" }));
+    const cases: [string, string][] = [
+      ["short1!", "Password should have a minimum length of 12"],
+      ["longenough123", "Password should have at least one symbol"],
+      ["longenough!!!", "Password should have at least one number"],
+    ];
+    for (const [Password, message] of cases) {
+      const refused = await rejectsWith(iam.send(new CreateLoginProfileCommand({ UserName: "weak", Password })), "PasswordPolicyViolationException", 400);
+      assert.equal(refused.message, message);
+    }
+    await iam.send(new CreateLoginProfileCommand({ UserName: "weak", Password: "longenough1!" }));
+    await rejectsWith(iam.send(new UpdateLoginProfileCommand({ UserName: "weak", Password: "short" })), "PasswordPolicyViolationException", 400);
+
+    await rejectsWith(iam.send(new UpdateAccountPasswordPolicyCommand({ MinimumPasswordLength: 5 })), "ValidationError", 400);
+    await iam.send(new DeleteAccountPasswordPolicyCommand({}));
+    await rejectsWith(iam.send(new DeleteAccountPasswordPolicyCommand({})), "NoSuchEntityException", 404);
+  });
+
+  it("sets, lists and deletes the account alias, unique across accounts", async () => {
+    assert.deepEqual((await iam.send(new ListAccountAliasesCommand({}))).AccountAliases, []);
+    await iam.send(new CreateAccountAliasCommand({ AccountAlias: "my-course-account" }));
+    await iam.send(new CreateAccountAliasCommand({ AccountAlias: "my-lab-account" }));
+    assert.deepEqual((await iam.send(new ListAccountAliasesCommand({}))).AccountAliases, ["my-lab-account"]);
+
+    const other = new IAMClient({ ...t.cloud.clientConfig, credentials: { accessKeyId: "111111111111", secretAccessKey: "x" } });
+    try {
+      const taken = await rejectsWith(other.send(new CreateAccountAliasCommand({ AccountAlias: "my-lab-account" })), "EntityAlreadyExistsException", 409);
+      assert.equal(taken.message, "The account alias my-lab-account already exists.");
+    } finally {
+      other.destroy();
+    }
+    await rejectsWith(iam.send(new CreateAccountAliasCommand({ AccountAlias: "Bad--Alias" })), "ValidationError", 400);
+    const wrong = await rejectsWith(iam.send(new DeleteAccountAliasCommand({ AccountAlias: "my-course-account" })), "NoSuchEntityException", 404);
+    assert.equal(wrong.message, "The account alias my-course-account cannot be found.");
+    await iam.send(new DeleteAccountAliasCommand({ AccountAlias: "my-lab-account" }));
+    assert.deepEqual((await iam.send(new ListAccountAliasesCommand({}))).AccountAliases, []);
+  });
+});
