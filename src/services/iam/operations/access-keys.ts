@@ -49,7 +49,6 @@ export function accessKeyOperations(store: IamStore, usage?: KeyUsage): Operatio
     return key;
   };
 
-
   /** The key, checked to belong to the user (IAM answers NoSuchEntity otherwise). */
   const requireKey = (ctx: RequestContext, user: UserRecord | undefined, userName: string, id: string): AccessKeyRecord => {
     if (!user) throw iamErrors.noSuchEntity("user", userName);
