@@ -3,7 +3,7 @@
  * through the AWS SDK, in IAM's words.
  */
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import {
   CreateAccountAliasCommand,
   CreateLoginProfileCommand,
@@ -19,49 +19,40 @@ import {
   UpdateAccountPasswordPolicyCommand,
   UpdateLoginProfileCommand,
 } from "@aws-sdk/client-iam";
-import { rejectsWith, startCloud, type TestCloud } from "../support/nimbus.js";
+import { cloudFor, rejectsWith } from "../support/nimbus.js";
 
 describe("IAM login profiles, password policy and account alias", () => {
-  let t: TestCloud;
-  let iam: IAMClient;
-  before(async () => {
-    t = await startCloud({ inMemory: true });
-    iam = new IAMClient(t.cloud.clientConfig);
-  });
-  after(async () => {
-    iam.destroy();
-    await t.stop();
-  });
+  const cloud = cloudFor((config) => new IAMClient(config));
 
   it("creates, reads, updates and deletes a user's login profile", async () => {
-    await iam.send(new CreateUserCommand({ UserName: "console" }));
-    const { LoginProfile } = await iam.send(new CreateLoginProfileCommand({ UserName: "console", Password: "Str0ng!pass", PasswordResetRequired: true }));
+    await cloud.client.send(new CreateUserCommand({ UserName: "console" }));
+    const { LoginProfile } = await cloud.client.send(new CreateLoginProfileCommand({ UserName: "console", Password: "Str0ng!pass", PasswordResetRequired: true }));
     assert.equal(LoginProfile?.UserName, "console");
     assert.equal(LoginProfile?.PasswordResetRequired, true);
     assert.ok(LoginProfile?.CreateDate instanceof Date);
-    const again = await rejectsWith(iam.send(new CreateLoginProfileCommand({ UserName: "console", Password: "x" })), "EntityAlreadyExistsException", 409);
+    const again = await rejectsWith(cloud.client.send(new CreateLoginProfileCommand({ UserName: "console", Password: "x" })), "EntityAlreadyExistsException", 409);
     assert.equal(again.message, "Login Profile for user console already exists.");
 
-    await iam.send(new UpdateLoginProfileCommand({ UserName: "console", PasswordResetRequired: false }));
-    const got = await iam.send(new GetLoginProfileCommand({ UserName: "console" }));
+    await cloud.client.send(new UpdateLoginProfileCommand({ UserName: "console", PasswordResetRequired: false }));
+    const got = await cloud.client.send(new GetLoginProfileCommand({ UserName: "console" }));
     assert.equal(got.LoginProfile?.PasswordResetRequired, false);
 
-    const conflict = await rejectsWith(iam.send(new DeleteUserCommand({ UserName: "console" })), "DeleteConflictException", 409);
+    const conflict = await rejectsWith(cloud.client.send(new DeleteUserCommand({ UserName: "console" })), "DeleteConflictException", 409);
     assert.equal(conflict.message, "Cannot delete entity, must delete login profile first.");
-    await iam.send(new DeleteLoginProfileCommand({ UserName: "console" }));
-    const gone = await rejectsWith(iam.send(new GetLoginProfileCommand({ UserName: "console" })), "NoSuchEntityException", 404);
+    await cloud.client.send(new DeleteLoginProfileCommand({ UserName: "console" }));
+    const gone = await rejectsWith(cloud.client.send(new GetLoginProfileCommand({ UserName: "console" })), "NoSuchEntityException", 404);
     assert.equal(gone.message, "Login Profile for User console cannot be found.");
-    await rejectsWith(iam.send(new DeleteLoginProfileCommand({ UserName: "console" })), "NoSuchEntityException", 404);
-    await iam.send(new DeleteUserCommand({ UserName: "console" }));
-    const noUser = await rejectsWith(iam.send(new CreateLoginProfileCommand({ UserName: "console", Password: "x" })), "NoSuchEntityException", 404);
+    await rejectsWith(cloud.client.send(new DeleteLoginProfileCommand({ UserName: "console" })), "NoSuchEntityException", 404);
+    await cloud.client.send(new DeleteUserCommand({ UserName: "console" }));
+    const noUser = await rejectsWith(cloud.client.send(new CreateLoginProfileCommand({ UserName: "console", Password: "x" })), "NoSuchEntityException", 404);
     assert.equal(noUser.message, "The user with name console cannot be found.");
   });
 
   it("keeps a password policy, and holds login passwords to it", async () => {
-    const missing = await rejectsWith(iam.send(new GetAccountPasswordPolicyCommand({})), "NoSuchEntityException", 404);
+    const missing = await rejectsWith(cloud.client.send(new GetAccountPasswordPolicyCommand({})), "NoSuchEntityException", 404);
     assert.equal(missing.message, "The Password Policy with domain name 000000000000 cannot be found.");
-    await iam.send(new UpdateAccountPasswordPolicyCommand({ MinimumPasswordLength: 12, RequireNumbers: true, RequireSymbols: true, MaxPasswordAge: 90 }));
-    const { PasswordPolicy } = await iam.send(new GetAccountPasswordPolicyCommand({}));
+    await cloud.client.send(new UpdateAccountPasswordPolicyCommand({ MinimumPasswordLength: 12, RequireNumbers: true, RequireSymbols: true, MaxPasswordAge: 90 }));
+    const { PasswordPolicy } = await cloud.client.send(new GetAccountPasswordPolicyCommand({}));
     assert.deepEqual(PasswordPolicy, {
       MinimumPasswordLength: 12,
       RequireSymbols: true,
@@ -73,41 +64,41 @@ describe("IAM login profiles, password policy and account alias", () => {
       MaxPasswordAge: 90,
     });
 
-    await iam.send(new CreateUserCommand({ UserName: "weak" }));
+    await cloud.client.send(new CreateUserCommand({ UserName: "weak" }));
     const cases: [string, string][] = [
       ["short1!", "Password should have a minimum length of 12"],
       ["longenough123", "Password should have at least one symbol"],
       ["longenough!!!", "Password should have at least one number"],
     ];
     for (const [Password, message] of cases) {
-      const refused = await rejectsWith(iam.send(new CreateLoginProfileCommand({ UserName: "weak", Password })), "PasswordPolicyViolationException", 400);
+      const refused = await rejectsWith(cloud.client.send(new CreateLoginProfileCommand({ UserName: "weak", Password })), "PasswordPolicyViolationException", 400);
       assert.equal(refused.message, message);
     }
-    await iam.send(new CreateLoginProfileCommand({ UserName: "weak", Password: "longenough1!" }));
-    await rejectsWith(iam.send(new UpdateLoginProfileCommand({ UserName: "weak", Password: "short" })), "PasswordPolicyViolationException", 400);
+    await cloud.client.send(new CreateLoginProfileCommand({ UserName: "weak", Password: "longenough1!" }));
+    await rejectsWith(cloud.client.send(new UpdateLoginProfileCommand({ UserName: "weak", Password: "short" })), "PasswordPolicyViolationException", 400);
 
-    await rejectsWith(iam.send(new UpdateAccountPasswordPolicyCommand({ MinimumPasswordLength: 5 })), "ValidationError", 400);
-    await iam.send(new DeleteAccountPasswordPolicyCommand({}));
-    await rejectsWith(iam.send(new DeleteAccountPasswordPolicyCommand({})), "NoSuchEntityException", 404);
+    await rejectsWith(cloud.client.send(new UpdateAccountPasswordPolicyCommand({ MinimumPasswordLength: 5 })), "ValidationError", 400);
+    await cloud.client.send(new DeleteAccountPasswordPolicyCommand({}));
+    await rejectsWith(cloud.client.send(new DeleteAccountPasswordPolicyCommand({})), "NoSuchEntityException", 404);
   });
 
   it("sets, lists and deletes the account alias, unique across accounts", async () => {
-    assert.deepEqual((await iam.send(new ListAccountAliasesCommand({}))).AccountAliases, []);
-    await iam.send(new CreateAccountAliasCommand({ AccountAlias: "my-course-account" }));
-    await iam.send(new CreateAccountAliasCommand({ AccountAlias: "my-lab-account" }));
-    assert.deepEqual((await iam.send(new ListAccountAliasesCommand({}))).AccountAliases, ["my-lab-account"]);
+    assert.deepEqual((await cloud.client.send(new ListAccountAliasesCommand({}))).AccountAliases, []);
+    await cloud.client.send(new CreateAccountAliasCommand({ AccountAlias: "my-course-account" }));
+    await cloud.client.send(new CreateAccountAliasCommand({ AccountAlias: "my-lab-account" }));
+    assert.deepEqual((await cloud.client.send(new ListAccountAliasesCommand({}))).AccountAliases, ["my-lab-account"]);
 
-    const other = new IAMClient({ ...t.cloud.clientConfig, credentials: { accessKeyId: "111111111111", secretAccessKey: "x" } });
+    const other = new IAMClient({ ...cloud.t.cloud.clientConfig, credentials: { accessKeyId: "111111111111", secretAccessKey: "x" } });
     try {
       const taken = await rejectsWith(other.send(new CreateAccountAliasCommand({ AccountAlias: "my-lab-account" })), "EntityAlreadyExistsException", 409);
       assert.equal(taken.message, "The account alias my-lab-account already exists.");
     } finally {
       other.destroy();
     }
-    await rejectsWith(iam.send(new CreateAccountAliasCommand({ AccountAlias: "Bad--Alias" })), "ValidationError", 400);
-    const wrong = await rejectsWith(iam.send(new DeleteAccountAliasCommand({ AccountAlias: "my-course-account" })), "NoSuchEntityException", 404);
+    await rejectsWith(cloud.client.send(new CreateAccountAliasCommand({ AccountAlias: "Bad--Alias" })), "ValidationError", 400);
+    const wrong = await rejectsWith(cloud.client.send(new DeleteAccountAliasCommand({ AccountAlias: "my-course-account" })), "NoSuchEntityException", 404);
     assert.equal(wrong.message, "The account alias my-course-account cannot be found.");
-    await iam.send(new DeleteAccountAliasCommand({ AccountAlias: "my-lab-account" }));
-    assert.deepEqual((await iam.send(new ListAccountAliasesCommand({}))).AccountAliases, []);
+    await cloud.client.send(new DeleteAccountAliasCommand({ AccountAlias: "my-lab-account" }));
+    assert.deepEqual((await cloud.client.send(new ListAccountAliasesCommand({}))).AccountAliases, []);
   });
 });

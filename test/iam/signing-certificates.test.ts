@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
-import { after, before, describe, it } from "node:test";
+import { before, describe, it } from "node:test";
 import {
   CreateUserCommand,
   DeleteSigningCertificateCommand,
@@ -15,28 +15,21 @@ import {
   UpdateUserCommand,
   UploadSigningCertificateCommand,
 } from "@aws-sdk/client-iam";
-import { rejectsWith, startCloud, type TestCloud } from "../support/nimbus.js";
+import { cloudFor, rejectsWith } from "../support/nimbus.js";
 
 describe("IAM signing certificates", () => {
-  let t: TestCloud;
-  let iam: IAMClient;
+  const cloud = cloudFor((config) => new IAMClient(config));
   /** Three self-signed certificates (EC P-256). */
   let pems: string[];
   before(async () => {
-    t = await startCloud({ inMemory: true });
-    iam = new IAMClient(t.cloud.clientConfig);
     const text = await readFile(new URL("./fixtures/signing-certificates.pem", import.meta.url), "utf8");
     pems = text.split(/(?<=-----END CERTIFICATE-----\n)/);
     assert.equal(pems.length, 3);
   });
-  after(async () => {
-    iam.destroy();
-    await t.stop();
-  });
 
   it("uploads, lists, deactivates and deletes a user's certificate", async () => {
-    await iam.send(new CreateUserCommand({ UserName: "signer" }));
-    const { Certificate: uploaded } = await iam.send(new UploadSigningCertificateCommand({ UserName: "signer", CertificateBody: pems[0] }));
+    await cloud.client.send(new CreateUserCommand({ UserName: "signer" }));
+    const { Certificate: uploaded } = await cloud.client.send(new UploadSigningCertificateCommand({ UserName: "signer", CertificateBody: pems[0] }));
     assert.equal(uploaded?.UserName, "signer");
     assert.equal(uploaded?.Status, "Active");
     assert.equal(uploaded?.CertificateBody, pems[0]);
@@ -44,8 +37,8 @@ describe("IAM signing certificates", () => {
     assert.ok(uploaded?.UploadDate instanceof Date);
     const id = uploaded!.CertificateId!;
 
-    await iam.send(new UpdateSigningCertificateCommand({ UserName: "signer", CertificateId: id, Status: "Inactive" }));
-    const listed = await iam.send(new ListSigningCertificatesCommand({ UserName: "signer" }));
+    await cloud.client.send(new UpdateSigningCertificateCommand({ UserName: "signer", CertificateId: id, Status: "Inactive" }));
+    const listed = await cloud.client.send(new ListSigningCertificatesCommand({ UserName: "signer" }));
     assert.deepEqual(
       listed.Certificates?.map((c) => [c.UserName, c.CertificateId, c.CertificateBody, c.Status]),
       [["signer", id, pems[0], "Inactive"]],
@@ -53,25 +46,25 @@ describe("IAM signing certificates", () => {
     assert.equal(listed.IsTruncated, false);
 
     // A user holding a certificate is not deleted; a renamed one keeps it.
-    const conflict = await rejectsWith(iam.send(new DeleteUserCommand({ UserName: "signer" })), "DeleteConflictException", 409);
+    const conflict = await rejectsWith(cloud.client.send(new DeleteUserCommand({ UserName: "signer" })), "DeleteConflictException", 409);
     assert.equal(conflict.message, "Cannot delete entity, must delete signing certificates first.");
-    await iam.send(new UpdateUserCommand({ UserName: "signer", NewUserName: "signer2" }));
-    const renamed = await iam.send(new ListSigningCertificatesCommand({ UserName: "signer2" }));
+    await cloud.client.send(new UpdateUserCommand({ UserName: "signer", NewUserName: "signer2" }));
+    const renamed = await cloud.client.send(new ListSigningCertificatesCommand({ UserName: "signer2" }));
     assert.deepEqual(renamed.Certificates?.map((c) => [c.UserName, c.CertificateId]), [["signer2", id]]);
 
-    await iam.send(new DeleteSigningCertificateCommand({ UserName: "signer2", CertificateId: id }));
-    assert.deepEqual((await iam.send(new ListSigningCertificatesCommand({ UserName: "signer2" }))).Certificates, []);
-    await iam.send(new DeleteUserCommand({ UserName: "signer2" }));
+    await cloud.client.send(new DeleteSigningCertificateCommand({ UserName: "signer2", CertificateId: id }));
+    assert.deepEqual((await cloud.client.send(new ListSigningCertificatesCommand({ UserName: "signer2" }))).Certificates, []);
+    await cloud.client.send(new DeleteUserCommand({ UserName: "signer2" }));
   });
 
   it("refuses what IAM refuses, in its words", async () => {
-    await iam.send(new CreateUserCommand({ UserName: "quota" }));
-    const upload = (CertificateBody: string, UserName = "quota") => iam.send(new UploadSigningCertificateCommand({ UserName, CertificateBody }));
+    await cloud.client.send(new CreateUserCommand({ UserName: "quota" }));
+    const upload = (CertificateBody: string, UserName = "quota") => cloud.client.send(new UploadSigningCertificateCommand({ UserName, CertificateBody }));
     const first = (await upload(pems[1]!)).Certificate!.CertificateId!;
     await upload(pems[2]!);
-    const duplicate = await rejectsWith(iam.send(new UploadSigningCertificateCommand({ UserName: "quota", CertificateBody: pems[1] })), "DuplicateCertificateException", 409);
+    const duplicate = await rejectsWith(cloud.client.send(new UploadSigningCertificateCommand({ UserName: "quota", CertificateBody: pems[1] })), "DuplicateCertificateException", 409);
     assert.equal(duplicate.message, `The Certificate with id ${first} already exists.`);
-    await iam.send(new DeleteSigningCertificateCommand({ UserName: "quota", CertificateId: first }));
+    await cloud.client.send(new DeleteSigningCertificateCommand({ UserName: "quota", CertificateId: first }));
     await upload(pems[1]!);
     const over = await rejectsWith(upload(pems[0]!), "LimitExceededException", 409);
     assert.equal(over.message, "Cannot exceed quota for CertificatesPerUser: 2");
@@ -80,13 +73,13 @@ describe("IAM signing certificates", () => {
     const noUser = "The user with name notauser cannot be found.";
     assert.equal((await rejectsWith(upload(pems[0]!, "notauser"), "NoSuchEntityException", 404)).message, noUser);
     const calls = [
-      iam.send(new UpdateSigningCertificateCommand({ UserName: "notauser", CertificateId: "asdfasdfasdfasdfasdfasdfasdasdf", Status: "Inactive" })),
-      iam.send(new ListSigningCertificatesCommand({ UserName: "notauser" })),
-      iam.send(new DeleteSigningCertificateCommand({ UserName: "notauser", CertificateId: "x".repeat(32) })),
+      cloud.client.send(new UpdateSigningCertificateCommand({ UserName: "notauser", CertificateId: "asdfasdfasdfasdfasdfasdfasdasdf", Status: "Inactive" })),
+      cloud.client.send(new ListSigningCertificatesCommand({ UserName: "notauser" })),
+      cloud.client.send(new DeleteSigningCertificateCommand({ UserName: "notauser", CertificateId: "x".repeat(32) })),
     ];
     for (const call of calls) assert.equal((await rejectsWith(call, "NoSuchEntityException", 404)).message, noUser);
     const unknown = await rejectsWith(
-      iam.send(new UpdateSigningCertificateCommand({ UserName: "quota", CertificateId: "x".repeat(32), Status: "Inactive" })),
+      cloud.client.send(new UpdateSigningCertificateCommand({ UserName: "quota", CertificateId: "x".repeat(32), Status: "Inactive" })),
       "NoSuchEntityException",
       404,
     );
@@ -94,11 +87,11 @@ describe("IAM signing certificates", () => {
   });
 
   it("keeps the root's own certificates when the root calls without UserName", async () => {
-    const { Certificate } = await iam.send(new UploadSigningCertificateCommand({ CertificateBody: pems[0] }));
+    const { Certificate } = await cloud.client.send(new UploadSigningCertificateCommand({ CertificateBody: pems[0] }));
     assert.equal(Certificate?.UserName, undefined);
-    const listed = await iam.send(new ListSigningCertificatesCommand({}));
+    const listed = await cloud.client.send(new ListSigningCertificatesCommand({}));
     assert.deepEqual(listed.Certificates?.map((c) => c.CertificateId), [Certificate?.CertificateId]);
-    await iam.send(new DeleteSigningCertificateCommand({ CertificateId: Certificate?.CertificateId }));
-    assert.deepEqual((await iam.send(new ListSigningCertificatesCommand({}))).Certificates, []);
+    await cloud.client.send(new DeleteSigningCertificateCommand({ CertificateId: Certificate?.CertificateId }));
+    assert.deepEqual((await cloud.client.send(new ListSigningCertificatesCommand({}))).Certificates, []);
   });
 });

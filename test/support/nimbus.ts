@@ -6,6 +6,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { after, before } from "node:test";
 import { fileURLToPath } from "node:url";
 import { S3Client, type S3ClientConfig } from "@aws-sdk/client-s3";
 import { start, type Nimbus, type StartOptions } from "../../src/index.js";
@@ -40,6 +41,30 @@ export async function startCloud(options: StartOptions = {}): Promise<TestCloud>
       for (const c of clients) c.destroy();
       await cloud.stop();
       if (options.dataDir === undefined) await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * For a describe block: an in-memory cloud and one client of it, made
+ * before its tests and closed after them. Read `client` and `t` inside tests.
+ */
+export function cloudFor<C extends { destroy(): void }>(makeClient: (config: Nimbus["clientConfig"]) => C): { readonly client: C; readonly t: TestCloud } {
+  const made: { client?: C; t?: TestCloud } = {};
+  before(async () => {
+    made.t = await startCloud({ inMemory: true });
+    made.client = makeClient(made.t.cloud.clientConfig);
+  });
+  after(async () => {
+    made.client?.destroy();
+    await made.t?.stop();
+  });
+  return {
+    get client() {
+      return made.client!;
+    },
+    get t() {
+      return made.t!;
     },
   };
 }

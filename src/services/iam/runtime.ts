@@ -16,6 +16,7 @@ import { oidcProviderOperations } from "./operations/oidc-providers.js";
 import { roleOperations } from "./operations/roles.js";
 import { policyOperations } from "./operations/policies.js";
 import { signingCertificateOperations } from "./operations/signing-certificates.js";
+import { simulateOperations } from "./operations/simulate.js";
 import { userOperations } from "./operations/users.js";
 import { IamStore } from "./store.js";
 
@@ -29,6 +30,7 @@ export function createIamRuntime(env: ServiceEnvironment): ServiceRuntime {
       ...accessKeyOperations(store, env.keyUsage),
       ...signingCertificateOperations(store),
       ...accountSettingOperations(store),
+      ...simulateOperations(store),
       ...policyOperations(store),
       ...entityPolicyOperations(store),
       ...groupOperations(store),
