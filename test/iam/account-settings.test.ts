@@ -13,6 +13,7 @@ import {
   DeleteLoginProfileCommand,
   DeleteUserCommand,
   GetAccountPasswordPolicyCommand,
+  GetAccountSummaryCommand,
   GetLoginProfileCommand,
   IAMClient,
   ListAccountAliasesCommand,
@@ -100,5 +101,14 @@ describe("IAM login profiles, password policy and account alias", () => {
     assert.equal(wrong.message, "The account alias my-course-account cannot be found.");
     await cloud.client.send(new DeleteAccountAliasCommand({ AccountAlias: "my-lab-account" }));
     assert.deepEqual((await cloud.client.send(new ListAccountAliasesCommand({}))).AccountAliases, []);
+  });
+
+  it("summarises the account: counts and quotas", async () => {
+    const before = (await cloud.client.send(new GetAccountSummaryCommand({}))).SummaryMap!;
+    await cloud.client.send(new CreateUserCommand({ UserName: "counted" }));
+    const after = (await cloud.client.send(new GetAccountSummaryCommand({}))).SummaryMap!;
+    assert.equal(after.Users, before.Users! + 1);
+    assert.deepEqual([after.UsersQuota, after.AccessKeysPerUserQuota, after.PolicySizeQuota, after.AccountMFAEnabled], [5000, 2, 6144, 0]);
+    assert.equal(typeof after.Groups, "number");
   });
 });

@@ -10,6 +10,8 @@ import {
   AttachGroupPolicyCommand,
   CreateGroupCommand,
   CreateUserCommand,
+  GetContextKeysForCustomPolicyCommand,
+  GetContextKeysForPrincipalPolicyCommand,
   IAMClient,
   PutUserPolicyCommand,
   SimulateCustomPolicyCommand,
@@ -120,5 +122,18 @@ describe("IAM policy simulator", () => {
     assert.deepEqual([rest.EvaluationResults?.map((r) => r.EvalActionName), rest.IsTruncated], [["s3:ListBucket"], false]);
 
     await rejectsWith(simulate({ PolicyInputList: ["{not json"], ActionNames: ["s3:GetObject"] }), "InvalidInputException", 400);
+  });
+
+  it("lists the condition keys the policies use", async () => {
+    const conditioned = policy(
+      { Effect: "Allow", Action: "s3:GetObject", Resource: "*", Condition: { StringEquals: { "s3:prefix": "home/", "aws:SourceIp": "10.0.0.1" } } },
+      { Effect: "Deny", Action: "*", Resource: "*", Condition: { Bool: { "aws:MultiFactorAuthPresent": "false" }, IpAddress: { "AWS:SourceIp": "10.0.0.0/8" } } },
+    );
+    const custom = await cloud.client.send(new GetContextKeysForCustomPolicyCommand({ PolicyInputList: [conditioned] }));
+    assert.deepEqual(custom.ContextKeyNames, ["s3:prefix", "aws:SourceIp", "aws:MultiFactorAuthPresent"]);
+    await cloud.client.send(new CreateUserCommand({ UserName: "keyed" }));
+    await cloud.client.send(new PutUserPolicyCommand({ UserName: "keyed", PolicyName: "p", PolicyDocument: conditioned }));
+    const principal = await cloud.client.send(new GetContextKeysForPrincipalPolicyCommand({ PolicySourceArn: "arn:aws:iam::000000000000:user/keyed" }));
+    assert.deepEqual(principal.ContextKeyNames, ["s3:prefix", "aws:SourceIp", "aws:MultiFactorAuthPresent"]);
   });
 });

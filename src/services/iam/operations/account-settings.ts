@@ -2,15 +2,19 @@
  * The console side of IAM that courses walk through: a user's login
  * profile (CreateLoginProfile and its Get/Update/Delete), the account's
  * password policy (Update/Get/DeleteAccountPasswordPolicy, which a login
- * profile's password must meet) and its alias (Create/List/DeleteAccountAlias).
+ * profile's password must meet), its alias (Create/List/DeleteAccountAlias)
+ * and GetAccountSummary, the counts and quotas the console's dashboard shows.
  * Nimbus has no console: a password is checked against the policy and
  * then forgotten, never stored.
  */
 import type { RequestContext } from "../../../server/context.js";
 import { AwsError } from "../../../server/errors.js";
 import { defineOperation, type OperationTable } from "../../../server/service.js";
+import { prefixRange } from "../../../storage/index.js";
 import { iamErrors } from "../errors.js";
 import type { IamStore, UserRecord } from "../store.js";
+import { OIDC_PROVIDERS_STORE } from "./oidc-providers.js";
+import { ROOT_OWNER, SIGNING_CERTIFICATES_STORE } from "./signing-certificates.js";
 import { targetUserName, targetUserResource, wholeSeconds } from "./users.js";
 
 /** Login profiles keyed [account, user id] (a renamed user keeps its own); account settings keyed [account, setting]. */
@@ -199,6 +203,32 @@ export function accountSettingOperations(store: IamStore): OperationTable {
       },
     }),
 
+    GetAccountSummary: defineOperation<Record<string, never>>({
+      authorize: (_i, ctx) => [{ action: "iam:GetAccountSummary", resource: accountResource(ctx) }],
+      handle(_input, ctx) {
+        const count = (name: string, prefix: readonly string[] = [ctx.accountId]) => [...store.kv.store(name).range(prefixRange(prefix))].length;
+        const policies = [...store.policies.range()].map((e) => e.value).filter((p) => p.accountId === ctx.accountId);
+        const rootKeys = [...store.keys.range()].some(({ value: k }) => k.userName === undefined && k.sessionToken === undefined && k.principal.type === "root" && k.principal.accountId === ctx.accountId);
+        const counts: Record<string, number> = {
+          Users: [...store.usersOf(ctx.accountId)].length,
+          Groups: store.groupsOf(ctx.accountId).length,
+          Roles: store.rolesOf(ctx.accountId).length,
+          Policies: policies.length,
+          PolicyVersionsInUse: policies.filter((p) => p.attachmentCount > 0).length,
+          InstanceProfiles: store.instanceProfilesOf(ctx.accountId).length,
+          Providers: count(OIDC_PROVIDERS_STORE),
+          ServerCertificates: 0,
+          MFADevices: 0,
+          MFADevicesInUse: 0,
+          AccountMFAEnabled: 0,
+          AccountAccessKeysPresent: rootKeys ? 1 : 0,
+          AccountPasswordPresent: 0,
+          AccountSigningCertificatesPresent: count(SIGNING_CERTIFICATES_STORE, [ctx.accountId, ROOT_OWNER]) > 0 ? 1 : 0,
+        };
+        return { SummaryMap: { ...counts, ...QUOTAS } };
+      },
+    }),
+
     DeleteAccountAlias: defineOperation<{ AccountAlias: string }>({
       authorize: (_i, ctx) => [{ action: "iam:DeleteAccountAlias", resource: accountResource(ctx) }],
       async handle(input, ctx) {
@@ -213,6 +243,30 @@ export function accountSettingOperations(store: IamStore): OperationTable {
     }),
   };
 }
+
+/** IAM's default quotas, as GetAccountSummary reports them. */
+const QUOTAS: Readonly<Record<string, number>> = {
+  UsersQuota: 5000,
+  GroupsQuota: 300,
+  RolesQuota: 1000,
+  PoliciesQuota: 1500,
+  InstanceProfilesQuota: 1000,
+  ServerCertificatesQuota: 20,
+  GroupsPerUserQuota: 10,
+  AccessKeysPerUserQuota: 2,
+  SigningCertificatesPerUserQuota: 2,
+  AttachedPoliciesPerUserQuota: 10,
+  AttachedPoliciesPerGroupQuota: 10,
+  AttachedPoliciesPerRoleQuota: 10,
+  UserPolicySizeQuota: 2048,
+  GroupPolicySizeQuota: 5120,
+  RolePolicySizeQuota: 10240,
+  AssumeRolePolicySizeQuota: 2048,
+  PolicySizeQuota: 6144,
+  PolicyVersionsInUseQuota: 10000,
+  VersionsPerPolicyQuota: 5,
+  GlobalEndpointTokenVersion: 1,
+};
 
 function aliasOf(setting: AccountSetting | undefined): string | undefined {
   return setting && "alias" in setting ? setting.alias : undefined;

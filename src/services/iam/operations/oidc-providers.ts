@@ -15,7 +15,7 @@ import type { IamStore, Tag } from "../store.js";
 import { checkTags } from "./tags.js";
 import { wholeSeconds } from "./users.js";
 
-const PROVIDERS = "iam.oidc-providers";
+export const OIDC_PROVIDERS_STORE = "iam.oidc-providers";
 
 interface ProviderRecord {
   accountId: string;
@@ -36,7 +36,7 @@ const MAX_THUMBPRINTS = 5;
 const MAX_CLIENT_IDS = 100;
 
 export function oidcProviderOperations(store: IamStore): OperationTable {
-  const providers = store.kv.store<ProviderRecord>(PROVIDERS);
+  const providers = store.kv.store<ProviderRecord>(OIDC_PROVIDERS_STORE);
   const key = (ctx: RequestContext, arn: string) => [ctx.accountId, arn];
   const notFound = (arn: string) => new AwsError("NoSuchEntity", `OpenIDConnect Provider not found for arn ${arn}`, 404);
   const requireProvider = (ctx: RequestContext, arn: string) => {

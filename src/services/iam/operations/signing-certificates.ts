@@ -16,9 +16,10 @@ import type { IamStore } from "../store.js";
 import { pageOf, type Paging } from "./paging.js";
 import { targetUserName, targetUserResource, wholeSeconds } from "./users.js";
 
-/** Keyed [account, owner (a user's id, or ROOT), certificate id]: a renamed user keeps its certificates. */
+/** Keyed [account, owner (a user's id, or ROOT_OWNER), certificate id]: a renamed user keeps its certificates. */
 export const SIGNING_CERTIFICATES_STORE = "iam.signing-certificates";
-const ROOT = "root";
+/** The owner key of the root's own certificates (user ids start AIDA, so none is this). */
+export const ROOT_OWNER = "root";
 
 /** IAM's quota: two signing certificates per user. */
 const CERTIFICATES_PER_USER = 2;
@@ -59,7 +60,7 @@ export function signingCertificateOperations(store: IamStore): OperationTable {
 
   /** Whose certificates a call is about: the user named, the calling user, or (the root calling without a name) the root. */
   const ownerOf = (ctx: RequestContext, name: string | undefined): { owner: string; userName?: string } => {
-    if (name === undefined && ctx.principal.type === "root") return { owner: ROOT };
+    if (name === undefined && ctx.principal.type === "root") return { owner: ROOT_OWNER };
     const userName = targetUserName(ctx, name);
     const user = store.user(ctx.accountId, userName);
     if (!user) throw iamErrors.noSuchEntity("user", userName);

@@ -2,7 +2,8 @@
  * The policy simulator: SimulateCustomPolicy evaluates policies given as
  * text, SimulatePrincipalPolicy those of a user (with its groups'), group
  * or role, each with optional extra policies, a permissions boundary and a
- * resource policy, for every action on every resource asked. The decisions
+ * resource policy, for every action on every resource asked; the
+ * GetContextKeysFor… calls list the condition keys a simulation may need. The decisions
  * come from the engine that enforces strict mode (src/policy/evaluate.ts),
  * so a simulation answers what Nimbus itself would decide.
  */
@@ -131,6 +132,23 @@ export function simulateOperations(store: IamStore): OperationTable {
       },
     }),
 
+    GetContextKeysForCustomPolicy: defineOperation<{ PolicyInputList: string[] }>({
+      authorize: () => [{ action: "iam:GetContextKeysForCustomPolicy", resource: "*" }],
+      handle(input) {
+        const policies = input.PolicyInputList.map((text, i) => given(`PolicyInputList.${i + 1}`, "IAM Policy", text, "identity"));
+        return { ContextKeyNames: conditionKeys(policies) };
+      },
+    }),
+
+    GetContextKeysForPrincipalPolicy: defineOperation<{ PolicySourceArn: string; PolicyInputList?: string[] }>({
+      authorize: (i) => [{ action: "iam:GetContextKeysForPrincipalPolicy", resource: i.PolicySourceArn }],
+      handle(input, ctx) {
+        const { policies } = entityPolicies(ctx, input.PolicySourceArn);
+        policies.push(...(input.PolicyInputList ?? []).map((text, i) => given(`PolicyInputList.${i + 1}`, "IAM Policy", text, "identity")));
+        return { ContextKeyNames: conditionKeys(policies) };
+      },
+    }),
+
     SimulatePrincipalPolicy: defineOperation<PrincipalInput>({
       authorize: (i) => [{ action: "iam:SimulatePrincipalPolicy", resource: i.PolicySourceArn }],
       handle(input, ctx) {
@@ -180,6 +198,17 @@ function evaluation(facts: RequestFacts, identity: readonly SourcedPolicy[], bou
     MissingContextValues: [...missing],
     PermissionsBoundaryDecisionDetail: boundaryDetail,
   };
+}
+
+/** The condition keys the policies' statements use, each once (as first written), in the order they appear. */
+function conditionKeys(policies: readonly SourcedPolicy[]): string[] {
+  const keys = new Map<string, string>();
+  for (const policy of policies) {
+    for (const statement of policy.document.statements) {
+      for (const byKey of Object.values(statement.condition ?? {})) for (const key of Object.keys(byKey)) if (!keys.has(key.toLowerCase())) keys.set(key.toLowerCase(), key);
+    }
+  }
+  return [...keys.values()];
 }
 
 /** Whether one statement, alone, decides the request (an Allow allows, a Deny denies). */
