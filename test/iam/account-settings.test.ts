@@ -17,6 +17,10 @@ import {
   GetLoginProfileCommand,
   IAMClient,
   ListAccountAliasesCommand,
+  ListMFADevicesCommand,
+  ListServiceSpecificCredentialsCommand,
+  ListSSHPublicKeysCommand,
+  ListVirtualMFADevicesCommand,
   UpdateAccountPasswordPolicyCommand,
   UpdateLoginProfileCommand,
 } from "@aws-sdk/client-iam";
@@ -110,5 +114,21 @@ describe("IAM login profiles, password policy and account alias", () => {
     assert.equal(after.Users, before.Users! + 1);
     assert.deepEqual([after.UsersQuota, after.AccessKeysPerUserQuota, after.PolicySizeQuota, after.AccountMFAEnabled], [5000, 2, 6144, 0]);
     assert.equal(typeof after.Groups, "number");
+  });
+
+  it("lists no MFA devices, SSH keys or service credentials (none can be made), for users that exist", async () => {
+    await cloud.client.send(new CreateUserCommand({ UserName: "bare" }));
+    assert.deepEqual((await cloud.client.send(new ListMFADevicesCommand({ UserName: "bare" }))).MFADevices, []);
+    assert.deepEqual((await cloud.client.send(new ListMFADevicesCommand({}))).MFADevices, [], "the root's own");
+    assert.deepEqual((await cloud.client.send(new ListVirtualMFADevicesCommand({}))).VirtualMFADevices, []);
+    assert.deepEqual((await cloud.client.send(new ListSSHPublicKeysCommand({ UserName: "bare" }))).SSHPublicKeys, []);
+    assert.deepEqual((await cloud.client.send(new ListServiceSpecificCredentialsCommand({ UserName: "bare" }))).ServiceSpecificCredentials, []);
+    for (const call of [
+      cloud.client.send(new ListMFADevicesCommand({ UserName: "ghost" })),
+      cloud.client.send(new ListSSHPublicKeysCommand({ UserName: "ghost" })),
+      cloud.client.send(new ListServiceSpecificCredentialsCommand({ UserName: "ghost" })),
+    ]) {
+      assert.equal((await rejectsWith(call, "NoSuchEntityException", 404)).message, "The user with name ghost cannot be found.");
+    }
   });
 });

@@ -139,6 +139,38 @@ export function accountSettingOperations(store: IamStore): OperationTable {
       },
     }),
 
+    // Credentials Nimbus cannot issue (MFA devices, SSH keys, service-specific
+    // credentials) are listed as IAM lists a user without any, so that tools
+    // which clean a user up before deleting it find nothing to clean.
+    ListMFADevices: defineOperation<{ UserName?: string }>({
+      authorize: (i, ctx) => [{ action: "iam:ListMFADevices", resource: targetUserResource(ctx, i.UserName) }],
+      handle(input, ctx) {
+        if (input.UserName !== undefined || ctx.principal.type !== "root") userOf(ctx, input.UserName);
+        return { MFADevices: [], IsTruncated: false };
+      },
+    }),
+
+    ListVirtualMFADevices: defineOperation<Record<string, never>>({
+      authorize: (_i, ctx) => [{ action: "iam:ListVirtualMFADevices", resource: `arn:aws:iam::${ctx.accountId}:mfa/*` }],
+      handle: () => ({ VirtualMFADevices: [], IsTruncated: false }),
+    }),
+
+    ListSSHPublicKeys: defineOperation<{ UserName?: string }>({
+      authorize: (i, ctx) => [{ action: "iam:ListSSHPublicKeys", resource: targetUserResource(ctx, i.UserName) }],
+      handle(input, ctx) {
+        if (input.UserName !== undefined || ctx.principal.type !== "root") userOf(ctx, input.UserName);
+        return { SSHPublicKeys: [], IsTruncated: false };
+      },
+    }),
+
+    ListServiceSpecificCredentials: defineOperation<{ UserName?: string; AllUsers?: boolean }>({
+      authorize: (i, ctx) => [{ action: "iam:ListServiceSpecificCredentials", resource: targetUserResource(ctx, i.UserName) }],
+      handle(input, ctx) {
+        if (!input.AllUsers && (input.UserName !== undefined || ctx.principal.type !== "root")) userOf(ctx, input.UserName);
+        return { ServiceSpecificCredentials: [], IsTruncated: false };
+      },
+    }),
+
     UpdateAccountPasswordPolicy: defineOperation<Partial<PasswordPolicy>>({
       authorize: (_i, ctx) => [{ action: "iam:UpdateAccountPasswordPolicy", resource: accountResource(ctx) }],
       async handle(input, ctx) {
