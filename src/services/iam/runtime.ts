@@ -9,6 +9,7 @@ import type { ServiceEnvironment, ServiceRuntime } from "../../server/service.js
 import { iamErrors } from "./errors.js";
 import { accessKeyOperations } from "./operations/access-keys.js";
 import { accountSettingOperations } from "./operations/account-settings.js";
+import { authorizationDetailOperations } from "./operations/authorization-details.js";
 import { entityPolicyOperations } from "./operations/entity-policies.js";
 import { groupOperations } from "./operations/groups.js";
 import { instanceProfileOperations } from "./operations/instance-profiles.js";
@@ -31,6 +32,7 @@ export function createIamRuntime(env: ServiceEnvironment): ServiceRuntime {
       ...signingCertificateOperations(store),
       ...accountSettingOperations(store),
       ...simulateOperations(store),
+      ...authorizationDetailOperations(store),
       ...policyOperations(store),
       ...entityPolicyOperations(store),
       ...groupOperations(store),

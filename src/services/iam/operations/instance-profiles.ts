@@ -30,6 +30,25 @@ export function instanceProfileArn(profile: Pick<InstanceProfileRecord, "account
   return `arn:aws:iam::${profile.accountId}:instance-profile${profile.path}${profile.instanceProfileName}`;
 }
 
+type ProfileTags = "always" | "given" | "never";
+
+/**
+ * A profile as IAM answers it, with its role as the role is now. Tags:
+ * GetInstanceProfile always lists them (maybe none), CreateInstanceProfile
+ * only those given, the listings never.
+ */
+export function instanceProfileOutput(store: IamStore, profile: InstanceProfileRecord, tags: ProfileTags) {
+  return {
+    Path: profile.path,
+    InstanceProfileName: profile.instanceProfileName,
+    InstanceProfileId: profile.instanceProfileId,
+    Arn: instanceProfileArn(profile),
+    CreateDate: new Date(profile.createdAt),
+    Roles: profile.roles.map((name) => store.role(profile.accountId, name)).filter((r): r is RoleRecord => r !== undefined).map((r) => roleOutput(r, "profile")),
+    Tags: tags === "always" || (tags === "given" && profile.tags.length > 0) ? profile.tags : undefined,
+  };
+}
+
 export function instanceProfileOperations(store: IamStore): OperationTable {
   const resource = (ctx: RequestContext, name: string, path?: string) =>
     instanceProfileArn({ accountId: ctx.accountId, path: path ?? store.instanceProfiles.get(key(ctx, name))?.path ?? "/", instanceProfileName: name });
@@ -42,20 +61,7 @@ export function instanceProfileOperations(store: IamStore): OperationTable {
     return profile;
   };
 
-  /**
-   * A profile as IAM answers it, with its role as the role is now. Tags:
-   * GetInstanceProfile always lists them (maybe none), CreateInstanceProfile
-   * only those given, the listings never.
-   */
-  const output = (profile: InstanceProfileRecord, tags: "always" | "given" | "never") => ({
-    Path: profile.path,
-    InstanceProfileName: profile.instanceProfileName,
-    InstanceProfileId: profile.instanceProfileId,
-    Arn: instanceProfileArn(profile),
-    CreateDate: new Date(profile.createdAt),
-    Roles: profile.roles.map((name) => store.role(profile.accountId, name)).filter((r): r is RoleRecord => r !== undefined).map((r) => roleOutput(r, "profile")),
-    Tags: tags === "always" || (tags === "given" && profile.tags.length > 0) ? profile.tags : undefined,
-  });
+  const output = (profile: InstanceProfileRecord, tags: ProfileTags) => instanceProfileOutput(store, profile, tags);
 
   const page = (profiles: InstanceProfileRecord[], paging: Paging) => {
     const { items, marker } = pageOf(profiles, paging, (p) => p.instanceProfileName.toLowerCase());

@@ -43,6 +43,18 @@ export function pageAfter<T>(items: readonly T[], paging: Paging, keyOf: (item: 
   return { items: page, marker: more ? encodeMarker(keyOf(page[page.length - 1]!)) : undefined };
 }
 
+/** The page of `items` (computed the same way on every call) from the position the marker holds. */
+export function pageAt<T>(items: readonly T[], paging: Paging): { items: T[]; marker?: string } {
+  const max = paging.MaxItems ?? DEFAULT_MAX_ITEMS;
+  let start = 0;
+  if (paging.Marker !== undefined) {
+    start = Number(decodeMarker(paging.Marker));
+    if (!Number.isInteger(start) || start < 0 || start > items.length) throw iamErrors.invalidInput("Invalid Marker.");
+  }
+  const more = start + max < items.length;
+  return { items: items.slice(start, start + max), marker: more ? encodeMarker(String(start + max)) : undefined };
+}
+
 function encodeMarker(key: string): string {
   return Buffer.from(key, "utf8").toString("base64url");
 }

@@ -53,28 +53,31 @@ export function findPolicyIn(store: IamStore, ctx: RequestContext, arn: string, 
   return policy;
 }
 
-export function policyOperations(store: IamStore): OperationTable {
-  const findPolicy = (ctx: RequestContext, arn: string, missing?: () => AwsError) => findPolicyIn(store, ctx, arn, missing);
-  /** How many identities of the account have the policy attached. */
-  const attachments = (ctx: RequestContext, policy: ManagedPolicyRecord): number => {
-    if (policy.accountId !== "aws") return policy.attachmentCount;
-    const entities = [...store.usersOf(ctx.accountId), ...store.groupsOf(ctx.accountId), ...store.rolesOf(ctx.accountId)];
-    return entities.filter((e) => e.attachedPolicies?.includes(policy.arn)).length;
-  };
+/** How many identities of the account have the policy attached (AWS's own policies are counted per account). */
+export function attachmentsIn(store: IamStore, accountId: string, policy: ManagedPolicyRecord): number {
+  if (policy.accountId !== "aws") return policy.attachmentCount;
+  const entities = [...store.usersOf(accountId), ...store.groupsOf(accountId), ...store.rolesOf(accountId)];
+  return entities.filter((e) => e.attachedPolicies?.includes(policy.arn)).length;
+}
 
-  const policyOutput = (ctx: RequestContext, policy: ManagedPolicyRecord) => ({
+/** A managed policy as GetPolicy and ListPolicies answer it (without description and tags). */
+export function managedPolicyOutput(store: IamStore, accountId: string, policy: ManagedPolicyRecord) {
+  return {
     PolicyName: policy.policyName,
     PolicyId: policy.policyId,
     Arn: policy.arn,
     Path: policy.path,
     DefaultVersionId: policy.defaultVersionId,
-    AttachmentCount: attachments(ctx, policy),
+    AttachmentCount: attachmentsIn(store, accountId, policy),
     PermissionsBoundaryUsageCount: 0,
     IsAttachable: true,
     CreateDate: new Date(policy.createdAt),
     UpdateDate: new Date(policy.updatedAt),
-  });
+  };
+}
 
+export function policyOperations(store: IamStore): OperationTable {
+  const findPolicy = (ctx: RequestContext, arn: string, missing?: () => AwsError) => findPolicyIn(store, ctx, arn, missing);
   return {
     CreatePolicy: defineOperation<CreatePolicyInput>({
       authorize: (i, ctx) => [{ action: "iam:CreatePolicy", resource: `arn:aws:iam::${ctx.accountId}:policy${i.Path ?? "/"}${i.PolicyName}` }],
@@ -107,7 +110,7 @@ export function policyOperations(store: IamStore): OperationTable {
           tx.put(policy.arn, policy);
         });
         // CreatePolicy answers neither the description nor an empty tag list.
-        return { Policy: { ...policyOutput(ctx, policy), Tags: policy.tags.length ? policy.tags : undefined } };
+        return { Policy: { ...managedPolicyOutput(store, ctx.accountId, policy), Tags: policy.tags.length ? policy.tags : undefined } };
       },
     }),
 
@@ -117,7 +120,7 @@ export function policyOperations(store: IamStore): OperationTable {
         // GetPolicy answers a policy's tags, maybe none; ListPolicies does not.
         const policy = findPolicy(ctx, input.PolicyArn, () => iamErrors.policyNotFound(input.PolicyArn));
         // Only GetPolicy tells the description: CreatePolicy and ListPolicies leave it out.
-        return { Policy: { ...policyOutput(ctx, policy), Description: policy.description, Tags: policy.tags } };
+        return { Policy: { ...managedPolicyOutput(store, ctx.accountId, policy), Description: policy.description, Tags: policy.tags } };
       },
     }),
 
@@ -203,10 +206,10 @@ export function policyOperations(store: IamStore): OperationTable {
         const local = [...store.policies.range()].map((e) => e.value).filter((p) => p.accountId === ctx.accountId);
         const candidates = [...(scope === "Local" ? [] : awsManagedPolicies()), ...(scope === "AWS" ? [] : local)]
           .filter((p) => p.path.startsWith(prefix))
-          .filter((p) => !input.OnlyAttached || attachments(ctx, p) > 0)
+          .filter((p) => !input.OnlyAttached || attachmentsIn(store, ctx.accountId, p) > 0)
           .sort((a, b) => (a.policyName.toLowerCase() < b.policyName.toLowerCase() ? -1 : 1));
         const { items, marker } = pageOf(candidates, input, (p) => p.policyName.toLowerCase());
-        return { Policies: items.map((p) => policyOutput(ctx, p)), IsTruncated: marker !== undefined, Marker: marker };
+        return { Policies: items.map((p) => managedPolicyOutput(store, ctx.accountId, p)), IsTruncated: marker !== undefined, Marker: marker };
       },
     }),
 
@@ -260,6 +263,6 @@ export function policyOperations(store: IamStore): OperationTable {
   }
 }
 
-function versionOutput(policy: ManagedPolicyRecord, versionId: string, document: string, createdAt: number) {
+export function versionOutput(policy: ManagedPolicyRecord, versionId: string, document: string, createdAt: number) {
   return { Document: encodeDocument(document), VersionId: versionId, IsDefaultVersion: versionId === policy.defaultVersionId, CreateDate: new Date(createdAt) };
 }

@@ -18,6 +18,7 @@ import { iamErrors } from "../errors.js";
 import { awsManagedPolicy } from "../managed-policies.js";
 import { type EntityKind, type IamStore, userArn } from "../store.js";
 import { groupArn, groupsOfUser } from "./groups.js";
+import { pageAt, type Paging } from "./paging.js";
 import { roleArn } from "./roles.js";
 
 interface ContextEntry {
@@ -26,7 +27,7 @@ interface ContextEntry {
   ContextKeyType?: string;
 }
 
-interface SimulateInput {
+interface SimulateInput extends Paging {
   PolicyInputList?: string[];
   PermissionsBoundaryPolicyInputList?: string[];
   ActionNames: string[];
@@ -35,8 +36,6 @@ interface SimulateInput {
   ResourceOwner?: string;
   CallerArn?: string;
   ContextEntries?: ContextEntry[];
-  MaxItems?: number;
-  Marker?: string;
 }
 
 interface PrincipalInput extends SimulateInput {
@@ -60,8 +59,6 @@ interface Span {
   start: Position;
   end: Position;
 }
-
-const DEFAULT_MAX_ITEMS = 100;
 
 export function simulateOperations(store: IamStore): OperationTable {
   /** The identity policies of the entity an ARN names, with the principal it acts as. */
@@ -116,11 +113,8 @@ export function simulateOperations(store: IamStore): OperationTable {
         results.push(evaluation({ principal: caller, action, resource: resourceArn, keys }, identity, boundary, resource, input.ContextEntries ?? []));
       }
     }
-    const start = input.Marker === undefined ? 0 : markerIndex(input.Marker, results.length);
-    const max = input.MaxItems ?? DEFAULT_MAX_ITEMS;
-    const page = results.slice(start, start + max);
-    const more = start + max < results.length;
-    return { EvaluationResults: page, IsTruncated: more, Marker: more ? Buffer.from(String(start + max)).toString("base64") : undefined };
+    const { items, marker } = pageAt(results, input);
+    return { EvaluationResults: items, IsTruncated: marker !== undefined, Marker: marker };
   };
 
   return {
@@ -228,12 +222,6 @@ function contextKeys(entries: readonly ContextEntry[]): ContextKeys {
       return found && found.length === 1 ? found[0] : found;
     },
   };
-}
-
-function markerIndex(marker: string, count: number): number {
-  const index = Number(Buffer.from(marker, "base64").toString());
-  if (!Number.isInteger(index) || index < 0 || index > count) throw iamErrors.invalidInput("Invalid Marker.");
-  return index;
 }
 
 /** A stored policy: checked when it was saved. */
