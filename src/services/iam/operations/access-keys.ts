@@ -59,7 +59,7 @@ export function accessKeyOperations(store: IamStore, usage?: KeyUsage): Operatio
 
   return {
     CreateAccessKey: defineOperation<UserNameInput>({
-      authorize: (i, ctx) => [{ action: "iam:CreateAccessKey", resource: targetUserResource(ctx, i.UserName) }],
+      authorize: (i, ctx) => [{ action: "iam:CreateAccessKey", resource: targetUserResource(store, ctx, i.UserName) }],
       async handle(input, ctx) {
         if (forRoot(ctx, input.UserName)) {
           if (rootKeys(ctx).length >= KEYS_PER_USER) throw iamErrors.limitExceeded("AccessKeysPerUser", KEYS_PER_USER);
@@ -106,7 +106,7 @@ export function accessKeyOperations(store: IamStore, usage?: KeyUsage): Operatio
     }),
 
     ListAccessKeys: defineOperation<UserNameInput & Paging>({
-      authorize: (i, ctx) => [{ action: "iam:ListAccessKeys", resource: targetUserResource(ctx, i.UserName) }],
+      authorize: (i, ctx) => [{ action: "iam:ListAccessKeys", resource: targetUserResource(store, ctx, i.UserName) }],
       handle(input, ctx) {
         if (forRoot(ctx, input.UserName)) {
           const { items, marker } = pageOf(rootKeys(ctx), input, (k) => k.accessKeyId);
@@ -134,7 +134,7 @@ export function accessKeyOperations(store: IamStore, usage?: KeyUsage): Operatio
     }),
 
     UpdateAccessKey: defineOperation<UpdateKeyInput>({
-      authorize: (i, ctx) => [{ action: "iam:UpdateAccessKey", resource: targetUserResource(ctx, i.UserName) }],
+      authorize: (i, ctx) => [{ action: "iam:UpdateAccessKey", resource: targetUserResource(store, ctx, i.UserName) }],
       async handle(input, ctx) {
         if (forRoot(ctx, input.UserName)) {
           const key = requireRootKey(ctx, input.AccessKeyId);
@@ -149,7 +149,7 @@ export function accessKeyOperations(store: IamStore, usage?: KeyUsage): Operatio
     }),
 
     DeleteAccessKey: defineOperation<KeyInput>({
-      authorize: (i, ctx) => [{ action: "iam:DeleteAccessKey", resource: targetUserResource(ctx, i.UserName) }],
+      authorize: (i, ctx) => [{ action: "iam:DeleteAccessKey", resource: targetUserResource(store, ctx, i.UserName) }],
       async handle(input, ctx) {
         if (forRoot(ctx, input.UserName)) {
           requireRootKey(ctx, input.AccessKeyId);

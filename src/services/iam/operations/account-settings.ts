@@ -88,7 +88,7 @@ export function accountSettingOperations(store: IamStore): OperationTable {
 
   return {
     CreateLoginProfile: defineOperation<LoginProfileInput>({
-      authorize: (i, ctx) => [{ action: "iam:CreateLoginProfile", resource: targetUserResource(ctx, i.UserName) }],
+      authorize: (i, ctx) => [{ action: "iam:CreateLoginProfile", resource: targetUserResource(store, ctx, i.UserName) }],
       async handle(input, ctx) {
         const user = userOf(ctx, input.UserName);
         checkPassword(ctx, input.Password);
@@ -104,7 +104,7 @@ export function accountSettingOperations(store: IamStore): OperationTable {
     }),
 
     GetLoginProfile: defineOperation<LoginProfileInput>({
-      authorize: (i, ctx) => [{ action: "iam:GetLoginProfile", resource: targetUserResource(ctx, i.UserName) }],
+      authorize: (i, ctx) => [{ action: "iam:GetLoginProfile", resource: targetUserResource(store, ctx, i.UserName) }],
       handle(input, ctx) {
         const user = userOf(ctx, input.UserName);
         const profile = profiles.get([ctx.accountId, user.userId]);
@@ -114,7 +114,7 @@ export function accountSettingOperations(store: IamStore): OperationTable {
     }),
 
     UpdateLoginProfile: defineOperation<LoginProfileInput>({
-      authorize: (i, ctx) => [{ action: "iam:UpdateLoginProfile", resource: targetUserResource(ctx, i.UserName) }],
+      authorize: (i, ctx) => [{ action: "iam:UpdateLoginProfile", resource: targetUserResource(store, ctx, i.UserName) }],
       async handle(input, ctx) {
         const user = userOf(ctx, input.UserName);
         await profiles.transaction((tx) => {
@@ -128,7 +128,7 @@ export function accountSettingOperations(store: IamStore): OperationTable {
     }),
 
     DeleteLoginProfile: defineOperation<LoginProfileInput>({
-      authorize: (i, ctx) => [{ action: "iam:DeleteLoginProfile", resource: targetUserResource(ctx, i.UserName) }],
+      authorize: (i, ctx) => [{ action: "iam:DeleteLoginProfile", resource: targetUserResource(store, ctx, i.UserName) }],
       async handle(input, ctx) {
         const user = userOf(ctx, input.UserName);
         await profiles.transaction((tx) => {
@@ -143,7 +143,7 @@ export function accountSettingOperations(store: IamStore): OperationTable {
     // credentials) are listed as IAM lists a user without any, so that tools
     // which clean a user up before deleting it find nothing to clean.
     ListMFADevices: defineOperation<{ UserName?: string }>({
-      authorize: (i, ctx) => [{ action: "iam:ListMFADevices", resource: targetUserResource(ctx, i.UserName) }],
+      authorize: (i, ctx) => [{ action: "iam:ListMFADevices", resource: targetUserResource(store, ctx, i.UserName) }],
       handle(input, ctx) {
         if (input.UserName !== undefined || ctx.principal.type !== "root") userOf(ctx, input.UserName);
         return { MFADevices: [], IsTruncated: false };
@@ -156,7 +156,7 @@ export function accountSettingOperations(store: IamStore): OperationTable {
     }),
 
     ListSSHPublicKeys: defineOperation<{ UserName?: string }>({
-      authorize: (i, ctx) => [{ action: "iam:ListSSHPublicKeys", resource: targetUserResource(ctx, i.UserName) }],
+      authorize: (i, ctx) => [{ action: "iam:ListSSHPublicKeys", resource: targetUserResource(store, ctx, i.UserName) }],
       handle(input, ctx) {
         if (input.UserName !== undefined || ctx.principal.type !== "root") userOf(ctx, input.UserName);
         return { SSHPublicKeys: [], IsTruncated: false };
@@ -164,7 +164,7 @@ export function accountSettingOperations(store: IamStore): OperationTable {
     }),
 
     ListServiceSpecificCredentials: defineOperation<{ UserName?: string; AllUsers?: boolean }>({
-      authorize: (i, ctx) => [{ action: "iam:ListServiceSpecificCredentials", resource: targetUserResource(ctx, i.UserName) }],
+      authorize: (i, ctx) => [{ action: "iam:ListServiceSpecificCredentials", resource: targetUserResource(store, ctx, i.UserName) }],
       handle(input, ctx) {
         if (!input.AllUsers && (input.UserName !== undefined || ctx.principal.type !== "root")) userOf(ctx, input.UserName);
         return { ServiceSpecificCredentials: [], IsTruncated: false };

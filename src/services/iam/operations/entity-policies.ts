@@ -61,8 +61,12 @@ export function entityPolicyOperations(store: IamStore): OperationTable {
 
 function operationsFor(store: IamStore, { kind, label, member }: Kind): OperationTable {
   const nameOf = (input: Input) => String(input[member]);
-  const resource = (ctx: RequestContext, name: string) => `arn:aws:iam::${ctx.accountId}:${kind}/${name}`;
   const entityKey = (ctx: RequestContext, name: string) => [ctx.accountId, name.toLowerCase()];
+  /** The entity's ARN, with its path (`/` for one that does not exist). */
+  const resource = (ctx: RequestContext, name: string) => {
+    const entity = store.kv.store<Entity>(ENTITY_STORES[kind]).get(entityKey(ctx, name));
+    return `arn:aws:iam::${ctx.accountId}:${kind}${typeof entity?.path === "string" ? entity.path : "/"}${name}`;
+  };
   const requireEntity = (ctx: RequestContext, name: string): Entity => {
     const entity = store.kv.store<Entity>(ENTITY_STORES[kind]).get(entityKey(ctx, name));
     if (!entity) throw iamErrors.noSuchNamedEntity(kind, name);

@@ -8,7 +8,7 @@ import { iamErrors } from "../errors.js";
 import { newGroupId } from "../ids.js";
 import { GROUPS_STORE, INLINE_POLICIES_STORE, type GroupRecord, type IamStore, type InlinePolicyRecord, userArn } from "../store.js";
 import { pageOf, type Paging } from "./paging.js";
-import { wholeSeconds } from "./users.js";
+import { userResourceIn, wholeSeconds } from "./users.js";
 
 /** IAM's quota of groups a user can be in. */
 const GROUPS_PER_USER = 10;
@@ -24,7 +24,9 @@ export function groupArn(group: Pick<GroupRecord, "accountId" | "path" | "groupN
 const groupOutput = (g: GroupRecord) => ({ Path: g.path, GroupName: g.groupName, GroupId: g.groupId, Arn: groupArn(g), CreateDate: new Date(g.createdAt) });
 
 export function groupOperations(store: IamStore): OperationTable {
-  const resource = (ctx: RequestContext, name: string, path = "/") => groupArn({ accountId: ctx.accountId, path, groupName: name });
+  /** A group's ARN: with the path given (a group to be made or moved), else the group's own (`/` if there is none). */
+  const resource = (ctx: RequestContext, name: string, path?: string) =>
+    groupArn({ accountId: ctx.accountId, path: path ?? store.group(ctx.accountId, name)?.path ?? "/", groupName: name });
   const key = (ctx: RequestContext, name: string) => [ctx.accountId, name.toLowerCase()];
   const requireGroup = (ctx: RequestContext, name: string) => {
     const group = store.group(ctx.accountId, name);
@@ -112,7 +114,7 @@ export function groupOperations(store: IamStore): OperationTable {
     }),
 
     ListGroupsForUser: defineOperation<{ UserName: string } & Paging>({
-      authorize: (i, ctx) => [{ action: "iam:ListGroupsForUser", resource: userArn({ accountId: ctx.accountId, path: "/", userName: i.UserName }) }],
+      authorize: (i, ctx) => [{ action: "iam:ListGroupsForUser", resource: userResourceIn(store, ctx, i.UserName) }],
       handle(input, ctx) {
         if (!store.user(ctx.accountId, input.UserName)) throw iamErrors.noSuchEntity("user", input.UserName);
         const groups = groupsOfUser(store, ctx.accountId, input.UserName);
@@ -125,7 +127,7 @@ export function groupOperations(store: IamStore): OperationTable {
       // Renaming takes the action on both the group as it is and as it will be.
       authorize: (i, ctx) => [
         { action: "iam:UpdateGroup", resource: resource(ctx, i.GroupName) },
-        ...(i.NewGroupName !== undefined || i.NewPath !== undefined ? [{ action: "iam:UpdateGroup", resource: resource(ctx, i.NewGroupName ?? i.GroupName, i.NewPath) }] : []),
+        ...(i.NewGroupName !== undefined || i.NewPath !== undefined ? [{ action: "iam:UpdateGroup", resource: resource(ctx, i.NewGroupName ?? i.GroupName, i.NewPath ?? store.group(ctx.accountId, i.GroupName)?.path) }] : []),
       ],
       async handle(input, ctx) {
         await store.kv.transaction((tx) => {

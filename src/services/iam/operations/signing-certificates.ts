@@ -77,7 +77,7 @@ export function signingCertificateOperations(store: IamStore): OperationTable {
 
   return {
     UploadSigningCertificate: defineOperation<OwnerInput & { CertificateBody: string }>({
-      authorize: (i, ctx) => [{ action: "iam:UploadSigningCertificate", resource: targetUserResource(ctx, i.UserName) }],
+      authorize: (i, ctx) => [{ action: "iam:UploadSigningCertificate", resource: targetUserResource(store, ctx, i.UserName) }],
       async handle(input, ctx) {
         const { owner, userName } = ownerOf(ctx, input.UserName);
         const fingerprint = parseCertificate(input.CertificateBody).fingerprint256;
@@ -99,7 +99,7 @@ export function signingCertificateOperations(store: IamStore): OperationTable {
     }),
 
     ListSigningCertificates: defineOperation<OwnerInput & Paging>({
-      authorize: (i, ctx) => [{ action: "iam:ListSigningCertificates", resource: targetUserResource(ctx, i.UserName) }],
+      authorize: (i, ctx) => [{ action: "iam:ListSigningCertificates", resource: targetUserResource(store, ctx, i.UserName) }],
       handle(input, ctx) {
         const { owner, userName } = ownerOf(ctx, input.UserName);
         const { items, marker } = pageOf(ownedBy(ctx, owner), input, (c) => c.certificateId);
@@ -108,7 +108,7 @@ export function signingCertificateOperations(store: IamStore): OperationTable {
     }),
 
     UpdateSigningCertificate: defineOperation<CertificateInput & { Status: "Active" | "Inactive" }>({
-      authorize: (i, ctx) => [{ action: "iam:UpdateSigningCertificate", resource: targetUserResource(ctx, i.UserName) }],
+      authorize: (i, ctx) => [{ action: "iam:UpdateSigningCertificate", resource: targetUserResource(store, ctx, i.UserName) }],
       async handle(input, ctx) {
         const { owner } = ownerOf(ctx, input.UserName);
         const key = [ctx.accountId, owner, input.CertificateId];
@@ -122,7 +122,7 @@ export function signingCertificateOperations(store: IamStore): OperationTable {
     }),
 
     DeleteSigningCertificate: defineOperation<CertificateInput>({
-      authorize: (i, ctx) => [{ action: "iam:DeleteSigningCertificate", resource: targetUserResource(ctx, i.UserName) }],
+      authorize: (i, ctx) => [{ action: "iam:DeleteSigningCertificate", resource: targetUserResource(store, ctx, i.UserName) }],
       async handle(input, ctx) {
         const { owner } = ownerOf(ctx, input.UserName);
         const key = [ctx.accountId, owner, input.CertificateId];

@@ -68,9 +68,15 @@ export function targetUserName(ctx: RequestContext, name: string | undefined): s
   throw iamErrors.validation("Must specify userName when calling with non-User credentials");
 }
 
-/** What such a call authorizes against: the user named, or the caller. */
-export function targetUserResource(ctx: RequestContext, name: string | undefined): string {
-  return name === undefined ? ctx.principal.arn : userResource(ctx, name);
+/** A user's ARN as policies name it: with the user's path (`/` for a user that does not exist). */
+export function userResourceIn(store: IamStore, ctx: RequestContext, name: string): string {
+  const user = store.user(ctx.accountId, name);
+  return user ? userArn(user) : userResource(ctx, name);
+}
+
+/** What a call about a user's credentials authorizes against: the user named, or the caller. */
+export function targetUserResource(store: IamStore, ctx: RequestContext, name: string | undefined): string {
+  return name === undefined ? ctx.principal.arn : userResourceIn(store, ctx, name);
 }
 
 export function userOperations(store: IamStore): OperationTable {
@@ -104,7 +110,7 @@ export function userOperations(store: IamStore): OperationTable {
     }),
 
     GetUser: defineOperation<Partial<UserNameInput>>({
-      authorize: (i, ctx) => [{ action: "iam:GetUser", resource: i.UserName ? userResource(ctx, i.UserName) : ctx.principal.arn }],
+      authorize: (i, ctx) => [{ action: "iam:GetUser", resource: i.UserName ? userResourceIn(store, ctx, i.UserName) : ctx.principal.arn }],
       handle(input, ctx) {
         // Without a name, GetUser describes the caller.
         const name = input.UserName ?? (ctx.principal.type === "user" ? ctx.principal.arn.slice(ctx.principal.arn.lastIndexOf("/") + 1) : undefined);
@@ -127,7 +133,7 @@ export function userOperations(store: IamStore): OperationTable {
     }),
 
     UpdateUser: defineOperation<UpdateUserInput>({
-      authorize: (i, ctx) => [{ action: "iam:UpdateUser", resource: userResource(ctx, i.UserName) }],
+      authorize: (i, ctx) => [{ action: "iam:UpdateUser", resource: userResourceIn(store, ctx, i.UserName) }],
       async handle(input, ctx) {
         await store.kv.transaction((tx) => {
           const users = tx.store<UserRecord>(USERS_STORE);
@@ -152,7 +158,7 @@ export function userOperations(store: IamStore): OperationTable {
     }),
 
     DeleteUser: defineOperation<UserNameInput>({
-      authorize: (i, ctx) => [{ action: "iam:DeleteUser", resource: userResource(ctx, i.UserName) }],
+      authorize: (i, ctx) => [{ action: "iam:DeleteUser", resource: userResourceIn(store, ctx, i.UserName) }],
       async handle(input, ctx) {
         await store.users.transaction((tx) => {
           const user = tx.get([ctx.accountId, input.UserName.toLowerCase()]);
@@ -170,7 +176,7 @@ export function userOperations(store: IamStore): OperationTable {
     }),
 
     TagUser: defineOperation<TagUserInput>({
-      authorize: (i, ctx) => [{ action: "iam:TagUser", resource: userResource(ctx, i.UserName) }],
+      authorize: (i, ctx) => [{ action: "iam:TagUser", resource: userResourceIn(store, ctx, i.UserName) }],
       async handle(input, ctx) {
         await updateUser(store, ctx, input.UserName, (user) => ({ ...user, tags: mergeTags(user.tags, input.Tags, "TagsPerUser") }));
         return {};
@@ -178,7 +184,7 @@ export function userOperations(store: IamStore): OperationTable {
     }),
 
     UntagUser: defineOperation<UntagUserInput>({
-      authorize: (i, ctx) => [{ action: "iam:UntagUser", resource: userResource(ctx, i.UserName) }],
+      authorize: (i, ctx) => [{ action: "iam:UntagUser", resource: userResourceIn(store, ctx, i.UserName) }],
       async handle(input, ctx) {
         await updateUser(store, ctx, input.UserName, (user) => ({ ...user, tags: withoutTags(user.tags, input.TagKeys, "TagsPerUser") }));
         return {};
@@ -186,7 +192,7 @@ export function userOperations(store: IamStore): OperationTable {
     }),
 
     ListUserTags: defineOperation<UserNameInput & Paging>({
-      authorize: (i, ctx) => [{ action: "iam:ListUserTags", resource: userResource(ctx, i.UserName) }],
+      authorize: (i, ctx) => [{ action: "iam:ListUserTags", resource: userResourceIn(store, ctx, i.UserName) }],
       handle(input, ctx) {
         return tagPage(requireUser(ctx, input.UserName).tags, input);
       },

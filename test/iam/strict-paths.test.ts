@@ -1,0 +1,52 @@
+/**
+ * Strict mode names users, groups and roles by their ARNs with their
+ * paths, as policies do: a grant on `user/eng/*` covers a user made under
+ * `/eng/`, and a grant on `user/name` (no path) does not.
+ */
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import {
+  CreateAccessKeyCommand,
+  CreateGroupCommand,
+  CreateLoginProfileCommand,
+  CreateUserCommand,
+  GetGroupCommand,
+  IAMClient,
+  ListAccessKeysCommand,
+  PutUserPolicyCommand,
+  TagUserCommand,
+} from "@aws-sdk/client-iam";
+import { rejectsWith, startCloud, type TestCloud } from "../support/nimbus.js";
+
+describe("strict mode: IAM resources carry their paths", () => {
+  let t: TestCloud;
+  let root: IAMClient;
+  let admin: IAMClient;
+  before(async () => {
+    t = await startCloud({ auth: "strict", inMemory: true });
+    root = new IAMClient(t.cloud.clientConfig);
+    await root.send(new CreateUserCommand({ UserName: "target", Path: "/eng/" }));
+    await root.send(new CreateGroupCommand({ GroupName: "builders", Path: "/eng/" }));
+    await root.send(new CreateUserCommand({ UserName: "admin" }));
+    const grants = [
+      { Effect: "Allow", Action: ["iam:CreateLoginProfile", "iam:ListAccessKeys", "iam:GetGroup"], Resource: ["arn:aws:iam::000000000000:user/eng/*", "arn:aws:iam::000000000000:group/eng/*"] },
+      { Effect: "Allow", Action: "iam:TagUser", Resource: "arn:aws:iam::000000000000:user/target" },
+    ];
+    await root.send(new PutUserPolicyCommand({ UserName: "admin", PolicyName: "eng-admin", PolicyDocument: JSON.stringify({ Version: "2012-10-17", Statement: grants }) }));
+    const key = (await root.send(new CreateAccessKeyCommand({ UserName: "admin" }))).AccessKey!;
+    admin = new IAMClient({ ...t.cloud.clientConfig, credentials: { accessKeyId: key.AccessKeyId!, secretAccessKey: key.SecretAccessKey! } });
+  });
+  after(async () => {
+    root.destroy();
+    admin.destroy();
+    await t.stop();
+  });
+
+  it("allows what a grant on the path covers, and refuses a grant that leaves the path out", async () => {
+    await admin.send(new CreateLoginProfileCommand({ UserName: "target", Password: "Str0ng!pass" }));
+    assert.deepEqual((await admin.send(new ListAccessKeysCommand({ UserName: "target" }))).AccessKeyMetadata, []);
+    assert.equal((await admin.send(new GetGroupCommand({ GroupName: "builders" }))).Group?.Arn, "arn:aws:iam::000000000000:group/eng/builders");
+    const denied = await rejectsWith(admin.send(new TagUserCommand({ UserName: "target", Tags: [{ Key: "k", Value: "v" }] })), "AccessDenied", 403);
+    assert.match(denied.message, /on resource: arn:aws:iam::000000000000:user\/eng\/target/);
+  });
+});
