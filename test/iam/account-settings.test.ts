@@ -81,6 +81,8 @@ describe("IAM login profiles, password policy and account alias", () => {
     }
     await cloud.client.send(new CreateLoginProfileCommand({ UserName: "weak", Password: "longenough1!" }));
     await rejectsWith(cloud.client.send(new UpdateLoginProfileCommand({ UserName: "weak", Password: "short" })), "PasswordPolicyViolationException", 400);
+    const tooLong = await rejectsWith(cloud.client.send(new UpdateLoginProfileCommand({ UserName: "weak", Password: "x".repeat(129) })), "ValidationError", 400);
+    assert.equal(tooLong.message, "1 validation error detected: Value at 'password' failed to satisfy constraint: Member must have length less than or equal to 128", "a password is never quoted");
 
     await rejectsWith(cloud.client.send(new UpdateAccountPasswordPolicyCommand({ MinimumPasswordLength: 5 })), "ValidationError", 400);
     await cloud.client.send(new DeleteAccountPasswordPolicyCommand({}));

@@ -95,6 +95,20 @@ describe("IAM policy simulator", () => {
       ],
     );
 
+    const [named] = onResources.EvaluationResults!;
+    assert.deepEqual(named?.MissingContextValues, [], "with ResourceArns, told per resource");
+    assert.deepEqual(
+      named?.ResourceSpecificResults?.map((r) => [r.EvalResourceName, r.EvalResourceDecision, r.MatchedStatements?.length, r.MissingContextValues]),
+      [["arn:aws:s3:::lab/a.txt", "allowed", 1, []]],
+    );
+
+    const refused: [Promise<unknown>, string][] = [
+      [simulate({ ActionNames: ["s3:GetObject"], ResourcePolicy: allowBucket.replace('"Effect"', '"Principal":"*","Effect"') }), "CallerArn"],
+      [simulate({ ActionNames: ["s3:GetObject"], CallerArn: "arn:aws:iam::000000000000:role/r" }), "CallerArn"],
+      [simulate({ ActionNames: ["s3:GetObject"], PermissionsBoundaryPolicyInputList: [allowBucket, allowBucket] }), "permissions boundary"],
+    ];
+    for (const [call, mention] of refused) assert.match((await rejectsWith(call, "InvalidInputException", 400)).message, new RegExp(mention));
+
     const unknownTime = await simulate({ ActionNames: ["dynamodb:CreateBackup"] });
     assert.deepEqual(unknownTime.EvaluationResults?.map((r) => [r.EvalDecision, r.MissingContextValues]), [["implicitDeny", ["aws:CurrentTime"]]]);
     const later = await simulate({

@@ -74,7 +74,9 @@ function checkValue(model: ServiceModel, ref: ShapeRef, value: unknown, path: st
   // A subtree no constraint reaches (DynamoDB's items, say) has nothing to report.
   if (!isConstrained(model, ref.shape)) return;
   const shape = resolveShape(model, ref);
-  const fail = (constraint: string) => problems.push({ path, value: quoteShaped(model, ref, value), constraint });
+  // A sensitive value (a password, a secret) is never repeated in the message.
+  const fail = (constraint: string) =>
+    problems.push(shape.sensitive ? { path, value: "", constraint, unquoted: true } : { path, value: quoteShaped(model, ref, value), constraint });
   switch (shape.type) {
     case "structure":
       if (typeof value === "object" && value !== null && !shape.document && !shape.union) checkStructure(model, shape, value as Structure, path, problems);

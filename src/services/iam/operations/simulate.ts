@@ -101,7 +101,9 @@ export function simulateOperations(store: IamStore): OperationTable {
     return policies;
   };
 
-  const run = (input: SimulateInput, principal: Principal, identity: SourcedPolicy[]) => {
+  /** `source`: the kind of entity simulated (a custom simulation has none). */
+  const run = (input: SimulateInput, principal: Principal, identity: SourcedPolicy[], source?: EntityKind) => {
+    checkInput(input, source);
     identity.push(...(input.PolicyInputList ?? []).map((text, i) => given(`PolicyInputList.${i + 1}`, "IAM Policy", text, "identity")));
     const boundary = input.PermissionsBoundaryPolicyInputList?.map((text, i) => given(`PermissionsBoundaryPolicyInputList.${i + 1}`, "IAM Policy", text, "identity"));
     const resource = input.ResourcePolicy === undefined ? [] : [given("ResourcePolicy", "Resource Policy", input.ResourcePolicy, "resource")];
@@ -110,7 +112,8 @@ export function simulateOperations(store: IamStore): OperationTable {
     const results = [];
     for (const action of input.ActionNames) {
       for (const resourceArn of input.ResourceArns ?? ["*"]) {
-        results.push(evaluation({ principal: caller, action, resource: resourceArn, keys }, identity, boundary, resource, input.ContextEntries ?? []));
+        const result = evaluation({ principal: caller, action, resource: resourceArn, keys }, identity, boundary, resource, input.ContextEntries ?? []);
+        results.push(input.ResourceArns === undefined ? result : perResource(result));
       }
     }
     const { items, marker } = pageAt(results, input);
@@ -147,7 +150,7 @@ export function simulateOperations(store: IamStore): OperationTable {
       authorize: (i) => [{ action: "iam:SimulatePrincipalPolicy", resource: i.PolicySourceArn }],
       handle(input, ctx) {
         const { principal, policies } = entityPolicies(ctx, input.PolicySourceArn);
-        return run(input, principal, policies);
+        return run(input, principal, policies, entityKindOf(input.PolicySourceArn));
       },
     }),
   };
@@ -191,6 +194,42 @@ function evaluation(facts: RequestFacts, identity: readonly SourcedPolicy[], bou
     MatchedStatements: matched,
     MissingContextValues: [...missing],
     PermissionsBoundaryDecisionDetail: boundaryDetail,
+  };
+}
+
+/** Refuses what the simulator's reference rules out. */
+function checkInput(input: SimulateInput, source: EntityKind | undefined): void {
+  if ((input.PermissionsBoundaryPolicyInputList?.length ?? 0) > 1) throw iamErrors.invalidInput("Only one permissions boundary policy can be simulated.");
+  if (input.CallerArn !== undefined && !/^arn:aws:iam::\d{12}:user\//.test(input.CallerArn)) throw iamErrors.invalidInput("CallerArn must be the ARN of an IAM user.");
+  if (input.ResourcePolicy === undefined) return;
+  if (source === "role") throw iamErrors.invalidInput("Simulation of resource-based policies isn't supported for IAM roles.");
+  if (source !== "user" && input.CallerArn === undefined) throw iamErrors.invalidInput("CallerArn is required to simulate a resource policy for a caller that is not an IAM user.");
+}
+
+function entityKindOf(arn: string): EntityKind | undefined {
+  return /^arn:aws:iam::\d{12}:(user|group|role)\//.exec(arn)?.[1] as EntityKind | undefined;
+}
+
+/**
+ * A result about named resources: what it says of its resource is also told
+ * per resource, where its missing context keys go (IAM's shape when
+ * ResourceArns is given; decision details are present and empty within an account).
+ */
+function perResource(result: ReturnType<typeof evaluation>) {
+  return {
+    ...result,
+    MissingContextValues: [],
+    EvalDecisionDetails: {},
+    ResourceSpecificResults: [
+      {
+        EvalResourceName: result.EvalResourceName,
+        EvalResourceDecision: result.EvalDecision,
+        MatchedStatements: result.MatchedStatements,
+        MissingContextValues: result.MissingContextValues,
+        EvalDecisionDetails: {},
+        PermissionsBoundaryDecisionDetail: result.PermissionsBoundaryDecisionDetail,
+      },
+    ],
   };
 }
 
@@ -263,7 +302,11 @@ export function statementSpans(text: string): Span[] {
       const end = stringEnd(text, i);
       if (end < 0) return [];
       // A top-level member name: the one before a colon at depth 1.
-      if (depth === 1 && /^\s*:/.test(text.slice(end + 1, end + 40))) key = JSON.parse(text.slice(i, end + 1)) as string;
+      if (depth === 1 && text[nextNonSpace(text, end + 1)] === ":") {
+        key = JSON.parse(text.slice(i, end + 1)) as string;
+        // JSON.parse keeps the last of repeated members: so do the spans.
+        if (key === "Statement") spans.length = 0;
+      }
       i = end;
     } else if (c === "{" || c === "[") {
       depth++;
@@ -282,6 +325,12 @@ export function statementSpans(text: string): Span[] {
     }
   }
   return spans;
+}
+
+function nextNonSpace(text: string, from: number): number {
+  let i = from;
+  while (i < text.length && (text[i] === " " || text[i] === "\t" || text[i] === "\n" || text[i] === "\r")) i++;
+  return i;
 }
 
 /** The index of the quote closing the string that opens at `start`, or -1. */
