@@ -1,17 +1,21 @@
 /**
- * Login profiles, the account password policy and the account alias
- * through the AWS SDK, in IAM's words.
+ * Login profiles, the account password policy and alias, the account
+ * summary, empty credential listings and the credential report, through
+ * the AWS SDK, in IAM's words.
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import {
   CreateAccountAliasCommand,
+  CreateAccessKeyCommand,
   CreateLoginProfileCommand,
   CreateUserCommand,
   DeleteAccountAliasCommand,
   DeleteAccountPasswordPolicyCommand,
   DeleteLoginProfileCommand,
   DeleteUserCommand,
+  GenerateCredentialReportCommand,
+  GetCredentialReportCommand,
   GetAccountPasswordPolicyCommand,
   GetAccountSummaryCommand,
   GetLoginProfileCommand,
@@ -26,7 +30,7 @@ import {
 } from "@aws-sdk/client-iam";
 import { cloudFor, rejectsWith } from "../support/nimbus.js";
 
-describe("IAM login profiles, password policy and account alias", () => {
+describe("IAM account settings: login profiles, password policy, alias, summary, credential report", () => {
   const cloud = cloudFor((config) => new IAMClient(config));
 
   it("creates, reads, updates and deletes a user's login profile", async () => {
@@ -132,5 +136,26 @@ describe("IAM login profiles, password policy and account alias", () => {
     ]) {
       assert.equal((await rejectsWith(call, "NoSuchEntityException", 404)).message, "The user with name ghost cannot be found.");
     }
+  });
+
+  it("generates a credential report in IAM's columns", async () => {
+    await rejectsWith(cloud.client.send(new GetCredentialReportCommand({})), "CredentialReportNotPresentException", 410);
+    await cloud.client.send(new CreateUserCommand({ UserName: "reported" }));
+    await cloud.client.send(new CreateLoginProfileCommand({ UserName: "reported", Password: "Str0ng!pass1" }));
+    await cloud.client.send(new CreateAccessKeyCommand({ UserName: "reported" }));
+    assert.equal((await cloud.client.send(new GenerateCredentialReportCommand({}))).State, "STARTED");
+    assert.equal((await cloud.client.send(new GenerateCredentialReportCommand({}))).State, "COMPLETE");
+    const report = await cloud.client.send(new GetCredentialReportCommand({}));
+    assert.equal(report.ReportFormat, "text/csv");
+    assert.ok(report.GeneratedTime instanceof Date);
+    const [header, root, ...users] = Buffer.from(report.Content!).toString("utf8").split("\n").map((line) => line.split(","));
+    assert.equal(header?.length, 22);
+    assert.deepEqual(header?.slice(0, 4), ["user", "arn", "user_creation_time", "password_enabled"]);
+    assert.deepEqual(root?.slice(0, 2), ["<root_account>", "arn:aws:iam::000000000000:root"]);
+    const row = Object.fromEntries(header!.map((name, i) => [name, users.find((u) => u[0] === "reported")![i]]));
+    assert.equal(row.password_enabled, "true");
+    assert.equal(row.access_key_1_active, "true");
+    assert.match(row.access_key_1_last_rotated!, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00$/);
+    assert.deepEqual([row.access_key_2_active, row.cert_1_active, row.mfa_active], ["false", "false", "false"]);
   });
 });

@@ -10,6 +10,7 @@ import { iamErrors } from "./errors.js";
 import { accessKeyOperations } from "./operations/access-keys.js";
 import { accountSettingOperations } from "./operations/account-settings.js";
 import { authorizationDetailOperations } from "./operations/authorization-details.js";
+import { credentialReportOperations } from "./operations/credential-report.js";
 import { entityPolicyOperations } from "./operations/entity-policies.js";
 import { groupOperations } from "./operations/groups.js";
 import { instanceProfileOperations } from "./operations/instance-profiles.js";
@@ -33,6 +34,7 @@ export function createIamRuntime(env: ServiceEnvironment): ServiceRuntime {
       ...accountSettingOperations(store),
       ...simulateOperations(store),
       ...authorizationDetailOperations(store),
+      ...credentialReportOperations(store, env.keyUsage),
       ...policyOperations(store),
       ...entityPolicyOperations(store),
       ...groupOperations(store),

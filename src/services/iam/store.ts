@@ -159,6 +159,14 @@ export class IamStore {
     return [...this.roles.range(prefixRange([accountId]))].map((e) => e.value);
   }
 
+  /** The account root's own long-term access keys, in key order. */
+  rootKeysOf(accountId: string): AccessKeyRecord[] {
+    return [...this.keys.range()]
+      .map((entry) => entry.value)
+      .filter((k) => k.userName === undefined && k.sessionToken === undefined && k.principal.type === "root" && k.principal.accountId === accountId)
+      .sort((a, b) => (a.accessKeyId < b.accessKeyId ? -1 : a.accessKeyId > b.accessKeyId ? 1 : 0));
+  }
+
   user(accountId: string, userName: string): UserRecord | undefined {
     return this.users.get([accountId, userName.toLowerCase()]);
   }

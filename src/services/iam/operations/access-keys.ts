@@ -38,11 +38,7 @@ export function accessKeyOperations(store: IamStore, usage?: KeyUsage): Operatio
    * UserName signed as root): stored like users' keys, but for no user.
    */
   const forRoot = (ctx: RequestContext, name: string | undefined) => name === undefined && ctx.principal.type === "root";
-  const rootKeys = (ctx: RequestContext): AccessKeyRecord[] =>
-    [...store.keys.range()]
-      .map((entry) => entry.value)
-      .filter((k) => k.userName === undefined && k.sessionToken === undefined && k.principal.type === "root" && k.principal.accountId === ctx.accountId)
-      .sort((a, b) => (a.accessKeyId < b.accessKeyId ? -1 : a.accessKeyId > b.accessKeyId ? 1 : 0));
+  const rootKeys = (ctx: RequestContext): AccessKeyRecord[] => store.rootKeysOf(ctx.accountId);
   const requireRootKey = (ctx: RequestContext, id: string): AccessKeyRecord => {
     const key = rootKeys(ctx).find((k) => k.accessKeyId === id);
     if (!key) throw iamErrors.noSuchEntity("access key", id);

@@ -21,12 +21,12 @@ import { targetUserName, targetUserResource, wholeSeconds } from "./users.js";
 export const LOGIN_PROFILES_STORE = "iam.login-profiles";
 export const ACCOUNT_SETTINGS_STORE = "iam.account-settings";
 
-interface LoginProfileRecord {
+export interface LoginProfileRecord {
   createdAt: number;
   passwordResetRequired: boolean;
 }
 
-interface PasswordPolicy {
+export interface PasswordPolicy {
   MinimumPasswordLength: number;
   RequireSymbols: boolean;
   RequireNumbers: boolean;
@@ -40,7 +40,7 @@ interface PasswordPolicy {
 
 type AccountSetting = PasswordPolicy | { alias: string };
 
-const PASSWORD_POLICY = "password-policy";
+export const PASSWORD_POLICY = "password-policy";
 const ALIAS = "alias";
 
 /** The symbols a password policy counts as such. */
@@ -240,7 +240,7 @@ export function accountSettingOperations(store: IamStore): OperationTable {
       handle(_input, ctx) {
         const count = (name: string, prefix: readonly string[] = [ctx.accountId]) => [...store.kv.store(name).range(prefixRange(prefix))].length;
         const policies = [...store.policies.range()].map((e) => e.value).filter((p) => p.accountId === ctx.accountId);
-        const rootKeys = [...store.keys.range()].some(({ value: k }) => k.userName === undefined && k.sessionToken === undefined && k.principal.type === "root" && k.principal.accountId === ctx.accountId);
+        const rootKeys = store.rootKeysOf(ctx.accountId).length > 0;
         const counts: Record<string, number> = {
           Users: [...store.usersOf(ctx.accountId)].length,
           Groups: store.groupsOf(ctx.accountId).length,
