@@ -19,6 +19,13 @@ export interface Principal {
   accessKeyId?: string;
   /** A role session's transitive session tags: they pass down a role chain and cannot be set again along it. */
   transitiveTags?: readonly { Key: string; Value: string }[];
+  /**
+   * A role session's session policies (AssumeRole's `Policy` text and
+   * `PolicyArns`): in strict mode the session may do only what these allow
+   * as well as the role's own policies.
+   */
+  sessionPolicy?: string;
+  sessionPolicyArns?: readonly string[];
 }
 
 export interface KnownCredentials {

@@ -36,12 +36,12 @@ export type DecisionKind = "allow" | "explicit-deny" | "implicit-deny";
 export interface Decision {
   kind: DecisionKind;
   /** Which kind of policy decided (absent for an implicit deny). */
-  source?: "identity" | "resource" | "root";
+  source?: "identity" | "resource" | "root" | "session";
   /** The policy and statement that decided. */
   policy?: string;
   sid?: string;
-  /** For an implicit deny of another account's resource: whose allow is missing. */
-  missing?: "resource" | "identity";
+  /** For an implicit deny of another account's resource, or by a session policy: whose allow is missing. */
+  missing?: "resource" | "identity" | "session";
 }
 
 export interface EvaluateOptions {
@@ -78,6 +78,19 @@ export function evaluate(
   if (allow) return allow;
   if (rootAllowed && facts.principal.type === "root") return { kind: "allow", source: "root" };
   return { kind: "implicit-deny" };
+}
+
+/**
+ * A role session's decision under its session policies: an allow stands
+ * only where they allow it too; a deny in them denies.
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies.html#policies_session
+ */
+export function limitBySession(decision: Decision, facts: RequestFacts, session: readonly NamedPolicy[]): Decision {
+  if (decision.kind === "explicit-deny") return decision;
+  const bySession = scan(session, "identity", facts, facts.action.toLowerCase(), false);
+  if (bySession?.kind === "explicit-deny") return { ...bySession, source: "session" };
+  if (decision.kind !== "allow") return decision;
+  return bySession ? decision : { kind: "implicit-deny", missing: "session" };
 }
 
 /**

@@ -7,6 +7,8 @@ import type { NamedPolicy } from "./evaluate.js";
 export interface PolicySource {
   /** Identity-based policies of the caller (inline and attached, its groups', its role's). */
   identityPolicies(principal: Principal): readonly NamedPolicy[];
+  /** A role session's session policies (none for other callers). */
+  sessionPolicies(principal: Principal): readonly NamedPolicy[];
   /**
    * Resource-based policies of the resource (an S3 bucket's policy), given
    * the request's own condition keys (`s3:versionid` names an object's

@@ -18,7 +18,7 @@
  */
 import type { AuthDialect, AuthMode } from "../auth/types.js";
 import type { ContextKeys } from "../policy/conditions.js";
-import { evaluate, globalContextKeys, type Decision, type NamedPolicy } from "../policy/evaluate.js";
+import { evaluate, globalContextKeys, limitBySession, type Decision, type NamedPolicy } from "../policy/evaluate.js";
 import { denialsOf, type PolicySource } from "../policy/source.js";
 import type { RequestContext } from "./context.js";
 import { AwsError } from "./errors.js";
@@ -62,6 +62,7 @@ export function createAuthorizer({ mode, policies, logDenials }: AuthorizerOptio
       // Lenient mode does not enforce identity policies: its signed callers are refused only another account's
       // resources, and what a resource policy denies.
       let identity: readonly NamedPolicy[] | undefined;
+      let session: readonly NamedPolicy[] | undefined;
       // Context keys are built on the first look, and the look is noted; most requests never need them.
       let built: ContextKeys | undefined;
       let consulted = false;
@@ -114,6 +115,11 @@ export function createAuthorizer({ mode, policies, logDenials }: AuthorizerOptio
           keys ??= contextKeys();
           decision = evaluate({ principal: ctx.principal, action, resource, keys }, identity, resourcePolicies, { crossAccount, identityTrusted: lenient });
           if (!consulted) memo?.set(memoKey, decision);
+        }
+        // A role session given session policies may do only what they allow as well (strict mode).
+        if (!lenient && !anonymous) {
+          session ??= policies.sessionPolicies(ctx.principal);
+          if (session.length > 0) decision = limitBySession(decision, { principal: ctx.principal, action, resource, keys: (keys ??= contextKeys()) }, session);
         }
         if (decision.kind === "allow" || (trusted && decision.kind !== "explicit-deny")) return undefined;
         // An account's root keeps the right to read and replace the policy that denies it.
@@ -177,14 +183,15 @@ function deniedMessage(arn: string, action: string, resource: string, decision: 
   if (!decision) return refused;
   const why =
     decision.kind === "explicit-deny"
-      ? `with an explicit deny in ${decision.source === "resource" ? "a resource-based" : "an identity-based"} policy`
-      : `because no ${decision.missing === "resource" ? "resource-based" : "identity-based"} policy allows the ${action} action`;
+      ? `with an explicit deny in ${decision.source === "resource" ? "a resource-based" : decision.source === "session" ? "a session" : "an identity-based"} policy`
+      : `because no ${decision.missing === "resource" ? "resource-based" : decision.missing === "session" ? "session" : "identity-based"} policy allows the ${action} action`;
   return `${refused} ${why}`;
 }
 
 function explain(decision: Decision): string {
   if (decision.kind === "implicit-deny") {
     if (decision.missing === "resource") return "another account's resource, and no resource-based policy allows it";
+    if (decision.missing === "session") return "no session policy allows it";
     return decision.missing === "identity" ? "another account's resource, and no identity-based policy of the caller's allows it" : "no statement allows it";
   }
   return `explicit deny by ${decision.policy}${decision.sid ? ` (statement ${decision.sid})` : ""}`;

@@ -45,6 +45,7 @@ function policySource(kv: KvEnvironment): PolicySource {
   const tables = new TablePolicySource(kv);
   return {
     identityPolicies: (principal) => iam.identityPolicies(principal),
+    sessionPolicies: (principal) => iam.sessionPolicies(principal),
     resourcePolicies: (resource, keys, action) => {
       if (resource.startsWith("arn:aws:iam::")) return iam.resourcePolicies(resource);
       if (resource.startsWith("arn:aws:dynamodb:")) return tables.resourcePolicies(resource);

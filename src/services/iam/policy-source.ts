@@ -14,6 +14,8 @@ import { groupsOfUser } from "./operations/groups.js";
 import { roleArn } from "./operations/roles.js";
 import { type EntityKind, IamStore, type PolicyVersionRecord } from "./store.js";
 
+const NO_SESSION_POLICIES: readonly NamedPolicy[] = [];
+
 export class IamPolicySource implements PolicySource {
   private readonly store: IamStore;
   private readonly versions = new Map<string, PolicyDocument>();
@@ -38,6 +40,23 @@ export class IamPolicySource implements PolicySource {
     if (this.cached.size >= 1000) this.cached.clear();
     this.cached.set(principal.arn, { generation, policies: read });
     return read;
+  }
+
+  /**
+   * A session's policies: the text AssumeRole was given, and the default
+   * versions of the managed policies it named (one that is gone allows nothing).
+   */
+  sessionPolicies(principal: Principal): readonly NamedPolicy[] {
+    if (principal.sessionPolicy === undefined && principal.sessionPolicyArns === undefined) return NO_SESSION_POLICIES;
+    const policies: NamedPolicy[] = [];
+    if (principal.sessionPolicy !== undefined) policies.push({ name: "session policy", document: parseStored(principal.sessionPolicy, "identity") });
+    for (const arn of principal.sessionPolicyArns ?? []) {
+      const policy = awsManagedPolicy(arn) ?? this.store.policies.get(arn);
+      const version = policy?.versions.find((v) => v.versionId === policy.defaultVersionId);
+      if (version) policies.push({ name: `session policy ${arn}`, document: this.versionDocument(arn, version) });
+    }
+    // Session policies were given, so the session is limited by them even when none could be read.
+    return policies.length > 0 ? policies : [{ name: "session policy", document: { version: "2012-10-17", statements: [] } }];
   }
 
   /**

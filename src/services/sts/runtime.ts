@@ -1,11 +1,12 @@
 /**
  * STS's runtime: GetCallerIdentity, AssumeRole (the role's trust policy
- * decides; temporary ASIA… keys with a session token that expire) and
- * GetSessionToken. Temporary keys go where authentication reads keys.
+ * decides; temporary ASIA… keys with a session token that expire, limited
+ * by the session policies given) and GetSessionToken. Temporary keys go where authentication reads keys.
  */
 import { secureTransport } from "../../server/authorize.js";
 import { ACCESS_KEYS_STORE, type AccessKeyRecord } from "../../auth/stored-keys.js";
 import type { Principal } from "../../auth/types.js";
+import { parsePolicy } from "../../policy/document.js";
 import { parseStored } from "../../policy/source.js";
 import { evaluate, globalContextKeys } from "../../policy/evaluate.js";
 import { createCodec, validateInput } from "../../protocols/index.js";
@@ -121,6 +122,9 @@ export function createStsRuntime(env: ServiceEnvironment): ServiceRuntime {
         authorize: (i) => [{ action: "sts:AssumeRole", resource: i.RoleArn, keys: assumeRoleKeys(i) }],
         async handle(input, ctx) {
           if (!isArn(input.RoleArn)) throw invalid(`${input.RoleArn} is invalid`);
+          // A session policy is an identity policy; one IAM would not take is refused before anything else.
+          if (input.Policy !== undefined) parsePolicy(input.Policy, "identity");
+          for (const { arn } of input.PolicyArns ?? []) if (arn === undefined || !isArn(arn)) throw invalid(`${arn} is invalid`);
           const transitiveTags = transitiveSessionTags(input, ctx.principal);
           const match = /^arn:aws:iam::(\d{12}):role\/(?:.*\/)?([^/]+)$/.exec(input.RoleArn);
           const role = match ? iam.role(match[1]!, match[2]!) : undefined;
@@ -146,12 +150,15 @@ export function createStsRuntime(env: ServiceEnvironment): ServiceRuntime {
           const decision = evaluate(facts, [], [trust], { rootAllowed: false, crossAccount: role.accountId !== ctx.principal.accountId, identityTrusted: true });
           if (decision.kind !== "allow") throw refused();
           const session = input.RoleSessionName;
+          const sessionPolicyArns = input.PolicyArns?.map((p) => p.arn ?? "");
           const principal: Principal = {
             type: "assumed-role",
             accountId: role.accountId,
             arn: `arn:aws:sts::${role.accountId}:assumed-role/${role.roleName}/${session}`,
             userId: `${role.roleId}:${session}`,
             ...(transitiveTags ? { transitiveTags } : {}),
+            ...(input.Policy !== undefined ? { sessionPolicy: input.Policy } : {}),
+            ...(sessionPolicyArns && sessionPolicyArns.length > 0 ? { sessionPolicyArns } : {}),
           };
           return {
             Credentials: await issue(ctx, principal, duration),

@@ -1,0 +1,67 @@
+/**
+ * Session policies in strict mode: a role session made with AssumeRole's
+ * `Policy` or `PolicyArns` may do only what the role's policies and the
+ * session policies both allow, as IAM documents.
+ */
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { AttachRolePolicyCommand, AttachUserPolicyCommand, CreateAccessKeyCommand, CreateRoleCommand, CreateUserCommand, IAMClient } from "@aws-sdk/client-iam";
+import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
+import { rejectsWith, startCloud, type TestCloud } from "../support/nimbus.js";
+
+const TRUST = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: "arn:aws:iam::000000000000:root" }, Action: "sts:AssumeRole" }] });
+
+describe("strict mode: session policies", () => {
+  let t: TestCloud;
+  let sts: STSClient;
+  const clients: { destroy(): void }[] = [];
+  before(async () => {
+    t = await startCloud({ auth: "strict", inMemory: true });
+    const iam = new IAMClient(t.cloud.clientConfig);
+    clients.push(iam);
+    await t.s3().send(new CreateBucketCommand({ Bucket: "sessions" }));
+    await t.s3().send(new PutObjectCommand({ Bucket: "sessions", Key: "a.txt", Body: "a" }));
+    await iam.send(new CreateRoleCommand({ RoleName: "s3-admin", AssumeRolePolicyDocument: TRUST }));
+    await iam.send(new AttachRolePolicyCommand({ RoleName: "s3-admin", PolicyArn: "arn:aws:iam::aws:policy/AmazonS3FullAccess" }));
+    await iam.send(new CreateUserCommand({ UserName: "caller" }));
+    await iam.send(new AttachUserPolicyCommand({ UserName: "caller", PolicyArn: "arn:aws:iam::aws:policy/AdministratorAccess" }));
+    const key = (await iam.send(new CreateAccessKeyCommand({ UserName: "caller" }))).AccessKey!;
+    sts = new STSClient({ ...t.cloud.clientConfig, credentials: { accessKeyId: key.AccessKeyId!, secretAccessKey: key.SecretAccessKey! } });
+    clients.push(sts);
+  });
+  after(async () => {
+    for (const c of clients) c.destroy();
+    await t.stop();
+  });
+
+  const sessionS3 = async (input: { Policy?: string; PolicyArns?: { arn: string }[] }): Promise<S3Client> => {
+    const { Credentials } = await sts.send(new AssumeRoleCommand({ RoleArn: "arn:aws:iam::000000000000:role/s3-admin", RoleSessionName: "limited", ...input }));
+    return t.s3({ credentials: { accessKeyId: Credentials!.AccessKeyId!, secretAccessKey: Credentials!.SecretAccessKey!, sessionToken: Credentials!.SessionToken! } });
+  };
+
+  it("lets a session do only what its inline session policy allows too", async () => {
+    const s3 = await sessionS3({ Policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "s3:GetObject", Resource: "arn:aws:s3:::sessions/*" }] }) });
+    assert.equal(await (await s3.send(new GetObjectCommand({ Bucket: "sessions", Key: "a.txt" }))).Body?.transformToString(), "a");
+    const refused = await rejectsWith(s3.send(new PutObjectCommand({ Bucket: "sessions", Key: "b.txt", Body: "b" })), "AccessDenied", 403);
+    assert.match(refused.message, /because no session policy allows the s3:PutObject action$/);
+  });
+
+  it("limits a session by the managed policies named, and denies what a session policy denies", async () => {
+    const readOnly = await sessionS3({ PolicyArns: [{ arn: "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess" }] });
+    await readOnly.send(new GetObjectCommand({ Bucket: "sessions", Key: "a.txt" }));
+    await rejectsWith(readOnly.send(new PutObjectCommand({ Bucket: "sessions", Key: "c.txt", Body: "c" })), "AccessDenied", 403);
+    const denying = await sessionS3({
+      Policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "s3:*", Resource: "*" }, { Effect: "Deny", Action: "s3:GetObject", Resource: "*" }] }),
+    });
+    await denying.send(new PutObjectCommand({ Bucket: "sessions", Key: "d.txt", Body: "d" }));
+    const denied = await rejectsWith(denying.send(new GetObjectCommand({ Bucket: "sessions", Key: "a.txt" })), "AccessDenied", 403);
+    assert.match(denied.message, /with an explicit deny in a session policy$/);
+    const unlimited = await sessionS3({});
+    await unlimited.send(new PutObjectCommand({ Bucket: "sessions", Key: "e.txt", Body: "e" }));
+  });
+
+  it("refuses a session policy IAM would not take", async () => {
+    await rejectsWith(sts.send(new AssumeRoleCommand({ RoleArn: "arn:aws:iam::000000000000:role/s3-admin", RoleSessionName: "bad", Policy: "{not json" })), "MalformedPolicyDocumentException", 400);
+  });
+});
