@@ -38,7 +38,7 @@ import {
   UpdateAssumeRolePolicyCommand,
 } from "@aws-sdk/client-iam";
 import { CreateBucketCommand, ListBucketsCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
-import { AssumeRoleCommand, GetCallerIdentityCommand, GetSessionTokenCommand, STSClient } from "@aws-sdk/client-sts";
+import { AssumeRoleCommand, GetAccessKeyInfoCommand, GetCallerIdentityCommand, GetSessionTokenCommand, STSClient } from "@aws-sdk/client-sts";
 import { rejectsWith, startCloud, type TestCloud } from "../support/nimbus.js";
 
 const trust = (principal: unknown) =>
@@ -248,5 +248,12 @@ describe("IAM groups, roles and STS AssumeRole (strict mode)", () => {
     const creds = session.Credentials!;
     const client = track(new STSClient({ ...t.cloud.clientConfig, credentials: { accessKeyId: creds.AccessKeyId!, secretAccessKey: creds.SecretAccessKey!, sessionToken: creds.SessionToken! } }));
     assert.equal((await client.send(new GetCallerIdentityCommand({}))).Arn, "arn:aws:iam::000000000000:user/dev");
+  });
+
+  it("tells the account an access key belongs to", async () => {
+    const sts = track(new STSClient(t.cloud.clientConfig));
+    assert.equal((await sts.send(new GetAccessKeyInfoCommand({ AccessKeyId: dev.accessKeyId }))).Account, "000000000000");
+    assert.equal((await sts.send(new GetAccessKeyInfoCommand({ AccessKeyId: "123456789012345678" }))).Account, "000000000000", "an unknown key: the default account");
+    await rejectsWith(sts.send(new GetAccessKeyInfoCommand({ AccessKeyId: "short" })), "ValidationError", 400);
   });
 });

@@ -1,9 +1,10 @@
 /**
  * STS's runtime: GetCallerIdentity, AssumeRole (the role's trust policy
  * decides; temporary ASIA… keys with a session token that expire, limited
- * by the session policies given) and GetSessionToken. Temporary keys go where authentication reads keys.
+ * by the session policies given), GetSessionToken and GetAccessKeyInfo. Temporary keys go where authentication reads keys.
  */
 import { secureTransport } from "../../server/authorize.js";
+import { lenientPrincipal } from "../../auth/credentials.js";
 import { ACCESS_KEYS_STORE, type AccessKeyRecord } from "../../auth/stored-keys.js";
 import type { Principal } from "../../auth/types.js";
 import { parsePolicy } from "../../policy/document.js";
@@ -166,6 +167,12 @@ export function createStsRuntime(env: ServiceEnvironment): ServiceRuntime {
             PackedPolicySize: packedPolicySize(input),
           };
         },
+      }),
+
+      // The account a key belongs to, whoever asks; unknown keys are placed as lenient authentication places them.
+      GetAccessKeyInfo: defineOperation<{ AccessKeyId: string }>({
+        authorize: () => [{ action: "sts:GetAccessKeyInfo", resource: "*" }],
+        handle: (input) => ({ Account: (keys.get(input.AccessKeyId)?.principal ?? lenientPrincipal(input.AccessKeyId)).accountId }),
       }),
 
       GetSessionToken: defineOperation<{ DurationSeconds?: number }>({
