@@ -21,6 +21,7 @@ export const newPolicyId = (): string => randomId("ANPA", 21);
 export const newGroupId = (): string => randomId("AGPA", 21);
 export const newRoleId = (): string => randomId("AROA", 21);
 export const newInstanceProfileId = (): string => randomId("AIPA", 21);
+export const newServerCertificateId = (): string => randomId("ASCA", 21);
 /** Signing certificates' ids have no prefix: 32 letters and digits. */
 export const newCertificateId = (): string => randomId("", 32);
 /** Temporary (STS) access keys start ASIA. */

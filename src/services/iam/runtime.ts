@@ -17,6 +17,7 @@ import { instanceProfileOperations } from "./operations/instance-profiles.js";
 import { oidcProviderOperations } from "./operations/oidc-providers.js";
 import { roleOperations } from "./operations/roles.js";
 import { policyOperations } from "./operations/policies.js";
+import { serverCertificateOperations } from "./operations/server-certificates.js";
 import { signingCertificateOperations } from "./operations/signing-certificates.js";
 import { simulateOperations } from "./operations/simulate.js";
 import { userOperations } from "./operations/users.js";
@@ -31,6 +32,7 @@ export function createIamRuntime(env: ServiceEnvironment): ServiceRuntime {
       ...userOperations(store),
       ...accessKeyOperations(store, env.keyUsage),
       ...signingCertificateOperations(store),
+      ...serverCertificateOperations(store),
       ...accountSettingOperations(store),
       ...simulateOperations(store),
       ...authorizationDetailOperations(store),

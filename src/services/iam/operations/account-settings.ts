@@ -14,6 +14,7 @@ import { prefixRange } from "../../../storage/index.js";
 import { iamErrors } from "../errors.js";
 import type { IamStore, UserRecord } from "../store.js";
 import { OIDC_PROVIDERS_STORE } from "./oidc-providers.js";
+import { SERVER_CERTIFICATES_STORE } from "./server-certificates.js";
 import { ROOT_OWNER, SIGNING_CERTIFICATES_STORE } from "./signing-certificates.js";
 import { targetUserName, targetUserResource, wholeSeconds } from "./users.js";
 
@@ -249,7 +250,7 @@ export function accountSettingOperations(store: IamStore): OperationTable {
           PolicyVersionsInUse: policies.filter((p) => p.attachmentCount > 0).length,
           InstanceProfiles: store.instanceProfilesOf(ctx.accountId).length,
           Providers: count(OIDC_PROVIDERS_STORE),
-          ServerCertificates: 0,
+          ServerCertificates: count(SERVER_CERTIFICATES_STORE),
           MFADevices: 0,
           MFADevicesInUse: 0,
           AccountMFAEnabled: 0,
