@@ -82,15 +82,24 @@ export function evaluate(
 
 /**
  * A role session's decision under its session policies: an allow stands
- * only where they allow it too; a deny in them denies.
+ * only where they allow it too, or where a resource policy of the same
+ * account grants it to the session itself (naming the session's ARN: a
+ * grant the session policies do not limit); a deny in them denies.
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies.html#policies_session
  */
-export function limitBySession(decision: Decision, facts: RequestFacts, session: readonly NamedPolicy[]): Decision {
+export function limitBySession(decision: Decision, facts: RequestFacts, session: readonly NamedPolicy[], resource: readonly NamedPolicy[], crossAccount: boolean): Decision {
   if (decision.kind === "explicit-deny") return decision;
-  const bySession = scan(session, "identity", facts, facts.action.toLowerCase(), false);
+  const action = facts.action.toLowerCase();
+  const bySession = scan(session, "identity", facts, action, false);
   if (bySession?.kind === "explicit-deny") return { ...bySession, source: "session" };
-  if (decision.kind !== "allow") return decision;
-  return bySession ? decision : { kind: "implicit-deny", missing: "session" };
+  if (decision.kind !== "allow" || bySession) return decision;
+  const toSession = crossAccount ? undefined : scan(resource, "resource", facts, action, false, (c) => namesExactly(c.principal, facts.principal.arn));
+  return toSession ?? { kind: "implicit-deny", missing: "session" };
+}
+
+/** Whether a principal element names this ARN itself (not its account, role or a wildcard). */
+function namesExactly(spec: PrincipalSpec | undefined, arn: string): boolean {
+  return spec !== undefined && spec !== "*" && Object.values(spec).some((values) => values.includes(arn));
 }
 
 /**
@@ -99,13 +108,21 @@ export function limitBySession(decision: Decision, facts: RequestFacts, session:
  * identity policies (`accountDelegates`) only within the account: from
  * another account, naming the account is its half of the grant.
  */
-function scan(policies: readonly NamedPolicy[], source: "identity" | "resource", facts: RequestFacts, action: string, crossAccount: boolean): Decision | undefined {
+function scan(
+  policies: readonly NamedPolicy[],
+  source: "identity" | "resource",
+  facts: RequestFacts,
+  action: string,
+  crossAccount: boolean,
+  only?: (statement: CompiledStatement) => boolean,
+): Decision | undefined {
   let allow: Decision | undefined;
   const service = action.slice(0, action.indexOf(":") + 1);
   for (const policy of policies) {
     const statements = statementsFor(policy.document, service);
     for (let i = 0; i < statements.length; i++) {
       const statement = statements[i]!;
+      if (only && !only(statement)) continue;
       if (!applies(statement, facts, action, source === "resource", !crossAccount && policy.accountDelegates === true && statement.effect === "Allow")) continue;
       if (statement.effect === "Deny") return { kind: "explicit-deny", source, policy: policy.name, sid: statement.sid };
       allow ??= { kind: "allow", source, policy: policy.name, sid: statement.sid };

@@ -119,7 +119,7 @@ export function createAuthorizer({ mode, policies, logDenials }: AuthorizerOptio
         // A role session given session policies may do only what they allow as well (strict mode).
         if (!lenient && !anonymous) {
           session ??= policies.sessionPolicies(ctx.principal);
-          if (session.length > 0) decision = limitBySession(decision, { principal: ctx.principal, action, resource, keys: (keys ??= contextKeys()) }, session);
+          if (session.length > 0) decision = limitBySession(decision, { principal: ctx.principal, action, resource, keys: (keys ??= contextKeys()) }, session, resourcePolicies, crossAccount);
         }
         if (decision.kind === "allow" || (trusted && decision.kind !== "explicit-deny")) return undefined;
         // An account's root keeps the right to read and replace the policy that denies it.

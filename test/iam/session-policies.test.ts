@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { AttachRolePolicyCommand, AttachUserPolicyCommand, CreateAccessKeyCommand, CreateRoleCommand, CreateUserCommand, IAMClient } from "@aws-sdk/client-iam";
-import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { CreateBucketCommand, GetObjectCommand, PutBucketPolicyCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import { rejectsWith, startCloud, type TestCloud } from "../support/nimbus.js";
 
@@ -59,6 +59,18 @@ describe("strict mode: session policies", () => {
     assert.match(denied.message, /with an explicit deny in a session policy$/);
     const unlimited = await sessionS3({});
     await unlimited.send(new PutObjectCommand({ Bucket: "sessions", Key: "e.txt", Body: "e" }));
+  });
+
+  it("leaves a grant to the session itself in a resource policy unlimited", async () => {
+    await t.s3().send(new CreateBucketCommand({ Bucket: "drop-box" }));
+    const grant = (principal: string) =>
+      JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: principal }, Action: "s3:PutObject", Resource: "arn:aws:s3:::drop-box/*" }] });
+    const getOnly = { Policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "s3:GetObject", Resource: "*" }] }) };
+    await t.s3().send(new PutBucketPolicyCommand({ Bucket: "drop-box", Policy: grant("arn:aws:sts::000000000000:assumed-role/s3-admin/limited") }));
+    await (await sessionS3(getOnly)).send(new PutObjectCommand({ Bucket: "drop-box", Key: "in.txt", Body: "in" }));
+    // Naming the role, not the session, grants what the session policies also allow, no more.
+    await t.s3().send(new PutBucketPolicyCommand({ Bucket: "drop-box", Policy: grant("arn:aws:iam::000000000000:role/s3-admin") }));
+    await rejectsWith((await sessionS3(getOnly)).send(new PutObjectCommand({ Bucket: "drop-box", Key: "in2.txt", Body: "in" })), "AccessDenied", 403);
   });
 
   it("refuses a session policy IAM would not take", async () => {

@@ -24,6 +24,8 @@ export const ACCOUNT_SETTINGS_STORE = "iam.account-settings";
 
 export interface LoginProfileRecord {
   createdAt: number;
+  /** When the password was last set (absent: at creation). */
+  passwordChangedAt?: number;
   passwordResetRequired: boolean;
 }
 
@@ -122,7 +124,8 @@ export function accountSettingOperations(store: IamStore): OperationTable {
           const profile = tx.get([ctx.accountId, user.userId]);
           if (!profile) throw noProfile(user.userName);
           checkPassword(ctx, input.Password);
-          tx.put([ctx.accountId, user.userId], { ...profile, passwordResetRequired: input.PasswordResetRequired ?? profile.passwordResetRequired });
+          const changed = input.Password !== undefined ? { passwordChangedAt: wholeSeconds(ctx.now()) } : {};
+          tx.put([ctx.accountId, user.userId], { ...profile, ...changed, passwordResetRequired: input.PasswordResetRequired ?? profile.passwordResetRequired });
         });
         return {};
       },

@@ -50,6 +50,9 @@ interface ReportRecord {
   csv: string;
 }
 
+/** A CSV field, quoted where it holds a comma, a quote or a line break (IAM names may hold commas). */
+const csvField = (value: string) => (/[",\n\r]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value);
+
 /** IAM's report times: ISO 8601 in UTC, to the second, with an explicit offset. */
 const time = (ms: number) => `${new Date(ms).toISOString().slice(0, 19)}+00:00`;
 
@@ -94,14 +97,15 @@ export function credentialReportOperations(store: IamStore, usage?: KeyUsage): O
         .sort((a, b) => a.createdAt - b.createdAt);
       const certs = certificatesOf(accountId, user.userId);
       const maxAge = policy?.MaxPasswordAge;
+      const passwordSet = profile ? (profile.passwordChangedAt ?? profile.createdAt) : undefined;
       rows.push([
         user.userName,
         userArn(user),
         time(user.createdAt),
         String(profile !== undefined),
         profile ? "no_information" : "N/A",
-        profile ? time(profile.createdAt) : "N/A",
-        profile && maxAge ? time(profile.createdAt + maxAge * 86_400_000) : "N/A",
+        passwordSet !== undefined ? time(passwordSet) : "N/A",
+        passwordSet !== undefined && maxAge ? time(passwordSet + maxAge * 86_400_000) : "N/A",
         "false",
         ...keyColumns(keys[0]),
         ...keyColumns(keys[1]),
@@ -109,7 +113,7 @@ export function credentialReportOperations(store: IamStore, usage?: KeyUsage): O
         ...certColumns(certs[1]),
       ]);
     }
-    return [COLUMNS, ...rows].map((row) => row.join(",")).join("\n");
+    return [COLUMNS, ...rows].map((row) => row.map(csvField).join(",")).join("\n");
   };
 
   return {

@@ -62,10 +62,12 @@ export function entityPolicyOperations(store: IamStore): OperationTable {
 function operationsFor(store: IamStore, { kind, label, member }: Kind): OperationTable {
   const nameOf = (input: Input) => String(input[member]);
   const entityKey = (ctx: RequestContext, name: string) => [ctx.accountId, name.toLowerCase()];
-  /** The entity's ARN, with its path (`/` for one that does not exist). */
+  /** The entity's ARN as policies name it: its stored name and path (names are found without regard to case). */
   const resource = (ctx: RequestContext, name: string) => {
     const entity = store.kv.store<Entity>(ENTITY_STORES[kind]).get(entityKey(ctx, name));
-    return `arn:aws:iam::${ctx.accountId}:${kind}${typeof entity?.path === "string" ? entity.path : "/"}${name}`;
+    const path = typeof entity?.path === "string" ? entity.path : "/";
+    const stored = entity?.[`${kind}Name`];
+    return `arn:aws:iam::${ctx.accountId}:${kind}${path}${typeof stored === "string" ? stored : name}`;
   };
   const requireEntity = (ctx: RequestContext, name: string): Entity => {
     const entity = store.kv.store<Entity>(ENTITY_STORES[kind]).get(entityKey(ctx, name));

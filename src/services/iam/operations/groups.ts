@@ -24,9 +24,15 @@ export function groupArn(group: Pick<GroupRecord, "accountId" | "path" | "groupN
 const groupOutput = (g: GroupRecord) => ({ Path: g.path, GroupName: g.groupName, GroupId: g.groupId, Arn: groupArn(g), CreateDate: new Date(g.createdAt) });
 
 export function groupOperations(store: IamStore): OperationTable {
-  /** A group's ARN: with the path given (a group to be made or moved), else the group's own (`/` if there is none). */
-  const resource = (ctx: RequestContext, name: string, path?: string) =>
-    groupArn({ accountId: ctx.accountId, path: path ?? store.group(ctx.accountId, name)?.path ?? "/", groupName: name });
+  /**
+   * A group's ARN as policies name it: the stored group's (names are found
+   * without regard to case), or with the path given for a group to be made
+   * or moved (`/` for one that does not exist).
+   */
+  const resource = (ctx: RequestContext, name: string, path?: string) => {
+    const stored = path === undefined ? store.group(ctx.accountId, name) : undefined;
+    return groupArn(stored ?? { accountId: ctx.accountId, path: path ?? "/", groupName: name });
+  };
   const key = (ctx: RequestContext, name: string) => [ctx.accountId, name.toLowerCase()];
   const requireGroup = (ctx: RequestContext, name: string) => {
     const group = store.group(ctx.accountId, name);

@@ -50,9 +50,12 @@ export function instanceProfileOutput(store: IamStore, profile: InstanceProfileR
 }
 
 export function instanceProfileOperations(store: IamStore): OperationTable {
-  const resource = (ctx: RequestContext, name: string, path?: string) =>
-    instanceProfileArn({ accountId: ctx.accountId, path: path ?? store.instanceProfiles.get(key(ctx, name))?.path ?? "/", instanceProfileName: name });
-  const roleResource = (ctx: RequestContext, name: string) => roleArn({ accountId: ctx.accountId, path: store.role(ctx.accountId, name)?.path ?? "/", roleName: name });
+  // Names are found without regard to case; policies name the stored ARN.
+  const resource = (ctx: RequestContext, name: string, path?: string) => {
+    const stored = path === undefined ? store.instanceProfiles.get(key(ctx, name)) : undefined;
+    return instanceProfileArn(stored ?? { accountId: ctx.accountId, path: path ?? "/", instanceProfileName: name });
+  };
+  const roleResource = (ctx: RequestContext, name: string) => roleArn(store.role(ctx.accountId, name) ?? { accountId: ctx.accountId, path: "/", roleName: name });
   const key = (ctx: RequestContext, name: string) => [ctx.accountId, name.toLowerCase()];
   const notFound = (name: string) => iamErrors.noSuchInstanceProfile(name);
   const requireProfile = (ctx: RequestContext, name: string) => {

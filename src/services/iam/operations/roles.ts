@@ -86,9 +86,11 @@ export function roleOutput(role: RoleRecord, view: RoleView) {
 }
 
 export function roleOperations(store: IamStore): OperationTable {
-  /** A role's ARN: with the path given (a role to be made), else the role's own (`/` if there is none). */
-  const resource = (ctx: RequestContext, name: string, path?: string) =>
-    roleArn({ accountId: ctx.accountId, path: path ?? store.role(ctx.accountId, name)?.path ?? "/", roleName: name });
+  /** A role's ARN as policies name it: the stored role's (names are found without regard to case), or with the path given for one to be made. */
+  const resource = (ctx: RequestContext, name: string, path?: string) => {
+    const stored = path === undefined ? store.role(ctx.accountId, name) : undefined;
+    return roleArn(stored ?? { accountId: ctx.accountId, path: path ?? "/", roleName: name });
+  };
   const key = (ctx: RequestContext, name: string) => [ctx.accountId, name.toLowerCase()];
   /** Changes a role in one transaction; answers the role as changed. */
   const changeRole = (ctx: RequestContext, name: string, change: (role: RoleRecord) => RoleRecord) =>

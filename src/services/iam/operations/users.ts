@@ -133,7 +133,13 @@ export function userOperations(store: IamStore): OperationTable {
     }),
 
     UpdateUser: defineOperation<UpdateUserInput>({
-      authorize: (i, ctx) => [{ action: "iam:UpdateUser", resource: userResourceIn(store, ctx, i.UserName) }],
+      // Renaming or moving takes the permission on the user's new ARN as well as on its old one.
+      authorize: (i, ctx) => {
+        const user = store.user(ctx.accountId, i.UserName);
+        const moved = i.NewUserName !== undefined || i.NewPath !== undefined;
+        const target = userArn({ accountId: ctx.accountId, path: i.NewPath ?? user?.path ?? "/", userName: i.NewUserName ?? user?.userName ?? i.UserName });
+        return [{ action: "iam:UpdateUser", resource: userResourceIn(store, ctx, i.UserName) }, ...(moved ? [{ action: "iam:UpdateUser", resource: target }] : [])];
+      },
       async handle(input, ctx) {
         await store.kv.transaction((tx) => {
           const users = tx.store<UserRecord>(USERS_STORE);
