@@ -20,6 +20,12 @@ export interface Principal {
   /** A role session's transitive session tags: they pass down a role chain and cannot be set again along it. */
   transitiveTags?: readonly { Key: string; Value: string }[];
   /**
+   * A role session's role, `arn:aws:iam::<account>:role/<path><name>`: a
+   * policy naming the role reaches its sessions, and it is the session's
+   * `aws:PrincipalArn`. (Sessions made before it was kept: see roleArnOf.)
+   */
+  roleArn?: string;
+  /**
    * A role session's session policies (AssumeRole's `Policy` text and
    * `PolicyArns`): in strict mode the session may do only what these allow
    * as well as the role's own policies.

@@ -270,8 +270,17 @@ export function principalMatches(spec: PrincipalSpec, principal: Principal, acco
       continue;
     }
     if (wildcardMatch(id, principal.arn, false)) return true;
+    // A policy naming a role reaches every session of it.
+    if (principal.type === "assumed-role" && wildcardMatch(id, roleArnOf(principal), false)) return true;
   }
   return false;
+}
+
+/** A role session's role ARN: kept with the session, or (a session made before it was kept) read off the session's ARN, path `/`. */
+export function roleArnOf(principal: Principal): string {
+  if (principal.roleArn !== undefined) return principal.roleArn;
+  const match = /^arn:aws:sts::(\d{12}):assumed-role\/([^/]+)\//.exec(principal.arn);
+  return match ? `arn:aws:iam::${match[1]}:role/${match[2]}` : principal.arn;
 }
 
 /** The condition keys every request has, from the caller and the request. */
@@ -288,7 +297,7 @@ export function globalContextKeys(
   if (request.referer !== undefined) keys.set("aws:referer", request.referer);
   if (request.userAgent !== undefined) keys.set("aws:useragent", request.userAgent);
   if (principal.type === "anonymous") return keys;
-  keys.set("aws:principalarn", principal.arn);
+  keys.set("aws:principalarn", principal.type === "assumed-role" ? roleArnOf(principal) : principal.arn);
   keys.set("aws:principalaccount", principal.accountId);
   keys.set("aws:userid", principal.userId);
   keys.set("aws:principaltype", principal.type === "root" ? "Account" : principal.type === "user" ? "User" : "AssumedRole");

@@ -73,6 +73,24 @@ describe("strict mode: session policies", () => {
     await rejectsWith((await sessionS3(getOnly)).send(new PutObjectCommand({ Bucket: "drop-box", Key: "in2.txt", Body: "in" })), "AccessDenied", 403);
   });
 
+  it("lets a policy that names a role reach the role's sessions, and gives them the role as aws:PrincipalArn", async () => {
+    const iam = new IAMClient(t.cloud.clientConfig);
+    clients.push(iam);
+    await iam.send(new CreateRoleCommand({ RoleName: "reader", Path: "/apps/", AssumeRolePolicyDocument: TRUST }));
+    await t.s3().send(new CreateBucketCommand({ Bucket: "shared" }));
+    await t.s3().send(new PutObjectCommand({ Bucket: "shared", Key: "doc.txt", Body: "doc" }));
+    const roleArn = "arn:aws:iam::000000000000:role/apps/reader";
+    const statements = [
+      { Effect: "Allow", Principal: { AWS: roleArn }, Action: ["s3:GetObject", "s3:PutObject"], Resource: "arn:aws:s3:::shared/*" },
+      { Effect: "Deny", Principal: "*", Action: "s3:PutObject", Resource: "arn:aws:s3:::shared/*", Condition: { ArnEquals: { "aws:PrincipalArn": roleArn } } },
+    ];
+    await t.s3().send(new PutBucketPolicyCommand({ Bucket: "shared", Policy: JSON.stringify({ Version: "2012-10-17", Statement: statements }) }));
+    const { Credentials } = await sts.send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: "app" }));
+    const s3 = t.s3({ credentials: { accessKeyId: Credentials!.AccessKeyId!, secretAccessKey: Credentials!.SecretAccessKey!, sessionToken: Credentials!.SessionToken! } });
+    assert.equal(await (await s3.send(new GetObjectCommand({ Bucket: "shared", Key: "doc.txt" }))).Body?.transformToString(), "doc");
+    await rejectsWith(s3.send(new PutObjectCommand({ Bucket: "shared", Key: "new.txt", Body: "n" })), "AccessDenied", 403);
+  });
+
   it("refuses a session policy IAM would not take", async () => {
     await rejectsWith(sts.send(new AssumeRoleCommand({ RoleArn: "arn:aws:iam::000000000000:role/s3-admin", RoleSessionName: "bad", Policy: "{not json" })), "MalformedPolicyDocumentException", 400);
   });

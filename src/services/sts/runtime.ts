@@ -157,6 +157,7 @@ export function createStsRuntime(env: ServiceEnvironment): ServiceRuntime {
             accountId: role.accountId,
             arn: `arn:aws:sts::${role.accountId}:assumed-role/${role.roleName}/${session}`,
             userId: `${role.roleId}:${session}`,
+            roleArn: roleArn(role),
             ...(transitiveTags ? { transitiveTags } : {}),
             ...(input.Policy !== undefined ? { sessionPolicy: input.Policy } : {}),
             ...(sessionPolicyArns && sessionPolicyArns.length > 0 ? { sessionPolicyArns } : {}),
