@@ -250,7 +250,8 @@ function applies(c: CompiledStatement, facts: RequestFacts, action: string, reso
   if (c.notResources && anyMatch(c.notResources, facts.resource, facts)) return false;
   if (resourcePolicy) {
     if (c.principal && !principalMatches(c.principal, facts.principal, accountDelegates)) return false;
-    if (c.notPrincipal && principalMatches(c.notPrincipal, facts.principal)) return false;
+    // NotPrincipal spares a role session only where it names the session itself (IAM asks for both ARNs).
+    if (c.notPrincipal && principalMatches(c.notPrincipal, facts.principal, false, false)) return false;
   }
   return c.condition === undefined || conditionsHold(c.condition, facts.keys);
 }
@@ -260,7 +261,7 @@ function applies(c: CompiledStatement, facts: RequestFacts, action: string, reso
  * callers too. An account id or its root ARN names every identity of that
  * account, or, when `accountDelegates`, only the account's root.
  */
-export function principalMatches(spec: PrincipalSpec, principal: Principal, accountDelegates = false): boolean {
+export function principalMatches(spec: PrincipalSpec, principal: Principal, accountDelegates = false, roleReachesSessions = true): boolean {
   if (spec === "*") return true;
   for (const id of spec.AWS ?? []) {
     if (id === "*") return true;
@@ -271,7 +272,7 @@ export function principalMatches(spec: PrincipalSpec, principal: Principal, acco
     }
     if (wildcardMatch(id, principal.arn, false)) return true;
     // A policy naming a role reaches every session of it.
-    if (principal.type === "assumed-role" && wildcardMatch(id, roleArnOf(principal), false)) return true;
+    if (roleReachesSessions && principal.type === "assumed-role" && wildcardMatch(id, roleArnOf(principal), false)) return true;
   }
   return false;
 }

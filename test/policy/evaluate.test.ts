@@ -14,6 +14,13 @@ import { inCidr } from "../../src/policy/conditions.js";
 const alice: Principal = { type: "user", accountId: "111122223333", arn: "arn:aws:iam::111122223333:user/alice", userId: "AIDAALICE" };
 const root: Principal = { type: "root", accountId: "111122223333", arn: "arn:aws:iam::111122223333:root", userId: "111122223333" };
 const anonymous: Principal = { type: "anonymous", accountId: "", arn: "*", userId: "anonymous" };
+const session: Principal = {
+  type: "assumed-role",
+  accountId: "111122223333",
+  arn: "arn:aws:sts::111122223333:assumed-role/app/run-1",
+  userId: "AROAAPP:run-1",
+  roleArn: "arn:aws:iam::111122223333:role/svc/app",
+};
 
 type Statement = Record<string, unknown>;
 interface Case {
@@ -42,6 +49,12 @@ const CASES: Case[] = [
   { name: "admin: * on *", statements: [allow("*")], action: "iam:CreateUser", resource: "arn:aws:iam::111122223333:user/bob", expect: "allow" },
   { name: "root needs no policy", statements: [], action: "s3:GetObject", resource: "arn:aws:s3:::b/k", principal: root, expect: "allow" },
   { name: "root is still bound by a resource-policy deny", statements: [], action: "s3:GetObject", resource: "arn:aws:s3:::b/k", principal: root, resourceStatements: [deny("s3:GetObject", "arn:aws:s3:::b/*", { Principal: "*" })], expect: "explicit-deny" },
+  // A role named in a resource policy reaches its sessions; NotPrincipal spares only the session it names.
+  { name: "role ARN grants its sessions", statements: [], action: "s3:GetObject", resource: "arn:aws:s3:::b/k", principal: session, resourceStatements: [allow("s3:GetObject", "arn:aws:s3:::b/*", { Principal: { AWS: "arn:aws:iam::111122223333:role/svc/app" } })], expect: "allow" },
+  { name: "another role's ARN does not", statements: [], action: "s3:GetObject", resource: "arn:aws:s3:::b/k", principal: session, resourceStatements: [allow("s3:GetObject", "arn:aws:s3:::b/*", { Principal: { AWS: "arn:aws:iam::111122223333:role/svc/other" } })], expect: "implicit-deny" },
+  { name: "NotPrincipal naming only the role denies its session", statements: [allow("*")], action: "s3:GetObject", resource: "arn:aws:s3:::b/k", principal: session, resourceStatements: [deny("s3:GetObject", "arn:aws:s3:::b/*", { NotPrincipal: { AWS: "arn:aws:iam::111122223333:role/svc/app" } })], expect: "explicit-deny" },
+  { name: "NotPrincipal naming the session spares it", statements: [allow("*")], action: "s3:GetObject", resource: "arn:aws:s3:::b/k", principal: session, resourceStatements: [deny("s3:GetObject", "arn:aws:s3:::b/*", { NotPrincipal: { AWS: ["arn:aws:iam::111122223333:role/svc/app", "arn:aws:sts::111122223333:assumed-role/app/run-1"] } })], expect: "allow" },
+  { name: "a session's aws:PrincipalArn is its role", statements: [allow("*", "*", when({ ArnEquals: { "aws:PrincipalArn": "arn:aws:iam::111122223333:role/svc/app" } }))], action: "s3:GetObject", resource: "arn:aws:s3:::b/k", principal: session, expect: "allow" },
   // Action matching.
   { name: "service wildcard", statements: [allow("s3:*")], action: "s3:ListBucket", resource: "arn:aws:s3:::b", expect: "allow" },
   { name: "prefix wildcard", statements: [allow("s3:Get*")], action: "s3:GetObjectTagging", resource: "arn:aws:s3:::b/k", expect: "allow" },
