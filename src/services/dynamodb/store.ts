@@ -12,7 +12,7 @@ import { compareKeys, prefixRange } from "../../storage/index.js";
 import type { Entry, Key, KeyBound, KvEnvironment, KvStore, KvTransaction } from "../../storage/types.js";
 import { indexEntryKey, itemKey, keyOf, type StorageKey } from "./keys.js";
 import { isExpired } from "./ttl.js";
-import { allIndexes, emptyStats, type IndexRecord, type StreamViewType, type TableRecord, type TableStats } from "./tables.js";
+import { allIndexes, emptyStats, type IndexRecord, type ReplicaRecord, type StreamViewType, type TableRecord, type TableStats } from "./tables.js";
 import { itemSize, valuesEqual, type Item } from "./values.js";
 
 const TABLES = TABLES_STORE;
@@ -187,13 +187,144 @@ export class DynamoStore {
       const current = tables.get(key);
       if (!current || current.id !== table.id) return undefined;
       const next = change(current);
-      tables.put(key, next);
-      if (next.stream && next.stream.arn !== current.stream?.arn) this.putStreamMeta(tx, next);
-      if (current.stream && (current.stream.arn !== next.stream?.arn || (current.stream.enabled && !next.stream?.enabled))) {
-        this.endStream(tx, current, now);
-      }
+      this.rewrite(tx, current, next, now);
       return next;
     });
+  }
+
+  /** Stores a table's new record over `current`, starting and ending streams as it changes them. */
+  private rewrite(tx: KvTransaction, current: TableRecord, next: TableRecord, now: number): void {
+    tx.store<TableRecord>(TABLES).put([next.accountId, next.region, next.name], next);
+    if (next.stream && next.stream.arn !== current.stream?.arn) this.putStreamMeta(tx, next);
+    if (current.stream && (current.stream.arn !== next.stream?.arn || (current.stream.enabled && !next.stream?.enabled))) {
+      this.endStream(tx, current, now);
+    }
+  }
+
+  // ── global tables ───────────────────────────────────────────────────
+
+  /** A global table's members in other regions, as committed (those still standing). */
+  replicasOf(table: TableRecord): TableRecord[] {
+    const members: TableRecord[] = [];
+    for (const member of table.replicas ?? []) {
+      if (member.tableId === table.id) continue;
+      const record = this.table(table.accountId, member.region, table.name);
+      if (record?.id === member.tableId) members.push(record);
+    }
+    return members;
+  }
+
+  /**
+   * Makes `replica`, a new table of the same name in another region, a
+   * replica of `table`: stores it, `change`s the table's record, and gives
+   * every member the grown group. Answers the table's new record; "taken"
+   * when the region already has a table of that name; undefined when the
+   * table is gone. The items are copied next, by `seedReplica`.
+   */
+  async addReplica(
+    table: TableRecord,
+    now: number,
+    change: (t: TableRecord) => TableRecord,
+    replicaOf: (t: TableRecord) => TableRecord,
+  ): Promise<{ table: TableRecord; replica: TableRecord } | "taken" | undefined> {
+    return this.kv.transaction((tx) => {
+      const tables = tx.store<TableRecord>(TABLES);
+      const current = tables.get([table.accountId, table.region, table.name]);
+      if (!current || current.id !== table.id) return undefined;
+      const next = change(current);
+      const replica = replicaOf(next);
+      if (tables.get([replica.accountId, replica.region, replica.name]) || this.reservedNames.has(nameKey(replica))) return "taken";
+      const added: ReplicaRecord = { region: replica.region, tableId: replica.id, source: { region: current.region, at: now } };
+      if (replica.busyUntil !== undefined) added.creatingUntil = replica.busyUntil;
+      const group = [...(current.replicas ?? [{ region: current.region, tableId: current.id }]), added];
+      const members = this.membersOf(tx, current);
+      this.rewrite(tx, current, { ...next, replicas: group }, now);
+      for (const member of members) tables.put([member.accountId, member.region, member.name], { ...member, replicas: group });
+      const stored = { ...replica, replicas: group };
+      tables.put([replica.accountId, replica.region, replica.name], stored);
+      tx.store<TableStats>(STATS).put(replica.id, emptyStats());
+      this.putStreamMeta(tx, stored);
+      return { table: { ...next, replicas: group }, replica: stored };
+    });
+  }
+
+  /**
+   * Copies a global table's items into its new replica, 500 to a
+   * transaction, each item as it stands when its batch is copied (writes
+   * made meanwhile reach the replica themselves). Stops if either table
+   * goes.
+   */
+  async seedReplica(source: TableRecord, replica: TableRecord, now: number): Promise<void> {
+    const range = prefixRange([source.id]);
+    let after: Key | undefined;
+    for (;;) {
+      const batch = [...this.items.range({ start: after === undefined ? range.start : prefixRange(after as StorageKey).end, end: range.end, limit: 500 })];
+      if (batch.length === 0) return;
+      const copied = await this.kv.transaction((tx) => {
+        const tables = tx.store<TableRecord>(TABLES);
+        const target = tables.get([replica.accountId, replica.region, replica.name]);
+        if (target?.id !== replica.id || tables.get([source.accountId, source.region, source.name])?.id !== source.id) return false;
+        const writer = new ItemWriter(tx, now);
+        for (const { key } of batch) {
+          const item = writer.get(key as StorageKey);
+          if (item) writer.seed(target, [replica.id, ...(key as StorageKey).slice(1)], item);
+        }
+        return true;
+      });
+      if (!copied) return;
+      after = batch[batch.length - 1]!.key;
+    }
+  }
+
+  /**
+   * Removes the replica in `region` from `table`'s global table, and the
+   * replica table with it; the members left keep the smaller group, or,
+   * when one is left, are a table of their own again. Answers the table's
+   * new record; "absent" when the region holds no replica of it; undefined
+   * when the table is gone.
+   */
+  async removeReplica(table: TableRecord, region: string, now: number): Promise<TableRecord | "absent" | undefined> {
+    let removed: TableRecord | undefined;
+    const result = await this.kv.transaction((tx): TableRecord | "absent" | undefined => {
+      const tables = tx.store<TableRecord>(TABLES);
+      const current = tables.get([table.accountId, table.region, table.name]);
+      if (!current || current.id !== table.id) return undefined;
+      const member = current.replicas?.find((r) => r.region === region);
+      if (!member) return "absent";
+      const group = current.replicas!.filter((r) => r !== member);
+      const left = (record: TableRecord): TableRecord => {
+        const { replicas: _replicas, ...rest } = record;
+        return group.length > 1 ? { ...rest, replicas: group } : rest;
+      };
+      removed = undefined;
+      for (const record of [current, ...this.membersOf(tx, current)]) {
+        if (record.region === region) removed = record;
+        else tables.put([record.accountId, record.region, record.name], left(record));
+      }
+      if (removed) {
+        tables.remove([removed.accountId, removed.region, removed.name]);
+        tx.store<TableStats>(STATS).remove(removed.id);
+        this.endStream(tx, removed, now);
+      }
+      return left(current);
+    });
+    if (removed) {
+      await this.removeRange(this.items, prefixRange([removed.id]));
+      await this.removeRange(this.indexes, prefixRange([removed.id]));
+    }
+    return result;
+  }
+
+  /** The records of a global table's other members that still stand. */
+  private membersOf(tx: KvTransaction, table: TableRecord): TableRecord[] {
+    const tables = tx.store<TableRecord>(TABLES);
+    const members: TableRecord[] = [];
+    for (const member of table.replicas ?? []) {
+      if (member.tableId === table.id) continue;
+      const record = tables.get([table.accountId, member.region, table.name]);
+      if (record?.id === member.tableId) members.push(record);
+    }
+    return members;
   }
 
   private putStreamMeta(tx: KvTransaction, table: TableRecord): void {
@@ -468,17 +599,58 @@ export class ItemWriter {
     return this.tx.store<TokenRecord>(TOKENS);
   }
 
-  /** Writes `item` (replacing `old`, which the caller read through `get`). */
+  /** Writes `item` (replacing `old`, which the caller read through `get`), and into every replica of a global table. */
   put(table: TableRecord, key: StorageKey, item: Item, old: Item | undefined): void {
     this.itemsTx.put(key, item);
-    this.change(table, old, item);
+    const latest = this.change(table, old, item);
+    if (latest.replicas) this.replicate(latest, key, item);
   }
 
-  /** Deletes the item at `key`; `byTtl` when the service itself removes it (TTL). */
+  /** Deletes the item at `key`, here and in every replica; `byTtl` when the service itself removes it (TTL). */
   delete(table: TableRecord, key: StorageKey, old: Item | undefined, options: { byTtl?: boolean } = {}): void {
     if (!old) return;
     this.itemsTx.remove(key);
-    this.change(table, old, undefined, options.byTtl ?? false);
+    const latest = this.change(table, old, undefined, options.byTtl ?? false);
+    if (latest.replicas) this.replicate(latest, key, undefined);
+  }
+
+  /** Copies an item of a global table into its new replica, at the replica's `key`: counted and indexed, not streamed. */
+  seed(replica: TableRecord, key: StorageKey, item: Item): void {
+    const old = this.itemsTx.get(key);
+    this.itemsTx.put(key, item);
+    this.change(replica, old, item, false, false);
+  }
+
+  /**
+   * A global table's write lands in each of its other replicas in the same
+   * transaction, as the replica's own change: counted, indexed, and on the
+   * replica's stream. DynamoDB replicates within about a second; here it
+   * is at once, so replicas never conflict.
+   */
+  private replicate(table: TableRecord, key: StorageKey, item: Item | undefined): void {
+    for (const member of table.replicas ?? []) {
+      if (member.tableId === table.id) continue;
+      const replica = this.memberOf(table, member);
+      if (!replica) continue;
+      const replicaKey: StorageKey = [member.tableId, ...key.slice(1)];
+      const old = this.itemsTx.get(replicaKey);
+      if (item) this.itemsTx.put(replicaKey, item);
+      else if (old) this.itemsTx.remove(replicaKey);
+      else continue;
+      this.change(replica, old, item);
+    }
+  }
+
+  /** The record of a replica in another region, if it still stands. */
+  private memberOf(table: TableRecord, member: ReplicaRecord): TableRecord | undefined {
+    let latest = this.latest.get(member.tableId);
+    if (!latest) {
+      const stored = this.tablesTx.get([table.accountId, member.region, table.name]);
+      if (!stored || stored.id !== member.tableId) return undefined;
+      latest = stored;
+      this.latest.set(member.tableId, latest);
+    }
+    return latest;
   }
 
   addIndexEntry(table: TableRecord, index: IndexRecord, item: Item): void {
@@ -492,7 +664,8 @@ export class ItemWriter {
     this.statsTx.put(table.id, stats);
   }
 
-  private change(caller: TableRecord, old: Item | undefined, item: Item | undefined, byTtl = false): void {
+  /** Counts, indexes and streams one item's change; answers the table's record as this transaction sees it. */
+  private change(caller: TableRecord, old: Item | undefined, item: Item | undefined, byTtl = false, streamed = true): TableRecord {
     const table = this.latestOf(caller);
     const stats = this.statsTx.get(table.id) ?? emptyStats();
     stats.count += (item ? 1 : 0) - (old ? 1 : 0);
@@ -516,7 +689,7 @@ export class ItemWriter {
       }
       stats.indexes[index.name] = s;
     }
-    if (table.stream?.enabled && !(old && item && sameItem(old, item))) {
+    if (streamed && table.stream?.enabled && !(old && item && sameItem(old, item))) {
       stats.seq += 1;
       const keys = keyOf((item ?? old)!, table.keySchema);
       const view = table.stream.viewType;
@@ -535,6 +708,7 @@ export class ItemWriter {
       this.recordsTx.put([table.stream.arn, stats.seq], record);
     }
     this.statsTx.put(table.id, stats);
+    return table;
   }
 }
 

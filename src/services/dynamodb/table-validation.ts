@@ -3,6 +3,7 @@
  * DynamoDB's order and words. Pure functions: they return the message of
  * the first rule broken, or undefined.
  */
+import type { ReplicaUpdate } from "./replicas.js";
 import { initialWarm, warmThroughput, type AttributeDefinition, type KeySchemaElement, type ProjectionSpec, type TableRecord } from "./tables.js";
 
 export interface ThroughputInput {
@@ -49,7 +50,7 @@ export interface UpdateTableInput {
   }[];
   StreamSpecification?: { StreamEnabled: boolean; StreamViewType?: string };
   SSESpecification?: { Enabled?: boolean; SSEType?: string; KMSMasterKeyId?: string };
-  ReplicaUpdates?: unknown;
+  ReplicaUpdates?: ReplicaUpdate[];
   TableClass?: string;
   DeletionProtectionEnabled?: boolean;
   OnDemandThroughput?: OnDemandThroughput;
@@ -269,6 +270,7 @@ const UPDATE_MEMBERS = [
  * picks the one it names when several are sent together.
  */
 const ALONE: readonly (readonly [string, string])[] = [
+  ["ReplicaUpdates", `${INVALID}Replica modification must be the only operation in the request`],
   ["SSESpecification", `${INVALID}Server-Side Encryption modification must be the only operation in the request`],
   ["TableClass", `${INVALID}TableClass modification must be the only operation in the request`],
   ["DeletionProtectionEnabled", `${INVALID}DeletionProtection modification must be the only operation in the request`],

@@ -104,6 +104,23 @@ export interface TableRecord {
   insights?: Record<string, InsightsSetting>;
   /** Set on a table made by RestoreTableFromBackup or RestoreTableToPointInTime (DescribeTable's RestoreSummary). */
   restore?: { sourceBackupArn?: string; sourceTableArn: string; restoredAt: number };
+  /**
+   * A global table's replicas (version 2019.11.21): every region holding
+   * one, this table's own included, each a table of its own with the same
+   * name. Every member's record holds the whole group.
+   */
+  replicas?: ReplicaRecord[];
+}
+
+/** One region's replica of a global table. */
+export interface ReplicaRecord {
+  region: string;
+  /** The replica table's TableId. */
+  tableId: string;
+  /** Epoch ms until which the replica answers CREATING (its items are copied at once). */
+  creatingUntil?: number;
+  /** The region whose table it was copied from, and when: that table cannot be deleted for 24 hours. */
+  source?: { region: string; at: number };
 }
 
 /** UpdateContributorInsights's setting for a table or one of its global indexes. */
@@ -246,8 +263,36 @@ function warmDescription(warm: WarmUnits, status = "ACTIVE") {
   return { ReadUnitsPerSecond: warm.read, WriteUnitsPerSecond: warm.write, Status: status };
 }
 
-/** DynamoDB's TableDescription of a table, as of `now`. */
-export function describeTable(table: TableRecord, stats: TableStats, now: number, status?: string): Record<string, unknown> {
+/** The global tables version DynamoDB reports for tables with replicas made through UpdateTable. */
+export const GLOBAL_TABLE_VERSION = "2019.11.21";
+
+/**
+ * A global table's replicas as DescribeTable lists them: the other
+ * regions only, each with what sets it apart (its own KMS key, a table
+ * class set for it).
+ */
+export function replicaDescriptions(table: TableRecord, members: readonly TableRecord[], now: number): Record<string, unknown>[] {
+  const out: Record<string, unknown>[] = [];
+  for (const replica of table.replicas ?? []) {
+    if (replica.tableId === table.id) continue;
+    const member = members.find((m) => m.id === replica.tableId);
+    const creating = replica.creatingUntil !== undefined && now < replica.creatingUntil;
+    out.push({
+      RegionName: replica.region,
+      ReplicaStatus: creating ? "CREATING" : "ACTIVE",
+      ...(member?.sse ? { KMSMasterKeyId: member.sse.kmsKeyArn } : {}),
+      ...(member?.onDemand?.MaxReadRequestUnits !== undefined && member.onDemand.MaxReadRequestUnits !== table.onDemand?.MaxReadRequestUnits
+        ? { OnDemandThroughputOverride: { MaxReadRequestUnits: member.onDemand.MaxReadRequestUnits } }
+        : {}),
+      ...(member && member.gsis.length > 0 ? { GlobalSecondaryIndexes: member.gsis.map((index) => ({ IndexName: index.name })) } : {}),
+      ...(member?.tableClass ? { ReplicaTableClassSummary: { TableClass: member.tableClass } } : {}),
+    });
+  }
+  return out;
+}
+
+/** DynamoDB's TableDescription of a table, as of `now`; a global table's `members` are its replicas in other regions. */
+export function describeTable(table: TableRecord, stats: TableStats, now: number, status?: string, members: readonly TableRecord[] = []): Record<string, unknown> {
   const arn = tableArn(table);
   const payPerRequest = table.billingMode === "PAY_PER_REQUEST";
   const tableStatus = status ?? (table.busyUntil !== undefined && now < table.busyUntil ? table.busyStatus : "ACTIVE");
@@ -310,6 +355,10 @@ export function describeTable(table: TableRecord, stats: TableStats, now: number
     description.LatestStreamLabel = table.stream.label;
     description.LatestStreamArn = table.stream.arn;
   }
+  if (table.replicas) {
+    description.GlobalTableVersion = GLOBAL_TABLE_VERSION;
+    description.Replicas = replicaDescriptions(table, members, now);
+  }
   if (table.tableClass) {
     description.TableClassSummary = {
       TableClass: table.tableClass,
@@ -366,6 +415,12 @@ export function deletionDescription(description: Record<string, unknown>): Recor
 /** UpdateTable's answer while a warm throughput increase is under way: the values it had, UPDATING. */
 export function warmUpdating(table: TableRecord): Record<string, unknown> {
   return warmDescription(warmThroughput(table.warm, table.throughput, table.billingMode === "PAY_PER_REQUEST"), "UPDATING");
+}
+
+/** A table's new stream, enabled, labelled by the time it starts. */
+export function newStream(table: Pick<TableRecord, "accountId" | "region" | "name">, viewType: string, at: number): StreamInfo {
+  const label = streamLabel(at);
+  return { arn: `${tableArn(table)}/stream/${label}`, label, viewType: viewType as StreamViewType, enabled: true };
 }
 
 /** A stream label as DynamoDB makes them: the creation time, ISO 8601 with milliseconds, no zone. */

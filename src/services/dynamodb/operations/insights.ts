@@ -180,8 +180,27 @@ export function insightsOperations(deps: DynamoDeps): OperationTable {
     DescribeTableReplicaAutoScaling: defineOperation<{ TableName: string }>({
       authorize: onTable("DescribeTableReplicaAutoScaling"),
       handle(input, ctx) {
-        // Only global tables (version 2019.11.21) have replicas to scale, and a Nimbus table has none.
-        throw ddbErrors.resourceNotFound(`Global table with name: '${tableScope(input.TableName, ctx).name}' does not exist.`);
+        // Only global tables (version 2019.11.21) have replicas to scale; theirs are on demand, with no scaling settings.
+        const scope = tableScope(input.TableName, ctx);
+        const table = deps.store.table(scope.accountId, scope.region, scope.name);
+        if (!table?.replicas) throw ddbErrors.resourceNotFound(`Global table with name: '${scope.name}' does not exist.`);
+        const now = ctx.now().getTime();
+        const members = [table, ...deps.store.replicasOf(table)];
+        return {
+          TableAutoScalingDescription: {
+            TableName: table.name,
+            TableStatus: table.busyUntil !== undefined && now < table.busyUntil ? table.busyStatus : "ACTIVE",
+            Replicas: members.map((member) => {
+              const replica = table.replicas!.find((r) => r.tableId === member.id);
+              const creating = replica?.creatingUntil !== undefined && now < replica.creatingUntil;
+              return {
+                RegionName: member.region,
+                ...(member.gsis.length > 0 ? { GlobalSecondaryIndexes: member.gsis.map((index) => ({ IndexName: index.name, IndexStatus: "ACTIVE" })) } : {}),
+                ReplicaStatus: creating ? "CREATING" : "ACTIVE",
+              };
+            }),
+          },
+        };
       },
     }),
   };

@@ -2,7 +2,6 @@
  * The control plane: CreateTable, DescribeTable, ListTables, UpdateTable,
  * DeleteTable, DescribeLimits and DescribeEndpoints.
  */
-import { AwsError } from "../../../server/errors.js";
 import { randomUUID } from "node:crypto";
 import { managedKeyId } from "../../../util/ids.js";
 import { withoutIndexInsights } from "./insights.js";
@@ -12,6 +11,7 @@ import { ddbErrors } from "../errors.js";
 import { canonicalPolicy } from "../resource-policy.js";
 import { describedTable, onTable, tableScope, type DynamoDeps, type TableScope } from "../operation.js";
 import { checkedTags } from "./tags.js";
+import { alreadyTables, changedReplica, checkMemberDeletion, planReplicaUpdates, replicaRecord, WRITE_CAPACITY_NOT_SCALED } from "../replicas.js";
 import {
   asksWarm,
   changesAsked,
@@ -33,11 +33,9 @@ import {
   initialWarm,
   describeTable,
   keepWarm,
+  newStream,
   sseOf,
-  streamLabel,
-  tableArn,
   type IndexRecord,
-  type StreamViewType,
   type TableRecord,
   type Throughput,
   warmUpdating,
@@ -54,11 +52,6 @@ function indexOf(input: IndexInput, global: boolean, payPerRequest: boolean): In
   if (global && !payPerRequest) index.throughput = throughputOf(input.ProvisionedThroughput);
   if (global && input.WarmThroughput) index.warm = initialWarm(input.WarmThroughput, input.ProvisionedThroughput, payPerRequest);
   return index;
-}
-
-function streamOf(table: Pick<TableRecord, "accountId" | "region" | "name">, viewType: string, at: number) {
-  const label = streamLabel(at);
-  return { arn: `${tableArn(table)}/stream/${label}`, label, viewType: viewType as StreamViewType, enabled: true };
 }
 
 /**
@@ -90,11 +83,14 @@ export function newTableRecord(input: CreateTableInput, scope: TableScope, now: 
   if (input.WarmThroughput) table.warm = initialWarm(input.WarmThroughput, input.ProvisionedThroughput, payPerRequest);
   const sse = sseOf(table, input.SSESpecification, managedKeyId("aws/dynamodb", table.accountId, table.region));
   if (sse) table.sse = sse;
-  if (input.StreamSpecification?.StreamEnabled) table.stream = streamOf(table, input.StreamSpecification.StreamViewType ?? "", now);
+  if (input.StreamSpecification?.StreamEnabled) table.stream = newStream(table, input.StreamSpecification.StreamViewType ?? "", now);
   return table;
 }
 
 
+
+/** The UpdateTable changes a global table makes in every replica; the others (encryption, table class, deletion protection) stay with one region's table. */
+const SHARED_CHANGES: ReadonlySet<string> = new Set(["BillingMode", "ProvisionedThroughput", "GlobalSecondaryIndexUpdates", "OnDemandThroughput", "WarmThroughput"]);
 
 /** DynamoDB builds or drops one global index of a table at a time. */
 const ONE_ONLINE_INDEX = "Subscriber limit exceeded: Only 1 online index can be created or deleted simultaneously per table";
@@ -102,7 +98,7 @@ const ONE_ONLINE_INDEX = "Subscriber limit exceeded: Only 1 online index can be 
 export function tableOperations(deps: DynamoDeps): OperationTable {
   const { store } = deps;
   const describe = (table: TableRecord, ctx: RequestContext, status?: string) =>
-    describeTable(table, store.tableStats(table), ctx.now().getTime(), status);
+    describeTable(table, store.tableStats(table), ctx.now().getTime(), status, store.replicasOf(table));
 
   return {
     CreateTable: defineOperation<CreateTableInput>({
@@ -152,29 +148,51 @@ export function tableOperations(deps: DynamoDeps): OperationTable {
           throw ddbErrors.validation("Resource cannot be deleted as it is currently protected against deletion. Disable deletion protection first.");
         }
         const description = deletionDescription(describe(table, ctx, "DELETING"));
-        await store.deleteTable(table, ctx.now().getTime());
+        const now = ctx.now().getTime();
+        if (table.replicas) {
+          // A global table's member leaves the group as it goes.
+          checkMemberDeletion(table, table.region, now);
+          await store.removeReplica(table, table.region, now);
+        } else {
+          await store.deleteTable(table, now);
+        }
         return { TableDescription: description };
       },
     }),
 
     UpdateTable: defineOperation<UpdateTableInput>({
-      authorize: onTable("UpdateTable"),
+      // Adding or removing a replica takes its own permission on the table besides UpdateTable.
+      authorize: (input, ctx) => {
+        const requirements = onTable("UpdateTable")(input, ctx);
+        const updates = Array.isArray(input.ReplicaUpdates) ? input.ReplicaUpdates : [];
+        for (const [kind, action] of [["Create", "CreateTableReplica"], ["Delete", "DeleteTableReplica"]] as const) {
+          if (updates.some((u) => u?.[kind] !== undefined)) requirements.push(...onTable(action)(input, ctx));
+        }
+        return requirements;
+      },
       async handle(input, ctx) {
         const table = describedTable(deps, input.TableName, ctx);
-        // Global tables replicate across regions, which Nimbus does not do: say so rather than accept and do nothing.
-        if (input.ReplicaUpdates !== undefined) {
-          const local = (input.ReplicaUpdates as { Create?: { RegionName?: string }; Delete?: { RegionName?: string } }[]).some(
-            (update) => (update.Create ?? update.Delete)?.RegionName === table.region,
-          );
-          if (local) throw ddbErrors.validation("Cannot add or delete the local region through ReplicaUpdates. Use CreateTable, DeleteTable, or UpdateTable as required.");
-          throw new AwsError("NotImplemented", "UpdateTable with ReplicaUpdates (global table replicas) is not supported by Nimbus yet.", 501);
-        }
         const now = ctx.now().getTime();
+        const asked = changesAsked(input);
+        if (input.ReplicaUpdates !== undefined) {
+          const problem = checkUpdateTableChanges(input, asked);
+          if (problem) throw ddbErrors.validation(problem);
+          return { TableDescription: await updateReplicas(table, input, ctx, now) };
+        }
         const changes = planUpdate(table, input, now);
         const updated = await store.updateTable(table, now, (current) => keepWarm(current, changes.apply(current)));
         if (!updated) throw ddbErrors.tableNotFound(table.name);
         for (const index of changes.created) await store.backfillIndex(updated, index, now);
         for (const name of changes.deleted) await store.dropIndex(updated, name);
+        // A global table's capacity settings and indexes change in every replica.
+        if (asked.every((member) => SHARED_CHANGES.has(member))) {
+          for (const member of store.replicasOf(updated)) {
+            const next = await store.updateTable(member, now, (current) => keepWarm(current, changes.apply(current)));
+            if (!next) continue;
+            for (const index of changes.created) await store.backfillIndex(next, index, now);
+            for (const name of changes.deleted) await store.dropIndex(next, name);
+          }
+        }
         // A warm throughput increase leaves the table ACTIVE; every other change answers UPDATING.
         const description = answerAsUpdating(table, input, describe(updated, ctx, changes.warmOnly ? undefined : "UPDATING"));
         // The answer shows the indexes as DynamoDB's does at that moment: a new one CREATING, a removed one DELETING.
@@ -208,6 +226,53 @@ export function tableOperations(deps: DynamoDeps): OperationTable {
     }),
   };
 
+  /** UpdateTable's ReplicaUpdates: adds, changes or removes a replica of a global table. */
+  async function updateReplicas(table: TableRecord, input: UpdateTableInput, ctx: RequestContext, now: number): Promise<Record<string, unknown>> {
+    const members = store.replicasOf(table);
+    const plan = planReplicaUpdates(table, input.ReplicaUpdates ?? [], input.MultiRegionConsistency, members, now);
+    if (plan.kind === "create") {
+      const added = await store.addReplica(
+        table,
+        now,
+        // The table's stream carries the changes to replicate: one is turned on if it has none.
+        (current) => ({
+          ...current,
+          ...(current.stream?.enabled ? {} : { stream: newStream(current, "NEW_AND_OLD_IMAGES", now) }),
+          busyUntil: now + deps.creatingMs,
+          busyStatus: "UPDATING",
+        }),
+        (current) => replicaRecord(current, plan.action, now, deps.creatingMs),
+      );
+      if (added === undefined) throw ddbErrors.tableNotFound(table.name);
+      if (added === "taken") throw alreadyTables(table.name);
+      await store.seedReplica(added.table, added.replica, now);
+      const description = describe(added.table, ctx, "UPDATING");
+      description.Replicas = (description.Replicas as Record<string, unknown>[]).map((r) =>
+        r.RegionName === plan.action.RegionName ? { ...r, ReplicaStatus: "CREATING" } : r,
+      );
+      return description;
+    }
+    if (plan.kind === "delete") {
+      // The answer shows the group as the removal starts.
+      const description = describe(table, ctx, "UPDATING");
+      const removed = await store.removeReplica(table, plan.region, now);
+      if (removed === undefined) throw ddbErrors.tableNotFound(table.name);
+      return description;
+    }
+    let updated = table;
+    for (const action of plan.actions) {
+      const member = action.RegionName === table.region ? table : members.find((m) => m.region === action.RegionName)!;
+      const next = await store.updateTable(member, now, (current) => changedReplica(current, action, now));
+      if (next && member === table) updated = next;
+    }
+    const description = describe(updated, ctx, "UPDATING");
+    const changed = new Set(plan.actions.map((a) => a.RegionName));
+    description.Replicas = (description.Replicas as Record<string, unknown>[]).map((r) =>
+      changed.has(r.RegionName as string) ? { ...r, ReplicaStatus: "UPDATING" } : r,
+    );
+    return description;
+  }
+
   /** UpdateTable's checks, in DynamoDB's order, and the change they allow. */
   function planUpdate(table: TableRecord, input: UpdateTableInput, now: number) {
     const gsiUpdates = input.GlobalSecondaryIndexUpdates ?? [];
@@ -231,9 +296,13 @@ export function tableOperations(deps: DynamoDeps): OperationTable {
     } else if (input.BillingMode === "PROVISIONED" && table.billingMode === "PAY_PER_REQUEST") {
       throw ddbErrors.validation(`${INVALID}ProvisionedThroughput must be specified when BillingMode is PROVISIONED`);
     }
+    if (table.replicas && billingMode === "PROVISIONED") throw ddbErrors.validation(WRITE_CAPACITY_NOT_SCALED);
     if (input.StreamSpecification) {
       const problem = checkStreamSpecification(input.StreamSpecification, "UpdateTable");
       if (problem) throw ddbErrors.validation(problem);
+      if (!input.StreamSpecification.StreamEnabled && table.replicas) {
+        throw ddbErrors.validation(`${INVALID}Disabling Stream is not allowed for a Global Table replica.`);
+      }
       if (input.StreamSpecification.StreamEnabled && table.stream?.enabled) {
         throw ddbErrors.validation(`Table already has an enabled stream: TableName: ${table.name}`);
       }
@@ -340,7 +409,7 @@ export function tableOperations(deps: DynamoDeps): OperationTable {
       // A deleted index's Contributor Insights go with it.
       if (deleted.length > 0) next.insights = withoutIndexInsights(current.insights, deleted);
       if (input.StreamSpecification) {
-        if (input.StreamSpecification.StreamEnabled) next.stream = streamOf(current, input.StreamSpecification.StreamViewType ?? "", now);
+        if (input.StreamSpecification.StreamEnabled) next.stream = newStream(current, input.StreamSpecification.StreamViewType ?? "", now);
         else if (current.stream) next.stream = { ...current.stream, enabled: false };
       }
       if (input.TableClass && input.TableClass !== (current.tableClass ?? "STANDARD")) {

@@ -147,10 +147,13 @@ export function tagOperations(deps: DynamoDeps): OperationTable {
         if (table.ttl?.changedAt !== undefined && now - table.ttl.changedAt < TTL_SETTLE_MS) {
           throw ddbErrors.validation("Time to live has been modified multiple times within a fixed interval");
         }
-        await store.updateTable(table, now, (current) => ({
-          ...current,
-          ttl: { attributeName: spec.AttributeName, enabled: spec.Enabled, changedAt: now },
-        }));
+        // A global table's replicas share their time to live.
+        for (const member of [table, ...store.replicasOf(table)]) {
+          await store.updateTable(member, now, (current) => ({
+            ...current,
+            ttl: { attributeName: spec.AttributeName, enabled: spec.Enabled, changedAt: now },
+          }));
+        }
         return { TimeToLiveSpecification: spec };
       },
     }),

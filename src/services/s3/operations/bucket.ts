@@ -2,7 +2,7 @@
  * Bucket operations: CreateBucket, HeadBucket, DeleteBucket, ListBuckets,
  * GetBucketLocation.
  */
-import { loadModel } from "../../../protocols/model.js";
+import { knownRegions } from "../../../util/regions.js";
 import type { OperationTable } from "../../../server/service.js";
 import { AwsError } from "../../../server/errors.js";
 import { s3Errors } from "../errors.js";
@@ -188,12 +188,9 @@ function bucketRegion(constraint: string | undefined, endpointRegion: string): s
   return constraint;
 }
 
-let regions: ReadonlySet<string> | undefined;
-
-/** A region S3 has buckets in: the model's location constraints, and us-east-1, which none names. */
+/** A region S3 has buckets in. */
 function isRegion(name: string): boolean {
-  regions ??= new Set(["us-east-1", ...(loadModel("s3").shapes.BucketLocationConstraint?.enum ?? []).filter((r) => r !== "EU")]);
-  return regions.has(name);
+  return knownRegions().has(name);
 }
 
 function encodeToken(name: string): string {
