@@ -190,7 +190,12 @@ export class BackupStore {
     const backup = "backup" in source ? source.backup : undefined;
     if (backup) this.readers.set(backup.id, (this.readers.get(backup.id) ?? 0) + 1);
     const stopping = () => this.closing;
-    const snapshot = "backup" in source ? new Snapshot(this.backupItems, [source.backup.id], stopping) : new Snapshot(this.store.items, [source.table.id], stopping);
+    const snapshot =
+      "backup" in source
+        ? new Snapshot(this.backupItems, [source.backup.id], stopping)
+        : pastTime(this.store, source.table, source.asOf)
+          ? new PastSnapshot(this.store, source.table, source.asOf, stopping)
+          : new Snapshot(this.store.items, [source.table.id], stopping);
     let held = false;
     try {
       const start = await this.store.kv.transaction((tx) => {
@@ -321,4 +326,58 @@ export class Snapshot<V> {
     this.next = { done: true, value: undefined };
     this.entries.return?.();
   }
+}
+
+/**
+ * A table's items as they were at a past time `at`: a snapshot of them
+ * now, with each change made since undone from the history point-in-time
+ * recovery keeps (DynamoStore.changesAfter). Both are read when it is
+ * made, in one synchronous turn, so they are one moment's.
+ */
+export class PastSnapshot {
+  private readonly present: Snapshot<Item>;
+  private readonly undo: Map<string, { key: StorageKey; old: Item | undefined }>;
+
+  constructor(store: DynamoStore, table: TableRecord, at: number, stopping: () => boolean) {
+    this.present = new Snapshot(store.items, [table.id], stopping);
+    this.undo = store.changesAfter(table, at);
+  }
+
+  *batches(): Iterable<Entry<Item>[]> {
+    for (const batch of this.present.batches()) {
+      const past: Entry<Item>[] = [];
+      for (const entry of batch) {
+        const id = JSON.stringify(entry.key);
+        const undone = this.undo.get(id);
+        if (!undone) {
+          past.push(entry);
+          continue;
+        }
+        this.undo.delete(id);
+        if (undone.old) past.push({ key: entry.key, value: undone.old });
+      }
+      yield past;
+    }
+    // The items that were there then and have been deleted since.
+    let gone: Entry<Item>[] = [];
+    for (const { key, old } of this.undo.values()) {
+      if (!old) continue;
+      gone.push({ key, value: old });
+      if (gone.length === BATCH) {
+        yield gone;
+        gone = [];
+      }
+    }
+    if (gone.length > 0) yield gone;
+  }
+
+  close(): void {
+    this.present.close();
+  }
+}
+
+/** Whether a table's items have changed since `at`, so that reading them as of then takes its history. */
+export function pastTime(store: DynamoStore, table: TableRecord, at: number): boolean {
+  const changedAt = store.tableStats(table).changedAt;
+  return changedAt !== undefined && changedAt > at;
 }

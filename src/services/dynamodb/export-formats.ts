@@ -62,3 +62,23 @@ function ionDecimal(text: string): string {
 function base64(bytes: Uint8Array): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("base64");
 }
+
+/**
+ * One changed item's line in an incremental export: when it last changed
+ * (microseconds), its key, and its image at the end of the period, with
+ * its image at the start for NEW_AND_OLD_IMAGES. A deleted item has no new
+ * image; a new one no old image.
+ */
+export function changeLine(change: { at: number; old?: Item; new?: Item }, keys: Item, view: "NEW_AND_OLD_IMAGES" | "NEW_IMAGE", format: ExportFormat): string {
+  const micros = String(change.at * 1000);
+  const old = view === "NEW_AND_OLD_IMAGES" ? change.old : undefined;
+  if (format === "ION") {
+    return `{Metadata:{WriteTimestampMicros:${micros}},Keys:${ionStruct(keys)}${change.new ? `,NewImage:${ionStruct(change.new)}` : ""}${old ? `,OldImage:${ionStruct(old)}` : ""}}`;
+  }
+  return JSON.stringify({
+    Metadata: { WriteTimestampMicros: { N: micros } },
+    Keys: wireItem(keys),
+    ...(change.new ? { NewImage: wireItem(change.new) } : {}),
+    ...(old ? { OldImage: wireItem(old) } : {}),
+  });
+}

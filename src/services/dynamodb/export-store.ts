@@ -2,9 +2,11 @@
  * Table exports to S3 (ExportTableToPointInTime): their records, the client
  * tokens that make a request idempotent, and the copies themselves.
  *
- * An export reads one consistent snapshot of the table's items, taken when
- * it is asked for (see `Snapshot`), and writes it to S3 through S3's own
- * writer as DynamoDB lays an export out
+ * An export reads, when it is asked for, one consistent snapshot of the
+ * table's items (see `Snapshot`; for a past export time, with the changes
+ * since undone, see `PastSnapshot`), or for an incremental export the
+ * changes of its period, and writes them to S3 through S3's own writer as
+ * DynamoDB lays an export out
  * (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/S3DataExport.Output.html):
  *
  *   <prefix/>AWSDynamoDB/<export id>/_started
@@ -21,10 +23,12 @@ import { gzip } from "node:zlib";
 import { isAwsError } from "../../server/errors.js";
 import type { SharedObjects } from "../../server/service.js";
 import { randomBase32Hex } from "../../util/ids.js";
-import { Snapshot } from "./backup-store.js";
-import { FORMAT_FILES, itemLine, type ExportFormat } from "./export-formats.js";
+import { PastSnapshot, pastTime, Snapshot } from "./backup-store.js";
+import { changeLine, FORMAT_FILES, itemLine, type ExportFormat } from "./export-formats.js";
 import { JobLedger, yieldTurn, type JobRecord } from "./job-ledger.js";
+import { keyOf } from "./keys.js";
 import type { DynamoStore } from "./store.js";
+import type { TableRecord } from "./tables.js";
 import { itemSize, type Item } from "./values.js";
 
 /** A data file is written once its text reaches this size (so an export holds no more in memory). */
@@ -58,7 +62,20 @@ export interface ExportRecord extends JobRecord {
   itemCount?: number;
   billedSizeBytes?: number;
   manifest?: string;
+  /** An incremental export's period [from, to) and view type. */
+  incremental?: { from: number; to: number; view: IncrementalView };
 }
+
+export type IncrementalView = "NEW_AND_OLD_IMAGES" | "NEW_IMAGE";
+
+/** An export's lines, a batch at a time, each with the size of the item it carries. */
+interface ExportRows {
+  batches(): Iterable<{ line: string; bytes: number }[]>;
+  close(): void;
+}
+
+/** Changed items an incremental export renders between turns given to other requests. */
+const CHANGE_BATCH = 500;
 
 export class ExportStore {
   readonly ledger: JobLedger<ExportRecord, { arn: string; fingerprint: string }>;
@@ -76,9 +93,14 @@ export class ExportStore {
    * starts its copy from the table's items as they are now: the snapshot is
    * taken in this call.
    */
-  async start(record: ExportRecord, fingerprint: string, earlier: (token: { fingerprint: string }, job: ExportRecord | undefined) => ExportRecord): Promise<ExportRecord> {
+  async start(
+    record: ExportRecord,
+    table: TableRecord,
+    fingerprint: string,
+    earlier: (token: { fingerprint: string }, job: ExportRecord | undefined) => ExportRecord,
+  ): Promise<ExportRecord> {
     const ledger = this.ledger;
-    const snapshot = new Snapshot<Item>(this.store.items, [record.tableId], () => ledger.closing);
+    const snapshot = this.rows(record, table);
     let opened: { record: ExportRecord; opened: boolean };
     try {
       opened = await ledger.open(record, { arn: record.arn, fingerprint }, earlier);
@@ -95,7 +117,41 @@ export class ExportStore {
     return record;
   }
 
-  private async copy(record: ExportRecord, snapshot: Snapshot<Item>): Promise<void> {
+  /**
+   * What the export writes, read now: a full export's items as of its
+   * export time (the present, or the present with later changes undone),
+   * or an incremental export's changed items, one line each.
+   */
+  private rows(record: ExportRecord, table: TableRecord): ExportRows {
+    const stopping = () => this.ledger.closing;
+    if (record.incremental) {
+      const { from, to, view } = record.incremental;
+      const changes = this.store.changesWithin(table, from, to);
+      return {
+        *batches() {
+          for (let i = 0; i < changes.length; i += CHANGE_BATCH) {
+            if (stopping()) throw new Error("the service is stopping: export abandoned");
+            yield changes.slice(i, i + CHANGE_BATCH).map((change) => ({
+              line: changeLine(change, keyOf((change.new ?? change.old)!, table.keySchema), view, record.exportFormat),
+              bytes: itemSize((change.new ?? change.old)!),
+            }));
+          }
+        },
+        close() {},
+      };
+    }
+    const snapshot = pastTime(this.store, table, record.exportTime)
+      ? new PastSnapshot(this.store, table, record.exportTime, stopping)
+      : new Snapshot<Item>(this.store.items, [table.id], stopping);
+    return {
+      *batches() {
+        for (const batch of snapshot.batches()) yield batch.map(({ value }) => ({ line: itemLine(value, record.exportFormat), bytes: itemSize(value) }));
+      },
+      close: () => snapshot.close(),
+    };
+  }
+
+  private async copy(record: ExportRecord, snapshot: ExportRows): Promise<void> {
     let outcome: Partial<ExportRecord>;
     try {
       outcome = await this.write(record, snapshot);
@@ -107,7 +163,7 @@ export class ExportStore {
     await this.ledger.settle(record, outcome);
   }
 
-  private async write(record: ExportRecord, snapshot: Snapshot<Item>): Promise<Partial<ExportRecord>> {
+  private async write(record: ExportRecord, snapshot: ExportRows): Promise<Partial<ExportRecord>> {
     const writer = await this.writer();
     const bucket = writer?.bucket(record.s3Bucket);
     if (!writer || !bucket) {
@@ -138,12 +194,11 @@ export class ExportStore {
       textBytes = 0;
     };
     for (const batch of snapshot.batches()) {
-      for (const { value } of batch) {
-        const line = itemLine(value, record.exportFormat);
+      for (const { line, bytes } of batch) {
         lines.push(line);
         textBytes += line.length + 1;
         itemCount++;
-        billedSizeBytes += itemSize(value);
+        billedSizeBytes += bytes;
         if (textBytes >= FILE_TEXT_BYTES) await flush();
       }
       // Other requests get their turn between batches.
@@ -174,6 +229,13 @@ export class ExportStore {
         itemCount,
         outputFormat: record.exportFormat,
         exportType: record.exportType ?? "FULL_EXPORT",
+        ...(record.incremental
+          ? {
+              exportFromTime: new Date(record.incremental.from).toISOString(),
+              exportToTime: new Date(record.incremental.to).toISOString(),
+              outputView: record.incremental.view,
+            }
+          : {}),
       }),
     );
     const manifest = `${root}manifest-summary.json`;

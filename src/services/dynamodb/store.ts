@@ -22,6 +22,7 @@ const STATS = "dynamodb.stats";
 const STREAMS = "dynamodb.streams";
 const STREAM_RECORDS = "dynamodb.stream-records";
 const TOKENS = "dynamodb.tokens";
+const HISTORY = "dynamodb.history";
 
 /** DynamoDB Streams keeps a record 24 hours, and a stream 24 hours after it ends. */
 export const STREAM_RETENTION_MS = 24 * 60 * 60 * 1000;
@@ -58,6 +59,26 @@ export interface StreamRecordStored {
   ttl?: boolean;
 }
 
+/**
+ * One change to an item of a table under point-in-time recovery, kept
+ * under [table id, time, the table's change count] for the recovery
+ * window: the item's storage key without the table's id, and the item
+ * before and after (absent: there was none).
+ */
+export interface ChangeRecord {
+  key: (string | number)[];
+  old?: Item;
+  new?: Item;
+}
+
+/** An item's change over a period: before, after (either may be absent, not both) and when it last changed. */
+export interface ItemChange {
+  key: StorageKey;
+  old?: Item;
+  new?: Item;
+  at: number;
+}
+
 export interface TokenRecord {
   hash: string;
   at: number;
@@ -71,6 +92,7 @@ export class DynamoStore {
   readonly streams: KvStore<StreamMeta>;
   readonly streamRecords: KvStore<StreamRecordStored>;
   readonly tokens: KvStore<TokenRecord>;
+  readonly history: KvStore<ChangeRecord>;
 
   constructor(readonly kv: KvEnvironment) {
     this.tables = kv.store<TableRecord>(TABLES);
@@ -80,6 +102,7 @@ export class DynamoStore {
     this.streams = kv.store<StreamMeta>(STREAMS);
     this.streamRecords = kv.store<StreamRecordStored>(STREAM_RECORDS);
     this.tokens = kv.store<TokenRecord>(TOKENS);
+    this.history = kv.store<ChangeRecord>(HISTORY);
   }
 
   // ── tables ──────────────────────────────────────────────────────────
@@ -311,6 +334,7 @@ export class DynamoStore {
     if (removed) {
       await this.removeRange(this.items, prefixRange([removed.id]));
       await this.removeRange(this.indexes, prefixRange([removed.id]));
+      await this.dropHistory(removed);
     }
     return result;
   }
@@ -361,6 +385,7 @@ export class DynamoStore {
     });
     await this.removeRange(this.items, prefixRange([table.id]));
     await this.removeRange(this.indexes, prefixRange([table.id]));
+    await this.dropHistory(table);
   }
 
   /** Removes every entry of a range, a thousand per transaction. */
@@ -421,6 +446,65 @@ export class DynamoStore {
   /** Trims every stream of every account (see trimStream). */
   async trimStreams(now: number): Promise<void> {
     for (const { value } of [...this.streams.range()]) await this.trimStream(value, now);
+  }
+
+  // ── point-in-time history ───────────────────────────────────────────
+
+  /**
+   * The items of `table` that changed after `at`, each with what it was at
+   * `at` (undefined: it did not exist), by storage key (JSON). Read at once:
+   * taken in the same synchronous turn as a snapshot of the items, the two
+   * are the same moment's.
+   */
+  changesAfter(table: TableRecord, at: number): Map<string, { key: StorageKey; old: Item | undefined }> {
+    const undo = new Map<string, { key: StorageKey; old: Item | undefined }>();
+    for (const { value } of this.history.range({ start: [table.id, Math.floor(at) + 1], end: prefixRange([table.id]).end })) {
+      const key: StorageKey = [table.id, ...value.key];
+      const id = JSON.stringify(key);
+      if (!undo.has(id)) undo.set(id, { key, old: value.old });
+    }
+    return undo;
+  }
+
+  /**
+   * The items of `table` that changed in [from, to), one entry each, as
+   * incremental exports give them: what the item was at `from`, what it
+   * became by `to`, and when it last changed. An item made and removed
+   * within the period is left out.
+   */
+  changesWithin(table: TableRecord, from: number, to: number): ItemChange[] {
+    const changes = new Map<string, ItemChange>();
+    for (const { key, value } of this.history.range({ start: [table.id, Math.ceil(from)], end: [table.id, Math.ceil(to)] })) {
+      const id = JSON.stringify(value.key);
+      const at = (key as [string, number, number])[1];
+      const seen = changes.get(id);
+      if (seen) {
+        seen.new = value.new;
+        seen.at = at;
+      } else {
+        changes.set(id, { key: [table.id, ...value.key], old: value.old, new: value.new, at });
+      }
+    }
+    return [...changes.values()].filter((change) => change.old !== undefined || change.new !== undefined);
+  }
+
+  private historyTrimmedAt = 0;
+
+  /** Drops a table's kept changes: its recovery was turned off, or it is gone. */
+  async dropHistory(table: TableRecord): Promise<void> {
+    await this.removeRange(this.history, prefixRange([table.id]));
+  }
+
+  /** Drops the changes each table under point-in-time recovery keeps past its window. */
+  async trimHistory(now: number): Promise<void> {
+    // Windows are days long: once a minute is often enough.
+    if (now - this.historyTrimmedAt < 60_000) return;
+    this.historyTrimmedAt = now;
+    for (const { value: table } of [...this.tables.range()]) {
+      if (table.pitr?.historySince === undefined) continue;
+      const cutoff = now - table.pitr.recoveryPeriodInDays * 24 * 60 * 60 * 1000;
+      await this.removeRange(this.history, { start: prefixRange([table.id]).start, end: [table.id, Math.floor(cutoff)] });
+    }
   }
 
   // ── items ───────────────────────────────────────────────────────────
@@ -561,6 +645,7 @@ export class ItemWriter {
   private readonly statsTx;
   private readonly recordsTx;
   private readonly tablesTx;
+  private readonly historyTx;
   /** Each table's record as this transaction reads it, by table id. */
   private readonly latest = new Map<string, TableRecord>();
 
@@ -573,6 +658,7 @@ export class ItemWriter {
     this.statsTx = tx.store<TableStats>(STATS);
     this.recordsTx = tx.store<StreamRecordStored>(STREAM_RECORDS);
     this.tablesTx = tx.store<TableRecord>(TABLES);
+    this.historyTx = tx.store<ChangeRecord>(HISTORY);
   }
 
   /**
@@ -602,7 +688,7 @@ export class ItemWriter {
   /** Writes `item` (replacing `old`, which the caller read through `get`), and into every replica of a global table. */
   put(table: TableRecord, key: StorageKey, item: Item, old: Item | undefined): void {
     this.itemsTx.put(key, item);
-    const latest = this.change(table, old, item);
+    const latest = this.change(table, key, old, item);
     if (latest.replicas) this.replicate(latest, key, item);
   }
 
@@ -610,7 +696,7 @@ export class ItemWriter {
   delete(table: TableRecord, key: StorageKey, old: Item | undefined, options: { byTtl?: boolean } = {}): void {
     if (!old) return;
     this.itemsTx.remove(key);
-    const latest = this.change(table, old, undefined, options.byTtl ?? false);
+    const latest = this.change(table, key, old, undefined, options.byTtl ?? false);
     if (latest.replicas) this.replicate(latest, key, undefined);
   }
 
@@ -618,7 +704,7 @@ export class ItemWriter {
   seed(replica: TableRecord, key: StorageKey, item: Item): void {
     const old = this.itemsTx.get(key);
     this.itemsTx.put(key, item);
-    this.change(replica, old, item, false, false);
+    this.change(replica, key, old, item, false, false);
   }
 
   /**
@@ -637,7 +723,7 @@ export class ItemWriter {
       if (item) this.itemsTx.put(replicaKey, item);
       else if (old) this.itemsTx.remove(replicaKey);
       else continue;
-      this.change(replica, old, item);
+      this.change(replica, replicaKey, old, item);
     }
   }
 
@@ -665,7 +751,7 @@ export class ItemWriter {
   }
 
   /** Counts, indexes and streams one item's change; answers the table's record as this transaction sees it. */
-  private change(caller: TableRecord, old: Item | undefined, item: Item | undefined, byTtl = false, streamed = true): TableRecord {
+  private change(caller: TableRecord, key: StorageKey, old: Item | undefined, item: Item | undefined, byTtl = false, streamed = true): TableRecord {
     const table = this.latestOf(caller);
     const stats = this.statsTx.get(table.id) ?? emptyStats();
     stats.count += (item ? 1 : 0) - (old ? 1 : 0);
@@ -706,6 +792,14 @@ export class ItemWriter {
       if (old && (view === "OLD_IMAGE" || view === "NEW_AND_OLD_IMAGES")) record.oldImage = old;
       record.sizeBytes = itemSize(keys) + (record.newImage ? itemSize(record.newImage) : 0) + (record.oldImage ? itemSize(record.oldImage) : 0);
       this.recordsTx.put([table.stream.arn, stats.seq], record);
+    }
+    // Point-in-time recovery keeps every change for its window: restores and exports of a past time undo what came after.
+    if (table.pitr?.historySince !== undefined && streamed) {
+      stats.changes = (stats.changes ?? 0) + 1;
+      const change: ChangeRecord = { key: key.slice(1) };
+      if (old) change.old = old;
+      if (item) change.new = item;
+      this.historyTx.put([table.id, this.now, stats.changes], change);
     }
     this.statsTx.put(table.id, stats);
     return table;

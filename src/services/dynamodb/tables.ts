@@ -83,7 +83,12 @@ export interface TableRecord {
   /** `changedAt`: when UpdateTimeToLive last turned it on or off. */
   ttl?: { attributeName: string; enabled: boolean; changedAt?: number };
   /** Point-in-time recovery, when on: the window's length and when it was turned on. */
-  pitr?: { recoveryPeriodInDays: number; since: number };
+  pitr?: {
+    recoveryPeriodInDays: number;
+    since: number;
+    /** Since when every change is kept (see ChangeRecord): a table's recovery turned on before Nimbus kept them has none. */
+    historySince?: number;
+  };
   tags: Tag[];
   deletionProtection: boolean;
   /** The request units an on-demand table may consume per second, as set (DescribeTable's OnDemandThroughput). */
@@ -140,8 +145,10 @@ export interface TableStats {
   indexes: Record<string, { count: number; bytes: number }>;
   /** Last stream sequence number handed out. */
   seq: number;
-  /** When an item last changed: a point-in-time restore to an earlier time is exact only if none has since. */
+  /** When an item last changed: a point-in-time restore to an earlier time needs the changes since. */
   changedAt?: number;
+  /** Changes kept for point-in-time recovery so far (the last one's number). */
+  changes?: number;
 }
 
 export const emptyStats = (): TableStats => ({ count: 0, bytes: 0, indexes: {}, seq: 0 });

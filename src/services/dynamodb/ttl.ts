@@ -93,12 +93,13 @@ export class TtlSweeper {
     });
   }
 
-  /** Deletes every expired item reads met, walks each TTL table a slice further, and trims streams past their 24 hours. */
+  /** Deletes every expired item reads met, walks each TTL table a slice further, trims streams past their 24 hours and recovery history past its window. */
   sweep(): Promise<void> {
     return this.enqueue(async () => {
       await this.deletePending();
       await this.sweepTables();
       await this.store.trimStreams(this.now());
+      await this.store.trimHistory(this.now());
     });
   }
 

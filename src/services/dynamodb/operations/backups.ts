@@ -118,10 +118,13 @@ export function backupOperations(deps: DynamoDeps, backups: BackupStore): Operat
                 recoveryPeriodInDays: spec.RecoveryPeriodInDays ?? current.pitr?.recoveryPeriodInDays ?? DEFAULT_RECOVERY_DAYS,
                 // Turning it on again keeps the window already gathered.
                 since: current.pitr?.since ?? now,
+                historySince: current.pitr ? current.pitr.historySince : now,
               }
             : undefined,
         }));
         if (!updated) throw backupErrors.tableNotFound(table.name);
+        // Recovery turned off forgets the window it had gathered.
+        if (!updated.pitr && table.pitr) await store.dropHistory(updated);
         return { ContinuousBackupsDescription: continuousBackups(updated, now) };
       },
     }),

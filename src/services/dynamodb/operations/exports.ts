@@ -1,9 +1,9 @@
 /**
  * Exports to S3: ExportTableToPointInTime, DescribeExport, ListExports.
- * A full export of a table with point-in-time recovery, as of now or of a
- * time since its last change (Nimbus keeps no history, as for restores);
- * the copy itself is in export-store.ts. Incremental exports need the
- * history of changes, and answer 501 once their request is checked.
+ * A full export of a table with point-in-time recovery as of a time in its
+ * window, or an incremental export of the items changed in a period of it,
+ * both from the changes recovery keeps; the copy itself is in
+ * export-store.ts.
  */
 import { randomUUID } from "node:crypto";
 import type { RequestContext } from "../../../server/context.js";
@@ -33,8 +33,18 @@ interface ExportInput {
 
 const TABLE_ARN = /^arn:aws[a-z-]*:dynamodb:([a-z0-9-]+):(\d{12}):table\/([^/]+)$/;
 const EXPORT_ARN = /^arn:aws[a-z-]*:dynamodb:[a-z0-9-]+:\d{12}:table\/[a-zA-Z0-9_.-]{3,255}\/export\/[A-Za-z0-9-]+$/;
-/** An incremental export spans at least this much. */
+/** An incremental export spans at least 15 minutes, at most 24 hours. */
 const MIN_INCREMENTAL_MS = 15 * 60 * 1000;
+const MAX_INCREMENTAL_MS = 24 * 60 * 60 * 1000;
+
+/** A table whose recovery was turned on before Nimbus kept changes has none of that time to export. */
+function noHistory(name: string, at: number): AwsError {
+  return new AwsError(
+    "NotImplemented",
+    `Nimbus kept no history of table ${name} as of ${new Date(at).toISOString()}: its point-in-time recovery was turned on before Nimbus kept changes. Turn recovery off and on again to start a history.`,
+    501,
+  );
+}
 const DEFAULT_LIST_LIMIT = 25;
 
 /** The export calls' own errors, in DynamoDB's words where on record. */
@@ -65,6 +75,9 @@ export function exportOperations(deps: DynamoDeps, exports: ExportStore): Operat
         if (!table) throw backupErrors.tableNotFound(input.TableArn);
         if (!table.pitr) throw exportErrors.pitrUnavailable(table.name);
         const now = ctx.now().getTime();
+        const window = restorableWindow(table.pitr, now);
+        const historySince = table.pitr.historySince;
+        let incremental: ExportRecord["incremental"];
         if (input.ExportType === "INCREMENTAL_EXPORT") {
           const spec = input.IncrementalExportSpecification;
           const from = spec?.ExportFromTime?.getTime();
@@ -73,20 +86,22 @@ export function exportOperations(deps: DynamoDeps, exports: ExportStore): Operat
           if (to - from < MIN_INCREMENTAL_MS) {
             throw exportErrors.invalidTime("Difference between export period from time and export period to time should be at least 15 minutes");
           }
-          throw new AwsError("NotImplemented", "Incremental exports are not supported by Nimbus: it keeps no history of a table's changes.", 501);
+          if (to - from > MAX_INCREMENTAL_MS) {
+            throw exportErrors.invalidTime("Difference between export period from time and export period to time should be at most 24 hours");
+          }
+          if (from < window.earliest || to > window.latest) {
+            throw exportErrors.invalidTime("The specified export period is outside of the point in time recovery window.");
+          }
+          if (historySince === undefined || from < historySince) throw noHistory(table.name, from);
+          incremental = { from, to, view: spec?.ExportViewType === "NEW_IMAGE" ? "NEW_IMAGE" : "NEW_AND_OLD_IMAGES" };
         }
-        const window = restorableWindow(table.pitr, now);
-        const exportTime = input.ExportTime?.getTime() ?? now;
-        if (exportTime < window.earliest || exportTime > window.latest) {
+        const exportTime = incremental ? incremental.to : (input.ExportTime?.getTime() ?? now);
+        if (!incremental && (exportTime < window.earliest || exportTime > window.latest)) {
           throw exportErrors.invalidTime("The specified ExportTime is outside of the point in time recovery window.");
         }
         const changedAt = store.tableStats(table).changedAt;
-        if (changedAt !== undefined && changedAt > exportTime) {
-          throw new AwsError(
-            "NotImplemented",
-            `Nimbus keeps no history of table ${table.name} to export it as of ${new Date(exportTime).toISOString()}: it changed at ${new Date(changedAt).toISOString()}, and only its present state can be exported (leave ExportTime out, or name a time after its last change).`,
-            501,
-          );
+        if (!incremental && changedAt !== undefined && changedAt > exportTime && (historySince === undefined || exportTime < historySince)) {
+          throw noHistory(table.name, exportTime);
         }
 
         const fingerprint = JSON.stringify([
@@ -99,6 +114,10 @@ export function exportOperations(deps: DynamoDeps, exports: ExportStore): Operat
           input.ExportFormat ?? "DYNAMODB_JSON",
           input.ExportType ?? "FULL_EXPORT",
           input.ExportTime?.getTime(),
+          // As asked: a retry without ExportToTime is the same request.
+          input.IncrementalExportSpecification?.ExportFromTime?.getTime(),
+          input.IncrementalExportSpecification?.ExportToTime?.getTime(),
+          incremental?.view,
         ]);
         const clientToken = input.ClientToken ?? randomUUID();
         // A token names one export: the same request gets it back, another is a conflict.
@@ -131,7 +150,8 @@ export function exportOperations(deps: DynamoDeps, exports: ExportStore): Operat
         if (input.S3SseAlgorithm !== undefined) record.s3SseAlgorithm = input.S3SseAlgorithm;
         if (input.S3SseKmsKeyId !== undefined) record.s3SseKmsKeyId = input.S3SseKmsKeyId;
         if (input.ExportType !== undefined) record.exportType = input.ExportType;
-        return { ExportDescription: describeExport(await exports.start(record, fingerprint, sameExport)) };
+        if (incremental) record.incremental = incremental;
+        return { ExportDescription: describeExport(await exports.start(record, table, fingerprint, sameExport)) };
       },
     }),
 
@@ -222,5 +242,12 @@ function describeExport(record: ExportRecord): Record<string, unknown> {
   if (record.itemCount !== undefined) out.ItemCount = record.itemCount;
   if (record.billedSizeBytes !== undefined) out.BilledSizeBytes = record.billedSizeBytes;
   if (record.exportType !== undefined) out.ExportType = record.exportType;
+  if (record.incremental) {
+    out.IncrementalExportSpecification = {
+      ExportFromTime: new Date(record.incremental.from),
+      ExportToTime: new Date(record.incremental.to),
+      ExportViewType: record.incremental.view,
+    };
+  }
   return out;
 }

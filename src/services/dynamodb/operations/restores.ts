@@ -77,11 +77,11 @@ const restoreErrors = {
       400,
     ),
   noSource: () => ddbErrors.validation("One or more parameter values were invalid: Either SourceTableArn or SourceTableName must be specified"),
-  /** Nimbus keeps no history: it says so rather than restore the present as if it were the past. */
+  /** A table whose recovery was turned on before Nimbus kept changes has no history of that time: it says so rather than restore the present as if it were the past. */
   noHistory: (table: TableRecord, at: number, changedAt: number) =>
     new AwsError(
       "NotImplemented",
-      `Nimbus keeps no history of table ${table.name} to restore it as of ${new Date(at).toISOString()}: it changed at ${new Date(changedAt).toISOString()}, ` +
+      `Nimbus kept no history of table ${table.name} to restore it as of ${new Date(at).toISOString()}: it changed at ${new Date(changedAt).toISOString()}, ` +
         "and only its present state can be restored (use UseLatestRestorableTime, or a RestoreDateTime after its last change).",
       501,
     ),
@@ -156,9 +156,10 @@ export function restoreOperations(deps: DynamoDeps, backups: BackupStore): Opera
 
   /**
    * The time a point-in-time restore goes back to: the latest restorable
-   * time, or RestoreDateTime within the window. Nimbus serves the table as
-   * it stands now, which is the table as of that time only if no item has
-   * changed since.
+   * time, or RestoreDateTime within the window. The copy is the table as
+   * it stands now with the changes made since undone, from the history
+   * recovery keeps; a table whose recovery was turned on before Nimbus
+   * kept one has none of that time.
    */
   function restorePoint(source: TableRecord, pitr: NonNullable<TableRecord["pitr"]>, input: RestoreToPointInTimeInput, now: number): number {
     const window = restorableWindow(pitr, now);
@@ -166,7 +167,9 @@ export function restoreOperations(deps: DynamoDeps, backups: BackupStore): Opera
     const at = input.RestoreDateTime.getTime();
     if (at < window.earliest || at > window.latest) throw restoreErrors.invalidRestoreTime();
     const changedAt = store.tableStats(source).changedAt;
-    if (changedAt !== undefined && changedAt > at) throw restoreErrors.noHistory(source, at, changedAt);
+    if (changedAt !== undefined && changedAt > at && !(pitr.historySince !== undefined && at >= pitr.historySince)) {
+      throw restoreErrors.noHistory(source, at, changedAt);
+    }
     return at;
   }
 

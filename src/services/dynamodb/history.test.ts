@@ -1,0 +1,37 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { openMemoryEnvironment } from "../../storage/memory-kv.js";
+import { itemKey } from "./keys.js";
+import { DynamoStore } from "./store.js";
+import type { Item } from "./values.js";
+import { tableRecord } from "../../../test/support/dynamodb.js";
+
+const NOW = 1_800_000_000_000;
+const DAY = 24 * 60 * 60 * 1000;
+
+const item = (id: string, v: string): Item => ({ id: { S: id }, v: { N: v } });
+
+describe("DynamoDB point-in-time history", () => {
+  it("keeps each change of a table under recovery, and only for its window", async () => {
+    const store = new DynamoStore(openMemoryEnvironment());
+    const table = tableRecord("t", "table-id", { pitr: { recoveryPeriodInDays: 2, since: NOW, historySince: NOW } });
+    const untracked = tableRecord("u", "other-id");
+    await store.createTable(table);
+    await store.createTable(untracked);
+    const put = (at: number, t = table, it = item("a", String(at))) => store.write(at, (w) => w.put(t, itemKey(t, it), it, w.get(itemKey(t, it))));
+    await put(NOW + 1);
+    await put(NOW + DAY);
+    await put(NOW + 2 * DAY);
+    await put(NOW + 1, untracked);
+    assert.equal([...store.history.range()].length, 3, "a table without recovery keeps none");
+
+    const undo = [...store.changesAfter(table, NOW + DAY).values()];
+    assert.deepEqual(undo.map((u) => u.old), [item("a", String(NOW + DAY))]);
+    assert.deepEqual(store.changesWithin(table, NOW, NOW + DAY + 1).map((c) => [c.old, c.new, c.at]), [[undefined, item("a", String(NOW + DAY)), NOW + DAY]]);
+
+    await store.trimHistory(NOW + 3 * DAY + 10);
+    assert.deepEqual([...store.history.range()].map((e) => (e.key as number[])[1]), [NOW + 2 * DAY], "changes older than two days go");
+    await store.dropHistory(table);
+    assert.equal([...store.history.range()].length, 0);
+  });
+});
