@@ -37,6 +37,7 @@ import {
   UpdateContinuousBackupsCommand,
   UpdateTimeToLiveCommand,
   type AttributeValue,
+  type BackupSummary,
   type CreateTableCommandInput,
 } from "@aws-sdk/client-dynamodb";
 import { CreateAccessKeyCommand, CreateUserCommand, IAMClient, PutUserPolicyCommand } from "@aws-sdk/client-iam";
@@ -447,6 +448,36 @@ describe("DynamoDB point-in-time restores", () => {
     const { TableDescription } = await ddb.send(new RestoreTableToPointInTimeCommand({ SourceTableName: "ledger", TargetTableName: "ledger-quiet", RestoreDateTime: quiet }));
     assert.equal(TableDescription?.RestoreSummary?.RestoreDateTime?.getTime(), quiet.getTime());
     assert.equal((await ddb.send(new ScanCommand({ TableName: "ledger-quiet" }))).Count, 2);
+  });
+
+  it("leaves a SYSTEM backup of a table deleted under point-in-time recovery, kept 35 days and deleted by no one", async () => {
+    await ddb.send(new CreateTableCommand(stringKeyedTable("gone")));
+    await ddb.send(new PutItemCommand({ TableName: "gone", Item: { id: { S: "kept" } } }));
+    await ddb.send(new UpdateContinuousBackupsCommand({ TableName: "gone", PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } }));
+    await ddb.send(new DeleteTableCommand({ TableName: "gone" }));
+    let system: BackupSummary | undefined;
+    for (let i = 0; i < 100 && !system; i++) {
+      system = (await ddb.send(new ListBackupsCommand({ TableName: "gone", BackupType: "SYSTEM" }))).BackupSummaries![0];
+      if (!system) await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    assert.equal(system!.BackupName, "gone$DeletedTableBackup");
+    assert.equal(system!.BackupType, "SYSTEM");
+    assert.match(system!.BackupArn!, /\/backup\/\d{14}-00000000$/);
+    assert.equal(system!.BackupExpiryDateTime!.getTime() - system!.BackupCreationDateTime!.getTime(), 35 * 24 * 60 * 60 * 1000);
+    // ListBackups shows USER backups unless asked for others.
+    assert.deepEqual((await ddb.send(new ListBackupsCommand({ TableName: "gone" }))).BackupSummaries, []);
+    assert.equal((await ddb.send(new ListBackupsCommand({ TableName: "gone", BackupType: "ALL" }))).BackupSummaries!.length, 1);
+    const described = (await ddb.send(new DescribeBackupCommand({ BackupArn: system!.BackupArn! }))).BackupDescription!;
+    assert.equal(described.BackupDetails!.BackupType, "SYSTEM");
+    assert.equal(described.SourceTableDetails!.ItemCount, 1);
+    await rejectsWith(ddb.send(new DeleteBackupCommand({ BackupArn: system!.BackupArn! })), "ValidationException", 400);
+    await ddb.send(new RestoreTableFromBackupCommand({ TargetTableName: "gone", BackupArn: system!.BackupArn! }));
+    assert.deepEqual((await ddb.send(new ScanCommand({ TableName: "gone" }))).Items, [{ id: { S: "kept" } }]);
+    // A table without recovery leaves none.
+    await ddb.send(new DeleteTableCommand({ TableName: "gone" }));
+    offset += 36 * 24 * 60 * 60 * 1000;
+    assert.deepEqual((await ddb.send(new ListBackupsCommand({ BackupType: "SYSTEM" }))).BackupSummaries, [], "expired after 35 days");
+    await rejectsWith(ddb.send(new DescribeBackupCommand({ BackupArn: system!.BackupArn! })), "BackupNotFoundException", 400);
   });
 });
 

@@ -42,6 +42,8 @@ export interface BackupRecord {
   itemCount: number;
   /** The source table's record when the backup was taken. */
   table: TableRecord;
+  /** Set on the backup DynamoDB itself keeps of a table deleted under point-in-time recovery, with when it goes. */
+  system?: { expiresAt: number };
 }
 
 /** A copy under way, and where its data goes: a backup's items, or a restored table's items and indexes. */

@@ -20,7 +20,7 @@ import { partiqlOperations } from "./operations/partiql.js";
 import { queryOperations } from "./operations/query.js";
 import { createDynamoValidator } from "./request-validation.js";
 import { tableOperations } from "./operations/tables.js";
-import { backupOperations } from "./operations/backups.js";
+import { backupOperations, deletedTableBackup } from "./operations/backups.js";
 import { restoreOperations } from "./operations/restores.js";
 import { tagOperations } from "./operations/tags.js";
 import { resourcePolicyOperations } from "./operations/resource-policies.js";
@@ -59,6 +59,9 @@ export async function createDynamoRuntime(env: ServiceEnvironment): Promise<Serv
   ttl.start();
   const deps: DynamoDeps = { store, creatingMs: 0, ttl, principals: env.principals };
   const backups = new BackupStore(store);
+  deps.keepDeleted = (table, now) => {
+    backups.createBackup(deletedTableBackup(table, now)).catch((error: unknown) => env.log?.("error", `dynamodb: the system backup of deleted table ${table.name} failed`, error));
+  };
   // A backup or restore cut short by a stop left a partial copy behind; its caller got no answer.
   void backups.dropUnfinished().catch((error: unknown) => env.log?.("warn", "dynamodb: dropping unfinished backup copies failed", error));
   // Exports write into S3, loaded when the first export needs it.

@@ -3,8 +3,9 @@
  * UpdateContinuousBackups) and on-demand backups (CreateBackup,
  * DescribeBackup, ListBackups, DeleteBackup). An on-demand backup is a
  * copy of the table's items and of its record as they were; restores are
- * in restores.ts. Nimbus keeps no history of a table's items: point-in-time
- * recovery records its window, and restores serve the present state.
+ * in restores.ts. Point-in-time recovery keeps each change of a table's
+ * items for its window (see ChangeRecord), and a table deleted under it
+ * leaves a SYSTEM backup of itself, kept 35 days.
  */
 import { randomUUID } from "node:crypto";
 import type { RequestContext } from "../../../server/context.js";
@@ -52,6 +53,8 @@ export const backupErrors = {
    * A backup a restore is reading. No answer of DynamoDB's with this code is
    * on record: the text is the exception's own documentation in the model.
    */
+  /** DynamoDB refuses with a ValidationException; no text of it is on record, so this one is Nimbus's. */
+  systemBackup: (arn: string) => new AwsError("ValidationException", `A SYSTEM backup cannot be deleted: it expires 35 days after its table was deleted (${arn})`, 400),
   backupInUse: () =>
     new AwsError(
       "BackupInUseException",
@@ -59,6 +62,32 @@ export const backupErrors = {
       400,
     ),
 };
+
+/** How long DynamoDB keeps the SYSTEM backup of a table deleted under point-in-time recovery. */
+const SYSTEM_BACKUP_DAYS = 35;
+
+/**
+ * The SYSTEM backup DynamoDB makes of a table deleted with point-in-time
+ * recovery on: named `<table>$DeletedTableBackup`, its ARN ending in
+ * `-00000000`, kept 35 days, and deleted by no one.
+ */
+export function deletedTableBackup(table: TableRecord, now: number): Omit<BackupRecord, "sizeBytes" | "itemCount"> {
+  return {
+    arn: `${tableArn(table)}/backup/${String(now).padStart(14, "0")}-00000000`,
+    id: randomUUID(),
+    name: `${table.name}$DeletedTableBackup`,
+    accountId: table.accountId,
+    region: table.region,
+    createdAt: now,
+    table,
+    system: { expiresAt: now + SYSTEM_BACKUP_DAYS * DAY_MS },
+  };
+}
+
+/** The backup, unless it is a SYSTEM backup past its expiry, which is gone. */
+export function liveBackup(backup: BackupRecord | undefined, now: number): BackupRecord | undefined {
+  return backup && !(backup.system && backup.system.expiresAt <= now) ? backup : undefined;
+}
 
 /** The table a backup call names (a name or an ARN), or TableNotFoundException. */
 export function backedTable(deps: DynamoDeps, tableName: string, ctx: RequestContext): TableRecord {
@@ -92,7 +121,7 @@ export function backupOperations(deps: DynamoDeps, backups: BackupStore): Operat
 
   /** The backup an ARN names in the caller's account and region, or BackupNotFoundException. */
   function namedBackup(arn: string, ctx: RequestContext): BackupRecord {
-    const backup = backups.backup(ctx.accountId, ctx.region, arn);
+    const backup = liveBackup(backups.backup(ctx.accountId, ctx.region, arn), ctx.now().getTime());
     if (!backup) throw backupErrors.backupNotFound(arn);
     return backup;
   }
@@ -162,8 +191,10 @@ export function backupOperations(deps: DynamoDeps, backups: BackupStore): Operat
       // ListBackups names no resource in the Service Authorization Reference.
       authorize: (_input, ctx) => [{ action: "dynamodb:ListBackups", resource: `arn:aws:dynamodb:${ctx.region}:${ctx.accountId}:*` }],
       handle(input, ctx) {
-        // Every backup Nimbus makes is a USER backup.
-        if (input.BackupType === "SYSTEM" || input.BackupType === "AWS_BACKUP") return { BackupSummaries: [] };
+        // USER unless asked otherwise; Nimbus has no AWS Backup.
+        const type = input.BackupType ?? "USER";
+        if (type === "AWS_BACKUP") return { BackupSummaries: [] };
+        const now = ctx.now().getTime();
         const scope = input.TableName === undefined ? undefined : tableScope(input.TableName, ctx);
         const lower = input.TimeRangeLowerBound?.getTime();
         const upper = input.TimeRangeUpperBound?.getTime();
@@ -173,6 +204,7 @@ export function backupOperations(deps: DynamoDeps, backups: BackupStore): Operat
         for (const backup of backups.list(scope?.accountId ?? ctx.accountId, scope?.region ?? ctx.region, scope?.name, input.ExclusiveStartBackupArn)) {
           // The lower bound is inclusive, the upper exclusive (ListBackups' API reference).
           if ((lower !== undefined && backup.createdAt < lower) || (upper !== undefined && backup.createdAt >= upper)) continue;
+          if (!liveBackup(backup, now) || (type !== "ALL" && (backup.system ? "SYSTEM" : "USER") !== type)) continue;
           if (page.length === limit) {
             more = true;
             break;
@@ -189,6 +221,7 @@ export function backupOperations(deps: DynamoDeps, backups: BackupStore): Operat
       authorize: onBackup("DeleteBackup"),
       async handle(input, ctx) {
         const backup = namedBackup(input.BackupArn, ctx);
+        if (backup.system) throw backupErrors.systemBackup(backup.arn);
         const outcome = await backups.deleteBackup(backup);
         if (outcome === "missing") throw backupErrors.backupNotFound(input.BackupArn);
         // DynamoDB refuses to delete a backup while a table is being restored from it.
@@ -235,8 +268,9 @@ function backupDetails(backup: BackupRecord, status: "CREATING" | "AVAILABLE" | 
     BackupName: backup.name,
     BackupSizeBytes: backup.sizeBytes,
     BackupStatus: status,
-    BackupType: "USER",
+    BackupType: backup.system ? "SYSTEM" : "USER",
     BackupCreationDateTime: new Date(backup.createdAt),
+    ...(backup.system ? { BackupExpiryDateTime: new Date(backup.system.expiresAt) } : {}),
   };
 }
 
@@ -248,8 +282,9 @@ function backupSummary(backup: BackupRecord): Record<string, unknown> {
     BackupArn: backup.arn,
     BackupName: backup.name,
     BackupCreationDateTime: new Date(backup.createdAt),
+    ...(backup.system ? { BackupExpiryDateTime: new Date(backup.system.expiresAt) } : {}),
     BackupStatus: "AVAILABLE",
-    BackupType: "USER",
+    BackupType: backup.system ? "SYSTEM" : "USER",
     BackupSizeBytes: backup.sizeBytes,
   };
 }
@@ -271,7 +306,8 @@ function backupDescription(backup: BackupRecord, status: "AVAILABLE" | "DELETED"
       ItemCount: backup.itemCount,
       BillingMode: table.billingMode,
     },
-    ...(features ? { SourceTableFeatureDetails: features } : {}),
+    // A SYSTEM backup names none of its table's features.
+    ...(backup.system ? { SourceTableFeatureDetails: {} } : features ? { SourceTableFeatureDetails: features } : {}),
   };
 }
 

@@ -24,7 +24,7 @@ import {
   type TableRecord,
   type Throughput,
 } from "../tables.js";
-import { backedTable, backupErrors, restorableWindow } from "./backups.js";
+import { backedTable, backupErrors, liveBackup, restorableWindow } from "./backups.js";
 import { newTableRecord } from "./tables.js";
 
 interface RestoreOverrides {
@@ -114,7 +114,7 @@ export function restoreOperations(deps: DynamoDeps, backups: BackupStore): Opera
         ...onTarget(input.TargetTableName, ctx),
       ],
       async handle(input, ctx) {
-        const backup = backups.backup(ctx.accountId, ctx.region, input.BackupArn);
+        const backup = liveBackup(backups.backup(ctx.accountId, ctx.region, input.BackupArn), ctx.now().getTime());
         if (!backup) throw backupErrors.backupNotFound(input.BackupArn);
         const now = ctx.now().getTime();
         const scope = freeTarget(input.TargetTableName, ctx);

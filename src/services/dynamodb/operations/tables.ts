@@ -149,9 +149,11 @@ export function tableOperations(deps: DynamoDeps): OperationTable {
         }
         const description = deletionDescription(describe(table, ctx, "DELETING"));
         const now = ctx.now().getTime();
+        if (table.replicas) checkMemberDeletion(table, table.region, now);
+        // Under point-in-time recovery, DynamoDB keeps a SYSTEM backup of the table as it stood.
+        if (table.pitr) deps.keepDeleted?.(table, now);
         if (table.replicas) {
           // A global table's member leaves the group as it goes.
-          checkMemberDeletion(table, table.region, now);
           await store.removeReplica(table, table.region, now);
         } else {
           await store.deleteTable(table, now);
