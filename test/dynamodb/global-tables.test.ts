@@ -200,6 +200,12 @@ describe("DynamoDB global tables (version 2019.11.21)", () => {
       await validation(update([{ Delete: { RegionName: "ca-central-1" } }])),
       "Update global table operation failed because one or more replicas were not part of the global table. Please retry the request without these replicas: [ca-central-1].",
     );
+    // A table that is no global table has no replica to change, not even its own region's.
+    assert.equal(
+      await validation(update([{ Update: { RegionName: "us-east-1", TableClassOverride: "STANDARD_INFREQUENT_ACCESS" } }])),
+      "Update global table operation failed because one or more replicas were not part of the global table. Please retry the request without these replicas: [us-east-1].",
+    );
+    assert.equal((await describeIn(east, "checks")).TableClassSummary, undefined);
     // A region with a table of that name already.
     await europe.send(new CreateTableCommand(table("checks")));
     assert.equal(

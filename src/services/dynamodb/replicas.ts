@@ -75,7 +75,8 @@ export function planReplicaUpdates(
       );
     }
   }
-  const inGroup = (region: string) => (table.replicas ?? [{ region: table.region }]).some((r) => r.region === region);
+  // A table that is not a global table has no replicas to change or remove, not even its own region's.
+  const inGroup = (region: string) => (table.replicas ?? []).some((r) => r.region === region);
   const create = updates.find((u) => u.Create)?.Create;
   if (create) {
     if (table.billingMode === "PROVISIONED") throw ddbErrors.validation(WRITE_CAPACITY_NOT_SCALED);
@@ -97,10 +98,7 @@ export function planReplicaUpdates(
   const removed = updates.find((u) => u.Delete)?.Delete;
   if (removed) {
     const member = members.find((m) => m.region === removed.RegionName);
-    if (member?.deletionProtection) {
-      throw ddbErrors.validation(`Cannot delete table ${table.name} in region ${member.region} because it has deletion protection enabled. Disable deletion protection first.`);
-    }
-    checkMemberDeletion(table, removed.RegionName, now);
+    if (member) checkReplicaRemoval(table, member, now);
     return { kind: "delete", region: removed.RegionName };
   }
   const actions = updates.map((u) => u.Update!);
@@ -177,6 +175,14 @@ export function changedReplica(replica: TableRecord, action: ReplicaAction, now:
     if (!source) next.tableClassUpdatedAt = now;
   }
   return next;
+}
+
+/** A replica removed through ReplicaUpdates: not one protected against deletion, nor a recent source. */
+export function checkReplicaRemoval(table: TableRecord, member: TableRecord, now: number): void {
+  if (member.deletionProtection) {
+    throw ddbErrors.validation(`Cannot delete table ${table.name} in region ${member.region} because it has deletion protection enabled. Disable deletion protection first.`);
+  }
+  checkMemberDeletion(table, member.region, now);
 }
 
 /**

@@ -58,6 +58,8 @@ export async function createDynamoRuntime(env: ServiceEnvironment): Promise<Serv
   const ttl = new TtlSweeper(store, () => env.now().getTime());
   ttl.start();
   const deps: DynamoDeps = { store, creatingMs: 0, ttl, principals: env.principals };
+  // A new replica's copy that a stop cut short is finished.
+  void store.resumeSeeding(env.now().getTime()).catch((error: unknown) => env.log?.("error", "dynamodb: finishing replica copies failed", error));
   const backups = new BackupStore(store);
   deps.keepDeleted = (table, now) => {
     backups.createBackup(deletedTableBackup(table, now)).catch((error: unknown) => env.log?.("error", `dynamodb: the system backup of deleted table ${table.name} failed`, error));

@@ -257,7 +257,7 @@ export class DynamoStore {
       const next = change(current);
       const replica = replicaOf(next);
       if (tables.get([replica.accountId, replica.region, replica.name]) || this.reservedNames.has(nameKey(replica))) return "taken";
-      const added: ReplicaRecord = { region: replica.region, tableId: replica.id, source: { region: current.region, at: now } };
+      const added: ReplicaRecord = { region: replica.region, tableId: replica.id, source: { region: current.region, at: now }, seeding: true };
       if (replica.busyUntil !== undefined) added.creatingUntil = replica.busyUntil;
       const group = [...(current.replicas ?? [{ region: current.region, tableId: current.id }]), added];
       const members = this.membersOf(tx, current);
@@ -299,44 +299,99 @@ export class DynamoStore {
     }
   }
 
+  /** Fills a new replica from its source (see seedReplica), then marks it filled. */
+  async fillReplica(source: TableRecord, replica: TableRecord, now: number): Promise<void> {
+    await this.seedReplica(source, replica, now);
+    await this.finishSeeding(replica);
+  }
+
   /**
    * Removes the replica in `region` from `table`'s global table, and the
    * replica table with it; the members left keep the smaller group, or,
-   * when one is left, are a table of their own again. Answers the table's
-   * new record; "absent" when the region holds no replica of it; undefined
-   * when the table is gone.
+   * when one is left, are a table of their own again. `check` sees the
+   * leaving member's record first and may refuse by throwing. Answers the
+   * table's new record; "absent" when the region holds no replica of it;
+   * undefined when the table is gone.
    */
-  async removeReplica(table: TableRecord, region: string, now: number): Promise<TableRecord | "absent" | undefined> {
+  async removeReplica(table: TableRecord, region: string, now: number, check?: (member: TableRecord) => void): Promise<TableRecord | "absent" | undefined> {
     let removed: TableRecord | undefined;
     const result = await this.kv.transaction((tx): TableRecord | "absent" | undefined => {
-      const tables = tx.store<TableRecord>(TABLES);
-      const current = tables.get([table.accountId, table.region, table.name]);
+      const current = tx.store<TableRecord>(TABLES).get([table.accountId, table.region, table.name]);
       if (!current || current.id !== table.id) return undefined;
-      const member = current.replicas?.find((r) => r.region === region);
-      if (!member) return "absent";
-      const group = current.replicas!.filter((r) => r !== member);
-      const left = (record: TableRecord): TableRecord => {
-        const { replicas: _replicas, ...rest } = record;
-        return group.length > 1 ? { ...rest, replicas: group } : rest;
-      };
-      removed = undefined;
-      for (const record of [current, ...this.membersOf(tx, current)]) {
-        if (record.region === region) removed = record;
-        else tables.put([record.accountId, record.region, record.name], left(record));
-      }
-      if (removed) {
-        tables.remove([removed.accountId, removed.region, removed.name]);
-        tx.store<TableStats>(STATS).remove(removed.id);
-        this.endStream(tx, removed, now);
-      }
-      return left(current);
+      if (!current.replicas?.some((r) => r.region === region)) return "absent";
+      removed = this.leaveGroup(tx, current, region, now, check);
+      return tx.store<TableRecord>(TABLES).get([table.accountId, table.region, table.name]);
     });
-    if (removed) {
-      await this.removeRange(this.items, prefixRange([removed.id]));
-      await this.removeRange(this.indexes, prefixRange([removed.id]));
-      await this.dropHistory(removed);
-    }
+    if (removed) await this.dropData(removed);
     return result;
+  }
+
+  /**
+   * Inside a transaction: takes the member in `region` out of `current`'s
+   * group and deletes its table record, rewriting the others' group.
+   * Answers the record removed.
+   */
+  private leaveGroup(tx: KvTransaction, current: TableRecord, region: string, now: number, check?: (member: TableRecord) => void): TableRecord | undefined {
+    const tables = tx.store<TableRecord>(TABLES);
+    const group = (current.replicas ?? []).filter((r) => r.region !== region);
+    const members = [current, ...this.membersOf(tx, current)];
+    const removed = members.find((record) => record.region === region);
+    if (removed) check?.(removed);
+    for (const record of members) {
+      if (record === removed) continue;
+      const { replicas: _replicas, ...rest } = record;
+      tables.put([record.accountId, record.region, record.name], group.length > 1 ? { ...rest, replicas: group } : rest);
+    }
+    if (removed) this.removeRecord(tx, removed, now);
+    return removed;
+  }
+
+  /**
+   * Applies `change` to a table and, in the same transaction, to every
+   * other member of its global table as they stand then: settings the
+   * group shares. Answers the new records, the table's first; undefined
+   * when the table is gone.
+   */
+  async updateGroup(table: TableRecord, now: number, change: (t: TableRecord) => TableRecord): Promise<TableRecord[] | undefined> {
+    return this.kv.transaction((tx) => {
+      const current = tx.store<TableRecord>(TABLES).get([table.accountId, table.region, table.name]);
+      if (!current || current.id !== table.id) return undefined;
+      return [current, ...this.membersOf(tx, current)].map((record) => {
+        const next = change(record);
+        this.rewrite(tx, record, next, now);
+        return next;
+      });
+    });
+  }
+
+  /** A new replica's copy is done: the group stops listing it as being filled. */
+  private async finishSeeding(replica: TableRecord): Promise<void> {
+    await this.kv.transaction((tx) => {
+      const tables = tx.store<TableRecord>(TABLES);
+      const current = tables.get([replica.accountId, replica.region, replica.name]);
+      if (!current || current.id !== replica.id || !current.replicas) return;
+      const group = current.replicas.map((r) => {
+        if (r.tableId !== replica.id) return r;
+        const { seeding: _seeding, ...filled } = r;
+        return filled;
+      });
+      for (const record of [current, ...this.membersOf(tx, current)]) tables.put([record.accountId, record.region, record.name], { ...record, replicas: group });
+    });
+  }
+
+  /**
+   * Finishes the copies into new replicas that a stop cut short: each is
+   * filled again from its source (a copy is idempotent), then marked done.
+   */
+  async resumeSeeding(now: number): Promise<void> {
+    for (const { value: replica } of [...this.tables.range()]) {
+      const own = replica.replicas?.find((r) => r.tableId === replica.id);
+      if (!own?.seeding) continue;
+      const sourceId = replica.replicas!.find((r) => r.region === own.source?.region)?.tableId;
+      const source = own.source && this.tables.get([replica.accountId, own.source.region, replica.name]);
+      if (source && source.id === sourceId) await this.seedReplica(source, replica, now);
+      await this.finishSeeding(replica);
+    }
   }
 
   /** The records of a global table's other members that still stand. */
@@ -377,12 +432,33 @@ export class DynamoStore {
   }
 
   /** Removes a table's record, then its items and index entries in batches. */
-  async deleteTable(table: TableRecord, now: number): Promise<void> {
+  async deleteTable(table: TableRecord, now: number, check?: (current: TableRecord) => void): Promise<void> {
+    let removed: TableRecord | undefined;
     await this.kv.transaction((tx) => {
-      tx.store<TableRecord>(TABLES).remove([table.accountId, table.region, table.name]);
-      tx.store<TableStats>(STATS).remove(table.id);
-      this.endStream(tx, table, now);
+      const current = tx.store<TableRecord>(TABLES).get([table.accountId, table.region, table.name]);
+      removed = undefined;
+      if (!current || current.id !== table.id) return;
+      // A member of a global table, even one that became so since the caller looked, leaves its group.
+      if (current.replicas) {
+        removed = this.leaveGroup(tx, current, current.region, now, check);
+      } else {
+        check?.(current);
+        this.removeRecord(tx, current, now);
+        removed = current;
+      }
     });
+    if (removed) await this.dropData(removed);
+  }
+
+  /** Inside a transaction: removes a table's record and counters, and ends its stream. */
+  private removeRecord(tx: KvTransaction, table: TableRecord, now: number): void {
+    tx.store<TableRecord>(TABLES).remove([table.accountId, table.region, table.name]);
+    tx.store<TableStats>(STATS).remove(table.id);
+    this.endStream(tx, table, now);
+  }
+
+  /** Removes a deleted table's items, index entries and kept changes, in batches. */
+  private async dropData(table: TableRecord): Promise<void> {
     await this.removeRange(this.items, prefixRange([table.id]));
     await this.removeRange(this.indexes, prefixRange([table.id]));
     await this.dropHistory(table);

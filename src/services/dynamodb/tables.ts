@@ -126,6 +126,8 @@ export interface ReplicaRecord {
   creatingUntil?: number;
   /** The region whose table it was copied from, and when: that table cannot be deleted for 24 hours. */
   source?: { region: string; at: number };
+  /** Set until the copy of its items is done (a copy a stop cut short is finished at start). */
+  seeding?: true;
 }
 
 /** UpdateContributorInsights's setting for a table or one of its global indexes. */
@@ -283,7 +285,7 @@ export function replicaDescriptions(table: TableRecord, members: readonly TableR
   for (const replica of table.replicas ?? []) {
     if (replica.tableId === table.id) continue;
     const member = members.find((m) => m.id === replica.tableId);
-    const creating = replica.creatingUntil !== undefined && now < replica.creatingUntil;
+    const creating = replica.seeding || (replica.creatingUntil !== undefined && now < replica.creatingUntil);
     out.push({
       RegionName: replica.region,
       ReplicaStatus: creating ? "CREATING" : "ACTIVE",

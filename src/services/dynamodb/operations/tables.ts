@@ -11,7 +11,7 @@ import { ddbErrors } from "../errors.js";
 import { canonicalPolicy } from "../resource-policy.js";
 import { describedTable, onTable, tableScope, type DynamoDeps, type TableScope } from "../operation.js";
 import { checkedTags } from "./tags.js";
-import { alreadyTables, changedReplica, checkMemberDeletion, planReplicaUpdates, replicaRecord, WRITE_CAPACITY_NOT_SCALED } from "../replicas.js";
+import { alreadyTables, changedReplica, checkMemberDeletion, checkReplicaRemoval, planReplicaUpdates, replicaRecord, WRITE_CAPACITY_NOT_SCALED } from "../replicas.js";
 import {
   asksWarm,
   changesAsked,
@@ -89,6 +89,9 @@ export function newTableRecord(input: CreateTableInput, scope: TableScope, now: 
 
 
 
+/** DeleteTable of a table protected against deletion. */
+const PROTECTED = () => ddbErrors.validation("Resource cannot be deleted as it is currently protected against deletion. Disable deletion protection first.");
+
 /** The UpdateTable changes a global table makes in every replica; the others (encryption, table class, deletion protection) stay with one region's table. */
 const SHARED_CHANGES: ReadonlySet<string> = new Set(["BillingMode", "ProvisionedThroughput", "GlobalSecondaryIndexUpdates", "OnDemandThroughput", "WarmThroughput"]);
 
@@ -144,20 +147,17 @@ export function tableOperations(deps: DynamoDeps): OperationTable {
       authorize: onTable("DeleteTable"),
       async handle(input, ctx) {
         const table = describedTable(deps, input.TableName, ctx);
-        if (table.deletionProtection) {
-          throw ddbErrors.validation("Resource cannot be deleted as it is currently protected against deletion. Disable deletion protection first.");
-        }
         const description = deletionDescription(describe(table, ctx, "DELETING"));
         const now = ctx.now().getTime();
-        if (table.replicas) checkMemberDeletion(table, table.region, now);
+        // Checked again on the table as it stands when it goes (it may have become a global table's member since).
+        const check = (current: TableRecord) => {
+          if (current.deletionProtection) throw PROTECTED();
+          if (current.replicas) checkMemberDeletion(current, current.region, now);
+        };
+        check(table);
         // Under point-in-time recovery, DynamoDB keeps a SYSTEM backup of the table as it stood.
         if (table.pitr) deps.keepDeleted?.(table, now);
-        if (table.replicas) {
-          // A global table's member leaves the group as it goes.
-          await store.removeReplica(table, table.region, now);
-        } else {
-          await store.deleteTable(table, now);
-        }
+        await store.deleteTable(table, now, check);
         return { TableDescription: description };
       },
     }),
@@ -182,18 +182,16 @@ export function tableOperations(deps: DynamoDeps): OperationTable {
           return { TableDescription: await updateReplicas(table, input, ctx, now) };
         }
         const changes = planUpdate(table, input, now);
-        const updated = await store.updateTable(table, now, (current) => keepWarm(current, changes.apply(current)));
-        if (!updated) throw ddbErrors.tableNotFound(table.name);
-        for (const index of changes.created) await store.backfillIndex(updated, index, now);
-        for (const name of changes.deleted) await store.dropIndex(updated, name);
-        // A global table's capacity settings and indexes change in every replica.
-        if (asked.every((member) => SHARED_CHANGES.has(member))) {
-          for (const member of store.replicasOf(updated)) {
-            const next = await store.updateTable(member, now, (current) => keepWarm(current, changes.apply(current)));
-            if (!next) continue;
-            for (const index of changes.created) await store.backfillIndex(next, index, now);
-            for (const name of changes.deleted) await store.dropIndex(next, name);
-          }
+        const change = (current: TableRecord) => keepWarm(current, changes.apply(current));
+        // A global table's capacity settings and indexes change in every replica, in one transaction.
+        const shared = asked.every((member) => SHARED_CHANGES.has(member));
+        const records = shared ? await store.updateGroup(table, now, change) : [await store.updateTable(table, now, change)];
+        const updated = records?.[0];
+        if (!records || !updated) throw ddbErrors.tableNotFound(table.name);
+        for (const record of records) {
+          if (!record) continue;
+          for (const index of changes.created) await store.backfillIndex(record, index, now);
+          for (const name of changes.deleted) await store.dropIndex(record, name);
         }
         // A warm throughput increase leaves the table ACTIVE; every other change answers UPDATING.
         const description = answerAsUpdating(table, input, describe(updated, ctx, changes.warmOnly ? undefined : "UPDATING"));
@@ -247,9 +245,9 @@ export function tableOperations(deps: DynamoDeps): OperationTable {
       );
       if (added === undefined) throw ddbErrors.tableNotFound(table.name);
       if (added === "taken") throw alreadyTables(table.name);
-      await store.seedReplica(added.table, added.replica, now);
+      await store.fillReplica(added.table, added.replica, now);
       const description = describe(added.table, ctx, "UPDATING");
-      description.Replicas = (description.Replicas as Record<string, unknown>[]).map((r) =>
+      description.Replicas = ((description.Replicas ?? []) as Record<string, unknown>[]).map((r) =>
         r.RegionName === plan.action.RegionName ? { ...r, ReplicaStatus: "CREATING" } : r,
       );
       return description;
@@ -257,7 +255,7 @@ export function tableOperations(deps: DynamoDeps): OperationTable {
     if (plan.kind === "delete") {
       // The answer shows the group as the removal starts.
       const description = describe(table, ctx, "UPDATING");
-      const removed = await store.removeReplica(table, plan.region, now);
+      const removed = await store.removeReplica(table, plan.region, now, (member) => checkReplicaRemoval(table, member, now));
       if (removed === undefined) throw ddbErrors.tableNotFound(table.name);
       return description;
     }
@@ -269,7 +267,7 @@ export function tableOperations(deps: DynamoDeps): OperationTable {
     }
     const description = describe(updated, ctx, "UPDATING");
     const changed = new Set(plan.actions.map((a) => a.RegionName));
-    description.Replicas = (description.Replicas as Record<string, unknown>[]).map((r) =>
+    description.Replicas = ((description.Replicas ?? []) as Record<string, unknown>[]).map((r) =>
       changed.has(r.RegionName as string) ? { ...r, ReplicaStatus: "UPDATING" } : r,
     );
     return description;

@@ -148,12 +148,10 @@ export function tagOperations(deps: DynamoDeps): OperationTable {
           throw ddbErrors.validation("Time to live has been modified multiple times within a fixed interval");
         }
         // A global table's replicas share their time to live.
-        for (const member of [table, ...store.replicasOf(table)]) {
-          await store.updateTable(member, now, (current) => ({
-            ...current,
-            ttl: { attributeName: spec.AttributeName, enabled: spec.Enabled, changedAt: now },
-          }));
-        }
+        await store.updateGroup(table, now, (current) => ({
+          ...current,
+          ttl: { attributeName: spec.AttributeName, enabled: spec.Enabled, changedAt: now },
+        }));
         return { TimeToLiveSpecification: spec };
       },
     }),
