@@ -32,6 +32,13 @@ export interface Principal {
    */
   sessionPolicy?: string;
   sessionPolicyArns?: readonly string[];
+  /**
+   * The identity provider a web-identity caller comes through (an OIDC
+   * provider's ARN, or `accounts.google.com`...): the `Federated`
+   * principal a role's trust policy names, while its
+   * AssumeRoleWithWebIdentity is judged.
+   */
+  federated?: string;
 }
 
 export interface KnownCredentials {

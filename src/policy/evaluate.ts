@@ -263,6 +263,7 @@ function applies(c: CompiledStatement, facts: RequestFacts, action: string, reso
  */
 export function principalMatches(spec: PrincipalSpec, principal: Principal, accountDelegates = false, roleReachesSessions = true): boolean {
   if (spec === "*") return true;
+  if (principal.federated !== undefined && (spec.Federated ?? []).includes(principal.federated)) return true;
   for (const id of spec.AWS ?? []) {
     if (id === "*") return true;
     if (principal.type === "anonymous") continue;

@@ -31,7 +31,11 @@ export class ServiceRouter {
       for (const prefix of service.targetPrefixes ?? []) this.byTarget.set(prefix, service);
     }
     this.preflightTarget = services.find((service) => service.targetPrefixes?.length);
+    this.unsignedQueries = services.find((service) => service.takesUnsignedQueries);
   }
+
+  /** The query service that answers unsigned calls (STS's AssumeRoleWithWebIdentity). */
+  private readonly unsignedQueries: ServiceDefinition | undefined;
 
   /** The JSON service that answers preflights of calls naming an X-Amz-Target. */
   private readonly preflightTarget: ServiceDefinition | undefined;
@@ -61,6 +65,11 @@ export class ServiceRouter {
       if (service) return { service };
       if (scope !== "") return { service: this.fallback, unsupported: scope };
     }
+    // An unsigned query call (an `Action` in a form posted to `/`, or in the query) is no S3 request: S3 has no
+    // operation at the root but ListBuckets, and no form of that type. STS takes the ones that need no signature.
+    if (scope === undefined && this.unsignedQueries && path === "/" && headers.authorization === undefined && isQueryCall(headers, rawQuery, method)) {
+      return { service: this.unsignedQueries };
+    }
     return { service: this.fallback };
   }
 
@@ -68,6 +77,12 @@ export class ServiceRouter {
   bySigning(name: string): ServiceDefinition | undefined {
     return this.bySigningName.get(name);
   }
+}
+
+/** A query-protocol call: a form POST, or an `Action` named in the query string. */
+function isQueryCall(headers: IncomingHttpHeaders, rawQuery: string, method: string | undefined): boolean {
+  if (method === "POST") return /^application\/x-www-form-urlencoded\b/i.test(String(headers["content-type"] ?? ""));
+  return /(^|&)Action=/.test(rawQuery);
 }
 
 function asksForTarget(headers: IncomingHttpHeaders): boolean {

@@ -188,8 +188,10 @@ export interface ServiceDefinition {
   /** `X-Amz-Target` prefixes that route here (json protocols). */
   targetPrefixes?: readonly string[];
   dialect: AuthDialect;
-  /** Unsigned requests may reach operations (S3 public objects). */
+  /** Unsigned requests may reach operations (S3 public objects, STS's AssumeRoleWithWebIdentity). */
   allowAnonymous?: boolean;
+  /** Unsigned form posts and `Action=` queries to `/` come here (STS: the only query service with unsigned calls). */
+  takesUnsignedQueries?: boolean;
   /** Signature version 2 accepted (S3). */
   allowV2?: boolean;
   /** A new request id in the service's own form; by default S3's, 16 upper-case hex digits. */

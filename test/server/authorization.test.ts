@@ -13,9 +13,12 @@ import { openStorage } from "../../src/storage/index.js";
 import { builtinServices } from "../../src/services/index.js";
 import { rejectsWith, startCloud } from "../support/nimbus.js";
 
-/** Operations any valid caller may make, as on AWS. */
-/** Operations open to any signed caller: who they are, or (DeleteObjects) decided key by key in the handler. */
-const OPEN_OPERATIONS = new Set(["sts.GetCallerIdentity", "sts.GetSessionToken", "s3.DeleteObjects"]);
+/**
+ * Operations open to any signed caller: who they are, or (DeleteObjects)
+ * decided key by key in the handler; and AssumeRoleWithWebIdentity, made
+ * unsigned, which the role's trust policy decides in the handler.
+ */
+const OPEN_OPERATIONS = new Set(["sts.GetCallerIdentity", "sts.GetSessionToken", "s3.DeleteObjects", "sts.AssumeRoleWithWebIdentity"]);
 
 describe("authorization declarations", () => {
   it("every operation names at least one `service:Action` on a resource", async () => {

@@ -1,10 +1,13 @@
 /**
- * STS's runtime: GetCallerIdentity, AssumeRole (the role's trust policy
- * decides; temporary ASIA… keys with a session token that expire, limited
- * by the session policies given), GetSessionToken and GetAccessKeyInfo. Temporary keys go where authentication reads keys.
+ * STS's runtime: GetCallerIdentity, AssumeRole and AssumeRoleWithWebIdentity
+ * (the role's trust policy decides; temporary ASIA… keys with a session
+ * token that expire, limited by the session policies given),
+ * GetSessionToken and GetAccessKeyInfo. Temporary keys go where
+ * authentication reads keys.
  */
 import { secureTransport } from "../../server/authorize.js";
 import { lenientPrincipal } from "../../auth/credentials.js";
+import { missingAuthentication } from "../../auth/errors.js";
 import { ACCESS_KEYS_STORE, type AccessKeyRecord } from "../../auth/stored-keys.js";
 import type { Principal } from "../../auth/types.js";
 import { parsePolicy } from "../../policy/document.js";
@@ -17,8 +20,9 @@ import type { RequestContext } from "../../server/context.js";
 import { AwsError } from "../../server/errors.js";
 import { defineOperation, type ServiceEnvironment, type ServiceRuntime } from "../../server/service.js";
 import { newSecretAccessKey, newSessionToken, newTemporaryKeyId } from "../iam/ids.js";
+import { OIDC_PROVIDERS_STORE } from "../iam/operations/oidc-providers.js";
 import { roleArn } from "../iam/operations/roles.js";
-import { IamStore } from "../iam/store.js";
+import { IamStore, type RoleRecord } from "../iam/store.js";
 
 interface AssumeRoleInput {
   RoleArn: string;
@@ -81,7 +85,7 @@ const invalidParameter = (message: string) => new AwsError("InvalidParameterValu
  * their share of the packed limit, approximated from their plain size
  * against the 2,048-character limit at AWS's typical 2:1 packing.
  */
-function packedPolicySize(input: AssumeRoleInput): number | undefined {
+function packedPolicySize(input: Pick<AssumeRoleInput, "Policy" | "PolicyArns" | "Tags">): number | undefined {
   if (input.Policy === undefined && input.PolicyArns === undefined && input.Tags === undefined) return undefined;
   const size = (input.Policy?.length ?? 0) + JSON.stringify(input.PolicyArns ?? []).length + JSON.stringify(input.Tags ?? []).length;
   return Math.max(1, Math.ceil((size * 100) / 2048 / 2));
@@ -89,9 +93,51 @@ function packedPolicySize(input: AssumeRoleInput): number | undefined {
 
 const invalid = (message: string) => new AwsError("ValidationError", message, 400);
 
+/** The STS calls made without AWS credentials. */
+const UNSIGNED_CALLS: ReadonlySet<string> = new Set(["AssumeRoleWithWebIdentity", "AssumeRoleWithSAML"]);
+
+/** Issuers whose tokens STS takes with no OIDC provider in IAM: the trust policy names them as they are. */
+const BUILT_IN_PROVIDERS: ReadonlySet<string> = new Set(["accounts.google.com", "cognito-identity.amazonaws.com"]);
+
+interface WebIdentityInput {
+  RoleArn: string;
+  RoleSessionName: string;
+  WebIdentityToken: string;
+  ProviderId?: string;
+  PolicyArns?: { arn?: string }[];
+  Policy?: string;
+  DurationSeconds?: number;
+}
+
+const invalidIdentityToken = (message: string) => new AwsError("InvalidIdentityToken", message, 400);
+
+/**
+ * The claims of an OpenID Connect ID token (a JWT): its issuer and
+ * audiences, its expiry, and the rest as they are. The signature is not
+ * checked: that takes the issuer's published keys, which a cloud run
+ * offline cannot fetch.
+ */
+function jwtClaims(token: string): { iss: string; aud: string[]; exp?: number; raw: Record<string, unknown> } {
+  const notJwt = () => invalidIdentityToken("The ID Token provided is not a valid JWT. (You may see this error if you sent an Access Token)");
+  const parts = token.split(".");
+  if (parts.length !== 3) throw notJwt();
+  let raw: unknown;
+  try {
+    raw = JSON.parse(Buffer.from(parts[1]!, "base64url").toString("utf8"));
+  } catch {
+    throw notJwt();
+  }
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) throw notJwt();
+  const claims = raw as Record<string, unknown>;
+  if (typeof claims.iss !== "string") throw notJwt();
+  const aud = typeof claims.aud === "string" ? [claims.aud] : Array.isArray(claims.aud) ? claims.aud.filter((a): a is string => typeof a === "string") : [];
+  return { iss: claims.iss, aud, ...(typeof claims.exp === "number" ? { exp: claims.exp } : {}), raw: claims };
+}
+
 export function createStsRuntime(env: ServiceEnvironment): ServiceRuntime {
   const model = loadModel("sts");
   const iam = new IamStore(env.kv);
+  const oidcProviders = env.kv.store<{ clientIds: string[] }>(OIDC_PROVIDERS_STORE);
   const keys = env.kv.store<AccessKeyRecord>(ACCESS_KEYS_STORE);
 
   async function issue(ctx: RequestContext, principal: Principal, seconds: number) {
@@ -150,22 +196,65 @@ export function createStsRuntime(env: ServiceEnvironment): ServiceRuntime {
           // own half (its identity policy) is the authorizer's to check, in strict mode.
           const decision = evaluate(facts, [], [trust], { rootAllowed: false, crossAccount: role.accountId !== ctx.principal.accountId, identityTrusted: true });
           if (decision.kind !== "allow") throw refused();
-          const session = input.RoleSessionName;
-          const sessionPolicyArns = input.PolicyArns?.map((p) => p.arn ?? "");
-          const principal: Principal = {
-            type: "assumed-role",
-            accountId: role.accountId,
-            arn: `arn:aws:sts::${role.accountId}:assumed-role/${role.roleName}/${session}`,
-            userId: `${role.roleId}:${session}`,
-            roleArn: roleArn(role),
-            ...(transitiveTags ? { transitiveTags } : {}),
-            ...(input.Policy !== undefined ? { sessionPolicy: input.Policy } : {}),
-            ...(sessionPolicyArns && sessionPolicyArns.length > 0 ? { sessionPolicyArns } : {}),
-          };
+          const principal = roleSession(role, input, transitiveTags);
           return {
             Credentials: await issue(ctx, principal, duration),
             AssumedRoleUser: { AssumedRoleId: principal.userId, Arn: principal.arn },
             PackedPolicySize: packedPolicySize(input),
+          };
+        },
+      }),
+
+      AssumeRoleWithWebIdentity: defineOperation<WebIdentityInput>({
+        // Called without AWS credentials: the role's trust policy decides, on the token's provider and claims.
+        authorize: () => [],
+        async handle(input, ctx) {
+          if (!isArn(input.RoleArn)) throw invalid(`${input.RoleArn} is invalid`);
+          if (input.Policy !== undefined) parsePolicy(input.Policy, "identity");
+          for (const { arn } of input.PolicyArns ?? []) if (arn === undefined || !isArn(arn)) throw invalid(`${arn} is invalid`);
+          if (input.ProviderId !== undefined) {
+            throw new AwsError("NotImplemented", "OAuth 2.0 access tokens (ProviderId) are not supported by Nimbus yet: it takes OpenID Connect ID tokens.", 501);
+          }
+          const claims = jwtClaims(input.WebIdentityToken);
+          const refused = () => new AwsError("AccessDenied", "Not authorized to perform sts:AssumeRoleWithWebIdentity", 403);
+          const match = /^arn:aws:iam::(\d{12}):role\/(?:.*\/)?([^/]+)$/.exec(input.RoleArn);
+          const role = match ? iam.role(match[1]!, match[2]!) : undefined;
+          if (!role || roleArn(role) !== input.RoleArn) throw refused();
+          const issuer = claims.iss.replace(/^https:\/\//, "");
+          // Google's and Cognito's tokens need no provider in IAM; any other issuer must be one of the account's OIDC providers.
+          let federated = issuer;
+          if (!BUILT_IN_PROVIDERS.has(issuer)) {
+            federated = `arn:aws:iam::${role.accountId}:oidc-provider/${issuer}`;
+            const provider = oidcProviders.get([role.accountId, federated]);
+            if (!provider) throw invalidIdentityToken(`No OpenIDConnect provider found in your account for ${claims.iss}`);
+            if (!claims.aud.some((aud) => provider.clientIds.includes(aud))) throw invalidIdentityToken("Incorrect token audience");
+          }
+          const now = Math.floor(ctx.now().getTime() / 1000);
+          if (claims.exp !== undefined && claims.exp <= now) {
+            throw new AwsError("ExpiredTokenException", `Token expired: current date/time ${now} must be before the expiration date/time${claims.exp}`, 400);
+          }
+          const duration = input.DurationSeconds ?? 3600;
+          if (duration > role.maxSessionDuration) throw invalid("The requested DurationSeconds exceeds the MaxSessionDuration set for this role.");
+          const caller: Principal = { type: "anonymous", accountId: "", arn: "*", userId: "", federated };
+          const keysOf = globalContextKeys(caller, { now: ctx.now(), sourceIp: ctx.sourceIp, secure: secureTransport(ctx.sourceIp), region: ctx.region });
+          keysOf.set("aws:federatedprovider", federated);
+          keysOf.set("sts:rolesessionname", input.RoleSessionName);
+          keysOf.set(`${issuer.toLowerCase()}:aud`, claims.aud);
+          for (const claim of ["sub", "amr", "azp", "email", "oaud"] as const) {
+            const value = claims.raw[claim];
+            if (typeof value === "string" || (Array.isArray(value) && value.every((v) => typeof v === "string"))) keysOf.set(`${issuer.toLowerCase()}:${claim}`, value as string | string[]);
+          }
+          const trust = { name: `trust policy of role ${role.roleName}`, document: parseStored(role.assumeRolePolicy, "trust") };
+          const facts = { principal: caller, action: "sts:AssumeRoleWithWebIdentity", resource: input.RoleArn, keys: keysOf };
+          if (evaluate(facts, [], [trust], { rootAllowed: false, crossAccount: false, identityTrusted: true }).kind !== "allow") throw refused();
+          const principal = roleSession(role, input, undefined);
+          return {
+            Credentials: await issue(ctx, principal, duration),
+            SubjectFromWebIdentityToken: typeof claims.raw.sub === "string" ? claims.raw.sub : undefined,
+            AssumedRoleUser: { AssumedRoleId: principal.userId, Arn: principal.arn },
+            PackedPolicySize: packedPolicySize(input),
+            Provider: claims.iss,
+            Audience: typeof claims.raw.azp === "string" ? claims.raw.azp : claims.aud[0],
           };
         },
       }),
@@ -188,13 +277,35 @@ export function createStsRuntime(env: ServiceEnvironment): ServiceRuntime {
         },
       }),
     },
-    validate(op, input) {
+    validate(op, input, ctx) {
+      // Only the calls that take no AWS credentials may come unsigned.
+      if (ctx.principal.type === "anonymous" && !UNSIGNED_CALLS.has(op.name)) throw missingAuthentication("query");
       const problems = validateInput(model, op, input);
       if (problems.length > 0) throw invalid(formatValidationMessage(problems));
     },
     responseHeaders: (requestId) => ({ "x-amzn-requestid": requestId }),
     reset: async () => {},
     close: async () => {},
+  };
+}
+
+/** A session of `role` named as asked, with the session policies and transitive tags it carries. */
+function roleSession(
+  role: RoleRecord,
+  input: { RoleSessionName: string; Policy?: string; PolicyArns?: { arn?: string }[] },
+  transitiveTags: Principal["transitiveTags"],
+): Principal {
+  const session = input.RoleSessionName;
+  const sessionPolicyArns = input.PolicyArns?.map((p) => p.arn ?? "");
+  return {
+    type: "assumed-role",
+    accountId: role.accountId,
+    arn: `arn:aws:sts::${role.accountId}:assumed-role/${role.roleName}/${session}`,
+    userId: `${role.roleId}:${session}`,
+    roleArn: roleArn(role),
+    ...(transitiveTags ? { transitiveTags } : {}),
+    ...(input.Policy !== undefined ? { sessionPolicy: input.Policy } : {}),
+    ...(sessionPolicyArns && sessionPolicyArns.length > 0 ? { sessionPolicyArns } : {}),
   };
 }
 
