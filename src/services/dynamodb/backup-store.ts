@@ -238,6 +238,14 @@ export class BackupStore {
     }
   }
 
+  /** Deletes the SYSTEM backups past their expiry. */
+  async dropExpired(now: number): Promise<void> {
+    for (const { value } of [...this.backups.range()]) {
+      if (this.closing) return;
+      if (value.system && value.system.expiresAt <= now) await this.deleteBackup(value);
+    }
+  }
+
   /** Drops what copies interrupted by a stop left behind; called once, as the service loads. */
   dropUnfinished(): Promise<void> {
     // Read before any await: copies begun after this call are not this call's to drop.

@@ -213,7 +213,8 @@ export class ExportStore {
     const endTime = Math.max(this.now(), record.startTime + 1);
     const summary = Buffer.from(
       JSON.stringify({
-        version: "2020-06-30",
+        // Incremental exports' summaries are of a later version, with their period and view.
+        version: record.incremental ? "2023-08-01" : "2020-06-30",
         exportArn: record.arn,
         startTime: new Date(record.startTime).toISOString(),
         endTime: new Date(endTime).toISOString(),

@@ -19,6 +19,14 @@ describe("DynamoDB point-in-time history", () => {
     await store.createTable(table);
     await store.createTable(untracked);
     const put = (at: number, t = table, it = item("a", String(at))) => store.write(at, (w) => w.put(t, itemKey(t, it), it, w.get(itemKey(t, it))));
+    // A change whose request began before the last one committed is kept after it, at that one's time.
+    const late = tableRecord("late", "late-id", { pitr: { recoveryPeriodInDays: 2, since: NOW, historySince: NOW } });
+    await store.createTable(late);
+    await put(NOW + 10, late, item("x", "B"));
+    await put(NOW + 5, late, item("x", "C"));
+    assert.deepEqual([...store.changesAfter(late, NOW + 7).values()].map((u) => u.old), [undefined]);
+    assert.deepEqual(store.changesWithin(late, NOW, NOW + 11).map((c) => [c.old, c.new, c.at]), [[undefined, item("x", "C"), NOW + 10]]);
+    await store.dropHistory(late);
     await put(NOW + 1);
     await put(NOW + DAY);
     await put(NOW + 2 * DAY);
@@ -30,8 +38,11 @@ describe("DynamoDB point-in-time history", () => {
     assert.deepEqual(store.changesWithin(table, NOW, NOW + DAY + 1).map((c) => [c.old, c.new, c.at]), [[undefined, item("a", String(NOW + DAY)), NOW + DAY]]);
 
     await store.trimHistory(NOW + 3 * DAY + 10);
-    assert.deepEqual([...store.history.range()].map((e) => (e.key as number[])[1]), [NOW + 2 * DAY], "changes older than two days go");
-    await store.dropHistory(table);
+    assert.deepEqual([...store.history.range()].map((e) => e.value.at), [NOW + 2 * DAY], "changes older than two days go");
+    // Turning recovery off drops only that period's history.
+    await store.dropHistory(table, NOW - 1);
+    assert.equal([...store.history.range()].length, 1);
+    await store.dropHistory(table, NOW);
     assert.equal([...store.history.range()].length, 0);
   });
 });

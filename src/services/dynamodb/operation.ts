@@ -19,8 +19,6 @@ export interface DynamoDeps {
   ttl: TtlSweeper;
   /** The users and roles a resource-based policy may name. */
   principals?: PrincipalDirectory;
-  /** Takes the SYSTEM backup of a table about to be deleted under point-in-time recovery (its items as they stand at the call). */
-  keepDeleted?: (table: TableRecord, now: number) => void;
 }
 
 export interface TableScope {

@@ -61,11 +61,17 @@ export async function createDynamoRuntime(env: ServiceEnvironment): Promise<Serv
   // A new replica's copy that a stop cut short is finished.
   void store.resumeSeeding(env.now().getTime()).catch((error: unknown) => env.log?.("error", "dynamodb: finishing replica copies failed", error));
   const backups = new BackupStore(store);
-  deps.keepDeleted = (table, now) => {
-    backups.createBackup(deletedTableBackup(table, now)).catch((error: unknown) => env.log?.("error", `dynamodb: the system backup of deleted table ${table.name} failed`, error));
+  // A table deleted under point-in-time recovery leaves a SYSTEM backup of its items as they stood.
+  store.onDeleted = async (table, at) => {
+    if (table.pitr) await backups.createBackup(deletedTableBackup(table, at));
   };
   // A backup or restore cut short by a stop left a partial copy behind; its caller got no answer.
   void backups.dropUnfinished().catch((error: unknown) => env.log?.("warn", "dynamodb: dropping unfinished backup copies failed", error));
+  // Deletes a stop cut short are finished (their SYSTEM backups made first), after the partial copies are marked for dropping.
+  void store.finishDeletes().catch((error: unknown) => env.log?.("error", "dynamodb: finishing table deletes failed", error));
+  // SYSTEM backups go 35 days after their table.
+  const expiry = setInterval(() => void backups.dropExpired(env.now().getTime()).catch(() => {}), 10 * 60 * 1000);
+  expiry.unref();
   // Exports write into S3, loaded when the first export needs it.
   const exports = new ExportStore(store, async () => (await env.peer?.("s3"))?.sharedObjects, () => env.now().getTime());
 
@@ -110,6 +116,7 @@ export async function createDynamoRuntime(env: ServiceEnvironment): Promise<Serv
       await imports.ledger.interrupt();
     },
     close: async () => {
+      clearInterval(expiry);
       await exports.ledger.close();
       await imports.ledger.close();
       await backups.close();

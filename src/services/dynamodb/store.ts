@@ -23,6 +23,14 @@ const STREAMS = "dynamodb.streams";
 const STREAM_RECORDS = "dynamodb.stream-records";
 const TOKENS = "dynamodb.tokens";
 const HISTORY = "dynamodb.history";
+const DELETED = "dynamodb.deleted-tables";
+
+/** A table whose record is deleted and whose items are not all gone yet; `kept` once onDeleted has run. */
+interface DeletedTable {
+  table: TableRecord;
+  at: number;
+  kept?: boolean;
+}
 
 /** DynamoDB Streams keeps a record 24 hours, and a stream 24 hours after it ends. */
 export const STREAM_RETENTION_MS = 24 * 60 * 60 * 1000;
@@ -60,12 +68,15 @@ export interface StreamRecordStored {
 }
 
 /**
- * One change to an item of a table under point-in-time recovery, kept
- * under [table id, time, the table's change count] for the recovery
- * window: the item's storage key without the table's id, and the item
- * before and after (absent: there was none).
+ * One change to an item of a table under point-in-time recovery, kept for
+ * the recovery window under [table id, when recovery was turned on, the
+ * table's change count]: in the order changes commit, each recovery
+ * period apart. When it was made (never before the change before it), the
+ * item's storage key without the table's id, and the item before and
+ * after (absent: there was none).
  */
 export interface ChangeRecord {
+  at: number;
   key: (string | number)[];
   old?: Item;
   new?: Item;
@@ -93,6 +104,7 @@ export class DynamoStore {
   readonly streamRecords: KvStore<StreamRecordStored>;
   readonly tokens: KvStore<TokenRecord>;
   readonly history: KvStore<ChangeRecord>;
+  private readonly deleted: KvStore<DeletedTable>;
 
   constructor(readonly kv: KvEnvironment) {
     this.tables = kv.store<TableRecord>(TABLES);
@@ -103,6 +115,7 @@ export class DynamoStore {
     this.streamRecords = kv.store<StreamRecordStored>(STREAM_RECORDS);
     this.tokens = kv.store<TokenRecord>(TOKENS);
     this.history = kv.store<ChangeRecord>(HISTORY);
+    this.deleted = kv.store<DeletedTable>(DELETED);
   }
 
   // ── tables ──────────────────────────────────────────────────────────
@@ -455,13 +468,33 @@ export class DynamoStore {
     tx.store<TableRecord>(TABLES).remove([table.accountId, table.region, table.name]);
     tx.store<TableStats>(STATS).remove(table.id);
     this.endStream(tx, table, now);
+    // Its items go after the commit: the mark has them finished after a stop.
+    tx.store<DeletedTable>(DELETED).put(table.id, { table, at: now });
   }
 
-  /** Removes a deleted table's items, index entries and kept changes, in batches. */
+  /**
+   * What is done with a deleted table's items before they go, once its
+   * record has: the SYSTEM backup of a table under point-in-time recovery
+   * (set by the runtime). The items are then as they stood at the delete.
+   */
+  onDeleted?: (table: TableRecord, at: number) => Promise<void>;
+
+  /** Keeps what `onDeleted` keeps of a deleted table (once), then removes its items, index entries and kept changes. */
   private async dropData(table: TableRecord): Promise<void> {
+    const mark = this.deleted.get(table.id);
+    if (mark && !mark.kept) {
+      await this.onDeleted?.(table, mark.at);
+      await this.deleted.transaction((tx) => tx.put(table.id, { ...mark, kept: true }));
+    }
     await this.removeRange(this.items, prefixRange([table.id]));
     await this.removeRange(this.indexes, prefixRange([table.id]));
     await this.dropHistory(table);
+    await this.deleted.transaction((tx) => tx.remove(table.id));
+  }
+
+  /** Finishes the deletes a stop cut short: what is kept of each, then its items. */
+  async finishDeletes(): Promise<void> {
+    for (const { value } of [...this.deleted.range()]) await this.dropData(value.table);
   }
 
   /** Removes every entry of a range, a thousand per transaction. */
@@ -527,6 +560,16 @@ export class DynamoStore {
   // ── point-in-time history ───────────────────────────────────────────
 
   /**
+   * A table's kept changes in the order they committed, newest first, from
+   * the current recovery period's history only (see ChangeRecord).
+   */
+  private *newestChanges(table: TableRecord): Iterable<ChangeRecord> {
+    const epoch = table.pitr?.historySince;
+    if (epoch === undefined) return;
+    for (const { value } of this.history.range({ ...prefixRange([table.id, epoch]), reverse: true })) yield value;
+  }
+
+  /**
    * The items of `table` that changed after `at`, each with what it was at
    * `at` (undefined: it did not exist), by storage key (JSON). Read at once:
    * taken in the same synchronous turn as a snapshot of the items, the two
@@ -534,10 +577,11 @@ export class DynamoStore {
    */
   changesAfter(table: TableRecord, at: number): Map<string, { key: StorageKey; old: Item | undefined }> {
     const undo = new Map<string, { key: StorageKey; old: Item | undefined }>();
-    for (const { value } of this.history.range({ start: [table.id, Math.floor(at) + 1], end: prefixRange([table.id]).end })) {
-      const key: StorageKey = [table.id, ...value.key];
-      const id = JSON.stringify(key);
-      if (!undo.has(id)) undo.set(id, { key, old: value.old });
+    // Newest first: an item's earliest change after `at` is the last met, and its old image wins.
+    for (const change of this.newestChanges(table)) {
+      if (change.at <= at) break;
+      const key: StorageKey = [table.id, ...change.key];
+      undo.set(JSON.stringify(key), { key, old: change.old });
     }
     return undo;
   }
@@ -550,25 +594,23 @@ export class DynamoStore {
    */
   changesWithin(table: TableRecord, from: number, to: number): ItemChange[] {
     const changes = new Map<string, ItemChange>();
-    for (const { key, value } of this.history.range({ start: [table.id, Math.ceil(from)], end: [table.id, Math.ceil(to)] })) {
-      const id = JSON.stringify(value.key);
-      const at = (key as [string, number, number])[1];
+    // Newest first: an item's first entry met is its last change, and each older one brings the image before it.
+    for (const change of this.newestChanges(table)) {
+      if (change.at >= to) continue;
+      if (change.at < from) break;
+      const id = JSON.stringify(change.key);
       const seen = changes.get(id);
-      if (seen) {
-        seen.new = value.new;
-        seen.at = at;
-      } else {
-        changes.set(id, { key: [table.id, ...value.key], old: value.old, new: value.new, at });
-      }
+      if (seen) seen.old = change.old;
+      else changes.set(id, { key: [table.id, ...change.key], old: change.old, new: change.new, at: change.at });
     }
-    return [...changes.values()].filter((change) => change.old !== undefined || change.new !== undefined);
+    return [...changes.values()].filter((change) => change.old !== undefined || change.new !== undefined).reverse();
   }
 
   private historyTrimmedAt = 0;
 
-  /** Drops a table's kept changes: its recovery was turned off, or it is gone. */
-  async dropHistory(table: TableRecord): Promise<void> {
-    await this.removeRange(this.history, prefixRange([table.id]));
+  /** Drops a table's kept changes: all of them (it is gone), or one recovery period's (turned off). */
+  async dropHistory(table: TableRecord, epoch?: number): Promise<void> {
+    await this.removeRange(this.history, prefixRange(epoch === undefined ? [table.id] : [table.id, epoch]));
   }
 
   /** Drops the changes each table under point-in-time recovery keeps past its window. */
@@ -577,9 +619,22 @@ export class DynamoStore {
     if (now - this.historyTrimmedAt < 60_000) return;
     this.historyTrimmedAt = now;
     for (const { value: table } of [...this.tables.range()]) {
-      if (table.pitr?.historySince === undefined) continue;
-      const cutoff = now - table.pitr.recoveryPeriodInDays * 24 * 60 * 60 * 1000;
-      await this.removeRange(this.history, { start: prefixRange([table.id]).start, end: [table.id, Math.floor(cutoff)] });
+      const epoch = table.pitr?.historySince;
+      if (epoch === undefined) continue;
+      const cutoff = now - table.pitr!.recoveryPeriodInDays * 24 * 60 * 60 * 1000;
+      // Oldest first, a thousand at a time, until a change inside the window.
+      for (;;) {
+        const due: Key[] = [];
+        for (const { key, value } of this.history.range({ ...prefixRange([table.id, epoch]), limit: 1000 })) {
+          if (value.at >= cutoff) break;
+          due.push(key);
+        }
+        if (due.length === 0) break;
+        await this.history.transaction((tx) => {
+          for (const key of due) tx.remove(key);
+        });
+        if (due.length < 1000) break;
+      }
     }
   }
 
@@ -832,7 +887,9 @@ export class ItemWriter {
     const stats = this.statsTx.get(table.id) ?? emptyStats();
     stats.count += (item ? 1 : 0) - (old ? 1 : 0);
     stats.bytes += (item ? itemSize(item) : 0) - (old ? itemSize(old) : 0);
-    stats.changedAt = this.now;
+    // Never earlier than the last change: the history's times follow the order changes commit in.
+    const at = Math.max(this.now, stats.changedAt ?? 0);
+    stats.changedAt = at;
     for (const { index } of allIndexes(table)) {
       const s = stats.indexes[index.name] ?? { count: 0, bytes: 0 };
       const oldKey = old ? indexEntryKey(table, index, old) : undefined;
@@ -872,10 +929,10 @@ export class ItemWriter {
     // Point-in-time recovery keeps every change for its window: restores and exports of a past time undo what came after.
     if (table.pitr?.historySince !== undefined && streamed) {
       stats.changes = (stats.changes ?? 0) + 1;
-      const change: ChangeRecord = { key: key.slice(1) };
+      const change: ChangeRecord = { at, key: key.slice(1) };
       if (old) change.old = old;
       if (item) change.new = item;
-      this.historyTx.put([table.id, this.now, stats.changes], change);
+      this.historyTx.put([table.id, table.pitr.historySince, stats.changes], change);
     }
     this.statsTx.put(table.id, stats);
     return table;

@@ -153,7 +153,7 @@ export function backupOperations(deps: DynamoDeps, backups: BackupStore): Operat
         }));
         if (!updated) throw backupErrors.tableNotFound(table.name);
         // Recovery turned off forgets the window it had gathered.
-        if (!updated.pitr && table.pitr) await store.dropHistory(updated);
+        if (!updated.pitr && table.pitr?.historySince !== undefined) await store.dropHistory(updated, table.pitr.historySince);
         return { ContinuousBackupsDescription: continuousBackups(updated, now) };
       },
     }),

@@ -155,8 +155,7 @@ export function tableOperations(deps: DynamoDeps): OperationTable {
           if (current.replicas) checkMemberDeletion(current, current.region, now);
         };
         check(table);
-        // Under point-in-time recovery, DynamoDB keeps a SYSTEM backup of the table as it stood.
-        if (table.pitr) deps.keepDeleted?.(table, now);
+        // A table under point-in-time recovery leaves a SYSTEM backup of itself (the runtime's store.onDeleted).
         await store.deleteTable(table, now, check);
         return { TableDescription: description };
       },
