@@ -23,10 +23,13 @@ export interface Edge {
 export function createEdge(deps: PipelineDeps, internal: InternalApi): Edge {
   const server: Server = createServer({ maxHeaderSize: MAX_HEADER_BYTES, keepAliveTimeout: 65_000, requestTimeout: 0 });
   // Once closing, every answer still to be written closes its connection.
-  const state: EdgeState = { closing: false, send: answerBatch(deps) };
+  const state: EdgeState = { closing: false, working: 0, send: answerBatch(deps) };
 
   server.on("request", (req: IncomingMessage, res: ServerResponse) => {
-    handle(req, res, deps, internal, state).catch((error: unknown) => {
+    // Counted until settled: a request whose client went away may still be writing to storage.
+    state.working++;
+    handle(req, res, deps, internal, state).then(() => settled(state), (error: unknown) => {
+      settled(state);
       deps.log("error", "unhandled edge failure", error);
       if (!res.headersSent) {
         // Nothing of the answer that failed may go out with this one (a stale Content-Length would hang the client).
@@ -97,7 +100,9 @@ export function createEdge(deps: PipelineDeps, internal: InternalApi): Edge {
         const sweep = setInterval(() => server.closeIdleConnections(), 50);
         server.close(() => {
           clearInterval(sweep);
-          resolve();
+          // Connections are gone, but a handler whose client hung up may still run: storage closes after it.
+          if (state.working === 0) resolve();
+          else state.drained = resolve;
         });
         server.closeIdleConnections();
       });
@@ -105,8 +110,16 @@ export function createEdge(deps: PipelineDeps, internal: InternalApi): Edge {
   };
 }
 
+function settled(state: EdgeState): void {
+  if (--state.working === 0) state.drained?.();
+}
+
 interface EdgeState {
   closing: boolean;
+  /** Requests being handled, answered or not. */
+  working: number;
+  /** Called when the last of them settles, once closing waits for it. */
+  drained?: () => void;
   /** Ends an answer whose head is written, with its whole body (see answerBatch). */
   send: (res: ServerResponse, body: string | Buffer | undefined) => void;
 }

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { rm } from "node:fs/promises";
 import { describe, it } from "node:test";
 import { CreateBucketCommand, GetObjectCommand, ListBucketsCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { BatchWriteItemCommand, CreateTableCommand, DeleteTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { start } from "../../src/index.js";
 import { join } from "node:path";
 import { clientConfig, ROOT, spawnCloud, startCloud, tempDir } from "../support/nimbus.js";
@@ -90,6 +91,34 @@ describe("server lifecycle", () => {
       const exited = new Promise<number | null>((resolve) => child.process.once("exit", resolve));
       child.process.kill("SIGTERM");
       assert.equal(await exited, 0);
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it("finishes a request whose client hung up before it closes storage, and exits 0", async () => {
+    const dataDir = await tempDir();
+    try {
+      const child = await spawnCloud(["--data-dir", dataDir]);
+      const ddb = new DynamoDBClient({ ...clientConfig(child.endpoint), region: "us-east-1" });
+      await ddb.send(new CreateTableCommand({ TableName: "big", AttributeDefinitions: [{ AttributeName: "p", AttributeType: "S" }], KeySchema: [{ AttributeName: "p", KeyType: "HASH" }], BillingMode: "PAY_PER_REQUEST" }));
+      const load = async (worker: number) => {
+        for (let batch = worker; batch < 1200; batch += 8) {
+          const items = Array.from({ length: 25 }, (_, i) => ({ PutRequest: { Item: { p: { S: `${batch}-${i}` }, pad: { S: "x".repeat(200) } } } }));
+          await ddb.send(new BatchWriteItemCommand({ RequestItems: { big: items } }));
+        }
+      };
+      await Promise.all(Array.from({ length: 8 }, (_, worker) => load(worker)));
+      // DeleteTable removes the items after its answer is due; the caller goes away at once.
+      const abort = new AbortController();
+      const deleting = ddb.send(new DeleteTableCommand({ TableName: "big" }), { abortSignal: abort.signal }).catch(() => undefined);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      abort.abort();
+      await deleting;
+      ddb.destroy();
+      const exited = new Promise<number | null>((resolve) => child.process.once("exit", resolve));
+      child.process.kill("SIGINT");
+      assert.equal(await exited, 0, child.output());
     } finally {
       await rm(dataDir, { recursive: true, force: true });
     }
