@@ -100,7 +100,7 @@ describe("server lifecycle", () => {
     const dataDir = await tempDir();
     try {
       const child = await spawnCloud(["--data-dir", dataDir]);
-      const ddb = new DynamoDBClient({ ...clientConfig(child.endpoint), region: "us-east-1" });
+      const ddb = new DynamoDBClient({ endpoint: child.endpoint, region: "us-east-1", credentials: { accessKeyId: "test", secretAccessKey: "test" } });
       await ddb.send(new CreateTableCommand({ TableName: "big", AttributeDefinitions: [{ AttributeName: "p", AttributeType: "S" }], KeySchema: [{ AttributeName: "p", KeyType: "HASH" }], BillingMode: "PAY_PER_REQUEST" }));
       const load = async (worker: number) => {
         for (let batch = worker; batch < 1200; batch += 8) {

@@ -3,6 +3,7 @@
  * DeleteTable, DescribeLimits and DescribeEndpoints.
  */
 import { randomUUID } from "node:crypto";
+import { AwsError } from "../../../server/errors.js";
 import { managedKeyId } from "../../../util/ids.js";
 import { withoutIndexInsights } from "./insights.js";
 import type { RequestContext } from "../../../server/context.js";
@@ -175,6 +176,9 @@ export function tableOperations(deps: DynamoDeps): OperationTable {
         const table = describedTable(deps, input.TableName, ctx);
         const now = ctx.now().getTime();
         const asked = changesAsked(input);
+        if ((input as { GlobalTableWitnessUpdates?: unknown }).GlobalTableWitnessUpdates !== undefined) {
+          throw new AwsError("NotImplemented", "GlobalTableWitnessUpdates (multi-Region strong consistency witnesses) is not supported by Nimbus yet.", 501);
+        }
         if (input.ReplicaUpdates !== undefined) {
           const problem = checkUpdateTableChanges(input, asked);
           if (problem) throw ddbErrors.validation(problem);
