@@ -79,6 +79,17 @@ describe("DynamoDB validation conformance", () => {
     assert.equal(created.status, 200);
     await validation("PutItem", { TableName: "index-limits", Item: { a: { S: "1" }, g: { S: "x" }, r: { S: "r".repeat(1025) } } }, range);
     await validation("PutItem", { TableName: "index-limits", Item: { a: { S: "1" }, g: { S: "g".repeat(2049) }, r: { S: "r" } } }, "One or more parameter values were invalid: Size of hashkey has exceeded the maximum size limit of2048 bytes");
+    // The table's partition key as an index's sort key: within the partition key limit, over the sort key one (moto's test_key_length_exceptions).
+    const swapped = await call("CreateTable", {
+      TableName: "swapped-keys",
+      AttributeDefinitions: [{ AttributeName: "a", AttributeType: "S" }, { AttributeName: "s", AttributeType: "S" }],
+      KeySchema: [{ KeyType: "HASH", AttributeName: "a" }, { KeyType: "RANGE", AttributeName: "s" }],
+      GlobalSecondaryIndexes: [{ IndexName: "by-s", KeySchema: [{ AttributeName: "s", KeyType: "HASH" }, { AttributeName: "a", KeyType: "RANGE" }], Projection: { ProjectionType: "ALL" } }],
+      BillingMode: "PAY_PER_REQUEST",
+    });
+    assert.equal(swapped.status, 200);
+    await validation("PutItem", { TableName: "swapped-keys", Item: { a: { S: "y".repeat(1025) }, s: { S: "sk" } } }, range);
+    assert.equal((await call("PutItem", { TableName: "swapped-keys", Item: { a: { S: "y".repeat(1024) }, s: { S: "sk" } } })).status, 200);
   });
 
   it("refuses a null list element by its place, before writing anything", async () => {

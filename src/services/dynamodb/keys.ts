@@ -321,11 +321,16 @@ function checkTableKeys(table: TableRecord, item: Item, wording: KeyWording): vo
 function checkIndexKeys(table: TableRecord, item: Item, wording: KeyWording): void {
   const indexes = [...table.gsis, ...table.lsis].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const index of indexes) {
-    for (const { AttributeName } of index.keySchema) {
+    for (const { AttributeName, KeyType } of index.keySchema) {
       const value = item[AttributeName];
-      if (value === undefined || table.keySchema.some((k) => k.AttributeName === AttributeName)) continue;
+      if (value === undefined) continue;
       const type = attributeType(table, AttributeName);
       const scalar = scalarOf(value, type);
+      if (table.keySchema.some((k) => k.AttributeName === AttributeName)) {
+        // Checked as the table's key already; as an index's sort key it is held to the sort key limit as well.
+        if (KeyType === "RANGE" && scalar !== undefined) checkKeyBytes(keyBytes(scalar, type), false);
+        continue;
+      }
       if (scalar === undefined) {
         if (wording === "update") throw itemFault(ddbErrors.validation("The update expression attempted to update the secondary index key to unsupported type"));
         throw itemFault(
@@ -343,7 +348,7 @@ function checkIndexKeys(table: TableRecord, item: Item, wording: KeyWording): vo
         );
       }
       // An index key is held to the same size limits as the table's.
-      checkKeyBytes(keyBytes(scalar, type), index.keySchema.some((k) => k.AttributeName === AttributeName && k.KeyType === "HASH"));
+      checkKeyBytes(keyBytes(scalar, type), KeyType === "HASH");
     }
   }
 }

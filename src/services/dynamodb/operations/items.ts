@@ -68,7 +68,7 @@ export function itemOperations(deps: DynamoDeps): OperationTable {
     PutItem: defineOperation<PutInput & WriteOptions>({
       authorize: onTable("PutItem"),
       async handle(input, ctx) {
-        checkReturnValues(input.ReturnValues, ["NONE", "ALL_OLD"], "ReturnValues can only be ALL_OLD or NONE");
+        checkReturnValues(input.ReturnValues, ["NONE", "ALL_OLD"], "Return values set to invalid value");
         const prepared = preparePut(deps, input, ctx);
         const result = await store.write(ctx.now().getTime(), (w) => applyWrite(w, prepared));
         return out(input, prepared, result);
@@ -78,7 +78,7 @@ export function itemOperations(deps: DynamoDeps): OperationTable {
     DeleteItem: defineOperation<KeyInput & WriteOptions>({
       authorize: onTable("DeleteItem"),
       async handle(input, ctx) {
-        checkReturnValues(input.ReturnValues, ["NONE", "ALL_OLD"], "ReturnValues can only be ALL_OLD or NONE");
+        checkReturnValues(input.ReturnValues, ["NONE", "ALL_OLD"], "Return values set to invalid value");
         const prepared = prepareKeyed(deps, "delete", input, ctx);
         const result = await store.write(ctx.now().getTime(), (w) => applyWrite(w, prepared));
         return out(input, prepared, result);
