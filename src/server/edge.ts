@@ -7,6 +7,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo, Socket } from "node:net";
 import { Readable, pipeline } from "node:stream";
 import type { WireResponse } from "../protocols/types.js";
+import { AwsError } from "./errors.js";
 import { newRequestId, runPipeline, type PipelineDeps } from "./pipeline.js";
 import { handleInternal, INTERNAL_PREFIX, type InternalApi } from "./internal.js";
 import { mailSafe } from "../protocols/shared/mail-safe.js";
@@ -100,15 +101,26 @@ export function createEdge(deps: PipelineDeps, internal: InternalApi): Edge {
         const sweep = setInterval(() => server.closeIdleConnections(), 50);
         server.close(() => {
           clearInterval(sweep);
-          // Connections are gone, but a handler whose client hung up may still run: storage closes after it.
-          if (state.working === 0) resolve();
-          else state.drained = resolve;
+          // Connections are gone, but a handler whose client hung up may still run: storage closes after it
+          // (and after DRAIN_MS at most, should one never end).
+          if (state.working === 0) return resolve();
+          const cap = setTimeout(() => {
+            deps.log("warn", `stopping with ${state.working} request(s) still being handled`);
+            resolve();
+          }, DRAIN_MS);
+          state.drained = () => {
+            clearTimeout(cap);
+            resolve();
+          };
         });
         server.closeIdleConnections();
       });
     },
   };
 }
+
+/** The longest a stop waits for requests still being handled once their connections are gone. */
+const DRAIN_MS = 30_000;
 
 function settled(state: EdgeState): void {
   if (--state.working === 0) state.drained?.();
@@ -224,6 +236,8 @@ function watchStalledBody(req: IncomingMessage, res: ServerResponse, idleMs: num
     res.shouldKeepAlive = false;
     res.writeHead(400, { "content-type": "application/xml", "content-length": Buffer.byteLength(body), "x-amz-request-id": requestId, "x-amz-id-2": requestId });
     res.end(body);
+    // The operation still reading the body learns it will never come, and ends.
+    res.once("finish", () => req.destroy(new AwsError("RequestTimeout", "The request body stalled", 400)));
   });
   req.once("end", () => req.setTimeout(0));
 }
