@@ -39,6 +39,16 @@ describe("S3 copy and tagging", () => {
     assert.equal(await replaced.Body?.transformToString(), "copy me");
   });
 
+  it("gives a copy the website redirect location its request names, never its source's (moto's AWS-verified test_copy_key_boto3_with_args)", async () => {
+    await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: "redirecting", Body: "r", WebsiteRedirectLocation: "/elsewhere.html" }));
+    await s3.send(new CopyObjectCommand({ Bucket: BUCKET, Key: "redirect-copy", CopySource: `${BUCKET}/redirecting` }));
+    assert.equal((await s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: "redirect-copy" }))).WebsiteRedirectLocation, undefined);
+    await s3.send(new CopyObjectCommand({ Bucket: BUCKET, Key: "redirect-new", CopySource: `${BUCKET}/src%20key`, WebsiteRedirectLocation: "http://example.com/" }));
+    const copied = await s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: "redirect-new" }));
+    assert.equal(copied.WebsiteRedirectLocation, "http://example.com/");
+    assert.deepEqual(copied.Metadata, { a: "1" }, "the rest copied");
+  });
+
   it("refuses a copy onto itself that changes nothing, and missing sources", async () => {
     await rejectsWith(s3.send(new CopyObjectCommand({ Bucket: BUCKET, Key: "src key", CopySource: `${BUCKET}/src%20key` })), "InvalidRequest", 400);
     await s3.send(new CopyObjectCommand({ Bucket: BUCKET, Key: "src key", CopySource: `${BUCKET}/src%20key`, MetadataDirective: "REPLACE", Metadata: { a: "1" }, ContentType: "text/plain" }));

@@ -141,7 +141,11 @@ export function copyOperations({ store }: S3Deps): OperationTable {
           );
         }
         // A copy lands in the storage class asked for, else STANDARD, whatever the source's.
-        const headers = metadataDirective === "REPLACE" ? headersFromInput(input) : { ...copiedHeaders(from), storageClass: storageClassOf(input.StorageClass) };
+        // The redirect location is each object's own: never copied, taken from this request whatever the directive.
+        const headers =
+          metadataDirective === "REPLACE"
+            ? headersFromInput(input)
+            : { ...copiedHeaders(from), websiteRedirectLocation: input.WebsiteRedirectLocation, storageClass: storageClassOf(input.StorageClass) };
         const tags = taggingDirective === "REPLACE" ? parseTaggingHeader(input.Tagging) : from.tags;
         const algorithm = input.ChecksumAlgorithm !== undefined ? checksumAlgorithmOf(input.ChecksumAlgorithm) : from.checksum?.algorithm;
         if (!readable(from, ctx.now().getTime())) {
@@ -173,7 +177,6 @@ function copiedHeaders(from: ObjectRecord) {
     contentLanguage: from.contentLanguage,
     cacheControl: from.cacheControl,
     expires: from.expires,
-    websiteRedirectLocation: from.websiteRedirectLocation,
     metadata: from.metadata,
   };
 }
