@@ -149,7 +149,7 @@ export function copyOperations({ store }: S3Deps): OperationTable {
         const tags = taggingDirective === "REPLACE" ? parseTaggingHeader(input.Tagging) : from.tags;
         const algorithm = input.ChecksumAlgorithm !== undefined ? checksumAlgorithmOf(input.ChecksumAlgorithm) : from.checksum?.algorithm;
         if (!readable(from, ctx.now().getTime())) {
-          throw new AwsError("InvalidObjectState", "The source object of the COPY operation is not in the active tier and is only stored in Amazon Glacier.", 403);
+          throw new AwsError("InvalidObjectState", "Operation is not valid for the source object's storage class", 403);
         }
         const body = await ingestBody(store.blobs, store.readBody(from), { algorithm }, new Map(), INLINE_BODY_BYTES);
         // A copy gets the ACL its request names, never its source's.

@@ -294,7 +294,7 @@ export function multipartOperations({ store }: S3Deps): OperationTable {
         if (from.kms !== undefined) requireSigV4(ctx);
         const range = copyRange(input.CopySourceRange, from.size);
         if (!readable(from, ctx.now().getTime())) {
-          throw new AwsError("InvalidObjectState", "The source object of the COPY operation is not in the active tier and is only stored in Amazon Glacier.", 403);
+          throw new AwsError("InvalidObjectState", "Operation is not valid for the source object's storage class", 403);
         }
         const body = await ingestBody(store.blobs, store.readBody(from, range), { algorithm: upload.checksumAlgorithm }, new Map());
         const part: PartRecord = {
