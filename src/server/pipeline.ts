@@ -5,6 +5,7 @@
  */
 import type { IncomingMessage } from "node:http";
 import { ANONYMOUS, authenticate } from "../auth/index.js";
+import { missingAuthentication } from "../auth/errors.js";
 import type { AuthResult, CredentialProvider } from "../auth/types.js";
 import type { NimbusConfig } from "../config.js";
 import type { Operation } from "../protocols/model.js";
@@ -78,7 +79,7 @@ export async function runPipeline(req: IncomingMessage, deps: PipelineDeps, sign
     const auth = authenticating instanceof Promise ? await authenticating : authenticating;
     const wire = toWireRequest(req, rawPath, rawQuery, route, auth);
     if (runtime.codec.prepare) await runtime.codec.prepare(wire);
-    op = runtime.codec.resolve(wire);
+    op = resolveOperation(runtime, wire, service, auth);
     if (!op) throw unknownOperation(service, wire);
     const definition = runtime.operations[op.name];
     // An operation Nimbus lacks is a 501, after the checks of its input a JSON or query service makes first.
@@ -108,6 +109,22 @@ export async function runPipeline(req: IncomingMessage, deps: PipelineDeps, sign
     if (runtime?.observe && ctx && op && input) observe(runtime, req, ctx, op, input, response, error, started);
     return { response, service: service.name, operation: op?.name, error };
   }
+}
+
+/**
+ * The operation a request names. An unsigned query call that STS, which
+ * takes them, does not know (IAM's, say) was never STS's to name: it
+ * lacks its signature.
+ */
+function resolveOperation(runtime: ServiceRuntime, wire: WireRequest, service: ServiceDefinition, auth: AuthResult): Operation | undefined {
+  if (auth.principal.type !== "anonymous" || !service.takesUnsignedQueries) return runtime.codec.resolve(wire);
+  try {
+    const op = runtime.codec.resolve(wire);
+    if (op) return op;
+  } catch {
+    // Unknown to this service: see below.
+  }
+  throw missingAuthentication(service.dialect);
 }
 
 /** Shows a service the request it answered. */

@@ -111,6 +111,10 @@ describe("STS AssumeRoleWithWebIdentity (strict mode)", () => {
     });
     assert.equal(response.status, 403);
     assert.match(await response.text(), /<Code>MissingAuthenticationToken<\/Code>/);
+    // So is an unsigned call of another query service (IAM's), which lacks its signature before anything.
+    const iam = await fetch(t.cloud.endpoint, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "Action=ListUsers&Version=2010-05-08" });
+    assert.equal(iam.status, 403);
+    assert.match(await iam.text(), /<Code>MissingAuthenticationToken<\/Code>/);
     // The unsigned call itself, as the AWS CLI sends it: STS's own code on the wire.
     const raw = await fetch(t.cloud.endpoint, {
       method: "POST",
