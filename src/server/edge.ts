@@ -95,23 +95,28 @@ export function createEdge(deps: PipelineDeps, internal: InternalApi): Edge {
     close() {
       return new Promise((resolve) => {
         state.closing = true;
+        let done = false;
+        const finish = () => {
+          if (done) return;
+          done = true;
+          clearInterval(sweep);
+          clearTimeout(cap);
+          resolve();
+        };
         // In-flight requests finish: their answers close their connections,
         // and a connection whose answer was already streaming is closed
         // once it falls idle.
         const sweep = setInterval(() => server.closeIdleConnections(), 50);
+        // After DRAIN_MS, whatever still holds on is cut: a connection whose body stalled, a handler that never ends.
+        const cap = setTimeout(() => {
+          deps.log("warn", `stopping with ${state.working} request(s) still being handled`);
+          server.closeAllConnections();
+          finish();
+        }, DRAIN_MS);
         server.close(() => {
-          clearInterval(sweep);
-          // Connections are gone, but a handler whose client hung up may still run: storage closes after it
-          // (and after DRAIN_MS at most, should one never end).
-          if (state.working === 0) return resolve();
-          const cap = setTimeout(() => {
-            deps.log("warn", `stopping with ${state.working} request(s) still being handled`);
-            resolve();
-          }, DRAIN_MS);
-          state.drained = () => {
-            clearTimeout(cap);
-            resolve();
-          };
+          // Connections are gone, but a handler whose client hung up may still run: storage closes after it.
+          if (state.working === 0) finish();
+          else state.drained = finish;
         });
         server.closeIdleConnections();
       });
@@ -119,7 +124,7 @@ export function createEdge(deps: PipelineDeps, internal: InternalApi): Edge {
   };
 }
 
-/** The longest a stop waits for requests still being handled once their connections are gone. */
+/** The longest a stop waits for connections to close and requests still being handled to end. */
 const DRAIN_MS = 30_000;
 
 function settled(state: EdgeState): void {

@@ -103,6 +103,21 @@ describe("STS AssumeRoleWithWebIdentity (strict mode)", () => {
     assert.match(garbage.message, /not a valid JWT/);
   });
 
+  it("names the audience the provider lists, and reads Google's `azp` as its audience", async () => {
+    const answer = await assume(token(claims({ aud: ["other-client", "sts.amazonaws.com"] })));
+    assert.equal(answer.Audience, "sts.amazonaws.com");
+    const iam = new IAMClient(t.cloud.clientConfig);
+    const trust = {
+      Version: "2012-10-17",
+      Statement: [{ Effect: "Allow", Principal: { Federated: "accounts.google.com" }, Action: "sts:AssumeRoleWithWebIdentity", Condition: { StringEquals: { "accounts.google.com:aud": "my-app" } } }],
+    };
+    await iam.send(new CreateRoleCommand({ RoleName: "google-app", AssumeRolePolicyDocument: JSON.stringify(trust) }));
+    iam.destroy();
+    const google = await assume(token({ iss: "https://accounts.google.com", aud: "service-account", azp: "my-app", sub: "1234", exp: now() + 300 }), "arn:aws:iam::000000000000:role/google-app");
+    assert.equal(google.Audience, "my-app");
+    await rejectsWith(assume(token({ iss: "https://accounts.google.com", aud: "service-account", sub: "1234", exp: now() + 300 }), "arn:aws:iam::000000000000:role/google-app"), "AccessDenied", 403);
+  });
+
   it("refuses every other STS call made without credentials", async () => {
     const response = await fetch(t.cloud.endpoint, {
       method: "POST",

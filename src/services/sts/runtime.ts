@@ -216,6 +216,9 @@ export function createStsRuntime(env: ServiceEnvironment): ServiceRuntime {
             throw new AwsError("NotImplemented", "OAuth 2.0 access tokens (ProviderId) are not supported by Nimbus yet: it takes OpenID Connect ID tokens.", 501);
           }
           const claims = jwtClaims(input.WebIdentityToken);
+          if (claims.raw["https://aws.amazon.com/tags"] !== undefined || claims.raw["https://aws.amazon.com/source_identity"] !== undefined) {
+            throw new AwsError("NotImplemented", "Session tags and source identity carried in a web identity token are not supported by Nimbus yet.", 501);
+          }
           const refused = () => new AwsError("AccessDenied", "Not authorized to perform sts:AssumeRoleWithWebIdentity", 403);
           const match = /^arn:aws:iam::(\d{12}):role\/(?:.*\/)?([^/]+)$/.exec(input.RoleArn);
           const role = match ? iam.role(match[1]!, match[2]!) : undefined;
@@ -223,11 +226,15 @@ export function createStsRuntime(env: ServiceEnvironment): ServiceRuntime {
           const issuer = claims.iss.replace(/^https:\/\//, "");
           // Google's and Cognito's tokens need no provider in IAM; any other issuer must be one of the account's OIDC providers.
           let federated = issuer;
+          // A token naming its authorized party (`azp`, Google's) is for that client: its `aud` becomes the `oaud` key.
+          const azp = typeof claims.raw.azp === "string" ? claims.raw.azp : undefined;
+          let audience: string | undefined = azp ?? claims.aud[0];
           if (!BUILT_IN_PROVIDERS.has(issuer)) {
             federated = `arn:aws:iam::${role.accountId}:oidc-provider/${issuer}`;
             const provider = oidcProviders.get([role.accountId, federated]);
             if (!provider) throw invalidIdentityToken(`No OpenIDConnect provider found in your account for ${claims.iss}`);
-            if (!claims.aud.some((aud) => provider.clientIds.includes(aud))) throw invalidIdentityToken("Incorrect token audience");
+            audience = claims.aud.find((aud) => provider.clientIds.includes(aud));
+            if (audience === undefined) throw invalidIdentityToken("Incorrect token audience");
           }
           const now = Math.floor(ctx.now().getTime() / 1000);
           if (claims.exp !== undefined && claims.exp <= now) {
@@ -239,10 +246,16 @@ export function createStsRuntime(env: ServiceEnvironment): ServiceRuntime {
           const keysOf = globalContextKeys(caller, { now: ctx.now(), sourceIp: ctx.sourceIp, secure: secureTransport(ctx.sourceIp), region: ctx.region });
           keysOf.set("aws:federatedprovider", federated);
           keysOf.set("sts:rolesessionname", input.RoleSessionName);
-          keysOf.set(`${issuer.toLowerCase()}:aud`, claims.aud);
-          for (const claim of ["sub", "amr", "azp", "email", "oaud"] as const) {
+          const prefix = issuer.toLowerCase();
+          if (azp !== undefined && BUILT_IN_PROVIDERS.has(issuer)) {
+            keysOf.set(`${prefix}:aud`, azp);
+            keysOf.set(`${prefix}:oaud`, claims.aud);
+          } else {
+            keysOf.set(`${prefix}:aud`, claims.aud);
+          }
+          for (const claim of ["sub", "amr", "azp", "email"] as const) {
             const value = claims.raw[claim];
-            if (typeof value === "string" || (Array.isArray(value) && value.every((v) => typeof v === "string"))) keysOf.set(`${issuer.toLowerCase()}:${claim}`, value as string | string[]);
+            if (typeof value === "string" || (Array.isArray(value) && value.every((v) => typeof v === "string"))) keysOf.set(`${prefix}:${claim}`, value as string | string[]);
           }
           const trust = { name: `trust policy of role ${role.roleName}`, document: parseStored(role.assumeRolePolicy, "trust") };
           const facts = { principal: caller, action: "sts:AssumeRoleWithWebIdentity", resource: input.RoleArn, keys: keysOf };
@@ -254,7 +267,7 @@ export function createStsRuntime(env: ServiceEnvironment): ServiceRuntime {
             AssumedRoleUser: { AssumedRoleId: principal.userId, Arn: principal.arn },
             PackedPolicySize: packedPolicySize(input),
             Provider: claims.iss,
-            Audience: typeof claims.raw.azp === "string" ? claims.raw.azp : claims.aud[0],
+            Audience: audience,
           };
         },
       }),
