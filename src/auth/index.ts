@@ -51,6 +51,18 @@ export type * from "./types.js";
 /** The trailers of every request that is not aws-chunked: none, shared. */
 const NO_TRAILERS: ReadonlyMap<string, string> = new Map();
 
+/** What S3 takes in x-amz-content-sha256 besides a SHA-256 (the ECDSA forms are SigV4a's). */
+const PAYLOAD_KEYWORDS: ReadonlySet<string> = new Set([
+  "UNSIGNED-PAYLOAD",
+  "STREAMING-UNSIGNED-PAYLOAD-TRAILER",
+  "STREAMING-AWS4-HMAC-SHA256-PAYLOAD",
+  "STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER",
+  "STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD",
+  "STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD-TRAILER",
+]);
+const PAYLOAD_HASH_FORMS =
+  "x-amz-content-sha256 must be UNSIGNED-PAYLOAD, STREAMING-UNSIGNED-PAYLOAD-TRAILER, STREAMING-AWS4-HMAC-SHA256-PAYLOAD, STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER, STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD, STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD-TRAILER or a valid sha256 value.";
+
 /** How far a header-signed request's time may be from ours. */
 const MAX_SKEW_MS = 15 * 60 * 1000;
 /** Largest S3 payload read whole (and handed on as bytes) rather than verified as it streams. */
@@ -154,6 +166,9 @@ function authenticateV4(req: AuthRequest, options: AuthOptions, sig: V4Signature
 
   if (payloadHash === undefined && dialect === "s3" && !sig.presigned) {
     throw new AwsError("InvalidRequest", "Missing required header for this request: x-amz-content-sha256", 400);
+  }
+  if (payloadHash !== undefined && dialect === "s3" && !PAYLOAD_KEYWORDS.has(payloadHash) && !/^[0-9a-f]{64}$/i.test(payloadHash)) {
+    throw new AwsError("InvalidArgument", PAYLOAD_HASH_FORMS, 400, { ArgumentName: "x-amz-content-sha256", ArgumentValue: payloadHash });
   }
   const signedPayload = payloadHash ?? "UNSIGNED-PAYLOAD";
   // S3's presigned URLs sign a payload hash only through a signed x-amz-content-sha256 header.

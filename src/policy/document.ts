@@ -4,7 +4,7 @@
  * messages. Identity policies have their own reader (identity-policy.ts).
  */
 import { AwsError } from "../server/errors.js";
-import { readIdentityPolicy, type IdentityPolicyOptions } from "./identity-policy.js";
+import { isConditionOperator, isScalar, readIdentityPolicy, type IdentityPolicyOptions } from "./identity-policy.js";
 
 export type Effect = "Allow" | "Deny";
 
@@ -105,7 +105,7 @@ function parseStatement(raw: unknown, kind: Exclude<PolicyKind, "identity">): St
   if (raw.Principal !== undefined) statement.principal = principalSpec(raw.Principal);
   if (raw.NotPrincipal !== undefined) statement.notPrincipal = principalSpec(raw.NotPrincipal);
   if (!statement.principal && !statement.notPrincipal) throw malformed("Missing required field Principal");
-  if (raw.Condition !== undefined) statement.condition = conditionBlock(raw.Condition);
+  if (raw.Condition !== undefined) statement.condition = conditionBlock(raw.Condition, kind);
   return statement;
 }
 
@@ -127,14 +127,22 @@ function principalSpec(value: unknown): PrincipalSpec {
   return spec;
 }
 
-function conditionBlock(value: unknown): ConditionBlock {
+/**
+ * A statement's conditions: operators of the grammar, each over keys whose
+ * values are text, numbers or booleans (one, or a list). An unknown operator
+ * is refused as the policy's service refuses it: IAM (a trust policy) as a
+ * syntax error, S3 and the other resource policies by name.
+ */
+function conditionBlock(value: unknown, kind: Exclude<PolicyKind, "identity">): ConditionBlock {
   if (!isObject(value)) throw malformed("Syntax errors in policy.");
   const block: ConditionBlock = {};
   for (const [operator, keys] of Object.entries(value)) {
     if (!isObject(keys)) throw malformed("Syntax errors in policy.");
+    if (!isConditionOperator(operator)) throw malformed(kind === "trust" ? "Syntax errors in policy." : `Invalid Condition type : ${operator}`);
     block[operator] = {};
     for (const [key, values] of Object.entries(keys)) {
       const list = Array.isArray(values) ? values : [values];
+      if (!list.every(isScalar)) throw malformed("Syntax errors in policy.");
       block[operator][key] = list.map((v) => String(v));
     }
   }

@@ -133,8 +133,13 @@ function isCondition(raw: unknown): boolean {
       isObject(entries) &&
       Object.values(entries).every((value) => isScalar(value) || (Array.isArray(value) && value.every(isScalar))) &&
       // An operator outside the grammar passes only with nothing under it.
-      (CONDITION_OPERATORS.has(baseOperator(operator)) || Object.keys(entries).length === 0),
+      (isConditionOperator(operator) || Object.keys(entries).length === 0),
   );
+}
+
+/** Whether `name` is an operator of the policy grammar (`ForAnyValue:StringEqualsIfExists` is). */
+export function isConditionOperator(name: string): boolean {
+  return CONDITION_OPERATORS.has(baseOperator(name));
 }
 
 /** The operator without one set qualifier and one `IfExists`: `ForAnyValue:StringEqualsIfExists` is StringEquals. */
@@ -307,7 +312,8 @@ function isStringOrStrings(value: unknown): boolean {
   return typeof value === "string" || (Array.isArray(value) && value.every((v) => typeof v === "string"));
 }
 
-function isScalar(value: unknown): value is Scalar {
+/** A condition value as the grammar allows it: text, a number or a boolean. */
+export function isScalar(value: unknown): value is Scalar {
   return typeof value === "string" || typeof value === "number" || typeof value === "boolean";
 }
 

@@ -4,26 +4,45 @@
 const LITERAL_STAR = "\uE000";
 const LITERAL_QUESTION = "\uE001";
 
-const cache = new Map<string, RegExp>();
-
-/** Matches `value` against a pattern with `*` (any run) and `?` (any one character). */
+/**
+ * Matches `value` against a pattern with `*` (any run) and `?` (any one
+ * character). A single pass that, on a mismatch, moves the last `*` on by
+ * one character: time stays proportional to the lengths' product however
+ * many `*` a policy holds (a backtracking regular expression takes
+ * exponential time on `**********x`, and a policy is anyone's input).
+ */
 export function wildcardMatch(pattern: string, value: string, ignoreCase: boolean): boolean {
   if (pattern === "*") return true;
-  if (!/[*?\uE000\uE001]/.test(pattern)) return ignoreCase ? pattern.toLowerCase() === value.toLowerCase() : pattern === value;
-  const id = `${ignoreCase ? "i" : "s"}${pattern}`;
-  let regex = cache.get(id);
-  if (!regex) {
-    const source = pattern
-      .replace(/[.+^${}()|[\]\\]/g, "\\$&")
-      .replace(/\*/g, ".*")
-      .replace(/\?/g, ".")
-      .replace(/\uE000/g, "\\*")
-      .replace(/\uE001/g, "\\?");
-    regex = new RegExp(`^${source}$`, ignoreCase ? "is" : "s");
-    if (cache.size > 10_000) cache.clear();
-    cache.set(id, regex);
+  const p = ignoreCase ? pattern.toLowerCase() : pattern;
+  const v = ignoreCase ? value.toLowerCase() : value;
+  if (!/[*?\uE000\uE001]/.test(p)) return p === v;
+  let pi = 0;
+  let vi = 0;
+  let star = -1;
+  let resume = 0;
+  while (vi < v.length) {
+    const c = p[pi];
+    if (c === "*") {
+      star = pi++;
+      resume = vi;
+      continue;
+    }
+    if (c !== undefined && (c === "?" || literal(c) === v[vi])) {
+      pi++;
+      vi++;
+      continue;
+    }
+    if (star < 0) return false;
+    pi = star + 1;
+    vi = ++resume;
   }
-  return regex.test(value);
+  while (p[pi] === "*") pi++;
+  return pi === p.length;
+}
+
+/** A pattern character as the value must hold it: `${*}` and `${?}` stand for themselves. */
+function literal(c: string): string {
+  return c === LITERAL_STAR ? "*" : c === LITERAL_QUESTION ? "?" : c;
 }
 
 /**

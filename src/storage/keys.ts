@@ -16,6 +16,29 @@
 import { fromBufferKey, MAXIMUM_KEY, toBufferKey } from "ordered-binary";
 import type { Key, KeyBound, KeyPart } from "./types.js";
 
+/** LMDB's limit on an encoded key (its default build); the in-memory store keeps to it too. */
+export const MAX_KEY_BYTES = 1978;
+
+/**
+ * Whether `key` fits the store. No longer key was ever written, so a
+ * lookup of one finds nothing; encoding one of 8 KB or more would overflow
+ * ordered-binary's buffer, and LMDB refuses one over its limit. Nearly
+ * every key is told by its length alone: a character takes at most three
+ * bytes, a part a few more.
+ */
+export function fitsStore(key: Key): boolean {
+  let chars = 0;
+  let parts = 1;
+  if (typeof key === "string") chars = key.length;
+  else if (typeof key !== "number") {
+    parts = key.length;
+    for (const part of key) if (typeof part === "string") chars += part.length;
+  }
+  if (chars * 3 + parts * 10 <= MAX_KEY_BYTES) return true;
+  // Every character takes a byte at least.
+  return chars <= MAX_KEY_BYTES && encodeKey(key).length <= MAX_KEY_BYTES;
+}
+
 /** A key (or bound) in its stored byte form; byte order is key order. */
 export function encodeKey(key: KeyBound): Buffer {
   // ordered-binary's Key type wants mutable arrays; it never mutates ours.

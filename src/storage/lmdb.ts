@@ -9,7 +9,7 @@
  * contract promises durability when it resolves.
  */
 import { open, type Database, type Key as LmdbKey, type RootDatabase } from "lmdb";
-import { storedKey } from "./keys.js";
+import { fitsStore, storedKey } from "./keys.js";
 import { StagedWrites } from "./staged.js";
 import type { Entry, Key, KeyBound, KvEnvironment, KvStore, KvTransaction, KvWriter, RangeOptions } from "./types.js";
 
@@ -84,6 +84,7 @@ class LmdbStore<V> implements KvStore<V> {
   ) {}
 
   get(key: Key): V | undefined {
+    if (!fitsStore(key)) return undefined;
     return this.db.get(lmdbKey(key)) as V | undefined;
   }
 

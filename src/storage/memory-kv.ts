@@ -4,7 +4,7 @@
  * (keys are kept in their ordered-binary form, see keys.ts). Values are
  * copied on the way in and out, as a real store would.
  */
-import { decodeKey, encodeKey } from "./keys.js";
+import { decodeKey, encodeKey, fitsStore } from "./keys.js";
 import { StagedWrites } from "./staged.js";
 import type { Entry, Key, KvEnvironment, KvStore, KvTransaction, KvWriter, RangeOptions } from "./types.js";
 
@@ -63,6 +63,7 @@ class MemoryStore<V> implements KvStore<V> {
   private shared = false;
 
   get(key: Key): V | undefined {
+    if (!fitsStore(key)) return undefined;
     const i = this.find(encodeKey(key));
     return i >= 0 ? copy(this.data.values[i]) : undefined;
   }

@@ -4,11 +4,10 @@
  * when the function did not throw, which is what makes a transaction all
  * or nothing.
  */
-import { encodeKey } from "./keys.js";
+import { encodeKey, fitsStore, MAX_KEY_BYTES } from "./keys.js";
 import type { Key, KvWriter } from "./types.js";
 
-/** LMDB's limit on an encoded key (its default build). */
-export const MAX_KEY_BYTES = 1978;
+export { MAX_KEY_BYTES };
 
 /** A key longer than the store can hold: services answer it in their own words. */
 export class KeyTooLargeError extends RangeError {}
@@ -28,6 +27,7 @@ export class StagedWrites<V> implements KvWriter<V> {
   get(key: Key): V | undefined {
     // Most reads come before any write: they skip encoding the key.
     if (this.staged.size === 0) return this.read(key);
+    if (!fitsStore(key)) return undefined;
     const write = this.staged.get(encodeKey(key).toString("latin1"));
     return write ? write.value : this.read(key);
   }
@@ -38,12 +38,14 @@ export class StagedWrites<V> implements KvWriter<V> {
    * in-memory store refuses it too, so both behave the same.
    */
   put(key: Key, value: V): void {
+    if (!fitsStore(key)) throw new KeyTooLargeError(`key over the ${MAX_KEY_BYTES}-byte limit`);
     const encoded = encodeKey(key);
-    if (encoded.length > MAX_KEY_BYTES) throw new KeyTooLargeError(`key of ${encoded.length} bytes is over the ${MAX_KEY_BYTES}-byte limit`);
     this.staged.set(encoded.toString("latin1"), { key, encoded, value });
   }
 
   remove(key: Key): void {
+    // A key too long to store was never written.
+    if (!fitsStore(key)) return;
     const encoded = encodeKey(key);
     this.staged.set(encoded.toString("latin1"), { key, encoded, value: undefined });
   }

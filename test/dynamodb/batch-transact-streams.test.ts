@@ -182,6 +182,14 @@ describe("DynamoDB batches, transactions and streams", () => {
       await rejectsWith(streams.send(new GetRecordsCommand({ ShardIterator: ShardIterator!, Limit: 1001 })), "ValidationException", 400);
       const more = await streams.send(new GetRecordsCommand({ ShardIterator: NextShardIterator! }));
       assert.deepEqual(more.Records, []);
+      // An iterator's opaque part is the client's to alter: a state no GetShardIterator made is invalid.
+      const [arn, , opaque] = ShardIterator!.split("|");
+      const state = JSON.parse(Buffer.from(opaque!, "base64url").toString()) as Record<string, unknown>;
+      for (const forged of [{ at: -1e20 }, { at: 1.5 }, { next: -1 }, { next: 1e308 }, { shard: "shardId-00000000000000000000-00000000" }]) {
+        const iterator = `${arn}|1|${Buffer.from(JSON.stringify({ ...state, ...forged })).toString("base64url")}`;
+        const refused = await rejectsWith(streams.send(new GetRecordsCommand({ ShardIterator: iterator })), "ValidationException", 400);
+        assert.equal(refused.message, "Invalid ShardIterator", JSON.stringify(forged));
+      }
       await rejectsWith(streams.send(new DescribeStreamCommand({ StreamArn: `${TableDescription!.TableArn}/stream/2000-01-01T00:00:00.000` })), "ResourceNotFoundException", 400);
       // The shard's starting number is itself a place to start reading from.
       const start = StreamDescription!.Shards![0]!.SequenceNumberRange!.StartingSequenceNumber!;
@@ -246,6 +254,13 @@ describe("DynamoDB batches, transactions and streams", () => {
       const parsed = JSON.parse(answer.body) as { __type: string; message?: string; Message?: string };
       assert.match(parsed.__type, /#SerializationException$/);
       assert.equal(parsed.message ?? parsed.Message, message, JSON.stringify(body));
+    }
+    // A document nested deeper than any walk over it can follow (JSON.parse takes it): refused, as DynamoDB's parser refuses it.
+    for (const depth of [3000, 20_000]) {
+      const deep = `{"TableName":"batch","Item":{"id":{"S":"deep"},"v":${'{"L":['.repeat(depth)}{"S":"x"}${"]}".repeat(depth)}}}`;
+      const answer = await post("DynamoDB_20120810.PutItem", deep);
+      assert.equal(answer.status, 400, String(depth));
+      assert.match((JSON.parse(answer.body) as { __type: string }).__type, /#SerializationException$/);
     }
     const listed = await post("DynamoDB_20120810.ListTables", "{}");
     assert.equal(listed.status, 200);

@@ -129,6 +129,12 @@ describe("DynamoDB PartiQL", () => {
 
   it("answers DynamoDB's errors for malformed statements", async () => {
     assert.equal(await message(run(`SELECT * FROM "music" WHERE artist = 'a' foo`)), "Statement wasn't well formed, can't be processed: Unexpected token after expression");
+    // An 8 KB statement holds thousands of levels; the parser follows a hundred.
+    const nested = "Statement wasn't well formed, can't be processed: Statement nests too deeply";
+    assert.equal(await message(run(`SELECT * FROM "music" WHERE ${"(".repeat(4000)}artist = 'a'${")".repeat(4000)}`)), nested);
+    assert.equal(await message(run(`SELECT * FROM "music" WHERE ${"NOT ".repeat(1500)}artist = 'a'`)), nested);
+    assert.equal(await message(run(`UPDATE "music" SET x = ${"[".repeat(2000)}1${"]".repeat(2000)} WHERE artist = 'a' AND track = 1`)), nested);
+    assert.deepEqual((await run(`SELECT * FROM "music" WHERE ${"(".repeat(50)}artist = 'nobody'${")".repeat(50)}`)).Items, []);
     assert.equal(await message(run(`SELECT * FROM "music" m WHERE artist = 'a'`)), "Aliasing is not supported");
     // An unquoted hyphenated name leaves the UPDATE without its SET (as AWS answers it).
     assert.equal(

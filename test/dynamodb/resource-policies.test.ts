@@ -154,6 +154,10 @@ describe("DynamoDB resource-based policies", () => {
     await rejectsWith(other.send(new ExecuteStatementCommand({ Statement: `SELECT * FROM "${arn}"` })), "AccessDeniedException", 400);
     await rejectsWith(other.send(new DescribeTimeToLiveCommand({ TableName: arn })), "AccessDeniedException", 400);
     assert.deepEqual((await other.send(new GetItemCommand({ TableName: arn, Key: { id: { S: "1" } } }))).Item?.kind, { S: "report" });
+    // A condition's wildcards are matched in linear time: forty stars that cannot match answer at once (a backtracking matcher never would).
+    const stars = { ...allow(OTHER, "dynamodb:GetItem", arn), Condition: { StringLike: { "aws:PrincipalArn": `${"*".repeat(40)}x` } } };
+    await ddb.send(new PutResourcePolicyCommand({ ResourceArn: arn, Policy: policy([stars]) }));
+    await rejectsWith(other.send(new GetItemCommand({ TableName: arn, Key: { id: { S: "1" } } })), "AccessDeniedException", 400);
     other.destroy();
   });
 });

@@ -10,6 +10,7 @@ import { AwsError } from "../../src/server/errors.js";
 import { parsePolicy } from "../../src/policy/document.js";
 import { evaluate, globalContextKeys, type DecisionKind } from "../../src/policy/evaluate.js";
 import { inCidr } from "../../src/policy/conditions.js";
+import { substituteVariables, wildcardMatch } from "../../src/policy/match.js";
 
 const alice: Principal = { type: "user", accountId: "111122223333", arn: "arn:aws:iam::111122223333:user/alice", userId: "AIDAALICE" };
 const root: Principal = { type: "root", accountId: "111122223333", arn: "arn:aws:iam::111122223333:root", userId: "111122223333" };
@@ -250,6 +251,41 @@ describe("policy documents", () => {
     assert.equal(malformed({ Version: "2020-01-01", Statement: [{ Effect: "Allow", Action: "s3:*", Resource: "*" }] }), "Syntax errors in policy.");
     assert.equal(malformed({ Version: "2020-01-01", Statement: [{ Effect: "Allow", Principal: "*", Action: "s3:*", Resource: "*" }] }, "resource"), "The policy failed legacy parsing");
     assert.equal(malformed({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "s3:*", Resource: "*" }] }, "resource"), "Missing required field Principal");
+  });
+
+  it("refuses condition operators outside the grammar, and values that are not text, numbers or booleans", () => {
+    const withCondition = (Condition: unknown) => ({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: "arn:aws:s3:::b/*", Condition }] });
+    assert.equal(malformed(withCondition({ Foo: { "aws:SourceIp": "1.2.3.4" } }), "resource"), "Invalid Condition type : Foo");
+    assert.equal(malformed(withCondition({ stringequals: { "aws:username": "a" } }), "resource"), "Invalid Condition type : stringequals");
+    const trust = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: "111122223333" }, Action: "sts:AssumeRole", Condition: { Foo: { "aws:SourceIp": "1.2.3.4" } } }] };
+    assert.equal(malformed(trust, "trust"), "Syntax errors in policy.");
+    assert.equal(malformed(withCondition({ StringEquals: { "aws:username": { x: 1 } } }), "resource"), "Syntax errors in policy.");
+    assert.equal(malformed(withCondition({ StringEquals: { "aws:username": [["a"]] } }), "resource"), "Syntax errors in policy.");
+    // Set qualifiers and IfExists are part of an operator's name; numbers and booleans are values.
+    const ok = parsePolicy(JSON.stringify(withCondition({ "ForAnyValue:StringLikeIfExists": { "aws:TagKeys": ["a*"] }, NumericLessThan: { "s3:max-keys": 10 }, Bool: { "aws:SecureTransport": false } })), "resource");
+    assert.deepEqual(ok.statements[0]!.condition, { "ForAnyValue:StringLikeIfExists": { "aws:TagKeys": ["a*"] }, NumericLessThan: { "s3:max-keys": ["10"] }, Bool: { "aws:SecureTransport": ["false"] } });
+  });
+
+  it("matches wildcards in time proportional to the lengths, however many stars a pattern holds", { timeout: 10_000 }, () => {
+    assert.ok(wildcardMatch("arn:aws:s3:::b/*", "arn:aws:s3:::b/a/b/c", false));
+    assert.ok(!wildcardMatch("arn:aws:s3:::b/*", "arn:aws:s3:::c/a", false));
+    assert.ok(wildcardMatch("a*b*c", "aXXbYYc", false));
+    assert.ok(wildcardMatch("a*b*c", "abc", false));
+    assert.ok(!wildcardMatch("a*b*c", "aXXbYY", false));
+    assert.ok(wildcardMatch("a?c", "abc", false));
+    assert.ok(!wildcardMatch("a?c", "ac", false));
+    assert.ok(wildcardMatch("*a", "aaa", false));
+    assert.ok(wildcardMatch("a**", "a", false));
+    assert.ok(wildcardMatch("line*", "line\nbreak", false));
+    assert.ok(wildcardMatch("ABC*", "abcdef", true));
+    assert.ok(!wildcardMatch("ABC*", "abcdef", false));
+    // `${*}` and `${?}` stand for the characters themselves.
+    const literalStar = substituteVariables("a${*}c", () => undefined)!;
+    assert.ok(wildcardMatch(literalStar, "a*c", false));
+    assert.ok(!wildcardMatch(literalStar, "abc", false));
+    // A backtracking matcher takes exponential time here.
+    assert.ok(!wildcardMatch(`${"*".repeat(40)}x`, "a".repeat(20_000), false));
+    assert.ok(wildcardMatch(`${"*a".repeat(40)}`, "a".repeat(20_000), false));
   });
 
   it("matches CIDR blocks", () => {

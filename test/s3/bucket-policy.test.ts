@@ -87,6 +87,10 @@ for (const auth of ["lenient", "strict"] as const) {
       const otherService = publicRead("site").replace('"s3:GetObject"', '"dynamodb:GetItem"');
       const action = await rejectsWith(s3.send(new PutBucketPolicyCommand({ Bucket: "site", Policy: otherService })), "MalformedPolicy", 400);
       assert.equal(action.message, "Policy has invalid action");
+      // A condition operator outside the grammar is refused when stored, not met (and failed on) at every request.
+      const unknownOperator = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: "arn:aws:s3:::site/*", Condition: { Foo: { "aws:SourceIp": "1.2.3.4" } } }] });
+      const operator = await rejectsWith(s3.send(new PutBucketPolicyCommand({ Bucket: "site", Policy: unknownOperator })), "MalformedPolicy", 400);
+      assert.equal(operator.message, "Invalid Condition type : Foo");
     });
 
     it("takes resources whose wildcards name this bucket, and judges public access as S3 does", async () => {

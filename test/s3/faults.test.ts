@@ -61,6 +61,29 @@ describe("S3 bad input", () => {
     assert.equal(prefixed.KeyCount, 0);
   });
 
+  it("refuses an x-amz-content-sha256 that is neither a SHA-256 nor one of S3's keywords", async () => {
+    const res = await rawRequest(t.cloud.endpoint, { method: "PUT", path: `/${BUCKET}/hashed`, headers: { "x-amz-content-sha256": "abc" }, body: "x" });
+    assert.equal(res.status, 400);
+    assert.match(res.body, /<Code>InvalidArgument<\/Code><Message>x-amz-content-sha256 must be UNSIGNED-PAYLOAD, STREAMING-UNSIGNED-PAYLOAD-TRAILER, .* or a valid sha256 value\.<\/Message><ArgumentName>x-amz-content-sha256<\/ArgumentName><ArgumentValue>abc<\/ArgumentValue>/);
+    await rejectsWith(s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: "hashed" })), "NotFound", 404);
+  });
+
+  it("finds no bucket, upload or copy source under a name too long to store, signed or not", async () => {
+    const long = "a".repeat(8200);
+    for (const anonymous of [true, false]) {
+      const res = await rawRequest(t.cloud.endpoint, { method: "GET", path: `/${long}/obj`, anonymous });
+      assert.equal(res.status, 404);
+      assert.match(res.body, /<Code>NoSuchBucket<\/Code>/);
+    }
+    await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: "source", Body: "x" }));
+    const upload = await rawRequest(t.cloud.endpoint, { method: "GET", path: `/${BUCKET}/source`, query: { uploadId: long } });
+    assert.equal(upload.status, 404);
+    assert.match(upload.body, /<Code>NoSuchUpload<\/Code>/);
+    const copy = await rawRequest(t.cloud.endpoint, { method: "PUT", path: `/${BUCKET}/copy`, headers: { "x-amz-copy-source": `${long}/source` } });
+    assert.equal(copy.status, 404);
+    assert.match(copy.body, /<Code>NoSuchBucket<\/Code>/);
+  });
+
   it("answers a sub-resource its method does not serve with 405, and leaves the bucket and object alone", async () => {
     await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: "stays", Body: "x" }));
     for (const [method, path, query] of [

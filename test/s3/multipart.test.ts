@@ -101,6 +101,46 @@ describe("S3 multipart uploads", () => {
     await rejectsWith(s3.send(new AbortMultipartUploadCommand({ Bucket: BUCKET, Key: "other-key", UploadId })), "NoSuchUpload", 404);
   });
 
+  it("lets an Abort or a part sent again race a Complete: one wins, the other answers as after it, never a 500", async () => {
+    const outcome = (p: Promise<{ $metadata: { httpStatusCode?: number } }>) =>
+      p.then(
+        (out) => String(out.$metadata.httpStatusCode),
+        (error: Error & { $metadata?: { httpStatusCode?: number } }) => `${error.name} ${error.$metadata?.httpStatusCode}`,
+      );
+    const body = Buffer.alloc(5 * MiB, 7);
+    const tail = Buffer.alloc(1000, 8);
+    for (const rival of ["abort", "part"] as const) {
+      for (const delayMs of [50, 70, 90, 110]) {
+        const Key = `race-${rival}-${delayMs}`;
+        const UploadId = await create(Key);
+        const parts = [];
+        for (const PartNumber of [1, 2, 3, 4, 5]) {
+          parts.push({ PartNumber, ETag: (await s3.send(new UploadPartCommand({ Bucket: BUCKET, Key, UploadId, PartNumber, Body: PartNumber === 5 ? tail : body }))).ETag });
+        }
+        // The Complete joins the parts in order: the rival lands while it is still reading the first ones.
+        const complete = outcome(s3.send(new CompleteMultipartUploadCommand({ Bucket: BUCKET, Key, UploadId, MultipartUpload: { Parts: parts } })));
+        await new Promise((resolve) => setTimeout(resolve, delayMs));
+        const other = await outcome(
+          rival === "abort"
+            ? s3.send(new AbortMultipartUploadCommand({ Bucket: BUCKET, Key, UploadId }))
+            : s3.send(new UploadPartCommand({ Bucket: BUCKET, Key, UploadId, PartNumber: 5, Body: tail.subarray(0, 999) })),
+        );
+        const completed = await complete;
+        const where = `${rival} after ${delayMs} ms`;
+        if (completed === "200") {
+          // After a Complete an abort changes nothing (204), and a part has no upload to join.
+          assert.equal(other, rival === "abort" ? "204" : "NoSuchUpload 404", where);
+          const head = await s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key }));
+          assert.equal(head.ContentLength, 4 * 5 * MiB + 1000, where);
+        } else {
+          // The rival went first: the upload is gone, or part 5 is another part now.
+          assert.equal(completed, rival === "abort" ? "NoSuchUpload 404" : "InvalidPart 400", where);
+          assert.equal(other, rival === "abort" ? "204" : "200", where);
+        }
+      }
+    }
+  });
+
   it("answers the checksum a part was sent with when its upload names no algorithm", async () => {
     const UploadId = await create("unnamed-algorithm");
     const body = "part body";

@@ -123,6 +123,17 @@ describe("S3 browser form uploads (POST Object)", () => {
     assert.equal((await fetch(`${t.cloud.endpoint}/_nimbus/health`)).status, 200);
   });
 
+  it("refuses a policy whose condition nests thousands deep, and stays up", async () => {
+    const { url, fields } = await createPresignedPost(s3, { Bucket: BUCKET, Key: "deep.txt", Expires: 300 });
+    const depth = 6000;
+    const deep = `{"expiration":"2099-01-01T00:00:00.000Z","conditions":[${"[".repeat(depth)}"eq"${"]".repeat(depth)}]}`;
+    // An access key Nimbus does not know (lenient mode) leaves the policy's signature unchecked: the policy is read as sent.
+    const credential = fields["X-Amz-Credential"]!.replace(/^[^/]+/, "AKIAUNKNOWNPOSTKEY00");
+    const res = await submit(url, { ...fields, "X-Amz-Credential": credential, Policy: Buffer.from(deep).toString("base64") }, "x");
+    assert.deepEqual([res.status, (await code(res))?.[0]], [400, "InvalidPolicyDocument"]);
+    assert.equal((await fetch(`${t.cloud.endpoint}/_nimbus/health`)).status, 200);
+  });
+
   it("stores a file sent as a plain field (no file name) byte for byte", async () => {
     const { url, fields } = await createPresignedPost(s3, { Bucket: BUCKET, Key: "raw.bin", Expires: 300 });
     const bytes = Buffer.from(Array.from({ length: 40_000 }, (_, i) => (i * 7) % 256));

@@ -240,6 +240,24 @@ for (const kind of ["lmdb", "memory"] as const) {
       assert.equal(store.get("small"), undefined);
       await store.transaction((tx) => tx.put(["b", "x".repeat(1970)], 3));
       assert.equal(store.get(["b", "x".repeat(1970)]), 3);
+      // Past ordered-binary's 8 KB buffer as well.
+      await assert.rejects(store.transaction((tx) => tx.put(["b", "x".repeat(9000)], 4)), /over the 1978-byte limit/);
+    });
+
+    it("finds nothing under a key too long to store, outside and inside a transaction", async () => {
+      const store = env.store<number>("long-reads");
+      await store.transaction((tx) => tx.put("k", 1));
+      for (const key of [["b", "é".repeat(1000)], "x".repeat(9000), ["x".repeat(5000), "y".repeat(5000)]] as Key[]) {
+        assert.equal(store.get(key), undefined);
+        const seen = await store.transaction((tx) => {
+          const before = tx.get(key);
+          tx.put("k", 2);
+          tx.remove(key);
+          return [before, tx.get(key)];
+        });
+        assert.deepEqual(seen, [undefined, undefined]);
+      }
+      assert.equal(store.get("k"), 2);
     });
 
     it("commits writes to several stores at once, or none of them", async () => {

@@ -26,7 +26,9 @@ export class JsonShapeError extends Error {
 export function readJsonValue(model: ServiceModel, ref: ShapeRef, value: unknown, path: string): unknown {
   try {
     return compiledReader(model, ref)(value);
-  } catch {
+  } catch (error) {
+    // A document nested thousands deep (JSON.parse takes it) outruns the stack of any walk over it.
+    if (error instanceof RangeError && error.message.includes("call stack")) throw new JsonShapeError("document nested too deeply", "Document nesting depth exceeds the maximum allowed");
     // The generic walk finds the first mismatch in model order and words it.
     return readChecked(model, ref, value, path);
   }

@@ -70,10 +70,19 @@ function parsePolicy(encoded: string, now: number): Condition[] {
   return parsed;
 }
 
+/** A condition's part as JSON text, for messages; one nested past the stack's reach (JSON.parse takes it) is elided. */
+function echoPart(part: unknown): string {
+  try {
+    return JSON.stringify(part);
+  } catch {
+    return "[...]";
+  }
+}
+
 function parseCondition(condition: unknown): Condition {
   if (Array.isArray(condition)) {
     const [op, ...args] = condition as unknown[];
-    const echo = `[${condition.map((part) => JSON.stringify(part)).join(", ")}]`;
+    const echo = `[${condition.map(echoPart).join(", ")}]`;
     const name = typeof op === "string" ? op.toLowerCase() : "";
     if (name === "content-length-range") {
       if (args.length !== 2) throw invalidPolicy("Invalid content-length-range condition.");
@@ -82,7 +91,7 @@ function parseCondition(condition: unknown): Condition {
       if (min === undefined || max === undefined) throw notAllowed(`Policy Condition failed: ${echo}`);
       return { kind: "length", min, max, echo };
     }
-    if (name !== "eq" && name !== "starts-with") throw invalidPolicy(`Invalid Condition: unknown operation ${JSON.stringify(op)}.`);
+    if (name !== "eq" && name !== "starts-with") throw invalidPolicy(`Invalid Condition: unknown operation ${echoPart(op)}.`);
     const [field, value] = args;
     if (args.length !== 2 || typeof field !== "string" || typeof value !== "string") throw invalidPolicy(`Invalid Condition: ${echo}`);
     // A field not written `$name` names no field, and the condition cannot hold.

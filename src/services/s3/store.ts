@@ -437,8 +437,35 @@ export class S3Store {
     }
   }
 
-  /** Records a part, freeing the blob of a part it replaces. */
-  async putPart(upload: UploadRecord, part: PartRecord): Promise<boolean> {
+  private readonly uploadQueues = new Map<string, Promise<void>>();
+
+  /**
+   * Runs `fn` alone among the calls that name the same upload. A Complete
+   * reads its parts' blobs while it joins them: an Abort, or a part sent
+   * again, frees blobs, so they wait for it to end (and then find the
+   * upload gone, or their part recorded after it).
+   */
+  async exclusive<T>(uploadId: string, fn: () => Promise<T>): Promise<T> {
+    const previous = this.uploadQueues.get(uploadId) ?? Promise.resolve();
+    const run = previous.then(fn);
+    const tail = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.uploadQueues.set(uploadId, tail);
+    try {
+      return await run;
+    } finally {
+      if (this.uploadQueues.get(uploadId) === tail) this.uploadQueues.delete(uploadId);
+    }
+  }
+
+  /** Records a part, freeing the blob of a part it replaces; false when the upload has ended. */
+  putPart(upload: UploadRecord, part: PartRecord): Promise<boolean> {
+    return this.exclusive(upload.uploadId, () => this.recordPart(upload, part));
+  }
+
+  private async recordPart(upload: UploadRecord, part: PartRecord): Promise<boolean> {
     const result = await this.parts.transaction((tx) => {
       // The upload may have been completed or aborted while the part streamed.
       if (!this.uploads.get([upload.bucket, upload.key, upload.uploadId])) return { ok: false as const };

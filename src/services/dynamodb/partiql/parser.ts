@@ -36,6 +36,13 @@ const KEYWORDS = new Set([
 
 const COMPARATORS = new Set(["=", "<>", "!=", "<", "<=", ">", ">="]);
 
+/**
+ * How deep parentheses, NOTs, function arguments and literals may nest. A
+ * statement fits 8 KB, room for thousands of levels, each a frame of this
+ * recursive-descent parser and of the evaluation after it.
+ */
+const MAX_NESTING = 100;
+
 export function parseStatement(source: string, parameters: readonly AttributeValue[] = []): Statement {
   return new Parser(tokenize(source), parameters).statement();
 }
@@ -43,6 +50,7 @@ export function parseStatement(source: string, parameters: readonly AttributeVal
 class Parser {
   private pos = 0;
   private used = 0;
+  private depth = 0;
 
   constructor(
     private readonly tokens: Token[],
@@ -211,16 +219,16 @@ class Parser {
 
   private updateTerm(): UpdateValue {
     if (this.punct("(")) {
-      const inner = this.updateValue();
+      const inner = this.nested(() => this.updateValue());
       this.expectPunct(")");
       return inner;
     }
     const fn = this.peekFunction();
     if (fn === "LIST_APPEND") {
       this.pos += 2;
-      const left = this.updateValue();
+      const left = this.nested(() => this.updateValue());
       this.expectPunct(",");
-      const right = this.updateValue();
+      const right = this.nested(() => this.updateValue());
       this.expectPunct(")");
       return { kind: "list_append", left, right };
     }
@@ -228,7 +236,7 @@ class Parser {
       this.pos += 2;
       const path = this.path();
       this.expectPunct(",");
-      const fallback = this.updateValue();
+      const fallback = this.nested(() => this.updateValue());
       this.expectPunct(")");
       return { kind: "if_not_exists", path, fallback };
     }
@@ -252,13 +260,13 @@ class Parser {
   }
 
   private negation(): Condition {
-    if (this.keyword("NOT")) return { kind: "not", condition: this.negation() };
+    if (this.keyword("NOT")) return { kind: "not", condition: this.nested(() => this.negation()) };
     return this.predicate();
   }
 
   private predicate(): Condition {
     if (this.punct("(")) {
-      const inner = this.condition();
+      const inner = this.nested(() => this.condition());
       this.expectPunct(")");
       return inner;
     }
@@ -355,6 +363,17 @@ class Parser {
     throw statementError(`Unexpected ${this.describe(t)}`);
   }
 
+  /** One level deeper into the statement, up to MAX_NESTING. */
+  private nested<T>(parse: () => T): T {
+    if (this.depth >= MAX_NESTING) throw statementError("Statement nests too deeply");
+    this.depth += 1;
+    try {
+      return parse();
+    } finally {
+      this.depth -= 1;
+    }
+  }
+
   /** A literal or parameter, as an attribute value; `under` names where, for messages. */
   private value(under: string): AttributeValue {
     const t = this.next();
@@ -375,9 +394,9 @@ class Parser {
         break;
       case "punct":
         if (t.text === "-" && this.peek().kind === "number") return checkedValue({ N: `-${(this.next() as { text: string }).text}` });
-        if (t.text === "{") return this.tuple(under);
-        if (t.text === "[") return this.list(under);
-        if (t.text === "<<") return this.bag(under);
+        if (t.text === "{") return this.nested(() => this.tuple(under));
+        if (t.text === "[") return this.nested(() => this.list(under));
+        if (t.text === "<<") return this.nested(() => this.bag(under));
         break;
     }
     throw statementError(`Unexpected ${this.describe(t)}`);

@@ -52,11 +52,22 @@ function encodeIterator(it: Iterator): string {
 function decodeIterator(text: string): Iterator | undefined {
   try {
     const it = JSON.parse(Buffer.from(text.slice(text.lastIndexOf("|") + 1), "base64url").toString("utf8")) as Partial<Iterator>;
-    if (typeof it.arn === "string" && typeof it.shard === "string" && typeof it.next === "number" && typeof it.at === "number") return it as Iterator;
+    // The opaque part is the client's to alter: only a state this runtime could have written is taken.
+    const valid =
+      typeof it.arn === "string" &&
+      text.startsWith(`${it.arn}|1|`) &&
+      typeof it.shard === "string" &&
+      isCount(it.next) &&
+      isCount(it.at);
+    if (valid) return it as Iterator;
   } catch {
     // not ours
   }
   return undefined;
+}
+
+function isCount(value: unknown): value is number {
+  return Number.isSafeInteger(value) && (value as number) >= 0;
 }
 
 export function createStreamsRuntime(env: ServiceEnvironment): ServiceRuntime {
@@ -207,6 +218,7 @@ export function createStreamsRuntime(env: ServiceEnvironment): ServiceRuntime {
           const now = ctx.now().getTime();
           if (now - it.at > ITERATOR_MS) throw ddbErrors.expiredIterator("Iterator expired. The iterator was created at time " + new Date(it.at).toISOString() + " while right now it is " + new Date(now).toISOString() + " which is further in the future than the tolerated delay of 900000 milliseconds.");
           const meta = await streamOf(it.arn, ctx);
+          if (it.shard !== shardIdOf(meta)) throw ddbErrors.validation("Invalid ShardIterator");
           if (input.Limit !== undefined && input.Limit > 1000) {
             throw ddbErrors.validation(`1 validation error detected: Value '${input.Limit}' at 'limit' failed to satisfy constraint: Member must have value less than or equal to 1000`);
           }

@@ -324,7 +324,7 @@ export function multipartOperations({ store }: S3Deps): OperationTable {
         // The lifecycle sweep leaves an upload being completed alone.
         store.completing.add(input.UploadId);
         try {
-          return await completeUpload(input, ctx);
+          return await store.exclusive(input.UploadId, () => completeUpload(input, ctx));
         } finally {
           store.completing.delete(input.UploadId);
         }
@@ -335,13 +335,15 @@ export function multipartOperations({ store }: S3Deps): OperationTable {
       authorize: (i, ctx) => [initiated(i, ctx, { action: "s3:AbortMultipartUpload", resource: objectArn(i.Bucket, i.Key) })],
       async handle(input) {
         requireBucket(store, input.Bucket);
-        const upload = store.upload(input.Bucket, input.Key, input.UploadId);
-        // Aborting an upload completed a while ago changes nothing and answers 204, as S3 does (SDKs' tests
-        // abort in their cleanup); its object stays, even if deleted or replaced since.
-        if (!upload && isCompleted(input)) return {};
-        if (!upload) throw s3Errors.noSuchUpload(input.UploadId);
-        await store.endUpload(upload);
-        return {};
+        return store.exclusive(input.UploadId, async () => {
+          const upload = store.upload(input.Bucket, input.Key, input.UploadId);
+          // Aborting an upload completed a while ago changes nothing and answers 204, as S3 does (SDKs' tests
+          // abort in their cleanup); its object stays, even if deleted or replaced since.
+          if (!upload && isCompleted(input)) return {};
+          if (!upload) throw s3Errors.noSuchUpload(input.UploadId);
+          await store.endUpload(upload);
+          return {};
+        });
       },
     }),
 
