@@ -102,13 +102,19 @@ export async function runPipeline(req: IncomingMessage, deps: PipelineDeps, sign
   } catch (caught) {
     const stored = caught instanceof KeyTooLargeError ? runtime?.keyTooLarge?.() : undefined;
     const error = isAwsError(caught) ? caught : (stored ?? internalError(caught));
-    if (!isAwsError(caught) && !stored) deps.log("error", `${service.name}${op ? `.${op.name}` : ""} failed`, caught);
+    // A client that went away mid-body is no fault of the server's: its answer has no one to reach.
+    if (!isAwsError(caught) && !stored) deps.log(clientAborted(req, caught) ? "debug" : "error", `${service.name}${op ? `.${op.name}` : ""} failed`, caught);
     const response = renderError(error, runtime, op, requestId, req.method ?? "GET");
     // An allowed origin reads errors too (a 404, a denied write).
     if (crossOriginHeaders) Object.assign(response.headers, crossOriginHeaders);
     if (runtime?.observe && ctx && op && input) observe(runtime, req, ctx, op, input, response, error, started);
     return { response, service: service.name, operation: op?.name, error };
   }
+}
+
+/** Whether `error` is node's report of a request whose connection closed before its body ended. */
+function clientAborted(req: IncomingMessage, error: unknown): boolean {
+  return req.destroyed && error instanceof Error && ((error as NodeJS.ErrnoException).code === "ECONNRESET" || error.message === "aborted");
 }
 
 /**
