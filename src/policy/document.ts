@@ -4,7 +4,7 @@
  * messages. Identity policies have their own reader (identity-policy.ts).
  */
 import { AwsError } from "../server/errors.js";
-import { isConditionOperator, isScalar, readIdentityPolicy, type IdentityPolicyOptions } from "./identity-policy.js";
+import { isConditionOperator, isScalar, readIdentityPolicy, setOwn, type IdentityPolicyOptions } from "./identity-policy.js";
 
 export type Effect = "Allow" | "Deny";
 
@@ -139,15 +139,17 @@ function conditionBlock(value: unknown, kind: Exclude<PolicyKind, "identity">): 
   for (const [operator, keys] of Object.entries(value)) {
     if (!isObject(keys)) throw malformed("Syntax errors in policy.");
     if (!isConditionOperator(operator)) throw malformed(kind === "trust" ? "Syntax errors in policy." : `Invalid Condition type : ${operator}`);
-    block[operator] = {};
+    const entries: Record<string, string[]> = {};
     for (const [key, values] of Object.entries(keys)) {
       const list = Array.isArray(values) ? values : [values];
       if (!list.every(isScalar)) throw malformed("Syntax errors in policy.");
-      block[operator][key] = list.map((v) => String(v));
+      setOwn(entries, key, list.map((v) => String(v)));
     }
+    setOwn(block, operator, entries);
   }
   return block;
 }
+
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);

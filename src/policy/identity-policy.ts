@@ -274,8 +274,9 @@ function toStatement(raw: StatementJson): Statement {
 function toConditionBlock(raw: NonNullable<StatementJson["Condition"]>): ConditionBlock {
   const block: ConditionBlock = {};
   for (const [operator, entries] of Object.entries(raw)) {
-    block[operator] = {};
-    for (const [key, values] of Object.entries(entries)) block[operator][key] = [values].flat().map(String);
+    const converted: Record<string, string[]> = {};
+    for (const [key, values] of Object.entries(entries)) setOwn(converted, key, [values].flat().map(String));
+    setOwn(block, operator, converted);
   }
   return block;
 }
@@ -310,6 +311,15 @@ function isTwoDigitsTo(text: string, max: bigint): boolean {
 
 function isStringOrStrings(value: unknown): boolean {
   return typeof value === "string" || (Array.isArray(value) && value.every((v) => typeof v === "string"));
+}
+
+/**
+ * Sets `key` on `record` as an own property whatever its name: a plain
+ * assignment to `__proto__` sets the prototype instead, and a condition on
+ * a key named so would vanish, and always hold.
+ */
+export function setOwn<T>(record: Record<string, T>, key: string, value: T): void {
+  Object.defineProperty(record, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
 /** A condition value as the grammar allows it: text, a number or a boolean. */

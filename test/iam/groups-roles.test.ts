@@ -181,6 +181,13 @@ describe("IAM groups, roles and STS AssumeRole (strict mode)", () => {
 
     const asRole = track(new STSClient({ ...t.cloud.clientConfig, credentials: temporary }));
     assert.equal((await asRole.send(new GetCallerIdentityCommand({}))).Arn, "arn:aws:sts::000000000000:assumed-role/writer/s1");
+    // Role chaining: a role session gets an hour at most, whatever the role allows.
+    await iam.send(new UpdateRoleCommand({ RoleName: "writer", MaxSessionDuration: 7200 }));
+    await iam.send(new UpdateAssumeRolePolicyCommand({ RoleName: "writer", PolicyDocument: trust({ AWS: ["arn:aws:iam::000000000000:user/dev", roleArn] }) }));
+    const chained = await rejectsWith(asRole.send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: "s2", DurationSeconds: 3601 })), "ValidationError", 400);
+    assert.equal(chained.message, "The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.");
+    assert.equal((await asRole.send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: "s2", DurationSeconds: 3600 }))).AssumedRoleUser?.Arn, "arn:aws:sts::000000000000:assumed-role/writer/s2");
+    assert.ok((await devSts.send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: "s3", DurationSeconds: 7200 }))).Credentials);
     const roleS3 = t.s3({ credentials: temporary });
     await roleS3.send(new PutObjectCommand({ Bucket: "team-bucket", Key: "from-role", Body: "hi" }));
     // Without the session token the temporary key is refused.

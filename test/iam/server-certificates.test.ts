@@ -62,6 +62,11 @@ describe("IAM server certificates", () => {
     await rejectsWith(upload({ CertificateBody: "not a certificate" }), "MalformedCertificateException", 400);
     const mismatch = await rejectsWith(upload({ PrivateKey: otherKey }), "KeyPairMismatchException", 400);
     assert.equal(mismatch.message, "Public key certificate and private key doesn't match");
+    // A certificate whose expiry (month 13) OpenSSL cannot read, with its own key: refused, and nothing is stored.
+    const badDate = await readFile(new URL("./fixtures/server-certificate-bad-date.pem", import.meta.url), "utf8");
+    const [undated, undatedKey] = badDate.split(/(?<=-----END [A-Z ]+-----\n)/) as [string, string];
+    await rejectsWith(upload({ CertificateBody: undated, PrivateKey: undatedKey }), "MalformedCertificateException", 400);
+    await rejectsWith(cloud.client.send(new GetServerCertificateCommand({ ServerCertificateName: "checked" })), "NoSuchEntityException", 404);
     await upload({});
     const twice = await rejectsWith(upload({}), "EntityAlreadyExistsException", 409);
     assert.equal(twice.message, "The Server Certificate with name checked already exists.");

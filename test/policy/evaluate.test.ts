@@ -9,7 +9,7 @@ import type { Principal } from "../../src/auth/types.js";
 import { AwsError } from "../../src/server/errors.js";
 import { parsePolicy } from "../../src/policy/document.js";
 import { evaluate, globalContextKeys, type DecisionKind } from "../../src/policy/evaluate.js";
-import { inCidr } from "../../src/policy/conditions.js";
+import { conditionsHold, inCidr } from "../../src/policy/conditions.js";
 import { substituteVariables, wildcardMatch } from "../../src/policy/match.js";
 
 const alice: Principal = { type: "user", accountId: "111122223333", arn: "arn:aws:iam::111122223333:user/alice", userId: "AIDAALICE" };
@@ -264,6 +264,16 @@ describe("policy documents", () => {
     // Set qualifiers and IfExists are part of an operator's name; numbers and booleans are values.
     const ok = parsePolicy(JSON.stringify(withCondition({ "ForAnyValue:StringLikeIfExists": { "aws:TagKeys": ["a*"] }, NumericLessThan: { "s3:max-keys": 10 }, Bool: { "aws:SecureTransport": false } })), "resource");
     assert.deepEqual(ok.statements[0]!.condition, { "ForAnyValue:StringLikeIfExists": { "aws:TagKeys": ["a*"] }, NumericLessThan: { "s3:max-keys": ["10"] }, Bool: { "aws:SecureTransport": ["false"] } });
+  });
+
+  it("keeps a condition on a key named __proto__, which no request has", () => {
+    for (const kind of ["identity", "resource", "trust"] as const) {
+      const statement = { Effect: "Allow", ...(kind === "identity" ? {} : { Principal: "*" }), Action: "sts:AssumeRole", ...(kind === "trust" ? {} : { Resource: "*" }), Condition: { StringEquals: { __proto__: "never" } } };
+      const text = `{"Version":"2012-10-17","Statement":[${JSON.stringify(statement).replace('"Condition":{"StringEquals":{}}', '"Condition":{"StringEquals":{"__proto__":"never"}}')}]}`;
+      const condition = parsePolicy(text, kind).statements[0]!.condition!;
+      assert.deepEqual(Object.keys(condition.StringEquals!), ["__proto__"], kind);
+      assert.equal(conditionsHold(condition, new Map()), false, kind);
+    }
   });
 
   it("matches wildcards in time proportional to the lengths, however many stars a pattern holds", { timeout: 10_000 }, () => {

@@ -47,6 +47,18 @@ describe("query (IAM, STS)", () => {
     assert.deepEqual(await iam.parseInput(iam.resolve(req)!, req), { UserName: "alice", Tags: [{}] });
   });
 
+  it("reads a form of tens of thousands of list items in one pass, and names no prototype", { timeout: 10_000 }, async () => {
+    // A scan of every name per item took over a minute on this 1 MB form, blocking the server (STS reads it unsigned).
+    const items = 30_000;
+    let body = "Action=AssumeRole&Version=2011-06-15&RoleArn=arn%3Aaws%3Aiam%3A%3A000000000000%3Arole%2Fr&RoleSessionName=s";
+    for (let i = 1; i <= items; i++) body += `&PolicyArns.member.${i}.arn=x`;
+    const req = form(body);
+    await sts.prepare!(req);
+    const input = (await sts.parseInput(sts.resolve(req)!, req)) as { PolicyArns: unknown[] };
+    assert.equal(input.PolicyArns.length, items);
+    assert.deepEqual(input.PolicyArns[items - 1], { arn: "x" });
+  });
+
   it("wraps results in <XResponse><XResult> with wrapped lists and metadata", async () => {
     const response = iam.serializeOutput(iam.model.operations.ListUsers!, {
       Users: [{ UserName: "alice", UserId: "AIDAEXAMPLE", Arn: "arn:aws:iam::000000000000:user/alice", Path: "/", CreateDate: new Date(Date.UTC(2026, 10, 22)) }],

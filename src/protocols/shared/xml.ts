@@ -84,12 +84,20 @@ export function textOf(node: XmlNode | undefined): string {
 
 const ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;", "\r": "&#13;", "\n": "&#10;", "\t": "&#9;" };
 
+// eslint-disable-next-line no-control-regex
+const TEXT_SPECIALS = /[&<>"'\r\u0000-\u0008\u000b\u000c\u000e-\u001f]/;
+// eslint-disable-next-line no-control-regex
+const EVERY_TEXT_SPECIAL = /[&<>"'\r\u0000-\u0008\u000b\u000c\u000e-\u001f]/g;
+
 /**
  * Escapes text content. CR is written as a reference so it survives XML's
  * newline normalization; quotes are escaped too, as S3 does (`<ETag>&quot;…`).
+ * Other control characters, which XML 1.0 text cannot hold, are written as
+ * S3 writes them in a key (`&#x1;`); parsers that read numeric references
+ * (the JavaScript SDK's) get the character back.
  */
 export function escapeText(value: string): string {
-  return /[&<>"'\r]/.test(value) ? value.replace(/[&<>"'\r]/g, (c) => ESCAPES[c] ?? c) : value;
+  return TEXT_SPECIALS.test(value) ? value.replace(EVERY_TEXT_SPECIAL, (c) => ESCAPES[c] ?? `&#x${c.charCodeAt(0).toString(16)};`) : value;
 }
 
 /** Escapes an attribute value, where whitespace would otherwise be normalized. */

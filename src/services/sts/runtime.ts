@@ -184,6 +184,10 @@ export function createStsRuntime(env: ServiceEnvironment): ServiceRuntime {
           }
           if (!role || roleArn(role) !== input.RoleArn) throw refused();
           const duration = input.DurationSeconds ?? 3600;
+          // A role session assuming a role (role chaining) gets an hour at most, whatever the role allows.
+          if (ctx.principal.type === "assumed-role" && duration > 3600) {
+            throw invalid("The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.");
+          }
           if (duration > role.maxSessionDuration) {
             throw invalid(`The requested DurationSeconds exceeds the MaxSessionDuration set for this role.`);
           }

@@ -87,7 +87,10 @@ function checkedCertificate(body: string, privateKey: string, chain: string | un
     throw malformed("Unable to parse private key. Please ensure the private key is in PEM format.");
   }
   if (!certificate.checkPrivateKey(key)) throw new AwsError("KeyPairMismatch", "Public key certificate and private key doesn't match", 400);
-  return { expiresAt: Date.parse(certificate.validTo) };
+  // A validity date OpenSSL cannot read comes back as the text "Bad time value".
+  const expiresAt = Date.parse(certificate.validTo);
+  if (Number.isNaN(expiresAt)) throw malformed("Unable to parse certificate. Please ensure the certificate is in PEM format.");
+  return { expiresAt };
 }
 
 export function serverCertificateOperations(store: IamStore): OperationTable {
