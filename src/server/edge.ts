@@ -25,6 +25,30 @@ export function createEdge(deps: PipelineDeps, internal: InternalApi): Edge {
   const server: Server = createServer({ maxHeaderSize: MAX_HEADER_BYTES, keepAliveTimeout: 65_000, requestTimeout: 0 });
   // Once closing, every answer still to be written closes its connection.
   const state: EdgeState = { closing: false, working: 0, send: answerBatch(deps) };
+  // Node counts a connection idle, and closes it on a stop, once its answer
+  // has ended: with a slow reader, bytes of a large body still queue behind
+  // that end, and would be cut off. Here an answer keeps its connection
+  // until it is finished (its last bytes handed to the socket).
+  const sockets = new Set<Socket>();
+  server.on("connection", (socket: Socket) => {
+    sockets.add(socket);
+    socket.once("close", () => sockets.delete(socket));
+  });
+  const closeIdle = server.closeIdleConnections.bind(server);
+  server.closeIdleConnections = () => {
+    const flushing: ServerResponse[] = [];
+    for (const socket of sockets) {
+      // Node's own record of the answer a connection is writing.
+      const res = (socket as Socket & { _httpMessage?: ServerResponse | null })._httpMessage;
+      if (res && res.writableEnded && !res.writableFinished) flushing.push(res);
+    }
+    for (const res of flushing) res.finished = false;
+    try {
+      closeIdle();
+    } finally {
+      for (const res of flushing) res.finished = true;
+    }
+  };
 
   server.on("request", (req: IncomingMessage, res: ServerResponse) => {
     // Counted until settled: a request whose client went away may still be writing to storage.
@@ -137,6 +161,7 @@ interface EdgeState {
   working: number;
   /** Called when the last of them settles, once closing waits for it. */
   drained?: () => void;
+
   /** Ends an answer whose head is written, with its whole body (see answerBatch). */
   send: (res: ServerResponse, body: string | Buffer | undefined) => void;
 }

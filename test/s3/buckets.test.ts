@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import {
   CreateBucketCommand,
+  CreateMultipartUploadCommand,
   CreateSessionCommand,
   DeleteBucketCommand,
   GetObjectCommand,
@@ -9,6 +10,7 @@ import {
   HeadBucketCommand,
   ListBucketsCommand,
   ListDirectoryBucketsCommand,
+  ListMultipartUploadsCommand,
   ListObjectsV2Command,
   PutObjectCommand,
   S3Client,
@@ -103,6 +105,33 @@ describe("S3 buckets", () => {
     await s3.send(new PutObjectCommand({ Bucket: "full-bucket", Key: "k", Body: "x" }));
     await rejectsWith(s3.send(new DeleteBucketCommand({ Bucket: "full-bucket" })), "BucketNotEmpty", 409);
     await rejectsWith(s3.send(new DeleteBucketCommand({ Bucket: "never-made" })), "NoSuchBucket", 404);
+  });
+
+  it("orders a DeleteBucket and the writes racing it: a bucket made again under the name is empty", async () => {
+    const outcome = (p: Promise<unknown>) =>
+      p.then(
+        () => "ok",
+        (error: Error) => error.name,
+      );
+    for (let round = 0; round < 20; round++) {
+      const Bucket = `racing-${round}`;
+      await s3.send(new CreateBucketCommand({ Bucket }));
+      // The delete follows the writes by a little more each round, to land among them.
+      const writes = [outcome(s3.send(new PutObjectCommand({ Bucket, Key: "k", Body: "x" }))), outcome(s3.send(new CreateMultipartUploadCommand({ Bucket, Key: "m" })))];
+      await new Promise((resolve) => setTimeout(resolve, round % 10));
+      const [deleted, put, upload] = await Promise.all([outcome(s3.send(new DeleteBucketCommand({ Bucket }))), ...writes]);
+      if (deleted === "ok") {
+        // The object came after the delete, or the delete would have found it; an upload begun before goes with the bucket.
+        assert.equal(put, "NoSuchBucket", `round ${round}`);
+        assert.ok(upload === "ok" || upload === "NoSuchBucket", `round ${round}: ${upload}`);
+        await s3.send(new CreateBucketCommand({ Bucket }));
+        assert.equal((await s3.send(new ListObjectsV2Command({ Bucket }))).KeyCount, 0, `round ${round}`);
+        assert.equal((await s3.send(new ListMultipartUploadsCommand({ Bucket }))).Uploads, undefined, `round ${round}`);
+      } else {
+        assert.equal(deleted, "BucketNotEmpty", `round ${round}`);
+        assert.equal(put, "ok", `round ${round}`);
+      }
+    }
   });
 
   it("pages ListBuckets", async () => {

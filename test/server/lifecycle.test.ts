@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { rm } from "node:fs/promises";
+import { get as httpGet, request as httpRequest } from "node:http";
 import { describe, it } from "node:test";
+import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import { CreateBucketCommand, GetObjectCommand, ListBucketsCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { BatchWriteItemCommand, CreateTableCommand, DeleteTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { start } from "../../src/index.js";
@@ -91,6 +93,58 @@ describe("server lifecycle", () => {
       const exited = new Promise<number | null>((resolve) => child.process.once("exit", resolve));
       child.process.kill("SIGTERM");
       assert.equal(await exited, 0);
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it("delivers the whole of a large GET still streaming to a slow reader when told to stop", async () => {
+    const dataDir = await tempDir();
+    try {
+      const child = await spawnCloud(["--data-dir", dataDir]);
+      const s3 = new S3Client(clientConfig(child.endpoint));
+      const body = Buffer.alloc(16 * 1024 * 1024, 7);
+      await s3.send(new CreateBucketCommand({ Bucket: "slow-reader" }));
+      await s3.send(new PutObjectCommand({ Bucket: "slow-reader", Key: "big", Body: body }));
+      const getUrl = await getSignedUrl(s3, new GetObjectCommand({ Bucket: "slow-reader", Key: "big" }));
+      const putUrl = await getSignedUrl(s3, new PutObjectCommand({ Bucket: "slow-reader", Key: "slow-put" }));
+      // A reader that pauses after each chunk: the server's last bytes queue behind its end while the stop comes.
+      const received = new Promise<number>((resolve, reject) => {
+        httpGet(getUrl, (res) => {
+          let bytes = 0;
+          res.on("data", (chunk: Buffer) => {
+            bytes += chunk.length;
+            res.pause();
+            setTimeout(() => res.resume(), 20);
+          });
+          res.on("end", () => resolve(bytes));
+          res.on("aborted", () => resolve(bytes));
+          res.on("error", reject);
+        }).on("error", reject);
+      });
+      // A PUT still sending keeps the stop waiting, its sweep of idle connections running all the while.
+      const putBody = Buffer.alloc(4 * 1024 * 1024, 1);
+      const put = new Promise<number>((resolve, reject) => {
+        const req = httpRequest(putUrl, { method: "PUT", headers: { "content-length": putBody.length } }, (res) => {
+          res.resume();
+          res.on("end", () => resolve(res.statusCode ?? 0));
+        });
+        req.on("error", reject);
+        void (async () => {
+          for (let at = 0; at < putBody.length; at += 256 * 1024) {
+            req.write(putBody.subarray(at, at + 256 * 1024));
+            await new Promise((r) => setTimeout(r, 100));
+          }
+          req.end();
+        })();
+      });
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const exited = new Promise<number | null>((resolve) => child.process.once("exit", resolve));
+      child.process.kill("SIGTERM");
+      assert.equal(await received, body.length);
+      assert.equal(await put, 200);
+      assert.equal(await exited, 0);
+      s3.destroy();
     } finally {
       await rm(dataDir, { recursive: true, force: true });
     }

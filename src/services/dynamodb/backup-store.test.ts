@@ -49,7 +49,7 @@ describe("BackupStore", () => {
       tx.store("dynamodb.unfinished-copies").put("cut-table", { kind: "table", id: "cut-table" });
     });
     const cut = tableRecord("never-published", "cut-table");
-    await store.write(3, (w) => w.put(cut, itemKey(cut, { id: { S: "y" } }), { id: { S: "y" } }, undefined));
+    await store.fill(cut, 3, (w) => w.put(cut, itemKey(cut, { id: { S: "y" } }), { id: { S: "y" } }, undefined));
     assert.equal(store.stats.get("cut-table")?.count, 1);
 
     await new BackupStore(store).dropUnfinished();
@@ -72,9 +72,9 @@ describe("DynamoDB restores that fail part way", () => {
       for (let i = 0; i < 1200; i++) w.put(source, itemKey(source, { id: { S: `i${i}` } }), { id: { S: `i${i}` } }, undefined);
     });
     // The second batch's transaction fails, as a full disk would make it.
-    const write = store.write.bind(store);
+    const fill = store.fill.bind(store);
     let batches = 0;
-    store.write = (now, fn) => (++batches === 2 ? Promise.reject(new Error("disk full")) : write(now, fn));
+    store.fill = (table, now, fn) => (++batches === 2 ? Promise.reject(new Error("disk full")) : fill(table, now, fn));
     const target = tableRecord("target", "target-id");
     await assert.rejects(new BackupStore(store).restoreTable(target, { table: source, asOf: 1 }, 2), /disk full/);
     assert.equal([...store.items.range(prefixRange([target.id]))].length, 0);

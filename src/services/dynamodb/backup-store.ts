@@ -210,7 +210,7 @@ export class BackupStore {
       if (start !== "held") return start;
       try {
         for (const batch of snapshot.batches()) {
-          await this.store.write(now, (writer) => {
+          await this.store.fill(table, now, (writer) => {
             for (const { key, value } of batch) {
               if ("asOf" in source && isExpired(source.table, value, source.asOf)) continue;
               // The key schema is the source's: every part of the storage key but the table's id carries over.

@@ -143,7 +143,7 @@ export class ImportStore {
         if (batch.length === 0) return;
         const items = batch;
         batch = [];
-        await this.store.write(this.now(), (writer) => {
+        await this.store.fill(table, this.now(), (writer) => {
           for (const item of items) {
             const storageKey = itemKey(table, item);
             writer.put(table, storageKey, item, writer.get(storageKey));

@@ -5,6 +5,7 @@
  * durable with its indexes and its stream record.
  */
 import { TABLES_STORE } from "./store-names.js";
+import { ddbErrors } from "./errors.js";
 import { randomUUID } from "node:crypto";
 import { shareJson } from "../../protocols/shared/json-shared.js";
 import { deepFreeze } from "../../util/frozen.js";
@@ -679,6 +680,11 @@ export class DynamoStore {
     return this.kv.transaction((tx) => fn(new ItemWriter(tx, now)));
   }
 
+  /** As `write`, into `table` before it is published (a restore or an import fills it first). */
+  fill<T>(table: TableRecord, now: number, fn: (w: ItemWriter) => T): Promise<T> {
+    return this.kv.transaction((tx) => fn(new ItemWriter(tx, now, table.id)));
+  }
+
   /**
    * TTL: deletes the items at `keys` that are still expired, each with its
    * index entries, counters and a REMOVE stream record by the service.
@@ -783,6 +789,8 @@ export class ItemWriter {
   constructor(
     private readonly tx: KvTransaction,
     readonly now: number,
+    /** The id of a table being filled before it is published (a restore, an import): written to without a record. */
+    private readonly filling?: string,
   ) {
     this.itemsTx = tx.store<Item>(ITEMS);
     this.indexesTx = tx.store<Item>(INDEXES);
@@ -796,16 +804,27 @@ export class ItemWriter {
    * The table's record as this transaction sees it. Callers read theirs
    * before the transaction began; an UpdateTable committed in between (an
    * index added or dropped, a stream turned on or off) must still shape
-   * this write, or the index would miss it or keep a stale entry.
+   * this write, or the index would miss it or keep a stale entry. A
+   * table deleted in between takes no write: its items, counters and
+   * index entries are being removed, and one landing after would stay.
    */
   private latestOf(table: TableRecord): TableRecord {
     let latest = this.latest.get(table.id);
     if (!latest) {
-      const stored = this.tablesTx.get([table.accountId, table.region, table.name]);
-      latest = stored && stored.id === table.id ? stored : table;
+      latest = this.stored(table);
+      if (!latest) {
+        if (table.id !== this.filling) throw ddbErrors.resourceNotFound();
+        latest = table;
+      }
       this.latest.set(table.id, latest);
     }
     return latest;
+  }
+
+  /** The table's record as stored now, if it is still that table. */
+  private stored(table: TableRecord): TableRecord | undefined {
+    const stored = this.tablesTx.get([table.accountId, table.region, table.name]);
+    return stored && stored.id === table.id ? stored : undefined;
   }
 
   get(key: StorageKey): Item | undefined {
@@ -871,6 +890,8 @@ export class ItemWriter {
   }
 
   addIndexEntry(table: TableRecord, index: IndexRecord, item: Item): void {
+    // A backfill racing its table's delete leaves nothing behind.
+    if (!this.stored(table)) return;
     const stats = this.statsTx.get(table.id) ?? emptyStats();
     const key = indexEntryKey(table, index, item);
     if (!key || this.indexesTx.get(key)) return;

@@ -4,7 +4,7 @@
  * range scan is a listing in UTF-8 binary order.
  */
 import { Readable } from "node:stream";
-import type { BlobStore, KvEnvironment, KvStore, KvTransaction, KvWriter } from "../../storage/types.js";
+import type { BlobStore, Key, KeyPart, KvEnvironment, KvStore, KvTransaction, KvWriter } from "../../storage/types.js";
 import { prefixRange } from "../../storage/index.js";
 import { isDeleteMarker, versionIdOf, type BucketRecord, type DeleteMarker, type ObjectRecord, type PartRecord, type UploadRecord, type Versioning, type VersionRecord } from "./records.js";
 import { compareUtf8 } from "./keys.js";
@@ -14,6 +14,8 @@ import { destinationsOf } from "./replication.js";
 import { s3Errors } from "./errors.js";
 
 export const BUCKETS_STORE = "s3.buckets";
+const UPLOADS_STORE = "s3.uploads";
+const PARTS_STORE = "s3.parts";
 export const OBJECTS_STORE = "s3.objects";
 const BODIES = "s3.bodies";
 /**
@@ -43,8 +45,8 @@ export class S3Store {
     this.bodies = kv.store<Buffer>(BODIES);
     this.buckets = kv.store<BucketRecord>(BUCKETS_STORE);
     this.objects = kv.store<ObjectRecord>(OBJECTS_STORE);
-    this.uploads = kv.store<UploadRecord>("s3.uploads");
-    this.parts = kv.store<PartRecord>("s3.parts");
+    this.uploads = kv.store<UploadRecord>(UPLOADS_STORE);
+    this.parts = kv.store<PartRecord>(PARTS_STORE);
     this.versions = kv.store<VersionRecord>(VERSIONS_STORE);
   }
 
@@ -56,7 +58,19 @@ export class S3Store {
   async collectOrphanBlobs(): Promise<number> {
     const live = new Set<string>();
     for (const { value } of this.objects.range()) if (!value.inline) live.add(value.blob);
-    for (const { value } of this.parts.range()) live.add(value.blob);
+    // Uploads of a deleted bucket, and parts of an ended upload, that older versions could leave after a crash go too.
+    const buckets = new Set(this.allBuckets().map((b) => b.name));
+    const uploadIds = new Set<string>();
+    const stray: { store: string; key: Key }[] = [];
+    for (const { key, value } of this.uploads.range()) {
+      if (buckets.has(value.bucket)) uploadIds.add(value.uploadId);
+      else stray.push({ store: UPLOADS_STORE, key });
+    }
+    for (const { key, value } of this.parts.range()) {
+      if (uploadIds.has(String((key as readonly KeyPart[])[0]))) live.add(value.blob);
+      else stray.push({ store: PARTS_STORE, key });
+    }
+    if (stray.length > 0) await this.kv.transaction((tx) => stray.forEach(({ store, key }) => tx.store(store).remove(key)));
     for (const { key, value } of this.versions.range()) {
       if (isDeleteMarker(value)) continue;
       if (!value.inline) live.add(value.blob);
@@ -114,12 +128,35 @@ export class S3Store {
     return done;
   }
 
-  /** Deletes an empty bucket and its abandoned uploads; answers false when objects remain. */
+  /**
+   * Deletes an empty bucket and its abandoned uploads; answers false when
+   * objects remain. The check and the removal are one transaction, which
+   * writes into the bucket (each checks the bucket in its own) come before
+   * or after: a PutObject racing the delete either lands and keeps the
+   * bucket, or finds it gone. Uploads and their parts go in the same
+   * transaction, so a crash never leaves them to a bucket of that name
+   * created later; their part blobs are freed after it (or, cut short, at
+   * the next start, no record naming them).
+   */
   async deleteBucket(name: string): Promise<boolean> {
-    if (this.hasObjects(name)) return false;
-    await this.buckets.transaction((tx) => tx.remove(name));
+    const freed = await this.kv.transaction((tx) => {
+      if (this.hasObjects(name)) return undefined;
+      tx.store<BucketRecord>(BUCKETS_STORE).remove(name);
+      const uploads = tx.store<UploadRecord>(UPLOADS_STORE);
+      const parts = tx.store<PartRecord>(PARTS_STORE);
+      const blobs: string[] = [];
+      for (const upload of [...this.scanUploads(name)]) {
+        uploads.remove([upload.bucket, upload.key, upload.uploadId]);
+        for (const part of this.partsOf(upload.uploadId)) {
+          parts.remove([upload.uploadId, part.partNumber]);
+          blobs.push(part.blob);
+        }
+      }
+      return blobs;
+    });
     this.bucketCache.delete(name);
-    for (const upload of [...this.scanUploads(name)]) await this.endUpload(upload);
+    if (freed === undefined) return false;
+    await Promise.all(freed.map((blob) => this.blobs.delete(blob)));
     return true;
   }
 
@@ -423,8 +460,13 @@ export class S3Store {
     return this.uploads.get([bucket, key, uploadId]);
   }
 
-  async createUpload(record: UploadRecord): Promise<void> {
-    await this.uploads.transaction((tx) => tx.put([record.bucket, record.key, record.uploadId], record));
+  /** Records a new upload; false when its bucket has been deleted meanwhile. */
+  async createUpload(record: UploadRecord): Promise<boolean> {
+    return this.kv.transaction((tx) => {
+      if (!tx.store<BucketRecord>(BUCKETS_STORE).get(record.bucket)) return false;
+      tx.store<UploadRecord>(UPLOADS_STORE).put([record.bucket, record.key, record.uploadId], record);
+      return true;
+    });
   }
 
   /** Uploads of a bucket ordered by key, then by initiation (upload ids sort by time). */
@@ -488,10 +530,13 @@ export class S3Store {
 
   /** Ends an upload (completed or aborted): forgets it and its parts, frees part blobs not kept. */
   async endUpload(upload: UploadRecord, keepBlobs: ReadonlySet<string> = new Set()): Promise<void> {
-    const parts = this.partsOf(upload.uploadId);
-    await this.uploads.transaction((tx) => tx.remove([upload.bucket, upload.key, upload.uploadId]));
-    await this.parts.transaction((tx: KvWriter<PartRecord>) => {
-      for (const p of parts) tx.remove([upload.uploadId, p.partNumber]);
+    // One transaction: a crash never leaves parts without their upload, whose blobs nothing would free.
+    const parts = await this.kv.transaction((tx) => {
+      const parts = this.partsOf(upload.uploadId);
+      tx.store<UploadRecord>(UPLOADS_STORE).remove([upload.bucket, upload.key, upload.uploadId]);
+      const partsTx = tx.store<PartRecord>(PARTS_STORE);
+      for (const p of parts) partsTx.remove([upload.uploadId, p.partNumber]);
+      return parts;
     });
     await Promise.all(parts.filter((p) => !keepBlobs.has(p.blob)).map((p) => this.blobs.delete(p.blob)));
   }

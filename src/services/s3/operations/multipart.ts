@@ -222,7 +222,7 @@ export function multipartOperations({ store }: S3Deps): OperationTable {
         if (acl.owner !== upload.ownerAccountId) upload.objectOwnerAccountId = acl.owner;
         if (encryption.sseCustomerKeyMd5 !== undefined) upload.sseCustomerKeyMd5 = encryption.sseCustomerKeyMd5;
         if (encryption.kms !== undefined) upload.kms = encryption.kms;
-        await store.createUpload(upload);
+        if (!(await store.createUpload(upload))) throw s3Errors.noSuchBucket(input.Bucket);
         const abort = abortOf(bucket.lifecycle, input.Key, upload.initiated);
         return {
           AbortDate: abort && new Date(abort.at),
