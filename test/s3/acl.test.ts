@@ -18,6 +18,8 @@ import {
   GetObjectCommand,
   PutBucketAclCommand,
   PutBucketOwnershipControlsCommand,
+  ListObjectVersionsCommand,
+  ListObjectsV2Command,
   PutBucketPolicyCommand,
   PutBucketVersioningCommand,
   PutBucketWebsiteCommand,
@@ -225,6 +227,22 @@ describe("S3 ACLs", () => {
     const none = { Owner: { ID: owner }, Grants: [] };
     await rejectsWith(s3.send(new PutBucketAclCommand({ Bucket: "acl-enforced", AccessControlPolicy: none })), "AccessControlListNotSupported", 400);
     await rejectsWith(s3.send(new PutObjectCommand({ Bucket: "acl-enforced", Key: "k", Body: "x", ACL: "public-reed" as never })), "InvalidArgument", 400);
+  });
+
+  it("names the bucket owner as every object's owner once ACLs are disabled, those another account wrote before too", async () => {
+    const owner = await aclBucket(s3, "acl-writer-owned");
+    const writer = "111111111111";
+    await s3.send(new PutBucketPolicyCommand({ Bucket: "acl-writer-owned", Policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: writer }, Action: "s3:PutObject", Resource: "arn:aws:s3:::acl-writer-owned/*" }] }) }));
+    const other = t.s3({ credentials: { accessKeyId: writer, secretAccessKey: "test" } });
+    await other.send(new PutObjectCommand({ Bucket: "acl-writer-owned", Key: "theirs", Body: "x" }));
+    // The writer owns it: the bucket owner, without a grant, lists it under the writer's name.
+    assert.notEqual((await s3.send(new ListObjectsV2Command({ Bucket: "acl-writer-owned", FetchOwner: true }))).Contents?.[0]?.Owner?.ID, owner);
+    await s3.send(new PutBucketOwnershipControlsCommand({ Bucket: "acl-writer-owned", OwnershipControls: { Rules: [{ ObjectOwnership: "BucketOwnerEnforced" }] } }));
+    const acl = await s3.send(new GetObjectAclCommand({ Bucket: "acl-writer-owned", Key: "theirs" }));
+    assert.equal(acl.Owner?.ID, owner);
+    assert.deepEqual(brief(acl.Grants), [`${owner} FULL_CONTROL`]);
+    assert.equal((await s3.send(new ListObjectsV2Command({ Bucket: "acl-writer-owned", FetchOwner: true }))).Contents?.[0]?.Owner?.ID, owner);
+    assert.equal((await s3.send(new ListObjectVersionsCommand({ Bucket: "acl-writer-owned" }))).Versions?.[0]?.Owner?.ID, owner);
   });
 });
 

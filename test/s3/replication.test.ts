@@ -19,6 +19,8 @@ import {
   PutBucketReplicationCommand,
   PutBucketVersioningCommand,
   PutObjectCommand,
+  PutObjectLegalHoldCommand,
+  PutObjectRetentionCommand,
   PutObjectTaggingCommand,
   type ReplicationRule,
   type S3Client,
@@ -116,6 +118,29 @@ describe("S3 replication", () => {
     await s3.send(new DeleteObjectCommand({ Bucket: "repl-source", Key: "docs/a.txt", VersionId: put.VersionId }));
     await new Promise((resolve) => setTimeout(resolve, 100));
     assert.equal((await s3.send(new ListObjectVersionsCommand({ Bucket: "repl-dest", Prefix: "docs/" }))).Versions?.length, 1);
+  });
+
+  it("keeps a replica's own retention and legal hold when a tag change at the source is copied again", async () => {
+    await versioned("repl-locked-source");
+    await s3.send(new CreateBucketCommand({ Bucket: "repl-locked-dest", ObjectLockEnabledForBucket: true }));
+    await s3.send(new PutBucketReplicationCommand({ Bucket: "repl-locked-source", ReplicationConfiguration: { Role: ROLE, Rules: [rule("repl-locked-dest", { ID: "all" })] } }));
+    const { VersionId } = await s3.send(new PutObjectCommand({ Bucket: "repl-locked-source", Key: "k", Body: "data" }));
+    const replica = () => s3.send(new HeadObjectCommand({ Bucket: "repl-locked-dest", Key: "k", VersionId }));
+    await eventually(
+      () => replica().catch(() => undefined),
+      (head) => head?.ReplicationStatus === "REPLICA",
+    );
+    await s3.send(new PutObjectLegalHoldCommand({ Bucket: "repl-locked-dest", Key: "k", VersionId, LegalHold: { Status: "ON" } }));
+    const until = new Date(Date.now() + 86_400_000);
+    await s3.send(new PutObjectRetentionCommand({ Bucket: "repl-locked-dest", Key: "k", VersionId, Retention: { Mode: "COMPLIANCE", RetainUntilDate: until } }));
+    await s3.send(new PutObjectTaggingCommand({ Bucket: "repl-locked-source", Key: "k", VersionId, Tagging: { TagSet: [{ Key: "t", Value: "1" }] } }));
+    await eventually(
+      () => s3.send(new GetObjectTaggingCommand({ Bucket: "repl-locked-dest", Key: "k", VersionId })),
+      (tags) => tags.TagSet?.[0]?.Value === "1",
+    );
+    const after = await replica();
+    assert.deepEqual([after.ObjectLockLegalHoldStatus, after.ObjectLockMode, after.ObjectLockRetainUntilDate?.getTime()], ["ON", "COMPLIANCE", until.getTime()]);
+    await rejectsWith(s3.send(new DeleteObjectCommand({ Bucket: "repl-locked-dest", Key: "k", VersionId })), "AccessDenied", 403);
   });
 
   it("leaves keys outside every rule alone, marks what cannot be delivered FAILED, and refuses to suspend versioning", async () => {

@@ -84,6 +84,13 @@ describe("S3 static website hosting", () => {
     assert.deepEqual([page.status, page.body, page.headers["x-amz-meta-note"]], [200, "hello", `=?UTF-8?B?${Buffer.from("日本").toString("base64")}?=`]);
   });
 
+  it("serves no archived page, as GetObject reads none before its restore", async () => {
+    await s3.send(new PutObjectCommand({ Bucket: SITE, Key: "archived.html", Body: "<h1>old</h1>", ContentType: "text/html", StorageClass: "GLACIER" }));
+    // The site's error document answers, with the error's status.
+    const page = await visit("/archived.html");
+    assert.deepEqual([page.status, page.body], [403, "<h1>oops</h1>"]);
+  });
+
   it("serves nothing of a public policy while RestrictPublicBuckets is on", async () => {
     const only = (RestrictPublicBuckets: boolean) =>
       s3.send(

@@ -582,12 +582,24 @@ class VersionEdit {
     return list;
   }
 
-  /** Puts a replica in its place among the key's versions, by the order its id carries (replacing an earlier copy of it). */
+  /**
+   * Puts a replica in its place among the key's versions, by the order its
+   * id carries, replacing an earlier copy of it: a tag or ACL change copied
+   * again. The earlier copy's own retention and legal hold stay with it
+   * (a replica's lock is the destination's to set, and is never lifted by
+   * the source).
+   */
   insert(key: string, replica: VersionRecord): void {
     const list = this.list(key);
     const order = versionOrder(replica.versionId!) ?? this.store.nextOrder(list[0]?.order);
     const existing = list.findIndex((entry) => entry.order === order);
-    if (existing >= 0) this.drop(key, list, (v) => v === list[existing]!.version);
+    if (existing >= 0) {
+      const earlier = list[existing]!.version;
+      if (!isDeleteMarker(earlier) && !isDeleteMarker(replica)) {
+        replica = { ...replica, lockMode: earlier.lockMode, retainUntil: earlier.retainUntil, legalHold: earlier.legalHold };
+      }
+      this.drop(key, list, (v) => v === earlier);
+    }
     const at = list.findIndex((entry) => entry.order > order);
     list.splice(at < 0 ? list.length : at, 0, { order, version: replica });
     this.versions.put([this.bucket, key, order], replica);

@@ -13,6 +13,7 @@ import { s3Errors } from "./errors.js";
 import { bucketArn, objectArn } from "./names.js";
 import { mailSafe } from "../../protocols/shared/mail-safe.js";
 import { headersToOutput } from "./object-headers.js";
+import { readable } from "./operations/object.js";
 import type { ObjectRecord } from "./records.js";
 import type { S3Store } from "./store.js";
 
@@ -141,19 +142,23 @@ export async function serveWebsite(store: S3Store, req: WebsiteRequest): Promise
  */
 function lookup(store: S3Store, req: WebsiteRequest, key: string): ObjectRecord | WebsiteError {
   const record = store.object(req.bucket, key);
-  const readable = req.allowed("s3:GetObject", objectArn(req.bucket, key));
+  const mayRead = req.allowed("s3:GetObject", objectArn(req.bucket, key));
   if (!record) {
-    return readable || req.allowed("s3:ListBucket", bucketArn(req.bucket))
+    return mayRead || req.allowed("s3:ListBucket", bucketArn(req.bucket))
       ? new WebsiteError(404, "NoSuchKey", "The specified key does not exist.", { Key: key })
       : new WebsiteError(403, "AccessDenied", "Access Denied");
   }
-  if (!readable) return new WebsiteError(403, "AccessDenied", "Access Denied");
+  if (!mayRead) return new WebsiteError(403, "AccessDenied", "Access Denied");
   // A website request cannot present a customer key, so an object stored with one is never served.
   if (record.sseCustomerKeyMd5 !== undefined) {
     return new WebsiteError(400, "InvalidRequest", "The object was stored using a form of Server Side Encryption. The correct parameters must be provided to retrieve the object.");
   }
   // Nor can it be signed: an object under a KMS key is read only with Signature Version 4.
   if (record.kms !== undefined) return new WebsiteError(400, "InvalidArgument", "Requests specifying Server Side Encryption with AWS KMS managed keys require AWS Signature Version 4.");
+  // An archived object is served only while a restored copy lasts, as GetObject reads it.
+  if (!readable(record, req.now())) {
+    return new WebsiteError(403, "InvalidObjectState", "The operation is not valid for the object's storage class", record.storageClass ? { StorageClass: record.storageClass } : {});
+  }
   return record;
 }
 

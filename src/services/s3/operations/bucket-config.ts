@@ -176,7 +176,8 @@ export function bucketConfigOperations(deps: S3Deps): OperationTable {
       handle(input) {
         const bucket = requireBucket(store, input.Bucket);
         const record = requireVersion(store, bucket, input.Key, input.VersionId, "GET");
-        return aclOutput(record.ownerAccountId, aclsEnabled(bucket) ? record.acl : undefined);
+        // With ACLs disabled the bucket owner owns every object, those written before as well.
+        return aclsEnabled(bucket) ? aclOutput(record.ownerAccountId, record.acl) : aclOutput(bucket.accountId, undefined);
       },
     }),
 

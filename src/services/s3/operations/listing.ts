@@ -6,6 +6,7 @@
  */
 import { XML_SEQUENCE, type XmlSequence } from "../../../protocols/shared/xml-shapes.js";
 import type { AuthorizationRequirement, OperationTable } from "../../../server/service.js";
+import { aclsEnabled } from "../acl.js";
 import { S3ConditionKeys } from "../condition-keys.js";
 import { s3Errors } from "../errors.js";
 import { compareUtf8, successor, urlEncodeKey } from "../keys.js";
@@ -72,7 +73,7 @@ export function listingOperations({ store }: S3Deps): OperationTable {
           Delimiter: encode(echoedDelimiter(input.Delimiter)),
           IsTruncated: listing.truncated,
           EncodingType: input.EncodingType,
-          Contents: contents(listing, encode, true),
+          Contents: contents(listing, encode, ownerOf(bucket)),
           CommonPrefixes: listing.commonPrefixes.map((p) => ({ Prefix: encode(p) })),
         };
       },
@@ -96,10 +97,11 @@ export function listingOperations({ store }: S3Deps): OperationTable {
         }
         const encode = encoder(input.EncodingType);
         const listing = listVersions(store, bucket, input.Prefix ?? "", input.Delimiter, keyMarker, versionMarker, max);
+        const ownerIn = ownerOf(bucket);
         const entries = listing.versions.map(({ key, version, latest }): [string, Record<string, unknown>] =>
           isDeleteMarker(version)
-            ? ["DeleteMarkers", { Owner: owner(version.ownerAccountId), Key: encode(key), VersionId: versionIdOf(version), IsLatest: latest, LastModified: new Date(version.lastModified) }]
-            : ["Versions", { ...describe(key, version, encode, true), VersionId: versionIdOf(version), IsLatest: latest }],
+            ? ["DeleteMarkers", { Owner: owner(ownerIn(version)), Key: encode(key), VersionId: versionIdOf(version), IsLatest: latest, LastModified: new Date(version.lastModified) }]
+            : ["Versions", { ...describe(key, version, encode, ownerIn), VersionId: versionIdOf(version), IsLatest: latest }],
         );
         const of = (member: string) => entries.filter(([m]) => m === member).map(([, entry]) => entry);
         return {
@@ -143,7 +145,7 @@ export function listingOperations({ store }: S3Deps): OperationTable {
           NextContinuationToken: listing.truncated && listing.last !== undefined ? encodeToken(listing.last) : undefined,
           // A continuation token supersedes StartAfter, which is then not echoed.
           StartAfter: input.ContinuationToken === undefined ? encode(input.StartAfter) : undefined,
-          Contents: contents(listing, encode, input.FetchOwner === true),
+          Contents: contents(listing, encode, input.FetchOwner === true ? ownerOf(bucket) : undefined),
           CommonPrefixes: listing.commonPrefixes.map((p) => ({ Prefix: encode(p) })),
         };
       },
@@ -276,11 +278,16 @@ function listVersions(
   };
 }
 
-function contents(listing: Listing, encode: (v: string | undefined) => string | undefined, withOwner: boolean) {
-  return listing.contents.map(([key, r]) => describe(key, r, encode, withOwner));
+/** The account a listing names as an entry's owner: its writer's, or, with ACLs disabled, the bucket's, which then owns every object. */
+function ownerOf(bucket: BucketRecord): (entry: { ownerAccountId: string }) => string {
+  return aclsEnabled(bucket) ? (entry) => entry.ownerAccountId : () => bucket.accountId;
 }
 
-function describe(key: string, r: ObjectRecord, encode: (v: string | undefined) => string | undefined, withOwner: boolean) {
+function contents(listing: Listing, encode: (v: string | undefined) => string | undefined, ownerIn?: (entry: ObjectRecord) => string) {
+  return listing.contents.map(([key, r]) => describe(key, r, encode, ownerIn));
+}
+
+function describe(key: string, r: ObjectRecord, encode: (v: string | undefined) => string | undefined, ownerIn?: (entry: ObjectRecord) => string) {
   return {
     Key: encode(key),
     LastModified: new Date(r.lastModified),
@@ -288,7 +295,7 @@ function describe(key: string, r: ObjectRecord, encode: (v: string | undefined) 
     ...(r.checksum ? { ChecksumAlgorithm: [r.checksum.algorithm], ChecksumType: r.checksum.type } : {}),
     Size: r.size,
     StorageClass: r.storageClass ?? "STANDARD",
-    Owner: withOwner ? owner(r.ownerAccountId) : undefined,
+    Owner: ownerIn ? owner(ownerIn(r)) : undefined,
   };
 }
 
