@@ -242,7 +242,11 @@ export function queryOperations(deps: DynamoDeps): OperationTable {
         break;
       }
     }
-    const items = evaluated.map((e) => e.item).filter((item) => deps.ttl.visible(plan.target.table, item, now) !== undefined);
+    // An index's projection may leave the TTL attribute out: the table's item tells whether such an entry has expired.
+    const { table, index } = plan.target;
+    const ttlName = table.ttl?.enabled ? table.ttl.attributeName : undefined;
+    const judged = (item: Item) => (index && ttlName !== undefined && !(ttlName in item) ? (store.item(table, itemKey(table, item)) ?? item) : item);
+    const items = evaluated.map((e) => e.item).filter((item) => deps.ttl.visible(table, judged(item), now) !== undefined);
     return { items, bytes, scannedCount: evaluated.length, last: cut ? evaluated[evaluated.length - 1]!.item : undefined };
   }
 
