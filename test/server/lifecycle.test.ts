@@ -10,6 +10,16 @@ import { join } from "node:path";
 import { clientConfig, ROOT, spawnCloud, startCloud, tempDir } from "../support/nimbus.js";
 import { runTool } from "../support/tools.js";
 
+/** Runs `fn` over a fresh data dir, removed afterwards whatever happens. */
+async function withDataDir(fn: (dataDir: string) => Promise<void>): Promise<void> {
+  const dataDir = await tempDir();
+  try {
+    await fn(dataDir);
+  } finally {
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
 describe("server lifecycle", () => {
   it("answers health with version, uptime and services", async () => {
     const t = await startCloud();
@@ -60,9 +70,8 @@ describe("server lifecycle", () => {
     }
   });
 
-  it("restores everything after a restart on the same data dir", async () => {
-    const dataDir = await tempDir();
-    try {
+  it("restores everything after a restart on the same data dir", () =>
+    withDataDir(async (dataDir) => {
       const first = await start({ port: 0, dataDir });
       const s3 = new S3Client(first.clientConfig);
       await s3.send(new CreateBucketCommand({ Bucket: "durable" }));
@@ -77,14 +86,10 @@ describe("server lifecycle", () => {
       assert.deepEqual(got.Metadata, { m: "v" });
       again.destroy();
       await second.stop();
-    } finally {
-      await rm(dataDir, { recursive: true, force: true });
-    }
-  });
+    }));
 
-  it("prints one ready line and exits 0 on SIGTERM after finishing", async () => {
-    const dataDir = await tempDir();
-    try {
+  it("prints one ready line and exits 0 on SIGTERM after finishing", () =>
+    withDataDir(async (dataDir) => {
       const child = await spawnCloud(["--data-dir", dataDir]);
       assert.match(child.output(), /^Nimbus \S+ ready on http:\/\/127\.0\.0\.1:\d+/m);
       const s3 = new S3Client(clientConfig(child.endpoint));
@@ -93,14 +98,10 @@ describe("server lifecycle", () => {
       const exited = new Promise<number | null>((resolve) => child.process.once("exit", resolve));
       child.process.kill("SIGTERM");
       assert.equal(await exited, 0);
-    } finally {
-      await rm(dataDir, { recursive: true, force: true });
-    }
-  });
+    }));
 
-  it("delivers the whole of a large GET still streaming to a slow reader when told to stop", async () => {
-    const dataDir = await tempDir();
-    try {
+  it("delivers the whole of a large GET still streaming to a slow reader when told to stop", () =>
+    withDataDir(async (dataDir) => {
       const child = await spawnCloud(["--data-dir", dataDir]);
       const s3 = new S3Client(clientConfig(child.endpoint));
       const body = Buffer.alloc(16 * 1024 * 1024, 7);
@@ -145,14 +146,10 @@ describe("server lifecycle", () => {
       assert.equal(await put, 200);
       assert.equal(await exited, 0);
       s3.destroy();
-    } finally {
-      await rm(dataDir, { recursive: true, force: true });
-    }
-  });
+    }));
 
-  it("finishes a request whose client hung up before it closes storage, and exits 0", async () => {
-    const dataDir = await tempDir();
-    try {
+  it("finishes a request whose client hung up before it closes storage, and exits 0", () =>
+    withDataDir(async (dataDir) => {
       const child = await spawnCloud(["--data-dir", dataDir]);
       const ddb = new DynamoDBClient({ endpoint: child.endpoint, region: "us-east-1", credentials: { accessKeyId: "test", secretAccessKey: "test" } });
       await ddb.send(new CreateTableCommand({ TableName: "big", AttributeDefinitions: [{ AttributeName: "p", AttributeType: "S" }], KeySchema: [{ AttributeName: "p", KeyType: "HASH" }], BillingMode: "PAY_PER_REQUEST" }));
@@ -173,14 +170,10 @@ describe("server lifecycle", () => {
       const exited = new Promise<number | null>((resolve) => child.process.once("exit", resolve));
       child.process.kill("SIGINT");
       assert.equal(await exited, 0, child.output());
-    } finally {
-      await rm(dataDir, { recursive: true, force: true });
-    }
-  });
+    }));
 
-  it("`nimbus status` and `nimbus reset` talk to a running server", async () => {
-    const dataDir = await tempDir();
-    try {
+  it("`nimbus status` and `nimbus reset` talk to a running server", () =>
+    withDataDir(async (dataDir) => {
       const child = await spawnCloud(["--data-dir", dataDir]);
       const s3 = new S3Client(clientConfig(child.endpoint));
       await s3.send(new CreateBucketCommand({ Bucket: "to-be-reset" }));
@@ -199,8 +192,5 @@ describe("server lifecycle", () => {
       const down = await cli("status", "--endpoint", child.endpoint);
       assert.notEqual(down.code, 0);
       assert.match(down.stderr, /no Nimbus answers/);
-    } finally {
-      await rm(dataDir, { recursive: true, force: true });
-    }
-  });
+    }));
 });
