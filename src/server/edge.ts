@@ -240,18 +240,23 @@ async function handle(req: IncomingMessage, res: ServerResponse, deps: PipelineD
  * An S3 upload whose body stops arriving is answered 400 RequestTimeout
  * once no byte has come for `idleMs`, and its connection closed, as S3
  * answers it, rather than held open. Requests of the JSON and query
- * protocols (X-Amz-Target, form-encoded posts) are not S3's: theirs is left
- * to the connection. Once an answer has gone out (a request refused
- * before its body was read), Node's keep-alive timeout takes over, and a
- * body still stalled then closes the connection.
+ * protocols (X-Amz-Target, form-encoded posts) have no such answer: their
+ * connection is closed, as their services drop a client that stops
+ * sending, and the SDK retries. Once an answer has gone out (a request
+ * refused before its body was read), Node's keep-alive timeout takes
+ * over, and a body still stalled then closes the connection.
  */
 function watchStalledBody(req: IncomingMessage, res: ServerResponse, idleMs: number): void {
   const { headers } = req;
-  if ((req.method !== "PUT" && req.method !== "POST") || headers["x-amz-target"] !== undefined) return;
+  if (req.method !== "PUT" && req.method !== "POST") return;
   if (headers["content-length"] === "0" || (headers["content-length"] === undefined && headers["transfer-encoding"] === undefined)) return;
-  if (headers["content-type"]?.startsWith("application/x-www-form-urlencoded")) return;
+  const notS3 = headers["x-amz-target"] !== undefined || headers["content-type"]?.startsWith("application/x-www-form-urlencoded");
   req.setTimeout(idleMs, () => {
     if (req.complete) return;
+    if (notS3) {
+      req.socket.destroy();
+      return;
+    }
     if (res.headersSent) {
       // An answer made but not yet sent (see answerBatch) goes out first.
       if (res.writableEnded) req.socket.destroy();
