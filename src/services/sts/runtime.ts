@@ -34,6 +34,8 @@ interface AssumeRoleInput {
   TransitiveTagKeys?: string[];
   ExternalId?: string;
   SourceIdentity?: string;
+  SerialNumber?: string;
+  TokenCode?: string;
 }
 
 /**
@@ -92,6 +94,24 @@ function packedPolicySize(input: Pick<AssumeRoleInput, "Policy" | "PolicyArns" |
 }
 
 const invalid = (message: string) => new AwsError("ValidationError", message, 400);
+
+/**
+ * MFA authentication (AssumeRole, GetSessionToken): a device's serial
+ * number and its code come together, and name a device of the caller's.
+ * Nimbus keeps no MFA devices (CreateVirtualMFADevice is not supported),
+ * so no serial number names one, as for an unknown device on AWS.
+ */
+function checkMfa(input: { SerialNumber?: string; TokenCode?: string }): void {
+  if (input.SerialNumber === undefined && input.TokenCode === undefined) return;
+  if (input.SerialNumber === undefined || input.TokenCode === undefined) {
+    throw new AwsError("AccessDenied", "MultiFactorAuthentication failed, must provide both MFA serial number and one time pass code.", 403);
+  }
+  throw new AwsError(
+    "AccessDenied",
+    "MultiFactorAuthentication failed, unable to validate MFA code.  Please verify your MFA serial number is valid and associated with this user.",
+    403,
+  );
+}
 
 /** The STS calls made without AWS credentials. */
 const UNSIGNED_CALLS: ReadonlySet<string> = new Set(["AssumeRoleWithWebIdentity", "AssumeRoleWithSAML"]);
@@ -172,6 +192,7 @@ export function createStsRuntime(env: ServiceEnvironment): ServiceRuntime {
           // A session policy is an identity policy; one IAM would not take is refused before anything else.
           if (input.Policy !== undefined) parsePolicy(input.Policy, "identity");
           for (const { arn } of input.PolicyArns ?? []) if (arn === undefined || !isArn(arn)) throw invalid(`${arn} is invalid`);
+          checkMfa(input);
           const transitiveTags = transitiveSessionTags(input, ctx.principal);
           const match = /^arn:aws:iam::(\d{12}):role\/(?:.*\/)?([^/]+)$/.exec(input.RoleArn);
           const role = match ? iam.role(match[1]!, match[2]!) : undefined;
@@ -282,12 +303,13 @@ export function createStsRuntime(env: ServiceEnvironment): ServiceRuntime {
         handle: (input) => ({ Account: (keys.get(input.AccessKeyId)?.principal ?? lenientPrincipal(input.AccessKeyId)).accountId }),
       }),
 
-      GetSessionToken: defineOperation<{ DurationSeconds?: number }>({
+      GetSessionToken: defineOperation<{ DurationSeconds?: number; SerialNumber?: string; TokenCode?: string }>({
         authorize: () => [],
         async handle(input, ctx) {
           if (ctx.principal.type === "assumed-role") {
             throw new AwsError("AccessDenied", "Cannot call GetSessionToken with session credentials", 403);
           }
+          checkMfa(input);
           // A root session lasts an hour at most, whatever was asked.
           const seconds = ctx.principal.type === "root" ? Math.min(input.DurationSeconds ?? 3600, 3600) : (input.DurationSeconds ?? 43200);
           return { Credentials: await issue(ctx, ctx.principal, seconds) };
