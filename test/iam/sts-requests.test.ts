@@ -1,7 +1,7 @@
 /**
  * What STS refuses in an AssumeRole or GetSessionToken request before any
- * credentials are issued: MFA devices it cannot validate and malformed
- * token codes, in STS's words.
+ * credentials are issued: MFA devices it cannot validate, malformed token
+ * codes, session policies and tags past the packed size, in STS's words.
  */
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
@@ -9,7 +9,10 @@ import { CreateRoleCommand, IAMClient } from "@aws-sdk/client-iam";
 import { AssumeRoleCommand, GetSessionTokenCommand, STSClient } from "@aws-sdk/client-sts";
 import { rejectsWith, startCloud, type TestCloud } from "../support/nimbus.js";
 
-const TRUST = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: "000000000000" }, Action: "sts:AssumeRole" }] });
+const TRUST = JSON.stringify({
+  Version: "2012-10-17",
+  Statement: [{ Effect: "Allow", Principal: { AWS: "000000000000" }, Action: ["sts:AssumeRole", "sts:TagSession"] }],
+});
 const RoleArn = "arn:aws:iam::000000000000:role/requests";
 const SerialNumber = "arn:aws:iam::000000000000:mfa/nobody";
 
@@ -50,5 +53,21 @@ describe("STS: what AssumeRole and GetSessionToken refuse", () => {
     assert.equal(short.message, "1 validation error detected: Value '12345' at 'tokenCode' failed to satisfy constraint: Member must have length greater than or equal to 6");
     const letters = await rejectsWith(sts.send(new AssumeRoleCommand({ RoleArn, RoleSessionName: "mfa", SerialNumber, TokenCode: "abcdef" })), "ValidationError", 400);
     assert.equal(letters.message, "1 validation error detected: Value 'abcdef' at 'tokenCode' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\d]*");
+  });
+
+  it("refuses session tags and policies past the packed size limit", async () => {
+    const Tags = Array.from({ length: 50 }, (_, i) => ({ Key: `${String(i).padStart(2, "0")}${"k".repeat(126)}`, Value: "v".repeat(256) }));
+    const tags = await rejectsWith(sts.send(new AssumeRoleCommand({ RoleArn, RoleSessionName: "packed", Tags })), "PackedPolicyTooLargeException", 400);
+    assert.match(tags.message, /^Packed size of session tags consumes \d{3,}% of allotted space\.$/);
+    const Policy = JSON.stringify({
+      Version: "2012-10-17",
+      Statement: Array.from({ length: 60 }, (_, i) => ({ Effect: "Allow", Action: "s3:GetObject", Resource: `arn:aws:s3:::a-rather-long-bucket-name-${i}/*` })),
+    });
+    const policy = await rejectsWith(sts.send(new AssumeRoleCommand({ RoleArn, RoleSessionName: "packed", Policy })), "PackedPolicyTooLargeException", 400);
+    assert.match(policy.message, /^Packed policy consumes \d{3,}% of allotted space$/);
+    // Within the limit, the share is answered as PackedPolicySize.
+    const fits = await sts.send(new AssumeRoleCommand({ RoleArn, RoleSessionName: "packed", Tags: Tags.slice(0, 2) }));
+    const size = fits.PackedPolicySize ?? 0;
+    assert.ok(size > 0 && size <= 100, `PackedPolicySize ${size}`);
   });
 });

@@ -85,12 +85,17 @@ const invalidParameter = (message: string) => new AwsError("InvalidParameterValu
 /**
  * PackedPolicySize, only when the call passed session policies or tags:
  * their share of the packed limit, approximated from their plain size
- * against the 2,048-character limit at AWS's typical 2:1 packing.
+ * against the 2,048-character limit at AWS's typical 2:1 packing. Past
+ * 100% the call is refused, naming the tags when they alone overflow.
  */
 function packedPolicySize(input: Pick<AssumeRoleInput, "Policy" | "PolicyArns" | "Tags">): number | undefined {
   if (input.Policy === undefined && input.PolicyArns === undefined && input.Tags === undefined) return undefined;
-  const size = (input.Policy?.length ?? 0) + JSON.stringify(input.PolicyArns ?? []).length + JSON.stringify(input.Tags ?? []).length;
-  return Math.max(1, Math.ceil((size * 100) / 2048 / 2));
+  const share = (size: number) => Math.ceil((size * 100) / 2048 / 2);
+  const tags = share(JSON.stringify(input.Tags ?? []).length);
+  const total = share((input.Policy?.length ?? 0) + JSON.stringify(input.PolicyArns ?? []).length + JSON.stringify(input.Tags ?? []).length);
+  if (tags > 100) throw new AwsError("PackedPolicyTooLarge", `Packed size of session tags consumes ${tags}% of allotted space.`, 400);
+  if (total > 100) throw new AwsError("PackedPolicyTooLarge", `Packed policy consumes ${total}% of allotted space`, 400);
+  return Math.max(1, total);
 }
 
 const invalid = (message: string) => new AwsError("ValidationError", message, 400);
@@ -222,10 +227,11 @@ export function createStsRuntime(env: ServiceEnvironment): ServiceRuntime {
           const decision = evaluate(facts, [], [trust], { rootAllowed: false, crossAccount: role.accountId !== ctx.principal.accountId, identityTrusted: true });
           if (decision.kind !== "allow") throw refused();
           const principal = roleSession(role, input, transitiveTags);
+          const packedSize = packedPolicySize(input);
           return {
             Credentials: await issue(ctx, principal, duration),
             AssumedRoleUser: { AssumedRoleId: principal.userId, Arn: principal.arn },
-            PackedPolicySize: packedPolicySize(input),
+            PackedPolicySize: packedSize,
           };
         },
       }),
@@ -286,11 +292,12 @@ export function createStsRuntime(env: ServiceEnvironment): ServiceRuntime {
           const facts = { principal: caller, action: "sts:AssumeRoleWithWebIdentity", resource: input.RoleArn, keys: keysOf };
           if (evaluate(facts, [], [trust], { rootAllowed: false, crossAccount: false, identityTrusted: true }).kind !== "allow") throw refused();
           const principal = roleSession(role, input, undefined);
+          const packedSize = packedPolicySize(input);
           return {
             Credentials: await issue(ctx, principal, duration),
             SubjectFromWebIdentityToken: typeof claims.raw.sub === "string" ? claims.raw.sub : undefined,
             AssumedRoleUser: { AssumedRoleId: principal.userId, Arn: principal.arn },
-            PackedPolicySize: packedPolicySize(input),
+            PackedPolicySize: packedSize,
             Provider: claims.iss,
             Audience: audience,
           };
