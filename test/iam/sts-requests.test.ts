@@ -1,7 +1,8 @@
 /**
  * What STS refuses in an AssumeRole or GetSessionToken request before any
  * credentials are issued: MFA devices it cannot validate, malformed token
- * codes, session policies and tags past the packed size, in STS's words.
+ * codes, session policies and tags past the packed size, session tags a
+ * trust policy does not allow (sts:TagSession), in STS's words.
  */
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
@@ -69,5 +70,15 @@ describe("STS: what AssumeRole and GetSessionToken refuse", () => {
     const fits = await sts.send(new AssumeRoleCommand({ RoleArn, RoleSessionName: "packed", Tags: Tags.slice(0, 2) }));
     const size = fits.PackedPolicySize ?? 0;
     assert.ok(size > 0 && size <= 100, `PackedPolicySize ${size}`);
+  });
+
+  it("takes session tags only where the trust policy allows sts:TagSession", async () => {
+    const assumeOnly = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: "000000000000" }, Action: "sts:AssumeRole" }] });
+    await iam.send(new CreateRoleCommand({ RoleName: "untagged", AssumeRolePolicyDocument: assumeOnly }));
+    const untagged = "arn:aws:iam::000000000000:role/untagged";
+    const tagged = await rejectsWith(sts.send(new AssumeRoleCommand({ RoleArn: untagged, RoleSessionName: "tags", Tags: [{ Key: "team", Value: "blue" }] })), "AccessDenied", 403);
+    assert.equal(tagged.message, `User: arn:aws:iam::000000000000:root is not authorized to perform: sts:TagSession on resource: ${untagged}`);
+    assert.ok((await sts.send(new AssumeRoleCommand({ RoleArn: untagged, RoleSessionName: "tags" }))).Credentials);
+    assert.ok((await sts.send(new AssumeRoleCommand({ RoleArn, RoleSessionName: "tags", Tags: [{ Key: "team", Value: "blue" }] }))).Credentials);
   });
 });

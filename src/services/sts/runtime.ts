@@ -80,6 +80,9 @@ function transitiveSessionTags(input: AssumeRoleInput, caller: Principal): { Key
   return tags.length > 0 ? tags : undefined;
 }
 
+/** Whether an AssumeRole call passes session tags of its own (inherited transitive tags need no sts:TagSession). */
+const passesTags = (input: AssumeRoleInput): boolean => (input.Tags?.length ?? 0) > 0;
+
 const invalidParameter = (message: string) => new AwsError("InvalidParameterValue", message, 400);
 
 /**
@@ -191,7 +194,11 @@ export function createStsRuntime(env: ServiceEnvironment): ServiceRuntime {
       }),
 
       AssumeRole: defineOperation<AssumeRoleInput>({
-        authorize: (i) => [{ action: "sts:AssumeRole", resource: i.RoleArn, keys: assumeRoleKeys(i) }],
+        // Passing session tags is sts:TagSession on the role too, for the caller's policies and the trust policy alike.
+        authorize: (i) => [
+          { action: "sts:AssumeRole", resource: i.RoleArn, keys: assumeRoleKeys(i) },
+          ...(passesTags(i) ? [{ action: "sts:TagSession", resource: i.RoleArn, keys: assumeRoleKeys(i) }] : []),
+        ],
         async handle(input, ctx) {
           if (!isArn(input.RoleArn)) throw invalid(`${input.RoleArn} is invalid`);
           // A session policy is an identity policy; one IAM would not take is refused before anything else.
@@ -221,11 +228,18 @@ export function createStsRuntime(env: ServiceEnvironment): ServiceRuntime {
           const trust = { name: `trust policy of role ${role.roleName}`, document: parseStored(role.assumeRolePolicy, "trust") };
           const keysOf = globalContextKeys(ctx.principal, { now: ctx.now(), sourceIp: ctx.sourceIp, secure: secureTransport(ctx.sourceIp), region: ctx.region });
           for (const [key, value] of assumeRoleKeys(input)) keysOf.set(key, value);
-          const facts = { principal: ctx.principal, action: "sts:AssumeRole", resource: input.RoleArn, keys: keysOf };
           // From another account, naming that account in the trust policy is its half of the grant; the caller's
           // own half (its identity policy) is the authorizer's to check, in strict mode.
-          const decision = evaluate(facts, [], [trust], { rootAllowed: false, crossAccount: role.accountId !== ctx.principal.accountId, identityTrusted: true });
-          if (decision.kind !== "allow") throw refused();
+          const trusted = (action: string) =>
+            evaluate({ principal: ctx.principal, action, resource: input.RoleArn, keys: keysOf }, [], [trust], {
+              rootAllowed: false,
+              crossAccount: role.accountId !== ctx.principal.accountId,
+              identityTrusted: true,
+            }).kind === "allow";
+          if (!trusted("sts:AssumeRole")) throw refused();
+          if (passesTags(input) && !trusted("sts:TagSession")) {
+            throw new AwsError("AccessDenied", `User: ${ctx.principal.arn} is not authorized to perform: sts:TagSession on resource: ${input.RoleArn}`, 403);
+          }
           const principal = roleSession(role, input, transitiveTags);
           const packedSize = packedPolicySize(input);
           return {
