@@ -179,6 +179,9 @@ function authenticateV4(req: AuthRequest, options: AuthOptions, sig: V4Signature
   if (signedPayload.startsWith("STREAMING-")) {
     const signedChunks = signedPayload.startsWith("STREAMING-AWS4-HMAC-SHA256-PAYLOAD");
     const decodedLength = numberHeader(req, "x-amz-decoded-content-length");
+    // S3 needs the decoded length of a streamed body, and takes a value that
+    // is no number for none (versity/versitygw#1656 captured its answer).
+    if (decodedLength === undefined && dialect === "s3") throw new AwsError("MissingContentLength", "You must provide the Content-Length HTTP header.", 411);
     const trailers = new Map<string, string>();
     const decoder = new ChunkedDecoder({
       signing: signature && signedChunks ? { key: signature.key, amzDate: sig.amzDate, scope: scopeOf(sig), seed: sig.signature } : undefined,

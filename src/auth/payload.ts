@@ -48,6 +48,14 @@ function incompleteBody(): AwsError {
   return new AwsError("IncompleteBody", "The request body terminated unexpectedly", 400);
 }
 
+/** Whole chunks that add up to another length than `x-amz-decoded-content-length` (S3's words and fields, as versity/versitygw#1684 captured them). */
+function lengthMismatch(expected: number, provided: number): AwsError {
+  return new AwsError("IncompleteBody", "You did not provide the number of bytes specified by the Content-Length HTTP header", 400, {
+    NumberBytesExpected: expected,
+    NumberBytesProvided: provided,
+  });
+}
+
 function badChunk(detail: string): AwsError {
   return new AwsError("InvalidRequest", `Invalid aws-chunked encoding: ${detail}`, 400);
 }
@@ -93,7 +101,7 @@ export class ChunkedDecoder extends Transform {
       return;
     }
     if (this.options.decodedLength !== undefined && this.decoded !== this.options.decodedLength) {
-      done(incompleteBody());
+      done(lengthMismatch(this.options.decodedLength, this.decoded));
       return;
     }
     done();

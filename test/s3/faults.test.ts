@@ -186,6 +186,25 @@ describe("S3 bad input", () => {
     assert.equal(await got.Body?.transformToString(), payload);
   });
 
+  it("needs an aws-chunked body's decoded length as a number, and holds the chunks to it", async () => {
+    const payload = "hello";
+    const body = `${payload.length.toString(16)}\r\n${payload}\r\n0\r\n\r\n`;
+    const streamed = { "content-encoding": "aws-chunked", "x-amz-content-sha256": "STREAMING-UNSIGNED-PAYLOAD-TRAILER" };
+    for (const decoded of [undefined, "abc", "-5", ""]) {
+      const headers: Record<string, string> = { ...streamed };
+      if (decoded !== undefined) headers["x-amz-decoded-content-length"] = decoded;
+      const res = await rawRequest(t.cloud.endpoint, { method: "PUT", path: `/${BUCKET}/undeclared`, headers, body });
+      assert.equal(res.status, 411, String(decoded));
+      assert.match(res.body, /<Code>MissingContentLength<\/Code><Message>You must provide the Content-Length HTTP header\.<\/Message>/);
+    }
+    for (const declared of [3, 8]) {
+      const res = await rawRequest(t.cloud.endpoint, { method: "PUT", path: `/${BUCKET}/undeclared`, headers: { ...streamed, "x-amz-decoded-content-length": String(declared) }, body });
+      assert.equal(res.status, 400);
+      assert.match(res.body, new RegExp(`<Code>IncompleteBody</Code><Message>You did not provide the number of bytes specified by the Content-Length HTTP header</Message><NumberBytesExpected>${declared}</NumberBytesExpected><NumberBytesProvided>5</NumberBytesProvided>`));
+    }
+    await rejectsWith(s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: "undeclared" })), "NotFound", 404);
+  });
+
   it("answers an anonymous PUT that expects 100-continue with its 403 before the body is sent", async () => {
     const reply = await rawSocket(t.cloud.endpoint, `PUT /${BUCKET}/expecting HTTP/1.1\r\nHost: localhost\r\nContent-Length: 123\r\nExpect: 100-continue\r\n\r\n`, 1000);
     assert.match(reply, /^HTTP\/1\.1 403 /);
