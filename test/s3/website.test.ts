@@ -44,6 +44,9 @@ describe("S3 static website hosting", () => {
     await rejectsWith(s3.send(new GetBucketWebsiteCommand({ Bucket: SITE })), "NoSuchWebsiteConfiguration", 404);
     const bad = await rejectsWith(s3.send(new PutBucketWebsiteCommand({ Bucket: SITE, WebsiteConfiguration: { IndexDocument: { Suffix: "/index.html" } } })), "InvalidArgument", 400);
     assert.equal(bad.message, "The IndexDocument Suffix is not well formed");
+    const noErrorKey = await rejectsWith(s3.send(new PutBucketWebsiteCommand({ Bucket: SITE, WebsiteConfiguration: { IndexDocument: { Suffix: "index.html" }, ErrorDocument: { Key: "" } } })), "InvalidArgument", 400);
+    assert.equal(noErrorKey.message, "The ErrorDocument Key is not well formed");
+    await rejectsWith(s3.send(new PutBucketWebsiteCommand({ Bucket: SITE, WebsiteConfiguration: { IndexDocument: { Suffix: "index.html" }, ErrorDocument: {} as { Key: string } } })), "MalformedXML", 400);
     const config = {
       IndexDocument: { Suffix: "index.html" },
       ErrorDocument: { Key: "error.html" },

@@ -47,6 +47,11 @@ export function validateWebsite(config: WebsiteConfiguration): WebsiteConfigurat
   }
   const suffix = config.IndexDocument.Suffix;
   if (suffix === undefined || suffix === "" || suffix.includes("/")) throw s3Errors.invalidArgument("The IndexDocument Suffix is not well formed", "IndexDocument", suffix ?? "");
+  if (config.ErrorDocument !== undefined) {
+    const key = config.ErrorDocument.Key;
+    if (key === undefined) throw s3Errors.malformedXml();
+    if (key === "") throw s3Errors.invalidArgument("The ErrorDocument Key is not well formed", "ErrorDocument", key);
+  }
   const rules = config.RoutingRules;
   if (rules !== undefined) {
     if (rules.length === 0) throw s3Errors.malformedXml();
