@@ -98,6 +98,14 @@ describe("S3 bad input", () => {
     assert.equal((await s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: "stays" }))).ContentLength, 1);
   });
 
+  it("answers a HEAD of the service root, which only GET (ListBuckets) reads, with 405 signed or not (curl --head https://s3.amazonaws.com/, minio/minio#5372)", async () => {
+    for (const anonymous of [false, true]) {
+      const res = await rawRequest(t.cloud.endpoint, { method: "HEAD", path: "/", anonymous });
+      assert.equal(res.status, 405, anonymous ? "anonymous" : "signed");
+      assert.equal(res.body, "");
+    }
+  });
+
   it("answers a path whose escapes are not UTF-8 with InvalidURI", async () => {
     const raw = await rawSocket(t.cloud.endpoint, `GET /${BUCKET}/%AE%8A- HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n`);
     assert.match(raw, /^HTTP\/1\.1 400 /);

@@ -40,7 +40,8 @@ export function createRestCodec(model: ServiceModel, options: CodecOptions, form
     resolve(req) {
       const match = router.match(req);
       if (!match) {
-        if (req.rawQuery !== "" && router.servesOtherMethod(req)) {
+        // A HEAD of what only a GET reads (S3's service root, `HEAD /`) is refused too, as S3 does.
+        if ((req.rawQuery !== "" || req.method === "HEAD") && router.servesOtherMethod(req)) {
           throw new AwsError("MethodNotAllowed", "The specified method is not allowed against this resource.", 405, { Method: req.method });
         }
         return undefined;
