@@ -131,6 +131,24 @@ describe("S3 objects", () => {
     assert.equal(both.$metadata.httpStatusCode, 200);
   });
 
+  it("ignores a date precondition that is no date, as HTTP has it", async () => {
+    await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: "cond-garbage", Body: "g" }));
+    for (const header of ["if-modified-since", "if-unmodified-since"]) {
+      for (const method of ["GET", "HEAD"]) {
+        const answer = await rawRequest(t.cloud.endpoint, { method, path: `/${BUCKET}/cond-garbage`, headers: { [header]: "garbage" } });
+        assert.equal(answer.status, 200, `${method} with ${header}: ${answer.body}`);
+      }
+    }
+    for (const header of ["x-amz-copy-source-if-modified-since", "x-amz-copy-source-if-unmodified-since"]) {
+      const copied = await rawRequest(t.cloud.endpoint, {
+        method: "PUT",
+        path: `/${BUCKET}/cond-garbage-copy`,
+        headers: { "x-amz-copy-source": `/${BUCKET}/cond-garbage`, [header]: "not a date" },
+      });
+      assert.equal(copied.status, 200, `copy with ${header}: ${copied.body}`);
+    }
+  });
+
   it("applies response-* overrides", async () => {
     await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: "override", Body: "o", ContentType: "text/plain" }));
     const got = await s3.send(

@@ -259,17 +259,32 @@ function bindHttpMembers(
   }
 }
 
-function bindHeader(model: ServiceModel, { member, ref, target }: Binding, raw: string | string[] | undefined, input: Structure): void {
+function bindHeader(model: ServiceModel, { member, ref, target, name }: Binding, raw: string | string[] | undefined, input: Structure): void {
   if (raw === undefined) return;
   const text = Array.isArray(raw) ? raw.join(", ") : raw;
   if (target.type === "list") {
     input[member] = text.split(",").map((v) => v.trim()).filter(Boolean).map((v, i) => coerceScalar(resolveShape(model, target.member!), v, `${member}.${i + 1}`, "header"));
   } else if (ref.jsonvalue) {
     input[member] = JSON.parse(Buffer.from(text, "base64").toString("utf8"));
+  } else if (target.type === "timestamp" && CONDITIONAL_DATES.has(name)) {
+    // A conditional date that is no date is ignored, as HTTP has it (RFC 9110, 13.1.3): the request goes on unconditioned.
+    try {
+      input[member] = coerceScalar(target, text, member, "header");
+    } catch (error) {
+      if (!(error instanceof ScalarError)) throw error;
+    }
   } else {
     input[member] = coerceScalar(target, text, member, "header");
   }
 }
+
+/** Date preconditions, HTTP's and S3's copy-source ones modelled on them. */
+const CONDITIONAL_DATES: ReadonlySet<string> = new Set([
+  "if-modified-since",
+  "if-unmodified-since",
+  "x-amz-copy-source-if-modified-since",
+  "x-amz-copy-source-if-unmodified-since",
+]);
 
 /** Writes header-located output members. */
 function writeHttpMembers(model: ServiceModel, shape: Shape, output: Structure, response: WireResponse): void {
