@@ -51,6 +51,9 @@ export function checkExpressionParams(
 
 const NAME_KEY = /^#[0-9a-zA-Z_]+$/;
 const VALUE_KEY = /^:[0-9a-zA-Z_]+$/;
+/** The longest placeholder, sigil included, in UTF-8 bytes. */
+const MAX_PLACEHOLDER_BYTES = 255;
+const KEY_TOO_LONG = "The expression attribute map contains a key that is too long;";
 
 /**
  * The expression context of a request, after DynamoDB's checks of how its
@@ -68,13 +71,19 @@ export function expressionContext(
   if (names !== undefined) {
     if (Object.keys(names).length === 0) throw ddbErrors.validation("ExpressionAttributeNames must not be empty");
     for (const key in names) {
+      // DynamoDB checks a key's length before its syntax, then its value.
+      const bytes = Buffer.byteLength(key, "utf8");
+      if (bytes > MAX_PLACEHOLDER_BYTES) throw ddbErrors.validation(`ExpressionAttributeNames contains invalid key: ${KEY_TOO_LONG} size of key: ${bytes}`);
       if (!NAME_KEY.test(key)) throw ddbErrors.validation(`ExpressionAttributeNames contains invalid key: Syntax error; key: "${key}"`);
+      if (names[key] === "") throw ddbErrors.validation(`ExpressionAttributeNames contains invalid value: Empty attribute name for key ${key}`);
     }
   }
   let checked: Record<string, AttributeValue> | undefined;
   if (values !== undefined) {
     if (Object.keys(values).length === 0) throw ddbErrors.validation("ExpressionAttributeValues must not be empty");
     for (const key in values) {
+      // Unlike the names', this message does not give the key's size.
+      if (Buffer.byteLength(key, "utf8") > MAX_PLACEHOLDER_BYTES) throw ddbErrors.validation(`ExpressionAttributeValues contains invalid key: ${KEY_TOO_LONG}`);
       if (!VALUE_KEY.test(key)) throw ddbErrors.validation(`ExpressionAttributeValues contains invalid key: Syntax error; key: "${key}"`);
     }
     checked = {};

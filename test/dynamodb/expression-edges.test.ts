@@ -1,0 +1,79 @@
+/**
+ * DynamoDB expression edges beyond what ScyllaDB's alternator suite pins
+ * down, with the messages DynamoDB itself answers (captured against AWS by
+ * ExtendDB's dual-target suite, tests/test_expression_attribute_map_validation.py):
+ * placeholder maps' keys and values.
+ */
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { rawRequest } from "../support/raw.js";
+import { startCloud, type TestCloud } from "../support/nimbus.js";
+
+const TABLE = "edges";
+
+describe("DynamoDB expression edges", () => {
+  let t: TestCloud;
+  const call = async (operation: string, body: Record<string, unknown>) => {
+    const answer = await rawRequest(t.cloud.endpoint, {
+      method: "POST",
+      path: "/",
+      service: "dynamodb",
+      headers: { "x-amz-target": `DynamoDB_20120810.${operation}`, "content-type": "application/x-amz-json-1.0" },
+      body: JSON.stringify({ TableName: TABLE, ...body }),
+    });
+    return { status: answer.status, body: answer.body === "" ? {} : (JSON.parse(answer.body) as Record<string, unknown>) };
+  };
+  const refused = async (operation: string, body: Record<string, unknown>, message: string) => {
+    const answer = await call(operation, body);
+    assert.equal(answer.status, 400, JSON.stringify(body).slice(0, 200));
+    assert.equal(answer.body.message, message, JSON.stringify(body).slice(0, 200));
+  };
+
+  before(async () => {
+    t = await startCloud({ inMemory: true });
+    const created = await call("CreateTable", {
+      AttributeDefinitions: [{ AttributeName: "p", AttributeType: "S" }],
+      KeySchema: [{ AttributeName: "p", KeyType: "HASH" }],
+      BillingMode: "PAY_PER_REQUEST",
+    });
+    assert.equal(created.status, 200);
+    assert.equal((await call("PutItem", { Item: { p: { S: "k" }, foo: { S: "a" } } })).status, 200);
+  });
+  after(() => t.stop());
+
+  it("refuses a name placeholder standing for the empty name", async () => {
+    const key = { p: { S: "k" } };
+    await refused("GetItem", { Key: key, ProjectionExpression: "#a", ExpressionAttributeNames: { "#a": "" } }, "ExpressionAttributeNames contains invalid value: Empty attribute name for key #a");
+    await refused(
+      "UpdateItem",
+      { Key: key, UpdateExpression: "SET #a = :v", ExpressionAttributeNames: { "#a": "" }, ExpressionAttributeValues: { ":v": { N: "1" } } },
+      "ExpressionAttributeNames contains invalid value: Empty attribute name for key #a",
+    );
+    // Nothing was written under the empty name.
+    assert.deepEqual((await call("GetItem", { Key: key, ConsistentRead: true })).body.Item, { p: { S: "k" }, foo: { S: "a" } });
+  });
+
+  it("refuses placeholders longer than 255 bytes, before their syntax", async () => {
+    const key = { p: { S: "k" } };
+    const long = "#" + "a".repeat(255);
+    await refused(
+      "GetItem",
+      { Key: key, ProjectionExpression: "#a", ExpressionAttributeNames: { [long]: "foo" } },
+      "ExpressionAttributeNames contains invalid key: The expression attribute map contains a key that is too long; size of key: 256",
+    );
+    await refused(
+      "GetItem",
+      { Key: key, ProjectionExpression: "#a", ExpressionAttributeNames: { [long + "-x"]: "foo" } },
+      "ExpressionAttributeNames contains invalid key: The expression attribute map contains a key that is too long; size of key: 258",
+    );
+    await refused(
+      "Scan",
+      { FilterExpression: "foo = :v", ExpressionAttributeValues: { [":" + "a".repeat(255)]: { S: "x" } } },
+      "ExpressionAttributeValues contains invalid key: The expression attribute map contains a key that is too long;",
+    );
+    // 255 bytes is allowed.
+    const longest = "#" + "a".repeat(254);
+    const fits = await call("GetItem", { Key: key, ProjectionExpression: longest, ExpressionAttributeNames: { [longest]: "foo" } });
+    assert.deepEqual(fits.body, { Item: { foo: { S: "a" } } });
+  });
+});
