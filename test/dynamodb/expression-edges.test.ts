@@ -1,8 +1,9 @@
 /**
  * DynamoDB expression edges beyond what ScyllaDB's alternator suite pins
  * down, with the messages DynamoDB itself answers (captured against AWS by
- * ExtendDB's dual-target suite, tests/test_expression_attribute_map_validation.py):
- * placeholder maps' keys and values.
+ * ExtendDB's dual-target suite, tests/test_expression_attribute_map_validation.py
+ * and test_expression_size_limit.py): placeholder maps' keys and values,
+ * the wording of the 4 KB limit per expression kind.
  */
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
@@ -75,5 +76,24 @@ describe("DynamoDB expression edges", () => {
     const longest = "#" + "a".repeat(254);
     const fits = await call("GetItem", { Key: key, ProjectionExpression: longest, ExpressionAttributeNames: { [longest]: "foo" } });
     assert.deepEqual(fits.body, { Item: { foo: { S: "a" } } });
+  });
+
+  it("gives an oversized expression's size only for conditions and filters", async () => {
+    const name = "a" + "z".repeat(4096);
+    const prefix = "Expression size has exceeded the maximum allowed size;";
+    const key = { p: { S: "k" } };
+    await refused("GetItem", { Key: key, ProjectionExpression: name }, `Invalid ProjectionExpression: ${prefix}`);
+    await refused("UpdateItem", { Key: key, UpdateExpression: `SET ${name} = :v`, ExpressionAttributeValues: { ":v": { S: "x" } } }, `Invalid UpdateExpression: ${prefix}`);
+    await refused(
+      "Query",
+      { KeyConditionExpression: `p = :p AND ${name} = :q`, ExpressionAttributeValues: { ":p": { S: "k" }, ":q": { S: "x" } } },
+      `Invalid KeyConditionExpression: ${prefix}`,
+    );
+    const filter = `${name} = :v`;
+    await refused("Scan", { FilterExpression: filter, ExpressionAttributeValues: { ":v": { S: "x" } } }, `Invalid FilterExpression: ${prefix} expression size: ${filter.length}`);
+    const condition = `attribute_not_exists(${name})`;
+    await refused("PutItem", { Item: key, ConditionExpression: condition }, `Invalid ConditionExpression: ${prefix} expression size: ${condition.length}`);
+    // 4096 bytes is allowed.
+    assert.equal((await call("GetItem", { Key: key, ProjectionExpression: name.slice(1) })).status, 200);
   });
 });

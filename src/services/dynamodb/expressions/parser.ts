@@ -88,7 +88,9 @@ export class Parser<Slot extends string> {
     if (text === "") throw invalidExpression(kind, "The expression can not be empty;");
     const bytes = Buffer.byteLength(text, "utf8");
     if (bytes > MAX_EXPRESSION_BYTES) {
-      throw invalidExpression(kind, `Expression size has exceeded the maximum allowed size; expression size: ${bytes}`);
+      // Only conditions and filters give the size; DynamoDB ends the others' message at the ";".
+      const size = kind === "ConditionExpression" || kind === "FilterExpression" ? ` expression size: ${bytes}` : "";
+      throw invalidExpression(kind, `Expression size has exceeded the maximum allowed size;${size}`);
     }
     this.tokens = tokenize(text);
   }
