@@ -3,7 +3,9 @@
  * down, with the messages DynamoDB itself answers (captured against AWS by
  * ExtendDB's dual-target suite, tests/test_expression_attribute_map_validation.py
  * and test_expression_size_limit.py): placeholder maps' keys and values,
- * the wording of the 4 KB limit per expression kind.
+ * the wording of the 4 KB limit per expression kind; and sets of
+ * thousands of members, which ADD, DELETE and comparisons match in linear
+ * time.
  */
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
@@ -95,5 +97,29 @@ describe("DynamoDB expression edges", () => {
     await refused("PutItem", { Item: key, ConditionExpression: condition }, `Invalid ConditionExpression: ${prefix} expression size: ${condition.length}`);
     // 4096 bytes is allowed.
     assert.equal((await call("GetItem", { Key: key, ProjectionExpression: name.slice(1) })).status, 200);
+  });
+
+  it("adds, deletes and compares sets of thousands of members at once", { timeout: 120_000 }, async () => {
+    // Pairwise matching took ~30 s here, the whole server blocked meanwhile.
+    const count = 10_000;
+    const numbers = (from: number) => Array.from({ length: count }, (_, i) => String(from + i));
+    const key = { p: { S: "big" } };
+    assert.equal((await call("PutItem", { Item: { ...key, s: { NS: numbers(0) }, t: { SS: numbers(0) } } })).status, 200);
+    const started = Date.now();
+    const added = await call("UpdateItem", {
+      Key: key,
+      UpdateExpression: "ADD s :more, t :strings",
+      ExpressionAttributeValues: { ":more": { NS: numbers(count / 2) }, ":strings": { SS: numbers(count / 2) } },
+      ReturnValues: "UPDATED_NEW",
+    });
+    assert.equal(added.status, 200);
+    const attributes = added.body.Attributes as { s: { NS: string[] }; t: { SS: string[] } };
+    assert.equal(attributes.s.NS.length, count * 1.5);
+    assert.equal(attributes.t.SS.length, count * 1.5);
+    const deleted = await call("UpdateItem", { Key: key, UpdateExpression: "DELETE s :gone", ExpressionAttributeValues: { ":gone": { NS: numbers(0) } }, ReturnValues: "UPDATED_NEW" });
+    assert.deepEqual(new Set((deleted.body.Attributes as { s: { NS: string[] } }).s.NS), new Set(numbers(count).slice(0, count / 2)));
+    const compared = await call("PutItem", { Item: key, ConditionExpression: "s = :same", ExpressionAttributeValues: { ":same": { NS: numbers(count).slice(0, count / 2).reverse() } } });
+    assert.equal(compared.status, 200);
+    assert.ok(Date.now() - started < 5_000, `took ${Date.now() - started} ms`);
   });
 });

@@ -260,10 +260,23 @@ function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
   return a.length === b.length && compareBytes(a, b) === 0;
 }
 
-function setEquals<T>(a: readonly T[], b: readonly T[], same: (x: T, y: T) => boolean): boolean {
+/** A number's canonical text, equal for equal numbers ("1.0" and "1"). */
+export function numberKey(text: string): string {
+  const d = parseDecimal(text);
+  return d === undefined ? text : formatDecimal(d);
+}
+
+/** A binary as a string, equal for equal bytes. */
+export function bytesKey(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("latin1");
+}
+
+function setEquals<T>(a: readonly T[], b: readonly T[], key: (x: T) => string): boolean {
   if (a.length !== b.length) return false;
-  // Set members are distinct, so equal sizes plus inclusion is equality.
-  return a.every((x) => b.some((y) => same(x, y)));
+  // Set members are distinct, so equal sizes plus inclusion is equality;
+  // looked up by key, as sets hold thousands of members.
+  const members = new Set(b.map(key));
+  return a.every((x) => members.has(key(x)));
 }
 
 /** Deep equality of any two values; sets compare order-insensitively, numbers numerically. */
@@ -288,9 +301,9 @@ export function valuesEqual(a: AttributeValue, b: AttributeValue): boolean {
     for (let i = 0; i < a.L.length; i++) if (!valuesEqual(a.L[i], b.L[i])) return false;
     return true;
   }
-  if ("SS" in a) return "SS" in b && setEquals(a.SS, b.SS, (x, y) => x === y);
-  if ("NS" in a) return "NS" in b && setEquals(a.NS, b.NS, (x, y) => compareNumbers(x, y) === 0);
-  return "BS" in b && setEquals(a.BS, b.BS, bytesEqual);
+  if ("SS" in a) return "SS" in b && setEquals(a.SS, b.SS, (x) => x);
+  if ("NS" in a) return "NS" in b && setEquals(a.NS, b.NS, numberKey);
+  return "BS" in b && setEquals(a.BS, b.BS, bytesKey);
 }
 
 // ---------------------------------------------------------------------------
