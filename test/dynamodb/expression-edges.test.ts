@@ -5,7 +5,7 @@
  * and test_expression_size_limit.py): placeholder maps' keys and values,
  * the wording of the 4 KB limit per expression kind; and sets of
  * thousands of members, which ADD, DELETE and comparisons match in linear
- * time.
+ * time; REMOVE of list elements by their original indexes.
  */
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
@@ -121,5 +121,17 @@ describe("DynamoDB expression edges", () => {
     const compared = await call("PutItem", { Item: key, ConditionExpression: "s = :same", ExpressionAttributeValues: { ":same": { NS: numbers(count).slice(0, count / 2).reverse() } } });
     assert.equal(compared.status, 200);
     assert.ok(Date.now() - started < 5_000, `took ${Date.now() - started} ms`);
+  });
+
+  it("removes list elements by their original indexes, whatever paths come between", async () => {
+    // alternator's test_update_expression_nested_remove_list_item_original_number: indexes name the elements as they were.
+    const numbers = (n: number) => ({ L: Array.from({ length: n }, (_, i) => ({ N: String(i) })) });
+    const key = { p: { S: "lists" } };
+    assert.equal((await call("PutItem", { Item: { ...key, l: numbers(6), m: numbers(6) } })).status, 200);
+    const removed = await call("UpdateItem", { Key: key, UpdateExpression: "REMOVE l[0], m[1], l[3], m[4], l[5]", ReturnValues: "ALL_NEW" });
+    assert.equal(removed.status, 200);
+    const attributes = removed.body.Attributes as Record<string, { L: { N: string }[] }>;
+    assert.deepEqual(attributes.l.L.map((e) => e.N), ["1", "2", "4"]);
+    assert.deepEqual(attributes.m.L.map((e) => e.N), ["0", "2", "3", "5"]);
   });
 });

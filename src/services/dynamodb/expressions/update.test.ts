@@ -49,6 +49,9 @@ describe("update application", () => {
     ["REMOVE mp.nothing", BASE],
     ["REMOVE lst[1], lst[3]", { ...BASE, lst: { L: [{ S: "a" }, { S: "c" }] } }],
     ["REMOVE lst[3], lst[1]", { ...BASE, lst: { L: [{ S: "a" }, { S: "c" }] } }],
+    // Indexes name the original elements even with other paths removed between them.
+    ["REMOVE lst[0], s, lst[2]", (({ s: _s, ...rest }) => ({ ...rest, lst: { L: [{ S: "b" }, { S: "d" }] } }))(BASE)],
+    ["REMOVE lst[0], mp.x, lst[2], n, lst[3]", (({ n: _n, ...rest }) => ({ ...rest, lst: { L: [{ S: "b" }] }, mp: { M: { kid: { M: { y: { S: "deep" } } } } } }))(BASE)],
     ["REMOVE lst[9]", BASE],
     ["ADD n :n", { ...BASE, n: { N: "10" } }],
     ["ADD c :n", { ...BASE, c: { N: "5" } }],

@@ -234,12 +234,21 @@ function applyActions(update: Update, item: Item): UpdateResult {
   return { item: draft.root, updatedNames, updatedPaths };
 }
 
+/**
+ * A total order (names ascending, list indexes descending, names before
+ * indexes) so that the removals of one list come last index first even
+ * when other paths sort between them: `REMOVE l[0], m[1], l[3]` removes
+ * l[3] before l[0] shifts it.
+ */
 function compareForRemoval(a: DocumentPath, b: DocumentPath): number {
   const n = Math.min(a.length, b.length);
   for (let i = 0; i < n; i++) {
-    if (a[i] === b[i]) continue;
-    if (typeof a[i] === "number" && typeof b[i] === "number") return (b[i] as number) - (a[i] as number);
-    return 0;
+    const x = a[i];
+    const y = b[i];
+    if (x === y) continue;
+    if (typeof x === "number" && typeof y === "number") return y - x;
+    if (typeof x === "string" && typeof y === "string") return x < y ? -1 : 1;
+    return typeof x === "string" ? -1 : 1;
   }
-  return 0;
+  return a.length - b.length;
 }
