@@ -99,13 +99,12 @@ describe("DynamoDB expression edges", () => {
     assert.equal((await call("GetItem", { Key: key, ProjectionExpression: name.slice(1) })).status, 200);
   });
 
-  it("adds, deletes and compares sets of thousands of members at once", { timeout: 120_000 }, async () => {
+  it("adds, deletes and compares sets of thousands of members at once (matched pairwise, these took half a minute)", { timeout: 10_000 }, async () => {
     // Pairwise matching took ~30 s here, the whole server blocked meanwhile.
     const count = 10_000;
     const numbers = (from: number) => Array.from({ length: count }, (_, i) => String(from + i));
     const key = { p: { S: "big" } };
     assert.equal((await call("PutItem", { Item: { ...key, s: { NS: numbers(0) }, t: { SS: numbers(0) } } })).status, 200);
-    const started = Date.now();
     const added = await call("UpdateItem", {
       Key: key,
       UpdateExpression: "ADD s :more, t :strings",
@@ -120,7 +119,6 @@ describe("DynamoDB expression edges", () => {
     assert.deepEqual(new Set((deleted.body.Attributes as { s: { NS: string[] } }).s.NS), new Set(numbers(count).slice(0, count / 2)));
     const compared = await call("PutItem", { Item: key, ConditionExpression: "s = :same", ExpressionAttributeValues: { ":same": { NS: numbers(count).slice(0, count / 2).reverse() } } });
     assert.equal(compared.status, 200);
-    assert.ok(Date.now() - started < 5_000, `took ${Date.now() - started} ms`);
   });
 
   it("removes list elements by their original indexes, whatever paths come between", async () => {
