@@ -124,6 +124,16 @@ describe("DynamoDB validation conformance", () => {
     assert.deepEqual(missing.body, { __type: "com.amazonaws.dynamodb.v20120810#ResourceNotFoundException", message: "Requested resource not found" });
   });
 
+  it("refuses an integer member past Java's int as no Integer (Limit, Segment), the last int taken", async () => {
+    const notInteger = { status: 400, body: { __type: SERIALIZATION, Message: "NUMBER_VALUE cannot be converted to Integer" } };
+    assert.deepEqual(await call("Scan", { TableName: "hash", Limit: 2 ** 31 }), notInteger);
+    assert.deepEqual(await call("Query", '{"TableName":"hash","Limit":99999999999999999999999}'), notInteger);
+    assert.deepEqual(await call("Scan", { TableName: "hash", Segment: -(2 ** 31) - 1, TotalSegments: 2 }), notInteger);
+    assert.deepEqual(await call("ListTables", { Limit: 2 ** 31 }), notInteger);
+    const last = await call("Scan", { TableName: "hash", Limit: 2 ** 31 - 1 });
+    assert.equal(last.status, 200);
+  });
+
   it("lists data-plane problems in DynamoDB's member and enum order", async () => {
     await validation(
       "PutItem",

@@ -91,6 +91,13 @@ function isPlainObject(value: object): boolean {
   return proto === Object.prototype || proto === null;
 }
 
+/**
+ * What an integer and a long hold (Java's int and long, as the services
+ * read them): a number past these is no value of the shape, however
+ * JavaScript reads it. 2^63 is the first double past a long.
+ */
+export const INTEGER_RANGE = { integer: [-(2 ** 31), 2 ** 31 - 1], long: [-(2 ** 63), 2 ** 63 - 1] } as const;
+
 const inheritsNone = (names: readonly string[]): boolean => names.every((name) => !(name in Object.prototype));
 
 function compileReader(model: ServiceModel, ref: ShapeRef): Convert {
@@ -178,12 +185,14 @@ function compileReader(model: ServiceModel, ref: ShapeRef): Convert {
         throw MISMATCH;
       };
     case "integer":
-    case "long":
+    case "long": {
+      const [min, max] = INTEGER_RANGE[shape.type];
       return (v) => {
-        if (typeof v === "number" && Number.isInteger(v)) return v;
+        if (typeof v === "number" && Number.isInteger(v) && v >= min && v <= max) return v;
         if (v === null) return undefined;
         throw MISMATCH;
       };
+    }
     case "float":
     case "double":
       return (v) => {

@@ -8,7 +8,7 @@
 import { AwsError } from "../../server/errors.js";
 import type { ServiceModel, Shape, ShapeRef } from "../model.js";
 import { resolveShape } from "../model.js";
-import { compiledReader, compiledWriter, setEntry, strictBase64 } from "./json-compiled.js";
+import { compiledReader, compiledWriter, INTEGER_RANGE, setEntry, strictBase64 } from "./json-compiled.js";
 import { parseTimestamp } from "./timestamps.js";
 
 /** A JSON value of the wrong type for its shape. */
@@ -74,9 +74,13 @@ function readChecked(model: ServiceModel, ref: ShapeRef, value: unknown, path: s
       if (typeof value !== "boolean") throw mismatch(path, "a boolean", value, typeof value === "string" ? "Unexpected token received from parser" : coralScalar("Boolean", value));
       return value;
     case "integer":
-    case "long":
-      if (typeof value !== "number" || !Number.isInteger(value)) throw mismatch(path, "an integer", value, coralScalar(shape.type === "long" ? "Long" : "Integer", value));
+    case "long": {
+      const [min, max] = INTEGER_RANGE[shape.type];
+      if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
+        throw mismatch(path, `${shape.type === "long" ? "a long" : "an integer"} in range`, value, coralScalar(shape.type === "long" ? "Long" : "Integer", value));
+      }
       return value;
+    }
     case "float":
     case "double":
       if (typeof value === "number") return value;
