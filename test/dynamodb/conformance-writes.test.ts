@@ -318,6 +318,18 @@ describe("DynamoDB write conformance", () => {
     assert.deepEqual([answer.status, JSON.parse(answer.body).message], [400, "Transaction payload size cannot exceed 4 MB"]);
   });
 
+  it("refuses a TransactGetItems whose items come to over 4 MB, whatever its projection keeps", async () => {
+    const large = { S: "x".repeat(390_000) };
+    for (let i = 0; i < 11; i++) assert.equal((await call("PutItem", { Item: { p: { S: `read-${i}` }, x: large } })).status, 200);
+    const gets = (n: number, projection?: string) =>
+      Array.from({ length: n }, (_, i) => ({ Get: { TableName: TABLE, Key: { p: { S: `read-${i}` } }, ...(projection ? { ProjectionExpression: projection } : {}) } }));
+    const over = await send("TransactGetItems", { TransactItems: gets(11, "p") });
+    assert.deepEqual([over.status, JSON.parse(over.body).message], [400, "Transaction payload size cannot exceed 4 MB"]);
+    const under = await send("TransactGetItems", { TransactItems: gets(10) });
+    assert.equal(under.status, 200);
+    assert.equal((JSON.parse(under.body) as { Responses: unknown[] }).Responses.length, 10);
+  });
+
   it("checks a table's key schema and global index changes as DynamoDB does", async () => {
     const three = await send("CreateTable", {
       TableName: "three-keys",

@@ -158,12 +158,17 @@ export function transactionOperations(deps: DynamoDeps): OperationTable {
         refuseRepeatedItems(gets);
         const totals = new Map<string, Consumption>();
         const tables = new Map<string, TableRecord>();
+        let bytes = 0;
         const responses = gets.map(({ table, key, projection }) => {
           const item = deps.ttl.visible(table, store.item(table, key), now);
-          addUnits(totals, table.name, { table: readUnits(item ? itemSize(item) : 0, true) * 2 });
+          const size = item ? itemSize(item) : 0;
+          bytes += size;
+          addUnits(totals, table.name, { table: readUnits(size, true) * 2 });
           tables.set(table.name, table);
           return item ? { Item: projection ? project(item, projection) : item } : {};
         });
+        // The items read count whole, whatever a projection keeps of them; past 4 MB nothing is answered.
+        if (bytes > MAX_TRANSACTION_PAYLOAD) throw ddbErrors.validation(TRANSACTION_TOO_LARGE);
         const consumed = [...tables.values()]
           .map((table) => consumedCapacity(table, input.ReturnConsumedCapacity, totals.get(table.name)!, "read"))
           .filter((c): c is Record<string, unknown> => c !== undefined);
@@ -198,8 +203,9 @@ function refuseRepeatedItems(operations: readonly { key: readonly (string | numb
   }
 }
 
-/** DynamoDB's limit on what one transaction carries (its items to put and the keys it names). */
+/** DynamoDB's limit on what one transaction carries: the items and keys a write names, the items a read answers. */
 const MAX_TRANSACTION_PAYLOAD = 4 * 1024 * 1024;
+const TRANSACTION_TOO_LARGE = "Transaction payload size cannot exceed 4 MB";
 
 /**
  * The 4 MB limit is on the transaction's payload, not on the items it
@@ -208,7 +214,7 @@ const MAX_TRANSACTION_PAYLOAD = 4 * 1024 * 1024;
 function refuseLargePayload(writes: readonly PreparedWrite[]): void {
   let bytes = 0;
   for (const write of writes) bytes += itemSize(write.kind === "put" ? write.item : write.keyItem);
-  if (bytes > MAX_TRANSACTION_PAYLOAD) throw ddbErrors.validation("Transaction payload size cannot exceed 4 MB");
+  if (bytes > MAX_TRANSACTION_PAYLOAD) throw ddbErrors.validation(TRANSACTION_TOO_LARGE);
 }
 
 /**
