@@ -293,6 +293,32 @@ describe("DynamoDB tables", () => {
     assert.deepEqual(after.Table!.AttributeDefinitions, [{ AttributeName: "id", AttributeType: "S" }]);
   });
 
+  it("leaves on-demand only with capacity for every global index in the same call, none taken from the table's", async () => {
+    // ack-api-quirks DDB-TABLE-152 (AWS, 2026-10-08): nothing is auto-assigned.
+    await ddb.send(
+      new CreateTableCommand({
+        ...simple("leaving-on-demand"),
+        AttributeDefinitions: [{ AttributeName: "id", AttributeType: "S" }, { AttributeName: "g", AttributeType: "S" }],
+        GlobalSecondaryIndexes: [{ IndexName: "gsi1", KeySchema: [{ AttributeName: "g", KeyType: "HASH" }], Projection: { ProjectionType: "ALL" } }],
+      }),
+    );
+    const gsiUpdate = [{ Update: { IndexName: "gsi1", ProvisionedThroughput: { ReadCapacityUnits: 7, WriteCapacityUnits: 8 } } }];
+    assert.equal(
+      await message(ddb.send(new UpdateTableCommand({ TableName: "leaving-on-demand", GlobalSecondaryIndexUpdates: gsiUpdate })), "ValidationException"),
+      "One or more parameter values were invalid: The only Updates for index: gsi1 when TableThroughputMode is PAY_PER_REQUEST can be to OnDemandThroughput, WarmThroughput",
+    );
+    const capacity = { ReadCapacityUnits: 5, WriteCapacityUnits: 5 };
+    assert.equal(
+      await message(ddb.send(new UpdateTableCommand({ TableName: "leaving-on-demand", BillingMode: "PROVISIONED", ProvisionedThroughput: capacity })), "ValidationException"),
+      "One or more parameter values were invalid: ProvisionedThroughput must be specified for index: gsi1",
+    );
+    const described = async () => (await ddb.send(new DescribeTableCommand({ TableName: "leaving-on-demand" }))).Table!;
+    assert.equal((await described()).BillingModeSummary?.BillingMode, "PAY_PER_REQUEST", "the refused switch changed nothing");
+    await ddb.send(new UpdateTableCommand({ TableName: "leaving-on-demand", BillingMode: "PROVISIONED", ProvisionedThroughput: capacity, GlobalSecondaryIndexUpdates: gsiUpdate }));
+    const index = (await described()).GlobalSecondaryIndexes?.[0]?.ProvisionedThroughput;
+    assert.deepEqual([index?.ReadCapacityUnits, index?.WriteCapacityUnits], [7, 8]);
+  });
+
   it("describes encryption with a KMS key when asked for it", async () => {
     const plain = await ddb.send(new CreateTableCommand(simple("plain-keys")));
     assert.equal(plain.TableDescription?.SSEDescription, undefined, "the AWS-owned key goes unmentioned");

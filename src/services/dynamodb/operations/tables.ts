@@ -368,11 +368,16 @@ export function tableOperations(deps: DynamoDeps): OperationTable {
         if (!table.gsis.some((g) => g.name === name)) throw ddbErrors.resourceNotFound(`Requested resource not found: Index: ${name} not found`);
         if (update.Update.ProvisionedThroughput) {
           if (payPerRequest) {
-            throw ddbErrors.validation(`${INVALID}ProvisionedThroughput should not be specified for index: ${name} when BillingMode is PAY_PER_REQUEST`);
+            throw ddbErrors.validation(`${INVALID}The only Updates for index: ${name} when TableThroughputMode is PAY_PER_REQUEST can be to OnDemandThroughput, WarmThroughput`);
           }
           updatedThroughput.set(name, update.Update.ProvisionedThroughput);
         }
       }
+    }
+    // Leaving on-demand, every index is given its capacity in the same call: none is taken from the table's.
+    if (table.billingMode === "PAY_PER_REQUEST" && !payPerRequest) {
+      const unprovisioned = table.gsis.find((g) => !deleted.includes(g.name) && !updatedThroughput.has(g.name));
+      if (unprovisioned) throw ddbErrors.validation(`${INVALID}ProvisionedThroughput must be specified for index: ${unprovisioned.name}`);
     }
     // Every defined attribute must be a key of the table or of a remaining index.
     const used = new Set<string>();
