@@ -319,6 +319,44 @@ describe("DynamoDB tables", () => {
     assert.deepEqual([index?.ReadCapacityUnits, index?.WriteCapacityUnits], [7, 8]);
   });
 
+  it("takes on-demand limits on demand only, at least 1 or -1 to lift one, and drops them with on-demand", async () => {
+    // AWS captures: ack-api-quirks DDB-TABLE-038, 039, 059, 153, 178.
+    const provisioned = { BillingMode: "PROVISIONED" as const, ProvisionedThroughput: { ReadCapacityUnits: 1, WriteCapacityUnits: 1 } };
+    assert.equal(
+      await message(ddb.send(new CreateTableCommand({ ...simple("limited"), ...provisioned, OnDemandThroughput: { MaxWriteRequestUnits: 0 } })), "ValidationException"),
+      "One or more parameter values were invalid: MaxWriteRequestUnits for OnDemandThroughput cannot be specified when table BillingMode is PROVISIONED.",
+    );
+    for (const units of [0, -1, -2]) {
+      assert.equal(
+        await message(ddb.send(new CreateTableCommand({ ...simple("limited"), OnDemandThroughput: { MaxReadRequestUnits: units, MaxWriteRequestUnits: units } })), "ValidationException"),
+        "One or more parameter values were invalid: Requested MaxReadRequestUnits for OnDemandThroughput for table is outside of valid range",
+      );
+    }
+    await ddb.send(new CreateTableCommand({ ...simple("limited"), OnDemandThroughput: { MaxReadRequestUnits: 1000, MaxWriteRequestUnits: 500 } }));
+    const limits = async () => (await ddb.send(new DescribeTableCommand({ TableName: "limited" }))).Table!.OnDemandThroughput;
+    assert.equal(
+      await message(ddb.send(new UpdateTableCommand({ TableName: "limited", OnDemandThroughput: { MaxWriteRequestUnits: -2 } })), "ValidationException"),
+      "One or more parameter values were invalid: Requested MaxWriteRequestUnits for OnDemandThroughput for table is outside of valid range",
+    );
+    const lifted = await ddb.send(new UpdateTableCommand({ TableName: "limited", OnDemandThroughput: { MaxReadRequestUnits: -1 } }));
+    assert.equal(lifted.TableDescription?.TableStatus, "ACTIVE");
+    assert.deepEqual(lifted.TableDescription?.OnDemandThroughput, { MaxReadRequestUnits: -1, MaxWriteRequestUnits: 500 });
+    assert.deepEqual(await limits(), { MaxWriteRequestUnits: 500 });
+    await ddb.send(new UpdateTableCommand({ TableName: "limited", OnDemandThroughput: { MaxWriteRequestUnits: -1 } }));
+    assert.equal(await limits(), undefined);
+    await ddb.send(new UpdateTableCommand({ TableName: "limited", OnDemandThroughput: { MaxReadRequestUnits: 2000 } }));
+    await ddb.send(new UpdateTableCommand({ TableName: "limited", ...provisioned }));
+    assert.equal(await limits(), undefined, "leaving on-demand drops its limits");
+    assert.equal(
+      await message(ddb.send(new UpdateTableCommand({ TableName: "limited", OnDemandThroughput: { MaxReadRequestUnits: 0 } })), "ValidationException"),
+      "One or more parameter values were invalid: MaxReadRequestUnits for OnDemandThroughput cannot be specified when the table BillingMode is PROVISIONED",
+    );
+    await ddb.send(new CreateTableCommand(simple("protected-at-once")));
+    const protectedNow = await ddb.send(new UpdateTableCommand({ TableName: "protected-at-once", DeletionProtectionEnabled: true }));
+    assert.equal(protectedNow.TableDescription?.TableStatus, "ACTIVE", "deletion protection takes effect at once (DDB-TABLE-357)");
+    await ddb.send(new UpdateTableCommand({ TableName: "protected-at-once", DeletionProtectionEnabled: false }));
+  });
+
   it("describes encryption with a KMS key when asked for it", async () => {
     const plain = await ddb.send(new CreateTableCommand(simple("plain-keys")));
     assert.equal(plain.TableDescription?.SSEDescription, undefined, "the AWS-owned key goes unmentioned");

@@ -119,6 +119,8 @@ export function checkCreateTable(input: CreateTableInput): string | undefined {
     const bounds = checkThroughput(t);
     if (bounds) return bounds;
   }
+  const onDemand = checkOnDemand(input.OnDemandThroughput, input.BillingMode === "PAY_PER_REQUEST", "CreateTable");
+  if (onDemand) return onDemand;
   const defined = definitions.map((d) => d.AttributeName);
   const duplicate = defined.find((name, i) => defined.indexOf(name) !== i);
   if (duplicate !== undefined) return `Attribute Name is duplicated: ${duplicate}`;
@@ -182,6 +184,35 @@ export function checkCreateTable(input: CreateTableInput): string | undefined {
   }
   return undefined;
 }
+
+/**
+ * An on-demand table's most request units a second: only on demand (the
+ * member named is the first given, reads first), at least 1; an update may
+ * also send -1, which lifts that limit. The billing mode is checked before
+ * the range, and CreateTable words it apart from UpdateTable (AWS captures:
+ * ack-api-quirks DDB-TABLE-038/039/059/178).
+ */
+export function checkOnDemand(onDemand: OnDemandThroughput | undefined, payPerRequest: boolean, operation: "CreateTable" | "UpdateTable"): string | undefined {
+  if (!onDemand) return undefined;
+  const members = [
+    ["MaxReadRequestUnits", onDemand.MaxReadRequestUnits],
+    ["MaxWriteRequestUnits", onDemand.MaxWriteRequestUnits],
+  ] as const;
+  const given = members.find(([, units]) => units !== undefined);
+  if (given && !payPerRequest) {
+    return operation === "CreateTable"
+      ? `${INVALID}${given[0]} for OnDemandThroughput cannot be specified when table BillingMode is PROVISIONED.`
+      : `${INVALID}${given[0]} for OnDemandThroughput cannot be specified when the table BillingMode is PROVISIONED`;
+  }
+  for (const [member, units] of members) {
+    if (units === undefined || units >= 1 || (units === NO_LIMIT && operation === "UpdateTable")) continue;
+    return `${INVALID}Requested ${member} for OnDemandThroughput for table is outside of valid range`;
+  }
+  return undefined;
+}
+
+/** The OnDemandThroughput units an UpdateTable sends to lift a limit. */
+export const NO_LIMIT = -1;
 
 /**
  * A warm throughput asked for at creation starts no lower than the

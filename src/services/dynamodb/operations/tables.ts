@@ -18,6 +18,7 @@ import {
   changesAsked,
   checkCreateTable,
   checkGlobalIndex,
+  checkOnDemand,
   checkSseChange,
   checkStreamSpecification,
   checkThroughput,
@@ -25,6 +26,8 @@ import {
   checkWarmIncrease,
   type CreateTableInput,
   type IndexInput,
+  NO_LIMIT,
+  type OnDemandThroughput,
   type ThroughputInput,
   type UpdateTableInput,
 } from "../table-validation.js";
@@ -61,6 +64,7 @@ function indexOf(input: IndexInput, global: boolean, payPerRequest: boolean): In
  */
 export function newTableRecord(input: CreateTableInput, scope: TableScope, now: number, creatingMs: number): TableRecord {
   const payPerRequest = input.BillingMode === "PAY_PER_REQUEST";
+  const limits = onDemandLimits(input.OnDemandThroughput ?? {});
   const table: TableRecord = {
     accountId: scope.accountId,
     region: scope.region,
@@ -75,7 +79,7 @@ export function newTableRecord(input: CreateTableInput, scope: TableScope, now: 
     gsis: (input.GlobalSecondaryIndexes ?? []).map((i) => indexOf(i, true, payPerRequest)),
     lsis: (input.LocalSecondaryIndexes ?? []).map((i) => indexOf(i, false, payPerRequest)),
     tags: checkedTags(input.Tags ?? []),
-    ...(input.OnDemandThroughput ? { onDemand: input.OnDemandThroughput } : {}),
+    ...(limits ? { onDemand: limits } : {}),
     deletionProtection: input.DeletionProtectionEnabled ?? false,
     busyUntil: now + creatingMs,
     busyStatus: "CREATING",
@@ -89,6 +93,21 @@ export function newTableRecord(input: CreateTableInput, scope: TableScope, now: 
 }
 
 
+
+/**
+ * The changes that, alone, leave the table ACTIVE (AWS captures,
+ * ack-api-quirks DDB-TABLE-059/178/357): the warm throughput rises in the
+ * background, the others take effect at once.
+ */
+const STILL_ACTIVE: ReadonlySet<string> = new Set(["WarmThroughput", "OnDemandThroughput", "DeletionProtectionEnabled"]);
+
+/** The limits an OnDemandThroughput sets, those lifted (-1) left out; undefined when none is left. */
+function onDemandLimits(asked: OnDemandThroughput): OnDemandThroughput | undefined {
+  const limits: OnDemandThroughput = {};
+  if (asked.MaxReadRequestUnits !== undefined && asked.MaxReadRequestUnits !== NO_LIMIT) limits.MaxReadRequestUnits = asked.MaxReadRequestUnits;
+  if (asked.MaxWriteRequestUnits !== undefined && asked.MaxWriteRequestUnits !== NO_LIMIT) limits.MaxWriteRequestUnits = asked.MaxWriteRequestUnits;
+  return Object.keys(limits).length > 0 ? limits : undefined;
+}
 
 /** DeleteTable of a table protected against deletion. */
 const PROTECTED = () => ddbErrors.validation("Resource cannot be deleted as it is currently protected against deletion. Disable deletion protection first.");
@@ -196,8 +215,8 @@ export function tableOperations(deps: DynamoDeps): OperationTable {
           for (const index of changes.created) await store.backfillIndex(record, index, now);
           for (const name of changes.deleted) await store.dropIndex(record, name);
         }
-        // A warm throughput increase leaves the table ACTIVE; every other change answers UPDATING.
-        const description = answerAsUpdating(table, input, describe(updated, ctx, changes.warmOnly ? undefined : "UPDATING"));
+        // A warm throughput increase, on-demand limits or deletion protection leave the table ACTIVE; every other change answers UPDATING.
+        const description = answerAsUpdating(table, input, describe(updated, ctx, changes.stillActive ? undefined : "UPDATING"));
         // The answer shows the indexes as DynamoDB's does at that moment: a new one CREATING, a removed one DELETING.
         const created = new Set(changes.created.map((index) => index.name));
         const gsis = ((description.GlobalSecondaryIndexes ?? []) as Record<string, unknown>[]).map((gsi) =>
@@ -299,6 +318,8 @@ export function tableOperations(deps: DynamoDeps): OperationTable {
     } else if (input.BillingMode === "PROVISIONED" && table.billingMode === "PAY_PER_REQUEST") {
       throw ddbErrors.validation(`${INVALID}ProvisionedThroughput must be specified when BillingMode is PROVISIONED`);
     }
+    const onDemandProblem = checkOnDemand(input.OnDemandThroughput, payPerRequest, "UpdateTable");
+    if (onDemandProblem) throw ddbErrors.validation(onDemandProblem);
     if (table.replicas && billingMode === "PROVISIONED") throw ddbErrors.validation(WRITE_CAPACITY_NOT_SCALED);
     if (input.StreamSpecification) {
       const problem = checkStreamSpecification(input.StreamSpecification, "UpdateTable");
@@ -386,11 +407,14 @@ export function tableOperations(deps: DynamoDeps): OperationTable {
     const attributeDefinitions = definitions.filter((d) => used.has(d.AttributeName));
 
     const warmOnly = asked.length === 1 && asked[0] === "WarmThroughput";
+    const stillActive = asked.length === 1 && STILL_ACTIVE.has(asked[0]!);
     const apply = (current: TableRecord): TableRecord => {
-      const next: TableRecord = warmOnly ? { ...current } : { ...current, attributeDefinitions, busyUntil: now + deps.creatingMs, busyStatus: "UPDATING" };
+      const next: TableRecord = stillActive ? { ...current } : { ...current, attributeDefinitions, busyUntil: now + deps.creatingMs, busyStatus: "UPDATING" };
       if (input.BillingMode && input.BillingMode !== current.billingMode) {
         next.billingMode = input.BillingMode;
         if (input.BillingMode === "PAY_PER_REQUEST") next.payPerRequestSince = now;
+        // On-demand limits go with on-demand.
+        else delete next.onDemand;
       }
       if (input.ProvisionedThroughput) {
         const read = input.ProvisionedThroughput.ReadCapacityUnits ?? current.throughput.read;
@@ -425,7 +449,11 @@ export function tableOperations(deps: DynamoDeps): OperationTable {
         next.tableClassUpdatedAt = now;
       }
       if (input.DeletionProtectionEnabled !== undefined) next.deletionProtection = input.DeletionProtectionEnabled;
-      if (input.OnDemandThroughput) next.onDemand = { ...current.onDemand, ...input.OnDemandThroughput };
+      if (input.OnDemandThroughput) {
+        const limits = onDemandLimits({ ...current.onDemand, ...input.OnDemandThroughput });
+        if (limits) next.onDemand = limits;
+        else delete next.onDemand;
+      }
       if (input.SSESpecification) {
         if (sse) next.sse = sse;
         else delete next.sse;
@@ -434,7 +462,7 @@ export function tableOperations(deps: DynamoDeps): OperationTable {
       if (warmOnly) next.warm = { read: input.WarmThroughput?.ReadUnitsPerSecond ?? 0, write: input.WarmThroughput?.WriteUnitsPerSecond ?? 0 };
       return next;
     };
-    return { apply, created, deleted, warmOnly };
+    return { apply, created, deleted, stillActive };
   }
 }
 
@@ -460,5 +488,9 @@ function answerAsUpdating(before: TableRecord, input: UpdateTableInput, descript
     after.SSEDescription = { Status: "UPDATING", SSEType: "KMS", ...(key ? { KMSMasterKeyArn: key } : {}) };
   }
   if (asksWarm(input)) after.WarmThroughput = warmUpdating(before);
+  // The limits as asked, a lifted one as -1; DescribeTable leaves lifted ones out.
+  if (input.OnDemandThroughput && (input.BillingMode ?? before.billingMode) === "PAY_PER_REQUEST") {
+    after.OnDemandThroughput = { ...before.onDemand, ...input.OnDemandThroughput };
+  }
   return after;
 }
