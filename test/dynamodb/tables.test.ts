@@ -427,7 +427,7 @@ describe("DynamoDB tables", () => {
     );
     assert.equal(
       await message(ddb.send(new CreateTableCommand({ ...simple("warm-low"), WarmThroughput: { ReadUnitsPerSecond: 12000, WriteUnitsPerSecond: 3999 } })), "ValidationException"),
-      "One or more parameter values were invalid: Requested WriteUnitsPerSecond for WarmThroughput for table is lower than initial throughput for OnDemand. See: https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/warm-throughput.html",
+      "One or more parameter values were invalid: Requested WriteUnitsPerSecond for WarmThroughput for table is lower than initial throughput for OnDemand. See: https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/on-demand-capacity-mode.html#on-demand-capacity-mode-initial",
     );
     assert.equal(
       await message(

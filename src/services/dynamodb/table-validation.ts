@@ -228,7 +228,7 @@ function checkInitialWarm(of: string, warm: WarmThroughputInput | undefined, thr
   ] as const) {
     if (asked === undefined || asked >= least) continue;
     return payPerRequest
-      ? `${INVALID}Requested ${member} for WarmThroughput for ${of} is lower than initial throughput for OnDemand. See: https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/warm-throughput.html`
+      ? `${INVALID}Requested ${member} for WarmThroughput for ${of} is lower than initial throughput for OnDemand. See: https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/on-demand-capacity-mode.html#on-demand-capacity-mode-initial`
       : `${INVALID}Requested ${member} for WarmThroughput for ${of} is lower than ${capacity} of ProvisionedThroughput`;
   }
   return undefined;
