@@ -72,6 +72,12 @@ export interface CodecOptions {
    * DynamoDB: `SerializationException`). Defaults to a generic 400.
    */
   malformedError?: (detail: string) => AwsError;
+  /**
+   * json: the error for a document holding a string that is not Unicode (an
+   * unpaired surrogate escape such as `"\ud800"`), which no UTF-8 store
+   * keeps apart from U+FFFD. Unset, such strings are taken as they come.
+   */
+  unpairedSurrogateError?: () => AwsError;
   /** rest: the error for an empty body where the input's payload is a required document (S3: `MissingRequestBodyError`). */
   missingPayloadError?: () => AwsError;
   /**

@@ -114,6 +114,22 @@ describe("DynamoDB validation conformance", () => {
     await validation("ExecuteStatement", { Statement: "INSERT INTO hash VALUE {'a':'p','__proto__':1}" }, name);
   });
 
+  it("refuses strings holding an unpaired surrogate, which would be one key with U+FFFD and each other", async () => {
+    const refused = "One or more parameter values were invalid: Nimbus does not support strings holding an unpaired UTF-16 surrogate";
+    await validation("PutItem", '{"TableName":"hash","Item":{"a":{"S":"k\\ud800"}}}', refused);
+    await validation("PutItem", '{"TableName":"hash","Item":{"a":{"S":"k"},"v":{"SS":["\\uDC00x"]}}}', refused);
+    await validation("PutItem", '{"TableName":"hash","Item":{"a":{"S":"k"},"\\ud83d":{"S":"v"}}}', refused);
+    await validation("GetItem", '{"TableName":"hash","Key":{"a":{"S":"k\\udc00\\ud800"}}}', refused);
+    // A pair, a literal FFFD and an escaped backslash before "u" are all fine, and stay three items.
+    for (const key of ["k\\ud83d\\ude00", "k\\ufffd", "k\\\\ud800"]) {
+      assert.equal((await call("PutItem", `{"TableName":"hash","Item":{"a":{"S":"${key}"},"v":{"S":"${key}"}}}`)).status, 200, key);
+    }
+    for (const key of ["k\\ud83d\\ude00", "k\\ufffd", "k\\\\ud800"]) {
+      const got = await call("GetItem", `{"TableName":"hash","Key":{"a":{"S":"${key}"}},"ConsistentRead":true}`);
+      assert.deepEqual(got.body.Item, { a: { S: JSON.parse(`"${key}"`) }, v: { S: JSON.parse(`"${key}"`) } }, key);
+    }
+  });
+
   it("names front-end errors in Coral's namespaces", async () => {
     for (const operation of ["NoSuchOperation", "toString", "hasOwnProperty", "__proto__"]) {
       assert.deepEqual(await call(operation, {}), { status: 400, body: { __type: "com.amazon.coral.service#UnknownOperationException" } }, operation);

@@ -52,12 +52,15 @@ export function createJsonCodec(model: ServiceModel, options: CodecOptions = {})
     if (!op.input) return {};
     if (body.length === 0) return {};
     let parsed: unknown;
+    const text = body.toString("utf8");
     try {
-      parsed = JSON.parse(body.toString("utf8"));
+      parsed = JSON.parse(text);
     } catch {
       throw malformed("Start of structure or map found where not expected.");
     }
     if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) throw malformed("Start of structure or map found where not expected.");
+    // Only an escape can carry a surrogate into a JSON text read as UTF-8: the walk runs only where one is written.
+    if (options.unpairedSurrogateError && SURROGATE_ESCAPE.test(text) && !wellFormed(parsed)) throw options.unpairedSurrogateError();
     try {
       return readJsonValue(model, op.input, parsed, "") as Structure;
     } catch (error) {
@@ -110,6 +113,29 @@ export function createJsonCodec(model: ServiceModel, options: CodecOptions = {})
       return respond(error.status, ctx.requestId, document, ctx.method);
     },
   };
+}
+
+const SURROGATE_ESCAPE = /\\u[dD][89a-fA-F]/;
+
+/** Whether every string and key in a parsed document is Unicode: each surrogate is half of a pair. */
+function wellFormed(value: unknown): boolean {
+  if (typeof value === "string") return !hasUnpairedSurrogate(value);
+  if (value === null || typeof value !== "object") return true;
+  if (Array.isArray(value)) return value.every(wellFormed);
+  for (const [key, member] of Object.entries(value)) if (hasUnpairedSurrogate(key) || !wellFormed(member)) return false;
+  return true;
+}
+
+function hasUnpairedSurrogate(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0xd800 || c > 0xdfff) continue;
+    if (c > 0xdbff) return true;
+    const next = text.charCodeAt(i + 1);
+    if (!(next >= 0xdc00 && next <= 0xdfff)) return true;
+    i++;
+  }
+  return false;
 }
 
 const nativeCrc32 = (zlib as { crc32?: (data: Buffer) => number }).crc32;

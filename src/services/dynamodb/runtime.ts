@@ -85,6 +85,8 @@ export async function createDynamoRuntime(env: ServiceEnvironment): Promise<Serv
       maxBodyBytes: MAX_BODY,
       // A body that is not JSON at all gets a SerializationException without a message.
       malformedError: (detail) => ddbErrors.serialization(detail === "Start of structure or map found where not expected." ? "" : detail),
+      // Nimbus keeps strings as UTF-8, where "\ud800" and "\udc00" would both become U+FFFD: two keys would be one item.
+      unpairedSurrogateError: () => ddbErrors.validation("One or more parameter values were invalid: Nimbus does not support strings holding an unpaired UTF-16 surrogate"),
       errorType: (code, error) => CORAL_ERRORS[code] ?? (code === "ConditionalCheckFailedException" && error.fields.Item !== undefined ? OLD_ITEM_CONDITION_FAILURE : undefined),
     }),
     operations: {
