@@ -27,17 +27,23 @@ export function wantsCapacity(mode: CapacityMode): boolean {
   return mode === "TOTAL" || mode === "INDEXES";
 }
 
+export interface CapacityOptions {
+  /** Only transactions split the units into ReadCapacityUnits or WriteCapacityUnits; other operations give CapacityUnits alone. */
+  split?: "read" | "write";
+  /** The table as the request named it: a table named by its ARN is answered by its ARN. */
+  tableName?: string;
+}
+
 /**
  * The ConsumedCapacity member, or undefined when the caller did not ask.
- * Only transactions split the units into ReadCapacityUnits or
- * WriteCapacityUnits (`split`); other operations give CapacityUnits alone.
+ * https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_ConsumedCapacity.html
  */
-export function consumedCapacity(table: TableRecord, mode: CapacityMode, use: Consumption, split?: "read" | "write"): Record<string, unknown> | undefined {
+export function consumedCapacity(table: TableRecord, mode: CapacityMode, use: Consumption, { split, tableName }: CapacityOptions = {}): Record<string, unknown> | undefined {
   if (!wantsCapacity(mode)) return undefined;
   const indexTotal = Object.values(use.indexes ?? {}).reduce((a, b) => a + b, 0);
   const field = split === undefined ? undefined : split === "read" ? "ReadCapacityUnits" : "WriteCapacityUnits";
   const units = (n: number): Record<string, number> => (field === undefined ? { CapacityUnits: n } : { CapacityUnits: n, [field]: n });
-  const result: Record<string, unknown> = { TableName: table.name, ...units(use.table + indexTotal) };
+  const result: Record<string, unknown> = { TableName: tableName ?? table.name, ...units(use.table + indexTotal) };
   if (mode === "INDEXES") {
     result.Table = units(use.table);
     const gsis: Record<string, unknown> = {};

@@ -113,7 +113,7 @@ export function batchOperations(deps: DynamoDeps): OperationTable {
           }
           responses[name] = found;
           if (left.length > 0) unprocessed[name] = { ...request, Keys: left };
-          const c = consumedCapacity(table, input.ReturnConsumedCapacity, { table: units });
+          const c = consumedCapacity(table, input.ReturnConsumedCapacity, { table: units }, { tableName: name });
           if (c) consumed.push(c);
         }
         return { Responses: responses, UnprocessedKeys: unprocessed, ...(consumed.length > 0 ? { ConsumedCapacity: consumed } : {}) };
@@ -144,6 +144,7 @@ export function batchOperations(deps: DynamoDeps): OperationTable {
           }
         }
         const totals = new Map<string, Consumption>();
+        const named = new Map(requests.map(([name]) => [dataTable(deps, name, ctx).name, name]));
         const collections = new ItemCollections(input.ReturnItemCollectionMetrics === "SIZE");
         await store.write(ctx.now().getTime(), (w) => {
           for (const write of writes) {
@@ -154,7 +155,7 @@ export function batchOperations(deps: DynamoDeps): OperationTable {
         });
         const consumed = writes
           .filter((w, i) => writes.findIndex((x) => x.table.name === w.table.name) === i)
-          .map((w) => consumedCapacity(w.table, input.ReturnConsumedCapacity, totals.get(w.table.name)!))
+          .map((w) => consumedCapacity(w.table, input.ReturnConsumedCapacity, totals.get(w.table.name)!, { tableName: named.get(w.table.name) }))
           .filter((c): c is Record<string, unknown> => c !== undefined);
         const output: Record<string, unknown> = { UnprocessedItems: {} };
         if (consumed.length > 0) output.ConsumedCapacity = consumed;

@@ -53,11 +53,11 @@ export function readProjection(input: ExpressionInput & { ProjectionExpression?:
 export function itemOperations(deps: DynamoDeps): OperationTable {
   const { store } = deps;
   /** A write's answer: returned values, capacity and (tables with local indexes only) its item collection's metrics. */
-  const out = (input: WriteOptions, prepared: PreparedWrite, result: WriteResult) => {
+  const out = (input: WriteOptions & { TableName: string }, prepared: PreparedWrite, result: WriteResult) => {
     const output: Record<string, unknown> = {};
     const attributes = returnedAttributes(input.ReturnValues, result);
     if (attributes) output.Attributes = attributes;
-    const consumed = consumedCapacity(prepared.table, input.ReturnConsumedCapacity, result.consumed);
+    const consumed = consumedCapacity(prepared.table, input.ReturnConsumedCapacity, result.consumed, { tableName: input.TableName });
     if (consumed) output.ConsumedCapacity = consumed;
     const metrics = input.ReturnItemCollectionMetrics === "SIZE" ? itemCollectionMetrics(prepared.table, result.item ?? result.old) : undefined;
     if (metrics) output.ItemCollectionMetrics = metrics;
@@ -108,7 +108,7 @@ export function itemOperations(deps: DynamoDeps): OperationTable {
         validateKey(table, key);
         const item = deps.ttl.visible(table, store.sharedItem(table, itemKey(table, key)), ctx.now().getTime());
         const consumed = wantsCapacity(input.ReturnConsumedCapacity)
-          ? consumedCapacity(table, input.ReturnConsumedCapacity, { table: readUnits(item ? itemSize(item) : 0, input.ConsistentRead ?? false) })
+          ? consumedCapacity(table, input.ReturnConsumedCapacity, { table: readUnits(item ? itemSize(item) : 0, input.ConsistentRead ?? false) }, { tableName: input.TableName })
           : undefined;
         const output: Record<string, unknown> = {};
         if (item) output.Item = projection ? project(item, projection) : item;

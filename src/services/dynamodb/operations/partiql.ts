@@ -272,6 +272,6 @@ function existsOutsideTransaction() {
 
 function capacityOf(tables: Map<string, TableRecord>, totals: Map<string, Consumption>, mode: CapacityMode, split?: "read" | "write") {
   return [...tables.values()]
-    .map((table) => consumedCapacity(table, mode, totals.get(table.name) ?? { table: 0 }, split))
+    .map((table) => consumedCapacity(table, mode, totals.get(table.name) ?? { table: 0 }, { split }))
     .filter((c): c is Record<string, unknown> => c !== undefined);
 }

@@ -269,7 +269,7 @@ export function queryOperations(deps: DynamoDeps): OperationTable {
     const count = items.length;
     const consistent = input.ConsistentRead ?? false;
     const units = readUnits(page.bytes, consistent);
-    const consumed = consumedCapacity(target.table, input.ReturnConsumedCapacity, target.index ? { table: 0, indexes: { [target.index.name]: units } } : { table: units });
+    const consumed = consumedCapacity(target.table, input.ReturnConsumedCapacity, target.index ? { table: 0, indexes: { [target.index.name]: units } } : { table: units }, { tableName: input.TableName });
     const out: Record<string, unknown> = { Count: count, ScannedCount: page.scannedCount };
     if (shape.select !== "COUNT") {
       const wanted = shape.select === "ALL_ATTRIBUTES" || shape.projection !== undefined;

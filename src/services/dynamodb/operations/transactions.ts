@@ -84,6 +84,7 @@ export function transactionOperations(deps: DynamoDeps): OperationTable {
 
         const totals = new Map<string, Consumption>();
         const tables = new Map<string, TableRecord>();
+        const named = requestedNames(writes.map((write) => write.table), input.TransactItems.map(requestedTable));
         const collections = new ItemCollections(input.ReturnItemCollectionMetrics === "SIZE");
         let replayed = false;
         await store.write(now, (w) => {
@@ -132,7 +133,7 @@ export function transactionOperations(deps: DynamoDeps): OperationTable {
           }
         }
         const consumed = [...tables.values()]
-          .map((table) => consumedCapacity(table, input.ReturnConsumedCapacity, totals.get(table.name)!, replayed ? "read" : "write"))
+          .map((table) => consumedCapacity(table, input.ReturnConsumedCapacity, totals.get(table.name)!, { split: replayed ? "read" : "write", tableName: named.get(table.name) }))
           .filter((c): c is Record<string, unknown> => c !== undefined);
         const output: Record<string, unknown> = {};
         if (consumed.length > 0) output.ConsumedCapacity = consumed;
@@ -159,6 +160,7 @@ export function transactionOperations(deps: DynamoDeps): OperationTable {
         const totals = new Map<string, Consumption>();
         const tables = new Map<string, TableRecord>();
         let bytes = 0;
+        const named = requestedNames(gets.map(({ table }) => table), input.TransactItems.map(({ Get }) => Get.TableName));
         const responses = gets.map(({ table, key, projection }) => {
           const item = deps.ttl.visible(table, store.item(table, key), now);
           const size = item ? itemSize(item) : 0;
@@ -170,12 +172,26 @@ export function transactionOperations(deps: DynamoDeps): OperationTable {
         // The items read count whole, whatever a projection keeps of them; past 4 MB nothing is answered.
         if (bytes > MAX_TRANSACTION_PAYLOAD) throw ddbErrors.validation(TRANSACTION_TOO_LARGE);
         const consumed = [...tables.values()]
-          .map((table) => consumedCapacity(table, input.ReturnConsumedCapacity, totals.get(table.name)!, "read"))
+          .map((table) => consumedCapacity(table, input.ReturnConsumedCapacity, totals.get(table.name)!, { split: "read", tableName: named.get(table.name) }))
           .filter((c): c is Record<string, unknown> => c !== undefined);
         return { Responses: responses, ...(consumed.length > 0 ? { ConsumedCapacity: consumed } : {}) };
       },
     }),
   };
+}
+
+/** Each table as the request first named it (its name or its ARN), for ConsumedCapacity. */
+function requestedNames(tables: readonly TableRecord[], names: readonly (string | undefined)[]): Map<string, string> {
+  const named = new Map<string, string>();
+  tables.forEach((table, at) => {
+    const name = names[at];
+    if (name !== undefined && !named.has(table.name)) named.set(table.name, name);
+  });
+  return named;
+}
+
+function requestedTable(entry: TransactWriteItem): string | undefined {
+  return (entry.Put ?? entry.Delete ?? entry.Update ?? entry.ConditionCheck)?.TableName;
 }
 
 function doubled(indexes: Record<string, number> | undefined): Record<string, number> {
