@@ -253,26 +253,31 @@ export function queryOperations(deps: DynamoDeps): OperationTable {
   function respond(target: Target, input: ReadInput, page: ReturnType<typeof readPage>, shape: { select: ReadInput["Select"]; projection?: Projection; filter?: Condition }) {
     // A local index reads what its projection lacks from the table, as DynamoDB does: before
     // filtering when a Scan's filter names such an attribute (a Query's is refused), else only
-    // for what the answer shows.
+    // for what the answer shows. Each item read from the table is charged to the table, whole
+    // (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/LSI.html#LSI.ThroughputConsiderations).
     const local = target.index && !target.global && (target.index.projection.ProjectionType ?? "ALL") !== "ALL" ? target.index : undefined;
-    const fromTable = (items: Item[]) => items.map((item) => store.item(target.table, itemKey(target.table, item)) ?? item);
+    const projected = local && projectedNames(target.table, local);
+    const lacks = (names: readonly string[]) => projected !== undefined && names.some((name) => !projected.has(name));
+    const consistent = input.ConsistentRead ?? false;
+    let tableUnits = 0;
+    const fromTable = (items: Item[]) =>
+      items.map((item) => {
+        const fetched = store.item(target.table, itemKey(target.table, item));
+        if (!fetched) return item;
+        tableUnits += readUnits(itemSize(fetched), consistent);
+        return fetched;
+      });
     let items = page.items;
     let whole = false;
-    if (local && shape.filter) {
-      const projected = projectedNames(target.table, local);
-      if (pathHeads(shape.filter).some((name) => !projected.has(name))) {
-        items = fromTable(items);
-        whole = true;
-      }
+    if (shape.filter && lacks(pathHeads(shape.filter))) {
+      items = fromTable(items);
+      whole = true;
     }
     if (shape.filter) items = items.filter((item) => evaluateCondition(shape.filter!, item));
     const count = items.length;
-    const consistent = input.ConsistentRead ?? false;
-    const units = readUnits(page.bytes, consistent);
-    const consumed = consumedCapacity(target.table, input.ReturnConsumedCapacity, target.index ? { table: 0, indexes: { [target.index.name]: units } } : { table: units }, { tableName: input.TableName });
     const out: Record<string, unknown> = { Count: count, ScannedCount: page.scannedCount };
     if (shape.select !== "COUNT") {
-      const wanted = shape.select === "ALL_ATTRIBUTES" || shape.projection !== undefined;
+      const wanted = shape.select === "ALL_ATTRIBUTES" || (shape.projection !== undefined && lacks(shape.projection.paths.map((path) => String(path[0]))));
       if (local && !whole && wanted) items = fromTable(items);
       // Items read whole for the filter still answer only what the index projects, unless more was asked for.
       if (local && whole && !wanted) items = items.map((item) => projectForIndex(target.table, local, item));
@@ -281,6 +286,9 @@ export function queryOperations(deps: DynamoDeps): OperationTable {
     if (page.last) {
       out.LastEvaluatedKey = keyOf(page.last, target.table.keySchema, ...(target.index ? [target.index.keySchema] : []));
     }
+    const units = readUnits(page.bytes, consistent);
+    const use = target.index ? { table: tableUnits, indexes: { [target.index.name]: units } } : { table: units };
+    const consumed = consumedCapacity(target.table, input.ReturnConsumedCapacity, use, { tableName: input.TableName });
     if (consumed) out.ConsumedCapacity = consumed;
     return out;
   }
