@@ -396,6 +396,9 @@ describe("DynamoDB validation conformance", () => {
     await validation("GetItem", { TableName: "hash", Key: { a: { S: "x" } }, ProjectionExpression: "#a.b.c", ExpressionAttributeNames: { "#a": "a" } }, scalar);
     await validation("GetItem", { TableName: "hash", Key: { a: { S: "x" } }, ProjectionExpression: "a[0]" }, scalar);
     await validation("Scan", { TableName: "hash", FilterExpression: "attribute_exists(a.b)" }, scalar);
+    // The batched and transactional reads check their projections alike.
+    await validation("BatchGetItem", { RequestItems: { hash: { Keys: [{ a: { S: "x" } }], ProjectionExpression: "a.b" } } }, scalar);
+    await validation("TransactGetItems", { TransactItems: [{ Get: { TableName: "hash", Key: { a: { S: "x" } }, ProjectionExpression: "a[0]" } }] }, scalar);
     // A Query's filter may not name the key at all, and says so first.
     await validation(
       "Query",

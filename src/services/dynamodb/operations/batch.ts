@@ -9,7 +9,7 @@ import type { RequestContext } from "../../../server/context.js";
 import { consumedCapacity, readUnits, type CapacityMode, type Consumption } from "../capacity.js";
 import { ddbErrors } from "../errors.js";
 import { project } from "../expressions/index.js";
-import { itemKey, validateKey } from "../keys.js";
+import { checkScalarKeyPaths, itemKey, validateKey } from "../keys.js";
 import { dataTable, tableResource, type DynamoDeps } from "../operation.js";
 import { checkExpressionParams, checkedItem, type ExpressionInput } from "../requests.js";
 import { itemSize, type Item } from "../values.js";
@@ -79,6 +79,7 @@ export function batchOperations(deps: DynamoDeps): OperationTable {
         let responseBytes = 0;
         for (const { name, request, keys, projection } of prepared) {
           const table = dataTable(deps, name, ctx);
+          if (projection) checkScalarKeyPaths(table, projection.paths);
           const seen = new Set<string>();
           const found: Item[] = [];
           const left: Item[] = [];

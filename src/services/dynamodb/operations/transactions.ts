@@ -11,7 +11,7 @@ import { defineOperation, type OperationTable } from "../../../server/service.js
 import { consumedCapacity, readUnits, type CapacityMode, type Consumption } from "../capacity.js";
 import { ddbErrors, type CancellationReason } from "../errors.js";
 import { parseProjection, project } from "../expressions/index.js";
-import { isItemFault, isRequestFault, itemKey, validateKey } from "../keys.js";
+import { checkScalarKeyPaths, isItemFault, isRequestFault, itemKey, validateKey } from "../keys.js";
 import { dataTable, tableResource, type DynamoDeps } from "../operation.js";
 import { checkedItem, expressionContext, finishExpressions, type ExpressionInput } from "../requests.js";
 import type { TableRecord } from "../tables.js";
@@ -153,6 +153,7 @@ export function transactionOperations(deps: DynamoDeps): OperationTable {
           const projection = Get.ProjectionExpression !== undefined ? parseProjection(Get.ProjectionExpression, exprs) : undefined;
           finishExpressions(exprs);
           const table = dataTable(deps, Get.TableName, ctx);
+          if (projection) checkScalarKeyPaths(table, projection.paths);
           cancelAtItemFault(input.TransactItems.length, at, () => validateKey(table, key));
           return { table, key: itemKey(table, key), projection };
         });
