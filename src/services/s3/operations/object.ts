@@ -345,6 +345,7 @@ function readRequirement(store: S3Store, input: GetObjectInput, ctx: RequestCont
 
 function readObject(store: S3Store, input: GetObjectInput, ctx: RequestContext, method: "GET" | "HEAD") {
   refuseEncryptionHeader(ctx);
+  refuseAnonymousOverrides(input, ctx);
   const checksumMode = checksumModeOf(input.ChecksumMode);
   const bucket = requireBucket(store, input.Bucket);
   const record = requireVersion(store, bucket, input.Key, input.VersionId, method);
@@ -466,6 +467,27 @@ function partRange(record: ObjectRecord, partNumber: number): { start: number; e
   const sizes = record.partSizes ?? [];
   const start = sizes.slice(0, partNumber - 1).reduce((a, b) => a + b, 0);
   return { start, end: start + (sizes[partNumber - 1] ?? 0) - 1 };
+}
+
+/**
+ * The `response-*` overrides are for signed requests (an Authorization
+ * header or a presigned URL) alone: an anonymous read naming one is refused
+ * (https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html,
+ * "Overriding response header values through the request"; S3's message as
+ * fake-s3 and seaweedfs give it, HEAD refused too as in versity/versitygw#2001).
+ */
+function refuseAnonymousOverrides(input: GetObjectInput, ctx: RequestContext): void {
+  if (ctx.signedWith !== "none") return;
+  if (
+    input.ResponseCacheControl !== undefined ||
+    input.ResponseContentDisposition !== undefined ||
+    input.ResponseContentEncoding !== undefined ||
+    input.ResponseContentLanguage !== undefined ||
+    input.ResponseContentType !== undefined ||
+    input.ResponseExpires !== undefined
+  ) {
+    throw s3Errors.invalidRequest("Request specific response headers cannot be used for anonymous GET requests.");
+  }
 }
 
 function applyResponseOverrides(output: Record<string, unknown>, input: GetObjectInput): void {
