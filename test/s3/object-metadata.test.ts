@@ -79,4 +79,14 @@ describe("S3 object metadata and response overrides", () => {
     const head = await s3.send(new HeadObjectCommand({ Bucket, Key: "repeated" }));
     assert.deepEqual(head.Metadata, { colour: "red,blue" });
   });
+
+  it("takes 2 KB of metadata names and values as UTF-8, and refuses more with MetadataTooLarge in S3's words", async () => {
+    // "a" and 2047 bytes: exactly 2 KB (the x-amz-meta- prefix is not counted).
+    await s3.send(new PutObjectCommand({ Bucket, Key: "full", Body: "x", Metadata: { a: "v".repeat(2047) } }));
+    const refused = await rawRequest(t.cloud.endpoint, { method: "PUT", path: `/${Bucket}/over`, headers: { "x-amz-meta-a": "v".repeat(2048) }, body: "x" });
+    assert.equal(refused.status, 400);
+    assert.equal(member(refused.body, "Code"), "MetadataTooLarge");
+    assert.equal(member(refused.body, "Message"), "Your metadata headers exceed the maximum allowed metadata size");
+    assert.deepEqual([member(refused.body, "Size"), member(refused.body, "MaxSizeAllowed")], ["2049", "2048"]);
+  });
 });

@@ -140,8 +140,9 @@ export const s3Errors = {
     new AwsError("InvalidLocationConstraint", "The specified location-constraint is not valid", 400, {
       LocationConstraint: constraint,
     }),
+  // No full stop, as S3 answers it (an S3 answer, Size 3072, kept in a client's nock fixtures; seaweedfs's error table).
   metadataTooLarge: (size: number, max: number) =>
-    new AwsError("MetadataTooLarge", "Your metadata headers exceed the maximum allowed metadata size.", 400, {
+    new AwsError("MetadataTooLarge", "Your metadata headers exceed the maximum allowed metadata size", 400, {
       Size: size,
       MaxSizeAllowed: max,
     }),
