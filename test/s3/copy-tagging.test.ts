@@ -49,6 +49,15 @@ describe("S3 copy and tagging", () => {
     assert.deepEqual(copied.Metadata, { a: "1" }, "the rest copied");
   });
 
+  it("checks the website redirect location a copy names as a write's, whatever the metadata directive", async () => {
+    for (const MetadataDirective of ["COPY", "REPLACE"] as const) {
+      const copy = s3.send(new CopyObjectCommand({ Bucket: BUCKET, Key: "bad-redirect", CopySource: `${BUCKET}/src%20key`, MetadataDirective, WebsiteRedirectLocation: "elsewhere.html" }));
+      const error = await rejectsWith(copy, "InvalidRedirectLocation", 400);
+      assert.equal(error.message, "The website redirect location must have a prefix of 'http://' or 'https://' or '/'.");
+    }
+    await rejectsWith(s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: "bad-redirect" })), "NotFound", 404);
+  });
+
   it("refuses a copy onto itself that changes nothing, and missing sources", async () => {
     await rejectsWith(s3.send(new CopyObjectCommand({ Bucket: BUCKET, Key: "src key", CopySource: `${BUCKET}/src%20key` })), "InvalidRequest", 400);
     await s3.send(new CopyObjectCommand({ Bucket: BUCKET, Key: "src key", CopySource: `${BUCKET}/src%20key`, MetadataDirective: "REPLACE", Metadata: { a: "1" }, ContentType: "text/plain" }));

@@ -23,11 +23,6 @@ export interface ObjectHeaderInput {
 const MAX_METADATA_BYTES = 2048;
 
 export function headersFromInput(input: ObjectHeaderInput): ObjectHeaders {
-  const redirect = input.WebsiteRedirectLocation;
-  // eslint-disable-next-line no-control-regex
-  if (redirect !== undefined && (!/^(https?:\/\/|\/)/.test(redirect) || /[\x00-\x1f\x7f]/.test(redirect))) {
-    throw new AwsError("InvalidRedirectLocation", "The website redirect location must have a prefix of 'http://' or 'https://' or '/'.", 400);
-  }
   const metadata = input.Metadata ?? {};
   let bytes = 0;
   for (const [name, value] of Object.entries(metadata)) bytes += Buffer.byteLength(name) + Buffer.byteLength(value);
@@ -39,10 +34,19 @@ export function headersFromInput(input: ObjectHeaderInput): ObjectHeaders {
     contentLanguage: input.ContentLanguage,
     cacheControl: input.CacheControl,
     expires: input.Expires instanceof Date ? input.Expires.toUTCString() : input.Expires,
-    websiteRedirectLocation: input.WebsiteRedirectLocation,
+    websiteRedirectLocation: websiteRedirectOf(input.WebsiteRedirectLocation),
     storageClass: storageClassOf(input.StorageClass),
     metadata,
   };
+}
+
+/** A requested website redirect location, checked: a path in the bucket or an http(s) URL. */
+export function websiteRedirectOf(redirect: string | undefined): string | undefined {
+  // eslint-disable-next-line no-control-regex
+  if (redirect !== undefined && (!/^(https?:\/\/|\/)/.test(redirect) || /[\x00-\x1f\x7f]/.test(redirect))) {
+    throw new AwsError("InvalidRedirectLocation", "The website redirect location must have a prefix of 'http://' or 'https://' or '/'.", 400);
+  }
+  return redirect;
 }
 
 /** The storage classes of a general purpose bucket (Outposts, directory buckets and Snow have their own). */

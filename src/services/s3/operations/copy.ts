@@ -9,7 +9,7 @@ import { ingestBody, INLINE_BODY_BYTES } from "../body.js";
 import { checkCopySourceConditions, checkWriteConditionHeaders, type CopySourceConditions } from "../conditions.js";
 import { s3Errors } from "../errors.js";
 import { assertValidKey, objectArn } from "../names.js";
-import { checksumValue, headersFromInput, parseTaggingHeader, storageClassOf, type ObjectHeaderInput } from "../object-headers.js";
+import { checksumValue, headersFromInput, parseTaggingHeader, storageClassOf, websiteRedirectOf, type ObjectHeaderInput } from "../object-headers.js";
 import { checksumAlgorithmOf } from "./multipart.js";
 import { aclRequirements, objectKeySources, objectRequirement, checkEncryption, objectWriteAcl, operation, isVersionId, writeKeys, requireBucket, requireVersion, versionHeader, type AclInput, type EncryptionInput, type S3Deps } from "../operation.js";
 import { isDeleteMarker, type ObjectRecord } from "../records.js";
@@ -145,7 +145,7 @@ export function copyOperations({ store }: S3Deps): OperationTable {
         const headers =
           metadataDirective === "REPLACE"
             ? headersFromInput(input)
-            : { ...copiedHeaders(from), websiteRedirectLocation: input.WebsiteRedirectLocation, storageClass: storageClassOf(input.StorageClass) };
+            : { ...copiedHeaders(from), websiteRedirectLocation: websiteRedirectOf(input.WebsiteRedirectLocation), storageClass: storageClassOf(input.StorageClass) };
         const tags = taggingDirective === "REPLACE" ? parseTaggingHeader(input.Tagging) : from.tags;
         const algorithm = input.ChecksumAlgorithm !== undefined ? checksumAlgorithmOf(input.ChecksumAlgorithm) : from.checksum?.algorithm;
         if (!readable(from, ctx.now().getTime())) {
