@@ -416,6 +416,11 @@ describe("DynamoDB validation conformance", () => {
     assert.equal(answer.status, 400);
     assert.match(String(answer.body.message), /^1 validation error detected: Value '\{hash=\[(com\.amazonaws\.dynamodb\.v20120810\.WriteRequest@[0-9a-f]+(, )?){26}\]\}' at 'requestItems' failed to satisfy constraint: Map value must satisfy constraint: \[/);
   });
+  it("refuses an empty WriteRequest in any table's list before it looks for a table", async () => {
+    const message = "Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported datatypes";
+    await validation("BatchWriteItem", { RequestItems: { abc: [{}] } }, message);
+    await validation("BatchWriteItem", { RequestItems: { nothere: [{ PutRequest: { Item: { a: { S: "x" } } } }], hash: [{ PutRequest: { Item: { a: { S: "y" } } } }, {}] } }, message);
+  });
   it("checks an update against the table's index keys", async () => {
     const created = await call("CreateTable", {
       TableName: "indexed",

@@ -127,12 +127,16 @@ export function batchOperations(deps: DynamoDeps): OperationTable {
         const requests = Object.entries(input.RequestItems);
         const total = requests.reduce((n, [, r]) => n + r.length, 0);
         if (total > 25) throw ddbErrors.validation("Too many items requested for the BatchWriteItem call");
+        // An empty WriteRequest, in any table's list, is refused before any table is looked up, in the words
+        // DynamoDB uses for a union with the wrong number of members set (dynalite's suite, run against DynamoDB).
+        if (requests.some(([, list]) => list.some((request) => !request.PutRequest && !request.DeleteRequest))) {
+          throw ddbErrors.validation("Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported datatypes");
+        }
         const writes: PreparedWrite[] = [];
         for (const [name, list] of requests) {
           const seen = new Set<string>();
           for (const request of list) {
-            const kinds = (request.PutRequest ? 1 : 0) + (request.DeleteRequest ? 1 : 0);
-            if (kinds !== 1) {
+            if (request.PutRequest && request.DeleteRequest) {
               throw ddbErrors.validation("Supplied WriteRequest must contain exactly one of PutRequest or DeleteRequest");
             }
             const prepared = request.PutRequest
