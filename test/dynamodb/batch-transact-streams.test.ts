@@ -115,6 +115,35 @@ describe("DynamoDB batches, transactions and streams", () => {
     assert.equal(e3.message, "Transaction request cannot include multiple operations on one item");
   });
 
+  // DynamoDB's answers as nubo-db's dynamodb-conformance captured them (us-east-1).
+  it("checks a transaction's actions, and the tables they name, before it looks a table up", async () => {
+    const refused = async (command: TransactWriteItemsCommand | TransactGetItemsCommand, message: string) => {
+      const e = await rejectsWith(ddb.send(command as TransactWriteItemsCommand), "ValidationException", 400);
+      assert.equal(e.message, message);
+    };
+    const put = { Put: { TableName: "ghost", Item: { id: { S: "a" } } } };
+    await refused(new TransactWriteItemsCommand({ TransactItems: [{}] }), "Invalid Request: TransactWriteRequest should contain Delete or Put or Update request");
+    await refused(new TransactWriteItemsCommand({ TransactItems: [put, {}] }), "Invalid Request: TransactWriteRequest should contain Delete or Put or Update request");
+    await refused(
+      new TransactWriteItemsCommand({ TransactItems: [put, { ...put, Delete: { TableName: "accounts", Key: { id: { S: "a" } } } }] }),
+      "TransactItems can only contain one of Check, Put, Update or Delete",
+    );
+    const badName = (path: string) =>
+      `1 validation error detected: Value 'bad!name' at 'transactItems.${path}.tableName' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+`;
+    await refused(new TransactWriteItemsCommand({ TransactItems: [{ Put: { TableName: "bad!name", Item: { id: { S: "a" } } } }] }), badName("1.member.put"));
+    await refused(
+      new TransactWriteItemsCommand({
+        TransactItems: [put, { Update: { TableName: "bad!name", Key: { id: { S: "a" } }, UpdateExpression: "SET a = :a", ExpressionAttributeValues: { ":a": { S: "x" } } } }],
+      }),
+      badName("2.member.update"),
+    );
+    await refused(
+      new TransactWriteItemsCommand({ TransactItems: [{ ConditionCheck: { TableName: "bad!name", Key: { id: { S: "a" } }, ConditionExpression: "attribute_exists(id)" } }] }),
+      badName("1.member.conditionCheck"),
+    );
+    await refused(new TransactGetItemsCommand({ TransactItems: [{ Get: { TableName: "bad!name", Key: { id: { S: "a" } } } }] }), badName("1.member.get"));
+  });
+
   it("honours ClientRequestToken idempotency", async () => {
     const send = (value: string) =>
       ddb.send(

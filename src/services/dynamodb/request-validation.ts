@@ -80,7 +80,7 @@ export function createDynamoValidator(model: ServiceModel): DynamoValidator {
       }
       const controlPlane = CONTROL_PLANE.has(operation);
       if (controlPlane) checkControlPlaneTableName(input);
-      const nameProblems = tableNameProblems(input, controlPlane);
+      const nameProblems = [...tableNameProblems(input.TableName, "tableName", controlPlane), ...transactionTableNameProblems(operation, input)];
       const missing = requiredProblems(operation, input);
       const modelProblems = allModelProblems.length === 0 ? allModelProblems : allModelProblems.filter((p) => !isTagProblem(operation, p));
       // Most requests are valid: nothing to gather, word or order.
@@ -89,7 +89,7 @@ export function createDynamoValidator(model: ServiceModel): DynamoValidator {
         ...nameProblems,
         ...missing,
         // DynamoDB checks a table's name and class itself, after the request's shape.
-        ...modelProblems.filter((p) => !(p.path === "tableName" && p.value !== "null") && p.path !== "tableClass"),
+        ...modelProblems.filter((p) => !(isTableNamePath(p.path) && p.value !== "null") && p.path !== "tableClass"),
       ].map((p) => ({ ...p, constraint: rewriteEnum(p.constraint) }));
       if (problems.length === 0) {
         if (modelProblems.some((p) => p.path === "tableClass")) {
@@ -116,17 +116,33 @@ function checkControlPlaneTableName(input: Structure): void {
  * The model types `TableName` as a table name or ARN (any 1–1024
  * characters); a plain name still has DynamoDB's name rules.
  */
-function tableNameProblems(input: Structure, controlPlane: boolean): ValidationProblem[] {
-  const name = input.TableName;
+function tableNameProblems(name: unknown, path: string, controlPlane: boolean): ValidationProblem[] {
   if (typeof name !== "string" || name.startsWith("arn:")) return [];
-  const pattern: ValidationProblem[] = TABLE_NAME.test(name) ? [] : [{ path: "tableName", value: name, constraint: TABLE_NAME_PATTERN }];
+  const pattern: ValidationProblem[] = TABLE_NAME.test(name) ? [] : [{ path, value: name, constraint: TABLE_NAME_PATTERN }];
   if (controlPlane) return pattern;
   // An empty name fails the model's own minimum (a name or an ARN), and nothing else is said of it.
-  if (name === "") return [{ path: "tableName", value: name, constraint: "Member must have length greater than or equal to 1" }];
+  if (name === "") return [{ path, value: name, constraint: "Member must have length greater than or equal to 1" }];
   const problems: ValidationProblem[] = [];
-  if (name.length < 3) problems.push({ path: "tableName", value: name, constraint: "Member must have length greater than or equal to 3" });
-  if (name.length > 255) problems.push({ path: "tableName", value: name, constraint: "Member must have length less than or equal to 255" });
+  if (name.length < 3) problems.push({ path, value: name, constraint: "Member must have length greater than or equal to 3" });
+  if (name.length > 255) problems.push({ path, value: name, constraint: "Member must have length less than or equal to 255" });
   return [...problems, ...pattern];
+}
+
+/**
+ * A transaction's actions name their tables too, and those names have the
+ * same rules, quoted at the action's member ('transactItems.1.member.put.tableName',
+ * as nubo-db's dynamodb-conformance captured it from DynamoDB).
+ */
+function transactionTableNameProblems(operation: string, input: Structure): ValidationProblem[] {
+  if ((operation !== "TransactWriteItems" && operation !== "TransactGetItems") || !Array.isArray(input.TransactItems)) return [];
+  return input.TransactItems.flatMap((entry: unknown, at) => {
+    if (entry === null || typeof entry !== "object") return [];
+    return Object.entries(entry as Record<string, unknown>).flatMap(([kind, action]) => {
+      const name = action !== null && typeof action === "object" ? (action as Record<string, unknown>).TableName : undefined;
+      const path = `transactItems.${at + 1}.member.${lowerFirst(kind)}.tableName`;
+      return tableNameProblems(name, path, false);
+    });
+  });
 }
 
 /** Members the model leaves optional but DynamoDB requires. */
@@ -163,6 +179,11 @@ function orderProblems(operation: string, problems: readonly ValidationProblem[]
   };
   // Array.prototype.sort is stable: within one member the validator's order stays.
   return list.sort((a, b) => rank(a.path) - rank(b.path));
+}
+
+/** The request's table name, or one a transaction's action names: the names tableNameProblems checks. */
+function isTableNamePath(path: string): boolean {
+  return path === "tableName" || /^transactItems\.\d+\.member\.[a-zA-Z]+\.tableName$/.test(path);
 }
 
 function isPattern(p: ValidationProblem): boolean {

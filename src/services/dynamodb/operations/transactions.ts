@@ -62,18 +62,21 @@ export function transactionOperations(deps: DynamoDeps): OperationTable {
     TransactWriteItems: defineOperation<{ TransactItems: TransactWriteItem[]; ClientRequestToken?: string; ReturnConsumedCapacity?: CapacityMode; ReturnItemCollectionMetrics?: string }>({
       authorize: (input, ctx) => tablesOf(input.TransactItems, ctx, (kind) => WRITE_ACTIONS[kind] ?? "dynamodb:PutItem"),
       async handle(input, ctx) {
-        const writes: PreparedWrite[] = input.TransactItems.map((entry, at) => {
+        // Every action's shape is checked before any table is looked up, in us-east-1's words
+        // (nubo-db's dynamodb-conformance, captured from DynamoDB).
+        for (const entry of input.TransactItems) {
           const kinds = Object.keys(entry).filter((k) => entry[k as keyof TransactWriteItem] !== undefined);
-          if (kinds.length !== 1) {
-            throw ddbErrors.validation("TransactItems can only contain one of Check, Put, Update or Delete");
-          }
-          return cancelAtItemFault(input.TransactItems.length, at, () => {
+          if (kinds.length === 0) throw ddbErrors.validation("Invalid Request: TransactWriteRequest should contain Delete or Put or Update request");
+          if (kinds.length > 1) throw ddbErrors.validation("TransactItems can only contain one of Check, Put, Update or Delete");
+        }
+        const writes: PreparedWrite[] = input.TransactItems.map((entry, at) =>
+          cancelAtItemFault(input.TransactItems.length, at, () => {
             if (entry.Put) return preparePut(deps, entry.Put, ctx);
             if (entry.Delete) return prepareKeyed(deps, "delete", entry.Delete, ctx);
             if (entry.Update) return { ...prepareUpdate(deps, entry.Update, ctx), transacted: true } as PreparedWrite;
             return prepareKeyed(deps, "check", entry.ConditionCheck!, ctx);
-          });
-        });
+          }),
+        );
         refuseRepeatedItems(writes);
         refuseLargePayload(writes);
         const now = ctx.now().getTime();
