@@ -116,10 +116,14 @@ function compileOperator(name: string, key: string, policyValues: readonly strin
       ? policyValues.map((v) => substituteVariables(v, (k) => single(lookup(keys, k)))).filter((v): v is string => v !== undefined)
       : policyValues;
     const matchesAny = (value: string) => resolved.some((p) => spec.compare(value, p));
+    // A set qualifier applies the operator to each request value: a negated operator holds for a value that matches none of the policy's.
     if (setMode === "all") {
       return spec.negated ? requestValues.every((v) => !matchesAny(v)) : requestValues.every(matchesAny);
     }
-    // Default and ForAnyValue: some request value matches (negated: none does).
+    if (setMode === "any") {
+      return spec.negated ? requestValues.some((v) => !matchesAny(v)) : requestValues.some(matchesAny);
+    }
+    // No qualifier: some request value matches (negated: none does).
     return spec.negated ? !requestValues.some(matchesAny) : requestValues.some(matchesAny);
   };
 }
