@@ -5,7 +5,7 @@
  */
 import { isIP } from "node:net";
 import type { ConditionBlock } from "./document.js";
-import { substituteVariables, wildcardMatch } from "./match.js";
+import { literalText, substituteVariables, wildcardMatch } from "./match.js";
 
 /** Context key → value(s); key names compare without regard to case. */
 export interface ContextKeys {
@@ -20,6 +20,8 @@ interface OperatorSpec {
   negated: boolean;
   /** Policy values may use policy variables. */
   variables: boolean;
+  /** Policy values are patterns (`*`, `?`), where `${*}` and `${?}` stay literal characters. */
+  patterns?: true;
 }
 
 const num = (s: string) => (s.trim() === "" ? NaN : Number(s));
@@ -30,8 +32,8 @@ const OPERATORS: Record<string, OperatorSpec> = {
   StringNotEquals: { compare: (a, b) => a === b, negated: true, variables: true },
   StringEqualsIgnoreCase: { compare: (a, b) => a.toLowerCase() === b.toLowerCase(), negated: false, variables: true },
   StringNotEqualsIgnoreCase: { compare: (a, b) => a.toLowerCase() === b.toLowerCase(), negated: true, variables: true },
-  StringLike: { compare: (a, b) => wildcardMatch(b, a, false), negated: false, variables: true },
-  StringNotLike: { compare: (a, b) => wildcardMatch(b, a, false), negated: true, variables: true },
+  StringLike: { compare: (a, b) => wildcardMatch(b, a, false), negated: false, variables: true, patterns: true },
+  StringNotLike: { compare: (a, b) => wildcardMatch(b, a, false), negated: true, variables: true, patterns: true },
   NumericEquals: { compare: (a, b) => num(a) === num(b), negated: false, variables: false },
   NumericNotEquals: { compare: (a, b) => num(a) === num(b), negated: true, variables: false },
   NumericLessThan: { compare: (a, b) => num(a) < num(b), negated: false, variables: false },
@@ -48,10 +50,10 @@ const OPERATORS: Record<string, OperatorSpec> = {
   BinaryEquals: { compare: (a, b) => a === b, negated: false, variables: false },
   IpAddress: { compare: (a, b) => inCidr(a, b), negated: false, variables: false },
   NotIpAddress: { compare: (a, b) => inCidr(a, b), negated: true, variables: false },
-  ArnEquals: { compare: (a, b) => arnMatch(b, a), negated: false, variables: true },
-  ArnLike: { compare: (a, b) => arnMatch(b, a), negated: false, variables: true },
-  ArnNotEquals: { compare: (a, b) => arnMatch(b, a), negated: true, variables: true },
-  ArnNotLike: { compare: (a, b) => arnMatch(b, a), negated: true, variables: true },
+  ArnEquals: { compare: (a, b) => arnMatch(b, a), negated: false, variables: true, patterns: true },
+  ArnLike: { compare: (a, b) => arnMatch(b, a), negated: false, variables: true, patterns: true },
+  ArnNotEquals: { compare: (a, b) => arnMatch(b, a), negated: true, variables: true, patterns: true },
+  ArnNotLike: { compare: (a, b) => arnMatch(b, a), negated: true, variables: true, patterns: true },
 };
 
 type Test = (keys: ContextKeys) => boolean;
@@ -113,7 +115,10 @@ function compileOperator(name: string, key: string, policyValues: readonly strin
       return spec.negated && setMode === undefined;
     }
     const resolved = variables
-      ? policyValues.map((v) => substituteVariables(v, (k) => single(lookup(keys, k)))).filter((v): v is string => v !== undefined)
+      ? policyValues
+          .map((v) => substituteVariables(v, (k) => single(lookup(keys, k))))
+          .filter((v): v is string => v !== undefined)
+          .map((v) => (spec.patterns ? v : literalText(v)))
       : policyValues;
     const matchesAny = (value: string) => resolved.some((p) => spec.compare(value, p));
     // A set qualifier applies the operator to each request value: a negated operator holds for a value that matches none of the policy's.

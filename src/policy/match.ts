@@ -45,19 +45,31 @@ function literal(c: string): string {
   return c === LITERAL_STAR ? "*" : c === LITERAL_QUESTION ? "?" : c;
 }
 
+/** A pattern's text with `${*}` and `${?}` as the characters: for operators that have no wildcards (StringEquals). */
+export function literalText(pattern: string): string {
+  return /[\uE000\uE001]/.test(pattern) ? pattern.replace(/[\uE000\uE001]/g, literal) : pattern;
+}
+
+/** `aws:PrincipalTag/team, 'company-wide'`: a variable's key and the default it falls back on. */
+const WITH_DEFAULT = /^(.*?)\s*,\s*'([^']*)'\s*$/;
+
 /**
- * Replaces `${key}` with the request's value for it (`${aws:username}`)
- * and `${*}`, `${?}`, `${$}` with those characters taken literally. A
- * variable the request lacks makes the pattern match nothing (undefined).
+ * Replaces `${key}` with the request's value for it (`${aws:username}`),
+ * or with its default where it gives one and the request lacks the key
+ * (`${aws:username, 'guest'}`), and `${*}`, `${?}`, `${$}` with those
+ * characters taken literally. A variable the request lacks, without a
+ * default, makes the pattern match nothing (undefined).
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html#policy-vars-default-values
  */
 export function substituteVariables(text: string, lookup: (key: string) => string | undefined): string | undefined {
   if (!text.includes("${")) return text;
   let missing = false;
-  const out = text.replace(/\$\{([^}]+)\}/g, (_whole, key: string) => {
-    if (key === "*") return LITERAL_STAR;
-    if (key === "?") return LITERAL_QUESTION;
-    if (key === "$") return "$";
-    const value = lookup(key);
+  const out = text.replace(/\$\{([^}]+)\}/g, (_whole, variable: string) => {
+    if (variable === "*") return LITERAL_STAR;
+    if (variable === "?") return LITERAL_QUESTION;
+    if (variable === "$") return "$";
+    const withDefault = WITH_DEFAULT.exec(variable);
+    const value = lookup(withDefault ? withDefault[1]!.trim() : variable) ?? withDefault?.[2];
     if (value === undefined) missing = true;
     return value ?? "";
   });

@@ -83,6 +83,13 @@ const CASES: Case[] = [
   { name: "own IAM user by variable", statements: [allow("iam:*AccessKey*", "arn:aws:iam::111122223333:user/${aws:username}")], action: "iam:CreateAccessKey", resource: "arn:aws:iam::111122223333:user/alice", expect: "allow" },
   { name: "${*} is a literal star", statements: [allow("s3:GetObject", "arn:aws:s3:::b/${*}")], action: "s3:GetObject", resource: "arn:aws:s3:::b/anything", expect: "implicit-deny" },
   { name: "${*} matches a star", statements: [allow("s3:GetObject", "arn:aws:s3:::b/${*}")], action: "s3:GetObject", resource: "arn:aws:s3:::b/*", expect: "allow" },
+  // A variable's default stands in where the request lacks its key (IAM User Guide, "Specifying default values").
+  { name: "variable default where the key is missing", statements: [allow("s3:GetObject", "arn:aws:s3:::b/${aws:username, 'shared'}/*")], action: "s3:GetObject", resource: "arn:aws:s3:::b/shared/k", principal: session, expect: "allow" },
+  { name: "variable default unused where the key is there", statements: [allow("s3:GetObject", "arn:aws:s3:::b/${aws:username, 'shared'}/*")], action: "s3:GetObject", resource: "arn:aws:s3:::b/shared/k", expect: "implicit-deny" },
+  { name: "variable with a default, key there", statements: [allow("s3:GetObject", "arn:aws:s3:::b/${aws:username, 'shared'}/*")], action: "s3:GetObject", resource: "arn:aws:s3:::b/alice/k", expect: "allow" },
+  { name: "variable default in a condition", statements: [allow("s3:ListBucket", "*", when({ StringEquals: { "s3:prefix": "${aws:username, 'public'}/" } }))], action: "s3:ListBucket", resource: "arn:aws:s3:::b", principal: session, keys: { "s3:prefix": "public/" }, expect: "allow" },
+  { name: "${*} in StringEquals is a star", statements: [allow("s3:ListBucket", "*", when({ StringEquals: { "s3:prefix": "a${*}" } }))], action: "s3:ListBucket", resource: "arn:aws:s3:::b", keys: { "s3:prefix": "a*" }, expect: "allow" },
+  { name: "${?} in StringNotEquals is a question mark", statements: [allow("*"), deny("s3:ListBucket", "*", when({ StringNotEquals: { "s3:prefix": "why${?}" } }))], action: "s3:ListBucket", resource: "arn:aws:s3:::b", keys: { "s3:prefix": "why?" }, expect: "allow" },
   // String conditions.
   { name: "StringEquals on a request key", statements: [allow("s3:ListBucket", "arn:aws:s3:::b", when({ StringEquals: { "s3:prefix": "home/" } }))], action: "s3:ListBucket", resource: "arn:aws:s3:::b", keys: { "s3:prefix": "home/" }, expect: "allow" },
   { name: "StringEquals misses", statements: [allow("s3:ListBucket", "arn:aws:s3:::b", when({ StringEquals: { "s3:prefix": "home/" } }))], action: "s3:ListBucket", resource: "arn:aws:s3:::b", keys: { "s3:prefix": "other/" }, expect: "implicit-deny" },
