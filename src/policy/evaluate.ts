@@ -299,6 +299,9 @@ export function globalContextKeys(
   if (request.referer !== undefined) keys.set("aws:referer", request.referer);
   if (request.userAgent !== undefined) keys.set("aws:useragent", request.userAgent);
   if (principal.type === "anonymous") return keys;
+  // Present in every signed request; no request reaches Nimbus from or through an AWS service.
+  keys.set("aws:principalisawsservice", "false");
+  keys.set("aws:viaawsservice", "false");
   keys.set("aws:principalarn", principal.type === "assumed-role" ? roleArnOf(principal) : principal.arn);
   keys.set("aws:principalaccount", principal.accountId);
   keys.set("aws:userid", principal.userId);

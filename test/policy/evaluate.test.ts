@@ -109,6 +109,10 @@ const CASES: Case[] = [
   { name: "aws:userid", statements: [allow("*", "*", when({ StringLike: { "aws:userid": "AIDA*" } }))], action: "s3:GetObject", resource: "arn:aws:s3:::b/k", expect: "allow" },
   { name: "aws:PrincipalAccount", statements: [deny("*", "*", when({ StringNotEquals: { "aws:PrincipalAccount": "111122223333" } })), allow("*")], action: "s3:GetObject", resource: "arn:aws:s3:::b/k", expect: "allow" },
   { name: "aws:RequestedRegion", statements: [deny("*", "*", when({ StringNotEquals: { "aws:RequestedRegion": ["us-east-1", "eu-west-1"] } })), allow("*")], action: "s3:GetObject", resource: "arn:aws:s3:::b/k", keys: { "aws:requestedregion": "ap-south-1" }, expect: "explicit-deny" },
+  // Signed requests carry aws:PrincipalIsAWSService and aws:ViaAWSService (global condition keys' Availability), false here.
+  { name: "aws:PrincipalIsAWSService is false", statements: [allow("*"), deny("s3:*", "*", when({ Bool: { "aws:PrincipalIsAWSService": "false" }, StringNotEquals: { "aws:PrincipalAccount": "444455556666" } }))], action: "s3:GetObject", resource: "arn:aws:s3:::b/k", expect: "explicit-deny" },
+  { name: "aws:ViaAWSService is false", statements: [allow("*"), deny("s3:*", "*", when({ Bool: { "aws:ViaAWSService": "false" } }))], action: "s3:GetObject", resource: "arn:aws:s3:::b/k", principal: session, expect: "explicit-deny" },
+  { name: "aws:ViaAWSService is there: Null false", statements: [allow("*", "*", when({ Null: { "aws:ViaAWSService": "false", "aws:PrincipalIsAWSService": "false" } }))], action: "s3:GetObject", resource: "arn:aws:s3:::b/k", expect: "allow" },
   // Numeric, date, bool, IP, ARN, Null.
   { name: "NumericLessThanEquals max-keys", statements: [allow("s3:ListBucket", "*", when({ NumericLessThanEquals: { "s3:max-keys": "10" } }))], action: "s3:ListBucket", resource: "arn:aws:s3:::b", keys: { "s3:max-keys": "10" }, expect: "allow" },
   { name: "NumericLessThanEquals exceeded", statements: [allow("s3:ListBucket", "*", when({ NumericLessThanEquals: { "s3:max-keys": "10" } }))], action: "s3:ListBucket", resource: "arn:aws:s3:::b", keys: { "s3:max-keys": "11" }, expect: "implicit-deny" },
