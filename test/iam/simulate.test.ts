@@ -130,6 +130,20 @@ describe("IAM policy simulator", () => {
       ],
     );
 
+    // A boundary caps identity policies, not what a resource policy grants the caller, whether identity policies allow it too or not.
+    const caller = "arn:aws:iam::000000000000:user/simulation-caller";
+    const grantedByBucket = await simulate({
+      ActionNames: ["s3:GetObject"],
+      ResourceArns: ["arn:aws:s3:::lab/a.txt"],
+      CallerArn: caller,
+      ResourcePolicy: policy({ Effect: "Allow", Principal: { AWS: caller }, Action: "s3:GetObject", Resource: "arn:aws:s3:::lab/*" }),
+      PermissionsBoundaryPolicyInputList: [policy({ Effect: "Allow", Action: "s3:ListBucket", Resource: "*" })],
+    });
+    assert.deepEqual(
+      grantedByBucket.EvaluationResults?.map((r) => [r.EvalDecision, r.PermissionsBoundaryDecisionDetail?.AllowedByPermissionsBoundary]),
+      [["allowed", false]],
+    );
+
     const paged = await simulate({ ActionNames: ["s3:GetObject", "s3:PutObject", "s3:ListBucket"], MaxItems: 2 });
     assert.deepEqual([paged.EvaluationResults?.length, paged.IsTruncated], [2, true]);
     const rest = await simulate({ ActionNames: ["s3:GetObject", "s3:PutObject", "s3:ListBucket"], MaxItems: 2, Marker: paged.Marker });

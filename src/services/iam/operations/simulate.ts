@@ -166,7 +166,11 @@ function evaluation(facts: RequestFacts, identity: readonly SourcedPolicy[], bou
     const capped = evaluate(facts, boundary.map(named), [], { rootAllowed: false });
     boundaryDetail = { AllowedByPermissionsBoundary: capped.kind === "allow" };
     if (capped.kind === "explicit-deny") decision = capped;
-    else if (capped.kind === "implicit-deny" && decision.kind === "allow" && decision.source === "identity") decision = { kind: "implicit-deny" };
+    else if (capped.kind === "implicit-deny" && decision.kind === "allow" && decision.source === "identity") {
+      // A boundary does not cap what a resource policy grants (PutUserPermissionsBoundary's reference): that grant stands.
+      const granted = resource.length > 0 ? evaluate(facts, [], resource.map(named), { rootAllowed: false }) : undefined;
+      decision = granted?.kind === "allow" ? granted : { kind: "implicit-deny" };
+    }
   }
   const effect = decision.kind === "allow" ? "Allow" : decision.kind === "explicit-deny" ? "Deny" : undefined;
   const matched: { SourcePolicyId: string; SourcePolicyType: string; StartPosition?: Position; EndPosition?: Position }[] = [];
