@@ -115,7 +115,7 @@ async function engine(log: Log): Promise<EngineFigures> {
   const kv = openMemoryEnvironment();
   const iamPolicies = await seedIam(kv);
   const source = new IamPolicySource(kv);
-  const authorizer = createAuthorizer({ mode: "strict", policies: { identityPolicies: (p) => source.identityPolicies(p), sessionPolicies: (p) => source.sessionPolicies(p), resourcePolicies: () => [], resourceAccount: () => undefined } });
+  const authorizer = createAuthorizer({ mode: "strict", policies: { identityPolicies: (p) => source.identityPolicies(p), sessionPolicies: (p) => source.sessionPolicies(p), principalTags: (p) => source.principalTags(p), resourcePolicies: () => [], resourceAccount: () => undefined } });
   const ctx = { principal: user, now: () => new Date(), region: "us-east-1", sourceIp: "127.0.0.1" } as RequestContext;
   const requirement = [{ action: "s3:GetObject", resource: `arn:aws:s3:::${BUCKET}/key` }];
   if (source.identityPolicies(user).length !== iamPolicies) throw new Error("the IAM store holds the wrong policies");

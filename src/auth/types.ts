@@ -19,6 +19,8 @@ export interface Principal {
   accessKeyId?: string;
   /** A role session's transitive session tags: they pass down a role chain and cannot be set again along it. */
   transitiveTags?: readonly { Key: string; Value: string }[];
+  /** A role session's session tags, those it inherited along a role chain among them: its `aws:PrincipalTag/…` over the role's own tags. */
+  sessionTags?: readonly { Key: string; Value: string }[];
   /**
    * A role session's role, `arn:aws:iam::<account>:role/<path><name>`: a
    * policy naming the role reaches its sessions, and it is the session's

@@ -288,7 +288,7 @@ export function roleArnOf(principal: Principal): string {
 /** The condition keys every request has, from the caller and the request. */
 export function globalContextKeys(
   principal: Principal,
-  request: { now: Date; sourceIp?: string; secure: boolean; region: string; referer?: string; userAgent?: string },
+  request: { now: Date; sourceIp?: string; secure: boolean; region: string; referer?: string; userAgent?: string; principalTags?: readonly { Key: string; Value: string }[] },
 ): Map<string, string | string[]> {
   const keys = new Map<string, string | string[]>();
   keys.set("aws:currenttime", request.now.toISOString().replace(/\.\d{3}Z$/, "Z"));
@@ -307,5 +307,6 @@ export function globalContextKeys(
   keys.set("aws:userid", principal.userId);
   keys.set("aws:principaltype", principal.type === "root" ? "Account" : principal.type === "user" ? "User" : "AssumedRole");
   if (principal.type === "user") keys.set("aws:username", principal.arn.slice(principal.arn.lastIndexOf("/") + 1));
+  for (const { Key, Value } of request.principalTags ?? []) keys.set(`aws:principaltag/${Key.toLowerCase()}`, Value);
   return keys;
 }

@@ -9,6 +9,8 @@ export interface PolicySource {
   identityPolicies(principal: Principal): readonly NamedPolicy[];
   /** A role session's session policies (none for other callers). */
   sessionPolicies(principal: Principal): readonly NamedPolicy[];
+  /** The caller's tags, its `aws:PrincipalTag/…` keys: a user's, or a role session's role's under its session tags. */
+  principalTags(principal: Principal): readonly { Key: string; Value: string }[];
   /**
    * Resource-based policies of the resource (an S3 bucket's policy), given
    * the request's own condition keys (`s3:versionid` names an object's

@@ -80,6 +80,7 @@ export function createAuthorizer({ mode, policies, logDenials }: AuthorizerOptio
             region: ctx.region,
             referer: singleHeader(ctx.headers.referer),
             userAgent: singleHeader(ctx.headers["user-agent"]),
+            principalTags: anonymous ? undefined : policies.principalTags(ctx.principal),
           });
           return built.get(key);
         },

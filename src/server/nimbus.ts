@@ -46,6 +46,7 @@ function policySource(kv: KvEnvironment): PolicySource {
   return {
     identityPolicies: (principal) => iam.identityPolicies(principal),
     sessionPolicies: (principal) => iam.sessionPolicies(principal),
+    principalTags: (principal) => iam.principalTags(principal),
     resourcePolicies: (resource, keys, action) => {
       if (resource.startsWith("arn:aws:iam::")) return iam.resourcePolicies(resource);
       if (resource.startsWith("arn:aws:dynamodb:")) return tables.resourcePolicies(resource);

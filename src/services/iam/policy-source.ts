@@ -12,9 +12,24 @@ import type { KvEnvironment } from "../../storage/types.js";
 import { awsManagedPolicy } from "./managed-policies.js";
 import { groupsOfUser } from "./operations/groups.js";
 import { roleArn } from "./operations/roles.js";
-import { type EntityKind, IamStore, type PolicyVersionRecord } from "./store.js";
+import { type EntityKind, IamStore, type PolicyVersionRecord, type Tag } from "./store.js";
 
 const NO_SESSION_POLICIES: readonly NamedPolicy[] = [];
+
+/**
+ * A caller's `aws:PrincipalTag/…`: a user's tags; a role session's role's
+ * tags, where a session tag of the same key (without regard to case)
+ * overrides the role's.
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/id_session-tags.html
+ */
+export function principalTags(store: IamStore, principal: Principal): readonly Tag[] {
+  if (principal.type === "user") return store.user(principal.accountId, principal.arn.slice(principal.arn.lastIndexOf("/") + 1))?.tags ?? [];
+  if (principal.type !== "assumed-role") return [];
+  const role = store.role(principal.accountId, principal.arn.split("/")[1] ?? "");
+  const session = principal.sessionTags ?? [];
+  const overridden = new Set(session.map((t) => t.Key.toLowerCase()));
+  return [...(role?.tags ?? []).filter((t) => !overridden.has(t.Key.toLowerCase())), ...session];
+}
 
 export class IamPolicySource implements PolicySource {
   private readonly store: IamStore;
@@ -57,6 +72,10 @@ export class IamPolicySource implements PolicySource {
     }
     // Session policies were given, so the session is limited by them even when none could be read.
     return policies.length > 0 ? policies : [{ name: "session policy", document: { version: "2012-10-17", statements: [] } }];
+  }
+
+  principalTags(principal: Principal): readonly Tag[] {
+    return principalTags(this.store, principal);
   }
 
   /**

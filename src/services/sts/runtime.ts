@@ -22,6 +22,7 @@ import { defineOperation, type ServiceEnvironment, type ServiceRuntime } from ".
 import { newSecretAccessKey, newSessionToken, newTemporaryKeyId } from "../iam/ids.js";
 import { OIDC_PROVIDERS_STORE } from "../iam/operations/oidc-providers.js";
 import { roleArn } from "../iam/operations/roles.js";
+import { principalTags } from "../iam/policy-source.js";
 import { IamStore, type RoleRecord } from "../iam/store.js";
 
 interface AssumeRoleInput {
@@ -226,7 +227,13 @@ export function createStsRuntime(env: ServiceEnvironment): ServiceRuntime {
           }
           // The trust policy is the role's resource policy: it must name the caller.
           const trust = { name: `trust policy of role ${role.roleName}`, document: parseStored(role.assumeRolePolicy, "trust") };
-          const keysOf = globalContextKeys(ctx.principal, { now: ctx.now(), sourceIp: ctx.sourceIp, secure: secureTransport(ctx.sourceIp), region: ctx.region });
+          const keysOf = globalContextKeys(ctx.principal, {
+            now: ctx.now(),
+            sourceIp: ctx.sourceIp,
+            secure: secureTransport(ctx.sourceIp),
+            region: ctx.region,
+            principalTags: principalTags(iam, ctx.principal),
+          });
           for (const [key, value] of assumeRoleKeys(input)) keysOf.set(key, value);
           // From another account, naming that account in the trust policy is its half of the grant; the caller's
           // own half (its identity policy) is the authorizer's to check, in strict mode.
@@ -240,7 +247,7 @@ export function createStsRuntime(env: ServiceEnvironment): ServiceRuntime {
           if (passesTags(input) && !trusted("sts:TagSession")) {
             throw new AwsError("AccessDenied", `User: ${ctx.principal.arn} is not authorized to perform: sts:TagSession on resource: ${input.RoleArn}`, 403);
           }
-          const principal = roleSession(role, input, transitiveTags);
+          const principal = roleSession(role, input, transitiveTags, [...(ctx.principal.transitiveTags ?? []), ...(input.Tags ?? [])]);
           const packedSize = packedPolicySize(input);
           return {
             Credentials: await issue(ctx, principal, duration),
@@ -349,11 +356,12 @@ export function createStsRuntime(env: ServiceEnvironment): ServiceRuntime {
   };
 }
 
-/** A session of `role` named as asked, with the session policies and transitive tags it carries. */
+/** A session of `role` named as asked, with the session policies and tags it carries. */
 function roleSession(
   role: RoleRecord,
   input: { RoleSessionName: string; Policy?: string; PolicyArns?: { arn?: string }[] },
   transitiveTags: Principal["transitiveTags"],
+  sessionTags: Principal["sessionTags"] = [],
 ): Principal {
   const session = input.RoleSessionName;
   const sessionPolicyArns = input.PolicyArns?.map((p) => p.arn ?? "");
@@ -364,6 +372,7 @@ function roleSession(
     userId: `${role.roleId}:${session}`,
     roleArn: roleArn(role),
     ...(transitiveTags ? { transitiveTags } : {}),
+    ...(sessionTags.length > 0 ? { sessionTags } : {}),
     ...(input.Policy !== undefined ? { sessionPolicy: input.Policy } : {}),
     ...(sessionPolicyArns && sessionPolicyArns.length > 0 ? { sessionPolicyArns } : {}),
   };
