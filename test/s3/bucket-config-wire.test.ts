@@ -42,4 +42,27 @@ describe("S3 bucket configuration documents on the wire", () => {
       assert.match(read.body, new RegExp(`<${element} xmlns="http://s3.amazonaws.com/doc/2006-03-01/">`), sub);
     }
   });
+
+  // Captured answers: PutBucketTagging (versity/versitygw#1521, 2025) and PutObjectLockConfiguration (#1301) name both
+  // headers; lifecycle rules Content-MD5 alone (boto/botocore#3415); PutBucketEncryption needs neither (minio/minio#9750).
+  it("needs Content-MD5 or a checksum where S3 does, refused in S3's words", async () => {
+    const refusals: [string, string, string][] = [
+      ["tagging", "<Tagging><TagSet><Tag><Key>k</Key><Value>v</Value></Tag></TagSet></Tagging>", "Content-MD5 OR x-amz-checksum-*"],
+      ["cors", "<CORSConfiguration><CORSRule><AllowedOrigin>*</AllowedOrigin><AllowedMethod>GET</AllowedMethod></CORSRule></CORSConfiguration>", "Content-MD5 OR x-amz-checksum-*"],
+      [
+        "lifecycle",
+        "<LifecycleConfiguration><Rule><ID>r</ID><Filter></Filter><Status>Enabled</Status><Expiration><Days>1</Days></Expiration></Rule></LifecycleConfiguration>",
+        "Content-MD5",
+      ],
+    ];
+    for (const [sub, body, missing] of refusals) {
+      const refused = await send("PUT", sub, body);
+      assert.equal(refused.status, 400, sub);
+      assert.match(refused.body, /<Code>InvalidRequest<\/Code>/, sub);
+      assert.ok(refused.body.includes(`<Message>Missing required header for this request: ${missing}</Message>`), `${sub}: ${refused.body}`);
+      assert.ok((await put(sub, body)).status < 300, sub);
+    }
+    const encryption = "<ServerSideEncryptionConfiguration><Rule><ApplyServerSideEncryptionByDefault><SSEAlgorithm>AES256</SSEAlgorithm></ApplyServerSideEncryptionByDefault></Rule></ServerSideEncryptionConfiguration>";
+    assert.equal((await send("PUT", "encryption", encryption)).status, 200);
+  });
 });

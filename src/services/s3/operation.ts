@@ -310,15 +310,21 @@ function taggingHeaderTags(header: string | undefined): Tag[] | undefined {
   }
 }
 
-/** Requests S3 wants protected end to end (DeleteObjects, PutBucketCors) need Content-MD5 or a flexible checksum. */
-export function requireIntegrityHeader(ctx: RequestContext): void {
+/**
+ * Requests S3 wants protected end to end (DeleteObjects, PutBucketCors,
+ * PutBucketTagging...) need Content-MD5 or a flexible checksum. S3 names
+ * both in its refusal (as captured for PutBucketTagging and
+ * PutObjectLockConfiguration, versity/versitygw#1521 and #1301); lifecycle
+ * rules still name Content-MD5 alone.
+ */
+export function requireIntegrityHeader(ctx: RequestContext, missing = "Content-MD5 OR x-amz-checksum-*"): void {
   const h = ctx.headers;
   const present =
     h["content-md5"] !== undefined ||
     h["x-amz-sdk-checksum-algorithm"] !== undefined ||
     h["x-amz-trailer"] !== undefined ||
     Object.keys(h).some((name) => name.startsWith("x-amz-checksum-"));
-  if (!present) throw s3Errors.invalidRequest("Missing required header for this request: Content-MD5");
+  if (!present) throw s3Errors.invalidRequest(`Missing required header for this request: ${missing}`);
 }
 
 /** The governance bypass header means something only where the bucket has Object Lock. */
