@@ -68,6 +68,10 @@ describe("S3 bucket lifecycle configuration", () => {
       400,
     );
     assert.equal(tagged.message, "AbortIncompleteMultipartUpload cannot be specified with Tags.");
+    // A filter's tag has a key and a value in S3's schema (the model requires both).
+    await rejectsWith(put([{ ID: "a", Status: "Enabled", Filter: { Tag: { Key: "k" } as { Key: string; Value: string } }, Expiration: { Days: 1 } }]), "MalformedXML", 400);
+    const keyless = { And: { Prefix: "p/", Tags: [{ Value: "v" } as { Key: string; Value: string }] } };
+    await rejectsWith(put([{ ID: "a", Status: "Enabled", Filter: keyless, Expiration: { Days: 1 } }]), "MalformedXML", 400);
     // Counts that would make the sweep destroy what it should keep.
     await rejectsWith(put([{ ID: "a", Status: "Enabled", Filter: {}, AbortIncompleteMultipartUpload: { DaysAfterInitiation: -1 } }]), "InvalidArgument", 400);
     await rejectsWith(put([{ ID: "a", Status: "Enabled", Filter: {}, NoncurrentVersionExpiration: { NewerNoncurrentVersions: -5 } }]), "InvalidArgument", 400);

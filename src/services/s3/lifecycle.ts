@@ -97,6 +97,8 @@ function validateRule(rule: LifecycleRule): LifecycleRule {
   const kinds = (["Prefix", "Tag", "And", "ObjectSizeGreaterThan", "ObjectSizeLessThan"] as const).filter((k) => filter[k] !== undefined);
   if (kinds.length > 1) throw s3Errors.malformedXml();
   const tags = filter.Tag ? [filter.Tag] : (filter.And?.Tags ?? []);
+  // S3's schema gives every tag a key and a value.
+  if (tags.some((t) => typeof t.Key !== "string" || typeof t.Value !== "string")) throw s3Errors.malformedXml();
   if (new Set(tags.map((t) => t.Key)).size !== tags.length) throw s3Errors.invalidRequest("Duplicate Tag Keys are not allowed.");
   const sized = [filter, filter.And ?? {}].some((f) => f.ObjectSizeGreaterThan !== undefined || f.ObjectSizeLessThan !== undefined);
   for (const bounds of [filter, filter.And ?? {}]) checkSizes(bounds);
