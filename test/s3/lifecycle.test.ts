@@ -68,6 +68,14 @@ describe("S3 bucket lifecycle configuration", () => {
       400,
     );
     assert.equal(tagged.message, "AbortIncompleteMultipartUpload cannot be specified with Tags.");
+    // Expiring before (or as) the transition is refused, in the words Terraform and CDK users quote from S3.
+    const early = await rejectsWith(
+      put([{ ID: "a", Status: "Enabled", Filter: { Prefix: "logs/" }, Transitions: [{ Days: 30, StorageClass: "STANDARD_IA" }], Expiration: { Days: 30 } }]),
+      "InvalidArgument",
+      400,
+    );
+    assert.equal(early.message, "'Days' in the Expiration action for filter '(prefix=logs/)' must be greater than 'Days' in the Transition action");
+    await put([{ ID: "a", Status: "Enabled", Filter: {}, Transitions: [{ Days: 30, StorageClass: "STANDARD_IA" }], Expiration: { Days: 31 } }]);
     // A filter's tag has a key and a value in S3's schema (the model requires both).
     await rejectsWith(put([{ ID: "a", Status: "Enabled", Filter: { Tag: { Key: "k" } as { Key: string; Value: string } }, Expiration: { Days: 1 } }]), "MalformedXML", 400);
     const keyless = { And: { Prefix: "p/", Tags: [{ Value: "v" } as { Key: string; Value: string }] } };

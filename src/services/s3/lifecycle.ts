@@ -152,6 +152,10 @@ function validateRule(rule: LifecycleRule): LifecycleRule {
   if (timed.some((a) => a.Date !== undefined) && timed.some((a) => a.Days !== undefined)) {
     throw s3Errors.invalidRequest(`Found mixed 'Date' and 'Days' based Expiration and Transition actions in lifecycle rule for prefix '${prefix}'`);
   }
+  // An object must be transitioned before it expires (AWS's words, as Terraform and CDK users quote them, name the filter by its prefix).
+  if (expiration?.Days !== undefined && transitions.some((t) => t.Days !== undefined && t.Days >= (expiration.Days ?? 0))) {
+    throw s3Errors.invalidArgument(`'Days' in the Expiration action for filter '(prefix=${prefix})' must be greater than 'Days' in the Transition action`);
+  }
   for (const t of noncurrentTransitions) {
     if (!t.StorageClass || !TRANSITION_CLASSES.has(t.StorageClass) || t.NoncurrentDays === undefined) throw s3Errors.malformedXml();
     if (t.NoncurrentDays < 0) throw s3Errors.invalidArgument("'NoncurrentDays' in NoncurrentVersionTransition action must be nonnegative", "NoncurrentDays", String(t.NoncurrentDays));
