@@ -143,6 +143,26 @@ describe("S3 bucket versioning", () => {
     await s3.send(new DeleteBucketCommand({ Bucket }));
   });
 
+  it("refuses an empty version id in S3's words, where it names a version and in a copy's source", async () => {
+    const Bucket = await bucket("Enabled");
+    await s3.send(new PutObjectCommand({ Bucket, Key: "e", Body: "data" }));
+    // S3's answers, captured on GetObject, GetObjectAcl, PutObjectAcl, CopyObject and UploadPartCopy.
+    const argument = (error: Error) => [(error as Error & { ArgumentName?: string }).ArgumentName, (error as Error & { ArgumentValue?: string }).ArgumentValue];
+    for (const send of [
+      () => s3.send(new GetObjectCommand({ Bucket, Key: "e", VersionId: "" })),
+      () => s3.send(new DeleteObjectCommand({ Bucket, Key: "e", VersionId: "" })),
+      () => s3.send(new GetObjectTaggingCommand({ Bucket, Key: "e", VersionId: "" })),
+    ]) {
+      const error = await rejectsWith(send(), "InvalidArgument", 400);
+      assert.equal(error.message, "Version id cannot be the empty string");
+      assert.deepEqual(argument(error), ["versionId", ""]);
+    }
+    const copy = await rejectsWith(s3.send(new CopyObjectCommand({ Bucket, Key: "c", CopySource: `${Bucket}/e?versionId=` })), "InvalidArgument", 400);
+    assert.equal(copy.message, "Version id cannot be the empty string");
+    assert.deepEqual(argument(copy), ["x-amz-copy-source", ""]);
+    assert.equal(await text(Bucket, "e"), "data");
+  });
+
   it("while suspended, writes and deletes replace the null version", async () => {
     const Bucket = await bucket("Enabled");
     const kept = await s3.send(new PutObjectCommand({ Bucket, Key: "s", Body: "kept" }));

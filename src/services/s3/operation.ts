@@ -203,10 +203,16 @@ export function refuseEncryptionHeader(ctx: RequestContext): void {
 /**
  * A version id as S3 takes it: `null`, or, in a bucket that has had
  * versioning, an id of the form S3 gives (any other names no version).
+ * An empty one is refused in words of its own (captured from S3 on
+ * GetObject, GetObjectAcl and PutObjectAcl).
  */
 export function checkVersionId(bucket: BucketRecord, versionId: string | undefined): void {
+  if (versionId === "") throw emptyVersionId("versionId");
   if (versionId !== undefined && !isVersionId(bucket, versionId)) throw s3Errors.invalidArgument("Invalid version id specified", "versionId", versionId);
 }
+
+/** What S3 answers a version id given empty, naming where it was given (`versionId`, or `x-amz-copy-source`). */
+export const emptyVersionId = (argument: string) => s3Errors.invalidArgument("Version id cannot be the empty string", argument, "");
 
 export function isVersionId(bucket: BucketRecord, versionId: string): boolean {
   return versionId === "null" || (bucket.versioning !== undefined && versionOrder(versionId) !== undefined);

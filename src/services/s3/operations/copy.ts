@@ -11,7 +11,7 @@ import { s3Errors } from "../errors.js";
 import { assertValidKey, objectArn } from "../names.js";
 import { checksumValue, headersFromInput, parseTaggingHeader, storageClassOf, websiteRedirectOf, type ObjectHeaderInput } from "../object-headers.js";
 import { checksumAlgorithmOf } from "./multipart.js";
-import { aclRequirements, objectKeySources, objectRequirement, checkEncryption, objectWriteAcl, operation, isVersionId, writeKeys, requireBucket, requireVersion, versionHeader, type AclInput, type EncryptionInput, type S3Deps } from "../operation.js";
+import { aclRequirements, objectKeySources, objectRequirement, checkEncryption, emptyVersionId, objectWriteAcl, operation, isVersionId, writeKeys, requireBucket, requireVersion, versionHeader, type AclInput, type EncryptionInput, type S3Deps } from "../operation.js";
 import { isDeleteMarker, type ObjectRecord } from "../records.js";
 import type { S3Store } from "../store.js";
 import { expirationHeader } from "../lifecycle.js";
@@ -79,6 +79,7 @@ export function resolveCopySource(
   const bucket = requireBucket(store, source.bucket);
   const { versionId } = source;
   if (versionId !== undefined) {
+    if (versionId === "") throw emptyVersionId("x-amz-copy-source");
     if (!isVersionId(bucket, versionId)) {
       // CopyObject alone answers this without naming the argument.
       throw operation === "CopyObject" ? s3Errors.invalidRequest("Invalid Request") : s3Errors.invalidArgument("Invalid version id specified", "x-amz-copy-source", header);
