@@ -13,6 +13,7 @@ import {
   GetObjectTaggingCommand,
   HeadObjectCommand,
   ListObjectsV2Command,
+  ListPartsCommand,
   ListObjectVersionsCommand,
   PutBucketVersioningCommand,
   PutObjectCommand,
@@ -21,6 +22,7 @@ import {
   UploadPartCommand,
 } from "@aws-sdk/client-s3";
 import { rejectsWith, startCloud, type TestCloud } from "../support/nimbus.js";
+import { rawRequest } from "../support/raw.js";
 
 /** S3's version ids: 32 characters of letters, digits, `.` and `_`. */
 const VERSION_ID = /^[A-Za-z0-9._]{32}$/;
@@ -161,6 +163,20 @@ describe("S3 bucket versioning", () => {
     assert.equal(copy.message, "Version id cannot be the empty string");
     assert.deepEqual(argument(copy), ["x-amz-copy-source", ""]);
     assert.equal(await text(Bucket, "e"), "data");
+  });
+
+  it("refuses a version id on a part's upload, whatever its value", async () => {
+    const Bucket = await bucket("Enabled");
+    const written = await s3.send(new PutObjectCommand({ Bucket, Key: "mp", Body: "v1" }));
+    const { UploadId } = await s3.send(new CreateMultipartUploadCommand({ Bucket, Key: "mp" }));
+    // S3's answer, captured for an empty id, a malformed one and a real one alike.
+    for (const versionId of ["", "abc", written.VersionId ?? ""]) {
+      const response = await rawRequest(t.cloud.endpoint, { method: "PUT", path: `/${Bucket}/mp`, query: { partNumber: "1", uploadId: UploadId ?? "", versionId }, body: "part" });
+      assert.equal(response.status, 400);
+      assert.match(response.body, /<Code>InvalidArgument<\/Code><Message>This operation does not accept a version-id\.<\/Message><ArgumentName>versionId<\/ArgumentName>/);
+      assert.ok(response.body.includes(`<ArgumentValue>${versionId}</ArgumentValue>`), response.body);
+    }
+    assert.equal((await s3.send(new ListPartsCommand({ Bucket, Key: "mp", UploadId }))).Parts, undefined);
   });
 
   it("while suspended, writes and deletes replace the null version", async () => {

@@ -208,6 +208,9 @@ function s3Codec(codec: ProtocolCodec): ProtocolCodec {
       return op;
     },
     parseInput(op, req) {
+      // A part belongs to an upload, not to a version: S3 refuses a version id on UploadPart, whatever its value (AWS capture).
+      const versionId = op.name === "UploadPart" ? req.query.get("versionId") : null;
+      if (versionId !== null) throw s3Errors.invalidArgument("This operation does not accept a version-id.", "versionId", versionId);
       // A Complete's checksum headers name the object's checksum, not its document's.
       const checksums = op.name !== "CompleteMultipartUpload";
       if (!STREAMED_BODIES.has(op.name) && hasDeclaredDigest(req.headers, checksums)) {
