@@ -6,6 +6,7 @@ import {
   DeleteObjectCommand,
   DeleteObjectsCommand,
   GetBucketVersioningCommand,
+  GetObjectCommand,
   GetObjectLegalHoldCommand,
   GetObjectLockConfigurationCommand,
   GetObjectRetentionCommand,
@@ -17,6 +18,7 @@ import {
   PutObjectRetentionCommand,
   S3Client,
 } from "@aws-sdk/client-s3";
+import { CreateAccessKeyCommand, CreateUserCommand, IAMClient, PutUserPolicyCommand } from "@aws-sdk/client-iam";
 import { createPresignedPost } from "@aws-sdk/s3-presigned-post";
 import { rejectsWith, startCloud, type TestCloud } from "../support/nimbus.js";
 import { rawRequest } from "../support/raw.js";
@@ -135,5 +137,59 @@ describe("S3 Object Lock", () => {
     assert.equal(head.ObjectLockLegalHoldStatus, "ON");
     await rejectsWith(s3.send(new DeleteObjectCommand({ Bucket: LOCKED, Key: "form.txt", VersionId: head.VersionId, BypassGovernanceRetention: true })), "AccessDenied", 403);
     await s3.send(new PutObjectLegalHoldCommand({ Bucket: LOCKED, Key: "form.txt", LegalHold: { Status: "OFF" } }));
+  });
+});
+
+describe("S3 Object Lock in strict mode", () => {
+  let t: TestCloud;
+  let owner: S3Client;
+  let iam: IAMClient;
+  let user: S3Client;
+  const Bucket = "strict-locked";
+  /** Replaces the user's one policy with one allowing these actions on the bucket's objects. */
+  const allow = (...actions: string[]) =>
+    iam.send(
+      new PutUserPolicyCommand({
+        UserName: "clerk",
+        PolicyName: "objects",
+        PolicyDocument: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: actions, Resource: `arn:aws:s3:::${Bucket}/*` }] }),
+      }),
+    );
+
+  before(async () => {
+    t = await startCloud({ inMemory: true, auth: "strict" });
+    owner = t.s3();
+    iam = new IAMClient(t.cloud.clientConfig);
+    await iam.send(new CreateUserCommand({ UserName: "clerk" }));
+    const key = (await iam.send(new CreateAccessKeyCommand({ UserName: "clerk" }))).AccessKey;
+    user = t.s3({ credentials: { accessKeyId: key?.AccessKeyId ?? "", secretAccessKey: key?.SecretAccessKey ?? "" } });
+    await owner.send(new CreateBucketCommand({ Bucket, ObjectLockEnabledForBucket: true }));
+  });
+  after(async () => {
+    iam.destroy();
+    await t.stop();
+  });
+
+  it("tells a version's retention and legal hold only to who may read them", async () => {
+    const until = new Date(Date.now() + DAY);
+    await owner.send(new PutObjectCommand({ Bucket, Key: "k", Body: "x", ObjectLockMode: "GOVERNANCE", ObjectLockRetainUntilDate: until, ObjectLockLegalHoldStatus: "ON", ChecksumAlgorithm: "CRC32" }));
+    const lock = (head: { ObjectLockMode?: string; ObjectLockRetainUntilDate?: Date; ObjectLockLegalHoldStatus?: string }) => [
+      head.ObjectLockMode,
+      head.ObjectLockRetainUntilDate?.getTime(),
+      head.ObjectLockLegalHoldStatus,
+    ];
+    const whole = lock(await owner.send(new HeadObjectCommand({ Bucket, Key: "k" })));
+    assert.deepEqual(whole, ["GOVERNANCE", whole[1], "ON"]);
+    assert.ok(typeof whole[1] === "number");
+
+    await allow("s3:GetObject");
+    assert.deepEqual(lock(await user.send(new HeadObjectCommand({ Bucket, Key: "k" }))), [undefined, undefined, undefined]);
+    const read = await user.send(new GetObjectCommand({ Bucket, Key: "k" }));
+    assert.deepEqual(lock(read), [undefined, undefined, undefined]);
+    await read.Body?.transformToString();
+    await allow("s3:GetObject", "s3:GetObjectRetention");
+    assert.deepEqual(lock(await user.send(new HeadObjectCommand({ Bucket, Key: "k" }))), [whole[0], whole[1], undefined]);
+    await allow("s3:GetObject", "s3:GetObjectLegalHold");
+    assert.deepEqual(lock(await user.send(new HeadObjectCommand({ Bucket, Key: "k" }))), [undefined, undefined, "ON"]);
   });
 });

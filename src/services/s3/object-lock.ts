@@ -93,13 +93,18 @@ export function newVersionLock(bucket: BucketRecord, input: LockHeadersInput, no
   return { ...lock, lockMode: retention.mode, retainUntil: now + days * DAY_MS };
 }
 
-/** The lock headers a read of a version answers. */
-export function lockOutput(record: ObjectRecord): Record<string, unknown> {
-  if (record.lockMode === undefined && record.legalHold === undefined) return {};
+/**
+ * The lock headers a read of a version answers: its retention only to a
+ * caller that may read it (s3:GetObjectRetention), its legal hold likewise
+ * (s3:GetObjectLegalHold), as GetObject's and HeadObject's references say.
+ */
+export function lockOutput(record: ObjectRecord, mayRead: (action: "s3:GetObjectRetention" | "s3:GetObjectLegalHold") => boolean): Record<string, unknown> {
+  const retention = record.lockMode !== undefined && mayRead("s3:GetObjectRetention");
+  const hold = record.legalHold !== undefined && mayRead("s3:GetObjectLegalHold");
   return {
-    ObjectLockMode: record.lockMode,
-    ObjectLockRetainUntilDate: record.retainUntil === undefined ? undefined : new Date(record.retainUntil),
-    ObjectLockLegalHoldStatus: record.legalHold === undefined ? undefined : record.legalHold ? "ON" : "OFF",
+    ObjectLockMode: retention ? record.lockMode : undefined,
+    ObjectLockRetainUntilDate: retention && record.retainUntil !== undefined ? new Date(record.retainUntil) : undefined,
+    ObjectLockLegalHoldStatus: hold ? (record.legalHold ? "ON" : "OFF") : undefined,
   };
 }
 

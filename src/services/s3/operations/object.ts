@@ -364,7 +364,9 @@ function readObject(store: S3Store, input: GetObjectInput, ctx: RequestContext, 
   }
   const versionId = versionHeader(bucket, record);
   if (versionId !== undefined) output.VersionId = versionId;
-  if (record.lockMode !== undefined || record.legalHold !== undefined) Object.assign(output, lockOutput(record));
+  if (record.lockMode !== undefined || record.legalHold !== undefined) {
+    Object.assign(output, lockOutput(record, (action) => ctx.permits?.({ action, resource: objectArn(input.Bucket, input.Key) }) ?? true));
+  }
   // Lifecycle expiry is told of the current version, read as such.
   if (bucket.lifecycle && input.VersionId === undefined) output.Expiration = expirationHeader(bucket.lifecycle, input.Key, record);
   // The part count is told to who asks for a part.
