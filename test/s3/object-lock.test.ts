@@ -192,4 +192,18 @@ describe("S3 Object Lock in strict mode", () => {
     await allow("s3:GetObject", "s3:GetObjectLegalHold");
     assert.deepEqual(lock(await user.send(new HeadObjectCommand({ Bucket, Key: "k" }))), [undefined, undefined, "ON"]);
   });
+
+  it("takes the bypass of GOVERNANCE only from who may bypass it", async () => {
+    const put = await owner.send(new PutObjectCommand({ Bucket, Key: "g", Body: "x", ObjectLockMode: "GOVERNANCE", ObjectLockRetainUntilDate: new Date(Date.now() + DAY), ChecksumAlgorithm: "CRC32" }));
+    const VersionId = put.VersionId;
+    await allow("s3:DeleteObject", "s3:DeleteObjectVersion");
+    await rejectsWith(user.send(new DeleteObjectCommand({ Bucket, Key: "g", VersionId, BypassGovernanceRetention: true })), "AccessDenied", 403);
+    const batch = await user.send(new DeleteObjectsCommand({ Bucket, BypassGovernanceRetention: true, Delete: { Objects: [{ Key: "g", VersionId }] } }));
+    assert.deepEqual(batch.Errors?.map((e) => [e.Key, e.VersionId, e.Code, e.Message]), [["g", VersionId, "AccessDenied", "Access Denied"]]);
+    assert.equal(batch.Deleted, undefined);
+
+    await allow("s3:DeleteObject", "s3:DeleteObjectVersion", "s3:BypassGovernanceRetention");
+    const bypassed = await user.send(new DeleteObjectsCommand({ Bucket, BypassGovernanceRetention: true, Delete: { Objects: [{ Key: "g", VersionId }] } }));
+    assert.deepEqual(bypassed.Deleted, [{ Key: "g", VersionId }]);
+  });
 });

@@ -210,6 +210,8 @@ export function objectOperations({ store }: S3Deps): OperationTable {
       authorize: (i) => [
         objectRequirement("s3:DeleteObject", i.Bucket, i.Key, i.VersionId),
         ...(i.IfMatch !== undefined && i.IfMatch.trim() !== "*" ? [objectRequirement("s3:GetObject", i.Bucket, i.Key, undefined)] : []),
+        // Asking to bypass GOVERNANCE takes the permission to ("To use this header, you must have the s3:BypassGovernanceRetention permission").
+        ...(i.BypassGovernanceRetention ? [{ action: "s3:BypassGovernanceRetention", resource: objectArn(i.Bucket, i.Key) }] : []),
       ],
       async handle(input, ctx) {
         const bucket = requireBucket(store, input.Bucket);
@@ -253,7 +255,11 @@ export function objectOperations({ store }: S3Deps): OperationTable {
           named.add(id);
           if (Buffer.byteLength(Key) > 1024) errors.push({ Key, Code: "KeyTooLongError", Message: "Your key is too long" });
           else if (VersionId !== undefined && !isVersionId(bucket, VersionId)) errors.push({ Key, VersionId, Code: "NoSuchVersion", Message: "The specified version does not exist." });
-          else if (ctx.permits && !ctx.permits(objectRequirement("s3:DeleteObject", input.Bucket, Key, VersionId))) {
+          else if (
+            ctx.permits &&
+            (!ctx.permits(objectRequirement("s3:DeleteObject", input.Bucket, Key, VersionId)) ||
+              (input.BypassGovernanceRetention === true && !ctx.permits({ action: "s3:BypassGovernanceRetention", resource: objectArn(input.Bucket, Key) })))
+          ) {
             errors.push({ Key, ...(VersionId !== undefined ? { VersionId } : {}), Code: "AccessDenied", Message: "Access Denied" });
           } else if (ETag !== undefined) {
             // A conditional delete, as DeleteObject's If-Match: of the current version, while it stays current.
