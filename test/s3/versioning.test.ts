@@ -9,6 +9,7 @@ import {
   DeleteObjectCommand,
   DeleteObjectsCommand,
   GetBucketVersioningCommand,
+  GetObjectAclCommand,
   GetObjectCommand,
   GetObjectTaggingCommand,
   HeadObjectCommand,
@@ -16,6 +17,7 @@ import {
   ListPartsCommand,
   ListObjectVersionsCommand,
   PutBucketVersioningCommand,
+  PutObjectAclCommand,
   PutObjectCommand,
   PutObjectTaggingCommand,
   S3Client,
@@ -119,6 +121,28 @@ describe("S3 bucket versioning", () => {
     const undone = await s3.send(new DeleteObjectCommand({ Bucket, Key: "gone", VersionId: marker.VersionId }));
     assert.deepEqual([undone.DeleteMarker, undone.VersionId], [true, marker.VersionId]);
     assert.equal(await text(Bucket, "gone"), "data");
+  });
+
+  it("answers the ACL calls on a delete marker as S3 does", async () => {
+    const Bucket = await bucket("Enabled");
+    await s3.send(new PutObjectCommand({ Bucket, Key: "m", Body: "data" }));
+    const marker = await s3.send(new DeleteObjectCommand({ Bucket, Key: "m" }));
+    // Captured from S3: no Last-Modified on either; PutObjectAcl refuses the current marker without naming it.
+    const brief = (error: Error) => {
+      const h = headers(error);
+      return [h.allow, h["x-amz-delete-marker"], h["x-amz-version-id"], h["last-modified"]];
+    };
+    const current = await rejectsWith(s3.send(new PutObjectAclCommand({ Bucket, Key: "m", ACL: "private" })), "MethodNotAllowed", 405);
+    assert.deepEqual(brief(current), ["DELETE", undefined, undefined, undefined]);
+    const named = await rejectsWith(s3.send(new PutObjectAclCommand({ Bucket, Key: "m", VersionId: marker.VersionId, ACL: "private" })), "MethodNotAllowed", 405);
+    assert.deepEqual(brief(named), ["DELETE", "true", marker.VersionId, undefined]);
+    const read = await rejectsWith(s3.send(new GetObjectAclCommand({ Bucket, Key: "m", VersionId: marker.VersionId })), "MethodNotAllowed", 405);
+    assert.deepEqual(brief(read), ["DELETE", "true", marker.VersionId, undefined]);
+    const hidden = await rejectsWith(s3.send(new GetObjectAclCommand({ Bucket, Key: "m" })), "NoSuchKey", 404);
+    assert.deepEqual(brief(hidden), [undefined, "true", marker.VersionId, undefined]);
+    // A read of the marker by its id gives its Last-Modified, as GetObject's reference says.
+    const got = await rejectsWith(s3.send(new GetObjectCommand({ Bucket, Key: "m", VersionId: marker.VersionId })), "MethodNotAllowed", 405);
+    assert.ok(headers(got)["last-modified"]);
   });
 
   it("deletes versions for good, and the bucket only once none is left", async () => {

@@ -240,14 +240,35 @@ export function requireVersion(store: S3Store, bucket: BucketRecord, key: string
   return version;
 }
 
-/** What S3 answers a read or write of a delete marker: only DELETE applies to one. */
-export function notAllowedOnDeleteMarker(marker: DeleteMarker, method: string): AwsError {
+/**
+ * What S3 answers a read or write of a delete marker: only DELETE applies to
+ * one. The marker is named in the headers unless `named` is false, and its
+ * Last-Modified given unless `lastModified` is false (the ACL calls, below).
+ */
+export function notAllowedOnDeleteMarker(marker: DeleteMarker, method: string, { named = true, lastModified = true } = {}): AwsError {
   return new AwsError("MethodNotAllowed", "The specified method is not allowed against this resource.", 405, { Method: method, ResourceType: "DeleteMarker" }, {
-    "x-amz-delete-marker": "true",
-    "x-amz-version-id": versionIdOf(marker),
-    "last-modified": new Date(marker.lastModified).toUTCString(),
+    ...(named ? { "x-amz-delete-marker": "true", "x-amz-version-id": versionIdOf(marker) } : {}),
+    ...(lastModified ? { "last-modified": new Date(marker.lastModified).toUTCString() } : {}),
     allow: "DELETE",
   });
+}
+
+/**
+ * GetObjectAcl and PutObjectAcl on a delete marker, as captured from S3:
+ * 405 without the marker's Last-Modified; PutObjectAcl refuses a current
+ * marker too, without naming it (GetObjectAcl answers that NoSuchKey, as a
+ * read does).
+ */
+export function refuseAclOfDeleteMarker(store: S3Store, bucket: BucketRecord, key: string, versionId: string | undefined, method: "GET" | "PUT"): void {
+  checkVersionId(bucket, versionId);
+  if (bucket.versioning === undefined) return;
+  if (versionId !== undefined) {
+    const version = store.version(bucket.name, key, versionId);
+    if (version && isDeleteMarker(version)) throw notAllowedOnDeleteMarker(version, method, { lastModified: false });
+  } else if (method === "PUT" && !store.object(bucket.name, key)) {
+    const latest = store.latestVersion(bucket.name, key);
+    if (latest && isDeleteMarker(latest)) throw notAllowedOnDeleteMarker(latest, method, { named: false, lastModified: false });
+  }
 }
 
 /** The version id an answer carries: every object of a bucket that has had versioning has one. */

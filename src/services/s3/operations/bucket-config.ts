@@ -10,12 +10,12 @@ import { AwsError } from "../../../server/errors.js";
 import type { OperationTable } from "../../../server/service.js";
 import { validateTags } from "../object-headers.js";
 import { bucketArn, objectArn } from "../names.js";
-import { aclParties, changedGrants, notAllowedOnDeleteMarker, objectKeySources, objectRequirement, operation, requireBucket, requireIntegrityHeader, requireVersion, versionHeader, type AclChangeInput, type S3Deps } from "../operation.js";
+import { aclParties, changedGrants, objectKeySources, objectRequirement, operation, refuseAclOfDeleteMarker, requireBucket, requireIntegrityHeader, requireVersion, versionHeader, type AclChangeInput, type S3Deps } from "../operation.js";
 import { aclOutput, aclsEnabled } from "../acl.js";
 import type { LoggingEnabled } from "../access-log.js";
 import { refuseVersioningChange, validateReplication, type ReplicationConfiguration } from "../replication.js";
 import type { S3Store } from "../store.js";
-import { BLOCK_ALL, isDeleteMarker, OBJECT_OWNERSHIPS, type BucketRecord, type CorsRule, type ObjectOwnership, type Tag } from "../records.js";
+import { BLOCK_ALL, OBJECT_OWNERSHIPS, type BucketRecord, type CorsRule, type ObjectOwnership, type Tag } from "../records.js";
 import { validateCorsRules } from "../cors.js";
 import { validateWebsite, type WebsiteConfiguration } from "../website.js";
 import { lockConfigurationOutput, validateLockConfiguration } from "../object-lock.js";
@@ -162,8 +162,7 @@ export function bucketConfigOperations(deps: S3Deps): OperationTable {
       async handle(input, ctx) {
         const bucket = requireBucket(store, input.Bucket);
         // A key whose latest version is a delete marker has no ACL to change.
-        const latest = input.VersionId === undefined && bucket.versioning !== undefined && !store.object(input.Bucket, input.Key) ? store.latestVersion(input.Bucket, input.Key) : undefined;
-        if (latest && isDeleteMarker(latest)) throw notAllowedOnDeleteMarker(latest, "PUT");
+        refuseAclOfDeleteMarker(store, bucket, input.Key, input.VersionId, "PUT");
         const record = requireVersion(store, bucket, input.Key, input.VersionId, "PUT");
         const grants = changedGrants(bucket, input, aclParties(record.ownerAccountId, bucket.accountId), "object");
         if (grants) await store.updateObject(input.Bucket, input.Key, input.VersionId, (r) => ({ ...r, acl: grants }));
@@ -175,6 +174,7 @@ export function bucketConfigOperations(deps: S3Deps): OperationTable {
       authorize: (i, ctx) => [objectRequirement("s3:GetObjectAcl", i.Bucket, i.Key, i.VersionId, objectKeySources(store, ctx, i.Bucket, i.Key, i.VersionId))],
       handle(input) {
         const bucket = requireBucket(store, input.Bucket);
+        refuseAclOfDeleteMarker(store, bucket, input.Key, input.VersionId, "GET");
         const record = requireVersion(store, bucket, input.Key, input.VersionId, "GET");
         // With ACLs disabled the bucket owner owns every object, those written before as well.
         return aclsEnabled(bucket) ? aclOutput(record.ownerAccountId, record.acl) : aclOutput(bucket.accountId, undefined);
