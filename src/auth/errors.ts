@@ -150,6 +150,69 @@ export function malformedAuth(dialect: AuthDialect, detail: string): AwsError {
   }
 }
 
+/**
+ * An Authorization header of no scheme the service takes (`Bearer …`, or
+ * SigV2's `AWS …` where only SigV4 is). S3 names it (versity/versitygw#1512's
+ * capture); the JSON and query services list what a SigV4 header lacks.
+ */
+export function unsupportedAuthorization(dialect: AuthDialect, authorization: string, hasDate: boolean): AwsError {
+  if (dialect === "s3") return new AwsError("InvalidArgument", "Unsupported Authorization Type", 400, { ArgumentName: "Authorization", ArgumentValue: authorization });
+  return incompleteSignature(dialect, authorization, { credential: false, signature: false, signedHeaders: false, date: hasDate });
+}
+
+/**
+ * A SigV4 Authorization header lacking a part, or a request with no date.
+ * S3's words (AuthorizationHeaderMalformed, or AccessDenied for the date, as
+ * captured in ex-aws/ex_aws#537 and aws/aws-sdk-js#120); the JSON and query
+ * services list each missing part, then the header (captures in
+ * aws/aws-sdk-ruby#317, brendanhay/amazonka#316).
+ */
+export function incompleteV4Header(dialect: AuthDialect, authorization: string, present: { credential: boolean; signature: boolean; signedHeaders: boolean; date: boolean }): AwsError {
+  if (dialect === "s3") {
+    if (!present.credential || !present.signature || !present.signedHeaders) {
+      return malformedAuth(dialect, "the authorization header requires three components: Credential, SignedHeaders, and Signature.");
+    }
+    return invalidS3Date();
+  }
+  return incompleteSignature(dialect, authorization, present);
+}
+
+function incompleteSignature(dialect: "json" | "query", authorization: string, present: { credential: boolean; signature: boolean; signedHeaders: boolean; date: boolean }): AwsError {
+  let message = "";
+  if (!present.credential) message += "Authorization header requires 'Credential' parameter. ";
+  if (!present.signature) message += "Authorization header requires 'Signature' parameter. ";
+  if (!present.signedHeaders) message += "Authorization header requires 'SignedHeaders' parameter. ";
+  if (!present.date) message += "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header. ";
+  return malformedAuth(dialect, `${message}Authorization=${authorization}`);
+}
+
+/** S3's refusal of a request without a date it can read (ceph s3-tests' bad_amz_date cases: 403). */
+export function invalidS3Date(): AwsError {
+  return new AwsError("AccessDenied", "AWS authentication requires a valid Date or x-amz-date header", 403);
+}
+
+/**
+ * An X-Amz-Date not in the basic ISO 8601 form. The JSON and query services
+ * quote it (IncompleteSignature captures in brendanhay/amazonka#5 and
+ * umegaya/lua-aws#18); S3 refuses a header's as it refuses no date, a
+ * presigned URL's as a malformed parameter.
+ */
+export function invalidAmzDate(dialect: AuthDialect, amzDate: string, presigned: boolean): AwsError {
+  if (dialect !== "s3") return malformedAuth(dialect, `Date must be in ISO-8601 'basic format'. Got '${amzDate}'. See http://en.wikipedia.org/wiki/ISO_8601`);
+  if (presigned) return malformedQueryAuth(dialect, "X-Amz-Date must be in the ISO8601 Long Format \"yyyyMMdd'T'HHmmss'Z'\"");
+  return invalidS3Date();
+}
+
+/**
+ * SigV4 requires `host` among the signed headers. S3 names it as an unsigned
+ * header (coda/packs-sdk#3093's capture); the others say it must be signed
+ * (aws/aws-sdk-php#2469, opensearch-project/opensearch-php#248).
+ */
+export function hostNotSigned(dialect: AuthDialect): AwsError {
+  if (dialect === "s3") return new AwsError("AccessDenied", "There were headers present in the request which were not signed", 403, { HeadersNotSigned: "host" });
+  return malformedAuth(dialect, "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.");
+}
+
 export function malformedQueryAuth(dialect: AuthDialect, detail: string): AwsError {
   if (dialect === "s3") return new AwsError("AuthorizationQueryParametersError", detail, 400);
   return malformedAuth(dialect, detail);

@@ -10,6 +10,8 @@ import { HeldBody, readBody, type RequestBody } from "../protocols/shared/body.j
 import { ANONYMOUS, lenientPrincipal } from "./credentials.js";
 import {
   expiredToken,
+  invalidAmzDate,
+  invalidS3Date,
   invalidToken,
   malformedAuth,
   malformedQueryAuth,
@@ -18,6 +20,7 @@ import {
   signatureMismatch,
   tooSkewed,
   unknownAccessKey,
+  unsupportedAuthorization,
 } from "./errors.js";
 import { ChunkedDecoder, Sha256Verifier, sha256Mismatch } from "./payload.js";
 import { isPostForm, readPostForm } from "./post-form.js";
@@ -85,9 +88,12 @@ export function authenticate(req: AuthRequest, options: AuthOptions): AuthResult
 
 function authenticateNow(req: AuthRequest, options: AuthOptions): AuthResult | Promise<AuthResult> {
   const authorization = header(req.headers, "authorization");
+  if (authorization !== undefined && req.rawQuery !== "" && options.dialect === "s3" && signsQuery(req.rawQuery)) throw oneAuthMechanism(authorization);
   if (authorization?.startsWith(ALGORITHM)) return authenticateV4(req, options, parsedV4Header(req, options, authorization));
   if (authorization?.startsWith("AWS ") && options.allowV2) return authenticateV2Header(req, options, authorization.slice(4));
-  if (authorization !== undefined && authorization !== "") throw malformedAuth(options.dialect, "unsupported authorization type");
+  if (authorization !== undefined && authorization !== "") {
+    throw unsupportedAuthorization(options.dialect, authorization, header(req.headers, "x-amz-date") !== undefined || header(req.headers, "date") !== undefined);
+  }
 
   if (req.rawQuery.includes("X-Amz-")) {
     const params = queryMap(req.rawQuery);
@@ -102,6 +108,23 @@ function authenticateNow(req: AuthRequest, options: AuthOptions): AuthResult | P
 
   if (!options.allowAnonymous) throw missingAuthentication(options.dialect);
   return plainResult(req, ANONYMOUS, "none");
+}
+
+/** Whether a query signs the request (SigV4's X-Amz-Algorithm, SigV2's Signature), which an Authorization header may not also do. */
+function signsQuery(rawQuery: string): boolean {
+  if (!rawQuery.includes("X-Amz-Algorithm=") && !rawQuery.includes("Signature=")) return false;
+  const params = queryMap(rawQuery);
+  return params.has("X-Amz-Algorithm") || params.has("Signature");
+}
+
+/** S3's refusal of a request signed both ways (its words, as captured in catalyst/moodle-tool_objectfs#303). */
+function oneAuthMechanism(authorization: string): AwsError {
+  return new AwsError(
+    "InvalidArgument",
+    "Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter, Signature query string parameter or the Authorization header should be specified",
+    400,
+    { ArgumentName: "Authorization", ArgumentValue: authorization },
+  );
 }
 
 // ── SigV4 ───────────────────────────────────────────────────────────────
@@ -127,7 +150,7 @@ function authenticateV4(req: AuthRequest, options: AuthOptions, sig: V4Signature
   const { dialect } = options;
   const now = options.now();
   const requestTime = parseAmzDate(sig.amzDate);
-  if (Number.isNaN(requestTime)) throw malformedAuth(dialect, "X-Amz-Date must be in the ISO8601 Long Format \"yyyyMMdd'T'HHmmss'Z'\"");
+  if (Number.isNaN(requestTime)) throw invalidAmzDate(dialect, sig.amzDate, sig.presigned);
   if (sig.presigned) {
     if (sig.expires === undefined && dialect === "s3") {
       throw malformedQueryAuth(
@@ -141,7 +164,11 @@ function authenticateV4(req: AuthRequest, options: AuthOptions, sig: V4Signature
       throw dialect === "s3" ? new AwsError("AccessDenied", "Request is not valid yet", 403) : tooSkewed(dialect, sig.amzDate, requestTime, now);
     }
   } else if (Math.abs(now - requestTime) > MAX_SKEW_MS) {
-    throw tooSkewed(dialect, sig.amzDate, requestTime, now);
+    // A date before 1970 is no valid date to S3, rather than a skewed one (as for SigV2).
+    throw requestTime < 0 && dialect === "s3" ? invalidS3Date() : tooSkewed(dialect, sig.amzDate, requestTime, now);
+  } else if (dialect === "s3" && !sig.amzDate.startsWith(sig.date)) {
+    // S3's words for a credential scope of another day (akka/alpakka#1690, arqbackup/arq_restore#48).
+    throw malformedAuth(dialect, "Invalid credential date. Date is not the same as X-Amz-Date.");
   }
 
   const known = resolveKey(sig.accessKeyId, options);

@@ -7,7 +7,7 @@
 import * as crypto from "node:crypto";
 import { createHash, createHmac } from "node:crypto";
 import type { IncomingHttpHeaders } from "node:http";
-import { malformedAuth, malformedQueryAuth } from "./errors.js";
+import { hostNotSigned, incompleteV4Header, malformedAuth, malformedQueryAuth } from "./errors.js";
 import { collapseSpaces, wireBytes } from "./wire.js";
 import type { AuthDialect } from "./types.js";
 import { queryPairs, uriEncode } from "./uri.js";
@@ -45,18 +45,17 @@ export function parseV4Header(value: string, headers: IncomingHttpHeaders, diale
   const credential = authField(value, "Credential=");
   const signedHeaders = authField(value, "SignedHeaders=");
   const signature = authField(value, "Signature=");
-  if (!credential || !signedHeaders || !signature) {
-    throw malformedAuth(dialect, "it must contain Credential, SignedHeaders and Signature");
-  }
   const amzDate = header(headers, "x-amz-date") ?? dateHeaderAsAmzDate(header(headers, "date"));
-  if (!amzDate) throw malformedAuth(dialect, "the request has neither an x-amz-date nor a Date header");
-  return v4Signature(parseCredential(credential, dialect, false), signedHeaders, signature, amzDate, undefined, false);
+  if (!credential || !signedHeaders || !signature || !amzDate) {
+    throw incompleteV4Header(dialect, value, { credential: !!credential, signature: !!signature, signedHeaders: !!signedHeaders, date: !!amzDate });
+  }
+  return v4Signature(parseCredential(credential, dialect, false), signedHeaderList(signedHeaders, dialect), signature, amzDate, undefined, false);
 }
 
 /** Every signature built in one place, its fields always present: header- and query-signed ones share one shape. */
 function v4Signature(
   scope: CredentialScope,
-  signedHeaders: string,
+  signedHeaders: readonly string[],
   signature: string,
   amzDate: string,
   expires: number | undefined,
@@ -68,7 +67,7 @@ function v4Signature(
     region: scope.region,
     service: scope.service,
     credential: scope,
-    signedHeaders: signedHeaderList(signedHeaders),
+    signedHeaders,
     signature,
     amzDate,
     expires,
@@ -85,12 +84,16 @@ class ParseCache<T> {
   constructor(private readonly limit: number) {}
 
   get(text: string, parse: (text: string) => T): T {
-    let value = this.entries.get(text);
-    if (value === undefined) {
-      value = parse(text);
-      if (this.entries.size >= this.limit) this.entries.clear();
-      this.entries.set(text, value);
-    }
+    return this.entries.get(text) ?? this.put(text, parse(text));
+  }
+
+  find(text: string): T | undefined {
+    return this.entries.get(text);
+  }
+
+  put(text: string, value: T): T {
+    if (this.entries.size >= this.limit) this.entries.clear();
+    this.entries.set(text, value);
     return value;
   }
 }
@@ -98,8 +101,15 @@ class ParseCache<T> {
 const signedHeaderLists = new ParseCache<readonly string[]>(256);
 const credentialScopes = new ParseCache<CredentialScope>(256);
 
-function signedHeaderList(text: string): readonly string[] {
-  return signedHeaderLists.get(text, (t) => t.split(";"));
+/** The signed header names; a list without `host` is refused (and never kept, so a kept list needs no check). */
+function signedHeaderList(text: string, dialect: AuthDialect): readonly string[] {
+  return signedHeaderLists.find(text) ?? parseSignedHeaders(text, dialect);
+}
+
+function parseSignedHeaders(text: string, dialect: AuthDialect): readonly string[] {
+  const names = text.split(";");
+  if (!names.includes("host")) throw hostNotSigned(dialect);
+  return signedHeaderLists.put(text, names);
 }
 
 /** One `Name=value` field of the Authorization header, by plain string search. */
@@ -135,7 +145,7 @@ export function parseV4Query(params: Map<string, string>, dialect: AuthDialect):
       `X-Amz-Expires must be less than a week (in seconds); that is, the given X-Amz-Expires must be less than ${MAX_EXPIRES_SECONDS} seconds`,
     );
   }
-  return v4Signature(parseCredential(credential, dialect, true), signedHeaders, signature, amzDate, expires, true);
+  return v4Signature(parseCredential(credential, dialect, true), signedHeaderList(signedHeaders, dialect), signature, amzDate, expires, true);
 }
 
 interface CredentialScope {

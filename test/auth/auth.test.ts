@@ -115,7 +115,7 @@ interface Unsigned {
   body?: string;
 }
 
-async function sign(r: Unsigned, config: { service?: string; region?: string; key?: string; secret?: string; presign?: number } = {}): Promise<AuthRequest> {
+async function sign(r: Unsigned, config: { service?: string; region?: string; key?: string; secret?: string; presign?: number; date?: Date } = {}): Promise<AuthRequest> {
   const signer = new SignatureV4({
     service: config.service ?? "s3",
     region: config.region ?? "us-east-1",
@@ -126,7 +126,7 @@ async function sign(r: Unsigned, config: { service?: string; region?: string; ke
   // As on the wire: a body comes with its length.
   const length: Record<string, string> = r.body ? { "content-length": String(Buffer.byteLength(r.body)) } : {};
   const request = { method: r.method, protocol: "http:", hostname: "localhost", path: r.path, query: r.query ?? {}, headers: { host: "localhost:4566", ...length, ...(r.headers ?? {}) }, body: r.body };
-  const signed = config.presign ? await signer.presign(request, { expiresIn: config.presign }) : await signer.sign(request);
+  const signed = config.presign ? await signer.presign(request, { expiresIn: config.presign, signingDate: config.date }) : await signer.sign(request, { signingDate: config.date });
   const rawQuery = Object.entries(signed.query ?? {}).map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(String(v))}`).join("&");
   const headers = Object.fromEntries(Object.entries(signed.headers).map(([k, v]) => [k.toLowerCase(), v]));
   return { method: r.method, path: r.path, rawQuery, headers, body: Readable.from(r.body ? [Buffer.from(r.body)] : []) };
@@ -267,6 +267,124 @@ describe("SigV4 headers and presigned URLs", () => {
     assert.equal((await authenticate(req, options())).principal.type, "anonymous");
     await rejectsCode(authenticate(req, options({ dialect: "json", allowAnonymous: false })), "MissingAuthenticationTokenException", 400);
     await rejectsCode(authenticate(req, options({ dialect: "query", allowAnonymous: false })), "MissingAuthenticationToken", 403);
+  });
+});
+
+describe("Authorization headers AWS refuses before any signature", () => {
+  /** The refusal, for its code, status, message and fields. */
+  async function refusal(req: AuthRequest, overrides: Partial<AuthOptions> = {}): Promise<AwsError> {
+    let caught: AwsError | undefined;
+    await assert.rejects(Promise.resolve().then(() => authenticate(req, options(overrides))), (e: AwsError) => ((caught = e), true));
+    return caught!;
+  }
+  const s3Get = () => sign({ method: "GET", path: "/b/k", headers: { "x-amz-content-sha256": "UNSIGNED-PAYLOAD" } });
+  const ddbPost = () => sign({ method: "POST", path: "/", body: "{}" }, { service: "dynamodb" });
+
+  it("names an Authorization header of another scheme: S3 as an invalid argument, the JSON and query services by what it lacks", async () => {
+    const bearer = await s3Get();
+    bearer.headers.authorization = "Bearer abc";
+    const s3 = await refusal(bearer);
+    assert.deepEqual([s3.code, s3.status, s3.message, s3.fields], ["InvalidArgument", 400, "Unsupported Authorization Type", { ArgumentName: "Authorization", ArgumentValue: "Bearer abc" }]);
+    const misspelt = await s3Get();
+    misspelt.headers.authorization = String(misspelt.headers.authorization).replace("AWS4-HMAC-SHA256", "AWS4-HMAC-SHA25");
+    assert.equal((await refusal(misspelt)).message, "Unsupported Authorization Type");
+    const json = await ddbPost();
+    json.headers.authorization = "Basic U1Q6";
+    const coral = await refusal(json, { dialect: "json" });
+    assert.deepEqual(
+      [coral.code, coral.status, coral.message],
+      [
+        "IncompleteSignatureException",
+        400,
+        "Authorization header requires 'Credential' parameter. Authorization header requires 'Signature' parameter. Authorization header requires 'SignedHeaders' parameter. Authorization=Basic U1Q6",
+      ],
+    );
+  });
+
+  it("says which parts a SigV4 Authorization header lacks, or that it has no date, in each dialect's words", async () => {
+    const s3 = await s3Get();
+    s3.headers.authorization = String(s3.headers.authorization).replace(/SignedHeaders=[^,]*, /, "");
+    const malformed = await refusal(s3);
+    assert.deepEqual(
+      [malformed.code, malformed.status, malformed.message],
+      ["AuthorizationHeaderMalformed", 400, "The authorization header is malformed; the authorization header requires three components: Credential, SignedHeaders, and Signature."],
+    );
+    const undated = await s3Get();
+    delete undated.headers["x-amz-date"];
+    const denied = await refusal(undated);
+    assert.deepEqual([denied.code, denied.status, denied.message], ["AccessDenied", 403, "AWS authentication requires a valid Date or x-amz-date header"]);
+    const json = await ddbPost();
+    delete json.headers["x-amz-date"];
+    const authorization = String(json.headers.authorization).replace(/, Signature=.*/, "");
+    json.headers.authorization = authorization;
+    assert.equal(
+      (await refusal(json, { dialect: "json" })).message,
+      `Authorization header requires 'Signature' parameter. Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header. Authorization=${authorization}`,
+    );
+  });
+
+  it("refuses an X-Amz-Date it cannot read: S3 as no valid date (a presigned URL's as a bad parameter), the JSON and query services quoting it", async () => {
+    const s3 = await s3Get();
+    s3.headers["x-amz-date"] = "2026-11-30T09:00:00Z";
+    const denied = await refusal(s3);
+    assert.deepEqual([denied.code, denied.status, denied.message], ["AccessDenied", 403, "AWS authentication requires a valid Date or x-amz-date header"]);
+    // ceph s3-tests' test_object_create_bad_amz_date_before_epoch_aws4: not a skewed date, no date at all.
+    s3.headers["x-amz-date"] = "19500707T215304Z";
+    assert.equal((await refusal(s3)).code, "AccessDenied");
+    const presigned = await sign({ method: "GET", path: "/b/k", headers: { "x-amz-content-sha256": "UNSIGNED-PAYLOAD" } }, { presign: 60 });
+    presigned.rawQuery = presigned.rawQuery.replace(/X-Amz-Date=[^&]*/, "X-Amz-Date=yesterday");
+    const query = await refusal(presigned);
+    assert.deepEqual([query.code, query.status, query.message], ["AuthorizationQueryParametersError", 400, "X-Amz-Date must be in the ISO8601 Long Format \"yyyyMMdd'T'HHmmss'Z'\""]);
+    const json = await ddbPost();
+    json.headers["x-amz-date"] = "Sun, 23 Nov 2014 04:07:43 GMT";
+    const coral = await refusal(json, { dialect: "json" });
+    assert.deepEqual(
+      [coral.code, coral.status, coral.message],
+      ["IncompleteSignatureException", 400, "Date must be in ISO-8601 'basic format'. Got 'Sun, 23 Nov 2014 04:07:43 GMT'. See http://en.wikipedia.org/wiki/ISO_8601"],
+    );
+  });
+
+  it("refuses a credential scope of another day than X-Amz-Date (S3), however well signed", async () => {
+    const signedAt = new Date(Date.UTC(2026, 10, 29, 23, 59, 50));
+    const req = await sign({ method: "GET", path: "/b/k", headers: { "x-amz-content-sha256": "UNSIGNED-PAYLOAD" } }, { key: "AKIAUNKNOWNKEY", date: signedAt });
+    req.headers["x-amz-date"] = "20261130T000005Z";
+    const malformed = await refusal(req, { now: () => signedAt.getTime() + 15_000 });
+    assert.deepEqual(
+      [malformed.code, malformed.status, malformed.message],
+      ["AuthorizationHeaderMalformed", 400, "The authorization header is malformed; Invalid credential date. Date is not the same as X-Amz-Date."],
+    );
+  });
+
+  it("requires host among the signed headers", async () => {
+    const s3 = await sign({ method: "GET", path: "/b/k", headers: { "x-amz-content-sha256": "UNSIGNED-PAYLOAD" } }, { key: "AKIAUNKNOWNKEY" });
+    s3.headers.authorization = String(s3.headers.authorization).replace("SignedHeaders=host;", "SignedHeaders=");
+    const denied = await refusal(s3);
+    assert.deepEqual([denied.code, denied.status, denied.message, denied.fields], ["AccessDenied", 403, "There were headers present in the request which were not signed", { HeadersNotSigned: "host" }]);
+    const query = await sign({ method: "POST", path: "/", body: "Action=GetCallerIdentity" }, { service: "sts", key: "AKIAUNKNOWNKEY" });
+    query.headers.authorization = String(query.headers.authorization).replace(";host;", ";");
+    const incomplete = await refusal(query, { dialect: "query" });
+    assert.deepEqual([incomplete.code, incomplete.status, incomplete.message], ["IncompleteSignature", 400, "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization."]);
+  });
+
+  it("refuses an S3 request signed both in its Authorization header and in its query", async () => {
+    const presigned = await sign({ method: "GET", path: "/b/k", headers: { "x-amz-content-sha256": "UNSIGNED-PAYLOAD" } }, { presign: 60 });
+    const header = await s3Get();
+    const both = { ...header, rawQuery: presigned.rawQuery };
+    const invalid = await refusal(both);
+    assert.deepEqual(
+      [invalid.code, invalid.status, invalid.message, invalid.fields],
+      [
+        "InvalidArgument",
+        400,
+        "Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter, Signature query string parameter or the Authorization header should be specified",
+        { ArgumentName: "Authorization", ArgumentValue: header.headers.authorization },
+      ],
+    );
+    const v2 = { ...header, rawQuery: "AWSAccessKeyId=test&Expires=9999999999&Signature=abc" };
+    assert.equal((await refusal(v2)).code, "InvalidArgument");
+    // A query that merely mentions a signature is no second mechanism.
+    const listing = await sign({ method: "GET", path: "/b", query: { prefix: "Signature=" }, headers: { "x-amz-content-sha256": "UNSIGNED-PAYLOAD" } });
+    assert.equal((await authenticate(listing, options())).method, "v4-header");
   });
 });
 
