@@ -173,7 +173,7 @@ function authenticateV4(req: AuthRequest, options: AuthOptions, sig: V4Signature
 
   const known = resolveKey(sig.accessKeyId, options);
   const principal = known?.principal ?? lenientPrincipal(sig.accessKeyId);
-  if (known) checkToken(known, req, options);
+  if (known) checkToken(known, req, options, sig.accessKeyId);
 
   const payloadHash = header(req.headers, "x-amz-content-sha256");
   const signed = (body: RequestBody, contentLength: number | undefined, trailers = NO_TRAILERS): AuthResult =>
@@ -323,7 +323,7 @@ function authenticateV2Header(req: AuthRequest, options: AuthOptions, credential
   if (Math.abs(now - time) > MAX_SKEW_MS) throw tooSkewed(options.dialect, date, time, now);
   const known = resolveKey(accessKeyId, options);
   if (known) {
-    checkToken(known, req, options);
+    checkToken(known, req, options, accessKeyId);
     const stringToSign = mismatchedV2(known.secretAccessKey, req, amzDate === undefined ? date : "", signature);
     if (stringToSign !== undefined) throw signatureMismatch(options.dialect, { accessKeyId, stringToSign, signatureProvided: signature });
     options.credentials.noteUse?.(accessKeyId, "s3", "", now);
@@ -349,7 +349,7 @@ function authenticateV2Query(req: AuthRequest, options: AuthOptions): AuthResult
   }
   const known = resolveKey(accessKeyId, options);
   if (known) {
-    checkToken(known, req, options);
+    checkToken(known, req, options, accessKeyId);
     const stringToSign = mismatchedV2(known.secretAccessKey, req, expires, signature);
     if (stringToSign !== undefined) throw signatureMismatch(options.dialect, { accessKeyId, stringToSign, signatureProvided: signature });
     options.credentials.noteUse?.(accessKeyId, "s3", "", options.now());
@@ -409,7 +409,7 @@ async function authenticatePostForm(req: AuthRequest, options: AuthOptions): Pro
     }
     const known = resolveKey(accessKeyId, options);
     if (known) {
-      checkFormToken(known, fields, options);
+      checkFormToken(known, fields, options, accessKeyId);
       if (!sameText(signingKey(known.secretAccessKey, { date, region, service }).sign(policy), signature)) {
         throw signatureMismatch(options.dialect, { accessKeyId, stringToSign: policy, signatureProvided: signature });
       }
@@ -423,7 +423,7 @@ async function authenticatePostForm(req: AuthRequest, options: AuthOptions): Pro
     const policy = required("Policy");
     const known = resolveKey(accessKeyId, options);
     if (known) {
-      checkFormToken(known, fields, options);
+      checkFormToken(known, fields, options, accessKeyId);
       if (!sameText(signatureV2(known.secretAccessKey, policy), signature)) {
         throw signatureMismatch(options.dialect, { accessKeyId, stringToSign: policy, signatureProvided: signature });
       }
@@ -437,12 +437,13 @@ async function authenticatePostForm(req: AuthRequest, options: AuthOptions): Pro
 }
 
 /** Temporary credentials sign forms too, their token a field of the form. */
-function checkFormToken(known: KnownCredentials, fields: ReadonlyMap<string, string>, options: AuthOptions): void {
+function checkFormToken(known: KnownCredentials, fields: ReadonlyMap<string, string>, options: AuthOptions, accessKeyId: string): void {
   const token = fields.get("x-amz-security-token");
   if (known.sessionToken === undefined) {
     if (token !== undefined && token !== "") throw invalidToken(options.dialect, token);
     return;
   }
+  if (token === undefined || token === "") throw unknownAccessKey(options.dialect, accessKeyId);
   if (token !== known.sessionToken) throw invalidToken(options.dialect, token);
   if (known.expiresAt !== undefined && options.now() >= known.expiresAt) throw expiredToken(options.dialect);
 }
@@ -462,13 +463,15 @@ function resolveKey(accessKeyId: string, options: AuthOptions): KnownCredentials
  * expire; a long-term key must come with none (AWS refuses a token it did
  * not issue for the key: botocore's test_bad_request_on_invalid_credentials).
  */
-function checkToken(known: KnownCredentials, req: AuthRequest, options: AuthOptions): void {
+function checkToken(known: KnownCredentials, req: AuthRequest, options: AuthOptions, accessKeyId: string): void {
   if (known.sessionToken === undefined) {
     const token = header(req.headers, "x-amz-security-token") ?? (req.rawQuery.includes("X-Amz-Security-Token") ? queryMap(req.rawQuery).get("X-Amz-Security-Token") : undefined);
     if (token !== undefined && token !== "") throw invalidToken(options.dialect, token);
     return;
   }
   const token = header(req.headers, "x-amz-security-token") ?? queryMap(req.rawQuery).get("X-Amz-Security-Token");
+  // Temporary keys without their token are unknown keys to AWS (S3's InvalidAccessKeyId, as databendlabs/databend#8069 captured).
+  if (token === undefined || token === "") throw unknownAccessKey(options.dialect, accessKeyId);
   if (token !== known.sessionToken) throw invalidToken(options.dialect, token);
   if (known.expiresAt !== undefined && options.now() >= known.expiresAt) throw expiredToken(options.dialect);
 }

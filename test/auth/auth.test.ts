@@ -217,6 +217,20 @@ describe("SigV4 headers and presigned URLs", () => {
     await rejectsCode(authenticate(await signed("the-token"), query(now + 61_000)), "ExpiredToken", 403);
   });
 
+  it("answers temporary keys sent without their token as unknown keys, in S3's words too", async () => {
+    const credentials = registry();
+    const principal = { type: "assumed-role" as const, accountId: "123456789012", arn: "arn:aws:sts::123456789012:assumed-role/r/s", userId: "AROAX:s" };
+    credentials.add("ASIATEMPORARY", { secretAccessKey: "temp-secret", principal, sessionToken: "the-token", active: true });
+    const get = (token?: string) =>
+      sign({ method: "GET", path: "/b/k", headers: { "x-amz-content-sha256": "UNSIGNED-PAYLOAD", ...(token ? { "x-amz-security-token": token } : {}) } }, { key: "ASIATEMPORARY", secret: "temp-secret" });
+    const unknown = await rejectsCode(authenticate(await get(), options({ credentials })), "InvalidAccessKeyId", 403);
+    assert.deepEqual(unknown.fields, { AWSAccessKeyId: "ASIATEMPORARY" });
+    const presigned = await sign({ method: "GET", path: "/b/k", headers: { "x-amz-content-sha256": "UNSIGNED-PAYLOAD" } }, { key: "ASIATEMPORARY", secret: "temp-secret", presign: 60 });
+    await rejectsCode(authenticate(presigned, options({ credentials })), "InvalidAccessKeyId", 403);
+    // A token, but not the key's, is an invalid one.
+    await rejectsCode(authenticate(await get("other-token"), options({ credentials })), "InvalidToken", 400);
+  });
+
   it("accepts an empty region in the credential scope (botocore's global services)", async () => {
     const req = await sign({ method: "POST", path: "/", body: "Action=ListUsers&Version=2010-05-08", headers: { "content-type": "application/x-www-form-urlencoded" } }, { service: "iam", region: "" });
     assert.match(String(req.headers.authorization), /Credential=test\/\d{8}\/\/iam\/aws4_request/);
