@@ -41,6 +41,8 @@ export interface IndexRecord {
   projection: ProjectionSpec;
   /** GSIs of PROVISIONED tables. */
   throughput?: Throughput;
+  /** A global index's own on-demand limits, as set (lifted ones left out). */
+  onDemand?: { MaxReadRequestUnits?: number; MaxWriteRequestUnits?: number };
   /** A global index's warm throughput, once a change has raised it above what its capacity gives. */
   warm?: WarmUnits;
   /** Epoch ms until which a new GSI answers CREATING (it is usable at once). */
@@ -355,6 +357,7 @@ export function describeTable(table: TableRecord, stats: TableStats, now: number
         IndexSizeBytes: indexStats(index.name).bytes,
         ItemCount: indexStats(index.name).count,
         IndexArn: `${arn}/index/${index.name}`,
+        ...(index.onDemand ? { OnDemandThroughput: index.onDemand } : {}),
         WarmThroughput: warmDescription(warmThroughput(index.warm, index.throughput, payPerRequest)),
       };
     });
