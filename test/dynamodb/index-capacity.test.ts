@@ -119,4 +119,18 @@ describe("DynamoDB global index capacity", () => {
       `${INVALID}MaxWriteRequestUnits for OnDemandThroughput for index : gsi1 cannot be specified when the table BillingMode is PROVISIONED`,
     );
   });
+
+  it("UpdateTable ignores AttributeDefinitions unless an index is created, a re-typed key included", async () => {
+    await ddb.send(new CreateTableCommand(withIndex("retyped")));
+    const { TableDescription } = await ddb.send(
+      new UpdateTableCommand({
+        TableName: "retyped",
+        AttributeDefinitions: [{ AttributeName: "id", AttributeType: "N" }, { AttributeName: "unused", AttributeType: "B" }],
+        DeletionProtectionEnabled: false,
+      }),
+    );
+    assert.equal(TableDescription?.TableStatus, "ACTIVE");
+    const { Table } = await ddb.send(new DescribeTableCommand({ TableName: "retyped" }));
+    assert.deepEqual(Table?.AttributeDefinitions, [{ AttributeName: "id", AttributeType: "S" }, { AttributeName: "g", AttributeType: "S" }]);
+  });
 });

@@ -365,7 +365,9 @@ export function tableOperations(deps: DynamoDeps): OperationTable {
     const warmProblem = asksWarm(input) && checkWarmIncrease(table, input.WarmThroughput ?? {});
     if (warmProblem) throw ddbErrors.validation(warmProblem);
     const definitions = [...table.attributeDefinitions];
-    for (const d of input.AttributeDefinitions ?? []) {
+    // Only an index being created reads the definitions: beside any other change, DynamoDB ignores them, a re-typed key included (AWS capture, ack-api-quirks DDB-TABLE-358).
+    const creating = gsiUpdates.some((u) => u.Create !== undefined);
+    for (const d of creating ? (input.AttributeDefinitions ?? []) : []) {
       const existing = definitions.find((e) => e.AttributeName === d.AttributeName);
       if (!existing) definitions.push(d);
       else if (existing.AttributeType !== d.AttributeType) {
