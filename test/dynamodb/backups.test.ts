@@ -275,7 +275,7 @@ describe("DynamoDB on-demand backups", () => {
       new RestoreTableFromBackupCommand({ TargetTableName: "orders-bigger", BackupArn: arn, ProvisionedThroughputOverride: { ReadCapacityUnits: 50, WriteCapacityUnits: 40 } }),
     );
     assert.equal(provisioned.TableDescription?.ProvisionedThroughput?.ReadCapacityUnits, 50);
-    // On demand, a restore takes no capacity, in CreateTable's words.
+    // On demand, a restore takes no capacity (AWS capture, ack-api-quirks DDB-TABLE-273).
     assert.equal(
       await message(
         ddb.send(
@@ -288,9 +288,61 @@ describe("DynamoDB on-demand backups", () => {
         ),
         "ValidationException",
       ),
-      "One or more parameter values were invalid: Neither ReadCapacityUnits nor WriteCapacityUnits can be specified when BillingMode is PAY_PER_REQUEST",
+      "Invalid Request: Cannot override ProvisionedThroughput if BillingMode is overridden to PAY_PER_REQUEST",
     );
     await rejectsWith(ddb.send(new DescribeTableCommand({ TableName: "orders-invalid" })), "ResourceNotFoundException", 400);
+  });
+
+  it("holds a restore's overrides to its billing mode and its source's indexes, in DynamoDB's words", async () => {
+    // AWS captures: ack-api-quirks DDB-TABLE-273, 280 and 457.
+    const arn = (await ddb.send(new CreateBackupCommand({ TableName: "orders", BackupName: "for-checks" }))).BackupDetails!.BackupArn!;
+    const byStatus = { KeySchema: [{ AttributeName: "status", KeyType: "HASH" as const }], Projection: { ProjectionType: "KEYS_ONLY" as const } };
+    const capacity = { ReadCapacityUnits: 3, WriteCapacityUnits: 3 };
+    const refused = async (overrides: Record<string, unknown>, backup = arn) =>
+      message(ddb.send(new RestoreTableFromBackupCommand({ TargetTableName: "orders-checked", BackupArn: backup, ...overrides })), "ValidationException");
+    assert.equal(
+      await refused({ OnDemandThroughputOverride: { MaxReadRequestUnits: 10 } }),
+      "Invalid Request: Cannot override MaxReadRequestUnits for OnDemandThroughput unless BillingModeOverride is PAY_PER_REQUEST",
+    );
+    assert.equal(
+      await refused({ BillingModeOverride: "PAY_PER_REQUEST", OnDemandThroughputOverride: { MaxReadRequestUnits: 0, MaxWriteRequestUnits: 0 } }),
+      "Invalid Request: Requested MaxReadRequestUnits for OnDemandThroughput is outside of valid range",
+    );
+    assert.equal(
+      await refused({ GlobalSecondaryIndexOverride: [{ IndexName: "by-status", ...byStatus, Projection: { ProjectionType: "ALL" }, ProvisionedThroughput: capacity }] }),
+      "Invalid Request: Index by-status does not match a secondary index that existed in the source table and cannot be created during the restore operation",
+    );
+    assert.equal(
+      await refused({ LocalSecondaryIndexOverride: [{ IndexName: "by-sk", KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }, { AttributeName: "sk", KeyType: "RANGE" }], Projection: { ProjectionType: "ALL" } }] }),
+      "Invalid Request: Index by-sk does not match a secondary index that existed in the source table and cannot be created during the restore operation",
+    );
+    assert.equal(await refused({ GlobalSecondaryIndexOverride: [{ IndexName: "by-status", ...byStatus }] }), "Invalid Request: Must specify provisioned throughput for index by-status");
+    assert.equal(
+      await refused({ BillingModeOverride: "PAY_PER_REQUEST", GlobalSecondaryIndexOverride: [{ IndexName: "by-status", ...byStatus, ProvisionedThroughput: capacity }] }),
+      "Invalid Request: Cannot override ProvisionedThroughput if BillingMode is overridden to PAY_PER_REQUEST for index by-status",
+    );
+    // An override may rename a source index.
+    const renamed = await ddb.send(
+      new RestoreTableFromBackupCommand({
+        TargetTableName: "orders-renamed",
+        BackupArn: arn,
+        GlobalSecondaryIndexOverride: [{ IndexName: "by-state", ...byStatus, ProvisionedThroughput: capacity }],
+      }),
+    );
+    assert.deepEqual(renamed.TableDescription?.GlobalSecondaryIndexes?.map((i) => i.IndexName), ["by-state"]);
+
+    // From an on-demand table with limits: capacity only when switching to provisioned, which drops the limits.
+    await ddb.send(new CreateTableCommand({ ...stringKeyedTable("limited-source"), OnDemandThroughput: { MaxReadRequestUnits: 100, MaxWriteRequestUnits: 50 } }));
+    const limited = (await ddb.send(new CreateBackupCommand({ TableName: "limited-source", BackupName: "limited" }))).BackupDetails!.BackupArn!;
+    assert.equal(await refused({ ProvisionedThroughputOverride: capacity }, limited), "Invalid Request: Cannot override ProvisionedThroughput unless BillingMode is PROVISIONED");
+    assert.equal(await refused({ BillingModeOverride: "PROVISIONED" }, limited), "Invalid Request: Must override ProvisionedThroughput if BillingMode is overridden to PROVISIONED");
+    const kept = await ddb.send(new RestoreTableFromBackupCommand({ TargetTableName: "limited-kept", BackupArn: limited }));
+    assert.deepEqual(kept.TableDescription?.OnDemandThroughput, { MaxReadRequestUnits: 100, MaxWriteRequestUnits: 50 });
+    const provisioned = await ddb.send(
+      new RestoreTableFromBackupCommand({ TargetTableName: "limited-provisioned", BackupArn: limited, BillingModeOverride: "PROVISIONED", ProvisionedThroughputOverride: capacity }),
+    );
+    assert.equal(provisioned.TableDescription?.OnDemandThroughput, undefined);
+    await rejectsWith(ddb.send(new DescribeTableCommand({ TableName: "orders-checked" })), "ResourceNotFoundException", 400);
   });
 
   it("lists backups by table, time range and type, a page at a time", async () => {

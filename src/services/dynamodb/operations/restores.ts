@@ -180,6 +180,8 @@ export function restoreOperations(deps: DynamoDeps, backups: BackupStore): Opera
    * capacity, as a new table would).
    */
   function restoredTable(source: TableRecord, scope: TableScope, o: RestoreOverrides, now: number, restore: NonNullable<TableRecord["restore"]>): TableRecord {
+    const overrideProblem = checkOverrides(source, o);
+    if (overrideProblem) throw ddbErrors.validation(overrideProblem);
     const billingMode = o.BillingModeOverride ?? source.billingMode;
     const payPerRequest = billingMode === "PAY_PER_REQUEST";
     const sourceCapacity = source.billingMode === "PROVISIONED" ? capacityInput(source.throughput) : undefined;
@@ -188,7 +190,9 @@ export function restoreOperations(deps: DynamoDeps, backups: BackupStore): Opera
     const lsis = o.LocalSecondaryIndexOverride ?? source.lsis.map((index) => indexInput(index, true));
     // Only the attributes the remaining keys use stay defined.
     const used = new Set([...source.keySchema, ...gsis.flatMap((i) => i.KeySchema), ...lsis.flatMap((i) => i.KeySchema)].map((k) => k.AttributeName));
-    const onDemand = o.OnDemandThroughputOverride ?? source.onDemand;
+    // On-demand limits stay with on-demand: a restore to provisioned capacity has none.
+    const asked = o.OnDemandThroughputOverride;
+    const onDemand = !payPerRequest ? undefined : asked && limitsGiven(asked) ? asked : source.onDemand;
     const definition: CreateTableInput = {
       TableName: scope.name,
       AttributeDefinitions: source.attributeDefinitions.filter((d) => used.has(d.AttributeName)),
@@ -212,13 +216,75 @@ export function restoreOperations(deps: DynamoDeps, backups: BackupStore): Opera
   }
 }
 
+const INVALID_REQUEST = "Invalid Request: ";
+
+function limitsGiven(limits: OnDemandThroughput): boolean {
+  return limits.MaxReadRequestUnits !== undefined || limits.MaxWriteRequestUnits !== undefined;
+}
+
+/**
+ * A restore's overrides, held to the billing mode the restored table will
+ * have and to the source's indexes, in DynamoDB's words (AWS captures,
+ * ack-api-quirks DDB-TABLE-273, 280 and 457): capacity only when
+ * provisioned, and then for every index overridden; on-demand limits only
+ * on demand, at least 1; an index override may rename a source index but
+ * must keep its key schema and projection.
+ */
+function checkOverrides(source: TableRecord, o: RestoreOverrides): string | undefined {
+  const billingMode = o.BillingModeOverride ?? source.billingMode;
+  if (o.ProvisionedThroughputOverride) {
+    if (o.BillingModeOverride === "PAY_PER_REQUEST") return `${INVALID_REQUEST}Cannot override ProvisionedThroughput if BillingMode is overridden to PAY_PER_REQUEST`;
+    if (billingMode === "PAY_PER_REQUEST") return `${INVALID_REQUEST}Cannot override ProvisionedThroughput unless BillingMode is PROVISIONED`;
+  } else if (o.BillingModeOverride === "PROVISIONED" && source.billingMode === "PAY_PER_REQUEST") {
+    return `${INVALID_REQUEST}Must override ProvisionedThroughput if BillingMode is overridden to PROVISIONED`;
+  }
+  const limits = o.OnDemandThroughputOverride;
+  if (limits && limitsGiven(limits)) {
+    const members = [["MaxReadRequestUnits", limits.MaxReadRequestUnits], ["MaxWriteRequestUnits", limits.MaxWriteRequestUnits]] as const;
+    if (billingMode !== "PAY_PER_REQUEST") {
+      const given = members.find(([, units]) => units !== undefined);
+      return `${INVALID_REQUEST}Cannot override ${given?.[0]} for OnDemandThroughput unless BillingModeOverride is PAY_PER_REQUEST`;
+    }
+    const outside = members.find(([, units]) => units !== undefined && units < 1);
+    if (outside) return `${INVALID_REQUEST}Requested ${outside[0]} for OnDemandThroughput is outside of valid range`;
+  }
+  for (const [overrides, existing] of [[o.GlobalSecondaryIndexOverride, source.gsis], [o.LocalSecondaryIndexOverride, source.lsis]] as const) {
+    for (const index of overrides ?? []) {
+      if (!existing.some((e) => sameIndex(e, index))) {
+        return `${INVALID_REQUEST}Index ${index.IndexName} does not match a secondary index that existed in the source table and cannot be created during the restore operation`;
+      }
+    }
+  }
+  for (const index of o.GlobalSecondaryIndexOverride ?? []) {
+    if (o.BillingModeOverride === "PAY_PER_REQUEST" && index.ProvisionedThroughput) {
+      return `${INVALID_REQUEST}Cannot override ProvisionedThroughput if BillingMode is overridden to PAY_PER_REQUEST for index ${index.IndexName}`;
+    }
+    if (billingMode === "PROVISIONED" && !index.ProvisionedThroughput) return `${INVALID_REQUEST}Must specify provisioned throughput for index ${index.IndexName}`;
+  }
+  return undefined;
+}
+
+/** An index override names a source index when it has its key schema and projection (its name may differ). */
+function sameIndex(source: IndexRecord, override: IndexInput): boolean {
+  const keys = (schema: readonly { AttributeName: string; KeyType: string }[]) => schema.map((k) => `${k.KeyType}:${k.AttributeName}`).join(",");
+  const projection = (p: IndexRecord["projection"]) => `${p.ProjectionType}:${[...(p.NonKeyAttributes ?? [])].sort().join(",")}`;
+  return keys(source.keySchema) === keys(override.KeySchema ?? []) && projection(source.projection) === projection(override.Projection ?? {});
+}
+
 function capacityInput(t: Throughput | undefined): ThroughputInput | undefined {
   return t ? { ReadCapacityUnits: t.read, WriteCapacityUnits: t.write } : undefined;
 }
 
-/** A source index as a restore request would name it; a global index keeps its capacity unless the table goes on demand. */
+/** A source index as a restore request would name it; a global index keeps its capacity unless the table goes on demand, and its on-demand limits if it stays there. */
 function indexInput(index: IndexRecord, withoutCapacity: boolean): IndexInput {
   const capacity = withoutCapacity ? undefined : capacityInput(index.throughput);
-  return { IndexName: index.name, KeySchema: index.keySchema, Projection: index.projection, ...(capacity ? { ProvisionedThroughput: capacity } : {}) };
+  const limits = withoutCapacity ? index.onDemand : undefined;
+  return {
+    IndexName: index.name,
+    KeySchema: index.keySchema,
+    Projection: index.projection,
+    ...(capacity ? { ProvisionedThroughput: capacity } : {}),
+    ...(limits ? { OnDemandThroughput: limits } : {}),
+  };
 }
 
