@@ -375,6 +375,34 @@ describe("DynamoDB tables", () => {
     );
   });
 
+  it("takes a key type and key only to enable KMS encryption, in DynamoDB's words", async () => {
+    // AWS captures: ack-api-quirks DDB-TABLE-031, 036 and 044.
+    const refusals: [Record<string, unknown>, string][] = [
+      [{ Enabled: false, SSEType: "KMS" }, "SSEType can not be specified if Enabled is false"],
+      [{ Enabled: false, KMSMasterKeyId: "alias/mine" }, "KMSMasterKeyId can not be specified if Enabled is false"],
+      [{ Enabled: false, SSEType: "KMS", KMSMasterKeyId: "alias/mine" }, "SSEType can not be specified if Enabled is false"],
+      [{ Enabled: true, SSEType: "AES256" }, "SSEType AES256 is not supported"],
+      [{ Enabled: true, KMSMasterKeyId: "alias/mine" }, "SSEType KMS is required if KMSMasterKeyId is specified"],
+    ];
+    for (const [spec, words] of refusals) {
+      assert.equal(
+        await message(ddb.send(new CreateTableCommand({ ...simple("sse-checked"), SSESpecification: spec })), "ValidationException"),
+        `One or more parameter values were invalid: ${words}`,
+      );
+    }
+    await rejectsWith(ddb.send(new DescribeTableCommand({ TableName: "sse-checked" })), "ResourceNotFoundException", 400);
+    await ddb.send(new CreateTableCommand(simple("sse-updated")));
+    assert.equal(
+      await message(ddb.send(new UpdateTableCommand({ TableName: "sse-updated", SSESpecification: { Enabled: true, KMSMasterKeyId: "alias/mine" } })), "ValidationException"),
+      "One or more parameter values were invalid: SSEType KMS is required if KMSMasterKeyId is specified",
+    );
+    // SSEType KMS alone enables it; an empty specification is the AWS-owned key.
+    const kms = await ddb.send(new CreateTableCommand({ ...simple("sse-type-only"), SSESpecification: { SSEType: "KMS", KMSMasterKeyId: "alias/mine" } }));
+    assert.equal(kms.TableDescription?.SSEDescription?.KMSMasterKeyArn, "arn:aws:kms:us-east-1:000000000000:alias/mine");
+    const none = await ddb.send(new CreateTableCommand({ ...simple("sse-empty"), SSESpecification: {} }));
+    assert.equal(none.TableDescription?.SSEDescription, undefined);
+  });
+
   it("describes warm throughput: on demand 12000/4000, provisioned the highest capacity, absent from CreateTable's answer", async () => {
     const created = await ddb.send(
       new CreateTableCommand({

@@ -185,6 +185,8 @@ export function checkCreateTable(input: CreateTableInput): string | undefined {
     const problem = checkStreamSpecification(stream, "CreateTable");
     if (problem) return problem;
   }
+  const sse = checkSseSpecification(input.SSESpecification);
+  if (sse) return sse;
   const payPerRequest = input.BillingMode === "PAY_PER_REQUEST";
   const warm = checkInitialWarm("table", input.WarmThroughput, input.ProvisionedThroughput, payPerRequest);
   if (warm) return warm;
@@ -407,6 +409,23 @@ export function checkUpdateTableChanges(input: UpdateTableInput, asked: readonly
     }
     return message;
   }
+  return undefined;
+}
+
+/**
+ * An SSESpecification names a key type and a key only to enable KMS
+ * encryption (AWS captures, ack-api-quirks DDB-TABLE-031 and 036); an
+ * Enabled left out is read from SSEType (DDB-TABLE-044).
+ */
+export function checkSseSpecification(sse: { Enabled?: boolean; SSEType?: string; KMSMasterKeyId?: string } | undefined): string | undefined {
+  if (!sse) return undefined;
+  if (sse.Enabled === false) {
+    if (sse.SSEType !== undefined) return `${INVALID}SSEType can not be specified if Enabled is false`;
+    if (sse.KMSMasterKeyId !== undefined) return `${INVALID}KMSMasterKeyId can not be specified if Enabled is false`;
+    return undefined;
+  }
+  if (sse.SSEType === "AES256") return `${INVALID}SSEType AES256 is not supported`;
+  if (sse.KMSMasterKeyId !== undefined && sse.SSEType !== "KMS") return `${INVALID}SSEType KMS is required if KMSMasterKeyId is specified`;
   return undefined;
 }
 

@@ -168,7 +168,8 @@ export function sseOf(
   spec: { Enabled?: boolean; SSEType?: string; KMSMasterKeyId?: string } | undefined,
   managedKeyId: string,
 ): { kmsKeyArn: string } | undefined {
-  if (!spec?.Enabled) return undefined;
+  // SSEType KMS without Enabled enables it (AWS capture, ack-api-quirks DDB-TABLE-044).
+  if (!(spec?.Enabled ?? spec?.SSEType === "KMS")) return undefined;
   const key = spec.KMSMasterKeyId;
   const prefix = `arn:aws:kms:${table.region}:${table.accountId}:`;
   if (key === undefined) return { kmsKeyArn: `${prefix}key/${managedKeyId}` };

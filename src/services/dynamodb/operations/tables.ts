@@ -22,6 +22,7 @@ import {
   checkIndexWarmGiven,
   checkOnDemand,
   checkSseChange,
+  checkSseSpecification,
   checkStreamSpecification,
   checkThroughput,
   checkUpdateTableChanges,
@@ -359,6 +360,8 @@ export function tableOperations(deps: DynamoDeps): OperationTable {
         throw ddbErrors.validation(`Table has no stream to disable: TableName: ${table.name}`);
       }
     }
+    const sseSpecProblem = checkSseSpecification(input.SSESpecification);
+    if (sseSpecProblem) throw ddbErrors.validation(sseSpecProblem);
     const sse = input.SSESpecification && sseOf(table, input.SSESpecification, managedKeyId("aws/dynamodb", table.accountId, table.region));
     const sseProblem = input.SSESpecification && checkSseChange(table, sse);
     if (sseProblem) throw ddbErrors.validation(sseProblem);
