@@ -532,6 +532,15 @@ describe("DynamoDB tables", () => {
       await message(ddb.send(new ListTagsOfResourceCommand({ ResourceArn: missing })), "ResourceNotFoundException"),
       `Requested resource not found: ResourcArn: ${missing} not found`,
     );
+    // The same table's ARN in another region names none of this endpoint's (ack-api-quirks' DynamoDB message catalogue).
+    const elsewhere = arn.replace(":us-east-1:", ":eu-west-1:");
+    for (const call of [
+      () => ddb.send(new ListTagsOfResourceCommand({ ResourceArn: elsewhere })),
+      () => ddb.send(new TagResourceCommand({ ResourceArn: elsewhere, Tags: [{ Key: "c", Value: "3" }] })),
+      () => ddb.send(new UntagResourceCommand({ ResourceArn: elsewhere, TagKeys: ["b"] })),
+    ]) {
+      assert.equal(await message(call(), "ValidationException"), `Invalid TableArn: Invalid ResourceArn provided as input ${elsewhere}`);
+    }
   });
 
   it("turns time to live on and off", async () => {

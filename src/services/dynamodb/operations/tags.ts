@@ -71,7 +71,8 @@ export function tagOperations(deps: DynamoDeps): OperationTable {
     if (arn.split(":")[2] !== "dynamodb" || BACKUP_ARN.test(arn)) throw ddbErrors.invalid(`Provided Arn is not a DynamoDB resource arn: ${arn}`);
     if (INDEX_ARN.test(arn)) throw ddbErrors.invalid(`Invalid resource arn provided, only table or stream is accepted. Provided resource arn: ${arn}`);
     const match = RESOURCE_ARN.exec(arn);
-    if (!match) throw ddbErrors.validation(`Invalid TableArn: Invalid ResourceArn provided as input ${arn}`);
+    // Another region's table is no table of this endpoint's (AWS capture of ListTagsOfResource: ack-api-quirks' DynamoDB message catalogue).
+    if (!match || match[1] !== ctx.region) throw ddbErrors.validation(`Invalid TableArn: Invalid ResourceArn provided as input ${arn}`);
     const table = store.table(match[2]!, match[1]!, match[3]!);
     if (!table || match[2] !== ctx.accountId) throw ddbErrors.resourceNotFound(`Requested resource not found: ResourcArn: ${arn} not found`);
     return table;
