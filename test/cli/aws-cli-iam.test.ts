@@ -66,6 +66,18 @@ describe("AWS CLI: iam and sts", { skip }, () => {
     assert.ok(!Number.isNaN(Date.parse(used.AccessKeyLastUsed.LastUsedDate ?? "")));
   });
 
+  it("lists the entities a policy is attached to, as a cleanup before delete-policy does", async () => {
+    const doc = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "s3:ListBucket", Resource: "*" }] });
+    const created = (await aws(["iam", "create-policy", "--policy-name", "cli-lister", "--policy-document", doc])) as { Policy: { Arn: string } };
+    const arn = created.Policy.Arn;
+    await aws(["iam", "create-user", "--user-name", "cli-attached"]);
+    await aws(["iam", "attach-user-policy", "--user-name", "cli-attached", "--policy-arn", arn]);
+    const listed = (await aws(["iam", "list-entities-for-policy", "--policy-arn", arn, "--page-size", "1"])) as Record<string, { UserName?: string }[]>;
+    assert.deepEqual([listed.PolicyGroups, listed.PolicyUsers?.map((u) => u.UserName), listed.PolicyRoles], [[], ["cli-attached"], []]);
+    await aws(["iam", "detach-user-policy", "--user-name", "cli-attached", "--policy-arn", arn]);
+    await aws(["iam", "delete-policy", "--policy-arn", arn]);
+  });
+
   it("reports IAM errors by code", async () => {
     const result = await runTool("aws", ["--endpoint-url", t.cloud.endpoint, "iam", "get-user", "--user-name", "ghost"], awsEnv());
     assert.notEqual(result.code, 0);

@@ -2,10 +2,14 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import {
+  AttachGroupPolicyCommand,
+  AttachRolePolicyCommand,
   AttachUserPolicyCommand,
+  CreateGroupCommand,
   CreatePolicyCommand,
   CreatePolicyVersionCommand,
   type CreatePolicyVersionCommandOutput,
+  CreateRoleCommand,
   CreateUserCommand,
   DeletePolicyCommand,
   DeletePolicyVersionCommand,
@@ -16,6 +20,7 @@ import {
   GetUserPolicyCommand,
   IAMClient,
   ListAttachedUserPoliciesCommand,
+  ListEntitiesForPolicyCommand,
   ListPoliciesCommand,
   ListPolicyVersionsCommand,
   ListUserPoliciesCommand,
@@ -125,6 +130,42 @@ describe("IAM policies", () => {
     await rejectsWith(iam.send(new AttachUserPolicyCommand({ UserName: "pat", PolicyArn: "arn:aws:iam::aws:policy/NoSuchPolicy" })), "NoSuchEntityException", 404);
     const malformed = await rejectsWith(iam.send(new AttachUserPolicyCommand({ UserName: "pat", PolicyArn: "arn:aws:iam::000000000000:notapolicy" })), "InvalidInputException", 400);
     assert.equal(malformed.message, "ARN arn:aws:iam::000000000000:notapolicy is not valid.");
+  });
+
+  it("lists the users, groups and roles a policy is attached to, paged across all three", async () => {
+    const { Policy } = await iam.send(new CreatePolicyCommand({ PolicyName: "Shared", PolicyDocument: doc("s3:List*") }));
+    const arn = Policy!.Arn!;
+    // A policy attached to nothing answers three empty lists (as prowler's capture of the AWS CLI shows them).
+    const none = await iam.send(new ListEntitiesForPolicyCommand({ PolicyArn: arn }));
+    assert.deepEqual([none.PolicyGroups, none.PolicyUsers, none.PolicyRoles, none.IsTruncated], [[], [], [], false]);
+    for (const name of ["zoe", "amy"]) {
+      await iam.send(new CreateUserCommand({ UserName: name }));
+      await iam.send(new AttachUserPolicyCommand({ UserName: name, PolicyArn: arn }));
+    }
+    await iam.send(new CreateGroupCommand({ GroupName: "readers" }));
+    await iam.send(new AttachGroupPolicyCommand({ GroupName: "readers", PolicyArn: arn }));
+    const trust = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }] });
+    const role = await iam.send(new CreateRoleCommand({ RoleName: "worker", Path: "/svc/", AssumeRolePolicyDocument: trust }));
+    await iam.send(new AttachRolePolicyCommand({ RoleName: "worker", PolicyArn: arn }));
+
+    const all = await iam.send(new ListEntitiesForPolicyCommand({ PolicyArn: arn }));
+    assert.deepEqual(all.PolicyGroups?.map((g) => g.GroupName), ["readers"]);
+    assert.deepEqual(all.PolicyUsers?.map((u) => u.UserName), ["amy", "zoe"]);
+    assert.deepEqual(all.PolicyRoles, [{ RoleName: "worker", RoleId: role.Role!.RoleId }]);
+    // MaxItems counts the three lists together.
+    const first = await iam.send(new ListEntitiesForPolicyCommand({ PolicyArn: arn, MaxItems: 2 }));
+    assert.deepEqual([first.PolicyGroups?.length, first.PolicyUsers?.map((u) => u.UserName), first.PolicyRoles, first.IsTruncated], [1, ["amy"], [], true]);
+    const rest = await iam.send(new ListEntitiesForPolicyCommand({ PolicyArn: arn, MaxItems: 2, Marker: first.Marker }));
+    assert.deepEqual([rest.PolicyGroups, rest.PolicyUsers?.map((u) => u.UserName), rest.PolicyRoles?.map((r) => r.RoleName), rest.IsTruncated], [[], ["zoe"], ["worker"], false]);
+    const roles = await iam.send(new ListEntitiesForPolicyCommand({ PolicyArn: arn, EntityFilter: "Role" }));
+    assert.deepEqual([roles.PolicyGroups, roles.PolicyUsers, roles.PolicyRoles?.map((r) => r.RoleName)], [[], [], ["worker"]]);
+    const underSvc = await iam.send(new ListEntitiesForPolicyCommand({ PolicyArn: arn, PathPrefix: "/svc/" }));
+    assert.deepEqual([underSvc.PolicyUsers, underSvc.PolicyRoles?.map((r) => r.RoleName)], [[], ["worker"]]);
+    const boundaries = await iam.send(new ListEntitiesForPolicyCommand({ PolicyArn: arn, PolicyUsageFilter: "PermissionsBoundary" }));
+    assert.deepEqual([boundaries.PolicyGroups, boundaries.PolicyUsers, boundaries.PolicyRoles], [[], [], []]);
+
+    const missing = "arn:aws:iam::000000000000:policy/Missing";
+    await rejectsWith(iam.send(new ListEntitiesForPolicyCommand({ PolicyArn: missing })), "NoSuchEntityException", 404);
   });
 
   it("stores inline policies and answers them URL-encoded", async () => {

@@ -1,6 +1,7 @@
 /**
  * Managed and inline policies: CreatePolicy, GetPolicy, GetPolicyVersion,
  * CreatePolicyVersion (at most five, one default), ListPolicies,
+ * ListEntitiesForPolicy,
  * DeletePolicy; Attach/Detach/ListAttachedUserPolicies; Put/Get/Delete/
  * ListUserPolicies; Tag/Untag/ListPolicyTags. Documents are checked as
  * IAM checks them and answered URL-encoded, as IAM answers them.
@@ -30,6 +31,12 @@ interface CreatePolicyInput {
 
 interface PolicyArnInput {
   PolicyArn: string;
+}
+
+interface ListEntitiesForPolicyInput extends PolicyArnInput, Paging {
+  EntityFilter?: "User" | "Role" | "Group" | "LocalManagedPolicy" | "AWSManagedPolicy";
+  PathPrefix?: string;
+  PolicyUsageFilter?: "PermissionsPolicy" | "PermissionsBoundary";
 }
 
 interface ListPoliciesInput extends Paging {
@@ -210,6 +217,32 @@ export function policyOperations(store: IamStore): OperationTable {
           .sort((a, b) => (a.policyName.toLowerCase() < b.policyName.toLowerCase() ? -1 : 1));
         const { items, marker } = pageOf(candidates, input, (p) => p.policyName.toLowerCase());
         return { Policies: items.map((p) => managedPolicyOutput(store, ctx.accountId, p)), IsTruncated: marker !== undefined, Marker: marker };
+      },
+    }),
+
+    ListEntitiesForPolicy: defineOperation<ListEntitiesForPolicyInput>({
+      authorize: (i) => [{ action: "iam:ListEntitiesForPolicy", resource: i.PolicyArn }],
+      handle(input, ctx) {
+        const policy = findPolicy(ctx, input.PolicyArn, () => iamErrors.policyNotFound(input.PolicyArn));
+        const prefix = input.PathPrefix ?? "/";
+        const wanted = (kind: "Group" | "User" | "Role") => input.EntityFilter === undefined || input.EntityFilter === kind;
+        // Nimbus keeps no permissions boundaries: a policy is never used as one.
+        const usage = input.PolicyUsageFilter !== "PermissionsBoundary";
+        const attached = (e: { path: string; attachedPolicies?: string[] }) => usage && e.path.startsWith(prefix) && e.attachedPolicies?.includes(policy.arn) === true;
+        // One page over the three lists together (MaxItems counts them all), groups, users, then roles, each by name.
+        const entities = [
+          ...(wanted("Group") ? store.groupsOf(ctx.accountId).filter(attached).map((g) => ({ key: `0${g.groupName.toLowerCase()}`, group: { GroupName: g.groupName, GroupId: g.groupId } })) : []),
+          ...(wanted("User") ? [...store.usersOf(ctx.accountId)].filter(attached).map((u) => ({ key: `1${u.userName.toLowerCase()}`, user: { UserName: u.userName, UserId: u.userId } })) : []),
+          ...(wanted("Role") ? store.rolesOf(ctx.accountId).filter(attached).map((r) => ({ key: `2${r.roleName.toLowerCase()}`, role: { RoleName: r.roleName, RoleId: r.roleId } })) : []),
+        ];
+        const { items, marker } = pageOf(entities, input, (e) => e.key);
+        return {
+          PolicyGroups: items.flatMap((e) => ("group" in e ? [e.group] : [])),
+          PolicyUsers: items.flatMap((e) => ("user" in e ? [e.user] : [])),
+          PolicyRoles: items.flatMap((e) => ("role" in e ? [e.role] : [])),
+          IsTruncated: marker !== undefined,
+          Marker: marker,
+        };
       },
     }),
 
