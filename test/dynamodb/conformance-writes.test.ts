@@ -439,4 +439,15 @@ describe("DynamoDB write conformance", () => {
     const plain = await call("PutItem", condition);
     assert.deepEqual(plain.body, { __type: "com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException", message: "The conditional request failed" });
   });
+
+  it("writes whole capacity units as doubles (1.0), as DynamoDB does, so Python reads floats", async () => {
+    const answer = await send("PutItem", { TableName: TABLE, Item: { p: { S: "doubles" } }, ReturnConsumedCapacity: "TOTAL" });
+    assert.equal(answer.status, 200);
+    assert.match(answer.body, /"CapacityUnits":1\.0[,}]/);
+    const indexes = await send("GetItem", { TableName: TABLE, Key: { p: { S: "doubles" } }, ReturnConsumedCapacity: "INDEXES" });
+    assert.match(indexes.body, /"Table":\{"CapacityUnits":0\.5\}/);
+    const table = await send("DescribeTable", { TableName: TABLE });
+    // Integers stay integers: ItemCount is a long.
+    assert.match(table.body, /"ItemCount":\d+,/);
+  });
 });

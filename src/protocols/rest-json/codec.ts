@@ -4,6 +4,7 @@
  */
 import type { ServiceModel } from "../model.js";
 import { createRestCodec, type DocumentFormat } from "../rest/codec.js";
+import { stringifyDocument } from "../shared/json-shared.js";
 import { readJsonValue, writeJsonValue } from "../shared/json-shapes.js";
 import type { CodecOptions, ProtocolCodec } from "../types.js";
 
@@ -26,7 +27,7 @@ const jsonFormat: DocumentFormat = {
   },
 
   write(model, ref, value) {
-    return JSON.stringify(writeJsonValue(model, ref, value) ?? {});
+    return stringifyDocument((writeJsonValue(model, ref, value) ?? {}) as Record<string, unknown>);
   },
 
   writeError(model, error, ctx) {

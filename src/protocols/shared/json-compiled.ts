@@ -21,6 +21,7 @@
 import { AwsError } from "../../server/errors.js";
 import type { ServiceModel, ShapeRef } from "../model.js";
 import { resolveShape } from "../model.js";
+import { randomHex } from "../../util/ids.js";
 import { formatTimestamp, parseTimestamp } from "./timestamps.js";
 
 type Convert = (value: unknown) => unknown;
@@ -292,10 +293,33 @@ function compileWriter(model: ServiceModel, ref: ShapeRef): Convert {
       return (v) => (v === undefined || v === null ? undefined : Buffer.isBuffer(v) ? v.toString("base64") : v);
     case "float":
     case "double":
-      return (v) => (v === undefined || v === null ? undefined : typeof v === "number" && !Number.isFinite(v) ? String(v) : v);
+      return (v) => {
+        if (v === undefined || v === null) return undefined;
+        if (typeof v !== "number") return v;
+        if (!Number.isFinite(v)) return String(v);
+        return Number.isSafeInteger(v) ? `${WHOLE_DOUBLE}${v}` : v;
+      };
     default:
       return (v) => (v === null ? undefined : v);
   }
+}
+
+/**
+ * A whole double goes out as AWS's services write one, `1.0`: JSON.stringify
+ * would write `1`, which Python's json (boto3, the AWS CLI) reads as an int.
+ * The writer hands it on as a string marked with a token no request can
+ * know, and `unmarkWholeDoubles` turns it back into a number once the
+ * document is text.
+ */
+const WHOLE_DOUBLE_TOKEN = randomHex(8);
+const WHOLE_DOUBLE = `\u0000${WHOLE_DOUBLE_TOKEN}:`;
+/** The marker as JSON.stringify writes it (NUL escaped). */
+const WHOLE_DOUBLE_TEXT = `"\\u0000${WHOLE_DOUBLE_TOKEN}:`;
+const WHOLE_DOUBLE_VALUE = new RegExp(`"\\\\u0000${WHOLE_DOUBLE_TOKEN}:(-?\\d+)"`, "g");
+
+/** JSON text of a written document, its whole doubles written as `1.0`. */
+export function unmarkWholeDoubles(text: string): string {
+  return text.includes(WHOLE_DOUBLE_TEXT) ? text.replace(WHOLE_DOUBLE_VALUE, "$1.0") : text;
 }
 
 /** `list` itself when every element converts to itself, else a converted copy. */

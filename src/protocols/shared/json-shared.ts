@@ -5,6 +5,7 @@
  * top-level member, instead of being encoded afresh each time.
  */
 import { deepFreeze } from "../../util/frozen.js";
+import { unmarkWholeDoubles } from "./json-compiled.js";
 
 /** Shared values and their JSON text once made (null until then). */
 const texts = new WeakMap<object, string | null>();
@@ -18,14 +19,19 @@ export function shareJson<T extends object>(value: T): T {
   return value;
 }
 
-/** `JSON.stringify(document)`, with shared top-level member values spliced in from their kept text. */
+/**
+ * `JSON.stringify(document)` of a written document (its whole doubles as
+ * `1.0`), with shared top-level member values spliced in from their kept text.
+ */
 export function stringifyDocument(document: Record<string, unknown>): string {
-  if (!holdsShared(document)) return JSON.stringify(document);
+  if (!holdsShared(document)) return unmarkWholeDoubles(JSON.stringify(document));
   let out = "{";
   for (const key in document) {
     const value = document[key];
-    const text = isShared(value) ? sharedText(value) : (JSON.stringify(value) as string | undefined);
+    let text = isShared(value) ? sharedText(value) : (JSON.stringify(value) as string | undefined);
     if (text === undefined) continue;
+    // Shared values are items, which hold no doubles.
+    if (!isShared(value)) text = unmarkWholeDoubles(text);
     out += `${out.length > 1 ? "," : ""}${JSON.stringify(key)}:${text}`;
   }
   return `${out}}`;
