@@ -304,6 +304,19 @@ describe("S3 flexible checksums", () => {
       const full = await upload("bad-part-full", [BODY], "CRC32", "FULL_OBJECT");
       await rejectsWith(full.complete([{ ...full.parts[0], ChecksumCRC32: "z/Q5Jg==" }], { ChecksumCRC32: CRC32 }), "InvalidPart", 400);
     });
+
+    it("reads its checksum headers as any request's first: one checksum at most and a known checksum type, whatever the upload's mode", async () => {
+      // versity/versitygw CompleteMultipartUpload_multiple_final_checksums and _invalid_checksum_type, as S3 answers them.
+      for (const algorithm of ["CRC32", undefined] as const) {
+        const Key = `final-headers-${algorithm ?? "none"}`;
+        const { complete } = await upload(Key, [BODY], algorithm, algorithm && "FULL_OBJECT");
+        const several = await rejectsWith(complete(undefined, { ChecksumCRC32: CRC32, ChecksumCRC32C: CRC32C, ChecksumType: "FULL_OBJECT" }), "InvalidRequest", 400);
+        assert.equal(several.message, "Expecting a single x-amz-checksum- header. Multiple checksum Types are not allowed.", Key);
+        const type = await rejectsWith(complete(undefined, { ChecksumType: "invalid_type" }), "InvalidRequest", 400);
+        assert.equal(type.message, "Value for x-amz-checksum-type header is invalid.", Key);
+        await absent(Key);
+      }
+    });
   });
 
   it("computes a full-object upload's part checksum when the part names none, and refuses that in a composite upload", async () => {

@@ -59,7 +59,7 @@ export function hasDigestLength(algorithm: ChecksumAlgorithm, text: string): boo
   return Buffer.from(text, "base64").length === DIGEST_BYTES[algorithm];
 }
 
-const MULTIPLE_CHECKSUMS = "Expecting a single x-amz-checksum- header. Multiple checksum Types are not allowed.";
+export const MULTIPLE_CHECKSUMS = "Expecting a single x-amz-checksum- header. Multiple checksum Types are not allowed.";
 
 /**
  * Reads the client's declared digests from the operation input and raw

@@ -5,7 +5,7 @@
  * test/s3api/test_object_checksums.py, a suite run against AWS.
  */
 import { createChecksum } from "../../util/checksums.js";
-import { hasDigestLength, isDigestText } from "./body.js";
+import { hasDigestLength, isDigestText, MULTIPLE_CHECKSUMS } from "./body.js";
 import { s3Errors } from "./errors.js";
 import { CHECKSUM_ALGORITHMS, type ChecksumAlgorithm, type ObjectRecord, type PartRecord, type UploadRecord } from "./records.js";
 
@@ -71,17 +71,26 @@ export function checkPartChecksum(upload: UploadRecord, named: CompletedPart, pa
 /**
  * The whole object's checksum a Complete request names, if any: in the
  * upload's checksum mode and algorithm, and well formed, or refused.
+ * The headers are read as on any request first: one checksum at most and
+ * a known checksum type, whatever the upload's mode
+ * (versity/versitygw CompleteMultipartUpload_multiple_final_checksums,
+ * _invalid_checksum_type).
  */
 export function declaredObjectChecksum(
   input: Partial<Record<`Checksum${ChecksumAlgorithm}`, string>> & { ChecksumType?: string },
   upload: UploadRecord,
 ): NamedChecksum | undefined {
+  const sent = CHECKSUM_ALGORITHMS.filter((a) => input[`Checksum${a}`] !== undefined);
+  if (sent.length > 1) throw s3Errors.invalidRequest(MULTIPLE_CHECKSUMS);
+  if (input.ChecksumType !== undefined && input.ChecksumType !== "COMPOSITE" && input.ChecksumType !== "FULL_OBJECT") {
+    throw s3Errors.invalidRequest("Value for x-amz-checksum-type header is invalid.");
+  }
   const algorithm = upload.checksumAlgorithm;
   if (!algorithm) return undefined;
   if (input.ChecksumType !== undefined && input.ChecksumType !== upload.checksumType) {
     throw s3Errors.invalidRequest(`The upload was created using the ${upload.checksumType} checksum mode. The complete request must use the same checksum mode.`);
   }
-  const named = CHECKSUM_ALGORITHMS.find((a) => input[`Checksum${a}`] !== undefined);
+  const named = sent[0];
   if (named === undefined) return undefined;
   if (named !== algorithm) {
     throw s3Errors.invalidRequest(`Checksum Type mismatch occurred, expected checksum Type: ${algorithm.toLowerCase()}, actual checksum Type: ${named.toLowerCase()}`);
