@@ -209,6 +209,25 @@ describe("S3 multipart uploads", () => {
     await rejectsWith(s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: "sse-parts" })), "NotFound", 404);
   });
 
+  it("refuses an x-amz-mp-object-size that is no number or is negative in S3's words, and completes nothing", async () => {
+    // As captured from S3 in versity/versitygw#1398 and #1400.
+    const UploadId = await create("sized");
+    const part = await s3.send(new UploadPartCommand({ Bucket: BUCKET, Key: "sized", UploadId, PartNumber: 1, Body: "12345" }));
+    const document = `<CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>${part.ETag}</ETag></Part></CompleteMultipartUpload>`;
+    const refusals: [string, string][] = [
+      ["size", "Value for x-amz-mp-object-size header is invalid: 'size'"],
+      ["-1", "Value for x-amz-mp-object-size header is less than zero: '-1'"],
+    ];
+    for (const [value, message] of refusals) {
+      const complete = await rawRequest(t.cloud.endpoint, { method: "POST", path: `/${BUCKET}/sized`, query: { uploadId: UploadId }, headers: { "x-amz-mp-object-size": value }, body: document });
+      assert.equal(complete.status, 400, value);
+      assert.match(complete.body, new RegExp(`<Code>InvalidRequest</Code><Message>${message.replace(/'/g, "&apos;")}</Message>`), value);
+    }
+    await rejectsWith(s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: "sized" })), "NotFound", 404);
+    const done = await s3.send(new CompleteMultipartUploadCommand({ Bucket: BUCKET, Key: "sized", UploadId, MpuObjectSize: 5, MultipartUpload: { Parts: [{ PartNumber: 1, ETag: part.ETag }] } }));
+    assert.ok(done.ETag);
+  });
+
   it("refuses UploadPartCopy whose source bucket is not the expected source owner's", async () => {
     await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: "owned-source", Body: "0123456789" }));
     const UploadId = await create("owned-copy");

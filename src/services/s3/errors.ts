@@ -152,6 +152,8 @@ export const s3Errors = {
     if (member === "PartNumber") {
       return s3Errors.invalidArgument("Part number must be an integer between 1 and 10000, inclusive", "partNumber", value);
     }
+    // As captured from S3 in versity/versitygw#1398.
+    if (member === "MpuObjectSize") return s3Errors.invalidRequest(`Value for x-amz-mp-object-size header is invalid: '${value}'`);
     const name = INTEGER_QUERY_NAMES[member];
     return name === undefined ? undefined : s3Errors.invalidArgument(`Provided ${name} not an integer or within integer range`, name, value);
   },

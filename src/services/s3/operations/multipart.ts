@@ -144,6 +144,10 @@ export function multipartOperations({ store }: S3Deps): OperationTable {
   async function completeUpload(input: CompleteInput, ctx: RequestContext): Promise<Record<string, unknown>> {
     refuseEncryptionHeader(ctx);
     checkWriteConditionHeaders(input);
+    // As captured from S3 in versity/versitygw#1398 and #1400.
+    if (input.MpuObjectSize !== undefined && input.MpuObjectSize < 0) {
+      throw s3Errors.invalidRequest(`Value for x-amz-mp-object-size header is less than zero: '${input.MpuObjectSize}'`);
+    }
     if (store.bucket(input.Bucket) && !store.upload(input.Bucket, input.Key, input.UploadId)) {
       const repeated = repeatedComplete(input);
       if (repeated) return repeated;
