@@ -87,6 +87,21 @@ describe("S3 multipart uploads", () => {
     await rejectsWith(s3.send(new AbortMultipartUploadCommand({ Bucket: BUCKET, Key: "aborted", UploadId: "nope" })), "NoSuchUpload", 404);
   });
 
+  it("answers 204 to an abort repeated, though the aborted upload is gone for everything else", async () => {
+    // openstack/swift test/s3api/test_mpu.py test_create_upload_abort_abort and _abort_complete, run against AWS.
+    const UploadId = await create("aborted-twice");
+    const part = await s3.send(new UploadPartCommand({ Bucket: BUCKET, Key: "aborted-twice", UploadId, PartNumber: 1, Body: "x" }));
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const out = await s3.send(new AbortMultipartUploadCommand({ Bucket: BUCKET, Key: "aborted-twice", UploadId }));
+      assert.equal(out.$metadata.httpStatusCode, 204);
+    }
+    await rejectsWith(s3.send(new ListPartsCommand({ Bucket: BUCKET, Key: "aborted-twice", UploadId })), "NoSuchUpload", 404);
+    const complete = new CompleteMultipartUploadCommand({ Bucket: BUCKET, Key: "aborted-twice", UploadId, MultipartUpload: { Parts: [{ PartNumber: 1, ETag: part.ETag }] } });
+    await rejectsWith(s3.send(complete), "NoSuchUpload", 404);
+    // The id names that upload of that key only.
+    await rejectsWith(s3.send(new AbortMultipartUploadCommand({ Bucket: BUCKET, Key: "other-key", UploadId })), "NoSuchUpload", 404);
+  });
+
   it("answers 204 to an abort of an upload already completed, and keeps its object", async () => {
     const UploadId = await create("finished");
     const part = await s3.send(new UploadPartCommand({ Bucket: BUCKET, Key: "finished", UploadId, PartNumber: 1, Body: "only part" }));

@@ -53,8 +53,8 @@ function partEtag(upload: UploadRecord, md5Hex: string): string {
   return etagOf(md5Hex, upload);
 }
 const MAX_PARTS = 10000;
-/** How many finished uploads a repeated Complete can still find. */
-const MAX_REMEMBERED_COMPLETES = 1000;
+/** How many finished uploads a repeated Complete or Abort can still find. */
+const MAX_REMEMBERED_UPLOADS = 1000;
 
 interface UploadInput {
   Bucket: string;
@@ -134,6 +134,17 @@ export function multipartOperations({ store }: S3Deps): OperationTable {
     const done = completed.get(input.UploadId);
     return done !== undefined && done.bucket === input.Bucket && done.key === input.Key;
   };
+  /**
+   * Uploads recently aborted, by upload id: S3 answers an Abort repeated
+   * with 204, though the upload is gone for everything else
+   * (openstack/swift test/s3api/test_mpu.py test_create_upload_abort_abort,
+   * run against AWS).
+   */
+  const aborted = new Map<string, { bucket: string; key: string }>();
+  const isAborted = (input: UploadInput): boolean => {
+    const done = aborted.get(input.UploadId);
+    return done !== undefined && done.bucket === input.Bucket && done.key === input.Key;
+  };
   const repeatedComplete = (input: UploadInput): Record<string, unknown> | undefined => {
     if (!isCompleted(input)) return undefined;
     const done = completed.get(input.UploadId)!;
@@ -192,7 +203,7 @@ export function multipartOperations({ store }: S3Deps): OperationTable {
       ...encryptionOutput(upload),
     };
     completed.set(upload.uploadId, { bucket: input.Bucket, key: input.Key, output });
-    if (completed.size > MAX_REMEMBERED_COMPLETES) completed.delete(completed.keys().next().value ?? "");
+    if (completed.size > MAX_REMEMBERED_UPLOADS) completed.delete(completed.keys().next().value ?? "");
     return output;
   }
 
@@ -343,9 +354,11 @@ export function multipartOperations({ store }: S3Deps): OperationTable {
           const upload = store.upload(input.Bucket, input.Key, input.UploadId);
           // Aborting an upload completed a while ago changes nothing and answers 204, as S3 does (SDKs' tests
           // abort in their cleanup); its object stays, even if deleted or replaced since.
-          if (!upload && isCompleted(input)) return {};
+          if (!upload && (isCompleted(input) || isAborted(input))) return {};
           if (!upload) throw s3Errors.noSuchUpload(input.UploadId);
           await store.endUpload(upload);
+          aborted.set(upload.uploadId, { bucket: input.Bucket, key: input.Key });
+          if (aborted.size > MAX_REMEMBERED_UPLOADS) aborted.delete(aborted.keys().next().value ?? "");
           return {};
         });
       },
