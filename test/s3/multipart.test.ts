@@ -254,3 +254,28 @@ describe("S3 multipart uploads", () => {
   });
 });
 
+
+describe("S3 multipart uploads over time", () => {
+  let t: TestCloud;
+  let offset = 0;
+  const clock = () => Date.now() + offset;
+  before(async () => {
+    t = await startCloud({ inMemory: true, clock });
+  });
+  after(() => t.stop());
+
+  it("dates the object when its upload began, not when it was completed", async () => {
+    // openstack/swift test/s3api/test_mpu.py test_basic_upload, run against AWS: Last-Modified is the upload's Initiated.
+    const s3 = t.s3();
+    await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
+    const { UploadId } = await s3.send(new CreateMultipartUploadCommand({ Bucket: BUCKET, Key: "dated" }));
+    const initiated = (await s3.send(new ListMultipartUploadsCommand({ Bucket: BUCKET }))).Uploads?.[0]?.Initiated;
+    offset += 60 * 60 * 1000;
+    const later = t.s3({ systemClockOffset: offset });
+    const part = await later.send(new UploadPartCommand({ Bucket: BUCKET, Key: "dated", UploadId, PartNumber: 1, Body: "late part" }));
+    await later.send(new CompleteMultipartUploadCommand({ Bucket: BUCKET, Key: "dated", UploadId, MultipartUpload: { Parts: [{ PartNumber: 1, ETag: part.ETag }] } }));
+    const head = await later.send(new HeadObjectCommand({ Bucket: BUCKET, Key: "dated" }));
+    assert.ok(initiated);
+    assert.equal(head.LastModified?.getTime(), initiated.getTime());
+  });
+});
