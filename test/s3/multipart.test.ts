@@ -78,6 +78,27 @@ describe("S3 multipart uploads", () => {
     await rejectsWith(s3.send(new UploadPartCommand({ Bucket: BUCKET, Key: "refused", UploadId, PartNumber: 10001, Body: "x" })), "InvalidArgument", 400);
   });
 
+  it("refuses a part list without a part as malformed, and a part number below 1 before looking for the part", async () => {
+    const UploadId = await create("listless");
+    const complete = (body: string) => rawRequest(t.cloud.endpoint, { method: "POST", path: `/${BUCKET}/listless`, query: { uploadId: UploadId }, body });
+    // No document at all is still InvalidRequest (LocalStack's AWS-validated snapshot).
+    assert.match((await complete("")).body, /<Code>InvalidRequest<\/Code><Message>You must specify at least one part<\/Message>/);
+    // A document without a Part breaks S3's schema (apache/arrow-rs#5404, captured from S3; versity/versitygw#1328).
+    await rejectsWith(s3.send(new CompleteMultipartUploadCommand({ Bucket: BUCKET, Key: "listless", UploadId, MultipartUpload: { Parts: [] } })), "MalformedXML", 400);
+    const empty = await complete('<CompleteMultipartUpload xmlns="http://s3.amazonaws.com/doc/2006-03-01/"></CompleteMultipartUpload>');
+    assert.equal(empty.status, 400);
+    assert.match(empty.body, /<Code>MalformedXML<\/Code>/);
+    // versity/versitygw#1072: S3's words for a part number below 1, though no such part was ever uploaded.
+    for (const PartNumber of [0, -1]) {
+      const refused = await rejectsWith(
+        s3.send(new CompleteMultipartUploadCommand({ Bucket: BUCKET, Key: "listless", UploadId, MultipartUpload: { Parts: [{ PartNumber, ETag: '"e868e0f4719e394144ef36531ee6824c"' }] } })),
+        "InvalidArgument",
+        400,
+      );
+      assert.equal(refused.message, "PartNumber must be >= 1", String(PartNumber));
+    }
+  });
+
   it("aborts an upload", async () => {
     const UploadId = await create("aborted");
     await s3.send(new UploadPartCommand({ Bucket: BUCKET, Key: "aborted", UploadId, PartNumber: 1, Body: "x" }));

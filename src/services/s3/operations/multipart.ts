@@ -165,7 +165,10 @@ export function multipartOperations({ store }: S3Deps): OperationTable {
     }
     const upload = requireUpload(input);
     const requested = input.MultipartUpload?.Parts ?? [];
-    if (requested.length === 0) throw s3Errors.invalidRequest("You must specify at least one part");
+    // No document at all is InvalidRequest (LocalStack's AWS-validated snapshot); a document without a Part
+    // breaks S3's schema (apache/arrow-rs#5404 captured from S3; versity/versitygw#1328).
+    if (input.MultipartUpload === undefined) throw s3Errors.invalidRequest("You must specify at least one part");
+    if (requested.length === 0) throw s3Errors.malformedXml();
     const declared = declaredObjectChecksum(input, upload);
     checkPartChecksumsWellFormed(requested);
     checkNamedComposite(upload, requested, declared);
@@ -507,6 +510,8 @@ function chooseParts(upload: UploadRecord, requested: CompletedPart[], stored: M
   for (const named of requested) {
     const { PartNumber, ETag } = named;
     if (PartNumber === undefined || ETag === undefined) throw s3Errors.malformedXml();
+    // As S3 answers it (versity/versitygw#1072), before looking for the part.
+    if (PartNumber < 1) throw s3Errors.invalidArgument("PartNumber must be >= 1");
     if (PartNumber <= previous) throw s3Errors.invalidPartOrder(upload.uploadId);
     previous = PartNumber;
     const part = stored.get(PartNumber);
