@@ -1,7 +1,8 @@
 /**
  * OpenID Connect identity providers: CreateOpenIDConnectProvider,
  * GetOpenIDConnectProvider, ListOpenIDConnectProviders,
- * DeleteOpenIDConnectProvider. A provider is named by its URL without the
+ * DeleteOpenIDConnectProvider, Add/RemoveClientID…,
+ * UpdateOpenIDConnectProviderThumbprint and the provider's tags. A provider is named by its URL without the
  * scheme (`arn:aws:iam::<account>:oidc-provider/<host and path>`), which
  * is also how IAM answers its URL (which must be https); its client ids
  * and thumbprints are kept as given, within IAM's quotas.
@@ -12,7 +13,8 @@ import { iamErrors } from "../errors.js";
 import { defineOperation, type OperationTable } from "../../../server/service.js";
 import { prefixRange } from "../../../storage/index.js";
 import type { IamStore, Tag } from "../store.js";
-import { checkTags } from "./tags.js";
+import { checkTags, mergeTags, tagPage, withoutTags } from "./tags.js";
+import type { Paging } from "./paging.js";
 import { wholeSeconds } from "./users.js";
 
 export const OIDC_PROVIDERS_STORE = "iam.oidc-providers";
@@ -44,6 +46,13 @@ export function oidcProviderOperations(store: IamStore): OperationTable {
     if (!provider) throw notFound(arn);
     return provider;
   };
+  /** Changes a provider in one transaction. */
+  const changeProvider = (ctx: RequestContext, arn: string, change: (provider: ProviderRecord) => ProviderRecord) =>
+    providers.transaction((tx) => {
+      const provider = tx.get(key(ctx, arn));
+      if (!provider) throw notFound(arn);
+      tx.put(key(ctx, arn), change(provider));
+    });
   const onProvider = (action: string) => (i: ProviderInput) => [{ action: `iam:${action}`, resource: typeof i.OpenIDConnectProviderArn === "string" ? i.OpenIDConnectProviderArn : "*" }];
 
   return {
@@ -93,6 +102,57 @@ export function oidcProviderOperations(store: IamStore): OperationTable {
         const listed = [...providers.range(prefixRange([ctx.accountId]))];
         return { OpenIDConnectProviderList: listed.map(({ value }) => ({ Arn: value.arn })) };
       },
+    }),
+
+    // Adding a client id already there, or removing one that is not, changes nothing and is no error (the references say so).
+    AddClientIDToOpenIDConnectProvider: defineOperation<ProviderInput & { ClientID: string }>({
+      authorize: onProvider("AddClientIDToOpenIDConnectProvider"),
+      async handle(input, ctx) {
+        await changeProvider(ctx, input.OpenIDConnectProviderArn, (provider) => {
+          if (provider.clientIds.includes(input.ClientID)) return provider;
+          if (provider.clientIds.length >= MAX_CLIENT_IDS) throw iamErrors.limitExceeded("ClientIdsPerOpenIdConnectProvider", MAX_CLIENT_IDS);
+          return { ...provider, clientIds: [...provider.clientIds, input.ClientID] };
+        });
+        return {};
+      },
+    }),
+
+    RemoveClientIDFromOpenIDConnectProvider: defineOperation<ProviderInput & { ClientID: string }>({
+      authorize: onProvider("RemoveClientIDFromOpenIDConnectProvider"),
+      async handle(input, ctx) {
+        await changeProvider(ctx, input.OpenIDConnectProviderArn, (provider) => ({ ...provider, clientIds: provider.clientIds.filter((id) => id !== input.ClientID) }));
+        return {};
+      },
+    }),
+
+    UpdateOpenIDConnectProviderThumbprint: defineOperation<ProviderInput & { ThumbprintList: string[] }>({
+      authorize: onProvider("UpdateOpenIDConnectProviderThumbprint"),
+      async handle(input, ctx) {
+        if (input.ThumbprintList.length > MAX_THUMBPRINTS) throw iamErrors.invalidInput(`Thumbprint list must contain fewer than ${MAX_THUMBPRINTS} entries.`);
+        await changeProvider(ctx, input.OpenIDConnectProviderArn, (provider) => ({ ...provider, thumbprints: input.ThumbprintList }));
+        return {};
+      },
+    }),
+
+    TagOpenIDConnectProvider: defineOperation<ProviderInput & { Tags: Tag[] }>({
+      authorize: onProvider("TagOpenIDConnectProvider"),
+      async handle(input, ctx) {
+        await changeProvider(ctx, input.OpenIDConnectProviderArn, (provider) => ({ ...provider, tags: mergeTags(provider.tags, input.Tags, "TagsPerOpenIdConnectProvider") }));
+        return {};
+      },
+    }),
+
+    UntagOpenIDConnectProvider: defineOperation<ProviderInput & { TagKeys: string[] }>({
+      authorize: onProvider("UntagOpenIDConnectProvider"),
+      async handle(input, ctx) {
+        await changeProvider(ctx, input.OpenIDConnectProviderArn, (provider) => ({ ...provider, tags: withoutTags(provider.tags, input.TagKeys, "TagsPerOpenIdConnectProvider") }));
+        return {};
+      },
+    }),
+
+    ListOpenIDConnectProviderTags: defineOperation<ProviderInput & Paging>({
+      authorize: onProvider("ListOpenIDConnectProviderTags"),
+      handle: (input, ctx) => tagPage(requireProvider(ctx, input.OpenIDConnectProviderArn).tags, input),
     }),
 
     DeleteOpenIDConnectProvider: defineOperation<ProviderInput>({
