@@ -22,6 +22,7 @@ import {
   IAMClient,
   ListAccountAliasesCommand,
   ListMFADevicesCommand,
+  ListSAMLProvidersCommand,
   ListServiceSpecificCredentialsCommand,
   ListSSHPublicKeysCommand,
   ListVirtualMFADevicesCommand,
@@ -122,11 +123,12 @@ describe("IAM account settings: login profiles, password policy, alias, summary,
     assert.equal(typeof after.Groups, "number");
   });
 
-  it("lists no MFA devices, SSH keys or service credentials (none can be made), for users that exist", async () => {
+  it("lists no MFA devices, SAML providers, SSH keys or service credentials (none can be made), for users that exist", async () => {
     await cloud.client.send(new CreateUserCommand({ UserName: "bare" }));
     assert.deepEqual((await cloud.client.send(new ListMFADevicesCommand({ UserName: "bare" }))).MFADevices, []);
     assert.deepEqual((await cloud.client.send(new ListMFADevicesCommand({}))).MFADevices, [], "the root's own");
     assert.deepEqual((await cloud.client.send(new ListVirtualMFADevicesCommand({}))).VirtualMFADevices, []);
+    assert.deepEqual((await cloud.client.send(new ListSAMLProvidersCommand({}))).SAMLProviderList, []);
     assert.deepEqual((await cloud.client.send(new ListSSHPublicKeysCommand({ UserName: "bare" }))).SSHPublicKeys, []);
     assert.deepEqual((await cloud.client.send(new ListServiceSpecificCredentialsCommand({ UserName: "bare" }))).ServiceSpecificCredentials, []);
     for (const call of [

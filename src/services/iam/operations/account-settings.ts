@@ -159,6 +159,12 @@ export function accountSettingOperations(store: IamStore): OperationTable {
       handle: () => ({ VirtualMFADevices: [], IsTruncated: false }),
     }),
 
+    // CreateSAMLProvider is not supported, so an account has none; scanners list them all the same.
+    ListSAMLProviders: defineOperation<Record<string, never>>({
+      authorize: () => [{ action: "iam:ListSAMLProviders", resource: "*" }],
+      handle: () => ({ SAMLProviderList: [] }),
+    }),
+
     ListSSHPublicKeys: defineOperation<{ UserName?: string }>({
       authorize: (i, ctx) => [{ action: "iam:ListSSHPublicKeys", resource: targetUserResource(store, ctx, i.UserName) }],
       handle(input, ctx) {
