@@ -121,6 +121,11 @@ describe("DynamoDB PartiQL", () => {
     const deleted = await run(`DELETE FROM "music" WHERE artist = 'Gone' AND track = 1 RETURNING ALL OLD *`);
     assert.deepEqual(deleted.Items, [{ artist: { S: "Gone" }, track: { N: "1" }, x: { S: "y" } }]);
     assert.deepEqual((await run(`DELETE FROM "music" WHERE artist = 'Gone' AND track = 1`)).Items, []);
+    // The rest of the WHERE clause holds an item that exists to it; one that does not is deleted as a no-op (nubo-db, AWS-verified).
+    assert.deepEqual((await run(`DELETE FROM "music" WHERE artist = 'Gone' AND track = 1 AND x = 'other'`)).Items, []);
+    await run(`INSERT INTO "music" VALUE {'artist': 'Gone', 'track': 2, 'x': 'y'}`);
+    await rejectsWith(run(`DELETE FROM "music" WHERE artist = 'Gone' AND track = 2 AND x = 'other'`), "ConditionalCheckFailedException", 400);
+    assert.deepEqual((await run(`DELETE FROM "music" WHERE artist = 'Gone' AND track = 2 AND x = 'y' RETURNING ALL OLD *`)).Items, [{ artist: { S: "Gone" }, track: { N: "2" }, x: { S: "y" } }]);
     assert.equal(
       await message(run(`DELETE FROM "music" WHERE artist = 'Gone' AND track = 1 RETURNING ALL NEW *`)),
       "Invalid returning clause: RETURNING ALL NEW *. Only RETURNING ALL OLD * is allowed in DELETE statements.",

@@ -135,7 +135,9 @@ export function bindStatement(deps: DynamoDeps, statement: Statement, ctx: Reque
     case "delete": {
       const { key, rest } = keyFromWhere(table, statement.where);
       validateKey(table, key);
-      const condition = allOf(rest);
+      // The rest of the WHERE clause is checked on an item that exists; deleting one that does not is a no-op.
+      const holds = allOf(rest);
+      const condition: Condition | undefined = holds && { kind: "or", left: { kind: "attribute_not_exists", path: [keyNames(table.keySchema).hash] }, right: holds };
       return {
         kind: "write",
         statement,
