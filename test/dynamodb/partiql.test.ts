@@ -203,6 +203,13 @@ describe("DynamoDB PartiQL", () => {
       { TableName: "music", Error: { Code: "DuplicateItem", Message: "Duplicate primary key exists in table" } },
       { TableName: "music", Error: { Code: "ConditionalCheckFailed", Message: "The conditional request failed" } },
     ]);
+    // ReturnValuesOnConditionCheckFailure does nothing on a batch member: no Item beside the error (nubo-db, AWS-verified).
+    const failed = await ddb.send(
+      new BatchExecuteStatementCommand({
+        Statements: [{ Statement: `UPDATE "music" SET n = 1 WHERE artist = 'Batch' AND track = 1 AND n = 2`, ReturnValuesOnConditionCheckFailure: "ALL_OLD" }],
+      }),
+    );
+    assert.deepEqual(failed.Responses, [{ TableName: "music", Error: { Code: "ConditionalCheckFailed", Message: "The conditional request failed" } }]);
   });
 
   it("honours RETURNING in a batch member, and refuses a malformed member there alone", async () => {

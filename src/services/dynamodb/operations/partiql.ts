@@ -132,7 +132,8 @@ export function partiqlOperations(deps: DynamoDeps): OperationTable {
           try {
             const statement = parseStatement(request.Statement, request.Parameters ?? []);
             if (statement.kind === "exists") throw existsOutsideTransaction();
-            bound = bindStatement(deps, statement, ctx, request.ReturnValuesOnConditionCheckFailure === "ALL_OLD");
+            // ReturnValuesOnConditionCheckFailure is inert on a batch member: its error carries no Item.
+            bound = bindStatement(deps, statement, ctx);
             tables.set(bound.table.name, bound.table);
             if (bound.kind === "select") {
               // Each read names one item by its whole primary key.
@@ -152,9 +153,8 @@ export function partiqlOperations(deps: DynamoDeps): OperationTable {
             }
           } catch (error) {
             if (!isAwsError(error)) throw error;
-            const item = error.fields.Item as Item | undefined;
             responses.push({
-              Error: { Code: BATCH_CODES[error.code] ?? "InternalServerError", Message: error.message, ...(item ? { Item: item } : {}) },
+              Error: { Code: BATCH_CODES[error.code] ?? "InternalServerError", Message: error.message },
               ...(bound && ran ? { TableName: bound.table.name } : {}),
             });
           }
