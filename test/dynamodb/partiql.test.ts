@@ -86,6 +86,17 @@ describe("DynamoDB PartiQL", () => {
     } while (token);
     assert.deepEqual(seen, ["1", "2", "3", "4", "5"]);
     assert.equal(pages, 3);
+    // A condition on the sort key narrows what is read, as a Query's key condition does: Limit counts only those items.
+    const one = await run(`SELECT track FROM "music" WHERE artist = 'Arca' AND track = 4`, undefined, { Limit: 1 });
+    assert.deepEqual(one.Items, [{ track: { N: "4" } }]);
+    const above = await run(`SELECT track FROM "music" WHERE artist = 'Arca' AND 3 < track`, undefined, { Limit: 1 });
+    assert.deepEqual(above.Items, [{ track: { N: "4" } }]);
+    const next = await run(`SELECT track FROM "music" WHERE artist = 'Arca' AND 3 < track`, undefined, { Limit: 1, NextToken: above.NextToken! });
+    assert.deepEqual(next.Items, [{ track: { N: "5" } }]);
+    const between = await run(`SELECT track FROM "music" WHERE artist = 'Arca' AND track BETWEEN 2 AND 3 ORDER BY track DESC`, undefined, { Limit: 1 });
+    assert.deepEqual(between.Items, [{ track: { N: "3" } }]);
+    const below = await run(`SELECT track FROM "music" WHERE artist = 'Arca' AND track <= 2 ORDER BY track DESC`, undefined, { Limit: 1 });
+    assert.deepEqual(below.Items, [{ track: { N: "2" } }]);
     assert.equal(await message(run(`SELECT * FROM "music"`, undefined, { NextToken: "not-a-token" })), "Invalid NextToken");
   });
 

@@ -1,6 +1,7 @@
 /**
  * Running PartiQL statements. A SELECT whose WHERE pins the partition key
- * reads that partition (as a Query would); any other SELECT reads the
+ * reads that partition, narrowed by a comparison on its sort key (as a
+ * Query's key condition would); any other SELECT reads the
  * whole table or index (as a Scan would); either way the WHERE clause is
  * evaluated on every item read. INSERT, UPDATE and DELETE name one item
  * by an equality on every key attribute and become the same prepared
@@ -13,7 +14,7 @@ import type { KeyBound } from "../../../storage/types.js";
 import { ddbErrors } from "../errors.js";
 import { evaluateCondition, project, type Condition, type DocumentPath, type Operand } from "../expressions/index.js";
 import { getPath } from "../expressions/document.js";
-import { itemKey, keyOf, partitionPart, validateItemKeys, validateKey, type StorageKey } from "../keys.js";
+import { itemKey, keyOf, partitionPart, rangePart, validateItemKeys, validateKey, type StorageKey } from "../keys.js";
 import { dataTable, type DynamoDeps } from "../operation.js";
 import { checkedItem, checkItemSize } from "../requests.js";
 import { attributeType, findIndex, keyColumns, keyNames, projectedNames, type IndexRecord, type TableRecord } from "../tables.js";
@@ -37,6 +38,8 @@ export interface BoundSelect {
   key?: Item;
   /** The partition key values of what is read (table or index), when the WHERE clause pins them all. */
   partition?: AttributeValue[];
+  /** A condition on the sort key of what is read, which narrows the partition as a Query's key condition would. */
+  sortRange?: SortRange;
   /** A local index that does not project what is selected: each row's item is read from the table. */
   reachBack?: true;
 }
@@ -50,6 +53,12 @@ export interface BoundWrite {
 }
 
 export type Bound = BoundSelect | BoundWrite;
+
+/** A comparison of the sort key with values of its type. */
+interface SortRange {
+  op: "=" | "<" | "<=" | ">" | ">=" | "BETWEEN";
+  values: AttributeValue[];
+}
 
 /** The conjuncts of a WHERE clause (its top-level ANDs). */
 function conjuncts(condition: Condition | undefined): Condition[] {
@@ -170,6 +179,8 @@ function bindSelect(table: TableRecord, statement: SelectStatement): BoundSelect
     if (value) tableKey[AttributeName] = value;
   }
   const pinsKey = !index && Object.keys(tableKey).length === table.keySchema.length;
+  const ranges = keyColumns(index ? index.keySchema : table.keySchema).ranges;
+  const sortRange = partition && ranges.length === 1 ? sortRangeOf(conjuncts(statement.where), ranges[0]!, attributeType(table, ranges[0]!)) : undefined;
   if (statement.orderBy) {
     if (!statement.where) throw partiqlErrors.orderByWithoutWhere();
     if (!partition) throw partiqlErrors.orderByWithoutHash();
@@ -184,8 +195,27 @@ function bindSelect(table: TableRecord, statement: SelectStatement): BoundSelect
     statement,
     ...(pinsKey ? { key: tableKey } : {}),
     ...(partition ? { partition } : {}),
+    ...(sortRange ? { sortRange } : {}),
     ...(reachBack ? { reachBack: true as const } : {}),
   };
+}
+
+/** The first conjunct that compares the sort key `name` with values of its type `type`, as a key condition would. */
+function sortRangeOf(conditions: readonly Condition[], name: string, type: string): SortRange | undefined {
+  const isKey = (o: Operand) => o.kind === "path" && o.path.length === 1 && o.path[0] === name;
+  const typed = (o: Operand): AttributeValue | undefined => (o.kind === "value" && type in o.value ? o.value : undefined);
+  const flipped = { "<": ">", "<=": ">=", ">": "<", ">=": "<=" } as const;
+  for (const c of conditions) {
+    if (c.kind === "compare" && c.op !== "<>") {
+      const value = isKey(c.left) ? typed(c.right) : isKey(c.right) ? typed(c.left) : undefined;
+      if (value) return { op: isKey(c.left) || c.op === "=" ? c.op : flipped[c.op], values: [value] };
+    } else if (c.kind === "between" && isKey(c.operand)) {
+      const low = typed(c.low);
+      const high = typed(c.high);
+      if (low && high) return { op: "BETWEEN", values: [low, high] };
+    }
+  }
+  return undefined;
 }
 
 /** The attributes an index holds: the table's and its own key attributes, and those its projection names. */
@@ -289,9 +319,8 @@ export interface SelectPage {
 export function selectPage(deps: DynamoDeps, bound: BoundSelect, options: { limit?: number; nextToken?: string }, now: number): SelectPage {
   const { table, index } = bound;
   const prefix: StorageKey = index ? [table.id, index.name] : [table.id];
-  const whole = prefixRange(bound.partition ? [...prefix, partitionPart(bound.partition)] : prefix);
-  let start: KeyBound = whole.start;
-  let end: KeyBound = whole.end;
+  const partition: StorageKey = bound.partition ? [...prefix, partitionPart(bound.partition)] : prefix;
+  let { start, end } = narrowed(partition, bound.sortRange);
   const reverse = bound.statement.orderBy?.descending ?? false;
   if (options.nextToken !== undefined) {
     const after = decodeToken(options.nextToken);
@@ -320,6 +349,29 @@ export function selectPage(deps: DynamoDeps, bound: BoundSelect, options: { limi
     }
   }
   return { items, bytes, readBack };
+}
+
+/** The keys a partition holds, narrowed by a condition on its sort key. */
+function narrowed(partition: StorageKey, range: SortRange | undefined): { start: KeyBound; end: KeyBound } {
+  const whole = prefixRange(partition);
+  if (!range) return whole;
+  const at = (value: AttributeValue): StorageKey => [...partition, rangePart(value)];
+  const past = (value: AttributeValue): KeyBound => prefixRange(at(value)).end;
+  const [a, b] = range.values as [AttributeValue, AttributeValue | undefined];
+  switch (range.op) {
+    case "=":
+      return { start: at(a), end: past(a) };
+    case "<":
+      return { start: whole.start, end: at(a) };
+    case "<=":
+      return { start: whole.start, end: past(a) };
+    case ">":
+      return { start: past(a), end: whole.end };
+    case ">=":
+      return { start: at(a), end: whole.end };
+    case "BETWEEN":
+      return { start: at(a), end: past(b ?? a) };
+  }
 }
 
 function encodeToken(key: StorageKey): string {
