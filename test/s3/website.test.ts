@@ -77,6 +77,24 @@ describe("S3 static website hosting", () => {
     assert.match(posted.body, /<li>Code: MethodNotAllowed<\/li>\n<li>Message: The specified method is not allowed against this resource.<\/li>\n<li>Method: POST<\/li>/);
   });
 
+  it("words the folder redirect and a served error document as S3 does, the error named in headers (AWS captures)", async () => {
+    // A real website endpoint: '302 Moved Temporarily', x-amz-error-code Found, x-amz-error-message Resource Found, Location /posts/.../.
+    const folder = await visit("/docs");
+    assert.deepEqual(
+      [folder.status, folder.headers.location, folder.headers["x-amz-error-code"], folder.headers["x-amz-error-message"]],
+      [302, "/docs/", "Found", "Resource Found"],
+    );
+    assert.match(folder.body, /^<html>\n<head><title>302 Moved Temporarily<\/title><\/head>\n<body>\n<h1>302 Moved Temporarily<\/h1>\n<ul>\n<li>Code: Found<\/li>\n<li>Message: Resource Found<\/li>\n<li>RequestId: /);
+    const peeked = await visit("/docs", SITE, "HEAD");
+    assert.deepEqual([peeked.status, peeked.headers.location, peeked.headers["x-amz-error-code"], peeked.body], [302, "/docs/", "Found", ""]);
+    // A served error document keeps the error's code in headers (an SPA's 404 with its index.html as error document).
+    const missing = await visit("/nowhere.html");
+    assert.deepEqual(
+      [missing.status, missing.body, missing.headers["x-amz-error-code"], missing.headers["x-amz-error-message"], missing.headers["x-amz-error-detail-key"]],
+      [404, "<h1>oops</h1>", "NoSuchKey", "The specified key does not exist.", "nowhere.html"],
+    );
+  });
+
   it("sends metadata no header could carry as written, RFC 2047-encoded", async () => {
     const { url, fields } = await createPresignedPost(s3, { Bucket: SITE, Key: "note.txt", Fields: { "x-amz-meta-note": "日本" }, Expires: 300 });
     const form = new FormData();

@@ -97,7 +97,7 @@ class WebsiteError {
   ) {}
 }
 
-const TITLES: Record<number, string> = { 403: "403 Forbidden", 404: "404 Not Found", 405: "405 Method Not Allowed", 416: "416 Requested Range Not Satisfiable" };
+const TITLES: Record<number, string> = { 302: "302 Moved Temporarily", 403: "403 Forbidden", 404: "404 Not Found", 405: "405 Method Not Allowed", 416: "416 Requested Range Not Satisfiable" };
 
 /** Serves one request to a bucket's website endpoint. */
 export async function serveWebsite(store: S3Store, req: WebsiteRequest): Promise<WireResponse> {
@@ -130,8 +130,12 @@ export async function serveWebsite(store: S3Store, req: WebsiteRequest): Promise
   const found = lookup(store, req, wanted);
   if (found instanceof WebsiteError) {
     // `/dir` names a folder whose index exists: S3 sends the browser to `/dir/`.
+    // S3 words it as an error page, "302 Moved Temporarily" with Code Found, and names it in headers too.
     if (wanted === key && store.object(req.bucket, key) === undefined && !(lookup(store, req, `${key}/${suffix}`) instanceof WebsiteError)) {
-      return redirect(302, `/${encodePath(key)}/`);
+      const found = new WebsiteError(302, "Found", "Resource Found");
+      const page = errorPage(found, req, head);
+      Object.assign(page.headers, errorHeaders(found), { location: `/${encodePath(key)}/` });
+      return page;
     }
     return failure(store, req, found, key, config.ErrorDocument?.Key, head);
   }
@@ -178,7 +182,10 @@ function failure(store: S3Store, req: WebsiteRequest, error: WebsiteError, key: 
   const document = lookup(store, req, errorDocument);
   if (document instanceof WebsiteError) return errorPage(error, req, head, document);
   if (document.websiteRedirectLocation !== undefined) return redirect(301, document.websiteRedirectLocation);
-  return objectResponse(store, document, req, head, error.status);
+  // The document's body tells the error to a reader; its headers tell it to a program.
+  const served = objectResponse(store, document, req, head, error.status);
+  Object.assign(served.headers, errorHeaders(error));
+  return served;
 }
 
 function ruleRedirect(rule: RoutingRule, key: string, req: WebsiteRequest): WireResponse {
@@ -237,11 +244,7 @@ function objectResponse(store: S3Store, record: ObjectRecord, req: WebsiteReques
 
 /** S3's HTML error page; a HEAD answers its code in headers instead. */
 function errorPage(error: WebsiteError, req: WebsiteRequest, head: boolean, documentError?: WebsiteError): WireResponse {
-  if (head) {
-    const headers: Record<string, string> = { "x-amz-error-code": error.code, "x-amz-error-message": error.message };
-    for (const [name, value] of Object.entries(error.detail)) headers[`x-amz-error-detail-${name}`] = value;
-    return { status: error.status, headers };
-  }
+  if (head) return { status: error.status, headers: errorHeaders(error) };
   const title = TITLES[error.status] ?? String(error.status);
   const items = (e: WebsiteError, ids: boolean) =>
     [
@@ -255,6 +258,13 @@ function errorPage(error: WebsiteError, req: WebsiteRequest, head: boolean, docu
     : "";
   const body = `<html>\n<head><title>${title}</title></head>\n<body>\n<h1>${title}</h1>\n<ul>\n${items(error, true)}\n</ul>${nested}\n<hr/>\n</body>\n</html>\n`;
   return { status: error.status, headers: { "content-type": "text/html; charset=utf-8" }, body };
+}
+
+/** An error told in headers: `x-amz-error-code`, `x-amz-error-message` and a `x-amz-error-detail-` one for each detail. */
+function errorHeaders(error: WebsiteError): Record<string, string> {
+  const headers: Record<string, string> = { "x-amz-error-code": error.code, "x-amz-error-message": error.message };
+  for (const [name, value] of Object.entries(error.detail)) headers[`x-amz-error-detail-${name}`] = value;
+  return headers;
 }
 
 function escapeHtml(text: string): string {
