@@ -65,7 +65,12 @@ export async function runPipeline(req: IncomingMessage, deps: PipelineDeps, sign
     runtime = loading instanceof Promise ? await loading : loading;
     if (route.websiteBucket !== undefined && runtime.website) {
       const response = await runtime.website(websiteRequest(req, rawPath, route.websiteBucket, requestId, service, deps, signal));
-      Object.assign(response.headers, runtime.responseHeaders(requestId));
+      // A page read from another origin gets the bucket's CORS headers, as the REST endpoint's GetObject does.
+      const cors =
+        runtime.crossOrigin && req.headers.origin !== undefined && (req.method === "GET" || req.method === "HEAD")
+          ? runtime.crossOrigin({ method: req.method, path: rawPath, virtualHostBucket: route.websiteBucket, headers: req.headers })
+          : undefined;
+      Object.assign(response.headers, runtime.responseHeaders(requestId), cors && "headers" in cors ? cors.headers : undefined);
       return { response, service: service.name, operation: "Website" };
     }
     if (runtime.crossOrigin && (req.headers.origin !== undefined || req.method === "OPTIONS")) {

@@ -6,6 +6,7 @@ import {
   DeletePublicAccessBlockCommand,
   GetBucketWebsiteCommand,
   PutBucketAclCommand,
+  PutBucketCorsCommand,
   PutBucketPolicyCommand,
   PutBucketWebsiteCommand,
   PutObjectCommand,
@@ -93,6 +94,23 @@ describe("S3 static website hosting", () => {
       [missing.status, missing.body, missing.headers["x-amz-error-code"], missing.headers["x-amz-error-message"], missing.headers["x-amz-error-detail-key"]],
       [404, "<h1>oops</h1>", "NoSuchKey", "The specified key does not exist.", "nowhere.html"],
     );
+  });
+
+  it("adds the bucket's CORS headers to pages read from an allowed origin, as CloudServer's websiteGet does", async () => {
+    await s3.send(new PutBucketCorsCommand({ Bucket: SITE, CORSConfiguration: { CORSRules: [{ AllowedOrigins: ["http://*.example.com"], AllowedMethods: ["GET"], ExposeHeaders: ["ETag"] }] } }));
+    const port = new URL(t.cloud.endpoint).port;
+    const read = (path: string, origin: string) =>
+      rawRequest(t.cloud.endpoint, { method: "GET", path, anonymous: true, headers: { host: `${SITE}.s3-website.localhost:${port}`, origin } });
+    const page = await read("/", "http://app.example.com");
+    assert.deepEqual(
+      [page.status, page.headers["access-control-allow-origin"], page.headers["access-control-allow-methods"], page.headers["access-control-expose-headers"]],
+      [200, "http://app.example.com", "GET", "ETag"],
+    );
+    // Errors too, as on the REST endpoint.
+    const missing = await read("/nowhere.html", "http://app.example.com");
+    assert.deepEqual([missing.status, missing.headers["access-control-allow-origin"]], [404, "http://app.example.com"]);
+    const stranger = await read("/", "http://other.test");
+    assert.deepEqual([stranger.status, stranger.headers["access-control-allow-origin"]], [200, undefined]);
   });
 
   it("sends metadata no header could carry as written, RFC 2047-encoded", async () => {
