@@ -8,6 +8,7 @@ import {
   PutBucketAclCommand,
   PutBucketCorsCommand,
   PutBucketPolicyCommand,
+  PutBucketRequestPaymentCommand,
   PutBucketWebsiteCommand,
   PutObjectCommand,
   PutPublicAccessBlockCommand,
@@ -111,6 +112,19 @@ describe("S3 static website hosting", () => {
     assert.deepEqual([missing.status, missing.headers["access-control-allow-origin"]], [404, "http://app.example.com"]);
     const stranger = await read("/", "http://other.test");
     assert.deepEqual([stranger.status, stranger.headers["access-control-allow-origin"]], [200, undefined]);
+  });
+
+  it("denies every request to a Requester Pays bucket, as the website endpoint does (WebsiteEndpoints.html)", async () => {
+    await s3.send(new PutBucketRequestPaymentCommand({ Bucket: SITE, RequestPaymentConfiguration: { Payer: "Requester" } }));
+    try {
+      const page = await visit("/");
+      assert.equal(page.status, 403);
+      assert.match(page.body, /<li>Code: AccessDenied<\/li>\n<li>Message: Access Denied<\/li>/);
+      assert.equal((await visit("/docs")).status, 403);
+    } finally {
+      await s3.send(new PutBucketRequestPaymentCommand({ Bucket: SITE, RequestPaymentConfiguration: { Payer: "BucketOwner" } }));
+    }
+    assert.equal((await visit("/")).status, 200);
   });
 
   it("sends metadata no header could carry as written, RFC 2047-encoded", async () => {

@@ -104,6 +104,8 @@ export async function serveWebsite(store: S3Store, req: WebsiteRequest): Promise
   const head = req.method === "HEAD";
   const bucket = store.bucket(req.bucket);
   if (!bucket) return errorPage(new WebsiteError(404, "NoSuchBucket", "The specified bucket does not exist", { BucketName: req.bucket }), req, head);
+  // "Requester Pays buckets do not allow access through the website endpoint" (WebsiteEndpoints.html): its requests are anonymous.
+  if (bucket.requestPayer === "Requester") return errorPage(new WebsiteError(403, "AccessDenied", "Access Denied"), req, head);
   const config = bucket.website;
   if (!config) {
     return errorPage(new WebsiteError(404, "NoSuchWebsiteConfiguration", "The specified bucket does not have a website configuration", { BucketName: req.bucket }), req, head);
