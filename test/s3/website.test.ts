@@ -127,6 +127,16 @@ describe("S3 static website hosting", () => {
     assert.equal((await visit("/")).status, 200);
   });
 
+  it("sends a page's stored Expires and Content-Language, and takes ranges, as GetObject does", async () => {
+    const Expires = new Date("2030-01-01T00:00:00Z");
+    await s3.send(new PutObjectCommand({ Bucket: SITE, Key: "cached.html", Body: "<p>hi</p>", ContentType: "text/html", ContentLanguage: "fr", Expires, CacheControl: "max-age=60" }));
+    const page = await visit("/cached.html");
+    assert.deepEqual(
+      [page.status, page.headers.expires, page.headers["content-language"], page.headers["cache-control"], page.headers["accept-ranges"]],
+      [200, Expires.toUTCString(), "fr", "max-age=60", "bytes"],
+    );
+  });
+
   it("sends metadata no header could carry as written, RFC 2047-encoded", async () => {
     const { url, fields } = await createPresignedPost(s3, { Bucket: SITE, Key: "note.txt", Fields: { "x-amz-meta-note": "日本" }, Expires: 300 });
     const form = new FormData();

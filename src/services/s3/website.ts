@@ -235,12 +235,15 @@ function objectResponse(store: S3Store, record: ObjectRecord, req: WebsiteReques
     etag: record.etag,
     "last-modified": new Date(record.lastModified).toUTCString(),
     "content-length": String(range ? range.end - range.start + 1 : record.size),
+    "accept-ranges": "bytes",
   };
   if (range) headers["content-range"] = `bytes ${range.start}-${range.end}/${record.size}`;
   for (const [name, value] of Object.entries(record.metadata)) headers[`x-amz-meta-${name}`] = mailSafe(value);
   if (record.cacheControl !== undefined) headers["cache-control"] = record.cacheControl;
   if (record.contentEncoding !== undefined) headers["content-encoding"] = record.contentEncoding;
   if (record.contentDisposition !== undefined) headers["content-disposition"] = record.contentDisposition;
+  if (record.contentLanguage !== undefined) headers["content-language"] = record.contentLanguage;
+  if (record.expires !== undefined) headers.expires = record.expires;
   return { status: range ? 206 : status, headers, body: head ? undefined : store.responseBody(record, range) };
 }
 
