@@ -137,6 +137,20 @@ describe("S3 static website hosting", () => {
     );
   });
 
+  it("tells a failed precondition as an error, the error document included, as CloudServer's and other S3 emulators' websites do", async () => {
+    const port = new URL(t.cloud.endpoint).port;
+    const read = (headers: Record<string, string>) =>
+      rawRequest(t.cloud.endpoint, { method: "GET", path: "/index.html", anonymous: true, headers: { host: `${SITE}.s3-website.localhost:${port}`, ...headers } });
+    const failed = await read({ "if-match": '"nope"' });
+    assert.deepEqual(
+      [failed.status, failed.body, failed.headers["x-amz-error-code"], failed.headers["x-amz-error-detail-condition"]],
+      [412, "<h1>oops</h1>", "PreconditionFailed", "If-Match"],
+    );
+    const etag = String((await read({})).headers.etag);
+    const unchanged = await read({ "if-none-match": etag });
+    assert.deepEqual([unchanged.status, unchanged.body, unchanged.headers.etag], [304, "", etag]);
+  });
+
   it("sends metadata no header could carry as written, RFC 2047-encoded", async () => {
     const { url, fields } = await createPresignedPost(s3, { Bucket: SITE, Key: "note.txt", Fields: { "x-amz-meta-note": "日本" }, Expires: 300 });
     const form = new FormData();

@@ -97,7 +97,7 @@ class WebsiteError {
   ) {}
 }
 
-const TITLES: Record<number, string> = { 302: "302 Moved Temporarily", 403: "403 Forbidden", 404: "404 Not Found", 405: "405 Method Not Allowed", 416: "416 Requested Range Not Satisfiable" };
+const TITLES: Record<number, string> = { 302: "302 Moved Temporarily", 403: "403 Forbidden", 404: "404 Not Found", 405: "405 Method Not Allowed", 412: "412 Precondition Failed", 416: "416 Requested Range Not Satisfiable" };
 
 /** Serves one request to a bucket's website endpoint. */
 export async function serveWebsite(store: S3Store, req: WebsiteRequest): Promise<WireResponse> {
@@ -142,7 +142,36 @@ export async function serveWebsite(store: S3Store, req: WebsiteRequest): Promise
     return failure(store, req, found, key, config.ErrorDocument?.Key, head);
   }
   if (found.websiteRedirectLocation !== undefined) return redirect(301, found.websiteRedirectLocation);
-  return objectResponse(store, found, req, head, 200);
+  const unmet = unmetCondition(req, found);
+  // A failed precondition is an error like any other: a routing rule's, the error document's, or S3's page.
+  if (unmet instanceof WebsiteError) return failure(store, req, unmet, key, config.ErrorDocument?.Key, head);
+  return unmet ?? objectResponse(store, found, req, head, 200);
+}
+
+/** A conditional read's answer when its condition fails: 304 Not Modified, or the 412 error. */
+function unmetCondition(req: WebsiteRequest, record: ObjectRecord): WireResponse | WebsiteError | undefined {
+  try {
+    checkReadConditions(
+      {
+        IfMatch: header(req, "if-match"),
+        IfNoneMatch: header(req, "if-none-match"),
+        IfModifiedSince: dateHeader(req, "if-modified-since"),
+        IfUnmodifiedSince: dateHeader(req, "if-unmodified-since"),
+      },
+      record,
+      req.now(),
+    );
+    return undefined;
+  } catch (error) {
+    if (!(error instanceof AwsError)) throw error;
+    if (error.status === 304) return { status: 304, headers: { etag: record.etag } };
+    if (error.status !== 412) throw error;
+    return new WebsiteError(412, error.code, error.message, detailOf(error));
+  }
+}
+
+function detailOf(error: AwsError): Record<string, string> {
+  return Object.fromEntries(Object.entries(error.fields ?? {}).map(([name, value]) => [name, String(value)]));
 }
 
 /**
@@ -203,31 +232,13 @@ function redirect(status: number, location: string): WireResponse {
 }
 
 function objectResponse(store: S3Store, record: ObjectRecord, req: WebsiteRequest, head: boolean, status: number): WireResponse {
-  if (status === 200) {
-    try {
-      checkReadConditions(
-        {
-          IfMatch: header(req, "if-match"),
-          IfNoneMatch: header(req, "if-none-match"),
-          IfModifiedSince: dateHeader(req, "if-modified-since"),
-          IfUnmodifiedSince: dateHeader(req, "if-unmodified-since"),
-        },
-        record,
-        req.now(),
-      );
-    } catch (error) {
-      if (error instanceof AwsError && (error.status === 304 || error.status === 412)) return { status: error.status, headers: { etag: record.etag } };
-      throw error;
-    }
-  }
   // A satisfiable range of an object served as itself answers 206, as GetObject's does; another, S3's 416 page.
   let range: ReturnType<typeof parseRange>;
   try {
     range = status === 200 ? parseRange(header(req, "range"), record.size) : undefined;
   } catch (error) {
     if (!(error instanceof AwsError) || error.code !== "InvalidRange") throw error;
-    const detail = Object.fromEntries(Object.entries(error.fields ?? {}).map(([name, value]) => [name, String(value)]));
-    return errorPage(new WebsiteError(error.status, error.code, error.message, detail), req, head);
+    return errorPage(new WebsiteError(error.status, error.code, error.message, detailOf(error)), req, head);
   }
   const output = headersToOutput(record);
   const headers: Record<string, string> = {
