@@ -84,6 +84,13 @@ describe("S3 bucket CORS", () => {
     assert.equal(refused.status, 403);
     assert.match(await refused.text(), /<Method>PUT<\/Method><ResourceType>OBJECT<\/ResourceType>/);
 
+    // A method S3 has no rule for, or spelt in lower case, is a 400, not a refusal (versitygw's AWS-run PreflightOPTIONS_invalid_request_method).
+    for (const method of ["get", "Put", "PATCH", "OPTIONS", "invalid_method"]) {
+      const invalid = await preflight(`/${BUCKET}/page.json`, { Origin: APP, "Access-Control-Request-Method": method });
+      assert.equal(invalid.status, 400, method);
+      assert.match(await invalid.text(), new RegExp(`<Code>BadRequest</Code><Message>Invalid Access-Control-Request-Method: ${method}</Message>`));
+    }
+
     const noOrigin = await preflight(`/${BUCKET}/page.json`, { "Access-Control-Request-Method": "GET" });
     assert.deepEqual([noOrigin.status, await errorCode(noOrigin)], [400, "BadRequest"]);
     const noBucket = await preflight("/no-such-cors-bucket/x", { Origin: APP, "Access-Control-Request-Method": "GET" });

@@ -63,7 +63,10 @@ export function crossOrigin(store: S3Store, req: CrossOriginRequest): CrossOrigi
     const record = bucket === undefined ? undefined : store.bucket(bucket);
     if (!record) throw forbidden("CORSResponse: Bucket not found", method, "BUCKET");
     if (!record.cors) throw forbidden("CORSResponse: CORS is not enabled for this bucket.", method, "BUCKET");
-    if (requestedMethod === undefined) throw new AwsError("BadRequest", "Invalid Access-Control-Request-Method: null", 400);
+    // A method no rule could allow, spelt otherwise (`get`) or not S3's (`PATCH`, `OPTIONS`), is no question to answer.
+    if (requestedMethod === undefined || !METHODS.has(requestedMethod)) {
+      throw new AwsError("BadRequest", `Invalid Access-Control-Request-Method: ${requestedMethod ?? "null"}`, 400);
+    }
     const rule = matchingRule(record.cors, origin, requestedMethod, requestedHeaders);
     if (!rule) {
       throw forbidden(
