@@ -173,6 +173,16 @@ describe("S3 objects", () => {
     await rejectsWith(s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: "md5-bad" })), "NotFound", 404);
   });
 
+  it("refuses a checksum of an algorithm it does not compute, naming its header, rather than drop it unchecked", async () => {
+    for (const header of ["x-amz-checksum-md5", "x-amz-checksum-sha512", "x-amz-checksum-xxhash64", "x-amz-checksum-xxhash3", "x-amz-checksum-xxhash128"]) {
+      const answer = await rawRequest(t.cloud.endpoint, { method: "PUT", path: `/${BUCKET}/new-checksum`, headers: { [header]: "AAAAAAAAAAA=" }, body: "x" });
+      assert.equal(answer.status, 501, header);
+      assert.match(answer.body, /<Code>NotImplemented<\/Code><Message>A header you provided implies functionality that is not implemented<\/Message><Header>([^<]+)<\/Header>/);
+      assert.equal(/<Header>([^<]+)<\/Header>/.exec(answer.body)?.[1], header);
+    }
+    await rejectsWith(s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: "new-checksum" })), "NotFound", 404);
+  });
+
   it("verifies, stores and returns flexible checksums", async () => {
     for (const algorithm of ["CRC32", "CRC32C", "SHA1", "SHA256"] as const) {
       const key = `sum-${algorithm}`;

@@ -9,7 +9,7 @@ import { loadModel, type Operation } from "../../protocols/model.js";
 import { inWireOrder } from "./wire-order.js";
 import { escapeText, XML_DECLARATION } from "../../protocols/shared/xml.js";
 import { createCodec } from "../../protocols/index.js";
-import type { ProtocolCodec, WireResponse } from "../../protocols/types.js";
+import type { ProtocolCodec, Structure, WireResponse } from "../../protocols/types.js";
 import type { ServiceEnvironment, ServiceRuntime } from "../../server/service.js";
 import { AwsError } from "../../server/errors.js";
 import { credentialScopeService } from "../../server/router.js";
@@ -86,6 +86,7 @@ export async function createS3Runtime(env: ServiceEnvironment): Promise<ServiceR
       sweeper.poke();
       // No key is longer: every operation on one refuses it, reads and deletes too.
       if (typeof input.Key === "string") assertValidKey(input.Key);
+      refuseUnsupportedChecksums(input);
       if (ctx.principal.type === "anonymous" && op.name !== "CreateBucket" && typeof input.Bucket === "string" && !store.bucket(input.Bucket)) {
         throw s3Errors.noSuchBucket(input.Bucket);
       }
@@ -150,6 +151,20 @@ function hasDeclaredDigest(headers: IncomingHttpHeaders, checksums: boolean): bo
   if (!checksums) return false;
   for (const name of CHECKSUM_HEADERS) if (headers[name] !== undefined) return true;
   return false;
+}
+
+/** S3's newer checksum algorithms, which Nimbus neither verifies nor keeps. */
+const UNSUPPORTED_CHECKSUMS: readonly string[] = ["MD5", "SHA512", "XXHASH64", "XXHASH3", "XXHASH128"];
+
+/**
+ * A checksum of an algorithm Nimbus does not compute is refused as S3
+ * refuses a header whose feature it lacks, naming the header, rather than
+ * taken unchecked and dropped.
+ */
+function refuseUnsupportedChecksums(input: Structure): void {
+  for (const algorithm of UNSUPPORTED_CHECKSUMS) {
+    if (input[`Checksum${algorithm}`] !== undefined) throw s3Errors.headerNotImplemented(`x-amz-checksum-${algorithm.toLowerCase()}`);
+  }
 }
 
 /** Writes S3 answers with 204 where the model says 200. */
