@@ -50,8 +50,22 @@ export function literalText(pattern: string): string {
   return /[\uE000\uE001]/.test(pattern) ? pattern.replace(/[\uE000\uE001]/g, literal) : pattern;
 }
 
-/** `aws:PrincipalTag/team, 'company-wide'`: a variable's key and the default it falls back on. */
-const WITH_DEFAULT = /^(.*?)\s*,\s*'([^']*)'\s*$/;
+/**
+ * `aws:PrincipalTag/team, 'company-wide'`: a variable's key and the default
+ * it falls back on. Read from the end by index, not by a regular
+ * expression: a lazy key before `\s*,` backtracks quadratically over a
+ * stored policy's long run of spaces, blocking the server on every request
+ * the policy is evaluated for.
+ */
+function variableDefault(variable: string): { key: string; fallback: string } | undefined {
+  const text = variable.trimEnd();
+  if (text.length < 2 || !text.endsWith("'")) return undefined;
+  const open = text.lastIndexOf("'", text.length - 2);
+  if (open < 0) return undefined;
+  const head = text.slice(0, open).trimEnd();
+  if (!head.endsWith(",")) return undefined;
+  return { key: head.slice(0, -1).trim(), fallback: text.slice(open + 1, -1) };
+}
 
 /**
  * Replaces `${key}` with the request's value for it (`${aws:username}`),
@@ -68,8 +82,8 @@ export function substituteVariables(text: string, lookup: (key: string) => strin
     if (variable === "*") return LITERAL_STAR;
     if (variable === "?") return LITERAL_QUESTION;
     if (variable === "$") return "$";
-    const withDefault = WITH_DEFAULT.exec(variable);
-    const value = lookup(withDefault ? withDefault[1]!.trim() : variable) ?? withDefault?.[2];
+    const withDefault = variableDefault(variable);
+    const value = lookup(withDefault ? withDefault.key : variable) ?? withDefault?.fallback;
     if (value === undefined) missing = true;
     return value ?? "";
   });

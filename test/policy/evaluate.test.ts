@@ -314,6 +314,17 @@ describe("policy documents", () => {
     assert.ok(wildcardMatch(`${"*a".repeat(40)}`, "a".repeat(20_000), false));
   });
 
+  it("reads a policy variable's default in time proportional to its length", { timeout: 2_000 }, async () => {
+    assert.equal(substituteVariables("${aws:username, 'guest'}/x", () => undefined), "guest/x");
+    assert.equal(substituteVariables("${ aws:username ,'guest' }", (key) => (key === "aws:username" ? "alice" : undefined)), "alice");
+    assert.equal(substituteVariables("${aws:username,''}", () => undefined), "");
+    assert.equal(substituteVariables("${aws:username 'guest'}", () => undefined), undefined);
+    // A stored policy's long run of spaces: a backtracking read took seconds, the server blocked meanwhile.
+    assert.equal(substituteVariables(`\${${" ".repeat(60_000)}x}`, () => undefined), undefined);
+    // A synchronous hang ends before the test's timer can fire: let the timer have its turn.
+    await new Promise((resolve) => setTimeout(resolve, 0));
+  });
+
   it("matches CIDR blocks", () => {
     assert.ok(inCidr("10.1.2.3", "10.0.0.0/8"));
     assert.ok(!inCidr("11.1.2.3", "10.0.0.0/8"));
