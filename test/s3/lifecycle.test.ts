@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import {
+  CompleteMultipartUploadCommand,
   CopyObjectCommand,
   CreateBucketCommand,
   CreateMultipartUploadCommand,
@@ -17,6 +18,7 @@ import {
   PutObjectCommand,
   RestoreObjectCommand,
   S3Client,
+  UploadPartCommand,
   type LifecycleRule,
 } from "@aws-sdk/client-s3";
 import { rawRequest } from "../support/raw.js";
@@ -184,6 +186,35 @@ describe("S3 lifecycle rules applied as days pass", () => {
     const next = client();
     await eventually(async () => (await versions(next)).join() === swept.slice(1).join());
     assert.equal(await (await later.send(new GetObjectCommand({ Bucket: "versioned-sweep", Key: "keep" }))).Body?.transformToString(), "new");
+  });
+
+  it("counts a version noncurrent from when it was replaced, not from when the upload replacing it began", async () => {
+    const s3 = client();
+    const Bucket = "upload-over-version";
+    await s3.send(new CreateBucketCommand({ Bucket }));
+    await s3.send(new PutBucketVersioningCommand({ Bucket, VersioningConfiguration: { Status: "Enabled" } }));
+    await s3.send(
+      new PutBucketLifecycleConfigurationCommand({
+        Bucket,
+        LifecycleConfiguration: { Rules: [{ ID: "old versions", Status: "Enabled", Filter: {}, NoncurrentVersionExpiration: { NoncurrentDays: 3 } }] },
+      }),
+    );
+    const { UploadId } = await s3.send(new CreateMultipartUploadCommand({ Bucket, Key: "k" }));
+    offset += 2 * DAY;
+    const dayTwo = client();
+    const { VersionId: written } = await dayTwo.send(new PutObjectCommand({ Bucket, Key: "k", Body: "written on day two" }));
+    const part = await dayTwo.send(new UploadPartCommand({ Bucket, Key: "k", UploadId, PartNumber: 1, Body: "uploaded" }));
+    // The completed object is dated day zero, when its upload began; the version it replaces is noncurrent from day two.
+    await dayTwo.send(new CompleteMultipartUploadCommand({ Bucket, Key: "k", UploadId, MultipartUpload: { Parts: [{ PartNumber: 1, ETag: part.ETag }] } }));
+    const kept = async (s3: S3Client) => ((await s3.send(new ListObjectVersionsCommand({ Bucket }))).Versions ?? []).some((v) => v.VersionId === written);
+    offset += 2 * DAY;
+    const dayFour = client();
+    await dayFour.send(new ListObjectsV2Command({ Bucket }));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    assert.equal(await kept(dayFour), true, "expired a day early");
+    offset += 2 * DAY;
+    const daySix = client();
+    await eventually(async () => !(await kept(daySix)));
   });
 });
 

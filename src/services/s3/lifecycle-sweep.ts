@@ -162,7 +162,8 @@ function dueVersions(key: string, versions: readonly VersionRecord[], rules: rea
   }
   for (let i = 1; i < versions.length; i++) {
     const version = versions[i]!;
-    const noncurrentSince = versions[i - 1]!.lastModified;
+    // Replaced when the next version came; a completed multipart upload is dated when it began, which may be before this version was written.
+    const noncurrentSince = Math.max(versions[i - 1]!.lastModified, version.lastModified);
     const subject = isDeleteMarker(version) ? { key, size: 0, tags: [] } : { key, size: version.size, tags: version.tags };
     const expire = rules.some((rule) => {
       const noncurrent = rule.NoncurrentVersionExpiration;
