@@ -206,4 +206,17 @@ describe("S3 Object Lock in strict mode", () => {
     const bypassed = await user.send(new DeleteObjectsCommand({ Bucket, BypassGovernanceRetention: true, Delete: { Objects: [{ Key: "g", VersionId }] } }));
     assert.deepEqual(bypassed.Deleted, [{ Key: "g", VersionId }]);
   });
+
+  it("refuses the bypass on a bucket without Object Lock as such, before asking who may bypass", async () => {
+    await owner.send(new CreateBucketCommand({ Bucket: "strict-unlocked" }));
+    await iam.send(
+      new PutUserPolicyCommand({
+        UserName: "clerk",
+        PolicyName: "objects",
+        PolicyDocument: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "s3:DeleteObject", Resource: "arn:aws:s3:::strict-unlocked/*" }] }),
+      }),
+    );
+    const refused = await rejectsWith(user.send(new DeleteObjectCommand({ Bucket: "strict-unlocked", Key: "k", BypassGovernanceRetention: true })), "InvalidArgument", 400);
+    assert.equal(refused.message, "x-amz-bypass-governance-retention is only applicable to Object Lock enabled buckets.");
+  });
 });

@@ -210,8 +210,9 @@ export function objectOperations({ store }: S3Deps): OperationTable {
       authorize: (i) => [
         objectRequirement("s3:DeleteObject", i.Bucket, i.Key, i.VersionId),
         ...(i.IfMatch !== undefined && i.IfMatch.trim() !== "*" ? [objectRequirement("s3:GetObject", i.Bucket, i.Key, undefined)] : []),
-        // Asking to bypass GOVERNANCE takes the permission to ("To use this header, you must have the s3:BypassGovernanceRetention permission").
-        ...(i.BypassGovernanceRetention ? [{ action: "s3:BypassGovernanceRetention", resource: objectArn(i.Bucket, i.Key) }] : []),
+        // Asking to bypass GOVERNANCE takes the permission to ("To use this header, you must have the s3:BypassGovernanceRetention permission");
+        // on a bucket without Object Lock the header is refused as such, whoever asks.
+        ...(i.BypassGovernanceRetention && store.bucket(i.Bucket)?.objectLock ? [{ action: "s3:BypassGovernanceRetention", resource: objectArn(i.Bucket, i.Key) }] : []),
       ],
       async handle(input, ctx) {
         const bucket = requireBucket(store, input.Bucket);
