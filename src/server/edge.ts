@@ -250,7 +250,8 @@ function watchStalledBody(req: IncomingMessage, res: ServerResponse, idleMs: num
   const { headers } = req;
   if (req.method !== "PUT" && req.method !== "POST") return;
   if (headers["content-length"] === "0" || (headers["content-length"] === undefined && headers["transfer-encoding"] === undefined)) return;
-  const notS3 = headers["x-amz-target"] !== undefined || headers["content-type"]?.startsWith("application/x-www-form-urlencoded");
+  // A form-encoded POST is a query-protocol call (IAM, STS); S3 takes form-encoded bodies only as objects, by PUT.
+  const notS3 = headers["x-amz-target"] !== undefined || (req.method === "POST" && headers["content-type"]?.startsWith("application/x-www-form-urlencoded") === true);
   req.setTimeout(idleMs, () => {
     if (req.complete) return;
     if (notS3) {

@@ -164,7 +164,9 @@ function observe(
  */
 function joinRepeatedHeaders(req: IncomingMessage): void {
   const headers = req.headers;
-  if (req.rawHeaders.length === 2 * Object.keys(headers).length) return;
+  let names = 0;
+  for (const _ in headers) names++;
+  if (req.rawHeaders.length === 2 * names) return;
   for (const [name, values] of Object.entries(req.headersDistinct)) {
     if (values === undefined || values.length < 2) continue;
     const joined = headers[name];

@@ -37,6 +37,18 @@ describe("S3 uploads whose body stalls", () => {
     await rejectsWith(s3.send(new HeadObjectCommand({ Bucket, Key: "stalled" })), "NotFound", 404);
   });
 
+  it("answers a stalled form-encoded upload (curl -d) as any other upload", async () => {
+    const signed = await signRequest(t.cloud.endpoint, {
+      method: "PUT",
+      path: `/${Bucket}/form`,
+      headers: { "x-amz-content-sha256": "UNSIGNED-PAYLOAD", "content-length": "100", "content-type": "application/x-www-form-urlencoded" },
+    });
+    const head = `PUT /${Bucket}/form HTTP/1.1\r\n${Object.entries(signed.headers).map(([name, value]) => `${name}: ${value}`).join("\r\n")}\r\n\r\n`;
+    const answer = await rawSocket(t.cloud.endpoint, `${head}a=1&b=2`, 5000);
+    assert.match(answer, /^HTTP\/1\.1 400 Bad Request\r\n/);
+    assert.match(answer, /<Code>RequestTimeout<\/Code>/);
+  });
+
   it("leaves uploads that keep coming, and other requests, alone", async () => {
     const put = await s3.send(new PutObjectCommand({ Bucket, Key: "whole", Body: Buffer.alloc(1024 * 1024, 1) }));
     assert.equal(put.$metadata.httpStatusCode, 200);
