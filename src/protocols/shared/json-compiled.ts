@@ -95,7 +95,8 @@ function isPlainObject(value: object): boolean {
 /**
  * What an integer and a long hold (Java's int and long, as the services
  * read them): a number past these is no value of the shape, however
- * JavaScript reads it. 2^63 is the first double past a long.
+ * JavaScript reads it. A long's bounds are as near as a double comes:
+ * 2^63 - 1 reads as 2^63, so 2^63 itself is taken, as Long.MAX_VALUE must be.
  */
 export const INTEGER_RANGE = { integer: [-(2 ** 31), 2 ** 31 - 1], long: [-(2 ** 63), 2 ** 63 - 1] } as const;
 
