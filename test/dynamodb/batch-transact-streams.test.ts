@@ -234,6 +234,10 @@ describe("DynamoDB batches, transactions and streams", () => {
       assert.equal(tooMany.message, "1 validation error detected: Value '101' at 'limit' failed to satisfy constraint: Member must have value less than or equal to 100");
       const past = await streams.send(new DescribeStreamCommand({ StreamArn: TableDescription!.LatestStreamArn!, ExclusiveStartShardId: "z".repeat(40) }));
       assert.deepEqual(past.StreamDescription!.Shards, []);
+      // The one shard has no children: a CHILD_SHARDS filter on it answers none, not the shard itself.
+      const children = await streams.send(new DescribeStreamCommand({ StreamArn: TableDescription!.LatestStreamArn!, ShardFilter: { Type: "CHILD_SHARDS", ShardId: shardId } }));
+      assert.deepEqual(children.StreamDescription!.Shards, []);
+      assert.equal(children.StreamDescription!.StreamStatus, "ENABLED");
     } finally {
       streams.destroy();
     }

@@ -149,7 +149,7 @@ export function createStreamsRuntime(env: ServiceEnvironment): ServiceRuntime {
         },
       }),
 
-      DescribeStream: defineOperation<{ StreamArn: string; Limit?: number; ExclusiveStartShardId?: string }>({
+      DescribeStream: defineOperation<{ StreamArn: string; Limit?: number; ExclusiveStartShardId?: string; ShardFilter?: { Type?: string; ShardId?: string } }>({
         authorize: onStream("DescribeStream"),
         async handle(input, ctx) {
           const meta = await streamOf(input.StreamArn, ctx);
@@ -158,7 +158,9 @@ export function createStreamsRuntime(env: ServiceEnvironment): ServiceRuntime {
           if (meta.endedAt !== undefined) range.EndingSequenceNumber = sequenceNumber(lastSeq(meta));
           // Shards after the one named, in shard-id order (an unknown id still pages by its place).
           const start = input.ExclusiveStartShardId;
-          const shards = start !== undefined && start >= shardId ? [] : [{ ShardId: shardId, SequenceNumberRange: range }];
+          // A CHILD_SHARDS filter asks for the shards split from the one it names: a stream's one shard never splits, and has no parent.
+          const children = input.ShardFilter !== undefined;
+          const shards = children || (start !== undefined && start >= shardId) ? [] : [{ ShardId: shardId, SequenceNumberRange: range }];
           return {
             StreamDescription: {
               StreamArn: meta.arn,
