@@ -225,6 +225,16 @@ describe("DynamoDB global tables (version 2019.11.21)", () => {
     await rejectsWith(west.send(new DescribeTableCommand({ TableName: "checks" })), "ResourceNotFoundException", 400);
   });
 
+  it("answers 501 for a replica of another account's table, rather than a table of its own", async () => {
+    const refused = await rejectsWith(
+      east.send(new CreateTableCommand({ TableName: "borrowed", GlobalTableSourceArn: "arn:aws:dynamodb:us-west-2:111111111111:table/borrowed" })),
+      "NotImplemented",
+      501,
+    );
+    assert.equal(refused.message, "CreateTable with GlobalTableSourceArn (a multi-account global table replica) is not supported by Nimbus yet.");
+    await rejectsWith(east.send(new DescribeTableCommand({ TableName: "borrowed" })), "ResourceNotFoundException", 400);
+  });
+
   it("removes a replica, and reverts to a regional table with its stream when the last one goes", async () => {
     await addReplica(east, "music", "eu-west-1");
     assert.equal((await describeIn(europe, "music")).ItemCount, 2);

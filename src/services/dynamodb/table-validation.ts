@@ -46,6 +46,8 @@ export interface CreateTableInput {
   DeletionProtectionEnabled?: boolean;
   OnDemandThroughput?: OnDemandThroughput;
   WarmThroughput?: WarmThroughputInput;
+  /** Makes the table a replica of another account's global table. */
+  GlobalTableSourceArn?: string;
 }
 
 export interface UpdateTableInput {

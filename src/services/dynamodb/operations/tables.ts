@@ -150,6 +150,10 @@ export function tableOperations(deps: DynamoDeps): OperationTable {
     CreateTable: defineOperation<CreateTableInput>({
       authorize: onTable("CreateTable"),
       async handle(input, ctx) {
+        if (input.GlobalTableSourceArn !== undefined) {
+          // Replicas live in other regions of the same account here; a source table in another account is out of reach.
+          throw new AwsError("NotImplemented", "CreateTable with GlobalTableSourceArn (a multi-account global table replica) is not supported by Nimbus yet.", 501);
+        }
         const problem = checkCreateTable(input);
         if (problem) throw ddbErrors.validation(problem);
         const scope = tableScope(input.TableName, ctx);
