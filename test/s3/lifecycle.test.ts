@@ -236,10 +236,18 @@ describe("S3 RestoreObject", () => {
     // S3's words (s3tools/s3cmd#193).
     assert.equal(frozen.message, "Operation is not valid for the source object's storage class");
 
+    const listed = () => s3.send(new ListObjectsV2Command({ Bucket: "archive", OptionalObjectAttributes: ["RestoreStatus"] }));
+    assert.equal((await listed()).Contents?.[0]?.RestoreStatus, undefined, "a copy never restored has no restore status");
     const first = await s3.send(new RestoreObjectCommand({ Bucket: "archive", Key: "cold", RestoreRequest: { Days: 2, GlacierJobParameters: { Tier: "Standard" } } }));
     assert.equal(first.$metadata.httpStatusCode, 202);
     const head = await s3.send(new HeadObjectCommand({ Bucket: "archive", Key: "cold" }));
     assert.match(head.Restore ?? "", /^ongoing-request="false", expiry-date="\w{3}, \d{2} \w{3} \d{4} 00:00:00 GMT"$/);
+    // Listings tell the restore where asked to (x-amz-optional-object-attributes), and only then.
+    const expiry = new Date(/expiry-date="([^"]+)"/.exec(head.Restore!)![1]!);
+    assert.deepEqual((await listed()).Contents?.[0]?.RestoreStatus, { IsRestoreInProgress: false, RestoreExpiryDate: expiry });
+    const versions = await s3.send(new ListObjectVersionsCommand({ Bucket: "archive", OptionalObjectAttributes: ["RestoreStatus"] }));
+    assert.deepEqual(versions.Versions?.[0]?.RestoreStatus, { IsRestoreInProgress: false, RestoreExpiryDate: expiry });
+    assert.equal((await s3.send(new ListObjectsV2Command({ Bucket: "archive" }))).Contents?.[0]?.RestoreStatus, undefined);
     assert.equal(await (await s3.send(new GetObjectCommand({ Bucket: "archive", Key: "cold" }))).Body?.transformToString(), "frozen");
     const again = await s3.send(new RestoreObjectCommand({ Bucket: "archive", Key: "cold", RestoreRequest: { Days: 5 } }));
     assert.equal(again.$metadata.httpStatusCode, 200);

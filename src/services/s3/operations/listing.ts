@@ -22,6 +22,8 @@ interface ListInput {
   Delimiter?: string;
   MaxKeys?: number;
   EncodingType?: string;
+  /** `RestoreStatus` adds each restored object's restore to its entry. */
+  OptionalObjectAttributes?: string[];
 }
 
 interface ListObjectsInput extends ListInput {
@@ -58,10 +60,11 @@ export function listingOperations({ store }: S3Deps): OperationTable {
   return {
     ListObjects: operation<ListObjectsInput>({
       authorize: (i) => [listRequirement("s3:ListBucket", i)],
-      handle(input) {
+      handle(input, ctx) {
         const bucket = requireBucket(store, input.Bucket);
         const encode = encoder(input.EncodingType);
         const listing = listKeys(store, input.Bucket, input.Prefix ?? "", input.Delimiter, input.Marker, maxKeys(input.MaxKeys));
+        const restores = restoresAsked(input, ctx.now().getTime());
         return {
           BucketRegion: bucket.region,
           Name: input.Bucket,
@@ -73,7 +76,7 @@ export function listingOperations({ store }: S3Deps): OperationTable {
           Delimiter: encode(echoedDelimiter(input.Delimiter)),
           IsTruncated: listing.truncated,
           EncodingType: input.EncodingType,
-          Contents: contents(listing, encode, ownerOf(bucket)),
+          Contents: contents(listing, encode, restores, ownerOf(bucket)),
           CommonPrefixes: listing.commonPrefixes.map((p) => ({ Prefix: encode(p) })),
         };
       },
@@ -81,9 +84,10 @@ export function listingOperations({ store }: S3Deps): OperationTable {
 
     ListObjectVersions: operation<ListObjectVersionsInput>({
       authorize: (i) => [listRequirement("s3:ListBucketVersions", i)],
-      handle(input) {
+      handle(input, ctx) {
         const bucket = requireBucket(store, input.Bucket);
         const max = maxKeys(input.MaxKeys);
+        const restores = restoresAsked(input, ctx.now().getTime());
         const keyMarker = input.KeyMarker || undefined;
         const versionMarker = input.VersionIdMarker || undefined;
         if (input.VersionIdMarker === "" && keyMarker !== undefined) {
@@ -101,7 +105,7 @@ export function listingOperations({ store }: S3Deps): OperationTable {
         const entries = listing.versions.map(({ key, version, latest }): [string, Record<string, unknown>] =>
           isDeleteMarker(version)
             ? ["DeleteMarkers", { Owner: owner(ownerIn(version)), Key: encode(key), VersionId: versionIdOf(version), IsLatest: latest, LastModified: new Date(version.lastModified) }]
-            : ["Versions", { ...describe(key, version, encode, ownerIn), VersionId: versionIdOf(version), IsLatest: latest }],
+            : ["Versions", { ...describe(key, version, encode, restores, ownerIn), VersionId: versionIdOf(version), IsLatest: latest }],
         );
         const of = (member: string) => entries.filter(([m]) => m === member).map(([, entry]) => entry);
         return {
@@ -127,9 +131,10 @@ export function listingOperations({ store }: S3Deps): OperationTable {
 
     ListObjectsV2: operation<ListObjectsV2Input>({
       authorize: (i) => [listRequirement("s3:ListBucket", i)],
-      handle(input) {
+      handle(input, ctx) {
         const bucket = requireBucket(store, input.Bucket);
         const encode = encoder(input.EncodingType);
+        const restores = restoresAsked(input, ctx.now().getTime());
         const resume = input.ContinuationToken !== undefined ? decodeToken(input.ContinuationToken) : input.StartAfter;
         const listing = listKeys(store, input.Bucket, input.Prefix ?? "", input.Delimiter, resume, maxKeys(input.MaxKeys));
         return {
@@ -145,7 +150,7 @@ export function listingOperations({ store }: S3Deps): OperationTable {
           NextContinuationToken: listing.truncated && listing.last !== undefined ? encodeToken(listing.last) : undefined,
           // A continuation token supersedes StartAfter, which is then not echoed.
           StartAfter: input.ContinuationToken === undefined ? encode(input.StartAfter) : undefined,
-          Contents: contents(listing, encode, input.FetchOwner === true ? ownerOf(bucket) : undefined),
+          Contents: contents(listing, encode, restores, input.FetchOwner === true ? ownerOf(bucket) : undefined),
           CommonPrefixes: listing.commonPrefixes.map((p) => ({ Prefix: encode(p) })),
         };
       },
@@ -283,11 +288,25 @@ function ownerOf(bucket: BucketRecord): (entry: { ownerAccountId: string }) => s
   return aclsEnabled(bucket) ? (entry) => entry.ownerAccountId : () => bucket.accountId;
 }
 
-function contents(listing: Listing, encode: (v: string | undefined) => string | undefined, ownerIn?: (entry: ObjectRecord) => string) {
-  return listing.contents.map(([key, r]) => describe(key, r, encode, ownerIn));
+/**
+ * With `x-amz-optional-object-attributes: RestoreStatus`, the time (epoch ms)
+ * before which a restored copy still counts; undefined when not asked.
+ */
+function restoresAsked(input: ListInput, now: number): number | undefined {
+  return input.OptionalObjectAttributes?.includes("RestoreStatus") ? now : undefined;
 }
 
-function describe(key: string, r: ObjectRecord, encode: (v: string | undefined) => string | undefined, ownerIn?: (entry: ObjectRecord) => string) {
+/** An object's restore as a listing tells it: only for a restored copy still readable, ready at once here (API_RestoreStatus). */
+function restoreStatus(r: ObjectRecord, restores: number | undefined) {
+  if (restores === undefined || r.restoredUntil === undefined || r.restoredUntil <= restores) return undefined;
+  return { IsRestoreInProgress: false, RestoreExpiryDate: new Date(r.restoredUntil) };
+}
+
+function contents(listing: Listing, encode: (v: string | undefined) => string | undefined, restores: number | undefined, ownerIn?: (entry: ObjectRecord) => string) {
+  return listing.contents.map(([key, r]) => describe(key, r, encode, restores, ownerIn));
+}
+
+function describe(key: string, r: ObjectRecord, encode: (v: string | undefined) => string | undefined, restores: number | undefined, ownerIn?: (entry: ObjectRecord) => string) {
   return {
     Key: encode(key),
     LastModified: new Date(r.lastModified),
@@ -296,6 +315,7 @@ function describe(key: string, r: ObjectRecord, encode: (v: string | undefined) 
     Size: r.size,
     StorageClass: r.storageClass ?? "STANDARD",
     Owner: ownerIn ? owner(ownerIn(r)) : undefined,
+    RestoreStatus: restoreStatus(r, restores),
   };
 }
 
