@@ -9,8 +9,11 @@ import type { IncomingMessage } from "node:http";
 import { escapeText } from "../protocols/shared/xml.js";
 import type { WireResponse } from "../protocols/types.js";
 
-/** REST services whose SDKs read XML errors (`<ErrorResponse>`), not JSON. */
-const REST_XML_SERVICES: ReadonlySet<string> = new Set(["route53", "cloudfront", "s3-outposts"]);
+/**
+ * REST services whose SDKs read XML errors (`<ErrorResponse>`), not JSON:
+ * S3 Object Lambda's is S3's own WriteGetObjectResponse, sent by S3's SDK.
+ */
+const REST_XML_SERVICES: ReadonlySet<string> = new Set(["route53", "cloudfront", "s3-outposts", "s3-object-lambda"]);
 
 /** A form body (query protocol) is kept this far when looking for its `Action`. */
 const MAX_FORM_BYTES = 64 * 1024;

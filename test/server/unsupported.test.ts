@@ -6,8 +6,9 @@
  */
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
+import { S3Client, WriteGetObjectResponseCommand } from "@aws-sdk/client-s3";
 import { rawRequest, rawSocket } from "../support/raw.js";
-import { startCloud, type TestCloud } from "../support/nimbus.js";
+import { rejectsWith, startCloud, type TestCloud } from "../support/nimbus.js";
 
 describe("services Nimbus does not have", () => {
   let t: TestCloud;
@@ -55,6 +56,16 @@ describe("services Nimbus does not have", () => {
     const answer = await rawRequest(t.cloud.endpoint, { method: "GET", path: "/2013-04-01/hostedzone", service: "route53" });
     assert.equal(answer.status, 501);
     assert.match(answer.body, /<ErrorResponse><Error><Type>Sender<\/Type><Code>NotImplemented<\/Code><Message>The route53 service is not supported by Nimbus yet \(GET \/2013-04-01\/hostedzone\)\.<\/Message>/);
+  });
+
+  it("answers S3's WriteGetObjectResponse, signed for S3 Object Lambda, with an error S3's SDK reads", async () => {
+    const s3 = new S3Client({ ...t.cloud.clientConfig, forcePathStyle: true, disableHostPrefix: true });
+    try {
+      const refused = await rejectsWith(s3.send(new WriteGetObjectResponseCommand({ RequestRoute: "route", RequestToken: "token", Body: "hi" })), "NotImplemented", 501);
+      assert.equal(refused.message, "The s3-object-lambda service is not supported by Nimbus yet (POST /WriteGetObjectResponse).");
+    } finally {
+      s3.destroy();
+    }
   });
 
   it("leaves a credential scope without a service element, or not UTF-8, to S3's authentication", async () => {
