@@ -200,13 +200,19 @@ export function checkCreateTable(input: CreateTableInput): string | undefined {
 }
 
 /**
- * An on-demand table's most request units a second: only on demand (the
- * member named is the first given, reads first), at least 1; an update may
- * also send -1, which lifts that limit. The billing mode is checked before
- * the range, and CreateTable words it apart from UpdateTable (AWS captures:
- * ack-api-quirks DDB-TABLE-038/039/059/178).
+ * An on-demand table's (or global index's) most request units a second:
+ * only on demand (the member named is the first given, reads first), at
+ * least 1; an update may also send -1, which lifts that limit. The billing
+ * mode is checked before the range, and CreateTable words it apart from
+ * UpdateTable (AWS captures: ack-api-quirks DDB-TABLE-038/039/059/178 for
+ * tables, 128 and 456 for indexes).
  */
-export function checkOnDemand(onDemand: OnDemandThroughput | undefined, payPerRequest: boolean, operation: "CreateTable" | "UpdateTable"): string | undefined {
+export function checkOnDemand(
+  onDemand: OnDemandThroughput | undefined,
+  payPerRequest: boolean,
+  operation: "CreateTable" | "UpdateTable",
+  index?: string,
+): string | undefined {
   if (!onDemand) return undefined;
   const members = [
     ["MaxReadRequestUnits", onDemand.MaxReadRequestUnits],
@@ -214,13 +220,15 @@ export function checkOnDemand(onDemand: OnDemandThroughput | undefined, payPerRe
   ] as const;
   const given = members.find(([, units]) => units !== undefined);
   if (given && !payPerRequest) {
-    return operation === "CreateTable"
-      ? `${INVALID}${given[0]} for OnDemandThroughput cannot be specified when table BillingMode is PROVISIONED.`
-      : `${INVALID}${given[0]} for OnDemandThroughput cannot be specified when the table BillingMode is PROVISIONED`;
+    // DynamoDB spaces the index's colon differently in the two operations' words.
+    if (operation === "CreateTable") {
+      return `${INVALID}${given[0]} for OnDemandThroughput${index === undefined ? "" : ` for index: ${index}`} cannot be specified when table BillingMode is PROVISIONED.`;
+    }
+    return `${INVALID}${given[0]} for OnDemandThroughput${index === undefined ? "" : ` for index : ${index}`} cannot be specified when the table BillingMode is PROVISIONED`;
   }
   for (const [member, units] of members) {
     if (units === undefined || units >= 1 || (units === NO_LIMIT && operation === "UpdateTable")) continue;
-    return `${INVALID}Requested ${member} for OnDemandThroughput for table is outside of valid range`;
+    return `${INVALID}Requested ${member} for OnDemandThroughput for ${index === undefined ? "table" : `index : ${index}`} is outside of valid range`;
   }
   return undefined;
 }
@@ -283,36 +291,7 @@ export function checkGlobalIndex(index: IndexInput, defined: readonly string[], 
   }
   const bounds = index.ProvisionedThroughput ? checkThroughput(index.ProvisionedThroughput) : undefined;
   if (bounds) return bounds;
-  return checkIndexOnDemand(index.IndexName, index.OnDemandThroughput, billingMode === "PAY_PER_REQUEST", "CreateTable");
-}
-
-/**
- * A global index's on-demand limits, as its table's are checked but
- * worded for the index (AWS captures, ack-api-quirks DDB-TABLE-128 and
- * 456): on demand only, at least 1, or -1 on update to lift one.
- */
-export function checkIndexOnDemand(
-  name: string,
-  onDemand: OnDemandThroughput | undefined,
-  payPerRequest: boolean,
-  operation: "CreateTable" | "UpdateTable",
-): string | undefined {
-  if (!onDemand) return undefined;
-  const members = [
-    ["MaxReadRequestUnits", onDemand.MaxReadRequestUnits],
-    ["MaxWriteRequestUnits", onDemand.MaxWriteRequestUnits],
-  ] as const;
-  const given = members.find(([, units]) => units !== undefined);
-  if (given && !payPerRequest) {
-    return operation === "CreateTable"
-      ? `${INVALID}${given[0]} for OnDemandThroughput for index: ${name} cannot be specified when table BillingMode is PROVISIONED.`
-      : `${INVALID}${given[0]} for OnDemandThroughput for index : ${name} cannot be specified when the table BillingMode is PROVISIONED`;
-  }
-  for (const [member, units] of members) {
-    if (units === undefined || units >= 1 || (units === NO_LIMIT && operation === "UpdateTable")) continue;
-    return `${INVALID}Requested ${member} for OnDemandThroughput for index : ${name} is outside of valid range`;
-  }
-  return undefined;
+  return checkOnDemand(index.OnDemandThroughput, billingMode === "PAY_PER_REQUEST", "CreateTable", index.IndexName);
 }
 
 /**

@@ -18,7 +18,6 @@ import {
   changesAsked,
   checkCreateTable,
   checkGlobalIndex,
-  checkIndexOnDemand,
   checkIndexWarmGiven,
   checkOnDemand,
   checkSseChange,
@@ -429,7 +428,7 @@ export function tableOperations(deps: DynamoDeps): OperationTable {
         if (payPerRequest && (capacity || (!limitsGiven && !warm))) {
           throw ddbErrors.validation(`${INVALID}The only Updates for index: ${name} when TableThroughputMode is PAY_PER_REQUEST can be to OnDemandThroughput, WarmThroughput`);
         }
-        const limitsProblem = checkIndexOnDemand(name, limits, payPerRequest, "UpdateTable");
+        const limitsProblem = checkOnDemand(limits, payPerRequest, "UpdateTable", name);
         if (limitsProblem) throw ddbErrors.validation(limitsProblem);
         const warmProblem = warm && checkWarmIncrease(table, warm, index);
         if (warmProblem) throw ddbErrors.validation(warmProblem);
