@@ -65,6 +65,7 @@ export function openLmdbEnvironment(path: string): KvEnvironment {
       for (const key of root.getKeys()) if (typeof key === "string") names.add(key);
       await root.transaction(() => {
         for (const name of names) (stores.get(name)?.db ?? root.openDB({ name })).clearSync();
+        for (const store of stores.values()) store.writes++;
       });
       for (const store of stores.values()) store.generation++;
     },
@@ -77,6 +78,7 @@ export function openLmdbEnvironment(path: string): KvEnvironment {
 class LmdbStore<V> implements KvStore<V> {
   /** Bumped once a writing transaction has committed, so a reader never caches pre-commit data under the new number. */
   generation = 0;
+  writes = 0;
 
   constructor(
     private readonly root: RootDatabase,
@@ -135,6 +137,7 @@ class LmdbStore<V> implements KvStore<V> {
 
   /** Applies staged writes; call only inside an lmdb write transaction. */
   apply(staged: StagedWrites<V>): void {
+    if (staged.size > 0) this.writes++;
     // The staged bytes are the key's stored form (`encodeKey`): lmdb writes a byte key as it is, without encoding it again.
     for (const { encoded, value } of staged.writes()) {
       if (value === undefined) this.db.removeSync(encoded);

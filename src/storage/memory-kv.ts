@@ -54,6 +54,7 @@ interface Sorted<V> {
 
 class MemoryStore<V> implements KvStore<V> {
   generation = 0;
+  writes = 0;
   private data: Sorted<V> = { encoded: [], keys: [], values: [] };
   /**
    * Set while a range may still be reading `data`: the next write copies
@@ -89,12 +90,16 @@ class MemoryStore<V> implements KvStore<V> {
       if (value === undefined) this.delete(encoded);
       else this.set(encoded, copy(value));
     }
-    if (staged.size > 0) this.generation++;
+    if (staged.size > 0) {
+      this.writes++;
+      this.generation++;
+    }
   }
 
   clear(): void {
     this.data = { encoded: [], keys: [], values: [] };
     this.shared = false;
+    this.writes++;
     this.generation++;
   }
 

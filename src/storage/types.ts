@@ -42,6 +42,13 @@ export interface KvStore<V = unknown> {
    * it to know when to derive again.
    */
   readonly generation: number;
+  /**
+   * Grows as each transaction that writes to this store applies its
+   * writes, inside that transaction, before it commits (and on clear): a
+   * record one transaction read is what a later one would read while the
+   * count stands. `generation` moves only once the commit has resolved.
+   */
+  readonly writes: number;
   get(key: Key): V | undefined;
   /** Entries in key order within [start, end). Reads see committed data. */
   range(options?: RangeOptions): Iterable<Entry<V>>;
@@ -57,6 +64,8 @@ export interface KvWriter<V> {
   get(key: Key): V | undefined;
   put(key: Key, value: V): void;
   remove(key: Key): void;
+  /** The writes made so far (a key written twice counts once). */
+  readonly size: number;
 }
 
 /** A transaction over several stores of one environment. */

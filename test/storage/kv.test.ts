@@ -57,6 +57,33 @@ for (const kind of ["lmdb", "memory"] as const) {
       assert.equal(other.generation, otherBefore, "and only for those");
     });
 
+    it("counts a store's writing transactions in its writes as each applies them, before a later one reads", async () => {
+      const store = env.store<number>("writes");
+      const other = env.store<number>("writes-other");
+      const before = store.writes;
+      // Queued together, as an LMDB batch commits them: the second runs after the first applied its writes.
+      const seen: number[] = [];
+      await Promise.all([
+        store.transaction((tx) => tx.put("a", 1)),
+        store.transaction((tx) => {
+          seen.push(store.writes, tx.get("a")!);
+        }),
+      ]);
+      assert.deepEqual(seen, [before + 1, 1], "the second transaction sees the first's write and its count together");
+      assert.equal(store.writes, before + 1, "a transaction that only reads leaves it");
+      await assert.rejects(store.transaction((tx) => {
+        tx.put("b", 2);
+        throw new Error("abandoned");
+      }));
+      assert.equal(store.writes, before + 1, "a transaction that throws applies nothing and leaves it");
+      const otherBefore = other.writes;
+      await env.transaction((tx) => {
+        tx.store<number>("writes").remove("a");
+        assert.equal(tx.store<number>("writes").size, 1, "the transaction holds its write");
+      });
+      assert.equal(store.writes, before + 2, "a cross-store transaction counts for the stores it wrote");
+      assert.equal(other.writes, otherBefore, "and only for those");
+    });
     it("orders a key before its extensions, and numbers before strings", async () => {
       const store = env.store<number>("extensions");
       const sorted: Key[] = [[-2.5, "x"], [-1], [0], [1.5], [2], [10, "a"], ["a"], ["a", -1], ["a", 1], ["a", ""], ["a", "b"], ["a", "b", "c"], ["a\u0000"], ["a\u0001"], ["ab"], ["é"], ["\uffff"], ["😀"]];

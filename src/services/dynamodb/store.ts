@@ -10,7 +10,7 @@ import { randomUUID } from "node:crypto";
 import { shareJson } from "../../protocols/shared/json-shared.js";
 import { deepFreeze } from "../../util/frozen.js";
 import { compareKeys, prefixRange } from "../../storage/index.js";
-import type { Entry, Key, KeyBound, KvEnvironment, KvStore, KvTransaction } from "../../storage/types.js";
+import type { Entry, Key, KeyBound, KvEnvironment, KvStore, KvTransaction, KvWriter } from "../../storage/types.js";
 import { indexEntryKey, itemKey, keyOf, type StorageKey } from "./keys.js";
 import { isExpired } from "./ttl.js";
 import { allIndexes, emptyStats, type IndexRecord, type ReplicaRecord, type StreamViewType, type TableRecord, type TableStats } from "./tables.js";
@@ -109,6 +109,7 @@ export class DynamoStore {
 
   constructor(readonly kv: KvEnvironment) {
     this.tables = kv.store<TableRecord>(TABLES);
+    this.tableReads = new TableReads(this.tables);
     this.items = kv.store<Item>(ITEMS);
     this.indexes = kv.store<Item>(INDEXES);
     this.stats = kv.store<TableStats>(STATS);
@@ -301,7 +302,7 @@ export class DynamoStore {
         const tables = tx.store<TableRecord>(TABLES);
         const target = tables.get([replica.accountId, replica.region, replica.name]);
         if (target?.id !== replica.id || tables.get([source.accountId, source.region, source.name])?.id !== source.id) return false;
-        const writer = new ItemWriter(tx, now);
+        const writer = this.writer(tx, now);
         for (const { key } of batch) {
           const item = writer.get(key as StorageKey);
           if (item) writer.seed(target, [replica.id, ...(key as StorageKey).slice(1)], item);
@@ -675,14 +676,21 @@ export class DynamoStore {
     return item;
   }
 
+  /** Table records as write transactions last read them (see TableReads). */
+  private readonly tableReads: TableReads;
+
+  private writer(tx: KvTransaction, now: number, filling?: string): ItemWriter {
+    return new ItemWriter(tx, now, this.tableReads, filling);
+  }
+
   /** Runs `fn` atomically over items of any tables; see ItemWriter. */
   write<T>(now: number, fn: (w: ItemWriter) => T): Promise<T> {
-    return this.kv.transaction((tx) => fn(new ItemWriter(tx, now)));
+    return this.kv.transaction((tx) => fn(this.writer(tx, now)));
   }
 
   /** As `write`, into `table` before it is published (a restore or an import fills it first). */
   fill<T>(table: TableRecord, now: number, fn: (w: ItemWriter) => T): Promise<T> {
-    return this.kv.transaction((tx) => fn(new ItemWriter(tx, now, table.id)));
+    return this.kv.transaction((tx) => fn(this.writer(tx, now, table.id)));
   }
 
   /**
@@ -694,7 +702,7 @@ export class DynamoStore {
     return this.kv.transaction((tx) => {
       const current = tx.store<TableRecord>(TABLES).get([table.accountId, table.region, table.name]);
       if (!current || current.id !== table.id) return 0;
-      const writer = new ItemWriter(tx, now);
+      const writer = this.writer(tx, now);
       let deleted = 0;
       for (const key of keys) {
         const stored = writer.get(key);
@@ -714,7 +722,7 @@ export class DynamoStore {
       const batch = [...this.items.range({ start: after === undefined ? range.start : prefixRange(after as StorageKey).end, end: range.end, limit: 500 })];
       if (batch.length === 0) return;
       await this.kv.transaction((tx) => {
-        const writer = new ItemWriter(tx, now);
+        const writer = this.writer(tx, now);
         // The batch was read outside the transaction: each item is indexed as it stands now
         // (a write since may have changed or deleted it, and then indexed it itself).
         for (const { key } of batch) {
@@ -738,6 +746,40 @@ export class DynamoStore {
       }
     });
   }
+}
+
+/**
+ * Table records as write transactions read them, by table id. Every item
+ * write reads its table's record inside its transaction (see
+ * ItemWriter.latestOf), and most commits hold many writes to one table:
+ * they read it once. A record stands while the tables store's `writes`
+ * does; a transaction that writes one moves that on inside itself, before
+ * any later transaction reads. Records are frozen, as the table cache's are.
+ */
+class TableReads {
+  private readonly records = new Map<string, TableRecord>();
+  private readAt = -1;
+
+  constructor(private readonly tables: KvStore<TableRecord>) {}
+
+  /** The table's record as `tx` sees it, if it is still that table. */
+  read(tx: KvWriter<TableRecord>, table: TableRecord): TableRecord | undefined {
+    // A transaction's own table writes are not applied yet: it reads through them.
+    if (tx.size > 0) return sameTable(tx.get([table.accountId, table.region, table.name]), table);
+    if (this.readAt !== this.tables.writes || this.records.size >= MAX_CACHED_TABLES) {
+      this.records.clear();
+      this.readAt = this.tables.writes;
+    }
+    const known = this.records.get(table.id);
+    if (known) return known;
+    const stored = sameTable(tx.get([table.accountId, table.region, table.name]), table);
+    if (stored) this.records.set(table.id, deepFreeze(stored));
+    return stored;
+  }
+}
+
+function sameTable(stored: TableRecord | undefined, table: TableRecord): TableRecord | undefined {
+  return stored && stored.id === table.id ? stored : undefined;
 }
 
 /** A table's account, region and name as one string (account ids and regions hold no NUL). */
@@ -778,26 +820,36 @@ export function projectForIndex(table: TableRecord, index: IndexRecord, item: It
  */
 export class ItemWriter {
   private readonly itemsTx;
-  private readonly indexesTx;
   private readonly statsTx;
-  private readonly recordsTx;
-  private readonly tablesTx;
-  private readonly historyTx;
   /** Each table's record as this transaction reads it, by table id. */
   private readonly latest = new Map<string, TableRecord>();
 
   constructor(
     private readonly tx: KvTransaction,
     readonly now: number,
+    private readonly tableReads: TableReads,
     /** The id of a table being filled before it is published (a restore, an import): written to without a record. */
     private readonly filling?: string,
   ) {
     this.itemsTx = tx.store<Item>(ITEMS);
-    this.indexesTx = tx.store<Item>(INDEXES);
     this.statsTx = tx.store<TableStats>(STATS);
-    this.recordsTx = tx.store<StreamRecordStored>(STREAM_RECORDS);
-    this.tablesTx = tx.store<TableRecord>(TABLES);
-    this.historyTx = tx.store<ChangeRecord>(HISTORY);
+  }
+
+  // Most writes touch no index, stream or history: those stores are taken up on first use.
+  private get indexesTx() {
+    return this.tx.store<Item>(INDEXES);
+  }
+
+  private get recordsTx() {
+    return this.tx.store<StreamRecordStored>(STREAM_RECORDS);
+  }
+
+  private get tablesTx() {
+    return this.tx.store<TableRecord>(TABLES);
+  }
+
+  private get historyTx() {
+    return this.tx.store<ChangeRecord>(HISTORY);
   }
 
   /**
@@ -823,8 +875,7 @@ export class ItemWriter {
 
   /** The table's record as stored now, if it is still that table. */
   private stored(table: TableRecord): TableRecord | undefined {
-    const stored = this.tablesTx.get([table.accountId, table.region, table.name]);
-    return stored && stored.id === table.id ? stored : undefined;
+    return this.tableReads.read(this.tablesTx, table);
   }
 
   get(key: StorageKey): Item | undefined {
