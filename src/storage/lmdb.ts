@@ -38,7 +38,8 @@ export function openLmdbEnvironment(path: string): KvEnvironment {
     },
     async transaction<T>(fn: (tx: KvTransaction) => T): Promise<T> {
       const staged = new Map<LmdbStore<unknown>, StagedWrites<unknown>>();
-      const result = await root.transaction(() => {
+      let applied = false;
+      const committing = root.transaction(() => {
         staged.clear();
         const result = fn({
           store<V>(name: string): KvWriter<V> {
@@ -52,8 +53,17 @@ export function openLmdbEnvironment(path: string): KvEnvironment {
           },
         });
         for (const [store, writes] of staged) store.apply(writes);
+        applied = true;
         return result;
       });
+      let result: T;
+      try {
+        result = await committing;
+      } catch (error) {
+        // Applied, then not committed: the batch's commit failed.
+        if (applied) takenBack(stores.values());
+        throw error;
+      }
       for (const [store, writes] of staged) if (writes.size > 0) store.generation++;
       return result;
     },
@@ -129,10 +139,16 @@ class LmdbStore<V> implements KvStore<V> {
         wrote = staged.size > 0;
         return result;
       })
-      .then((result) => {
-        if (wrote) this.generation++;
-        return result;
-      });
+      .then(
+        (result) => {
+          if (wrote) this.generation++;
+          return result;
+        },
+        (error: unknown) => {
+          if (wrote) takenBack([this]);
+          throw error;
+        },
+      );
   }
 
   /** Applies staged writes; call only inside an lmdb write transaction. */
@@ -144,6 +160,17 @@ class LmdbStore<V> implements KvStore<V> {
       else this.db.putSync(encoded, value);
     }
   }
+}
+
+/**
+ * A commit that fails takes back every write of its batch, which the
+ * transactions after them in the batch read, and may have cached under the
+ * stores' `writes` (see KvStore): the counts move on again, before any
+ * later batch runs. Commits fail rarely (a full disk), so a failed
+ * environment transaction moves every store's.
+ */
+function takenBack(stores: Iterable<LmdbStore<unknown>>): void {
+  for (const store of stores) store.writes++;
 }
 
 /** lmdb encodes keys with ordered-binary itself: they go through the same `storedKey` as the in-memory store's. lmdb's Key type wants mutable arrays; it never mutates ours. */

@@ -44,9 +44,10 @@ export interface KvStore<V = unknown> {
   readonly generation: number;
   /**
    * Grows as each transaction that writes to this store applies its
-   * writes, inside that transaction, before it commits (and on clear): a
-   * record one transaction read is what a later one would read while the
-   * count stands. `generation` moves only once the commit has resolved.
+   * writes, inside that transaction, before it commits (and on clear),
+   * and again if that commit fails: a record one transaction read is what
+   * a later one would read while the count stands. `generation` moves only
+   * once the commit has resolved.
    */
   readonly writes: number;
   get(key: Key): V | undefined;

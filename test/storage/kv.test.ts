@@ -3,9 +3,11 @@
  * `--in-memory` behaves exactly as a data dir does.
  */
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { after, before, describe, it } from "node:test";
 import { prefixRange } from "../../src/storage/index.js";
 import { openLmdbEnvironment } from "../../src/storage/lmdb.js";
@@ -351,6 +353,39 @@ describe("LMDB persistence", () => {
       assert.deepEqual(second.store("records").get(["k", "😀"]), { name: "after", size: 2 });
       assert.deepEqual(second.store("others").get(1), { other: true });
       await second.close();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("moves a store's writes on again when the commit that applied its writes fails", { skip: process.platform === "win32" }, async () => {
+    // A transaction later in a batch reads what one before it applied (the
+    // DynamoDB writer keeps table records read so while `writes` stands); a
+    // failed commit takes that back. The commit is made to fail by a file
+    // size limit the batch's last write runs past, in a process of its own.
+    const dir = await mkdtemp(join(tmpdir(), "nimbus-kv-"));
+    const lmdb = fileURLToPath(new URL("../../src/storage/lmdb.ts", import.meta.url));
+    const child = `
+      process.on("unhandledRejection", () => {}); // lmdb rejects the commit's own error too: this process outlives it
+      const { openLmdbEnvironment } = await import(${JSON.stringify(lmdb)});
+      const env = openLmdbEnvironment(${JSON.stringify(dir)});
+      const store = env.store("s");
+      await store.transaction((tx) => tx.put("a", 0));
+      let seen;
+      const settled = await Promise.allSettled([
+        env.transaction((tx) => tx.store("s").put("a", 1)),
+        store.transaction((tx) => { seen = [store.writes, tx.get("a")]; }),
+        env.store("big").transaction((tx) => tx.put("x", Buffer.alloc(8 << 20))),
+      ]);
+      console.log(JSON.stringify({ settled: settled.map((s) => s.status), seen, writes: store.writes, a: store.get("a") }));`;
+    try {
+      const run = spawnSync("/bin/sh", ["-c", 'ulimit -f 4096 && exec "$0" --import tsx --input-type=module -e "$1"', process.execPath, child], { encoding: "utf8" });
+      const out = JSON.parse(run.stdout.trim().split("\n").pop() ?? "null") as { settled: string[]; seen: [number, number]; writes: number; a: number } | null;
+      assert.ok(out, `the child printed nothing: ${run.stderr}`);
+      assert.deepEqual(out.settled, ["rejected", "rejected", "rejected"], "the batch's commit failed");
+      assert.equal(out.seen[1], 1, "the second transaction read the first's write");
+      assert.equal(out.a, 0, "which the failed commit took back");
+      assert.notEqual(out.writes, out.seen[0], "so the count it read at stands no more");
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
