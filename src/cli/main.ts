@@ -4,6 +4,7 @@
 import { parseArgs } from "node:util";
 import { DEFAULT_PORT, parseAuth, parsePort, parseSeconds, resolveConfig, type LogLevel } from "../config.js";
 import { startNimbus, type Logger } from "../server/nimbus.js";
+import { isFailedCommit } from "../storage/commit-failure.js";
 import { VERSION } from "../version.js";
 
 const USAGE = `Usage: nimbus <command> [options]
@@ -85,6 +86,13 @@ async function startCommand(args: string[]): Promise<number> {
     process.env,
   );
   const log = consoleLogger(config.logLevel);
+  // A commit that failed leaves lmdb a rejected promise no caller holds; its
+  // requests were answered 500 and logged, and the server goes on. Any other
+  // unhandled rejection still ends the process, as Node would.
+  process.on("unhandledRejection", (reason) => {
+    if (isFailedCommit(reason)) return;
+    throw reason;
+  });
   const nimbus = await startNimbus(config, log);
   const where = config.inMemory ? "in memory" : `data in ${config.dataDir}`;
   console.log(`Nimbus ${VERSION} ready on ${nimbus.endpoint} (${where}, auth ${config.auth})`);

@@ -44,9 +44,9 @@ export class AwsError extends Error {
   }
 }
 
-/** An unexpected failure, wrapped so the client sees AWS's generic 500. */
-export function internalError(cause: unknown): AwsError {
-  const error = new AwsError("InternalError", "We encountered an internal error. Please try again.", 500);
+/** An unexpected failure, wrapped so the client sees AWS's generic 500 (S3's, unless the service has its own). */
+export function internalError(cause: unknown, own?: AwsError): AwsError {
+  const error = own ?? new AwsError("InternalError", "We encountered an internal error. Please try again.", 500);
   (error as { cause?: unknown }).cause = cause;
   return error;
 }

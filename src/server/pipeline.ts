@@ -107,7 +107,7 @@ export async function runPipeline(req: IncomingMessage, deps: PipelineDeps, sign
     return { response, service: service.name, operation: op.name };
   } catch (caught) {
     const stored = caught instanceof KeyTooLargeError ? runtime?.keyTooLarge?.() : undefined;
-    const error = isAwsError(caught) ? caught : (stored ?? internalError(caught));
+    const error = isAwsError(caught) ? caught : (stored ?? internalError(caught, runtime?.internalError?.()));
     // A client that went away mid-body is no fault of the server's: its answer has no one to reach.
     if (!isAwsError(caught) && !stored) deps.log(clientAborted(req, caught) ? "debug" : "error", `${service.name}${op ? `.${op.name}` : ""} failed`, caught);
     const response = renderError(error, runtime, op, requestId, req.method ?? "GET");

@@ -171,6 +171,8 @@ export interface ServiceRuntime {
   observe?(answered: AnsweredRequest): void;
   /** What a key too long for the store answers (an S3 key of control characters, escaped past LMDB's limit). */
   keyTooLarge?(): AwsError;
+  /** The service's answer to an unexpected failure, where it is not S3's InternalError (DynamoDB's InternalServerError). */
+  internalError?(): AwsError;
   /** Large answers are compressed when the request's Accept-Encoding allows it (DynamoDB's). */
   compressesAnswers?: boolean;
   /** Objects written by other services (S3's). */

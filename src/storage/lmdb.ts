@@ -9,6 +9,7 @@
  * contract promises durability when it resolves.
  */
 import { open, type Database, type Key as LmdbKey, type RootDatabase } from "lmdb";
+import { causeHandled } from "./commit-failure.js";
 import { fitsStore, storedKey } from "./keys.js";
 import { StagedWrites } from "./staged.js";
 import type { Entry, Key, KeyBound, KvEnvironment, KvStore, KvTransaction, KvWriter, RangeOptions } from "./types.js";
@@ -60,6 +61,7 @@ export function openLmdbEnvironment(path: string): KvEnvironment {
       try {
         result = await committing;
       } catch (error) {
+        causeHandled(error);
         // Applied, then not committed: the batch's commit failed.
         if (applied) takenBack(stores.values());
         throw error;
@@ -145,6 +147,7 @@ class LmdbStore<V> implements KvStore<V> {
           return result;
         },
         (error: unknown) => {
+          causeHandled(error);
           if (wrote) takenBack([this]);
           throw error;
         },

@@ -4,10 +4,10 @@ import { get as httpGet, request as httpRequest } from "node:http";
 import { describe, it } from "node:test";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import { CreateBucketCommand, GetObjectCommand, ListBucketsCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
-import { BatchWriteItemCommand, CreateTableCommand, DeleteTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { BatchWriteItemCommand, CreateTableCommand, DeleteTableCommand, DynamoDBClient, GetItemCommand, PutItemCommand } from "@aws-sdk/client-dynamodb";
 import { start } from "../../src/index.js";
 import { join } from "node:path";
-import { clientConfig, ROOT, spawnCloud, startCloud, tempDir } from "../support/nimbus.js";
+import { clientConfig, rejectsWith, ROOT, spawnCloud, startCloud, tempDir } from "../support/nimbus.js";
 import { runTool } from "../support/tools.js";
 
 /** Runs `fn` over a fresh data dir, removed afterwards whatever happens. */
@@ -170,6 +170,37 @@ describe("server lifecycle", () => {
       const exited = new Promise<number | null>((resolve) => child.process.once("exit", resolve));
       child.process.kill("SIGINT");
       assert.equal(await exited, 0, child.output());
+    }));
+
+  it("answers a write whose commit the disk refuses InternalServerError, and goes on serving", () =>
+    withDataDir(async (dataDir) => {
+      // 8,192 blocks of 512 bytes: the data file can grow to 4 MiB, some ten items of 390 KB.
+      const child = await spawnCloud(["--data-dir", dataDir], {}, { fileBlocks: 8192 });
+      const ddb = new DynamoDBClient({ endpoint: child.endpoint, region: "us-east-1", credentials: { accessKeyId: "test", secretAccessKey: "test" }, maxAttempts: 1 });
+      try {
+        await ddb.send(new CreateTableCommand({ TableName: "full", AttributeDefinitions: [{ AttributeName: "p", AttributeType: "S" }], KeySchema: [{ AttributeName: "p", KeyType: "HASH" }], BillingMode: "PAY_PER_REQUEST" }));
+        let refused: Promise<unknown> | undefined;
+        for (let i = 0; i < 40 && !refused; i++) {
+          const put = ddb.send(new PutItemCommand({ TableName: "full", Item: { p: { S: `k${i}` }, pad: { S: "x".repeat(390_000) } } }));
+          await put.then(
+            () => undefined,
+            () => {
+              refused = put;
+            },
+          );
+        }
+        assert.ok(refused, "a write ran past the limit");
+        const error = await rejectsWith(refused, "InternalServerError", 500);
+        assert.equal(error.message, "Internal server error");
+        // The server is still up, and what it committed before is there.
+        const first = await ddb.send(new GetItemCommand({ TableName: "full", Key: { p: { S: "k0" } }, ProjectionExpression: "p" }));
+        assert.deepEqual(first.Item, { p: { S: "k0" } });
+      } finally {
+        ddb.destroy();
+        const exited = new Promise<number | null>((resolve) => child.process.once("exit", resolve));
+        child.process.kill("SIGTERM");
+        await exited;
+      }
     }));
 
   it("`nimbus status` and `nimbus reset` talk to a running server", () =>

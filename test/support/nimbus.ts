@@ -77,8 +77,11 @@ export interface ChildCloud {
 }
 
 /** Runs `nimbus start` as a child process (for kill -9 and signal tests). */
-export async function spawnCloud(args: string[], env: NodeJS.ProcessEnv = {}): Promise<ChildCloud> {
-  const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "src/cli/run.ts"), "start", "--port", "0", ...args], {
+export async function spawnCloud(args: string[], env: NodeJS.ProcessEnv = {}, limits: { fileBlocks?: number } = {}): Promise<ChildCloud> {
+  const command = [process.execPath, "--import", "tsx", join(ROOT, "src/cli/run.ts"), "start", "--port", "0", ...args];
+  // A file size limit (in the shell's 512-byte blocks) makes writes past it fail, as on a full disk.
+  const [file, ...argv] = limits.fileBlocks === undefined ? command : ["/bin/sh", "-c", `ulimit -f ${limits.fileBlocks} && exec "$0" "$@"`, ...command];
+  const child = spawn(file!, argv, {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "pipe"],

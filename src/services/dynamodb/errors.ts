@@ -37,6 +37,8 @@ export const ddbErrors = {
     ),
   limitExceeded: (message: string) => new AwsError("LimitExceededException", message, 400),
   serialization: (message: string) => new AwsError("SerializationException", message, 400),
+  /** An unexpected failure (a commit the disk refused): SDKs retry this one. */
+  internal: () => new AwsError("InternalServerError", "Internal server error", 500),
   /** The generic "provided key element" error of key validation. */
   keySchemaMismatch: () => new AwsError("ValidationException", "The provided key element does not match the schema", 400),
   invalid: (detail: string) => new AwsError("ValidationException", `One or more parameter values were invalid: ${detail}`, 400),

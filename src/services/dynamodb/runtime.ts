@@ -110,6 +110,7 @@ export async function createDynamoRuntime(env: ServiceEnvironment): Promise<Serv
     },
     crossOrigin: anyOriginCors,
     compressesAnswers: true,
+    internalError: ddbErrors.internal,
     // DynamoDB names no server software: its answers say `Server: Server`.
     responseHeaders: (requestId) => ({ "x-amzn-requestid": requestId, server: "Server" }),
     // A reset stops the jobs under way: none writes into what the reset left.

@@ -247,6 +247,7 @@ export function createStreamsRuntime(env: ServiceEnvironment): ServiceRuntime {
       if (problems.length > 0) throw ddbErrors.validation(formatValidationMessage(problems.slice(0, 10)));
     },
     crossOrigin: anyOriginCors,
+    internalError: ddbErrors.internal,
     responseHeaders: (requestId) => ({ "x-amzn-requestid": requestId, server: "Server" }),
     reset: async () => {},
     close: async () => {},
